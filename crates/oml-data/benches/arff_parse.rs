@@ -1,0 +1,117 @@
+//! `arff_parse`: how fast the ARFF reader turns bytes into columns, in MB/s.
+//!
+//! - `dense_numeric/100000x50`: about 50 MB, 100,000 rows of 50 numbers with 6 decimals and a
+//!   nominal class (the shape of a typical OpenML numeric dataset).
+//! - `nominal/100000x50`: 50 nominal columns of 3 to 40 values, some quoted with spaces.
+//! - `sparse/2000x5000`: sparse rows with about 2% non-zero entries.
+//! - `dataset/100000x50`: the dense file all the way to a `Dataset` (polars table).
+//!
+//! Inputs are generated with fixed seeds outside the timed closures.
+
+use std::fmt::Write as _;
+use std::hint::black_box;
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use oml_data::{ArffReader, Dataset};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+fn dense_numeric(rows: usize, cols: usize) -> Vec<u8> {
+    let mut rng = StdRng::seed_from_u64(1);
+    let mut out = String::from("@relation dense\n");
+    for j in 0..cols {
+        writeln!(out, "@attribute f{j} numeric").unwrap();
+    }
+    out.push_str("@attribute class {negative, positive}\n@data\n");
+    for _ in 0..rows {
+        for _ in 0..cols {
+            let x: f64 = rng.gen_range(-100.0..100.0);
+            write!(out, "{x:.6},").unwrap();
+        }
+        out.push_str(if rng.gen_bool(0.5) { "positive\n" } else { "negative\n" });
+    }
+    out.into_bytes()
+}
+
+fn nominal(rows: usize, cols: usize) -> Vec<u8> {
+    let mut rng = StdRng::seed_from_u64(2);
+    let mut out = String::from("@relation nominal\n");
+    let mut values = Vec::new();
+    for j in 0..cols {
+        let n = 3 + (j * 7) % 38;
+        let names: Vec<String> = (0..n)
+            .map(|v| {
+                if v % 4 == 0 {
+                    format!("'value {v} of {j}'")
+                } else {
+                    format!("v{v}")
+                }
+            })
+            .collect();
+        writeln!(out, "@attribute n{j} {{{}}}", names.join(",")).unwrap();
+        values.push(names);
+    }
+    out.push_str("@data\n");
+    for _ in 0..rows {
+        for (j, names) in values.iter().enumerate() {
+            if j > 0 {
+                out.push(',');
+            }
+            out.push_str(&names[rng.gen_range(0..names.len())]);
+        }
+        out.push('\n');
+    }
+    out.into_bytes()
+}
+
+fn sparse(rows: usize, cols: usize) -> Vec<u8> {
+    let mut rng = StdRng::seed_from_u64(3);
+    let mut out = String::from("@relation sparse\n");
+    for j in 0..cols {
+        writeln!(out, "@attribute a{j} numeric").unwrap();
+    }
+    out.push_str("@data\n");
+    for _ in 0..rows {
+        out.push('{');
+        let mut first = true;
+        for j in 0..cols {
+            if rng.gen_bool(0.02) {
+                if !first {
+                    out.push(',');
+                }
+                first = false;
+                write!(out, "{j} {}", rng.gen_range(1..1000)).unwrap();
+            }
+        }
+        out.push_str("}\n");
+    }
+    out.into_bytes()
+}
+
+fn arff_parse(c: &mut Criterion) {
+    let mut group = c.benchmark_group("arff_parse");
+    group.sample_size(10);
+    let inputs = [
+        ("dense_numeric", "100000x50", dense_numeric(100_000, 50)),
+        ("nominal", "100000x50", nominal(100_000, 50)),
+        ("sparse", "2000x5000", sparse(2_000, 5_000)),
+    ];
+    for (name, shape, bytes) in &inputs {
+        group.throughput(Throughput::Bytes(bytes.len() as u64));
+        group.bench_with_input(BenchmarkId::new(*name, shape), bytes, |b, bytes| {
+            b.iter(|| ArffReader::new().read(black_box(&bytes[..])).unwrap())
+        });
+    }
+    let (_, shape, bytes) = &inputs[0];
+    group.throughput(Throughput::Bytes(bytes.len() as u64));
+    group.bench_with_input(BenchmarkId::new("dataset", shape), bytes, |b, bytes| {
+        b.iter(|| {
+            let arff = ArffReader::new().read(black_box(&bytes[..])).unwrap();
+            Dataset::from_arff(arff).unwrap()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, arff_parse);
+criterion_main!(benches);

@@ -1,0 +1,577 @@
+//! The streaming ARFF reader.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+
+use flate2::bufread::MultiGzDecoder;
+
+use super::header::{self, HeaderLine};
+use super::token::{Cursor, Failure, Token, is_space};
+use super::{Arff, Attribute, AttributeKind, Column, MISSING_CODE};
+use crate::error::{ArffErrorKind, Error, Result};
+
+const BUFFER_SIZE: usize = 1 << 18;
+
+/// Configures an [`ArffReader`].
+#[derive(Debug, Clone, Default)]
+pub struct ArffReaderBuilder {
+    header_only: bool,
+}
+
+impl ArffReaderBuilder {
+    /// A builder with the default configuration.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Stop after the header: the attributes are read and every column is empty.
+    ///
+    /// By default, this is disabled.
+    pub fn header_only(&mut self, yes: bool) -> &mut Self {
+        self.header_only = yes;
+        self
+    }
+
+    /// Builds the reader.
+    pub fn build(&self) -> ArffReader {
+        ArffReader {
+            header_only: self.header_only,
+        }
+    }
+
+    /// Reads the ARFF file at `path` (plain or gzip) with this configuration.
+    pub fn from_path(&self, path: impl AsRef<Path>) -> Result<Arff> {
+        self.build().read_path(path)
+    }
+
+    /// Reads ARFF bytes (plain or gzip) from `source` with this configuration.
+    pub fn from_reader(&self, source: impl Read) -> Result<Arff> {
+        self.build().read(source)
+    }
+}
+
+/// Reads ARFF into an [`Arff`], streaming line by line over a buffered reader.
+///
+/// Numbers are parsed in place without allocation; a quoted value allocates only when it holds
+/// escapes. Gzip input is recognised by its magic bytes. Every error names the line and column
+/// (and the attribute where there is one); no input makes it panic.
+#[derive(Debug, Clone, Default)]
+pub struct ArffReader {
+    header_only: bool,
+}
+
+impl ArffReader {
+    /// A reader with the default configuration.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Reads the file at `path`; errors name the path.
+    pub fn read_path(&self, path: impl AsRef<Path>) -> Result<Arff> {
+        let path = path.as_ref();
+        let file = File::open(path).map_err(|e| Error::io("open", path, e))?;
+        self.read(file).map_err(|e| e.with_path(path))
+    }
+
+    /// Reads ARFF bytes (plain or gzip) from `source`.
+    pub fn read(&self, source: impl Read) -> Result<Arff> {
+        let mut input = BufReader::with_capacity(BUFFER_SIZE, source);
+        let is_gzip = input
+            .fill_buf()
+            .map_err(|e| read_error(0, e))?
+            .starts_with(&[0x1f, 0x8b]);
+        if is_gzip {
+            let decoder = MultiGzDecoder::new(input);
+            self.read_lines(BufReader::with_capacity(BUFFER_SIZE, decoder))
+        } else {
+            self.read_lines(input)
+        }
+    }
+
+    fn read_lines(&self, mut input: impl BufRead) -> Result<Arff> {
+        let mut buf = Vec::with_capacity(1 << 12);
+        let mut line_no = 0u64;
+        let mut header = Header::default();
+        let mut data = loop {
+            buf.clear();
+            let n = input
+                .read_until(b'\n', &mut buf)
+                .map_err(|e| read_error(line_no + 1, e))?;
+            if n == 0 {
+                return Err(at(line_no.max(1), 1, ArffErrorKind::MissingData));
+            }
+            line_no += 1;
+            let (line, lead) = trim(&buf);
+            match header.line(line) {
+                Ok(Some(data)) => break data,
+                Ok(None) => {}
+                Err((pos, kind)) => return Err(at(line_no, lead + pos + 1, kind)),
+            }
+        };
+        if !self.header_only {
+            loop {
+                buf.clear();
+                let n = input
+                    .read_until(b'\n', &mut buf)
+                    .map_err(|e| read_error(line_no + 1, e))?;
+                if n == 0 {
+                    break;
+                }
+                line_no += 1;
+                let (line, lead) = trim(&buf);
+                if line.is_empty() || line[0] == b'%' {
+                    continue;
+                }
+                let parsed = if line[0] == b'{' {
+                    data.sparse_row(line)
+                } else {
+                    data.dense_row(line)
+                };
+                if let Err((pos, kind)) = parsed {
+                    return Err(at(line_no, lead + pos + 1, kind));
+                }
+            }
+        }
+        Ok(Arff {
+            relation: header.relation.unwrap_or_default(),
+            description: header.description,
+            attributes: data.attributes,
+            columns: data.columns,
+        })
+    }
+}
+
+fn at(line: u64, column: usize, kind: ArffErrorKind) -> Error {
+    Error::Arff {
+        path: None,
+        line,
+        column: column as u64,
+        kind,
+    }
+}
+
+fn read_error(line: u64, source: std::io::Error) -> Error {
+    Error::Read {
+        path: None,
+        line,
+        source,
+    }
+}
+
+/// Strips the line end and surrounding whitespace; returns the line and how many bytes were
+/// cut from its start.
+fn trim(buf: &[u8]) -> (&[u8], usize) {
+    let mut end = buf.len();
+    while end > 0 && matches!(buf[end - 1], b'\n' | b'\r' | b' ' | b'\t') {
+        end -= 1;
+    }
+    let mut start = 0;
+    while start < end && is_space(buf[start]) {
+        start += 1;
+    }
+    (&buf[start..end], start)
+}
+
+/// The header as it is being read.
+#[derive(Default)]
+struct Header {
+    relation: Option<String>,
+    description: Vec<String>,
+    attributes: Vec<Attribute>,
+}
+
+impl Header {
+    /// Takes one trimmed header line; returns the data parser once `@data` is reached.
+    fn line(&mut self, line: &[u8]) -> Result<Option<Data>, Failure> {
+        if line.is_empty() {
+            return Ok(None);
+        }
+        if line[0] == b'%' {
+            if self.relation.is_none() && self.attributes.is_empty() {
+                let comment = line[1..].strip_prefix(b" ").unwrap_or(&line[1..]);
+                let at = line.len() - comment.len();
+                self.description.push(header::text(comment, at)?);
+            }
+            return Ok(None);
+        }
+        let Some(kind) = header::classify(line) else {
+            return Err((0, header::unexpected_line(line)));
+        };
+        let rest_at = |rest: &[u8]| line.len() - rest.len();
+        match kind {
+            HeaderLine::Relation(rest) => {
+                if self.relation.is_some() {
+                    // A second `@relation`, as Weka and liac-arff reject it.
+                    return Err((0, header::unexpected_line(line)));
+                }
+                self.relation = Some(header::relation(line, rest_at(rest))?);
+                Ok(None)
+            }
+            HeaderLine::Attribute(rest) => {
+                if self.relation.is_none() {
+                    return Err((0, ArffErrorKind::MissingRelation("@attribute".into())));
+                }
+                let attribute = header::attribute(rest, rest_at(rest))?;
+                if self.attributes.iter().any(|a| a.name == attribute.name) {
+                    return Err((0, ArffErrorKind::DuplicateAttribute(attribute.name)));
+                }
+                self.attributes.push(attribute);
+                Ok(None)
+            }
+            HeaderLine::Data => {
+                if self.relation.is_none() {
+                    return Err((0, ArffErrorKind::MissingRelation("@data".into())));
+                }
+                if self.attributes.is_empty() {
+                    return Err((0, ArffErrorKind::NoAttributes));
+                }
+                Ok(Some(Data::new(std::mem::take(&mut self.attributes))))
+            }
+        }
+    }
+}
+
+/// Looks up nominal values: a linear scan for short lists, a hash map for long ones.
+enum NominalIndex {
+    Short(Vec<Box<[u8]>>),
+    Long(HashMap<Box<[u8]>, u32>),
+}
+
+const SHORT_NOMINAL: usize = 16;
+
+impl NominalIndex {
+    fn new(values: &[String]) -> Self {
+        if values.len() <= SHORT_NOMINAL {
+            NominalIndex::Short(values.iter().map(|v| v.as_bytes().into()).collect())
+        } else {
+            NominalIndex::Long(
+                values
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| (v.as_bytes().into(), i as u32))
+                    .collect(),
+            )
+        }
+    }
+
+    #[inline]
+    fn code(&self, value: &[u8]) -> Option<u32> {
+        match self {
+            NominalIndex::Short(values) => values
+                .iter()
+                .position(|v| **v == *value)
+                .map(|i| i as u32),
+            NominalIndex::Long(map) => map.get(value).copied(),
+        }
+    }
+}
+
+/// The data section as it is being read: one column per attribute.
+struct Data {
+    attributes: Vec<Attribute>,
+    columns: Vec<Column>,
+    nominal: Vec<Option<NominalIndex>>,
+    /// For sparse rows: the row in which each attribute was last set.
+    set_in_row: Vec<usize>,
+    /// The nominal attributes declared `{}`, which a sparse row must not leave out.
+    empty_nominal: Vec<usize>,
+    rows: usize,
+}
+
+impl Data {
+    fn new(attributes: Vec<Attribute>) -> Self {
+        let columns = attributes.iter().map(|a| Column::new(&a.kind)).collect();
+        let nominal = attributes
+            .iter()
+            .map(|a| a.kind.categories().map(NominalIndex::new))
+            .collect();
+        let set_in_row = vec![usize::MAX; attributes.len()];
+        let empty_nominal = attributes
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.kind.categories().is_some_and(<[String]>::is_empty))
+            .map(|(j, _)| j)
+            .collect();
+        Data {
+            attributes,
+            columns,
+            nominal,
+            set_in_row,
+            empty_nominal,
+            rows: 0,
+        }
+    }
+
+    /// Parses `v1, v2, ..., vn`.
+    fn dense_row(&mut self, line: &[u8]) -> Result<(), Failure> {
+        let n = self.attributes.len();
+        let mut cursor = Cursor::new(line);
+        for j in 0..n {
+            cursor.skip_space();
+            let numeric = match &mut self.columns[j] {
+                Column::Numeric(values) if !matches!(cursor.peek(), Some(b'\'' | b'"')) => {
+                    Some(values)
+                }
+                _ => None,
+            };
+            if let Some(values) = numeric {
+                // Fast path: parse the number in place, then insist on a delimiter.
+                let start = cursor.pos;
+                let parsed = fast_float2::parse_partial::<f64, _>(cursor.rest());
+                let mut ok = false;
+                if let Ok((x, used)) = parsed {
+                    cursor.pos += used;
+                    cursor.skip_space();
+                    if matches!(cursor.peek(), None | Some(b',')) {
+                        values.push(if self.attributes[j].kind == AttributeKind::Integer {
+                            x.trunc()
+                        } else {
+                            x
+                        });
+                        ok = true;
+                    }
+                }
+                if !ok {
+                    cursor.pos = start;
+                    let token = cursor.token(|b| b == b',')?;
+                    if !token.is_missing() {
+                        return Err(bad_number(&self.attributes[j], &token));
+                    }
+                    values.push(f64::NAN);
+                }
+            } else {
+                let token = cursor.token(|b| b == b',')?;
+                self.push(j, &token)?;
+            }
+            cursor.skip_space();
+            match cursor.peek() {
+                Some(b',') if j + 1 < n => cursor.pos += 1,
+                Some(b',') => return Err((cursor.pos, ArffErrorKind::TooManyValues { expected: n })),
+                None if j + 1 < n => {
+                    return Err((
+                        cursor.pos,
+                        ArffErrorKind::TooFewValues {
+                            expected: n,
+                            found: j + 1,
+                        },
+                    ));
+                }
+                None => {}
+                Some(_) => {
+                    return Err((
+                        cursor.pos,
+                        ArffErrorKind::ExpectedComma {
+                            attribute: self.attributes[j].name.clone(),
+                            found: String::from_utf8_lossy(cursor.rest()).into_owned(),
+                        },
+                    ));
+                }
+            }
+        }
+        self.rows += 1;
+        Ok(())
+    }
+
+    /// Parses `{index value, ...}`: omitted attributes take their sparse default.
+    fn sparse_row(&mut self, line: &[u8]) -> Result<(), Failure> {
+        let n = self.attributes.len();
+        for column in &mut self.columns {
+            column.push_sparse_default();
+        }
+        let row = self.rows;
+        let mut cursor = Cursor::new(line);
+        cursor.pos = 1;
+        cursor.skip_space();
+        let bad = |pos: usize, reason: &str| (pos, ArffErrorKind::BadSparse(reason.to_owned()));
+        if cursor.peek() == Some(b'}') {
+            cursor.pos += 1;
+        } else {
+            loop {
+                cursor.skip_space();
+                let start = cursor.pos;
+                while matches!(cursor.peek(), Some(b'0'..=b'9')) {
+                    cursor.pos += 1;
+                }
+                if cursor.pos == start {
+                    return Err(bad(start, "expected an attribute index"));
+                }
+                let digits = &line[start..cursor.pos];
+                // Only digits, so parsing fails only when the index overflows a u64.
+                let index = std::str::from_utf8(digits).ok().and_then(|d| d.parse::<u64>().ok());
+                let j = match index {
+                    Some(index) if index < n as u64 => index as usize,
+                    Some(index) => {
+                        return Err((
+                            start,
+                            ArffErrorKind::SparseIndexOutOfRange {
+                                index,
+                                n_attributes: n,
+                            },
+                        ));
+                    }
+                    None => {
+                        let digits = String::from_utf8_lossy(digits);
+                        let reason = format!(
+                            "sparse index {digits} is out of range: there are {n} attributes"
+                        );
+                        return Err(bad(start, &reason));
+                    }
+                };
+                if self.set_in_row[j] == row {
+                    return Err((start, ArffErrorKind::DuplicateSparseIndex(j)));
+                }
+                self.set_in_row[j] = row;
+                if matches!(cursor.peek(), Some(b) if !is_space(b) && b != b',' && b != b'}') {
+                    return Err(bad(cursor.pos, "expected a space between index and value"));
+                }
+                cursor.skip_space();
+                if matches!(cursor.peek(), None | Some(b',' | b'}')) {
+                    return Err(bad(cursor.pos, "missing value after the index"));
+                }
+                let token = cursor.token(|b| b == b',' || b == b'}')?;
+                self.set_last(j, &token)?;
+                cursor.skip_space();
+                match cursor.peek() {
+                    Some(b',') => cursor.pos += 1,
+                    Some(b'}') => {
+                        cursor.pos += 1;
+                        break;
+                    }
+                    None => return Err(bad(cursor.pos, "missing closing `}`")),
+                    Some(_) => return Err(bad(cursor.pos, "expected `,` or `}` after a value")),
+                }
+            }
+        }
+        cursor.skip_space();
+        if !cursor.at_end() {
+            return Err(bad(cursor.pos, "text after the closing `}`"));
+        }
+        // A left-out nominal value is the first declared one, which `{}` does not have.
+        if let Some(&j) = self.empty_nominal.iter().find(|&&j| self.set_in_row[j] != row) {
+            let reason = format!(
+                "attribute `{}` declares no nominal values, so it cannot be left out",
+                self.attributes[j].name
+            );
+            return Err(bad(0, &reason));
+        }
+        self.rows += 1;
+        Ok(())
+    }
+
+    /// Replaces the sparse default just pushed into column `j` with `token`'s value.
+    fn set_last(&mut self, j: usize, token: &Token<'_>) -> Result<(), Failure> {
+        match &mut self.columns[j] {
+            Column::Numeric(v) => {
+                v.pop();
+            }
+            Column::Nominal(v) => {
+                v.pop();
+            }
+            Column::String(v) => {
+                v.pop();
+            }
+            Column::Date(v) => {
+                v.pop();
+            }
+        }
+        self.push(j, token)
+    }
+
+    /// Appends `token`'s value to column `j`.
+    fn push(&mut self, j: usize, token: &Token<'_>) -> Result<(), Failure> {
+        let attribute = &self.attributes[j];
+        let missing = token.is_missing();
+        match &mut self.columns[j] {
+            Column::Numeric(values) => {
+                let x = if missing {
+                    f64::NAN
+                } else {
+                    let x = fast_float2::parse::<f64, _>(&*token.text)
+                        .map_err(|_| bad_number(attribute, token))?;
+                    if attribute.kind == AttributeKind::Integer {
+                        x.trunc()
+                    } else {
+                        x
+                    }
+                };
+                values.push(x);
+            }
+            Column::Nominal(codes) => {
+                let code = if missing {
+                    MISSING_CODE
+                } else {
+                    let index = self.nominal[j].as_ref().expect("nominal column has an index");
+                    index.code(&token.text).ok_or_else(|| {
+                        let allowed = attribute.kind.categories().unwrap_or_default();
+                        (
+                            token.start,
+                            ArffErrorKind::UnknownNominal {
+                                attribute: attribute.name.clone(),
+                                value: String::from_utf8_lossy(&token.text).into_owned(),
+                                allowed: shorten(allowed),
+                            },
+                        )
+                    })?
+                };
+                codes.push(code);
+            }
+            Column::String(values) => {
+                let value = if missing {
+                    None
+                } else {
+                    Some(header::text(&token.text, token.start)?)
+                };
+                values.push(value);
+            }
+            Column::Date(values) => {
+                let value = if missing {
+                    None
+                } else {
+                    let AttributeKind::Date(format) = &attribute.kind else {
+                        unreachable!("date column with a date attribute")
+                    };
+                    let text = header::text(&token.text, token.start)?;
+                    Some(format.parse(&text).ok_or_else(|| {
+                        (
+                            token.start,
+                            ArffErrorKind::BadDate {
+                                attribute: attribute.name.clone(),
+                                value: text.clone(),
+                                format: format.java().to_owned(),
+                            },
+                        )
+                    })?)
+                };
+                values.push(value);
+            }
+        }
+        Ok(())
+    }
+}
+
+fn bad_number(attribute: &Attribute, token: &Token<'_>) -> Failure {
+    (
+        token.start,
+        ArffErrorKind::BadNumber {
+            attribute: attribute.name.clone(),
+            value: String::from_utf8_lossy(&token.text).into_owned(),
+        },
+    )
+}
+
+/// The declared values for an error message: all of them, or the first few.
+fn shorten(values: &[String]) -> String {
+    const SHOWN: usize = 10;
+    let mut out = values
+        .iter()
+        .take(SHOWN)
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(", ");
+    if values.len() > SHOWN {
+        out.push_str(&format!(", ... ({} values)", values.len()));
+    }
+    out
+}

@@ -1,0 +1,1358 @@
+//! Lenient readers for OpenML's dataset metadata documents: `description.xml` (GET /data/{id})
+//! and `features.xml` (GET /data/features/{id}).
+//!
+//! Server GET responses are not schema-valid in general, so elements are matched by local name
+//! (the `oml:` prefix and the namespace are ignored), unknown elements are skipped, and problems
+//! that leave a usable document become [`Warning`]s. What makes a document unusable (malformed
+//! XML, the wrong root, a missing name, features out of order) is an [`Error::Metadata`] whose
+//! message says where: `line` counts from 1, `byte` from 0.
+//!
+//! Whitespace follows openml-python: description fields are trimmed (xmltodict's default), while
+//! feature names and nominal values are kept verbatim (opy parses features.xml with
+//! `strip_whitespace=False`), so ` - 50000.` stays ` - 50000.`.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::path::Path;
+
+use quick_xml::escape::resolve_xml_entity;
+use quick_xml::events::Event;
+use quick_xml::reader::Reader;
+
+use crate::error::{Error, Result};
+
+/// A non-fatal problem found while reading a lenient document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// The local name of the element concerned (`id`, `number_of_missing_values`, ...).
+    pub element: String,
+    /// What is wrong and what was done about it, starting with where.
+    pub message: String,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.element, self.message)
+    }
+}
+
+/// A dataset description (`oml:data_set_description`), as served by GET /data/{id}.
+///
+/// Every field is optional except `name`; an element with empty text counts as absent.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DatasetDescription {
+    /// The dataset id (negative in some test fixtures).
+    pub id: Option<i64>,
+    /// The dataset name.
+    pub name: String,
+    /// The version, as written.
+    pub version: Option<String>,
+    /// The free-text description.
+    pub description: Option<String>,
+    /// The data format as written: `ARFF` or `Sparse_ARFF`.
+    pub format: Option<String>,
+    /// The upload date as written (`YYYY-MM-DDTHH:MM:SS`).
+    pub upload_date: Option<String>,
+    /// The licence.
+    pub licence: Option<String>,
+    /// Where the ARFF file is served.
+    pub url: Option<String>,
+    /// Where the Parquet file is served, when there is one.
+    pub parquet_url: Option<String>,
+    /// The id of the ARFF file.
+    pub file_id: Option<i64>,
+    /// The default target columns: the comma-separated list split and trimmed.
+    pub default_target_attribute: Vec<String>,
+    /// The column that identifies rows, when there is one.
+    pub row_id_attribute: Option<String>,
+    /// The columns models must not see, one per `ignore_attribute` element.
+    pub ignore_attribute: Vec<String>,
+    /// `active`, `in_preparation` or `deactivated`.
+    pub status: Option<String>,
+    /// The MD5 of the ARFF file, in hex.
+    pub md5_checksum: Option<String>,
+    /// The tags, in document order.
+    pub tags: Vec<String>,
+}
+
+impl DatasetDescription {
+    /// Parses a `description.xml` document.
+    ///
+    /// Fails on malformed XML, a root other than `data_set_description`, or a missing `name`;
+    /// integers that do not parse become warnings.
+    pub fn from_xml(text: &str) -> Result<(Self, Vec<Warning>)> {
+        let mut warnings = Vec::new();
+        let description = parse_description(text, &mut warnings)?;
+        Ok((description, warnings))
+    }
+
+    /// Reads and parses the `description.xml` at `path`; errors carry the path.
+    pub fn from_path(path: &Path) -> Result<(Self, Vec<Warning>)> {
+        let mut warnings = Vec::new();
+        let text = read_text(path, DESCRIPTION_ROOT, &mut warnings)?;
+        let description = parse_description(&text, &mut warnings).map_err(|e| e.with_path(path))?;
+        Ok((description, warnings))
+    }
+}
+
+/// One feature (column) of a dataset, from `features.xml`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeatureDescription {
+    /// The column position, from 0; equal to the feature's position in the document.
+    pub index: usize,
+    /// The column name, verbatim (the ARFF attribute name).
+    pub name: String,
+    /// `nominal`, `numeric`, `string` or `date`, as written.
+    pub data_type: String,
+    /// The nominal values in declaration order, verbatim (spaces included).
+    pub nominal_values: Vec<String>,
+    /// Whether the feature is a (default) target.
+    pub is_target: bool,
+    /// Whether models must ignore the feature.
+    pub is_ignore: bool,
+    /// Whether the feature identifies rows.
+    pub is_row_identifier: bool,
+    /// The number of missing values the server counted.
+    pub number_of_missing_values: Option<u64>,
+}
+
+/// Parses a `features.xml` document (`oml:data_features` with one `oml:feature` per column).
+///
+/// Fails on malformed XML, the wrong root, a feature without `index` or `name`, an `index` that
+/// is not the feature's position (from 0), an unknown `data_type` or a boolean other than
+/// `true`/`false`; a missing-value count that does not parse becomes a warning.
+pub fn parse_features(text: &str) -> Result<(Vec<FeatureDescription>, Vec<Warning>)> {
+    let mut warnings = Vec::new();
+    let features = parse_feature_list(text, &mut warnings)?;
+    Ok((features, warnings))
+}
+
+/// Reads and parses the `features.xml` at `path`; errors carry the path.
+pub fn read_features(path: &Path) -> Result<(Vec<FeatureDescription>, Vec<Warning>)> {
+    let mut warnings = Vec::new();
+    let text = read_text(path, FEATURES_ROOT, &mut warnings)?;
+    let features = parse_feature_list(&text, &mut warnings).map_err(|e| e.with_path(path))?;
+    Ok((features, warnings))
+}
+
+const DESCRIPTION_ROOT: &str = "data_set_description";
+const FEATURES_ROOT: &str = "data_features";
+
+/// The description elements that may appear once; a repetition is warned about and skipped.
+const SINGULAR: &[&str] = &[
+    "id",
+    "name",
+    "version",
+    "description",
+    "format",
+    "upload_date",
+    "licence",
+    "url",
+    "parquet_url",
+    "file_id",
+    "default_target_attribute",
+    "row_id_attribute",
+    "status",
+    "md5_checksum",
+];
+
+fn parse_description(text: &str, warnings: &mut Vec<Warning>) -> Result<DatasetDescription> {
+    let mut doc = Doc::new(text, DESCRIPTION_ROOT);
+    let mut description = DatasetDescription::default();
+    let mut seen: Vec<String> = Vec::new();
+    let mut field: Option<Field> = None;
+    let mut root_at = 0;
+    while let Some(node) = doc.next()? {
+        match node {
+            Node::Open { depth: 1, at, .. } => root_at = at,
+            Node::Open {
+                local,
+                depth: 2,
+                at,
+            } => field = Some(Field::new(local, at)),
+            Node::Text {
+                text: part,
+                depth: 2,
+            } => {
+                if let Some(field) = &mut field {
+                    field.text.push_str(&part);
+                }
+            }
+            Node::Close { depth: 2 } => {
+                if let Some(field) = field.take() {
+                    description.apply(text, field, &mut seen, warnings);
+                }
+            }
+            _ => {}
+        }
+    }
+    if description.name.is_empty() {
+        return Err(error_at(
+            text,
+            root_at,
+            format_args!("`{DESCRIPTION_ROOT}` has no `name`"),
+        ));
+    }
+    Ok(description)
+}
+
+impl DatasetDescription {
+    /// Stores one child element of the root; unknown elements are ignored.
+    fn apply(
+        &mut self,
+        text: &str,
+        field: Field,
+        seen: &mut Vec<String>,
+        warnings: &mut Vec<Warning>,
+    ) {
+        let value = field.text.trim();
+        if value.is_empty() {
+            return;
+        }
+        let local = field.local.as_str();
+        if SINGULAR.contains(&local) {
+            if seen.iter().any(|s| s == local) {
+                warnings.push(field.warning(text, "repeated element; keeping the first value"));
+                return;
+            }
+            seen.push(field.local.clone());
+        }
+        let owned = || Some(value.to_owned());
+        match local {
+            "id" => self.id = integer(text, &field, value, warnings),
+            "file_id" => self.file_id = integer(text, &field, value, warnings),
+            "name" => self.name = value.to_owned(),
+            "version" => self.version = owned(),
+            "description" => self.description = owned(),
+            "format" => self.format = owned(),
+            "upload_date" => self.upload_date = owned(),
+            "licence" => self.licence = owned(),
+            "url" => self.url = owned(),
+            "parquet_url" => self.parquet_url = owned(),
+            "row_id_attribute" => self.row_id_attribute = owned(),
+            "status" => self.status = owned(),
+            "md5_checksum" => self.md5_checksum = owned(),
+            "default_target_attribute" => {
+                self.default_target_attribute = value
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|target| !target.is_empty())
+                    .map(str::to_owned)
+                    .collect();
+            }
+            "ignore_attribute" => self.ignore_attribute.push(value.to_owned()),
+            "tag" => self.tags.push(value.to_owned()),
+            _ => {}
+        }
+    }
+}
+
+/// Parses a trimmed integer; one that does not parse becomes a warning and `None`.
+fn integer<T: std::str::FromStr>(
+    text: &str,
+    field: &Field,
+    value: &str,
+    warnings: &mut Vec<Warning>,
+) -> Option<T> {
+    match value.parse() {
+        Ok(n) => Some(n),
+        Err(_) => {
+            warnings
+                .push(field.warning(text, format_args!("`{value}` is not an integer; ignored")));
+            None
+        }
+    }
+}
+
+const DATA_TYPES: &[&str] = &["nominal", "numeric", "string", "date"];
+
+/// A `feature` element being read.
+struct FeatureFields {
+    at: u64,
+    index: Option<Field>,
+    name: Option<String>,
+    data_type: Option<String>,
+    nominal_values: Vec<String>,
+    is_target: bool,
+    is_ignore: bool,
+    is_row_identifier: bool,
+    number_of_missing_values: Option<u64>,
+    seen: Vec<String>,
+}
+
+fn parse_feature_list(text: &str, warnings: &mut Vec<Warning>) -> Result<Vec<FeatureDescription>> {
+    let mut doc = Doc::new(text, FEATURES_ROOT);
+    let mut features: Vec<FeatureDescription> = Vec::new();
+    let mut feature: Option<FeatureFields> = None;
+    let mut field: Option<Field> = None;
+    while let Some(node) = doc.next()? {
+        match node {
+            Node::Open {
+                local,
+                depth: 2,
+                at,
+            } if local == "feature" => {
+                feature = Some(FeatureFields::new(at));
+            }
+            Node::Open {
+                local,
+                depth: 3,
+                at,
+            } if feature.is_some() => {
+                field = Some(Field::new(local, at));
+            }
+            Node::Text {
+                text: part,
+                depth: 3,
+            } => {
+                if let Some(field) = &mut field {
+                    field.text.push_str(&part);
+                }
+            }
+            Node::Close { depth: 3 } => {
+                if let (Some(feature), Some(field)) = (&mut feature, field.take()) {
+                    feature.apply(text, features.len(), field, warnings)?;
+                }
+            }
+            Node::Close { depth: 2 } => {
+                if let Some(feature) = feature.take() {
+                    let position = features.len();
+                    features.push(feature.finish(text, position)?);
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(features)
+}
+
+impl FeatureFields {
+    fn new(at: u64) -> Self {
+        FeatureFields {
+            at,
+            index: None,
+            name: None,
+            data_type: None,
+            nominal_values: Vec::new(),
+            is_target: false,
+            is_ignore: false,
+            is_row_identifier: false,
+            number_of_missing_values: None,
+            seen: Vec::new(),
+        }
+    }
+
+    /// Names the feature in messages: its position and, once known, its name.
+    fn label(&self, position: usize) -> String {
+        match &self.name {
+            Some(name) => format!("feature {position} (`{name}`)"),
+            None => format!("feature {position}"),
+        }
+    }
+
+    /// Stores one child element of a `feature`; unknown elements are ignored.
+    fn apply(
+        &mut self,
+        text: &str,
+        position: usize,
+        field: Field,
+        warnings: &mut Vec<Warning>,
+    ) -> Result<()> {
+        let local = field.local.as_str();
+        let verbatim = matches!(local, "name" | "nominal_value");
+        let value = if verbatim {
+            field.text.as_str()
+        } else {
+            field.text.trim()
+        };
+        if value.is_empty() {
+            if local == "nominal_value" {
+                let message = format!("{}: empty nominal value; skipped", self.label(position));
+                warnings.push(field.warning(text, message));
+            }
+            return Ok(());
+        }
+        let singular = matches!(
+            local,
+            "index"
+                | "name"
+                | "data_type"
+                | "is_target"
+                | "is_ignore"
+                | "is_row_identifier"
+                | "number_of_missing_values"
+        );
+        if singular {
+            if self.seen.iter().any(|s| s == local) {
+                let message = format!(
+                    "{}: repeated element; keeping the first value",
+                    self.label(position)
+                );
+                warnings.push(field.warning(text, message));
+                return Ok(());
+            }
+            self.seen.push(field.local.clone());
+        }
+        match local {
+            "index" => self.index = Some(field),
+            "name" => self.name = Some(value.to_owned()),
+            "data_type" => {
+                if !DATA_TYPES.contains(&value) {
+                    return Err(error_at(
+                        text,
+                        field.at,
+                        format_args!(
+                            "{}: unknown `data_type` `{value}`; expected nominal, numeric, string or date",
+                            self.label(position)
+                        ),
+                    ));
+                }
+                self.data_type = Some(value.to_owned());
+            }
+            "nominal_value" => self.nominal_values.push(value.to_owned()),
+            "is_target" | "is_ignore" | "is_row_identifier" => {
+                let flag = if value.eq_ignore_ascii_case("true") {
+                    true
+                } else if value.eq_ignore_ascii_case("false") {
+                    false
+                } else {
+                    return Err(error_at(
+                        text,
+                        field.at,
+                        format_args!(
+                            "{}: `{local}` is `{value}`; expected true or false",
+                            self.label(position)
+                        ),
+                    ));
+                };
+                match local {
+                    "is_target" => self.is_target = flag,
+                    "is_ignore" => self.is_ignore = flag,
+                    _ => self.is_row_identifier = flag,
+                }
+            }
+            "number_of_missing_values" => match value.parse() {
+                Ok(n) => self.number_of_missing_values = Some(n),
+                Err(_) => {
+                    let message = format!(
+                        "{}: `{value}` is not a count; ignored",
+                        self.label(position)
+                    );
+                    warnings.push(field.warning(text, message));
+                }
+            },
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Checks a complete `feature` element that is the `position`-th of the document.
+    fn finish(self, text: &str, position: usize) -> Result<FeatureDescription> {
+        let label = self.label(position);
+        let Some(index_field) = &self.index else {
+            return Err(error_at(
+                text,
+                self.at,
+                format_args!("{label} has no `index`"),
+            ));
+        };
+        let written = index_field.text.trim();
+        let index = match written.parse::<usize>() {
+            Ok(index) => index,
+            Err(_) => {
+                return Err(error_at(
+                    text,
+                    index_field.at,
+                    format_args!("{label}: `index` `{written}` is not a non-negative integer"),
+                ));
+            }
+        };
+        if index != position {
+            return Err(error_at(
+                text,
+                index_field.at,
+                format_args!(
+                    "{label} has `index` {index}; indices must count from 0 in document order"
+                ),
+            ));
+        }
+        let Some(name) = self.name else {
+            return Err(error_at(
+                text,
+                self.at,
+                format_args!("{label} has no `name`"),
+            ));
+        };
+        let Some(data_type) = self.data_type else {
+            return Err(error_at(
+                text,
+                self.at,
+                format_args!("{label} has no `data_type`"),
+            ));
+        };
+        Ok(FeatureDescription {
+            index,
+            name,
+            data_type,
+            nominal_values: self.nominal_values,
+            is_target: self.is_target,
+            is_ignore: self.is_ignore,
+            is_row_identifier: self.is_row_identifier,
+            number_of_missing_values: self.number_of_missing_values,
+        })
+    }
+}
+
+/// The text of one leaf element, as read so far.
+struct Field {
+    local: String,
+    at: u64,
+    text: String,
+}
+
+impl Field {
+    fn new(local: String, at: u64) -> Self {
+        Field {
+            local,
+            at,
+            text: String::new(),
+        }
+    }
+
+    fn warning(&self, text: &str, what: impl fmt::Display) -> Warning {
+        Warning {
+            element: self.local.clone(),
+            message: format!("line {}: {what}", line(text, self.at)),
+        }
+    }
+}
+
+/// Reads a file as text; bytes that are not UTF-8 become U+FFFD and a warning.
+fn read_text(path: &Path, root: &str, warnings: &mut Vec<Warning>) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(text),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            warnings.push(Warning {
+                element: root.to_owned(),
+                message: format!("byte {at}: invalid UTF-8 replaced with U+FFFD"),
+            });
+            Ok(String::from_utf8_lossy(e.as_bytes()).into_owned())
+        }
+    }
+}
+
+/// The line (from 1) of byte offset `at` (from 0) in `text`.
+fn line(text: &str, at: u64) -> u64 {
+    let end = usize::try_from(at).unwrap_or(usize::MAX).min(text.len());
+    let newlines = memchr::memchr_iter(b'\n', &text.as_bytes()[..end]).count();
+    newlines as u64 + 1
+}
+
+fn error_at(text: &str, at: u64, what: impl fmt::Display) -> Error {
+    Error::Metadata {
+        path: None,
+        message: format!("line {}, byte {at}: {what}", line(text, at)),
+    }
+}
+
+/// What [`Doc::next`] reports, with entities resolved and empty elements expanded.
+enum Node<'a> {
+    /// A start tag; the root has depth 1.
+    Open {
+        local: String,
+        depth: usize,
+        at: u64,
+    },
+    /// Text (or one resolved reference, or CDATA) directly inside an element at `depth`.
+    Text { text: Cow<'a, str>, depth: usize },
+    /// The end of the element at `depth`.
+    Close { depth: usize },
+}
+
+/// A well-formedness-checking walk over a document with a known root element.
+struct Doc<'a> {
+    text: &'a str,
+    reader: Reader<&'a [u8]>,
+    root: &'static str,
+    /// The local names and start offsets of the open elements.
+    open: Vec<(String, u64)>,
+    root_seen: bool,
+    /// An empty element (`<a/>`) was just opened and must be closed next.
+    close_pending: bool,
+}
+
+impl<'a> Doc<'a> {
+    fn new(text: &'a str, root: &'static str) -> Self {
+        let mut reader = Reader::from_str(text);
+        // Nominal values keep their spaces: ` - 50000.` is a different value from `- 50000.`.
+        reader.config_mut().trim_text(false);
+        reader.config_mut().check_end_names = true;
+        Doc {
+            text,
+            reader,
+            root,
+            open: Vec::new(),
+            root_seen: false,
+            close_pending: false,
+        }
+    }
+
+    fn error(&self, at: u64, what: impl fmt::Display) -> Error {
+        error_at(self.text, at, what)
+    }
+
+    fn next(&mut self) -> Result<Option<Node<'a>>> {
+        if self.close_pending {
+            self.close_pending = false;
+            return Ok(Some(self.close()));
+        }
+        loop {
+            let at = self.reader.buffer_position();
+            let event = match self.reader.read_event() {
+                Ok(event) => event,
+                Err(e) => {
+                    let at = self.reader.error_position();
+                    return Err(self.error(at, format_args!("malformed XML: {e}")));
+                }
+            };
+            let text = match event {
+                Event::Start(start) => {
+                    let local = start.local_name();
+                    return self
+                        .open(local.as_ref(), start.name().as_ref(), at)
+                        .map(Some);
+                }
+                Event::Empty(start) => {
+                    let local = start.local_name();
+                    let node = self.open(local.as_ref(), start.name().as_ref(), at)?;
+                    self.close_pending = true;
+                    return Ok(Some(node));
+                }
+                Event::End(_) => {
+                    if self.open.is_empty() {
+                        return Err(self.error(at, "end tag without a start tag"));
+                    }
+                    return Ok(Some(self.close()));
+                }
+                Event::Text(text) => text.xml10_content(),
+                Event::CData(cdata) => cdata.xml10_content(),
+                Event::GeneralRef(reference) => match reference.resolve_char_ref() {
+                    Ok(Some(ch)) => Cow::Owned(ch.to_string()),
+                    Ok(None) => match resolve_xml_entity(&reference) {
+                        Some(resolved) => Cow::Borrowed(resolved),
+                        None => {
+                            let what = format_args!("unknown entity `&{};`", &*reference);
+                            return Err(self.error(at, what));
+                        }
+                    },
+                    Err(e) => {
+                        let what = format_args!("bad character reference `&{};`: {e}", &*reference);
+                        return Err(self.error(at, what));
+                    }
+                },
+                Event::Comment(_) | Event::Decl(_) | Event::PI(_) | Event::DocType(_) => continue,
+                Event::Eof => return self.end().map(|()| None),
+            };
+            if self.open.is_empty() {
+                if text.trim().is_empty() {
+                    continue;
+                }
+                return Err(self.error(at, "text outside the root element"));
+            }
+            return Ok(Some(Node::Text {
+                text,
+                depth: self.open.len(),
+            }));
+        }
+    }
+
+    fn open(&mut self, local: &str, qualified: &str, at: u64) -> Result<Node<'a>> {
+        if self.open.is_empty() {
+            if self.root_seen {
+                let what = format_args!("second root element `{qualified}`");
+                return Err(self.error(at, what));
+            }
+            if local != self.root {
+                let what = format_args!(
+                    "expected root element `oml:{}`, found `{qualified}`",
+                    self.root
+                );
+                return Err(self.error(at, what));
+            }
+            self.root_seen = true;
+        }
+        self.open.push((local.to_owned(), at));
+        Ok(Node::Open {
+            local: local.to_owned(),
+            depth: self.open.len(),
+            at,
+        })
+    }
+
+    fn close(&mut self) -> Node<'a> {
+        let depth = self.open.len();
+        self.open.pop();
+        Node::Close { depth }
+    }
+
+    fn end(&self) -> Result<()> {
+        let end = self.text.len() as u64;
+        if let Some((local, at)) = self.open.last() {
+            let what = format_args!(
+                "unexpected end of input: `{local}` opened on line {} is not closed",
+                line(self.text, *at)
+            );
+            return Err(self.error(end, what));
+        }
+        if !self.root_seen {
+            let what = format_args!("no root element; expected `oml:{}`", self.root);
+            return Err(self.error(end, what));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    const NS: &str = r#"xmlns:oml="http://openml.org/openml""#;
+
+    fn fixture(relative: &str) -> PathBuf {
+        Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../../shared/openml-fixtures"
+        ))
+        .join(relative)
+    }
+
+    fn description_xml(body: &str) -> String {
+        format!("<oml:data_set_description {NS}>{body}</oml:data_set_description>")
+    }
+
+    fn features_xml(body: &str) -> String {
+        format!("<oml:data_features {NS}>{body}</oml:data_features>")
+    }
+
+    /// A feature element with the given index, name and data type, plus `extra` children.
+    fn feature_xml(index: &str, name: &str, data_type: &str, extra: &str) -> String {
+        format!(
+            "<oml:feature><oml:index>{index}</oml:index><oml:name>{name}</oml:name>\
+             <oml:data_type>{data_type}</oml:data_type>{extra}</oml:feature>"
+        )
+    }
+
+    fn feature(index: usize, name: &str, data_type: &str) -> FeatureDescription {
+        FeatureDescription {
+            index,
+            name: name.to_owned(),
+            data_type: data_type.to_owned(),
+            nominal_values: Vec::new(),
+            is_target: false,
+            is_ignore: false,
+            is_row_identifier: false,
+            number_of_missing_values: None,
+        }
+    }
+
+    fn strings(values: &[&str]) -> Vec<String> {
+        values.iter().map(|v| v.to_string()).collect()
+    }
+
+    fn named(name: &str) -> DatasetDescription {
+        DatasetDescription {
+            name: name.to_owned(),
+            ..DatasetDescription::default()
+        }
+    }
+
+    /// Parses a description and compares it and its warnings (as displayed).
+    fn check(xml: &str, expected: DatasetDescription, expected_warnings: &[&str]) {
+        let (description, warnings) = DatasetDescription::from_xml(xml).unwrap();
+        assert_eq!(description, expected, "{xml}");
+        let warnings: Vec<String> = warnings.iter().map(|w| w.to_string()).collect();
+        assert_eq!(warnings, expected_warnings, "{xml}");
+    }
+
+    /// Parses features and compares them and their warnings (as displayed).
+    fn check_features(xml: &str, expected: &[FeatureDescription], expected_warnings: &[&str]) {
+        let (features, warnings) = parse_features(xml).unwrap();
+        assert_eq!(features, expected, "{xml}");
+        let warnings: Vec<String> = warnings.iter().map(|w| w.to_string()).collect();
+        assert_eq!(warnings, expected_warnings, "{xml}");
+    }
+
+    fn metadata_message(error: Error) -> String {
+        match error {
+            Error::Metadata {
+                path: None,
+                message,
+            } => message,
+            other => panic!("expected a metadata error without a path, got {other:?}"),
+        }
+    }
+
+    fn description_error(xml: &str) -> String {
+        metadata_message(DatasetDescription::from_xml(xml).unwrap_err())
+    }
+
+    fn features_error(xml: &str) -> String {
+        metadata_message(parse_features(xml).unwrap_err())
+    }
+
+    #[test]
+    fn description_name_only() {
+        check(
+            &description_xml("<oml:name>toy</oml:name>"),
+            named("toy"),
+            &[],
+        );
+        // With a declaration and no prefix, or with another prefix: elements match by local name.
+        check(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<data_set_description><name>toy</name></data_set_description>",
+            named("toy"),
+            &[],
+        );
+        check(
+            "<x:data_set_description xmlns:x=\"urn:other\"><x:name>toy</x:name></x:data_set_description>",
+            named("toy"),
+            &[],
+        );
+    }
+
+    #[test]
+    fn description_all_fields() {
+        let xml = description_xml(
+            "<oml:id> 7 </oml:id><oml:name> toy </oml:name><oml:version>2</oml:version>\
+             <oml:description>a &amp; b &lt;c&gt; &#x41;&#66; <![CDATA[<raw>]]></oml:description>\
+             <oml:format>Sparse_ARFF</oml:format><oml:upload_date>2014-04-06T23:23:39</oml:upload_date>\
+             <oml:licence>Public</oml:licence><oml:url>https://x/7.arff</oml:url>\
+             <oml:parquet_url>https://x/7.pq</oml:parquet_url><oml:file_id>70</oml:file_id>\
+             <oml:default_target_attribute> a, b ,,c </oml:default_target_attribute>\
+             <oml:row_id_attribute>rid</oml:row_id_attribute>\
+             <oml:ignore_attribute>i1</oml:ignore_attribute><oml:ignore_attribute></oml:ignore_attribute>\
+             <oml:ignore_attribute> i2 </oml:ignore_attribute>\
+             <oml:tag>t1</oml:tag><oml:tag/><oml:tag>t 2</oml:tag>\
+             <oml:status>active</oml:status><oml:md5_checksum>abc123</oml:md5_checksum>",
+        );
+        let expected = DatasetDescription {
+            id: Some(7),
+            name: "toy".into(),
+            version: Some("2".into()),
+            description: Some("a & b <c> AB <raw>".into()),
+            format: Some("Sparse_ARFF".into()),
+            upload_date: Some("2014-04-06T23:23:39".into()),
+            licence: Some("Public".into()),
+            url: Some("https://x/7.arff".into()),
+            parquet_url: Some("https://x/7.pq".into()),
+            file_id: Some(70),
+            default_target_attribute: strings(&["a", "b", "c"]),
+            row_id_attribute: Some("rid".into()),
+            ignore_attribute: strings(&["i1", "i2"]),
+            status: Some("active".into()),
+            md5_checksum: Some("abc123".into()),
+            tags: strings(&["t1", "t 2"]),
+        };
+        check(&xml, expected, &[]);
+    }
+
+    #[test]
+    fn description_empty_elements_are_absent() {
+        let xml = description_xml(
+            "<oml:id></oml:id><oml:name>toy</oml:name><oml:version/><oml:md5_checksum>  </oml:md5_checksum>\
+             <oml:default_target_attribute></oml:default_target_attribute><oml:file_id/>",
+        );
+        check(&xml, named("toy"), &[]);
+    }
+
+    #[test]
+    fn description_unknown_elements_are_ignored() {
+        let xml = description_xml(
+            "<!-- a comment --><oml:creator>someone</oml:creator><oml:name>toy</oml:name>\
+             <oml:unknown><oml:name>nested</oml:name><oml:id>9</oml:id></oml:unknown>\
+             <oml:status>active<oml:inner>x</oml:inner></oml:status><?pi data?>",
+        );
+        let expected = DatasetDescription {
+            status: Some("active".into()),
+            ..named("toy")
+        };
+        check(&xml, expected, &[]);
+    }
+
+    #[test]
+    fn description_bad_integers_warn() {
+        let xml = "<oml:data_set_description>\n<oml:id>abc</oml:id>\n<oml:name>toy</oml:name>\n\
+                   <oml:file_id>1.5</oml:file_id>\n</oml:data_set_description>";
+        check(
+            xml,
+            named("toy"),
+            &[
+                "id: line 2: `abc` is not an integer; ignored",
+                "file_id: line 4: `1.5` is not an integer; ignored",
+            ],
+        );
+        // A negative id is an integer (the dexter fixture has id -1).
+        let expected = DatasetDescription {
+            id: Some(-1),
+            ..named("toy")
+        };
+        check(
+            &description_xml("<oml:id>-1</oml:id><oml:name>toy</oml:name>"),
+            expected,
+            &[],
+        );
+    }
+
+    #[test]
+    fn description_repeated_element_keeps_first() {
+        let xml = description_xml("<oml:name>first</oml:name><oml:name>second</oml:name>");
+        check(
+            &xml,
+            named("first"),
+            &["name: line 1: repeated element; keeping the first value"],
+        );
+    }
+
+    #[test]
+    fn description_errors() {
+        let message = description_error(&description_xml("<oml:id>1</oml:id>"));
+        assert_eq!(
+            message,
+            "line 1, byte 0: `data_set_description` has no `name`"
+        );
+        let message = description_error(&description_xml("<oml:name></oml:name>"));
+        assert!(message.contains("has no `name`"), "{message}");
+
+        let message =
+            description_error("<oml:data_features><oml:name>x</oml:name></oml:data_features>");
+        assert_eq!(
+            message,
+            "line 1, byte 0: expected root element `oml:data_set_description`, found `oml:data_features`"
+        );
+
+        let message = description_error(
+            "<oml:data_set_description>\n  <oml:name>toy</oml:name>\n  <oml:id>1",
+        );
+        assert!(message.starts_with("line 3, byte "), "{message}");
+        assert!(
+            message.ends_with("unexpected end of input: `id` opened on line 3 is not closed"),
+            "{message}"
+        );
+
+        let message = description_error(&description_xml("<oml:name>toy</oml:nam>"));
+        assert!(message.contains("malformed XML"), "{message}");
+        assert!(message.contains("oml:nam"), "{message}");
+
+        let message = description_error(&description_xml("<oml:name>a &nbsp; b</oml:name>"));
+        assert!(message.contains("unknown entity `&nbsp;`"), "{message}");
+
+        let message = description_error(&description_xml("<oml:name>a & b</oml:name>"));
+        assert!(message.contains("malformed XML"), "{message}");
+
+        let message = description_error(&format!(
+            "{}trailing",
+            description_xml("<oml:name>toy</oml:name>")
+        ));
+        assert!(
+            message.contains("text outside the root element"),
+            "{message}"
+        );
+
+        let message = description_error(&format!(
+            "{}{}",
+            description_xml("<oml:name>a</oml:name>"),
+            description_xml("<oml:name>b</oml:name>")
+        ));
+        assert!(
+            message.contains("second root element `oml:data_set_description`"),
+            "{message}"
+        );
+
+        let message = description_error("");
+        assert_eq!(
+            message,
+            "line 1, byte 0: no root element; expected `oml:data_set_description`"
+        );
+    }
+
+    #[test]
+    fn features_minimal() {
+        let xml = features_xml(&format!(
+            "{}{}",
+            feature_xml("0", "x", "numeric", ""),
+            feature_xml(
+                "1",
+                " bw%2Fme ",
+                "nominal",
+                "<oml:nominal_value> - 50000.</oml:nominal_value><oml:nominal_value>a &amp; b </oml:nominal_value>"
+            ),
+        ));
+        let mut nominal = feature(1, " bw%2Fme ", "nominal");
+        nominal.nominal_values = strings(&[" - 50000.", "a & b "]);
+        check_features(&xml, &[feature(0, "x", "numeric"), nominal], &[]);
+        check_features(&format!("<oml:data_features {NS}/>"), &[], &[]);
+        check_features(&features_xml("\n  "), &[], &[]);
+    }
+
+    #[test]
+    fn features_flags_counts_and_unknown_elements() {
+        let xml = features_xml(&feature_xml(
+            "0",
+            "class",
+            "string",
+            "<oml:ontology>http://x</oml:ontology><oml:is_target> TRUE </oml:is_target>\
+             <oml:is_ignore>False</oml:is_ignore><oml:is_row_identifier>true</oml:is_row_identifier>\
+             <oml:number_of_missing_values> 12 </oml:number_of_missing_values><oml:other><oml:index>5</oml:index></oml:other>",
+        ));
+        let expected = FeatureDescription {
+            is_target: true,
+            is_ignore: false,
+            is_row_identifier: true,
+            number_of_missing_values: Some(12),
+            ..feature(0, "class", "string")
+        };
+        check_features(&xml, &[expected], &[]);
+        // Elements of the root other than `feature` are ignored, with everything inside them.
+        let xml = features_xml(&format!(
+            "<oml:note><oml:feature>junk</oml:feature></oml:note>{}",
+            feature_xml("0", "d", "date", "<oml:is_target></oml:is_target>")
+        ));
+        check_features(&xml, &[feature(0, "d", "date")], &[]);
+    }
+
+    #[test]
+    fn features_warnings() {
+        let xml = features_xml(&format!(
+            "\n{}\n{}",
+            feature_xml(
+                "0",
+                "a",
+                "nominal",
+                "<oml:nominal_value></oml:nominal_value><oml:nominal_value>v</oml:nominal_value><oml:number_of_missing_values>many</oml:number_of_missing_values>"
+            ),
+            feature_xml(
+                "1",
+                "b",
+                "numeric",
+                "<oml:name>again</oml:name><oml:number_of_missing_values>-1</oml:number_of_missing_values>"
+            ),
+        ));
+        let mut a = feature(0, "a", "nominal");
+        a.nominal_values = strings(&["v"]);
+        check_features(
+            &xml,
+            &[a, feature(1, "b", "numeric")],
+            &[
+                "nominal_value: line 2: feature 0 (`a`): empty nominal value; skipped",
+                "number_of_missing_values: line 2: feature 0 (`a`): `many` is not a count; ignored",
+                "name: line 3: feature 1 (`b`): repeated element; keeping the first value",
+                "number_of_missing_values: line 3: feature 1 (`b`): `-1` is not a count; ignored",
+            ],
+        );
+    }
+
+    #[test]
+    fn features_index_errors() {
+        let two = |first: &str, second: &str| {
+            features_xml(&format!(
+                "{}\n{}",
+                feature_xml(first, "a", "numeric", ""),
+                feature_xml(second, "b", "numeric", "")
+            ))
+        };
+        let message = features_error(&two("0", "2"));
+        assert!(message.starts_with("line 2, byte "), "{message}");
+        assert!(
+            message.ends_with(
+                "feature 1 (`b`) has `index` 2; indices must count from 0 in document order"
+            ),
+            "{message}"
+        );
+        let message = features_error(&two("1", "0"));
+        assert!(
+            message.contains("feature 0 (`a`) has `index` 1"),
+            "{message}"
+        );
+        let message = features_error(&two("0", "one"));
+        assert!(
+            message.contains("feature 1 (`b`): `index` `one` is not a non-negative integer"),
+            "{message}"
+        );
+        let message = features_error(&two("0", "-1"));
+        assert!(
+            message.contains("`index` `-1` is not a non-negative integer"),
+            "{message}"
+        );
+
+        let message = features_error(&features_xml(
+            "<oml:feature><oml:name>a</oml:name><oml:data_type>numeric</oml:data_type></oml:feature>",
+        ));
+        assert!(
+            message.ends_with("feature 0 (`a`) has no `index`"),
+            "{message}"
+        );
+        let message = features_error(&features_xml("<oml:feature/>"));
+        assert!(message.ends_with("feature 0 has no `index`"), "{message}");
+        let message = features_error(&features_xml(
+            "<oml:feature><oml:index>0</oml:index><oml:name></oml:name><oml:data_type>numeric</oml:data_type></oml:feature>",
+        ));
+        assert!(message.ends_with("feature 0 has no `name`"), "{message}");
+        let message = features_error(&features_xml(
+            "<oml:feature><oml:index>0</oml:index><oml:name>a</oml:name></oml:feature>",
+        ));
+        assert!(
+            message.ends_with("feature 0 (`a`) has no `data_type`"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn features_value_errors() {
+        let message = features_error(&features_xml(&feature_xml(
+            "0",
+            "a",
+            "numeric",
+            "<oml:is_target>yes</oml:is_target>",
+        )));
+        assert!(
+            message.ends_with("feature 0 (`a`): `is_target` is `yes`; expected true or false"),
+            "{message}"
+        );
+        let message = features_error(&features_xml(&feature_xml(
+            "0",
+            "a",
+            "numeric",
+            "<oml:is_ignore>1</oml:is_ignore>",
+        )));
+        assert!(message.contains("`is_ignore` is `1`"), "{message}");
+        let message = features_error(&features_xml(&feature_xml("0", "a", "integer", "")));
+        assert!(
+            message.ends_with("feature 0 (`a`): unknown `data_type` `integer`; expected nominal, numeric, string or date"),
+            "{message}"
+        );
+        let message = features_error(&features_xml(&feature_xml("0", "a", "Numeric", "")));
+        assert!(
+            message.contains("unknown `data_type` `Numeric`"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn features_malformed_documents() {
+        let message = features_error(&description_xml("<oml:name>toy</oml:name>"));
+        assert!(
+            message.contains(
+                "expected root element `oml:data_features`, found `oml:data_set_description`"
+            ),
+            "{message}"
+        );
+        let full = features_xml(&feature_xml("0", "a", "numeric", ""));
+        for cut in [1, 10, full.len() / 2, full.len() - 1] {
+            let result = parse_features(&full[..cut]);
+            assert!(result.is_err(), "truncated at {cut}: {result:?}");
+        }
+        let message = features_error(&full[..full.len() - "</oml:data_features>".len()]);
+        assert!(
+            message.contains("`data_features` opened on line 1 is not closed"),
+            "{message}"
+        );
+        let message = features_error(&full[..full.len() - 3]);
+        assert!(message.contains("malformed XML"), "{message}");
+    }
+
+    #[test]
+    fn garbage_is_an_error() {
+        let bytes: Vec<u8> = (0..=255u8)
+            .chain((0..=255u8).rev())
+            .map(|b| b.wrapping_mul(37))
+            .collect();
+        let garbage = String::from_utf8_lossy(&bytes);
+        for text in [
+            garbage.as_ref(),
+            "\u{0}\u{1}\u{2}",
+            "<<<>>>&&;",
+            "not xml at all",
+            "<",
+            "</oml:data_features>",
+        ] {
+            let message = features_error(text);
+            assert!(message.starts_with("line "), "{message}");
+            let message = description_error(text);
+            assert!(message.starts_with("line "), "{message}");
+        }
+        let message = features_error("not xml at all");
+        assert_eq!(message, "line 1, byte 0: text outside the root element");
+    }
+
+    #[test]
+    fn fixture_dexter_description() {
+        let (description, warnings) =
+            DatasetDescription::from_path(&fixture("datasets/-1/description.xml")).unwrap();
+        assert_eq!(warnings, []);
+        assert_eq!(description.id, Some(-1));
+        assert_eq!(description.name, "dexter");
+        assert_eq!(description.version.as_deref(), Some("1"));
+        assert_eq!(
+            description.description.as_deref(),
+            Some(
+                "Test set of the dexter dataset as used\n        in the AutoWEKA paper (Thornton et al. 2013)"
+            )
+        );
+        assert_eq!(description.format.as_deref(), Some("ARFF"));
+        assert_eq!(description.upload_date, None);
+        assert_eq!(description.licence.as_deref(), Some("Public"));
+        assert_eq!(
+            description.url.as_deref(),
+            Some("http://www.cs.ubc.ca/labs/beta/Projects/autoweka/datasets/dexter.zip")
+        );
+        assert_eq!(description.default_target_attribute, ["class"]);
+        assert_eq!(description.md5_checksum, None);
+        assert_eq!(description.parquet_url, None);
+        assert_eq!(description.file_id, None);
+        assert!(description.tags.is_empty());
+    }
+
+    #[test]
+    fn fixture_iris_description() {
+        let (description, warnings) =
+            DatasetDescription::from_path(&fixture("misc/data_description_61.xml")).unwrap();
+        assert_eq!(warnings, []);
+        let text = description.description.clone().unwrap();
+        assert!(
+            text.starts_with("**Author**: R.A. Fisher  \n**Source**"),
+            "{text}"
+        );
+        assert!(text.contains("(See Duda & Hart, for example.)"), "{text}");
+        assert!(text.ends_with("-- Iris Virginica"), "{text}");
+        let expected = DatasetDescription {
+            id: Some(61),
+            name: "iris".into(),
+            version: Some("1".into()),
+            description: Some(text),
+            format: Some("ARFF".into()),
+            upload_date: Some("2014-04-06T23:23:39".into()),
+            licence: Some("Public".into()),
+            url: Some("https://api.openml.org/data/v1/download/61/iris.arff".into()),
+            parquet_url: Some("https://data.openml.org/datasets/0000/0061/dataset_61.pq".into()),
+            file_id: Some(61),
+            default_target_attribute: strings(&["class"]),
+            row_id_attribute: None,
+            ignore_attribute: Vec::new(),
+            status: Some("active".into()),
+            md5_checksum: Some("ad484452702105cbf3d30f8deaba39a9".into()),
+            tags: strings(&[
+                "Botany",
+                "Ecology",
+                "Kaggle",
+                "Machine Learning",
+                "study_1",
+                "study_25",
+                "study_4",
+                "study_41",
+                "study_50",
+                "study_52",
+                "study_7",
+                "study_86",
+                "study_88",
+                "study_89",
+                "uci",
+            ]),
+        };
+        assert_eq!(description, expected);
+    }
+
+    #[test]
+    fn fixture_features_with_whitespaces() {
+        let (features, warnings) =
+            read_features(&fixture("misc/features_with_whitespaces.xml")).unwrap();
+        assert_eq!(warnings, []);
+        let v1 = FeatureDescription {
+            number_of_missing_values: Some(0),
+            ..feature(0, "V1", "numeric")
+        };
+        let v42 = FeatureDescription {
+            nominal_values: strings(&[" - 50000.", " 50000+."]),
+            number_of_missing_values: Some(0),
+            ..feature(1, "V42", "nominal")
+        };
+        assert_eq!(features, [v1, v42]);
+    }
+
+    #[test]
+    fn path_errors_carry_the_path() {
+        let path = fixture("misc/data_description_61.xml");
+        let error = read_features(&path).unwrap_err();
+        assert!(
+            matches!(&error, Error::Metadata { path: Some(p), .. } if *p == path),
+            "{error:?}"
+        );
+        let shown = error.to_string();
+        assert!(
+            shown.starts_with(&format!(
+                "{}: line 1, byte 0: expected root element",
+                path.display()
+            )),
+            "{shown}"
+        );
+
+        let missing = fixture("misc/no_such_file.xml");
+        let error = DatasetDescription::from_path(&missing).unwrap_err();
+        assert!(
+            matches!(&error, Error::Io { action: "read", path, .. } if *path == missing),
+            "{error:?}"
+        );
+    }
+
+    #[test]
+    fn invalid_utf8_in_a_file_is_a_warning() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("description.xml");
+        let mut bytes = b"<oml:data_set_description><oml:name>caf".to_vec();
+        let body = bytes.len();
+        bytes.push(0xE9);
+        bytes.extend_from_slice(b"</oml:name></oml:data_set_description>");
+        std::fs::write(&path, &bytes).unwrap();
+        let (description, warnings) = DatasetDescription::from_path(&path).unwrap();
+        assert_eq!(description.name, "caf\u{FFFD}");
+        assert_eq!(
+            warnings,
+            [Warning {
+                element: "data_set_description".into(),
+                message: format!("byte {body}: invalid UTF-8 replaced with U+FFFD"),
+            }]
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics_on_any_text(text in any::<String>()) {
+            let _ = DatasetDescription::from_xml(&text);
+            let _ = parse_features(&text);
+        }
+
+        #[test]
+        fn never_panics_on_xml_like_text(
+            parts in prop::collection::vec(
+                prop::sample::select(vec![
+                    "<oml:data_features>", "</oml:data_features>", "<oml:data_set_description>",
+                    "</oml:data_set_description>", "<oml:feature>", "</oml:feature>", "<oml:feature/>",
+                    "<oml:index>", "</oml:index>", "<oml:name>", "</oml:name>", "0", "1", "x", " ",
+                    "<oml:data_type>", "</oml:data_type>", "nominal", "<oml:is_target>", "true",
+                    "</oml:is_target>", "&amp;", "&#0;", "&#x110000;", "&bogus;", "&", "<![CDATA[",
+                    "]]>", "<!--", "-->", "<?", "?>", "<", ">", "\"", "=", "\n",
+                ]),
+                0..40,
+            )
+        ) {
+            let text = parts.concat();
+            let _ = DatasetDescription::from_xml(&text);
+            let _ = parse_features(&text);
+        }
+    }
+}

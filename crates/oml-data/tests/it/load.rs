@@ -1,0 +1,200 @@
+//! DatasetLoader: formats by extension, OpenML's description.xml and features.xml applied, the
+//! MD5 check, CSV, and builtins.
+
+use std::path::{Path, PathBuf};
+
+use md5::{Digest, Md5};
+use oml_data::{DatasetLoader, Error, FeatureKind, Role, load};
+
+const ARFF: &str = "% a toy dataset
+@relation toy
+@attribute id numeric
+@attribute colour {red, green, 'light blue'}
+@attribute size numeric
+@attribute note string
+@attribute class {no, yes, maybe}
+@data
+10,red,1.5,'x',yes
+11,'light blue',?,?,no
+12,green,3,'y',yes
+";
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn description(md5: &str) -> String {
+    format!(
+        r#"<oml:data_set_description xmlns:oml="http://openml.org/openml">
+  <oml:id>42</oml:id>
+  <oml:name>toy-data</oml:name>
+  <oml:version>1</oml:version>
+  <oml:format>ARFF</oml:format>
+  <oml:something_new>ignored</oml:something_new>
+  <oml:default_target_attribute>class</oml:default_target_attribute>
+  <oml:row_id_attribute>id</oml:row_id_attribute>
+  <oml:ignore_attribute>note</oml:ignore_attribute>
+  <oml:md5_checksum>{md5}</oml:md5_checksum>
+</oml:data_set_description>"#
+    )
+}
+
+fn md5_hex(bytes: &[u8]) -> String {
+    Md5::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[test]
+fn description_applies_target_row_id_ignore_and_checksum() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = write(dir.path(), "dataset.arff", ARFF);
+    let xml = write(
+        dir.path(),
+        "description.xml",
+        &description(&md5_hex(ARFF.as_bytes())),
+    );
+    let loaded = DatasetLoader::new()
+        .description(&xml)
+        .load(data.to_str().unwrap())
+        .unwrap();
+    let dataset = loaded.dataset;
+    assert_eq!(dataset.name(), "toy-data");
+    assert_eq!(dataset.default_target(), Some("class"));
+    assert_eq!(dataset.feature("id").unwrap().role, Role::RowId);
+    assert_eq!(dataset.feature("note").unwrap().role, Role::Ignored);
+    // The row id and the ignored string column stay in the table but not in the matrix.
+    assert_eq!(dataset.table().width(), 5);
+    let design = dataset.design_matrix(Some("class")).unwrap();
+    let names: Vec<_> = design.columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["colour", "size"]);
+    assert_eq!(design.x.row(1)[0], 2.0, "light blue is the third declared colour");
+    assert!(design.x.row(1)[1].is_nan());
+    assert_eq!(
+        design.columns[0].categories.as_deref(),
+        Some(&["red".to_owned(), "green".into(), "light blue".into()][..])
+    );
+    let target = dataset.class_target("class").unwrap();
+    assert_eq!(target.classes.to_vec(), vec![1, 0, 1]);
+    assert_eq!(target.labels, ["no", "yes", "maybe"], "declared classes with no rows kept");
+}
+
+#[test]
+fn checksum_mismatch_names_the_file_and_both_sums() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = write(dir.path(), "dataset.arff", ARFF);
+    let wrong = "0123456789abcdef0123456789abcdef";
+    let xml = write(dir.path(), "description.xml", &description(wrong));
+    let err = DatasetLoader::new()
+        .description(&xml)
+        .load(data.to_str().unwrap())
+        .unwrap_err();
+    assert!(matches!(err, Error::Checksum { .. }), "{err:?}");
+    let message = err.to_string();
+    assert!(message.contains("dataset.arff"), "{message}");
+    assert!(message.contains(wrong), "{message}");
+    assert!(message.contains(&md5_hex(ARFF.as_bytes())), "{message}");
+}
+
+#[test]
+fn features_reorder_nominal_values_and_flag_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = write(
+        dir.path(),
+        "toy.csv",
+        "id,colour,size,class\n1,red,1.5,yes\n2,green,?,no\n3,red,,maybe\n",
+    );
+    // A CSV has no declared values: text columns get their distinct values sorted.
+    let plain = load(csv.to_str().unwrap()).unwrap();
+    assert_eq!(
+        plain.feature("class").unwrap().kind,
+        FeatureKind::Nominal(vec!["maybe".into(), "no".into(), "yes".into()])
+    );
+    assert_eq!(plain.feature("size").unwrap().missing, 2, "`?` and empty are missing");
+
+    let features = write(
+        dir.path(),
+        "features.xml",
+        r#"<oml:data_features xmlns:oml="http://openml.org/openml">
+  <oml:feature><oml:index>0</oml:index><oml:name>id</oml:name><oml:data_type>numeric</oml:data_type>
+    <oml:is_target>false</oml:is_target><oml:is_ignore>false</oml:is_ignore><oml:is_row_identifier>true</oml:is_row_identifier></oml:feature>
+  <oml:feature><oml:index>1</oml:index><oml:name>colour</oml:name><oml:data_type>nominal</oml:data_type>
+    <oml:nominal_value>red</oml:nominal_value><oml:nominal_value>green</oml:nominal_value><oml:nominal_value>blue</oml:nominal_value>
+    <oml:is_target>false</oml:is_target><oml:is_ignore>false</oml:is_ignore><oml:is_row_identifier>false</oml:is_row_identifier></oml:feature>
+  <oml:feature><oml:index>2</oml:index><oml:name>size</oml:name><oml:data_type>numeric</oml:data_type>
+    <oml:is_target>false</oml:is_target><oml:is_ignore>false</oml:is_ignore><oml:is_row_identifier>false</oml:is_row_identifier>
+    <oml:number_of_missing_values>1</oml:number_of_missing_values></oml:feature>
+  <oml:feature><oml:index>3</oml:index><oml:name>class</oml:name><oml:data_type>nominal</oml:data_type>
+    <oml:nominal_value>yes</oml:nominal_value><oml:nominal_value>no</oml:nominal_value><oml:nominal_value>maybe</oml:nominal_value>
+    <oml:is_target>true</oml:is_target><oml:is_ignore>false</oml:is_ignore><oml:is_row_identifier>false</oml:is_row_identifier></oml:feature>
+</oml:data_features>"#,
+    );
+    let loaded = DatasetLoader::new()
+        .features(&features)
+        .load(csv.to_str().unwrap())
+        .unwrap();
+    let dataset = loaded.dataset;
+    assert_eq!(dataset.default_target(), Some("class"));
+    assert_eq!(dataset.feature("id").unwrap().role, Role::RowId);
+    let target = dataset.class_target("class").unwrap();
+    assert_eq!(target.labels, ["yes", "no", "maybe"]);
+    assert_eq!(target.classes.to_vec(), vec![0, 1, 2]);
+    let colour = dataset.feature("colour").unwrap();
+    assert_eq!(
+        colour.kind,
+        FeatureKind::Nominal(vec!["red".into(), "green".into(), "blue".into()])
+    );
+    // The declared missing count (1) disagrees with the data (2): a warning, not an error.
+    assert_eq!(loaded.warnings.len(), 1, "{:?}", loaded.warnings);
+    assert!(loaded.warnings[0].to_string().contains("size"));
+}
+
+#[test]
+fn features_that_disagree_with_the_data_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = write(dir.path(), "toy.csv", "a,b\n1,x\n2,y\n");
+    let features = write(
+        dir.path(),
+        "features.xml",
+        r#"<oml:data_features xmlns:oml="http://openml.org/openml">
+  <oml:feature><oml:index>0</oml:index><oml:name>a</oml:name><oml:data_type>numeric</oml:data_type>
+    <oml:is_target>false</oml:is_target><oml:is_ignore>false</oml:is_ignore><oml:is_row_identifier>false</oml:is_row_identifier></oml:feature>
+  <oml:feature><oml:index>1</oml:index><oml:name>b</oml:name><oml:data_type>nominal</oml:data_type>
+    <oml:nominal_value>x</oml:nominal_value>
+    <oml:is_target>false</oml:is_target><oml:is_ignore>false</oml:is_ignore><oml:is_row_identifier>false</oml:is_row_identifier></oml:feature>
+</oml:data_features>"#,
+    );
+    let err = DatasetLoader::new()
+        .features(&features)
+        .load(csv.to_str().unwrap())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("features.xml"), "{err}");
+    assert!(err.contains("`b`") && err.contains("`y`"), "{err}");
+}
+
+#[test]
+fn formats_by_extension() {
+    let dir = tempfile::tempdir().unwrap();
+    let unknown = write(dir.path(), "data.txt", "a\n1\n");
+    let err = load(unknown.to_str().unwrap()).unwrap_err();
+    assert!(matches!(err, Error::UnknownFormat { .. }), "{err}");
+    let missing = dir.path().join("absent.arff");
+    let err = load(missing.to_str().unwrap()).unwrap_err().to_string();
+    assert!(err.contains("absent.arff"), "{err}");
+    let err = load("builtin:nope").unwrap_err().to_string();
+    assert!(err.contains("nope"), "{err}");
+}
+
+#[test]
+fn openml_iris_description_on_the_builtin() {
+    let xml = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/openml-fixtures/misc/data_description_61.xml");
+    let loaded = DatasetLoader::new()
+        .description(xml)
+        .load("builtin:iris")
+        .unwrap();
+    assert_eq!(loaded.dataset.name(), "iris");
+    assert_eq!(loaded.dataset.default_target(), Some("class"));
+    assert_eq!(loaded.dataset.n_rows(), 150);
+}
