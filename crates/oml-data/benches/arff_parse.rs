@@ -28,7 +28,11 @@ fn dense_numeric(rows: usize, cols: usize) -> Vec<u8> {
             let x: f64 = rng.gen_range(-100.0..100.0);
             write!(out, "{x:.6},").unwrap();
         }
-        out.push_str(if rng.gen_bool(0.5) { "positive\n" } else { "negative\n" });
+        out.push_str(if rng.gen_bool(0.5) {
+            "positive\n"
+        } else {
+            "negative\n"
+        });
     }
     out.into_bytes()
 }

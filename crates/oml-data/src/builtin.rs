@@ -29,7 +29,10 @@ pub fn builtin(name: &str) -> Result<Dataset> {
             let labels = ["Iris-setosa", "Iris-versicolor", "Iris-virginica"];
             let features = features_only("iris", data.records(), data.feature_names().to_vec());
             let targets = data.targets().to_vec();
-            (classification(features, &targets, "class", &labels.map(String::from)), "class")
+            (
+                classification(features, &targets, "class", &labels.map(String::from)),
+                "class",
+            )
         }
         "winequality" => {
             let data = linfa_datasets::winequality();
@@ -38,7 +41,8 @@ pub fn builtin(name: &str) -> Result<Dataset> {
             // Codes are the scores themselves, so the labels run from 0 to the maximum and the
             // scores that never occur are dropped below.
             let labels: Vec<String> = (0..=max).map(|s| s.to_string()).collect();
-            let features = features_only("winequality", data.records(), data.feature_names().to_vec());
+            let features =
+                features_only("winequality", data.records(), data.feature_names().to_vec());
             let targets = data.targets().to_vec();
             let mut arff = classification(features, &targets, "quality", &labels);
             drop_unused_labels(&mut arff, &scores);
@@ -126,7 +130,10 @@ mod tests {
         assert_eq!(iris.features().len(), 5);
         assert_eq!(iris.default_target(), Some("class"));
         let target = iris.class_target("class").unwrap();
-        assert_eq!(target.labels, ["Iris-setosa", "Iris-versicolor", "Iris-virginica"]);
+        assert_eq!(
+            target.labels,
+            ["Iris-setosa", "Iris-versicolor", "Iris-virginica"]
+        );
         for class in 0..3 {
             assert_eq!(target.classes.iter().filter(|&&c| c == class).count(), 50);
         }
@@ -151,7 +158,10 @@ mod tests {
     fn diabetes_and_unknown() {
         let diabetes = builtin("diabetes").unwrap();
         assert_eq!(diabetes.n_rows(), 441);
-        assert_eq!(diabetes.regression_target("progression").unwrap().len(), 441);
+        assert_eq!(
+            diabetes.regression_target("progression").unwrap().len(),
+            441
+        );
         let err = builtin("mnist").unwrap_err().to_string();
         assert!(err.contains("mnist") && err.contains("iris"), "{err}");
     }

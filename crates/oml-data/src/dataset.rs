@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use polars::prelude::{
-    DataFrame, DataType, Float64Chunked, FrozenCategories, IntoColumn, IntoSeries, Int64Chunked,
+    DataFrame, DataType, Float64Chunked, FrozenCategories, Int64Chunked, IntoColumn, IntoSeries,
     NewChunkedArray, PlSmallStr, Series, StringChunked, TimeUnit, UInt32Chunked,
 };
 
@@ -166,7 +166,9 @@ impl Dataset {
                         .into_series(),
                     FeatureKind::Date,
                 ),
-                (Column::Nominal(_), _) => unreachable!("nominal columns come from nominal attributes"),
+                (Column::Nominal(_), _) => {
+                    unreachable!("nominal columns come from nominal attributes")
+                }
             };
             table_columns.push(series.into_column());
             features.push(Feature {

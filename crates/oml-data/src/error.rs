@@ -137,7 +137,9 @@ pub enum ArffErrorKind {
     #[error("attribute `{0}` has no type")]
     MissingType(String),
     /// An attribute type oml does not know.
-    #[error("attribute `{name}` has unknown type `{ty}`; expected numeric, real, integer, string, date or {{...}}")]
+    #[error(
+        "attribute `{name}` has unknown type `{ty}`; expected numeric, real, integer, string, date or {{...}}"
+    )]
     UnknownType {
         /// The attribute.
         name: String,
@@ -291,10 +293,10 @@ impl Error {
         self
     }
 
-    /// The ARFF line number, when the error is an ARFF parse error.
+    /// The line number, when the error is an ARFF parse or read error.
     pub fn line(&self) -> Option<u64> {
         match self {
-            Error::Arff { line, .. } => Some(*line),
+            Error::Arff { line, .. } | Error::Read { line, .. } => Some(*line),
             _ => None,
         }
     }

@@ -36,8 +36,8 @@ mod dataset;
 mod encode;
 mod error;
 mod load;
-mod summary;
 mod metadata;
+mod summary;
 mod tabular;
 
 pub use arff::{Arff, ArffReader, ArffReaderBuilder, ArffWriter, ArffWriterBuilder};

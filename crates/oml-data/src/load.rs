@@ -72,7 +72,9 @@ pub struct DatasetLoader {
 
 /// Loads `source` (a path or `builtin:NAME`) without metadata documents.
 pub fn load(source: &str) -> Result<Dataset> {
-    DatasetLoader::new().load(source).map(|loaded| loaded.dataset)
+    DatasetLoader::new()
+        .load(source)
+        .map(|loaded| loaded.dataset)
 }
 
 impl DatasetLoader {
@@ -125,8 +127,7 @@ impl DatasetLoader {
             }
         };
         if let Some((path, features)) = features {
-            apply_features(&mut dataset, features, &mut warnings)
-                .map_err(|e| e.with_path(path))?;
+            apply_features(&mut dataset, features, &mut warnings).map_err(|e| e.with_path(path))?;
         }
         if let Some(description) = &description {
             apply_description(&mut dataset, description, &mut warnings)?;
@@ -304,12 +305,22 @@ fn apply_features(
 }
 
 /// Numbers as nominal labels: integers without a fractional part (`3`, not `3.0`).
-fn numbers_as_labels(series: &polars::prelude::Series) -> polars::error::PolarsResult<polars::prelude::Series> {
+fn numbers_as_labels(
+    series: &polars::prelude::Series,
+) -> polars::error::PolarsResult<polars::prelude::Series> {
     use polars::prelude::{IntoSeries, NewChunkedArray, StringChunked};
     let labels: Vec<Option<String>> = series
         .f64()?
         .iter()
-        .map(|v| v.map(|x| if x.fract() == 0.0 && x.abs() < 1e15 { format!("{}", x as i64) } else { x.to_string() }))
+        .map(|v| {
+            v.map(|x| {
+                if x.fract() == 0.0 && x.abs() < 1e15 {
+                    format!("{}", x as i64)
+                } else {
+                    x.to_string()
+                }
+            })
+        })
         .collect();
     Ok(StringChunked::from_iter_options(series.name().clone(), labels.into_iter()).into_series())
 }

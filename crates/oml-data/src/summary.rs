@@ -55,8 +55,18 @@ impl Dataset {
 impl fmt::Display for DatasetSummary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "{} rows, {} columns", self.n_rows, self.n_columns)?;
-        let width = self.columns.iter().map(|c| c.name.len()).max().unwrap_or(4).max(4);
-        writeln!(f, "{:<width$}  {:<8}  {:>8}  categories", "name", "kind", "missing")?;
+        let width = self
+            .columns
+            .iter()
+            .map(|c| c.name.len())
+            .max()
+            .unwrap_or(4)
+            .max(4);
+        writeln!(
+            f,
+            "{:<width$}  {:<8}  {:>8}  categories",
+            "name", "kind", "missing"
+        )?;
         for column in &self.columns {
             let categories = column
                 .categories

@@ -66,9 +66,8 @@ fn dictionaries(path: &Path) -> polars::error::PolarsResult<HashMap<String, Vec<
                 .or_default();
             let mut rest: &[u8] = &page.buffer;
             for _ in 0..page.num_values {
-                let invalid = || {
-                    polars::error::PolarsError::ComputeError("corrupt dictionary page".into())
-                };
+                let invalid =
+                    || polars::error::PolarsError::ComputeError("corrupt dictionary page".into());
                 let (len, tail) = rest.split_first_chunk::<4>().ok_or_else(invalid)?;
                 let len = u32::from_le_bytes(*len) as usize;
                 let value = tail.get(..len).ok_or_else(invalid)?;
@@ -100,7 +99,10 @@ pub fn read_csv(path: impl AsRef<Path>) -> Result<Dataset> {
 
 /// The file name without its extensions: `dataset_30.pq` gives `dataset_30`.
 fn name_of(path: &Path) -> String {
-    let file = path.file_name().map(|f| f.to_string_lossy()).unwrap_or_default();
+    let file = path
+        .file_name()
+        .map(|f| f.to_string_lossy())
+        .unwrap_or_default();
     file.split('.').next().unwrap_or_default().to_owned()
 }
 
@@ -150,8 +152,8 @@ pub(crate) fn dataset_from_table(
                     .iter()
                     .map(|b| b.map_or(MISSING_CODE, u32::from))
                     .collect();
-                let series = nominal_series(series.name().clone(), &codes, &categories)
-                    .map_err(fail)?;
+                let series =
+                    nominal_series(series.name().clone(), &codes, &categories).map_err(fail)?;
                 (series, FeatureKind::Nominal(categories))
             }
             DataType::Date | DataType::Datetime(..) => (
@@ -186,7 +188,8 @@ pub(crate) fn dataset_from_table(
         });
         columns.push(series.into_column());
     }
-    let table = DataFrame::new(height, columns).map_err(|e| Error::table("building the table", e))?;
+    let table =
+        DataFrame::new(height, columns).map_err(|e| Error::table("building the table", e))?;
     Dataset::new(name, table, features)
 }
 

@@ -66,7 +66,7 @@ pub(crate) fn attribute(rest: &[u8], offset: usize) -> Result<Attribute, Failure
         nominal(&mut cursor, &name, offset)?
     } else {
         let start = cursor.pos;
-        let word = cursor.token(is_space)?;
+        let word = cursor.token(is_space).map_err(shift(offset))?;
         let ty = text(&word.text, offset + start)?;
         match ty.to_ascii_lowercase().as_str() {
             "numeric" => AttributeKind::Numeric,
@@ -79,7 +79,7 @@ pub(crate) fn attribute(rest: &[u8], offset: usize) -> Result<Attribute, Failure
                 let java = if cursor.at_end() {
                     DEFAULT_DATE_FORMAT.to_owned()
                 } else {
-                    let token = cursor.token(|_| false)?;
+                    let token = cursor.token(|_| false).map_err(shift(offset))?;
                     text(&token.text, offset + format_start)?
                 };
                 let format = DateFormat::new(&java).map_err(|reason| {
@@ -122,7 +122,9 @@ pub(crate) fn attribute(rest: &[u8], offset: usize) -> Result<Attribute, Failure
 /// Reads a relation or attribute name: quoted, or bare up to whitespace or `{`.
 fn name(cursor: &mut Cursor<'_>, offset: usize, what: &'static str) -> Result<String, Failure> {
     let start = cursor.pos;
-    let token = cursor.token(|b| is_space(b) || b == b'{')?;
+    let token = cursor
+        .token(|b| is_space(b) || b == b'{')
+        .map_err(shift(offset))?;
     if token.text.is_empty() && !token.quoted {
         return Err((offset + start, ArffErrorKind::MissingName(what)));
     }
@@ -130,11 +132,7 @@ fn name(cursor: &mut Cursor<'_>, offset: usize, what: &'static str) -> Result<St
 }
 
 /// Parses `{v1, v2, ...}` starting at the `{`.
-fn nominal(
-    cursor: &mut Cursor<'_>,
-    name: &str,
-    offset: usize,
-) -> Result<AttributeKind, Failure> {
+fn nominal(cursor: &mut Cursor<'_>, name: &str, offset: usize) -> Result<AttributeKind, Failure> {
     let bad = |pos: usize, reason: &str| {
         (
             offset + pos,
@@ -154,7 +152,9 @@ fn nominal(
     loop {
         cursor.skip_space();
         let start = cursor.pos;
-        let token = cursor.token(|b| b == b',' || b == b'}')?;
+        let token = cursor
+            .token(|b| b == b',' || b == b'}')
+            .map_err(shift(offset))?;
         if token.text.is_empty() && !token.quoted {
             return Err(bad(start, "empty value"));
         }
@@ -180,6 +180,11 @@ fn nominal(
             Some(_) => return Err(bad(cursor.pos, "expected `,` or `}` after a value")),
         }
     }
+}
+
+/// Moves a failure's position from the part of the line being parsed to the whole line.
+fn shift(offset: usize) -> impl Fn(Failure) -> Failure {
+    move |(pos, kind)| (offset + pos, kind)
 }
 
 /// Converts token bytes to a `String`, failing at `start` on invalid UTF-8.
@@ -211,9 +216,17 @@ mod tests {
     fn attributes() {
         check("@attribute a numeric", "a", AttributeKind::Numeric);
         check("@ATTRIBUTE 'a b' REAL", "a b", AttributeKind::Real);
-        check("@Attribute \"bw%2Fme\" Integer", "bw%2Fme", AttributeKind::Integer);
+        check(
+            "@Attribute \"bw%2Fme\" Integer",
+            "bw%2Fme",
+            AttributeKind::Integer,
+        );
         check("@attribute s string", "s", AttributeKind::String);
-        check("@attribute c {  GB , GK , GS }", "c", nominal(&["GB", "GK", "GS"]));
+        check(
+            "@attribute c {  GB , GK , GS }",
+            "c",
+            nominal(&["GB", "GK", "GS"]),
+        );
         check("@attribute c{a,b}", "c", nominal(&["a", "b"]));
         check(
             "@attribute c {' - 50000.', 'x,y', \"it's\"}",
@@ -243,13 +256,37 @@ mod tests {
     #[test]
     fn bad_attributes() {
         assert!(matches!(fails("@attribute"), ArffErrorKind::MissingName(_)));
-        assert!(matches!(fails("@attribute a"), ArffErrorKind::MissingType(_)));
-        assert!(matches!(fails("@attribute a float"), ArffErrorKind::UnknownType { .. }));
-        assert!(matches!(fails("@attribute a {x,x}"), ArffErrorKind::DuplicateNominal { .. }));
-        assert!(matches!(fails("@attribute a {x,y"), ArffErrorKind::BadNominal { .. }));
-        assert!(matches!(fails("@attribute a {x,,y}"), ArffErrorKind::BadNominal { .. }));
-        assert!(matches!(fails("@attribute a numeric x"), ArffErrorKind::TrailingText { .. }));
-        assert!(matches!(fails("@attribute a relational"), ArffErrorKind::Relational(_)));
-        assert!(matches!(fails("@attribute a date 'ww'"), ArffErrorKind::BadDateFormat { .. }));
+        assert!(matches!(
+            fails("@attribute a"),
+            ArffErrorKind::MissingType(_)
+        ));
+        assert!(matches!(
+            fails("@attribute a float"),
+            ArffErrorKind::UnknownType { .. }
+        ));
+        assert!(matches!(
+            fails("@attribute a {x,x}"),
+            ArffErrorKind::DuplicateNominal { .. }
+        ));
+        assert!(matches!(
+            fails("@attribute a {x,y"),
+            ArffErrorKind::BadNominal { .. }
+        ));
+        assert!(matches!(
+            fails("@attribute a {x,,y}"),
+            ArffErrorKind::BadNominal { .. }
+        ));
+        assert!(matches!(
+            fails("@attribute a numeric x"),
+            ArffErrorKind::TrailingText { .. }
+        ));
+        assert!(matches!(
+            fails("@attribute a relational"),
+            ArffErrorKind::Relational(_)
+        ));
+        assert!(matches!(
+            fails("@attribute a date 'ww'"),
+            ArffErrorKind::BadDateFormat { .. }
+        ));
     }
 }

@@ -134,12 +134,16 @@ impl Column {
         }
     }
 
-    pub(crate) fn push_sparse_default(&mut self) {
+    /// Appends sparse defaults until the column holds `len` values.
+    pub(crate) fn pad_with_sparse_default(&mut self, len: usize) {
+        if self.len() >= len {
+            return;
+        }
         match self {
-            Column::Numeric(v) => v.push(0.0),
-            Column::Nominal(v) => v.push(0),
-            Column::String(v) => v.push(Some(String::new())),
-            Column::Date(v) => v.push(Some(0)),
+            Column::Numeric(v) => v.resize(len, 0.0),
+            Column::Nominal(v) => v.resize(len, 0),
+            Column::String(v) => v.resize(len, Some(String::new())),
+            Column::Date(v) => v.resize(len, Some(0)),
         }
     }
 }

@@ -77,6 +77,19 @@ impl ArffReader {
 
     /// Reads ARFF bytes (plain or gzip) from `source`.
     pub fn read(&self, source: impl Read) -> Result<Arff> {
+        self.read_with_lines(source).map(|(arff, _)| arff)
+    }
+
+    /// Reads the file at `path` and the line (from 1) of every data row, so that a caller who
+    /// finds a row wrong can say where it is; errors name the path.
+    pub fn read_path_with_lines(&self, path: impl AsRef<Path>) -> Result<(Arff, Vec<u64>)> {
+        let path = path.as_ref();
+        let file = File::open(path).map_err(|e| Error::io("open", path, e))?;
+        self.read_with_lines(file).map_err(|e| e.with_path(path))
+    }
+
+    /// Reads ARFF bytes (plain or gzip) from `source`, and the line (from 1) of every data row.
+    pub fn read_with_lines(&self, source: impl Read) -> Result<(Arff, Vec<u64>)> {
         let mut input = BufReader::with_capacity(BUFFER_SIZE, source);
         let is_gzip = input
             .fill_buf()
@@ -90,8 +103,9 @@ impl ArffReader {
         }
     }
 
-    fn read_lines(&self, mut input: impl BufRead) -> Result<Arff> {
+    fn read_lines(&self, mut input: impl BufRead) -> Result<(Arff, Vec<u64>)> {
         let mut buf = Vec::with_capacity(1 << 12);
+        let mut row_lines = Vec::new();
         let mut line_no = 0u64;
         let mut header = Header::default();
         let mut data = loop {
@@ -132,14 +146,17 @@ impl ArffReader {
                 if let Err((pos, kind)) = parsed {
                     return Err(at(line_no, lead + pos + 1, kind));
                 }
+                row_lines.push(line_no);
             }
         }
-        Ok(Arff {
+        data.catch_up();
+        let arff = Arff {
             relation: header.relation.unwrap_or_default(),
             description: header.description,
             attributes: data.attributes,
             columns: data.columns,
-        })
+        };
+        Ok((arff, row_lines))
     }
 }
 
@@ -259,10 +276,9 @@ impl NominalIndex {
     #[inline]
     fn code(&self, value: &[u8]) -> Option<u32> {
         match self {
-            NominalIndex::Short(values) => values
-                .iter()
-                .position(|v| **v == *value)
-                .map(|i| i as u32),
+            NominalIndex::Short(values) => {
+                values.iter().position(|v| **v == *value).map(|i| i as u32)
+            }
             NominalIndex::Long(map) => map.get(value).copied(),
         }
     }
@@ -278,6 +294,8 @@ struct Data {
     /// The nominal attributes declared `{}`, which a sparse row must not leave out.
     empty_nominal: Vec<usize>,
     rows: usize,
+    /// Whether a sparse row left some columns shorter than `rows`.
+    lagging: bool,
 }
 
 impl Data {
@@ -301,11 +319,24 @@ impl Data {
             set_in_row,
             empty_nominal,
             rows: 0,
+            lagging: false,
+        }
+    }
+
+    /// Gives every column a value for every row read so far: sparse rows leave the columns
+    /// they do not set behind.
+    fn catch_up(&mut self) {
+        if self.lagging {
+            for column in &mut self.columns {
+                column.pad_with_sparse_default(self.rows);
+            }
+            self.lagging = false;
         }
     }
 
     /// Parses `v1, v2, ..., vn`.
     fn dense_row(&mut self, line: &[u8]) -> Result<(), Failure> {
+        self.catch_up();
         let n = self.attributes.len();
         let mut cursor = Cursor::new(line);
         for j in 0..n {
@@ -348,7 +379,9 @@ impl Data {
             cursor.skip_space();
             match cursor.peek() {
                 Some(b',') if j + 1 < n => cursor.pos += 1,
-                Some(b',') => return Err((cursor.pos, ArffErrorKind::TooManyValues { expected: n })),
+                Some(b',') => {
+                    return Err((cursor.pos, ArffErrorKind::TooManyValues { expected: n }));
+                }
                 None if j + 1 < n => {
                     return Err((
                         cursor.pos,
@@ -377,9 +410,6 @@ impl Data {
     /// Parses `{index value, ...}`: omitted attributes take their sparse default.
     fn sparse_row(&mut self, line: &[u8]) -> Result<(), Failure> {
         let n = self.attributes.len();
-        for column in &mut self.columns {
-            column.push_sparse_default();
-        }
         let row = self.rows;
         let mut cursor = Cursor::new(line);
         cursor.pos = 1;
@@ -399,7 +429,9 @@ impl Data {
                 }
                 let digits = &line[start..cursor.pos];
                 // Only digits, so parsing fails only when the index overflows a u64.
-                let index = std::str::from_utf8(digits).ok().and_then(|d| d.parse::<u64>().ok());
+                let index = std::str::from_utf8(digits)
+                    .ok()
+                    .and_then(|d| d.parse::<u64>().ok());
                 let j = match index {
                     Some(index) if index < n as u64 => index as usize,
                     Some(index) => {
@@ -431,7 +463,10 @@ impl Data {
                     return Err(bad(cursor.pos, "missing value after the index"));
                 }
                 let token = cursor.token(|b| b == b',' || b == b'}')?;
-                self.set_last(j, &token)?;
+                // Columns catch up lazily: only the set ones are touched per row, so a row
+                // costs its entries, not its width.
+                self.columns[j].pad_with_sparse_default(row);
+                self.push(j, &token)?;
                 cursor.skip_space();
                 match cursor.peek() {
                     Some(b',') => cursor.pos += 1,
@@ -449,7 +484,11 @@ impl Data {
             return Err(bad(cursor.pos, "text after the closing `}`"));
         }
         // A left-out nominal value is the first declared one, which `{}` does not have.
-        if let Some(&j) = self.empty_nominal.iter().find(|&&j| self.set_in_row[j] != row) {
+        if let Some(&j) = self
+            .empty_nominal
+            .iter()
+            .find(|&&j| self.set_in_row[j] != row)
+        {
             let reason = format!(
                 "attribute `{}` declares no nominal values, so it cannot be left out",
                 self.attributes[j].name
@@ -457,26 +496,8 @@ impl Data {
             return Err(bad(0, &reason));
         }
         self.rows += 1;
+        self.lagging = true;
         Ok(())
-    }
-
-    /// Replaces the sparse default just pushed into column `j` with `token`'s value.
-    fn set_last(&mut self, j: usize, token: &Token<'_>) -> Result<(), Failure> {
-        match &mut self.columns[j] {
-            Column::Numeric(v) => {
-                v.pop();
-            }
-            Column::Nominal(v) => {
-                v.pop();
-            }
-            Column::String(v) => {
-                v.pop();
-            }
-            Column::Date(v) => {
-                v.pop();
-            }
-        }
-        self.push(j, token)
     }
 
     /// Appends `token`'s value to column `j`.
@@ -502,7 +523,9 @@ impl Data {
                 let code = if missing {
                     MISSING_CODE
                 } else {
-                    let index = self.nominal[j].as_ref().expect("nominal column has an index");
+                    let index = self.nominal[j]
+                        .as_ref()
+                        .expect("nominal column has an index");
                     index.code(&token.text).ok_or_else(|| {
                         let allowed = attribute.kind.categories().unwrap_or_default();
                         (
@@ -521,7 +544,7 @@ impl Data {
                 let value = if missing {
                     None
                 } else {
-                    Some(header::text(&token.text, token.start)?)
+                    Some(header::text(&token.text, token.text_start())?)
                 };
                 values.push(value);
             }
@@ -532,7 +555,7 @@ impl Data {
                     let AttributeKind::Date(format) = &attribute.kind else {
                         unreachable!("date column with a date attribute")
                     };
-                    let text = header::text(&token.text, token.start)?;
+                    let text = header::text(&token.text, token.text_start())?;
                     Some(format.parse(&text).ok_or_else(|| {
                         (
                             token.start,

@@ -24,6 +24,12 @@ impl Token<'_> {
     pub fn is_missing(&self) -> bool {
         !self.quoted && (self.text.is_empty() || &*self.text == b"?")
     }
+
+    /// Byte offset in the line of the text's first byte: after the opening quote, if any.
+    /// (Within a token with escapes, later offsets are approximate.)
+    pub fn text_start(&self) -> usize {
+        self.start + usize::from(self.quoted)
+    }
 }
 
 /// A position in one line.
@@ -174,9 +180,8 @@ impl<'a> Cursor<'a> {
                             _ => break,
                         }
                     }
-                    let ch = char::from_u32(value).ok_or_else(|| {
-                        (i, ArffErrorKind::BadEscape(format!("\\{value:o}")))
-                    })?;
+                    let ch = char::from_u32(value)
+                        .ok_or_else(|| (i, ArffErrorKind::BadEscape(format!("\\{value:o}"))))?;
                     let mut buf = [0u8; 4];
                     out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
                 }
@@ -268,12 +273,28 @@ mod tests {
 
     #[test]
     fn quoting_round_trips() {
-        for value in ["plain", "", "?", "a b", "it's", "x,y", "50%", "{a}", "back\\slash", "\u{1}", "é"] {
+        for value in [
+            "plain",
+            "",
+            "?",
+            "a b",
+            "it's",
+            "x,y",
+            "50%",
+            "{a}",
+            "back\\slash",
+            "\u{1}",
+            "é",
+        ] {
             let mut out = Vec::new();
             quote_into(value, &mut out);
             let mut cursor = Cursor::new(&out);
             let token = cursor.token(|b| b == b',').unwrap();
-            assert_eq!(&*token.text, value.as_bytes(), "{value:?} written as {out:?}");
+            assert_eq!(
+                &*token.text,
+                value.as_bytes(),
+                "{value:?} written as {out:?}"
+            );
             assert!(cursor.at_end());
             assert!(!token.is_missing());
         }

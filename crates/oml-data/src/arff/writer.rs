@@ -187,7 +187,10 @@ fn validate(arff: &Arff) -> io::Result<()> {
     let n_rows = arff.n_rows();
     for (attribute, column) in arff.attributes.iter().zip(&arff.columns) {
         let fits = match (&attribute.kind, column) {
-            (AttributeKind::Numeric | AttributeKind::Real | AttributeKind::Integer, Column::Numeric(_))
+            (
+                AttributeKind::Numeric | AttributeKind::Real | AttributeKind::Integer,
+                Column::Numeric(_),
+            )
             | (AttributeKind::String, Column::String(_))
             | (AttributeKind::Date(_), Column::Date(_)) => true,
             (AttributeKind::Nominal(names), Column::Nominal(codes)) => codes
@@ -218,11 +221,30 @@ mod tests {
 
     #[test]
     fn numbers_round_trip() {
-        for x in [0.0, -0.0, 1.0, -3.0, 0.1, 1.0 / 3.0, 1e-300, 5e-324, 1e300, f64::MAX, 123456.789, f64::INFINITY, f64::NEG_INFINITY] {
+        for x in [
+            0.0,
+            -0.0,
+            1.0,
+            -3.0,
+            0.1,
+            1.0 / 3.0,
+            1e-300,
+            5e-324,
+            1e300,
+            f64::MAX,
+            123456.789,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ] {
             let mut out = Vec::new();
             number_into(x, &mut out);
             let back: f64 = fast_float2::parse(&out).unwrap();
-            assert_eq!(back.to_bits(), x.to_bits(), "{x} written as {}", String::from_utf8_lossy(&out));
+            assert_eq!(
+                back.to_bits(),
+                x.to_bits(),
+                "{x} written as {}",
+                String::from_utf8_lossy(&out)
+            );
         }
         let mut out = Vec::new();
         number_into(3.0, &mut out);

@@ -91,7 +91,10 @@ fn sparse_dexter() {
         .unwrap()
         .matches(',')
         .count();
-    assert_eq!(set_in_row_0, written, "every entry but the class is a non-zero value");
+    assert_eq!(
+        set_in_row_0, written,
+        "every entry but the class is a non-zero value"
+    );
 
     let loaded = DatasetLoader::new()
         .description(shared("datasets/-1/description.xml"))
@@ -156,8 +159,14 @@ fn parquet_abalone() {
     let rings = dataset.feature("Class_number_of_rings").unwrap();
     let expected: Vec<String> = (1..=29).map(|r| r.to_string()).collect();
     assert_eq!(rings.kind, FeatureKind::Nominal(expected));
-    assert_eq!(dataset.feature("Length").unwrap().kind, FeatureKind::Numeric);
-    let x = dataset.design_matrix(Some("Class_number_of_rings")).unwrap().x;
+    assert_eq!(
+        dataset.feature("Length").unwrap().kind,
+        FeatureKind::Numeric
+    );
+    let x = dataset
+        .design_matrix(Some("Class_number_of_rings"))
+        .unwrap()
+        .x;
     // First row: M, 0.455, ...; rings 15.
     assert_eq!(x[[0, 0]], 0.0);
     assert_eq!(x[[0, 1]], 0.455);

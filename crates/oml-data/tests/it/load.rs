@@ -42,7 +42,10 @@ fn description(md5: &str) -> String {
 }
 
 fn md5_hex(bytes: &[u8]) -> String {
-    Md5::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Md5::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 #[test]
@@ -68,7 +71,11 @@ fn description_applies_target_row_id_ignore_and_checksum() {
     let design = dataset.design_matrix(Some("class")).unwrap();
     let names: Vec<_> = design.columns.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(names, ["colour", "size"]);
-    assert_eq!(design.x.row(1)[0], 2.0, "light blue is the third declared colour");
+    assert_eq!(
+        design.x.row(1)[0],
+        2.0,
+        "light blue is the third declared colour"
+    );
     assert!(design.x.row(1)[1].is_nan());
     assert_eq!(
         design.columns[0].categories.as_deref(),
@@ -76,7 +83,11 @@ fn description_applies_target_row_id_ignore_and_checksum() {
     );
     let target = dataset.class_target("class").unwrap();
     assert_eq!(target.classes.to_vec(), vec![1, 0, 1]);
-    assert_eq!(target.labels, ["no", "yes", "maybe"], "declared classes with no rows kept");
+    assert_eq!(
+        target.labels,
+        ["no", "yes", "maybe"],
+        "declared classes with no rows kept"
+    );
 }
 
 #[test]
@@ -110,7 +121,11 @@ fn features_reorder_nominal_values_and_flag_columns() {
         plain.feature("class").unwrap().kind,
         FeatureKind::Nominal(vec!["maybe".into(), "no".into(), "yes".into()])
     );
-    assert_eq!(plain.feature("size").unwrap().missing, 2, "`?` and empty are missing");
+    assert_eq!(
+        plain.feature("size").unwrap().missing,
+        2,
+        "`?` and empty are missing"
+    );
 
     let features = write(
         dir.path(),

@@ -56,7 +56,10 @@ fn check(path: &Path) -> Result<(), String> {
     let result = panic::catch_unwind(AssertUnwindSafe(|| ArffReader::new().read_path(path)));
     let err = match result {
         Err(payload) => {
-            return Err(format!("{name}: the reader panicked: {}", panic_message(&*payload)));
+            return Err(format!(
+                "{name}: the reader panicked: {}",
+                panic_message(&*payload)
+            ));
         }
         Ok(Ok(arff)) => {
             return Err(format!(
@@ -80,10 +83,10 @@ fn check(path: &Path) -> Result<(), String> {
     if !mentions(&shown, "line ", expect.line) {
         problems.push(format!("the message does not say `line {}`", expect.line));
     }
-    if let Some(column) = expect.column {
-        if !mentions(&shown, "column ", column) {
-            problems.push(format!("the message does not say `column {column}`"));
-        }
+    if let Some(column) = expect.column
+        && !mentions(&shown, "column ", column)
+    {
+        problems.push(format!("the message does not say `column {column}`"));
     }
     if !shown.contains(&path.display().to_string()) {
         problems.push("the message does not name the file".to_owned());
@@ -94,7 +97,11 @@ fn check(path: &Path) -> Result<(), String> {
     if problems.is_empty() {
         Ok(())
     } else {
-        Err(format!("{name}: {}; the error was: {}", problems.join("; "), chain(&err)))
+        Err(format!(
+            "{name}: {}; the error was: {}",
+            problems.join("; "),
+            chain(&err)
+        ))
     }
 }
 

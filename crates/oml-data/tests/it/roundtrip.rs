@@ -59,7 +59,10 @@ fn column(kind: Kind, rows: usize) -> BoxedStrategy<(AttributeKind, Column)> {
             rows,
         )
         .prop_map(|v| {
-            let values = v.into_iter().map(|(m, x)| if m { f64::NAN } else { x }).collect();
+            let values = v
+                .into_iter()
+                .map(|(m, x)| if m { f64::NAN } else { x })
+                .collect();
             (AttributeKind::Numeric, Column::Numeric(values))
         })
         .boxed(),
@@ -80,7 +83,10 @@ fn column(kind: Kind, rows: usize) -> BoxedStrategy<(AttributeKind, Column)> {
                         .into_iter()
                         .map(|(m, c)| if m { MISSING_CODE } else { c })
                         .collect();
-                    (AttributeKind::Nominal(values.clone()), Column::Nominal(codes))
+                    (
+                        AttributeKind::Nominal(values.clone()),
+                        Column::Nominal(codes),
+                    )
                 })
                 .boxed()
         }
@@ -112,7 +118,10 @@ fn table() -> impl Strategy<Value = Arff> {
         vec(kind(), 7),
         0usize..25,
         awkward(),
-        vec("[a-zA-Z0-9,.()]([a-zA-Z0-9 ,.()]{0,20}[a-zA-Z0-9,.()])?", 0..3),
+        vec(
+            "[a-zA-Z0-9,.()]([a-zA-Z0-9 ,.()]{0,20}[a-zA-Z0-9,.()])?",
+            0..3,
+        ),
     )
         .prop_flat_map(|(names, kinds, rows, relation, description)| {
             let columns: Vec<_> = kinds
@@ -144,9 +153,9 @@ fn round_trip(arff: &Arff, sparse: bool) -> Arff {
         .build()
         .write(arff, &mut bytes)
         .expect("valid table");
-    ArffReader::new().read(&bytes[..]).unwrap_or_else(|e| {
-        panic!("{e}\n--- written ---\n{}", String::from_utf8_lossy(&bytes))
-    })
+    ArffReader::new()
+        .read(&bytes[..])
+        .unwrap_or_else(|e| panic!("{e}\n--- written ---\n{}", String::from_utf8_lossy(&bytes)))
 }
 
 proptest! {
@@ -171,7 +180,9 @@ fn gzip_file_round_trip() {
     )
     .unwrap();
     let path = dir.path().join("t.arff.gz");
-    oml_data::ArffWriter::new().write_path(&arff, &path).unwrap();
+    oml_data::ArffWriter::new()
+        .write_path(&arff, &path)
+        .unwrap();
     let bytes = std::fs::read(&path).unwrap();
     assert_eq!(&bytes[..2], &[0x1f, 0x8b], "written gzip-compressed");
     assert_eq!(ArffReader::new().read_path(&path).unwrap(), arff);
