@@ -6,13 +6,16 @@
 //! - `sparse/2000x5000`: sparse rows with about 2% non-zero entries.
 //! - `dataset/100000x50`: the dense file all the way to a `Dataset` (polars table).
 //!
+//! Every input is parsed on one thread (the reader's `threads(1)`); `dense_numeric_all_cores`
+//! parses the dense file with the default, one block per core.
+//!
 //! Inputs are generated with fixed seeds outside the timed closures.
 
 use std::fmt::Write as _;
 use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use oml_data::{ArffReader, Dataset};
+use oml_data::{ArffReaderBuilder, Dataset};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -100,17 +103,25 @@ fn arff_parse(c: &mut Criterion) {
         ("nominal", "100000x50", nominal(100_000, 50)),
         ("sparse", "2000x5000", sparse(2_000, 5_000)),
     ];
+    let one_thread = ArffReaderBuilder::new().threads(1).build();
     for (name, shape, bytes) in &inputs {
         group.throughput(Throughput::Bytes(bytes.len() as u64));
         group.bench_with_input(BenchmarkId::new(*name, shape), bytes, |b, bytes| {
-            b.iter(|| ArffReader::new().read(black_box(&bytes[..])).unwrap())
+            b.iter(|| one_thread.read(black_box(&bytes[..])).unwrap())
         });
     }
     let (_, shape, bytes) = &inputs[0];
+    let all_cores = ArffReaderBuilder::new().build();
+    group.throughput(Throughput::Bytes(bytes.len() as u64));
+    group.bench_with_input(
+        BenchmarkId::new("dense_numeric_all_cores", shape),
+        bytes,
+        |b, bytes| b.iter(|| all_cores.read(black_box(&bytes[..])).unwrap()),
+    );
     group.throughput(Throughput::Bytes(bytes.len() as u64));
     group.bench_with_input(BenchmarkId::new("dataset", shape), bytes, |b, bytes| {
         b.iter(|| {
-            let arff = ArffReader::new().read(black_box(&bytes[..])).unwrap();
+            let arff = one_thread.read(black_box(&bytes[..])).unwrap();
             Dataset::from_arff(arff).unwrap()
         })
     });

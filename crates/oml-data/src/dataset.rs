@@ -142,14 +142,17 @@ impl Dataset {
             let name = PlSmallStr::from(attribute.name.as_str());
             let missing = column.missing();
             let (series, kind) = match (column, attribute.kind) {
-                (Column::Numeric(values), _) => (
-                    Float64Chunked::from_iter_options(
-                        name,
-                        values.iter().map(|&x| (!x.is_nan()).then_some(x)),
-                    )
-                    .into_series(),
-                    FeatureKind::Numeric,
-                ),
+                (Column::Numeric(values), _) => {
+                    let chunked = if missing == 0 {
+                        Float64Chunked::from_vec(name, values)
+                    } else {
+                        Float64Chunked::from_iter_options(
+                            name,
+                            values.iter().map(|&x| (!x.is_nan()).then_some(x)),
+                        )
+                    };
+                    (chunked.into_series(), FeatureKind::Numeric)
+                }
                 (Column::Nominal(codes), AttributeKind::Nominal(categories)) => (
                     nominal_series(name, &codes, &categories)
                         .map_err(|e| Error::table(format!("column `{}`", attribute.name), e))?,

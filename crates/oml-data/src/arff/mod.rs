@@ -134,6 +134,17 @@ impl Column {
         }
     }
 
+    /// Appends the values of `more`, a column of the same kind. Panics on another kind.
+    pub(crate) fn append(&mut self, more: Column) {
+        match (self, more) {
+            (Column::Numeric(a), Column::Numeric(mut b)) => a.append(&mut b),
+            (Column::Nominal(a), Column::Nominal(mut b)) => a.append(&mut b),
+            (Column::String(a), Column::String(mut b)) => a.append(&mut b),
+            (Column::Date(a), Column::Date(mut b)) => a.append(&mut b),
+            _ => unreachable!("parts of one file have the same attributes"),
+        }
+    }
+
     /// Appends sparse defaults until the column holds `len` values.
     pub(crate) fn pad_with_sparse_default(&mut self, len: usize) {
         if self.len() >= len {
