@@ -7,7 +7,8 @@
 //! - [`check_arff`] runs the reader on arbitrary bytes. It must not panic, and what it accepts
 //!   must survive [`ArffWriter`] and a second read unchanged.
 //! - [`Mutator`] derives new inputs from a corpus: bit flips, byte inserts, deletes and
-//!   replacements with bytes that matter to ARFF, chunk duplication, truncation and splicing.
+//!   replacements with bytes that matter to ARFF, chunk duplication, truncation, splicing, and
+//!   copying or deleting whole lines.
 //!   Its RNG is seeded, so a run repeats exactly.
 //! - [`seeds`], [`fixtures_dir`] and [`BUILTIN_SEEDS`] give the starting corpus: every file
 //!   under `fixtures/arff/` plus a few valid ARFF texts.
@@ -26,6 +27,7 @@
 #![deny(missing_docs)]
 
 use std::io;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use oml_data::arff::{AttributeKind, Column};
@@ -98,10 +100,16 @@ fn difference(arff: &Arff, back: &Arff) -> String {
         return format!("the relation {:?} to {:?}", arff.relation, back.relation);
     }
     if arff.description != back.description {
-        return format!("the description {:?} to {:?}", arff.description, back.description);
+        return format!(
+            "the description {:?} to {:?}",
+            arff.description, back.description
+        );
     }
     if arff.attributes != back.attributes {
-        return format!("the attributes {:?} to {:?}", arff.attributes, back.attributes);
+        return format!(
+            "the attributes {:?} to {:?}",
+            arff.attributes, back.attributes
+        );
     }
     for (j, (a, b)) in arff.columns.iter().zip(&back.columns).enumerate() {
         if a != b {
@@ -133,6 +141,8 @@ pub const BUILTIN_SEEDS: &[&str] = &[
      @data\n?,?,?\n,,\n1, u , 'x'\n",
     "% CRLF line ends\r\n@relation crlf\r\n@attribute a numeric\r\n@attribute b {p, q}\r\n\
      @data\r\n1,p\r\n2,q\r\n{0 3}\r\n",
+    "@relation edges\n@attribute e {}\n@attribute q {'?', ''}\n@attribute s string\n\
+     @attribute n numeric\n@data\n?,'?','',-0\n?,'',\"\",inf\n",
 ];
 
 /// The directory whose files seed the corpus: the repository's `fixtures/arff/`.
@@ -230,7 +240,7 @@ impl Mutator {
 
     /// A new input: a random corpus entry with one to four mutations.
     pub fn next_input(&mut self) -> Vec<u8> {
-        let mut input = self.corpus[self.rng.gen_range(0..self.corpus.len())].clone();
+        let mut input = self.corpus[pick(&mut self.rng, self.corpus.len(), self.n_seeds)].clone();
         for _ in 0..self.rng.gen_range(1..=4) {
             self.mutate(&mut input);
         }
@@ -242,7 +252,7 @@ impl Mutator {
     fn mutate(&mut self, input: &mut Vec<u8>) {
         let rng = &mut self.rng;
         let len = input.len();
-        match rng.gen_range(0..16) {
+        match rng.gen_range(0..19) {
             // Flip one bit.
             0 | 1 if len > 0 => {
                 let i = rng.gen_range(0..len);
@@ -280,15 +290,60 @@ impl Mutator {
             // Truncate.
             13 => input.truncate(rng.gen_range(0..=len)),
             // Splice: this input's start, another's end.
-            _ => {
-                let other = &self.corpus[rng.gen_range(0..self.corpus.len())];
+            14 | 15 => {
+                let other = &self.corpus[pick(rng, self.corpus.len(), self.n_seeds)];
                 let at = rng.gen_range(0..=len);
                 let from = rng.gen_range(0..=other.len());
                 input.truncate(at);
                 input.extend_from_slice(&other[from..]);
             }
+            // Copy a line of another input to the start of a line of this one, say an
+            // `@attribute` declaration into a header.
+            16 | 17 => {
+                let other = &self.corpus[pick(rng, self.corpus.len(), self.n_seeds)];
+                let line = random_line(rng, other);
+                let at = random_line(rng, input).start;
+                input.splice(at..at, other[line].iter().copied());
+            }
+            // Delete a line.
+            _ => {
+                let line = random_line(rng, input);
+                input.drain(line);
+            }
         }
     }
+}
+
+/// A random index into a corpus of `len` inputs whose first `n_seeds` are the seeds: a seed
+/// half of the time, so the seeds stay as likely as the many inputs kept from their mutations.
+fn pick(rng: &mut StdRng, len: usize, n_seeds: usize) -> usize {
+    if rng.gen_bool(0.5) {
+        rng.gen_range(0..n_seeds)
+    } else {
+        rng.gen_range(0..len)
+    }
+}
+
+/// A random line of `bytes` with its line end; empty when it is the empty last line.
+fn random_line(rng: &mut StdRng, bytes: &[u8]) -> Range<usize> {
+    let n_lines = 1 + bytes.iter().filter(|&&b| b == b'\n').count();
+    let k = rng.gen_range(0..n_lines);
+    let start = if k == 0 {
+        0
+    } else {
+        let (i, _) = bytes
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| **b == b'\n')
+            .nth(k - 1)
+            .expect("k lines");
+        i + 1
+    };
+    let end = bytes[start..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |i| start + i + 1);
+    start..end
 }
 
 #[cfg(test)]
@@ -306,9 +361,8 @@ mod tests {
 
     /// Runs [`check_arff`], naming the input when it panics.
     fn check(input: &[u8]) -> Outcome {
-        panic::catch_unwind(AssertUnwindSafe(|| check_arff(input))).unwrap_or_else(|_| {
-            panic!("check_arff panics on b\"{}\"", input.escape_ascii())
-        })
+        panic::catch_unwind(AssertUnwindSafe(|| check_arff(input)))
+            .unwrap_or_else(|_| panic!("check_arff panics on b\"{}\"", input.escape_ascii()))
     }
 
     #[test]

@@ -11,8 +11,7 @@ use std::time::{Duration, Instant};
 
 use oml_fuzz::{BUILTIN_SEEDS, Mutator, Outcome, check_arff, fixtures_dir, seeds};
 
-const USAGE: &str =
-    "usage: fuzz_arff [--seed N] [--seconds S | --iterations N] [--replay FILE]";
+const USAGE: &str = "usage: fuzz_arff [--seed N] [--seconds S | --iterations N] [--replay FILE]";
 
 /// The command line as written.
 struct Args {
