@@ -6,7 +6,8 @@
 //!
 //! - [`ArffReader`] streams ARFF (dense or sparse, plain or gzip) into an [`Arff`]: its
 //!   attributes and one typed [`arff::Column`] per attribute. [`ArffWriter`] writes one back, so
-//!   that reading returns exactly what was written.
+//!   that reading returns exactly what was written; [`Dataset::to_arff`] turns any dataset
+//!   (Parquet, CSV, builtin) into one.
 //! - [`Dataset`] is the one in-memory dataset: a polars `DataFrame` plus a [`Feature`] per
 //!   column (name, [`FeatureKind`] with nominal values in declared order, missing count, role).
 //! - [`Dataset::design_matrix`], [`Dataset::class_target`] and [`Dataset::regression_target`]
@@ -39,6 +40,7 @@ mod load;
 mod metadata;
 mod summary;
 mod tabular;
+mod to_arff;
 
 pub use arff::{Arff, ArffReader, ArffReaderBuilder, ArffWriter, ArffWriterBuilder};
 pub use atomic::write_atomically;

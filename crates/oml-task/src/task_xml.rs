@@ -360,7 +360,7 @@ impl Writer {
 
 /// Escapes text for element content and attribute values; characters XML 1.0 cannot carry
 /// become U+FFFD.
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for ch in text.chars() {
         match ch {

@@ -7,18 +7,26 @@
 //!
 //! - [`data`] (oml-data): ARFF, Parquet and CSV datasets, OpenML dataset metadata, encoding for
 //!   models.
+//! - [`task`] (oml-task): tasks, estimation procedures, train/test splits (read or generated
+//!   from a seed) and the OpenML cache in openml-python's layout.
 //!
 //! ```
 //! let iris = oml::data::builtin("iris")?;
 //! assert_eq!(iris.summary().n_rows, 150);
-//! # Ok::<(), oml::data::Error>(())
+//! let task = oml::task::LocalTaskBuilder::new().from_source("builtin:iris")?;
+//! assert_eq!(task.splits().n_folds(), 10);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 #![deny(missing_docs)]
 
 pub use oml_data as data;
+pub use oml_task as task;
 
 /// The types most programs need, for `use oml::prelude::*`.
 pub mod prelude {
     pub use oml_data::{Arff, Dataset, DatasetLoader, Feature, FeatureKind};
+    pub use oml_task::{
+        Cache, LocalTaskBuilder, Resampling, Server, SplitUnit, Splits, Task, TaskType,
+    };
 }

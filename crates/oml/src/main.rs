@@ -1,12 +1,13 @@
 //! The `oml` command line: parses arguments, calls the libraries, prints.
 
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::Context;
+use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
 use oml::data::DatasetLoader;
+use oml::task::{Cache, LocalTaskBuilder, Resampling, Server, Task, TaskSource, TaskType};
 
 /// Run models on OpenML tasks: fast, reproducible, offline, on a cluster.
 #[derive(Parser)]
@@ -21,6 +22,78 @@ enum Command {
     /// Work with datasets.
     #[command(subcommand)]
     Data(DataCommand),
+    /// Work with tasks: a dataset, a target and fixed train/test splits.
+    #[command(subcommand)]
+    Task(TaskCommand),
+}
+
+#[derive(Subcommand)]
+enum TaskCommand {
+    /// Print a task's type, dataset, target, class labels and the size of every split.
+    Show(ShowArgs),
+    /// Write a task and its dataset into a cache directory, in openml-python's layout.
+    Write(WriteArgs),
+}
+
+#[derive(Args)]
+struct ShowArgs {
+    #[command(flatten)]
+    task: TaskArgs,
+    /// The cache root (as openml-python's cachedir); by default $OPENML_CACHE_DIR, else
+    /// openml-python's config or ~/.cache/openml.
+    #[arg(long, value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
+    /// Print JSON: {task_id, task_type, dataset_id, target, n_repeats, n_folds, n_samples,
+    /// class_labels, splits: [{repeat, fold, sample, n_train, n_test}]}.
+    #[arg(long)]
+    json: bool,
+    /// Also write every split's train and test row ids as JSON to FILE.
+    #[arg(long, value_name = "FILE")]
+    splits_json: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct WriteArgs {
+    #[command(flatten)]
+    task: TaskArgs,
+    /// The cache root to write into (as openml-python's cachedir); a task id is read from it
+    /// too.
+    #[arg(long, value_name = "DIR")]
+    cache_dir: PathBuf,
+    /// The task id to write the task as.
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    task_id: i64,
+    /// The dataset id to write the dataset as.
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    dataset_id: i64,
+}
+
+#[derive(Args)]
+struct TaskArgs {
+    /// A task id (read from the cache), a task directory (task.xml and datasplits.arff), or a
+    /// dataset file or builtin:NAME for a local task.
+    #[arg(allow_negative_numbers = true)]
+    task: String,
+    /// The server whose cache directory is used: www, test or a URL.
+    #[arg(long, value_name = "SERVER", default_value = "www")]
+    server: String,
+    /// Local tasks: the target column [default: the dataset's default target].
+    #[arg(long, value_name = "NAME")]
+    target: Option<String>,
+    /// Local tasks: classification, regression or learning-curve [default: by the target's
+    /// kind].
+    #[arg(long, value_name = "TYPE")]
+    task_type: Option<String>,
+    /// Local tasks: cv:FOLDS[:REPEATS], holdout:PERCENT[:REPEATS], loo or
+    /// curve:FOLDS[:REPEATS] [default: cv:10].
+    #[arg(long, value_name = "SPEC")]
+    resampling: Option<String>,
+    /// Local tasks: do not stratify classification splits.
+    #[arg(long)]
+    no_stratify: bool,
+    /// Local tasks: the seed of the splits [default: 0].
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
 }
 
 #[derive(Subcommand)]
@@ -62,7 +135,97 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Data(DataCommand::Inspect(args)) => inspect(args),
+        Command::Task(TaskCommand::Show(args)) => show(args),
+        Command::Task(TaskCommand::Write(args)) => write(args),
     }
+}
+
+fn show(args: ShowArgs) -> anyhow::Result<()> {
+    let task = open(&args.task, args.cache_dir.as_deref())?;
+    if let Some(path) = &args.splits_json {
+        let json = serde_json::to_vec(&task.indices())?;
+        oml::data::write_atomically(path, |file| file.write_all(&json))
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    let summary = task.summary();
+    let mut out = io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &summary)?;
+        writeln!(out)?;
+    } else {
+        write!(out, "{summary}")?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn write(args: WriteArgs) -> anyhow::Result<()> {
+    let task = open(&args.task, Some(&args.cache_dir))?;
+    let cache = Cache::new(&args.cache_dir, args.task.server.parse::<Server>()?);
+    task.write_to_cache(&cache, args.task_id, args.dataset_id)
+        .context("cannot write the task")?;
+    println!(
+        "wrote task {} (dataset {}) to {}",
+        args.task_id,
+        args.dataset_id,
+        cache.dir().display()
+    );
+    Ok(())
+}
+
+/// Reads the task `args` names: from the cache at `cache_dir` (or the default one), from a
+/// directory, or built locally.
+fn open(args: &TaskArgs, cache_dir: Option<&Path>) -> anyhow::Result<Task> {
+    let source = TaskSource::parse(&args.task);
+    let local = args.target.is_some()
+        || args.task_type.is_some()
+        || args.resampling.is_some()
+        || args.no_stratify
+        || args.seed.is_some();
+    if local && !matches!(source, TaskSource::Dataset(_)) {
+        bail!(
+            "--target, --task-type, --resampling, --no-stratify and --seed apply to local tasks \
+             (a dataset file or builtin:NAME), not to `{}`",
+            args.task
+        );
+    }
+    let task = match source {
+        TaskSource::Id(id) => {
+            let server = args.server.parse::<Server>()?;
+            let cache = match cache_dir {
+                Some(dir) => Cache::new(dir, server),
+                None => Cache::from_env(server)?,
+            };
+            Task::from_cache(&cache, id).with_context(|| format!("cannot read task {id}"))?
+        }
+        TaskSource::Dir(dir) => Task::from_path(&dir)
+            .with_context(|| format!("cannot read the task in {}", dir.display()))?,
+        TaskSource::Dataset(dataset) => {
+            let mut builder = LocalTaskBuilder::new();
+            if let Some(target) = &args.target {
+                builder.target(target);
+            }
+            if let Some(task_type) = &args.task_type {
+                builder.task_type(task_type.parse::<TaskType>()?);
+            }
+            if let Some(resampling) = &args.resampling {
+                builder.resampling(resampling.parse::<Resampling>()?);
+            }
+            if args.no_stratify {
+                builder.stratified(false);
+            }
+            if let Some(seed) = args.seed {
+                builder.seed(seed);
+            }
+            builder
+                .from_source(&dataset)
+                .with_context(|| format!("cannot make a task of {dataset}"))?
+        }
+    };
+    for warning in task.warnings() {
+        eprintln!("oml: warning: {warning}");
+    }
+    Ok(task)
 }
 
 fn inspect(args: InspectArgs) -> anyhow::Result<()> {

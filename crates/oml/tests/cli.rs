@@ -66,3 +66,238 @@ fn a_malformed_file_fails_with_its_line_and_exit_code_2() {
     assert!(stderr.contains("`abc` is not a number"), "{stderr}");
     assert!(output.stdout.is_empty());
 }
+
+fn success(output: &std::process::Output) -> String {
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+/// The JSON of `oml task show --json` for stratified 10-fold CV on iris.
+fn iris_ten_fold_json(
+    task_id: serde_json::Value,
+    dataset_id: serde_json::Value,
+) -> serde_json::Value {
+    let splits: Vec<serde_json::Value> = (0..10)
+        .map(|fold| {
+            serde_json::json!({"repeat": 0, "fold": fold, "sample": 0, "n_train": 135, "n_test": 15})
+        })
+        .collect();
+    serde_json::json!({
+        "task_id": task_id,
+        "task_type": 1,
+        "dataset_id": dataset_id,
+        "target": "class",
+        "n_repeats": 1,
+        "n_folds": 10,
+        "n_samples": 1,
+        "class_labels": ["Iris-setosa", "Iris-versicolor", "Iris-virginica"],
+        "splits": splits,
+    })
+}
+
+#[test]
+fn task_show_builtin_iris_json_has_exactly_the_documented_keys() {
+    let stdout = success(&oml(&["task", "show", "builtin:iris", "--json"]));
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(
+        json,
+        iris_ten_fold_json(serde_json::Value::Null, serde_json::Value::Null)
+    );
+}
+
+#[test]
+fn task_show_text_has_a_header_and_a_line_per_split() {
+    let stdout = success(&oml(&[
+        "task",
+        "show",
+        "builtin:iris",
+        "--resampling",
+        "holdout:33:2",
+        "--seed",
+        "5",
+    ]));
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        lines[0],
+        "local task: Supervised Classification, dataset `iris` (150 rows), target `class`"
+    );
+    assert_eq!(
+        lines[1],
+        "estimation procedure: holdout; 2 repeats, 1 fold, 1 sample"
+    );
+    assert_eq!(
+        lines[2],
+        "class labels (3): Iris-setosa, Iris-versicolor, Iris-virginica"
+    );
+    assert_eq!(lines[3], "repeat  fold  sample  n_train  n_test");
+    assert_eq!(
+        &lines[4..],
+        [
+            "     0     0       0      100      50",
+            "     1     0       0      100      50"
+        ]
+    );
+}
+
+#[test]
+fn task_write_then_show_by_id_reads_the_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().to_str().unwrap();
+    let stdout = success(&oml(&[
+        "task",
+        "write",
+        "builtin:iris",
+        "--cache-dir",
+        cache,
+        "--task-id",
+        "1",
+        "--dataset-id",
+        "61",
+    ]));
+    let server_dir = dir.path().join("org/openml/www");
+    assert_eq!(
+        stdout,
+        format!("wrote task 1 (dataset 61) to {}\n", server_dir.display())
+    );
+    for file in [
+        "tasks/1/task.xml",
+        "tasks/1/datasplits.arff",
+        "datasets/61/dataset.arff",
+    ] {
+        assert!(server_dir.join(file).is_file(), "{file}");
+    }
+    let splits_json = dir.path().join("splits.json");
+    let stdout = success(&oml(&[
+        "task",
+        "show",
+        "1",
+        "--cache-dir",
+        cache,
+        "--json",
+        "--splits-json",
+        splits_json.to_str().unwrap(),
+    ]));
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json, iris_ten_fold_json(1.into(), 61.into()));
+    // The row ids are the local task's: the same seed gives the same folds.
+    let indices: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&splits_json).unwrap()).unwrap();
+    let local = oml::task::LocalTaskBuilder::new()
+        .from_source("builtin:iris")
+        .unwrap();
+    assert_eq!(indices["n_rows"], 150);
+    assert_eq!(indices["splits"].as_array().unwrap().len(), 10);
+    for (unit, split) in local
+        .splits()
+        .units()
+        .iter()
+        .zip(indices["splits"].as_array().unwrap())
+    {
+        assert_eq!(split["test"], serde_json::json!(unit.test));
+        assert_eq!(split["train"], serde_json::json!(unit.train));
+    }
+    // The task directory reads the same.
+    let task_dir = server_dir.join("tasks/1");
+    let by_dir = success(&oml(&[
+        "task",
+        "show",
+        task_dir.to_str().unwrap(),
+        "--json",
+    ]));
+    assert_eq!(by_dir, stdout);
+}
+
+#[test]
+fn task_show_names_a_missing_file_and_the_fetch_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().to_str().unwrap();
+    let output = oml(&["task", "show", "1", "--cache-dir", cache]);
+    assert_eq!(output.status.code(), Some(2));
+    let task_xml = dir.path().join("org/openml/www/tasks/1/task.xml");
+    assert_eq!(
+        String::from_utf8(output.stderr).unwrap(),
+        format!(
+            "oml: cannot read task 1: {} is not in the cache; fetch it with `oml fetch task 1`\n",
+            task_xml.display()
+        )
+    );
+
+    // OpenML's task 1, copied at test time: its dataset (anneal, 1) is not in the cache.
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/openml-fixtures/tasks/1");
+    let task_dir = task_xml.parent().unwrap();
+    std::fs::create_dir_all(task_dir).unwrap();
+    for file in ["task.xml", "datasplits.arff"] {
+        std::fs::copy(fixture.join(file), task_dir.join(file)).unwrap();
+    }
+    let output = oml(&["task", "show", "1", "--cache-dir", cache, "--json"]);
+    assert_eq!(output.status.code(), Some(2));
+    let description = dir.path().join("org/openml/www/datasets/1/description.xml");
+    assert_eq!(
+        String::from_utf8(output.stderr).unwrap(),
+        format!(
+            "oml: cannot read task 1: {} is not in the cache; fetch it with `oml fetch dataset 1`\n",
+            description.display()
+        )
+    );
+    assert!(output.stdout.is_empty());
+}
+
+#[test]
+fn test_server_tasks_live_in_their_own_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().to_str().unwrap();
+    success(&oml(&[
+        "task",
+        "write",
+        "builtin:diabetes",
+        "--server",
+        "test",
+        "--cache-dir",
+        cache,
+        "--task-id",
+        "5",
+        "--dataset-id",
+        "5",
+    ]));
+    assert!(
+        dir.path()
+            .join("org/openml/test/tasks/5/task.xml")
+            .is_file()
+    );
+    let stdout = success(&oml(&[
+        "task",
+        "show",
+        "5",
+        "--server",
+        "test",
+        "--cache-dir",
+        cache,
+        "--json",
+    ]));
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["task_type"], 2);
+    assert_eq!(json["class_labels"], serde_json::Value::Null);
+    let output = oml(&["task", "show", "5", "--cache-dir", cache]);
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn local_task_options_are_refused_for_cached_tasks() {
+    let output = oml(&[
+        "task",
+        "show",
+        "1",
+        "--seed",
+        "3",
+        "--cache-dir",
+        "/nonexistent",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("apply to local tasks"), "{stderr}");
+}
