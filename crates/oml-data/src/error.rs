@@ -293,6 +293,15 @@ impl Error {
         self
     }
 
+    /// Moves the line of a parse or read error down by `lines`, for a part of a file parsed
+    /// with lines counted from its own start.
+    pub(crate) fn shift_line(mut self, lines: u64) -> Self {
+        if let Error::Arff { line, .. } | Error::Read { line, .. } = &mut self {
+            *line += lines;
+        }
+        self
+    }
+
     /// The line number, when the error is an ARFF parse or read error.
     pub fn line(&self) -> Option<u64> {
         match self {

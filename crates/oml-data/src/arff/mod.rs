@@ -134,6 +134,16 @@ impl Column {
         }
     }
 
+    /// Makes room for `additional` more values.
+    pub(crate) fn reserve(&mut self, additional: usize) {
+        match self {
+            Column::Numeric(v) => v.reserve(additional),
+            Column::Nominal(v) => v.reserve(additional),
+            Column::String(v) => v.reserve(additional),
+            Column::Date(v) => v.reserve(additional),
+        }
+    }
+
     /// Appends the values of `more`, a column of the same kind. Panics on another kind.
     pub(crate) fn append(&mut self, more: Column) {
         match (self, more) {

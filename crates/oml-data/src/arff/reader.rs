@@ -149,41 +149,74 @@ impl ArffReader {
             let threads = self.threads.unwrap_or_else(rayon::current_num_threads);
             let block_size = self.block_size.unwrap_or(BLOCK_SIZE);
             let mut at_end = false;
+            // Block buffers are reused from batch to batch, so memory is touched once.
+            let mut spare: Vec<Vec<u8>> = Vec::new();
+            // Parts parsed on other threads, concatenated once at the end.
+            let mut parts: Vec<Data> = Vec::new();
             while !at_end {
-                let mut blocks: Vec<(u64, Vec<u8>)> = Vec::with_capacity(threads);
+                let mut blocks: Vec<Vec<u8>> = Vec::with_capacity(threads);
                 while blocks.len() < threads && !at_end {
-                    let first_line = line_no + 1;
-                    let mut block = Vec::with_capacity(block_size.min(BLOCK_SIZE) + (1 << 12));
+                    let mut block = spare.pop().unwrap_or_else(|| {
+                        Vec::with_capacity(block_size.min(BLOCK_SIZE) + (1 << 12))
+                    });
+                    block.clear();
+                    // The line being read when reading fails: after those read so far.
+                    let failed = |blocks: &[Vec<u8>], block: &[u8], e| {
+                        let read: usize = blocks.iter().map(|b| count_lines(b)).sum();
+                        read_error(line_no + (read + count_lines(block)) as u64 + 1, e)
+                    };
+                    // Bulk copy up to the block size, then finish the line it stopped in.
                     while block.len() < block_size {
-                        let n = input
-                            .read_until(b'\n', &mut block)
-                            .map_err(|e| read_error(line_no + 1, e))?;
-                        if n == 0 {
+                        let buf = match input.fill_buf() {
+                            Ok(buf) => buf,
+                            Err(e) => return Err(failed(&blocks, &block, e)),
+                        };
+                        if buf.is_empty() {
                             at_end = true;
                             break;
                         }
-                        line_no += 1;
+                        let take = buf.len().min(block_size - block.len());
+                        block.extend_from_slice(&buf[..take]);
+                        input.consume(take);
+                    }
+                    if !at_end && block.last() != Some(&b'\n') {
+                        match input.read_until(b'\n', &mut block) {
+                            Ok(0) => at_end = true,
+                            Ok(_) => {}
+                            Err(e) => return Err(failed(&blocks, &block, e)),
+                        }
                     }
                     if !block.is_empty() {
-                        blocks.push((first_line, block));
+                        blocks.push(block);
                     }
                 }
-                if let [(first_line, block)] = blocks.as_slice() {
-                    data.block(*first_line, block)?;
+                if threads == 1 {
+                    for block in &blocks {
+                        line_no += data.block(line_no + 1, block)?;
+                    }
                 } else {
-                    let parts: Vec<Result<Data>> = blocks
+                    // Parts count their lines from 1; their place in the file is known only
+                    // once the parts before them are counted.
+                    let parsed: Vec<(Data, Result<u64>)> = blocks
                         .par_iter()
-                        .map(|(first_line, block)| {
+                        .map(|block| {
                             let mut part = data.empty_like();
-                            part.block(*first_line, block)?;
-                            Ok(part)
+                            let lines = part.block(1, block);
+                            (part, lines)
                         })
                         .collect();
-                    for part in parts {
-                        data.append(part?);
+                    for (mut part, lines) in parsed {
+                        let lines = lines.map_err(|e| e.shift_line(line_no))?;
+                        for line in &mut part.row_lines {
+                            *line += line_no;
+                        }
+                        parts.push(part);
+                        line_no += lines;
                     }
                 }
+                spare.extend(blocks);
             }
+            data.concat(parts);
         }
         data.catch_up();
         let arff = Arff {
@@ -194,6 +227,11 @@ impl ArffReader {
         };
         Ok((arff, data.row_lines))
     }
+}
+
+/// The number of line ends in `bytes`.
+fn count_lines(bytes: &[u8]) -> usize {
+    memchr::memchr_iter(b'\n', bytes).count()
 }
 
 fn at(line: u64, column: usize, kind: ArffErrorKind) -> Error {
@@ -389,22 +427,49 @@ impl Data {
         }
     }
 
-    /// Appends the rows of a part that followed this one in the file.
-    fn append(&mut self, mut part: Data) {
-        self.catch_up();
-        part.catch_up();
-        for (column, more) in self.columns.iter_mut().zip(part.columns) {
-            column.append(more);
+    /// Appends the rows of parts that followed this one in the file, in order, growing each
+    /// column once.
+    fn concat(&mut self, mut parts: Vec<Data>) {
+        if parts.is_empty() {
+            return;
         }
-        self.rows += part.rows;
-        self.row_lines.append(&mut part.row_lines);
+        self.catch_up();
+        let more: usize = parts.iter().map(|p| p.rows).sum();
+        for column in &mut self.columns {
+            column.reserve(more);
+        }
+        self.row_lines.reserve(more);
+        for part in &mut parts {
+            part.catch_up();
+            for (column, values) in self
+                .columns
+                .iter_mut()
+                .zip(std::mem::take(&mut part.columns))
+            {
+                column.append(values);
+            }
+            self.rows += part.rows;
+            self.row_lines.append(&mut part.row_lines);
+        }
     }
 
-    /// Parses a block of whole lines whose first line is `first_line`.
-    fn block(&mut self, first_line: u64, block: &[u8]) -> Result<()> {
-        for (i, raw) in block.split_inclusive(|&b| b == b'\n').enumerate() {
-            let line_no = first_line + i as u64;
-            let (line, lead) = trim(raw);
+    /// Parses a block of whole lines whose first line is `first_line`; returns the number of
+    /// lines.
+    fn block(&mut self, first_line: u64, block: &[u8]) -> Result<u64> {
+        // Room for every line as a row, so columns do not grow by doubling and copying.
+        let lines = count_lines(block) + 1;
+        for column in &mut self.columns {
+            column.reserve(lines);
+        }
+        self.row_lines.reserve(lines);
+        let mut start = 0;
+        let mut line_no = first_line;
+        while start < block.len() {
+            let end = memchr::memchr(b'\n', &block[start..]).map_or(block.len(), |i| start + i + 1);
+            let (line, lead) = trim(&block[start..end]);
+            let this_line = line_no;
+            start = end;
+            line_no += 1;
             if line.is_empty() || line[0] == b'%' {
                 continue;
             }
@@ -414,11 +479,11 @@ impl Data {
                 self.dense_row(line)
             };
             if let Err((pos, kind)) = parsed {
-                return Err(at(line_no, lead + pos + 1, kind));
+                return Err(at(this_line, lead + pos + 1, kind));
             }
-            self.row_lines.push(line_no);
+            self.row_lines.push(this_line);
         }
-        Ok(())
+        Ok(line_no - first_line)
     }
 
     /// Gives every column a value for every row read so far: sparse rows leave the columns
