@@ -63,7 +63,7 @@ impl ArffReaderBuilder {
     }
 
     /// Reads ARFF bytes (plain or gzip) from `source` with this configuration.
-    pub fn from_reader(&self, source: impl Read) -> Result<Arff> {
+    pub fn from_reader(&self, source: impl Read + Send) -> Result<Arff> {
         self.build().read(source)
     }
 }
@@ -98,7 +98,7 @@ impl ArffReader {
     }
 
     /// Reads ARFF bytes (plain or gzip) from `source`.
-    pub fn read(&self, source: impl Read) -> Result<Arff> {
+    pub fn read(&self, source: impl Read + Send) -> Result<Arff> {
         self.read_with_lines(source).map(|(arff, _)| arff)
     }
 
@@ -111,7 +111,7 @@ impl ArffReader {
     }
 
     /// Reads ARFF bytes (plain or gzip) from `source`, and the line (from 1) of every data row.
-    pub fn read_with_lines(&self, source: impl Read) -> Result<(Arff, Vec<u64>)> {
+    pub fn read_with_lines(&self, source: impl Read + Send) -> Result<(Arff, Vec<u64>)> {
         let mut input = BufReader::with_capacity(BUFFER_SIZE, source);
         let is_gzip = input
             .fill_buf()
@@ -125,7 +125,7 @@ impl ArffReader {
         }
     }
 
-    fn read_lines(&self, mut input: impl BufRead) -> Result<(Arff, Vec<u64>)> {
+    fn read_lines(&self, mut input: impl BufRead + Send) -> Result<(Arff, Vec<u64>)> {
         let mut buf = Vec::with_capacity(1 << 12);
         let mut line_no = 0u64;
         let mut header = Header::default();
@@ -148,63 +148,48 @@ impl ArffReader {
         if !self.header_only {
             let threads = self.threads.unwrap_or_else(rayon::current_num_threads);
             let block_size = self.block_size.unwrap_or(BLOCK_SIZE);
-            let mut at_end = false;
             // Block buffers are reused from batch to batch, so memory is touched once.
             let mut spare: Vec<Vec<u8>> = Vec::new();
             // Parts parsed on other threads, concatenated once at the end.
             let mut parts: Vec<Data> = Vec::new();
-            while !at_end {
-                let mut blocks: Vec<Vec<u8>> = Vec::with_capacity(threads);
-                while blocks.len() < threads && !at_end {
-                    let mut block = spare.pop().unwrap_or_else(|| {
-                        Vec::with_capacity(block_size.min(BLOCK_SIZE) + (1 << 12))
-                    });
-                    block.clear();
-                    // The line being read when reading fails: after those read so far.
-                    let failed = |blocks: &[Vec<u8>], block: &[u8], e| {
-                        let read: usize = blocks.iter().map(|b| count_lines(b)).sum();
-                        read_error(line_no + (read + count_lines(block)) as u64 + 1, e)
-                    };
-                    // Bulk copy up to the block size, then finish the line it stopped in.
-                    while block.len() < block_size {
-                        let buf = match input.fill_buf() {
-                            Ok(buf) => buf,
-                            Err(e) => return Err(failed(&blocks, &block, e)),
-                        };
-                        if buf.is_empty() {
-                            at_end = true;
-                            break;
-                        }
-                        let take = buf.len().min(block_size - block.len());
-                        block.extend_from_slice(&buf[..take]);
-                        input.consume(take);
-                    }
-                    if !at_end && block.last() != Some(&b'\n') {
-                        match input.read_until(b'\n', &mut block) {
-                            Ok(0) => at_end = true,
-                            Ok(_) => {}
-                            Err(e) => return Err(failed(&blocks, &block, e)),
-                        }
-                    }
-                    if !block.is_empty() {
-                        blocks.push(block);
-                    }
-                }
-                if threads == 1 {
+            let (mut blocks, mut at_end, failure) =
+                read_blocks(&mut input, threads, block_size, &mut spare);
+            if let Some((read, e)) = failure {
+                return Err(read_error(line_no + read + 1, e));
+            }
+            while !blocks.is_empty() {
+                let next = if threads == 1 {
                     for block in &blocks {
                         line_no += data.block(line_no + 1, block)?;
                     }
+                    spare.extend(std::mem::take(&mut blocks));
+                    if at_end {
+                        break;
+                    }
+                    read_blocks(&mut input, threads, block_size, &mut spare)
                 } else {
-                    // Parts count their lines from 1; their place in the file is known only
-                    // once the parts before them are counted.
-                    let parsed: Vec<(Data, Result<u64>)> = blocks
-                        .par_iter()
-                        .map(|block| {
-                            let mut part = data.empty_like();
-                            let lines = part.block(1, block);
-                            (part, lines)
-                        })
-                        .collect();
+                    // The next batch is read while this one is parsed. Parts count their lines
+                    // from 1; their place in the file is known once the parts before them are.
+                    let template = &data;
+                    let (parsed, next) = rayon::join(
+                        || {
+                            blocks
+                                .par_iter()
+                                .map(|block| {
+                                    let mut part = template.empty_like();
+                                    let lines = part.block(1, block);
+                                    (part, lines)
+                                })
+                                .collect::<Vec<_>>()
+                        },
+                        || {
+                            if at_end {
+                                (Vec::new(), true, None)
+                            } else {
+                                read_blocks(&mut input, threads, block_size, &mut spare)
+                            }
+                        },
+                    );
                     for (mut part, lines) in parsed {
                         let lines = lines.map_err(|e| e.shift_line(line_no))?;
                         for line in &mut part.row_lines {
@@ -213,8 +198,14 @@ impl ArffReader {
                         parts.push(part);
                         line_no += lines;
                     }
+                    spare.extend(std::mem::take(&mut blocks));
+                    next
+                };
+                let failure;
+                (blocks, at_end, failure) = next;
+                if let Some((read, e)) = failure {
+                    return Err(read_error(line_no + read + 1, e));
                 }
-                spare.extend(blocks);
             }
             data.concat(parts);
         }
@@ -227,6 +218,62 @@ impl ArffReader {
         };
         Ok((arff, data.row_lines))
     }
+}
+
+/// Blocks read by [`read_blocks`], whether the input ended, and a read error with the number of
+/// lines read completely before it.
+type ReadBlocks = (Vec<Vec<u8>>, bool, Option<(u64, std::io::Error)>);
+
+/// Reads up to `count` blocks of whole lines of about `block_size` bytes, reusing `spare`
+/// buffers: a bulk copy up to the block size, then the rest of the line it stopped in.
+fn read_blocks(
+    input: &mut impl BufRead,
+    count: usize,
+    block_size: usize,
+    spare: &mut Vec<Vec<u8>>,
+) -> ReadBlocks {
+    let mut blocks: Vec<Vec<u8>> = Vec::with_capacity(count);
+    let mut at_end = false;
+    while blocks.len() < count && !at_end {
+        let mut block = spare
+            .pop()
+            .unwrap_or_else(|| Vec::with_capacity(block_size.min(BLOCK_SIZE) + (1 << 12)));
+        block.clear();
+        let failed = |blocks: &[Vec<u8>], block: &[u8]| {
+            let read: usize = blocks.iter().map(|b| count_lines(b)).sum();
+            (read + count_lines(block)) as u64
+        };
+        while block.len() < block_size {
+            let buf = match input.fill_buf() {
+                Ok(buf) => buf,
+                Err(e) => {
+                    let read = failed(&blocks, &block);
+                    return (blocks, true, Some((read, e)));
+                }
+            };
+            if buf.is_empty() {
+                at_end = true;
+                break;
+            }
+            let take = buf.len().min(block_size - block.len());
+            block.extend_from_slice(&buf[..take]);
+            input.consume(take);
+        }
+        if !at_end && block.last() != Some(&b'\n') {
+            match input.read_until(b'\n', &mut block) {
+                Ok(0) => at_end = true,
+                Ok(_) => {}
+                Err(e) => {
+                    let read = failed(&blocks, &block);
+                    return (blocks, true, Some((read, e)));
+                }
+            }
+        }
+        if !block.is_empty() {
+            blocks.push(block);
+        }
+    }
+    (blocks, at_end, None)
 }
 
 /// The number of line ends in `bytes`.
