@@ -147,16 +147,7 @@ fn show(args: ShowArgs) -> anyhow::Result<()> {
         oml::data::write_atomically(path, |file| file.write_all(&json))
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
-    let summary = task.summary();
-    let mut out = io::stdout().lock();
-    if args.json {
-        serde_json::to_writer_pretty(&mut out, &summary)?;
-        writeln!(out)?;
-    } else {
-        write!(out, "{summary}")?;
-    }
-    out.flush()?;
-    Ok(())
+    print(&task.summary(), args.json)
 }
 
 fn write(args: WriteArgs) -> anyhow::Result<()> {
@@ -242,10 +233,14 @@ fn inspect(args: InspectArgs) -> anyhow::Result<()> {
     for warning in &loaded.warnings {
         eprintln!("oml: warning: {warning}");
     }
-    let summary = loaded.dataset.summary();
+    print(&loaded.dataset.summary(), args.json)
+}
+
+/// Prints a summary to stdout: pretty JSON, or its plain-text form.
+fn print(summary: &(impl serde::Serialize + std::fmt::Display), json: bool) -> anyhow::Result<()> {
     let mut out = io::stdout().lock();
-    if args.json {
-        serde_json::to_writer_pretty(&mut out, &summary)?;
+    if json {
+        serde_json::to_writer_pretty(&mut out, summary)?;
         writeln!(out)?;
     } else {
         write!(out, "{summary}")?;
