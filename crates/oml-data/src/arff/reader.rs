@@ -276,6 +276,58 @@ fn read_blocks(
     (blocks, at_end, None)
 }
 
+/// Powers of ten that are exact in an `f64`.
+const EXACT_POWERS_OF_TEN: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// Parses a plain decimal at the start of `bytes` (`-12.345678`: a sign, digits, a point,
+/// digits; no exponent) when Clinger's fast path makes it exact: a mantissa of at most 2^53
+/// divided by an exact power of ten is correctly rounded. Returns the value and the bytes used,
+/// or `None` for anything else, which the general parser then reads. This is the shape of nearly
+/// every number in OpenML's ARFF files.
+#[inline]
+fn plain_decimal(bytes: &[u8]) -> Option<(f64, usize)> {
+    let mut i = 0;
+    let negative = match bytes.first() {
+        Some(b'-') => {
+            i = 1;
+            true
+        }
+        Some(b'+') => {
+            i = 1;
+            false
+        }
+        _ => false,
+    };
+    let mut mantissa: u64 = 0;
+    let mut digits = 0usize;
+    let mut fraction = 0usize;
+    let mut seen_point = false;
+    while let Some(&byte) = bytes.get(i) {
+        let digit = byte.wrapping_sub(b'0');
+        if digit <= 9 {
+            if digits == 19 {
+                return None;
+            }
+            mantissa = mantissa * 10 + u64::from(digit);
+            digits += 1;
+            fraction += usize::from(seen_point);
+        } else if byte == b'.' && !seen_point {
+            seen_point = true;
+        } else {
+            break;
+        }
+        i += 1;
+    }
+    if digits == 0 || matches!(bytes.get(i), Some(b'e' | b'E')) || mantissa > 1 << 53 {
+        return None;
+    }
+    let magnitude = mantissa as f64 / *EXACT_POWERS_OF_TEN.get(fraction)?;
+    Some((if negative { -magnitude } else { magnitude }, i))
+}
+
 /// The number of line ends in `bytes`.
 fn count_lines(bytes: &[u8]) -> usize {
     memchr::memchr_iter(b'\n', bytes).count()
@@ -560,10 +612,16 @@ impl Data {
             if let Some(values) = numeric {
                 // Fast path: parse the number in place, then insist on a delimiter.
                 let start = cursor.pos;
-                let parsed = fast_float2::parse_partial::<f64, _>(cursor.rest());
+                let rest = cursor.rest();
+                let parsed = match plain_decimal(rest) {
+                    Some(found) => Ok(found),
+                    None => fast_float2::parse_partial::<f64, _>(rest),
+                };
                 let mut ok = false;
-                if let Ok((x, used)) = parsed {
-                    let x = if self.integer[j] { x.trunc() } else { x };
+                if let Ok((mut x, used)) = parsed {
+                    if self.integer[j] {
+                        x = x.trunc();
+                    }
                     // The common case, a number right before `,` or the end of the row, skips
                     // the general delimiter check below.
                     let end = start + used;
@@ -825,6 +883,33 @@ fn shorten(values: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn plain_decimals_match_the_general_parser(text in "[-+]?[0-9]{0,20}(\\.[0-9]{0,20})?([eE][0-9])?[,x]?") {
+            if let Some((x, used)) = plain_decimal(text.as_bytes()) {
+                let (y, general_used) = fast_float2::parse_partial::<f64, _>(&text).unwrap();
+                prop_assert_eq!(x.to_bits(), y.to_bits(), "{}", text);
+                prop_assert_eq!(used, general_used);
+            }
+        }
+    }
+
+    #[test]
+    fn plain_decimals() {
+        assert_eq!(plain_decimal(b"-12.345678,"), Some((-12.345678, 10)));
+        assert_eq!(plain_decimal(b"5.,"), Some((5.0, 2)));
+        assert_eq!(plain_decimal(b".5"), Some((0.5, 2)));
+        assert_eq!(
+            plain_decimal(b"-0").map(|(x, _)| x.to_bits()),
+            Some((-0.0f64).to_bits())
+        );
+        assert_eq!(plain_decimal(b"1e5"), None);
+        assert_eq!(plain_decimal(b"."), None);
+        assert_eq!(plain_decimal(b"?"), None);
+        assert_eq!(plain_decimal(b"12345678901234567890"), None);
+    }
 
     fn reader(threads: usize, block_size: usize) -> ArffReader {
         let mut reader = ArffReaderBuilder::new().threads(threads).build();
