@@ -41,6 +41,7 @@ mod metadata;
 mod summary;
 mod tabular;
 mod to_arff;
+pub mod xml;
 
 pub use arff::{Arff, ArffReader, ArffReaderBuilder, ArffWriter, ArffWriterBuilder};
 pub use atomic::write_atomically;

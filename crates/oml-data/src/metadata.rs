@@ -11,15 +11,11 @@
 //! feature names and nominal values are kept verbatim (opy parses features.xml with
 //! `strip_whitespace=False`), so ` - 50000.` stays ` - 50000.`.
 
-use std::borrow::Cow;
 use std::fmt;
 use std::path::Path;
 
-use quick_xml::escape::resolve_xml_entity;
-use quick_xml::events::Event;
-use quick_xml::reader::Reader;
-
 use crate::error::{Error, Result};
+use crate::xml::{Doc, Node, Start, XmlError, line};
 
 /// A non-fatal problem found while reading a lenient document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -162,14 +158,15 @@ fn parse_description(text: &str, warnings: &mut Vec<Warning>) -> Result<DatasetD
     let mut seen: Vec<String> = Vec::new();
     let mut field: Option<Field> = None;
     let mut root_at = 0;
-    while let Some(node) = doc.next()? {
+    while let Some(node) = doc.next_node().map_err(|e| xml_error(text, e))? {
         match node {
-            Node::Open { depth: 1, at, .. } => root_at = at,
-            Node::Open {
+            Node::Open(Start { depth: 1, at, .. }) => root_at = at,
+            Node::Open(Start {
                 local,
                 depth: 2,
                 at,
-            } => field = Some(Field::new(local, at)),
+                ..
+            }) => field = Some(Field::new(local, at)),
             Node::Text {
                 text: part,
                 depth: 2,
@@ -285,20 +282,22 @@ fn parse_feature_list(text: &str, warnings: &mut Vec<Warning>) -> Result<Vec<Fea
     let mut features: Vec<FeatureDescription> = Vec::new();
     let mut feature: Option<FeatureFields> = None;
     let mut field: Option<Field> = None;
-    while let Some(node) = doc.next()? {
+    while let Some(node) = doc.next_node().map_err(|e| xml_error(text, e))? {
         match node {
-            Node::Open {
+            Node::Open(Start {
                 local,
                 depth: 2,
                 at,
-            } if local == "feature" => {
+                ..
+            }) if local == "feature" => {
                 feature = Some(FeatureFields::new(at));
             }
-            Node::Open {
+            Node::Open(Start {
                 local,
                 depth: 3,
                 at,
-            } if feature.is_some() => {
+                ..
+            }) if feature.is_some() => {
                 field = Some(Field::new(local, at));
             }
             Node::Text {
@@ -543,13 +542,6 @@ fn read_text(path: &Path, root: &str, warnings: &mut Vec<Warning>) -> Result<Str
     }
 }
 
-/// The line (from 1) of byte offset `at` (from 0) in `text`.
-fn line(text: &str, at: u64) -> u64 {
-    let end = usize::try_from(at).unwrap_or(usize::MAX).min(text.len());
-    let newlines = memchr::memchr_iter(b'\n', &text.as_bytes()[..end]).count();
-    newlines as u64 + 1
-}
-
 fn error_at(text: &str, at: u64, what: impl fmt::Display) -> Error {
     Error::Metadata {
         path: None,
@@ -557,161 +549,8 @@ fn error_at(text: &str, at: u64, what: impl fmt::Display) -> Error {
     }
 }
 
-/// What [`Doc::next`] reports, with entities resolved and empty elements expanded.
-enum Node<'a> {
-    /// A start tag; the root has depth 1.
-    Open {
-        local: String,
-        depth: usize,
-        at: u64,
-    },
-    /// Text (or one resolved reference, or CDATA) directly inside an element at `depth`.
-    Text { text: Cow<'a, str>, depth: usize },
-    /// The end of the element at `depth`.
-    Close { depth: usize },
-}
-
-/// A well-formedness-checking walk over a document with a known root element.
-struct Doc<'a> {
-    text: &'a str,
-    reader: Reader<&'a [u8]>,
-    root: &'static str,
-    /// The local names and start offsets of the open elements.
-    open: Vec<(String, u64)>,
-    root_seen: bool,
-    /// An empty element (`<a/>`) was just opened and must be closed next.
-    close_pending: bool,
-}
-
-impl<'a> Doc<'a> {
-    fn new(text: &'a str, root: &'static str) -> Self {
-        let mut reader = Reader::from_str(text);
-        // Nominal values keep their spaces: ` - 50000.` is a different value from `- 50000.`.
-        reader.config_mut().trim_text(false);
-        reader.config_mut().check_end_names = true;
-        Doc {
-            text,
-            reader,
-            root,
-            open: Vec::new(),
-            root_seen: false,
-            close_pending: false,
-        }
-    }
-
-    fn error(&self, at: u64, what: impl fmt::Display) -> Error {
-        error_at(self.text, at, what)
-    }
-
-    fn next(&mut self) -> Result<Option<Node<'a>>> {
-        if self.close_pending {
-            self.close_pending = false;
-            return Ok(Some(self.close()));
-        }
-        loop {
-            let at = self.reader.buffer_position();
-            let event = match self.reader.read_event() {
-                Ok(event) => event,
-                Err(e) => {
-                    let at = self.reader.error_position();
-                    return Err(self.error(at, format_args!("malformed XML: {e}")));
-                }
-            };
-            let text = match event {
-                Event::Start(start) => {
-                    let local = start.local_name();
-                    return self
-                        .open(local.as_ref(), start.name().as_ref(), at)
-                        .map(Some);
-                }
-                Event::Empty(start) => {
-                    let local = start.local_name();
-                    let node = self.open(local.as_ref(), start.name().as_ref(), at)?;
-                    self.close_pending = true;
-                    return Ok(Some(node));
-                }
-                Event::End(_) => {
-                    if self.open.is_empty() {
-                        return Err(self.error(at, "end tag without a start tag"));
-                    }
-                    return Ok(Some(self.close()));
-                }
-                Event::Text(text) => text.xml10_content(),
-                Event::CData(cdata) => cdata.xml10_content(),
-                Event::GeneralRef(reference) => match reference.resolve_char_ref() {
-                    Ok(Some(ch)) => Cow::Owned(ch.to_string()),
-                    Ok(None) => match resolve_xml_entity(&reference) {
-                        Some(resolved) => Cow::Borrowed(resolved),
-                        None => {
-                            let what = format_args!("unknown entity `&{};`", &*reference);
-                            return Err(self.error(at, what));
-                        }
-                    },
-                    Err(e) => {
-                        let what = format_args!("bad character reference `&{};`: {e}", &*reference);
-                        return Err(self.error(at, what));
-                    }
-                },
-                Event::Comment(_) | Event::Decl(_) | Event::PI(_) | Event::DocType(_) => continue,
-                Event::Eof => return self.end().map(|()| None),
-            };
-            if self.open.is_empty() {
-                if text.trim().is_empty() {
-                    continue;
-                }
-                return Err(self.error(at, "text outside the root element"));
-            }
-            return Ok(Some(Node::Text {
-                text,
-                depth: self.open.len(),
-            }));
-        }
-    }
-
-    fn open(&mut self, local: &str, qualified: &str, at: u64) -> Result<Node<'a>> {
-        if self.open.is_empty() {
-            if self.root_seen {
-                let what = format_args!("second root element `{qualified}`");
-                return Err(self.error(at, what));
-            }
-            if local != self.root {
-                let what = format_args!(
-                    "expected root element `oml:{}`, found `{qualified}`",
-                    self.root
-                );
-                return Err(self.error(at, what));
-            }
-            self.root_seen = true;
-        }
-        self.open.push((local.to_owned(), at));
-        Ok(Node::Open {
-            local: local.to_owned(),
-            depth: self.open.len(),
-            at,
-        })
-    }
-
-    fn close(&mut self) -> Node<'a> {
-        let depth = self.open.len();
-        self.open.pop();
-        Node::Close { depth }
-    }
-
-    fn end(&self) -> Result<()> {
-        let end = self.text.len() as u64;
-        if let Some((local, at)) = self.open.last() {
-            let what = format_args!(
-                "unexpected end of input: `{local}` opened on line {} is not closed",
-                line(self.text, *at)
-            );
-            return Err(self.error(end, what));
-        }
-        if !self.root_seen {
-            let what = format_args!("no root element; expected `oml:{}`", self.root);
-            return Err(self.error(end, what));
-        }
-        Ok(())
-    }
+fn xml_error(text: &str, e: XmlError) -> Error {
+    error_at(text, e.at, e.message)
 }
 
 #[cfg(test)]

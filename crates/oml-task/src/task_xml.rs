@@ -6,14 +6,10 @@
 //! ignored. Texts are trimmed, as openml-python's xmltodict does, and an element with empty text
 //! counts as absent. When a single-valued element is repeated, the last one counts.
 
-use std::borrow::Cow;
 use std::fmt;
 use std::path::Path;
 
-use quick_xml::XmlVersion;
-use quick_xml::escape::resolve_xml_entity;
-use quick_xml::events::{BytesStart, Event};
-use quick_xml::reader::Reader;
+use oml_data::xml::{Doc, Node, XmlError, line};
 
 use crate::error::{Error, Result};
 use crate::procedure::{Resampling, TaskType};
@@ -201,9 +197,7 @@ impl TaskDescription {
     /// and its text), and a classification, regression or learning-curve task without a
     /// `target_feature`.
     pub fn from_xml(text: &str) -> Result<Self> {
-        let mut parser = Parser::new(text);
-        parser.run()?;
-        parser.raw.finish(text)
+        read_raw(text)?.finish(text)
     }
 
     /// Reads and parses the `task.xml` at `path`; errors carry the path.
@@ -427,206 +421,68 @@ struct Raw {
     tags: Vec<String>,
 }
 
-/// A well-formedness-checking walk over a document that collects the values of [`Raw`].
-struct Parser<'a> {
-    text: &'a str,
-    reader: Reader<&'a [u8]>,
-    /// The local names and start offsets of the open elements; the root has depth 1.
-    open: Vec<(String, u64)>,
-    root_seen: bool,
-    field: Option<Field>,
-    raw: Raw,
-}
-
-impl<'a> Parser<'a> {
-    fn new(text: &'a str) -> Self {
-        let mut reader = Reader::from_str(text);
-        reader.config_mut().check_end_names = true;
-        Parser {
-            text,
-            reader,
-            open: Vec::new(),
-            root_seen: false,
-            field: None,
-            raw: Raw::default(),
+/// Collects the values of a document, as written.
+fn read_raw(text: &str) -> Result<Raw> {
+    let reader_error = |e: XmlError| {
+        if e.malformed {
+            let line = line(text, e.at);
+            xml_error(format_args!("line {line}, byte {}: {}", e.at, e.message))
+        } else {
+            error_at(text, e.at, e.message)
         }
-    }
-
-    fn error(&self, at: u64, what: impl fmt::Display) -> Error {
-        error_at(self.text, at, what)
-    }
-
-    fn run(&mut self) -> Result<()> {
-        loop {
-            let at = self.reader.buffer_position();
-            let event = match self.reader.read_event() {
-                Ok(event) => event,
-                Err(e) => {
-                    let at = self.reader.error_position();
-                    let line = line(self.text, at);
-                    return Err(xml_error(format_args!(
-                        "line {line}, byte {at}: malformed XML: {e}"
-                    )));
-                }
-            };
-            let text = match event {
-                Event::Start(start) => {
-                    self.open_element(&start, at)?;
-                    continue;
-                }
-                Event::Empty(start) => {
-                    self.open_element(&start, at)?;
-                    self.close_element();
-                    continue;
-                }
-                Event::End(_) => {
-                    if self.open.is_empty() {
-                        return Err(self.error(at, "end tag without a start tag"));
+    };
+    let mut doc = Doc::new(text, ROOT);
+    let mut raw = Raw::default();
+    let mut field: Option<Field> = None;
+    while let Some(node) = doc.next_node().map_err(reader_error)? {
+        match node {
+            Node::Open(start) => {
+                let slot = match doc.path()[1..] {
+                    [] => {
+                        raw.root_at = start.at;
+                        continue;
                     }
-                    self.close_element();
-                    continue;
-                }
-                Event::Text(text) => text.xml10_content(),
-                Event::CData(cdata) => cdata.xml10_content(),
-                Event::GeneralRef(reference) => match reference.resolve_char_ref() {
-                    Ok(Some(ch)) => Cow::Owned(ch.to_string()),
-                    Ok(None) => match resolve_xml_entity(&reference) {
-                        Some(resolved) => Cow::Borrowed(resolved),
-                        None => {
-                            let what = format_args!("unknown entity `&{};`", &*reference);
-                            return Err(self.error(at, what));
+                    ["task_id"] => Slot::TaskId,
+                    ["task_type_id"] => Slot::TaskTypeId,
+                    ["tag"] => Slot::Tag,
+                    ["input", "data_set", "data_set_id"] => Slot::DataSetId,
+                    ["input", "data_set", "target_feature"] => Slot::TargetFeature,
+                    ["input", "estimation_procedure", "id"] => Slot::ProcedureId,
+                    ["input", "estimation_procedure", "type"] => Slot::ProcedureType,
+                    ["input", "estimation_procedure", "data_splits_url"] => Slot::DataSplitsUrl,
+                    ["input", "estimation_procedure", "parameter"] => {
+                        match start.attribute("name").map_err(reader_error)? {
+                            Some(name) => Slot::Parameter(name.trim().to_owned()),
+                            None => continue,
                         }
-                    },
-                    Err(e) => {
-                        let what = format_args!("bad character reference `&{};`: {e}", &*reference);
-                        return Err(self.error(at, what));
                     }
-                },
-                Event::Comment(_) | Event::Decl(_) | Event::PI(_) | Event::DocType(_) => continue,
-                Event::Eof => return self.end(),
-            };
-            self.add_text(&text, at)?;
-        }
-    }
-
-    fn open_element(&mut self, start: &BytesStart<'_>, at: u64) -> Result<()> {
-        let local = start.local_name().as_ref().to_owned();
-        if self.open.is_empty() {
-            if self.root_seen {
-                let qualified = start.name().as_ref().to_owned();
-                return Err(self.error(at, format_args!("second root element `{qualified}`")));
-            }
-            if local != ROOT {
-                let qualified = start.name().as_ref().to_owned();
-                return Err(self.error(
-                    at,
-                    format_args!("expected root element `oml:{ROOT}`, found `{qualified}`"),
-                ));
-            }
-            self.root_seen = true;
-            self.raw.root_at = at;
-        }
-        self.open.push((local, at));
-        if let Some(slot) = self.slot(start, at)? {
-            self.field = Some(Field {
-                slot,
-                depth: self.open.len(),
-                at,
-                text: String::new(),
-            });
-        }
-        Ok(())
-    }
-
-    /// The value the element just opened holds, if oml reads it.
-    fn slot(&self, start: &BytesStart<'_>, at: u64) -> Result<Option<Slot>> {
-        let local = |depth: usize| self.open.get(depth).map(|(local, _)| local.as_str());
-        let slot = match self.open.len() {
-            2 => match local(1) {
-                Some("task_id") => Slot::TaskId,
-                Some("task_type_id") => Slot::TaskTypeId,
-                Some("tag") => Slot::Tag,
-                _ => return Ok(None),
-            },
-            4 if local(1) == Some("input") => match (local(2), local(3)) {
-                (Some("data_set"), Some("data_set_id")) => Slot::DataSetId,
-                (Some("data_set"), Some("target_feature")) => Slot::TargetFeature,
-                (Some("estimation_procedure"), Some("id")) => Slot::ProcedureId,
-                (Some("estimation_procedure"), Some("type")) => Slot::ProcedureType,
-                (Some("estimation_procedure"), Some("data_splits_url")) => Slot::DataSplitsUrl,
-                (Some("estimation_procedure"), Some("parameter")) => {
-                    match self.name_attribute(start, at)? {
-                        Some(name) => Slot::Parameter(name),
-                        None => return Ok(None),
+                    ["input", "evaluation_measures", "evaluation_measure"] => {
+                        Slot::EvaluationMeasure
                     }
-                }
-                (Some("evaluation_measures"), Some("evaluation_measure")) => {
-                    Slot::EvaluationMeasure
-                }
-                _ => return Ok(None),
-            },
-            _ => return Ok(None),
-        };
-        Ok(Some(slot))
-    }
-
-    fn name_attribute(&self, start: &BytesStart<'_>, at: u64) -> Result<Option<String>> {
-        let attribute = start
-            .try_get_attribute("name")
-            .map_err(|e| self.error(at, format_args!("malformed attribute: {e}")))?;
-        let Some(attribute) = attribute else {
-            return Ok(None);
-        };
-        let value = attribute
-            .normalized_value(XmlVersion::Implicit1_0)
-            .map_err(|e| self.error(at, format_args!("malformed attribute `name`: {e}")))?;
-        Ok(Some(value.trim().to_owned()))
-    }
-
-    fn close_element(&mut self) {
-        let depth = self.open.len();
-        if self
-            .field
-            .as_ref()
-            .is_some_and(|field| field.depth == depth)
-            && let Some(field) = self.field.take()
-        {
-            self.raw.store(field);
-        }
-        self.open.pop();
-    }
-
-    fn add_text(&mut self, text: &str, at: u64) -> Result<()> {
-        if self.open.is_empty() {
-            if text.trim().is_empty() {
-                return Ok(());
+                    _ => continue,
+                };
+                field = Some(Field {
+                    slot,
+                    depth: start.depth,
+                    at: start.at,
+                    text: String::new(),
+                });
             }
-            return Err(self.error(at, "text outside the root element"));
+            Node::Text { text, depth } => {
+                if let Some(field) = &mut field
+                    && field.depth == depth
+                {
+                    field.text.push_str(&text);
+                }
+            }
+            Node::Close { depth } => {
+                if let Some(done) = field.take_if(|field| field.depth == depth) {
+                    raw.store(done);
+                }
+            }
         }
-        let depth = self.open.len();
-        if let Some(field) = &mut self.field
-            && field.depth == depth
-        {
-            field.text.push_str(text);
-        }
-        Ok(())
     }
-
-    fn end(&self) -> Result<()> {
-        let end = self.text.len() as u64;
-        if let Some((local, at)) = self.open.last() {
-            let what = format_args!(
-                "unexpected end of input: `{local}` opened on line {} is not closed",
-                line(self.text, *at)
-            );
-            return Err(self.error(end, what));
-        }
-        if !self.root_seen {
-            let what = format_args!("no root element; expected `oml:{ROOT}`");
-            return Err(self.error(end, what));
-        }
-        Ok(())
-    }
+    Ok(raw)
 }
 
 impl Raw {
@@ -795,16 +651,6 @@ fn not_a(text: &str, value: &Value, element: &str, expected: &str) -> Error {
         value.at,
         format_args!("{element} is `{}`; expected {expected}", value.text),
     )
-}
-
-/// The line (from 1) of byte offset `at` (from 0) in `text`.
-fn line(text: &str, at: u64) -> u64 {
-    let end = usize::try_from(at).unwrap_or(usize::MAX).min(text.len());
-    let newlines = text.as_bytes()[..end]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count();
-    newlines as u64 + 1
 }
 
 fn error_at(text: &str, at: u64, what: impl fmt::Display) -> Error {
