@@ -129,6 +129,11 @@ impl Dataset {
 
     /// Converts a parsed ARFF file; the relation becomes the name.
     pub fn from_arff(arff: Arff) -> Result<Self> {
+        crate::arff::validate(&arff).map_err(|e| Error::Encode {
+            dataset: arff.relation.clone(),
+            column: String::new(),
+            message: e.to_string(),
+        })?;
         let n_rows = arff.n_rows();
         let Arff {
             relation,

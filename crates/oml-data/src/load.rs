@@ -32,8 +32,7 @@ impl Format {
             .file_name()
             .map(|n| n.to_string_lossy().to_ascii_lowercase())
             .unwrap_or_default();
-        let name = name.strip_suffix(".gz").unwrap_or(&name);
-        if name.ends_with(".arff") {
+        if name.ends_with(".arff") || name.ends_with(".arff.gz") {
             Ok(Format::Arff)
         } else if name.ends_with(".pq") || name.ends_with(".parquet") {
             Ok(Format::Parquet)
@@ -145,9 +144,19 @@ fn read_file(path: &Path, checksum: Option<&str>) -> Result<Dataset> {
                 let arff = ArffReader::new().read_path(path)?;
                 return Dataset::from_arff(arff).map_err(|e| e.with_path(path));
             };
-            let file = File::open(path).map_err(|e| Error::io("open", path, e))?;
+            // The checksum is of the ARFF text: hash after decompressing a gzip file.
+            let mut file =
+                io::BufReader::new(File::open(path).map_err(|e| Error::io("open", path, e))?);
+            let gzip = io::BufRead::fill_buf(&mut file)
+                .map_err(|e| Error::io("read", path, e))?
+                .starts_with(&[0x1f, 0x8b]);
+            let inner: Box<dyn Read + Send> = if gzip {
+                Box::new(flate2::bufread::MultiGzDecoder::new(file))
+            } else {
+                Box::new(file)
+            };
             let mut hashed = Md5Reader {
-                inner: file,
+                inner,
                 hasher: Md5::new(),
             };
             let arff = ArffReader::new()

@@ -104,7 +104,7 @@ mod tests {
         assert_eq!(back, normalised(arff));
         assert_eq!(back.relation, "toy set");
         // And through the writer and reader.
-        let again = Arff::from_bytes(&back.to_bytes()).unwrap();
+        let again = Arff::from_bytes(&back.to_bytes().unwrap()).unwrap();
         assert_eq!(again, back);
     }
 
@@ -113,7 +113,8 @@ mod tests {
         for name in crate::BUILTIN_NAMES {
             let dataset = builtin(name).unwrap();
             let arff = dataset.to_arff().unwrap();
-            let back = Dataset::from_arff(Arff::from_bytes(&arff.to_bytes()).unwrap()).unwrap();
+            let back =
+                Dataset::from_arff(Arff::from_bytes(&arff.to_bytes().unwrap()).unwrap()).unwrap();
             assert_eq!(back.features(), dataset.features(), "{name}");
             assert!(back.table().equals_missing(dataset.table()), "{name}");
         }

@@ -678,7 +678,7 @@ mod tests {
         let two = Splits::new("s", vec![b, a]).unwrap();
         let arff = two.to_arff();
         assert_eq!(arff.attributes[4].name, "sample");
-        let text = String::from_utf8(arff.to_bytes()).unwrap();
+        let text = String::from_utf8(arff.to_bytes().unwrap()).unwrap();
         assert!(
             text.ends_with(
                 "@DATA\nTRAIN,1,0,0,0\nTEST,0,0,0,0\nTRAIN,1,0,0,1\nTRAIN,2,0,0,1\nTEST,0,0,0,1\n"

@@ -296,7 +296,11 @@ impl Task {
         }
 
         let arff_path = data_dir.join(DATA_ARFF);
-        let bytes = self.dataset.to_arff()?.to_bytes();
+        let bytes = self
+            .dataset
+            .to_arff()?
+            .to_bytes()
+            .map_err(|e| Error::io("write", &arff_path, e))?;
         let md5: String = Md5::digest(&bytes)
             .iter()
             .map(|b| format!("{b:02x}"))

@@ -28,6 +28,7 @@ impl DateFormat {
         let mut chrono = String::new();
         let mut has_time = false;
         let mut has_zone = false;
+        let mut letters = String::new();
         let chars: Vec<char> = java.chars().collect();
         let mut i = 0;
         while i < chars.len() {
@@ -94,8 +95,16 @@ impl DateFormat {
             };
             has_time |= matches!(c, 'H' | 'k' | 'h' | 'K' | 'm' | 's' | 'S');
             has_zone |= matches!(c, 'Z' | 'X');
+            letters.push(c);
             chrono.push_str(spec);
             i += n;
+        }
+        let has = |letter: char| letters.contains(letter);
+        if !(has('y') && has('M') && has('d')) {
+            return Err("a format without year (y), month (M) and day (d) is not supported".into());
+        }
+        if has_zone && !has_time {
+            return Err("a time zone (Z, X) needs a time of day".into());
         }
         Ok(DateFormat {
             java: java.to_owned(),

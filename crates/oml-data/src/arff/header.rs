@@ -144,6 +144,7 @@ fn nominal(cursor: &mut Cursor<'_>, name: &str, offset: usize) -> Result<Attribu
     };
     cursor.pos += 1;
     let mut values: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     cursor.skip_space();
     if cursor.peek() == Some(b'}') {
         cursor.pos += 1;
@@ -159,7 +160,7 @@ fn nominal(cursor: &mut Cursor<'_>, name: &str, offset: usize) -> Result<Attribu
             return Err(bad(start, "empty value"));
         }
         let value = text(&token.text, offset + start)?;
-        if values.contains(&value) {
+        if !seen.insert(value.clone()) {
             return Err((
                 offset + start,
                 ArffErrorKind::DuplicateNominal {

@@ -13,6 +13,7 @@ mod writer;
 
 pub use date::DateFormat;
 pub use reader::{ArffReader, ArffReaderBuilder};
+pub(crate) use writer::validate;
 pub use writer::{ArffWriter, ArffWriterBuilder};
 
 /// One ARFF file in memory: its relation, attributes and data, column by column.
@@ -204,14 +205,12 @@ impl Arff {
         ArffReaderBuilder::new().from_reader(bytes)
     }
 
-    /// Writes this dataset as dense ARFF into a byte vector.
-    pub fn to_bytes(&self) -> Vec<u8> {
+    /// Writes this dataset as dense ARFF into a byte vector; an `InvalidInput` error says why
+    /// an inconsistent `Arff` cannot be written.
+    pub fn to_bytes(&self) -> std::io::Result<Vec<u8>> {
         let mut out = Vec::new();
-        ArffWriterBuilder::new()
-            .build()
-            .write(self, &mut out)
-            .expect("writing into a Vec cannot fail");
-        out
+        ArffWriterBuilder::new().build().write(self, &mut out)?;
+        Ok(out)
     }
 }
 

@@ -138,6 +138,10 @@ impl ArffReader {
                 return Err(at(line_no.max(1), 1, ArffErrorKind::MissingData));
             }
             line_no += 1;
+            if line_no == 1 && buf.starts_with(b"\xEF\xBB\xBF") {
+                // A UTF-8 byte order mark is not part of the first line.
+                buf.drain(..3);
+            }
             let (line, lead) = trim(&buf);
             match header.line(line) {
                 Ok(Some(data)) => break data,
@@ -152,11 +156,10 @@ impl ArffReader {
             let mut spare: Vec<Vec<u8>> = Vec::new();
             // Parts parsed on other threads, concatenated once at the end.
             let mut parts: Vec<Data> = Vec::new();
-            let (mut blocks, mut at_end, failure) =
+            // A read error is reported after the whole lines read before it are parsed, so
+            // that an earlier parse error wins, whatever the thread count.
+            let (mut blocks, mut at_end, mut failure) =
                 read_blocks(&mut input, threads, block_size, &mut spare);
-            if let Some((read, e)) = failure {
-                return Err(read_error(line_no + read + 1, e));
-            }
             while !blocks.is_empty() {
                 let next = if threads == 1 {
                     for block in &blocks {
@@ -201,11 +204,12 @@ impl ArffReader {
                     spare.extend(std::mem::take(&mut blocks));
                     next
                 };
-                let failure;
-                (blocks, at_end, failure) = next;
-                if let Some((read, e)) = failure {
-                    return Err(read_error(line_no + read + 1, e));
-                }
+                let next_failure;
+                (blocks, at_end, next_failure) = next;
+                failure = failure.or(next_failure);
+            }
+            if let Some(e) = failure {
+                return Err(read_error(line_no + 1, e));
             }
             data.concat(parts);
         }
@@ -220,9 +224,9 @@ impl ArffReader {
     }
 }
 
-/// Blocks read by [`read_blocks`], whether the input ended, and a read error with the number of
-/// lines read completely before it.
-type ReadBlocks = (Vec<Vec<u8>>, bool, Option<(u64, std::io::Error)>);
+/// Blocks read by [`read_blocks`], whether the input ended, and a read error that ended it (the
+/// blocks then hold the whole lines read before it).
+type ReadBlocks = (Vec<Vec<u8>>, bool, Option<std::io::Error>);
 
 /// Reads up to `count` blocks of whole lines of about `block_size` bytes, reusing `spare`
 /// buffers: a bulk copy up to the block size, then the rest of the line it stopped in.
@@ -239,17 +243,18 @@ fn read_blocks(
             .pop()
             .unwrap_or_else(|| Vec::with_capacity(block_size.min(BLOCK_SIZE) + (1 << 12)));
         block.clear();
-        let failed = |blocks: &[Vec<u8>], block: &[u8]| {
-            let read: usize = blocks.iter().map(|b| count_lines(b)).sum();
-            (read + count_lines(block)) as u64
+        // On a read error, keep the whole lines read so far and stop.
+        let failed = |mut blocks: Vec<Vec<u8>>, mut block: Vec<u8>, e| {
+            block.truncate(memchr::memrchr(b'\n', &block).map_or(0, |i| i + 1));
+            if !block.is_empty() {
+                blocks.push(block);
+            }
+            (blocks, true, Some(e))
         };
         while block.len() < block_size {
             let buf = match input.fill_buf() {
                 Ok(buf) => buf,
-                Err(e) => {
-                    let read = failed(&blocks, &block);
-                    return (blocks, true, Some((read, e)));
-                }
+                Err(e) => return failed(blocks, block, e),
             };
             if buf.is_empty() {
                 at_end = true;
@@ -263,10 +268,7 @@ fn read_blocks(
             match input.read_until(b'\n', &mut block) {
                 Ok(0) => at_end = true,
                 Ok(_) => {}
-                Err(e) => {
-                    let read = failed(&blocks, &block);
-                    return (blocks, true, Some((read, e)));
-                }
+                Err(e) => return failed(blocks, block, e),
             }
         }
         if !block.is_empty() {

@@ -168,15 +168,24 @@ pub(crate) fn number_into(x: f64, line: &mut Vec<u8>) {
     use std::io::Write as _;
     if x.is_nan() {
         line.push(b'?');
-    } else if x == 0.0 || (1e-5..1e16).contains(&x.abs()) || x.is_infinite() {
+    } else if x.is_infinite() {
+        // Java (Weka), Python and fast-float all read this spelling.
+        line.extend_from_slice(if x > 0.0 { b"Infinity" } else { b"-Infinity" });
+    } else if x == 0.0 || (1e-5..1e16).contains(&x.abs()) {
         let _ = write!(line, "{x}");
     } else {
         let _ = write!(line, "{x:e}");
     }
 }
 
-fn validate(arff: &Arff) -> io::Result<()> {
+/// Checks that `arff` can be written and read back as itself: one column per attribute, of
+/// its kind and of equal length, nominal codes in range, whole numbers in integer columns, dates
+/// that exist, description lines without line breaks. The message names the attribute.
+pub(crate) fn validate(arff: &Arff) -> io::Result<()> {
     let invalid = |message: String| io::Error::new(io::ErrorKind::InvalidInput, message);
+    if arff.description.iter().any(|d| d.contains(['\n', '\r'])) {
+        return Err(invalid("a description line holds a line break".into()));
+    }
     if arff.columns.len() != arff.attributes.len() {
         return Err(invalid(format!(
             "{} attributes but {} columns",
@@ -187,12 +196,15 @@ fn validate(arff: &Arff) -> io::Result<()> {
     let n_rows = arff.n_rows();
     for (attribute, column) in arff.attributes.iter().zip(&arff.columns) {
         let fits = match (&attribute.kind, column) {
-            (
-                AttributeKind::Numeric | AttributeKind::Real | AttributeKind::Integer,
-                Column::Numeric(_),
-            )
-            | (AttributeKind::String, Column::String(_))
-            | (AttributeKind::Date(_), Column::Date(_)) => true,
+            (AttributeKind::Numeric | AttributeKind::Real, Column::Numeric(_))
+            | (AttributeKind::String, Column::String(_)) => true,
+            (AttributeKind::Integer, Column::Numeric(values)) => values
+                .iter()
+                .all(|x| x.is_nan() || x.is_infinite() || x.fract() == 0.0),
+            (AttributeKind::Date(_), Column::Date(values)) => values
+                .iter()
+                .flatten()
+                .all(|&m| chrono::DateTime::from_timestamp_millis(m).is_some()),
             (AttributeKind::Nominal(names), Column::Nominal(codes)) => codes
                 .iter()
                 .all(|&c| c == MISSING_CODE || (c as usize) < names.len()),

@@ -213,3 +213,63 @@ fn openml_iris_description_on_the_builtin() {
     assert_eq!(loaded.dataset.default_target(), Some("class"));
     assert_eq!(loaded.dataset.n_rows(), 150);
 }
+
+/// Review findings on issue 2: each was a wrong result or a panic before.
+#[test]
+fn gzip_checksum_is_of_the_arff_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let arff = oml_data::Arff::from_bytes(ARFF.as_bytes()).unwrap();
+    let data = dir.path().join("dataset.arff.gz");
+    oml_data::ArffWriter::new()
+        .write_path(&arff, &data)
+        .unwrap();
+    let text = oml_data::Arff::to_bytes(&arff).unwrap();
+    let xml = write(dir.path(), "description.xml", &description(&md5_hex(&text)));
+    let loaded = DatasetLoader::new()
+        .description(&xml)
+        .load(data.to_str().unwrap())
+        .unwrap();
+    assert_eq!(loaded.dataset.n_rows(), 3);
+}
+
+#[test]
+fn inconsistent_arff_is_an_error_not_a_panic() {
+    use oml_data::arff::{Attribute, AttributeKind, Column};
+    let arff = oml_data::Arff {
+        relation: "r".into(),
+        description: vec![],
+        attributes: vec![Attribute {
+            name: "x".into(),
+            kind: AttributeKind::Numeric,
+        }],
+        columns: vec![Column::Nominal(vec![0])],
+    };
+    let err = oml_data::Dataset::from_arff(arff.clone())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("`x`"), "{err}");
+    assert!(arff.to_bytes().is_err());
+}
+
+#[test]
+fn only_arff_may_be_gzipped_and_a_bom_is_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = write(dir.path(), "c.csv.gz", "a\n1\n");
+    assert!(matches!(
+        load(csv.to_str().unwrap()).unwrap_err(),
+        Error::UnknownFormat { .. }
+    ));
+    let bom = write(
+        dir.path(),
+        "bom.arff",
+        "\u{feff}@relation r\n@attribute a numeric\n@data\n1\n",
+    );
+    assert_eq!(load(bom.to_str().unwrap()).unwrap().n_rows(), 1);
+    let month = write(
+        dir.path(),
+        "m.arff",
+        "@relation r\n@attribute d date 'yyyy-MM'\n@data\n2020-03\n",
+    );
+    let err = load(month.to_str().unwrap()).unwrap_err().to_string();
+    assert!(err.contains("line 2") && err.contains("day (d)"), "{err}");
+}

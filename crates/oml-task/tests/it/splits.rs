@@ -230,7 +230,7 @@ proptest! {
         let a = generate(&cv, n, Some(&classes), seed, "p").unwrap();
         let b = generate(&cv, n, Some(&classes), seed, "p").unwrap();
         prop_assert_eq!(&a, &b);
-        prop_assert_eq!(a.to_arff().to_bytes(), b.to_arff().to_bytes());
+        prop_assert_eq!(a.to_arff().to_bytes().unwrap(), b.to_arff().to_bytes().unwrap());
         // A repeat does not depend on the others.
         let one = Resampling::CrossValidation { repeats: 1, folds, stratified };
         let first = generate(&one, n, Some(&classes), seed, "p").unwrap();
