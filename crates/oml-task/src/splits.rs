@@ -66,7 +66,8 @@ impl Splits {
     /// sample).
     ///
     /// Fails when there are no units, when a key of the grid is missing or present twice, or
-    /// when a row is in both the train and the test set of one unit.
+    /// when a row is in both the train and the test set of one unit (unless the two sets are
+    /// equal: OpenML's test-on-training-data procedure).
     pub fn new(name: impl Into<String>, units: Vec<SplitUnit>) -> Result<Self> {
         let mut seen = HashMap::new();
         for unit in &units {
@@ -74,7 +75,9 @@ impl Splits {
             for &row in &unit.train {
                 seen.insert(row, ());
             }
-            if let Some(&row) = unit.test.iter().find(|row| seen.contains_key(row)) {
+            if let Some(&row) = unit.test.iter().find(|row| seen.contains_key(row))
+                && !same_rows(unit.train.iter().copied(), unit.test.iter().copied())
+            {
                 return Err(split_error(
                     None,
                     format!(
@@ -165,21 +168,49 @@ impl Splits {
             }
         }
 
+        // Per unit: no row twice in one set, and none in both sets unless the sets are equal
+        // (OpenML's test-on-training-data procedure puts every row in both).
         let mut first_train: HashMap<u32, usize> = HashMap::new();
+        let mut first_test: HashMap<u32, usize> = HashMap::new();
+        let both_lines = |i: usize, j: usize| {
+            let (earlier, later) = (i.min(j), i.max(j));
+            let earlier = match line(earlier) {
+                Some(l) => format!(" (also at line {l})"),
+                None => String::new(),
+            };
+            (line(later), earlier)
+        };
         for group in &groups {
-            first_train.clear();
-            for &(row, i) in &group.train {
-                first_train.entry(row).or_insert(i);
+            for (set, name, first) in [
+                (&group.train, "TRAIN", &mut first_train),
+                (&group.test, "TEST", &mut first_test),
+            ] {
+                first.clear();
+                for &(row, i) in set {
+                    if let Some(&j) = first.get(&row) {
+                        let (at, earlier) = both_lines(i, j);
+                        return Err(split_error(
+                            at,
+                            format!(
+                                "row id {row} is twice in {name} of {}{earlier}",
+                                describe(group.key)
+                            ),
+                        ));
+                    }
+                    first.insert(row, i);
+                }
+            }
+            if same_rows(
+                group.train.iter().map(|p| p.0),
+                group.test.iter().map(|p| p.0),
+            ) {
+                continue;
             }
             for &(row, i) in &group.test {
                 if let Some(&j) = first_train.get(&row) {
-                    let (earlier, later) = (i.min(j), i.max(j));
-                    let earlier = match line(earlier) {
-                        Some(l) => format!(" (also at line {l})"),
-                        None => String::new(),
-                    };
+                    let (at, earlier) = both_lines(i, j);
                     return Err(split_error(
-                        line(later),
+                        at,
                         format!(
                             "row id {row} is in both TRAIN and TEST of {}{earlier}",
                             describe(group.key)
@@ -386,7 +417,14 @@ impl Splits {
             "(the splits have repeats 0..{n_repeats}, folds 0..{n_folds} and samples \
              0..{n_samples}, so every combination must be present once)"
         );
-        let total = n_repeats * n_folds * n_samples;
+        // Far more combinations than units: some are missing (and the product could overflow).
+        let total = n_repeats.saturating_mul(n_folds).saturating_mul(n_samples);
+        if total > 2 * units.len() as u64 + 1 {
+            return Err(split_error(
+                None,
+                format!("{} splits cannot fill the grid {shape}", units.len()),
+            ));
+        }
         let mut i = 0u64;
         loop {
             let found = units.get(i as usize).map(SplitUnit::key);
@@ -531,6 +569,17 @@ fn split_error(line: Option<u64>, message: String) -> Error {
         line,
         message,
     }
+}
+
+/// Whether two lists hold the same rows (in any order), as a test-on-training-data unit does.
+fn same_rows(a: impl ExactSizeIterator<Item = u32>, b: impl ExactSizeIterator<Item = u32>) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let (mut a, mut b): (Vec<u32>, Vec<u32>) = (a.collect(), b.collect());
+    a.sort_unstable();
+    b.sort_unstable();
+    a == b
 }
 
 #[cfg(test)]

@@ -303,3 +303,31 @@ proptest! {
         }
     }
 }
+
+// Review findings on issue 3.
+
+#[test]
+fn test_on_training_data_puts_every_row_in_both_sets() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!("{HEADER}TRAIN,0,0,0\nTRAIN,1,0,0\nTEST,1,0,0\nTEST,0,0,0\n");
+    let splits = Splits::read_path(&write(&dir, &text)).unwrap();
+    assert_eq!(splits.units()[0].train, vec![0, 1]);
+    assert_eq!(splits.units()[0].test, vec![1, 0]);
+    splits.validate(2, false).unwrap();
+}
+
+#[test]
+fn a_row_twice_in_one_set_names_both_lines() {
+    let text = format!("{HEADER}TRAIN,0,0,0\nTRAIN,0,0,0\nTEST,1,0,0\n");
+    assert_eq!(
+        read_error(&text),
+        "line 10: row id 0 is twice in TRAIN of repeat 0, fold 0, sample 0 (also at line 9)"
+    );
+}
+
+#[test]
+fn huge_repeat_and_fold_numbers_are_an_error_not_a_panic() {
+    let text = format!("{HEADER}TRAIN,0,4294967295,4294967295\n");
+    let err = read_error(&text);
+    assert!(err.contains("cannot fill the grid"), "{err}");
+}
