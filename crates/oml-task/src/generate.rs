@@ -14,6 +14,9 @@ use crate::procedure::{Resampling, learning_curve_samples, learning_curve_size};
 use crate::splits::{SplitUnit, Splits};
 use crate::{Error, Result};
 
+/// The most rows leave-one-out splits are generated for: n² row ids, 400 million (1.6 GB) here.
+pub const MAX_LEAVE_ONE_OUT_ROWS: usize = 20_000;
+
 /// Generates the splits of `resampling` for a dataset of `n_rows` rows, named `name` (the
 /// relation of the split file, e.g. `dataset_1_anneal_splits`).
 ///
@@ -41,7 +44,8 @@ use crate::{Error, Result};
 ///   [`learning_curve_samples`] of the training size of repeat 0, fold 0 samples per fold
 ///   (that fold is a largest test fold, so it has the smallest training set); sample `s`
 ///   trains on the first [`learning_curve_size`]`(s, len)` rows of the fold's training list,
-///   the last sample on all of it, and tests on the whole test fold.
+///   the last sample on all of it, and tests on the whole test fold. Stratified, the training
+///   list is first ordered so that every prefix keeps each class's share within one row.
 ///
 /// Within every train and test list rows keep the repeat's shuffled order (leave-one-out:
 /// increasing row ids), so learning-curve prefixes are random subsets.
@@ -105,7 +109,10 @@ pub fn generate(
                 if repeat == 0 {
                     samples = learning_curve_samples(cv[0].0.len());
                 }
-                for (fold, (train, test)) in (0..).zip(cv) {
+                for (fold, (mut train, test)) in (0..).zip(cv) {
+                    if let Some(classes) = classes {
+                        interleave_classes(&mut train, classes);
+                    }
                     for sample in 0..samples {
                         let len = if sample + 1 == samples {
                             train.len()
@@ -148,6 +155,12 @@ pub fn generate(
             }
         }
         Resampling::LeaveOneOut => {
+            if n_rows > MAX_LEAVE_ONE_OUT_ROWS {
+                return Err(invalid(format!(
+                    "leave-one-out on {n_rows} rows would hold {n_rows}² row ids (as OpenML's split files \
+                     do); above {MAX_LEAVE_ONE_OUT_ROWS} rows use cross-validation, e.g. `cv:10`"
+                )));
+            }
             if n < 2 {
                 return Err(invalid(
                     "leave-one-out needs at least 2 rows, or the training set is empty".into(),
@@ -307,6 +320,35 @@ fn holdout(
     })
 }
 
+/// Orders a training fold so that every prefix keeps each class's share within one row: the
+/// k-th row of a class with c rows goes to position (k + 1/2) / c of the list, ties by class.
+/// The order within a class (the shuffle) is kept, so prefixes stay random within classes.
+fn interleave_classes(train: &mut [u32], classes: &[usize]) {
+    let n_classes = train
+        .iter()
+        .map(|&r| classes[r as usize] + 1)
+        .max()
+        .unwrap_or(0);
+    let mut total = vec![0usize; n_classes];
+    for &row in train.iter() {
+        total[classes[row as usize]] += 1;
+    }
+    let mut seen = vec![0usize; n_classes];
+    let mut keyed: Vec<(f64, usize, u32)> = train
+        .iter()
+        .map(|&row| {
+            let class = classes[row as usize];
+            let k = seen[class];
+            seen[class] += 1;
+            ((k as f64 + 0.5) / total[class] as f64, class, row)
+        })
+        .collect();
+    keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    for (slot, (_, _, row)) in train.iter_mut().zip(keyed) {
+        *slot = row;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -400,6 +442,12 @@ mod tests {
         };
         assert_eq!((count(0), count(1), count(2)), (3, 1, 1));
         assert_eq!(unit.train.len(), 5);
+    }
+
+    #[test]
+    fn leave_one_out_refuses_what_would_not_fit_in_memory() {
+        let err = generate(&Resampling::LeaveOneOut, 20_001, None, 0, "big").unwrap_err();
+        assert!(err.to_string().contains("cv:10"), "{err}");
     }
 
     #[test]

@@ -264,7 +264,22 @@ proptest! {
                         prop_assert!(next.train.starts_with(&unit.train));
                         prop_assert!(unit.train.len() < next.train.len());
                     } else {
-                        prop_assert_eq!(&unit.train, &full.train);
+                        let (mut a, mut b) = (unit.train.clone(), full.train.clone());
+                        a.sort_unstable();
+                        b.sort_unstable();
+                        prop_assert_eq!(a, b, "the last sample trains on the whole fold");
+                    }
+                    if stratified {
+                        // Every prefix keeps each class's share of the fold within one row.
+                        let full_train = &splits.get(repeat, fold, samples - 1).unwrap().train;
+                        for class in 0..=*classes.iter().max().unwrap() {
+                            let count = |rows: &[u32]| {
+                                rows.iter().filter(|&&r| classes[r as usize] == class).count() as f64
+                            };
+                            let share = count(full_train) * unit.train.len() as f64
+                                / full_train.len() as f64;
+                            prop_assert!((count(&unit.train) - share).abs() <= 1.0);
+                        }
                     }
                 }
             }
