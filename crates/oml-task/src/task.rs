@@ -13,7 +13,7 @@ use crate::cache::{
 use crate::dataset_xml::{description_xml, features_xml, qualities_xml};
 use crate::error::{Error, Result};
 use crate::procedure::TaskType;
-use crate::splits::Splits;
+use crate::splits::{SplitUnit, Splits};
 use crate::summary::{SplitIndices, SplitSummary, TaskIndices, TaskSummary};
 use crate::task_xml::TaskDescription;
 
@@ -91,7 +91,7 @@ impl Task {
                     .into(),
             ));
         };
-        let splits_path = cache.splits_arff(task_id)?;
+        let splits_path = cache.splits_arff(task_id);
         let mut loader = DatasetLoader::new();
         loader.description(cache.description_xml(dataset_id)?);
         // openml-python fetches features.xml only when it needs class labels, so a regression
@@ -101,7 +101,7 @@ impl Task {
         }
         let data = cache.data_file(dataset_id)?;
         let loaded = loader.load(utf8(&data)?)?;
-        let splits = Splits::read_path(&splits_path)?;
+        let splits = read_splits(&description, splits_path, loaded.dataset.n_rows())?;
         let mut task = Task::new(description, loaded.dataset, splits)?;
         task.warnings = loaded.warnings;
         Ok(task)
@@ -145,7 +145,16 @@ impl Task {
             loader.features(data_dir.join(FEATURES_XML));
         }
         let loaded = loader.load(utf8(&data)?)?;
-        let splits = Splits::read_path(&dir.join(SPLITS_ARFF))?;
+        let splits_path = dir.join(SPLITS_ARFF);
+        let splits_path = if splits_path.is_file() {
+            Ok(splits_path)
+        } else {
+            Err(Error::NotCached {
+                path: splits_path,
+                fetch: "oml fetch task <id>".into(),
+            })
+        };
+        let splits = read_splits(&description, splits_path, loaded.dataset.n_rows())?;
         let mut task = Task::new(description, loaded.dataset, splits)?;
         task.warnings = loaded.warnings;
         Ok(task)
@@ -443,6 +452,33 @@ fn utf8(path: &Path) -> Result<&str> {
             path.display()
         ))
     })
+}
+
+/// Reads the split file; a clustering task without one (openml-python never downloads it)
+/// gets OpenML's test-on-training-data splits: per repeat, every row trains and is tested.
+fn read_splits(
+    description: &TaskDescription,
+    path: Result<PathBuf>,
+    n_rows: usize,
+) -> Result<Splits> {
+    match path {
+        Ok(path) => Splits::read_path(&path),
+        Err(Error::NotCached { .. }) if description.task_type == TaskType::Clustering => {
+            let rows: Vec<u32> = (0..n_rows as u32).collect();
+            let repeats = description.procedure.number_repeats.unwrap_or(1).max(1);
+            let units = (0..repeats)
+                .map(|repeat| SplitUnit {
+                    repeat,
+                    fold: 0,
+                    sample: 0,
+                    train: rows.clone(),
+                    test: rows.clone(),
+                })
+                .collect();
+            Splits::new("test_on_training_data", units)
+        }
+        Err(e) => Err(e),
+    }
 }
 
 #[cfg(test)]

@@ -206,3 +206,33 @@ fn features_xml_is_optional() {
     let read = Task::from_cache(&cache, 10).unwrap();
     check_same(&local, &read);
 }
+
+/// A clustering task as openml-python caches it has no split file: every row trains and is
+/// tested, once per repeat (OpenML's test-on-training-data procedure).
+#[test]
+fn a_cached_clustering_task_without_splits_tests_on_the_training_data() {
+    let (_dir, cache, _) = written(&LocalTaskBuilder::new(), "builtin:iris");
+    let xml = cache.task_xml(10).unwrap();
+    let mut description = oml_task::TaskDescription::from_path(&xml).unwrap();
+    description.task_type = oml_task::TaskType::Clustering;
+    description.target = None;
+    description.procedure = oml_task::ProcedureDescription {
+        id: Some(17),
+        kind: "testontrainingdata".into(),
+        number_repeats: Some(2),
+        ..Default::default()
+    };
+    std::fs::write(&xml, description.to_xml()).unwrap();
+    std::fs::remove_file(cache.splits_arff(10).unwrap()).unwrap();
+    let task = Task::from_cache(&cache, 10).unwrap();
+    let splits = task.splits();
+    assert_eq!(
+        (splits.n_repeats(), splits.n_folds(), splits.n_samples()),
+        (2, 1, 1)
+    );
+    let all: Vec<u32> = (0..150).collect();
+    for unit in splits.units() {
+        assert_eq!((&unit.train, &unit.test), (&all, &all));
+    }
+    assert_eq!(task.class_labels(), None);
+}
