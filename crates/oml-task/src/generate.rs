@@ -445,6 +445,24 @@ mod tests {
     }
 
     #[test]
+    fn holdout_sizes_round_half_away_from_zero() {
+        for (n, percentage, expected) in [(150, 33.0, 50), (5, 10.0, 1), (9, 33.0, 3), (7, 50.0, 4)]
+        {
+            let holdout = Resampling::Holdout {
+                repeats: 1,
+                percentage,
+                stratified: false,
+            };
+            let splits = generate(&holdout, n, None, 0, "h").unwrap();
+            assert_eq!(
+                splits.units()[0].test.len(),
+                expected,
+                "{percentage}% of {n}"
+            );
+        }
+    }
+
+    #[test]
     fn leave_one_out_refuses_what_would_not_fit_in_memory() {
         let err = generate(&Resampling::LeaveOneOut, 20_001, None, 0, "big").unwrap_err();
         assert!(err.to_string().contains("cv:10"), "{err}");
