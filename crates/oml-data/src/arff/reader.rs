@@ -161,7 +161,8 @@ impl ArffReader {
             let (mut blocks, mut at_end, mut failure) =
                 read_blocks(&mut input, threads, block_size, &mut spare);
             while !blocks.is_empty() {
-                let next = if threads == 1 {
+                // One thread, or a file that fits one block: parse here, without parts.
+                let next = if threads == 1 || (at_end && blocks.len() == 1 && parts.is_empty()) {
                     for block in &blocks {
                         line_no += data.block(line_no + 1, block)?;
                     }
@@ -239,9 +240,8 @@ fn read_blocks(
     let mut blocks: Vec<Vec<u8>> = Vec::with_capacity(count);
     let mut at_end = false;
     while blocks.len() < count && !at_end {
-        let mut block = spare
-            .pop()
-            .unwrap_or_else(|| Vec::with_capacity(block_size.min(BLOCK_SIZE) + (1 << 12)));
+        // Blocks grow as needed (a small file allocates little) and are reused.
+        let mut block = spare.pop().unwrap_or_default();
         block.clear();
         // On a read error, keep the whole lines read so far and stop.
         let failed = |mut blocks: Vec<Vec<u8>>, mut block: Vec<u8>, e| {

@@ -183,7 +183,7 @@ pub(crate) fn number_into(x: f64, line: &mut Vec<u8>) {
 /// that exist, description lines without line breaks. The message names the attribute.
 pub(crate) fn validate(arff: &Arff) -> io::Result<()> {
     let invalid = |message: String| io::Error::new(io::ErrorKind::InvalidInput, message);
-    if arff.description.iter().any(|d| d.contains(['\n', '\r'])) {
+    if arff.description.iter().any(|d| d.contains('\n')) {
         return Err(invalid("a description line holds a line break".into()));
     }
     if arff.columns.len() != arff.attributes.len() {
