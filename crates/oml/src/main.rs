@@ -116,6 +116,10 @@ struct InspectArgs {
     /// Apply an OpenML features.xml (kinds and nominal values in declared order).
     #[arg(long, value_name = "FILE")]
     features: Option<PathBuf>,
+    /// Load the dataset N times and print the fastest load's seconds to stderr, for speed
+    /// comparisons inside one process (scripts/arff_speed.py).
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    repeat: u32,
 }
 
 fn main() -> ExitCode {
@@ -227,9 +231,25 @@ fn inspect(args: InspectArgs) -> anyhow::Result<()> {
     if let Some(path) = args.features {
         loader.features(path);
     }
-    let loaded = loader
-        .load(&args.source)
-        .context("cannot load the dataset")?;
+    let mut fastest = std::time::Duration::MAX;
+    let mut loaded = None;
+    for _ in 0..args.repeat.max(1) {
+        let start = std::time::Instant::now();
+        loaded = Some(
+            loader
+                .load(&args.source)
+                .context("cannot load the dataset")?,
+        );
+        fastest = fastest.min(start.elapsed());
+    }
+    let loaded = loaded.expect("at least one load");
+    if args.repeat > 1 {
+        eprintln!(
+            "oml: fastest of {} loads: {:.4} s",
+            args.repeat,
+            fastest.as_secs_f64()
+        );
+    }
     for warning in &loaded.warnings {
         eprintln!("oml: warning: {warning}");
     }

@@ -301,3 +301,21 @@ fn local_task_options_are_refused_for_cached_tasks() {
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(stderr.contains("apply to local tasks"), "{stderr}");
 }
+
+#[test]
+fn inspect_repeat_reports_the_fastest_load() {
+    let output = oml(&["data", "inspect", "--repeat", "3", "builtin:iris"]);
+    assert!(output.status.success());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    let seconds: f64 = stderr
+        .strip_prefix("oml: fastest of 3 loads: ")
+        .and_then(|rest| rest.trim().strip_suffix(" s"))
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("{stderr}"));
+    assert!(seconds > 0.0 && seconds < 60.0, "{stderr}");
+    assert!(
+        String::from_utf8(output.stdout)
+            .unwrap()
+            .starts_with("150 rows")
+    );
+}
