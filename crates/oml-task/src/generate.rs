@@ -84,33 +84,25 @@ pub fn generate(
             repeats,
             folds,
             stratified,
-        } => {
-            check_repeats(repeats)?;
-            check_folds(folds, n)?;
-            let classes = classes.filter(|_| stratified);
-            for repeat in 0..repeats {
-                let cv = cross_validation(&mut repeat_rng(seed, repeat), n, folds, classes);
-                for (fold, (train, test)) in (0..).zip(cv) {
-                    units.push(unit(repeat, fold, 0, train, test));
-                }
-            }
         }
-        Resampling::LearningCurve {
+        | Resampling::LearningCurve {
             repeats,
             folds,
             stratified,
         } => {
             check_repeats(repeats)?;
             check_folds(folds, n)?;
+            let curve = matches!(resampling, Resampling::LearningCurve { .. });
             let classes = classes.filter(|_| stratified);
-            let mut samples = 0;
+            // Cross-validation is a learning curve of one sample: the whole training fold.
+            let mut samples = 1;
             for repeat in 0..repeats {
                 let cv = cross_validation(&mut repeat_rng(seed, repeat), n, folds, classes);
-                if repeat == 0 {
+                if curve && repeat == 0 {
                     samples = learning_curve_samples(cv[0].0.len());
                 }
                 for (fold, (mut train, test)) in (0..).zip(cv) {
-                    if let Some(classes) = classes {
+                    if let (true, Some(classes)) = (curve, classes) {
                         interleave_classes(&mut train, classes);
                     }
                     for sample in 0..samples {
