@@ -100,11 +100,7 @@ impl Task {
             loader.features(features);
         }
         let data = cache.data_file(dataset_id)?;
-        let loaded = loader.load(utf8(&data)?)?;
-        let splits = read_splits(&description, splits_path, loaded.dataset.n_rows())?;
-        let mut task = Task::new(description, loaded.dataset, splits)?;
-        task.warnings = loaded.warnings;
-        Ok(task)
+        assemble(description, &loader, &data, splits_path)
     }
 
     /// The task in directory `dir`, which holds `task.xml` and `datasplits.arff`.
@@ -144,7 +140,6 @@ impl Task {
         if data_dir.join(FEATURES_XML).is_file() {
             loader.features(data_dir.join(FEATURES_XML));
         }
-        let loaded = loader.load(utf8(&data)?)?;
         let splits_path = dir.join(SPLITS_ARFF);
         let splits_path = if splits_path.is_file() {
             Ok(splits_path)
@@ -154,10 +149,7 @@ impl Task {
                 fetch: "oml fetch task <id>".into(),
             })
         };
-        let splits = read_splits(&description, splits_path, loaded.dataset.n_rows())?;
-        let mut task = Task::new(description, loaded.dataset, splits)?;
-        task.warnings = loaded.warnings;
-        Ok(task)
+        assemble(description, &loader, &data, splits_path)
     }
 
     /// What `task.xml` says (for a local task, what it would say).
@@ -452,6 +444,21 @@ fn utf8(path: &Path) -> Result<&str> {
             path.display()
         ))
     })
+}
+
+/// Loads the data file with `loader`, reads the splits and checks them together: the common end
+/// of [`Task::from_cache`] and [`Task::from_path`].
+fn assemble(
+    description: TaskDescription,
+    loader: &DatasetLoader,
+    data: &Path,
+    splits_path: Result<PathBuf>,
+) -> Result<Task> {
+    let loaded = loader.load(utf8(data)?)?;
+    let splits = read_splits(&description, splits_path, loaded.dataset.n_rows())?;
+    let mut task = Task::new(description, loaded.dataset, splits)?;
+    task.warnings = loaded.warnings;
+    Ok(task)
 }
 
 /// Reads the split file; a clustering task without one (openml-python never downloads it)
