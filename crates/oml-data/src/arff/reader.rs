@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
+use std::sync::Arc;
 
 use flate2::bufread::MultiGzDecoder;
 use rayon::prelude::*;
@@ -70,9 +71,11 @@ impl ArffReaderBuilder {
 
 /// Reads ARFF into an [`Arff`], streaming over a buffered reader.
 ///
-/// The data section is read in blocks of whole lines of about 4 MB; a batch of blocks is parsed
-/// in parallel and the parts are appended in file order, so memory stays bounded and the result
-/// does not depend on the thread count. Numbers are parsed in place without allocation; a quoted
+/// The data section is read in blocks of whole lines of about 4 MB; a batch of blocks (one per
+/// thread) is parsed in parallel while the next batch is read, and the parts are concatenated
+/// once, in file order, so the raw text held at any time is a few blocks and the result does not
+/// depend on the thread count. With more than one thread the parsed columns are held twice for
+/// that final concatenation; one thread parses straight into them. Numbers are parsed in place without allocation; a quoted
 /// value allocates only when it holds escapes. Gzip input is recognised by its magic bytes.
 /// Every error names the line and column (and the attribute where there is one); no input makes
 /// it panic.
@@ -218,7 +221,10 @@ impl ArffReader {
         let arff = Arff {
             relation: header.relation.unwrap_or_default(),
             description: header.description,
-            attributes: data.attributes,
+            // The parts are gone, so the schema has one owner left.
+            attributes: Arc::try_unwrap(data.schema)
+                .map(|schema| schema.attributes)
+                .unwrap_or_else(|schema| schema.attributes.clone()),
             columns: data.columns,
         };
         Ok((arff, data.row_lines))
@@ -464,30 +470,34 @@ impl NominalIndex {
 
 /// The data section as it is being read: one column per attribute.
 struct Data {
-    attributes: Vec<Attribute>,
+    /// What all parts of one file share.
+    schema: Arc<Schema>,
     columns: Vec<Column>,
-    nominal: Vec<Option<NominalIndex>>,
     /// For sparse rows: the row in which each attribute was last set.
     set_in_row: Vec<usize>,
-    /// The nominal attributes declared `{}`, which a sparse row must not leave out.
-    empty_nominal: Vec<usize>,
     rows: usize,
-    /// Whether each attribute is `integer`, whose values are truncated.
-    integer: Vec<bool>,
     /// Whether a sparse row left some columns shorter than `rows`.
     lagging: bool,
     /// The line (from 1) of each row.
     row_lines: Vec<u64>,
 }
 
+/// The attributes and what is derived from them once per file.
+struct Schema {
+    attributes: Vec<Attribute>,
+    nominal: Vec<Option<NominalIndex>>,
+    /// The nominal attributes declared `{}`, which a sparse row must not leave out.
+    empty_nominal: Vec<usize>,
+    /// Whether each attribute is `integer`, whose values are truncated.
+    integer: Vec<bool>,
+}
+
 impl Data {
     fn new(attributes: Vec<Attribute>) -> Self {
-        let columns = attributes.iter().map(|a| Column::new(&a.kind)).collect();
         let nominal = attributes
             .iter()
             .map(|a| a.kind.categories().map(NominalIndex::new))
             .collect();
-        let set_in_row = vec![usize::MAX; attributes.len()];
         let integer = attributes
             .iter()
             .map(|a| a.kind == AttributeKind::Integer)
@@ -498,36 +508,33 @@ impl Data {
             .filter(|(_, a)| a.kind.categories().is_some_and(<[String]>::is_empty))
             .map(|(j, _)| j)
             .collect();
-        Data {
+        Data::with_schema(Arc::new(Schema {
             attributes,
-            columns,
             nominal,
-            set_in_row,
             empty_nominal,
-            rows: 0,
             integer,
+        }))
+    }
+
+    /// A parser with no rows for `schema`.
+    fn with_schema(schema: Arc<Schema>) -> Self {
+        Data {
+            columns: schema
+                .attributes
+                .iter()
+                .map(|a| Column::new(&a.kind))
+                .collect(),
+            set_in_row: vec![usize::MAX; schema.attributes.len()],
+            schema,
+            rows: 0,
             lagging: false,
             row_lines: Vec::new(),
         }
     }
 
-    /// A parser with the same attributes and no rows, for a block parsed on another thread.
+    /// A parser with the same schema and no rows, for a block parsed on another thread.
     fn empty_like(&self) -> Data {
-        Data {
-            attributes: self.attributes.clone(),
-            columns: self
-                .attributes
-                .iter()
-                .map(|a| Column::new(&a.kind))
-                .collect(),
-            nominal: self.nominal.clone(),
-            set_in_row: vec![usize::MAX; self.attributes.len()],
-            empty_nominal: self.empty_nominal.clone(),
-            rows: 0,
-            integer: self.integer.clone(),
-            lagging: false,
-            row_lines: Vec::new(),
-        }
+        Data::with_schema(Arc::clone(&self.schema))
     }
 
     /// Appends the rows of parts that followed this one in the file, in order, growing each
@@ -603,7 +610,7 @@ impl Data {
     /// Parses `v1, v2, ..., vn`.
     fn dense_row(&mut self, line: &[u8]) -> Result<(), Failure> {
         self.catch_up();
-        let n = self.attributes.len();
+        let n = self.schema.attributes.len();
         let mut cursor = Cursor::new(line);
         for j in 0..n {
             cursor.skip_space();
@@ -623,7 +630,7 @@ impl Data {
                 };
                 let mut ok = false;
                 if let Ok((mut x, used)) = parsed {
-                    if self.integer[j] {
+                    if self.schema.integer[j] {
                         x = truncate(x);
                     }
                     // The common case, a number right before `,` or the end of the row, skips
@@ -653,7 +660,7 @@ impl Data {
                     cursor.pos = start;
                     let token = cursor.token(|b| b == b',')?;
                     if !token.is_missing() {
-                        return Err(bad_number(&self.attributes[j], &token));
+                        return Err(bad_number(&self.schema.attributes[j], &token));
                     }
                     values.push(f64::NAN);
                 }
@@ -681,7 +688,7 @@ impl Data {
                     return Err((
                         cursor.pos,
                         ArffErrorKind::ExpectedComma {
-                            attribute: self.attributes[j].name.clone(),
+                            attribute: self.schema.attributes[j].name.clone(),
                             found: String::from_utf8_lossy(cursor.rest()).into_owned(),
                         },
                     ));
@@ -694,7 +701,7 @@ impl Data {
 
     /// Parses `{index value, ...}`: omitted attributes take their sparse default.
     fn sparse_row(&mut self, line: &[u8]) -> Result<(), Failure> {
-        let n = self.attributes.len();
+        let n = self.schema.attributes.len();
         let row = self.rows;
         let mut cursor = Cursor::new(line);
         cursor.pos = 1;
@@ -770,13 +777,14 @@ impl Data {
         }
         // A left-out nominal value is the first declared one, which `{}` does not have.
         if let Some(&j) = self
+            .schema
             .empty_nominal
             .iter()
             .find(|&&j| self.set_in_row[j] != row)
         {
             let reason = format!(
                 "attribute `{}` declares no nominal values, so it cannot be left out",
-                self.attributes[j].name
+                self.schema.attributes[j].name
             );
             return Err(bad(0, &reason));
         }
@@ -787,7 +795,7 @@ impl Data {
 
     /// Appends `token`'s value to column `j`.
     fn push(&mut self, j: usize, token: &Token<'_>) -> Result<(), Failure> {
-        let attribute = &self.attributes[j];
+        let attribute = &self.schema.attributes[j];
         let missing = token.is_missing();
         match &mut self.columns[j] {
             Column::Numeric(values) => {
@@ -808,7 +816,7 @@ impl Data {
                 let code = if missing {
                     MISSING_CODE
                 } else {
-                    let index = self.nominal[j]
+                    let index = self.schema.nominal[j]
                         .as_ref()
                         .expect("nominal column has an index");
                     index.code(&token.text).ok_or_else(|| {
