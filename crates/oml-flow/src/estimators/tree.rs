@@ -1,0 +1,311 @@
+//! linfa-trees' decision tree as a flow, with scikit-learn's leaf class fractions as
+//! confidences.
+
+use linfa::prelude::*;
+use linfa_trees::{DecisionTree, DecisionTreeParams, DecisionTreeValidParams, SplitQuality};
+use ndarray::{Array2, ArrayView1, ArrayView2};
+use oml_data::DesignMatrix;
+
+use crate::error::{Error, Result};
+use crate::estimators::LINFA_VERSION;
+use crate::flow::{Describe, Flow, Model, Output, Target, TrainingSet, unsupported};
+use crate::inputs::numeric_inputs;
+use crate::param::{Parameter, ensure, set_value, unknown_parameter};
+
+crate::option_value!(SplitQuality {
+    SplitQuality::Gini => "gini",
+    SplitQuality::Entropy => "entropy",
+});
+
+/// The classification tree of linfa-trees. Its parameters are linfa's own
+/// [`DecisionTreeValidParams`], read through their getters and set through linfa's setters and
+/// check; oml adds range checks linfa lacks (positive weights, a depth of at least 1).
+///
+/// Confidences are the training class fractions of the leaf a row falls in, as scikit-learn's
+/// `predict_proba`; the label is their argmax with ties to the first class, so linfa's
+/// hash-ordered tie-breaking never shows.
+#[derive(Debug, Clone)]
+pub struct DecisionTreeFlow {
+    params: DecisionTreeValidParams<f64, usize>,
+}
+
+impl Default for DecisionTreeFlow {
+    fn default() -> Self {
+        DecisionTreeFlow {
+            params: DecisionTree::params()
+                .check()
+                .expect("linfa's defaults are valid"),
+        }
+    }
+}
+
+impl DecisionTreeFlow {
+    /// A tree with linfa's defaults: gini, no depth limit, `min_weight_split` 2,
+    /// `min_weight_leaf` 1, `min_impurity_decrease` 1e-5.
+    pub fn new() -> Self {
+        DecisionTreeFlow::default()
+    }
+
+    /// A tree with the given checked linfa parameters.
+    pub fn with_params(params: DecisionTreeValidParams<f64, usize>) -> Self {
+        DecisionTreeFlow { params }
+    }
+
+    /// The checked linfa parameters.
+    pub fn params(&self) -> &DecisionTreeValidParams<f64, usize> {
+        &self.params
+    }
+}
+
+/// The parameters of a linfa tree as OpenML records them, against linfa's defaults.
+pub(crate) fn tree_parameters(params: &DecisionTreeValidParams<f64, usize>) -> Vec<Parameter> {
+    let default = DecisionTree::<f64, usize>::params()
+        .check()
+        .expect("linfa's defaults are valid");
+    vec![
+        Parameter::new(
+            "split_quality",
+            &default.split_quality(),
+            &params.split_quality(),
+            "impurity measure of a split",
+        ),
+        Parameter::new(
+            "max_depth",
+            &default.max_depth(),
+            &params.max_depth(),
+            "largest depth of the tree",
+        ),
+        Parameter::new(
+            "min_weight_split",
+            &f64::from(default.min_weight_split()),
+            &f64::from(params.min_weight_split()),
+            "smallest number of rows a node needs to be split",
+        ),
+        Parameter::new(
+            "min_weight_leaf",
+            &f64::from(default.min_weight_leaf()),
+            &f64::from(params.min_weight_leaf()),
+            "smallest number of rows in a leaf",
+        ),
+        Parameter::new(
+            "min_impurity_decrease",
+            &default.min_impurity_decrease(),
+            &params.min_impurity_decrease(),
+            "smallest impurity decrease that makes a split",
+        ),
+    ]
+}
+
+/// `params` with parameter `name` set from `value`, checked; `None` if the tree has no such
+/// parameter.
+pub(crate) fn set_tree_parameter(
+    params: &DecisionTreeValidParams<f64, usize>,
+    name: &str,
+    value: &str,
+) -> Option<Result<DecisionTreeValidParams<f64, usize>>> {
+    let mut split_quality = params.split_quality();
+    let mut max_depth = params.max_depth();
+    let mut min_weight_split = f64::from(params.min_weight_split());
+    let mut min_weight_leaf = f64::from(params.min_weight_leaf());
+    let mut min_impurity_decrease = params.min_impurity_decrease();
+    let parsed = match name {
+        "split_quality" => set_value(&mut split_quality, name, value),
+        "max_depth" => set_value(&mut max_depth, name, value).and_then(|()| {
+            ensure(
+                max_depth != Some(0),
+                name,
+                &max_depth,
+                "an integer of at least 1, or none",
+            )
+        }),
+        "min_weight_split" => set_value(&mut min_weight_split, name, value).and_then(|()| {
+            ensure(
+                min_weight_split >= 1.0 && min_weight_split < 1e30,
+                name,
+                &min_weight_split,
+                "a number of at least 1",
+            )
+        }),
+        "min_weight_leaf" => set_value(&mut min_weight_leaf, name, value).and_then(|()| {
+            ensure(
+                min_weight_leaf > 0.0 && min_weight_leaf < 1e30,
+                name,
+                &min_weight_leaf,
+                "a number greater than 0",
+            )
+        }),
+        "min_impurity_decrease" => set_value(&mut min_impurity_decrease, name, value),
+        _ => return None,
+    };
+    Some(parsed.and_then(|()| {
+        DecisionTreeParams::new()
+            .split_quality(split_quality)
+            .max_depth(max_depth)
+            .min_weight_split(min_weight_split as f32)
+            .min_weight_leaf(min_weight_leaf as f32)
+            .min_impurity_decrease(min_impurity_decrease)
+            .check()
+            .map_err(|e| Error::invalid(name, value, e.to_string()))
+    }))
+}
+
+impl Describe for DecisionTreeFlow {
+    fn name(&self) -> String {
+        "linfa_trees.DecisionTree".to_owned()
+    }
+    fn external_version(&self) -> String {
+        format!(
+            "linfa-trees=={LINFA_VERSION},oml-flow=={}",
+            crate::OML_FLOW_VERSION
+        )
+    }
+    fn description(&self) -> String {
+        "CART classification tree of linfa-trees (exact splits, gini or entropy); confidences \
+         are the training class fractions of the leaf"
+            .to_owned()
+    }
+    fn parameters(&self) -> Vec<Parameter> {
+        tree_parameters(&self.params)
+    }
+    fn set_parameter(&mut self, name: &str, value: &str) -> Result<()> {
+        match set_tree_parameter(&self.params, name, value) {
+            Some(params) => {
+                self.params = params?;
+                Ok(())
+            }
+            None => Err(unknown_parameter(&self.name(), name, &self.parameters())),
+        }
+    }
+}
+
+impl Flow for DecisionTreeFlow {
+    fn fit(&self, data: &TrainingSet<'_>, _seed: u64) -> Result<Box<dyn Model>> {
+        let Target::Classes { classes, n_classes } = data.target else {
+            return Err(unsupported(self, &data.target));
+        };
+        let x = numeric_inputs(&self.name(), data.features)?;
+        let tree = self
+            .params
+            .fit(&DatasetBase::new(x, classes))
+            .map_err(|e| Error::fit(self.name(), e))?;
+        let leaves = LeafFractions::new(&tree, x, classes, n_classes);
+        Ok(Box::new(FittedTree {
+            leaves,
+            name: self.name(),
+        }))
+    }
+}
+
+struct FittedTree {
+    leaves: LeafFractions,
+    name: String,
+}
+
+impl Model for FittedTree {
+    fn output(&self, x: &DesignMatrix) -> Result<Output> {
+        let x = numeric_inputs(&self.name, x)?;
+        Ok(Output::Confidences(self.leaves.confidences(x)))
+    }
+}
+
+/// A fitted linfa tree flattened into arrays, with the class fractions of the training rows
+/// in each leaf: the probabilities linfa does not keep.
+#[derive(Debug, Clone)]
+pub(crate) struct LeafFractions {
+    /// Per node: the split feature and threshold, or `None` for a leaf.
+    splits: Vec<Option<(usize, f64)>>,
+    /// Per node: the left and right child (rows with `x[feature] <= threshold` go left).
+    children: Vec<(usize, usize)>,
+    /// Per node: class fractions (all zero for inner nodes), `n_classes` each.
+    fractions: Vec<f64>,
+    n_classes: usize,
+}
+
+impl LeafFractions {
+    /// Flattens `tree` and counts the classes of the rows `x` (those it was fitted on) in each
+    /// leaf. A leaf no training row reaches gets the tree's own prediction as certain.
+    pub(crate) fn new(
+        tree: &DecisionTree<f64, usize>,
+        x: ArrayView2<'_, f64>,
+        classes: ArrayView1<'_, usize>,
+        n_classes: usize,
+    ) -> Self {
+        let mut leaves = LeafFractions {
+            splits: Vec::new(),
+            children: Vec::new(),
+            fractions: Vec::new(),
+            n_classes,
+        };
+        let mut predictions = Vec::new();
+        leaves.push(tree.root_node(), &mut predictions);
+        let mut counts = vec![0.0; leaves.splits.len() * n_classes];
+        for (row, &class) in x.rows().into_iter().zip(classes) {
+            counts[leaves.leaf(row) * n_classes + class] += 1.0;
+        }
+        for (node, prediction) in predictions.into_iter().enumerate() {
+            let Some(prediction) = prediction else {
+                continue;
+            };
+            let slot = &mut counts[node * n_classes..(node + 1) * n_classes];
+            let total: f64 = slot.iter().sum();
+            if total > 0.0 {
+                slot.iter_mut().for_each(|c| *c /= total);
+            } else if prediction < n_classes {
+                slot[prediction] = 1.0;
+            }
+        }
+        leaves.fractions = counts;
+        leaves
+    }
+
+    fn push(
+        &mut self,
+        node: &linfa_trees::TreeNode<f64, usize>,
+        predictions: &mut Vec<Option<usize>>,
+    ) -> usize {
+        let id = self.splits.len();
+        self.splits.push(None);
+        self.children.push((id, id));
+        predictions.push(node.prediction());
+        let children = node.children();
+        if let (false, Some(left), Some(right)) = (node.is_leaf(), children[0], children[1]) {
+            let (feature, threshold, _) = node.split();
+            self.splits[id] = Some((feature, threshold));
+            let left = self.push(left, predictions);
+            let right = self.push(right, predictions);
+            self.children[id] = (left, right);
+        }
+        id
+    }
+
+    /// The leaf `row` falls in, by the rule linfa fits with (`x[feature] <= threshold` goes
+    /// left; linfa's own `predict` uses `<`, which differs only for a value exactly on a
+    /// threshold, a midpoint between two training values).
+    fn leaf(&self, row: ArrayView1<'_, f64>) -> usize {
+        let mut node = 0;
+        while let Some((feature, threshold)) = self.splits[node] {
+            node = if row[feature] <= threshold {
+                self.children[node].0
+            } else {
+                self.children[node].1
+            };
+        }
+        node
+    }
+
+    /// The leaf fractions of each row of `x`, shape (rows, classes).
+    pub(crate) fn confidences(&self, x: ArrayView2<'_, f64>) -> Array2<f64> {
+        let mut out = Array2::zeros((x.nrows(), self.n_classes));
+        self.add_confidences(x, &mut out);
+        out
+    }
+
+    /// Adds the leaf fractions of each row of `x` to `out`.
+    pub(crate) fn add_confidences(&self, x: ArrayView2<'_, f64>, out: &mut Array2<f64>) {
+        for (row, mut target) in x.rows().into_iter().zip(out.rows_mut()) {
+            let leaf = self.leaf(row);
+            let fractions = &self.fractions[leaf * self.n_classes..(leaf + 1) * self.n_classes];
+            target.iter_mut().zip(fractions).for_each(|(t, f)| *t += f);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+//! OpenML flows: the [`Flow`] trait that any model implements to be run on a task, linfa's
+//! estimators behind it, preprocessing pipelines, and hyperparameters as OpenML records them.
+//! Datasets and their encoding live in oml-data; evaluating a flow on a task's splits is
+//! oml-eval's job.
+//!
+//! # Brief overview
+//!
+//! - [`Describe`] is what OpenML records about a flow: a name, an external version, a
+//!   description, its [`Parameter`]s (read from the real parameter struct, set from text) and
+//!   its [`Component`]s. [`flow_xml`] writes it as OpenML's flow XML.
+//! - [`Flow`] fits on a [`TrainingSet`] (the training rows of one unit and their [`Target`])
+//!   with a seed from [`unit_seed`], and returns a [`Model`]. A model implements one method,
+//!   [`Model::output`]; [`Model::predict`] checks it and turns it into [`Predictions`], where a
+//!   label is always the argmax of the confidences with ties to the first class.
+//! - [`Preprocessor`]s ([`SimpleImputer`], [`OneHotEncoder`], [`StandardScaler`]) and a final
+//!   flow make a [`Pipeline`], itself a flow whose components are its steps.
+//! - [`BUILTIN_FLOWS`] and [`builtin_flow`] give linfa's estimators by short name, each in a
+//!   default pipeline for data with nominal columns and missing values.
+//!
+//! ```
+//! use oml_flow::{Describe, builtin_flow, set_parameters};
+//!
+//! let mut flow = builtin_flow("decision-tree")?;
+//! set_parameters(&mut flow, &["max_depth=3", "impute.strategy=median"])?;
+//! assert_eq!(
+//!     flow.name(),
+//!     "oml.Pipeline(impute=oml.SimpleImputer,onehot=oml.OneHotEncoder,estimator=linfa_trees.DecisionTree)"
+//! );
+//! let error = set_parameters(&mut flow, &["max_depth=deep"]).unwrap_err();
+//! assert_eq!(
+//!     error.to_string(),
+//!     "parameter `max_depth`: `deep` is not allowed; expected a non-negative integer or none"
+//! );
+//! # Ok::<(), oml_flow::Error>(())
+//! ```
+
+#![deny(missing_docs)]
+
+mod error;
+mod estimators;
+mod flow;
+mod inputs;
+mod param;
+mod pipeline;
+mod preprocess;
+mod registry;
+mod seed;
+mod xml;
+
+pub use error::{Error, Result};
+pub use estimators::*;
+pub use flow::{
+    Component, Describe, Flow, Model, OML_FLOW_VERSION, Output, Predictions, Preprocessor, Target,
+    TaskKind, TrainingSet, Transform, argmax, unsupported,
+};
+pub use inputs::numeric_inputs;
+pub use param::{ParamValue, Parameter, ensure, set_value, split_assignment, unknown_parameter};
+pub use pipeline::{ESTIMATOR_STEP, Pipeline, qualified_parameters, set_parameters};
+pub use preprocess::{ImputeStrategy, OneHotEncoder, SimpleImputer, StandardScaler};
+pub use registry::{BUILTIN_FLOWS, BuiltinFlow, builtin_flow, for_scaled, for_trees};
+pub use seed::unit_seed;
+pub use xml::{FLOW_TAGS, flow_xml};

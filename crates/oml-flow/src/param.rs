@@ -1,0 +1,243 @@
+//! Hyperparameters as OpenML records them: a name, a type, a default and a value, all as text.
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+
+/// One hyperparameter of a flow, read from the flow's parameter struct.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Parameter {
+    /// The name, as `name=value` text and OpenML's `parameter_setting` spell it.
+    pub name: String,
+    /// OpenML's `data_type`: `integer`, `numeric`, `flag`, `option` or `string`.
+    pub data_type: &'static str,
+    /// The default value, as text.
+    pub default: String,
+    /// The current value, as text; parsing it back gives the same value.
+    pub value: String,
+    /// What the parameter does and which values it takes.
+    pub description: String,
+}
+
+impl Parameter {
+    /// A parameter whose type, default and current value come from `T`.
+    pub fn new<T: ParamValue>(name: &str, default: &T, value: &T, description: &str) -> Self {
+        Parameter {
+            name: name.to_owned(),
+            data_type: T::DATA_TYPE,
+            default: default.to_text(),
+            value: value.to_text(),
+            description: format!("{description} ({})", T::allowed()),
+        }
+    }
+}
+
+/// A value that a parameter can hold, with its text form.
+///
+/// `from_text(to_text(v)) == Some(v)` for every value, so parameter text round-trips.
+pub trait ParamValue: Sized {
+    /// OpenML's `data_type` for the value.
+    const DATA_TYPE: &'static str;
+    /// The value as text.
+    fn to_text(&self) -> String;
+    /// Parses text, `None` if it is not a value of this type.
+    fn from_text(text: &str) -> Option<Self>;
+    /// What values the text may take, for error messages.
+    fn allowed() -> String;
+}
+
+/// Parses `text` into `slot`, or an error naming the parameter and the allowed values.
+pub fn set_value<T: ParamValue>(slot: &mut T, name: &str, text: &str) -> Result<()> {
+    *slot = T::from_text(text.trim()).ok_or_else(|| Error::invalid(name, text, T::allowed()))?;
+    Ok(())
+}
+
+/// `Ok` if `valid`, otherwise the error for parameter `name` holding `value`.
+pub fn ensure<T: ParamValue>(valid: bool, name: &str, value: &T, allowed: &str) -> Result<()> {
+    if valid {
+        Ok(())
+    } else {
+        Err(Error::invalid(name, value.to_text(), allowed))
+    }
+}
+
+/// The error for a parameter name that `flow` does not have.
+pub fn unknown_parameter(flow: &str, name: &str, parameters: &[Parameter]) -> Error {
+    let known = if parameters.is_empty() {
+        "(none)".to_owned()
+    } else {
+        parameters
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    Error::UnknownParameter {
+        flow: flow.to_owned(),
+        name: name.to_owned(),
+        known,
+    }
+}
+
+/// Splits `NAME=VALUE` text at the first `=`.
+pub fn split_assignment(text: &str) -> Result<(&str, &str)> {
+    match text.split_once('=') {
+        Some((name, value)) if !name.trim().is_empty() => Ok((name.trim(), value.trim())),
+        _ => Err(Error::ParameterSyntax {
+            text: text.to_owned(),
+        }),
+    }
+}
+
+macro_rules! integer_value {
+    ($($t:ty),*) => {$(
+        impl ParamValue for $t {
+            const DATA_TYPE: &'static str = "integer";
+            fn to_text(&self) -> String {
+                self.to_string()
+            }
+            fn from_text(text: &str) -> Option<Self> {
+                text.parse().ok()
+            }
+            fn allowed() -> String {
+                format!("an integer from {} to {}", <$t>::MIN, <$t>::MAX)
+            }
+        }
+    )*};
+}
+integer_value!(usize, u64, u32);
+
+macro_rules! float_value {
+    ($($t:ty),*) => {$(
+        impl ParamValue for $t {
+            const DATA_TYPE: &'static str = "numeric";
+            fn to_text(&self) -> String {
+                // Rust's shortest round-trip form; `1` rather than `1.0` would not parse back
+                // differently, but keep a decimal point so the type shows.
+                let text = self.to_string();
+                if self.is_finite() && !text.contains(['.', 'e', 'E']) {
+                    format!("{text}.0")
+                } else {
+                    text
+                }
+            }
+            fn from_text(text: &str) -> Option<Self> {
+                text.parse::<$t>().ok().filter(|v| !v.is_nan())
+            }
+            fn allowed() -> String {
+                "a number".to_owned()
+            }
+        }
+    )*};
+}
+float_value!(f64, f32);
+
+impl ParamValue for bool {
+    const DATA_TYPE: &'static str = "flag";
+    fn to_text(&self) -> String {
+        self.to_string()
+    }
+    fn from_text(text: &str) -> Option<Self> {
+        match text.to_ascii_lowercase().as_str() {
+            "true" => Some(true),
+            "false" => Some(false),
+            _ => None,
+        }
+    }
+    fn allowed() -> String {
+        "true or false".to_owned()
+    }
+}
+
+/// `none` means no limit.
+impl ParamValue for Option<usize> {
+    const DATA_TYPE: &'static str = "integer";
+    fn to_text(&self) -> String {
+        self.map_or_else(|| "none".to_owned(), |v| v.to_string())
+    }
+    fn from_text(text: &str) -> Option<Self> {
+        if text.eq_ignore_ascii_case("none") {
+            Some(None)
+        } else {
+            text.parse().ok().map(Some)
+        }
+    }
+    fn allowed() -> String {
+        "a non-negative integer or none".to_owned()
+    }
+}
+
+/// Implements [`ParamValue`] for a fieldless enum from a table of `Variant => "text"`.
+#[macro_export]
+macro_rules! option_value {
+    ($t:ty { $($variant:path => $text:literal),+ $(,)? }) => {
+        impl $crate::ParamValue for $t {
+            const DATA_TYPE: &'static str = "option";
+            fn to_text(&self) -> String {
+                match self {
+                    $($variant => $text.to_owned(),)+
+                }
+            }
+            fn from_text(text: &str) -> Option<Self> {
+                $(if text.eq_ignore_ascii_case($text) {
+                    return Some($variant);
+                })+
+                None
+            }
+            fn allowed() -> String {
+                let names: &[&str] = &[$($text),+];
+                format!("one of {}", names.join(", "))
+            }
+        }
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn round_trip<T: ParamValue + PartialEq + std::fmt::Debug>(value: T) {
+        assert_eq!(T::from_text(&value.to_text()), Some(value));
+    }
+
+    #[test]
+    fn values_round_trip_through_text() {
+        round_trip(0usize);
+        round_trip(17u64);
+        round_trip(0.1f64);
+        round_trip(1e-5f64);
+        round_trip(2.0f64);
+        round_trip(0.3f32);
+        round_trip(true);
+        round_trip(Some(7usize));
+        round_trip(None::<usize>);
+        assert_eq!(2.0f64.to_text(), "2.0");
+        assert_eq!(None::<usize>.to_text(), "none");
+    }
+
+    #[test]
+    fn bad_text_names_the_parameter_and_the_allowed_values() {
+        let mut depth = Some(3usize);
+        let error = set_value(&mut depth, "max_depth", "deep").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "parameter `max_depth`: `deep` is not allowed; expected a non-negative integer or none"
+        );
+        assert_eq!(depth, Some(3));
+        let mut rate = 0.5f64;
+        assert!(set_value(&mut rate, "alpha", "nan").is_err());
+        set_value(&mut rate, "alpha", " 0.25 ").unwrap();
+        assert_eq!(rate, 0.25);
+    }
+
+    #[test]
+    fn assignments_split_at_the_first_equals_sign() {
+        assert_eq!(split_assignment("a=b=c").unwrap(), ("a", "b=c"));
+        assert_eq!(
+            split_assignment(" max_depth = 4").unwrap(),
+            ("max_depth", "4")
+        );
+        assert!(split_assignment("max_depth").is_err());
+        assert!(split_assignment("=4").is_err());
+    }
+}

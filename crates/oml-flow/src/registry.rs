@@ -1,0 +1,63 @@
+//! The built-in flows by their short names, each in its default pipeline.
+
+use crate::error::{Error, Result};
+use crate::estimators::DecisionTreeFlow;
+use crate::flow::Flow;
+use crate::pipeline::Pipeline;
+use crate::preprocess::{OneHotEncoder, SimpleImputer, StandardScaler};
+
+/// A built-in flow: the short name the CLI accepts and how to make it.
+pub struct BuiltinFlow {
+    /// The short name (`decision-tree`, `knn`, ...).
+    pub name: &'static str,
+    /// The kinds of task it learns.
+    pub learns: &'static str,
+    make: fn() -> Pipeline,
+}
+
+impl BuiltinFlow {
+    /// The flow with its default parameters, in its default pipeline.
+    pub fn make(&self) -> Pipeline {
+        (self.make)()
+    }
+}
+
+/// Every built-in flow, in the order `oml flows` lists them.
+pub const BUILTIN_FLOWS: &[BuiltinFlow] = &[BuiltinFlow {
+    name: "decision-tree",
+    learns: "classification",
+    make: || for_trees(DecisionTreeFlow::new()),
+}];
+
+/// The built-in flow called `name`, in its default pipeline.
+pub fn builtin_flow(name: &str) -> Result<Pipeline> {
+    BUILTIN_FLOWS
+        .iter()
+        .find(|flow| flow.name == name)
+        .map(BuiltinFlow::make)
+        .ok_or_else(|| Error::UnknownFlow {
+            name: name.to_owned(),
+            known: BUILTIN_FLOWS
+                .iter()
+                .map(|f| f.name)
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+}
+
+/// The default pipeline of tree-based estimators, which need no scaling: missing values
+/// imputed (mean; most frequent category), then nominal columns one-hot encoded.
+pub fn for_trees(estimator: impl Flow + 'static) -> Pipeline {
+    Pipeline::new(estimator)
+        .step("impute", SimpleImputer::default())
+        .step("onehot", OneHotEncoder)
+}
+
+/// The default pipeline of estimators that compare distances or weigh features linearly:
+/// missing values imputed, numeric columns standardised, nominal columns one-hot encoded.
+pub fn for_scaled(estimator: impl Flow + 'static) -> Pipeline {
+    Pipeline::new(estimator)
+        .step("impute", SimpleImputer::default())
+        .step("scale", StandardScaler::default())
+        .step("onehot", OneHotEncoder)
+}

@@ -1,0 +1,155 @@
+//! Every built-in flow fits and predicts on builtin tasks and reaches a sensible score.
+
+use ndarray::Array2;
+use oml_flow::{
+    BUILTIN_FLOWS, Describe, Flow, Predictions, Target, TaskKind, TrainingSet, builtin_flow,
+};
+
+use crate::support::{absent_class, prepare};
+
+/// The least accuracy on iris (10-fold CV) of each built-in classifier.
+const IRIS_ACCURACY: f64 = 0.9;
+
+fn classifiers() -> Vec<&'static str> {
+    BUILTIN_FLOWS
+        .iter()
+        .filter(|f| f.learns.contains("classification"))
+        .map(|f| f.name)
+        .collect()
+}
+
+#[test]
+fn classifiers_score_on_iris_with_confidences_that_sum_to_one() {
+    let iris = prepare("builtin:iris", false, false);
+    for name in classifiers() {
+        let flow = builtin_flow(name).unwrap();
+        let accuracy = iris.accuracy(&iris.folds(&flow, 1));
+        assert!(accuracy >= IRIS_ACCURACY, "{name}: accuracy {accuracy}");
+    }
+}
+
+#[test]
+fn classifiers_cope_with_nominal_columns_and_missing_values() {
+    let iris = prepare("builtin:iris", true, false);
+    for name in classifiers() {
+        let flow = builtin_flow(name).unwrap();
+        let accuracy = iris.accuracy(&iris.folds(&flow, 1));
+        assert!(
+            accuracy >= 0.85,
+            "{name} on messy iris: accuracy {accuracy}"
+        );
+    }
+}
+
+#[test]
+fn classifiers_are_deterministic_for_a_seed() {
+    let iris = prepare("builtin:iris", true, false);
+    for name in classifiers() {
+        let flow = builtin_flow(name).unwrap();
+        let once: Vec<Predictions> = iris
+            .folds(&flow, 3)
+            .into_iter()
+            .map(|f| f.predictions)
+            .collect();
+        let again: Vec<Predictions> = iris
+            .folds(&flow, 3)
+            .into_iter()
+            .map(|f| f.predictions)
+            .collect();
+        assert!(
+            once == again,
+            "{name} differs between two fits with the same seed"
+        );
+    }
+}
+
+#[test]
+fn a_class_absent_from_training_gets_zero_confidence() {
+    let (x, classes) = absent_class();
+    for name in classifiers() {
+        let flow = builtin_flow(name).unwrap();
+        let model = flow
+            .fit(
+                &TrainingSet {
+                    features: &x,
+                    target: Target::Classes {
+                        classes: classes.view(),
+                        n_classes: 3,
+                    },
+                },
+                0,
+            )
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let Predictions::Classes {
+            labels,
+            confidences,
+        } = model
+            .predict(&x, TaskKind::Classification { n_classes: 3 })
+            .unwrap()
+        else {
+            panic!("{name}: classification predictions")
+        };
+        assert_eq!(confidences.ncols(), 3, "{name}");
+        assert!(
+            confidences.column(2).iter().all(|&c| c == 0.0),
+            "{name}: {confidences}"
+        );
+        assert_eq!(labels.to_vec(), vec![0, 0, 0, 1, 1, 1], "{name}");
+    }
+}
+
+#[test]
+fn decision_tree_confidences_are_leaf_fractions() {
+    // One feature, a depth-1 tree: the split separates x < 0.5 (classes 0,0,1) from the rest
+    // (classes 1,1,1,0), whatever the gini optimum, leaves hold these fractions.
+    let (mut x, _) = absent_class();
+    x.x = Array2::from_shape_vec((7, 1), vec![0.0, 0.1, 0.2, 1.0, 1.1, 1.2, 1.3]).unwrap();
+    let classes = ndarray::array![0, 0, 1, 1, 1, 1, 0];
+    let mut flow = builtin_flow("decision-tree").unwrap();
+    flow.set_parameter("max_depth", "1").unwrap();
+    let model = flow
+        .fit(
+            &TrainingSet {
+                features: &x,
+                target: Target::Classes {
+                    classes: classes.view(),
+                    n_classes: 2,
+                },
+            },
+            0,
+        )
+        .unwrap();
+    let Predictions::Classes { confidences, .. } = model
+        .predict(&x, TaskKind::Classification { n_classes: 2 })
+        .unwrap()
+    else {
+        panic!("classification")
+    };
+    let left = [2.0 / 3.0, 1.0 / 3.0];
+    let right = [0.25, 0.75];
+    for row in 0..7 {
+        let expected = if row < 3 { left } else { right };
+        for class in 0..2 {
+            assert!(
+                (confidences[[row, class]] - expected[class]).abs() < 1e-12,
+                "{confidences}"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_builtin_flow_has_a_default_pipeline_with_an_estimator() {
+    for builtin in BUILTIN_FLOWS {
+        let flow = builtin.make();
+        let identifiers: Vec<&str> = flow.components().iter().map(|c| c.identifier).collect();
+        assert_eq!(identifiers.first(), Some(&"impute"), "{}", builtin.name);
+        assert!(identifiers.contains(&"onehot"), "{}", builtin.name);
+        assert_eq!(identifiers.last(), Some(&"estimator"), "{}", builtin.name);
+        assert!(
+            flow.external_version().contains("linfa"),
+            "{}",
+            flow.external_version()
+        );
+    }
+}

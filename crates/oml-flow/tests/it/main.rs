@@ -1,0 +1,11 @@
+//! Integration tests of oml-flow.
+//!
+//! - `support`: fitting a flow on every fold of a builtin task and scoring the predictions.
+//! - `builtin`: every built-in flow fits, predicts and scores on builtin tasks.
+//! - `params`: parameter text round-trips and errors.
+//! - `xml`: the flow XML of every built-in flow.
+
+mod builtin;
+mod params;
+mod support;
+mod xml;

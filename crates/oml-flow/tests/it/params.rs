@@ -1,0 +1,95 @@
+//! Parameter text round-trips; bad parameters are errors naming the parameter.
+
+use oml_flow::{BUILTIN_FLOWS, qualified_parameters, set_parameters};
+
+#[test]
+fn every_parameter_value_round_trips_through_its_text() {
+    for builtin in BUILTIN_FLOWS {
+        let mut flow = builtin.make();
+        let before = qualified_parameters(&flow);
+        assert!(!before.is_empty(), "{} has parameters", builtin.name);
+        let assignments: Vec<String> = before
+            .iter()
+            .map(|(name, p)| format!("{name}={}", p.value))
+            .collect();
+        set_parameters(&mut flow, &assignments).unwrap_or_else(|e| panic!("{}: {e}", builtin.name));
+        assert_eq!(qualified_parameters(&flow), before, "{}", builtin.name);
+        for (name, parameter) in &before {
+            assert_eq!(
+                parameter.default, parameter.value,
+                "{}: {name} starts at its default",
+                builtin.name
+            );
+        }
+    }
+}
+
+#[test]
+fn set_values_show_in_the_parameters() {
+    let mut flow = oml_flow::builtin_flow("decision-tree").unwrap();
+    set_parameters(
+        &mut flow,
+        &[
+            "max_depth=4",
+            "estimator.split_quality=entropy",
+            "impute.strategy=median",
+        ],
+    )
+    .unwrap();
+    let values: Vec<(String, String)> = qualified_parameters(&flow)
+        .into_iter()
+        .map(|(n, p)| (n, p.value))
+        .collect();
+    assert!(values.contains(&("estimator.max_depth".into(), "4".into())));
+    assert!(values.contains(&("estimator.split_quality".into(), "entropy".into())));
+    assert!(values.contains(&("impute.strategy".into(), "median".into())));
+}
+
+#[test]
+fn bad_parameters_name_the_parameter_and_the_allowed_values() {
+    let mut flow = oml_flow::builtin_flow("decision-tree").unwrap();
+    let cases = [
+        (
+            "max_depht=3",
+            "has no parameter `max_depht`; its parameters are: impute.strategy, ",
+        ),
+        (
+            "split_quality=best",
+            "parameter `split_quality`: `best` is not allowed; expected one of gini, entropy",
+        ),
+        (
+            "max_depth=0",
+            "parameter `max_depth`: `0` is not allowed; expected an integer of at least 1, or none",
+        ),
+        (
+            "min_weight_leaf=-1",
+            "parameter `min_weight_leaf`: `-1.0` is not allowed; expected a number greater than 0",
+        ),
+        (
+            "impute.strategy=mode",
+            "parameter `strategy`: `mode` is not allowed; expected one of mean, median, most_frequent",
+        ),
+        ("max_depth", "`max_depth` is not NAME=VALUE"),
+    ];
+    let before = qualified_parameters(&flow);
+    for (text, expected) in cases {
+        let error = set_parameters(&mut flow, &[text]).unwrap_err().to_string();
+        assert!(error.contains(expected), "{text}: {error}");
+    }
+    assert_eq!(
+        qualified_parameters(&flow),
+        before,
+        "a failed set changes nothing"
+    );
+}
+
+#[test]
+fn unknown_flows_list_the_builtin_names() {
+    let error = oml_flow::builtin_flow("xgboost").err().unwrap().to_string();
+    assert!(
+        error.starts_with(
+            "no built-in flow is called `xgboost`; the built-in flows are: decision-tree"
+        ),
+        "{error}"
+    );
+}
