@@ -160,8 +160,9 @@ impl Describe for DecisionTreeFlow {
         )
     }
     fn description(&self) -> String {
-        "CART classification tree of linfa-trees (exact splits, gini or entropy); confidences \
-         are the training class fractions of the leaf"
+        "CART classification tree of linfa-trees 0.8.1 (exact splits, gini or entropy; with \
+         oml's patch that sums class frequencies in class order, so fits are deterministic); \
+         confidences are the training class fractions of the leaf"
             .to_owned()
     }
     fn parameters(&self) -> Vec<Parameter> {

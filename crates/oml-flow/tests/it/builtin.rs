@@ -100,8 +100,8 @@ fn a_class_absent_from_training_gets_zero_confidence() {
 
 #[test]
 fn decision_tree_confidences_are_leaf_fractions() {
-    // One feature, a depth-1 tree: the split separates x < 0.5 (classes 0,0,1) from the rest
-    // (classes 1,1,1,0), whatever the gini optimum, leaves hold these fractions.
+    // One feature, a depth-1 tree. The gini optimum puts x <= 0.15 (classes 0, 0) on the
+    // left and the rest (classes 1, 1, 1, 1, 0) on the right: fractions 1/0 and 0.2/0.8.
     let (mut x, _) = absent_class();
     x.x = Array2::from_shape_vec((7, 1), vec![0.0, 0.1, 0.2, 1.0, 1.1, 1.2, 1.3]).unwrap();
     let classes = ndarray::array![0, 0, 1, 1, 1, 1, 0];
@@ -125,10 +125,10 @@ fn decision_tree_confidences_are_leaf_fractions() {
     else {
         panic!("classification")
     };
-    let left = [2.0 / 3.0, 1.0 / 3.0];
-    let right = [0.25, 0.75];
+    let left = [1.0, 0.0];
+    let right = [0.2, 0.8];
     for row in 0..7 {
-        let expected = if row < 3 { left } else { right };
+        let expected = if row < 2 { left } else { right };
         for class in 0..2 {
             assert!(
                 (confidences[[row, class]] - expected[class]).abs() < 1e-12,
@@ -151,5 +151,26 @@ fn every_builtin_flow_has_a_default_pipeline_with_an_estimator() {
             "{}",
             flow.external_version()
         );
+    }
+}
+
+/// Issue 4: linfa-trees 0.8.1 summed f32 class frequencies in `HashMap` order, so a tree on
+/// three or more classes changed from fit to fit. The vendored patch sums in class order.
+#[test]
+fn issue_4_linfa_tree_fits_the_same_tree_every_time() {
+    let wine = prepare("builtin:winequality", false, false);
+    let flow = builtin_flow("decision-tree").unwrap();
+    let first: Vec<Predictions> = wine
+        .first_folds(&flow, 0, 2)
+        .into_iter()
+        .map(|f| f.predictions)
+        .collect();
+    for _ in 0..4 {
+        let again: Vec<Predictions> = wine
+            .first_folds(&flow, 0, 2)
+            .into_iter()
+            .map(|f| f.predictions)
+            .collect();
+        assert!(first == again, "the tree changed between fits");
     }
 }

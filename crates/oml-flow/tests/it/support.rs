@@ -97,10 +97,16 @@ impl Prepared {
     /// Fits `flow` on every fold with `seed` and predicts the test rows (clustering: the
     /// training rows, as OpenML does).
     pub fn folds(&self, flow: &dyn Flow, seed: u64) -> Vec<Fold> {
+        self.first_folds(flow, seed, usize::MAX)
+    }
+
+    /// [`Prepared::folds`] of only the first `n` units.
+    pub fn first_folds(&self, flow: &dyn Flow, seed: u64, n: usize) -> Vec<Fold> {
         self.task
             .splits()
             .units()
             .iter()
+            .take(n)
             .map(|unit| {
                 let train: Vec<usize> = unit.train.iter().map(|&r| r as usize).collect();
                 let test: Vec<usize> = if self.kind() == TaskKind::Clustering {
