@@ -15,7 +15,8 @@
 //! - [`Preprocessor`]s ([`SimpleImputer`], [`OneHotEncoder`], [`StandardScaler`]) and a final
 //!   flow make a [`Pipeline`], itself a flow whose components are its steps.
 //! - [`BUILTIN_FLOWS`] and [`builtin_flow`] give linfa's estimators by short name, each in a
-//!   default pipeline for data with nominal columns and missing values.
+//!   default pipeline for data with nominal columns and missing values; [`FlowCatalog`] lists
+//!   them with their parameters (`oml flows`).
 //!
 //! ```
 //! use oml_flow::{Describe, builtin_flow, set_parameters};
@@ -36,6 +37,7 @@
 
 #![deny(missing_docs)]
 
+mod catalog;
 mod error;
 mod estimators;
 mod flow;
@@ -47,6 +49,7 @@ mod registry;
 mod seed;
 mod xml;
 
+pub use catalog::{FlowCatalog, FlowSummary, ParameterSummary};
 pub use error::{Error, Result};
 pub use estimators::*;
 pub use flow::{

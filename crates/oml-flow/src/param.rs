@@ -15,8 +15,10 @@ pub struct Parameter {
     pub default: String,
     /// The current value, as text; parsing it back gives the same value.
     pub value: String,
-    /// What the parameter does and which values it takes.
+    /// What the parameter does.
     pub description: String,
+    /// Which values it takes, as error messages say it.
+    pub allowed: String,
 }
 
 impl Parameter {
@@ -27,8 +29,16 @@ impl Parameter {
             data_type: T::DATA_TYPE,
             default: default.to_text(),
             value: value.to_text(),
-            description: format!("{description} ({})", T::allowed()),
+            description: description.to_owned(),
+            allowed: T::allowed(),
         }
+    }
+
+    /// The parameter with a narrower statement of its allowed values than its type gives
+    /// (`a number greater than 0`); it should match what the parameter's check says.
+    pub fn allowing(mut self, allowed: &str) -> Self {
+        allowed.clone_into(&mut self.allowed);
+        self
     }
 }
 

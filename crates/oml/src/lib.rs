@@ -9,23 +9,32 @@
 //!   models.
 //! - [`task`] (oml-task): tasks, estimation procedures, train/test splits (read or generated
 //!   from a seed) and the OpenML cache in openml-python's layout.
+//! - [`flow`] (oml-flow): the `Flow` trait, linfa's estimators behind it, preprocessing
+//!   pipelines and hyperparameters.
 //!
 //! ```
 //! let iris = oml::data::builtin("iris")?;
 //! assert_eq!(iris.summary().n_rows, 150);
 //! let task = oml::task::LocalTaskBuilder::new().from_source("builtin:iris")?;
 //! assert_eq!(task.splits().n_folds(), 10);
+//! let tree = oml::flow::builtin_flow("decision-tree")?;
+//! assert!(oml::flow::flow_xml(&tree)?.contains("linfa_trees.DecisionTree"));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 #![deny(missing_docs)]
 
 pub use oml_data as data;
+pub use oml_flow as flow;
 pub use oml_task as task;
 
 /// The types most programs need, for `use oml::prelude::*`.
 pub mod prelude {
-    pub use oml_data::{Arff, Dataset, DatasetLoader, Feature, FeatureKind};
+    pub use oml_data::{Arff, Dataset, DatasetLoader, DesignMatrix, Feature, FeatureKind};
+    pub use oml_flow::{
+        Describe, Flow, Model, Output, Pipeline, Predictions, Target, TaskKind, TrainingSet,
+        builtin_flow,
+    };
     pub use oml_task::{
         Cache, LocalTaskBuilder, Resampling, Server, SplitUnit, Splits, Task, TaskType,
     };

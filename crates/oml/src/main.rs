@@ -25,6 +25,18 @@ enum Command {
     /// Work with tasks: a dataset, a target and fixed train/test splits.
     #[command(subcommand)]
     Task(TaskCommand),
+    /// List the built-in flows with their parameters and defaults.
+    Flows(FlowsArgs),
+}
+
+#[derive(Args)]
+struct FlowsArgs {
+    /// Print JSON: a list of {name, flow_name, external_version, learns, parameters}.
+    #[arg(long)]
+    json: bool,
+    /// Also write each flow's OpenML flow XML to DIR/NAME.xml.
+    #[arg(long, value_name = "DIR")]
+    xml_dir: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -141,7 +153,21 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Data(DataCommand::Inspect(args)) => inspect(args),
         Command::Task(TaskCommand::Show(args)) => show(args),
         Command::Task(TaskCommand::Write(args)) => write(args),
+        Command::Flows(args) => flows(args),
     }
+}
+
+fn flows(args: FlowsArgs) -> anyhow::Result<()> {
+    if let Some(dir) = &args.xml_dir {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        for builtin in oml::flow::BUILTIN_FLOWS {
+            let xml = oml::flow::flow_xml(&builtin.make())?;
+            let path = dir.join(format!("{}.xml", builtin.name));
+            oml::data::write_atomically(&path, |out| out.write_all(xml.as_bytes()))
+                .with_context(|| format!("cannot write {}", path.display()))?;
+        }
+    }
+    print(&oml::flow::FlowCatalog::builtin(), args.json)
 }
 
 fn show(args: ShowArgs) -> anyhow::Result<()> {

@@ -319,3 +319,48 @@ fn inspect_repeat_reports_the_fastest_load() {
             .starts_with("150 rows")
     );
 }
+
+#[test]
+fn flows_json_lists_every_builtin_flow_with_its_parameters() {
+    let dir = tempfile::tempdir().unwrap();
+    let stdout = success(&oml(&[
+        "flows",
+        "--json",
+        "--xml-dir",
+        dir.path().to_str().unwrap(),
+    ]));
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let flows = json.as_array().unwrap();
+    let names: Vec<&str> = flows.iter().map(|f| f["name"].as_str().unwrap()).collect();
+    let expected: Vec<&str> = oml::flow::BUILTIN_FLOWS.iter().map(|f| f.name).collect();
+    assert_eq!(names, expected);
+    assert!(names.contains(&"decision-tree"));
+    for flow in flows {
+        assert!(
+            flow["external_version"]
+                .as_str()
+                .unwrap()
+                .contains("oml-flow==")
+        );
+        let parameters = flow["parameters"].as_array().unwrap();
+        assert!(!parameters.is_empty());
+        for parameter in parameters {
+            for key in ["name", "type", "default"] {
+                assert!(parameter[key].is_string(), "{parameter}");
+            }
+        }
+        let xml = std::fs::read_to_string(
+            dir.path()
+                .join(format!("{}.xml", flow["name"].as_str().unwrap())),
+        )
+        .unwrap();
+        assert!(xml.contains(flow["flow_name"].as_str().unwrap()));
+    }
+    let tree = &flows[0]["parameters"];
+    assert!(
+        tree.as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["name"] == "estimator.max_depth" && p["default"] == "none")
+    );
+}

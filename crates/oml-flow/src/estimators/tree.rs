@@ -57,6 +57,10 @@ impl DecisionTreeFlow {
     }
 }
 
+const DEPTH: &str = "an integer of at least 1, or none";
+const SPLIT_WEIGHT: &str = "a number of at least 1";
+const POSITIVE: &str = "a number greater than 0";
+
 /// The parameters of a linfa tree as OpenML records them, against linfa's defaults.
 pub(crate) fn tree_parameters(params: &DecisionTreeValidParams<f64, usize>) -> Vec<Parameter> {
     let default = DecisionTree::<f64, usize>::params()
@@ -74,25 +78,29 @@ pub(crate) fn tree_parameters(params: &DecisionTreeValidParams<f64, usize>) -> V
             &default.max_depth(),
             &params.max_depth(),
             "largest depth of the tree",
-        ),
+        )
+        .allowing(DEPTH),
         Parameter::new(
             "min_weight_split",
             &f64::from(default.min_weight_split()),
             &f64::from(params.min_weight_split()),
             "smallest number of rows a node needs to be split",
-        ),
+        )
+        .allowing(SPLIT_WEIGHT),
         Parameter::new(
             "min_weight_leaf",
             &f64::from(default.min_weight_leaf()),
             &f64::from(params.min_weight_leaf()),
             "smallest number of rows in a leaf",
-        ),
+        )
+        .allowing(POSITIVE),
         Parameter::new(
             "min_impurity_decrease",
             &default.min_impurity_decrease(),
             &params.min_impurity_decrease(),
             "smallest impurity decrease that makes a split",
-        ),
+        )
+        .allowing(POSITIVE),
     ]
 }
 
@@ -110,20 +118,14 @@ pub(crate) fn set_tree_parameter(
     let mut min_impurity_decrease = params.min_impurity_decrease();
     let parsed = match name {
         "split_quality" => set_value(&mut split_quality, name, value),
-        "max_depth" => set_value(&mut max_depth, name, value).and_then(|()| {
-            ensure(
-                max_depth != Some(0),
-                name,
-                &max_depth,
-                "an integer of at least 1, or none",
-            )
-        }),
+        "max_depth" => set_value(&mut max_depth, name, value)
+            .and_then(|()| ensure(max_depth != Some(0), name, &max_depth, DEPTH)),
         "min_weight_split" => set_value(&mut min_weight_split, name, value).and_then(|()| {
             ensure(
-                min_weight_split >= 1.0 && min_weight_split < 1e30,
+                (1.0..1e30).contains(&min_weight_split),
                 name,
                 &min_weight_split,
-                "a number of at least 1",
+                SPLIT_WEIGHT,
             )
         }),
         "min_weight_leaf" => set_value(&mut min_weight_leaf, name, value).and_then(|()| {
@@ -131,10 +133,19 @@ pub(crate) fn set_tree_parameter(
                 min_weight_leaf > 0.0 && min_weight_leaf < 1e30,
                 name,
                 &min_weight_leaf,
-                "a number greater than 0",
+                POSITIVE,
             )
         }),
-        "min_impurity_decrease" => set_value(&mut min_impurity_decrease, name, value),
+        "min_impurity_decrease" => {
+            set_value(&mut min_impurity_decrease, name, value).and_then(|()| {
+                ensure(
+                    min_impurity_decrease >= f64::EPSILON,
+                    name,
+                    &min_impurity_decrease,
+                    POSITIVE,
+                )
+            })
+        }
         _ => return None,
     };
     Some(parsed.and_then(|()| {
