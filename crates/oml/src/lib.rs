@@ -11,6 +11,8 @@
 //!   from a seed) and the OpenML cache in openml-python's layout.
 //! - [`flow`] (oml-flow): the `Flow` trait, linfa's estimators behind it, preprocessing
 //!   pipelines and hyperparameters.
+//! - [`eval`] (oml-eval): the parallel repeat/fold/sample evaluator and its timings;
+//!   [`run_model_on_task`] runs it with the defaults.
 //!
 //! ```
 //! let iris = oml::data::builtin("iris")?;
@@ -25,12 +27,27 @@
 #![deny(missing_docs)]
 
 pub use oml_data as data;
+pub use oml_eval as eval;
 pub use oml_flow as flow;
 pub use oml_task as task;
 
+/// Evaluates `flow` on every unit of `task` with run seed 0 on all cores, as openml-python's
+/// `runs.run_model_on_task` does; [`eval::EvaluatorBuilder`] sets the seed, the threads and
+/// fail-fast.
+pub fn run_model_on_task(
+    flow: &dyn oml_flow::Flow,
+    task: &oml_task::Task,
+) -> Result<oml_eval::Evaluation, oml_eval::Error> {
+    oml_eval::EvaluatorBuilder::new()
+        .build()?
+        .evaluate(flow, task)
+}
+
 /// The types most programs need, for `use oml::prelude::*`.
 pub mod prelude {
+    pub use crate::run_model_on_task;
     pub use oml_data::{Arff, Dataset, DatasetLoader, DesignMatrix, Feature, FeatureKind};
+    pub use oml_eval::{Evaluation, EvaluatorBuilder, UnitResult};
     pub use oml_flow::{
         Describe, Flow, Model, Output, Pipeline, Predictions, Target, TaskKind, TrainingSet,
         builtin_flow,

@@ -1,0 +1,293 @@
+//! The repeat/fold/sample evaluator: every unit of a task's splits fitted and predicted on a
+//! rayon pool, gathered in unit order.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::time::Instant;
+
+use cpu_time::ThreadTime;
+use ndarray::{Array1, Axis};
+use oml_data::DesignMatrix;
+use oml_flow::{Flow, Model, Predictions, Target, TaskKind, TrainingSet, unit_seed};
+use oml_task::{SplitUnit, Task, TaskType};
+use rayon::prelude::*;
+
+use crate::error::{Error, Result};
+use crate::timing::Timings;
+
+/// Configures an [`Evaluator`].
+#[derive(Debug, Clone, Default)]
+pub struct EvaluatorBuilder {
+    threads: Option<usize>,
+    seed: u64,
+    fail_fast: bool,
+}
+
+impl EvaluatorBuilder {
+    /// A builder with the defaults.
+    pub fn new() -> Self {
+        EvaluatorBuilder::default()
+    }
+
+    /// The number of threads units run on. By default, all cores (rayon's default).
+    pub fn threads(&mut self, threads: usize) -> &mut Self {
+        self.threads = Some(threads);
+        self
+    }
+
+    /// The run seed, from which each unit's fit seed is derived ([`oml_flow::unit_seed`]).
+    /// By default, 0.
+    pub fn seed(&mut self, seed: u64) -> &mut Self {
+        self.seed = seed;
+        self
+    }
+
+    /// Stops at the first failing unit instead of finishing the others. By default, the
+    /// other units finish.
+    pub fn fail_fast(&mut self, yes: bool) -> &mut Self {
+        self.fail_fast = yes;
+        self
+    }
+
+    /// The evaluator; a thread count of 0 is an error.
+    pub fn build(&self) -> Result<Evaluator> {
+        let mut pool = rayon::ThreadPoolBuilder::new();
+        if let Some(threads) = self.threads {
+            if threads == 0 {
+                return Err(Error::Config(
+                    "the thread count must be at least 1".to_owned(),
+                ));
+            }
+            pool = pool.num_threads(threads);
+        }
+        let pool = pool.build().map_err(|e| Error::Config(e.to_string()))?;
+        Ok(Evaluator {
+            pool,
+            seed: self.seed,
+            fail_fast: self.fail_fast,
+        })
+    }
+}
+
+/// Runs flows on tasks. Build it once with [`EvaluatorBuilder`] and use it many times.
+#[derive(Debug)]
+pub struct Evaluator {
+    pool: rayon::ThreadPool,
+    seed: u64,
+    fail_fast: bool,
+}
+
+/// What one unit (repeat, fold, sample) produced.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitResult {
+    /// The repeat, from 0.
+    pub repeat: u32,
+    /// The fold, from 0.
+    pub fold: u32,
+    /// The learning-curve sample, from 0.
+    pub sample: u32,
+    /// The seed the flow was fitted with.
+    pub seed: u64,
+    /// The rows predicted, in split-file order (clustering: the training rows).
+    pub rows: Vec<u32>,
+    /// The predictions for `rows`, or why there are none.
+    pub outcome: std::result::Result<Predictions, String>,
+    /// CPU and wall time of fitting and predicting.
+    pub timings: Timings,
+}
+
+/// The result of a flow on a task: one [`UnitResult`] per unit, in (repeat, fold, sample)
+/// order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evaluation {
+    /// What the task asked for.
+    pub kind: TaskKind,
+    /// The run seed.
+    pub seed: u64,
+    /// Every unit's result, in (repeat, fold, sample) order; with fail-fast, the units that
+    /// had not started when the first failure was seen are missing.
+    pub units: Vec<UnitResult>,
+}
+
+impl Evaluation {
+    /// The failed units, in order.
+    pub fn failures(&self) -> impl Iterator<Item = &UnitResult> {
+        self.units.iter().filter(|u| u.outcome.is_err())
+    }
+}
+
+/// A task's inputs, encoded once and shared by all units.
+struct Inputs {
+    features: DesignMatrix,
+    classes: Option<Array1<usize>>,
+    values: Option<Array1<f64>>,
+    kind: TaskKind,
+}
+
+impl Inputs {
+    fn new(task: &Task) -> Result<Self> {
+        let target = match task.task_type() {
+            TaskType::Clustering => None,
+            _ => Some(task.target().ok_or(Error::NoTarget)?),
+        };
+        let dataset = task.dataset();
+        let features = dataset.design_matrix(target)?;
+        let (classes, values, kind) = match (task.task_type(), target) {
+            (TaskType::SupervisedClassification | TaskType::LearningCurve, Some(target)) => {
+                let classes = dataset.class_target(target)?;
+                let n_classes = classes.labels.len();
+                (
+                    Some(classes.classes),
+                    None,
+                    TaskKind::Classification { n_classes },
+                )
+            }
+            (TaskType::SupervisedRegression, Some(target)) => (
+                None,
+                Some(dataset.regression_target(target)?),
+                TaskKind::Regression,
+            ),
+            _ => (None, None, TaskKind::Clustering),
+        };
+        Ok(Inputs {
+            features,
+            classes,
+            values,
+            kind,
+        })
+    }
+
+    /// Fits and predicts one unit, timing each part on the thread that does it.
+    fn run(&self, flow: &dyn Flow, unit: &SplitUnit, seed: u64) -> UnitResult {
+        let train: Vec<usize> = unit.train.iter().map(|&r| r as usize).collect();
+        let rows = if self.kind == TaskKind::Clustering {
+            unit.train.clone()
+        } else {
+            unit.test.clone()
+        };
+        let mut timings = Timings::default();
+        let outcome = self.fit_predict(flow, &train, &rows, seed, &mut timings);
+        UnitResult {
+            repeat: unit.repeat,
+            fold: unit.fold,
+            sample: unit.sample,
+            seed,
+            rows,
+            outcome,
+            timings,
+        }
+    }
+
+    fn fit_predict(
+        &self,
+        flow: &dyn Flow,
+        train: &[usize],
+        rows: &[u32],
+        seed: u64,
+        timings: &mut Timings,
+    ) -> std::result::Result<Predictions, String> {
+        let train_x = select(&self.features, train);
+        let classes = self.classes.as_ref().map(|c| c.select(Axis(0), train));
+        let values = self.values.as_ref().map(|v| v.select(Axis(0), train));
+        let target = match (&classes, &values, self.kind) {
+            (Some(classes), _, TaskKind::Classification { n_classes }) => Target::Classes {
+                classes: classes.view(),
+                n_classes,
+            },
+            (_, Some(values), _) => Target::Values(values.view()),
+            _ => Target::None,
+        };
+        let data = TrainingSet {
+            features: &train_x,
+            target,
+        };
+        let (model, fit) = timed(|| guarded(|| flow.fit(&data, seed)));
+        timings.add_training(fit);
+        let model: Box<dyn Model> = model?;
+        drop(train_x);
+        let test: Vec<usize> = rows.iter().map(|&r| r as usize).collect();
+        let test_x = select(&self.features, &test);
+        let (predictions, predict) = timed(|| guarded(|| model.predict(&test_x, self.kind)));
+        timings.add_testing(predict);
+        predictions
+    }
+}
+
+/// The rows of `x` at `rows`, copied.
+fn select(x: &DesignMatrix, rows: &[usize]) -> DesignMatrix {
+    DesignMatrix {
+        x: x.x.select(Axis(0), rows),
+        columns: x.columns.clone(),
+    }
+}
+
+/// Runs `f`, turning an error or a panic into the message a unit records.
+fn guarded<T>(f: impl FnOnce() -> oml_flow::Result<T>) -> std::result::Result<T, String> {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(error)) => Err(error.to_string()),
+        Err(panic) => Err(format!(
+            "panicked: {}",
+            panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "(no message)".to_owned())
+        )),
+    }
+}
+
+/// Runs `f` and measures it: (CPU time of this thread, wall time), in milliseconds.
+fn timed<T>(f: impl FnOnce() -> T) -> (T, (f64, f64)) {
+    let cpu = ThreadTime::try_now().ok();
+    let wall = Instant::now();
+    let value = f();
+    let wall = wall.elapsed().as_secs_f64() * 1e3;
+    let cpu = cpu.map_or(f64::NAN, |start| start.elapsed().as_secs_f64() * 1e3);
+    (value, (cpu, wall))
+}
+
+impl Evaluator {
+    /// Fits `flow` on the training rows of every unit of `task` and predicts its test rows
+    /// (for clustering, its training rows, as OpenML does). Units run in parallel; the
+    /// result is in (repeat, fold, sample) order and, for a given seed, the same for any
+    /// thread count. A unit that fails is recorded and the others go on, unless fail-fast is
+    /// set. An error is returned only when the task cannot be encoded for a flow.
+    pub fn evaluate(&self, flow: &dyn Flow, task: &Task) -> Result<Evaluation> {
+        let inputs = Inputs::new(task)?;
+        let units = task.splits().units();
+        let seed_of = |unit: &SplitUnit| unit_seed(self.seed, unit.repeat, unit.fold, unit.sample);
+        let results: Vec<UnitResult> = if self.fail_fast {
+            let stop = std::sync::atomic::AtomicBool::new(false);
+            let results: Vec<Option<UnitResult>> = self.pool.install(|| {
+                units
+                    .par_iter()
+                    .map(|unit| {
+                        if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                            return None;
+                        }
+                        let result = inputs.run(flow, unit, seed_of(unit));
+                        if result.outcome.is_err() {
+                            stop.store(true, std::sync::atomic::Ordering::Relaxed);
+                        }
+                        Some(result)
+                    })
+                    .collect()
+            });
+            // Units that had not started when a failure was seen are left out; the ones that
+            // ran, the failure among them, stay in unit order.
+            results.into_iter().flatten().collect()
+        } else {
+            self.pool.install(|| {
+                units
+                    .par_iter()
+                    .map(|unit| inputs.run(flow, unit, seed_of(unit)))
+                    .collect()
+            })
+        };
+        Ok(Evaluation {
+            kind: inputs.kind,
+            seed: self.seed,
+            units: results,
+        })
+    }
+}

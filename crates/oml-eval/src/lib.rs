@@ -1,0 +1,38 @@
+//! Evaluates a flow on a task the way OpenML defines it: every (repeat, fold, sample) unit of
+//! the task's splits fitted on its training rows and predicted on its test rows, in parallel,
+//! with the same answer for any thread count, and OpenML's timings. Flows live in oml-flow,
+//! tasks in oml-task; writing a run directory is oml-run's job.
+//!
+//! # Brief overview
+//!
+//! - [`EvaluatorBuilder`] sets the thread count, the run seed and fail-fast, and builds an
+//!   [`Evaluator`].
+//! - [`Evaluator::evaluate`] encodes the task's dataset once, runs the units on a rayon pool
+//!   and returns an [`Evaluation`]: a [`UnitResult`] per unit in (repeat, fold, sample) order,
+//!   with its predictions (or the message of its failure) and its [`Timings`].
+//!
+//! ```
+//! use oml_eval::EvaluatorBuilder;
+//! use oml_flow::{Predictions, builtin_flow};
+//! use oml_task::LocalTaskBuilder;
+//!
+//! let task = LocalTaskBuilder::new().from_source("builtin:iris")?;
+//! let flow = builtin_flow("decision-tree")?;
+//! let evaluation = EvaluatorBuilder::new().threads(2).seed(1).build()?.evaluate(&flow, &task)?;
+//! assert_eq!(evaluation.units.len(), 10);
+//! assert!(evaluation.units.iter().all(|u| matches!(u.outcome, Ok(Predictions::Classes { .. }))));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Nothing here does I/O, and a unit's randomness comes from (seed, repeat, fold, sample),
+//! never from scheduling.
+
+#![deny(missing_docs)]
+
+mod error;
+mod evaluator;
+mod timing;
+
+pub use error::{Error, Result};
+pub use evaluator::{Evaluation, Evaluator, EvaluatorBuilder, UnitResult};
+pub use timing::Timings;
