@@ -48,7 +48,10 @@ fn every_test_row_is_predicted_once_per_repeat_in_unit_order() {
 #[test]
 fn predictions_are_identical_for_one_two_and_four_threads() {
     let task = task("cv:10");
-    for name in ["decision-tree"] {
+    let classifiers = oml_flow::BUILTIN_FLOWS
+        .iter()
+        .filter(|f| f.learns.contains("classification"));
+    for name in classifiers.map(|f| f.name) {
         let flow = builtin_flow(name).unwrap();
         let run = |threads| {
             let evaluation = EvaluatorBuilder::new()
