@@ -10,6 +10,8 @@
 //! - [`Evaluator::evaluate`] encodes the task's dataset once, runs the units on a rayon pool
 //!   and returns an [`Evaluation`]: a [`UnitResult`] per unit in (repeat, fold, sample) order,
 //!   with its predictions (or the message of its failure) and its [`Timings`].
+//! - [`classification_measures`] and [`regression_measures`] compute OpenML's measures on one
+//!   set of predictions.
 //!
 //! ```
 //! use oml_eval::EvaluatorBuilder;
@@ -31,8 +33,10 @@
 
 mod error;
 mod evaluator;
+mod measures;
 mod timing;
 
 pub use error::{Error, Result};
 pub use evaluator::{Evaluation, Evaluator, EvaluatorBuilder, UnitResult};
+pub use measures::{Measure, classification_measures, one_vs_rest_auc, regression_measures};
 pub use timing::Timings;
