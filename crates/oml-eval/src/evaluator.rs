@@ -106,6 +106,21 @@ pub struct Evaluation {
     /// Every unit's result, in (repeat, fold, sample) order; with fail-fast, the units that
     /// had not started when the first failure was seen are missing.
     pub units: Vec<UnitResult>,
+    /// The target of every row of the dataset, which measures compare predictions with.
+    pub truth: Truth,
+    /// The number of repeats, folds and samples of the task's splits.
+    pub shape: (u32, u32, u32),
+}
+
+/// The true target of every row of a task's dataset.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Truth {
+    /// Class indices into the task's class labels.
+    Classes(Array1<usize>),
+    /// Numbers.
+    Values(Array1<f64>),
+    /// Clustering: no target.
+    None,
 }
 
 impl Evaluation {
@@ -284,10 +299,17 @@ impl Evaluator {
                     .collect()
             })
         };
+        let splits = task.splits();
         Ok(Evaluation {
             kind: inputs.kind,
             seed: self.seed,
             units: results,
+            truth: match (inputs.classes, inputs.values) {
+                (Some(classes), _) => Truth::Classes(classes),
+                (_, Some(values)) => Truth::Values(values),
+                _ => Truth::None,
+            },
+            shape: (splits.n_repeats(), splits.n_folds(), splits.n_samples()),
         })
     }
 }

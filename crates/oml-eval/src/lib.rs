@@ -11,7 +11,9 @@
 //!   and returns an [`Evaluation`]: a [`UnitResult`] per unit in (repeat, fold, sample) order,
 //!   with its predictions (or the message of its failure) and its [`Timings`].
 //! - [`classification_measures`] and [`regression_measures`] compute OpenML's measures on one
-//!   set of predictions.
+//!   set of predictions; [`Evaluation::summary`] gives a [`RunSummary`]: every measure pooled
+//!   over all predictions, with its mean and standard deviation over folds and its per-fold
+//!   (and per-sample) values, as OpenML reports them.
 //!
 //! ```
 //! use oml_eval::EvaluatorBuilder;
@@ -34,9 +36,11 @@
 mod error;
 mod evaluator;
 mod measures;
+mod summary;
 mod timing;
 
 pub use error::{Error, Result};
-pub use evaluator::{Evaluation, Evaluator, EvaluatorBuilder, UnitResult};
+pub use evaluator::{Evaluation, Evaluator, EvaluatorBuilder, Truth, UnitResult};
 pub use measures::{Measure, classification_measures, one_vs_rest_auc, regression_measures};
+pub use summary::{MeasureSummary, RunSummary};
 pub use timing::Timings;
