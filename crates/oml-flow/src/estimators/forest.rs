@@ -22,6 +22,12 @@ use crate::param::{Parameter, ensure, set_value, unknown_parameter};
 /// impossible reservation aborts the process instead of failing.
 const MAX_ENSEMBLE_SIZE: usize = 1_000_000;
 
+/// The values `ensemble_size` takes.
+const ENSEMBLE_SIZE: &str = "an integer from 1 to 1000000";
+
+/// The values `bootstrap_proportion` and `feature_proportion` take.
+const PROPORTION: &str = "a number greater than 0 and at most 1";
+
 /// The checked parameters of linfa-ensemble with decision trees, and the random number
 /// generator linfa-ensemble draws bootstrap rows and features from.
 type ForestParams = EnsembleLearnerValidParams<DecisionTreeValidParams<f64, usize>, ChaCha8Rng>;
@@ -148,14 +154,13 @@ impl Describe for RandomForestFlow {
         let mut ensemble_size = self.params.ensemble_size;
         let mut bootstrap_proportion = self.params.bootstrap_proportion;
         let mut feature_proportion = self.params.feature_proportion;
-        let proportion = "a number greater than 0 and at most 1";
         match name {
             "ensemble_size" => set_value(&mut ensemble_size, name, value).and_then(|()| {
                 ensure(
                     (1..=MAX_ENSEMBLE_SIZE).contains(&ensemble_size),
                     name,
                     &ensemble_size,
-                    &format!("an integer from 1 to {MAX_ENSEMBLE_SIZE}"),
+                    ENSEMBLE_SIZE,
                 )
             }),
             "bootstrap_proportion" => {
@@ -164,7 +169,7 @@ impl Describe for RandomForestFlow {
                         bootstrap_proportion > 0.0 && bootstrap_proportion <= 1.0,
                         name,
                         &bootstrap_proportion,
-                        proportion,
+                        PROPORTION,
                     )
                 })
             }
@@ -174,7 +179,7 @@ impl Describe for RandomForestFlow {
                         feature_proportion > 0.0 && feature_proportion <= 1.0,
                         name,
                         &feature_proportion,
-                        proportion,
+                        PROPORTION,
                     )
                 })
             }

@@ -13,6 +13,9 @@ use crate::flow::{Describe, Flow, Model, Output, TrainingSet};
 use crate::inputs::numeric_inputs;
 use crate::param::{Parameter, ensure, set_value, unknown_parameter};
 
+/// The values `k` takes.
+const K: &str = "an integer of at least 1";
+
 /// The search index of linfa-nn that finds the neighbours; all give the same neighbours.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KnnAlgorithm {
@@ -65,7 +68,7 @@ crate::option_value!(KnnWeights {
 /// rows, all of them vote.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KnnFlow {
-    /// The number of neighbours that vote.
+    /// The number of neighbours that vote, at least 1 (a fit checks).
     pub k: usize,
     /// The search index.
     pub algorithm: KnnAlgorithm,
@@ -129,7 +132,7 @@ impl Describe for KnnFlow {
             "k" => {
                 let mut k = self.k;
                 set_value(&mut k, name, value)?;
-                ensure(k >= 1, name, &k, "an integer of at least 1")?;
+                ensure(k >= 1, name, &k, K)?;
                 self.k = k;
                 Ok(())
             }
@@ -143,6 +146,7 @@ impl Describe for KnnFlow {
 impl Flow for KnnFlow {
     fn fit(&self, data: &TrainingSet<'_>, _seed: u64) -> Result<Box<dyn Model>> {
         let (x, classes, n_classes) = class_inputs(self, data)?;
+        ensure(self.k >= 1, "k", &self.k, K)?;
         Ok(Box::new(FittedKnn {
             // linfa-nn's k-d tree needs rows contiguous in memory.
             train: x.as_standard_layout().into_owned(),

@@ -11,6 +11,9 @@ use crate::flow::{Describe, Flow, Model, Output, TrainingSet};
 use crate::inputs::numeric_inputs;
 use crate::param::{Parameter, ensure, set_value, unknown_parameter};
 
+/// The values `var_smoothing` takes.
+const VAR_SMOOTHING: &str = "a number of at least 0";
+
 /// Gaussian naive Bayes of linfa-bayes. Its one parameter is linfa's own
 /// [`GaussianNbValidParams`], read through its getter and set through linfa's setter and check.
 ///
@@ -82,7 +85,7 @@ impl Describe for GaussianNbFlow {
                     var_smoothing >= 0.0 && var_smoothing.is_finite(),
                     name,
                     &var_smoothing,
-                    "a number of at least 0",
+                    VAR_SMOOTHING,
                 )?;
                 self.params = GaussianNb::params()
                     .var_smoothing(var_smoothing)
