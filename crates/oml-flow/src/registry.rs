@@ -1,7 +1,7 @@
 //! The built-in flows by their short names, each in its default pipeline.
 
 use crate::error::{Error, Result};
-use crate::estimators::DecisionTreeFlow;
+use crate::estimators::{DecisionTreeFlow, GaussianNbFlow, KnnFlow, RandomForestFlow};
 use crate::flow::Flow;
 use crate::pipeline::Pipeline;
 use crate::preprocess::{OneHotEncoder, SimpleImputer, StandardScaler};
@@ -23,11 +23,28 @@ impl BuiltinFlow {
 }
 
 /// Every built-in flow, in the order `oml flows` lists them.
-pub const BUILTIN_FLOWS: &[BuiltinFlow] = &[BuiltinFlow {
-    name: "decision-tree",
-    learns: "classification",
-    make: || for_trees(DecisionTreeFlow::new()),
-}];
+pub const BUILTIN_FLOWS: &[BuiltinFlow] = &[
+    BuiltinFlow {
+        name: "decision-tree",
+        learns: "classification",
+        make: || for_trees(DecisionTreeFlow::new()),
+    },
+    BuiltinFlow {
+        name: "random-forest",
+        learns: "classification",
+        make: || for_trees(RandomForestFlow::new()),
+    },
+    BuiltinFlow {
+        name: "knn",
+        learns: "classification",
+        make: || for_scaled(KnnFlow::new()),
+    },
+    BuiltinFlow {
+        name: "gaussian-nb",
+        learns: "classification",
+        make: || for_scaled(GaussianNbFlow::new()),
+    },
+];
 
 /// The built-in flow called `name`, in its default pipeline.
 pub fn builtin_flow(name: &str) -> Result<Pipeline> {

@@ -2,10 +2,12 @@
 //!
 //! - `support`: fitting a flow on every fold of a builtin task and scoring the predictions.
 //! - `builtin`: every built-in flow fits, predicts and scores on builtin tasks.
+//! - `estimators`: the forest, k-NN and naive Bayes against hand-computed or linfa's numbers.
 //! - `params`: parameter text round-trips and errors.
 //! - `xml`: the flow XML of every built-in flow.
 
 mod builtin;
+mod estimators;
 mod params;
 mod support;
 mod xml;

@@ -1,0 +1,399 @@
+//! linfa-ensemble's random forest as a flow, with the mean of its trees' leaf class fractions
+//! as confidences.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use linfa::prelude::*;
+use linfa_ensemble::{EnsembleLearnerParams, EnsembleLearnerValidParams, RandomForest};
+use linfa_trees::{DecisionTree, DecisionTreeValidParams};
+use ndarray::{Array2, ArrayView1, Axis};
+use oml_data::DesignMatrix;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use crate::error::{Error, Result};
+use crate::estimators::tree::{LeafFractions, set_tree_parameter, tree_parameters};
+use crate::estimators::{LINFA_VERSION, class_inputs, panic_message};
+use crate::flow::{Describe, Flow, Model, Output, TrainingSet};
+use crate::inputs::numeric_inputs;
+use crate::param::{Parameter, ensure, set_value, unknown_parameter};
+
+/// The largest `ensemble_size`: linfa-ensemble reserves room for every tree up front, and an
+/// impossible reservation aborts the process instead of failing.
+const MAX_ENSEMBLE_SIZE: usize = 1_000_000;
+
+/// The values `ensemble_size` takes.
+const ENSEMBLE_SIZE: &str = "an integer from 1 to 1000000";
+
+/// The values `bootstrap_proportion` and `feature_proportion` take.
+const PROPORTION: &str = "a number greater than 0 and at most 1";
+
+/// The checked parameters of linfa-ensemble with decision trees, and the random number
+/// generator linfa-ensemble draws bootstrap rows and features from.
+type ForestParams = EnsembleLearnerValidParams<DecisionTreeValidParams<f64, usize>, ChaCha8Rng>;
+
+/// linfa-ensemble's random forest: `ensemble_size` linfa-trees decision trees, each fitted on
+/// its own bootstrap sample of rows and its own sample of features.
+///
+/// The parameters are linfa-ensemble's own [`EnsembleLearnerValidParams`] (their public
+/// fields) with linfa-trees' [`DecisionTreeValidParams`] as the tree parameters, read and set
+/// as [`crate::DecisionTreeFlow`] does. Defaults are linfa's except `ensemble_size`, 100 rather
+/// than linfa's 1, as scikit-learn's forest. `feature_proportion` keeps linfa's default, 1.0:
+/// linfa draws `ceil(feature_proportion × features)` feature indices per tree *with
+/// replacement*, so even 1.0 gives each tree about 63% of the distinct features. The forest
+/// samples features per tree, not per split as scikit-learn's, so scikit-learn's
+/// `sqrt(features)` would leave most trees with very few features; it is not a constant
+/// proportion either.
+///
+/// Each fit seeds a [`ChaCha8Rng`] from the fit's seed (the generator stored in the parameters
+/// is a placeholder and never used). Confidences are the mean over the trees of the training
+/// class fractions of the leaf a row falls in, each tree's fractions counted on its own
+/// bootstrap rows, as scikit-learn's `predict_proba`. linfa does not return the bootstrap rows:
+/// the flow replays linfa's draws with an identical generator, and checks that the replayed
+/// features are the ones linfa recorded.
+#[derive(Debug, Clone)]
+pub struct RandomForestFlow {
+    params: ForestParams,
+}
+
+impl Default for RandomForestFlow {
+    fn default() -> Self {
+        let tree = DecisionTree::params()
+            .check()
+            .expect("linfa's defaults are valid");
+        RandomForestFlow {
+            params: forest_params(tree, DEFAULT_ENSEMBLE_SIZE, 1.0, 1.0)
+                .expect("the defaults are valid"),
+        }
+    }
+}
+
+/// The default number of trees.
+const DEFAULT_ENSEMBLE_SIZE: usize = 100;
+
+/// linfa's builder and check, with the placeholder generator.
+fn forest_params(
+    tree: DecisionTreeValidParams<f64, usize>,
+    ensemble_size: usize,
+    bootstrap_proportion: f64,
+    feature_proportion: f64,
+) -> std::result::Result<ForestParams, linfa::Error> {
+    EnsembleLearnerParams::new_fixed_rng(tree, ChaCha8Rng::seed_from_u64(0))
+        .ensemble_size(ensemble_size)
+        .bootstrap_proportion(bootstrap_proportion)
+        .feature_proportion(feature_proportion)
+        .check()
+}
+
+impl RandomForestFlow {
+    /// A forest of 100 trees with linfa's other defaults: `bootstrap_proportion` 1.0,
+    /// `feature_proportion` 1.0, and [`crate::DecisionTreeFlow::new`]'s tree parameters.
+    pub fn new() -> Self {
+        RandomForestFlow::default()
+    }
+
+    /// The checked linfa parameters (their generator is a placeholder: fits seed their own).
+    pub fn params(
+        &self,
+    ) -> &EnsembleLearnerValidParams<DecisionTreeValidParams<f64, usize>, ChaCha8Rng> {
+        &self.params
+    }
+}
+
+impl Describe for RandomForestFlow {
+    fn name(&self) -> String {
+        "linfa_ensemble.RandomForest".to_owned()
+    }
+    fn external_version(&self) -> String {
+        format!(
+            "linfa-ensemble=={LINFA_VERSION},linfa-trees=={LINFA_VERSION},oml-flow=={}",
+            crate::OML_FLOW_VERSION
+        )
+    }
+    fn description(&self) -> String {
+        "Random forest of linfa-ensemble: linfa-trees CART trees on bootstrap rows and sampled \
+         features; confidences are the mean of the trees' leaf class fractions"
+            .to_owned()
+    }
+    fn parameters(&self) -> Vec<Parameter> {
+        let mut parameters = vec![
+            Parameter::new(
+                "ensemble_size",
+                &DEFAULT_ENSEMBLE_SIZE,
+                &self.params.ensemble_size,
+                "number of trees",
+            ),
+            Parameter::new(
+                "bootstrap_proportion",
+                &1.0f64,
+                &self.params.bootstrap_proportion,
+                "rows drawn with replacement for each tree, as a proportion of the training rows",
+            ),
+            Parameter::new(
+                "feature_proportion",
+                &1.0f64,
+                &self.params.feature_proportion,
+                "features drawn with replacement for each tree, as a proportion of the features",
+            ),
+        ];
+        parameters.extend(tree_parameters(&self.params.model_params));
+        parameters
+    }
+    fn set_parameter(&mut self, name: &str, value: &str) -> Result<()> {
+        if let Some(tree) = set_tree_parameter(&self.params.model_params, name, value) {
+            let tree = tree?;
+            self.params = forest_params(
+                tree,
+                self.params.ensemble_size,
+                self.params.bootstrap_proportion,
+                self.params.feature_proportion,
+            )
+            .map_err(|e| Error::invalid(name, value, e.to_string()))?;
+            return Ok(());
+        }
+        let mut ensemble_size = self.params.ensemble_size;
+        let mut bootstrap_proportion = self.params.bootstrap_proportion;
+        let mut feature_proportion = self.params.feature_proportion;
+        match name {
+            "ensemble_size" => set_value(&mut ensemble_size, name, value).and_then(|()| {
+                ensure(
+                    (1..=MAX_ENSEMBLE_SIZE).contains(&ensemble_size),
+                    name,
+                    &ensemble_size,
+                    ENSEMBLE_SIZE,
+                )
+            }),
+            "bootstrap_proportion" => {
+                set_value(&mut bootstrap_proportion, name, value).and_then(|()| {
+                    ensure(
+                        bootstrap_proportion > 0.0 && bootstrap_proportion <= 1.0,
+                        name,
+                        &bootstrap_proportion,
+                        PROPORTION,
+                    )
+                })
+            }
+            "feature_proportion" => {
+                set_value(&mut feature_proportion, name, value).and_then(|()| {
+                    ensure(
+                        feature_proportion > 0.0 && feature_proportion <= 1.0,
+                        name,
+                        &feature_proportion,
+                        PROPORTION,
+                    )
+                })
+            }
+            _ => return Err(unknown_parameter(&self.name(), name, &self.parameters())),
+        }?;
+        self.params = forest_params(
+            self.params.model_params,
+            ensemble_size,
+            bootstrap_proportion,
+            feature_proportion,
+        )
+        .map_err(|e| Error::invalid(name, value, e.to_string()))?;
+        Ok(())
+    }
+}
+
+/// The rows and features one tree of a linfa-ensemble fit was given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Draw {
+    /// Training row indices, drawn with replacement.
+    rows: Vec<usize>,
+    /// Feature indices, drawn with replacement.
+    features: Vec<usize>,
+}
+
+/// The draws of linfa-ensemble 0.8.1's fit (`algorithm.rs`) through linfa's
+/// `bootstrap_with_indices` (`dataset/impl_dataset.rs`), replayed: from a clone of the
+/// parameters' generator, for each tree, `ceil(rows × bootstrap_proportion)` row indices
+/// `gen_range(0..rows)`, then `ceil(features × feature_proportion)` feature indices
+/// `gen_range(0..features)`.
+pub(crate) fn replay_draws<R: Rng + Clone>(
+    params: &EnsembleLearnerValidParams<DecisionTreeValidParams<f64, usize>, R>,
+    n_rows: usize,
+    n_features: usize,
+) -> Vec<Draw> {
+    let mut rng = params.rng.clone();
+    let dataset_size = ((n_rows as f64) * params.bootstrap_proportion).ceil() as usize;
+    let n_sub = ((n_features as f64) * params.feature_proportion).ceil() as usize;
+    (0..params.ensemble_size)
+        .map(|_| {
+            let rows = (0..dataset_size)
+                .map(|_| rng.gen_range(0..n_rows))
+                .collect();
+            let features = (0..n_sub).map(|_| rng.gen_range(0..n_features)).collect();
+            Draw { rows, features }
+        })
+        .collect()
+}
+
+/// linfa-ensemble's fit, which takes only an owned matrix, with a panic inside (it unwraps
+/// each tree's fit) turned into an error message.
+fn fit_forest(
+    params: &ForestParams,
+    x: Array2<f64>,
+    classes: ArrayView1<'_, usize>,
+) -> std::result::Result<RandomForest<f64, usize>, String> {
+    let dataset = DatasetBase::new(x, classes);
+    catch_unwind(AssertUnwindSafe(|| params.fit(&dataset)))
+        .map_err(|payload| panic_message(payload.as_ref()))?
+        .map_err(|e| e.to_string())
+}
+
+impl Flow for RandomForestFlow {
+    fn fit(&self, data: &TrainingSet<'_>, seed: u64) -> Result<Box<dyn Model>> {
+        let (x, classes, n_classes) = class_inputs(self, data)?;
+        let name = self.name();
+        let mut params = self.params.clone();
+        params.rng = ChaCha8Rng::seed_from_u64(seed);
+        let forest =
+            fit_forest(&params, x.to_owned(), classes).map_err(|e| Error::fit(&name, e))?;
+        let draws = replay_draws(&params, x.nrows(), x.ncols());
+        if draws.len() != forest.models.len()
+            || draws
+                .iter()
+                .zip(&forest.model_features)
+                .any(|(draw, features)| &draw.features != features)
+        {
+            return Err(Error::fit(
+                name,
+                "the replayed bootstrap draws differ from linfa-ensemble's; was linfa-ensemble \
+                 or rand updated?",
+            ));
+        }
+        let trees = forest
+            .models
+            .iter()
+            .zip(draws)
+            .map(|(tree, draw)| {
+                let rows = x.select(Axis(0), &draw.rows);
+                let rows = rows.select(Axis(1), &draw.features);
+                let tree_classes = classes.select(Axis(0), &draw.rows);
+                let leaves = LeafFractions::new(tree, rows.view(), tree_classes.view(), n_classes);
+                (draw.features, leaves)
+            })
+            .collect();
+        Ok(Box::new(FittedForest {
+            trees,
+            n_features: x.ncols(),
+            n_classes,
+            name,
+        }))
+    }
+}
+
+struct FittedForest {
+    /// Each tree's features and leaf fractions.
+    trees: Vec<(Vec<usize>, LeafFractions)>,
+    n_features: usize,
+    n_classes: usize,
+    name: String,
+}
+
+impl Model for FittedForest {
+    fn output(&self, x: &DesignMatrix) -> Result<Output> {
+        let x = numeric_inputs(&self.name, x)?;
+        if x.ncols() != self.n_features {
+            return Err(Error::predict(
+                &self.name,
+                format!("{} features, fitted on {}", x.ncols(), self.n_features),
+            ));
+        }
+        let mut out = Array2::zeros((x.nrows(), self.n_classes));
+        for (features, leaves) in &self.trees {
+            leaves.add_confidences(x.select(Axis(1), features).view(), &mut out);
+        }
+        out /= self.trees.len() as f64;
+        Ok(Output::Confidences(out))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use ndarray::Array1;
+
+    use super::*;
+
+    /// Random features and random labels: a fully grown tree fits its own bootstrap rows
+    /// exactly and any other rows only by chance, so a wrong replay of the rows shows.
+    fn noise(rows: usize, features: usize, seed: u64) -> (Array2<f64>, Array1<usize>) {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let x = Array2::from_shape_fn((rows, features), |_| rng.r#gen::<f64>());
+        let y = Array1::from_shape_fn(rows, |_| rng.gen_range(0..3));
+        (x, y)
+    }
+
+    #[test]
+    fn replayed_draws_are_linfa_ensembles() {
+        let (x, y) = noise(60, 5, 1);
+        for (bootstrap, features) in [(1.0, 1.0), (0.7, 0.5), (0.33, 0.2)] {
+            let mut params = forest_params(
+                DecisionTree::params().check().unwrap(),
+                7,
+                bootstrap,
+                features,
+            )
+            .unwrap();
+            params.rng = ChaCha8Rng::seed_from_u64(42);
+            let forest = params.fit(&DatasetBase::new(x.clone(), y.view())).unwrap();
+            let draws = replay_draws(&params, x.nrows(), x.ncols());
+            assert_eq!(draws.len(), 7);
+            for (t, draw) in draws.iter().enumerate() {
+                assert_eq!(draw.features, forest.model_features[t], "tree {t}");
+                let tree_x = x
+                    .select(Axis(0), &draw.rows)
+                    .select(Axis(1), &draw.features);
+                let tree_y = y.select(Axis(0), &draw.rows);
+                let predicted = forest.models[t].predict(&tree_x);
+                assert_eq!(predicted, tree_y, "tree {t} fits its replayed rows");
+            }
+            // The check is sharp: the next tree's rows are not fitted exactly.
+            let other = &draws[1].rows;
+            let other_x = x.select(Axis(0), other).select(Axis(1), &draws[0].features);
+            let misses = forest.models[0]
+                .predict(&other_x)
+                .iter()
+                .zip(y.select(Axis(0), other))
+                .filter(|(p, y)| *p != y)
+                .count();
+            assert!(misses > 0);
+        }
+    }
+
+    #[test]
+    fn a_panic_inside_linfa_is_an_error() {
+        // The flow checks its inputs; linfa panics on fewer classes than rows.
+        let (x, y) = noise(20, 2, 3);
+        let params = RandomForestFlow::new().params;
+        let short = y.iter().take(5).copied().collect::<Array1<usize>>();
+        let error = fit_forest(&params, x, short.view()).err().unwrap();
+        assert!(error.starts_with("panicked: "), "{error}");
+    }
+
+    #[test]
+    fn no_features_give_the_bootstrap_class_fractions() {
+        let x = DesignMatrix {
+            x: Array2::zeros((4, 0)),
+            columns: Vec::new(),
+        };
+        let classes = ndarray::array![0, 1, 1, 1];
+        let model = RandomForestFlow::new()
+            .fit(
+                &TrainingSet {
+                    features: &x,
+                    target: crate::Target::Classes {
+                        classes: classes.view(),
+                        n_classes: 2,
+                    },
+                },
+                0,
+            )
+            .unwrap();
+        let Output::Confidences(confidences) = model.output(&x).unwrap() else {
+            panic!("confidences")
+        };
+        assert!((confidences[[0, 1]] - 0.75).abs() < 0.1, "{confidences}");
+    }
+}
