@@ -211,10 +211,10 @@ impl Transform for Indicators {
                         });
                     }
                     for (row, &v) in values.iter().enumerate() {
-                        if let Some(slot) = code(v, categories.len()).map(|c| slot_of[c]) {
-                            if slot != usize::MAX {
-                                out[[row, slot]] = 1.0;
-                            }
+                        if let Some(slot) = code(v, categories.len()).map(|c| slot_of[c])
+                            && slot != usize::MAX
+                        {
+                            out[[row, slot]] = 1.0;
                         }
                     }
                     k += kept.len();
@@ -353,8 +353,7 @@ mod tests {
         let test = matrix(array![[NAN, NAN]], &[None, Some(colours)]);
         let fill = |strategy| {
             let fitted = SimpleImputer::new(strategy).fit(&train).unwrap();
-            let row = fitted.transform(&test).unwrap().x.row(0).to_vec();
-            row
+            fitted.transform(&test).unwrap().x.row(0).to_vec()
         };
         assert_eq!(fill(ImputeStrategy::Mean), vec![3.0, 2.0]);
         assert_eq!(fill(ImputeStrategy::Median), vec![2.0, 2.0]);

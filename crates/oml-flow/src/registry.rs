@@ -1,7 +1,10 @@
 //! The built-in flows by their short names, each in its default pipeline.
 
 use crate::error::{Error, Result};
-use crate::estimators::DecisionTreeFlow;
+use crate::estimators::{
+    DecisionTreeFlow, ElasticNetFlow, KMeansFlow, LinearRegressionFlow, LogisticRegressionFlow,
+    SvmFlow,
+};
 use crate::flow::Flow;
 use crate::pipeline::Pipeline;
 use crate::preprocess::{OneHotEncoder, SimpleImputer, StandardScaler};
@@ -23,11 +26,38 @@ impl BuiltinFlow {
 }
 
 /// Every built-in flow, in the order `oml flows` lists them.
-pub const BUILTIN_FLOWS: &[BuiltinFlow] = &[BuiltinFlow {
-    name: "decision-tree",
-    learns: "classification",
-    make: || for_trees(DecisionTreeFlow::new()),
-}];
+pub const BUILTIN_FLOWS: &[BuiltinFlow] = &[
+    BuiltinFlow {
+        name: "decision-tree",
+        learns: "classification",
+        make: || for_trees(DecisionTreeFlow::new()),
+    },
+    BuiltinFlow {
+        name: "logistic-regression",
+        learns: "classification",
+        make: || for_scaled(LogisticRegressionFlow::new()),
+    },
+    BuiltinFlow {
+        name: "svm",
+        learns: "classification",
+        make: || for_scaled(SvmFlow::new()),
+    },
+    BuiltinFlow {
+        name: "linear-regression",
+        learns: "regression",
+        make: || for_scaled(LinearRegressionFlow::new()),
+    },
+    BuiltinFlow {
+        name: "elastic-net",
+        learns: "regression",
+        make: || for_scaled(ElasticNetFlow::new()),
+    },
+    BuiltinFlow {
+        name: "k-means",
+        learns: "clustering",
+        make: || for_scaled(KMeansFlow::new()),
+    },
+];
 
 /// The built-in flow called `name`, in its default pipeline.
 pub fn builtin_flow(name: &str) -> Result<Pipeline> {

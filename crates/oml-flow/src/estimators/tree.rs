@@ -120,7 +120,7 @@ pub(crate) fn set_tree_parameter(
         }),
         "min_weight_split" => set_value(&mut min_weight_split, name, value).and_then(|()| {
             ensure(
-                min_weight_split >= 1.0 && min_weight_split < 1e30,
+                (1.0..1e30).contains(&min_weight_split),
                 name,
                 &min_weight_split,
                 "a number of at least 1",

@@ -3,9 +3,12 @@
 //! - `support`: fitting a flow on every fold of a builtin task and scoring the predictions.
 //! - `builtin`: every built-in flow fits, predicts and scores on builtin tasks.
 //! - `params`: parameter text round-trips and errors.
+//! - `regression`: regression and clustering flows on builtin tasks; hand-checkable
+//!   logistic regression and SVM cases.
 //! - `xml`: the flow XML of every built-in flow.
 
 mod builtin;
 mod params;
+mod regression;
 mod support;
 mod xml;
