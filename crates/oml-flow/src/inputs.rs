@@ -1,9 +1,10 @@
 //! The checks an estimator makes on its inputs: numbers only, nothing missing.
 
-use ndarray::ArrayView2;
+use ndarray::{ArrayView1, ArrayView2};
 use oml_data::DesignMatrix;
 
 use crate::error::{Error, Result};
+use crate::flow::{Describe, Target, TrainingSet, unsupported};
 
 /// The values of `x` for an estimator that needs plain numbers: an error names the first
 /// nominal column (add a one-hot encoder) or the first column with a missing value (add an
@@ -44,6 +45,83 @@ pub fn numeric_inputs<'a>(flow: &str, x: &'a DesignMatrix) -> Result<ArrayView2<
         });
     }
     Ok(x.x.view())
+}
+
+/// The features of a training set for an estimator that needs plain numbers
+/// ([`numeric_inputs`]), after checking what linfa would panic on or silently turn into NaN:
+/// no rows, a target whose length is not the number of rows, a class index out of the task's
+/// classes, a regression value that is not finite.
+pub(crate) fn training_inputs<'a>(
+    flow: &str,
+    data: &TrainingSet<'a>,
+) -> Result<ArrayView2<'a, f64>> {
+    let x = numeric_inputs(flow, data.features)?;
+    if x.nrows() == 0 {
+        return Err(Error::fit(flow, "no training rows"));
+    }
+    let length = match data.target {
+        Target::Classes { classes, n_classes } => {
+            if let Some(row) = classes.iter().position(|&c| c >= n_classes) {
+                return Err(Error::fit(
+                    flow,
+                    format!(
+                        "row {row}: class {} out of {n_classes} classes",
+                        classes[row]
+                    ),
+                ));
+            }
+            classes.len()
+        }
+        Target::Values(values) => {
+            if let Some(row) = values.iter().position(|v| !v.is_finite()) {
+                return Err(Error::fit(
+                    flow,
+                    format!("row {row}: target {} is not a finite number", values[row]),
+                ));
+            }
+            values.len()
+        }
+        Target::None => x.nrows(),
+    };
+    if length != x.nrows() {
+        return Err(Error::fit(
+            flow,
+            format!("{length} target values for {} rows", x.nrows()),
+        ));
+    }
+    Ok(x)
+}
+
+/// The numeric features, the classes and the number of task classes of a classification fit
+/// ([`training_inputs`]); another kind of target is [`unsupported`].
+pub(crate) fn class_inputs<'a>(
+    flow: &(impl Describe + ?Sized),
+    data: &TrainingSet<'a>,
+) -> Result<(ArrayView2<'a, f64>, ArrayView1<'a, usize>, usize)> {
+    let Target::Classes { classes, n_classes } = data.target else {
+        return Err(unsupported(flow, &data.target));
+    };
+    Ok((training_inputs(&flow.name(), data)?, classes, n_classes))
+}
+
+/// The values of `x` for a model fitted on `n_features` columns ([`numeric_inputs`]); another
+/// number of columns is an error rather than a panic inside linfa.
+pub(crate) fn fitted_inputs<'a>(
+    flow: &str,
+    x: &'a DesignMatrix,
+    n_features: usize,
+) -> Result<ArrayView2<'a, f64>> {
+    let x = numeric_inputs(flow, x)?;
+    if x.ncols() != n_features {
+        return Err(Error::predict(
+            flow,
+            format!(
+                "{} columns, but the model was fitted on {n_features}",
+                x.ncols()
+            ),
+        ));
+    }
+    Ok(x)
 }
 
 #[cfg(test)]

@@ -58,8 +58,14 @@ pub trait ParamValue: Sized {
 
 /// Parses `text` into `slot`, or an error naming the parameter and the allowed values.
 pub fn set_value<T: ParamValue>(slot: &mut T, name: &str, text: &str) -> Result<()> {
-    *slot = T::from_text(text.trim()).ok_or_else(|| Error::invalid(name, text, T::allowed()))?;
+    *slot = parse_value(name, text)?;
     Ok(())
+}
+
+/// Parses `text` as a value of parameter `name`, or an error naming the parameter and the
+/// allowed values: what the setters of a checked parameter struct are fed with.
+pub(crate) fn parse_value<T: ParamValue>(name: &str, text: &str) -> Result<T> {
+    T::from_text(text.trim()).ok_or_else(|| Error::invalid(name, text, T::allowed()))
 }
 
 /// `Ok` if `valid`, otherwise the error for parameter `name` holding `value`.

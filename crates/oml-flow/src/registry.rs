@@ -1,7 +1,10 @@
 //! The built-in flows by their short names, each in its default pipeline.
 
 use crate::error::{Error, Result};
-use crate::estimators::{DecisionTreeFlow, GaussianNbFlow, KnnFlow, RandomForestFlow};
+use crate::estimators::{
+    DecisionTreeFlow, ElasticNetFlow, GaussianNbFlow, KMeansFlow, KnnFlow, LinearRegressionFlow,
+    LogisticRegressionFlow, RandomForestFlow, SvmFlow,
+};
 use crate::flow::Flow;
 use crate::pipeline::Pipeline;
 use crate::preprocess::{OneHotEncoder, SimpleImputer, StandardScaler};
@@ -43,6 +46,31 @@ pub const BUILTIN_FLOWS: &[BuiltinFlow] = &[
         name: "gaussian-nb",
         learns: "classification",
         make: || for_scaled(GaussianNbFlow::new()),
+    },
+    BuiltinFlow {
+        name: "logistic-regression",
+        learns: "classification",
+        make: || for_scaled(LogisticRegressionFlow::new()),
+    },
+    BuiltinFlow {
+        name: "svm",
+        learns: "classification",
+        make: || for_scaled(SvmFlow::new()),
+    },
+    BuiltinFlow {
+        name: "linear-regression",
+        learns: "regression",
+        make: || for_scaled(LinearRegressionFlow::new()),
+    },
+    BuiltinFlow {
+        name: "elastic-net",
+        learns: "regression",
+        make: || for_scaled(ElasticNetFlow::new()),
+    },
+    BuiltinFlow {
+        name: "k-means",
+        learns: "clustering",
+        make: || for_scaled(KMeansFlow::new()),
     },
 ];
 

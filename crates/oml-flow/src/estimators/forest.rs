@@ -13,8 +13,9 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::error::{Error, Result};
 use crate::estimators::tree::{LeafFractions, set_tree_parameter, tree_parameters};
-use crate::estimators::{LINFA_VERSION, class_inputs, panic_message};
+use crate::estimators::{linfa_external_version, panic_message};
 use crate::flow::{Describe, Flow, Model, Output, TrainingSet};
+use crate::inputs::class_inputs;
 use crate::inputs::numeric_inputs;
 use crate::param::{Parameter, ensure, set_value, unknown_parameter};
 
@@ -105,10 +106,7 @@ impl Describe for RandomForestFlow {
         "linfa_ensemble.RandomForest".to_owned()
     }
     fn external_version(&self) -> String {
-        format!(
-            "linfa-ensemble=={LINFA_VERSION},linfa-trees=={LINFA_VERSION},oml-flow=={}",
-            crate::OML_FLOW_VERSION
-        )
+        linfa_external_version(&["linfa-ensemble", "linfa-trees"])
     }
     fn description(&self) -> String {
         "Random forest of linfa-ensemble: linfa-trees CART trees on bootstrap rows and sampled \

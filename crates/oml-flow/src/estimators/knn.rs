@@ -8,8 +8,9 @@ use ndarray::{Array1, Array2, ArrayView1};
 use oml_data::DesignMatrix;
 
 use crate::error::{Error, Result};
-use crate::estimators::{LINFA_VERSION, class_inputs, panic_message};
+use crate::estimators::{linfa_external_version, panic_message};
 use crate::flow::{Describe, Flow, Model, Output, TrainingSet};
+use crate::inputs::class_inputs;
 use crate::inputs::numeric_inputs;
 use crate::param::{Parameter, ensure, set_value, unknown_parameter};
 
@@ -98,10 +99,7 @@ impl Describe for KnnFlow {
         "oml.KNeighborsClassifier".to_owned()
     }
     fn external_version(&self) -> String {
-        format!(
-            "linfa-nn=={LINFA_VERSION},oml-flow=={}",
-            crate::OML_FLOW_VERSION
-        )
+        linfa_external_version(&["linfa-nn"])
     }
     fn description(&self) -> String {
         "k-nearest-neighbours classifier (Euclidean distance) on a linfa-nn search index; \

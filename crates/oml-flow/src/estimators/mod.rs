@@ -1,58 +1,35 @@
 //! The built-in estimators: linfa's algorithms behind the [`crate::Flow`] trait.
 
+mod classes;
 mod forest;
+mod kmeans;
 mod knn;
+mod linear;
+mod logistic;
 mod naive_bayes;
+mod svm;
 mod tree;
 
 use std::any::Any;
 
-use ndarray::{ArrayView1, ArrayView2};
-
 pub use forest::RandomForestFlow;
+pub use kmeans::KMeansFlow;
 pub use knn::{KnnAlgorithm, KnnFlow, KnnWeights};
+pub use linear::{
+    ElasticNetFlow, LinearRegressionFlow, LinearRegressionParams, LinearRegressionValidParams,
+};
+pub use logistic::{
+    LogisticRegressionFlow, LogisticRegressionParams, LogisticRegressionValidParams,
+};
 pub use naive_bayes::GaussianNbFlow;
+pub use svm::{SvmFlow, SvmKernel, SvmParams, SvmValidParams};
 pub use tree::DecisionTreeFlow;
-
-use crate::error::{Error, Result};
-use crate::flow::{Describe, Target, TrainingSet, unsupported};
-use crate::inputs::numeric_inputs;
 
 /// The version of the linfa crates oml-flow is built with; a test checks it against the
 /// workspace's `Cargo.lock`.
 pub const LINFA_VERSION: &str = "0.8.1";
 
-/// The numeric features, the classes and the number of task classes of a classification
-/// fit, checked so that no estimator panics on them: at least one row, one class per row,
-/// every class below `n_classes`.
-pub(crate) fn class_inputs<'a>(
-    flow: &(impl Describe + ?Sized),
-    data: &TrainingSet<'a>,
-) -> Result<(ArrayView2<'a, f64>, ArrayView1<'a, usize>, usize)> {
-    let Target::Classes { classes, n_classes } = data.target else {
-        return Err(unsupported(flow, &data.target));
-    };
-    let name = flow.name();
-    let x = numeric_inputs(&name, data.features)?;
-    if x.nrows() == 0 {
-        return Err(Error::fit(name, "no training rows"));
-    }
-    if classes.len() != x.nrows() {
-        return Err(Error::fit(
-            name,
-            format!("{} classes for {} rows", classes.len(), x.nrows()),
-        ));
-    }
-    if let Some(&class) = classes.iter().find(|&&c| c >= n_classes) {
-        return Err(Error::fit(
-            name,
-            format!("class {class} out of {n_classes} classes"),
-        ));
-    }
-    Ok((x, classes, n_classes))
-}
-
-/// The message of a caught panic, for an [`Error`].
+/// The message of a caught panic, for an error.
 pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> String {
     let text = payload
         .downcast_ref::<&str>()
@@ -60,4 +37,16 @@ pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> String {
         .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
         .unwrap_or("(no message)");
     format!("panicked: {text}")
+}
+
+/// The external version of a flow built on the linfa crates `linfa_crates` (sorted):
+/// `linfa-x==0.8.1,...,oml-flow==0.1.0`, sorted, as every linfa crate name sorts before
+/// oml-flow.
+pub(crate) fn linfa_external_version(linfa_crates: &[&str]) -> String {
+    let mut parts: Vec<String> = linfa_crates
+        .iter()
+        .map(|name| format!("{name}=={LINFA_VERSION}"))
+        .collect();
+    parts.push(format!("oml-flow=={}", crate::OML_FLOW_VERSION));
+    parts.join(",")
 }

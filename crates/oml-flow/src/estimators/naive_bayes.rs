@@ -6,8 +6,9 @@ use ndarray::Array2;
 use oml_data::DesignMatrix;
 
 use crate::error::{Error, Result};
-use crate::estimators::{LINFA_VERSION, class_inputs};
+use crate::estimators::linfa_external_version;
 use crate::flow::{Describe, Flow, Model, Output, TrainingSet};
+use crate::inputs::class_inputs;
 use crate::inputs::numeric_inputs;
 use crate::param::{Parameter, ensure, set_value, unknown_parameter};
 
@@ -59,10 +60,7 @@ impl Describe for GaussianNbFlow {
         "linfa_bayes.GaussianNb".to_owned()
     }
     fn external_version(&self) -> String {
-        format!(
-            "linfa-bayes=={LINFA_VERSION},oml-flow=={}",
-            crate::OML_FLOW_VERSION
-        )
+        linfa_external_version(&["linfa-bayes"])
     }
     fn description(&self) -> String {
         "Gaussian naive Bayes of linfa-bayes; confidences are its class probabilities".to_owned()

@@ -7,7 +7,7 @@ use ndarray::{Array2, ArrayView1, ArrayView2};
 use oml_data::DesignMatrix;
 
 use crate::error::{Error, Result};
-use crate::estimators::LINFA_VERSION;
+use crate::estimators::linfa_external_version;
 use crate::flow::{Describe, Flow, Model, Output, Target, TrainingSet, unsupported};
 use crate::inputs::numeric_inputs;
 use crate::param::{Parameter, ensure, set_value, unknown_parameter};
@@ -165,10 +165,7 @@ impl Describe for DecisionTreeFlow {
         "linfa_trees.DecisionTree".to_owned()
     }
     fn external_version(&self) -> String {
-        format!(
-            "linfa-trees=={LINFA_VERSION},oml-flow=={}",
-            crate::OML_FLOW_VERSION
-        )
+        linfa_external_version(&["linfa-trees"])
     }
     fn description(&self) -> String {
         "CART classification tree of linfa-trees 0.8.1 (exact splits, gini or entropy; with \

@@ -4,10 +4,13 @@
 //! - `builtin`: every built-in flow fits, predicts and scores on builtin tasks.
 //! - `estimators`: the forest, k-NN and naive Bayes against hand-computed or linfa's numbers.
 //! - `params`: parameter text round-trips and errors.
+//! - `regression`: regression and clustering flows on builtin tasks; hand-checkable
+//!   logistic regression and SVM cases.
 //! - `xml`: the flow XML of every built-in flow.
 
 mod builtin;
 mod estimators;
 mod params;
+mod regression;
 mod support;
 mod xml;

@@ -93,3 +93,74 @@ fn unknown_flows_list_the_builtin_names() {
         "{error}"
     );
 }
+
+#[test]
+fn linfa_flows_check_their_parameters() {
+    let cases = [
+        (
+            "logistic-regression",
+            "alpha=-1",
+            "parameter `alpha`: `-1.0` is not allowed; expected a finite number of at least 0",
+        ),
+        (
+            "logistic-regression",
+            "gradient_tolerance=0",
+            "parameter `gradient_tolerance`: `0.0` is not allowed; expected a finite number greater than 0",
+        ),
+        (
+            "svm",
+            "kernel=rbf",
+            "parameter `kernel`: `rbf` is not allowed; expected one of linear, gaussian, polynomial",
+        ),
+        (
+            "svm",
+            "c=0",
+            "parameter `c`: `0.0` is not allowed; expected a finite number greater than 0",
+        ),
+        (
+            "svm",
+            "polynomial_degree=0",
+            "parameter `polynomial_degree`: `0` is not allowed; expected an integer of at least 1",
+        ),
+        (
+            "linear-regression",
+            "fit_intercept=yes",
+            "parameter `fit_intercept`: `yes` is not allowed; expected true or false",
+        ),
+        (
+            "elastic-net",
+            "l1_ratio=1.5",
+            "parameter `l1_ratio`: `1.5` is not allowed; expected a number from 0 to 1",
+        ),
+        (
+            "k-means",
+            "n_clusters=0",
+            "parameter `n_clusters`: `0` is not allowed; expected an integer of at least 1",
+        ),
+        (
+            "k-means",
+            "tolerance=inf",
+            "parameter `tolerance`: `inf` is not allowed; expected a finite number greater than 0",
+        ),
+    ];
+    for (name, text, expected) in cases {
+        let mut flow = oml_flow::builtin_flow(name).unwrap();
+        let before = qualified_parameters(&flow);
+        let error = set_parameters(&mut flow, &[text]).unwrap_err().to_string();
+        assert_eq!(error, expected, "{name}: {text}");
+        assert_eq!(qualified_parameters(&flow), before, "{name}: {text}");
+    }
+    let mut svm = oml_flow::builtin_flow("svm").unwrap();
+    set_parameters(
+        &mut svm,
+        &["kernel=polynomial", "polynomial_degree=2", "c=0.5"],
+    )
+    .unwrap();
+    let values: Vec<(String, String)> = qualified_parameters(&svm)
+        .into_iter()
+        .map(|(n, p)| (n, p.value))
+        .collect();
+    assert!(values.contains(&("estimator.kernel".into(), "polynomial".into())));
+    assert!(values.contains(&("estimator.polynomial_degree".into(), "2".into())));
+    assert!(values.contains(&("estimator.c".into(), "0.5".into())));
+}

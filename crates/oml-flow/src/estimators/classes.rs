@@ -1,0 +1,64 @@
+//! The classes a training set holds out of the task's, confidences over the task's classes,
+//! and the model of a training set with a single class.
+
+use ndarray::{Array2, ArrayView1, ArrayView2};
+use oml_data::DesignMatrix;
+
+use crate::error::Result;
+use crate::flow::{Model, Output};
+
+/// The distinct classes of the training rows, ascending (the order of linfa's `classes()`).
+/// The indices are known to be below the task's number of classes.
+pub(crate) fn present_classes(classes: ArrayView1<'_, usize>) -> Vec<usize> {
+    let mut present = classes.to_vec();
+    present.sort_unstable();
+    present.dedup();
+    present
+}
+
+/// Confidences over the task's `n_classes` classes from `probabilities`, whose columns belong
+/// to the `present` classes in order; a class absent from training gets 0.
+pub(crate) fn task_confidences(
+    probabilities: ArrayView2<'_, f64>,
+    present: &[usize],
+    n_classes: usize,
+) -> Array2<f64> {
+    let mut out = Array2::zeros((probabilities.nrows(), n_classes));
+    for (column, &class) in present.iter().enumerate() {
+        out.column_mut(class).assign(&probabilities.column(column));
+    }
+    out
+}
+
+/// The model of a training set with a single class, which linfa's classifiers refuse or fit
+/// degenerately: confidence 1 for that class on every row, whatever the features.
+#[derive(Debug, Clone)]
+pub(crate) struct OneClass {
+    /// The one training class.
+    pub(crate) class: usize,
+    /// The number of the task's classes.
+    pub(crate) n_classes: usize,
+}
+
+impl Model for OneClass {
+    fn output(&self, x: &DesignMatrix) -> Result<Output> {
+        let mut confidences = Array2::zeros((x.x.nrows(), self.n_classes));
+        confidences.column_mut(self.class).fill(1.0);
+        Ok(Output::Confidences(confidences))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use ndarray::array;
+
+    use super::*;
+
+    #[test]
+    fn present_classes_are_sorted_and_scattered_into_the_task_columns() {
+        let present = present_classes(array![3, 1, 3, 1].view());
+        assert_eq!(present, vec![1, 3]);
+        let confidences = task_confidences(array![[0.25, 0.75]].view(), &present, 4);
+        assert_eq!(confidences, array![[0.0, 0.25, 0.0, 0.75]]);
+    }
+}

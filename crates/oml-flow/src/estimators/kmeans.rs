@@ -1,0 +1,184 @@
+//! linfa-clustering's k-means as a flow, seeded from the unit's seed.
+
+use linfa::prelude::*;
+use linfa_clustering::{KMeans, KMeansParamsError, KMeansValidParams};
+use linfa_nn::distance::L2Dist;
+use oml_data::DesignMatrix;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+use crate::error::{Error, Result};
+use crate::estimators::linfa_external_version;
+use crate::flow::{Describe, Flow, Model, Output, Target, TrainingSet, unsupported};
+use crate::inputs::{fitted_inputs, training_inputs};
+use crate::param::{Parameter, ensure, set_value, unknown_parameter};
+
+/// The number of clusters by default: scikit-learn's `KMeans` default.
+const DEFAULT_CLUSTERS: usize = 8;
+
+/// k-means of linfa-clustering (k-means++ initialisation, Lloyd iterations, the best of
+/// `n_runs` runs by inertia). Its parameters are linfa's own [`KMeansValidParams`], read through
+/// their getters; the random generator they hold is a placeholder, replaced at each fit by a
+/// `ChaCha8Rng` seeded with the fit's seed, so a seed always gives the same clusters.
+///
+/// The output is each row's nearest centroid, a cluster id below `n_clusters`.
+#[derive(Debug, Clone)]
+pub struct KMeansFlow {
+    params: KMeansValidParams<f64, ChaCha8Rng, L2Dist>,
+}
+
+impl Default for KMeansFlow {
+    fn default() -> Self {
+        KMeansFlow {
+            params: KMeans::params_with_rng(DEFAULT_CLUSTERS, ChaCha8Rng::seed_from_u64(0))
+                .check()
+                .expect("linfa's defaults are valid"),
+        }
+    }
+}
+
+/// linfa's checked parameters with these values and a generator seeded from `seed`.
+fn seeded(
+    n_clusters: usize,
+    n_runs: usize,
+    max_n_iterations: u64,
+    tolerance: f64,
+    seed: u64,
+) -> std::result::Result<KMeansValidParams<f64, ChaCha8Rng, L2Dist>, KMeansParamsError> {
+    KMeans::params_with_rng(n_clusters, ChaCha8Rng::seed_from_u64(seed))
+        .n_runs(n_runs)
+        .max_n_iterations(max_n_iterations)
+        .tolerance(tolerance)
+        .check()
+}
+
+impl KMeansFlow {
+    /// k-means with 8 clusters (scikit-learn's default) and linfa's other defaults: 10 runs,
+    /// at most 300 iterations each, tolerance 1e-4.
+    pub fn new() -> Self {
+        KMeansFlow::default()
+    }
+
+    /// k-means with the given checked linfa parameters; their generator is not used.
+    pub fn with_params(params: KMeansValidParams<f64, ChaCha8Rng, L2Dist>) -> Self {
+        KMeansFlow { params }
+    }
+
+    /// The checked linfa parameters.
+    pub fn params(&self) -> &KMeansValidParams<f64, ChaCha8Rng, L2Dist> {
+        &self.params
+    }
+}
+
+impl Describe for KMeansFlow {
+    fn name(&self) -> String {
+        "linfa_clustering.KMeans".to_owned()
+    }
+    fn external_version(&self) -> String {
+        linfa_external_version(&["linfa-clustering"])
+    }
+    fn description(&self) -> String {
+        "k-means clustering of linfa-clustering (k-means++ initialisation, best of several runs)"
+            .to_owned()
+    }
+    fn parameters(&self) -> Vec<Parameter> {
+        let default = KMeansFlow::new().params;
+        let p = &self.params;
+        vec![
+            Parameter::new(
+                "n_clusters",
+                &default.n_clusters(),
+                &p.n_clusters(),
+                "number of clusters",
+            ),
+            Parameter::new(
+                "n_runs",
+                &default.n_runs(),
+                &p.n_runs(),
+                "runs from different initial centroids; the one of least inertia is kept",
+            ),
+            Parameter::new(
+                "max_n_iterations",
+                &default.max_n_iterations(),
+                &p.max_n_iterations(),
+                "most iterations of each run",
+            ),
+            Parameter::new(
+                "tolerance",
+                &default.tolerance(),
+                &p.tolerance(),
+                "centroid movement below which a run stops",
+            ),
+        ]
+    }
+    fn set_parameter(&mut self, name: &str, value: &str) -> Result<()> {
+        let p = &self.params;
+        let (mut n_clusters, mut n_runs) = (p.n_clusters(), p.n_runs());
+        let (mut max_n_iterations, mut tolerance) = (p.max_n_iterations(), p.tolerance());
+        let at_least_one = "an integer of at least 1";
+        match name {
+            "n_clusters" => {
+                set_value(&mut n_clusters, name, value)?;
+                ensure(n_clusters >= 1, name, &n_clusters, at_least_one)?;
+            }
+            "n_runs" => {
+                set_value(&mut n_runs, name, value)?;
+                ensure(n_runs >= 1, name, &n_runs, at_least_one)?;
+            }
+            "max_n_iterations" => {
+                set_value(&mut max_n_iterations, name, value)?;
+                ensure(max_n_iterations >= 1, name, &max_n_iterations, at_least_one)?;
+            }
+            "tolerance" => {
+                set_value(&mut tolerance, name, value)?;
+                ensure(
+                    tolerance.is_finite() && tolerance > 0.0,
+                    name,
+                    &tolerance,
+                    "a finite number greater than 0",
+                )?;
+            }
+            _ => return Err(unknown_parameter(&self.name(), name, &self.parameters())),
+        }
+        self.params = seeded(n_clusters, n_runs, max_n_iterations, tolerance, 0)
+            .map_err(|e| Error::invalid(name, value, e.to_string()))?;
+        Ok(())
+    }
+}
+
+impl Flow for KMeansFlow {
+    fn fit(&self, data: &TrainingSet<'_>, seed: u64) -> Result<Box<dyn Model>> {
+        if !matches!(data.target, Target::None) {
+            return Err(unsupported(self, &data.target));
+        }
+        let x = training_inputs(&self.name(), data)?;
+        let p = &self.params;
+        let params = seeded(
+            p.n_clusters(),
+            p.n_runs(),
+            p.max_n_iterations(),
+            p.tolerance(),
+            seed,
+        )
+        .map_err(|e| Error::fit(self.name(), e))?;
+        let model = params
+            .fit(&DatasetBase::from(x))
+            .map_err(|e| Error::fit(self.name(), e))?;
+        Ok(Box::new(FittedKMeans {
+            model,
+            name: self.name(),
+        }))
+    }
+}
+
+struct FittedKMeans {
+    model: KMeans<f64, L2Dist>,
+    name: String,
+}
+
+impl Model for FittedKMeans {
+    fn output(&self, x: &DesignMatrix) -> Result<Output> {
+        let x = fitted_inputs(&self.name, x, self.model.centroids().ncols())?;
+        Ok(Output::Clusters(self.model.predict(&x)))
+    }
+}

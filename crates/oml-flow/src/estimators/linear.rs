@@ -1,0 +1,346 @@
+//! Linear regression flows: linfa-linear's ordinary least squares and linfa-elasticnet's
+//! elastic net. Both fit `x . weights + intercept`, which one fitted model predicts.
+
+use linfa::prelude::*;
+use linfa_elasticnet::{ElasticNet, ElasticNetParams, ElasticNetValidParams};
+use linfa_linear::LinearRegression;
+use ndarray::Array1;
+use oml_data::DesignMatrix;
+
+use crate::error::{Error, Result};
+use crate::estimators::linfa_external_version;
+use crate::flow::{Describe, Flow, Model, Output, Target, TrainingSet, unsupported};
+use crate::inputs::{fitted_inputs, training_inputs};
+use crate::param::{Parameter, ensure, parse_value, set_value, unknown_parameter};
+
+/// Checked hyperparameters of [`LinearRegressionFlow`].
+///
+/// linfa-linear's `LinearRegression` keeps its one parameter private, so oml keeps its own.
+/// Made by checking
+/// [`LinearRegressionParams`] ([`linfa::ParamGuard::check`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinearRegressionValidParams {
+    fit_intercept: bool,
+}
+
+impl LinearRegressionValidParams {
+    /// Whether an intercept is fitted. By default, true.
+    pub fn fit_intercept(&self) -> bool {
+        self.fit_intercept
+    }
+}
+
+/// Unchecked hyperparameters of [`LinearRegressionFlow`], with consuming setters; check them
+/// with [`linfa::ParamGuard::check`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinearRegressionParams(LinearRegressionValidParams);
+
+impl Default for LinearRegressionParams {
+    fn default() -> Self {
+        LinearRegressionParams(LinearRegressionValidParams {
+            fit_intercept: true,
+        })
+    }
+}
+
+impl LinearRegressionParams {
+    /// The defaults: an intercept.
+    pub fn new() -> Self {
+        LinearRegressionParams::default()
+    }
+
+    /// Sets whether an intercept is fitted.
+    pub fn fit_intercept(mut self, yes: bool) -> Self {
+        self.0.fit_intercept = yes;
+        self
+    }
+}
+
+impl From<LinearRegressionValidParams> for LinearRegressionParams {
+    fn from(params: LinearRegressionValidParams) -> Self {
+        LinearRegressionParams(params)
+    }
+}
+
+impl ParamGuard for LinearRegressionParams {
+    type Checked = LinearRegressionValidParams;
+    type Error = Error;
+
+    /// Every combination is valid.
+    fn check_ref(&self) -> Result<&LinearRegressionValidParams> {
+        Ok(&self.0)
+    }
+
+    fn check(self) -> Result<LinearRegressionValidParams> {
+        self.check_ref()?;
+        Ok(self.0)
+    }
+}
+
+/// Ordinary least squares of linfa-linear (QR decomposition, no regularisation). Collinear
+/// columns, such as every one-hot column of a nominal feature beside the intercept, make the
+/// problem singular: the fit fails or gives large weights.
+#[derive(Debug, Clone)]
+pub struct LinearRegressionFlow {
+    params: LinearRegressionValidParams,
+}
+
+impl Default for LinearRegressionFlow {
+    fn default() -> Self {
+        LinearRegressionFlow::with_params(
+            LinearRegressionParams::new()
+                .check()
+                .expect("the defaults are valid"),
+        )
+    }
+}
+
+impl LinearRegressionFlow {
+    /// Least squares with an intercept.
+    pub fn new() -> Self {
+        LinearRegressionFlow::default()
+    }
+
+    /// Least squares with the given checked parameters.
+    pub fn with_params(params: LinearRegressionValidParams) -> Self {
+        LinearRegressionFlow { params }
+    }
+
+    /// The checked parameters.
+    pub fn params(&self) -> &LinearRegressionValidParams {
+        &self.params
+    }
+}
+
+impl Describe for LinearRegressionFlow {
+    fn name(&self) -> String {
+        "linfa_linear.LinearRegression".to_owned()
+    }
+    fn external_version(&self) -> String {
+        linfa_external_version(&["linfa-linear"])
+    }
+    fn description(&self) -> String {
+        "Ordinary least squares linear regression of linfa-linear".to_owned()
+    }
+    fn parameters(&self) -> Vec<Parameter> {
+        let default = LinearRegressionFlow::new().params;
+        vec![Parameter::new(
+            "fit_intercept",
+            &default.fit_intercept(),
+            &self.params.fit_intercept(),
+            "fit an intercept",
+        )]
+    }
+    fn set_parameter(&mut self, name: &str, value: &str) -> Result<()> {
+        let params = LinearRegressionParams::from(self.params.clone());
+        let params = match name {
+            "fit_intercept" => params.fit_intercept(parse_value(name, value)?),
+            _ => return Err(unknown_parameter(&self.name(), name, &self.parameters())),
+        };
+        self.params = params.check()?;
+        Ok(())
+    }
+}
+
+impl Flow for LinearRegressionFlow {
+    fn fit(&self, data: &TrainingSet<'_>, _seed: u64) -> Result<Box<dyn Model>> {
+        let Target::Values(values) = data.target else {
+            return Err(unsupported(self, &data.target));
+        };
+        let x = training_inputs(&self.name(), data)?;
+        let model = LinearRegression::new()
+            .with_intercept(self.params.fit_intercept())
+            .fit(&DatasetBase::new(x, values))
+            .map_err(|e| Error::fit(self.name(), e))?;
+        LinearModel::boxed(self.name(), model.params().clone(), model.intercept())
+    }
+}
+
+/// The elastic net of linfa-elasticnet: least squares with a penalty
+/// `penalty * (l1_ratio * |w|_1 + (1 - l1_ratio) / 2 * |w|_2^2)`, as scikit-learn's
+/// `ElasticNet`, fitted by coordinate descent. Its parameters are linfa's own
+/// [`ElasticNetValidParams`], read through their getters; oml adds the checks linfa lacks
+/// (finite numbers, at least one iteration).
+#[derive(Debug, Clone)]
+pub struct ElasticNetFlow {
+    params: ElasticNetValidParams<f64>,
+}
+
+impl Default for ElasticNetFlow {
+    fn default() -> Self {
+        ElasticNetFlow {
+            params: ElasticNet::params()
+                .check()
+                .expect("linfa's defaults are valid"),
+        }
+    }
+}
+
+impl ElasticNetFlow {
+    /// An elastic net with linfa's defaults: penalty 1.0, `l1_ratio` 0.5, an intercept, 1000
+    /// iterations, tolerance 1e-4.
+    pub fn new() -> Self {
+        ElasticNetFlow::default()
+    }
+
+    /// An elastic net with the given checked linfa parameters.
+    pub fn with_params(params: ElasticNetValidParams<f64>) -> Self {
+        ElasticNetFlow { params }
+    }
+
+    /// The checked linfa parameters.
+    pub fn params(&self) -> &ElasticNetValidParams<f64> {
+        &self.params
+    }
+}
+
+impl Describe for ElasticNetFlow {
+    fn name(&self) -> String {
+        "linfa_elasticnet.ElasticNet".to_owned()
+    }
+    fn external_version(&self) -> String {
+        linfa_external_version(&["linfa-elasticnet"])
+    }
+    fn description(&self) -> String {
+        "Elastic net linear regression of linfa-elasticnet (L1 and L2 penalties, coordinate \
+         descent)"
+            .to_owned()
+    }
+    fn parameters(&self) -> Vec<Parameter> {
+        let default = ElasticNetFlow::new().params;
+        let p = &self.params;
+        vec![
+            Parameter::new(
+                "penalty",
+                &default.penalty(),
+                &p.penalty(),
+                "overall weight of the penalty",
+            ),
+            Parameter::new(
+                "l1_ratio",
+                &default.l1_ratio(),
+                &p.l1_ratio(),
+                "share of the L1 penalty, from 0 (ridge) to 1 (lasso)",
+            ),
+            Parameter::new(
+                "with_intercept",
+                &default.with_intercept(),
+                &p.with_intercept(),
+                "fit an intercept",
+            ),
+            Parameter::new(
+                "max_iterations",
+                &default.max_iterations(),
+                &p.max_iterations(),
+                "most passes of coordinate descent",
+            ),
+            Parameter::new(
+                "tolerance",
+                &default.tolerance(),
+                &p.tolerance(),
+                "relative change of the weights below which descent stops",
+            ),
+        ]
+    }
+    fn set_parameter(&mut self, name: &str, value: &str) -> Result<()> {
+        let p = &self.params;
+        let (mut penalty, mut l1_ratio, mut with_intercept) =
+            (p.penalty(), p.l1_ratio(), p.with_intercept());
+        let (mut max_iterations, mut tolerance) = (p.max_iterations(), p.tolerance());
+        match name {
+            "penalty" => {
+                set_value(&mut penalty, name, value)?;
+                ensure(
+                    penalty.is_finite() && penalty >= 0.0,
+                    name,
+                    &penalty,
+                    "a finite number of at least 0",
+                )?;
+            }
+            "l1_ratio" => {
+                set_value(&mut l1_ratio, name, value)?;
+                ensure(
+                    (0.0..=1.0).contains(&l1_ratio),
+                    name,
+                    &l1_ratio,
+                    "a number from 0 to 1",
+                )?;
+            }
+            "with_intercept" => set_value(&mut with_intercept, name, value)?,
+            "max_iterations" => {
+                set_value(&mut max_iterations, name, value)?;
+                ensure(
+                    max_iterations >= 1,
+                    name,
+                    &max_iterations,
+                    "an integer of at least 1",
+                )?;
+            }
+            "tolerance" => {
+                set_value(&mut tolerance, name, value)?;
+                ensure(
+                    tolerance.is_finite() && tolerance >= 0.0,
+                    name,
+                    &tolerance,
+                    "a finite number of at least 0",
+                )?;
+            }
+            _ => return Err(unknown_parameter(&self.name(), name, &self.parameters())),
+        }
+        self.params = ElasticNetParams::new()
+            .penalty(penalty)
+            .l1_ratio(l1_ratio)
+            .with_intercept(with_intercept)
+            .max_iterations(max_iterations)
+            .tolerance(tolerance)
+            .check()
+            .map_err(|e| Error::invalid(name, value, e.to_string()))?;
+        Ok(())
+    }
+}
+
+impl Flow for ElasticNetFlow {
+    fn fit(&self, data: &TrainingSet<'_>, _seed: u64) -> Result<Box<dyn Model>> {
+        let Target::Values(values) = data.target else {
+            return Err(unsupported(self, &data.target));
+        };
+        let x = training_inputs(&self.name(), data)?;
+        let model = self
+            .params
+            .fit(&DatasetBase::new(x, values))
+            .map_err(|e| Error::fit(self.name(), e))?;
+        LinearModel::boxed(self.name(), model.hyperplane().clone(), model.intercept())
+    }
+}
+
+/// A fitted linear function `x . weights + intercept`.
+struct LinearModel {
+    weights: Array1<f64>,
+    intercept: f64,
+    name: String,
+}
+
+impl LinearModel {
+    /// The model, or a fit error if the solver returned numbers that are not finite (a
+    /// singular or badly conditioned problem).
+    fn boxed(name: String, weights: Array1<f64>, intercept: f64) -> Result<Box<dyn Model>> {
+        if !intercept.is_finite() || weights.iter().any(|w| !w.is_finite()) {
+            return Err(Error::fit(
+                name,
+                "the solver returned weights that are not finite numbers",
+            ));
+        }
+        Ok(Box::new(LinearModel {
+            weights,
+            intercept,
+            name,
+        }))
+    }
+}
+
+impl Model for LinearModel {
+    fn output(&self, x: &DesignMatrix) -> Result<Output> {
+        let x = fitted_inputs(&self.name, x, self.weights.len())?;
+        Ok(Output::Values(x.dot(&self.weights) + self.intercept))
+    }
+}

@@ -1,0 +1,271 @@
+//! linfa-logistic's multinomial logistic regression as a flow, with its softmax
+//! probabilities as confidences.
+
+use linfa::prelude::*;
+use linfa_logistic::{MultiFittedLogisticRegression, MultiLogisticRegression};
+use oml_data::DesignMatrix;
+
+use crate::error::{Error, Result};
+use crate::estimators::classes::{OneClass, present_classes, task_confidences};
+use crate::estimators::linfa_external_version;
+use crate::flow::{Describe, Flow, Model, Output, Target, TrainingSet, unsupported};
+use crate::inputs::{fitted_inputs, training_inputs};
+use crate::param::{Parameter, ensure, parse_value, unknown_parameter};
+
+/// Checked hyperparameters of [`LogisticRegressionFlow`]: the record of what is fitted.
+///
+/// linfa-logistic keeps its parameters private, so oml keeps its own and builds linfa's from
+/// them at fit time. Made by checking
+/// [`LogisticRegressionParams`] ([`linfa::ParamGuard::check`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogisticRegressionValidParams {
+    alpha: f64,
+    fit_intercept: bool,
+    max_iterations: u64,
+    gradient_tolerance: f64,
+}
+
+impl LogisticRegressionValidParams {
+    /// The weight of the L2 penalty on the coefficients. By default, 1.0.
+    pub fn alpha(&self) -> f64 {
+        self.alpha
+    }
+
+    /// Whether an intercept is fitted for each class. By default, true.
+    pub fn fit_intercept(&self) -> bool {
+        self.fit_intercept
+    }
+
+    /// The most iterations of the L-BFGS solver. By default, 100.
+    pub fn max_iterations(&self) -> u64 {
+        self.max_iterations
+    }
+
+    /// The gradient norm below which the solver stops. By default, 1e-4.
+    pub fn gradient_tolerance(&self) -> f64 {
+        self.gradient_tolerance
+    }
+}
+
+/// Unchecked hyperparameters of [`LogisticRegressionFlow`], with consuming setters; check them
+/// with [`linfa::ParamGuard::check`]. The defaults are linfa-logistic's.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogisticRegressionParams(LogisticRegressionValidParams);
+
+impl Default for LogisticRegressionParams {
+    fn default() -> Self {
+        LogisticRegressionParams(LogisticRegressionValidParams {
+            alpha: 1.0,
+            fit_intercept: true,
+            max_iterations: 100,
+            gradient_tolerance: 1e-4,
+        })
+    }
+}
+
+impl LogisticRegressionParams {
+    /// The defaults: alpha 1.0, an intercept, 100 iterations, gradient tolerance 1e-4.
+    pub fn new() -> Self {
+        LogisticRegressionParams::default()
+    }
+
+    /// Sets the weight of the L2 penalty, a finite number of at least 0.
+    pub fn alpha(mut self, alpha: f64) -> Self {
+        self.0.alpha = alpha;
+        self
+    }
+
+    /// Sets whether an intercept is fitted.
+    pub fn fit_intercept(mut self, yes: bool) -> Self {
+        self.0.fit_intercept = yes;
+        self
+    }
+
+    /// Sets the most solver iterations, at least 1.
+    pub fn max_iterations(mut self, max_iterations: u64) -> Self {
+        self.0.max_iterations = max_iterations;
+        self
+    }
+
+    /// Sets the gradient tolerance, a finite number greater than 0.
+    pub fn gradient_tolerance(mut self, gradient_tolerance: f64) -> Self {
+        self.0.gradient_tolerance = gradient_tolerance;
+        self
+    }
+}
+
+impl From<LogisticRegressionValidParams> for LogisticRegressionParams {
+    fn from(params: LogisticRegressionValidParams) -> Self {
+        LogisticRegressionParams(params)
+    }
+}
+
+impl ParamGuard for LogisticRegressionParams {
+    type Checked = LogisticRegressionValidParams;
+    type Error = Error;
+
+    fn check_ref(&self) -> Result<&LogisticRegressionValidParams> {
+        let p = &self.0;
+        ensure(
+            p.alpha.is_finite() && p.alpha >= 0.0,
+            "alpha",
+            &p.alpha,
+            "a finite number of at least 0",
+        )?;
+        ensure(
+            p.max_iterations >= 1,
+            "max_iterations",
+            &p.max_iterations,
+            "an integer of at least 1",
+        )?;
+        ensure(
+            p.gradient_tolerance.is_finite() && p.gradient_tolerance > 0.0,
+            "gradient_tolerance",
+            &p.gradient_tolerance,
+            "a finite number greater than 0",
+        )?;
+        Ok(p)
+    }
+
+    fn check(self) -> Result<LogisticRegressionValidParams> {
+        self.check_ref()?;
+        Ok(self.0)
+    }
+}
+
+/// Multinomial logistic regression of linfa-logistic (softmax over one linear function per
+/// class, L2 penalty, L-BFGS). Confidences are its class probabilities; a class absent from the
+/// training rows gets 0.
+///
+/// A training set with a single class gives a constant model, confidence 1 for that class,
+/// rather than an error: there is nothing to separate.
+#[derive(Debug, Clone)]
+pub struct LogisticRegressionFlow {
+    params: LogisticRegressionValidParams,
+}
+
+impl Default for LogisticRegressionFlow {
+    fn default() -> Self {
+        LogisticRegressionFlow::with_params(
+            LogisticRegressionParams::new()
+                .check()
+                .expect("the defaults are valid"),
+        )
+    }
+}
+
+impl LogisticRegressionFlow {
+    /// Logistic regression with linfa's defaults (see [`LogisticRegressionParams::new`]).
+    pub fn new() -> Self {
+        LogisticRegressionFlow::default()
+    }
+
+    /// Logistic regression with the given checked parameters.
+    pub fn with_params(params: LogisticRegressionValidParams) -> Self {
+        LogisticRegressionFlow { params }
+    }
+
+    /// The checked parameters.
+    pub fn params(&self) -> &LogisticRegressionValidParams {
+        &self.params
+    }
+}
+
+impl Describe for LogisticRegressionFlow {
+    fn name(&self) -> String {
+        "linfa_logistic.MultiLogisticRegression".to_owned()
+    }
+    fn external_version(&self) -> String {
+        linfa_external_version(&["linfa-logistic"])
+    }
+    fn description(&self) -> String {
+        "Multinomial logistic regression of linfa-logistic (L2 penalty, L-BFGS); confidences are \
+         its softmax class probabilities"
+            .to_owned()
+    }
+    fn parameters(&self) -> Vec<Parameter> {
+        let default = LogisticRegressionFlow::new().params;
+        let p = &self.params;
+        vec![
+            Parameter::new(
+                "alpha",
+                &default.alpha(),
+                &p.alpha(),
+                "weight of the L2 penalty on the coefficients",
+            ),
+            Parameter::new(
+                "fit_intercept",
+                &default.fit_intercept(),
+                &p.fit_intercept(),
+                "fit an intercept per class",
+            ),
+            Parameter::new(
+                "max_iterations",
+                &default.max_iterations(),
+                &p.max_iterations(),
+                "most iterations of the L-BFGS solver",
+            ),
+            Parameter::new(
+                "gradient_tolerance",
+                &default.gradient_tolerance(),
+                &p.gradient_tolerance(),
+                "gradient norm below which the solver stops",
+            ),
+        ]
+    }
+    fn set_parameter(&mut self, name: &str, value: &str) -> Result<()> {
+        let params = LogisticRegressionParams::from(self.params.clone());
+        let params = match name {
+            "alpha" => params.alpha(parse_value(name, value)?),
+            "fit_intercept" => params.fit_intercept(parse_value(name, value)?),
+            "max_iterations" => params.max_iterations(parse_value(name, value)?),
+            "gradient_tolerance" => params.gradient_tolerance(parse_value(name, value)?),
+            _ => return Err(unknown_parameter(&self.name(), name, &self.parameters())),
+        };
+        self.params = params.check()?;
+        Ok(())
+    }
+}
+
+impl Flow for LogisticRegressionFlow {
+    fn fit(&self, data: &TrainingSet<'_>, _seed: u64) -> Result<Box<dyn Model>> {
+        let Target::Classes { classes, n_classes } = data.target else {
+            return Err(unsupported(self, &data.target));
+        };
+        let x = training_inputs(&self.name(), data)?;
+        if let [class] = present_classes(classes)[..] {
+            return Ok(Box::new(OneClass { class, n_classes }));
+        }
+        let p = &self.params;
+        let model = MultiLogisticRegression::default()
+            .alpha(p.alpha())
+            .with_intercept(p.fit_intercept())
+            .max_iterations(p.max_iterations())
+            .gradient_tolerance(p.gradient_tolerance())
+            .fit(&DatasetBase::new(x, classes))
+            .map_err(|e| Error::fit(self.name(), e))?;
+        Ok(Box::new(FittedLogistic {
+            model,
+            n_classes,
+            name: self.name(),
+        }))
+    }
+}
+
+struct FittedLogistic {
+    model: MultiFittedLogisticRegression<f64, usize>,
+    n_classes: usize,
+    name: String,
+}
+
+impl Model for FittedLogistic {
+    fn output(&self, x: &DesignMatrix) -> Result<Output> {
+        let x = fitted_inputs(&self.name, x, self.model.params().nrows())?;
+        let probabilities = self.model.predict_probabilities(&x);
+        Ok(Output::Confidences(task_confidences(
+            probabilities.view(),
+            self.model.classes(),
+            self.n_classes,
+        )))
+    }
+}

@@ -1,0 +1,259 @@
+//! The regression and clustering flows on builtin tasks, and hand-checkable cases of the
+//! logistic regression and SVM classifiers.
+
+use ndarray::{Array1, Array2, Axis};
+use oml_data::{DesignMatrix, EncodedColumn};
+use oml_flow::{
+    Describe, Error, Flow, Model, Output, Predictions, Target, TaskKind, TrainingSet, builtin_flow,
+};
+
+use crate::support::{absent_class, prepare};
+
+const REGRESSORS: [&str; 2] = ["linear-regression", "elastic-net"];
+
+fn numeric(x: Array2<f64>) -> DesignMatrix {
+    let columns = (0..x.ncols())
+        .map(|k| EncodedColumn {
+            name: format!("x{k}"),
+            categories: None,
+        })
+        .collect();
+    DesignMatrix { x, columns }
+}
+
+fn fit_classes(name: &str, x: &DesignMatrix, classes: &Array1<usize>, n: usize) -> Box<dyn Model> {
+    builtin_flow(name)
+        .unwrap()
+        .fit(
+            &TrainingSet {
+                features: x,
+                target: Target::Classes {
+                    classes: classes.view(),
+                    n_classes: n,
+                },
+            },
+            0,
+        )
+        .unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+fn confidences(model: &dyn Model, x: &DesignMatrix) -> Array2<f64> {
+    match model.output(x).unwrap() {
+        Output::Confidences(c) => c,
+        other => panic!("confidences expected, found {other:?}"),
+    }
+}
+
+/// `per_class` rows around each of `centres`, on a small deterministic grid; the classes in
+/// order of the centres.
+fn blobs(centres: &[[f64; 2]], per_class: usize) -> (DesignMatrix, Array1<usize>) {
+    let mut rows = Vec::new();
+    let mut classes = Vec::new();
+    for (class, centre) in centres.iter().enumerate() {
+        for i in 0..per_class {
+            let dx = (i % 5) as f64 * 0.2 - 0.4;
+            let dy = (i / 5 % 5) as f64 * 0.2 - 0.4;
+            rows.extend([centre[0] + dx, centre[1] + dy]);
+            classes.push(class);
+        }
+    }
+    let x = Array2::from_shape_vec((classes.len(), 2), rows).unwrap();
+    (numeric(x), Array1::from(classes))
+}
+
+#[test]
+fn linear_models_explain_diabetes_and_are_deterministic() {
+    let diabetes = prepare("builtin:diabetes", false, false);
+    for name in REGRESSORS {
+        let flow = builtin_flow(name).unwrap();
+        let folds = diabetes.folds(&flow, 1);
+        let r_squared = diabetes.r_squared(&folds);
+        eprintln!("{name}: R² {r_squared:.4} on diabetes (10-fold CV)");
+        assert!(r_squared >= 0.4, "{name}: R² {r_squared}");
+        let again = diabetes.folds(&flow, 1);
+        assert!(
+            folds
+                .iter()
+                .zip(&again)
+                .all(|(a, b)| a.predictions == b.predictions),
+            "{name} differs between two fits"
+        );
+    }
+}
+
+#[test]
+fn linear_models_refuse_a_classification_target() {
+    let (x, classes) = absent_class();
+    for name in REGRESSORS {
+        let error = builtin_flow(name)
+            .unwrap()
+            .fit(
+                &TrainingSet {
+                    features: &x,
+                    target: Target::Classes {
+                        classes: classes.view(),
+                        n_classes: 2,
+                    },
+                },
+                0,
+            )
+            .err()
+            .unwrap();
+        assert!(
+            matches!(&error, Error::UnsupportedTask { task, .. } if task == "classification"),
+            "{name}: {error}"
+        );
+    }
+}
+
+#[test]
+fn k_means_gives_cluster_ids_that_a_seed_fixes() {
+    let iris = prepare("builtin:iris", false, true);
+    let flow = builtin_flow("k-means").unwrap();
+    let clusters = |seed: u64| -> Vec<Array1<usize>> {
+        iris.folds(&flow, seed)
+            .into_iter()
+            .map(|fold| match fold.predictions {
+                Predictions::Clusters(ids) => ids,
+                other => panic!("clusters expected, found {other:?}"),
+            })
+            .collect()
+    };
+    let once = clusters(1);
+    assert!(
+        once.iter().flatten().all(|&id| id < 8),
+        "default 8 clusters"
+    );
+    assert_eq!(once, clusters(1), "same seed, same clusters");
+    // Another seed may give other ids or other clusters; it must still be valid.
+    assert!(clusters(2).iter().flatten().all(|&id| id < 8));
+}
+
+#[test]
+fn k_means_with_three_clusters_finds_setosa() {
+    let iris = prepare("builtin:iris", false, false);
+    let (species, _) = iris.classes.clone().unwrap();
+    let mut flow = builtin_flow("k-means").unwrap();
+    flow.set_parameter("n_clusters", "3").unwrap();
+    let model = flow
+        .fit(
+            &TrainingSet {
+                features: &iris.features,
+                target: Target::None,
+            },
+            7,
+        )
+        .unwrap();
+    let Predictions::Clusters(ids) = model.predict(&iris.features, TaskKind::Clustering).unwrap()
+    else {
+        panic!("clusters")
+    };
+    assert!(ids.iter().all(|&id| id < 3));
+    // Setosa (class 0) lies apart from the other two species: one cluster holds it alone.
+    let setosa = ids[species.iter().position(|&s| s == 0).unwrap()];
+    for (row, (&id, &s)) in ids.iter().zip(&species).enumerate() {
+        assert_eq!(id == setosa, s == 0, "row {row}: cluster {id}, species {s}");
+    }
+}
+
+#[test]
+fn k_means_refuses_a_target() {
+    let (x, classes) = absent_class();
+    let error = builtin_flow("k-means")
+        .unwrap()
+        .fit(
+            &TrainingSet {
+                features: &x,
+                target: Target::Classes {
+                    classes: classes.view(),
+                    n_classes: 2,
+                },
+            },
+            0,
+        )
+        .err()
+        .unwrap();
+    assert!(matches!(error, Error::UnsupportedTask { .. }), "{error}");
+}
+
+#[test]
+fn two_separated_classes_get_confident_predictions() {
+    let (x, classes) = blobs(&[[-3.0, 0.0], [3.0, 1.0]], 50);
+    for name in ["logistic-regression", "svm"] {
+        let model = fit_classes(name, &x, &classes, 2);
+        let confidences = confidences(model.as_ref(), &x);
+        for (row, &class) in classes.iter().enumerate() {
+            assert!(
+                confidences[[row, class]] > 0.9,
+                "{name}: row {row} of class {class}: {}",
+                confidences.row(row)
+            );
+        }
+    }
+}
+
+#[test]
+fn multiclass_svm_confidences_sum_to_one_and_rank_the_right_class_first() {
+    let (x, classes) = blobs(&[[0.0, 0.0], [5.0, 0.0], [0.0, 5.0]], 25);
+    for name in ["svm", "logistic-regression"] {
+        let model = fit_classes(name, &x, &classes, 4);
+        let confidences = confidences(model.as_ref(), &x);
+        assert_eq!(confidences.ncols(), 4);
+        for (row, values) in confidences.axis_iter(Axis(0)).enumerate() {
+            assert!(
+                (values.sum() - 1.0).abs() < 1e-9,
+                "{name}: row {row}: {values}"
+            );
+            assert_eq!(values[3], 0.0, "{name}: class 3 has no training row");
+            assert_eq!(
+                oml_flow::argmax(values),
+                classes[row],
+                "{name}: row {row}: {values}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_training_set_with_one_class_gives_a_constant_model() {
+    let (x, _) = absent_class();
+    let classes = Array1::from_elem(x.x.nrows(), 1);
+    for name in ["logistic-regression", "svm"] {
+        let model = fit_classes(name, &x, &classes, 3);
+        let confidences = confidences(model.as_ref(), &x);
+        for values in confidences.axis_iter(Axis(0)) {
+            assert_eq!(values.to_vec(), vec![0.0, 1.0, 0.0], "{name}");
+        }
+    }
+}
+
+#[test]
+fn estimators_refuse_inputs_they_cannot_use() {
+    let (x, classes) = absent_class();
+    let flow = builtin_flow("logistic-regression").unwrap();
+    let estimator = flow.estimator();
+    // No imputer in front: the estimator itself sees the missing value.
+    let mut missing = x.clone();
+    missing.x[[2, 0]] = f64::NAN;
+    let fit = |features: &DesignMatrix| {
+        estimator.fit(
+            &TrainingSet {
+                features,
+                target: Target::Classes {
+                    classes: classes.view(),
+                    n_classes: 2,
+                },
+            },
+            0,
+        )
+    };
+    let error = fit(&missing).err().unwrap().to_string();
+    assert!(error.contains("row 2 is missing"), "{error}");
+    let model = fit(&x).unwrap();
+    let wide = numeric(Array2::zeros((2, 3)));
+    let error = model.output(&wide).unwrap_err().to_string();
+    assert!(
+        error.contains("3 columns, but the model was fitted on 1"),
+        "{error}"
+    );
+}
