@@ -1,0 +1,36 @@
+//! The error type of oml-run.
+
+use std::path::PathBuf;
+
+/// What can go wrong packaging a run.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A file or directory of the run could not be written.
+    #[error("cannot write {path}")]
+    Write {
+        /// The path.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The flow cannot be written as OpenML's flow XML.
+    #[error("the flow's XML")]
+    Flow(#[from] oml_flow::Error),
+    /// The predictions do not fit the task.
+    #[error("predictions of unit (repeat {repeat}, fold {fold}, sample {sample}): {problem}")]
+    Predictions {
+        /// The repeat.
+        repeat: u32,
+        /// The fold.
+        fold: u32,
+        /// The sample.
+        sample: u32,
+        /// What is wrong.
+        problem: String,
+    },
+}
+
+/// A `Result` with oml-run's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,32 @@
+//! OpenML runs: what an evaluation leaves behind. Today: OpenML's `predictions.arff` and a run
+//! directory written whole or not at all. Evaluating lives in oml-eval; the run description
+//! XML, manifest and run store arrive with issue 6.
+//!
+//! # Brief overview
+//!
+//! - [`predictions_arff`] turns an [`oml_eval::Evaluation`] into OpenML's predictions file, in
+//!   openml-python's columns for the task type.
+//! - [`write_directory`] writes a set of files as a directory atomically.
+//!
+//! ```
+//! use oml_eval::EvaluatorBuilder;
+//! use oml_flow::builtin_flow;
+//! use oml_task::LocalTaskBuilder;
+//!
+//! let task = LocalTaskBuilder::new().from_source("builtin:iris")?;
+//! let evaluation = EvaluatorBuilder::new().build()?.evaluate(&builtin_flow("decision-tree")?, &task)?;
+//! let arff = oml_run::predictions_arff(&evaluation, None, task.class_labels(), Vec::new())?;
+//! assert_eq!(arff.n_rows(), 150);
+//! assert_eq!(arff.attributes[6].name, "confidence.Iris-setosa");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+#![deny(missing_docs)]
+
+mod error;
+mod predictions;
+mod run_dir;
+
+pub use error::{Error, Result};
+pub use predictions::predictions_arff;
+pub use run_dir::write_directory;
