@@ -2,6 +2,7 @@
 //! rayon pool, gathered in unit order.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use cpu_time::ThreadTime;
@@ -268,37 +269,40 @@ impl Evaluator {
     /// thread count. A unit that fails is recorded and the others go on, unless fail-fast is
     /// set. An error is returned only when the task cannot be encoded for a flow.
     pub fn evaluate(&self, flow: &dyn Flow, task: &Task) -> Result<Evaluation> {
+        self.evaluate_observed(flow, task, &|_| {})
+    }
+
+    /// [`Evaluator::evaluate`], calling `on_unit` with each unit's result as it finishes (in
+    /// the order units finish, from the worker threads), for progress reports.
+    pub fn evaluate_observed(
+        &self,
+        flow: &dyn Flow,
+        task: &Task,
+        on_unit: &(dyn Fn(&UnitResult) + Sync),
+    ) -> Result<Evaluation> {
         let inputs = Inputs::new(task)?;
         let units = task.splits().units();
         let seed_of = |unit: &SplitUnit| unit_seed(self.seed, unit.repeat, unit.fold, unit.sample);
-        let results: Vec<UnitResult> = if self.fail_fast {
-            let stop = std::sync::atomic::AtomicBool::new(false);
-            let results: Vec<Option<UnitResult>> = self.pool.install(|| {
-                units
-                    .par_iter()
-                    .map(|unit| {
-                        if stop.load(std::sync::atomic::Ordering::Relaxed) {
-                            return None;
-                        }
-                        let result = inputs.run(flow, unit, seed_of(unit));
-                        if result.outcome.is_err() {
-                            stop.store(true, std::sync::atomic::Ordering::Relaxed);
-                        }
-                        Some(result)
-                    })
-                    .collect()
-            });
-            // Units that had not started when a failure was seen are left out; the ones that
-            // ran, the failure among them, stay in unit order.
-            results.into_iter().flatten().collect()
-        } else {
-            self.pool.install(|| {
-                units
-                    .par_iter()
-                    .map(|unit| inputs.run(flow, unit, seed_of(unit)))
-                    .collect()
-            })
-        };
+        let stop = AtomicBool::new(false);
+        let results: Vec<Option<UnitResult>> = self.pool.install(|| {
+            units
+                .par_iter()
+                .map(|unit| {
+                    if stop.load(Ordering::Relaxed) {
+                        return None;
+                    }
+                    let result = inputs.run(flow, unit, seed_of(unit));
+                    on_unit(&result);
+                    if self.fail_fast && result.outcome.is_err() {
+                        stop.store(true, Ordering::Relaxed);
+                    }
+                    Some(result)
+                })
+                .collect()
+        });
+        // With fail-fast, units that had not started when a failure was seen are left out;
+        // the ones that ran, the failure among them, stay in unit order.
+        let results: Vec<UnitResult> = results.into_iter().flatten().collect();
         let splits = task.splits();
         Ok(Evaluation {
             kind: inputs.kind,

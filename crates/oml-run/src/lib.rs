@@ -7,6 +7,7 @@
 //! - [`predictions_arff`] turns an [`oml_eval::Evaluation`] into OpenML's predictions file, in
 //!   openml-python's columns for the task type.
 //! - [`write_directory`] writes a set of files as a directory atomically.
+//! - [`RunReport`] is what `oml run` prints: the measures with their per-fold values.
 //!
 //! ```
 //! use oml_eval::EvaluatorBuilder;
@@ -25,8 +26,10 @@
 
 mod error;
 mod predictions;
+mod report;
 mod run_dir;
 
 pub use error::{Error, Result};
 pub use predictions::predictions_arff;
+pub use report::{MeasureReport, RunReport};
 pub use run_dir::write_directory;

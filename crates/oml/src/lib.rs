@@ -13,6 +13,7 @@
 //!   pipelines and hyperparameters.
 //! - [`eval`] (oml-eval): the parallel repeat/fold/sample evaluator and its timings;
 //!   [`run_model_on_task`] runs it with the defaults.
+//! - [`run`] (oml-run): OpenML's predictions file, run directories and the report of a run.
 //!
 //! ```
 //! let iris = oml::data::builtin("iris")?;
@@ -29,6 +30,7 @@
 pub use oml_data as data;
 pub use oml_eval as eval;
 pub use oml_flow as flow;
+pub use oml_run as run;
 pub use oml_task as task;
 
 /// Evaluates `flow` on every unit of `task` with run seed 0 on all cores, as openml-python's

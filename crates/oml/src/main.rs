@@ -1,6 +1,6 @@
 //! The `oml` command line: parses arguments, calls the libraries, prints.
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -27,6 +27,56 @@ enum Command {
     Task(TaskCommand),
     /// List the built-in flows with their parameters and defaults.
     Flows(FlowsArgs),
+    /// Evaluate a flow on a task (every repeat, fold and sample, in parallel), print its
+    /// measures and write its run directory.
+    Run(RunArgs),
+}
+
+#[derive(Args)]
+struct RunArgs {
+    /// A task id (read from the cache), a task directory, or a dataset file or builtin:NAME for
+    /// a local task.
+    #[arg(
+        long,
+        value_name = "TASK",
+        default_value = "builtin:iris",
+        allow_negative_numbers = true
+    )]
+    task: String,
+    #[command(flatten)]
+    local: LocalTaskArgs,
+    /// Local tasks: the seed of the splits [default: 0].
+    #[arg(long, value_name = "N")]
+    split_seed: Option<u64>,
+    /// A built-in flow (see `oml flows`).
+    #[arg(long, value_name = "NAME", default_value = "decision-tree")]
+    flow: String,
+    /// Set a flow parameter; repeatable. A bare NAME works where one step has it.
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    params: Vec<String>,
+    /// The run seed, from which every unit's fit seed is derived.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    seed: u64,
+    /// Threads to run units on [default: all cores].
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+    /// Stop at the first failing unit.
+    #[arg(long)]
+    fail_fast: bool,
+    /// The run directory [default: runs/TASK_FLOW_seedSEED].
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// The cache root (as openml-python's cachedir) for task ids.
+    #[arg(long, value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
+    /// Never touch the network. oml has no OpenML client yet, so every run is offline; the
+    /// flag is accepted for scripts written for later versions.
+    #[arg(long)]
+    offline: bool,
+    /// Print JSON: {task_id, flow, seed, n_units, measures: {NAME: {value, mean, std,
+    /// per_fold}}, wall_time_s, run_dir}.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Args)]
@@ -86,6 +136,16 @@ struct TaskArgs {
     /// dataset file or builtin:NAME for a local task.
     #[arg(allow_negative_numbers = true)]
     task: String,
+    #[command(flatten)]
+    local: LocalTaskArgs,
+    /// Local tasks: the seed of the splits [default: 0].
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
+}
+
+/// Where a task id is looked up, and how a local task is made.
+#[derive(Args)]
+struct LocalTaskArgs {
     /// The server whose cache directory is used: www, test or a URL.
     #[arg(long, value_name = "SERVER", default_value = "www")]
     server: String,
@@ -103,9 +163,6 @@ struct TaskArgs {
     /// Local tasks: do not stratify classification splits.
     #[arg(long)]
     no_stratify: bool,
-    /// Local tasks: the seed of the splits [default: 0].
-    #[arg(long, value_name = "N")]
-    seed: Option<u64>,
 }
 
 #[derive(Subcommand)]
@@ -154,7 +211,99 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Task(TaskCommand::Show(args)) => show(args),
         Command::Task(TaskCommand::Write(args)) => write(args),
         Command::Flows(args) => flows(args),
+        Command::Run(args) => run_flow(args),
     }
+}
+
+fn run_flow(args: RunArgs) -> anyhow::Result<()> {
+    let _ = args.offline;
+    let task = open(
+        &args.task,
+        &args.local,
+        args.split_seed,
+        args.cache_dir.as_deref(),
+    )?;
+    let mut flow = oml::flow::builtin_flow(&args.flow)?;
+    oml::flow::set_parameters(&mut flow, &args.params)?;
+    let mut builder = oml::eval::EvaluatorBuilder::new();
+    builder.seed(args.seed).fail_fast(args.fail_fast);
+    if let Some(threads) = args.threads {
+        builder.threads(threads);
+    }
+    let evaluator = builder.build()?;
+    let n_units = task.splits().units().len();
+    let progress = if io::stderr().is_terminal() {
+        indicatif::ProgressBar::new(n_units as u64)
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    // Units record their own panics; the default hook would print them over the progress bar.
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let started = std::time::Instant::now();
+    let evaluation = evaluator.evaluate_observed(&flow, &task, &|_| progress.inc(1));
+    let wall_time_s = started.elapsed().as_secs_f64();
+    std::panic::set_hook(hook);
+    progress.finish_and_clear();
+    let evaluation = evaluation.context("cannot evaluate the flow on the task")?;
+
+    let run_dir = args.out.clone().unwrap_or_else(|| {
+        let task_name: String = args
+            .task
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' {
+                    c
+                } else {
+                    '-'
+                }
+            })
+            .collect();
+        PathBuf::from("runs").join(format!("{task_name}_{}_seed{}", args.flow, args.seed))
+    });
+    let description = vec![
+        format!("oml {}", env!("CARGO_PKG_VERSION")),
+        format!("flow {}", oml::flow::Describe::name(&flow)),
+        format!("seed {}", args.seed),
+    ];
+    let predictions = oml::run::predictions_arff(
+        &evaluation,
+        task.task_id(),
+        task.class_labels(),
+        description,
+    )?;
+    let summary = evaluation.summary();
+    let report = oml::run::RunReport::new(
+        task.task_id(),
+        oml::flow::Describe::name(&flow),
+        args.seed,
+        n_units,
+        &summary,
+        wall_time_s,
+        run_dir.clone(),
+    );
+    oml::run::write_directory(
+        &run_dir,
+        &[
+            ("predictions.arff", predictions.to_bytes()?),
+            ("flow.xml", oml::flow::flow_xml(&flow)?.into_bytes()),
+            ("summary.json", serde_json::to_vec_pretty(&summary)?),
+        ],
+    )?;
+    print(&report, args.json)?;
+    let failures: Vec<_> = evaluation.failures().collect();
+    if let Some(first) = failures.first() {
+        bail!(
+            "{} of {} units failed; the first, repeat {} fold {} sample {}: {}",
+            failures.len(),
+            n_units,
+            first.repeat,
+            first.fold,
+            first.sample,
+            first.outcome.as_ref().err().map_or("", String::as_str)
+        );
+    }
+    Ok(())
 }
 
 fn flows(args: FlowsArgs) -> anyhow::Result<()> {
@@ -171,7 +320,12 @@ fn flows(args: FlowsArgs) -> anyhow::Result<()> {
 }
 
 fn show(args: ShowArgs) -> anyhow::Result<()> {
-    let task = open(&args.task, args.cache_dir.as_deref())?;
+    let task = open(
+        &args.task.task,
+        &args.task.local,
+        args.task.seed,
+        args.cache_dir.as_deref(),
+    )?;
     if let Some(path) = &args.splits_json {
         let json = serde_json::to_vec(&task.indices())?;
         oml::data::write_atomically(path, |file| file.write_all(&json))
@@ -181,8 +335,13 @@ fn show(args: ShowArgs) -> anyhow::Result<()> {
 }
 
 fn write(args: WriteArgs) -> anyhow::Result<()> {
-    let task = open(&args.task, Some(&args.cache_dir))?;
-    let cache = Cache::new(&args.cache_dir, args.task.server.parse::<Server>()?);
+    let task = open(
+        &args.task.task,
+        &args.task.local,
+        args.task.seed,
+        Some(&args.cache_dir),
+    )?;
+    let cache = Cache::new(&args.cache_dir, args.task.local.server.parse::<Server>()?);
     task.write_to_cache(&cache, args.task_id, args.dataset_id)
         .context("cannot write the task")?;
     println!(
@@ -196,18 +355,22 @@ fn write(args: WriteArgs) -> anyhow::Result<()> {
 
 /// Reads the task `args` names: from the cache at `cache_dir` (or the default one), from a
 /// directory, or built locally.
-fn open(args: &TaskArgs, cache_dir: Option<&Path>) -> anyhow::Result<Task> {
-    let source = TaskSource::parse(&args.task);
+fn open(
+    task: &str,
+    args: &LocalTaskArgs,
+    split_seed: Option<u64>,
+    cache_dir: Option<&Path>,
+) -> anyhow::Result<Task> {
+    let source = TaskSource::parse(task);
     let local = args.target.is_some()
         || args.task_type.is_some()
         || args.resampling.is_some()
         || args.no_stratify
-        || args.seed.is_some();
+        || split_seed.is_some();
     if local && !matches!(source, TaskSource::Dataset(_)) {
         bail!(
-            "--target, --task-type, --resampling, --no-stratify and --seed apply to local tasks \
-             (a dataset file or builtin:NAME), not to `{}`",
-            args.task
+            "--target, --task-type, --resampling, --no-stratify and the split seed apply to \
+             local tasks (a dataset file or builtin:NAME), not to `{task}`"
         );
     }
     let task = match source {
@@ -235,7 +398,7 @@ fn open(args: &TaskArgs, cache_dir: Option<&Path>) -> anyhow::Result<Task> {
             if args.no_stratify {
                 builder.stratified(false);
             }
-            if let Some(seed) = args.seed {
+            if let Some(seed) = split_seed {
                 builder.seed(seed);
             }
             builder

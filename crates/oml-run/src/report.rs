@@ -1,0 +1,114 @@
+//! What `oml run` prints: the run's measures and where its directory is.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::PathBuf;
+
+use oml_eval::RunSummary;
+use serde::Serialize;
+
+/// The summary of one run, as `oml run` prints it (JSON with exactly these keys).
+#[derive(Debug, Clone, Serialize)]
+pub struct RunReport {
+    /// The OpenML task id; `null` for a local task.
+    pub task_id: Option<i64>,
+    /// The flow's OpenML name.
+    pub flow: String,
+    /// The run seed.
+    pub seed: u64,
+    /// The number of (repeat, fold, sample) units.
+    pub n_units: usize,
+    /// Every measure by OpenML name.
+    pub measures: BTreeMap<String, MeasureReport>,
+    /// Wall time of the whole evaluation, in seconds.
+    pub wall_time_s: f64,
+    /// The run directory.
+    pub run_dir: PathBuf,
+}
+
+/// One measure of a [`RunReport`].
+#[derive(Debug, Clone, Serialize)]
+pub struct MeasureReport {
+    /// Pooled over all predictions (timings: summed over units).
+    pub value: f64,
+    /// Mean over folds (openml-python's summary).
+    pub mean: f64,
+    /// Standard deviation over folds.
+    pub std: f64,
+    /// `per_fold[repeat][fold]`.
+    pub per_fold: Vec<Vec<f64>>,
+}
+
+impl RunReport {
+    /// The report of a run of `flow` with `seed` on task `task_id`, from its summary.
+    pub fn new(
+        task_id: Option<i64>,
+        flow: String,
+        seed: u64,
+        n_units: usize,
+        summary: &RunSummary,
+        wall_time_s: f64,
+        run_dir: PathBuf,
+    ) -> Self {
+        let measures = summary
+            .measures
+            .iter()
+            .map(|(name, m)| {
+                let report = MeasureReport {
+                    value: m.value,
+                    mean: m.mean,
+                    std: m.std,
+                    per_fold: m.per_fold.clone(),
+                };
+                (name.clone(), report)
+            })
+            .collect();
+        RunReport {
+            task_id,
+            flow,
+            seed,
+            n_units,
+            measures,
+            wall_time_s,
+            run_dir,
+        }
+    }
+}
+
+impl fmt::Display for RunReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.task_id {
+            Some(id) => writeln!(f, "task {id}")?,
+            None => writeln!(f, "local task")?,
+        }
+        writeln!(f, "flow {}", self.flow)?;
+        writeln!(f, "seed {}, {} units\n", self.seed, self.n_units)?;
+        let width = self.measures.keys().map(String::len).max().unwrap_or(0);
+        writeln!(
+            f,
+            "{:width$}  {:>12}  {:>25}",
+            "measure", "value", "mean +- std over folds"
+        )?;
+        for (name, m) in &self.measures {
+            writeln!(
+                f,
+                "{name:width$}  {:>12}  {:>12} +- {:<9}",
+                number(m.value),
+                number(m.mean),
+                number(m.std)
+            )?;
+        }
+        writeln!(f, "\ntotal time {:.3} s", self.wall_time_s)?;
+        writeln!(f, "run directory {}", self.run_dir.display())
+    }
+}
+
+fn number(x: f64) -> String {
+    if x.is_nan() {
+        "-".to_owned()
+    } else if x.abs() >= 1e5 {
+        format!("{x:.1}")
+    } else {
+        format!("{x:.4}")
+    }
+}
