@@ -449,7 +449,8 @@ fn inspect(args: InspectArgs) -> anyhow::Result<()> {
 fn print(summary: &(impl serde::Serialize + std::fmt::Display), json: bool) -> anyhow::Result<()> {
     let mut out = io::stdout().lock();
     if json {
-        serde_json::to_writer_pretty(&mut out, summary)?;
+        // A broken pipe stays an io::Error, which `main` treats as success.
+        serde_json::to_writer_pretty(&mut out, summary).map_err(io::Error::from)?;
         writeln!(out)?;
     } else {
         write!(out, "{summary}")?;

@@ -364,3 +364,88 @@ fn flows_json_lists_every_builtin_flow_with_its_parameters() {
             .any(|p| p["name"] == "estimator.max_depth" && p["default"] == "none")
     );
 }
+
+fn run_json(dir: &std::path::Path, extra: &[&str]) -> serde_json::Value {
+    let out = dir.to_str().unwrap();
+    let mut args = vec!["run", "--json", "--out", out];
+    args.extend_from_slice(extra);
+    serde_json::from_str(&success(&oml(&args))).unwrap()
+}
+
+#[test]
+fn run_json_has_exactly_the_documented_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = run_json(&dir.path().join("run"), &[]);
+    let keys: Vec<&str> = json
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let mut expected = vec![
+        "task_id",
+        "flow",
+        "seed",
+        "n_units",
+        "measures",
+        "wall_time_s",
+        "run_dir",
+    ];
+    expected.sort_unstable();
+    let mut sorted = keys.clone();
+    sorted.sort_unstable();
+    assert_eq!(sorted, expected);
+    assert_eq!(json["task_id"], serde_json::Value::Null);
+    assert_eq!(json["n_units"], 10);
+    assert!(
+        json["flow"]
+            .as_str()
+            .unwrap()
+            .ends_with("estimator=linfa_trees.DecisionTree)")
+    );
+    let accuracy = &json["measures"]["predictive_accuracy"];
+    let mut measure_keys: Vec<&str> = accuracy
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    measure_keys.sort_unstable();
+    assert_eq!(measure_keys, ["mean", "per_fold", "std", "value"]);
+    assert!(accuracy["value"].as_f64().unwrap() >= 0.9);
+    assert_eq!(accuracy["per_fold"].as_array().unwrap().len(), 1);
+    assert_eq!(accuracy["per_fold"][0].as_array().unwrap().len(), 10);
+    for file in ["predictions.arff", "flow.xml", "summary.json"] {
+        assert!(dir.path().join("run").join(file).is_file(), "{file}");
+    }
+}
+
+#[test]
+fn run_predictions_are_identical_for_one_and_two_threads_and_on_rerun() {
+    let dir = tempfile::tempdir().unwrap();
+    for flow in ["decision-tree", "random-forest", "knn"] {
+        let read = |name: &str, threads: &str| {
+            let out = dir.path().join(format!("{flow}-{name}"));
+            let mut args = vec!["--flow", flow, "--threads", threads, "--seed", "7"];
+            if flow == "random-forest" {
+                args.extend(["--param", "ensemble_size=10"]);
+            }
+            run_json(&out, &args);
+            std::fs::read(out.join("predictions.arff")).unwrap()
+        };
+        let one = read("one", "1");
+        assert_eq!(one, read("two", "2"), "{flow}: 1 vs 2 threads");
+        assert_eq!(one, read("again", "1"), "{flow}: re-run");
+    }
+}
+
+#[test]
+fn run_with_a_bad_parameter_names_it() {
+    let output = oml(&["run", "--param", "max_depth=-3"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("parameter `max_depth`: `-3` is not allowed"),
+        "{stderr}"
+    );
+}
