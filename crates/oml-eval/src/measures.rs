@@ -29,7 +29,8 @@ impl Measure {
 /// kappa, support-weighted precision, recall and F-measure and one-vs-rest ROC AUC (each with
 /// per-class values), the mean absolute and root mean squared error of the confidences
 /// against the one-hot truth (averaged over classes), and the log loss (natural log,
-/// confidences clipped to [1e-15, 1], as scikit-learn).
+/// confidences clipped to [eps, 1 - eps] with eps the `f64` machine epsilon, as
+/// scikit-learn 1.9's `log_loss`).
 pub fn classification_measures(
     truth: &[usize],
     labels: &[usize],
@@ -98,7 +99,7 @@ pub fn classification_measures(
             absolute += (p - y).abs();
             squared += (p - y) * (p - y);
         }
-        log_loss -= row[actual].clamp(1e-15, 1.0).ln();
+        log_loss -= row[actual].clamp(f64::EPSILON, 1.0 - f64::EPSILON).ln();
     }
     let cells = (n * n_classes) as f64;
 
