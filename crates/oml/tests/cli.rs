@@ -449,3 +449,62 @@ fn run_with_a_bad_parameter_names_it() {
         "{stderr}"
     );
 }
+
+#[test]
+fn run_reads_a_task_from_an_openml_python_cache_offline() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let cache = cache.to_str().unwrap();
+    for server in ["www", "test"] {
+        success(&oml(&[
+            "task",
+            "write",
+            "builtin:iris",
+            "--resampling",
+            "holdout:33",
+            "--server",
+            server,
+            "--cache-dir",
+            cache,
+            "--task-id",
+            "7",
+            "--dataset-id",
+            "61",
+        ]));
+        let out = dir.path().join(format!("run-{server}"));
+        let json: serde_json::Value = serde_json::from_str(&success(&oml(&[
+            "run",
+            "--task",
+            "7",
+            "--cache-dir",
+            cache,
+            "--server",
+            server,
+            "--offline",
+            "--json",
+            "--out",
+            out.to_str().unwrap(),
+        ])))
+        .unwrap();
+        assert_eq!(json["task_id"], 7);
+        assert_eq!(json["n_units"], 1);
+        let predictions = std::fs::read_to_string(out.join("predictions.arff")).unwrap();
+        assert!(
+            predictions.contains("@RELATION openml_task_7_predictions"),
+            "{predictions:.300}"
+        );
+        assert_eq!(
+            predictions
+                .lines()
+                .filter(|l| l.starts_with("0,0,0,"))
+                .count(),
+            50
+        );
+    }
+    let missing = oml(&["run", "--task", "8", "--cache-dir", cache, "--offline"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&missing.stderr).contains("oml fetch"),
+        "names the fetch command"
+    );
+}
