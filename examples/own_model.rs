@@ -4,7 +4,7 @@
 //! `cargo run --release --example own_model [builtin:iris|TASK_DIR]`
 
 use ndarray::{Array1, Array2, Axis};
-use oml::flow::{Parameter, ensure, set_value, unknown_parameter, unsupported};
+use oml::flow::{Constraint, FINITE_POSITIVE, Parameter, unknown_parameter, unsupported};
 use oml::prelude::*;
 
 /// Predicts the class whose training centroid is nearest; confidences fall off with distance
@@ -19,6 +19,9 @@ struct Centroids {
     centroids: Vec<Option<Array1<f64>>>,
     temperature: f64,
 }
+
+/// The values `temperature` takes: one constraint for its listing and its setter.
+const TEMPERATURE: Constraint<f64> = FINITE_POSITIVE;
 
 impl Describe for NearestCentroid {
     fn name(&self) -> String {
@@ -35,23 +38,12 @@ impl Describe for NearestCentroid {
                 &self.temperature,
                 "softmax temperature",
             )
-            .allowing("a number greater than 0"),
+            .allowing(TEMPERATURE.allowed),
         ]
     }
     fn set_parameter(&mut self, name: &str, value: &str) -> oml::flow::Result<()> {
         match name {
-            "temperature" => {
-                let mut temperature = self.temperature;
-                set_value(&mut temperature, name, value)?;
-                ensure(
-                    temperature > 0.0,
-                    name,
-                    &temperature,
-                    "a number greater than 0",
-                )?;
-                self.temperature = temperature;
-                Ok(())
-            }
+            "temperature" => TEMPERATURE.set(&mut self.temperature, name, value),
             _ => Err(unknown_parameter(&self.name(), name, &self.parameters())),
         }
     }

@@ -30,7 +30,7 @@
 //! let error = set_parameters(&mut flow, &["max_depth=deep"]).unwrap_err();
 //! assert_eq!(
 //!     error.to_string(),
-//!     "parameter `max_depth`: `deep` is not allowed; expected a non-negative integer or none"
+//!     "parameter `max_depth`: `deep` is not allowed; expected an integer of at least 1, or none"
 //! );
 //! # Ok::<(), oml_flow::Error>(())
 //! ```
@@ -57,7 +57,10 @@ pub use flow::{
     TaskKind, TrainingSet, Transform, argmax, unsupported,
 };
 pub use inputs::numeric_inputs;
-pub use param::{ParamValue, Parameter, ensure, set_value, split_assignment, unknown_parameter};
+pub use param::{
+    AT_LEAST_ONE, AT_LEAST_ONE_U32, AT_LEAST_ONE_U64, Constraint, FINITE_NON_NEGATIVE,
+    FINITE_POSITIVE, ParamValue, Parameter, set_value, split_assignment, unknown_parameter,
+};
 pub use pipeline::{ESTIMATOR_STEP, Pipeline, qualified_parameters, set_parameters};
 pub use preprocess::{ImputeStrategy, OneHotEncoder, SimpleImputer, StandardScaler};
 pub use registry::{BUILTIN_FLOWS, BuiltinFlow, builtin_flow, for_scaled, for_trees};

@@ -56,7 +56,8 @@ pub trait ParamValue: Sized {
     fn allowed() -> String;
 }
 
-/// Parses `text` into `slot`, or an error naming the parameter and the allowed values.
+/// Parses `text` into `slot`, or an error naming the parameter and the allowed values of its
+/// type; `slot` is unchanged on error. For a narrower range, use a [`Constraint`].
 pub fn set_value<T: ParamValue>(slot: &mut T, name: &str, text: &str) -> Result<()> {
     *slot = parse_value(name, text)?;
     Ok(())
@@ -68,14 +69,98 @@ pub(crate) fn parse_value<T: ParamValue>(name: &str, text: &str) -> Result<T> {
     T::from_text(text.trim()).ok_or_else(|| Error::invalid(name, text, T::allowed()))
 }
 
-/// `Ok` if `valid`, otherwise the error for parameter `name` holding `value`.
-pub fn ensure<T: ParamValue>(valid: bool, name: &str, value: &T, allowed: &str) -> Result<()> {
-    if valid {
-        Ok(())
-    } else {
-        Err(Error::invalid(name, value.to_text(), allowed))
+/// Parses `text` into `slot` if it is a value of `T` for which `valid` holds; otherwise an
+/// error naming the parameter, the text as given and `allowed`, the same for text that does
+/// not parse and for a value out of range, and `slot` is unchanged.
+///
+/// `allowed` should be what the parameter's listing says ([`Parameter::allowing`]); a
+/// [`Constraint`] keeps the two together.
+pub(crate) fn set_checked<T: ParamValue>(
+    slot: &mut T,
+    name: &str,
+    text: &str,
+    allowed: &str,
+    valid: impl Fn(&T) -> bool,
+) -> Result<()> {
+    *slot = parse_checked(name, text, allowed, valid)?;
+    Ok(())
+}
+
+/// The value [`set_checked`] would store, or its error.
+pub(crate) fn parse_checked<T: ParamValue>(
+    name: &str,
+    text: &str,
+    allowed: &str,
+    valid: impl Fn(&T) -> bool,
+) -> Result<T> {
+    let text = text.trim();
+    T::from_text(text)
+        .filter(|value| valid(value))
+        .ok_or_else(|| Error::invalid(name, text, allowed))
+}
+
+/// The values a parameter takes when they are fewer than its type's: a predicate and the text that
+/// states it, one source for the parameter's listing ([`Parameter::allowing`] with
+/// [`Constraint::allowed`]), its setter ([`Constraint::set`], [`Constraint::parse`]) and any
+/// later check ([`Constraint::check`]).
+#[derive(Clone, Copy)]
+pub struct Constraint<T: 'static> {
+    /// Which values the parameter takes, as its listing and error messages say it.
+    pub allowed: &'static str,
+    /// Whether a value of the type is one of them.
+    pub valid: fn(&T) -> bool,
+}
+
+impl<T: ParamValue> Constraint<T> {
+    /// Parses `text` into `slot` as [`set_checked`] does.
+    pub fn set(&self, slot: &mut T, name: &str, text: &str) -> Result<()> {
+        set_checked(slot, name, text, self.allowed, self.valid)
+    }
+
+    /// Parses `text` as a value of parameter `name` as [`set_checked`] does, and returns it.
+    pub fn parse(&self, name: &str, text: &str) -> Result<T> {
+        parse_checked(name, text, self.allowed, self.valid)
+    }
+
+    /// `Ok` if `value` is allowed, otherwise the error for parameter `name` holding it.
+    pub fn check(&self, name: &str, value: &T) -> Result<()> {
+        if (self.valid)(value) {
+            Ok(())
+        } else {
+            Err(Error::invalid(name, value.to_text(), self.allowed))
+        }
     }
 }
+
+/// A finite number greater than 0.
+pub const FINITE_POSITIVE: Constraint<f64> = Constraint {
+    allowed: "a finite number greater than 0",
+    valid: |v| v.is_finite() && *v > 0.0,
+};
+
+/// A finite number of at least 0.
+pub const FINITE_NON_NEGATIVE: Constraint<f64> = Constraint {
+    allowed: "a finite number of at least 0",
+    valid: |v| v.is_finite() && *v >= 0.0,
+};
+
+/// A count of at least 1.
+pub const AT_LEAST_ONE: Constraint<usize> = Constraint {
+    allowed: "an integer of at least 1",
+    valid: |v| *v >= 1,
+};
+
+/// A `u64` count of at least 1.
+pub const AT_LEAST_ONE_U64: Constraint<u64> = Constraint {
+    allowed: AT_LEAST_ONE.allowed,
+    valid: |v| *v >= 1,
+};
+
+/// A `u32` count of at least 1; the type's upper limit is within reach, so the text says it.
+pub const AT_LEAST_ONE_U32: Constraint<u32> = Constraint {
+    allowed: "an integer from 1 to 4294967295",
+    valid: |v| *v >= 1,
+};
 
 /// The error for a parameter name that `flow` does not have.
 pub fn unknown_parameter(flow: &str, name: &str, parameters: &[Parameter]) -> Error {
@@ -106,7 +191,7 @@ pub fn split_assignment(text: &str) -> Result<(&str, &str)> {
 }
 
 macro_rules! integer_value {
-    ($($t:ty),*) => {$(
+    ($($t:ty => $allowed:expr),* $(,)?) => {$(
         impl ParamValue for $t {
             const DATA_TYPE: &'static str = "integer";
             fn to_text(&self) -> String {
@@ -116,12 +201,17 @@ macro_rules! integer_value {
                 text.parse().ok()
             }
             fn allowed() -> String {
-                format!("an integer from {} to {}", <$t>::MIN, <$t>::MAX)
+                $allowed.to_owned()
             }
         }
     )*};
 }
-integer_value!(usize, u64, u32);
+// Nobody types 2^64, but 2^32 is within reach.
+integer_value!(
+    usize => "a non-negative integer",
+    u64 => "a non-negative integer",
+    u32 => "an integer from 0 to 4294967295",
+);
 
 macro_rules! float_value {
     ($($t:ty),*) => {$(
@@ -244,6 +334,56 @@ mod tests {
         assert!(set_value(&mut rate, "alpha", "nan").is_err());
         set_value(&mut rate, "alpha", " 0.25 ").unwrap();
         assert_eq!(rate, 0.25);
+    }
+
+    #[test]
+    fn checked_text_states_the_same_allowed_values_whether_it_parses_or_not() {
+        let mut k = 5usize;
+        for text in ["0", "-1", "many", "1e3"] {
+            let error = AT_LEAST_ONE.set(&mut k, "k", text).unwrap_err();
+            assert_eq!(
+                error.to_string(),
+                format!(
+                    "parameter `k`: `{text}` is not allowed; expected an integer of at least 1"
+                )
+            );
+            assert_eq!(k, 5, "{text}: a failed set leaves the value");
+        }
+        AT_LEAST_ONE.set(&mut k, "k", " 3 ").unwrap();
+        assert_eq!(k, 3);
+        assert_eq!(
+            FINITE_POSITIVE.parse("c", "1e300").unwrap(),
+            1e300,
+            "large finite numbers are fine"
+        );
+        // The text as given, not as the value would print.
+        let error = FINITE_POSITIVE
+            .parse("c", "-1e300")
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("`-1e300` is not allowed"), "{error}");
+        assert!(FINITE_POSITIVE.parse("c", "inf").is_err());
+        assert!(FINITE_POSITIVE.check("c", &0.0).is_err());
+        FINITE_NON_NEGATIVE.check("alpha", &0.0).unwrap();
+    }
+
+    #[test]
+    fn integer_texts_state_their_limits() {
+        assert_eq!(usize::allowed(), "a non-negative integer");
+        assert_eq!(u32::allowed(), format!("an integer from 0 to {}", u32::MAX));
+        assert_eq!(
+            AT_LEAST_ONE_U32.allowed,
+            format!("an integer from 1 to {}", u32::MAX)
+        );
+        let mut degree = 3u32;
+        assert!(
+            AT_LEAST_ONE_U32
+                .set(&mut degree, "degree", "4294967296")
+                .is_err()
+        );
+        AT_LEAST_ONE_U32
+            .set(&mut degree, "degree", "4294967295")
+            .unwrap();
     }
 
     #[test]

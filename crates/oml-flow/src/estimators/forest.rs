@@ -17,17 +17,23 @@ use crate::estimators::{linfa_external_version, panic_message};
 use crate::flow::{Describe, Flow, Model, Output, TrainingSet};
 use crate::inputs::class_inputs;
 use crate::inputs::numeric_inputs;
-use crate::param::{Parameter, ensure, set_value, unknown_parameter};
+use crate::param::{Constraint, Parameter, unknown_parameter};
 
 /// The largest `ensemble_size`: linfa-ensemble reserves room for every tree up front, and an
 /// impossible reservation aborts the process instead of failing.
 const MAX_ENSEMBLE_SIZE: usize = 1_000_000;
 
 /// The values `ensemble_size` takes.
-const ENSEMBLE_SIZE: &str = "an integer from 1 to 1000000";
+const ENSEMBLE_SIZE: Constraint<usize> = Constraint {
+    allowed: "an integer from 1 to 1000000",
+    valid: |size| (1..=MAX_ENSEMBLE_SIZE).contains(size),
+};
 
 /// The values `bootstrap_proportion` and `feature_proportion` take.
-const PROPORTION: &str = "a number greater than 0 and at most 1";
+const PROPORTION: Constraint<f64> = Constraint {
+    allowed: "a number greater than 0 and at most 1",
+    valid: |proportion| *proportion > 0.0 && *proportion <= 1.0,
+};
 
 /// The checked parameters of linfa-ensemble with decision trees, and the random number
 /// generator linfa-ensemble draws bootstrap rows and features from.
@@ -120,19 +126,22 @@ impl Describe for RandomForestFlow {
                 &DEFAULT_ENSEMBLE_SIZE,
                 &self.params.ensemble_size,
                 "number of trees",
-            ),
+            )
+            .allowing(ENSEMBLE_SIZE.allowed),
             Parameter::new(
                 "bootstrap_proportion",
                 &1.0f64,
                 &self.params.bootstrap_proportion,
                 "rows drawn with replacement for each tree, as a proportion of the training rows",
-            ),
+            )
+            .allowing(PROPORTION.allowed),
             Parameter::new(
                 "feature_proportion",
                 &1.0f64,
                 &self.params.feature_proportion,
                 "features drawn with replacement for each tree, as a proportion of the features",
-            ),
+            )
+            .allowing(PROPORTION.allowed),
         ];
         parameters.extend(tree_parameters(&self.params.model_params));
         parameters
@@ -153,34 +162,9 @@ impl Describe for RandomForestFlow {
         let mut bootstrap_proportion = self.params.bootstrap_proportion;
         let mut feature_proportion = self.params.feature_proportion;
         match name {
-            "ensemble_size" => set_value(&mut ensemble_size, name, value).and_then(|()| {
-                ensure(
-                    (1..=MAX_ENSEMBLE_SIZE).contains(&ensemble_size),
-                    name,
-                    &ensemble_size,
-                    ENSEMBLE_SIZE,
-                )
-            }),
-            "bootstrap_proportion" => {
-                set_value(&mut bootstrap_proportion, name, value).and_then(|()| {
-                    ensure(
-                        bootstrap_proportion > 0.0 && bootstrap_proportion <= 1.0,
-                        name,
-                        &bootstrap_proportion,
-                        PROPORTION,
-                    )
-                })
-            }
-            "feature_proportion" => {
-                set_value(&mut feature_proportion, name, value).and_then(|()| {
-                    ensure(
-                        feature_proportion > 0.0 && feature_proportion <= 1.0,
-                        name,
-                        &feature_proportion,
-                        PROPORTION,
-                    )
-                })
-            }
+            "ensemble_size" => ENSEMBLE_SIZE.set(&mut ensemble_size, name, value),
+            "bootstrap_proportion" => PROPORTION.set(&mut bootstrap_proportion, name, value),
+            "feature_proportion" => PROPORTION.set(&mut feature_proportion, name, value),
             _ => return Err(unknown_parameter(&self.name(), name, &self.parameters())),
         }?;
         self.params = forest_params(

@@ -11,10 +11,21 @@ use crate::error::{Error, Result};
 use crate::estimators::linfa_external_version;
 use crate::flow::{Describe, Flow, Model, Output, Target, TrainingSet, unsupported};
 use crate::inputs::{fitted_inputs, training_inputs};
-use crate::param::{Parameter, ensure, set_value, unknown_parameter};
+use crate::param::{
+    AT_LEAST_ONE, AT_LEAST_ONE_U64, Constraint, FINITE_POSITIVE, Parameter, unknown_parameter,
+};
 
 /// The number of clusters by default: scikit-learn's `KMeans` default.
 const DEFAULT_CLUSTERS: usize = 8;
+
+/// The values `n_clusters` and `n_runs` take.
+const COUNT: Constraint<usize> = AT_LEAST_ONE;
+
+/// The values `max_n_iterations` takes.
+const ITERATIONS: Constraint<u64> = AT_LEAST_ONE_U64;
+
+/// The values `tolerance` takes.
+const TOLERANCE: Constraint<f64> = FINITE_POSITIVE;
 
 /// k-means of linfa-clustering (k-means++ initialisation, Lloyd iterations, the best of
 /// `n_runs` runs by inertia). Its parameters are linfa's own [`KMeansValidParams`], read through
@@ -90,54 +101,40 @@ impl Describe for KMeansFlow {
                 &default.n_clusters(),
                 &p.n_clusters(),
                 "number of clusters",
-            ),
+            )
+            .allowing(COUNT.allowed),
             Parameter::new(
                 "n_runs",
                 &default.n_runs(),
                 &p.n_runs(),
                 "runs from different initial centroids; the one of least inertia is kept",
-            ),
+            )
+            .allowing(COUNT.allowed),
             Parameter::new(
                 "max_n_iterations",
                 &default.max_n_iterations(),
                 &p.max_n_iterations(),
                 "most iterations of each run",
-            ),
+            )
+            .allowing(ITERATIONS.allowed),
             Parameter::new(
                 "tolerance",
                 &default.tolerance(),
                 &p.tolerance(),
                 "centroid movement below which a run stops",
-            ),
+            )
+            .allowing(TOLERANCE.allowed),
         ]
     }
     fn set_parameter(&mut self, name: &str, value: &str) -> Result<()> {
         let p = &self.params;
         let (mut n_clusters, mut n_runs) = (p.n_clusters(), p.n_runs());
         let (mut max_n_iterations, mut tolerance) = (p.max_n_iterations(), p.tolerance());
-        let at_least_one = "an integer of at least 1";
         match name {
-            "n_clusters" => {
-                set_value(&mut n_clusters, name, value)?;
-                ensure(n_clusters >= 1, name, &n_clusters, at_least_one)?;
-            }
-            "n_runs" => {
-                set_value(&mut n_runs, name, value)?;
-                ensure(n_runs >= 1, name, &n_runs, at_least_one)?;
-            }
-            "max_n_iterations" => {
-                set_value(&mut max_n_iterations, name, value)?;
-                ensure(max_n_iterations >= 1, name, &max_n_iterations, at_least_one)?;
-            }
-            "tolerance" => {
-                set_value(&mut tolerance, name, value)?;
-                ensure(
-                    tolerance.is_finite() && tolerance > 0.0,
-                    name,
-                    &tolerance,
-                    "a finite number greater than 0",
-                )?;
-            }
+            "n_clusters" => COUNT.set(&mut n_clusters, name, value)?,
+            "n_runs" => COUNT.set(&mut n_runs, name, value)?,
+            "max_n_iterations" => ITERATIONS.set(&mut max_n_iterations, name, value)?,
+            "tolerance" => TOLERANCE.set(&mut tolerance, name, value)?,
             _ => return Err(unknown_parameter(&self.name(), name, &self.parameters())),
         }
         self.params = seeded(n_clusters, n_runs, max_n_iterations, tolerance, 0)

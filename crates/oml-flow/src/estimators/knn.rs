@@ -12,10 +12,10 @@ use crate::estimators::{linfa_external_version, panic_message};
 use crate::flow::{Describe, Flow, Model, Output, TrainingSet};
 use crate::inputs::class_inputs;
 use crate::inputs::numeric_inputs;
-use crate::param::{Parameter, ensure, set_value, unknown_parameter};
+use crate::param::{AT_LEAST_ONE, Constraint, Parameter, set_value, unknown_parameter};
 
 /// The values `k` takes.
-const K: &str = "an integer of at least 1";
+const K: Constraint<usize> = AT_LEAST_ONE;
 
 /// The search index of linfa-nn that finds the neighbours; all give the same neighbours.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,7 +110,8 @@ impl Describe for KnnFlow {
     fn parameters(&self) -> Vec<Parameter> {
         let default = KnnFlow::default();
         vec![
-            Parameter::new("k", &default.k, &self.k, "number of neighbours that vote"),
+            Parameter::new("k", &default.k, &self.k, "number of neighbours that vote")
+                .allowing(K.allowed),
             Parameter::new(
                 "algorithm",
                 &default.algorithm,
@@ -127,13 +128,7 @@ impl Describe for KnnFlow {
     }
     fn set_parameter(&mut self, name: &str, value: &str) -> Result<()> {
         match name {
-            "k" => {
-                let mut k = self.k;
-                set_value(&mut k, name, value)?;
-                ensure(k >= 1, name, &k, K)?;
-                self.k = k;
-                Ok(())
-            }
+            "k" => K.set(&mut self.k, name, value),
             "algorithm" => set_value(&mut self.algorithm, name, value),
             "weights" => set_value(&mut self.weights, name, value),
             _ => Err(unknown_parameter(&self.name(), name, &self.parameters())),
@@ -144,7 +139,7 @@ impl Describe for KnnFlow {
 impl Flow for KnnFlow {
     fn fit(&self, data: &TrainingSet<'_>, _seed: u64) -> Result<Box<dyn Model>> {
         let (x, classes, n_classes) = class_inputs(self, data)?;
-        ensure(self.k >= 1, "k", &self.k, K)?;
+        K.check("k", &self.k)?;
         Ok(Box::new(FittedKnn {
             // linfa-nn's k-d tree needs rows contiguous in memory.
             train: x.as_standard_layout().into_owned(),

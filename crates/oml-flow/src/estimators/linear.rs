@@ -11,7 +11,10 @@ use crate::error::{Error, Result};
 use crate::estimators::linfa_external_version;
 use crate::flow::{Describe, Flow, Model, Output, Target, TrainingSet, unsupported};
 use crate::inputs::{fitted_inputs, training_inputs};
-use crate::param::{Parameter, ensure, parse_value, set_value, unknown_parameter};
+use crate::param::{
+    AT_LEAST_ONE_U32, Constraint, FINITE_NON_NEGATIVE, Parameter, parse_value, set_value,
+    unknown_parameter,
+};
 
 /// Checked hyperparameters of [`LinearRegressionFlow`].
 ///
@@ -156,6 +159,18 @@ impl Flow for LinearRegressionFlow {
     }
 }
 
+/// The values the elastic net's `penalty` and `tolerance` take.
+const NON_NEGATIVE: Constraint<f64> = FINITE_NON_NEGATIVE;
+
+/// The values the elastic net's `l1_ratio` takes.
+const L1_RATIO: Constraint<f64> = Constraint {
+    allowed: "a number from 0 to 1",
+    valid: |ratio| (0.0..=1.0).contains(ratio),
+};
+
+/// The values the elastic net's `max_iterations` takes.
+const MAX_ITERATIONS: Constraint<u32> = AT_LEAST_ONE_U32;
+
 /// The elastic net of linfa-elasticnet: least squares with a penalty
 /// `penalty * (l1_ratio * |w|_1 + (1 - l1_ratio) / 2 * |w|_2^2)`, as scikit-learn's
 /// `ElasticNet`, fitted by coordinate descent. Its parameters are linfa's own
@@ -215,13 +230,15 @@ impl Describe for ElasticNetFlow {
                 &default.penalty(),
                 &p.penalty(),
                 "overall weight of the penalty",
-            ),
+            )
+            .allowing(NON_NEGATIVE.allowed),
             Parameter::new(
                 "l1_ratio",
                 &default.l1_ratio(),
                 &p.l1_ratio(),
                 "share of the L1 penalty, from 0 (ridge) to 1 (lasso)",
-            ),
+            )
+            .allowing(L1_RATIO.allowed),
             Parameter::new(
                 "with_intercept",
                 &default.with_intercept(),
@@ -233,13 +250,15 @@ impl Describe for ElasticNetFlow {
                 &default.max_iterations(),
                 &p.max_iterations(),
                 "most passes of coordinate descent",
-            ),
+            )
+            .allowing(MAX_ITERATIONS.allowed),
             Parameter::new(
                 "tolerance",
                 &default.tolerance(),
                 &p.tolerance(),
                 "relative change of the weights below which descent stops",
-            ),
+            )
+            .allowing(NON_NEGATIVE.allowed),
         ]
     }
     fn set_parameter(&mut self, name: &str, value: &str) -> Result<()> {
@@ -248,43 +267,11 @@ impl Describe for ElasticNetFlow {
             (p.penalty(), p.l1_ratio(), p.with_intercept());
         let (mut max_iterations, mut tolerance) = (p.max_iterations(), p.tolerance());
         match name {
-            "penalty" => {
-                set_value(&mut penalty, name, value)?;
-                ensure(
-                    penalty.is_finite() && penalty >= 0.0,
-                    name,
-                    &penalty,
-                    "a finite number of at least 0",
-                )?;
-            }
-            "l1_ratio" => {
-                set_value(&mut l1_ratio, name, value)?;
-                ensure(
-                    (0.0..=1.0).contains(&l1_ratio),
-                    name,
-                    &l1_ratio,
-                    "a number from 0 to 1",
-                )?;
-            }
+            "penalty" => NON_NEGATIVE.set(&mut penalty, name, value)?,
+            "l1_ratio" => L1_RATIO.set(&mut l1_ratio, name, value)?,
             "with_intercept" => set_value(&mut with_intercept, name, value)?,
-            "max_iterations" => {
-                set_value(&mut max_iterations, name, value)?;
-                ensure(
-                    max_iterations >= 1,
-                    name,
-                    &max_iterations,
-                    "an integer of at least 1",
-                )?;
-            }
-            "tolerance" => {
-                set_value(&mut tolerance, name, value)?;
-                ensure(
-                    tolerance.is_finite() && tolerance >= 0.0,
-                    name,
-                    &tolerance,
-                    "a finite number of at least 0",
-                )?;
-            }
+            "max_iterations" => MAX_ITERATIONS.set(&mut max_iterations, name, value)?,
+            "tolerance" => NON_NEGATIVE.set(&mut tolerance, name, value)?,
             _ => return Err(unknown_parameter(&self.name(), name, &self.parameters())),
         }
         self.params = ElasticNetParams::new()

@@ -10,7 +10,19 @@ use crate::estimators::classes::{OneClass, present_classes, task_confidences};
 use crate::estimators::linfa_external_version;
 use crate::flow::{Describe, Flow, Model, Output, Target, TrainingSet, unsupported};
 use crate::inputs::{fitted_inputs, training_inputs};
-use crate::param::{Parameter, ensure, parse_value, unknown_parameter};
+use crate::param::{
+    AT_LEAST_ONE_U64, Constraint, FINITE_NON_NEGATIVE, FINITE_POSITIVE, Parameter, parse_value,
+    unknown_parameter,
+};
+
+/// The values `alpha` takes.
+const ALPHA: Constraint<f64> = FINITE_NON_NEGATIVE;
+
+/// The values `max_iterations` takes.
+const MAX_ITERATIONS: Constraint<u64> = AT_LEAST_ONE_U64;
+
+/// The values `gradient_tolerance` takes.
+const GRADIENT_TOLERANCE: Constraint<f64> = FINITE_POSITIVE;
 
 /// Checked hyperparameters of [`LogisticRegressionFlow`]: the record of what is fitted.
 ///
@@ -106,24 +118,9 @@ impl ParamGuard for LogisticRegressionParams {
 
     fn check_ref(&self) -> Result<&LogisticRegressionValidParams> {
         let p = &self.0;
-        ensure(
-            p.alpha.is_finite() && p.alpha >= 0.0,
-            "alpha",
-            &p.alpha,
-            "a finite number of at least 0",
-        )?;
-        ensure(
-            p.max_iterations >= 1,
-            "max_iterations",
-            &p.max_iterations,
-            "an integer of at least 1",
-        )?;
-        ensure(
-            p.gradient_tolerance.is_finite() && p.gradient_tolerance > 0.0,
-            "gradient_tolerance",
-            &p.gradient_tolerance,
-            "a finite number greater than 0",
-        )?;
+        ALPHA.check("alpha", &p.alpha)?;
+        MAX_ITERATIONS.check("max_iterations", &p.max_iterations)?;
+        GRADIENT_TOLERANCE.check("gradient_tolerance", &p.gradient_tolerance)?;
         Ok(p)
     }
 
@@ -192,7 +189,8 @@ impl Describe for LogisticRegressionFlow {
                 &default.alpha(),
                 &p.alpha(),
                 "weight of the L2 penalty on the coefficients",
-            ),
+            )
+            .allowing(ALPHA.allowed),
             Parameter::new(
                 "fit_intercept",
                 &default.fit_intercept(),
@@ -204,22 +202,26 @@ impl Describe for LogisticRegressionFlow {
                 &default.max_iterations(),
                 &p.max_iterations(),
                 "most iterations of the L-BFGS solver",
-            ),
+            )
+            .allowing(MAX_ITERATIONS.allowed),
             Parameter::new(
                 "gradient_tolerance",
                 &default.gradient_tolerance(),
                 &p.gradient_tolerance(),
                 "gradient norm below which the solver stops",
-            ),
+            )
+            .allowing(GRADIENT_TOLERANCE.allowed),
         ]
     }
     fn set_parameter(&mut self, name: &str, value: &str) -> Result<()> {
         let params = LogisticRegressionParams::from(self.params.clone());
         let params = match name {
-            "alpha" => params.alpha(parse_value(name, value)?),
+            "alpha" => params.alpha(ALPHA.parse(name, value)?),
             "fit_intercept" => params.fit_intercept(parse_value(name, value)?),
-            "max_iterations" => params.max_iterations(parse_value(name, value)?),
-            "gradient_tolerance" => params.gradient_tolerance(parse_value(name, value)?),
+            "max_iterations" => params.max_iterations(MAX_ITERATIONS.parse(name, value)?),
+            "gradient_tolerance" => {
+                params.gradient_tolerance(GRADIENT_TOLERANCE.parse(name, value)?)
+            }
             _ => return Err(unknown_parameter(&self.name(), name, &self.parameters())),
         };
         self.params = params.check()?;

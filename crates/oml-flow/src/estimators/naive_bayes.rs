@@ -10,10 +10,10 @@ use crate::estimators::linfa_external_version;
 use crate::flow::{Describe, Flow, Model, Output, TrainingSet};
 use crate::inputs::class_inputs;
 use crate::inputs::numeric_inputs;
-use crate::param::{Parameter, ensure, set_value, unknown_parameter};
+use crate::param::{Constraint, FINITE_NON_NEGATIVE, Parameter, unknown_parameter};
 
 /// The values `var_smoothing` takes.
-const VAR_SMOOTHING: &str = "a number of at least 0";
+const VAR_SMOOTHING: Constraint<f64> = FINITE_NON_NEGATIVE;
 
 /// Gaussian naive Bayes of linfa-bayes. Its one parameter is linfa's own
 /// [`GaussianNbValidParams`], read through its getter and set through linfa's setter and check.
@@ -67,24 +67,21 @@ impl Describe for GaussianNbFlow {
     }
     fn parameters(&self) -> Vec<Parameter> {
         let default = GaussianNbFlow::default();
-        vec![Parameter::new(
-            "var_smoothing",
-            &default.params.var_smoothing(),
-            &self.params.var_smoothing(),
-            "share of the largest feature variance added to every variance",
-        )]
+        vec![
+            Parameter::new(
+                "var_smoothing",
+                &default.params.var_smoothing(),
+                &self.params.var_smoothing(),
+                "share of the largest feature variance added to every variance",
+            )
+            .allowing(VAR_SMOOTHING.allowed),
+        ]
     }
     fn set_parameter(&mut self, name: &str, value: &str) -> Result<()> {
         match name {
             "var_smoothing" => {
                 let mut var_smoothing = self.params.var_smoothing();
-                set_value(&mut var_smoothing, name, value)?;
-                ensure(
-                    var_smoothing >= 0.0 && var_smoothing.is_finite(),
-                    name,
-                    &var_smoothing,
-                    VAR_SMOOTHING,
-                )?;
+                VAR_SMOOTHING.set(&mut var_smoothing, name, value)?;
                 self.params = GaussianNb::params()
                     .var_smoothing(var_smoothing)
                     .check()

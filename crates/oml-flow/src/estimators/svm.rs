@@ -11,7 +11,21 @@ use crate::estimators::classes::{OneClass, present_classes, task_confidences};
 use crate::estimators::linfa_external_version;
 use crate::flow::{Describe, Flow, Model, Output, Target, TrainingSet, unsupported};
 use crate::inputs::{fitted_inputs, training_inputs};
-use crate::param::{Parameter, ensure, parse_value, unknown_parameter};
+use crate::param::{
+    AT_LEAST_ONE_U32, Constraint, FINITE_POSITIVE, Parameter, parse_value, unknown_parameter,
+};
+
+/// The values `c`, `gaussian_eps` and `eps` take.
+const POSITIVE: Constraint<f64> = FINITE_POSITIVE;
+
+/// The values `polynomial_constant` takes.
+const FINITE: Constraint<f64> = Constraint {
+    allowed: "a finite number",
+    valid: |v| v.is_finite(),
+};
+
+/// The values `polynomial_degree` takes.
+const DEGREE: Constraint<u32> = AT_LEAST_ONE_U32;
 
 /// The kernel of an SVM.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -166,28 +180,11 @@ impl ParamGuard for SvmParams {
 
     fn check_ref(&self) -> Result<&SvmValidParams> {
         let p = &self.0;
-        let positive = |value: f64| value.is_finite() && value > 0.0;
-        let allowed = "a finite number greater than 0";
-        ensure(positive(p.c), "c", &p.c, allowed)?;
-        ensure(
-            positive(p.gaussian_eps),
-            "gaussian_eps",
-            &p.gaussian_eps,
-            allowed,
-        )?;
-        ensure(
-            p.polynomial_constant.is_finite(),
-            "polynomial_constant",
-            &p.polynomial_constant,
-            "a finite number",
-        )?;
-        ensure(
-            p.polynomial_degree >= 1,
-            "polynomial_degree",
-            &p.polynomial_degree,
-            "an integer of at least 1",
-        )?;
-        ensure(positive(p.eps), "eps", &p.eps, allowed)?;
+        POSITIVE.check("c", &p.c)?;
+        POSITIVE.check("gaussian_eps", &p.gaussian_eps)?;
+        FINITE.check("polynomial_constant", &p.polynomial_constant)?;
+        DEGREE.check("polynomial_degree", &p.polynomial_degree)?;
+        POSITIVE.check("eps", &p.eps)?;
         Ok(p)
     }
 
@@ -272,32 +269,37 @@ impl Describe for SvmFlow {
                 &default.c(),
                 &p.c(),
                 "penalty on margin violations (both classes)",
-            ),
+            )
+            .allowing(POSITIVE.allowed),
             Parameter::new("kernel", &default.kernel(), &p.kernel(), "kernel function"),
             Parameter::new(
                 "gaussian_eps",
                 &default.gaussian_eps(),
                 &p.gaussian_eps(),
                 "width of the gaussian kernel exp(-|x-y|^2/eps)",
-            ),
+            )
+            .allowing(POSITIVE.allowed),
             Parameter::new(
                 "polynomial_constant",
                 &default.polynomial_constant(),
                 &p.polynomial_constant(),
                 "constant of the polynomial kernel",
-            ),
+            )
+            .allowing(FINITE.allowed),
             Parameter::new(
                 "polynomial_degree",
                 &default.polynomial_degree(),
                 &p.polynomial_degree(),
                 "degree of the polynomial kernel",
-            ),
+            )
+            .allowing(DEGREE.allowed),
             Parameter::new(
                 "eps",
                 &default.eps(),
                 &p.eps(),
                 "tolerance of the solver's stopping condition",
-            ),
+            )
+            .allowing(POSITIVE.allowed),
             Parameter::new(
                 "shrinking",
                 &default.shrinking(),
@@ -309,12 +311,12 @@ impl Describe for SvmFlow {
     fn set_parameter(&mut self, name: &str, value: &str) -> Result<()> {
         let params = SvmParams::from(self.params.clone());
         let params = match name {
-            "c" => params.c(parse_value(name, value)?),
+            "c" => params.c(POSITIVE.parse(name, value)?),
             "kernel" => params.kernel(parse_value(name, value)?),
-            "gaussian_eps" => params.gaussian_eps(parse_value(name, value)?),
-            "polynomial_constant" => params.polynomial_constant(parse_value(name, value)?),
-            "polynomial_degree" => params.polynomial_degree(parse_value(name, value)?),
-            "eps" => params.eps(parse_value(name, value)?),
+            "gaussian_eps" => params.gaussian_eps(POSITIVE.parse(name, value)?),
+            "polynomial_constant" => params.polynomial_constant(FINITE.parse(name, value)?),
+            "polynomial_degree" => params.polynomial_degree(DEGREE.parse(name, value)?),
+            "eps" => params.eps(POSITIVE.parse(name, value)?),
             "shrinking" => params.shrinking(parse_value(name, value)?),
             _ => return Err(unknown_parameter(&self.name(), name, &self.parameters())),
         };

@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::estimators::linfa_external_version;
 use crate::flow::{Describe, Flow, Model, Output, Target, TrainingSet, unsupported};
 use crate::inputs::numeric_inputs;
-use crate::param::{Parameter, ensure, set_value, unknown_parameter};
+use crate::param::{Constraint, Parameter, set_value, unknown_parameter};
 
 crate::option_value!(SplitQuality {
     SplitQuality::Gini => "gini",
@@ -57,9 +57,31 @@ impl DecisionTreeFlow {
     }
 }
 
-const DEPTH: &str = "an integer of at least 1, or none";
-const SPLIT_WEIGHT: &str = "a number of at least 1";
-const POSITIVE: &str = "a number greater than 0";
+/// The values `max_depth` takes.
+const DEPTH: Constraint<Option<usize>> = Constraint {
+    allowed: "an integer of at least 1, or none",
+    valid: |depth| *depth != Some(0),
+};
+
+/// The values `min_weight_split` takes; linfa keeps the weights as `f32`, and the upper limit
+/// keeps them well within its range.
+const SPLIT_WEIGHT: Constraint<f64> = Constraint {
+    allowed: "a number of at least 1 and less than 1e30",
+    valid: |weight| (1.0..1e30).contains(weight),
+};
+
+/// The values `min_weight_leaf` takes, an `f32` in linfa as `min_weight_split`.
+const LEAF_WEIGHT: Constraint<f64> = Constraint {
+    allowed: "a number greater than 0 and less than 1e30",
+    valid: |weight| *weight > 0.0 && *weight < 1e30,
+};
+
+/// The values `min_impurity_decrease` takes: linfa's check rejects anything below
+/// `f64::EPSILON`.
+const IMPURITY_DECREASE: Constraint<f64> = Constraint {
+    allowed: "a number of at least 2.220446049250313e-16",
+    valid: |decrease| *decrease >= f64::EPSILON,
+};
 
 /// The parameters of a linfa tree as OpenML records them, against linfa's defaults.
 pub(crate) fn tree_parameters(params: &DecisionTreeValidParams<f64, usize>) -> Vec<Parameter> {
@@ -79,28 +101,28 @@ pub(crate) fn tree_parameters(params: &DecisionTreeValidParams<f64, usize>) -> V
             &params.max_depth(),
             "largest depth of the tree",
         )
-        .allowing(DEPTH),
+        .allowing(DEPTH.allowed),
         Parameter::new(
             "min_weight_split",
             &f64::from(default.min_weight_split()),
             &f64::from(params.min_weight_split()),
             "smallest number of rows a node needs to be split",
         )
-        .allowing(SPLIT_WEIGHT),
+        .allowing(SPLIT_WEIGHT.allowed),
         Parameter::new(
             "min_weight_leaf",
             &f64::from(default.min_weight_leaf()),
             &f64::from(params.min_weight_leaf()),
             "smallest number of rows in a leaf",
         )
-        .allowing(POSITIVE),
+        .allowing(LEAF_WEIGHT.allowed),
         Parameter::new(
             "min_impurity_decrease",
             &default.min_impurity_decrease(),
             &params.min_impurity_decrease(),
             "smallest impurity decrease that makes a split",
         )
-        .allowing(POSITIVE),
+        .allowing(IMPURITY_DECREASE.allowed),
     ]
 }
 
@@ -118,34 +140,10 @@ pub(crate) fn set_tree_parameter(
     let mut min_impurity_decrease = params.min_impurity_decrease();
     let parsed = match name {
         "split_quality" => set_value(&mut split_quality, name, value),
-        "max_depth" => set_value(&mut max_depth, name, value)
-            .and_then(|()| ensure(max_depth != Some(0), name, &max_depth, DEPTH)),
-        "min_weight_split" => set_value(&mut min_weight_split, name, value).and_then(|()| {
-            ensure(
-                (1.0..1e30).contains(&min_weight_split),
-                name,
-                &min_weight_split,
-                SPLIT_WEIGHT,
-            )
-        }),
-        "min_weight_leaf" => set_value(&mut min_weight_leaf, name, value).and_then(|()| {
-            ensure(
-                min_weight_leaf > 0.0 && min_weight_leaf < 1e30,
-                name,
-                &min_weight_leaf,
-                POSITIVE,
-            )
-        }),
-        "min_impurity_decrease" => {
-            set_value(&mut min_impurity_decrease, name, value).and_then(|()| {
-                ensure(
-                    min_impurity_decrease >= f64::EPSILON,
-                    name,
-                    &min_impurity_decrease,
-                    POSITIVE,
-                )
-            })
-        }
+        "max_depth" => DEPTH.set(&mut max_depth, name, value),
+        "min_weight_split" => SPLIT_WEIGHT.set(&mut min_weight_split, name, value),
+        "min_weight_leaf" => LEAF_WEIGHT.set(&mut min_weight_leaf, name, value),
+        "min_impurity_decrease" => IMPURITY_DECREASE.set(&mut min_impurity_decrease, name, value),
         _ => return None,
     };
     Some(parsed.and_then(|()| {
@@ -316,5 +314,32 @@ impl LeafFractions {
             let fractions = &self.fractions[leaf * self.n_classes..(leaf + 1) * self.n_classes];
             target.iter_mut().zip(fractions).for_each(|(t, f)| *t += f);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_impurity_decrease_text_is_linfas_limit() {
+        assert_eq!(
+            IMPURITY_DECREASE.allowed,
+            format!("a number of at least {:e}", f64::EPSILON)
+        );
+        let below = f64::EPSILON / 2.0;
+        assert!(!(IMPURITY_DECREASE.valid)(&below));
+        assert!(
+            DecisionTreeParams::<f64, usize>::new()
+                .min_impurity_decrease(below)
+                .check()
+                .is_err()
+        );
+        assert!(
+            DecisionTreeParams::<f64, usize>::new()
+                .min_impurity_decrease(f64::EPSILON)
+                .check()
+                .is_ok()
+        );
     }
 }

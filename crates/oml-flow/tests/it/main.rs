@@ -6,6 +6,7 @@
 //! - `params`: parameter text round-trips and errors.
 //! - `regression`: regression and clustering flows on builtin tasks; hand-checkable
 //!   logistic regression and SVM cases.
+//! - `versions`: external versions name the locked crate versions.
 //! - `xml`: the flow XML of every built-in flow.
 
 mod builtin;
@@ -13,4 +14,5 @@ mod estimators;
 mod params;
 mod regression;
 mod support;
+mod versions;
 mod xml;

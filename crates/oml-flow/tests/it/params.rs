@@ -1,6 +1,6 @@
 //! Parameter text round-trips; bad parameters are errors naming the parameter.
 
-use oml_flow::{BUILTIN_FLOWS, qualified_parameters, set_parameters};
+use oml_flow::{BUILTIN_FLOWS, Error, qualified_parameters, set_parameters};
 
 #[test]
 fn every_parameter_value_round_trips_through_its_text() {
@@ -63,7 +63,7 @@ fn bad_parameters_name_the_parameter_and_the_allowed_values() {
         ),
         (
             "min_weight_leaf=-1",
-            "parameter `min_weight_leaf`: `-1.0` is not allowed; expected a number greater than 0",
+            "parameter `min_weight_leaf`: `-1` is not allowed; expected a number greater than 0 and less than 1e30",
         ),
         (
             "impute.strategy=mode",
@@ -100,12 +100,12 @@ fn linfa_flows_check_their_parameters() {
         (
             "logistic-regression",
             "alpha=-1",
-            "parameter `alpha`: `-1.0` is not allowed; expected a finite number of at least 0",
+            "parameter `alpha`: `-1` is not allowed; expected a finite number of at least 0",
         ),
         (
             "logistic-regression",
             "gradient_tolerance=0",
-            "parameter `gradient_tolerance`: `0.0` is not allowed; expected a finite number greater than 0",
+            "parameter `gradient_tolerance`: `0` is not allowed; expected a finite number greater than 0",
         ),
         (
             "svm",
@@ -115,12 +115,12 @@ fn linfa_flows_check_their_parameters() {
         (
             "svm",
             "c=0",
-            "parameter `c`: `0.0` is not allowed; expected a finite number greater than 0",
+            "parameter `c`: `0` is not allowed; expected a finite number greater than 0",
         ),
         (
             "svm",
             "polynomial_degree=0",
-            "parameter `polynomial_degree`: `0` is not allowed; expected an integer of at least 1",
+            "parameter `polynomial_degree`: `0` is not allowed; expected an integer from 1 to 4294967295",
         ),
         (
             "linear-regression",
@@ -163,4 +163,48 @@ fn linfa_flows_check_their_parameters() {
     assert!(values.contains(&("estimator.kernel".into(), "polynomial".into())));
     assert!(values.contains(&("estimator.polynomial_degree".into(), "2".into())));
     assert!(values.contains(&("estimator.c".into(), "0.5".into())));
+}
+
+/// Every parameter of every built-in flow accepts its listed default, and a value it rejects
+/// is rejected with exactly the allowed values it lists (`oml flows`, the flow XML), whether
+/// the text does not parse or is out of range.
+#[test]
+fn every_parameter_rejects_values_with_its_listed_allowed_text() {
+    let bad_texts = ["-1", "0", "1e300", "-1e300", "nonsense"];
+    let mut problems = Vec::new();
+    for builtin in BUILTIN_FLOWS {
+        let flow_name = builtin.name;
+        let listed = qualified_parameters(&builtin.make());
+        for (name, parameter) in &listed {
+            let mut flow = builtin.make();
+            if let Err(e) = set_parameters(&mut flow, &[format!("{name}={}", parameter.default)]) {
+                problems.push(format!(
+                    "{flow_name}: the default of {name} is rejected: {e}"
+                ));
+            }
+            for bad in bad_texts {
+                let mut flow = builtin.make();
+                match set_parameters(&mut flow, &[format!("{name}={bad}")]) {
+                    Ok(()) => {}
+                    Err(error @ Error::InvalidParameter { .. }) => {
+                        let message = error.to_string();
+                        if !message.ends_with(&format!("; expected {}", parameter.allowed)) {
+                            problems.push(format!(
+                                "{flow_name}: {name}={bad}: `{message}` does not end with the \
+                                 listed allowed values `{}`",
+                                parameter.allowed
+                            ));
+                        }
+                        if qualified_parameters(&flow) != listed {
+                            problems.push(format!(
+                                "{flow_name}: {name}={bad}: a failed set changed the parameters"
+                            ));
+                        }
+                    }
+                    Err(error) => problems.push(format!("{flow_name}: {name}={bad}: {error}")),
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
