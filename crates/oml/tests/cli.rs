@@ -508,3 +508,33 @@ fn run_reads_a_task_from_an_openml_python_cache_offline() {
         "names the fetch command"
     );
 }
+
+#[test]
+fn run_reports_failing_units_and_exits_non_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    // k-means cannot learn a classification task: every unit fails, the run says so.
+    let output = oml(&["run", "--flow", "k-means", "--out", out.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("10 of 10 units failed; the first, repeat 0 fold 0 sample 0:")
+            && stderr.contains("cannot learn a classification task"),
+        "{stderr}"
+    );
+    assert!(
+        out.join("predictions.arff").is_file(),
+        "what there is, is written"
+    );
+    let fast = oml(&[
+        "run",
+        "--flow",
+        "k-means",
+        "--fail-fast",
+        "--threads",
+        "1",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(String::from_utf8_lossy(&fast.stderr).contains("1 of 10 units failed"));
+}
