@@ -15,8 +15,7 @@ use crate::error::{Error, Result};
 use crate::estimators::tree::{LeafFractions, set_tree_parameter, tree_parameters};
 use crate::estimators::{linfa_external_version, panic_message};
 use crate::flow::{Describe, Flow, Model, Output, TrainingSet};
-use crate::inputs::class_inputs;
-use crate::inputs::numeric_inputs;
+use crate::inputs::{class_inputs, fitted_inputs};
 use crate::param::{Constraint, Parameter, unknown_parameter};
 
 /// The largest `ensemble_size`: linfa-ensemble reserves room for every tree up front, and an
@@ -276,13 +275,7 @@ struct FittedForest {
 
 impl Model for FittedForest {
     fn output(&self, x: &DesignMatrix) -> Result<Output> {
-        let x = numeric_inputs(&self.name, x)?;
-        if x.ncols() != self.n_features {
-            return Err(Error::predict(
-                &self.name,
-                format!("{} features, fitted on {}", x.ncols(), self.n_features),
-            ));
-        }
+        let x = fitted_inputs(&self.name, x, self.n_features)?;
         let mut out = Array2::zeros((x.nrows(), self.n_classes));
         for (features, leaves) in &self.trees {
             leaves.add_confidences(x.select(Axis(1), features).view(), &mut out);

@@ -10,8 +10,7 @@ use oml_data::DesignMatrix;
 use crate::error::{Error, Result};
 use crate::estimators::{linfa_external_version, panic_message};
 use crate::flow::{Describe, Flow, Model, Output, TrainingSet};
-use crate::inputs::class_inputs;
-use crate::inputs::numeric_inputs;
+use crate::inputs::{class_inputs, fitted_inputs};
 use crate::param::{AT_LEAST_ONE, Constraint, Parameter, set_value, unknown_parameter};
 
 /// The values `k` takes.
@@ -236,13 +235,7 @@ fn nearest(
 
 impl Model for FittedKnn {
     fn output(&self, x: &DesignMatrix) -> Result<Output> {
-        let x = numeric_inputs(&self.name, x)?;
-        if x.ncols() != self.train.ncols() {
-            return Err(Error::predict(
-                &self.name,
-                format!("{} features, fitted on {}", x.ncols(), self.train.ncols()),
-            ));
-        }
+        let x = fitted_inputs(&self.name, x, self.train.ncols())?;
         let x = x.as_standard_layout().into_owned();
         // linfa-nn panics on distances that overflow to infinity.
         catch_unwind(AssertUnwindSafe(|| self.votes(&x)))

@@ -8,8 +8,7 @@ use oml_data::DesignMatrix;
 use crate::error::{Error, Result};
 use crate::estimators::linfa_external_version;
 use crate::flow::{Describe, Flow, Model, Output, TrainingSet};
-use crate::inputs::class_inputs;
-use crate::inputs::numeric_inputs;
+use crate::inputs::{class_inputs, fitted_inputs};
 use crate::param::{Constraint, FINITE_NON_NEGATIVE, Parameter, unknown_parameter};
 
 /// The values `var_smoothing` takes.
@@ -118,13 +117,7 @@ struct FittedNb {
 
 impl Model for FittedNb {
     fn output(&self, x: &DesignMatrix) -> Result<Output> {
-        let x = numeric_inputs(&self.name, x)?;
-        if x.ncols() != self.n_features {
-            return Err(Error::predict(
-                &self.name,
-                format!("{} features, fitted on {}", x.ncols(), self.n_features),
-            ));
-        }
+        let x = fitted_inputs(&self.name, x, self.n_features)?;
         let likelihoods = self.model.joint_log_likelihood(x);
         let mut out = Array2::zeros((x.nrows(), self.n_classes));
         for (&&class, values) in &likelihoods {

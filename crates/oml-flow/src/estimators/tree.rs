@@ -8,8 +8,8 @@ use oml_data::DesignMatrix;
 
 use crate::error::{Error, Result};
 use crate::estimators::linfa_external_version;
-use crate::flow::{Describe, Flow, Model, Output, Target, TrainingSet, unsupported};
-use crate::inputs::numeric_inputs;
+use crate::flow::{Describe, Flow, Model, Output, TrainingSet};
+use crate::inputs::{class_inputs, fitted_inputs};
 use crate::param::{Constraint, Parameter, set_value, unknown_parameter};
 
 crate::option_value!(SplitQuality {
@@ -187,10 +187,7 @@ impl Describe for DecisionTreeFlow {
 
 impl Flow for DecisionTreeFlow {
     fn fit(&self, data: &TrainingSet<'_>, _seed: u64) -> Result<Box<dyn Model>> {
-        let Target::Classes { classes, n_classes } = data.target else {
-            return Err(unsupported(self, &data.target));
-        };
-        let x = numeric_inputs(&self.name(), data.features)?;
+        let (x, classes, n_classes) = class_inputs(self, data)?;
         let tree = self
             .params
             .fit(&DatasetBase::new(x, classes))
@@ -198,6 +195,7 @@ impl Flow for DecisionTreeFlow {
         let leaves = LeafFractions::new(&tree, x, classes, n_classes);
         Ok(Box::new(FittedTree {
             leaves,
+            n_features: x.ncols(),
             name: self.name(),
         }))
     }
@@ -205,12 +203,13 @@ impl Flow for DecisionTreeFlow {
 
 struct FittedTree {
     leaves: LeafFractions,
+    n_features: usize,
     name: String,
 }
 
 impl Model for FittedTree {
     fn output(&self, x: &DesignMatrix) -> Result<Output> {
-        let x = numeric_inputs(&self.name, x)?;
+        let x = fitted_inputs(&self.name, x, self.n_features)?;
         Ok(Output::Confidences(self.leaves.confidences(x)))
     }
 }

@@ -1,11 +1,9 @@
 //! Every built-in flow fits and predicts on builtin tasks and reaches a sensible score.
 
 use ndarray::Array2;
-use oml_flow::{
-    BUILTIN_FLOWS, Describe, Flow, Predictions, Target, TaskKind, TrainingSet, builtin_flow,
-};
+use oml_flow::{BUILTIN_FLOWS, Describe, Predictions, TaskKind, builtin_flow};
 
-use crate::support::{absent_class, prepare};
+use crate::support::{absent_class, fit_classes, prepare};
 
 /// The least accuracy on iris (10-fold CV) of each built-in classifier.
 const IRIS_ACCURACY: f64 = 0.9;
@@ -68,18 +66,7 @@ fn a_class_absent_from_training_gets_zero_confidence() {
     let (x, classes) = absent_class();
     for name in classifiers() {
         let flow = builtin_flow(name).unwrap();
-        let model = flow
-            .fit(
-                &TrainingSet {
-                    features: &x,
-                    target: Target::Classes {
-                        classes: classes.view(),
-                        n_classes: 3,
-                    },
-                },
-                0,
-            )
-            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let model = fit_classes(&flow, &x, &classes, 3).unwrap_or_else(|e| panic!("{name}: {e}"));
         let Predictions::Classes {
             labels,
             confidences,
@@ -107,18 +94,7 @@ fn decision_tree_confidences_are_leaf_fractions() {
     let classes = ndarray::array![0, 0, 1, 1, 1, 1, 0];
     let mut flow = builtin_flow("decision-tree").unwrap();
     flow.set_parameter("max_depth", "1").unwrap();
-    let model = flow
-        .fit(
-            &TrainingSet {
-                features: &x,
-                target: Target::Classes {
-                    classes: classes.view(),
-                    n_classes: 2,
-                },
-            },
-            0,
-        )
-        .unwrap();
+    let model = fit_classes(&flow, &x, &classes, 2).unwrap();
     let Predictions::Classes { confidences, .. } = model
         .predict(&x, TaskKind::Classification { n_classes: 2 })
         .unwrap()

@@ -3,25 +3,15 @@
 use linfa::prelude::*;
 use linfa_bayes::{GaussianNb, NaiveBayes};
 use ndarray::{Array1, Array2, array};
-use oml_data::{DesignMatrix, EncodedColumn};
+use oml_data::DesignMatrix;
 use oml_flow::{
     Describe, Flow, GaussianNbFlow, KnnFlow, Predictions, RandomForestFlow, Target, TaskKind,
-    TrainingSet, builtin_flow,
+    TrainingSet,
 };
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::support::prepare;
-
-fn matrix(x: Array2<f64>) -> DesignMatrix {
-    let columns = (0..x.ncols())
-        .map(|k| EncodedColumn {
-            name: format!("x{k}"),
-            categories: None,
-        })
-        .collect();
-    DesignMatrix { x, columns }
-}
+use crate::support::numeric_matrix;
 
 /// Fits `flow` on (`x`, `classes`) and returns the confidences for `test`.
 fn confidences(
@@ -69,7 +59,7 @@ fn forest_confidences_are_the_mean_of_bootstrap_class_fractions() {
     // fractions of its own bootstrap rows; the forest's confidence is their mean. The draws are
     // linfa-ensemble's, replayed here by hand: per tree, ceil(10 × 0.6) = 6 rows, then
     // 1 feature, each `gen_range` from a ChaCha8 generator seeded with the fit's seed.
-    let x = matrix(Array2::zeros((10, 1)));
+    let x = numeric_matrix(Array2::zeros((10, 1)));
     let classes = array![0, 0, 0, 0, 0, 0, 1, 1, 1, 2];
     let mut flow = RandomForestFlow::new();
     flow.set_parameter("ensemble_size", "5").unwrap();
@@ -84,7 +74,7 @@ fn forest_confidences_are_the_mean_of_bootstrap_class_fractions() {
             expected[classes[row]] += 1.0 / 6.0 / 5.0;
         }
     }
-    let test = matrix(Array2::zeros((2, 1)));
+    let test = numeric_matrix(Array2::zeros((2, 1)));
     let found = confidences(&flow, &x, &classes, 4, &test, seed);
     let expected = Array2::from_shape_fn((2, 4), |(_, c)| expected[c]);
     assert_close(&found, &expected);
@@ -133,7 +123,7 @@ fn forest_parameters_are_checked_and_named() {
 /// Training rows at x = 0, 1, 2, 3, 10 with classes 0, 0, 1, 1, 1.
 fn line() -> (DesignMatrix, Array1<usize>) {
     (
-        matrix(array![[0.0], [1.0], [2.0], [3.0], [10.0]]),
+        numeric_matrix(array![[0.0], [1.0], [2.0], [3.0], [10.0]]),
         array![0, 0, 1, 1, 1],
     )
 }
@@ -153,7 +143,7 @@ fn knn_confidences_are_hand_computed_vote_fractions() {
     // 1.5: rows 1 and 2 at 0.5, then rows 0 (class 0) and 3 (class 1) both at 1.5: the tie goes
     //      to the earlier row, 0.
     // 2.0: on row 2; with distance weights only it counts.
-    let test = matrix(array![[1.4], [1.5], [2.0]]);
+    let test = numeric_matrix(array![[1.4], [1.5], [2.0]]);
     let (w1, w2, w0) = (1.0 / 0.4, 1.0 / 0.6, 1.0 / 1.4);
     let sum = w1 + w2 + w0;
     let uniform = array![
@@ -189,11 +179,11 @@ fn knn_confidences_are_hand_computed_vote_fractions() {
 fn knn_ties_go_to_the_earlier_row_whatever_the_index() {
     // Many duplicated points: each query has far more rows at the k-th distance than k.
     let n = 200;
-    let x = matrix(Array2::from_shape_fn((n, 2), |(i, j)| {
+    let x = numeric_matrix(Array2::from_shape_fn((n, 2), |(i, j)| {
         ((i * (j + 3)) % 4) as f64
     }));
     let classes = Array1::from_shape_fn(n, |i| (i * 7) % 3);
-    let test = matrix(Array2::from_shape_fn((30, 2), |(i, j)| {
+    let test = numeric_matrix(Array2::from_shape_fn((30, 2), |(i, j)| {
         ((i + 2 * j) % 5) as f64 * 0.75
     }));
     let linear = confidences(&knn(7, "linear", "distance"), &x, &classes, 3, &test, 0);
@@ -219,10 +209,10 @@ fn naive_bayes_probabilities_are_linfas_in_task_class_order() {
     let test = array![[0.0, 0.0], [-1.5, -1.0], [1.0, 1.5], [3.0, -3.0]];
     let found = confidences(
         &GaussianNbFlow::new(),
-        &matrix(x.clone()),
+        &numeric_matrix(x.clone()),
         &classes,
         3,
-        &matrix(test.clone()),
+        &numeric_matrix(test.clone()),
         0,
     );
     let model = GaussianNb::params()
@@ -260,33 +250,11 @@ fn naive_bayes_stays_finite_far_from_every_class() {
     );
     let found = confidences(
         &GaussianNbFlow::new(),
-        &matrix(x),
+        &numeric_matrix(x),
         &classes,
         2,
-        &matrix(test),
+        &numeric_matrix(test),
         0,
     );
     assert_eq!(found, array![[0.0, 1.0]]);
-}
-
-#[test]
-fn new_classifiers_are_deterministic_for_a_seed() {
-    let iris = prepare("builtin:iris", true, false);
-    for name in ["knn", "gaussian-nb", "random-forest"] {
-        let flow = builtin_flow(name).unwrap();
-        let once: Vec<Predictions> = iris
-            .folds(&flow, 3)
-            .into_iter()
-            .map(|f| f.predictions)
-            .collect();
-        let again: Vec<Predictions> = iris
-            .folds(&flow, 3)
-            .into_iter()
-            .map(|f| f.predictions)
-            .collect();
-        assert!(
-            once == again,
-            "{name} differs between two fits with the same seed"
-        );
-    }
 }

@@ -2,38 +2,17 @@
 //! logistic regression and SVM classifiers.
 
 use ndarray::{Array1, Array2, Axis};
-use oml_data::{DesignMatrix, EncodedColumn};
+use oml_data::DesignMatrix;
 use oml_flow::{
     Describe, Error, Flow, Model, Output, Predictions, Target, TaskKind, TrainingSet, builtin_flow,
 };
 
-use crate::support::{absent_class, prepare};
+use crate::support::{absent_class, fit_classes, numeric_matrix, prepare};
 
 const REGRESSORS: [&str; 2] = ["linear-regression", "elastic-net"];
 
-fn numeric(x: Array2<f64>) -> DesignMatrix {
-    let columns = (0..x.ncols())
-        .map(|k| EncodedColumn {
-            name: format!("x{k}"),
-            categories: None,
-        })
-        .collect();
-    DesignMatrix { x, columns }
-}
-
-fn fit_classes(name: &str, x: &DesignMatrix, classes: &Array1<usize>, n: usize) -> Box<dyn Model> {
-    builtin_flow(name)
-        .unwrap()
-        .fit(
-            &TrainingSet {
-                features: x,
-                target: Target::Classes {
-                    classes: classes.view(),
-                    n_classes: n,
-                },
-            },
-            0,
-        )
+fn fit_named(name: &str, x: &DesignMatrix, classes: &Array1<usize>, n: usize) -> Box<dyn Model> {
+    fit_classes(&builtin_flow(name).unwrap(), x, classes, n)
         .unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
@@ -58,7 +37,7 @@ fn blobs(centres: &[[f64; 2]], per_class: usize) -> (DesignMatrix, Array1<usize>
         }
     }
     let x = Array2::from_shape_vec((classes.len(), 2), rows).unwrap();
-    (numeric(x), Array1::from(classes))
+    (numeric_matrix(x), Array1::from(classes))
 }
 
 #[test]
@@ -85,18 +64,7 @@ fn linear_models_explain_diabetes_and_are_deterministic() {
 fn linear_models_refuse_a_classification_target() {
     let (x, classes) = absent_class();
     for name in REGRESSORS {
-        let error = builtin_flow(name)
-            .unwrap()
-            .fit(
-                &TrainingSet {
-                    features: &x,
-                    target: Target::Classes {
-                        classes: classes.view(),
-                        n_classes: 2,
-                    },
-                },
-                0,
-            )
+        let error = fit_classes(&builtin_flow(name).unwrap(), &x, &classes, 2)
             .err()
             .unwrap();
         assert!(
@@ -159,18 +127,7 @@ fn k_means_with_three_clusters_finds_setosa() {
 #[test]
 fn k_means_refuses_a_target() {
     let (x, classes) = absent_class();
-    let error = builtin_flow("k-means")
-        .unwrap()
-        .fit(
-            &TrainingSet {
-                features: &x,
-                target: Target::Classes {
-                    classes: classes.view(),
-                    n_classes: 2,
-                },
-            },
-            0,
-        )
+    let error = fit_classes(&builtin_flow("k-means").unwrap(), &x, &classes, 2)
         .err()
         .unwrap();
     assert!(matches!(error, Error::UnsupportedTask { .. }), "{error}");
@@ -180,7 +137,7 @@ fn k_means_refuses_a_target() {
 fn two_separated_classes_get_confident_predictions() {
     let (x, classes) = blobs(&[[-3.0, 0.0], [3.0, 1.0]], 50);
     for name in ["logistic-regression", "svm"] {
-        let model = fit_classes(name, &x, &classes, 2);
+        let model = fit_named(name, &x, &classes, 2);
         let confidences = confidences(model.as_ref(), &x);
         for (row, &class) in classes.iter().enumerate() {
             assert!(
@@ -196,7 +153,7 @@ fn two_separated_classes_get_confident_predictions() {
 fn multiclass_svm_confidences_sum_to_one_and_rank_the_right_class_first() {
     let (x, classes) = blobs(&[[0.0, 0.0], [5.0, 0.0], [0.0, 5.0]], 25);
     for name in ["svm", "logistic-regression"] {
-        let model = fit_classes(name, &x, &classes, 4);
+        let model = fit_named(name, &x, &classes, 4);
         let confidences = confidences(model.as_ref(), &x);
         assert_eq!(confidences.ncols(), 4);
         for (row, values) in confidences.axis_iter(Axis(0)).enumerate() {
@@ -219,7 +176,7 @@ fn a_training_set_with_one_class_gives_a_constant_model() {
     let (x, _) = absent_class();
     let classes = Array1::from_elem(x.x.nrows(), 1);
     for name in ["logistic-regression", "svm"] {
-        let model = fit_classes(name, &x, &classes, 3);
+        let model = fit_named(name, &x, &classes, 3);
         let confidences = confidences(model.as_ref(), &x);
         for values in confidences.axis_iter(Axis(0)) {
             assert_eq!(values.to_vec(), vec![0.0, 1.0, 0.0], "{name}");
@@ -250,7 +207,7 @@ fn estimators_refuse_inputs_they_cannot_use() {
     let error = fit(&missing).err().unwrap().to_string();
     assert!(error.contains("row 2 is missing"), "{error}");
     let model = fit(&x).unwrap();
-    let wide = numeric(Array2::zeros((2, 3)));
+    let wide = numeric_matrix(Array2::zeros((2, 3)));
     let error = model.output(&wide).unwrap_err().to_string();
     assert!(
         error.contains("3 columns, but the model was fitted on 1"),

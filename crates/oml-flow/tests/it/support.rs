@@ -200,3 +200,33 @@ pub fn absent_class() -> (DesignMatrix, Array1<usize>) {
     }];
     (DesignMatrix { x, columns }, array![0, 0, 0, 1, 1, 1])
 }
+
+/// `x` as a design matrix of numeric columns `x0`, `x1`, ...
+pub fn numeric_matrix(x: ndarray::Array2<f64>) -> DesignMatrix {
+    let columns = (0..x.ncols())
+        .map(|k| EncodedColumn {
+            name: format!("x{k}"),
+            categories: None,
+        })
+        .collect();
+    DesignMatrix { x, columns }
+}
+
+/// Fits `flow` on classes `classes` out of `n_classes`.
+pub fn fit_classes(
+    flow: &dyn Flow,
+    x: &DesignMatrix,
+    classes: &Array1<usize>,
+    n_classes: usize,
+) -> oml_flow::Result<Box<dyn oml_flow::Model>> {
+    flow.fit(
+        &TrainingSet {
+            features: x,
+            target: Target::Classes {
+                classes: classes.view(),
+                n_classes,
+            },
+        },
+        0,
+    )
+}
