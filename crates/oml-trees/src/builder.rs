@@ -1,0 +1,566 @@
+//! Growing a tree: exact best splits over presorted features, depth first.
+//!
+//! The working set keeps, for every feature, the rows of the active sample in ascending order
+//! of that feature (NaN last), with their values, in one block of `n` positions per feature.
+//! A node owns the same position range `start..end` in every block. Finding the best split of a
+//! node scans each candidate feature's range once, moving rows from the right statistics to the
+//! left; splitting a node partitions every block's range stably (left rows first), so both
+//! children keep their rows sorted and each level of the tree costs O(rows x features).
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use linfa::DatasetBase;
+use linfa::dataset::Records;
+
+use crate::criterion::Stats;
+use crate::error::{Error, Result};
+use crate::params::{DecisionTreeValidParams, TreeKind};
+use crate::sorted::SortedFeatures;
+use crate::tree::{NONE, Node, Tree};
+
+/// Below this, an impurity counts as 0 (scikit-learn's `EPSILON`).
+const EPSILON: f64 = f64::EPSILON;
+
+/// The stopping rules and randomness of one fit, resolved against the data.
+#[derive(Debug, Clone)]
+pub(crate) struct Settings {
+    pub max_depth: usize,
+    pub min_samples_split: usize,
+    pub min_samples_leaf: usize,
+    pub min_impurity_decrease: f64,
+    pub max_features: usize,
+    pub seed: u64,
+}
+
+/// Per-row sample weights: all 1, or given.
+pub(crate) trait Weights: Copy {
+    fn get(self, row: usize) -> f64;
+}
+
+/// Every row weighs 1.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Unit;
+
+impl Weights for Unit {
+    #[inline(always)]
+    fn get(self, _: usize) -> f64 {
+        1.0
+    }
+}
+
+impl Weights for &[f64] {
+    #[inline(always)]
+    fn get(self, row: usize) -> f64 {
+        self[row]
+    }
+}
+
+/// Resolves the parameters against the number of features.
+pub(crate) fn settings<K: TreeKind>(
+    params: &DecisionTreeValidParams<K>,
+    n_features: usize,
+) -> Settings {
+    Settings {
+        max_depth: params.max_depth().unwrap_or(usize::MAX),
+        min_samples_split: params.min_samples_split(),
+        min_samples_leaf: params.min_samples_leaf(),
+        min_impurity_decrease: params.min_impurity_decrease(),
+        max_features: params.max_features().resolve(n_features),
+        seed: params.seed(),
+    }
+}
+
+/// Checks one finite non-negative weight per row, not all 0.
+pub(crate) fn check_weights(weights: &[f64], n_rows: usize) -> Result<()> {
+    if weights.len() != n_rows {
+        return Err(Error::LengthMismatch {
+            what: "sample weights",
+            rows: n_rows,
+            found: weights.len(),
+        });
+    }
+    if let Some((row, &weight)) = weights
+        .iter()
+        .enumerate()
+        .find(|&(_, &w)| !(w.is_finite() && w >= 0.0))
+    {
+        return Err(Error::InvalidWeight { row, weight });
+    }
+    if weights.iter().all(|&w| w == 0.0) {
+        return Err(Error::NoRows);
+    }
+    Ok(())
+}
+
+/// linfa's weights (empty for none) as `f64`.
+pub(crate) fn dataset_weights<R: Records, T>(dataset: &DatasetBase<R, T>) -> Option<Vec<f64>> {
+    dataset
+        .weights()
+        .map(|w| w.iter().map(|&w| f64::from(w)).collect())
+}
+
+/// The best split found so far at a node.
+#[derive(Debug, Clone, Copy)]
+struct Split {
+    feature: usize,
+    /// Position (in the feature's range) of the last non-missing row going left.
+    pos: usize,
+    threshold: f64,
+    missing_go_left: bool,
+}
+
+/// A node waiting to be grown.
+#[derive(Debug, Clone, Copy)]
+struct Pending {
+    start: usize,
+    end: usize,
+    depth: usize,
+    parent: u32,
+    is_left: bool,
+    /// False when the parent already knows this node is a leaf (and may have left its rows
+    /// sorted only in the first block).
+    may_split: bool,
+}
+
+/// Grows a tree on the rows of `sorted` with positive weight (all rows for [`Unit`]).
+/// `targets` and `weights` are indexed by row; the caller has checked them.
+pub(crate) fn grow<S: Stats, W: Weights>(
+    settings: &Settings,
+    sorted: &SortedFeatures,
+    targets: &[S::Target],
+    weights: W,
+    n_outputs: usize,
+) -> Tree {
+    let n_rows = sorted.n_rows();
+    let p = sorted.n_features();
+    // The active rows, in row order (for the root's statistics when there is no feature).
+    let active: Vec<u32> = (0..n_rows as u32)
+        .filter(|&r| weights.get(r as usize) > 0.0)
+        .collect();
+    let n = active.len();
+    let mut rows = Vec::with_capacity(n * p);
+    let mut values = Vec::with_capacity(n * p);
+    for f in 0..p {
+        let (r, v) = sorted.feature(f);
+        if n == n_rows {
+            rows.extend_from_slice(r);
+            values.extend_from_slice(v);
+        } else {
+            for (&row, &value) in r.iter().zip(v) {
+                if weights.get(row as usize) > 0.0 {
+                    rows.push(row);
+                    values.push(value);
+                }
+            }
+        }
+    }
+    let mut grower = Grower::<S, W> {
+        settings,
+        targets,
+        weights,
+        n_outputs,
+        n,
+        p,
+        rows,
+        values,
+        goes_left: vec![false; n_rows],
+        scratch_rows: vec![0; n],
+        scratch_values: vec![0.0; n],
+        features: (0..p).collect(),
+        candidates: Vec::with_capacity(p),
+        rng: ChaCha8Rng::seed_from_u64(settings.seed),
+        nodes: Vec::new(),
+        node_values: Vec::new(),
+        total: S::zero(n_outputs),
+        left: S::zero(n_outputs),
+        right: S::zero(n_outputs),
+        missing: S::zero(n_outputs),
+        root_weight: 0.0,
+    };
+    grower.run(&active);
+    Tree {
+        nodes: grower.nodes,
+        values: grower.node_values,
+        n_outputs,
+        n_features: p,
+    }
+}
+
+struct Grower<'a, S: Stats, W: Weights> {
+    settings: &'a Settings,
+    targets: &'a [S::Target],
+    weights: W,
+    n_outputs: usize,
+    /// Active rows.
+    n: usize,
+    /// Features.
+    p: usize,
+    /// `rows[f * n + k]`, `values[f * n + k]`: feature `f`'s block.
+    rows: Vec<u32>,
+    values: Vec<f64>,
+    /// Indexed by row: the side of the split being applied.
+    goes_left: Vec<bool>,
+    scratch_rows: Vec<u32>,
+    scratch_values: Vec<f64>,
+    /// A permutation of the features, for drawing without replacement.
+    features: Vec<usize>,
+    /// The features drawn at the current node, ascending.
+    candidates: Vec<usize>,
+    rng: ChaCha8Rng,
+    nodes: Vec<Node>,
+    node_values: Vec<f64>,
+    total: S,
+    left: S,
+    right: S,
+    missing: S,
+    root_weight: f64,
+}
+
+impl<S: Stats, W: Weights> Grower<'_, S, W> {
+    fn run(&mut self, active: &[u32]) {
+        let mut stack = vec![Pending {
+            start: 0,
+            end: self.n,
+            depth: 0,
+            parent: NONE,
+            is_left: false,
+            may_split: true,
+        }];
+        while let Some(node) = stack.pop() {
+            let id = self.nodes.len() as u32;
+            if let Some((n_left, left_may_split, right_may_split)) = self.grow_node(node, active) {
+                let mid = node.start + n_left;
+                stack.push(Pending {
+                    start: mid,
+                    end: node.end,
+                    depth: node.depth + 1,
+                    parent: id,
+                    is_left: false,
+                    may_split: right_may_split,
+                });
+                stack.push(Pending {
+                    start: node.start,
+                    end: mid,
+                    depth: node.depth + 1,
+                    parent: id,
+                    is_left: true,
+                    may_split: left_may_split,
+                });
+            }
+        }
+    }
+
+    /// Adds the node; if it splits, partitions its rows and returns the left child's size and
+    /// whether each child may split (the children are linked to it when they are added).
+    fn grow_node(&mut self, pending: Pending, active: &[u32]) -> Option<(usize, bool, bool)> {
+        let Pending {
+            start,
+            end,
+            depth,
+            parent,
+            is_left,
+            may_split,
+        } = pending;
+        let n_node = end - start;
+        self.total = S::zero(self.n_outputs);
+        let node_rows = if self.p > 0 {
+            &self.rows[start..end]
+        } else {
+            active
+        };
+        for &row in node_rows {
+            let row = row as usize;
+            self.total.add(self.targets[row], self.weights.get(row));
+        }
+        if parent == NONE {
+            self.root_weight = self.total.weight();
+        }
+        let id = self.nodes.len() as u32;
+        let impurity = self.total.impurity();
+        self.nodes.push(Node {
+            feature: 0,
+            threshold: 0.0,
+            left: NONE,
+            right: NONE,
+            missing_go_left: false,
+            n_samples: n_node,
+            weighted_n_samples: self.total.weight(),
+            impurity,
+        });
+        self.total.push_value(&mut self.node_values);
+        if parent != NONE {
+            let parent = &mut self.nodes[parent as usize];
+            if is_left {
+                parent.left = id;
+            } else {
+                parent.right = id;
+            }
+        }
+
+        let s = self.settings;
+        if !may_split
+            || depth >= s.max_depth
+            || n_node < s.min_samples_split
+            || n_node < 2 * s.min_samples_leaf
+            || impurity <= EPSILON
+        {
+            return None;
+        }
+        let split = self.best_split(start, end)?;
+        let n_left = self.mark_sides(start, end, &split);
+        let (w_t, w_l, w_r) = (self.total.weight(), self.left.weight(), self.right.weight());
+        let improvement = w_t / self.root_weight
+            * (impurity - w_r / w_t * self.right.impurity() - w_l / w_t * self.left.impurity());
+        if improvement + EPSILON < s.min_impurity_decrease {
+            return None;
+        }
+        // A child that will be a leaf needs its rows only in the first block (for its
+        // statistics): when both will be, the other blocks are left as they are.
+        let splits = |n: usize, stats: &S| {
+            depth + 1 < s.max_depth
+                && n >= s.min_samples_split
+                && n >= 2 * s.min_samples_leaf
+                && stats.impurity() > EPSILON
+        };
+        let left_may_split = splits(n_left, &self.left);
+        let right_may_split = splits(n_node - n_left, &self.right);
+        let blocks = if left_may_split || right_may_split {
+            self.p
+        } else {
+            1
+        };
+        self.partition(start, end, blocks);
+        let node = &mut self.nodes[id as usize];
+        node.feature = split.feature as u32;
+        node.threshold = split.threshold;
+        node.missing_go_left = split.missing_go_left;
+        Some((n_left, left_may_split, right_may_split))
+    }
+
+    /// Draws the candidate features (all, in order, unless `max_features` is smaller): features
+    /// are drawn without replacement until `max_features` non-constant ones are found.
+    fn draw_candidates(&mut self, start: usize, end: usize) {
+        self.candidates.clear();
+        let p = self.p;
+        if self.settings.max_features >= p {
+            self.candidates.extend(0..p);
+            return;
+        }
+        for i in 0..p {
+            let j = self.rng.gen_range(i..p);
+            self.features.swap(i, j);
+            let f = self.features[i];
+            if !self.is_constant(f, start, end) {
+                self.candidates.push(f);
+                if self.candidates.len() == self.settings.max_features {
+                    break;
+                }
+            }
+        }
+        self.candidates.sort_unstable();
+    }
+
+    /// Whether feature `f` has at most one distinct value and no NaN, or only NaN, at the node.
+    fn is_constant(&self, f: usize, start: usize, end: usize) -> bool {
+        let values = &self.values[f * self.n + start..f * self.n + end];
+        let m = non_missing(values);
+        m == 0 || (m == values.len() && values[0] >= values[m - 1])
+    }
+
+    fn best_split(&mut self, start: usize, end: usize) -> Option<Split> {
+        self.draw_candidates(start, end);
+        let n_node = end - start;
+        let msl = self.settings.min_samples_leaf;
+        let mut best: Option<Split> = None;
+        let mut best_proxy = f64::NEG_INFINITY;
+        let candidates = std::mem::take(&mut self.candidates);
+        for &f in &candidates {
+            let base = f * self.n;
+            let rows = &self.rows[base + start..base + end];
+            let values = &self.values[base + start..base + end];
+            let m = non_missing(values);
+            let n_missing = n_node - m;
+            if m == 0 || (n_missing == 0 && values[0] >= values[m - 1]) {
+                continue;
+            }
+            if n_missing > 0 {
+                self.missing = S::zero(self.n_outputs);
+                for &row in &rows[m..] {
+                    let row = row as usize;
+                    self.missing.add(self.targets[row], self.weights.get(row));
+                }
+            }
+            // Missing values right (or none), then missing values left.
+            for missing_left in [false, true] {
+                if missing_left && n_missing == 0 {
+                    break;
+                }
+                let mut n_left = 0;
+                if missing_left {
+                    self.left.clone_from(&self.missing);
+                    n_left = n_missing;
+                } else {
+                    self.left = S::zero(self.n_outputs);
+                }
+                self.right.set_difference(&self.total, &self.left);
+                // The last candidate position: with missing values right, all non-missing
+                // values may go left.
+                let last = if !missing_left && n_missing > 0 {
+                    m
+                } else {
+                    m - 1
+                };
+                for k in 0..last {
+                    let row = rows[k] as usize;
+                    let (t, w) = (self.targets[row], self.weights.get(row));
+                    self.left.add(t, w);
+                    self.right.sub(t, w);
+                    n_left += 1;
+                    if k + 1 < m && values[k] >= values[k + 1] {
+                        continue;
+                    }
+                    if n_left < msl {
+                        continue;
+                    }
+                    if n_node - n_left < msl {
+                        break;
+                    }
+                    let proxy = S::proxy(&self.left, &self.right);
+                    if proxy > best_proxy {
+                        best_proxy = proxy;
+                        let threshold = if k + 1 < m {
+                            let mid = values[k] / 2.0 + values[k + 1] / 2.0;
+                            if mid >= values[k + 1] || mid.is_infinite() {
+                                values[k]
+                            } else {
+                                mid
+                            }
+                        } else {
+                            f64::INFINITY
+                        };
+                        best = Some(Split {
+                            feature: f,
+                            pos: k,
+                            threshold,
+                            missing_go_left: if n_missing == 0 {
+                                n_left > n_node - n_left
+                            } else {
+                                missing_left
+                            },
+                        });
+                    }
+                }
+            }
+        }
+        self.candidates = candidates;
+        best
+    }
+
+    /// Sets `goes_left` for the node's rows and the left and right statistics; returns the
+    /// number of rows going left.
+    fn mark_sides(&mut self, start: usize, end: usize, split: &Split) -> usize {
+        let base = split.feature * self.n;
+        let rows = &self.rows[base + start..base + end];
+        let m = non_missing(&self.values[base + start..base + end]);
+        self.left = S::zero(self.n_outputs);
+        let mut n_left = 0;
+        for (k, &row) in rows.iter().enumerate() {
+            let left = if k < m {
+                k <= split.pos
+            } else {
+                split.missing_go_left
+            };
+            self.goes_left[row as usize] = left;
+            if left {
+                let row = row as usize;
+                self.left.add(self.targets[row], self.weights.get(row));
+                n_left += 1;
+            }
+        }
+        self.right.set_difference(&self.total, &self.left);
+        n_left
+    }
+
+    /// Partitions the range of the first `blocks` features stably: rows going left first.
+    fn partition(&mut self, start: usize, end: usize, blocks: usize) {
+        let goes_left = &self.goes_left;
+        for f in 0..blocks {
+            let base = f * self.n;
+            let rows = &mut self.rows[base + start..base + end];
+            let values = &mut self.values[base + start..base + end];
+            let mut l = 0;
+            let mut r = 0;
+            for k in 0..rows.len() {
+                let row = rows[k];
+                let value = values[k];
+                let left = goes_left[row as usize];
+                rows[l] = row;
+                values[l] = value;
+                self.scratch_rows[r] = row;
+                self.scratch_values[r] = value;
+                l += left as usize;
+                r += !left as usize;
+            }
+            rows[l..].copy_from_slice(&self.scratch_rows[..r]);
+            values[l..].copy_from_slice(&self.scratch_values[..r]);
+        }
+    }
+}
+
+/// The number of leading non-NaN values (NaN sort last).
+fn non_missing(values: &[f64]) -> usize {
+    let mut m = values.len();
+    while m > 0 && values[m - 1].is_nan() {
+        m -= 1;
+    }
+    m
+}
+
+#[cfg(test)]
+mod tests {
+    use ndarray::array;
+
+    use super::*;
+    use crate::criterion::Gini;
+
+    fn settings(min_samples_leaf: usize) -> Settings {
+        Settings {
+            max_depth: 1,
+            min_samples_split: 2,
+            min_samples_leaf,
+            min_impurity_decrease: 0.0,
+            max_features: 1,
+            seed: 0,
+        }
+    }
+
+    #[test]
+    fn min_samples_leaf_moves_the_threshold() {
+        let sorted = SortedFeatures::new(&array![[5.0], [1.0], [2.0], [4.0], [3.0]]).unwrap();
+        let labels = [1, 0, 1, 1, 1];
+        let root =
+            |msl| grow::<Gini, _>(&settings(msl), &sorted, &labels, Unit, 2).nodes[0].clone();
+        assert_eq!(root(1).split(), Some((0, 1.5)));
+        assert_eq!(root(2).split(), Some((0, 2.5)));
+        assert_eq!(root(3).split(), None);
+    }
+
+    #[test]
+    fn rows_of_weight_zero_are_left_out() {
+        let sorted = SortedFeatures::new(&array![[1.0], [2.0], [3.0], [4.0]]).unwrap();
+        let weights = [1.0, 0.0, 2.0, 0.0];
+        let tree = grow::<Gini, _>(&settings(1), &sorted, &[0, 1, 1, 0], &weights[..], 2);
+        assert_eq!(tree.nodes[0].n_samples(), 2);
+        assert_eq!(tree.nodes[0].weighted_n_samples(), 3.0);
+        assert_eq!(tree.nodes[0].split(), Some((0, 2.0)));
+        assert_eq!(tree.value(0), [1.0 / 3.0, 2.0 / 3.0]);
+    }
+
+    #[test]
+    fn non_missing_counts_leading_numbers() {
+        assert_eq!(non_missing(&[1.0, 2.0, f64::NAN, f64::NAN]), 2);
+        assert_eq!(non_missing(&[f64::NAN]), 0);
+        assert_eq!(non_missing(&[]), 0);
+    }
+}

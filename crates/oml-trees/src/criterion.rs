@@ -1,0 +1,248 @@
+//! Split statistics: what a node or one side of a candidate split knows about its targets, and
+//! the impurity and split proxy computed from it. No allocation after creation, no hashing.
+
+/// Sufficient statistics of a set of weighted targets under one criterion.
+pub(crate) trait Stats: Clone {
+    /// A row's target: a class index or a real value.
+    type Target: Copy;
+
+    /// The statistics of no rows; `n_outputs` is the number of classes (1 for regression).
+    fn zero(n_outputs: usize) -> Self;
+    /// Adds a row.
+    fn add(&mut self, target: Self::Target, weight: f64);
+    /// Removes a row that was added.
+    fn sub(&mut self, target: Self::Target, weight: f64);
+    /// Sets `self` to `total` without `part`.
+    fn set_difference(&mut self, total: &Self, part: &Self);
+    /// The total weight.
+    fn weight(&self) -> f64;
+    /// The impurity.
+    fn impurity(&self) -> f64;
+    /// A quantity that orders splits as the weighted impurity decrease does (bigger is better):
+    /// `-(w_left * impurity_left + w_right * impurity_right)` up to a constant of the node.
+    fn proxy(left: &Self, right: &Self) -> f64;
+    /// Appends the node's value: class fractions, or the mean.
+    fn push_value(&self, out: &mut Vec<f64>);
+}
+
+/// Gini: class weights, their total and the sum of their squares, kept up to date per row so
+/// that the proxy costs O(1).
+#[derive(Debug, Clone)]
+pub(crate) struct Gini {
+    counts: Vec<f64>,
+    weight: f64,
+    squares: f64,
+}
+
+impl Stats for Gini {
+    type Target = u32;
+
+    fn zero(n_outputs: usize) -> Self {
+        Gini {
+            counts: vec![0.0; n_outputs],
+            weight: 0.0,
+            squares: 0.0,
+        }
+    }
+
+    #[inline(always)]
+    fn add(&mut self, target: u32, weight: f64) {
+        let c = &mut self.counts[target as usize];
+        self.squares += weight * (2.0 * *c + weight);
+        *c += weight;
+        self.weight += weight;
+    }
+
+    #[inline(always)]
+    fn sub(&mut self, target: u32, weight: f64) {
+        let c = &mut self.counts[target as usize];
+        self.squares -= weight * (2.0 * *c - weight);
+        *c -= weight;
+        self.weight -= weight;
+    }
+
+    fn set_difference(&mut self, total: &Self, part: &Self) {
+        self.squares = 0.0;
+        for ((c, t), p) in self.counts.iter_mut().zip(&total.counts).zip(&part.counts) {
+            *c = t - p;
+            self.squares += *c * *c;
+        }
+        self.weight = total.weight - part.weight;
+    }
+
+    fn weight(&self) -> f64 {
+        self.weight
+    }
+
+    fn impurity(&self) -> f64 {
+        1.0 - self.squares / (self.weight * self.weight)
+    }
+
+    #[inline(always)]
+    fn proxy(left: &Self, right: &Self) -> f64 {
+        left.squares / left.weight + right.squares / right.weight
+    }
+
+    fn push_value(&self, out: &mut Vec<f64>) {
+        out.extend(self.counts.iter().map(|c| c / self.weight));
+    }
+}
+
+/// Entropy: class weights and their total; the proxy costs O(classes).
+#[derive(Debug, Clone)]
+pub(crate) struct Entropy {
+    counts: Vec<f64>,
+    weight: f64,
+}
+
+fn x_log2_x(x: f64) -> f64 {
+    if x > 0.0 { x * x.log2() } else { 0.0 }
+}
+
+impl Entropy {
+    /// `-weight * entropy`.
+    fn neg_weighted_entropy(&self) -> f64 {
+        self.counts.iter().map(|&c| x_log2_x(c)).sum::<f64>() - x_log2_x(self.weight)
+    }
+}
+
+impl Stats for Entropy {
+    type Target = u32;
+
+    fn zero(n_outputs: usize) -> Self {
+        Entropy {
+            counts: vec![0.0; n_outputs],
+            weight: 0.0,
+        }
+    }
+
+    #[inline(always)]
+    fn add(&mut self, target: u32, weight: f64) {
+        self.counts[target as usize] += weight;
+        self.weight += weight;
+    }
+
+    #[inline(always)]
+    fn sub(&mut self, target: u32, weight: f64) {
+        self.counts[target as usize] -= weight;
+        self.weight -= weight;
+    }
+
+    fn set_difference(&mut self, total: &Self, part: &Self) {
+        for ((c, t), p) in self.counts.iter_mut().zip(&total.counts).zip(&part.counts) {
+            *c = t - p;
+        }
+        self.weight = total.weight - part.weight;
+    }
+
+    fn weight(&self) -> f64 {
+        self.weight
+    }
+
+    fn impurity(&self) -> f64 {
+        -self.neg_weighted_entropy() / self.weight
+    }
+
+    fn proxy(left: &Self, right: &Self) -> f64 {
+        left.neg_weighted_entropy() + right.neg_weighted_entropy()
+    }
+
+    fn push_value(&self, out: &mut Vec<f64>) {
+        out.extend(self.counts.iter().map(|c| c / self.weight));
+    }
+}
+
+/// Squared error: total weight, weighted sum and weighted sum of squares.
+#[derive(Debug, Clone)]
+pub(crate) struct SquaredError {
+    weight: f64,
+    sum: f64,
+    squares: f64,
+}
+
+impl Stats for SquaredError {
+    type Target = f64;
+
+    fn zero(_: usize) -> Self {
+        SquaredError {
+            weight: 0.0,
+            sum: 0.0,
+            squares: 0.0,
+        }
+    }
+
+    #[inline(always)]
+    fn add(&mut self, target: f64, weight: f64) {
+        self.weight += weight;
+        self.sum += weight * target;
+        self.squares += weight * target * target;
+    }
+
+    #[inline(always)]
+    fn sub(&mut self, target: f64, weight: f64) {
+        self.weight -= weight;
+        self.sum -= weight * target;
+        self.squares -= weight * target * target;
+    }
+
+    fn set_difference(&mut self, total: &Self, part: &Self) {
+        self.weight = total.weight - part.weight;
+        self.sum = total.sum - part.sum;
+        self.squares = total.squares - part.squares;
+    }
+
+    fn weight(&self) -> f64 {
+        self.weight
+    }
+
+    fn impurity(&self) -> f64 {
+        let mean = self.sum / self.weight;
+        (self.squares / self.weight - mean * mean).max(0.0)
+    }
+
+    #[inline(always)]
+    fn proxy(left: &Self, right: &Self) -> f64 {
+        left.sum * left.sum / left.weight + right.sum * right.sum / right.weight
+    }
+
+    fn push_value(&self, out: &mut Vec<f64>) {
+        out.push(self.sum / self.weight);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gini_keeps_its_sum_of_squares_exact() {
+        let mut g = Gini::zero(3);
+        for (t, w) in [(0, 1.0), (2, 1.0), (0, 2.0), (1, 1.0)] {
+            g.add(t, w);
+        }
+        g.sub(2, 1.0);
+        assert_eq!(g.squares, 9.0 + 1.0);
+        assert_eq!(g.weight, 4.0);
+        assert!((g.impurity() - (1.0 - 10.0 / 16.0)).abs() < 1e-15);
+    }
+
+    #[test]
+    fn entropy_of_a_fair_coin_is_one_bit() {
+        let mut e = Entropy::zero(2);
+        e.add(0, 3.0);
+        e.add(1, 3.0);
+        assert!((e.impurity() - 1.0).abs() < 1e-15);
+    }
+
+    #[test]
+    fn squared_error_is_the_variance() {
+        let mut s = SquaredError::zero(1);
+        for y in [1.0, 2.0, 3.0, 4.0] {
+            s.add(y, 1.0);
+        }
+        assert!((s.impurity() - 1.25).abs() < 1e-12);
+        let mut v = Vec::new();
+        s.push_value(&mut v);
+        assert_eq!(v, [2.5]);
+    }
+}

@@ -1,0 +1,66 @@
+//! Exact CART decision trees, a classifier and a regressor, as linfa estimators: checked
+//! parameters behind [`linfa::ParamGuard`], fitting through [`linfa::traits::Fit`], predicting
+//! through [`linfa::traits::PredictInplace`]. This crate owns the tree algorithm and the fitted
+//! trees; it knows nothing of OpenML (flows wrapping it live in oml-flow).
+//!
+//! # Brief overview
+//!
+//! - [`DecisionTreeClassifier::params`] and [`DecisionTreeRegressor::params`] give
+//!   [`DecisionTreeParams`] with scikit-learn's defaults: [`Criterion`], `max_depth`,
+//!   `min_samples_split`, `min_samples_leaf`, `min_impurity_decrease`, [`MaxFeatures`] (drawn
+//!   per split) and a seed. Checking gives [`DecisionTreeValidParams`], whose getters say what
+//!   was fitted; a bad value is an [`Error::InvalidParameter`] naming the parameter.
+//! - Fitting sorts every feature once into [`SortedFeatures`]; `fit_sorted` fits on a shared
+//!   `SortedFeatures` with per-row weights, which is what a forest needs.
+//! - A fitted [`DecisionTreeClassifier`] predicts class indices (the most frequent class of the
+//!   leaf, ties to the first) and [`predict_proba`](DecisionTreeClassifier::predict_proba)
+//!   gives the leaf's class fractions; a [`DecisionTreeRegressor`] predicts leaf means. Both
+//!   hold a flat [`Tree`] of [`Node`]s.
+//!
+//! ```
+//! use linfa::prelude::*;
+//! use ndarray::array;
+//! use oml_trees::DecisionTreeClassifier;
+//!
+//! let x = array![[1.0, 0.0], [2.0, 1.0], [3.0, 0.0], [4.0, 1.0]];
+//! let y = array![0usize, 0, 1, 1];
+//! let model = DecisionTreeClassifier::params()
+//!     .max_depth(Some(3))
+//!     .fit(&Dataset::new(x.clone(), y.clone()))?;
+//! assert_eq!(model.predict(&x), y);
+//! assert_eq!(model.tree().nodes()[0].split(), Some((0, 2.5)));
+//! assert_eq!(model.predict_proba(&x).row(0).to_vec(), [1.0, 0.0]);
+//! # Ok::<(), oml_trees::Error>(())
+//! ```
+//!
+//! # The algorithm
+//!
+//! At each node every candidate feature is scanned in sorted order; thresholds are midpoints
+//! between distinct consecutive values and rows with `x[feature] <= threshold` go left. The
+//! best split maximises the weighted impurity decrease; ties go to the lowest feature index,
+//! then the lowest threshold. Rows with NaN in the feature go to whichever side gives the
+//! lower impurity (both are tried, and so is "only the NaN rows right"), as in scikit-learn
+//! 1.3 and later; the node records the side, and NaN follows it at prediction. The rows of a
+//! node stay sorted by every feature through stable partitions, so no node sorts anything.
+//! Nothing is hashed and the only randomness is the feature draw, from the seed.
+
+#![deny(missing_docs)]
+
+mod builder;
+mod classifier;
+mod criterion;
+mod error;
+mod params;
+mod regressor;
+mod sorted;
+mod tree;
+
+pub use classifier::DecisionTreeClassifier;
+pub use error::{Error, LinfaError, Result};
+pub use params::{
+    Classification, Criterion, DecisionTreeParams, DecisionTreeValidParams, MaxFeatures,
+    Regression, TreeKind,
+};
+pub use regressor::DecisionTreeRegressor;
+pub use sorted::SortedFeatures;
+pub use tree::{Node, Tree};

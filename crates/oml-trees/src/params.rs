@@ -1,0 +1,428 @@
+//! Checked hyperparameters, as linfa does them: [`DecisionTreeParams`] with consuming setters,
+//! [`DecisionTreeValidParams`] with getters, [`ParamGuard`] between them.
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::str::FromStr;
+
+use linfa::ParamGuard;
+
+use crate::error::{Error, Result, invalid};
+
+/// How the quality of a split is measured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Criterion {
+    /// Gini impurity, `1 - Σ p_k²` (classification).
+    Gini,
+    /// Shannon entropy in bits, `-Σ p_k log2 p_k` (classification).
+    Entropy,
+    /// Squared error around the mean, the variance (regression).
+    SquaredError,
+}
+
+impl Criterion {
+    /// The name scikit-learn gives the criterion: `gini`, `entropy`, `squared_error`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Criterion::Gini => "gini",
+            Criterion::Entropy => "entropy",
+            Criterion::SquaredError => "squared_error",
+        }
+    }
+}
+
+impl fmt::Display for Criterion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Criterion {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "gini" => Ok(Criterion::Gini),
+            "entropy" => Ok(Criterion::Entropy),
+            "squared_error" => Ok(Criterion::SquaredError),
+            _ => Err(invalid("criterion", s, "gini, entropy or squared_error")),
+        }
+    }
+}
+
+/// How many features are drawn, at random, as candidates at each split.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum MaxFeatures {
+    /// Every feature.
+    All,
+    /// `max(1, floor(sqrt(n_features)))`.
+    Sqrt,
+    /// `max(1, floor(log2(n_features)))`.
+    Log2,
+    /// This many features (at least 1; more than there are means all).
+    Count(usize),
+    /// `max(1, floor(fraction * n_features))`, for a fraction in (0, 1].
+    Fraction(f64),
+}
+
+impl MaxFeatures {
+    /// The number of features drawn at each split for `n_features` features, at least 1 and at
+    /// most `n_features` (when there is at least one feature).
+    pub fn resolve(self, n_features: usize) -> usize {
+        let k = match self {
+            MaxFeatures::All => n_features,
+            MaxFeatures::Sqrt => (n_features as f64).sqrt() as usize,
+            MaxFeatures::Log2 => {
+                if n_features == 0 {
+                    0
+                } else {
+                    (n_features as f64).log2() as usize
+                }
+            }
+            MaxFeatures::Count(k) => k,
+            MaxFeatures::Fraction(f) => (f * n_features as f64) as usize,
+        };
+        k.clamp(1, n_features.max(1))
+    }
+}
+
+impl fmt::Display for MaxFeatures {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MaxFeatures::All => f.write_str("all"),
+            MaxFeatures::Sqrt => f.write_str("sqrt"),
+            MaxFeatures::Log2 => f.write_str("log2"),
+            MaxFeatures::Count(k) => write!(f, "{k}"),
+            MaxFeatures::Fraction(x) => write!(f, "{x:?}"),
+        }
+    }
+}
+
+impl FromStr for MaxFeatures {
+    type Err = Error;
+
+    /// `all`, `sqrt`, `log2`, an integer count or a fraction with a decimal point (`0.5`).
+    fn from_str(s: &str) -> Result<Self> {
+        const ALLOWED: &str = "all, sqrt, log2, a count or a fraction in (0, 1]";
+        match s {
+            "all" => Ok(MaxFeatures::All),
+            "sqrt" => Ok(MaxFeatures::Sqrt),
+            "log2" => Ok(MaxFeatures::Log2),
+            _ if s.contains(['.', 'e', 'E']) => s
+                .parse()
+                .map(MaxFeatures::Fraction)
+                .map_err(|_| invalid("max_features", s, ALLOWED)),
+            _ => s
+                .parse()
+                .map(MaxFeatures::Count)
+                .map_err(|_| invalid("max_features", s, ALLOWED)),
+        }
+    }
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for super::Classification {}
+    impl Sealed for super::Regression {}
+}
+
+/// What a tree predicts: [`Classification`] or [`Regression`]. It picks the default criterion,
+/// the criteria allowed and the fitted model.
+pub trait TreeKind: sealed::Sealed + fmt::Debug + Clone + Copy + PartialEq + 'static {
+    /// The criterion of [`DecisionTreeParams::new`].
+    const DEFAULT_CRITERION: Criterion;
+    /// The criteria allowed, as the error message says it.
+    const ALLOWED_CRITERIA: &'static str;
+    /// Whether `criterion` measures splits of this kind of target.
+    fn allows(criterion: Criterion) -> bool;
+}
+
+/// Trees over class labels (`usize` indices from 0); fits a
+/// [`DecisionTreeClassifier`](crate::DecisionTreeClassifier).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Classification {}
+
+/// Trees over real-valued targets; fits a [`DecisionTreeRegressor`](crate::DecisionTreeRegressor).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Regression {}
+
+impl TreeKind for Classification {
+    const DEFAULT_CRITERION: Criterion = Criterion::Gini;
+    const ALLOWED_CRITERIA: &'static str = "gini or entropy for classification";
+    fn allows(criterion: Criterion) -> bool {
+        matches!(criterion, Criterion::Gini | Criterion::Entropy)
+    }
+}
+
+impl TreeKind for Regression {
+    const DEFAULT_CRITERION: Criterion = Criterion::SquaredError;
+    const ALLOWED_CRITERIA: &'static str = "squared_error for regression";
+    fn allows(criterion: Criterion) -> bool {
+        criterion == Criterion::SquaredError
+    }
+}
+
+/// Checked hyperparameters of a decision tree: what [`linfa::traits::Fit`] is implemented for.
+/// Obtained from [`DecisionTreeParams`] through [`ParamGuard`]; read with the getters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DecisionTreeValidParams<K> {
+    criterion: Criterion,
+    max_depth: Option<usize>,
+    min_samples_split: usize,
+    min_samples_leaf: usize,
+    min_impurity_decrease: f64,
+    max_features: MaxFeatures,
+    seed: u64,
+    n_classes: Option<usize>,
+    kind: PhantomData<K>,
+}
+
+impl<K: TreeKind> DecisionTreeValidParams<K> {
+    /// The split criterion.
+    pub fn criterion(&self) -> Criterion {
+        self.criterion
+    }
+
+    /// The largest depth of a leaf (the root has depth 0); `None` for no limit.
+    pub fn max_depth(&self) -> Option<usize> {
+        self.max_depth
+    }
+
+    /// The fewest rows a node must have to be split.
+    pub fn min_samples_split(&self) -> usize {
+        self.min_samples_split
+    }
+
+    /// The fewest rows each child of a split must have.
+    pub fn min_samples_leaf(&self) -> usize {
+        self.min_samples_leaf
+    }
+
+    /// The least weighted impurity decrease a split must bring, as scikit-learn defines it:
+    /// `N_t / N * (impurity - N_t_R / N_t * right_impurity - N_t_L / N_t * left_impurity)`.
+    pub fn min_impurity_decrease(&self) -> f64 {
+        self.min_impurity_decrease
+    }
+
+    /// How many features are drawn as candidates at each split.
+    pub fn max_features(&self) -> MaxFeatures {
+        self.max_features
+    }
+
+    /// The seed of the feature draws.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// The number of classes, when given; otherwise the largest label plus one.
+    pub fn n_classes(&self) -> Option<usize> {
+        self.n_classes
+    }
+}
+
+/// Unchecked hyperparameters of a decision tree, set with consuming setters and checked by
+/// [`ParamGuard::check`] (fitting checks them too).
+///
+/// `K` is [`Classification`] or [`Regression`]; [`DecisionTreeClassifier::params`] and
+/// [`DecisionTreeRegressor::params`] start from the defaults:
+///
+/// | parameter | default |
+/// |---|---|
+/// | `criterion` | [`Criterion::Gini`] (classification), [`Criterion::SquaredError`] (regression) |
+/// | `max_depth` | `None` (no limit) |
+/// | `min_samples_split` | 2 |
+/// | `min_samples_leaf` | 1 |
+/// | `min_impurity_decrease` | 0.0 |
+/// | `max_features` | [`MaxFeatures::All`] |
+/// | `seed` | 0 |
+/// | `n_classes` | `None` (largest label plus one; classification only) |
+///
+/// [`DecisionTreeClassifier::params`]: crate::DecisionTreeClassifier::params
+/// [`DecisionTreeRegressor::params`]: crate::DecisionTreeRegressor::params
+#[derive(Debug, Clone, PartialEq)]
+pub struct DecisionTreeParams<K>(DecisionTreeValidParams<K>);
+
+impl<K: TreeKind> Default for DecisionTreeParams<K> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<K: TreeKind> DecisionTreeParams<K> {
+    /// The default parameters (see the table above).
+    pub fn new() -> Self {
+        DecisionTreeParams(DecisionTreeValidParams {
+            criterion: K::DEFAULT_CRITERION,
+            max_depth: None,
+            min_samples_split: 2,
+            min_samples_leaf: 1,
+            min_impurity_decrease: 0.0,
+            max_features: MaxFeatures::All,
+            seed: 0,
+            n_classes: None,
+            kind: PhantomData,
+        })
+    }
+
+    /// Sets the split criterion: gini or entropy for classification, squared error for
+    /// regression. By default, gini (classification) or squared error (regression).
+    pub fn criterion(mut self, criterion: Criterion) -> Self {
+        self.0.criterion = criterion;
+        self
+    }
+
+    /// Sets the largest depth of a leaf, at least 1, or `None` for no limit. By default, `None`.
+    pub fn max_depth(mut self, max_depth: Option<usize>) -> Self {
+        self.0.max_depth = max_depth;
+        self
+    }
+
+    /// Sets the fewest rows a node must have to be split, at least 2. By default, 2.
+    pub fn min_samples_split(mut self, min_samples_split: usize) -> Self {
+        self.0.min_samples_split = min_samples_split;
+        self
+    }
+
+    /// Sets the fewest rows each child of a split must have, at least 1. By default, 1.
+    pub fn min_samples_leaf(mut self, min_samples_leaf: usize) -> Self {
+        self.0.min_samples_leaf = min_samples_leaf;
+        self
+    }
+
+    /// Sets the least weighted impurity decrease a split must bring, finite and non-negative.
+    /// By default, 0.0.
+    pub fn min_impurity_decrease(mut self, min_impurity_decrease: f64) -> Self {
+        self.0.min_impurity_decrease = min_impurity_decrease;
+        self
+    }
+
+    /// Sets how many features are drawn, without replacement, as candidates at each split. By
+    /// default, all of them (no randomness).
+    pub fn max_features(mut self, max_features: MaxFeatures) -> Self {
+        self.0.max_features = max_features;
+        self
+    }
+
+    /// Sets the seed of the feature draws (ChaCha8). By default, 0.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.0.seed = seed;
+        self
+    }
+}
+
+impl DecisionTreeParams<Classification> {
+    /// Sets the number of classes, at least 1 and above every label, so that a class absent
+    /// from the training rows still gets a probability column. By default, `None`: the largest
+    /// label plus one.
+    pub fn n_classes(mut self, n_classes: Option<usize>) -> Self {
+        self.0.n_classes = n_classes;
+        self
+    }
+}
+
+impl<K: TreeKind> ParamGuard for DecisionTreeParams<K> {
+    type Checked = DecisionTreeValidParams<K>;
+    type Error = Error;
+
+    fn check_ref(&self) -> Result<&Self::Checked> {
+        let p = &self.0;
+        if !K::allows(p.criterion) {
+            return Err(invalid("criterion", p.criterion, K::ALLOWED_CRITERIA));
+        }
+        if p.max_depth == Some(0) {
+            return Err(invalid("max_depth", 0, "at least 1, or None for no limit"));
+        }
+        if p.min_samples_split < 2 {
+            return Err(invalid(
+                "min_samples_split",
+                p.min_samples_split,
+                "at least 2",
+            ));
+        }
+        if p.min_samples_leaf < 1 {
+            return Err(invalid(
+                "min_samples_leaf",
+                p.min_samples_leaf,
+                "at least 1",
+            ));
+        }
+        if !(p.min_impurity_decrease.is_finite() && p.min_impurity_decrease >= 0.0) {
+            return Err(invalid(
+                "min_impurity_decrease",
+                p.min_impurity_decrease,
+                "finite and at least 0",
+            ));
+        }
+        match p.max_features {
+            MaxFeatures::Count(0) => {
+                return Err(invalid("max_features", 0, "a count of at least 1"));
+            }
+            MaxFeatures::Fraction(f) if !(f > 0.0 && f <= 1.0) => {
+                return Err(invalid("max_features", f, "a fraction in (0, 1]"));
+            }
+            _ => {}
+        }
+        if p.n_classes == Some(0) {
+            return Err(invalid(
+                "n_classes",
+                0,
+                "at least 1, or None for the largest label plus one",
+            ));
+        }
+        Ok(p)
+    }
+
+    fn check(self) -> Result<Self::Checked> {
+        self.check_ref()?;
+        Ok(self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn max_features_resolves_like_scikit_learn() {
+        assert_eq!(MaxFeatures::All.resolve(20), 20);
+        assert_eq!(MaxFeatures::Sqrt.resolve(20), 4);
+        assert_eq!(MaxFeatures::Log2.resolve(20), 4);
+        assert_eq!(MaxFeatures::Count(50).resolve(20), 20);
+        assert_eq!(MaxFeatures::Fraction(0.01).resolve(20), 1);
+        assert_eq!(MaxFeatures::Fraction(0.5).resolve(20), 10);
+        assert_eq!(MaxFeatures::Sqrt.resolve(1), 1);
+    }
+
+    #[test]
+    fn parameters_parse_from_text() {
+        assert_eq!("sqrt".parse::<MaxFeatures>(), Ok(MaxFeatures::Sqrt));
+        assert_eq!("7".parse::<MaxFeatures>(), Ok(MaxFeatures::Count(7)));
+        assert_eq!(
+            "0.25".parse::<MaxFeatures>(),
+            Ok(MaxFeatures::Fraction(0.25))
+        );
+        assert!(matches!(
+            "most".parse::<MaxFeatures>(),
+            Err(Error::InvalidParameter {
+                name: "max_features",
+                ..
+            })
+        ));
+        assert_eq!("entropy".parse::<Criterion>(), Ok(Criterion::Entropy));
+        for c in [Criterion::Gini, Criterion::Entropy, Criterion::SquaredError] {
+            assert_eq!(c.to_string().parse::<Criterion>(), Ok(c));
+        }
+    }
+
+    #[test]
+    fn regression_rejects_gini() {
+        let err = DecisionTreeParams::<Regression>::new()
+            .criterion(Criterion::Gini)
+            .check()
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid parameter criterion: gini (allowed: squared_error for regression)"
+        );
+    }
+}

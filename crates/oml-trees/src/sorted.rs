@@ -1,0 +1,149 @@
+//! [`SortedFeatures`]: every feature sorted once, shared by all trees fitted on the same records.
+
+use ndarray::{ArrayBase, Data, Ix2};
+
+use crate::error::{Error, Result};
+
+/// The rows of a design matrix sorted by each feature, once: the index a tree is grown from.
+///
+/// For each feature it holds the row indices in ascending order of the feature's value (ties in
+/// row order, NaN last) and the values in that order. Fitting a tree copies the part it needs,
+/// so one `SortedFeatures` serves every tree of a forest, whatever rows each tree samples.
+#[derive(Debug, Clone)]
+pub struct SortedFeatures {
+    n_rows: usize,
+    n_features: usize,
+    /// `rows[f * n_rows + k]`: the `k`-th row in the order of feature `f`.
+    rows: Vec<u32>,
+    /// `values[f * n_rows + k]`: that row's value of feature `f`.
+    values: Vec<f64>,
+}
+
+impl SortedFeatures {
+    /// Sorts every column of `records` (rows x features).
+    ///
+    /// Fails with [`Error::TooManyRows`] beyond `u32::MAX - 1` rows.
+    pub fn new<D: Data<Elem = f64>>(records: &ArrayBase<D, Ix2>) -> Result<Self> {
+        let (n_rows, n_features) = records.dim();
+        if n_rows >= u32::MAX as usize {
+            return Err(Error::TooManyRows {
+                rows: n_rows,
+                max: u32::MAX as usize - 1,
+            });
+        }
+        let mut rows = Vec::with_capacity(n_rows * n_features);
+        let mut values = Vec::with_capacity(n_rows * n_features);
+        let mut keys: Vec<u128> = Vec::with_capacity(n_rows);
+        for column in records.columns() {
+            keys.clear();
+            keys.extend(
+                column
+                    .iter()
+                    .enumerate()
+                    .map(|(row, &v)| (u128::from(order_key(v)) << 32) | row as u128),
+            );
+            keys.sort_unstable();
+            for &key in &keys {
+                rows.push(key as u32);
+                values.push(from_order_key((key >> 32) as u64));
+            }
+        }
+        Ok(SortedFeatures {
+            n_rows,
+            n_features,
+            rows,
+            values,
+        })
+    }
+
+    /// The number of rows of the records.
+    pub fn n_rows(&self) -> usize {
+        self.n_rows
+    }
+
+    /// The number of features of the records.
+    pub fn n_features(&self) -> usize {
+        self.n_features
+    }
+
+    /// The rows in ascending order of feature `feature` (NaN last) and their values.
+    ///
+    /// # Panics
+    ///
+    /// If `feature` is not below [`n_features`](Self::n_features).
+    pub fn feature(&self, feature: usize) -> (&[u32], &[f64]) {
+        let range = feature * self.n_rows..(feature + 1) * self.n_rows;
+        (&self.rows[range.clone()], &self.values[range])
+    }
+}
+
+/// A key whose unsigned order is the numeric order of `v`, NaN after everything.
+fn order_key(v: f64) -> u64 {
+    if v.is_nan() {
+        u64::MAX
+    } else {
+        let bits = v.to_bits();
+        if bits >> 63 == 1 {
+            !bits
+        } else {
+            bits | 1 << 63
+        }
+    }
+}
+
+/// The value of an [`order_key`] (NaN for the NaN key).
+fn from_order_key(key: u64) -> f64 {
+    if key == u64::MAX {
+        f64::NAN
+    } else if key >> 63 == 1 {
+        f64::from_bits(key & !(1 << 63))
+    } else {
+        f64::from_bits(!key)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use ndarray::array;
+
+    use super::*;
+
+    #[test]
+    fn sorts_each_feature_with_nan_last_and_ties_in_row_order() {
+        let x = array![
+            [3.0, 1.0],
+            [f64::NAN, 1.0],
+            [-2.0, 0.5],
+            [3.0, -0.0],
+            [0.0, f64::NAN]
+        ];
+        let sorted = SortedFeatures::new(&x).unwrap();
+        let (rows, values) = sorted.feature(0);
+        assert_eq!(rows, &[2, 4, 0, 3, 1]);
+        assert_eq!(&values[..4], &[-2.0, 0.0, 3.0, 3.0]);
+        assert!(values[4].is_nan());
+        let (rows, _) = sorted.feature(1);
+        assert_eq!(rows, &[3, 2, 0, 1, 4]);
+    }
+
+    #[test]
+    fn order_key_is_monotone() {
+        let values = [
+            f64::NEG_INFINITY,
+            -3.5,
+            -1e-300,
+            -0.0,
+            1e-300,
+            2.0,
+            f64::INFINITY,
+        ];
+        for w in values.windows(2) {
+            assert!(order_key(w[0]) < order_key(w[1]), "{} < {}", w[0], w[1]);
+        }
+        for v in values {
+            assert_eq!(from_order_key(order_key(v)).to_bits(), v.to_bits());
+        }
+        assert!(from_order_key(order_key(f64::NAN)).is_nan());
+        assert!(order_key(f64::INFINITY) < order_key(f64::NAN));
+    }
+}

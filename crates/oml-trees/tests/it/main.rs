@@ -1,0 +1,16 @@
+//! Integration tests of oml-trees, one binary.
+//!
+//! - `proba`: probabilities are leaf fractions; argmax ties go to the first class.
+//! - `exact`: separable sets and step functions are fitted exactly; stopping rules hold.
+//! - `missing`: NaN rows go to the better side and NaN predictions follow it.
+//! - `params`: parameter validation errors name the parameter.
+//! - `determinism`: the same seed gives the same tree; weights equal repeated rows.
+//! - `linfa`: training accuracy at least linfa-trees' on a random dataset.
+
+mod common;
+mod determinism;
+mod exact;
+mod linfa;
+mod missing;
+mod params;
+mod proba;
