@@ -39,6 +39,7 @@ mod error;
 mod load;
 mod metadata;
 mod summary;
+mod synthetic;
 mod tabular;
 mod to_arff;
 pub mod xml;
@@ -54,4 +55,5 @@ pub use metadata::{
     DatasetDescription, FeatureDescription, Warning, parse_features, read_features,
 };
 pub use summary::{ColumnSummary, DatasetSummary};
+pub use synthetic::{SYNTHETIC_TARGET, SyntheticBuilder};
 pub use tabular::{read_csv, read_parquet};
