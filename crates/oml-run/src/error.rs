@@ -18,6 +18,14 @@ pub enum Error {
     /// The flow cannot be written as OpenML's flow XML.
     #[error("the flow's XML")]
     Flow(#[from] oml_flow::Error),
+    /// A run description that cannot be read.
+    #[error("description.xml: line {line}: {message}")]
+    Description {
+        /// The line (from 1).
+        line: u64,
+        /// What is wrong.
+        message: String,
+    },
     /// The predictions do not fit the task.
     #[error("predictions of unit (repeat {repeat}, fold {fold}, sample {sample}): {problem}")]
     Predictions {

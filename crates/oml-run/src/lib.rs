@@ -24,11 +24,15 @@
 
 #![deny(missing_docs)]
 
+mod description;
 mod error;
 mod predictions;
 mod report;
 mod run_dir;
 
+pub use description::{
+    EvaluationRecord, LOCAL_MEASURES, RunDescription, UNPUBLISHED_FLOW_ID, xsd_double,
+};
 pub use error::{Error, Result};
 pub use predictions::predictions_arff;
 pub use report::{MeasureReport, RunReport};

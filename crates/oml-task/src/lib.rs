@@ -51,5 +51,5 @@ pub use local::{DEFAULT_SEED, LocalTaskBuilder};
 pub use procedure::{Resampling, TaskType, learning_curve_samples, learning_curve_size};
 pub use splits::{SplitUnit, Splits};
 pub use summary::{SplitIndices, SplitSummary, TaskIndices, TaskSummary};
-pub use task::{Task, TaskSource};
+pub use task::{Task, TaskFiles, TaskSource};
 pub use task_xml::{ProcedureDescription, TaskDescription};

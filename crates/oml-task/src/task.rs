@@ -32,6 +32,16 @@ pub struct Task {
     splits: Splits,
     class_labels: Option<Vec<String>>,
     warnings: Vec<Warning>,
+    files: TaskFiles,
+}
+
+/// The files a task was read from; empty for a task built in memory (a local task).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TaskFiles {
+    /// The dataset file (ARFF or Parquet).
+    pub dataset: Option<PathBuf>,
+    /// The split file (`datasplits.arff`), absent for clustering tasks without one.
+    pub splits: Option<PathBuf>,
 }
 
 impl Task {
@@ -56,6 +66,7 @@ impl Task {
             splits,
             class_labels,
             warnings: Vec::new(),
+            files: TaskFiles::default(),
         })
     }
 
@@ -170,6 +181,11 @@ impl Task {
     /// The class labels in declared order, for classification and learning curves.
     pub fn class_labels(&self) -> Option<&[String]> {
         self.class_labels.as_deref()
+    }
+
+    /// The files the task was read from (none for a local task).
+    pub fn files(&self) -> &TaskFiles {
+        &self.files
     }
 
     /// Problems in the dataset's metadata documents that did not stop loading.
@@ -455,9 +471,14 @@ fn assemble(
     splits_path: Result<PathBuf>,
 ) -> Result<Task> {
     let loaded = loader.load(utf8(data)?)?;
+    let splits_file = splits_path.as_ref().ok().cloned();
     let splits = read_splits(&description, splits_path, loaded.dataset.n_rows())?;
     let mut task = Task::new(description, loaded.dataset, splits)?;
     task.warnings = loaded.warnings;
+    task.files = TaskFiles {
+        dataset: Some(data.to_path_buf()),
+        splits: splits_file.filter(|path| path.is_file()),
+    };
     Ok(task)
 }
 

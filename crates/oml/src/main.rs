@@ -311,9 +311,28 @@ fn run_flow(args: RunArgs) -> anyhow::Result<()> {
         wall_time_s,
         run_dir.clone(),
     );
+    let per_fold = matches!(
+        task.description().procedure.kind.as_str(),
+        "crossvalidation" | "learningcurve"
+    );
+    let description = oml::run::RunDescription {
+        task_id: task.task_id(),
+        flow_id: oml::run::UNPUBLISHED_FLOW_ID,
+        setup_string: setup_string(&args),
+        parameter_settings: oml::flow::qualified_parameters(&flow)
+            .into_iter()
+            .map(|(name, parameter)| (name, parameter.value))
+            .collect(),
+        tags: vec![
+            "oml".to_owned(),
+            format!("oml-{}", env!("CARGO_PKG_VERSION")),
+        ],
+        evaluations: oml::run::RunDescription::evaluations_of(&summary, per_fold),
+    };
     oml::run::write_directory(
         &run_dir,
         &[
+            ("description.xml", description.to_xml().into_bytes()),
             ("predictions.arff", predictions.to_bytes()?),
             ("flow.xml", oml::flow::flow_xml(&flow)?.into_bytes()),
             ("summary.json", serde_json::to_vec_pretty(&summary)?),
@@ -333,6 +352,33 @@ fn run_flow(args: RunArgs) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// The `oml run` command line that repeats a run: every argument that decides its result.
+fn setup_string(args: &RunArgs) -> String {
+    let mut parts = vec![
+        "oml run".to_owned(),
+        format!("--task {}", args.task),
+        format!("--flow {}", args.flow),
+    ];
+    let local = &args.local;
+    let options = [
+        ("--target", local.target.clone()),
+        ("--task-type", local.task_type.clone()),
+        ("--resampling", local.resampling.clone()),
+        ("--split-seed", args.split_seed.map(|s| s.to_string())),
+    ];
+    parts.extend(
+        options
+            .into_iter()
+            .filter_map(|(flag, value)| Some(format!("{flag} {}", value?))),
+    );
+    if local.no_stratify {
+        parts.push("--no-stratify".to_owned());
+    }
+    parts.extend(args.params.iter().map(|p| format!("--param {p}")));
+    parts.push(format!("--seed {}", args.seed));
+    parts.join(" ")
 }
 
 fn flows(args: FlowsArgs) -> anyhow::Result<()> {
