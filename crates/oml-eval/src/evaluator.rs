@@ -263,6 +263,11 @@ fn timed<T>(f: impl FnOnce() -> T) -> (T, (f64, f64)) {
 }
 
 impl Evaluator {
+    /// The number of threads units run on.
+    pub fn threads(&self) -> usize {
+        self.pool.current_num_threads()
+    }
+
     /// Fits `flow` on the training rows of every unit of `task` and predicts its test rows
     /// (for clustering, its training rows, as OpenML does). Units run in parallel; the
     /// result is in (repeat, fold, sample) order and, for a given seed, the same for any

@@ -1,4 +1,5 @@
-//! The checks an estimator makes on its inputs: numbers only, nothing missing.
+//! The checks an estimator makes on its inputs: numbers only, nothing missing (or, for the
+//! trees of oml-trees, missing values allowed).
 
 use ndarray::{ArrayView1, ArrayView2};
 use oml_data::DesignMatrix;
@@ -10,6 +11,24 @@ use crate::flow::{Describe, Target, TrainingSet, unsupported};
 /// nominal column (add a one-hot encoder) or the first column with a missing value (add an
 /// imputer).
 pub fn numeric_inputs<'a>(flow: &str, x: &'a DesignMatrix) -> Result<ArrayView2<'a, f64>> {
+    checked_inputs(flow, x, false)
+}
+
+/// The values of `x` for an estimator that handles missing values itself (the trees of
+/// oml-trees): as [`numeric_inputs`], but NaN passes; nominal columns and infinities are still
+/// refused.
+pub(crate) fn inputs_with_missing<'a>(
+    flow: &str,
+    x: &'a DesignMatrix,
+) -> Result<ArrayView2<'a, f64>> {
+    checked_inputs(flow, x, true)
+}
+
+fn checked_inputs<'a>(
+    flow: &str,
+    x: &'a DesignMatrix,
+    missing_allowed: bool,
+) -> Result<ArrayView2<'a, f64>> {
     for (k, column) in x.columns.iter().enumerate() {
         if column.categories.is_some() {
             return Err(Error::Input {
@@ -18,7 +37,11 @@ pub fn numeric_inputs<'a>(flow: &str, x: &'a DesignMatrix) -> Result<ArrayView2<
                 problem: "is nominal; put a one-hot encoder before this estimator".to_owned(),
             });
         }
-        if let Some(row) = x.x.column(k).iter().position(|v| !v.is_finite()) {
+        if let Some(row) =
+            x.x.column(k)
+                .iter()
+                .position(|v| v.is_infinite() || (v.is_nan() && !missing_allowed))
+        {
             return Err(Error::Input {
                 flow: flow.to_owned(),
                 column: column.name.clone(),
@@ -55,7 +78,23 @@ pub(crate) fn training_inputs<'a>(
     flow: &str,
     data: &TrainingSet<'a>,
 ) -> Result<ArrayView2<'a, f64>> {
-    let x = numeric_inputs(flow, data.features)?;
+    check_training(flow, data, numeric_inputs(flow, data.features)?)
+}
+
+/// [`training_inputs`] for an estimator that handles missing values ([`inputs_with_missing`]).
+pub(crate) fn training_inputs_with_missing<'a>(
+    flow: &str,
+    data: &TrainingSet<'a>,
+) -> Result<ArrayView2<'a, f64>> {
+    check_training(flow, data, inputs_with_missing(flow, data.features)?)
+}
+
+/// The checks of [`training_inputs`] past the features themselves.
+fn check_training<'a>(
+    flow: &str,
+    data: &TrainingSet<'a>,
+    x: ArrayView2<'a, f64>,
+) -> Result<ArrayView2<'a, f64>> {
     if x.nrows() == 0 {
         return Err(Error::fit(flow, "no training rows"));
     }
@@ -111,7 +150,24 @@ pub(crate) fn fitted_inputs<'a>(
     x: &'a DesignMatrix,
     n_features: usize,
 ) -> Result<ArrayView2<'a, f64>> {
-    let x = numeric_inputs(flow, x)?;
+    check_width(flow, numeric_inputs(flow, x)?, n_features)
+}
+
+/// [`fitted_inputs`] for an estimator that handles missing values ([`inputs_with_missing`]).
+pub(crate) fn fitted_inputs_with_missing<'a>(
+    flow: &str,
+    x: &'a DesignMatrix,
+    n_features: usize,
+) -> Result<ArrayView2<'a, f64>> {
+    check_width(flow, inputs_with_missing(flow, x)?, n_features)
+}
+
+/// `x` if it has `n_features` columns.
+fn check_width<'a>(
+    flow: &str,
+    x: ArrayView2<'a, f64>,
+    n_features: usize,
+) -> Result<ArrayView2<'a, f64>> {
     if x.ncols() != n_features {
         return Err(Error::predict(
             flow,

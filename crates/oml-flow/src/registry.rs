@@ -2,8 +2,8 @@
 
 use crate::error::{Error, Result};
 use crate::estimators::{
-    DecisionTreeFlow, ElasticNetFlow, GaussianNbFlow, KMeansFlow, KnnFlow, LinearRegressionFlow,
-    LogisticRegressionFlow, RandomForestFlow, SvmFlow,
+    DecisionTreeFlow, ElasticNetFlow, ForestFlow, GaussianNbFlow, KMeansFlow, KnnFlow,
+    LinearRegressionFlow, LogisticRegressionFlow, RandomForestFlow, SvmFlow, TreeFlow,
 };
 use crate::flow::Flow;
 use crate::pipeline::Pipeline;
@@ -36,6 +36,16 @@ pub const BUILTIN_FLOWS: &[BuiltinFlow] = &[
         name: "random-forest",
         learns: "classification",
         make: || for_trees(RandomForestFlow::new()),
+    },
+    BuiltinFlow {
+        name: "tree",
+        learns: "classification, regression",
+        make: || for_missing_aware_trees(TreeFlow::new()),
+    },
+    BuiltinFlow {
+        name: "forest",
+        learns: "classification, regression",
+        make: || for_missing_aware_trees(ForestFlow::new()),
     },
     BuiltinFlow {
         name: "knn",
@@ -96,6 +106,15 @@ pub fn for_trees(estimator: impl Flow + 'static) -> Pipeline {
     Pipeline::new(estimator)
         .step("impute", SimpleImputer::default())
         .step("onehot", OneHotEncoder)
+}
+
+/// The default pipeline of oml-trees' estimators, which handle missing values themselves: only
+/// nominal columns one-hot encoded (a missing nominal value gives all-zero indicators). Numeric
+/// columns are not imputed, so NaN reaches the tree, which sends it to the better side of each
+/// split (as scikit-learn 1.3 and later): imputing the mean would put missing values among the
+/// middle values and lose the information that they are missing.
+fn for_missing_aware_trees(estimator: impl Flow + 'static) -> Pipeline {
+    Pipeline::new(estimator).step("onehot", OneHotEncoder)
 }
 
 /// The default pipeline of estimators that compare distances or weigh features linearly:

@@ -15,6 +15,18 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// A file of the run or of its task could not be read.
+    #[error("cannot read {path}")]
+    Read {
+        /// The path.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The task's dataset cannot be written as ARFF (for its digest).
+    #[error("the task's dataset")]
+    Dataset(#[source] oml_data::Error),
     /// The flow cannot be written as OpenML's flow XML.
     #[error("the flow's XML")]
     Flow(#[from] oml_flow::Error),

@@ -26,6 +26,7 @@
 
 mod description;
 mod error;
+mod manifest;
 mod predictions;
 mod report;
 mod run_dir;
@@ -34,6 +35,10 @@ pub use description::{
     EvaluationRecord, LOCAL_MEASURES, RunDescription, UNPUBLISHED_FLOW_ID, xsd_double,
 };
 pub use error::{Error, Result};
+pub use manifest::{
+    LOCKED_CRATES, Machine, Manifest, RUSTC_VERSION, locked_crates, now_rfc3339, sha256_hex,
+    task_digests,
+};
 pub use predictions::predictions_arff;
 pub use report::{MeasureReport, RunReport};
 pub use run_dir::write_directory;

@@ -374,6 +374,11 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
         let msl = self.settings.min_samples_leaf;
         let mut best: Option<Split> = None;
         let mut best_proxy = f64::NEG_INFINITY;
+        // The statistics live in locals during the scan, so that the compiler keeps them in
+        // registers rather than reloading them through `self` at every row.
+        let mut left = std::mem::replace(&mut self.left, S::zero(0));
+        let mut right = std::mem::replace(&mut self.right, S::zero(0));
+        let (targets, weights) = (self.targets, self.weights);
         let candidates = std::mem::take(&mut self.candidates);
         for &f in &candidates {
             let base = f * self.n;
@@ -388,7 +393,7 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
                 self.missing = S::zero(self.n_outputs);
                 for &row in &rows[m..] {
                     let row = row as usize;
-                    self.missing.add(self.targets[row], self.weights.get(row));
+                    self.missing.add(targets[row], weights.get(row));
                 }
             }
             // Missing values right (or none), then missing values left.
@@ -398,12 +403,12 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
                 }
                 let mut n_left = 0;
                 if missing_left {
-                    self.left.clone_from(&self.missing);
+                    left.clone_from(&self.missing);
                     n_left = n_missing;
                 } else {
-                    self.left = S::zero(self.n_outputs);
+                    left.clear();
                 }
-                self.right.set_difference(&self.total, &self.left);
+                right.set_difference(&self.total, &left);
                 // The last candidate position: with missing values right, all non-missing
                 // values may go left.
                 let last = if !missing_left && n_missing > 0 {
@@ -413,9 +418,9 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
                 };
                 for k in 0..last {
                     let row = rows[k] as usize;
-                    let (t, w) = (self.targets[row], self.weights.get(row));
-                    self.left.add(t, w);
-                    self.right.sub(t, w);
+                    let (t, w) = (targets[row], weights.get(row));
+                    left.add(t, w);
+                    right.sub(t, w);
                     n_left += 1;
                     if k + 1 < m && values[k] >= values[k + 1] {
                         continue;
@@ -426,7 +431,10 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
                     if n_node - n_left < msl {
                         break;
                     }
-                    let proxy = S::proxy(&self.left, &self.right);
+                    if !S::may_beat(&left, &right, best_proxy) {
+                        continue;
+                    }
+                    let proxy = S::proxy(&left, &right);
                     if proxy > best_proxy {
                         best_proxy = proxy;
                         let threshold = if k + 1 < m {
@@ -454,6 +462,8 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
             }
         }
         self.candidates = candidates;
+        self.left = left;
+        self.right = right;
         best
     }
 
@@ -483,12 +493,20 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
     }
 
     /// Partitions the range of the first `blocks` features stably: rows going left first.
+    ///
+    /// A block whose values are constant over the range (one value, or only NaN) is left as
+    /// it is, except the first, whose rows give the nodes' statistics: its rows are never read
+    /// again, and any part of the range holds the same constant, so the children still see it
+    /// as constant and never split on it.
     fn partition(&mut self, start: usize, end: usize, blocks: usize) {
         let goes_left = &self.goes_left;
         for f in 0..blocks {
             let base = f * self.n;
-            let rows = &mut self.rows[base + start..base + end];
             let values = &mut self.values[base + start..base + end];
+            if f > 0 && (values[0].is_nan() || values[0] == values[values.len() - 1]) {
+                continue;
+            }
+            let rows = &mut self.rows[base + start..base + end];
             let mut l = 0;
             let mut r = 0;
             for k in 0..rows.len() {

@@ -8,6 +8,8 @@ pub(crate) trait Stats: Clone {
 
     /// The statistics of no rows; `n_outputs` is the number of classes (1 for regression).
     fn zero(n_outputs: usize) -> Self;
+    /// Empties the statistics, keeping their allocation.
+    fn clear(&mut self);
     /// Adds a row.
     fn add(&mut self, target: Self::Target, weight: f64);
     /// Removes a row that was added.
@@ -21,6 +23,13 @@ pub(crate) trait Stats: Clone {
     /// A quantity that orders splits as the weighted impurity decrease does (bigger is better):
     /// `-(w_left * impurity_left + w_right * impurity_right)` up to a constant of the node.
     fn proxy(left: &Self, right: &Self) -> f64;
+    /// False only if `proxy(left, right) > best` certainly fails: a cheap test without
+    /// division that lets the scan skip most proxies. By default, always true.
+    #[inline(always)]
+    fn may_beat(left: &Self, right: &Self, best: f64) -> bool {
+        let _ = (left, right, best);
+        true
+    }
     /// Appends the node's value: class fractions, or the mean.
     fn push_value(&self, out: &mut Vec<f64>);
 }
@@ -43,6 +52,12 @@ impl Stats for Gini {
             weight: 0.0,
             squares: 0.0,
         }
+    }
+
+    fn clear(&mut self) {
+        self.counts.fill(0.0);
+        self.weight = 0.0;
+        self.squares = 0.0;
     }
 
     #[inline(always)]
@@ -83,9 +98,22 @@ impl Stats for Gini {
         left.squares / left.weight + right.squares / right.weight
     }
 
+    #[inline(always)]
+    fn may_beat(left: &Self, right: &Self, best: f64) -> bool {
+        may_beat(left.squares, left.weight, right.squares, right.weight, best)
+    }
+
     fn push_value(&self, out: &mut Vec<f64>) {
         out.extend(self.counts.iter().map(|c| c / self.weight));
     }
+}
+
+/// Whether `a / wa + b / wb > best` may hold, for `a, b >= 0` and `wa, wb > 0`, tested as
+/// `a wb + b wa >= best wa wb` with a margin far above the rounding of either side, so that
+/// it never rules out a proxy that the exact comparison would accept.
+#[inline(always)]
+fn may_beat(a: f64, wa: f64, b: f64, wb: f64, best: f64) -> bool {
+    a * wb + b * wa >= best * (wa * wb) * (1.0 - 1e-9)
 }
 
 /// Entropy: class weights and their total; the proxy costs O(classes).
@@ -114,6 +142,11 @@ impl Stats for Entropy {
             counts: vec![0.0; n_outputs],
             weight: 0.0,
         }
+    }
+
+    fn clear(&mut self) {
+        self.counts.fill(0.0);
+        self.weight = 0.0;
     }
 
     #[inline(always)]
@@ -171,6 +204,10 @@ impl Stats for SquaredError {
         }
     }
 
+    fn clear(&mut self) {
+        *self = SquaredError::zero(1);
+    }
+
     #[inline(always)]
     fn add(&mut self, target: f64, weight: f64) {
         self.weight += weight;
@@ -203,6 +240,17 @@ impl Stats for SquaredError {
     #[inline(always)]
     fn proxy(left: &Self, right: &Self) -> f64 {
         left.sum * left.sum / left.weight + right.sum * right.sum / right.weight
+    }
+
+    #[inline(always)]
+    fn may_beat(left: &Self, right: &Self, best: f64) -> bool {
+        may_beat(
+            left.sum * left.sum,
+            left.weight,
+            right.sum * right.sum,
+            right.weight,
+            best,
+        )
     }
 
     fn push_value(&self, out: &mut Vec<f64>) {

@@ -1,7 +1,7 @@
-//! Exact CART decision trees, a classifier and a regressor, as linfa estimators: checked
-//! parameters behind [`linfa::ParamGuard`], fitting through [`linfa::traits::Fit`], predicting
-//! through [`linfa::traits::PredictInplace`]. This crate owns the tree algorithm and the fitted
-//! trees; it knows nothing of OpenML (flows wrapping it live in oml-flow).
+//! Exact CART decision trees and random forests, classifiers and regressors, as linfa
+//! estimators: checked parameters behind [`linfa::ParamGuard`], fitting through
+//! [`linfa::traits::Fit`], predicting through [`linfa::traits::PredictInplace`]. This crate
+//! owns the tree algorithm and the fitted trees and forests; it knows nothing of OpenML (flows wrapping it live in oml-flow).
 //!
 //! # Brief overview
 //!
@@ -16,6 +16,13 @@
 //!   leaf, ties to the first) and [`predict_proba`](DecisionTreeClassifier::predict_proba)
 //!   gives the leaf's class fractions; a [`DecisionTreeRegressor`] predicts leaf means. Both
 //!   hold a flat [`Tree`] of [`Node`]s.
+//! - [`RandomForestClassifier::params`] and [`RandomForestRegressor::params`] give
+//!   [`RandomForestParams`] (`n_trees`, `bootstrap`, `max_samples`, `oob_score`, a seed and the
+//!   tree parameters, `max_features` `sqrt` for classification and all for regression as
+//!   scikit-learn). The features are sorted once; trees are fitted in parallel on rayon, each
+//!   on its own bootstrap (row counts as weights) with a seed derived from the forest's seed
+//!   and its index, so a forest is the same for any thread count. Probabilities are the mean
+//!   of the trees' leaf fractions; the out-of-bag score comes from the rows each tree left out.
 //!
 //! ```
 //! use linfa::prelude::*;
@@ -42,7 +49,8 @@
 //! lower impurity (both are tried, and so is "only the NaN rows right"), as in scikit-learn
 //! 1.3 and later; the node records the side, and NaN follows it at prediction. The rows of a
 //! node stay sorted by every feature through stable partitions, so no node sorts anything.
-//! Nothing is hashed and the only randomness is the feature draw, from the seed.
+//! Nothing is hashed and the only randomness is the feature draw, from the seed (and, in a
+//! forest, the bootstrap, from the tree's seed).
 
 #![deny(missing_docs)]
 
@@ -50,6 +58,8 @@ mod builder;
 mod classifier;
 mod criterion;
 mod error;
+mod forest;
+mod forest_params;
 mod params;
 mod regressor;
 mod sorted;
@@ -57,6 +67,8 @@ mod tree;
 
 pub use classifier::DecisionTreeClassifier;
 pub use error::{Error, LinfaError, Result};
+pub use forest::{RandomForestClassifier, RandomForestRegressor};
+pub use forest_params::{MAX_TREES, RandomForestParams, RandomForestValidParams};
 pub use params::{
     Classification, Criterion, DecisionTreeParams, DecisionTreeValidParams, MaxFeatures,
     Regression, TreeKind,
@@ -64,3 +76,6 @@ pub use params::{
 pub use regressor::DecisionTreeRegressor;
 pub use sorted::SortedFeatures;
 pub use tree::{Node, Tree};
+
+/// The version of oml-trees, for whoever records what fitted a model.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

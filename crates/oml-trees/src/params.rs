@@ -128,11 +128,16 @@ mod sealed {
 
 /// What a tree predicts: [`Classification`] or [`Regression`]. It picks the default criterion,
 /// the criteria allowed and the fitted model.
-pub trait TreeKind: sealed::Sealed + fmt::Debug + Clone + Copy + PartialEq + 'static {
+pub trait TreeKind:
+    sealed::Sealed + fmt::Debug + Clone + Copy + PartialEq + Send + Sync + 'static
+{
     /// The criterion of [`DecisionTreeParams::new`].
     const DEFAULT_CRITERION: Criterion;
     /// The criteria allowed, as the error message says it.
     const ALLOWED_CRITERIA: &'static str;
+    /// The `max_features` of a forest's trees by default: [`MaxFeatures::Sqrt`] for
+    /// classification, [`MaxFeatures::All`] for regression, as scikit-learn's forests.
+    const FOREST_MAX_FEATURES: MaxFeatures;
     /// Whether `criterion` measures splits of this kind of target.
     fn allows(criterion: Criterion) -> bool;
 }
@@ -149,6 +154,7 @@ pub enum Regression {}
 impl TreeKind for Classification {
     const DEFAULT_CRITERION: Criterion = Criterion::Gini;
     const ALLOWED_CRITERIA: &'static str = "gini or entropy for classification";
+    const FOREST_MAX_FEATURES: MaxFeatures = MaxFeatures::Sqrt;
     fn allows(criterion: Criterion) -> bool {
         matches!(criterion, Criterion::Gini | Criterion::Entropy)
     }
@@ -157,6 +163,7 @@ impl TreeKind for Classification {
 impl TreeKind for Regression {
     const DEFAULT_CRITERION: Criterion = Criterion::SquaredError;
     const ALLOWED_CRITERIA: &'static str = "squared_error for regression";
+    const FOREST_MAX_FEATURES: MaxFeatures = MaxFeatures::All;
     fn allows(criterion: Criterion) -> bool {
         criterion == Criterion::SquaredError
     }
@@ -166,15 +173,15 @@ impl TreeKind for Regression {
 /// Obtained from [`DecisionTreeParams`] through [`ParamGuard`]; read with the getters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DecisionTreeValidParams<K> {
-    criterion: Criterion,
-    max_depth: Option<usize>,
-    min_samples_split: usize,
-    min_samples_leaf: usize,
-    min_impurity_decrease: f64,
-    max_features: MaxFeatures,
-    seed: u64,
-    n_classes: Option<usize>,
-    kind: PhantomData<K>,
+    pub(crate) criterion: Criterion,
+    pub(crate) max_depth: Option<usize>,
+    pub(crate) min_samples_split: usize,
+    pub(crate) min_samples_leaf: usize,
+    pub(crate) min_impurity_decrease: f64,
+    pub(crate) max_features: MaxFeatures,
+    pub(crate) seed: u64,
+    pub(crate) n_classes: Option<usize>,
+    pub(crate) kind: PhantomData<K>,
 }
 
 impl<K: TreeKind> DecisionTreeValidParams<K> {
@@ -220,6 +227,65 @@ impl<K: TreeKind> DecisionTreeValidParams<K> {
     }
 }
 
+impl<K: TreeKind> DecisionTreeValidParams<K> {
+    /// Checks every field; the error names the first parameter out of range.
+    pub(crate) fn validate(&self) -> Result<()> {
+        let p = self;
+        if !K::allows(p.criterion) {
+            return Err(invalid("criterion", p.criterion, K::ALLOWED_CRITERIA));
+        }
+        if p.max_depth == Some(0) {
+            return Err(invalid("max_depth", 0, "at least 1, or None for no limit"));
+        }
+        if p.min_samples_split < 2 {
+            return Err(invalid(
+                "min_samples_split",
+                p.min_samples_split,
+                "at least 2",
+            ));
+        }
+        if p.min_samples_leaf < 1 {
+            return Err(invalid(
+                "min_samples_leaf",
+                p.min_samples_leaf,
+                "at least 1",
+            ));
+        }
+        if !(p.min_impurity_decrease.is_finite() && p.min_impurity_decrease >= 0.0) {
+            return Err(invalid(
+                "min_impurity_decrease",
+                p.min_impurity_decrease,
+                "finite and at least 0",
+            ));
+        }
+        match p.max_features {
+            MaxFeatures::Count(0) => {
+                return Err(invalid("max_features", 0, "a count of at least 1"));
+            }
+            MaxFeatures::Fraction(f) if !(f > 0.0 && f <= 1.0) => {
+                return Err(invalid("max_features", f, "a fraction in (0, 1]"));
+            }
+            _ => {}
+        }
+        if p.n_classes == Some(0) {
+            return Err(invalid(
+                "n_classes",
+                0,
+                "at least 1, or None for the largest label plus one",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The same parameters with another seed (a forest gives each tree its own).
+    pub(crate) fn with_seed(&self, seed: u64) -> Self {
+        DecisionTreeValidParams {
+            seed,
+            ..self.clone()
+        }
+    }
+}
+
 /// Unchecked hyperparameters of a decision tree, set with consuming setters and checked by
 /// [`ParamGuard::check`] (fitting checks them too).
 ///
@@ -240,7 +306,14 @@ impl<K: TreeKind> DecisionTreeValidParams<K> {
 /// [`DecisionTreeClassifier::params`]: crate::DecisionTreeClassifier::params
 /// [`DecisionTreeRegressor::params`]: crate::DecisionTreeRegressor::params
 #[derive(Debug, Clone, PartialEq)]
-pub struct DecisionTreeParams<K>(DecisionTreeValidParams<K>);
+pub struct DecisionTreeParams<K>(pub(crate) DecisionTreeValidParams<K>);
+
+impl<K: TreeKind> From<DecisionTreeValidParams<K>> for DecisionTreeParams<K> {
+    /// Checked parameters back as unchecked ones, to change some and check again.
+    fn from(params: DecisionTreeValidParams<K>) -> Self {
+        DecisionTreeParams(params)
+    }
+}
 
 impl<K: TreeKind> Default for DecisionTreeParams<K> {
     fn default() -> Self {
@@ -325,51 +398,8 @@ impl<K: TreeKind> ParamGuard for DecisionTreeParams<K> {
     type Error = Error;
 
     fn check_ref(&self) -> Result<&Self::Checked> {
-        let p = &self.0;
-        if !K::allows(p.criterion) {
-            return Err(invalid("criterion", p.criterion, K::ALLOWED_CRITERIA));
-        }
-        if p.max_depth == Some(0) {
-            return Err(invalid("max_depth", 0, "at least 1, or None for no limit"));
-        }
-        if p.min_samples_split < 2 {
-            return Err(invalid(
-                "min_samples_split",
-                p.min_samples_split,
-                "at least 2",
-            ));
-        }
-        if p.min_samples_leaf < 1 {
-            return Err(invalid(
-                "min_samples_leaf",
-                p.min_samples_leaf,
-                "at least 1",
-            ));
-        }
-        if !(p.min_impurity_decrease.is_finite() && p.min_impurity_decrease >= 0.0) {
-            return Err(invalid(
-                "min_impurity_decrease",
-                p.min_impurity_decrease,
-                "finite and at least 0",
-            ));
-        }
-        match p.max_features {
-            MaxFeatures::Count(0) => {
-                return Err(invalid("max_features", 0, "a count of at least 1"));
-            }
-            MaxFeatures::Fraction(f) if !(f > 0.0 && f <= 1.0) => {
-                return Err(invalid("max_features", f, "a fraction in (0, 1]"));
-            }
-            _ => {}
-        }
-        if p.n_classes == Some(0) {
-            return Err(invalid(
-                "n_classes",
-                0,
-                "at least 1, or None for the largest label plus one",
-            ));
-        }
-        Ok(p)
+        self.0.validate()?;
+        Ok(&self.0)
     }
 
     fn check(self) -> Result<Self::Checked> {

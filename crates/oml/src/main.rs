@@ -269,11 +269,13 @@ fn run_flow(args: RunArgs) -> anyhow::Result<()> {
     // Units record their own panics; the default hook would print them over the progress bar.
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
+    let started_at = oml::run::now_rfc3339();
     let started = std::time::Instant::now();
     let evaluation = evaluator.evaluate_observed(&flow, &task, &|_| progress.inc(1));
     let wall_time_s = started.elapsed().as_secs_f64();
     std::panic::set_hook(hook);
     progress.finish_and_clear();
+    let finished_at = oml::run::now_rfc3339();
     let evaluation = evaluation.context("cannot evaluate the flow on the task")?;
 
     let run_dir = args.out.clone().unwrap_or_else(|| {
@@ -329,13 +331,47 @@ fn run_flow(args: RunArgs) -> anyhow::Result<()> {
         ],
         evaluations: oml::run::RunDescription::evaluations_of(&summary, per_fold),
     };
+    let description = description.to_xml().into_bytes();
+    let predictions = predictions.to_bytes()?;
+    let mut digests = oml::run::task_digests(&task)?;
+    digests.insert(
+        "predictions.arff".to_owned(),
+        oml::run::sha256_hex(&predictions),
+    );
+    digests.insert(
+        "description.xml".to_owned(),
+        oml::run::sha256_hex(&description),
+    );
+    let machine = oml::run::Machine::current();
+    let manifest = oml::run::Manifest {
+        oml_version: env!("CARGO_PKG_VERSION").to_owned(),
+        rustc_version: oml::run::RUSTC_VERSION.to_owned(),
+        crates: oml::run::locked_crates(),
+        os: machine.os,
+        cpu: machine.cpu,
+        cores: machine.cores,
+        memory_bytes: machine.memory_bytes,
+        task: args.task.clone(),
+        task_id: task.task_id(),
+        task_options: task_options(&args),
+        flow: args.flow.clone(),
+        flow_name: oml::flow::Describe::name(&flow),
+        flow_external_version: oml::flow::Describe::external_version(&flow),
+        parameters: args.params.clone(),
+        seed: args.seed,
+        threads: evaluator.threads(),
+        started: started_at,
+        finished: finished_at,
+        digests,
+    };
     oml::run::write_directory(
         &run_dir,
         &[
-            ("description.xml", description.to_xml().into_bytes()),
-            ("predictions.arff", predictions.to_bytes()?),
+            ("description.xml", description),
+            ("predictions.arff", predictions),
             ("flow.xml", oml::flow::flow_xml(&flow)?.into_bytes()),
             ("summary.json", serde_json::to_vec_pretty(&summary)?),
+            ("manifest.json", serde_json::to_vec_pretty(&manifest)?),
         ],
     )?;
     print(&report, args.json)?;
@@ -354,13 +390,8 @@ fn run_flow(args: RunArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The `oml run` command line that repeats a run: every argument that decides its result.
-fn setup_string(args: &RunArgs) -> String {
-    let mut parts = vec![
-        "oml run".to_owned(),
-        format!("--task {}", args.task),
-        format!("--flow {}", args.flow),
-    ];
+/// The options of `oml run` that made a local task, as arguments.
+fn task_options(args: &RunArgs) -> Vec<String> {
     let local = &args.local;
     let options = [
         ("--target", local.target.clone()),
@@ -368,14 +399,27 @@ fn setup_string(args: &RunArgs) -> String {
         ("--resampling", local.resampling.clone()),
         ("--split-seed", args.split_seed.map(|s| s.to_string())),
     ];
-    parts.extend(
-        options
-            .into_iter()
-            .filter_map(|(flag, value)| Some(format!("{flag} {}", value?))),
-    );
+    let mut out: Vec<String> = options
+        .into_iter()
+        .filter_map(|(flag, value)| Some(format!("{flag} {}", value?)))
+        .collect();
     if local.no_stratify {
-        parts.push("--no-stratify".to_owned());
+        out.push("--no-stratify".to_owned());
     }
+    if local.server != "www" {
+        out.push(format!("--server {}", local.server));
+    }
+    out
+}
+
+/// The `oml run` command line that repeats a run: every argument that decides its result.
+fn setup_string(args: &RunArgs) -> String {
+    let mut parts = vec![
+        "oml run".to_owned(),
+        format!("--task {}", args.task),
+        format!("--flow {}", args.flow),
+    ];
+    parts.extend(task_options(args));
     parts.extend(args.params.iter().map(|p| format!("--param {p}")));
     parts.push(format!("--seed {}", args.seed));
     parts.join(" ")

@@ -7,6 +7,8 @@ mod knn;
 mod linear;
 mod logistic;
 mod naive_bayes;
+mod oml_forest;
+mod oml_tree;
 mod svm;
 mod tree;
 
@@ -22,6 +24,8 @@ pub use logistic::{
     LogisticRegressionFlow, LogisticRegressionParams, LogisticRegressionValidParams,
 };
 pub use naive_bayes::GaussianNbFlow;
+pub use oml_forest::{ForestFlow, ForestMaxFeatures};
+pub use oml_tree::TreeFlow;
 pub use svm::{SvmFlow, SvmKernel, SvmParams, SvmValidParams};
 pub use tree::DecisionTreeFlow;
 
@@ -39,14 +43,24 @@ pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> String {
     format!("panicked: {text}")
 }
 
-/// The external version of a flow built on the linfa crates `linfa_crates` (sorted):
-/// `linfa-x==0.8.1,...,oml-flow==0.1.0`, sorted, as every linfa crate name sorts before
-/// oml-flow.
+/// The external version of a flow built on the linfa crates `linfa_crates`:
+/// `linfa-x==0.8.1,...,oml-flow==0.1.0`, sorted.
 pub(crate) fn linfa_external_version(linfa_crates: &[&str]) -> String {
-    let mut parts: Vec<String> = linfa_crates
-        .iter()
-        .map(|name| format!("{name}=={LINFA_VERSION}"))
+    external_version(linfa_crates.iter().map(|&name| (name, LINFA_VERSION)))
+}
+
+/// The external version of a flow built on oml-trees: `oml-flow==0.1.0,oml-trees==0.1.0`.
+pub(crate) fn oml_trees_external_version() -> String {
+    external_version([("oml-trees", oml_trees::VERSION)])
+}
+
+/// `crate==version` for each of `crates` and oml-flow, sorted and joined by commas.
+fn external_version<'a>(crates: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    let mut parts: Vec<String> = crates
+        .into_iter()
+        .map(|(name, version)| format!("{name}=={version}"))
         .collect();
     parts.push(format!("oml-flow=={}", crate::OML_FLOW_VERSION));
+    parts.sort();
     parts.join(",")
 }

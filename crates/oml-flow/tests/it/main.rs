@@ -3,6 +3,8 @@
 //! - `support`: fitting a flow on every fold of a builtin task and scoring the predictions.
 //! - `builtin`: every built-in flow fits, predicts and scores on builtin tasks.
 //! - `estimators`: the forest, k-NN and naive Bayes against hand-computed or linfa's numbers.
+//! - `oml_trees`: the oml-trees flows, `tree` and `forest`: regression, missing values,
+//!   parameters, thread counts.
 //! - `params`: parameter text round-trips and errors.
 //! - `regression`: regression and clustering flows on builtin tasks; hand-checkable
 //!   logistic regression and SVM cases.
@@ -11,6 +13,7 @@
 
 mod builtin;
 mod estimators;
+mod oml_trees;
 mod params;
 mod regression;
 mod support;

@@ -6,10 +6,13 @@
 //! - `params`: parameter validation errors name the parameter.
 //! - `determinism`: the same seed gives the same tree; weights equal repeated rows.
 //! - `linfa`: training accuracy at least linfa-trees' on a random dataset.
+//! - `forest`: forests are the same on any thread count; probabilities are the trees' mean;
+//!   out-of-bag scores track held-out scores; parameter errors name the parameter.
 
 mod common;
 mod determinism;
 mod exact;
+mod forest;
 mod linfa;
 mod missing;
 mod params;

@@ -1,0 +1,276 @@
+//! oml-trees' random forest as a flow that learns classification or regression, whichever the
+//! target is.
+
+use linfa::ParamGuard;
+use linfa::traits::Predict;
+use oml_data::DesignMatrix;
+use oml_trees::{
+    Classification, MaxFeatures, RandomForestClassifier, RandomForestParams, RandomForestRegressor,
+    RandomForestValidParams, Regression, TreeKind,
+};
+
+use crate::error::{Error, Result};
+use crate::estimators::oml_tree::{MAX_FEATURES, check_set, set_tree_parameter, tree_parameters};
+use crate::estimators::oml_trees_external_version;
+use crate::flow::{Describe, Flow, Model, Output, Target, TrainingSet, unsupported};
+use crate::inputs::{fitted_inputs_with_missing, training_inputs_with_missing};
+use crate::param::{Constraint, ParamValue, Parameter, set_value, unknown_parameter};
+
+/// The `max_features` of a [`ForestFlow`]: scikit-learn's per-task default, or one choice for
+/// both kinds of task.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ForestMaxFeatures {
+    /// `auto`: the square root of the number of features for classification, all of them for
+    /// regression (scikit-learn's defaults, and what its old `auto` meant).
+    Auto,
+    /// The same choice for classification and regression.
+    Fixed(MaxFeatures),
+}
+
+impl ForestMaxFeatures {
+    /// What the two kinds of forest hold: `Auto` for their two defaults, otherwise their
+    /// common value.
+    fn of(
+        classifier: &RandomForestValidParams<Classification>,
+        regressor: &RandomForestValidParams<Regression>,
+    ) -> Self {
+        let (c, r) = (classifier.max_features(), regressor.max_features());
+        if c == r {
+            ForestMaxFeatures::Fixed(c)
+        } else {
+            ForestMaxFeatures::Auto
+        }
+    }
+
+    /// The value for a forest of kind `K`.
+    fn resolve<K: TreeKind>(self) -> MaxFeatures {
+        match self {
+            ForestMaxFeatures::Auto => K::FOREST_MAX_FEATURES,
+            ForestMaxFeatures::Fixed(m) => m,
+        }
+    }
+}
+
+impl ParamValue for ForestMaxFeatures {
+    const DATA_TYPE: &'static str = "string";
+    fn to_text(&self) -> String {
+        match self {
+            ForestMaxFeatures::Auto => "auto".to_owned(),
+            ForestMaxFeatures::Fixed(m) => m.to_text(),
+        }
+    }
+    fn from_text(text: &str) -> Option<Self> {
+        if text.eq_ignore_ascii_case("auto") {
+            Some(ForestMaxFeatures::Auto)
+        } else {
+            MaxFeatures::from_text(text).map(ForestMaxFeatures::Fixed)
+        }
+    }
+    fn allowed() -> String {
+        FOREST_MAX_FEATURES.allowed.to_owned()
+    }
+}
+
+/// The values a forest's `max_features` takes.
+const FOREST_MAX_FEATURES: Constraint<ForestMaxFeatures> = Constraint {
+    allowed: "auto (sqrt for classification, all for regression), all, sqrt, log2, a count of at \
+              least 1 or a fraction in (0, 1] with a decimal point",
+    valid: |m| match m {
+        ForestMaxFeatures::Auto => true,
+        ForestMaxFeatures::Fixed(m) => (MAX_FEATURES.valid)(m),
+    },
+};
+
+/// The values `n_trees` takes.
+const N_TREES: Constraint<usize> = Constraint {
+    allowed: "an integer from 1 to 1000000",
+    valid: |n| (1..=oml_trees::MAX_TREES).contains(n),
+};
+
+/// The values `max_samples` takes.
+const MAX_SAMPLES: Constraint<f64> = Constraint {
+    allowed: "a number greater than 0 and at most 1",
+    valid: |f| *f > 0.0 && *f <= 1.0,
+};
+
+/// oml-trees' random forest: a classification forest for a classification target (with the
+/// task's number of classes, so a class absent from the training rows gets confidence 0), a
+/// regression forest for a regression target.
+///
+/// The parameters are oml-trees' own [`RandomForestValidParams`], one set per kind of target,
+/// read through their getters and changed together: `n_trees`, `bootstrap`, `max_samples`, the
+/// tree parameters of [`crate::TreeFlow`] and `max_features`, by default `auto` (the square
+/// root of the number of features for classification, all of them for regression, as
+/// scikit-learn's forests). The forest's seed is the fit's seed, not a parameter; the trees are
+/// fitted in parallel on the current rayon pool and are the same for any number of threads.
+/// The out-of-bag score is not computed: a run has test folds for that.
+///
+/// Missing values (NaN) reach the trees, which send them to the better side of each split: the
+/// default pipeline one-hot encodes nominal columns and imputes nothing. Confidences are the
+/// mean over the trees of the training class fractions of a row's leaf.
+#[derive(Debug, Clone)]
+pub struct ForestFlow {
+    classifier: RandomForestValidParams<Classification>,
+    regressor: RandomForestValidParams<Regression>,
+}
+
+impl Default for ForestFlow {
+    fn default() -> Self {
+        ForestFlow {
+            classifier: RandomForestClassifier::params()
+                .check()
+                .expect("the defaults are valid"),
+            regressor: RandomForestRegressor::params()
+                .check()
+                .expect("the defaults are valid"),
+        }
+    }
+}
+
+impl ForestFlow {
+    /// A forest with scikit-learn's defaults: 100 trees on bootstrap samples of all the rows,
+    /// `max_features` `auto`, and [`crate::TreeFlow::new`]'s other tree parameters.
+    pub fn new() -> Self {
+        ForestFlow::default()
+    }
+
+    /// The checked parameters of a classification fit (without the number of classes and the
+    /// seed, which the fit sets).
+    pub fn classifier_params(&self) -> &RandomForestValidParams<Classification> {
+        &self.classifier
+    }
+
+    /// The checked parameters of a regression fit (without the seed).
+    pub fn regressor_params(&self) -> &RandomForestValidParams<Regression> {
+        &self.regressor
+    }
+}
+
+impl Describe for ForestFlow {
+    fn name(&self) -> String {
+        "oml_trees.RandomForest".to_owned()
+    }
+    fn external_version(&self) -> String {
+        oml_trees_external_version()
+    }
+    fn description(&self) -> String {
+        "Random forest of oml-trees: exact CART trees on bootstrap samples with features drawn \
+         at each split, fitted in parallel; missing values go to the better side of each split; \
+         confidences are the mean of the trees' leaf class fractions"
+            .to_owned()
+    }
+    fn parameters(&self) -> Vec<Parameter> {
+        let default = ForestFlow::new();
+        let (d, c) = (&default.classifier, &self.classifier);
+        let mut parameters = vec![
+            Parameter::new("n_trees", &d.n_trees(), &c.n_trees(), "number of trees")
+                .allowing(N_TREES.allowed),
+            Parameter::new(
+                "bootstrap",
+                &d.bootstrap(),
+                &c.bootstrap(),
+                "whether each tree is fitted on a bootstrap sample rather than all rows",
+            ),
+            Parameter::new(
+                "max_samples",
+                &d.max_samples(),
+                &c.max_samples(),
+                "size of each bootstrap sample as a fraction of the training rows",
+            )
+            .allowing(MAX_SAMPLES.allowed),
+        ];
+        parameters.extend(tree_parameters(d.tree(), c.tree()));
+        parameters.push(
+            Parameter::new(
+                "max_features",
+                &ForestMaxFeatures::of(&default.classifier, &default.regressor),
+                &ForestMaxFeatures::of(&self.classifier, &self.regressor),
+                "features drawn at random as candidates at each split",
+            )
+            .allowing(FOREST_MAX_FEATURES.allowed),
+        );
+        parameters
+    }
+    fn set_parameter(&mut self, name: &str, value: &str) -> Result<()> {
+        let classifier = RandomForestParams::from(self.classifier.clone());
+        let regressor = RandomForestParams::from(self.regressor.clone());
+        let (classifier, regressor) = match name {
+            "n_trees" => {
+                let v = N_TREES.parse(name, value)?;
+                (classifier.n_trees(v), regressor.n_trees(v))
+            }
+            "bootstrap" => {
+                let mut v = self.classifier.bootstrap();
+                set_value(&mut v, name, value)?;
+                (classifier.bootstrap(v), regressor.bootstrap(v))
+            }
+            "max_samples" => {
+                let v = MAX_SAMPLES.parse(name, value)?;
+                (classifier.max_samples(v), regressor.max_samples(v))
+            }
+            "max_features" => {
+                let v = FOREST_MAX_FEATURES.parse(name, value)?;
+                (
+                    classifier.max_features(v.resolve::<Classification>()),
+                    regressor.max_features(v.resolve::<Regression>()),
+                )
+            }
+            _ => match set_tree_parameter(classifier, regressor, name, value) {
+                Some(set) => set?,
+                None => return Err(unknown_parameter(&self.name(), name, &self.parameters())),
+            },
+        };
+        let classifier = check_set(classifier, name, value)?;
+        let regressor = check_set(regressor, name, value)?;
+        (self.classifier, self.regressor) = (classifier, regressor);
+        Ok(())
+    }
+}
+
+impl Flow for ForestFlow {
+    fn fit(&self, data: &TrainingSet<'_>, seed: u64) -> Result<Box<dyn Model>> {
+        let name = self.name();
+        let fail = |e: oml_trees::Error| Error::fit(&name, e);
+        let fitted = match data.target {
+            Target::Classes { classes, n_classes } => {
+                let x = training_inputs_with_missing(&name, data)?;
+                let params = RandomForestParams::from(self.classifier.clone())
+                    .n_classes(Some(n_classes))
+                    .seed(seed);
+                Fitted::Classifier(params.fit_records(x, classes, None).map_err(fail)?)
+            }
+            Target::Values(values) => {
+                let x = training_inputs_with_missing(&name, data)?;
+                let params = RandomForestParams::from(self.regressor.clone()).seed(seed);
+                Fitted::Regressor(params.fit_records(x, values, None).map_err(fail)?)
+            }
+            Target::None => return Err(unsupported(self, &data.target)),
+        };
+        Ok(Box::new(FittedForest {
+            fitted,
+            n_features: data.features.x.ncols(),
+            name,
+        }))
+    }
+}
+
+enum Fitted {
+    Classifier(RandomForestClassifier),
+    Regressor(RandomForestRegressor),
+}
+
+struct FittedForest {
+    fitted: Fitted,
+    n_features: usize,
+    name: String,
+}
+
+impl Model for FittedForest {
+    fn output(&self, x: &DesignMatrix) -> Result<Output> {
+        let x = fitted_inputs_with_missing(&self.name, x, self.n_features)?;
+        Ok(match &self.fitted {
+            Fitted::Classifier(forest) => Output::Confidences(forest.predict_proba(&x)),
+            Fitted::Regressor(forest) => Output::Values(forest.predict(&x)),
+        })
+    }
+}

@@ -1,0 +1,345 @@
+//! oml-trees' exact CART tree as a flow that learns classification or regression, whichever
+//! the target is; and what it shares with [`crate::ForestFlow`]: the tree parameters, their
+//! text and their checks.
+
+use linfa::ParamGuard;
+use linfa::traits::Predict;
+use ndarray::ArrayView2;
+use oml_data::DesignMatrix;
+use oml_trees::{
+    Classification, Criterion, DecisionTreeClassifier, DecisionTreeParams, DecisionTreeRegressor,
+    DecisionTreeValidParams, MaxFeatures, RandomForestParams, Regression, TreeKind,
+};
+
+use crate::error::{Error, Result};
+use crate::estimators::oml_trees_external_version;
+use crate::flow::{Describe, Flow, Model, Output, Target, TrainingSet, unsupported};
+use crate::inputs::{fitted_inputs_with_missing, training_inputs_with_missing};
+use crate::param::{
+    AT_LEAST_ONE, Constraint, FINITE_NON_NEGATIVE, ParamValue, Parameter, unknown_parameter,
+};
+
+crate::option_value!(Criterion {
+    Criterion::Gini => "gini",
+    Criterion::Entropy => "entropy",
+    Criterion::SquaredError => "squared_error",
+});
+
+/// `all`, `sqrt`, `log2`, a count or a fraction (with a decimal point), as
+/// [`MaxFeatures`]'s `FromStr` and `Display`.
+impl ParamValue for MaxFeatures {
+    const DATA_TYPE: &'static str = "string";
+    fn to_text(&self) -> String {
+        self.to_string()
+    }
+    fn from_text(text: &str) -> Option<Self> {
+        text.parse().ok()
+    }
+    fn allowed() -> String {
+        MAX_FEATURES.allowed.to_owned()
+    }
+}
+
+/// The values `criterion` takes: a classification criterion; regression always uses squared
+/// error, its only criterion.
+pub(crate) const CRITERION: Constraint<Criterion> = Constraint {
+    allowed: "gini or entropy (classification; regression always uses squared_error)",
+    valid: |c| *c != Criterion::SquaredError,
+};
+
+/// The values `max_depth` takes.
+pub(crate) const DEPTH: Constraint<Option<usize>> = Constraint {
+    allowed: "an integer of at least 1, or none",
+    valid: |depth| *depth != Some(0),
+};
+
+/// The values `min_samples_split` takes.
+pub(crate) const SPLIT_SAMPLES: Constraint<usize> = Constraint {
+    allowed: "an integer of at least 2",
+    valid: |n| *n >= 2,
+};
+
+/// The values `max_features` takes.
+pub(crate) const MAX_FEATURES: Constraint<MaxFeatures> = Constraint {
+    allowed: "all, sqrt, log2, a count of at least 1 or a fraction in (0, 1] with a decimal point",
+    valid: |m| match *m {
+        MaxFeatures::Count(k) => k >= 1,
+        MaxFeatures::Fraction(f) => f > 0.0 && f <= 1.0,
+        _ => true,
+    },
+};
+
+/// The setters a tree's and a forest's unchecked parameters share.
+pub(crate) trait TreeSetters: Sized {
+    fn set_criterion(self, criterion: Criterion) -> Self;
+    fn set_max_depth(self, max_depth: Option<usize>) -> Self;
+    fn set_min_samples_split(self, n: usize) -> Self;
+    fn set_min_samples_leaf(self, n: usize) -> Self;
+    fn set_min_impurity_decrease(self, decrease: f64) -> Self;
+}
+
+macro_rules! tree_setters {
+    ($($t:ident),*) => {$(
+        impl<K: TreeKind> TreeSetters for $t<K> {
+            fn set_criterion(self, criterion: Criterion) -> Self {
+                self.criterion(criterion)
+            }
+            fn set_max_depth(self, max_depth: Option<usize>) -> Self {
+                self.max_depth(max_depth)
+            }
+            fn set_min_samples_split(self, n: usize) -> Self {
+                self.min_samples_split(n)
+            }
+            fn set_min_samples_leaf(self, n: usize) -> Self {
+                self.min_samples_leaf(n)
+            }
+            fn set_min_impurity_decrease(self, decrease: f64) -> Self {
+                self.min_impurity_decrease(decrease)
+            }
+        }
+    )*};
+}
+tree_setters!(DecisionTreeParams, RandomForestParams);
+
+/// The tree parameters as OpenML records them, read from `params` (a classification tree's,
+/// whose criterion is the one that can be chosen) against `default`; `max_features` is left to
+/// the caller, whose default differs.
+pub(crate) fn tree_parameters(
+    default: &DecisionTreeValidParams<Classification>,
+    params: &DecisionTreeValidParams<Classification>,
+) -> Vec<Parameter> {
+    vec![
+        Parameter::new(
+            "criterion",
+            &default.criterion(),
+            &params.criterion(),
+            "impurity measure of a classification split (regression uses squared error)",
+        )
+        .allowing(CRITERION.allowed),
+        Parameter::new(
+            "max_depth",
+            &default.max_depth(),
+            &params.max_depth(),
+            "largest depth of a leaf (the root has depth 0)",
+        )
+        .allowing(DEPTH.allowed),
+        Parameter::new(
+            "min_samples_split",
+            &default.min_samples_split(),
+            &params.min_samples_split(),
+            "fewest rows a node needs to be split",
+        )
+        .allowing(SPLIT_SAMPLES.allowed),
+        Parameter::new(
+            "min_samples_leaf",
+            &default.min_samples_leaf(),
+            &params.min_samples_leaf(),
+            "fewest rows each child of a split needs",
+        )
+        .allowing(AT_LEAST_ONE.allowed),
+        Parameter::new(
+            "min_impurity_decrease",
+            &default.min_impurity_decrease(),
+            &params.min_impurity_decrease(),
+            "least weighted impurity decrease a split must bring",
+        )
+        .allowing(FINITE_NON_NEGATIVE.allowed),
+    ]
+}
+
+/// The classification and regression parameters `classifier` and `regressor` with the shared
+/// tree parameter `name` set from `value` (`criterion` sets the classifier's only); `None` if
+/// `name` is not a tree parameter. `max_features` is left to the caller.
+pub(crate) fn set_tree_parameter<C: TreeSetters, R: TreeSetters>(
+    classifier: C,
+    regressor: R,
+    name: &str,
+    value: &str,
+) -> Option<Result<(C, R)>> {
+    Some(match name {
+        "criterion" => CRITERION
+            .parse(name, value)
+            .map(|v| (classifier.set_criterion(v), regressor)),
+        "max_depth" => DEPTH
+            .parse(name, value)
+            .map(|v| (classifier.set_max_depth(v), regressor.set_max_depth(v))),
+        "min_samples_split" => SPLIT_SAMPLES.parse(name, value).map(|v| {
+            (
+                classifier.set_min_samples_split(v),
+                regressor.set_min_samples_split(v),
+            )
+        }),
+        "min_samples_leaf" => AT_LEAST_ONE.parse(name, value).map(|v| {
+            (
+                classifier.set_min_samples_leaf(v),
+                regressor.set_min_samples_leaf(v),
+            )
+        }),
+        "min_impurity_decrease" => FINITE_NON_NEGATIVE.parse(name, value).map(|v| {
+            (
+                classifier.set_min_impurity_decrease(v),
+                regressor.set_min_impurity_decrease(v),
+            )
+        }),
+        _ => return None,
+    })
+}
+
+/// Checks `params`, with an error naming parameter `name` set to `value`: the constraints
+/// above already hold, so this fails only if oml-trees checks more than they say.
+pub(crate) fn check_set<P: ParamGuard<Error = oml_trees::Error>>(
+    params: P,
+    name: &str,
+    value: &str,
+) -> Result<P::Checked> {
+    params
+        .check()
+        .map_err(|e| Error::invalid(name, value, e.to_string()))
+}
+
+/// oml-trees' exact CART tree: a classification tree for a classification target (with the
+/// task's number of classes, so a class absent from the training rows gets confidence 0), a
+/// regression tree for a regression target.
+///
+/// The parameters are oml-trees' own [`DecisionTreeValidParams`], one set per kind of target,
+/// read through their getters and changed together; `criterion` chooses the classification
+/// criterion (regression has only squared error). The seed of the feature draws (with
+/// `max_features` below all) is the fit's seed, not a parameter.
+///
+/// Missing values (NaN) reach the tree, which sends them to the better side of each split, as
+/// scikit-learn 1.3 and later: its default pipeline one-hot encodes nominal columns and
+/// imputes nothing. Confidences are the training class fractions of a row's leaf.
+#[derive(Debug, Clone)]
+pub struct TreeFlow {
+    classifier: DecisionTreeValidParams<Classification>,
+    regressor: DecisionTreeValidParams<Regression>,
+}
+
+impl Default for TreeFlow {
+    fn default() -> Self {
+        TreeFlow {
+            classifier: DecisionTreeClassifier::params()
+                .check()
+                .expect("the defaults are valid"),
+            regressor: DecisionTreeRegressor::params()
+                .check()
+                .expect("the defaults are valid"),
+        }
+    }
+}
+
+impl TreeFlow {
+    /// A tree with scikit-learn's defaults: gini, no depth limit, `min_samples_split` 2,
+    /// `min_samples_leaf` 1, `min_impurity_decrease` 0, every feature at every split.
+    pub fn new() -> Self {
+        TreeFlow::default()
+    }
+
+    /// The checked parameters of a classification fit (without the number of classes and the
+    /// seed, which the fit sets).
+    pub fn classifier_params(&self) -> &DecisionTreeValidParams<Classification> {
+        &self.classifier
+    }
+
+    /// The checked parameters of a regression fit (without the seed).
+    pub fn regressor_params(&self) -> &DecisionTreeValidParams<Regression> {
+        &self.regressor
+    }
+}
+
+impl Describe for TreeFlow {
+    fn name(&self) -> String {
+        "oml_trees.DecisionTree".to_owned()
+    }
+    fn external_version(&self) -> String {
+        oml_trees_external_version()
+    }
+    fn description(&self) -> String {
+        "Exact CART tree of oml-trees (gini or entropy for classification, squared error for \
+         regression; missing values go to the better side of each split); confidences are the \
+         training class fractions of the leaf"
+            .to_owned()
+    }
+    fn parameters(&self) -> Vec<Parameter> {
+        let default = TreeFlow::new();
+        let mut parameters = tree_parameters(&default.classifier, &self.classifier);
+        parameters.push(
+            Parameter::new(
+                "max_features",
+                &default.classifier.max_features(),
+                &self.classifier.max_features(),
+                "features drawn at random as candidates at each split",
+            )
+            .allowing(MAX_FEATURES.allowed),
+        );
+        parameters
+    }
+    fn set_parameter(&mut self, name: &str, value: &str) -> Result<()> {
+        let classifier = DecisionTreeParams::from(self.classifier.clone());
+        let regressor = DecisionTreeParams::from(self.regressor.clone());
+        let (classifier, regressor) = match name {
+            "max_features" => {
+                let v = MAX_FEATURES.parse(name, value)?;
+                (classifier.max_features(v), regressor.max_features(v))
+            }
+            _ => match set_tree_parameter(classifier, regressor, name, value) {
+                Some(set) => set?,
+                None => return Err(unknown_parameter(&self.name(), name, &self.parameters())),
+            },
+        };
+        let classifier = check_set(classifier, name, value)?;
+        let regressor = check_set(regressor, name, value)?;
+        (self.classifier, self.regressor) = (classifier, regressor);
+        Ok(())
+    }
+}
+
+impl Flow for TreeFlow {
+    fn fit(&self, data: &TrainingSet<'_>, seed: u64) -> Result<Box<dyn Model>> {
+        let name = self.name();
+        let fail = |e: oml_trees::Error| Error::fit(&name, e);
+        let fitted = match data.target {
+            Target::Classes { classes, n_classes } => {
+                let x = training_inputs_with_missing(&name, data)?;
+                let params = DecisionTreeParams::from(self.classifier.clone())
+                    .n_classes(Some(n_classes))
+                    .seed(seed);
+                let sorted = oml_trees::SortedFeatures::new(&x).map_err(fail)?;
+                Fitted::Classifier(params.fit_sorted(&sorted, classes, None).map_err(fail)?)
+            }
+            Target::Values(values) => {
+                let x = training_inputs_with_missing(&name, data)?;
+                let params = DecisionTreeParams::from(self.regressor.clone()).seed(seed);
+                let sorted = oml_trees::SortedFeatures::new(&x).map_err(fail)?;
+                Fitted::Regressor(params.fit_sorted(&sorted, values, None).map_err(fail)?)
+            }
+            Target::None => return Err(unsupported(self, &data.target)),
+        };
+        Ok(Box::new(FittedTree {
+            fitted,
+            n_features: data.features.x.ncols(),
+            name,
+        }))
+    }
+}
+
+enum Fitted {
+    Classifier(DecisionTreeClassifier),
+    Regressor(DecisionTreeRegressor),
+}
+
+struct FittedTree {
+    fitted: Fitted,
+    n_features: usize,
+    name: String,
+}
+
+impl Model for FittedTree {
+    fn output(&self, x: &DesignMatrix) -> Result<Output> {
+        let x: ArrayView2<'_, f64> = fitted_inputs_with_missing(&self.name, x, self.n_features)?;
+        Ok(match &self.fitted {
+            Fitted::Classifier(tree) => Output::Confidences(tree.predict_proba(&x)),
+            Fitted::Regressor(tree) => Output::Values(tree.predict(&x)),
+        })
+    }
+}

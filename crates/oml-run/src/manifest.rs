@@ -1,0 +1,162 @@
+//! `manifest.json`: what a run was made with, where, when, and digests of what it read and wrote.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use oml_task::Task;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+
+mod build_info {
+    include!(concat!(env!("OUT_DIR"), "/build_info.rs"));
+}
+
+pub use build_info::{LOCKED_CRATES, RUSTC_VERSION};
+
+/// How a run was made and what it depends on. Everything that decides the predictions (task,
+/// flow, parameters, seed, the digests of the inputs) is here, so `oml verify` can run it again.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// The version of oml.
+    pub oml_version: String,
+    /// `rustc --version` of the compiler that built oml.
+    pub rustc_version: String,
+    /// Every crate of the build and its version, from `Cargo.lock` at build time.
+    pub crates: BTreeMap<String, String>,
+    /// The operating system, as sysinfo names it.
+    pub os: String,
+    /// The CPU model.
+    pub cpu: String,
+    /// Logical cores.
+    pub cores: usize,
+    /// Total memory in bytes.
+    pub memory_bytes: u64,
+    /// The task as given to `oml run` (`59`, a directory, `builtin:iris`).
+    pub task: String,
+    /// The OpenML task id, if the task has one.
+    pub task_id: Option<i64>,
+    /// The options that made a local task (`--resampling cv:10`, ...), as `oml run` arguments.
+    pub task_options: Vec<String>,
+    /// The flow's short name, as `oml run --flow` takes it.
+    pub flow: String,
+    /// The flow's OpenML name.
+    pub flow_name: String,
+    /// The flow's external version.
+    pub flow_external_version: String,
+    /// The parameters set, as `NAME=VALUE`, in the order they were applied.
+    pub parameters: Vec<String>,
+    /// The run seed.
+    pub seed: u64,
+    /// The threads the units ran on.
+    pub threads: usize,
+    /// When the evaluation started (RFC 3339, UTC).
+    pub started: String,
+    /// When it ended.
+    pub finished: String,
+    /// SHA-256 digests (hex) by what they are of: `dataset`, `splits`, and the run's files.
+    pub digests: BTreeMap<String, String>,
+}
+
+/// The hardware and software that run this process, for a [`Manifest`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Machine {
+    /// The operating system.
+    pub os: String,
+    /// The CPU model.
+    pub cpu: String,
+    /// Logical cores.
+    pub cores: usize,
+    /// Total memory in bytes.
+    pub memory_bytes: u64,
+}
+
+impl Machine {
+    /// This machine, as sysinfo reads it; what it cannot read is `unknown` or 0.
+    pub fn current() -> Self {
+        use sysinfo::{CpuRefreshKind, MemoryRefreshKind, RefreshKind, System};
+        let system = System::new_with_specifics(
+            RefreshKind::nothing().with_memory(MemoryRefreshKind::nothing().with_ram()),
+        )
+        .ok()
+        .map(|mut system| {
+            system.refresh_cpu_list(CpuRefreshKind::nothing());
+            system
+        });
+        let cpu = system
+            .as_ref()
+            .and_then(|s| s.cpus().first().map(|c| c.brand().trim().to_owned()))
+            .filter(|brand| !brand.is_empty())
+            .unwrap_or_else(|| "unknown".to_owned());
+        Machine {
+            os: System::long_os_version().unwrap_or_else(|_| std::env::consts::OS.to_owned()),
+            cpu,
+            cores: std::thread::available_parallelism().map_or(0, usize::from),
+            memory_bytes: system.as_ref().map_or(0, |s| s.total_memory()),
+        }
+    }
+}
+
+/// The current time as RFC 3339 in UTC, to the millisecond.
+pub fn now_rfc3339() -> String {
+    chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now())
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// The SHA-256 of `bytes`, as lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The digests of a task's inputs: its dataset and split files as read, or, for a local task,
+/// the dataset and splits as oml writes them (ARFF), which depend only on their content.
+pub fn task_digests(task: &Task) -> Result<BTreeMap<String, String>> {
+    let file = |path: &Path| {
+        std::fs::read(path)
+            .map(|bytes| sha256_hex(&bytes))
+            .map_err(|source| Error::Read {
+                path: path.to_path_buf(),
+                source,
+            })
+    };
+    let io = |source: std::io::Error| Error::Write {
+        path: "(memory)".into(),
+        source,
+    };
+    let files = task.files();
+    let dataset = match &files.dataset {
+        Some(path) => file(path)?,
+        None => {
+            let arff = task.dataset().to_arff().map_err(Error::Dataset)?;
+            sha256_hex(&arff.to_bytes().map_err(io)?)
+        }
+    };
+    let splits = match &files.splits {
+        Some(path) => file(path)?,
+        None => sha256_hex(&task.splits().to_arff().to_bytes().map_err(io)?),
+    };
+    Ok(BTreeMap::from([
+        ("dataset".to_owned(), dataset),
+        ("splits".to_owned(), splits),
+    ]))
+}
+
+/// The crates of this build, from [`LOCKED_CRATES`]; a crate locked at two versions keeps both,
+/// comma-separated.
+pub fn locked_crates() -> BTreeMap<String, String> {
+    let mut crates: BTreeMap<String, String> = BTreeMap::new();
+    for (name, version) in LOCKED_CRATES {
+        crates
+            .entry((*name).to_owned())
+            .and_modify(|v| {
+                v.push(',');
+                v.push_str(version);
+            })
+            .or_insert_with(|| (*version).to_owned());
+    }
+    crates
+}
