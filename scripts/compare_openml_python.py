@@ -19,7 +19,9 @@ Steps:
      openml-python's from `run.predictions` (prediction == correct, pooled the same way); the
      (repeat, fold, row_id) of both prediction files are compared, so both ran the same splits.
 
-The pipelines: numeric columns SimpleImputer(mean) [+ StandardScaler for oml's scaled flows],
+The pipelines: numeric columns SimpleImputer(mean) [+ StandardScaler for oml's scaled flows;
+left as they are, missing values included, for oml's `tree` and `forest`, whose trees take
+them as scikit-learn's trees do],
 nominal columns SimpleImputer(most_frequent) (as a subclass of its own, see __version__ below)
 + OneHotEncoder(handle_unknown='ignore'), then
 DecisionTreeClassifier / RandomForestClassifier(n_estimators=100) / KNeighborsClassifier(5) /
@@ -51,7 +53,19 @@ import time
 # defined here, identical to SimpleImputer; the extension asks its module for a __version__.
 __version__ = "1"
 
-FLOWS = ["decision-tree", "random-forest", "knn", "gaussian-nb", "logistic-regression", "svm"]
+FLOWS = [
+    "tree",
+    "forest",
+    "decision-tree",
+    "random-forest",
+    "knn",
+    "gaussian-nb",
+    "logistic-regression",
+    "svm",
+]
+# oml's tree and forest (oml-trees) take missing numbers themselves, as scikit-learn's trees
+# do since 1.3: their pipelines leave numeric columns as they are.
+MISSING_AWARE = {"tree", "forest"}
 SERVER = "https://www.openml.org/api/v1/xml"
 TASK_ID = 1
 
@@ -103,6 +117,8 @@ def sklearn_pipeline(flow, numeric, nominal):
     from sklearn.tree import DecisionTreeClassifier
 
     estimators = {
+        "tree": (DecisionTreeClassifier(), False),
+        "forest": (RandomForestClassifier(n_estimators=100), False),
         "decision-tree": (DecisionTreeClassifier(), False),
         "random-forest": (RandomForestClassifier(n_estimators=100), False),
         "knn": (KNeighborsClassifier(n_neighbors=5), True),
@@ -111,12 +127,13 @@ def sklearn_pipeline(flow, numeric, nominal):
         "svm": (SVC(probability=True, gamma=0.25), True),
     }
     estimator, scaled = estimators[flow]
-    numeric_steps = [("impute", SimpleImputer(strategy="mean"))]
+    numeric_steps = [] if flow in MISSING_AWARE else [("impute", SimpleImputer(strategy="mean"))]
     if scaled:
         numeric_steps.append(("scale", StandardScaler()))
     transformers = []
     if numeric:
-        transformers.append(("numeric", Pipeline(numeric_steps), numeric))
+        numeric_part = Pipeline(numeric_steps) if numeric_steps else "passthrough"
+        transformers.append(("numeric", numeric_part, numeric))
     if nominal:
         nominal_steps = [
             ("impute", most_frequent_imputer()),

@@ -263,7 +263,7 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
             may_split,
         } = pending;
         let n_node = end - start;
-        self.total = S::zero(self.n_outputs);
+        self.total.clear();
         let node_rows = if self.p > 0 {
             &self.rows[start..end]
         } else {
@@ -390,7 +390,7 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
                 continue;
             }
             if n_missing > 0 {
-                self.missing = S::zero(self.n_outputs);
+                self.missing.clear();
                 for &row in &rows[m..] {
                     let row = row as usize;
                     self.missing.add(targets[row], weights.get(row));
@@ -473,7 +473,7 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
         let base = split.feature * self.n;
         let rows = &self.rows[base + start..base + end];
         let m = non_missing(&self.values[base + start..base + end]);
-        self.left = S::zero(self.n_outputs);
+        self.left.clear();
         let mut n_left = 0;
         for (k, &row) in rows.iter().enumerate() {
             let left = if k < m {
