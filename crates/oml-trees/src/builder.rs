@@ -159,7 +159,6 @@ pub(crate) fn grow<S: Stats, W: Weights>(
         settings,
         targets,
         weights,
-        n_outputs,
         n,
         p,
         rows,
@@ -191,7 +190,6 @@ struct Grower<'a, S: Stats, W: Weights> {
     settings: &'a Settings,
     targets: &'a [S::Target],
     weights: W,
-    n_outputs: usize,
     /// Active rows.
     n: usize,
     /// Features.
