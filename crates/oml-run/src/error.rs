@@ -24,6 +24,14 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// A file of a run directory that is not what it should be.
+    #[error("{path}: {message}")]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
     /// The task's dataset cannot be written as ARFF (for its digest).
     #[error("the task's dataset")]
     Dataset(#[source] oml_data::Error),

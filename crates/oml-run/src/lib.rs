@@ -29,6 +29,7 @@ mod error;
 mod manifest;
 mod predictions;
 mod report;
+mod run;
 mod run_dir;
 
 pub use description::{
@@ -41,4 +42,5 @@ pub use manifest::{
 };
 pub use predictions::predictions_arff;
 pub use report::{MeasureReport, RunReport};
+pub use run::{Run, files};
 pub use run_dir::write_directory;

@@ -331,16 +331,14 @@ fn run_flow(args: RunArgs) -> anyhow::Result<()> {
         ],
         evaluations: oml::run::RunDescription::evaluations_of(&summary, per_fold),
     };
-    let description = description.to_xml().into_bytes();
-    let predictions = predictions.to_bytes()?;
     let mut digests = oml::run::task_digests(&task)?;
     digests.insert(
-        "predictions.arff".to_owned(),
-        oml::run::sha256_hex(&predictions),
+        oml::run::files::PREDICTIONS.to_owned(),
+        oml::run::sha256_hex(&predictions.to_bytes()?),
     );
     digests.insert(
-        "description.xml".to_owned(),
-        oml::run::sha256_hex(&description),
+        oml::run::files::DESCRIPTION.to_owned(),
+        oml::run::sha256_hex(description.to_xml().as_bytes()),
     );
     let machine = oml::run::Machine::current();
     let manifest = oml::run::Manifest {
@@ -364,16 +362,14 @@ fn run_flow(args: RunArgs) -> anyhow::Result<()> {
         finished: finished_at,
         digests,
     };
-    oml::run::write_directory(
-        &run_dir,
-        &[
-            ("description.xml", description),
-            ("predictions.arff", predictions),
-            ("flow.xml", oml::flow::flow_xml(&flow)?.into_bytes()),
-            ("summary.json", serde_json::to_vec_pretty(&summary)?),
-            ("manifest.json", serde_json::to_vec_pretty(&manifest)?),
-        ],
-    )?;
+    let run = oml::run::Run {
+        description,
+        predictions,
+        flow_xml: oml::flow::flow_xml(&flow)?,
+        summary: serde_json::to_value(&summary)?,
+        manifest,
+    };
+    run.save(&run_dir)?;
     print(&report, args.json)?;
     let failures: Vec<_> = evaluation.failures().collect();
     if let Some(first) = failures.first() {
