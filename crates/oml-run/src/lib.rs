@@ -26,16 +26,19 @@
 
 mod description;
 mod error;
+mod list;
 mod manifest;
 mod predictions;
 mod report;
 mod run;
 mod run_dir;
+mod store;
 
 pub use description::{
     EvaluationRecord, LOCAL_MEASURES, RunDescription, UNPUBLISHED_FLOW_ID, xsd_double,
 };
 pub use error::{Error, Result};
+pub use list::{RunList, RunListEntry};
 pub use manifest::{
     LOCKED_CRATES, Machine, Manifest, RUSTC_VERSION, locked_crates, now_rfc3339, sha256_hex,
     task_digests,
@@ -44,3 +47,4 @@ pub use predictions::predictions_arff;
 pub use report::{MeasureReport, RunReport};
 pub use run::{Run, files};
 pub use run_dir::write_directory;
+pub use store::{RunKey, RunStore};

@@ -51,6 +51,10 @@ pub struct Manifest {
     pub seed: u64,
     /// The threads the units ran on.
     pub threads: usize,
+    /// The number of (repeat, fold, sample) units.
+    pub n_units: usize,
+    /// Wall time of the evaluation, in seconds.
+    pub wall_time_s: f64,
     /// When the evaluation started (RFC 3339, UTC).
     pub started: String,
     /// When it ended.

@@ -75,6 +75,53 @@ impl RunReport {
     }
 }
 
+impl RunReport {
+    /// The report of a stored run in `run_dir`, from its manifest and `summary.json`.
+    pub fn of_run(run: &crate::Run, run_dir: PathBuf) -> Self {
+        let number = |v: &serde_json::Value| v.as_f64().unwrap_or(f64::NAN);
+        let measures = run
+            .summary
+            .as_object()
+            .map(|measures| {
+                measures
+                    .iter()
+                    .map(|(name, m)| {
+                        let per_fold = m["per_fold"]
+                            .as_array()
+                            .map(|repeats| {
+                                repeats
+                                    .iter()
+                                    .map(|folds| {
+                                        folds.as_array().map_or_else(Vec::new, |f| {
+                                            f.iter().map(number).collect()
+                                        })
+                                    })
+                                    .collect()
+                            })
+                            .unwrap_or_default();
+                        let report = MeasureReport {
+                            value: number(&m["value"]),
+                            mean: number(&m["mean"]),
+                            std: number(&m["std"]),
+                            per_fold,
+                        };
+                        (name.clone(), report)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        RunReport {
+            task_id: run.manifest.task_id,
+            flow: run.manifest.flow_name.clone(),
+            seed: run.manifest.seed,
+            n_units: run.manifest.n_units,
+            measures,
+            wall_time_s: run.manifest.wall_time_s,
+            run_dir,
+        }
+    }
+}
+
 impl fmt::Display for RunReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.task_id {

@@ -28,8 +28,11 @@ enum Command {
     /// List the built-in flows with their parameters and defaults.
     Flows(FlowsArgs),
     /// Evaluate a flow on a task (every repeat, fold and sample, in parallel), print its
-    /// measures and write its run directory.
+    /// measures and store its run directory.
     Run(RunArgs),
+    /// Work with the runs in the run store.
+    #[command(subcommand)]
+    Runs(RunsCommand),
 }
 
 #[derive(Args)]
@@ -63,9 +66,14 @@ struct RunArgs {
     /// Stop at the first failing unit.
     #[arg(long)]
     fail_fast: bool,
-    /// The run directory [default: runs/TASK_FLOW_seedSEED].
+    /// Write the run to DIR instead of the run store (no duplicate check).
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+    #[command(flatten)]
+    store: StoreArgs,
+    /// Run again even if the store holds this run (same task, flow, parameters and seed).
+    #[arg(long)]
+    force: bool,
     /// The cache root (as openml-python's cachedir) for task ids.
     #[arg(long, value_name = "DIR")]
     cache_dir: Option<PathBuf>,
@@ -75,6 +83,41 @@ struct RunArgs {
     offline: bool,
     /// Print JSON: {task_id, flow, seed, n_units, measures: {NAME: {value, mean, std,
     /// per_fold}}, wall_time_s, run_dir}.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Where runs are stored.
+#[derive(Args)]
+struct StoreArgs {
+    /// The run store [default: $OML_STORE, else $XDG_DATA_HOME/oml/runs, else
+    /// ~/.local/share/oml/runs].
+    #[arg(long, value_name = "DIR")]
+    store: Option<PathBuf>,
+}
+
+impl StoreArgs {
+    fn open(&self) -> anyhow::Result<oml::run::RunStore> {
+        let root = match &self.store {
+            Some(dir) => dir.clone(),
+            None => oml::run::RunStore::default_root(|name| std::env::var(name).ok())?,
+        };
+        Ok(oml::run::RunStore::new(root))
+    }
+}
+
+#[derive(Subcommand)]
+enum RunsCommand {
+    /// List the stored runs: key, task, flow, seed, main measure, when.
+    List(RunsListArgs),
+}
+
+#[derive(Args)]
+struct RunsListArgs {
+    #[command(flatten)]
+    store: StoreArgs,
+    /// Print JSON: a list of {key, dir, task, task_id, flow, flow_name, parameters, seed,
+    /// started, measure, value}.
     #[arg(long)]
     json: bool,
 }
@@ -241,6 +284,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Task(TaskCommand::Write(args)) => write(args),
         Command::Flows(args) => flows(args),
         Command::Run(args) => run_flow(args),
+        Command::Runs(RunsCommand::List(args)) => runs_list(args),
     }
 }
 
@@ -254,6 +298,27 @@ fn run_flow(args: RunArgs) -> anyhow::Result<()> {
     )?;
     let mut flow = oml::flow::builtin_flow(&args.flow)?;
     oml::flow::set_parameters(&mut flow, &args.params)?;
+    let task_digests = oml::run::task_digests(&task)?;
+    let parameter_settings: Vec<(String, String)> = oml::flow::qualified_parameters(&flow)
+        .into_iter()
+        .map(|(name, parameter)| (name, parameter.value))
+        .collect();
+    let key = oml::run::RunKey {
+        dataset: task_digests["dataset"].clone(),
+        splits: task_digests["splits"].clone(),
+        flow_name: oml::flow::Describe::name(&flow),
+        flow_external_version: oml::flow::Describe::external_version(&flow),
+        parameters: parameter_settings.clone(),
+        seed: args.seed,
+    }
+    .digest();
+    let store = args.store.open()?;
+    let run_dir = args.out.clone().unwrap_or_else(|| store.dir(&key));
+    if args.out.is_none() && store.contains(&key) && !args.force {
+        let run = oml::run::Run::load(&run_dir)?;
+        eprintln!("oml: this run (key {key}) is already in the store; --force runs it again");
+        return print(&oml::run::RunReport::of_run(&run, run_dir), args.json);
+    }
     let mut builder = oml::eval::EvaluatorBuilder::new();
     builder.seed(args.seed).fail_fast(args.fail_fast);
     if let Some(threads) = args.threads {
@@ -278,20 +343,6 @@ fn run_flow(args: RunArgs) -> anyhow::Result<()> {
     let finished_at = oml::run::now_rfc3339();
     let evaluation = evaluation.context("cannot evaluate the flow on the task")?;
 
-    let run_dir = args.out.clone().unwrap_or_else(|| {
-        let task_name: String = args
-            .task
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '-' {
-                    c
-                } else {
-                    '-'
-                }
-            })
-            .collect();
-        PathBuf::from("runs").join(format!("{task_name}_{}_seed{}", args.flow, args.seed))
-    });
     let description = vec![
         format!("oml {}", env!("CARGO_PKG_VERSION")),
         format!("flow {}", oml::flow::Describe::name(&flow)),
@@ -321,17 +372,14 @@ fn run_flow(args: RunArgs) -> anyhow::Result<()> {
         task_id: task.task_id(),
         flow_id: oml::run::UNPUBLISHED_FLOW_ID,
         setup_string: setup_string(&args),
-        parameter_settings: oml::flow::qualified_parameters(&flow)
-            .into_iter()
-            .map(|(name, parameter)| (name, parameter.value))
-            .collect(),
+        parameter_settings,
         tags: vec![
             "oml".to_owned(),
             format!("oml-{}", env!("CARGO_PKG_VERSION")),
         ],
         evaluations: oml::run::RunDescription::evaluations_of(&summary, per_fold),
     };
-    let mut digests = oml::run::task_digests(&task)?;
+    let mut digests = task_digests;
     digests.insert(
         oml::run::files::PREDICTIONS.to_owned(),
         oml::run::sha256_hex(&predictions.to_bytes()?),
@@ -358,6 +406,8 @@ fn run_flow(args: RunArgs) -> anyhow::Result<()> {
         parameters: args.params.clone(),
         seed: args.seed,
         threads: evaluator.threads(),
+        n_units,
+        wall_time_s,
         started: started_at,
         finished: finished_at,
         digests,
@@ -419,6 +469,13 @@ fn setup_string(args: &RunArgs) -> String {
     parts.extend(args.params.iter().map(|p| format!("--param {p}")));
     parts.push(format!("--seed {}", args.seed));
     parts.join(" ")
+}
+
+fn runs_list(args: RunsListArgs) -> anyhow::Result<()> {
+    let store = args.store.open()?;
+    let runs = store.runs()?;
+    let list = oml::run::RunList::of(&store, &runs);
+    print(&list, args.json)
 }
 
 fn flows(args: FlowsArgs) -> anyhow::Result<()> {

@@ -3,7 +3,10 @@
 use std::process::Command;
 
 fn oml(args: &[&str]) -> std::process::Output {
+    // Runs without --out or --store go to a store of this test process, never the user's.
+    let store = std::env::temp_dir().join(format!("oml-cli-test-store-{}", std::process::id()));
     Command::new(env!("CARGO_BIN_EXE_oml"))
+        .env("OML_STORE", store)
         .args(args)
         .output()
         .expect("the oml binary runs")
@@ -537,4 +540,56 @@ fn run_reports_failing_units_and_exits_non_zero() {
         out.to_str().unwrap(),
     ]);
     assert!(String::from_utf8_lossy(&fast.stderr).contains("1 of 10 units failed"));
+}
+
+#[test]
+fn the_store_detects_a_repeated_run_and_force_runs_it_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let store = store.to_str().unwrap();
+    let first: serde_json::Value =
+        serde_json::from_str(&success(&oml(&["run", "--store", store, "--json"]))).unwrap();
+    let run_dir = first["run_dir"].as_str().unwrap().to_owned();
+    assert!(run_dir.starts_with(store), "{run_dir}");
+    let manifest = |dir: &str| {
+        std::fs::read_to_string(std::path::Path::new(dir).join("manifest.json")).unwrap()
+    };
+    let before = manifest(&run_dir);
+    // The same run again: found in the store, not computed.
+    let again = oml(&["run", "--store", store, "--json"]);
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already in the store"));
+    let again: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert_eq!(again["run_dir"], first["run_dir"]);
+    assert_eq!(
+        again["measures"]["predictive_accuracy"],
+        first["measures"]["predictive_accuracy"]
+    );
+    assert_eq!(manifest(&run_dir), before, "the stored run is untouched");
+    // The same parameter value written another way is the same run.
+    let same = oml(&[
+        "run",
+        "--store",
+        store,
+        "--param",
+        "estimator.max_depth=none",
+    ]);
+    assert!(String::from_utf8_lossy(&same.stderr).contains("already in the store"));
+    // --force computes it again; another seed is another run.
+    let forced = oml(&["run", "--store", store, "--force"]);
+    assert!(!String::from_utf8_lossy(&forced.stderr).contains("already in the store"));
+    assert_ne!(
+        manifest(&run_dir),
+        before,
+        "a forced run is written anew (new times)"
+    );
+    success(&oml(&["run", "--store", store, "--seed", "1"]));
+    let list: serde_json::Value = serde_json::from_str(&success(&oml(&[
+        "runs", "list", "--store", store, "--json",
+    ])))
+    .unwrap();
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 2);
+    let seeds: Vec<u64> = list.iter().map(|r| r["seed"].as_u64().unwrap()).collect();
+    assert!(seeds.contains(&0) && seeds.contains(&1));
+    assert!(list.iter().all(|r| r["measure"] == "predictive_accuracy"));
 }

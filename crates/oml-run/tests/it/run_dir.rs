@@ -63,6 +63,8 @@ fn iris_run() -> oml_run::Run {
         parameters: Vec::new(),
         seed: 0,
         threads: 2,
+        n_units: 10,
+        wall_time_s: 0.5,
         started: oml_run::now_rfc3339(),
         finished: oml_run::now_rfc3339(),
         digests: oml_run::task_digests(&task).unwrap(),

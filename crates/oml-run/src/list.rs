@@ -1,0 +1,107 @@
+//! What `oml runs list` prints.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::run::Run;
+use crate::store::RunStore;
+
+/// The stored runs, ordered by key.
+#[derive(Debug, Clone, Serialize)]
+#[serde(transparent)]
+pub struct RunList(pub Vec<RunListEntry>);
+
+/// One stored run.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunListEntry {
+    /// The run key.
+    pub key: String,
+    /// The run's directory.
+    pub dir: PathBuf,
+    /// The task as given to `oml run`.
+    pub task: String,
+    /// The OpenML task id, if any.
+    pub task_id: Option<i64>,
+    /// The flow's short name.
+    pub flow: String,
+    /// The flow's OpenML name.
+    pub flow_name: String,
+    /// The parameters set, as `NAME=VALUE`.
+    pub parameters: Vec<String>,
+    /// The run seed.
+    pub seed: u64,
+    /// When the run started.
+    pub started: String,
+    /// The run's main measure: predictive accuracy, else R squared, else none.
+    pub measure: Option<String>,
+    /// Its pooled value.
+    pub value: Option<f64>,
+}
+
+/// The measures shown for a run, the first one it has.
+const MAIN_MEASURES: &[&str] = &["predictive_accuracy", "r_squared"];
+
+impl RunList {
+    /// The list of `runs` of `store`.
+    pub fn of(store: &RunStore, runs: &[(String, Run)]) -> Self {
+        RunList(
+            runs.iter()
+                .map(|(key, run)| {
+                    let main = MAIN_MEASURES.iter().find_map(|name| {
+                        Some((*name, run.summary.get(*name)?.get("value")?.as_f64()?))
+                    });
+                    RunListEntry {
+                        key: key.clone(),
+                        dir: store.dir(key),
+                        task: run.manifest.task.clone(),
+                        task_id: run.manifest.task_id,
+                        flow: run.manifest.flow.clone(),
+                        flow_name: run.manifest.flow_name.clone(),
+                        parameters: run.manifest.parameters.clone(),
+                        seed: run.manifest.seed,
+                        started: run.manifest.started.clone(),
+                        measure: main.map(|(name, _)| name.to_owned()),
+                        value: main.map(|(_, value)| value),
+                    }
+                })
+                .collect(),
+        )
+    }
+}
+
+impl fmt::Display for RunList {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() {
+            return writeln!(f, "no runs stored");
+        }
+        writeln!(
+            f,
+            "{:12}  {:24}  {:20}  {:>6}  {:28}  flow and parameters",
+            "key", "started", "task", "seed", "measure"
+        )?;
+        for run in &self.0 {
+            let measure = match (&run.measure, run.value) {
+                (Some(name), Some(value)) => format!("{name} {value:.4}"),
+                _ => "-".to_owned(),
+            };
+            let mut flow = run.flow.clone();
+            for parameter in &run.parameters {
+                flow.push(' ');
+                flow.push_str(parameter);
+            }
+            writeln!(
+                f,
+                "{:12}  {:24}  {:20}  {:>6}  {:28}  {}",
+                &run.key[..12.min(run.key.len())],
+                run.started,
+                run.task,
+                run.seed,
+                measure,
+                flow
+            )?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,178 @@
+//! The local run store: every run under a key derived from what determines its result.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::manifest::sha256_hex;
+use crate::run::{Run, files};
+
+/// What determines a run's predictions; two runs with the same key give the same bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunKey {
+    /// SHA-256 of the task's dataset (as read, or as oml writes it for a local task).
+    pub dataset: String,
+    /// SHA-256 of the task's splits.
+    pub splits: String,
+    /// The flow's OpenML name.
+    pub flow_name: String,
+    /// The flow's external version.
+    pub flow_external_version: String,
+    /// Every parameter of the flow and its components, by qualified name, with its value:
+    /// the values in effect, however they were set.
+    pub parameters: Vec<(String, String)>,
+    /// The run seed.
+    pub seed: u64,
+}
+
+impl RunKey {
+    /// The key as 64 hex digits: SHA-256 of the fields, one per line, parameters in order.
+    pub fn digest(&self) -> String {
+        let mut text = format!(
+            "oml run key 1\ndataset {}\nsplits {}\nflow {}\nversion {}\nseed {}\n",
+            self.dataset, self.splits, self.flow_name, self.flow_external_version, self.seed
+        );
+        for (name, value) in &self.parameters {
+            text.push_str(&format!("parameter {name}={value}\n"));
+        }
+        sha256_hex(text.as_bytes())
+    }
+}
+
+/// A directory of runs, one sub-directory per run key. A run is written into a temporary
+/// sibling and renamed into place ([`Run::save`]), so a directory named by a key is always a
+/// complete run; leftovers of killed writes start with `.` and are ignored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunStore {
+    root: PathBuf,
+}
+
+impl RunStore {
+    /// The store at `root` (created when a run is saved).
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        RunStore { root: root.into() }
+    }
+
+    /// The default store: `$OML_STORE`, else `$XDG_DATA_HOME/oml/runs`, else
+    /// `~/.local/share/oml/runs`. `env` looks a variable up (the process environment in the
+    /// binary, a map in tests).
+    pub fn default_root(env: impl Fn(&str) -> Option<String>) -> Result<PathBuf> {
+        let set = |name: &str| env(name).filter(|v| !v.is_empty());
+        if let Some(dir) = set("OML_STORE") {
+            return Ok(PathBuf::from(dir));
+        }
+        if let Some(dir) = set("XDG_DATA_HOME") {
+            return Ok(Path::new(&dir).join("oml").join("runs"));
+        }
+        match set("HOME") {
+            Some(home) => Ok(Path::new(&home).join(".local/share/oml/runs")),
+            None => Err(Error::Invalid {
+                path: PathBuf::from("$HOME"),
+                message: "no run store: set OML_STORE, XDG_DATA_HOME or HOME, or pass --store"
+                    .to_owned(),
+            }),
+        }
+    }
+
+    /// The store's directory.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Where the run with key `key` is (or would be) stored.
+    pub fn dir(&self, key: &str) -> PathBuf {
+        self.root.join(key)
+    }
+
+    /// Whether a complete run with key `key` is stored.
+    pub fn contains(&self, key: &str) -> bool {
+        self.dir(key).join(files::MANIFEST).is_file()
+    }
+
+    /// Stores `run` under `key`, replacing a run stored under it; returns its directory.
+    pub fn save(&self, key: &str, run: &Run) -> Result<PathBuf> {
+        let dir = self.dir(key);
+        run.save(&dir)?;
+        Ok(dir)
+    }
+
+    /// Every stored run with its key, ordered by key. A directory that is not a run (no
+    /// manifest) is skipped; a run whose files are broken is an error naming the file.
+    pub fn runs(&self) -> Result<Vec<(String, Run)>> {
+        let entries = match std::fs::read_dir(&self.root) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(source) => {
+                return Err(Error::Read {
+                    path: self.root.clone(),
+                    source,
+                });
+            }
+        };
+        let mut keys: Vec<String> = entries
+            .filter_map(|entry| entry.ok())
+            .map(|entry| entry.file_name().to_string_lossy().into_owned())
+            .filter(|name| !name.starts_with('.') && self.contains(name))
+            .collect();
+        keys.sort();
+        keys.into_iter()
+            .map(|key| Ok((key.clone(), Run::load(&self.dir(&key))?)))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key() -> RunKey {
+        RunKey {
+            dataset: "d".into(),
+            splits: "s".into(),
+            flow_name: "f".into(),
+            flow_external_version: "v".into(),
+            parameters: vec![("estimator.max_depth".into(), "3".into())],
+            seed: 0,
+        }
+    }
+
+    #[test]
+    fn keys_change_with_everything_that_decides_a_result() {
+        let base = key().digest();
+        assert_eq!(base.len(), 64);
+        assert_eq!(base, key().digest());
+        let mut changed = key();
+        changed.seed = 1;
+        assert_ne!(changed.digest(), base);
+        let mut changed = key();
+        changed.parameters[0].1 = "4".into();
+        assert_ne!(changed.digest(), base);
+        let mut changed = key();
+        changed.splits = "t".into();
+        assert_ne!(changed.digest(), base);
+    }
+
+    #[test]
+    fn the_default_root_follows_the_environment() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        assert_eq!(
+            RunStore::default_root(env(&[("OML_STORE", "/s"), ("HOME", "/h")])).unwrap(),
+            PathBuf::from("/s")
+        );
+        assert_eq!(
+            RunStore::default_root(env(&[("XDG_DATA_HOME", "/x"), ("HOME", "/h")])).unwrap(),
+            PathBuf::from("/x/oml/runs")
+        );
+        assert_eq!(
+            RunStore::default_root(env(&[("HOME", "/h")])).unwrap(),
+            PathBuf::from("/h/.local/share/oml/runs")
+        );
+        assert!(RunStore::default_root(env(&[])).is_err());
+    }
+}
