@@ -593,3 +593,50 @@ fn the_store_detects_a_repeated_run_and_force_runs_it_again() {
     assert!(seeds.contains(&0) && seeds.contains(&1));
     assert!(list.iter().all(|r| r["measure"] == "predictive_accuracy"));
 }
+
+/// Issue 6: a run killed at any moment leaves the store consistent: every directory named by a
+/// key is a complete run, and what a killed write leaves behind is hidden (`.` names).
+#[test]
+fn a_run_killed_at_any_moment_leaves_the_store_consistent() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let mut killed_while_running = 0;
+    for (i, delay_ms) in (0..120).step_by(8).enumerate() {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_oml"))
+            .args([
+                "run",
+                "--store",
+                store.to_str().unwrap(),
+                "--task",
+                "builtin:winequality",
+            ])
+            .args(["--seed", &i.to_string()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        if child.try_wait().unwrap().is_none() {
+            killed_while_running += 1;
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        let runs = oml::run::RunStore::new(&store)
+            .runs()
+            .expect("every stored run loads whole");
+        for (key, run) in &runs {
+            assert_eq!(run.manifest.n_units, 10, "{key}");
+        }
+        for entry in std::fs::read_dir(&store).into_iter().flatten() {
+            let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+            assert!(
+                name.starts_with('.') || runs.iter().any(|(key, _)| *key == name),
+                "{name} is neither a complete run nor a hidden leftover"
+            );
+        }
+    }
+    assert!(
+        killed_while_running > 0,
+        "some runs were killed before they finished"
+    );
+}
