@@ -4,7 +4,6 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
 
-use oml_eval::RunSummary;
 use serde::Serialize;
 
 /// The summary of one run, as `oml run` prints it (JSON with exactly these keys).
@@ -37,42 +36,6 @@ pub struct MeasureReport {
     pub std: f64,
     /// `per_fold[repeat][fold]`.
     pub per_fold: Vec<Vec<f64>>,
-}
-
-impl RunReport {
-    /// The report of a run of `flow` with `seed` on task `task_id`, from its summary.
-    pub fn new(
-        task_id: Option<i64>,
-        flow: String,
-        seed: u64,
-        n_units: usize,
-        summary: &RunSummary,
-        wall_time_s: f64,
-        run_dir: PathBuf,
-    ) -> Self {
-        let measures = summary
-            .measures
-            .iter()
-            .map(|(name, m)| {
-                let report = MeasureReport {
-                    value: m.value,
-                    mean: m.mean,
-                    std: m.std,
-                    per_fold: m.per_fold.clone(),
-                };
-                (name.clone(), report)
-            })
-            .collect();
-        RunReport {
-            task_id,
-            flow,
-            seed,
-            n_units,
-            measures,
-            wall_time_s,
-            run_dir,
-        }
-    }
 }
 
 impl RunReport {

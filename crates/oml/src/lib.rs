@@ -14,6 +14,8 @@
 //! - [`eval`] (oml-eval): the parallel repeat/fold/sample evaluator and its timings;
 //!   [`run_model_on_task`] runs it with the defaults.
 //! - [`run`] (oml-run): OpenML's predictions file, run directories and the report of a run.
+//! - [`runner`]: runs as the command line names them (a task and a built-in flow as text),
+//!   evaluated and packaged; `oml run` and `oml verify` share it.
 //!
 //! ```
 //! let iris = oml::data::builtin("iris")?;
@@ -32,6 +34,8 @@ pub use oml_eval as eval;
 pub use oml_flow as flow;
 pub use oml_run as run;
 pub use oml_task as task;
+
+pub mod runner;
 
 /// Evaluates `flow` on every unit of `task` with run seed 0 on all cores, as openml-python's
 /// `runs.run_model_on_task` does; [`eval::EvaluatorBuilder`] sets the seed, the threads and

@@ -1,13 +1,14 @@
 //! The `oml` command line: parses arguments, calls the libraries, prints.
 
 use std::io::{self, IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
 use oml::data::DatasetLoader;
-use oml::task::{Cache, LocalTaskBuilder, Resampling, Server, Task, TaskSource, TaskType};
+use oml::runner::{PreparedRun, RunRequest, TaskSpec};
+use oml::task::{Cache, Server, Task};
 
 /// Run models on OpenML tasks: fast, reproducible, offline, on a cluster.
 #[derive(Parser)]
@@ -290,143 +291,42 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 
 fn run_flow(args: RunArgs) -> anyhow::Result<()> {
     let _ = args.offline;
-    let task = open(
-        &args.task,
-        &args.local,
-        args.split_seed,
-        args.cache_dir.as_deref(),
-    )?;
-    let mut flow = oml::flow::builtin_flow(&args.flow)?;
-    oml::flow::set_parameters(&mut flow, &args.params)?;
-    let task_digests = oml::run::task_digests(&task)?;
-    let parameter_settings: Vec<(String, String)> = oml::flow::qualified_parameters(&flow)
-        .into_iter()
-        .map(|(name, parameter)| (name, parameter.value))
-        .collect();
-    let key = oml::run::RunKey {
-        dataset: task_digests["dataset"].clone(),
-        splits: task_digests["splits"].clone(),
-        flow_name: oml::flow::Describe::name(&flow),
-        flow_external_version: oml::flow::Describe::external_version(&flow),
-        parameters: parameter_settings.clone(),
+    let request = RunRequest {
+        task: task_spec(
+            &args.task,
+            &args.local,
+            args.split_seed,
+            args.cache_dir.clone(),
+        ),
+        flow: args.flow.clone(),
+        params: args.params.clone(),
         seed: args.seed,
-    }
-    .digest();
+        threads: args.threads,
+        fail_fast: args.fail_fast,
+    };
+    let prepared = request.prepare()?;
+    warn(&prepared.task);
     let store = args.store.open()?;
-    let run_dir = args.out.clone().unwrap_or_else(|| store.dir(&key));
-    if args.out.is_none() && store.contains(&key) && !args.force {
+    let key = &prepared.key;
+    let run_dir = args.out.clone().unwrap_or_else(|| store.dir(key));
+    if args.out.is_none() && store.contains(key) && !args.force {
         let run = oml::run::Run::load(&run_dir)?;
         eprintln!("oml: this run (key {key}) is already in the store; --force runs it again");
         return print(&oml::run::RunReport::of_run(&run, run_dir), args.json);
     }
-    let mut builder = oml::eval::EvaluatorBuilder::new();
-    builder.seed(args.seed).fail_fast(args.fail_fast);
-    if let Some(threads) = args.threads {
-        builder.threads(threads);
-    }
-    let evaluator = builder.build()?;
-    let n_units = task.splits().units().len();
-    let progress = if io::stderr().is_terminal() {
-        indicatif::ProgressBar::new(n_units as u64)
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
-    // Units record their own panics; the default hook would print them over the progress bar.
-    let hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
-    let started_at = oml::run::now_rfc3339();
-    let started = std::time::Instant::now();
-    let evaluation = evaluator.evaluate_observed(&flow, &task, &|_| progress.inc(1));
-    let wall_time_s = started.elapsed().as_secs_f64();
-    std::panic::set_hook(hook);
-    progress.finish_and_clear();
-    let finished_at = oml::run::now_rfc3339();
-    let evaluation = evaluation.context("cannot evaluate the flow on the task")?;
-
-    let description = vec![
-        format!("oml {}", env!("CARGO_PKG_VERSION")),
-        format!("flow {}", oml::flow::Describe::name(&flow)),
-        format!("seed {}", args.seed),
-    ];
-    let predictions = oml::run::predictions_arff(
-        &evaluation,
-        task.task_id(),
-        task.class_labels(),
-        description,
-    )?;
-    let summary = evaluation.summary();
-    let report = oml::run::RunReport::new(
-        task.task_id(),
-        oml::flow::Describe::name(&flow),
-        args.seed,
-        n_units,
-        &summary,
-        wall_time_s,
-        run_dir.clone(),
-    );
-    let per_fold = matches!(
-        task.description().procedure.kind.as_str(),
-        "crossvalidation" | "learningcurve"
-    );
-    let description = oml::run::RunDescription {
-        task_id: task.task_id(),
-        flow_id: oml::run::UNPUBLISHED_FLOW_ID,
-        setup_string: setup_string(&args),
-        parameter_settings,
-        tags: vec![
-            "oml".to_owned(),
-            format!("oml-{}", env!("CARGO_PKG_VERSION")),
-        ],
-        evaluations: oml::run::RunDescription::evaluations_of(&summary, per_fold),
-    };
-    let mut digests = task_digests;
-    digests.insert(
-        oml::run::files::PREDICTIONS.to_owned(),
-        oml::run::sha256_hex(&predictions.to_bytes()?),
-    );
-    digests.insert(
-        oml::run::files::DESCRIPTION.to_owned(),
-        oml::run::sha256_hex(description.to_xml().as_bytes()),
-    );
-    let machine = oml::run::Machine::current();
-    let manifest = oml::run::Manifest {
-        oml_version: env!("CARGO_PKG_VERSION").to_owned(),
-        rustc_version: oml::run::RUSTC_VERSION.to_owned(),
-        crates: oml::run::locked_crates(),
-        os: machine.os,
-        cpu: machine.cpu,
-        cores: machine.cores,
-        memory_bytes: machine.memory_bytes,
-        task: args.task.clone(),
-        task_id: task.task_id(),
-        task_options: task_options(&args),
-        flow: args.flow.clone(),
-        flow_name: oml::flow::Describe::name(&flow),
-        flow_external_version: oml::flow::Describe::external_version(&flow),
-        parameters: args.params.clone(),
-        seed: args.seed,
-        threads: evaluator.threads(),
-        n_units,
-        wall_time_s,
-        started: started_at,
-        finished: finished_at,
-        digests,
-    };
-    let run = oml::run::Run {
-        description,
-        predictions,
-        flow_xml: oml::flow::flow_xml(&flow)?,
-        summary: serde_json::to_value(&summary)?,
-        manifest,
-    };
-    run.save(&run_dir)?;
-    print(&report, args.json)?;
-    let failures: Vec<_> = evaluation.failures().collect();
+    let executed = execute(&prepared)?;
+    executed.run.save(&run_dir)?;
+    print(&executed.report(run_dir), args.json)?;
+    let failures: Vec<_> = executed.evaluation.failures().collect();
     if let Some(first) = failures.first() {
         bail!(
             "{} of {} units failed; the first, repeat {} fold {} sample {}: {}",
             failures.len(),
-            n_units,
+            executed
+                .evaluation
+                .units
+                .len()
+                .max(prepared.task.splits().units().len()),
             first.repeat,
             first.fold,
             first.sample,
@@ -436,39 +336,47 @@ fn run_flow(args: RunArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The options of `oml run` that made a local task, as arguments.
-fn task_options(args: &RunArgs) -> Vec<String> {
-    let local = &args.local;
-    let options = [
-        ("--target", local.target.clone()),
-        ("--task-type", local.task_type.clone()),
-        ("--resampling", local.resampling.clone()),
-        ("--split-seed", args.split_seed.map(|s| s.to_string())),
-    ];
-    let mut out: Vec<String> = options
-        .into_iter()
-        .filter_map(|(flag, value)| Some(format!("{flag} {}", value?)))
-        .collect();
-    if local.no_stratify {
-        out.push("--no-stratify".to_owned());
-    }
-    if local.server != "www" {
-        out.push(format!("--server {}", local.server));
-    }
-    out
+/// Runs a prepared run with a progress bar on a terminal; units record their own panics, so
+/// the default panic hook, which would print over the bar, is silenced meanwhile.
+fn execute(prepared: &PreparedRun) -> anyhow::Result<oml::runner::ExecutedRun> {
+    let n_units = prepared.task.splits().units().len();
+    let progress = if io::stderr().is_terminal() {
+        indicatif::ProgressBar::new(n_units as u64)
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let executed = prepared.execute(&|_| progress.inc(1));
+    std::panic::set_hook(hook);
+    progress.finish_and_clear();
+    Ok(executed?)
 }
 
-/// The `oml run` command line that repeats a run: every argument that decides its result.
-fn setup_string(args: &RunArgs) -> String {
-    let mut parts = vec![
-        "oml run".to_owned(),
-        format!("--task {}", args.task),
-        format!("--flow {}", args.flow),
-    ];
-    parts.extend(task_options(args));
-    parts.extend(args.params.iter().map(|p| format!("--param {p}")));
-    parts.push(format!("--seed {}", args.seed));
-    parts.join(" ")
+/// The task spec of the command line's task options.
+fn task_spec(
+    task: &str,
+    local: &LocalTaskArgs,
+    split_seed: Option<u64>,
+    cache_dir: Option<PathBuf>,
+) -> TaskSpec {
+    TaskSpec {
+        task: task.to_owned(),
+        server: local.server.clone(),
+        cache_dir,
+        target: local.target.clone(),
+        task_type: local.task_type.clone(),
+        resampling: local.resampling.clone(),
+        no_stratify: local.no_stratify,
+        split_seed,
+    }
+}
+
+/// Prints the task's warnings (problems in its metadata that did not stop loading).
+fn warn(task: &Task) {
+    for warning in task.warnings() {
+        eprintln!("oml: warning: {warning}");
+    }
 }
 
 fn runs_list(args: RunsListArgs) -> anyhow::Result<()> {
@@ -492,12 +400,14 @@ fn flows(args: FlowsArgs) -> anyhow::Result<()> {
 }
 
 fn show(args: ShowArgs) -> anyhow::Result<()> {
-    let task = open(
+    let task = task_spec(
         &args.task.task,
         &args.task.local,
         args.task.seed,
-        args.cache_dir.as_deref(),
-    )?;
+        args.cache_dir.clone(),
+    )
+    .open()?;
+    warn(&task);
     if let Some(path) = &args.splits_json {
         let json = serde_json::to_vec(&task.indices())?;
         oml::data::write_atomically(path, |file| file.write_all(&json))
@@ -507,12 +417,14 @@ fn show(args: ShowArgs) -> anyhow::Result<()> {
 }
 
 fn write(args: WriteArgs) -> anyhow::Result<()> {
-    let task = open(
+    let task = task_spec(
         &args.task.task,
         &args.task.local,
         args.task.seed,
-        Some(&args.cache_dir),
-    )?;
+        Some(args.cache_dir.clone()),
+    )
+    .open()?;
+    warn(&task);
     let cache = Cache::new(&args.cache_dir, args.task.local.server.parse::<Server>()?);
     task.write_to_cache(&cache, args.task_id, args.dataset_id)
         .context("cannot write the task")?;
@@ -523,65 +435,6 @@ fn write(args: WriteArgs) -> anyhow::Result<()> {
         cache.dir().display()
     );
     Ok(())
-}
-
-/// Reads the task `args` names: from the cache at `cache_dir` (or the default one), from a
-/// directory, or built locally.
-fn open(
-    task: &str,
-    args: &LocalTaskArgs,
-    split_seed: Option<u64>,
-    cache_dir: Option<&Path>,
-) -> anyhow::Result<Task> {
-    let source = TaskSource::parse(task);
-    let local = args.target.is_some()
-        || args.task_type.is_some()
-        || args.resampling.is_some()
-        || args.no_stratify
-        || split_seed.is_some();
-    if local && !matches!(source, TaskSource::Dataset(_)) {
-        bail!(
-            "--target, --task-type, --resampling, --no-stratify and the split seed apply to \
-             local tasks (a dataset file or builtin:NAME), not to `{task}`"
-        );
-    }
-    let task = match source {
-        TaskSource::Id(id) => {
-            let server = args.server.parse::<Server>()?;
-            let cache = match cache_dir {
-                Some(dir) => Cache::new(dir, server),
-                None => Cache::from_env(server)?,
-            };
-            Task::from_cache(&cache, id).with_context(|| format!("cannot read task {id}"))?
-        }
-        TaskSource::Dir(dir) => Task::from_path(&dir)
-            .with_context(|| format!("cannot read the task in {}", dir.display()))?,
-        TaskSource::Dataset(dataset) => {
-            let mut builder = LocalTaskBuilder::new();
-            if let Some(target) = &args.target {
-                builder.target(target);
-            }
-            if let Some(task_type) = &args.task_type {
-                builder.task_type(task_type.parse::<TaskType>()?);
-            }
-            if let Some(resampling) = &args.resampling {
-                builder.resampling(resampling.parse::<Resampling>()?);
-            }
-            if args.no_stratify {
-                builder.stratified(false);
-            }
-            if let Some(seed) = split_seed {
-                builder.seed(seed);
-            }
-            builder
-                .from_source(&dataset)
-                .with_context(|| format!("cannot make a task of {dataset}"))?
-        }
-    };
-    for warning in task.warnings() {
-        eprintln!("oml: warning: {warning}");
-    }
-    Ok(task)
 }
 
 fn inspect(args: InspectArgs) -> anyhow::Result<()> {
