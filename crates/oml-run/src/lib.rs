@@ -26,6 +26,7 @@
 
 mod description;
 mod error;
+mod evaluations;
 mod list;
 mod manifest;
 mod predictions;
@@ -33,11 +34,15 @@ mod report;
 mod run;
 mod run_dir;
 mod store;
+mod verify;
 
 pub use description::{
     EvaluationRecord, LOCAL_MEASURES, RunDescription, UNPUBLISHED_FLOW_ID, xsd_double,
 };
 pub use error::{Error, Result};
+pub use evaluations::{
+    EVALUATION_COLUMNS, EvaluationFilters, TableFormat, list_evaluations, write_frame,
+};
 pub use list::{RunList, RunListEntry};
 pub use manifest::{
     LOCKED_CRATES, Machine, Manifest, RUSTC_VERSION, locked_crates, now_rfc3339, sha256_hex,
@@ -48,3 +53,4 @@ pub use report::{MeasureReport, RunReport};
 pub use run::{Run, files};
 pub use run_dir::write_directory;
 pub use store::{RunKey, RunStore};
+pub use verify::{compare_runs, is_timing};

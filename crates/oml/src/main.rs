@@ -34,6 +34,9 @@ enum Command {
     /// Work with the runs in the run store.
     #[command(subcommand)]
     Runs(RunsCommand),
+    /// Run a stored run again from its manifest and compare: predictions byte for byte,
+    /// measures exactly (timings aside). Exits 1 on a difference, naming it.
+    Verify(VerifyArgs),
 }
 
 #[derive(Args)]
@@ -86,6 +89,21 @@ struct RunArgs {
     /// per_fold}}, wall_time_s, run_dir}.
     #[arg(long)]
     json: bool,
+}
+
+#[derive(Args)]
+struct VerifyArgs {
+    /// The run directory.
+    run_dir: PathBuf,
+    /// The cache root for task ids [default: openml-python's].
+    #[arg(long, value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
+    /// The server whose cache directory holds the task [default: the run's].
+    #[arg(long, value_name = "SERVER")]
+    server: Option<String>,
+    /// Never touch the network (every run is offline until the OpenML client exists).
+    #[arg(long)]
+    offline: bool,
 }
 
 /// Where runs are stored.
@@ -286,6 +304,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Flows(args) => flows(args),
         Command::Run(args) => run_flow(args),
         Command::Runs(RunsCommand::List(args)) => runs_list(args),
+        Command::Verify(args) => verify(args),
     }
 }
 
@@ -377,6 +396,31 @@ fn warn(task: &Task) {
     for warning in task.warnings() {
         eprintln!("oml: warning: {warning}");
     }
+}
+
+fn verify(args: VerifyArgs) -> anyhow::Result<()> {
+    let _ = args.offline;
+    let stored = oml::run::Run::load(&args.run_dir)?;
+    let mut request = RunRequest::from_manifest(&stored.manifest, args.cache_dir.clone())?;
+    if let Some(server) = &args.server {
+        request.task.server = server.clone();
+    }
+    let prepared = request.prepare()?;
+    warn(&prepared.task);
+    let again = execute(&prepared)?;
+    let differences = oml::run::compare_runs(&stored, &again.run);
+    if differences.is_empty() {
+        println!(
+            "verified {}: predictions byte-identical ({} rows), every measure equal (timings aside)",
+            args.run_dir.display(),
+            stored.predictions.n_rows()
+        );
+        return Ok(());
+    }
+    for difference in &differences {
+        println!("{difference}");
+    }
+    std::process::exit(1);
 }
 
 fn runs_list(args: RunsListArgs) -> anyhow::Result<()> {

@@ -640,3 +640,45 @@ fn a_run_killed_at_any_moment_leaves_the_store_consistent() {
         "some runs were killed before they finished"
     );
 }
+
+#[test]
+fn verify_passes_on_a_fresh_run_and_names_an_edited_prediction() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = dir.path().join("run");
+    let run = run.to_str().unwrap();
+    success(&oml(&[
+        "run",
+        "--flow",
+        "forest",
+        "--resampling",
+        "cv:5:2",
+        "--seed",
+        "3",
+        "--out",
+        run,
+    ]));
+    let verified = success(&oml(&["verify", run, "--offline"]));
+    assert!(
+        verified.contains("predictions byte-identical (300 rows)"),
+        "{verified}"
+    );
+    let path = std::path::Path::new(run).join("predictions.arff");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let data = text.find("@DATA\n").unwrap() + "@DATA\n".len();
+    let line_end = data + text[data..].find('\n').unwrap();
+    let first = &text[data..line_end];
+    let mut fields: Vec<&str> = first.split(',').collect();
+    let row_id = fields[3].to_owned();
+    let last = fields.len() - 1;
+    fields[last] = "0.123";
+    let edited = format!("{}{}{}", &text[..data], fields.join(","), &text[line_end..]);
+    std::fs::write(&path, edited).unwrap();
+    let failed = oml(&["verify", run]);
+    assert_eq!(failed.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&failed.stdout);
+    assert!(
+        stdout.contains(&format!("repeat 0, fold 0, sample 0, row_id {row_id}:"))
+            && stdout.contains("0.123 stored"),
+        "{stdout}"
+    );
+}
