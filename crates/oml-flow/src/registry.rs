@@ -2,7 +2,7 @@
 
 use crate::error::{Error, Result};
 use crate::estimators::{
-    DecisionTreeFlow, ElasticNetFlow, ForestFlow, GaussianNbFlow, KMeansFlow, KnnFlow,
+    DecisionTreeFlow, ElasticNetFlow, ForestFlow, GaussianNbFlow, GbmFlow, KMeansFlow, KnnFlow,
     LinearRegressionFlow, LogisticRegressionFlow, RandomForestFlow, SvmFlow, TreeFlow,
 };
 use crate::flow::Flow;
@@ -46,6 +46,11 @@ pub const BUILTIN_FLOWS: &[BuiltinFlow] = &[
         name: "forest",
         learns: "classification, regression",
         make: || for_missing_aware_trees(ForestFlow::new()),
+    },
+    BuiltinFlow {
+        name: "gbm",
+        learns: "classification, regression",
+        make: || for_missing_aware_trees(GbmFlow::new()),
     },
     BuiltinFlow {
         name: "knn",
@@ -108,11 +113,11 @@ pub fn for_trees(estimator: impl Flow + 'static) -> Pipeline {
         .step("onehot", OneHotEncoder)
 }
 
-/// The default pipeline of oml-trees' estimators, which handle missing values themselves: only
-/// nominal columns one-hot encoded (a missing nominal value gives all-zero indicators). Numeric
-/// columns are not imputed, so NaN reaches the tree, which sends it to the better side of each
-/// split (as scikit-learn 1.3 and later): imputing the mean would put missing values among the
-/// middle values and lose the information that they are missing.
+/// The default pipeline of oml-trees' estimators and perpetual's booster, which handle missing
+/// values themselves: only nominal columns one-hot encoded (a missing nominal value gives
+/// all-zero indicators). Numeric columns are not imputed, so NaN reaches the tree, which sends it
+/// to the better side of each split (as scikit-learn 1.3 and later): imputing the mean would put
+/// missing values among the middle values and lose the information that they are missing.
 fn for_missing_aware_trees(estimator: impl Flow + 'static) -> Pipeline {
     Pipeline::new(estimator).step("onehot", OneHotEncoder)
 }

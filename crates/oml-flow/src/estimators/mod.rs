@@ -2,6 +2,7 @@
 
 mod classes;
 mod forest;
+mod gbm;
 mod kmeans;
 mod knn;
 mod linear;
@@ -15,6 +16,7 @@ mod tree;
 use std::any::Any;
 
 pub use forest::RandomForestFlow;
+pub use gbm::GbmFlow;
 pub use kmeans::KMeansFlow;
 pub use knn::{KnnAlgorithm, KnnFlow, KnnWeights};
 pub use linear::{
@@ -32,6 +34,10 @@ pub use tree::DecisionTreeFlow;
 /// The version of the linfa crates oml-flow is built with; a test checks it against the
 /// workspace's `Cargo.lock`.
 pub const LINFA_VERSION: &str = "0.8.1";
+
+/// The version of perpetual oml-flow is built with (vendored, `vendor/perpetual`); a test
+/// checks it against the workspace's `Cargo.lock`.
+pub const PERPETUAL_VERSION: &str = "2.3.0";
 
 /// The message of a caught panic, for an error.
 pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> String {
@@ -52,6 +58,11 @@ pub(crate) fn linfa_external_version(linfa_crates: &[&str]) -> String {
 /// The external version of a flow built on oml-trees: `oml-flow==0.1.0,oml-trees==0.1.0`.
 pub(crate) fn oml_trees_external_version() -> String {
     external_version([("oml-trees", oml_trees::VERSION)])
+}
+
+/// The external version of a flow built on perpetual: `oml-flow==0.1.0,perpetual==2.3.0`.
+pub(crate) fn perpetual_external_version() -> String {
+    external_version([("perpetual", PERPETUAL_VERSION)])
 }
 
 /// `crate==version` for each of `crates` and oml-flow, sorted and joined by commas.
