@@ -34,6 +34,9 @@ enum Command {
     /// Work with the runs in the run store.
     #[command(subcommand)]
     Runs(RunsCommand),
+    /// List the evaluations of stored runs like OpenML's evaluation/list: one row per run and
+    /// measure, in the columns of openml-python's OpenMLEvaluation.
+    Evaluations(EvaluationsArgs),
     /// Run a stored run again from its manifest and compare: predictions byte for byte,
     /// measures exactly (timings aside). Exits 1 on a difference, naming it.
     Verify(VerifyArgs),
@@ -139,6 +142,38 @@ struct RunsListArgs {
     /// started, measure, value}.
     #[arg(long)]
     json: bool,
+}
+
+#[derive(Args)]
+struct EvaluationsArgs {
+    /// The measure (predictive_accuracy, area_under_roc_curve, log_loss, ...); OpenML's
+    /// evaluation/list requires one too.
+    #[arg(long, value_name = "NAME")]
+    function: String,
+    /// Only runs of this OpenML task id (runs of local tasks have none); repeatable.
+    #[arg(long = "task", value_name = "ID", allow_negative_numbers = true)]
+    tasks: Vec<i64>,
+    /// Only runs of this flow, by short name or OpenML name; repeatable.
+    #[arg(long = "flow", value_name = "NAME")]
+    flows: Vec<String>,
+    /// Only this run, by key or key prefix; repeatable.
+    #[arg(long = "run", value_name = "KEY")]
+    runs: Vec<String>,
+    /// Only runs of this OpenML setup id (local runs have none); repeatable.
+    #[arg(long = "setup", value_name = "ID")]
+    setups: Vec<i64>,
+    /// Fill the `values` column with the per-fold values, one JSON list per repeat.
+    #[arg(long)]
+    per_fold: bool,
+    /// table (polars' table, without all-null columns), csv, json (a list of objects) or
+    /// parquet (needs --out).
+    #[arg(long, value_name = "FORMAT", default_value = "table")]
+    format: oml::run::TableFormat,
+    /// Write to FILE (atomically) instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    #[command(flatten)]
+    store: StoreArgs,
 }
 
 #[derive(Args)]
@@ -304,6 +339,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Flows(args) => flows(args),
         Command::Run(args) => run_flow(args),
         Command::Runs(RunsCommand::List(args)) => runs_list(args),
+        Command::Evaluations(args) => evaluations(args),
         Command::Verify(args) => verify(args),
     }
 }
@@ -428,6 +464,34 @@ fn runs_list(args: RunsListArgs) -> anyhow::Result<()> {
     let runs = store.runs()?;
     let list = oml::run::RunList::of(&store, &runs);
     print(&list, args.json)
+}
+
+fn evaluations(args: EvaluationsArgs) -> anyhow::Result<()> {
+    let store = args.store.open()?;
+    let filters = oml::run::EvaluationFilters {
+        function: Some(args.function),
+        tasks: args.tasks,
+        flows: args.flows,
+        runs: args.runs,
+        setups: args.setups,
+        per_fold: args.per_fold,
+    };
+    let frame = oml::run::list_evaluations(&store, &filters)?;
+    match &args.out {
+        Some(path) => oml::data::write_atomically(path, |file| {
+            let mut out = io::BufWriter::new(file);
+            oml::run::write_frame(&frame, args.format, &mut out).map_err(io::Error::other)
+        })
+        .with_context(|| format!("cannot write {}", path.display())),
+        None if args.format.is_binary() => {
+            bail!("--format {} is binary: give --out FILE", args.format)
+        }
+        None => Ok(oml::run::write_frame(
+            &frame,
+            args.format,
+            &mut io::stdout().lock(),
+        )?),
+    }
 }
 
 fn flows(args: FlowsArgs) -> anyhow::Result<()> {

@@ -21,9 +21,9 @@ pub enum Error {
     Task {
         /// The task as given.
         task: String,
-        /// The cause.
+        /// The cause (boxed: task errors carry paths and lines).
         #[source]
-        source: oml_task::Error,
+        source: Box<oml_task::Error>,
     },
     /// The flow or its parameters.
     #[error(transparent)]
@@ -69,7 +69,7 @@ impl TaskSpec {
     pub fn open(&self) -> Result<Task> {
         let fail = |source| Error::Task {
             task: self.task.clone(),
-            source,
+            source: Box::new(source),
         };
         let source = TaskSource::parse(&self.task);
         let local = self.target.is_some()
