@@ -41,11 +41,12 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
+
+from offline import block_network
 
 # openml-python's sklearn extension names a component by its module and class, and refuses a
 # flow holding the same component twice ("Found a second occurence of component
@@ -73,19 +74,6 @@ TASK_ID = 1
 # ---------------------------------------------------------------------------------------------
 # The openml-python side: runs in its own process (`opy-run`), so that its time includes the
 # interpreter, the imports and reading the task, like the oml command.
-
-
-def block_network():
-    """Makes every connection and name lookup fail, so that a cache miss is an error."""
-
-    def refuse(*_args, **_kwargs):
-        raise OSError("network access is blocked by compare_openml_python.py")
-
-    socket.socket.connect = refuse
-    socket.socket.connect_ex = refuse
-    socket.create_connection = refuse
-    socket.getaddrinfo = refuse
-    socket.gethostbyname = refuse
 
 
 def most_frequent_imputer():
@@ -149,7 +137,7 @@ def opy_run(args):
     """Reads the task from the cache with the network blocked, runs the pipeline with
     openml-python and writes {accuracy, n_predictions, keys, seconds_*} as JSON."""
     started = time.perf_counter()
-    block_network()
+    block_network("compare_openml_python.py")
     os.environ["OPENML_CACHE_DIR"] = args.cache_dir
     import warnings
 

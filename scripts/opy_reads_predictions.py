@@ -32,27 +32,15 @@ import argparse
 import json
 import math
 import os
-import socket
 import sys
 import tempfile
 import warnings
 from pathlib import Path
 from types import SimpleNamespace
 
+from offline import block_network
+
 TOLERANCE = 1e-12
-
-
-def block_network():
-    """Makes every connection and name lookup fail, so that nothing comes from a server."""
-
-    def refuse(*_args, **_kwargs):
-        raise OSError("network access is blocked by opy_reads_predictions.py")
-
-    socket.socket.connect = refuse
-    socket.socket.connect_ex = refuse
-    socket.create_connection = refuse
-    socket.getaddrinfo = refuse
-    socket.gethostbyname = refuse
 
 
 def fail(message):
@@ -147,7 +135,7 @@ def main():
     )
     args = parser.parse_args()
 
-    block_network()
+    block_network("opy_reads_predictions.py")
     cache_dir = args.cache_dir
     with tempfile.TemporaryDirectory(prefix="opy_reads_predictions.") as scratch:
         # openml creates its root cache directory on import: point it at the given cache or

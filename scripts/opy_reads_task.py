@@ -25,23 +25,10 @@ Exits 0 and prints one line when everything matches, 1 with the first difference
 import argparse
 import json
 import os
-import socket
 import sys
 import warnings
 
-
-def block_network():
-    """Makes every connection and name lookup fail, so that a cache miss is an error."""
-
-    def refuse(*_args, **_kwargs):
-        raise OSError("network access is blocked by opy_reads_task.py")
-
-    socket.socket.connect = refuse
-    socket.socket.connect_ex = refuse
-    socket.create_connection = refuse
-    socket.getaddrinfo = refuse
-    socket.gethostbyname = refuse
-
+from offline import block_network
 
 def fail(message):
     print(f"opy_reads_task: {message}", file=sys.stderr)
@@ -62,7 +49,7 @@ def main():
     with open(args.expected, encoding="utf8") as fh:
         expected = json.load(fh)
 
-    block_network()
+    block_network("opy_reads_task.py")
     # openml creates its root cache directory on import: point it at the test cache first.
     os.environ["OPENML_CACHE_DIR"] = args.cache_dir
     warnings.simplefilter("ignore", FutureWarning)

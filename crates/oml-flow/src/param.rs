@@ -211,6 +211,8 @@ integer_value!(
     usize => "a non-negative integer",
     u64 => "a non-negative integer",
     u32 => "an integer from 0 to 4294967295",
+    // perpetual's bin counts.
+    u16 => "an integer from 0 to 65535",
 );
 
 macro_rules! float_value {

@@ -71,15 +71,17 @@ pub(crate) fn settings<K: TreeKind>(
     }
 }
 
+/// Checks that `what` has one entry per row: `found` entries for `rows` rows.
+pub(crate) fn check_len(what: &'static str, rows: usize, found: usize) -> Result<()> {
+    if found != rows {
+        return Err(Error::LengthMismatch { what, rows, found });
+    }
+    Ok(())
+}
+
 /// Checks one finite non-negative weight per row, not all 0.
 pub(crate) fn check_weights(weights: &[f64], n_rows: usize) -> Result<()> {
-    if weights.len() != n_rows {
-        return Err(Error::LengthMismatch {
-            what: "sample weights",
-            rows: n_rows,
-            found: weights.len(),
-        });
-    }
+    check_len("sample weights", n_rows, weights.len())?;
     if let Some((row, &weight)) = weights
         .iter()
         .enumerate()
@@ -121,6 +123,30 @@ struct Pending {
     /// False when the parent already knows this node is a leaf (and may have left its rows
     /// sorted only in the first block).
     may_split: bool,
+}
+
+/// Grows a tree on all the rows of `sorted` (which must have some) or, with `sample_weight`
+/// (checked here), on its rows with positive weight; `targets` are indexed by row and checked.
+pub(crate) fn grow_weighted<S: Stats>(
+    settings: &Settings,
+    sorted: &SortedFeatures,
+    targets: &[S::Target],
+    sample_weight: Option<&[f64]>,
+    n_outputs: usize,
+) -> Result<Tree> {
+    let n_rows = sorted.n_rows();
+    Ok(match sample_weight {
+        None => {
+            if n_rows == 0 {
+                return Err(Error::NoRows);
+            }
+            grow::<S, _>(settings, sorted, targets, Unit, n_outputs)
+        }
+        Some(weights) => {
+            check_weights(weights, n_rows)?;
+            grow::<S, _>(settings, sorted, targets, weights, n_outputs)
+        }
+    })
 }
 
 /// Grows a tree on the rows of `sorted` with positive weight (all rows for [`Unit`]).

@@ -1,11 +1,9 @@
 //! [`DecisionTreeClassifier`]: fitting on class labels, probabilities and predictions.
 
-use linfa::dataset::AsSingleTargets;
-use linfa::traits::{Fit, PredictInplace};
-use linfa::{DatasetBase, ParamGuard};
+use linfa::traits::PredictInplace;
 use ndarray::{Array1, Array2, ArrayBase, ArrayView1, Data, Ix2};
 
-use crate::builder::{Unit, check_weights, dataset_weights, grow, settings};
+use crate::builder::{check_len, grow_weighted, settings};
 use crate::criterion::{Entropy, Gini};
 use crate::error::{Error, Result};
 use crate::params::{Classification, Criterion, DecisionTreeParams, DecisionTreeValidParams};
@@ -73,6 +71,24 @@ pub(crate) fn check_features(expected: usize, found: usize) {
     );
 }
 
+/// Sets each entry of `y` to `predict` of its row of `x`, by a tree fitted as `tree`.
+///
+/// # Panics
+///
+/// If `x` does not have the features `tree` was fitted on, or `y` one entry per row.
+pub(crate) fn predict_rows<D: Data<Elem = f64>, T>(
+    tree: &Tree,
+    x: &ArrayBase<D, Ix2>,
+    y: &mut Array1<T>,
+    predict: impl Fn(ArrayView1<'_, f64>) -> T,
+) {
+    check_features(tree.n_features, x.ncols());
+    assert_eq!(x.nrows(), y.len(), "one prediction per row");
+    for (row, target) in x.rows().into_iter().zip(y.iter_mut()) {
+        *target = predict(row);
+    }
+}
+
 impl<D: Data<Elem = f64>> PredictInplace<ArrayBase<D, Ix2>, Array1<usize>>
     for DecisionTreeClassifier
 {
@@ -82,11 +98,7 @@ impl<D: Data<Elem = f64>> PredictInplace<ArrayBase<D, Ix2>, Array1<usize>>
     ///
     /// If `x` does not have the features the tree was fitted on, or `y` one entry per row.
     fn predict_inplace(&self, x: &ArrayBase<D, Ix2>, y: &mut Array1<usize>) {
-        check_features(self.tree.n_features, x.ncols());
-        assert_eq!(x.nrows(), y.len(), "one prediction per row");
-        for (row, target) in x.rows().into_iter().zip(y.iter_mut()) {
-            *target = argmax(self.row_proba(row));
-        }
+        predict_rows(&self.tree, x, y, |row| argmax(self.row_proba(row)));
     }
 
     fn default_target(&self, x: &ArrayBase<D, Ix2>) -> Array1<usize> {
@@ -94,102 +106,45 @@ impl<D: Data<Elem = f64>> PredictInplace<ArrayBase<D, Ix2>, Array1<usize>>
     }
 }
 
-impl DecisionTreeValidParams<Classification> {
-    /// Fits a tree on presorted records (shared, for instance, by the trees of a forest), the
-    /// class label of each row and optional per-row weights (rows of weight 0 are left out, as
-    /// a bootstrap leaves rows out).
-    pub fn fit_sorted(
-        &self,
-        sorted: &SortedFeatures,
-        targets: ArrayView1<'_, usize>,
-        sample_weight: Option<&[f64]>,
-    ) -> Result<DecisionTreeClassifier> {
-        let n_rows = sorted.n_rows();
-        if targets.len() != n_rows {
-            return Err(Error::LengthMismatch {
-                what: "targets",
-                rows: n_rows,
-                found: targets.len(),
-            });
+/// Fits a classification tree; see [`DecisionTreeValidParams::fit_sorted`].
+pub(crate) fn fit(
+    params: &DecisionTreeValidParams<Classification>,
+    sorted: &SortedFeatures,
+    targets: ArrayView1<'_, usize>,
+    sample_weight: Option<&[f64]>,
+) -> Result<DecisionTreeClassifier> {
+    check_len("targets", sorted.n_rows(), targets.len())?;
+    let max_label = targets.iter().copied().max();
+    let n_classes = match params.n_classes() {
+        Some(n_classes) => {
+            if let Some((row, &label)) = targets.iter().enumerate().find(|&(_, &l)| l >= n_classes)
+            {
+                return Err(Error::LabelOutOfRange {
+                    row,
+                    label,
+                    n_classes,
+                });
+            }
+            n_classes
         }
-        let max_label = targets.iter().copied().max();
-        let n_classes = match self.n_classes() {
-            Some(n_classes) => {
-                if let Some((row, &label)) =
-                    targets.iter().enumerate().find(|&(_, &l)| l >= n_classes)
-                {
-                    return Err(Error::LabelOutOfRange {
-                        row,
-                        label,
-                        n_classes,
-                    });
-                }
-                n_classes
-            }
-            None => max_label.map_or(1, |l| l + 1),
-        };
-        if n_classes > u32::MAX as usize {
-            return Err(Error::InvalidParameter {
-                name: "n_classes",
-                value: n_classes.to_string(),
-                allowed: "at most u32::MAX classes",
-            });
+        None => max_label.map_or(1, |l| l + 1),
+    };
+    if n_classes > u32::MAX as usize {
+        return Err(Error::InvalidParameter {
+            name: "n_classes",
+            value: n_classes.to_string(),
+            allowed: "at most u32::MAX classes",
+        });
+    }
+    let labels: Vec<u32> = targets.iter().map(|&l| l as u32).collect();
+    let settings = settings(params, sorted.n_features());
+    let tree = match params.criterion() {
+        Criterion::Entropy => {
+            grow_weighted::<Entropy>(&settings, sorted, &labels, sample_weight, n_classes)?
         }
-        let labels: Vec<u32> = targets.iter().map(|&l| l as u32).collect();
-        let settings = settings(self, sorted.n_features());
-        let tree = match sample_weight {
-            None => {
-                if n_rows == 0 {
-                    return Err(Error::NoRows);
-                }
-                match self.criterion() {
-                    Criterion::Entropy => {
-                        grow::<Entropy, _>(&settings, sorted, &labels, Unit, n_classes)
-                    }
-                    _ => grow::<Gini, _>(&settings, sorted, &labels, Unit, n_classes),
-                }
-            }
-            Some(weights) => {
-                check_weights(weights, n_rows)?;
-                match self.criterion() {
-                    Criterion::Entropy => {
-                        grow::<Entropy, _>(&settings, sorted, &labels, weights, n_classes)
-                    }
-                    _ => grow::<Gini, _>(&settings, sorted, &labels, weights, n_classes),
-                }
-            }
-        };
-        Ok(DecisionTreeClassifier { tree, n_classes })
-    }
-}
-
-impl<D, T> Fit<ArrayBase<D, Ix2>, T, Error> for DecisionTreeValidParams<Classification>
-where
-    D: Data<Elem = f64>,
-    T: AsSingleTargets<Elem = usize>,
-{
-    type Object = DecisionTreeClassifier;
-
-    /// Fits a tree on the records (rows x features), their class labels (indices from 0) and
-    /// the dataset's weights, if it has any.
-    fn fit(&self, dataset: &DatasetBase<ArrayBase<D, Ix2>, T>) -> Result<DecisionTreeClassifier> {
-        let sorted = SortedFeatures::new(dataset.records())?;
-        let weights = dataset_weights(dataset);
-        self.fit_sorted(&sorted, dataset.as_single_targets(), weights.as_deref())
-    }
-}
-
-impl DecisionTreeParams<Classification> {
-    /// Checks the parameters, then fits on presorted records; see
-    /// [`DecisionTreeValidParams::fit_sorted`].
-    pub fn fit_sorted(
-        &self,
-        sorted: &SortedFeatures,
-        targets: ArrayView1<'_, usize>,
-        sample_weight: Option<&[f64]>,
-    ) -> Result<DecisionTreeClassifier> {
-        self.check_ref()?.fit_sorted(sorted, targets, sample_weight)
-    }
+        _ => grow_weighted::<Gini>(&settings, sorted, &labels, sample_weight, n_classes)?,
+    };
+    Ok(DecisionTreeClassifier { tree, n_classes })
 }
 
 #[cfg(test)]

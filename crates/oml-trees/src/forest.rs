@@ -6,17 +6,15 @@
 //! weights), then the seed of the tree's feature draws. Nothing depends on which thread fits
 //! which tree, and trees are kept in index order, so a forest is the same for any thread count.
 
-use linfa::dataset::AsSingleTargets;
-use linfa::traits::{Fit, PredictInplace};
-use linfa::{DatasetBase, ParamGuard};
+use linfa::traits::PredictInplace;
 use ndarray::{Array1, Array2, ArrayBase, ArrayView1, ArrayView2, Data, Ix2};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
-use crate::builder::dataset_weights;
+use crate::builder::check_len;
 use crate::classifier::{DecisionTreeClassifier, argmax, check_features};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::forest_params::{RandomForestParams, RandomForestValidParams};
 use crate::params::{Classification, DecisionTreeValidParams, Regression, TreeKind};
 use crate::regressor::DecisionTreeRegressor;
@@ -86,35 +84,33 @@ impl<K: TreeKind> RandomForestValidParams<K> {
         }
     }
 
-    /// Fits every tree in parallel with `fit_tree`; with `oob_score`, also returns each tree's
-    /// in-bag rows.
-    fn fit_trees<M: Send>(
+    /// Sorts the features of `records` once, then fits every tree on them in parallel; with
+    /// `oob_score`, also returns each tree's in-bag rows.
+    fn fit_trees(
         &self,
-        n_rows: usize,
+        records: ArrayView2<'_, f64>,
+        targets: ArrayView1<'_, K::Target>,
         weights: Option<&[f64]>,
-        fit_tree: impl Fn(&DecisionTreeValidParams<K>, Option<&[f64]>) -> Result<M> + Sync,
-    ) -> Result<(Vec<M>, Vec<InBag>)> {
-        if let Some(weights) = weights
-            && weights.len() != n_rows
-        {
-            return Err(Error::LengthMismatch {
-                what: "sample weights",
-                rows: n_rows,
-                found: weights.len(),
-            });
+    ) -> Result<(Vec<K::Fitted>, Vec<InBag>)> {
+        let sorted = SortedFeatures::new(&records)?;
+        let n_rows = sorted.n_rows();
+        if let Some(weights) = weights {
+            check_len("sample weights", n_rows, weights.len())?;
         }
-        let fitted: Vec<(M, Option<InBag>)> = (0..self.n_trees())
+        let fitted: Vec<(K::Fitted, Option<InBag>)> = (0..self.n_trees())
             .into_par_iter()
             .map(|index| {
                 let draw = self.draw(index, n_rows, weights);
-                let tree = fit_tree(&draw.params, draw.weights.as_deref())?;
+                let tree = draw
+                    .params
+                    .fit_sorted(&sorted, targets, draw.weights.as_deref())?;
                 let in_bag = self
                     .oob_score()
                     .then(|| InBag::new(draw.weights.as_deref(), n_rows));
                 Ok((tree, in_bag))
             })
             .collect::<Result<_>>()?;
-        let (trees, in_bag): (Vec<M>, Vec<Option<InBag>>) = fitted.into_iter().unzip();
+        let (trees, in_bag): (Vec<K::Fitted>, Vec<Option<InBag>>) = fitted.into_iter().unzip();
         Ok((trees, in_bag.into_iter().flatten().collect()))
     }
 }
@@ -306,68 +302,56 @@ impl<D: Data<Elem = f64>> PredictInplace<ArrayBase<D, Ix2>, Array1<f64>> for Ran
     }
 }
 
-impl RandomForestValidParams<Classification> {
-    /// Fits the forest on the records (rows x features), the class label of each row and
-    /// optional per-row weights, sorting the features once for all trees.
-    pub fn fit_records(
-        &self,
-        records: ArrayView2<'_, f64>,
-        targets: ArrayView1<'_, usize>,
-        sample_weight: Option<&[f64]>,
-    ) -> Result<RandomForestClassifier> {
-        let sorted = SortedFeatures::new(&records)?;
-        let (trees, in_bag) = self.fit_trees(sorted.n_rows(), sample_weight, |params, w| {
-            params.fit_sorted(&sorted, targets, w)
-        })?;
-        let n_classes = trees[0].n_classes();
-        let oob_score = (!in_bag.is_empty()).then(|| {
-            let (sums, counts) = out_of_bag_sums(&trees, &in_bag, records, n_classes, class_leaf);
-            let (mut right, mut scored) = (0usize, 0usize);
-            for (row, &count) in counts.iter().enumerate() {
-                if count > 0 {
-                    scored += 1;
-                    let predicted = argmax(&sums[row * n_classes..(row + 1) * n_classes]);
-                    right += usize::from(predicted == targets[row]);
-                }
+/// Fits a classification forest; see [`RandomForestValidParams::fit_records`].
+pub(crate) fn fit_classifier(
+    params: &RandomForestValidParams<Classification>,
+    records: ArrayView2<'_, f64>,
+    targets: ArrayView1<'_, usize>,
+    sample_weight: Option<&[f64]>,
+) -> Result<RandomForestClassifier> {
+    let (trees, in_bag) = params.fit_trees(records, targets, sample_weight)?;
+    let n_classes = trees[0].n_classes();
+    let oob_score = (!in_bag.is_empty()).then(|| {
+        let (sums, counts) = out_of_bag_sums(&trees, &in_bag, records, n_classes, class_leaf);
+        let (mut right, mut scored) = (0usize, 0usize);
+        for (row, &count) in counts.iter().enumerate() {
+            if count > 0 {
+                scored += 1;
+                let predicted = argmax(&sums[row * n_classes..(row + 1) * n_classes]);
+                right += usize::from(predicted == targets[row]);
             }
-            (scored > 0).then(|| right as f64 / scored as f64)
-        });
-        Ok(RandomForestClassifier {
-            trees,
-            n_classes,
-            oob_score: oob_score.flatten(),
-        })
-    }
+        }
+        (scored > 0).then(|| right as f64 / scored as f64)
+    });
+    Ok(RandomForestClassifier {
+        trees,
+        n_classes,
+        oob_score: oob_score.flatten(),
+    })
 }
 
-impl RandomForestValidParams<Regression> {
-    /// Fits the forest on the records (rows x features), the target of each row and optional
-    /// per-row weights, sorting the features once for all trees.
-    pub fn fit_records(
-        &self,
-        records: ArrayView2<'_, f64>,
-        targets: ArrayView1<'_, f64>,
-        sample_weight: Option<&[f64]>,
-    ) -> Result<RandomForestRegressor> {
-        let sorted = SortedFeatures::new(&records)?;
-        let (trees, in_bag) = self.fit_trees(sorted.n_rows(), sample_weight, |params, w| {
-            params.fit_sorted(&sorted, targets, w)
-        })?;
-        let oob_score = (!in_bag.is_empty()).then(|| {
-            let (sums, counts) = out_of_bag_sums(&trees, &in_bag, records, 1, value_leaf);
-            let scored: Vec<(f64, f64)> = counts
-                .iter()
-                .enumerate()
-                .filter(|&(_, &count)| count > 0)
-                .map(|(row, &count)| (targets[row], sums[row] / f64::from(count)))
-                .collect();
-            r_squared(&scored)
-        });
-        Ok(RandomForestRegressor {
-            trees,
-            oob_score: oob_score.flatten(),
-        })
-    }
+/// Fits a regression forest; see [`RandomForestValidParams::fit_records`].
+pub(crate) fn fit_regressor(
+    params: &RandomForestValidParams<Regression>,
+    records: ArrayView2<'_, f64>,
+    targets: ArrayView1<'_, f64>,
+    sample_weight: Option<&[f64]>,
+) -> Result<RandomForestRegressor> {
+    let (trees, in_bag) = params.fit_trees(records, targets, sample_weight)?;
+    let oob_score = (!in_bag.is_empty()).then(|| {
+        let (sums, counts) = out_of_bag_sums(&trees, &in_bag, records, 1, value_leaf);
+        let scored: Vec<(f64, f64)> = counts
+            .iter()
+            .enumerate()
+            .filter(|&(_, &count)| count > 0)
+            .map(|(row, &count)| (targets[row], sums[row] / f64::from(count)))
+            .collect();
+        r_squared(&scored)
+    });
+    Ok(RandomForestRegressor {
+        trees,
+        oob_score: oob_score.flatten(),
+    })
 }
 
 /// R² of (truth, prediction) pairs; `None` for no pairs. A constant truth gives 1 if every
@@ -386,70 +370,6 @@ fn r_squared(pairs: &[(f64, f64)]) -> Option<f64> {
     } else {
         0.0
     })
-}
-
-impl<D, T> Fit<ArrayBase<D, Ix2>, T, Error> for RandomForestValidParams<Classification>
-where
-    D: Data<Elem = f64>,
-    T: AsSingleTargets<Elem = usize>,
-{
-    type Object = RandomForestClassifier;
-
-    /// Fits the forest on the records (rows x features), their class labels (indices from 0)
-    /// and the dataset's weights, if it has any.
-    fn fit(&self, dataset: &DatasetBase<ArrayBase<D, Ix2>, T>) -> Result<RandomForestClassifier> {
-        let weights = dataset_weights(dataset);
-        self.fit_records(
-            dataset.records().view(),
-            dataset.as_single_targets(),
-            weights.as_deref(),
-        )
-    }
-}
-
-impl<D, T> Fit<ArrayBase<D, Ix2>, T, Error> for RandomForestValidParams<Regression>
-where
-    D: Data<Elem = f64>,
-    T: AsSingleTargets<Elem = f64>,
-{
-    type Object = RandomForestRegressor;
-
-    /// Fits the forest on the records (rows x features), their targets and the dataset's
-    /// weights, if it has any.
-    fn fit(&self, dataset: &DatasetBase<ArrayBase<D, Ix2>, T>) -> Result<RandomForestRegressor> {
-        let weights = dataset_weights(dataset);
-        self.fit_records(
-            dataset.records().view(),
-            dataset.as_single_targets(),
-            weights.as_deref(),
-        )
-    }
-}
-
-impl RandomForestParams<Classification> {
-    /// Checks the parameters, then fits; see [`RandomForestValidParams::fit_records`].
-    pub fn fit_records(
-        &self,
-        records: ArrayView2<'_, f64>,
-        targets: ArrayView1<'_, usize>,
-        sample_weight: Option<&[f64]>,
-    ) -> Result<RandomForestClassifier> {
-        self.check_ref()?
-            .fit_records(records, targets, sample_weight)
-    }
-}
-
-impl RandomForestParams<Regression> {
-    /// Checks the parameters, then fits; see [`RandomForestValidParams::fit_records`].
-    pub fn fit_records(
-        &self,
-        records: ArrayView2<'_, f64>,
-        targets: ArrayView1<'_, f64>,
-        sample_weight: Option<&[f64]>,
-    ) -> Result<RandomForestRegressor> {
-        self.check_ref()?
-            .fit_records(records, targets, sample_weight)
-    }
 }
 
 #[cfg(test)]

@@ -58,6 +58,7 @@ mod builder;
 mod classifier;
 mod criterion;
 mod error;
+mod fit;
 mod forest;
 mod forest_params;
 mod params;

@@ -6,8 +6,14 @@ use std::marker::PhantomData;
 use std::str::FromStr;
 
 use linfa::ParamGuard;
+use ndarray::{ArrayView1, ArrayView2};
 
+use crate::classifier::DecisionTreeClassifier;
 use crate::error::{Error, Result, invalid};
+use crate::forest::{RandomForestClassifier, RandomForestRegressor};
+use crate::forest_params::RandomForestValidParams;
+use crate::regressor::DecisionTreeRegressor;
+use crate::sorted::SortedFeatures;
 
 /// How the quality of a split is measured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -138,8 +144,32 @@ pub trait TreeKind:
     /// The `max_features` of a forest's trees by default: [`MaxFeatures::Sqrt`] for
     /// classification, [`MaxFeatures::All`] for regression, as scikit-learn's forests.
     const FOREST_MAX_FEATURES: MaxFeatures;
+    /// The target of one row: a class label (`usize`) or a real value (`f64`).
+    type Target: Copy + Send + Sync + 'static;
+    /// The fitted tree: a [`DecisionTreeClassifier`](crate::DecisionTreeClassifier) or a
+    /// [`DecisionTreeRegressor`](crate::DecisionTreeRegressor).
+    type Fitted: Send;
+    /// The fitted forest: a [`RandomForestClassifier`](crate::RandomForestClassifier) or a
+    /// [`RandomForestRegressor`](crate::RandomForestRegressor).
+    type FittedForest;
     /// Whether `criterion` measures splits of this kind of target.
     fn allows(criterion: Criterion) -> bool;
+    /// What [`DecisionTreeValidParams::fit_sorted`] does for this kind of target.
+    #[doc(hidden)]
+    fn fit_tree(
+        params: &DecisionTreeValidParams<Self>,
+        sorted: &SortedFeatures,
+        targets: ArrayView1<'_, Self::Target>,
+        sample_weight: Option<&[f64]>,
+    ) -> Result<Self::Fitted>;
+    /// What [`RandomForestValidParams::fit_records`] does for this kind of target.
+    #[doc(hidden)]
+    fn fit_forest(
+        params: &RandomForestValidParams<Self>,
+        records: ArrayView2<'_, f64>,
+        targets: ArrayView1<'_, Self::Target>,
+        sample_weight: Option<&[f64]>,
+    ) -> Result<Self::FittedForest>;
 }
 
 /// Trees over class labels (`usize` indices from 0); fits a
@@ -155,8 +185,27 @@ impl TreeKind for Classification {
     const DEFAULT_CRITERION: Criterion = Criterion::Gini;
     const ALLOWED_CRITERIA: &'static str = "gini or entropy for classification";
     const FOREST_MAX_FEATURES: MaxFeatures = MaxFeatures::Sqrt;
+    type Target = usize;
+    type Fitted = DecisionTreeClassifier;
+    type FittedForest = RandomForestClassifier;
     fn allows(criterion: Criterion) -> bool {
         matches!(criterion, Criterion::Gini | Criterion::Entropy)
+    }
+    fn fit_tree(
+        params: &DecisionTreeValidParams<Self>,
+        sorted: &SortedFeatures,
+        targets: ArrayView1<'_, usize>,
+        sample_weight: Option<&[f64]>,
+    ) -> Result<DecisionTreeClassifier> {
+        crate::classifier::fit(params, sorted, targets, sample_weight)
+    }
+    fn fit_forest(
+        params: &RandomForestValidParams<Self>,
+        records: ArrayView2<'_, f64>,
+        targets: ArrayView1<'_, usize>,
+        sample_weight: Option<&[f64]>,
+    ) -> Result<RandomForestClassifier> {
+        crate::forest::fit_classifier(params, records, targets, sample_weight)
     }
 }
 
@@ -164,8 +213,27 @@ impl TreeKind for Regression {
     const DEFAULT_CRITERION: Criterion = Criterion::SquaredError;
     const ALLOWED_CRITERIA: &'static str = "squared_error for regression";
     const FOREST_MAX_FEATURES: MaxFeatures = MaxFeatures::All;
+    type Target = f64;
+    type Fitted = DecisionTreeRegressor;
+    type FittedForest = RandomForestRegressor;
     fn allows(criterion: Criterion) -> bool {
         criterion == Criterion::SquaredError
+    }
+    fn fit_tree(
+        params: &DecisionTreeValidParams<Self>,
+        sorted: &SortedFeatures,
+        targets: ArrayView1<'_, f64>,
+        sample_weight: Option<&[f64]>,
+    ) -> Result<DecisionTreeRegressor> {
+        crate::regressor::fit(params, sorted, targets, sample_weight)
+    }
+    fn fit_forest(
+        params: &RandomForestValidParams<Self>,
+        records: ArrayView2<'_, f64>,
+        targets: ArrayView1<'_, f64>,
+        sample_weight: Option<&[f64]>,
+    ) -> Result<RandomForestRegressor> {
+        crate::forest::fit_regressor(params, records, targets, sample_weight)
     }
 }
 

@@ -1,12 +1,10 @@
 //! [`DecisionTreeRegressor`]: fitting on real targets and predicting leaf means.
 
-use linfa::dataset::AsSingleTargets;
-use linfa::traits::{Fit, PredictInplace};
-use linfa::{DatasetBase, ParamGuard};
+use linfa::traits::PredictInplace;
 use ndarray::{Array1, ArrayBase, ArrayView1, Data, Ix2};
 
-use crate::builder::{Unit, check_weights, dataset_weights, grow, settings};
-use crate::classifier::check_features;
+use crate::builder::{check_len, grow_weighted, settings};
+use crate::classifier::predict_rows;
 use crate::criterion::SquaredError;
 use crate::error::{Error, Result};
 use crate::params::{DecisionTreeParams, DecisionTreeValidParams, Regression};
@@ -43,11 +41,7 @@ impl<D: Data<Elem = f64>> PredictInplace<ArrayBase<D, Ix2>, Array1<f64>> for Dec
     ///
     /// If `x` does not have the features the tree was fitted on, or `y` one entry per row.
     fn predict_inplace(&self, x: &ArrayBase<D, Ix2>, y: &mut Array1<f64>) {
-        check_features(self.tree.n_features, x.ncols());
-        assert_eq!(x.nrows(), y.len(), "one prediction per row");
-        for (row, target) in x.rows().into_iter().zip(y.iter_mut()) {
-            *target = self.predict_row(row);
-        }
+        predict_rows(&self.tree, x, y, |row| self.predict_row(row));
     }
 
     fn default_target(&self, x: &ArrayBase<D, Ix2>) -> Array1<f64> {
@@ -55,69 +49,19 @@ impl<D: Data<Elem = f64>> PredictInplace<ArrayBase<D, Ix2>, Array1<f64>> for Dec
     }
 }
 
-impl DecisionTreeValidParams<Regression> {
-    /// Fits a tree on presorted records (shared, for instance, by the trees of a forest), the
-    /// target of each row and optional per-row weights (rows of weight 0 are left out).
-    pub fn fit_sorted(
-        &self,
-        sorted: &SortedFeatures,
-        targets: ArrayView1<'_, f64>,
-        sample_weight: Option<&[f64]>,
-    ) -> Result<DecisionTreeRegressor> {
-        let n_rows = sorted.n_rows();
-        if targets.len() != n_rows {
-            return Err(Error::LengthMismatch {
-                what: "targets",
-                rows: n_rows,
-                found: targets.len(),
-            });
-        }
-        if let Some((row, &value)) = targets.iter().enumerate().find(|(_, y)| !y.is_finite()) {
-            return Err(Error::NonFiniteTarget { row, value });
-        }
-        let targets: Vec<f64> = targets.to_vec();
-        let settings = settings(self, sorted.n_features());
-        let tree = match sample_weight {
-            None => {
-                if n_rows == 0 {
-                    return Err(Error::NoRows);
-                }
-                grow::<SquaredError, _>(&settings, sorted, &targets, Unit, 1)
-            }
-            Some(weights) => {
-                check_weights(weights, n_rows)?;
-                grow::<SquaredError, _>(&settings, sorted, &targets, weights, 1)
-            }
-        };
-        Ok(DecisionTreeRegressor { tree })
+/// Fits a regression tree; see [`DecisionTreeValidParams::fit_sorted`].
+pub(crate) fn fit(
+    params: &DecisionTreeValidParams<Regression>,
+    sorted: &SortedFeatures,
+    targets: ArrayView1<'_, f64>,
+    sample_weight: Option<&[f64]>,
+) -> Result<DecisionTreeRegressor> {
+    check_len("targets", sorted.n_rows(), targets.len())?;
+    if let Some((row, &value)) = targets.iter().enumerate().find(|(_, y)| !y.is_finite()) {
+        return Err(Error::NonFiniteTarget { row, value });
     }
-}
-
-impl<D, T> Fit<ArrayBase<D, Ix2>, T, Error> for DecisionTreeValidParams<Regression>
-where
-    D: Data<Elem = f64>,
-    T: AsSingleTargets<Elem = f64>,
-{
-    type Object = DecisionTreeRegressor;
-
-    /// Fits a tree on the records (rows x features), their targets and the dataset's weights,
-    /// if it has any.
-    fn fit(&self, dataset: &DatasetBase<ArrayBase<D, Ix2>, T>) -> Result<DecisionTreeRegressor> {
-        let sorted = SortedFeatures::new(dataset.records())?;
-        let weights = dataset_weights(dataset);
-        self.fit_sorted(&sorted, dataset.as_single_targets(), weights.as_deref())
-    }
-}
-
-impl DecisionTreeParams<Regression> {
-    /// Checks the parameters, then fits on presorted records; see
-    /// [`DecisionTreeValidParams::fit_sorted`].
-    pub fn fit_sorted(
-        &self,
-        sorted: &SortedFeatures,
-        targets: ArrayView1<'_, f64>,
-        sample_weight: Option<&[f64]>,
-    ) -> Result<DecisionTreeRegressor> {
-        self.check_ref()?.fit_sorted(sorted, targets, sample_weight)
-    }
+    let targets: Vec<f64> = targets.to_vec();
+    let settings = settings(params, sorted.n_features());
+    let tree = grow_weighted::<SquaredError>(&settings, sorted, &targets, sample_weight, 1)?;
+    Ok(DecisionTreeRegressor { tree })
 }

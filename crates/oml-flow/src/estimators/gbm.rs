@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::estimators::{panic_message, perpetual_external_version};
 use crate::flow::{Describe, Flow, Model, Output, Target, TrainingSet, unsupported};
 use crate::inputs::{fitted_inputs_with_missing, training_inputs_with_missing};
-use crate::param::{Constraint, ParamValue, Parameter, set_value, unknown_parameter};
+use crate::param::{Constraint, Parameter, set_value, unknown_parameter};
 
 crate::option_value!(MissingNodeTreatment {
     MissingNodeTreatment::None => "none",
@@ -21,20 +21,6 @@ crate::option_value!(MissingNodeTreatment {
     MissingNodeTreatment::AverageLeafWeight => "average_leaf_weight",
     MissingNodeTreatment::AverageNodeWeight => "average_node_weight",
 });
-
-/// perpetual's bin counts are `u16`.
-impl ParamValue for u16 {
-    const DATA_TYPE: &'static str = "integer";
-    fn to_text(&self) -> String {
-        self.to_string()
-    }
-    fn from_text(text: &str) -> Option<Self> {
-        text.parse().ok()
-    }
-    fn allowed() -> String {
-        format!("an integer from 0 to {}", u16::MAX)
-    }
-}
 
 /// The values `budget` takes. perpetual does not check it; from 5 on, the loss decrease it
 /// asks of each tree is no longer positive (`c = 2/n - 1/(n-1)` with `n = 10/budget`), and

@@ -2,19 +2,18 @@
 //! target is.
 
 use linfa::ParamGuard;
-use linfa::traits::Predict;
-use oml_data::DesignMatrix;
 use oml_trees::{
     Classification, MaxFeatures, RandomForestClassifier, RandomForestParams, RandomForestRegressor,
     RandomForestValidParams, Regression, TreeKind,
 };
 
-use crate::error::{Error, Result};
-use crate::estimators::oml_tree::{MAX_FEATURES, check_set, set_tree_parameter, tree_parameters};
+use crate::error::Result;
+use crate::estimators::oml_tree::{
+    MAX_FEATURES, check_set, fit_trees, set_tree_parameter, tree_parameters,
+};
 use crate::estimators::oml_trees_external_version;
-use crate::flow::{Describe, Flow, Model, Output, Target, TrainingSet, unsupported};
-use crate::inputs::{fitted_inputs_with_missing, training_inputs_with_missing};
-use crate::param::{Constraint, ParamValue, Parameter, set_value, unknown_parameter};
+use crate::flow::{Describe, Flow, Model, TrainingSet};
+use crate::param::{Constraint, ParamValue, Parameter, set_value};
 
 /// The `max_features` of a [`ForestFlow`]: scikit-learn's per-task default, or one choice for
 /// both kinds of task.
@@ -215,62 +214,29 @@ impl Describe for ForestFlow {
                     regressor.max_features(v.resolve::<Regression>()),
                 )
             }
-            _ => match set_tree_parameter(classifier, regressor, name, value) {
-                Some(set) => set?,
-                None => return Err(unknown_parameter(&self.name(), name, &self.parameters())),
-            },
+            _ => set_tree_parameter(self, classifier, regressor, name, value)?,
         };
-        let classifier = check_set(classifier, name, value)?;
-        let regressor = check_set(regressor, name, value)?;
-        (self.classifier, self.regressor) = (classifier, regressor);
+        (self.classifier, self.regressor) = check_set((classifier, regressor), name, value)?;
         Ok(())
     }
 }
 
 impl Flow for ForestFlow {
     fn fit(&self, data: &TrainingSet<'_>, seed: u64) -> Result<Box<dyn Model>> {
-        let name = self.name();
-        let fail = |e: oml_trees::Error| Error::fit(&name, e);
-        let fitted = match data.target {
-            Target::Classes { classes, n_classes } => {
-                let x = training_inputs_with_missing(&name, data)?;
-                let params = RandomForestParams::from(self.classifier.clone())
+        fit_trees(
+            self,
+            data,
+            |x, classes, n_classes| {
+                RandomForestParams::from(self.classifier.clone())
                     .n_classes(Some(n_classes))
-                    .seed(seed);
-                Fitted::Classifier(params.fit_records(x, classes, None).map_err(fail)?)
-            }
-            Target::Values(values) => {
-                let x = training_inputs_with_missing(&name, data)?;
-                let params = RandomForestParams::from(self.regressor.clone()).seed(seed);
-                Fitted::Regressor(params.fit_records(x, values, None).map_err(fail)?)
-            }
-            Target::None => return Err(unsupported(self, &data.target)),
-        };
-        Ok(Box::new(FittedForest {
-            fitted,
-            n_features: data.features.x.ncols(),
-            name,
-        }))
-    }
-}
-
-enum Fitted {
-    Classifier(RandomForestClassifier),
-    Regressor(RandomForestRegressor),
-}
-
-struct FittedForest {
-    fitted: Fitted,
-    n_features: usize,
-    name: String,
-}
-
-impl Model for FittedForest {
-    fn output(&self, x: &DesignMatrix) -> Result<Output> {
-        let x = fitted_inputs_with_missing(&self.name, x, self.n_features)?;
-        Ok(match &self.fitted {
-            Fitted::Classifier(forest) => Output::Confidences(forest.predict_proba(&x)),
-            Fitted::Regressor(forest) => Output::Values(forest.predict(&x)),
-        })
+                    .seed(seed)
+                    .fit_records(x, classes, None)
+            },
+            |x, values| {
+                RandomForestParams::from(self.regressor.clone())
+                    .seed(seed)
+                    .fit_records(x, values, None)
+            },
+        )
     }
 }

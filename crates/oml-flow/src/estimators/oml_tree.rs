@@ -4,11 +4,12 @@
 
 use linfa::ParamGuard;
 use linfa::traits::Predict;
-use ndarray::ArrayView2;
+use ndarray::{ArrayView1, ArrayView2};
 use oml_data::DesignMatrix;
 use oml_trees::{
     Classification, Criterion, DecisionTreeClassifier, DecisionTreeParams, DecisionTreeRegressor,
-    DecisionTreeValidParams, MaxFeatures, RandomForestParams, Regression, TreeKind,
+    DecisionTreeValidParams, MaxFeatures, RandomForestClassifier, RandomForestParams,
+    RandomForestRegressor, Regression, TreeKind,
 };
 
 use crate::error::{Error, Result};
@@ -147,16 +148,18 @@ pub(crate) fn tree_parameters(
     ]
 }
 
-/// The classification and regression parameters `classifier` and `regressor` with the shared
-/// tree parameter `name` set from `value` (`criterion` sets the classifier's only); `None` if
-/// `name` is not a tree parameter. `max_features` is left to the caller.
+/// The classification and regression parameters `classifier` and `regressor` of `flow` with
+/// the shared tree parameter `name` set from `value` (`criterion` sets the classifier's only);
+/// an unknown-parameter error if `name` is not a tree parameter. `max_features` is left to the
+/// caller.
 pub(crate) fn set_tree_parameter<C: TreeSetters, R: TreeSetters>(
+    flow: &impl Describe,
     classifier: C,
     regressor: R,
     name: &str,
     value: &str,
-) -> Option<Result<(C, R)>> {
-    Some(match name {
+) -> Result<(C, R)> {
+    match name {
         "criterion" => CRITERION
             .parse(name, value)
             .map(|v| (classifier.set_criterion(v), regressor)),
@@ -181,20 +184,101 @@ pub(crate) fn set_tree_parameter<C: TreeSetters, R: TreeSetters>(
                 regressor.set_min_impurity_decrease(v),
             )
         }),
-        _ => return None,
-    })
+        _ => Err(unknown_parameter(&flow.name(), name, &flow.parameters())),
+    }
 }
 
-/// Checks `params`, with an error naming parameter `name` set to `value`: the constraints
-/// above already hold, so this fails only if oml-trees checks more than they say.
-pub(crate) fn check_set<P: ParamGuard<Error = oml_trees::Error>>(
-    params: P,
+/// Checks the classification and regression parameters, with an error naming parameter `name`
+/// set to `value`: the constraints above already hold, so this fails only if oml-trees checks
+/// more than they say.
+pub(crate) fn check_set<C, R>(
+    (classifier, regressor): (C, R),
     name: &str,
     value: &str,
-) -> Result<P::Checked> {
-    params
-        .check()
-        .map_err(|e| Error::invalid(name, value, e.to_string()))
+) -> Result<(C::Checked, R::Checked)>
+where
+    C: ParamGuard<Error = oml_trees::Error>,
+    R: ParamGuard<Error = oml_trees::Error>,
+{
+    let invalid = |e: oml_trees::Error| Error::invalid(name, value, e.to_string());
+    Ok((
+        classifier.check().map_err(invalid)?,
+        regressor.check().map_err(invalid)?,
+    ))
+}
+
+/// What a flow reads from a fitted oml-trees tree or forest: confidences from a classifier,
+/// values from a regressor.
+pub(crate) trait Fitted: Send + Sync {
+    fn output(&self, x: &ArrayView2<'_, f64>) -> Output;
+}
+
+impl Fitted for DecisionTreeClassifier {
+    fn output(&self, x: &ArrayView2<'_, f64>) -> Output {
+        Output::Confidences(self.predict_proba(x))
+    }
+}
+
+impl Fitted for DecisionTreeRegressor {
+    fn output(&self, x: &ArrayView2<'_, f64>) -> Output {
+        Output::Values(self.predict(x))
+    }
+}
+
+impl Fitted for RandomForestClassifier {
+    fn output(&self, x: &ArrayView2<'_, f64>) -> Output {
+        Output::Confidences(self.predict_proba(x))
+    }
+}
+
+impl Fitted for RandomForestRegressor {
+    fn output(&self, x: &ArrayView2<'_, f64>) -> Output {
+        Output::Values(self.predict(x))
+    }
+}
+
+/// Fits `flow` on `data`'s inputs (missing values kept): with `classify` (inputs, classes,
+/// number of classes) for a classification target, with `regress` (inputs, values) for a
+/// regression target; other targets are unsupported.
+pub(crate) fn fit_trees<C: Fitted + 'static, R: Fitted + 'static>(
+    flow: &impl Flow,
+    data: &TrainingSet<'_>,
+    classify: impl FnOnce(ArrayView2<'_, f64>, ArrayView1<'_, usize>, usize) -> oml_trees::Result<C>,
+    regress: impl FnOnce(ArrayView2<'_, f64>, ArrayView1<'_, f64>) -> oml_trees::Result<R>,
+) -> Result<Box<dyn Model>> {
+    let name = flow.name();
+    let fail = |e: oml_trees::Error| Error::fit(&name, e);
+    let fitted: Box<dyn Fitted> = match data.target {
+        Target::Classes { classes, n_classes } => {
+            let x = training_inputs_with_missing(&name, data)?;
+            Box::new(classify(x, classes, n_classes).map_err(fail)?)
+        }
+        Target::Values(values) => {
+            let x = training_inputs_with_missing(&name, data)?;
+            Box::new(regress(x, values).map_err(fail)?)
+        }
+        Target::None => return Err(unsupported(flow, &data.target)),
+    };
+    Ok(Box::new(FittedTrees {
+        fitted,
+        n_features: data.features.x.ncols(),
+        name,
+    }))
+}
+
+/// A fitted oml-trees flow: the tree or forest, the number of columns it was fitted on and the
+/// flow's name.
+struct FittedTrees {
+    fitted: Box<dyn Fitted>,
+    n_features: usize,
+    name: String,
+}
+
+impl Model for FittedTrees {
+    fn output(&self, x: &DesignMatrix) -> Result<Output> {
+        let x = fitted_inputs_with_missing(&self.name, x, self.n_features)?;
+        Ok(self.fitted.output(&x))
+    }
 }
 
 /// oml-trees' exact CART tree: a classification tree for a classification target (with the
@@ -282,64 +366,30 @@ impl Describe for TreeFlow {
                 let v = MAX_FEATURES.parse(name, value)?;
                 (classifier.max_features(v), regressor.max_features(v))
             }
-            _ => match set_tree_parameter(classifier, regressor, name, value) {
-                Some(set) => set?,
-                None => return Err(unknown_parameter(&self.name(), name, &self.parameters())),
-            },
+            _ => set_tree_parameter(self, classifier, regressor, name, value)?,
         };
-        let classifier = check_set(classifier, name, value)?;
-        let regressor = check_set(regressor, name, value)?;
-        (self.classifier, self.regressor) = (classifier, regressor);
+        (self.classifier, self.regressor) = check_set((classifier, regressor), name, value)?;
         Ok(())
     }
 }
 
 impl Flow for TreeFlow {
     fn fit(&self, data: &TrainingSet<'_>, seed: u64) -> Result<Box<dyn Model>> {
-        let name = self.name();
-        let fail = |e: oml_trees::Error| Error::fit(&name, e);
-        let fitted = match data.target {
-            Target::Classes { classes, n_classes } => {
-                let x = training_inputs_with_missing(&name, data)?;
+        fit_trees(
+            self,
+            data,
+            |x, classes, n_classes| {
                 let params = DecisionTreeParams::from(self.classifier.clone())
                     .n_classes(Some(n_classes))
                     .seed(seed);
-                let sorted = oml_trees::SortedFeatures::new(&x).map_err(fail)?;
-                Fitted::Classifier(params.fit_sorted(&sorted, classes, None).map_err(fail)?)
-            }
-            Target::Values(values) => {
-                let x = training_inputs_with_missing(&name, data)?;
+                let sorted = oml_trees::SortedFeatures::new(&x)?;
+                params.fit_sorted(&sorted, classes, None)
+            },
+            |x, values| {
                 let params = DecisionTreeParams::from(self.regressor.clone()).seed(seed);
-                let sorted = oml_trees::SortedFeatures::new(&x).map_err(fail)?;
-                Fitted::Regressor(params.fit_sorted(&sorted, values, None).map_err(fail)?)
-            }
-            Target::None => return Err(unsupported(self, &data.target)),
-        };
-        Ok(Box::new(FittedTree {
-            fitted,
-            n_features: data.features.x.ncols(),
-            name,
-        }))
-    }
-}
-
-enum Fitted {
-    Classifier(DecisionTreeClassifier),
-    Regressor(DecisionTreeRegressor),
-}
-
-struct FittedTree {
-    fitted: Fitted,
-    n_features: usize,
-    name: String,
-}
-
-impl Model for FittedTree {
-    fn output(&self, x: &DesignMatrix) -> Result<Output> {
-        let x: ArrayView2<'_, f64> = fitted_inputs_with_missing(&self.name, x, self.n_features)?;
-        Ok(match &self.fitted {
-            Fitted::Classifier(tree) => Output::Confidences(tree.predict_proba(&x)),
-            Fitted::Regressor(tree) => Output::Values(tree.predict(&x)),
-        })
+                let sorted = oml_trees::SortedFeatures::new(&x)?;
+                params.fit_sorted(&sorted, values, None)
+            },
+        )
     }
 }

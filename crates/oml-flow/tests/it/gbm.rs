@@ -3,11 +3,14 @@
 
 use ndarray::{Array1, Array2};
 use oml_flow::{
-    Describe, Error, Flow, GbmFlow, Output, PERPETUAL_VERSION, Predictions, Target, TaskKind,
-    TrainingSet, builtin_flow, qualified_parameters, set_parameters,
+    Describe, GbmFlow, Output, PERPETUAL_VERSION, Predictions, TaskKind, builtin_flow,
+    qualified_parameters, set_parameters,
 };
 
-use crate::support::{absent_class, fit_classes, numeric_matrix, prepare};
+use crate::support::{
+    absent_class, assert_clustering_unsupported, fit_classes, numeric_matrix, predicted_labels,
+    prepare,
+};
 
 /// Three classes: one-vs-rest boosters with softmax confidences.
 #[test]
@@ -34,18 +37,7 @@ fn gbm_classifies_iris() {
 fn gbm_explains_diabetes_and_is_deterministic() {
     let diabetes = prepare("builtin:diabetes", false, false);
     let flow = builtin_flow("gbm").unwrap();
-    let folds = diabetes.folds(&flow, 1);
-    let r_squared = diabetes.r_squared(&folds);
-    eprintln!("gbm: R² {r_squared:.4} on diabetes (10-fold CV)");
-    assert!(r_squared >= 0.35, "R² {r_squared}");
-    let again = diabetes.folds(&flow, 1);
-    assert!(
-        folds
-            .iter()
-            .zip(&again)
-            .all(|(a, b)| a.predictions == b.predictions),
-        "gbm differs between two fits"
-    );
+    diabetes.assert_r_squared_and_determinism("gbm", &flow, 0.35);
 }
 
 /// Two classes: one booster; its confidences are a sigmoid and its two columns sum to 1.
@@ -93,13 +85,7 @@ fn missing_values_reach_the_booster() {
     fit_classes(&flow, &x, &classes, 2).unwrap();
     set_parameters(&mut flow, &["create_missing_branch=true"]).unwrap();
     let model = fit_classes(&flow, &x, &classes, 2).unwrap();
-    let Predictions::Classes { labels, .. } = model
-        .predict(&x, TaskKind::Classification { n_classes: 2 })
-        .unwrap()
-    else {
-        panic!("classification")
-    };
-    assert_eq!(labels, classes);
+    assert_eq!(predicted_labels(model.as_ref(), &x, 2), classes);
 }
 
 #[test]
@@ -115,20 +101,7 @@ fn one_class_gets_all_the_confidence_and_clustering_is_unsupported() {
             .into_iter()
             .all(|r| r.to_vec() == [0.0, 0.0, 1.0])
     );
-    let error = GbmFlow::new()
-        .fit(
-            &TrainingSet {
-                features: &x,
-                target: Target::None,
-            },
-            0,
-        )
-        .err()
-        .unwrap();
-    assert!(
-        matches!(&error, Error::UnsupportedTask { task, .. } if task == "clustering"),
-        "{error}"
-    );
+    assert_clustering_unsupported("gbm", &GbmFlow::new(), &x);
 }
 
 #[test]

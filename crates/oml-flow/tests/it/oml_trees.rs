@@ -4,11 +4,14 @@
 use ndarray::{Array1, Array2, array};
 use oml_data::{DesignMatrix, EncodedColumn};
 use oml_flow::{
-    Describe, Error, Flow, ForestFlow, Output, Predictions, Target, TaskKind, TrainingSet,
-    TreeFlow, builtin_flow, qualified_parameters, set_parameters,
+    Describe, Flow, ForestFlow, Output, Target, TrainingSet, TreeFlow, builtin_flow,
+    qualified_parameters, set_parameters,
 };
 
-use crate::support::{absent_class, fit_classes, numeric_matrix, prepare};
+use crate::support::{
+    absent_class, assert_clustering_unsupported, fit_classes, numeric_matrix, predicted_labels,
+    prepare,
+};
 
 /// A fully grown regression tree overfits diabetes (R² -0.10 here; scikit-learn's
 /// `DecisionTreeRegressor` gets -0.19 on its own 10 folds), so the tree is held to depth 4
@@ -23,18 +26,7 @@ fn tree_and_forest_explain_diabetes_and_are_deterministic() {
         ("tree (max_depth 4)", shallow_tree, f64::MIN_POSITIVE),
         ("forest", forest, 0.35),
     ] {
-        let folds = diabetes.folds(&flow, 1);
-        let r_squared = diabetes.r_squared(&folds);
-        eprintln!("{name}: R² {r_squared:.4} on diabetes (10-fold CV)");
-        assert!(r_squared >= least, "{name}: R² {r_squared}");
-        let again = diabetes.folds(&flow, 1);
-        assert!(
-            folds
-                .iter()
-                .zip(&again)
-                .all(|(a, b)| a.predictions == b.predictions),
-            "{name} differs between two fits"
-        );
+        diabetes.assert_r_squared_and_determinism(name, &flow, least);
     }
 }
 
@@ -42,21 +34,7 @@ fn tree_and_forest_explain_diabetes_and_are_deterministic() {
 fn clustering_is_unsupported() {
     let (x, _) = absent_class();
     for name in ["tree", "forest"] {
-        let error = builtin_flow(name)
-            .unwrap()
-            .fit(
-                &TrainingSet {
-                    features: &x,
-                    target: Target::None,
-                },
-                0,
-            )
-            .err()
-            .unwrap();
-        assert!(
-            matches!(&error, Error::UnsupportedTask { task, .. } if task == "clustering"),
-            "{name}: {error}"
-        );
+        assert_clustering_unsupported(name, &builtin_flow(name).unwrap(), &x);
     }
 }
 
@@ -82,24 +60,12 @@ fn missing_values_reach_the_trees() {
     for name in ["tree", "forest"] {
         let flow = builtin_flow(name).unwrap();
         let model = fit_classes(&flow, &x, &classes, 2).unwrap();
-        let Predictions::Classes { labels, .. } = model
-            .predict(&x, TaskKind::Classification { n_classes: 2 })
-            .unwrap()
-        else {
-            panic!("classification")
-        };
-        assert_eq!(labels, classes, "{name}");
+        assert_eq!(predicted_labels(model.as_ref(), &x, 2), classes, "{name}");
     }
     // The linfa tree's pipeline imputes, and cannot.
     let imputed = builtin_flow("decision-tree").unwrap();
     let model = fit_classes(&imputed, &x, &classes, 2).unwrap();
-    let Predictions::Classes { labels, .. } = model
-        .predict(&x, TaskKind::Classification { n_classes: 2 })
-        .unwrap()
-    else {
-        panic!("classification")
-    };
-    assert_ne!(labels, classes);
+    assert_ne!(predicted_labels(model.as_ref(), &x, 2), classes);
 }
 
 #[test]

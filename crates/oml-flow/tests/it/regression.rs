@@ -45,18 +45,7 @@ fn linear_models_explain_diabetes_and_are_deterministic() {
     let diabetes = prepare("builtin:diabetes", false, false);
     for name in REGRESSORS {
         let flow = builtin_flow(name).unwrap();
-        let folds = diabetes.folds(&flow, 1);
-        let r_squared = diabetes.r_squared(&folds);
-        eprintln!("{name}: R² {r_squared:.4} on diabetes (10-fold CV)");
-        assert!(r_squared >= 0.4, "{name}: R² {r_squared}");
-        let again = diabetes.folds(&flow, 1);
-        assert!(
-            folds
-                .iter()
-                .zip(&again)
-                .all(|(a, b)| a.predictions == b.predictions),
-            "{name} differs between two fits"
-        );
+        diabetes.assert_r_squared_and_determinism(name, &flow, 0.4);
     }
 }
 

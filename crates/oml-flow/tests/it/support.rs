@@ -2,7 +2,7 @@
 
 use ndarray::{Array1, Axis, array};
 use oml_data::{DesignMatrix, EncodedColumn};
-use oml_flow::{Flow, Predictions, Target, TaskKind, TrainingSet, unit_seed};
+use oml_flow::{Flow, Model, Predictions, Target, TaskKind, TrainingSet, unit_seed};
 use oml_task::{LocalTaskBuilder, Task, TaskType};
 
 /// The predictions of one fold: the test rows and what the flow predicted for them.
@@ -172,8 +172,25 @@ impl Prepared {
         right as f64 / total as f64
     }
 
+    /// Fits `flow` (called `name`) on every fold with seed 1, prints its R² and asserts it is
+    /// at least `least`, then asserts that fitting again predicts the same.
+    pub fn assert_r_squared_and_determinism(&self, name: &str, flow: &dyn Flow, least: f64) {
+        let folds = self.folds(flow, 1);
+        let r_squared = self.r_squared(&folds);
+        let dataset = self.task.dataset().name();
+        eprintln!("{name}: R² {r_squared:.4} on {dataset} (10-fold CV)");
+        assert!(r_squared >= least, "{name}: R² {r_squared}");
+        let again = self.folds(flow, 1);
+        assert!(
+            folds
+                .iter()
+                .zip(&again)
+                .all(|(a, b)| a.predictions == b.predictions),
+            "{name} differs between two fits"
+        );
+    }
+
     /// R squared over all folds' test rows.
-    #[allow(dead_code, reason = "for regression flows; none is built in yet")]
     pub fn r_squared(&self, folds: &[Fold]) -> f64 {
         let truth = self.values.as_ref().expect("regression");
         let mean = truth.mean().unwrap();
@@ -229,4 +246,34 @@ pub fn fit_classes(
         },
         0,
     )
+}
+
+/// The labels `model` predicts for `x`, a classification into `n_classes` classes.
+pub fn predicted_labels(model: &dyn Model, x: &DesignMatrix, n_classes: usize) -> Array1<usize> {
+    let Predictions::Classes { labels, .. } = model
+        .predict(x, TaskKind::Classification { n_classes })
+        .unwrap()
+    else {
+        panic!("classification")
+    };
+    labels
+}
+
+/// Asserts that `flow` (called `name`) refuses to fit `x` without a target: clustering is an
+/// unsupported task.
+pub fn assert_clustering_unsupported(name: &str, flow: &dyn Flow, x: &DesignMatrix) {
+    let error = flow
+        .fit(
+            &TrainingSet {
+                features: x,
+                target: Target::None,
+            },
+            0,
+        )
+        .err()
+        .unwrap();
+    assert!(
+        matches!(&error, oml_flow::Error::UnsupportedTask { task, .. } if task == "clustering"),
+        "{name}: {error}"
+    );
 }

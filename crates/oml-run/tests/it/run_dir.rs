@@ -1,5 +1,7 @@
 //! A run directory is replaced whole.
 
+use crate::common::make_run;
+
 #[test]
 fn a_directory_is_written_and_replaced_whole() {
     let root = tempfile::tempdir().unwrap();
@@ -28,60 +30,7 @@ fn iris_run() -> oml_run::Run {
     let task = oml_task::LocalTaskBuilder::new()
         .from_source("builtin:iris")
         .unwrap();
-    let flow = oml_flow::builtin_flow("decision-tree").unwrap();
-    let evaluation = oml_eval::EvaluatorBuilder::new()
-        .build()
-        .unwrap()
-        .evaluate(&flow, &task)
-        .unwrap();
-    let summary = evaluation.summary();
-    let description = oml_run::RunDescription {
-        task_id: None,
-        flow_id: oml_run::UNPUBLISHED_FLOW_ID,
-        setup_string: "oml run --task builtin:iris --flow decision-tree --seed 0".to_owned(),
-        parameter_settings: oml_flow::qualified_parameters(&flow)
-            .into_iter()
-            .map(|(n, p)| (n, p.value))
-            .collect(),
-        tags: vec!["oml".to_owned()],
-        evaluations: oml_run::RunDescription::evaluations_of(&summary, true),
-    };
-    let manifest = oml_run::Manifest {
-        oml_version: "0.1.0".into(),
-        rustc_version: oml_run::RUSTC_VERSION.into(),
-        crates: oml_run::locked_crates(),
-        os: "test".into(),
-        cpu: "test".into(),
-        cores: 2,
-        memory_bytes: 1,
-        task: "builtin:iris".into(),
-        task_id: None,
-        task_options: Vec::new(),
-        flow: "decision-tree".into(),
-        flow_name: oml_flow::Describe::name(&flow),
-        flow_external_version: oml_flow::Describe::external_version(&flow),
-        parameters: Vec::new(),
-        seed: 0,
-        threads: 2,
-        n_units: 10,
-        wall_time_s: 0.5,
-        started: oml_run::now_rfc3339(),
-        finished: oml_run::now_rfc3339(),
-        digests: oml_run::task_digests(&task).unwrap(),
-    };
-    oml_run::Run {
-        predictions: oml_run::predictions_arff(
-            &evaluation,
-            None,
-            task.class_labels(),
-            vec!["oml".into()],
-        )
-        .unwrap(),
-        description,
-        flow_xml: oml_flow::flow_xml(&flow).unwrap(),
-        summary: serde_json::to_value(&summary).unwrap(),
-        manifest,
-    }
+    make_run(&task, "builtin:iris", "decision-tree", 0)
 }
 
 #[test]
