@@ -2,10 +2,9 @@
 //! server gets, and where each task and dataset file lives.
 //!
 //! Only paths are computed here; nothing is downloaded. A file that is not there is an
-//! [`Error::NotCached`] naming the file and the `oml fetch` command that would fetch it. That
-//! command arrives with the REST client (a later issue); until then, fill the cache with
-//! openml-python (`openml.tasks.get_task(id, download_splits=True)` and
-//! `openml.datasets.get_dataset(id, download_data=True)`) or with `oml task write`.
+//! [`Error::NotCached`] naming the file and the `oml fetch` command that would fetch it
+//! (oml-api downloads; openml-python's `openml.tasks.get_task(id, download_splits=True)` and
+//! `oml task write` fill the same cache).
 
 use std::ffi::OsString;
 use std::fmt;

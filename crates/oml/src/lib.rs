@@ -14,6 +14,7 @@
 //! - [`eval`] (oml-eval): the parallel repeat/fold/sample evaluator and its timings;
 //!   [`run_model_on_task`] runs it with the defaults.
 //! - [`run`] (oml-run): OpenML's predictions file, run directories and the report of a run.
+//! - [`api`] (oml-api): OpenML's REST API: fetching tasks and datasets into the cache.
 //! - [`runner`]: runs as the command line names them (a task and a built-in flow as text),
 //!   evaluated and packaged; `oml run` and `oml verify` share it.
 //!
@@ -29,6 +30,7 @@
 
 #![deny(missing_docs)]
 
+pub use oml_api as api;
 pub use oml_data as data;
 pub use oml_eval as eval;
 pub use oml_flow as flow;

@@ -40,6 +40,34 @@ enum Command {
     /// Run a stored run again from its manifest and compare: predictions byte for byte,
     /// measures exactly (timings aside). Exits 1 on a difference, naming it.
     Verify(VerifyArgs),
+    /// Download tasks or datasets from OpenML into the cache; files already there are kept.
+    #[command(subcommand)]
+    Fetch(FetchCommand),
+}
+
+#[derive(Subcommand)]
+enum FetchCommand {
+    /// Fetch tasks: task.xml, the split file and their datasets' files.
+    Task(FetchArgs),
+    /// Fetch datasets: description, features, qualities and the data file.
+    Dataset(FetchArgs),
+}
+
+#[derive(Args)]
+struct FetchArgs {
+    /// The ids.
+    #[arg(required = true, value_name = "ID", allow_negative_numbers = true)]
+    ids: Vec<i64>,
+    /// The cache root (as openml-python's cachedir); by default $OPENML_CACHE_DIR, else
+    /// openml-python's config or ~/.cache/openml.
+    #[arg(long, value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
+    /// www, test or a URL [default: $OPENML_SERVER, else openml-python's config, else www].
+    #[arg(long, value_name = "SERVER")]
+    server: Option<String>,
+    /// Never touch the network: only check that the cache has everything.
+    #[arg(long)]
+    offline: bool,
 }
 
 #[derive(Args)]
@@ -84,8 +112,8 @@ struct RunArgs {
     /// The cache root (as openml-python's cachedir) for task ids.
     #[arg(long, value_name = "DIR")]
     cache_dir: Option<PathBuf>,
-    /// Never touch the network. oml has no OpenML client yet, so every run is offline; the
-    /// flag is accepted for scripts written for later versions.
+    /// Never touch the network. `oml run` reads task ids from the cache only (`oml fetch task
+    /// ID` fills it), so it is offline with or without this flag.
     #[arg(long)]
     offline: bool,
     /// Print JSON: {task_id, flow, seed, n_units, measures: {NAME: {value, mean, std,
@@ -104,7 +132,7 @@ struct VerifyArgs {
     /// The server whose cache directory holds the task [default: the run's].
     #[arg(long, value_name = "SERVER")]
     server: Option<String>,
-    /// Never touch the network (every run is offline until the OpenML client exists).
+    /// Never touch the network (`oml verify` reads tasks from the cache only, as `oml run`).
     #[arg(long)]
     offline: bool,
 }
@@ -341,7 +369,43 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Runs(RunsCommand::List(args)) => runs_list(args),
         Command::Evaluations(args) => evaluations(args),
         Command::Verify(args) => verify(args),
+        Command::Fetch(command) => fetch(command),
     }
+}
+
+fn fetch(command: FetchCommand) -> anyhow::Result<()> {
+    let (kind, args) = match command {
+        FetchCommand::Task(args) => ("task", args),
+        FetchCommand::Dataset(args) => ("dataset", args),
+    };
+    let flags = oml_api::Flags {
+        server: args.server.clone(),
+        api_key: None,
+    };
+    let settings = oml_api::Settings::from_process(&flags)?;
+    let cache = match &args.cache_dir {
+        Some(dir) => Cache::new(dir, settings.server.clone()),
+        None => Cache::from_env(settings.server.clone())?,
+    };
+    let client = oml_api::ClientBuilder::from_settings(settings)
+        .offline(args.offline)
+        .build()?;
+    let mut out = io::stdout().lock();
+    for &id in &args.ids {
+        let fetched = match kind {
+            "task" => client.fetch_task(&cache, id),
+            _ => client.fetch_dataset(&cache, id),
+        }
+        .with_context(|| format!("cannot fetch {kind} {id}"))?;
+        writeln!(
+            out,
+            "{kind} {id}: {} files downloaded, {} already cached in {}",
+            fetched.downloaded.len(),
+            fetched.present.len(),
+            cache.dir().display()
+        )?;
+    }
+    Ok(())
 }
 
 fn run_flow(args: RunArgs) -> anyhow::Result<()> {

@@ -1,0 +1,229 @@
+//! Which server and API key to use: flags, then the environment, then openml-python's
+//! config file.
+
+use std::ffi::OsString;
+use std::fmt;
+use std::path::PathBuf;
+
+use oml_task::Server;
+
+use crate::error::{Error, Result};
+
+/// An OpenML API key. It has no `Display`, its `Debug` is redacted, and only this crate
+/// reads it (to send it to the server).
+#[derive(Clone, PartialEq, Eq)]
+pub struct ApiKey(String);
+
+impl ApiKey {
+    /// The key `key`; surrounding whitespace is dropped, and an empty key is none.
+    pub fn new(key: impl Into<String>) -> Option<Self> {
+        let key = key.into();
+        let key = key.trim();
+        (!key.is_empty()).then(|| ApiKey(key.to_owned()))
+    }
+
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ApiKey(<redacted>)")
+    }
+}
+
+/// What the command line says about the server and the key (each may be absent).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Flags {
+    /// `--server`: `www`, `test` or a URL.
+    pub server: Option<String>,
+    /// An API key given on the command line or by a program.
+    pub api_key: Option<ApiKey>,
+}
+
+/// The server and API key to use.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Settings {
+    /// The server.
+    pub server: Server,
+    /// The API key, when one is known; fetching public data needs none.
+    pub api_key: Option<ApiKey>,
+}
+
+impl Settings {
+    /// Resolves the server and the key, each on its own, from the first source that gives
+    /// it: `flags`, then the environment variables `OPENML_SERVER` and `OPENML_API_KEY`
+    /// (looked up by `env`), then the `server` and `apikey` lines of openml-python's config
+    /// file `config` (its text). Without any, the server is www and there is no key. The
+    /// server's well-known URLs are recognised as [`Server::Www`] and [`Server::Test`].
+    pub fn resolve(
+        flags: &Flags,
+        env: impl Fn(&str) -> Option<String>,
+        config: Option<&str>,
+    ) -> Result<Self> {
+        let from_config = |key: &str| config.and_then(|text| config_value(text, key));
+        let server = flags
+            .server
+            .clone()
+            .or_else(|| env("OPENML_SERVER").filter(|s| !s.trim().is_empty()))
+            .or_else(|| from_config("server").filter(|s| !s.is_empty()));
+        let server = match server {
+            Some(text) => parse_server(&text)?,
+            None => Server::Www,
+        };
+        let api_key = flags
+            .api_key
+            .clone()
+            .or_else(|| env("OPENML_API_KEY").and_then(ApiKey::new))
+            .or_else(|| from_config("apikey").and_then(ApiKey::new));
+        Ok(Settings { server, api_key })
+    }
+
+    /// [`Settings::resolve`] in this process: its environment and the config file at
+    /// [`config_path`] (an unreadable file counts as absent).
+    pub fn from_process(flags: &Flags) -> Result<Self> {
+        let config = config_path(std::env::var_os("XDG_CONFIG_HOME"), std::env::home_dir())
+            .and_then(|path| std::fs::read_to_string(path).ok());
+        Settings::resolve(flags, |name| std::env::var(name).ok(), config.as_deref())
+    }
+}
+
+/// openml-python's config file: `$XDG_CONFIG_HOME/openml/config` when that variable is set
+/// and not empty, else `~/.config/openml/config` (from `home`).
+pub fn config_path(xdg_config_home: Option<OsString>, home: Option<PathBuf>) -> Option<PathBuf> {
+    match xdg_config_home.filter(|x| !x.is_empty()) {
+        Some(xdg) => Some(PathBuf::from(xdg).join("openml").join("config")),
+        None => home.map(|h| h.join(".config").join("openml").join("config")),
+    }
+}
+
+/// `www`, `test`, or a URL; the well-known URLs of www and test are those servers.
+fn parse_server(text: &str) -> Result<Server> {
+    let server: Server = text
+        .parse()
+        .map_err(|e: oml_task::Error| Error::Config(e.to_string()))?;
+    let trimmed = server.url().trim_end_matches('/');
+    Ok(
+        if let Some(known) = [Server::Www, Server::Test]
+            .into_iter()
+            .find(|s| s.url() == trimmed)
+        {
+            known
+        } else {
+            server
+        },
+    )
+}
+
+/// The value of `key` in openml-python's config file: `key = value` lines (`:` also
+/// separates; `#` and `;` start comments), the last one winning, as configparser reads it.
+fn config_value(text: &str, key: &str) -> Option<String> {
+    text.lines().rev().find_map(|line| {
+        let line = line.trim();
+        if line.starts_with(['#', ';', '[']) {
+            return None;
+        }
+        let (k, v) = line.split_once(['=', ':'])?;
+        (k.trim() == key).then(|| v.trim().to_owned())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CONFIG: &str =
+        "# openml-python\napikey = from-config\nserver = https://test.openml.org/api/v1/xml\n";
+
+    fn env<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |name| {
+            vars.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.to_string())
+        }
+    }
+
+    fn key(s: &str) -> Option<ApiKey> {
+        ApiKey::new(s)
+    }
+
+    #[test]
+    fn defaults_to_www_without_a_key() {
+        let s = Settings::resolve(&Flags::default(), env(&[]), None).unwrap();
+        assert_eq!(s, Settings::default());
+        assert_eq!(s.server, Server::Www);
+    }
+
+    #[test]
+    fn config_file_comes_last() {
+        let s = Settings::resolve(&Flags::default(), env(&[]), Some(CONFIG)).unwrap();
+        assert_eq!(s.server, Server::Test);
+        assert_eq!(s.api_key, key("from-config"));
+    }
+
+    #[test]
+    fn environment_beats_config() {
+        let vars = [("OPENML_SERVER", "www"), ("OPENML_API_KEY", "from-env")];
+        let s = Settings::resolve(&Flags::default(), env(&vars), Some(CONFIG)).unwrap();
+        assert_eq!(s.server, Server::Www);
+        assert_eq!(s.api_key, key("from-env"));
+        // Empty variables count as unset.
+        let empty = [("OPENML_SERVER", ""), ("OPENML_API_KEY", " ")];
+        let s = Settings::resolve(&Flags::default(), env(&empty), Some(CONFIG)).unwrap();
+        assert_eq!(s.server, Server::Test);
+        assert_eq!(s.api_key, key("from-config"));
+    }
+
+    #[test]
+    fn flags_beat_everything() {
+        let vars = [("OPENML_SERVER", "www"), ("OPENML_API_KEY", "from-env")];
+        let flags = Flags {
+            server: Some("http://localhost:8000/api/v1/xml".into()),
+            api_key: key("from-flag"),
+        };
+        let s = Settings::resolve(&flags, env(&vars), Some(CONFIG)).unwrap();
+        assert_eq!(
+            s.server,
+            Server::Url("http://localhost:8000/api/v1/xml".into())
+        );
+        assert_eq!(s.api_key, key("from-flag"));
+        // Each is resolved on its own: a server flag leaves the key to the environment.
+        let flags = Flags {
+            server: Some("test".into()),
+            api_key: None,
+        };
+        let s = Settings::resolve(&flags, env(&vars), None).unwrap();
+        assert_eq!((s.server, s.api_key), (Server::Test, key("from-env")));
+    }
+
+    #[test]
+    fn bad_server_is_an_error() {
+        let flags = Flags {
+            server: Some(" ".into()),
+            api_key: None,
+        };
+        assert!(Settings::resolve(&flags, env(&[]), None).is_err());
+    }
+
+    #[test]
+    fn key_is_redacted() {
+        let s = Settings::resolve(&Flags::default(), env(&[]), Some(CONFIG)).unwrap();
+        let debug = format!("{s:?} {:#?}", s.api_key);
+        assert!(!debug.contains("from-config"), "{debug}");
+        assert!(debug.contains("redacted"));
+    }
+
+    #[test]
+    fn config_file_location() {
+        assert_eq!(
+            config_path(Some("/x".into()), Some("/home/u".into())),
+            Some(PathBuf::from("/x/openml/config"))
+        );
+        assert_eq!(
+            config_path(Some("".into()), Some("/home/u".into())),
+            Some(PathBuf::from("/home/u/.config/openml/config"))
+        );
+        assert_eq!(config_path(None, None), None);
+    }
+}

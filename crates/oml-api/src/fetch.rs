@@ -1,0 +1,290 @@
+//! Fetching tasks and datasets into the OpenML cache, file by file, skipping what is there.
+
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use oml_data::{DatasetDescription, parse_features, write_atomically};
+use oml_task::{Cache, TaskDescription};
+
+use crate::client::{Client, percent_encode, strip_query};
+use crate::error::{Error, Result};
+
+/// OpenML's error code for a dataset without qualities (not an error for fetching).
+const NO_QUALITIES: i64 = 362;
+
+/// What a fetch did: the cache files it downloaded and those already there.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Fetched {
+    /// Files written by this fetch, in the order they were written.
+    pub downloaded: Vec<PathBuf>,
+    /// Files that were already in the cache and were left alone.
+    pub present: Vec<PathBuf>,
+}
+
+impl Client {
+    /// Fetches what `cache` lacks of task `task_id`: `task.xml`, its dataset (as
+    /// [`Client::fetch_dataset`]) and `datasplits.arff` (from the task's `data_splits_url`).
+    /// Present files are not fetched again. Afterwards `oml_task::Task::from_cache` reads the
+    /// task offline. In offline mode nothing is fetched and the first missing file is an
+    /// error naming it and `oml fetch task ID`.
+    pub fn fetch_task(&self, cache: &Cache, task_id: i64) -> Result<Fetched> {
+        self.check_cache(cache)?;
+        let mut fetched = Fetched::default();
+        let fetch = format!("oml fetch task {task_id}");
+        let task_dir = cache.task_dir(task_id);
+        let task_xml = task_dir.join("task.xml");
+        self.ensure(&task_xml, &fetch, &mut fetched, || {
+            let url = self.api_url(&format!("task/{task_id}"));
+            let body = self.get(&url)?;
+            let text = utf8(&url, &body)?;
+            TaskDescription::from_xml(text).map_err(|e| malformed(&url, &e))?;
+            Ok(body)
+        })?;
+        let description = TaskDescription::from_path(&task_xml)?;
+        if let Some(dataset_id) = description.dataset_id {
+            let data = self.fetch_dataset_as(cache, dataset_id, &fetch)?;
+            fetched.downloaded.extend(data.downloaded);
+            fetched.present.extend(data.present);
+        }
+        let splits = task_dir.join("datasplits.arff");
+        self.ensure(&splits, &fetch, &mut fetched, || {
+            let url = description
+                .procedure
+                .data_splits_url
+                .as_deref()
+                .filter(|u| !u.trim().is_empty())
+                .ok_or_else(|| Error::Incomplete {
+                    path: task_xml.clone(),
+                    detail: "the task has no data_splits_url".into(),
+                })?;
+            let body = self.get(url.trim())?;
+            if !body.trim_ascii_start().starts_with(b"@")
+                && !body.trim_ascii_start().starts_with(b"%")
+            {
+                return Err(Error::Malformed {
+                    url: strip_query(url),
+                    detail: "the split file is not ARFF".into(),
+                });
+            }
+            Ok(body)
+        })?;
+        Ok(fetched)
+    }
+
+    /// Fetches what `cache` lacks of dataset `dataset_id`: `description.xml`,
+    /// `features.xml`, `qualities.xml` (none when the server has none, error 362) and the
+    /// data file: Parquet from the description's `parquet_url` as `dataset_<id>.pq` when it
+    /// has one, else ARFF by its `file_id` (`data/download/<file_id>/<name>.arff` at the
+    /// server's root) as `dataset.arff`, checked against the description's MD5 before it is
+    /// written. Each file lands through a temporary file and a rename. In offline mode nothing
+    /// is fetched and the first missing file is an error naming it and `oml fetch dataset ID`.
+    pub fn fetch_dataset(&self, cache: &Cache, dataset_id: i64) -> Result<Fetched> {
+        self.check_cache(cache)?;
+        self.fetch_dataset_as(
+            cache,
+            dataset_id,
+            &format!("oml fetch dataset {dataset_id}"),
+        )
+    }
+
+    fn fetch_dataset_as(&self, cache: &Cache, dataset_id: i64, fetch: &str) -> Result<Fetched> {
+        let mut fetched = Fetched::default();
+        let dir = cache.dataset_dir(dataset_id);
+        let description_xml = dir.join("description.xml");
+        self.ensure(&description_xml, fetch, &mut fetched, || {
+            let url = self.api_url(&format!("data/{dataset_id}"));
+            let body = self.get(&url)?;
+            let text = utf8(&url, &body)?;
+            let (description, _) =
+                DatasetDescription::from_xml(text).map_err(|e| malformed(&url, &e))?;
+            if description.name.is_empty() {
+                return Err(Error::Malformed {
+                    url: strip_query(&url),
+                    detail: "the dataset description has no name".into(),
+                });
+            }
+            Ok(body)
+        })?;
+        let features_xml = dir.join("features.xml");
+        self.ensure(&features_xml, fetch, &mut fetched, || {
+            let url = self.api_url(&format!("data/features/{dataset_id}"));
+            let body = self.get(&url)?;
+            parse_features(utf8(&url, &body)?).map_err(|e| malformed(&url, &e))?;
+            Ok(body)
+        })?;
+        let qualities_xml = dir.join("qualities.xml");
+        if !qualities_xml.is_file() && !self.is_offline() {
+            let url = self.api_url(&format!("data/qualities/{dataset_id}"));
+            match self.get(&url) {
+                Ok(body) => {
+                    let text = utf8(&url, &body)?;
+                    if !text.contains("data_qualities") {
+                        return Err(Error::Malformed {
+                            url: strip_query(&url),
+                            detail: "not an oml:data_qualities document".into(),
+                        });
+                    }
+                    write(&qualities_xml, &body)?;
+                    fetched.downloaded.push(qualities_xml);
+                }
+                Err(e) if e.server_code() == Some(NO_QUALITIES) => {}
+                Err(e) => return Err(e),
+            }
+        } else if qualities_xml.is_file() {
+            fetched.present.push(qualities_xml);
+        }
+        if let Ok(path) = cache.data_file(dataset_id) {
+            fetched.present.push(path);
+            return Ok(fetched);
+        }
+        let (description, _) = DatasetDescription::from_path(&description_xml)?;
+        let parquet_url = description
+            .parquet_url
+            .as_deref()
+            .map(str::trim)
+            .filter(|u| !u.is_empty());
+        let (path, url) = match (parquet_url, description.file_id) {
+            (Some(url), _) => (dir.join(format!("dataset_{dataset_id}.pq")), url.to_owned()),
+            (None, Some(file_id)) => (
+                dir.join("dataset.arff"),
+                format!(
+                    "{}/data/download/{file_id}/{}.arff",
+                    self.root_url(),
+                    percent_encode(&description.name)
+                ),
+            ),
+            (None, None) => match description.url.as_deref().map(str::trim) {
+                Some(url) if !url.is_empty() => (dir.join("dataset.arff"), url.to_owned()),
+                _ => {
+                    return Err(Error::Incomplete {
+                        path: description_xml,
+                        detail: "the description has neither parquet_url, file_id nor url".into(),
+                    });
+                }
+            },
+        };
+        if self.is_offline() {
+            return Err(oml_task::Error::NotCached {
+                path,
+                fetch: fetch.to_owned(),
+            }
+            .into());
+        }
+        let parquet = parquet_url.is_some();
+        let expected = description
+            .md5_checksum
+            .as_deref()
+            .map(str::trim)
+            .filter(|m| !m.is_empty() && !parquet);
+        self.download(&url, &path, |file, md5| {
+            if parquet {
+                if !is_parquet(file).map_err(|source| Error::Io {
+                    action: "read",
+                    path: path.clone(),
+                    source,
+                })? {
+                    return Err(Error::Malformed {
+                        url: strip_query(&url),
+                        detail: "not a Parquet file".into(),
+                    });
+                }
+            } else if let Some(expected) = expected
+                && !md5.eq_ignore_ascii_case(expected)
+            {
+                return Err(Error::Checksum {
+                    url: strip_query(&url),
+                    path: path.clone(),
+                    expected: expected.to_owned(),
+                    actual: md5.to_owned(),
+                });
+            }
+            Ok(())
+        })?;
+        fetched.downloaded.push(path);
+        Ok(fetched)
+    }
+
+    /// Makes sure `path` exists: present, it is recorded; missing and offline, it is an error
+    /// naming `fetch`; else `download` gives its bytes, written whole or not at all.
+    fn ensure(
+        &self,
+        path: &Path,
+        fetch: &str,
+        fetched: &mut Fetched,
+        download: impl FnOnce() -> Result<Vec<u8>>,
+    ) -> Result<()> {
+        if path.is_file() {
+            fetched.present.push(path.to_path_buf());
+            return Ok(());
+        }
+        if self.is_offline() {
+            return Err(oml_task::Error::NotCached {
+                path: path.to_path_buf(),
+                fetch: fetch.to_owned(),
+            }
+            .into());
+        }
+        let body = download()?;
+        write(path, &body)?;
+        fetched.downloaded.push(path.to_path_buf());
+        Ok(())
+    }
+
+    /// Fails when `cache` belongs to another server than the client's.
+    fn check_cache(&self, cache: &Cache) -> Result<()> {
+        if cache.server().cache_subdir() != self.server().cache_subdir() {
+            return Err(Error::Config(format!(
+                "the cache is for {} but the client talks to {}",
+                cache.server(),
+                self.server()
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// Writes `body` to `path` whole or not at all, creating its directory.
+fn write(path: &Path, body: &[u8]) -> Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+            action: "create",
+            path: dir.to_path_buf(),
+            source,
+        })?;
+    }
+    write_atomically(path, |file| file.write_all(body)).map_err(|source| Error::Io {
+        action: "write",
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// Whether `file` starts and ends with Parquet's magic bytes (a truncated file does not).
+fn is_parquet(file: &mut File) -> std::io::Result<bool> {
+    let len = file.metadata()?.len();
+    if len < 8 {
+        return Ok(false);
+    }
+    let mut head = [0u8; 4];
+    let mut tail = [0u8; 4];
+    file.seek(SeekFrom::Start(0))?;
+    file.read_exact(&mut head)?;
+    file.seek(SeekFrom::End(-4))?;
+    file.read_exact(&mut tail)?;
+    Ok(&head == b"PAR1" && &tail == b"PAR1")
+}
+
+fn utf8<'a>(url: &str, body: &'a [u8]) -> Result<&'a str> {
+    std::str::from_utf8(body).map_err(|e| Error::Malformed {
+        url: strip_query(url),
+        detail: format!("not UTF-8 ({e})"),
+    })
+}
+
+fn malformed(url: &str, e: &dyn std::fmt::Display) -> Error {
+    Error::Malformed {
+        url: strip_query(url),
+        detail: e.to_string(),
+    }
+}

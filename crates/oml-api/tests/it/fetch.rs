@@ -1,0 +1,515 @@
+//! Fetching through the test servers: OpenML's tasks 1 and 3 (`task.xml` and
+//! `datasplits.arff` from ../shared, served as they are but for the split URL), with a stand-in
+//! dataset of the right size and classes (the fixtures lack datasets 1 and 3), dexter's ARFF
+//! (dataset -1) and abalone's Parquet (dataset 30), with faults injected.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use md5::{Digest, Md5};
+use oml_api::{ApiKey, Client, ClientBuilder, Error};
+use oml_data::Dataset;
+use oml_data::arff::{Arff, Attribute, AttributeKind, Column};
+use oml_task::{Cache, LocalTaskBuilder, Resampling, Server, Task};
+
+use crate::server::{Raw, RawServer, Reply, TestServer, openml_error};
+
+const KEY: &str = "test-key-5ec7e7";
+
+fn shared(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/openml-fixtures")
+        .join(path)
+}
+
+fn read(path: &Path) -> Vec<u8> {
+    std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// A dataset of `n` rows: a numeric `x` and a nominal `class` cycling through `labels`.
+fn stand_in(name: &str, n: usize, labels: &[&str]) -> Dataset {
+    let arff = Arff {
+        relation: name.into(),
+        description: Vec::new(),
+        attributes: vec![
+            Attribute {
+                name: "x".into(),
+                kind: AttributeKind::Numeric,
+            },
+            Attribute {
+                name: "class".into(),
+                kind: AttributeKind::Nominal(labels.iter().map(|l| l.to_string()).collect()),
+            },
+        ],
+        columns: vec![
+            Column::Numeric((0..n).map(|i| i as f64).collect()),
+            Column::Nominal((0..n).map(|i| (i % labels.len()) as u32).collect()),
+        ],
+    };
+    let mut dataset = Dataset::from_arff(arff).unwrap();
+    dataset.set_default_target(Some("class")).unwrap();
+    dataset
+}
+
+/// A prepared cache (the "origin") holding OpenML's task `task` (its two fixture files) on a
+/// stand-in for dataset `task`, as oml-task's own fixture tests build it.
+fn origin(task: i64, n: usize, labels: &[&str]) -> (tempfile::TempDir, Cache) {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = Cache::new(dir.path(), Server::Www);
+    LocalTaskBuilder::new()
+        .resampling(Resampling::CrossValidation {
+            repeats: 1,
+            folds: 2,
+            stratified: false,
+        })
+        .build(stand_in(&format!("stand-in-{task}"), n, labels))
+        .unwrap()
+        .write_to_cache(&cache, 999_999, task)
+        .unwrap();
+    let task_dir = cache.task_dir(task);
+    std::fs::create_dir_all(&task_dir).unwrap();
+    for file in ["task.xml", "datasplits.arff"] {
+        let from = shared(&format!("tasks/{task}/{file}"));
+        std::fs::copy(from, task_dir.join(file)).unwrap();
+    }
+    (dir, cache)
+}
+
+/// The file id the test server gives dataset `id`.
+fn file_id(dataset_id: i64) -> i64 {
+    1000 + dataset_id
+}
+
+/// Serves task `task` of `origin` (on dataset `task`) the way OpenML does: the task document
+/// with its split URL on this server, the dataset's documents (the description with a
+/// `file_id`) and its ARFF file under `data/download`.
+fn serve_task(server: &TestServer, origin: &Cache, task: i64) {
+    let task_xml = String::from_utf8(read(&origin.task_dir(task).join("task.xml"))).unwrap();
+    let splits_path = format!("/api_splits/get/{task}/Task_{task}_splits.arff");
+    let task_xml = replace_element(
+        &task_xml,
+        "data_splits_url",
+        &format!("{}{splits_path}", server.base),
+    );
+    server.route(
+        &format!("/api/v1/xml/task/{task}"),
+        Reply::Ok(task_xml.into_bytes()),
+    );
+    server.route(
+        &splits_path,
+        Reply::Ok(read(&origin.task_dir(task).join("datasplits.arff"))),
+    );
+    let data_dir = origin.dataset_dir(task);
+    let description = String::from_utf8(read(&data_dir.join("description.xml"))).unwrap();
+    let description = description.replace(
+        "</oml:url>",
+        &format!("</oml:url>\n  <oml:file_id>{}</oml:file_id>", file_id(task)),
+    );
+    server.route(
+        &format!("/api/v1/xml/data/{task}"),
+        Reply::Ok(description.into_bytes()),
+    );
+    for (path, file) in [("features", "features.xml"), ("qualities", "qualities.xml")] {
+        server.route(
+            &format!("/api/v1/xml/data/{path}/{task}"),
+            Reply::Ok(read(&data_dir.join(file))),
+        );
+    }
+    server.route(
+        &format!("/data/download/{}/", file_id(task)),
+        Reply::Ok(read(&data_dir.join("dataset.arff"))),
+    );
+}
+
+/// `xml` with the text of the first `<oml:name>` replaced by `text`.
+fn replace_element(xml: &str, name: &str, text: &str) -> String {
+    let open = format!("<oml:{name}>");
+    let start = xml.find(&open).unwrap() + open.len();
+    let end = start + xml[start..].find("</").unwrap();
+    format!("{}{text}{}", &xml[..start], &xml[end..])
+}
+
+/// A client of `server` that retries quickly.
+fn client(server: &TestServer) -> Client {
+    builder(server).build().unwrap()
+}
+
+fn builder(server: &TestServer) -> ClientBuilder {
+    let mut builder = ClientBuilder::new();
+    builder
+        .server(Server::Url(server.api()))
+        .api_key(ApiKey::new(KEY))
+        .timeout(Duration::from_millis(1500))
+        .max_tries(3)
+        .base_delay(Duration::from_millis(10));
+    builder
+}
+
+/// An empty cache for `server`.
+fn empty_cache(server: &TestServer) -> (tempfile::TempDir, Cache) {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = Cache::new(dir.path(), Server::Url(server.api()));
+    (dir, cache)
+}
+
+/// Every file under `dir`, relative to it, sorted.
+fn files(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for entry in entries {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push(path.strip_prefix(dir).unwrap().display().to_string());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+const ANNEAL_LABELS: [&str; 6] = ["1", "2", "3", "4", "5", "U"];
+const KR_VS_KP_LABELS: [&str; 2] = ["won", "nowin"];
+
+/// What a task is, for comparing two reads of it: its description (without the split URL,
+/// which names the server), splits, class labels and dataset as ARFF bytes.
+fn essence(task: &Task) -> impl PartialEq + std::fmt::Debug {
+    let mut description = task.description().clone();
+    description.procedure.data_splits_url = None;
+    let arff = task.dataset().to_arff().unwrap().to_bytes().unwrap();
+    (
+        description,
+        task.splits().units().to_vec(),
+        task.class_labels().map(<[String]>::to_vec),
+        arff,
+    )
+}
+
+#[test]
+fn fetched_tasks_equal_the_fixture_tasks() {
+    for (task, n, labels) in [
+        (1, 898, &ANNEAL_LABELS[..]),
+        (3, 3196, &KR_VS_KP_LABELS[..]),
+    ] {
+        let (_origin_dir, origin) = origin(task, n, labels);
+        let server = TestServer::start();
+        serve_task(&server, &origin, task);
+        let (_dir, cache) = empty_cache(&server);
+        let client = client(&server);
+
+        let fetched = client.fetch_task(&cache, task).unwrap();
+        assert_eq!(fetched.downloaded.len(), 6, "{fetched:?}");
+        assert!(fetched.present.is_empty());
+        let expected = Task::from_cache(&origin, task).unwrap();
+        let actual = Task::from_cache(&cache, task).unwrap();
+        assert_eq!(essence(&actual), essence(&expected));
+        assert_eq!(
+            read(&cache.task_dir(task).join("datasplits.arff")),
+            read(&origin.task_dir(task).join("datasplits.arff"))
+        );
+
+        // The key goes to the API, not elsewhere.
+        for hit in server.hits() {
+            assert_eq!(
+                hit.starts_with("/api/v1/xml/"),
+                hit.contains(&format!("api_key={KEY}")),
+                "{hit}"
+            );
+        }
+        // The key is in no cache file.
+        for file in files(cache.root()) {
+            let bytes = read(&cache.root().join(&file));
+            assert!(
+                !bytes.windows(KEY.len()).any(|w| w == KEY.as_bytes()),
+                "{file}"
+            );
+        }
+        // A second fetch finds everything and asks nothing.
+        let before = server.hits().len();
+        let again = client.fetch_task(&cache, task).unwrap();
+        assert!(again.downloaded.is_empty());
+        assert_eq!(again.present.len(), 6);
+        assert_eq!(server.hits().len(), before);
+        // Nor does an offline client.
+        let offline = builder(&server).offline(true).build().unwrap();
+        assert_eq!(offline.fetch_task(&cache, task).unwrap().present.len(), 6);
+        assert_eq!(server.hits().len(), before);
+    }
+}
+
+#[test]
+fn a_partly_cached_task_fetches_only_what_is_missing() {
+    let (_origin_dir, origin) = origin(1, 898, &ANNEAL_LABELS);
+    let server = TestServer::start();
+    serve_task(&server, &origin, 1);
+    let (_dir, cache) = empty_cache(&server);
+    client(&server).fetch_task(&cache, 1).unwrap();
+    std::fs::remove_file(cache.task_dir(1).join("datasplits.arff")).unwrap();
+    let before = server.hits().len();
+    let fetched = client(&server).fetch_task(&cache, 1).unwrap();
+    assert_eq!(
+        fetched.downloaded,
+        [cache.task_dir(1).join("datasplits.arff")]
+    );
+    assert_eq!(server.hits().len(), before + 1);
+    Task::from_cache(&cache, 1).unwrap();
+}
+
+#[test]
+fn offline_names_the_missing_file_and_the_command() {
+    let server = TestServer::start();
+    let (_dir, cache) = empty_cache(&server);
+    let offline = builder(&server).offline(true).build().unwrap();
+    let err = offline.fetch_task(&cache, 1).unwrap_err();
+    let message = err.to_string();
+    assert!(message.contains("task.xml"), "{message}");
+    assert!(message.contains("oml fetch task 1"), "{message}");
+    let err = offline.fetch_dataset(&cache, 30).unwrap_err();
+    assert!(err.to_string().contains("description.xml"), "{err}");
+    assert!(err.to_string().contains("oml fetch dataset 30"), "{err}");
+    assert!(server.hits().is_empty(), "offline means no network");
+}
+
+#[test]
+fn server_errors_are_retried() {
+    let (_origin_dir, origin) = origin(3, 3196, &KR_VS_KP_LABELS);
+    let server = TestServer::start();
+    serve_task(&server, &origin, 3);
+    server.fault("/api/v1/xml/task/3", Reply::Status(500, b"oops".to_vec()));
+    server.fault("/api/v1/xml/task/3", Reply::Status(503, Vec::new()));
+    server.fault(
+        "/api/v1/xml/data/3",
+        Reply::Status(412, openml_error(107, "Database connection error")),
+    );
+    let (_dir, cache) = empty_cache(&server);
+    client(&server).fetch_task(&cache, 3).unwrap();
+    assert_eq!(server.hits_of("/api/v1/xml/task/3"), 3);
+    assert_eq!(server.hits_of("/api/v1/xml/data/3"), 2);
+    Task::from_cache(&cache, 3).unwrap();
+}
+
+#[test]
+fn slow_answers_time_out_and_are_retried() {
+    let (_origin_dir, origin) = origin(1, 898, &ANNEAL_LABELS);
+    let server = TestServer::start();
+    serve_task(&server, &origin, 1);
+    server.fault(
+        "/api/v1/xml/task/1",
+        Reply::Slow(Duration::from_secs(3), Vec::new()),
+    );
+    let (_dir, cache) = empty_cache(&server);
+    let mut builder = builder(&server);
+    builder.timeout(Duration::from_millis(300));
+    builder.build().unwrap().fetch_task(&cache, 1).unwrap();
+    assert_eq!(server.hits_of("/api/v1/xml/task/1"), 2);
+}
+
+#[test]
+fn always_slow_gives_up_after_max_tries_and_writes_nothing() {
+    let server = TestServer::start();
+    server.route(
+        "/api/v1/xml/task/1",
+        Reply::Slow(Duration::from_secs(3), b"<oml:task/>".to_vec()),
+    );
+    let (dir, cache) = empty_cache(&server);
+    let mut builder = builder(&server);
+    builder.timeout(Duration::from_millis(200));
+    let err = builder.build().unwrap().fetch_task(&cache, 1).unwrap_err();
+    assert!(matches!(err, Error::GaveUp { tries: 3, .. }), "{err:?}");
+    assert!(
+        format!("{err}").contains("giving up after 3 tries"),
+        "{err}"
+    );
+    assert_eq!(server.hits_of("/api/v1/xml/task/1"), 3);
+    assert!(files(dir.path()).is_empty(), "{:?}", files(dir.path()));
+}
+
+#[test]
+fn client_errors_are_not_retried_and_carry_openml_code_and_message() {
+    let server = TestServer::start();
+    server.route(
+        "/api/v1/xml/task/1",
+        Reply::Status(412, openml_error(151, "Unknown task")),
+    );
+    let (dir, cache) = empty_cache(&server);
+    let err = client(&server).fetch_task(&cache, 1).unwrap_err();
+    assert_eq!(err.server_code(), Some(151));
+    let message = err.to_string();
+    assert!(
+        message.contains("OpenML error 151: Unknown task"),
+        "{message}"
+    );
+    assert!(message.contains("HTTP 412"), "{message}");
+    assert_eq!(server.hits_of("/api/v1/xml/task/1"), 1);
+    assert!(files(dir.path()).is_empty());
+    // The key was sent, but no error shows it.
+    assert!(server.hits()[0].contains(KEY));
+    assert!(!message.contains(KEY));
+    assert!(!format!("{err:?}").contains(KEY));
+    // A plain 404 is not retried either.
+    server.route(
+        "/api/v1/xml/task/2",
+        Reply::Status(404, b"Not Found".to_vec()),
+    );
+    let err = client(&server).fetch_task(&cache, 2).unwrap_err();
+    assert!(matches!(err, Error::Server { .. }), "{err:?}");
+    assert_eq!(server.hits_of("/api/v1/xml/task/2"), 1);
+}
+
+#[test]
+fn malformed_xml_is_an_error_and_not_cached() {
+    let server = TestServer::start();
+    server.route(
+        "/api/v1/xml/task/1",
+        Reply::Ok(
+            b"<oml:task xmlns:oml=\"http://openml.org/openml\"><oml:task_id>1</oml:ta".to_vec(),
+        ),
+    );
+    server.route(
+        "/api/v1/xml/data/30",
+        Reply::Ok(b"<html><body>maintenance</body></html>".to_vec()),
+    );
+    let (dir, cache) = empty_cache(&server);
+    let err = client(&server).fetch_task(&cache, 1).unwrap_err();
+    assert!(matches!(err, Error::Malformed { .. }), "{err:?}");
+    let err = client(&server).fetch_dataset(&cache, 30).unwrap_err();
+    assert!(matches!(err, Error::Malformed { .. }), "{err:?}");
+    assert!(files(dir.path()).is_empty(), "{:?}", files(dir.path()));
+}
+
+/// Serves dexter (dataset -1) with the description's MD5 set to `md5` and the ARFF by file id.
+fn serve_dexter(server: &TestServer, md5: &str) {
+    let description = String::from_utf8(read(&shared("datasets/-1/description.xml"))).unwrap();
+    let description = replace_element(&description, "md5_checksum", md5).replace(
+        "</oml:url>",
+        &format!("</oml:url>\n    <oml:file_id>{}</oml:file_id>", file_id(-1)),
+    );
+    server.route("/api/v1/xml/data/-1", Reply::Ok(description.into_bytes()));
+    server.route("/api/v1/xml/data/features/-1", Reply::Ok(FEATURES.to_vec()));
+    server.route(
+        "/api/v1/xml/data/qualities/-1",
+        Reply::Ok(read(&shared("datasets/-1/qualities.xml"))),
+    );
+    server.route(
+        &format!("/data/download/{}/dexter.arff", file_id(-1)),
+        Reply::Ok(read(&shared("datasets/-1/dataset.arff"))),
+    );
+}
+
+const FEATURES: &[u8] =
+    b"<oml:data_features xmlns:oml=\"http://openml.org/openml\">\n</oml:data_features>\n";
+
+#[test]
+fn arff_by_file_id_is_md5_checked() {
+    let arff = read(&shared("datasets/-1/dataset.arff"));
+    let md5: String = Md5::digest(&arff)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let server = TestServer::start();
+    serve_dexter(&server, &md5);
+    let (_dir, cache) = empty_cache(&server);
+    let fetched = client(&server).fetch_dataset(&cache, -1).unwrap();
+    assert_eq!(fetched.downloaded.len(), 4, "{fetched:?}");
+    assert_eq!(read(&cache.data_file(-1).unwrap()), arff);
+}
+
+#[test]
+fn md5_mismatch_leaves_no_data_file() {
+    let server = TestServer::start();
+    serve_dexter(&server, "0123456789abcdef0123456789abcdef");
+    let (_dir, cache) = empty_cache(&server);
+    let err = client(&server).fetch_dataset(&cache, -1).unwrap_err();
+    assert!(matches!(err, Error::Checksum { .. }), "{err:?}");
+    assert!(err.to_string().contains("MD5"), "{err}");
+    assert!(cache.data_file(-1).is_err(), "no data file as if complete");
+    let left = files(&cache.dataset_dir(-1));
+    assert_eq!(left, ["description.xml", "features.xml", "qualities.xml"]);
+    // Offline, the missing data file is named with the command that fetches it.
+    let offline = builder(&server).offline(true).build().unwrap();
+    let err = offline.fetch_dataset(&cache, -1).unwrap_err().to_string();
+    assert!(err.contains("dataset.arff"), "{err}");
+    assert!(err.contains("oml fetch dataset -1"), "{err}");
+}
+
+/// Serves abalone (dataset 30) as OpenML does today: a description with a `parquet_url`
+/// (here on `data`), no qualities (error 362).
+fn serve_abalone(server: &TestServer, data: &RawServer) {
+    let description = format!(
+        "<oml:data_set_description xmlns:oml=\"http://openml.org/openml\">\n  <oml:id>30</oml:id>\n  \
+         <oml:name>abalone</oml:name>\n  <oml:version>1</oml:version>\n  <oml:format>ARFF</oml:format>\n  \
+         <oml:parquet_url>{}/datasets/0000/0030/dataset_30.pq</oml:parquet_url>\n  \
+         <oml:file_id>30</oml:file_id>\n  <oml:default_target_attribute>Class_number_of_rings</oml:default_target_attribute>\n\
+         </oml:data_set_description>\n",
+        data.base
+    );
+    server.route("/api/v1/xml/data/30", Reply::Ok(description.into_bytes()));
+    server.route("/api/v1/xml/data/features/30", Reply::Ok(FEATURES.to_vec()));
+    server.route(
+        "/api/v1/xml/data/qualities/30",
+        Reply::Status(412, openml_error(362, "No qualities found")),
+    );
+}
+
+#[test]
+fn dropped_connections_are_retried() {
+    let parquet = read(&shared("datasets/30/dataset_30.pq"));
+    let data = RawServer::start(vec![Raw::Drop, Raw::Full(parquet.clone())]);
+    let server = TestServer::start();
+    serve_abalone(&server, &data);
+    let (_dir, cache) = empty_cache(&server);
+    let fetched = client(&server).fetch_dataset(&cache, 30).unwrap();
+    assert_eq!(data.connections(), 2);
+    assert_eq!(fetched.downloaded.len(), 3, "no qualities: {fetched:?}");
+    let path = cache.data_file(30).unwrap();
+    assert!(path.ends_with("dataset_30.pq"));
+    assert_eq!(read(&path), parquet);
+    oml_data::read_parquet(&path).unwrap();
+}
+
+#[test]
+fn truncated_bodies_are_retried() {
+    let parquet = read(&shared("datasets/30/dataset_30.pq"));
+    let data = RawServer::start(vec![
+        Raw::Truncated(parquet.clone()),
+        Raw::Full(parquet.clone()),
+    ]);
+    let server = TestServer::start();
+    serve_abalone(&server, &data);
+    let (_dir, cache) = empty_cache(&server);
+    client(&server).fetch_dataset(&cache, 30).unwrap();
+    assert_eq!(data.connections(), 2);
+    assert_eq!(read(&cache.data_file(30).unwrap()), parquet);
+}
+
+#[test]
+fn always_truncated_leaves_no_data_file() {
+    let parquet = read(&shared("datasets/30/dataset_30.pq"));
+    let data = RawServer::start(vec![Raw::Truncated(parquet)]);
+    let server = TestServer::start();
+    serve_abalone(&server, &data);
+    let (_dir, cache) = empty_cache(&server);
+    let err = client(&server).fetch_dataset(&cache, 30).unwrap_err();
+    assert!(matches!(err, Error::GaveUp { tries: 3, .. }), "{err:?}");
+    assert_eq!(data.connections(), 3);
+    assert!(cache.data_file(30).is_err());
+    assert_eq!(
+        files(&cache.dataset_dir(30)),
+        ["description.xml", "features.xml"]
+    );
+}
+
+#[test]
+fn a_cache_of_another_server_is_refused() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let cache = Cache::new(dir.path(), Server::Www);
+    let err = client(&server).fetch_task(&cache, 1).unwrap_err();
+    assert!(matches!(err, Error::Config(_)), "{err:?}");
+    assert!(server.hits().is_empty());
+}
