@@ -63,13 +63,8 @@ impl Evaluation {
             }
         }
         let last_sample = n_samples.saturating_sub(1);
-        let pooled: Vec<&UnitResult> = self
-            .units
-            .iter()
-            .filter(|u| u.sample == last_sample)
-            .collect();
         let pooled_measures: Vec<Measure> =
-            self.unit_measures(&pooled.into_iter().cloned().collect::<Vec<_>>());
+            self.unit_measures(self.units.iter().filter(|u| u.sample == last_sample));
         let timing_totals: BTreeMap<&str, f64> = self
             .units
             .iter()

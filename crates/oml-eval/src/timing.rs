@@ -2,10 +2,13 @@
 
 /// CPU and wall time of a unit's fit (training) and prediction (testing), in milliseconds.
 ///
-/// CPU time is that of the thread that did the work (`CLOCK_THREAD_CPUTIME_ID`), so it stays
-/// right when units run in parallel; openml-python measures the whole process and cannot.
-/// A model that starts threads of its own has their CPU time left out (none of the linfa
-/// estimators does). `NaN` where the platform has no thread clock.
+/// CPU time is that of the thread that ran the unit (`CLOCK_THREAD_CPUTIME_ID`), so it stays
+/// right when single-threaded models run in parallel units; openml-python measures the whole
+/// process and cannot. A model that runs work on other threads is measured only on its own
+/// thread: the `forest` flow fits its trees on the evaluator's rayon pool, so its trees run
+/// on whichever worker is free, and its per-unit CPU times are approximate (the linfa
+/// estimators and the other flows use one thread). `NaN` where the platform has no thread
+/// clock.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Timings {
     /// CPU time of the fit.

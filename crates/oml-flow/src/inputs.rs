@@ -29,6 +29,17 @@ fn checked_inputs<'a>(
     x: &'a DesignMatrix,
     missing_allowed: bool,
 ) -> Result<ArrayView2<'a, f64>> {
+    if x.x.ncols() != x.columns.len() {
+        return Err(Error::Input {
+            flow: flow.to_owned(),
+            column: String::new(),
+            problem: format!(
+                "{} values per row for {} columns",
+                x.x.ncols(),
+                x.columns.len()
+            ),
+        });
+    }
     for (k, column) in x.columns.iter().enumerate() {
         if column.categories.is_some() {
             return Err(Error::Input {
@@ -55,17 +66,6 @@ fn checked_inputs<'a>(
                 ),
             });
         }
-    }
-    if x.x.ncols() != x.columns.len() {
-        return Err(Error::Input {
-            flow: flow.to_owned(),
-            column: String::new(),
-            problem: format!(
-                "{} values per row for {} columns",
-                x.x.ncols(),
-                x.columns.len()
-            ),
-        });
     }
     Ok(x.x.view())
 }

@@ -94,7 +94,7 @@ impl fmt::Display for RunList {
             writeln!(
                 f,
                 "{:12}  {:24}  {:20}  {:>6}  {:28}  {}",
-                &run.key[..12.min(run.key.len())],
+                run.key.get(..12).unwrap_or(&run.key),
                 run.started,
                 run.task,
                 run.seed,

@@ -9,6 +9,9 @@ use crate::run::{Run, files};
 /// What determines a run's predictions; two runs with the same key give the same bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RunKey {
+    /// What the task asks beyond its files: its OpenML id (if any), type, target and class
+    /// labels, as text (two tasks on one dataset with the same splits differ here).
+    pub task: String,
     /// SHA-256 of the task's dataset (as read, or as oml writes it for a local task).
     pub dataset: String,
     /// SHA-256 of the task's splits.
@@ -28,8 +31,13 @@ impl RunKey {
     /// The key as 64 hex digits: SHA-256 of the fields, one per line, parameters in order.
     pub fn digest(&self) -> String {
         let mut text = format!(
-            "oml run key 1\ndataset {}\nsplits {}\nflow {}\nversion {}\nseed {}\n",
-            self.dataset, self.splits, self.flow_name, self.flow_external_version, self.seed
+            "oml run key 2\ntask {}\ndataset {}\nsplits {}\nflow {}\nversion {}\nseed {}\n",
+            self.task,
+            self.dataset,
+            self.splits,
+            self.flow_name,
+            self.flow_external_version,
+            self.seed
         );
         for (name, value) in &self.parameters {
             text.push_str(&format!("parameter {name}={value}\n"));
@@ -126,6 +134,7 @@ mod tests {
 
     fn key() -> RunKey {
         RunKey {
+            task: "type 1, target class".into(),
             dataset: "d".into(),
             splits: "s".into(),
             flow_name: "f".into(),
@@ -149,6 +158,13 @@ mod tests {
         let mut changed = key();
         changed.splits = "t".into();
         assert_ne!(changed.digest(), base);
+        let mut changed = key();
+        changed.task = "type 2, target other".into();
+        assert_ne!(
+            changed.digest(),
+            base,
+            "another target on the same files is another run"
+        );
     }
 
     #[test]

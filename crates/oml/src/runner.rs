@@ -255,6 +255,13 @@ impl RunRequest {
             .map(|(name, parameter)| (name, parameter.value))
             .collect();
         let key = RunKey {
+            task: format!(
+                "id {:?}, type {}, target {:?}, class labels {:?}",
+                task.task_id(),
+                task.task_type().id(),
+                task.target(),
+                task.class_labels()
+            ),
             dataset: task_digests["dataset"].clone(),
             splits: task_digests["splits"].clone(),
             flow_name: flow.name(),
