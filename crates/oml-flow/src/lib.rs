@@ -59,7 +59,8 @@ pub use flow::{
 pub use inputs::numeric_inputs;
 pub use param::{
     AT_LEAST_ONE, AT_LEAST_ONE_U32, AT_LEAST_ONE_U64, Constraint, FINITE_NON_NEGATIVE,
-    FINITE_POSITIVE, ParamValue, Parameter, set_value, split_assignment, unknown_parameter,
+    FINITE_POSITIVE, MAX_DEPTH, PROPORTION, ParamValue, Parameter, set_value, split_assignment,
+    unknown_parameter,
 };
 pub use pipeline::{ESTIMATOR_STEP, Pipeline, qualified_parameters, set_parameters};
 pub use preprocess::{ImputeStrategy, OneHotEncoder, SimpleImputer, StandardScaler};

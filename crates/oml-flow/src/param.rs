@@ -132,6 +132,18 @@ impl<T: ParamValue> Constraint<T> {
     }
 }
 
+/// A depth limit: at least 1, or none.
+pub const MAX_DEPTH: Constraint<Option<usize>> = Constraint {
+    allowed: "an integer of at least 1, or none",
+    valid: |depth| *depth != Some(0),
+};
+
+/// A proportion of rows or features: greater than 0 and at most 1.
+pub const PROPORTION: Constraint<f64> = Constraint {
+    allowed: "a number greater than 0 and at most 1",
+    valid: |proportion| *proportion > 0.0 && *proportion <= 1.0,
+};
+
 /// A finite number greater than 0.
 pub const FINITE_POSITIVE: Constraint<f64> = Constraint {
     allowed: "a finite number greater than 0",

@@ -16,7 +16,7 @@ use crate::estimators::tree::{LeafFractions, set_tree_parameter, tree_parameters
 use crate::estimators::{linfa_external_version, panic_message};
 use crate::flow::{Describe, Flow, Model, Output, TrainingSet};
 use crate::inputs::{class_inputs, fitted_inputs};
-use crate::param::{Constraint, Parameter, unknown_parameter};
+use crate::param::{Constraint, PROPORTION, Parameter, unknown_parameter};
 
 /// The largest `ensemble_size`: linfa-ensemble reserves room for every tree up front, and an
 /// impossible reservation aborts the process instead of failing.
@@ -26,12 +26,6 @@ const MAX_ENSEMBLE_SIZE: usize = 1_000_000;
 const ENSEMBLE_SIZE: Constraint<usize> = Constraint {
     allowed: "an integer from 1 to 1000000",
     valid: |size| (1..=MAX_ENSEMBLE_SIZE).contains(size),
-};
-
-/// The values `bootstrap_proportion` and `feature_proportion` take.
-const PROPORTION: Constraint<f64> = Constraint {
-    allowed: "a number greater than 0 and at most 1",
-    valid: |proportion| *proportion > 0.0 && *proportion <= 1.0,
 };
 
 /// The checked parameters of linfa-ensemble with decision trees, and the random number

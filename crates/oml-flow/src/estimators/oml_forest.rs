@@ -13,7 +13,7 @@ use crate::estimators::oml_tree::{
 };
 use crate::estimators::oml_trees_external_version;
 use crate::flow::{Describe, Flow, Model, TrainingSet};
-use crate::param::{Constraint, ParamValue, Parameter, set_value};
+use crate::param::{Constraint, PROPORTION, ParamValue, Parameter, set_value};
 
 /// The `max_features` of a [`ForestFlow`]: scikit-learn's per-task default, or one choice for
 /// both kinds of task.
@@ -84,12 +84,6 @@ const FOREST_MAX_FEATURES: Constraint<ForestMaxFeatures> = Constraint {
 const N_TREES: Constraint<usize> = Constraint {
     allowed: "an integer from 1 to 1000000",
     valid: |n| (1..=oml_trees::MAX_TREES).contains(n),
-};
-
-/// The values `max_samples` takes.
-const MAX_SAMPLES: Constraint<f64> = Constraint {
-    allowed: "a number greater than 0 and at most 1",
-    valid: |f| *f > 0.0 && *f <= 1.0,
 };
 
 /// oml-trees' random forest: a classification forest for a classification target (with the
@@ -176,7 +170,7 @@ impl Describe for ForestFlow {
                 &c.max_samples(),
                 "size of each bootstrap sample as a fraction of the training rows",
             )
-            .allowing(MAX_SAMPLES.allowed),
+            .allowing(PROPORTION.allowed),
         ];
         parameters.extend(tree_parameters(d.tree(), c.tree()));
         parameters.push(
@@ -204,7 +198,7 @@ impl Describe for ForestFlow {
                 (classifier.bootstrap(v), regressor.bootstrap(v))
             }
             "max_samples" => {
-                let v = MAX_SAMPLES.parse(name, value)?;
+                let v = PROPORTION.parse(name, value)?;
                 (classifier.max_samples(v), regressor.max_samples(v))
             }
             "max_features" => {

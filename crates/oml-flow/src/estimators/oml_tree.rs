@@ -17,7 +17,8 @@ use crate::estimators::oml_trees_external_version;
 use crate::flow::{Describe, Flow, Model, Output, Target, TrainingSet, unsupported};
 use crate::inputs::{fitted_inputs_with_missing, training_inputs_with_missing};
 use crate::param::{
-    AT_LEAST_ONE, Constraint, FINITE_NON_NEGATIVE, ParamValue, Parameter, unknown_parameter,
+    AT_LEAST_ONE, Constraint, FINITE_NON_NEGATIVE, MAX_DEPTH, ParamValue, Parameter,
+    unknown_parameter,
 };
 
 crate::option_value!(Criterion {
@@ -46,12 +47,6 @@ impl ParamValue for MaxFeatures {
 pub(crate) const CRITERION: Constraint<Criterion> = Constraint {
     allowed: "gini or entropy (classification; regression always uses squared_error)",
     valid: |c| *c != Criterion::SquaredError,
-};
-
-/// The values `max_depth` takes.
-pub(crate) const DEPTH: Constraint<Option<usize>> = Constraint {
-    allowed: "an integer of at least 1, or none",
-    valid: |depth| *depth != Some(0),
 };
 
 /// The values `min_samples_split` takes.
@@ -123,7 +118,7 @@ pub(crate) fn tree_parameters(
             &params.max_depth(),
             "largest depth of a leaf (the root has depth 0)",
         )
-        .allowing(DEPTH.allowed),
+        .allowing(MAX_DEPTH.allowed),
         Parameter::new(
             "min_samples_split",
             &default.min_samples_split(),
@@ -163,7 +158,7 @@ pub(crate) fn set_tree_parameter<C: TreeSetters, R: TreeSetters>(
         "criterion" => CRITERION
             .parse(name, value)
             .map(|v| (classifier.set_criterion(v), regressor)),
-        "max_depth" => DEPTH
+        "max_depth" => MAX_DEPTH
             .parse(name, value)
             .map(|v| (classifier.set_max_depth(v), regressor.set_max_depth(v))),
         "min_samples_split" => SPLIT_SAMPLES.parse(name, value).map(|v| {

@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::estimators::linfa_external_version;
 use crate::flow::{Describe, Flow, Model, Output, TrainingSet};
 use crate::inputs::{class_inputs, fitted_inputs};
-use crate::param::{Constraint, Parameter, set_value, unknown_parameter};
+use crate::param::{Constraint, MAX_DEPTH, Parameter, set_value, unknown_parameter};
 
 crate::option_value!(SplitQuality {
     SplitQuality::Gini => "gini",
@@ -57,12 +57,6 @@ impl DecisionTreeFlow {
     }
 }
 
-/// The values `max_depth` takes.
-const DEPTH: Constraint<Option<usize>> = Constraint {
-    allowed: "an integer of at least 1, or none",
-    valid: |depth| *depth != Some(0),
-};
-
 /// The values `min_weight_split` takes; linfa keeps the weights as `f32`, and the upper limit
 /// keeps them well within its range.
 const SPLIT_WEIGHT: Constraint<f64> = Constraint {
@@ -101,7 +95,7 @@ pub(crate) fn tree_parameters(params: &DecisionTreeValidParams<f64, usize>) -> V
             &params.max_depth(),
             "largest depth of the tree",
         )
-        .allowing(DEPTH.allowed),
+        .allowing(MAX_DEPTH.allowed),
         Parameter::new(
             "min_weight_split",
             &f64::from(default.min_weight_split()),
@@ -140,7 +134,7 @@ pub(crate) fn set_tree_parameter(
     let mut min_impurity_decrease = params.min_impurity_decrease();
     let parsed = match name {
         "split_quality" => set_value(&mut split_quality, name, value),
-        "max_depth" => DEPTH.set(&mut max_depth, name, value),
+        "max_depth" => MAX_DEPTH.set(&mut max_depth, name, value),
         "min_weight_split" => SPLIT_WEIGHT.set(&mut min_weight_split, name, value),
         "min_weight_leaf" => LEAF_WEIGHT.set(&mut min_weight_leaf, name, value),
         "min_impurity_decrease" => IMPURITY_DECREASE.set(&mut min_impurity_decrease, name, value),
