@@ -171,6 +171,16 @@ impl Client {
         format!("{}/{}", self.inner.api, path.trim_start_matches('/'))
     }
 
+    /// The HTTP client.
+    pub(crate) fn http(&self) -> &reqwest::blocking::Client {
+        &self.inner.http
+    }
+
+    /// The API key, if any.
+    pub(crate) fn key(&self) -> Option<&ApiKey> {
+        self.inner.api_key.as_ref()
+    }
+
     /// The server's root (the API URL without `/api/v1/xml`), where `data/download` is.
     pub(crate) fn root_url(&self) -> &str {
         let api = self.inner.api.as_str();
@@ -247,7 +257,17 @@ impl Client {
 
     /// Runs `attempt` until it succeeds, fails for good, or has been tried `max_tries`
     /// times.
-    fn with_retries<T>(&self, url: &str, mut attempt: impl FnMut() -> Result<T>) -> Result<T> {
+    fn with_retries<T>(&self, url: &str, attempt: impl FnMut() -> Result<T>) -> Result<T> {
+        self.with_retries_if(url, Error::is_transient, attempt)
+    }
+
+    /// As [`Client::with_retries`], trying again only after failures `retry` accepts.
+    pub(crate) fn with_retries_if<T>(
+        &self,
+        url: &str,
+        retry: impl Fn(&Error) -> bool,
+        mut attempt: impl FnMut() -> Result<T>,
+    ) -> Result<T> {
         let inner = &self.inner;
         if inner.offline {
             return Err(Error::Config(format!(
@@ -262,7 +282,7 @@ impl Client {
                 Ok(value) => return Ok(value),
                 Err(e) => e,
             };
-            if !error.is_transient() {
+            if !retry(&error) {
                 return Err(error);
             }
             if tries >= inner.max_tries {
@@ -323,7 +343,7 @@ impl<W: Write> Write for Md5Writer<W> {
     }
 }
 
-fn transport(url: &str, e: &reqwest::Error) -> Error {
+pub(crate) fn transport(url: &str, e: &reqwest::Error) -> Error {
     Error::Transport {
         url: strip_query(url),
         kind: describe(e),

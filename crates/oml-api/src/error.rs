@@ -80,6 +80,27 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// Publishing needs an API key and none was given.
+    #[error(
+        "publishing needs an OpenML API key: pass --api-key KEY, set OPENML_API_KEY, or put \
+         `apikey = KEY` in openml-python's config file (~/.config/openml/config)"
+    )]
+    NoApiKey,
+    /// The run directory records that it was published to this server already.
+    #[error("{} was already published to {server} as run {run_id} ({})", dir.display(), record.display())]
+    AlreadyPublished {
+        /// The run directory.
+        dir: PathBuf,
+        /// The server's API URL.
+        server: String,
+        /// The run id the server gave it.
+        run_id: i64,
+        /// The record (`published.json`).
+        record: PathBuf,
+    },
+    /// A run directory could not be read.
+    #[error(transparent)]
+    Run(#[from] oml_run::Error),
     /// Bad settings (a zero number of tries, a cache of another server, ...).
     #[error("invalid settings: {0}")]
     Config(String),

@@ -30,11 +30,17 @@
 mod client;
 mod config;
 mod error;
+mod evaluations;
 mod fetch;
+mod publish;
 mod retry;
 
 pub use client::{Client, ClientBuilder};
 pub use config::{ApiKey, Flags, Settings, config_path};
 pub use error::{Error, Result, ServerError, TRANSIENT_CODES};
+pub use evaluations::{
+    EVALUATION_PAGE_SIZE, NO_EVALUATIONS, ServerEvaluationFilters, evaluation_cache_file,
+};
 pub use fetch::Fetched;
+pub use publish::{PUBLISHED_FILE, Published};
 pub use retry::{MAX_DELAY, backoff_delay};

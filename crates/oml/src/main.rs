@@ -34,8 +34,9 @@ enum Command {
     /// Work with the runs in the run store.
     #[command(subcommand)]
     Runs(RunsCommand),
-    /// List the evaluations of stored runs like OpenML's evaluation/list: one row per run and
-    /// measure, in the columns of openml-python's OpenMLEvaluation.
+    /// List the evaluations of stored runs (or, with --server, of OpenML's runs) like
+    /// OpenML's evaluation/list: one row per run and measure, in the columns of
+    /// openml-python's OpenMLEvaluation.
     Evaluations(EvaluationsArgs),
     /// Run a stored run again from its manifest and compare: predictions byte for byte,
     /// measures exactly (timings aside). Exits 1 on a difference, naming it.
@@ -43,6 +44,24 @@ enum Command {
     /// Download tasks or datasets from OpenML into the cache; files already there are kept.
     #[command(subcommand)]
     Fetch(FetchCommand),
+    /// Publish a run directory to OpenML: its flow when the server lacks it, then the run;
+    /// the run id is recorded in the directory's published.json, and a run is published to
+    /// a server only once.
+    Publish(PublishArgs),
+}
+
+#[derive(Args)]
+struct PublishArgs {
+    /// The run directory, as `oml run` stored it.
+    #[arg(value_name = "RUN_DIR")]
+    run_dir: PathBuf,
+    /// www, test or a URL [default: $OPENML_SERVER, else openml-python's config, else www].
+    #[arg(long, value_name = "SERVER")]
+    server: Option<String>,
+    /// The OpenML API key [default: $OPENML_API_KEY, else openml-python's config]. Other
+    /// users of the machine can see command lines: prefer the environment or the config.
+    #[arg(long, value_name = "KEY")]
+    api_key: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -112,8 +131,9 @@ struct RunArgs {
     /// The cache root (as openml-python's cachedir) for task ids.
     #[arg(long, value_name = "DIR")]
     cache_dir: Option<PathBuf>,
-    /// Never touch the network. `oml run` reads task ids from the cache only (`oml fetch task
-    /// ID` fills it), so it is offline with or without this flag.
+    /// Never touch the network: a task id must be in the cache already (`oml fetch task ID`
+    /// fills it). Without this flag, what the cache lacks of a task id is fetched from
+    /// --server first.
     #[arg(long)]
     offline: bool,
     /// Print JSON: {task_id, flow, seed, n_units, measures: {NAME: {value, mean, std,
@@ -181,10 +201,11 @@ struct EvaluationsArgs {
     /// Only runs of this OpenML task id (runs of local tasks have none); repeatable.
     #[arg(long = "task", value_name = "ID", allow_negative_numbers = true)]
     tasks: Vec<i64>,
-    /// Only runs of this flow, by short name or OpenML name; repeatable.
+    /// Only runs of this flow, by short name or OpenML name (with --server: by flow id);
+    /// repeatable.
     #[arg(long = "flow", value_name = "NAME")]
     flows: Vec<String>,
-    /// Only this run, by key or key prefix; repeatable.
+    /// Only this run, by key or key prefix (with --server: by run id); repeatable.
     #[arg(long = "run", value_name = "KEY")]
     runs: Vec<String>,
     /// Only runs of this OpenML setup id (local runs have none); repeatable.
@@ -193,6 +214,28 @@ struct EvaluationsArgs {
     /// Fill the `values` column with the per-fold values, one JSON list per repeat.
     #[arg(long)]
     per_fold: bool,
+    /// List the evaluations on this OpenML server (www, test or a URL) instead of the run
+    /// store's; the answers are cached and read back with --offline.
+    #[arg(long, value_name = "SERVER")]
+    server: Option<String>,
+    /// With --server: only runs uploaded by this user id; repeatable.
+    #[arg(long = "uploader", value_name = "ID", requires = "server")]
+    uploaders: Vec<i64>,
+    /// With --server: only runs with this tag.
+    #[arg(long, value_name = "TAG", requires = "server")]
+    tag: Option<String>,
+    /// With --server: at most N evaluations [default: all, in pages of 1000].
+    #[arg(long, value_name = "N", requires = "server")]
+    size: Option<usize>,
+    /// With --server: skip the first N evaluations.
+    #[arg(long, value_name = "N", default_value_t = 0, requires = "server")]
+    offset: usize,
+    /// With --server: the cache root for the server's answers [default: openml-python's].
+    #[arg(long, value_name = "DIR", requires = "server")]
+    cache_dir: Option<PathBuf>,
+    /// With --server: never touch the network; read the answers cached before.
+    #[arg(long, requires = "server")]
+    offline: bool,
     /// table (polars' table, without all-null columns), csv, json (a list of objects) or
     /// parquet (needs --out).
     #[arg(long, value_name = "FORMAT", default_value = "table")]
@@ -370,6 +413,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Evaluations(args) => evaluations(args),
         Command::Verify(args) => verify(args),
         Command::Fetch(command) => fetch(command),
+        Command::Publish(args) => publish(args),
     }
 }
 
@@ -408,8 +452,47 @@ fn fetch(command: FetchCommand) -> anyhow::Result<()> {
     Ok(())
 }
 
+fn publish(args: PublishArgs) -> anyhow::Result<()> {
+    let flags = oml_api::Flags {
+        server: args.server.clone(),
+        api_key: args.api_key.and_then(oml_api::ApiKey::new),
+    };
+    let settings = oml_api::Settings::from_process(&flags)?;
+    let client = oml_api::ClientBuilder::from_settings(settings).build()?;
+    let published = client
+        .publish(&args.run_dir)
+        .with_context(|| format!("cannot publish {}", args.run_dir.display()))?;
+    let flow = if published.flow_uploaded {
+        "uploaded"
+    } else {
+        "known"
+    };
+    writeln!(
+        io::stdout().lock(),
+        "run {}: {} (flow {}, {flow})",
+        published.run_id,
+        client.run_url(published.run_id),
+        published.flow_id
+    )?;
+    Ok(())
+}
+
 fn run_flow(args: RunArgs) -> anyhow::Result<()> {
-    let _ = args.offline;
+    if let oml::task::TaskSource::Id(id) = oml::task::TaskSource::parse(&args.task)
+        && !args.offline
+    {
+        let (client, cache) = api_client(&args.local.server, args.cache_dir.as_ref(), false)?;
+        let fetched = client
+            .fetch_task(&cache, id)
+            .with_context(|| format!("cannot fetch task {id} (--offline uses the cache only)"))?;
+        if !fetched.downloaded.is_empty() {
+            eprintln!(
+                "oml: fetched {} files of task {id} into {}",
+                fetched.downloaded.len(),
+                cache.dir().display()
+            );
+        }
+    }
     let request = RunRequest {
         task: task_spec(
             &args.task,
@@ -434,9 +517,13 @@ fn run_flow(args: RunArgs) -> anyhow::Result<()> {
         return print(&oml::run::RunReport::of_run(&run, run_dir), args.json);
     }
     let executed = execute(&prepared)?;
-    executed.run.save(&run_dir)?;
-    print(&executed.report(run_dir), args.json)?;
     let failures: Vec<_> = executed.evaluation.failures().collect();
+    // The store holds complete runs only: a run with failed units would be found again as if
+    // it were the result. `--out` keeps what there is.
+    if failures.is_empty() || args.out.is_some() {
+        executed.run.save(&run_dir)?;
+    }
+    print(&executed.report(run_dir), args.json)?;
     if let Some(first) = failures.first() {
         bail!(
             "{} of {} units failed; the first, repeat {} fold {} sample {}: {}",
@@ -530,17 +617,67 @@ fn runs_list(args: RunsListArgs) -> anyhow::Result<()> {
     print(&list, args.json)
 }
 
-fn evaluations(args: EvaluationsArgs) -> anyhow::Result<()> {
-    let store = args.store.open()?;
-    let filters = oml::run::EvaluationFilters {
-        function: Some(args.function),
-        tasks: args.tasks,
-        flows: args.flows,
-        runs: args.runs,
-        setups: args.setups,
-        per_fold: args.per_fold,
+/// A client of `server` (www, test or a URL; the API key from the environment or
+/// openml-python's config) and its cache under `cache_dir` (by default openml-python's).
+fn api_client(
+    server: &str,
+    cache_dir: Option<&PathBuf>,
+    offline: bool,
+) -> anyhow::Result<(oml_api::Client, Cache)> {
+    let flags = oml_api::Flags {
+        server: Some(server.to_owned()),
+        api_key: None,
     };
-    let frame = oml::run::list_evaluations(&store, &filters)?;
+    let settings = oml_api::Settings::from_process(&flags)?;
+    let cache = match cache_dir {
+        Some(dir) => Cache::new(dir, settings.server.clone()),
+        None => Cache::from_env(settings.server.clone())?,
+    };
+    let client = oml_api::ClientBuilder::from_settings(settings)
+        .offline(offline)
+        .build()?;
+    Ok((client, cache))
+}
+
+fn evaluations(args: EvaluationsArgs) -> anyhow::Result<()> {
+    let frame = if let Some(server) = &args.server {
+        let ids = |flag: &str, texts: &[String]| -> anyhow::Result<Vec<i64>> {
+            texts
+                .iter()
+                .map(|text| {
+                    text.parse::<i64>()
+                        .with_context(|| format!("--{flag} {text}: the server takes ids"))
+                })
+                .collect()
+        };
+        let filters = oml_api::ServerEvaluationFilters {
+            function: args.function.clone(),
+            tasks: args.tasks.clone(),
+            flows: ids("flow", &args.flows)?,
+            setups: args.setups.clone(),
+            runs: ids("run", &args.runs)?,
+            uploaders: args.uploaders.clone(),
+            tag: args.tag.clone(),
+            per_fold: args.per_fold,
+            size: args.size,
+            offset: args.offset,
+        };
+        let (client, cache) = api_client(server, args.cache_dir.as_ref(), args.offline)?;
+        client
+            .list_evaluations(&cache, &filters)
+            .context("cannot list the server's evaluations")?
+    } else {
+        let store = args.store.open()?;
+        let filters = oml::run::EvaluationFilters {
+            function: Some(args.function.clone()),
+            tasks: args.tasks.clone(),
+            flows: args.flows.clone(),
+            runs: args.runs.clone(),
+            setups: args.setups.clone(),
+            per_fold: args.per_fold,
+        };
+        oml::run::list_evaluations(&store, &filters)?
+    };
     match &args.out {
         Some(path) => oml::data::write_atomically(path, |file| {
             let mut out = io::BufWriter::new(file);

@@ -682,3 +682,20 @@ fn verify_passes_on_a_fresh_run_and_names_an_edited_prediction() {
         "{stdout}"
     );
 }
+
+#[test]
+fn a_run_with_failed_units_is_not_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let store = store.to_str().unwrap();
+    let failed = oml(&["run", "--flow", "k-means", "--store", store]);
+    assert_eq!(failed.status.code(), Some(2));
+    let list = success(&oml(&["runs", "list", "--store", store, "--json"]));
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&list).unwrap(),
+        serde_json::json!([])
+    );
+    // Run again: computed again (and failing again), not found in the store.
+    let again = oml(&["run", "--flow", "k-means", "--store", store]);
+    assert!(!String::from_utf8_lossy(&again.stderr).contains("already in the store"));
+}

@@ -3,7 +3,13 @@
 //! - `server`: the test servers: a tiny_http one serving OpenML's responses (with injected
 //!   status codes, slow answers and malformed documents) and a raw TCP one for faults below
 //!   HTTP (dropped connections, truncated bodies).
+//! - `evaluations`: OpenML's evaluation/list: parsing, filters, paging, no results, the cache
+//!   read offline.
 //! - `fetch`: fetching tasks and datasets into a cache, offline mode, retries and failures.
+//! - `publish`: publishing a run directory: flow lookup and upload, the multipart run upload,
+//!   `published.json`, refusals and server errors.
 
+mod evaluations;
 mod fetch;
+mod publish;
 mod server;

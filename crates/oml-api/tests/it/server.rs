@@ -38,6 +38,8 @@ struct State {
     routes: HashMap<String, Route>,
     /// Every request's path and query, in order of arrival.
     hits: Vec<String>,
+    /// Every request whole, in order of arrival.
+    requests: Vec<Recorded>,
 }
 
 /// A tiny_http server answering each path from a queue of faults, then its reply. A path
@@ -103,12 +105,26 @@ impl TestServer {
     }
 }
 
-fn answer(request: tiny_http::Request, state: &Mutex<State>) {
+fn answer(mut request: tiny_http::Request, state: &Mutex<State>) {
     let url = request.url().to_owned();
     let path = url.split('?').next().unwrap_or_default().to_owned();
+    let mut body = Vec::new();
+    let _ = request.as_reader().read_to_end(&mut body);
+    let recorded = Recorded {
+        method: request.method().to_string(),
+        url: url.clone(),
+        content_type: request
+            .headers()
+            .iter()
+            .find(|h| h.field.equiv("Content-Type"))
+            .map(|h| h.value.to_string())
+            .unwrap_or_default(),
+        body,
+    };
     let reply = {
         let mut state = state.lock().unwrap();
         state.hits.push(url.clone());
+        state.requests.push(recorded);
         let key = if state.routes.contains_key(&path) {
             Some(path.clone())
         } else {
@@ -206,5 +222,25 @@ impl RawServer {
     /// How many connections were accepted.
     pub fn connections(&self) -> usize {
         *self.connections.lock().unwrap()
+    }
+}
+
+/// One request as the [`TestServer`] received it.
+#[derive(Clone, Debug)]
+pub struct Recorded {
+    /// `GET`, `POST`, ...
+    pub method: String,
+    /// The path and query.
+    pub url: String,
+    /// The `Content-Type` header, empty without one.
+    pub content_type: String,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+impl TestServer {
+    /// Every request so far, whole.
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.state.lock().unwrap().requests.clone()
     }
 }
