@@ -61,6 +61,16 @@ pub enum Error {
         /// The checksum of the bytes received.
         actual: String,
     },
+    /// Some tasks of a benchmark suite could not be fetched; the others were.
+    #[error("{} of the {total} tasks of suite {suite} could not be fetched: {}", failed.len(), failed.iter().map(|(id, e)| format!("task {id}: {}", chain(e))).collect::<Vec<_>>().join("; "))]
+    Suite {
+        /// The suite's id or alias, as given.
+        suite: String,
+        /// How many tasks the suite has.
+        total: usize,
+        /// The tasks that failed, with why.
+        failed: Vec<(i64, Box<Error>)>,
+    },
     /// A task or dataset document lacks what is needed to fetch the rest.
     #[error("{}: {detail}", path.display())]
     Incomplete {
@@ -207,6 +217,21 @@ fn unescape(s: &str) -> String {
         .replace("&quot;", "\"")
         .replace("&apos;", "'")
         .replace("&amp;", "&")
+}
+
+/// `e` and its causes, joined by `: `.
+pub(crate) fn chain(e: &Error) -> String {
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.ends_with(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
 }
 
 #[cfg(test)]

@@ -288,3 +288,240 @@ fn malformed(url: &str, e: &dyn std::fmt::Display) -> Error {
         detail: e.to_string(),
     }
 }
+
+/// What fetching a benchmark suite did: its tasks and what fetching each of them did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SuiteFetched {
+    /// The study's id (`oml:id`), when its document has one.
+    pub study_id: Option<i64>,
+    /// The study's alias (`oml:alias`, such as `OpenML-CC18`), when it has one.
+    pub alias: Option<String>,
+    /// The cached study document.
+    pub study: PathBuf,
+    /// The suite's task ids, in the order of the study document, without repeats.
+    pub task_ids: Vec<i64>,
+    /// What [`Client::fetch_task`] did for each task of `task_ids`, in the same order.
+    pub fetched: Vec<Fetched>,
+}
+
+/// The parts of an `oml:study` document that fetching a suite needs.
+#[derive(Debug, Default)]
+struct Study {
+    id: Option<i64>,
+    alias: Option<String>,
+    main_entity_type: Option<String>,
+    task_ids: Vec<i64>,
+}
+
+impl Client {
+    /// Fetches benchmark suite `id_or_alias` (a study id such as `99`, or an alias such as
+    /// `OpenML-CC18`) and every one of its tasks, as [`Client::fetch_task`] does.
+    ///
+    /// The study document (`study/{id_or_alias}`) is saved as `studies/{id_or_alias}.xml`
+    /// under the server's cache directory (and, fetched by alias, also as `studies/{id}.xml`),
+    /// whole or not at all; a cached study is not fetched again (remove the file to refresh
+    /// it). A study whose main entity type is not `task` (a study of runs) is refused before
+    /// any task is fetched. A task that fails does not stop the others: after trying them
+    /// all, the error names every failed task and why. In offline mode nothing is fetched:
+    /// the cached study is read and each task's files are checked, and a missing file is an
+    /// error naming it and the `oml fetch` command.
+    pub fn fetch_suite(&self, cache: &Cache, id_or_alias: &str) -> Result<SuiteFetched> {
+        self.fetch_suite_with(cache, id_or_alias, |_, _| {})
+    }
+
+    /// As [`Client::fetch_suite`], calling `on_task` with each task id and its outcome as
+    /// soon as it is known (to report progress on a long suite).
+    pub fn fetch_suite_with(
+        &self,
+        cache: &Cache,
+        id_or_alias: &str,
+        mut on_task: impl FnMut(i64, &Result<Fetched>),
+    ) -> Result<SuiteFetched> {
+        self.check_cache(cache)?;
+        let key = study_key(id_or_alias)?;
+        let studies = cache.dir().join("studies");
+        let path = studies.join(format!("{key}.xml"));
+        let fetch = format!("oml fetch suite {key}");
+        let mut ignored = Fetched::default();
+        self.ensure(&path, &fetch, &mut ignored, || {
+            let url = self.api_url(&format!("study/{}", percent_encode(&key)));
+            let body = self.get(&url)?;
+            parse_study(utf8(&url, &body)?).map_err(|e| malformed(&url, &e))?;
+            Ok(body)
+        })?;
+        let incomplete = |detail: String| Error::Incomplete {
+            path: path.clone(),
+            detail,
+        };
+        let text = std::fs::read_to_string(&path).map_err(|source| Error::Io {
+            action: "read",
+            path: path.clone(),
+            source,
+        })?;
+        let study = parse_study(&text).map_err(incomplete)?;
+        if let Some(id) = study.id
+            && id.to_string() != key
+            && !self.is_offline()
+        {
+            let by_id = studies.join(format!("{id}.xml"));
+            if !by_id.is_file() {
+                write(&by_id, text.as_bytes())?;
+            }
+        }
+        match study.main_entity_type.as_deref() {
+            Some("task") => {}
+            Some(other) => {
+                return Err(incomplete(format!(
+                    "study {key} is not a benchmark suite: its main entity type is `{other}`, \
+                     not `task`"
+                )));
+            }
+            None => {
+                return Err(incomplete(format!(
+                    "study {key} is not a benchmark suite: it has no oml:main_entity_type"
+                )));
+            }
+        }
+        let mut fetched = Vec::with_capacity(study.task_ids.len());
+        let mut failed = Vec::new();
+        for &task_id in &study.task_ids {
+            let outcome = self.fetch_task(cache, task_id);
+            on_task(task_id, &outcome);
+            match outcome {
+                Ok(f) => fetched.push(f),
+                Err(e) => failed.push((task_id, e)),
+            }
+        }
+        if !failed.is_empty() {
+            return Err(Error::Suite {
+                suite: key.to_string(),
+                total: study.task_ids.len(),
+                failed: failed
+                    .into_iter()
+                    .map(|(id, e)| (id, Box::new(e)))
+                    .collect(),
+            });
+        }
+        Ok(SuiteFetched {
+            study_id: study.id,
+            alias: study.alias,
+            study: path,
+            task_ids: study.task_ids,
+            fetched,
+        })
+    }
+}
+
+/// `id_or_alias` trimmed, when it is a study id or an alias that is safe as a file name and
+/// in a URL (ASCII letters, digits, `-`, `_` and `.`, not starting with `.`).
+fn study_key(id_or_alias: &str) -> Result<String> {
+    let key = id_or_alias.trim();
+    let safe = !key.is_empty()
+        && !key.starts_with('.')
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b));
+    if !safe {
+        return Err(Error::Config(format!(
+            "`{id_or_alias}` is not a study id or alias (such as 99 or OpenML-CC18)"
+        )));
+    }
+    Ok(key.to_owned())
+}
+
+/// The id, alias, main entity type and task ids of an `oml:study` document.
+fn parse_study(text: &str) -> std::result::Result<Study, String> {
+    use oml_data::xml::{Doc, Node, XmlError, line};
+
+    let describe = |e: XmlError| format!("line {}: {}", line(text, e.at), e.message);
+    let mut doc = Doc::new(text, "study");
+    let mut study = Study::default();
+    let mut in_tasks = false;
+    // The element whose text is being read: its local name, depth and text so far.
+    let mut field: Option<(String, usize, String)> = None;
+    while let Some(node) = doc.next_node().map_err(describe)? {
+        match node {
+            Node::Open(start) => match (start.depth, start.local.as_str()) {
+                (2, "tasks") => in_tasks = true,
+                (2, "id" | "alias" | "main_entity_type") => {
+                    field = Some((start.local, 2, String::new()));
+                }
+                (3, "task_id") if in_tasks => field = Some((start.local, 3, String::new())),
+                _ => {}
+            },
+            Node::Text { text, depth } => {
+                if let Some((_, d, value)) = &mut field
+                    && *d == depth
+                {
+                    value.push_str(&text);
+                }
+            }
+            Node::Close { depth } => {
+                if depth == 2 {
+                    in_tasks = false;
+                }
+                let Some((name, d, value)) = field.take_if(|(_, d, _)| *d == depth) else {
+                    continue;
+                };
+                let value = value.trim();
+                let int = || {
+                    value
+                        .parse::<i64>()
+                        .map_err(|_| format!("oml:{name} `{value}` is not an integer"))
+                };
+                match (d, name.as_str()) {
+                    (3, _) => {
+                        let id = int()?;
+                        if !study.task_ids.contains(&id) {
+                            study.task_ids.push(id);
+                        }
+                    }
+                    (_, "id") => study.id = Some(int()?),
+                    (_, "alias") if !value.is_empty() => study.alias = Some(value.to_owned()),
+                    (_, "main_entity_type") => study.main_entity_type = Some(value.to_owned()),
+                    _ => {}
+                }
+            }
+        }
+    }
+    Ok(study)
+}
+
+#[cfg(test)]
+mod suite_tests {
+    use super::*;
+
+    #[test]
+    fn parses_a_study() {
+        let text = r#"<?xml version="1.0" encoding="UTF-8"?>
+<oml:study xmlns:oml="http://openml.org/openml">
+  <oml:id>99</oml:id>
+  <oml:alias>OpenML-CC18</oml:alias>
+  <oml:main_entity_type>task</oml:main_entity_type>
+  <oml:name>OpenML-CC18 Curated Classification benchmark</oml:name>
+  <oml:data><oml:data_id>3</oml:data_id><oml:data_id>6</oml:data_id></oml:data>
+  <oml:tasks>
+    <oml:task_id>3</oml:task_id>
+    <oml:task_id> 6 </oml:task_id>
+    <oml:task_id>3</oml:task_id>
+  </oml:tasks>
+</oml:study>"#;
+        let study = parse_study(text).unwrap();
+        assert_eq!(study.id, Some(99));
+        assert_eq!(study.alias.as_deref(), Some("OpenML-CC18"));
+        assert_eq!(study.main_entity_type.as_deref(), Some("task"));
+        assert_eq!(study.task_ids, [3, 6]);
+        assert!(parse_study("<oml:run/>").is_err());
+        let bad = "<oml:study><oml:tasks><oml:task_id>x</oml:task_id></oml:tasks></oml:study>";
+        assert!(parse_study(bad).unwrap_err().contains("not an integer"));
+    }
+
+    #[test]
+    fn study_keys() {
+        assert_eq!(study_key(" 99 ").unwrap(), "99");
+        assert_eq!(study_key("OpenML-CC18").unwrap(), "OpenML-CC18");
+        for bad in ["", "../x", ".hidden", "a/b", "a b"] {
+            assert!(study_key(bad).is_err(), "{bad}");
+        }
+    }
+}

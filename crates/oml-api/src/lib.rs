@@ -41,6 +41,6 @@ pub use error::{Error, Result, ServerError, TRANSIENT_CODES};
 pub use evaluations::{
     EVALUATION_PAGE_SIZE, NO_EVALUATIONS, ServerEvaluationFilters, evaluation_cache_file,
 };
-pub use fetch::Fetched;
+pub use fetch::{Fetched, SuiteFetched};
 pub use publish::{PUBLISHED_FILE, Published};
 pub use retry::{MAX_DELAY, backoff_delay};

@@ -70,6 +70,26 @@ enum FetchCommand {
     Task(FetchArgs),
     /// Fetch datasets: description, features, qualities and the data file.
     Dataset(FetchArgs),
+    /// Fetch a benchmark suite (a study of tasks, by id or alias such as OpenML-CC18) and all
+    /// its tasks.
+    Suite(FetchSuiteArgs),
+}
+
+#[derive(Args)]
+struct FetchSuiteArgs {
+    /// The study id or alias.
+    #[arg(value_name = "ID_OR_ALIAS")]
+    id_or_alias: String,
+    /// The cache root (as openml-python's cachedir); by default $OPENML_CACHE_DIR, else
+    /// openml-python's config or ~/.cache/openml.
+    #[arg(long, value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
+    /// www, test or a URL [default: $OPENML_SERVER, else openml-python's config, else www].
+    #[arg(long, value_name = "SERVER")]
+    server: Option<String>,
+    /// Never touch the network: only check that the cache has the suite and all its tasks.
+    #[arg(long)]
+    offline: bool,
 }
 
 #[derive(Args)]
@@ -421,6 +441,7 @@ fn fetch(command: FetchCommand) -> anyhow::Result<()> {
     let (kind, args) = match command {
         FetchCommand::Task(args) => ("task", args),
         FetchCommand::Dataset(args) => ("dataset", args),
+        FetchCommand::Suite(args) => return fetch_suite(args),
     };
     let flags = oml_api::Flags {
         server: args.server.clone(),
@@ -449,6 +470,48 @@ fn fetch(command: FetchCommand) -> anyhow::Result<()> {
             cache.dir().display()
         )?;
     }
+    Ok(())
+}
+
+fn fetch_suite(args: FetchSuiteArgs) -> anyhow::Result<()> {
+    let flags = oml_api::Flags {
+        server: args.server.clone(),
+        api_key: None,
+    };
+    let settings = oml_api::Settings::from_process(&flags)?;
+    let cache = match &args.cache_dir {
+        Some(dir) => Cache::new(dir, settings.server.clone()),
+        None => Cache::from_env(settings.server.clone())?,
+    };
+    let client = oml_api::ClientBuilder::from_settings(settings)
+        .offline(args.offline)
+        .build()?;
+    let key = &args.id_or_alias;
+    let mut out = io::stdout().lock();
+    let mut printed = Ok(());
+    let suite = client.fetch_suite_with(&cache, key, |id, outcome| {
+        let line = match outcome {
+            Ok(fetched) => writeln!(
+                out,
+                "task {id}: {} files downloaded, {} already cached",
+                fetched.downloaded.len(),
+                fetched.present.len()
+            ),
+            Err(e) => writeln!(out, "task {id}: failed: {e}"),
+        };
+        if printed.is_ok() {
+            printed = line;
+        }
+    });
+    printed?;
+    let suite = suite.with_context(|| format!("cannot fetch suite {key}"))?;
+    let downloaded: usize = suite.fetched.iter().map(|f| f.downloaded.len()).sum();
+    writeln!(
+        out,
+        "suite {key}: {} tasks, {downloaded} files downloaded, cached in {}",
+        suite.task_ids.len(),
+        cache.dir().display()
+    )?;
     Ok(())
 }
 

@@ -513,3 +513,162 @@ fn a_cache_of_another_server_is_refused() {
     assert!(matches!(err, Error::Config(_)), "{err:?}");
     assert!(server.hits().is_empty());
 }
+
+/// An `oml:study` document of main entity type `kind` with `tasks`.
+fn study(id: i64, alias: &str, kind: &str, tasks: &[i64]) -> Vec<u8> {
+    let task_ids: String = tasks
+        .iter()
+        .map(|t| format!("    <oml:task_id>{t}</oml:task_id>\n"))
+        .collect();
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<oml:study xmlns:oml=\"http://openml.org/openml\">\n  \
+         <oml:id>{id}</oml:id>\n  <oml:alias>{alias}</oml:alias>\n  \
+         <oml:main_entity_type>{kind}</oml:main_entity_type>\n  <oml:name>A suite</oml:name>\n  \
+         <oml:data>\n    <oml:data_id>1</oml:data_id>\n  </oml:data>\n  <oml:tasks>\n{task_ids}  </oml:tasks>\n\
+         </oml:study>\n"
+    )
+    .into_bytes()
+}
+
+/// How many requests went to `/api/v1/xml/task/...`.
+fn task_hits(server: &TestServer) -> usize {
+    server
+        .hits()
+        .iter()
+        .filter(|h| h.starts_with("/api/v1/xml/task/"))
+        .count()
+}
+
+#[test]
+fn a_suite_fetches_all_its_tasks_once_and_reads_back_offline() {
+    let (_o1, origin1) = origin(1, 898, &ANNEAL_LABELS);
+    let (_o3, origin3) = origin(3, 3196, &KR_VS_KP_LABELS);
+    let server = TestServer::start();
+    serve_task(&server, &origin1, 1);
+    serve_task(&server, &origin3, 3);
+    server.route(
+        "/api/v1/xml/study/Tiny-Suite",
+        Reply::Ok(study(77, "Tiny-Suite", "task", &[1, 3])),
+    );
+    let (_dir, cache) = empty_cache(&server);
+    let client = client(&server);
+
+    let mut seen = Vec::new();
+    let suite = client
+        .fetch_suite_with(&cache, "Tiny-Suite", |id, outcome| {
+            seen.push((id, outcome.is_ok()))
+        })
+        .unwrap();
+    assert_eq!(seen, [(1, true), (3, true)]);
+    assert_eq!(suite.task_ids, [1, 3]);
+    assert_eq!(
+        (suite.study_id, suite.alias.as_deref()),
+        (Some(77), Some("Tiny-Suite"))
+    );
+    assert_eq!(suite.fetched.len(), 2);
+    assert!(suite.fetched.iter().all(|f| f.downloaded.len() == 6));
+    assert_eq!(suite.study, cache.dir().join("studies/Tiny-Suite.xml"));
+    assert!(cache.dir().join("studies/77.xml").is_file(), "also by id");
+    for (task, origin) in [(1, &origin1), (3, &origin3)] {
+        let (actual, expected) = (
+            Task::from_cache(&cache, task).unwrap(),
+            Task::from_cache(origin, task).unwrap(),
+        );
+        assert_eq!(essence(&actual), essence(&expected));
+    }
+    assert_eq!(server.hits_of("/api/v1/xml/study/Tiny-Suite"), 1);
+
+    // A second fetch asks for nothing: the study and the tasks are cached.
+    let before = server.hits().len();
+    let tasks_before = task_hits(&server);
+    let again = client.fetch_suite(&cache, "Tiny-Suite").unwrap();
+    assert_eq!(again.task_ids, [1, 3]);
+    assert!(again.fetched.iter().all(|f| f.downloaded.is_empty()));
+    assert_eq!(task_hits(&server), tasks_before);
+    assert_eq!(server.hits().len(), before);
+
+    // Offline reads the cached study (by alias and by id) and checks the tasks' files.
+    let offline = builder(&server).offline(true).build().unwrap();
+    for key in ["Tiny-Suite", "77"] {
+        let read = offline.fetch_suite(&cache, key).unwrap();
+        assert_eq!(read.task_ids, [1, 3]);
+        assert!(read.fetched.iter().all(|f| f.present.len() == 6));
+    }
+    assert_eq!(server.hits().len(), before, "offline means no network");
+    // Offline, a missing task file is named with its command.
+    std::fs::remove_file(cache.task_dir(3).join("datasplits.arff")).unwrap();
+    let err = offline.fetch_suite(&cache, "77").unwrap_err().to_string();
+    assert!(
+        err.contains("task 3") && err.contains("oml fetch task 3"),
+        "{err}"
+    );
+    assert!(!err.contains("task 1:"), "{err}");
+    // Offline, a study never fetched is named with its command.
+    let err = offline
+        .fetch_suite(&cache, "OpenML-CC18")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("oml fetch suite OpenML-CC18"), "{err}");
+    assert_eq!(server.hits().len(), before);
+}
+
+#[test]
+fn a_study_of_runs_is_refused_before_any_task() {
+    let server = TestServer::start();
+    server.route(
+        "/api/v1/xml/study/14",
+        Reply::Ok(study(14, "", "run", &[1, 3])),
+    );
+    let (_dir, cache) = empty_cache(&server);
+    let err = client(&server).fetch_suite(&cache, "14").unwrap_err();
+    let message = err.to_string();
+    assert!(message.contains("not a benchmark suite"), "{message}");
+    assert!(
+        message.contains("`run`") && message.contains("`task`"),
+        "{message}"
+    );
+    assert_eq!(task_hits(&server), 0);
+    // Nor is an id or alias that is not a safe name asked for.
+    let err = client(&server).fetch_suite(&cache, "../etc").unwrap_err();
+    assert!(matches!(err, Error::Config(_)), "{err:?}");
+    assert_eq!(server.hits().len(), 1);
+}
+
+#[test]
+fn a_failing_task_is_named_after_the_others_are_fetched() {
+    let (_o1, origin1) = origin(1, 898, &ANNEAL_LABELS);
+    let (_o3, origin3) = origin(3, 3196, &KR_VS_KP_LABELS);
+    let server = TestServer::start();
+    serve_task(&server, &origin1, 1);
+    serve_task(&server, &origin3, 3);
+    server.route(
+        "/api/v1/xml/task/2",
+        Reply::Status(412, openml_error(151, "Unknown task")),
+    );
+    server.route(
+        "/api/v1/xml/study/5",
+        Reply::Ok(study(5, "Flaky", "task", &[1, 2, 3])),
+    );
+    let (_dir, cache) = empty_cache(&server);
+    let err = client(&server).fetch_suite(&cache, "5").unwrap_err();
+    let message = err.to_string();
+    assert!(message.contains("1 of the 3 tasks"), "{message}");
+    assert!(
+        matches!(&err, oml_api::Error::Suite { failed, .. } if failed.len() == 1 && failed[0].0 == 2),
+        "{err:?}"
+    );
+    assert!(message.contains("task 2: "), "{message}");
+    assert!(
+        message.contains("OpenML error 151: Unknown task"),
+        "{message}"
+    );
+    assert!(!message.contains(KEY));
+    // The tasks after the failing one were fetched too.
+    Task::from_cache(&cache, 1).unwrap();
+    Task::from_cache(&cache, 3).unwrap();
+    assert_eq!(
+        server.hits_of("/api/v1/xml/task/2"),
+        1,
+        "client errors are not retried"
+    );
+}
