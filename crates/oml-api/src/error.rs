@@ -221,8 +221,14 @@ fn unescape(s: &str) -> String {
 
 /// `e` and its causes, joined by `: `.
 pub(crate) fn chain(e: &Error) -> String {
-    let mut text = e.to_string();
-    let mut source = std::error::Error::source(e);
+    append_causes(e.to_string(), std::error::Error::source(e))
+}
+
+/// `text`, then each cause from `source` on that it does not already end with, joined by `: `.
+pub(crate) fn append_causes(
+    mut text: String,
+    mut source: Option<&(dyn std::error::Error + 'static)>,
+) -> String {
     while let Some(cause) = source {
         let cause_text = cause.to_string();
         if !text.ends_with(&cause_text) {

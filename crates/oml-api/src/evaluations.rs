@@ -1,10 +1,8 @@
 //! Evaluations from the server: OpenML's `evaluation/list`, paged, cached, and returned as the
 //! DataFrame of oml-run's local evaluations.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use oml_data::write_atomically;
 use oml_data::xml::{Doc, Node};
 use oml_run::{EVALUATION_COLUMNS, sha256_hex};
 use oml_task::Cache;
@@ -12,6 +10,7 @@ use polars::prelude::{Column, DataFrame, DataType};
 
 use crate::client::{Client, percent_encode, strip_query};
 use crate::error::{Error, Result};
+use crate::fetch::write;
 
 /// How many evaluations [`Client::list_evaluations`] asks for per request.
 pub const EVALUATION_PAGE_SIZE: usize = 1000;
@@ -216,21 +215,6 @@ pub fn evaluation_cache_file(cache: &Cache, path: &str) -> PathBuf {
         .dir()
         .join("evaluations")
         .join(format!("{}.xml", sha256_hex(path.as_bytes())))
-}
-
-fn write(path: &Path, body: &[u8]) -> Result<()> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|source| Error::Io {
-            action: "create",
-            path: dir.to_path_buf(),
-            source,
-        })?;
-    }
-    write_atomically(path, |file| file.write_all(body)).map_err(|source| Error::Io {
-        action: "write",
-        path: path.to_path_buf(),
-        source,
-    })
 }
 
 /// The columns of the table as they are collected.

@@ -245,7 +245,7 @@ impl Client {
 }
 
 /// Writes `body` to `path` whole or not at all, creating its directory.
-fn write(path: &Path, body: &[u8]) -> Result<()> {
+pub(crate) fn write(path: &Path, body: &[u8]) -> Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|source| Error::Io {
             action: "create",

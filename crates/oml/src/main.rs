@@ -443,18 +443,8 @@ fn fetch(command: FetchCommand) -> anyhow::Result<()> {
         FetchCommand::Dataset(args) => ("dataset", args),
         FetchCommand::Suite(args) => return fetch_suite(args),
     };
-    let flags = oml_api::Flags {
-        server: args.server.clone(),
-        api_key: None,
-    };
-    let settings = oml_api::Settings::from_process(&flags)?;
-    let cache = match &args.cache_dir {
-        Some(dir) => Cache::new(dir, settings.server.clone()),
-        None => Cache::from_env(settings.server.clone())?,
-    };
-    let client = oml_api::ClientBuilder::from_settings(settings)
-        .offline(args.offline)
-        .build()?;
+    let (client, cache) =
+        fetch_client(args.server.clone(), args.cache_dir.as_deref(), args.offline)?;
     let mut out = io::stdout().lock();
     for &id in &args.ids {
         let fetched = match kind {
@@ -473,19 +463,31 @@ fn fetch(command: FetchCommand) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn fetch_suite(args: FetchSuiteArgs) -> anyhow::Result<()> {
+/// The OpenML client and the cache of the server that flags, environment and openml-python's
+/// config name.
+fn fetch_client(
+    server: Option<String>,
+    cache_dir: Option<&std::path::Path>,
+    offline: bool,
+) -> anyhow::Result<(oml_api::Client, Cache)> {
     let flags = oml_api::Flags {
-        server: args.server.clone(),
+        server,
         api_key: None,
     };
     let settings = oml_api::Settings::from_process(&flags)?;
-    let cache = match &args.cache_dir {
+    let cache = match cache_dir {
         Some(dir) => Cache::new(dir, settings.server.clone()),
         None => Cache::from_env(settings.server.clone())?,
     };
     let client = oml_api::ClientBuilder::from_settings(settings)
-        .offline(args.offline)
+        .offline(offline)
         .build()?;
+    Ok((client, cache))
+}
+
+fn fetch_suite(args: FetchSuiteArgs) -> anyhow::Result<()> {
+    let (client, cache) =
+        fetch_client(args.server.clone(), args.cache_dir.as_deref(), args.offline)?;
     let key = &args.id_or_alias;
     let mut out = io::stdout().lock();
     let mut printed = Ok(());
