@@ -443,8 +443,7 @@ fn fetch(command: FetchCommand) -> anyhow::Result<()> {
         FetchCommand::Dataset(args) => ("dataset", args),
         FetchCommand::Suite(args) => return fetch_suite(args),
     };
-    let (client, cache) =
-        fetch_client(args.server.clone(), args.cache_dir.as_deref(), args.offline)?;
+    let (client, cache) = api_client(args.server.clone(), args.cache_dir.as_deref(), args.offline)?;
     let mut out = io::stdout().lock();
     for &id in &args.ids {
         let fetched = match kind {
@@ -463,9 +462,10 @@ fn fetch(command: FetchCommand) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The OpenML client and the cache of the server that flags, environment and openml-python's
-/// config name.
-fn fetch_client(
+/// A client of `server` (www, test or a URL; by default from the environment or
+/// openml-python's config; no API key) and its cache under `cache_dir` (by default
+/// openml-python's).
+fn api_client(
     server: Option<String>,
     cache_dir: Option<&std::path::Path>,
     offline: bool,
@@ -486,8 +486,7 @@ fn fetch_client(
 }
 
 fn fetch_suite(args: FetchSuiteArgs) -> anyhow::Result<()> {
-    let (client, cache) =
-        fetch_client(args.server.clone(), args.cache_dir.as_deref(), args.offline)?;
+    let (client, cache) = api_client(args.server.clone(), args.cache_dir.as_deref(), args.offline)?;
     let key = &args.id_or_alias;
     let mut out = io::stdout().lock();
     let mut printed = Ok(());
@@ -546,7 +545,11 @@ fn run_flow(args: RunArgs) -> anyhow::Result<()> {
     if let oml::task::TaskSource::Id(id) = oml::task::TaskSource::parse(&args.task)
         && !args.offline
     {
-        let (client, cache) = api_client(&args.local.server, args.cache_dir.as_ref(), false)?;
+        let (client, cache) = api_client(
+            Some(args.local.server.clone()),
+            args.cache_dir.as_deref(),
+            false,
+        )?;
         let fetched = client
             .fetch_task(&cache, id)
             .with_context(|| format!("cannot fetch task {id} (--offline uses the cache only)"))?;
@@ -617,7 +620,7 @@ fn execute(prepared: &PreparedRun) -> anyhow::Result<oml::runner::ExecutedRun> {
         indicatif::ProgressBar::hidden()
     };
     let hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
+    std::panic::set_hook(oml::eval::quiet_panic_hook());
     let executed = prepared.execute(&|_| progress.inc(1));
     std::panic::set_hook(hook);
     progress.finish_and_clear();
@@ -682,28 +685,6 @@ fn runs_list(args: RunsListArgs) -> anyhow::Result<()> {
     print(&list, args.json)
 }
 
-/// A client of `server` (www, test or a URL; the API key from the environment or
-/// openml-python's config) and its cache under `cache_dir` (by default openml-python's).
-fn api_client(
-    server: &str,
-    cache_dir: Option<&PathBuf>,
-    offline: bool,
-) -> anyhow::Result<(oml_api::Client, Cache)> {
-    let flags = oml_api::Flags {
-        server: Some(server.to_owned()),
-        api_key: None,
-    };
-    let settings = oml_api::Settings::from_process(&flags)?;
-    let cache = match cache_dir {
-        Some(dir) => Cache::new(dir, settings.server.clone()),
-        None => Cache::from_env(settings.server.clone())?,
-    };
-    let client = oml_api::ClientBuilder::from_settings(settings)
-        .offline(offline)
-        .build()?;
-    Ok((client, cache))
-}
-
 fn evaluations(args: EvaluationsArgs) -> anyhow::Result<()> {
     let frame = if let Some(server) = &args.server {
         let ids = |flag: &str, texts: &[String]| -> anyhow::Result<Vec<i64>> {
@@ -727,7 +708,11 @@ fn evaluations(args: EvaluationsArgs) -> anyhow::Result<()> {
             size: args.size,
             offset: args.offset,
         };
-        let (client, cache) = api_client(server, args.cache_dir.as_ref(), args.offline)?;
+        let (client, cache) = api_client(
+            Some(server.clone()),
+            args.cache_dir.as_deref(),
+            args.offline,
+        )?;
         client
             .list_evaluations(&cache, &filters)
             .context("cannot list the server's evaluations")?

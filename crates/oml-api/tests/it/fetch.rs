@@ -539,13 +539,22 @@ fn task_hits(server: &TestServer) -> usize {
         .count()
 }
 
+/// Fixture tasks 1 and 3 in prepared caches, and a test server serving both.
+fn serving_tasks_1_and_3() -> ([(tempfile::TempDir, Cache); 2], TestServer) {
+    let origins = [
+        origin(1, 898, &ANNEAL_LABELS),
+        origin(3, 3196, &KR_VS_KP_LABELS),
+    ];
+    let server = TestServer::start();
+    serve_task(&server, &origins[0].1, 1);
+    serve_task(&server, &origins[1].1, 3);
+    (origins, server)
+}
+
 #[test]
 fn a_suite_fetches_all_its_tasks_once_and_reads_back_offline() {
-    let (_o1, origin1) = origin(1, 898, &ANNEAL_LABELS);
-    let (_o3, origin3) = origin(3, 3196, &KR_VS_KP_LABELS);
-    let server = TestServer::start();
-    serve_task(&server, &origin1, 1);
-    serve_task(&server, &origin3, 3);
+    let (origins, server) = serving_tasks_1_and_3();
+    let [(_, origin1), (_, origin3)] = &origins;
     server.route(
         "/api/v1/xml/study/Tiny-Suite",
         Reply::Ok(study(77, "Tiny-Suite", "task", &[1, 3])),
@@ -569,7 +578,7 @@ fn a_suite_fetches_all_its_tasks_once_and_reads_back_offline() {
     assert!(suite.fetched.iter().all(|f| f.downloaded.len() == 6));
     assert_eq!(suite.study, cache.dir().join("studies/Tiny-Suite.xml"));
     assert!(cache.dir().join("studies/77.xml").is_file(), "also by id");
-    for (task, origin) in [(1, &origin1), (3, &origin3)] {
+    for (task, origin) in [(1, origin1), (3, origin3)] {
         let (actual, expected) = (
             Task::from_cache(&cache, task).unwrap(),
             Task::from_cache(origin, task).unwrap(),
@@ -636,11 +645,7 @@ fn a_study_of_runs_is_refused_before_any_task() {
 
 #[test]
 fn a_failing_task_is_named_after_the_others_are_fetched() {
-    let (_o1, origin1) = origin(1, 898, &ANNEAL_LABELS);
-    let (_o3, origin3) = origin(3, 3196, &KR_VS_KP_LABELS);
-    let server = TestServer::start();
-    serve_task(&server, &origin1, 1);
-    serve_task(&server, &origin3, 3);
+    let (_origins, server) = serving_tasks_1_and_3();
     server.route(
         "/api/v1/xml/task/2",
         Reply::Status(412, openml_error(151, "Unknown task")),
