@@ -238,18 +238,53 @@ fn select(x: &DesignMatrix, rows: &[usize]) -> DesignMatrix {
 
 /// Runs `f`, turning an error or a panic into the message a unit records.
 fn guarded<T>(f: impl FnOnce() -> oml_flow::Result<T>) -> std::result::Result<T, String> {
-    match catch_unwind(AssertUnwindSafe(f)) {
+    PANIC_LOCATION.with(|location| *location.borrow_mut() = Some(String::new()));
+    let result = catch_unwind(AssertUnwindSafe(f));
+    let location = PANIC_LOCATION.with(|location| location.borrow_mut().take());
+    match result {
         Ok(Ok(value)) => Ok(value),
         Ok(Err(error)) => Err(error.to_string()),
-        Err(panic) => Err(format!(
-            "panicked: {}",
-            panic
+        Err(panic) => {
+            let message = panic
                 .downcast_ref::<&str>()
                 .map(|s| s.to_string())
                 .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "(no message)".to_owned())
-        )),
+                .unwrap_or_else(|| "(no message)".to_owned());
+            match location.filter(|at| !at.is_empty()) {
+                Some(at) => Err(format!("panicked at {at}: {message}")),
+                None => Err(format!("panicked: {message}")),
+            }
+        }
     }
+}
+
+thread_local! {
+    /// `Some` while a unit's fit or prediction runs on this thread: empty, or where it
+    /// panicked, as [`quiet_panic_hook`] records it.
+    static PANIC_LOCATION: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// A panic hook that, for a panic inside a unit's fit or prediction, prints nothing and
+/// records where it happened (`file:line:column`) so that the unit's failure message names
+/// it; any other panic is printed as usual. A program that shows progress while units run
+/// installs it for the evaluation (the default hook would print over the progress); without
+/// it, a unit's message has no location.
+pub fn quiet_panic_hook() -> Box<dyn Fn(&std::panic::PanicHookInfo<'_>) + Send + Sync> {
+    Box::new(|info| {
+        let in_unit = PANIC_LOCATION.with(|slot| {
+            let mut slot = slot.borrow_mut();
+            match slot.as_mut() {
+                Some(at) => {
+                    *at = info.location().map_or_else(String::new, |l| l.to_string());
+                    true
+                }
+                None => false,
+            }
+        });
+        if !in_unit {
+            eprintln!("{info}");
+        }
+    })
 }
 
 /// Runs `f` and measures it: (CPU time of this thread, wall time), in milliseconds.
@@ -320,5 +355,29 @@ impl Evaluator {
             },
             shape: (splits.n_repeats(), splits.n_folds(), splits.n_samples()),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panicking_unit_names_where_it_panicked() {
+        // The only test of this binary that installs a hook or panics on purpose.
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(quiet_panic_hook());
+        let line = line!() + 1;
+        let outcome = guarded::<()>(|| panic!("broken model"));
+        std::panic::set_hook(previous);
+        let message = outcome.unwrap_err();
+        assert!(
+            message.starts_with(&format!("panicked at {}:{line}:", file!()))
+                && message.ends_with(": broken model"),
+            "{message}"
+        );
+        // The next failure without a panic carries no stale location.
+        let error = guarded::<()>(|| Err(oml_flow::Error::fit("f", "refused"))).unwrap_err();
+        assert_eq!(error, "f: fit failed: refused");
     }
 }
