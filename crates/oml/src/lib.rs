@@ -38,6 +38,7 @@ pub use oml_run as run;
 pub use oml_task as task;
 
 pub mod runner;
+pub mod sweep;
 
 /// Evaluates `flow` on every unit of `task` with run seed 0 on all cores, as openml-python's
 /// `runs.run_model_on_task` does; [`eval::EvaluatorBuilder`] sets the seed, the threads and

@@ -1,0 +1,1 @@
+//! The sweep file and its expansion into jobs.
