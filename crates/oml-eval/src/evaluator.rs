@@ -245,17 +245,22 @@ fn guarded<T>(f: impl FnOnce() -> oml_flow::Result<T>) -> std::result::Result<T,
         Ok(Ok(value)) => Ok(value),
         Ok(Err(error)) => Err(error.to_string()),
         Err(panic) => {
-            let message = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "(no message)".to_owned());
+            let message = panic_message(&*panic);
             match location.filter(|at| !at.is_empty()) {
                 Some(at) => Err(format!("panicked at {at}: {message}")),
                 None => Err(format!("panicked: {message}")),
             }
         }
     }
+}
+
+/// The message of a caught panic's payload (`&str` or `String`), or `(no message)`.
+pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "(no message)".to_owned())
 }
 
 thread_local! {

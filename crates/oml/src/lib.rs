@@ -15,6 +15,10 @@
 //!   [`run_model_on_task`] runs it with the defaults.
 //! - [`run`] (oml-run): OpenML's predictions file, run directories and the report of a run.
 //! - [`api`] (oml-api): OpenML's REST API: fetching tasks and datasets into the cache.
+//! - [`report`] (oml-report): leaderboards, statistical tests between flows and the HTML
+//!   report of stored runs.
+//! - [`sweep`]: sweeps of tasks x flows x parameter grids x seeds: the sweep file, shards of
+//!   array jobs, running into the run store with resume, and collecting the results.
 //! - [`runner`]: runs as the command line names them (a task and a built-in flow as text),
 //!   evaluated and packaged; `oml run` and `oml verify` share it.
 //!
@@ -34,6 +38,7 @@ pub use oml_api as api;
 pub use oml_data as data;
 pub use oml_eval as eval;
 pub use oml_flow as flow;
+pub use oml_report as report;
 pub use oml_run as run;
 pub use oml_task as task;
 

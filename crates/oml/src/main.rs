@@ -44,10 +44,113 @@ enum Command {
     /// Download tasks or datasets from OpenML into the cache; files already there are kept.
     #[command(subcommand)]
     Fetch(FetchCommand),
+    /// Run a sweep (tasks x flows x parameter grids x seeds, from a TOML file or the flags)
+    /// into the run store: this process's shard of the jobs, each in its own `oml run`
+    /// process. A failing job is recorded and the others go on; exits 2 if any failed.
+    Sweep(SweepArgs),
+    /// Merge the runs of the store (or of one sweep) into one table, a row per (job,
+    /// measure), sorted by job key: Parquet or CSV by the output file's extension.
+    Collect(CollectArgs),
+    /// Write one self-contained HTML page comparing the stored runs (or one sweep's):
+    /// leaderboards, corrected t-tests, Friedman and Nemenyi tests, and plots.
+    Report(ReportArgs),
     /// Publish a run directory to OpenML: its flow when the server lacks it, then the run;
     /// the run id is recorded in the directory's published.json, and a run is published to
     /// a server only once.
     Publish(PublishArgs),
+}
+
+#[derive(Args)]
+struct SweepArgs {
+    /// The sweep file (TOML; see `oml::sweep`). Flags given replace its lists.
+    #[arg(value_name = "FILE")]
+    file: Option<PathBuf>,
+    /// A task (as `oml run --task`, or suite:ID|ALIAS); repeatable.
+    #[arg(long = "task", value_name = "TASK", allow_negative_numbers = true)]
+    tasks: Vec<String>,
+    /// A built-in flow with its defaults; repeatable.
+    #[arg(long = "flow", value_name = "NAME")]
+    flows: Vec<String>,
+    /// A seed or a range (`1..5` is 1 to 4, `1..=5` 1 to 5); repeatable [default: 0].
+    #[arg(long = "seed", value_name = "S")]
+    seeds: Vec<String>,
+    #[command(flatten)]
+    store: StoreArgs,
+    /// Run shard I of N (0-based: positions p with p % N == I) [default: from
+    /// SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX, else all].
+    #[arg(long, value_name = "I/N")]
+    shard: Option<String>,
+    /// The number of shards where the engine does not say it (Kubernetes Indexed Jobs: the
+    /// job's completions).
+    #[arg(long, value_name = "N")]
+    shard_count: Option<usize>,
+    /// Skip jobs whose run is in the store already (without it they are an error).
+    #[arg(long)]
+    resume: bool,
+    /// Threads of each job [default: $SLURM_CPUS_PER_TASK, else all cores].
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+    /// Kill a job that runs longer (`90s`, `10m`, `2h`) [default: the file's time_limit,
+    /// else none].
+    #[arg(long, value_name = "DURATION")]
+    time_limit: Option<String>,
+    /// The cache root (as openml-python's cachedir) for task ids and suites.
+    #[arg(long, value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
+    /// www, test or a URL for task ids and suites [default: the file's server, else
+    /// $OPENML_SERVER, else openml-python's config, else www].
+    #[arg(long, value_name = "SERVER")]
+    server: Option<String>,
+    /// Never touch the network: tasks and suites must be in the cache.
+    #[arg(long)]
+    offline: bool,
+    /// Print this shard's jobs (key and label) and exit.
+    #[arg(long)]
+    list: bool,
+}
+
+/// A sweep file whose jobs a command restricts itself to, and the cache its suites are in.
+#[derive(Args)]
+struct SweepFilterArgs {
+    /// Only the runs of this sweep file's jobs (its suites are read from the cache).
+    #[arg(value_name = "SWEEP")]
+    sweep: Option<PathBuf>,
+    /// The cache root holding the sweep's suites [default: openml-python's].
+    #[arg(long, value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
+    /// The server whose cache holds the sweep's suites [default: the file's, else www].
+    #[arg(long, value_name = "SERVER")]
+    server: Option<String>,
+}
+
+#[derive(Args)]
+struct CollectArgs {
+    #[command(flatten)]
+    filter: SweepFilterArgs,
+    #[command(flatten)]
+    store: StoreArgs,
+    /// The table: .parquet, .pq or .csv.
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+    /// Only this measure; repeatable [default: the sweep's measures, else every measure but
+    /// the timings].
+    #[arg(long = "measure", value_name = "NAME")]
+    measures: Vec<String>,
+}
+
+#[derive(Args)]
+struct ReportArgs {
+    #[command(flatten)]
+    filter: SweepFilterArgs,
+    #[command(flatten)]
+    store: StoreArgs,
+    /// The HTML file to write.
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+    /// The measure compared [default: the sweep's first measure, else predictive_accuracy,
+    /// else root_mean_squared_error].
+    #[arg(long, value_name = "NAME")]
+    measure: Option<String>,
 }
 
 #[derive(Args)]
@@ -408,6 +511,12 @@ struct InspectArgs {
 }
 
 fn main() -> ExitCode {
+    if let Some(parent) = std::env::var(oml::sweep::PARENT_PID_VAR)
+        .ok()
+        .and_then(|pid| pid.parse().ok())
+    {
+        oml::sweep::exit_with_parent(parent);
+    }
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -434,6 +543,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Verify(args) => verify(args),
         Command::Fetch(command) => fetch(command),
         Command::Publish(args) => publish(args),
+        Command::Sweep(args) => sweep(args),
+        Command::Collect(args) => collect(args),
+        Command::Report(args) => report(args),
     }
 }
 
@@ -877,4 +989,243 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
             .downcast_ref::<io::Error>()
             .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
     })
+}
+
+/// The sweep of a file, its lists replaced by the flags given, or of the flags alone.
+fn read_sweep(args: &SweepArgs) -> anyhow::Result<oml::sweep::Sweep> {
+    Ok(match &args.file {
+        Some(path) => {
+            let mut sweep = oml::sweep::Sweep::read(path)?;
+            sweep.override_with(&args.tasks, &args.flows, &args.seeds)?;
+            sweep
+        }
+        None => oml::sweep::Sweep::from_flags(&args.tasks, &args.flows, &args.seeds)?,
+    })
+}
+
+/// A client and cache for the sweep's task ids and suites, on the server of the flag, else
+/// the file's, else www; the sweep's ids are set to that server.
+fn sweep_client(
+    sweep: &mut oml::sweep::Sweep,
+    server: Option<String>,
+    cache_dir: Option<&std::path::Path>,
+    offline: bool,
+) -> anyhow::Result<(oml_api::Client, Cache)> {
+    let server = server
+        .or_else(|| sweep.server.clone())
+        .unwrap_or_else(|| "www".to_owned());
+    sweep.set_server(&server);
+    api_client(Some(server), cache_dir, offline)
+}
+
+/// The jobs of `sweep`, its suites resolved through `client` (fetched unless offline), each
+/// reading task ids from `cache`.
+fn sweep_jobs(
+    sweep: &oml::sweep::Sweep,
+    client: &oml_api::Client,
+    cache: &Cache,
+) -> anyhow::Result<Vec<oml::sweep::Job>> {
+    let mut suite_tasks = |suite: &str| -> Result<Vec<i64>, String> {
+        client
+            .fetch_suite(cache, suite)
+            .map(|fetched| fetched.task_ids)
+            .map_err(|e| format!("{:#}", anyhow::Error::from(e)))
+    };
+    let mut jobs = sweep.jobs(&mut suite_tasks)?;
+    for job in &mut jobs {
+        job.task.cache_dir = Some(cache.root().to_path_buf());
+    }
+    Ok(jobs)
+}
+
+fn sweep(args: SweepArgs) -> anyhow::Result<()> {
+    use oml::sweep::{Isolation, JobStatus, Shard, SweepOptions};
+    let env = |name: &str| std::env::var(name).ok();
+    let mut sweep = read_sweep(&args)?;
+    let (client, cache) = sweep_client(
+        &mut sweep,
+        args.server.clone(),
+        args.cache_dir.as_deref(),
+        args.offline,
+    )?;
+    let jobs = sweep_jobs(&sweep, &client, &cache)?;
+    let (shard, source) = match &args.shard {
+        Some(text) => (Shard::parse(text)?, "--shard".to_owned()),
+        None => Shard::from_env(&env, args.shard_count)?
+            .unwrap_or((Shard::ALL, "no array job".to_owned())),
+    };
+    let mine = shard.select(&jobs);
+    if args.list {
+        let mut out = io::stdout().lock();
+        for job in &mine {
+            writeln!(out, "{} {}", job.key(), job.label())?;
+        }
+        return Ok(());
+    }
+    if !args.offline {
+        let mut ids: Vec<i64> = mine
+            .iter()
+            .filter_map(|job| match oml::task::TaskSource::parse(&job.task.task) {
+                oml::task::TaskSource::Id(id) => Some(id),
+                _ => None,
+            })
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        for id in ids {
+            client.fetch_task(&cache, id).with_context(|| {
+                format!("cannot fetch task {id} (--offline uses the cache only)")
+            })?;
+        }
+    }
+    let time_limit = match &args.time_limit {
+        Some(text) => Some(oml::sweep::parse_duration(text)?),
+        None => sweep.time_limit,
+    };
+    let threads = args.threads.or_else(|| oml::sweep::threads_from_env(&env));
+    let options = SweepOptions {
+        store: args.store.open()?,
+        threads,
+        resume: args.resume,
+        isolation: Isolation::Subprocess {
+            program: std::env::current_exe().context("cannot find the oml binary")?,
+            time_limit,
+            cache_dir: Some(cache.root().to_path_buf()),
+        },
+    };
+    eprintln!(
+        "oml: sweep shard {}/{} ({source}): {} of {} jobs, {} threads each{}",
+        shard.index,
+        shard.count,
+        mine.len(),
+        jobs.len(),
+        threads.map_or_else(|| "all cores".to_owned(), |t| t.to_string()),
+        time_limit.map_or_else(String::new, |limit| format!(
+            ", time limit {}",
+            oml::sweep::format_duration(limit)
+        ))
+    );
+    let total = mine.len();
+    let outcome = oml::sweep::run_jobs(&mine, &options, &mut |position, job| {
+        let what = match &job.status {
+            JobStatus::Done { seconds } => format!("done in {seconds:.2} s"),
+            JobStatus::Skipped => "in the store already".to_owned(),
+            JobStatus::Failed { message } => format!("FAILED: {message}"),
+        };
+        eprintln!("[{}/{total}] {}: {what}", position + 1, job.label);
+    })?;
+    let failed = outcome.failed();
+    println!(
+        "shard {}/{}: {total} jobs: {} done, {} already stored, {} failed",
+        shard.index,
+        shard.count,
+        outcome.done(),
+        outcome.skipped(),
+        failed.len()
+    );
+    if let Some(first) = failed.first() {
+        bail!(
+            "{} jobs failed (recorded in {}); the first, {}: {}",
+            failed.len(),
+            options
+                .store
+                .root()
+                .join(oml::sweep::FAILURES_DIR)
+                .display(),
+            first.label,
+            match &first.status {
+                JobStatus::Failed { message } => message.as_str(),
+                _ => "",
+            }
+        );
+    }
+    Ok(())
+}
+
+/// The job keys and measures of the sweep file a command is restricted to, if any.
+fn sweep_filter(
+    filter: &SweepFilterArgs,
+) -> anyhow::Result<Option<(std::collections::BTreeSet<String>, Vec<String>)>> {
+    let Some(path) = &filter.sweep else {
+        return Ok(None);
+    };
+    let mut sweep = oml::sweep::Sweep::read(path)?;
+    let (client, cache) = sweep_client(
+        &mut sweep,
+        filter.server.clone(),
+        filter.cache_dir.as_deref(),
+        true,
+    )?;
+    let jobs = sweep_jobs(&sweep, &client, &cache)?;
+    Ok(Some((
+        jobs.iter().map(oml::sweep::Job::key).collect(),
+        sweep.measures.clone(),
+    )))
+}
+
+fn collect(args: CollectArgs) -> anyhow::Result<()> {
+    let store = args.store.open()?;
+    let filter = sweep_filter(&args.filter)?;
+    let measures = match (&filter, args.measures.is_empty()) {
+        (Some((_, measures)), true) => measures.clone(),
+        _ => args.measures.clone(),
+    };
+    let options = oml::sweep::CollectOptions {
+        measures,
+        jobs: filter.map(|(jobs, _)| jobs),
+    };
+    oml::sweep::table_format(&args.out)?;
+    let collected = oml::sweep::collect(&store, &options)?;
+    oml::sweep::write_collected(&collected, &args.out)?;
+    println!(
+        "{}: {} rows from {} runs",
+        args.out.display(),
+        collected.frame.height(),
+        collected.runs
+    );
+    if !collected.missing.is_empty() {
+        eprintln!(
+            "oml: {} of the sweep's jobs have no run in {} yet",
+            collected.missing.len(),
+            store.root().display()
+        );
+    }
+    Ok(())
+}
+
+fn report(args: ReportArgs) -> anyhow::Result<()> {
+    let store = args.store.open()?;
+    let filter = sweep_filter(&args.filter)?;
+    let measure = args.measure.clone().or_else(|| {
+        filter
+            .as_ref()
+            .and_then(|(_, measures)| measures.first().cloned())
+    });
+    let jobs = filter.map(|(jobs, _)| jobs);
+    let keep = |m: &oml::run::Manifest| {
+        jobs.as_ref().is_none_or(|jobs| {
+            jobs.contains(&oml::sweep::job_key(
+                &m.task,
+                &m.task_options,
+                &m.flow,
+                &m.parameters,
+                m.seed,
+            ))
+        })
+    };
+    let summary = oml::report::write_report(&store, measure.as_deref(), &keep, &args.out)?;
+    println!(
+        "{}: {} runs of {} flows on {} tasks compared by {}, {} figures{}",
+        summary.path.display(),
+        summary.n_runs,
+        summary.n_flows,
+        summary.n_tasks,
+        summary.measure,
+        summary.n_figures,
+        match summary.n_skipped {
+            0 => String::new(),
+            n => format!(" ({n} runs without the measure left out)"),
+        }
+    );
+    Ok(())
 }

@@ -44,7 +44,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// A task as `oml run` names it: an OpenML id, a task directory, or a dataset for a local task
 /// with the options that make it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct TaskSpec {
     /// The task: an id, a directory, a dataset file or `builtin:NAME`.
     pub task: String,
@@ -116,6 +116,13 @@ impl TaskSpec {
         }
     }
 
+    /// Reads or makes the task and computes the digests of its dataset and splits.
+    pub fn open_with_digests(&self) -> Result<OpenedTask> {
+        let task = self.open()?;
+        let digests = task_digests(&task)?;
+        Ok(OpenedTask { task, digests })
+    }
+
     /// The options that made a local task (and a server other than `www`), as `oml run`
     /// arguments, one per item: `--resampling cv:10`.
     pub fn options(&self) -> Vec<String> {
@@ -173,6 +180,16 @@ impl TaskSpec {
         }
         Ok(spec)
     }
+}
+
+/// A task with the SHA-256 digests of its dataset and splits (`dataset`, `splits`), which every
+/// run key on it needs.
+#[derive(Debug, Clone)]
+pub struct OpenedTask {
+    /// The task.
+    pub task: Task,
+    /// The digests, by name.
+    pub digests: std::collections::BTreeMap<String, String>,
 }
 
 /// Everything that decides a run: the task, the flow with its parameters, the seed; and how to
@@ -246,10 +263,18 @@ impl RunRequest {
 
     /// Reads the task, makes the flow and computes the run key.
     pub fn prepare(&self) -> Result<PreparedRun> {
-        let task = self.task.open()?;
+        self.prepare_on(self.task.open_with_digests()?)
+    }
+
+    /// Makes the flow and computes the run key on a task already read (a sweep reads each
+    /// task once for all its jobs); `opened` must be this request's task.
+    pub fn prepare_on(&self, opened: OpenedTask) -> Result<PreparedRun> {
+        let OpenedTask {
+            task,
+            digests: task_digests,
+        } = opened;
         let mut flow = builtin_flow(&self.flow)?;
         set_parameters(&mut flow, &self.params)?;
-        let task_digests = task_digests(&task)?;
         let parameter_settings: Vec<(String, String)> = qualified_parameters(&flow)
             .into_iter()
             .map(|(name, parameter)| (name, parameter.value))

@@ -1,0 +1,150 @@
+//! Results read from a run store, and a report written from it.
+
+use oml_report::{ReportError, Results, write_report};
+use oml_run::RunStore;
+
+use crate::common::{manifest, write_run};
+
+const ACCURACY: &str = r#"{
+  "predictive_accuracy": {"value": 0.9, "mean": 0.9, "std": 0.05,
+                          "per_fold": [[0.85, 0.95, null]]},
+  "usercpu_time_millis_training": {"value": 1500.0, "mean": 500.0, "std": 0.0,
+                                   "per_fold": [[500.0, 500.0, 500.0]]}
+}"#;
+
+const RMSE: &str = r#"{
+  "root_mean_squared_error": {"value": 2.5, "mean": 2.5, "std": 0.0,
+                              "per_fold": [[2.5], [2.4]]}
+}"#;
+
+fn store() -> (tempfile::TempDir, RunStore) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("runs");
+    write_run(
+        &root,
+        "a1",
+        &manifest(
+            "builtin:iris",
+            &["--resampling cv:3"],
+            "tree",
+            &["max_depth=3"],
+            0,
+        ),
+        ACCURACY,
+    );
+    write_run(
+        &root,
+        "a2",
+        &manifest("builtin:iris", &["--resampling cv:3"], "knn", &[], 1),
+        ACCURACY,
+    );
+    write_run(
+        &root,
+        "b1",
+        &manifest(
+            "builtin:diabetes",
+            &["--resampling holdout:25:2"],
+            "linear",
+            &[],
+            0,
+        ),
+        RMSE,
+    );
+    (dir, RunStore::new(root))
+}
+
+#[test]
+fn runs_are_read_with_their_labels_and_fold_scores() {
+    let (_dir, store) = store();
+    let results = Results::from_store(&store, None, &|_| true).unwrap();
+    assert_eq!(results.measure, "predictive_accuracy");
+    assert!(results.higher_is_better);
+    assert_eq!(results.skipped, ["b1"], "the regression run lacks accuracy");
+    let tree = &results.entries[0];
+    assert_eq!(tree.key, "a1");
+    assert_eq!(tree.task, "builtin:iris --resampling cv:3");
+    assert_eq!(tree.flow, "tree max_depth=3");
+    assert_eq!(tree.value, 0.9);
+    assert_eq!(tree.fold_scores[..2], [0.85, 0.95]);
+    assert!(tree.fold_scores[2].is_nan(), "a failed fold");
+    assert_eq!(tree.training_time_s, Some(1.5));
+    assert_eq!(tree.test_train_ratio, Some(0.5));
+    assert_eq!((tree.n_repeats, tree.n_folds), (1, 3));
+    assert_eq!(results.entries[1].flow, "knn");
+}
+
+#[test]
+fn a_measure_can_be_asked_for_and_runs_filtered() {
+    let (_dir, store) = store();
+    let results = Results::from_store(&store, Some("root_mean_squared_error"), &|_| true).unwrap();
+    assert!(!results.higher_is_better);
+    assert_eq!(results.skipped, ["a1", "a2"]);
+    let linear = &results.entries[0];
+    assert_eq!(linear.task, "builtin:diabetes --resampling holdout:25:2");
+    assert_eq!((linear.n_repeats, linear.n_folds), (2, 1));
+    assert_eq!(linear.test_train_ratio, Some(25.0 / 75.0));
+    assert_eq!(linear.training_time_s, None);
+
+    let only_regression = |m: &oml_run::Manifest| m.task == "builtin:diabetes";
+    let results = Results::from_store(&store, None, &only_regression).unwrap();
+    assert_eq!(
+        results.measure, "root_mean_squared_error",
+        "the default for regression"
+    );
+    assert!(results.skipped.is_empty());
+
+    let e = Results::from_store(&store, Some("kappa"), &|_| true).unwrap_err();
+    assert!(
+        matches!(e, ReportError::MeasureAbsent { n_runs: 3, .. }),
+        "{e}"
+    );
+    assert!(
+        e.to_string()
+            .contains("none of its 3 runs has measure kappa"),
+        "{e}"
+    );
+
+    let empty = RunStore::new(store.root().join("nothing"));
+    let results = Results::from_store(&empty, None, &|_| true).unwrap();
+    assert!(results.entries.is_empty());
+}
+
+#[test]
+fn a_malformed_summary_is_an_error_naming_the_file() {
+    let (_dir, store) = store();
+    std::fs::write(
+        store.dir("a2").join("summary.json"),
+        r#"{"predictive_accuracy": {"value": 0.9, "per_fold": 3}}"#,
+    )
+    .unwrap();
+    let e = Results::from_store(&store, None, &|_| true).unwrap_err();
+    let text = e.to_string();
+    assert!(text.contains("a2/summary.json"), "{text}");
+    assert!(text.contains("predictive_accuracy"), "{text}");
+}
+
+#[test]
+fn a_report_is_written_from_a_store() {
+    let (dir, store) = store();
+    let out = dir.path().join("report.html");
+    let summary = write_report(&store, None, &|_| true, &out).unwrap();
+    assert_eq!(
+        (
+            summary.n_runs,
+            summary.n_skipped,
+            summary.n_tasks,
+            summary.n_flows
+        ),
+        (2, 1, 1, 2)
+    );
+    assert_eq!(summary.n_figures, 2, "a box plot and a time plot");
+    let first = std::fs::read(&out).unwrap();
+    write_report(&store, None, &|_| true, &out).unwrap();
+    assert_eq!(
+        std::fs::read(&out).unwrap(),
+        first,
+        "the same store, the same bytes"
+    );
+    let html = String::from_utf8(first).unwrap();
+    assert!(html.contains("<code>tree max_depth=3</code>"));
+}

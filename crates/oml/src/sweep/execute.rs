@@ -1,0 +1,483 @@
+//! Running a shard's jobs into the run store: each task read once, jobs already stored skipped
+//! with `resume`, a failing job recorded and passed over, each job in a child process killed at
+//! its time limit.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use oml_run::RunStore;
+use serde::{Deserialize, Serialize};
+
+use super::plan::Job;
+use crate::runner::{OpenedTask, PreparedRun, TaskSpec};
+
+/// The environment variable through which `oml sweep` tells its child `oml run` its own pid:
+/// the child exits when that parent is gone ([`exit_with_parent`]), so a killed sweep leaves
+/// no job running behind it.
+pub const PARENT_PID_VAR: &str = "OML_SWEEP_PARENT_PID";
+
+/// The store's directory of failure records, one `JOB_KEY.json` per failed job.
+pub const FAILURES_DIR: &str = "sweep-failures";
+
+/// How each job of a sweep runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Isolation {
+    /// In this process, one job after another. A fit cannot be stopped from outside, so there
+    /// is no time limit; a panic is caught and recorded as the job's failure.
+    InProcess,
+    /// Each job in a child process (`program run ...`, the `oml` binary), which is killed when
+    /// it runs past `time_limit`; a crash of one job cannot take the sweep down.
+    Subprocess {
+        /// The `oml` binary.
+        program: PathBuf,
+        /// The longest a job may take, or none.
+        time_limit: Option<Duration>,
+        /// The task cache the child reads (by default openml-python's).
+        cache_dir: Option<PathBuf>,
+    },
+}
+
+/// How a sweep runs; none of it changes a job's result.
+#[derive(Debug, Clone)]
+pub struct SweepOptions {
+    /// Where finished runs go.
+    pub store: RunStore,
+    /// Threads of each job's evaluator; by default all cores.
+    pub threads: Option<usize>,
+    /// Skip jobs whose run is stored already. Without it, a stored job is an error before
+    /// anything runs, so a finished sweep is never recomputed by accident.
+    pub resume: bool,
+    /// Where jobs run.
+    pub isolation: Isolation,
+}
+
+/// What became of one job.
+#[derive(Debug, Clone, PartialEq)]
+pub enum JobStatus {
+    /// Its run was computed and stored.
+    Done {
+        /// Seconds the job took, preparation included.
+        seconds: f64,
+    },
+    /// Its run was in the store already (`resume`).
+    Skipped,
+    /// It failed; the failure is recorded in the store.
+    Failed {
+        /// What went wrong.
+        message: String,
+    },
+}
+
+/// One job's outcome.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JobOutcome {
+    /// The job key.
+    pub job_key: String,
+    /// The run key it is stored under (empty when the task could not be read).
+    pub run_key: String,
+    /// The job's label.
+    pub label: String,
+    /// What became of it.
+    pub status: JobStatus,
+}
+
+/// A shard's outcomes, in job order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SweepOutcome {
+    /// One per job of the shard.
+    pub jobs: Vec<JobOutcome>,
+}
+
+impl SweepOutcome {
+    /// Jobs computed now.
+    pub fn done(&self) -> usize {
+        self.count(|s| matches!(s, JobStatus::Done { .. }))
+    }
+
+    /// Jobs found in the store.
+    pub fn skipped(&self) -> usize {
+        self.count(|s| matches!(s, JobStatus::Skipped))
+    }
+
+    /// The failed jobs.
+    pub fn failed(&self) -> Vec<&JobOutcome> {
+        self.jobs
+            .iter()
+            .filter(|o| matches!(o.status, JobStatus::Failed { .. }))
+            .collect()
+    }
+
+    fn count(&self, which: impl Fn(&JobStatus) -> bool) -> usize {
+        self.jobs.iter().filter(|o| which(&o.status)).count()
+    }
+}
+
+/// A failed job as recorded in `STORE/sweep-failures/JOB_KEY.json`; removed when the job later
+/// succeeds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FailureRecord {
+    /// The job key.
+    pub job_key: String,
+    /// The job's label.
+    pub label: String,
+    /// The `oml run` command that repeats the job.
+    pub command: String,
+    /// What went wrong.
+    pub message: String,
+    /// When (RFC 3339).
+    pub at: String,
+}
+
+/// Why a sweep could not run at all (a failing job is not an error: it is an outcome).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ExecuteError {
+    /// Jobs of the shard are in the store already and `resume` is off.
+    #[error(
+        "{stored} of this shard's {total} jobs are in the store already (the first: {first}); \
+         --resume skips them"
+    )]
+    AlreadyStored {
+        /// How many are stored.
+        stored: usize,
+        /// Jobs in the shard.
+        total: usize,
+        /// The first stored job's label.
+        first: String,
+    },
+    /// The store could not be written.
+    #[error("cannot write {path}")]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Runs `jobs` (a shard, in order) into the store; `on_job` sees each outcome as it comes.
+/// Each task is read once; jobs whose task cannot be read fail, the others go on.
+pub fn run_jobs(
+    jobs: &[&Job],
+    options: &SweepOptions,
+    on_job: &mut dyn FnMut(usize, &JobOutcome),
+) -> Result<SweepOutcome, ExecuteError> {
+    let mut tasks: HashMap<TaskSpec, Result<OpenedTask, String>> = HashMap::new();
+    let mut prepared: Vec<Result<PreparedRun, String>> = Vec::with_capacity(jobs.len());
+    for job in jobs {
+        let request = job.request(options.threads);
+        let opened = tasks
+            .entry(job.task.clone())
+            .or_insert_with(|| request.task.open_with_digests().map_err(|e| chain(&e)));
+        prepared.push(match opened {
+            Ok(opened) => request.prepare_on(opened.clone()).map_err(|e| chain(&e)),
+            Err(message) => Err(message.clone()),
+        });
+    }
+    if !options.resume {
+        let stored: Vec<usize> = (0..jobs.len())
+            .filter(|&i| matches!(&prepared[i], Ok(p) if options.store.contains(&p.key)))
+            .collect();
+        if let Some(&first) = stored.first() {
+            return Err(ExecuteError::AlreadyStored {
+                stored: stored.len(),
+                total: jobs.len(),
+                first: jobs[first].label(),
+            });
+        }
+    }
+    let mut outcome = SweepOutcome::default();
+    for (position, (job, prepared)) in jobs.iter().zip(prepared).enumerate() {
+        let started = Instant::now();
+        let run_key = prepared.as_ref().map(|p| p.key.clone()).unwrap_or_default();
+        let result = match prepared {
+            Err(message) => Err(message),
+            Ok(_) if options.store.contains(&run_key) => {
+                clear_failure(&options.store, &job.key())?;
+                let skipped = JobOutcome {
+                    job_key: job.key(),
+                    run_key,
+                    label: job.label(),
+                    status: JobStatus::Skipped,
+                };
+                on_job(position, &skipped);
+                outcome.jobs.push(skipped);
+                continue;
+            }
+            Ok(prepared) => match &options.isolation {
+                Isolation::InProcess => run_in_process(&prepared, &options.store),
+                Isolation::Subprocess {
+                    program,
+                    time_limit,
+                    cache_dir,
+                } => run_in_child(
+                    job,
+                    options,
+                    program,
+                    *time_limit,
+                    cache_dir.as_deref(),
+                    &run_key,
+                ),
+            },
+        };
+        let status = match result {
+            Ok(()) => {
+                clear_failure(&options.store, &job.key())?;
+                JobStatus::Done {
+                    seconds: started.elapsed().as_secs_f64(),
+                }
+            }
+            Err(message) => {
+                record_failure(&options.store, job, &message)?;
+                JobStatus::Failed { message }
+            }
+        };
+        let job_outcome = JobOutcome {
+            job_key: job.key(),
+            run_key,
+            label: job.label(),
+            status,
+        };
+        on_job(position, &job_outcome);
+        outcome.jobs.push(job_outcome);
+    }
+    Ok(outcome)
+}
+
+/// Evaluates in this process and stores the run; a run with failed units is not stored.
+fn run_in_process(prepared: &PreparedRun, store: &RunStore) -> Result<(), String> {
+    let executed =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| prepared.execute(&|_| {})))
+            .map_err(|panic| format!("panicked: {}", oml_eval::panic_message(&*panic)))?
+            .map_err(|e| chain(&e))?;
+    if let Some(first) = executed.evaluation.failures().next() {
+        return Err(format!(
+            "{} of {} units failed; the first, repeat {} fold {} sample {}: {}",
+            executed.evaluation.failures().count(),
+            executed.evaluation.units.len(),
+            first.repeat,
+            first.fold,
+            first.sample,
+            first.outcome.as_ref().err().map_or("", String::as_str)
+        ));
+    }
+    store
+        .save(&prepared.key, &executed.run)
+        .map(drop)
+        .map_err(|e| chain(&e))
+}
+
+/// Runs the job as `program run ...` into the store, killed at the time limit. The child
+/// reads the cache only (the sweep fetched what its tasks need) and exits if this process
+/// dies ([`PARENT_PID_VAR`]).
+fn run_in_child(
+    job: &Job,
+    options: &SweepOptions,
+    program: &Path,
+    time_limit: Option<Duration>,
+    cache_dir: Option<&Path>,
+    run_key: &str,
+) -> Result<(), String> {
+    let mut command = Command::new(program);
+    command.args(run_arguments(job, options.threads));
+    command
+        .arg("--store")
+        .arg(options.store.root())
+        .arg("--offline");
+    if let Some(dir) = cache_dir {
+        command.arg("--cache-dir").arg(dir);
+    }
+    command
+        .env(PARENT_PID_VAR, std::process::id().to_string())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    let mut child = command
+        .spawn()
+        .map_err(|e| format!("cannot start {}: {e}", program.display()))?;
+    let mut stderr = child.stderr.take().expect("stderr is piped");
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stderr.read_to_string(&mut text);
+        text
+    });
+    let deadline = time_limit.map(|limit| Instant::now() + limit);
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break Some(status),
+            Ok(None) => {}
+            Err(e) => return Err(format!("cannot wait for the job's process: {e}")),
+        }
+        if deadline.is_some_and(|d| Instant::now() >= d) {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    let stderr = reader.join().unwrap_or_default();
+    match status {
+        None => Err(format!(
+            "time limit of {} exceeded; the job was killed",
+            format_duration(time_limit.unwrap_or_default())
+        )),
+        Some(status) if status.success() && options.store.contains(run_key) => Ok(()),
+        Some(status) if status.success() => Err(format!(
+            "`oml run` succeeded but stored no run under key {run_key}"
+        )),
+        Some(status) => {
+            let message = stderr
+                .lines()
+                .filter(|line| line.starts_with("oml:") && !line.starts_with("oml: warning"))
+                .next_back()
+                .map(|line| line.trim_start_matches("oml:").trim().to_owned())
+                .unwrap_or_else(|| stderr.trim().to_owned());
+            Err(match status.code() {
+                Some(code) => format!("exit code {code}: {message}"),
+                None => format!("killed by a signal ({status}): {message}"),
+            })
+        }
+    }
+}
+
+/// The arguments of `oml run` for the job (without the store), as its setup string has them.
+pub fn run_arguments(job: &Job, threads: Option<usize>) -> Vec<String> {
+    let mut args = vec![
+        "run".to_owned(),
+        "--task".to_owned(),
+        job.task.task.clone(),
+        "--flow".to_owned(),
+        job.flow.clone(),
+    ];
+    for option in job.task.options() {
+        match option.split_once(' ') {
+            Some((flag, value)) => args.extend([flag.to_owned(), value.to_owned()]),
+            None => args.push(option),
+        }
+    }
+    for param in &job.params {
+        args.extend(["--param".to_owned(), param.clone()]);
+    }
+    args.extend(["--seed".to_owned(), job.seed.to_string()]);
+    if let Some(threads) = threads {
+        args.extend(["--threads".to_owned(), threads.to_string()]);
+    }
+    args
+}
+
+/// The failure records of a store, ordered by job key.
+pub fn failure_records(store: &RunStore) -> Result<Vec<FailureRecord>, ExecuteError> {
+    let dir = store.root().join(FAILURES_DIR);
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(source) => return Err(ExecuteError::Write { path: dir, source }),
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|path| {
+            let text = std::fs::read(&path).map_err(|source| ExecuteError::Write {
+                path: path.clone(),
+                source,
+            })?;
+            serde_json::from_slice(&text).map_err(|e| ExecuteError::Write {
+                path,
+                source: e.into(),
+            })
+        })
+        .collect()
+}
+
+fn failure_path(store: &RunStore, job_key: &str) -> PathBuf {
+    store
+        .root()
+        .join(FAILURES_DIR)
+        .join(format!("{job_key}.json"))
+}
+
+fn record_failure(store: &RunStore, job: &Job, message: &str) -> Result<(), ExecuteError> {
+    let record = FailureRecord {
+        job_key: job.key(),
+        label: job.label(),
+        command: job.request(None).setup_string(),
+        message: message.to_owned(),
+        at: oml_run::now_rfc3339(),
+    };
+    let path = failure_path(store, &record.job_key);
+    let write_error = |source| ExecuteError::Write {
+        path: path.clone(),
+        source,
+    };
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(write_error)?;
+    }
+    let mut text = serde_json::to_vec_pretty(&record).map_err(|e| write_error(e.into()))?;
+    text.push(b'\n');
+    oml_data::write_atomically(&path, |out| std::io::Write::write_all(out, &text))
+        .map_err(write_error)
+}
+
+fn clear_failure(store: &RunStore, job_key: &str) -> Result<(), ExecuteError> {
+    let path = failure_path(store, job_key);
+    match std::fs::remove_file(&path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(source) => Err(ExecuteError::Write { path, source }),
+    }
+}
+
+/// Exits this process (code 143) soon after the process `parent` is gone. `oml run` calls it
+/// when started by `oml sweep` ([`PARENT_PID_VAR`]), so a sweep killed with SIGKILL leaves no
+/// orphaned job writing into the store while a resumed sweep runs the same job.
+pub fn exit_with_parent(parent: u32) {
+    std::thread::spawn(move || {
+        loop {
+            if std::os::unix::process::parent_id() != parent {
+                std::process::exit(143);
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    });
+}
+
+/// `90 s`, `10 min`, `2 h 5 min`: a duration as people read it.
+pub fn format_duration(duration: Duration) -> String {
+    let seconds = duration.as_secs_f64();
+    if seconds < 60.0 {
+        return format!("{seconds} s");
+    }
+    let whole = duration.as_secs();
+    let (hours, minutes, rest) = (whole / 3600, whole % 3600 / 60, whole % 60);
+    let mut parts = Vec::new();
+    if hours > 0 {
+        parts.push(format!("{hours} h"));
+    }
+    if minutes > 0 {
+        parts.push(format!("{minutes} min"));
+    }
+    if rest > 0 {
+        parts.push(format!("{rest} s"));
+    }
+    parts.join(" ")
+}
+
+/// An error with its causes, `: `-separated.
+fn chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}

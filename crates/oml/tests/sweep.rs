@@ -1,0 +1,393 @@
+//! `oml sweep`, `oml collect` and `oml report`, run for real: shards against one machine,
+//! resume, failures, time limits, and a sweep killed with SIGKILL in the middle.
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+/// `oml ARGS` with the store and the cache in `dir`, and no array-job variables of the
+/// environment the tests run in.
+fn oml_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    command(dir, args, env)
+        .output()
+        .expect("the oml binary runs")
+}
+
+fn command(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_oml"));
+    command
+        .env("OML_STORE", dir.join("store"))
+        .env("OPENML_CACHE_DIR", dir.join("cache"))
+        .env_remove("SLURM_ARRAY_TASK_ID")
+        .env_remove("SLURM_CPUS_PER_TASK")
+        .env_remove("JOB_COMPLETION_INDEX")
+        .env_remove("AWS_BATCH_JOB_ARRAY_INDEX")
+        .args(args)
+        .envs(env.iter().copied());
+    command
+}
+
+fn ok(output: &Output) -> String {
+    assert!(
+        output.status.success(),
+        "status {:?}\nstdout:\n{}\nstderr:\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// A small sweep: 2 tasks x (tree with a 2-value grid + gaussian-nb) x 2 seeds = 12 jobs.
+const SWEEP: &str = r#"
+seeds = "1..3"
+measures = ["predictive_accuracy", "area_under_roc_curve"]
+tasks = [
+  { task = "builtin:iris", resampling = "cv:3" },
+  { task = "builtin:winequality", resampling = "holdout:33" },
+]
+[[flows]]
+name = "tree"
+grid = { max_depth = [2, 4] }
+[[flows]]
+name = "gaussian-nb"
+"#;
+
+fn write_sweep(dir: &Path) -> String {
+    let path = dir.join("sweep.toml");
+    std::fs::write(&path, SWEEP).unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
+/// The store's run directories (names of 64 hex digits).
+fn stored_runs(store: &Path) -> Vec<String> {
+    let mut runs: Vec<String> = std::fs::read_dir(store)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|name| name.len() == 64 && store.join(name).join("manifest.json").is_file())
+                .collect()
+        })
+        .unwrap_or_default();
+    runs.sort();
+    runs
+}
+
+#[test]
+fn list_expands_the_file_in_a_stable_order_and_shards_partition_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let sweep = write_sweep(dir.path());
+    let all = ok(&oml_in(dir.path(), &["sweep", &sweep, "--list"], &[]));
+    let lines: Vec<&str> = all.lines().collect();
+    assert_eq!(lines.len(), 12, "{all}");
+    assert!(
+        lines[0].ends_with("tree max_depth=2 seed 1"),
+        "{}",
+        lines[0]
+    );
+    assert!(lines[11].contains("builtin:winequality"), "{}", lines[11]);
+    assert!(lines[11].ends_with("gaussian-nb seed 2"), "{}", lines[11]);
+    // Shards from --shard and from each engine's variables: disjoint, covering, in order.
+    let shard = |args: &[&str], env: &[(&str, &str)]| -> Vec<String> {
+        let mut all_args = vec!["sweep", sweep.as_str(), "--list"];
+        all_args.extend_from_slice(args);
+        ok(&oml_in(dir.path(), &all_args, env))
+            .lines()
+            .map(str::to_owned)
+            .collect()
+    };
+    for (i, expected) in [(0, [0, 3, 6, 9]), (1, [1, 4, 7, 10]), (2, [2, 5, 8, 11])] {
+        let want: Vec<String> = expected.iter().map(|&p| lines[p].to_owned()).collect();
+        assert_eq!(shard(&["--shard", &format!("{i}/3")], &[]), want);
+        // Slurm array 1-5:2 (ids 1, 3, 5), normalised with MIN and STEP.
+        let id = (1 + 2 * i).to_string();
+        let slurm = [
+            ("SLURM_ARRAY_TASK_ID", id.as_str()),
+            ("SLURM_ARRAY_TASK_MIN", "1"),
+            ("SLURM_ARRAY_TASK_STEP", "2"),
+            ("SLURM_ARRAY_TASK_COUNT", "3"),
+        ];
+        assert_eq!(shard(&[], &slurm), want);
+        let index = i.to_string();
+        let k8s = [("JOB_COMPLETION_INDEX", index.as_str())];
+        assert_eq!(shard(&["--shard-count", "3"], &k8s), want);
+        let aws = [
+            ("AWS_BATCH_JOB_ARRAY_INDEX", index.as_str()),
+            ("AWS_BATCH_JOB_ARRAY_SIZE", "3"),
+        ];
+        assert_eq!(shard(&[], &aws), want);
+    }
+    let k8s_without_count = oml_in(
+        dir.path(),
+        &["sweep", &sweep, "--list"],
+        &[("JOB_COMPLETION_INDEX", "1")],
+    );
+    assert!(!k8s_without_count.status.success());
+    assert!(
+        stderr(&k8s_without_count).contains("--shard-count"),
+        "{}",
+        stderr(&k8s_without_count)
+    );
+}
+
+#[test]
+fn sharded_sweep_collects_to_the_same_file_as_one_machine_and_resume_skips_done_jobs() {
+    let one = tempfile::tempdir().unwrap();
+    let sweep = write_sweep(one.path());
+    let out = ok(&oml_in(
+        one.path(),
+        &["sweep", &sweep, "--threads", "2"],
+        &[],
+    ));
+    assert!(
+        out.contains("12 jobs: 12 done, 0 already stored, 0 failed"),
+        "{out}"
+    );
+    assert_eq!(stored_runs(&one.path().join("store")).len(), 12);
+
+    let sharded = tempfile::tempdir().unwrap();
+    let sharded_sweep = write_sweep(sharded.path());
+    for (i, threads) in [(0, "1"), (1, "2"), (2, "1")] {
+        let shard = format!("{i}/3");
+        let out = ok(&oml_in(
+            sharded.path(),
+            &[
+                "sweep",
+                &sharded_sweep,
+                "--shard",
+                &shard,
+                "--threads",
+                threads,
+            ],
+            &[],
+        ));
+        assert!(out.contains("4 jobs: 4 done"), "{out}");
+    }
+    for ext in ["csv", "parquet"] {
+        let table = |dir: &Path, sweep: &str| {
+            let out = dir.join(format!("results.{ext}"));
+            let printed = ok(&oml_in(
+                dir,
+                &["collect", sweep, "--out", out.to_str().unwrap()],
+                &[],
+            ));
+            assert!(printed.contains("24 rows from 12 runs"), "{printed}");
+            std::fs::read(out).unwrap()
+        };
+        assert_eq!(
+            table(one.path(), &sweep),
+            table(sharded.path(), &sharded_sweep),
+            "{ext} differs"
+        );
+    }
+    let csv = std::fs::read_to_string(one.path().join("results.csv")).unwrap();
+    let header = csv.lines().next().unwrap();
+    assert_eq!(
+        header,
+        "job_key,task,task_options,flow,parameters,seed,measure,value,run_key"
+    );
+    let keys: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted, "rows are sorted by job key");
+
+    // Again without --resume: refused before anything runs; with it: every job skipped.
+    let again = oml_in(one.path(), &["sweep", &sweep], &[]);
+    assert!(!again.status.success());
+    assert!(
+        stderr(&again).contains("12 of this shard's 12 jobs are in the store already"),
+        "{}",
+        stderr(&again)
+    );
+    let resumed = ok(&oml_in(one.path(), &["sweep", &sweep, "--resume"], &[]));
+    assert!(
+        resumed.contains("0 done, 12 already stored, 0 failed"),
+        "{resumed}"
+    );
+}
+
+#[test]
+fn a_failing_job_is_recorded_and_the_others_go_on() {
+    let dir = tempfile::tempdir().unwrap();
+    // A regression flow on a classification task fails; the classifier runs.
+    let output = oml_in(
+        dir.path(),
+        &[
+            "sweep",
+            "--task",
+            "builtin:iris",
+            "--flow",
+            "linear-regression",
+            "--flow",
+            "gaussian-nb",
+        ],
+        &[],
+    );
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let out = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        out.contains("2 jobs: 1 done, 0 already stored, 1 failed"),
+        "{out}"
+    );
+    assert!(
+        stderr(&output).contains("linear-regression"),
+        "{}",
+        stderr(&output)
+    );
+    let store = dir.path().join("store");
+    assert_eq!(stored_runs(&store).len(), 1);
+    let failures: Vec<_> = std::fs::read_dir(store.join("sweep-failures"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(failures.len(), 1);
+    let record: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&failures[0]).unwrap()).unwrap();
+    assert!(
+        record["command"]
+            .as_str()
+            .unwrap()
+            .starts_with("oml run --task builtin:iris --flow linear-regression"),
+        "{record}"
+    );
+    assert!(!record["message"].as_str().unwrap().is_empty());
+}
+
+#[test]
+fn a_job_past_the_time_limit_is_killed_and_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let started = Instant::now();
+    let output = oml_in(
+        dir.path(),
+        &[
+            "sweep",
+            "--task",
+            "builtin:winequality",
+            "--flow",
+            "random-forest",
+            "--time-limit",
+            "1s",
+            "--threads",
+            "1",
+        ],
+        &[],
+    );
+    let took = started.elapsed();
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("time limit of 1 s exceeded"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(took < Duration::from_secs(30), "{took:?}");
+    assert!(stored_runs(&dir.path().join("store")).is_empty());
+}
+
+#[test]
+fn a_sweep_killed_with_sigkill_resumes_to_every_job_done_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let sweep = write_sweep(dir.path());
+    let store = dir.path().join("store");
+    let mut child = command(
+        dir.path(),
+        &["sweep", &sweep, "--seed", "0..4", "--threads", "1"],
+        &[],
+    )
+    .stdout(Stdio::null())
+    .stderr(Stdio::null())
+    .spawn()
+    .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while stored_runs(&store).len() < 3 {
+        assert!(Instant::now() < deadline, "no runs stored in 120 s");
+        assert!(child.try_wait().unwrap().is_none(), "the sweep ended early");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    // SIGKILL: no chance to clean up. Its running job exits with it (parent watch).
+    child.kill().unwrap();
+    child.wait().unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let before = stored_runs(&store);
+    assert!(before.len() >= 3 && before.len() < 24, "{}", before.len());
+    std::thread::sleep(Duration::from_millis(700));
+    assert_eq!(
+        stored_runs(&store),
+        before,
+        "a job went on after its sweep was killed"
+    );
+
+    let resumed = ok(&oml_in(
+        dir.path(),
+        &["sweep", &sweep, "--seed", "0..4", "--resume"],
+        &[],
+    ));
+    let expected = format!(
+        "24 jobs: {} done, {} already stored, 0 failed",
+        24 - before.len(),
+        before.len()
+    );
+    assert!(resumed.contains(&expected), "{resumed}");
+    let after = stored_runs(&store);
+    assert_eq!(after.len(), 24);
+    for key in &after {
+        oml::run::Run::load(&store.join(key)).expect("every stored run is complete");
+    }
+    // Every job once: the collected table has one run per job key.
+    let listed = ok(&oml_in(
+        dir.path(),
+        &["sweep", &sweep, "--seed", "0..4", "--list"],
+        &[],
+    ));
+    let out = dir.path().join("results.csv");
+    let printed = ok(&oml_in(
+        dir.path(),
+        &[
+            "collect",
+            "--measure",
+            "predictive_accuracy",
+            "--measure",
+            "kappa",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        &[],
+    ));
+    assert!(printed.contains("48 rows from 24 runs"), "{printed}");
+    let csv = std::fs::read_to_string(&out).unwrap();
+    for line in listed.lines() {
+        let key = line.split(' ').next().unwrap();
+        assert_eq!(
+            csv.lines().filter(|l| l.starts_with(key)).count(),
+            2,
+            "job {line}"
+        );
+    }
+}
+
+#[test]
+fn report_of_a_sweep_is_one_self_contained_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let sweep = write_sweep(dir.path());
+    ok(&oml_in(dir.path(), &["sweep", &sweep], &[]));
+    let out = dir.path().join("report.html");
+    ok(&oml_in(
+        dir.path(),
+        &["report", &sweep, "--out", out.to_str().unwrap()],
+        &[],
+    ));
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"), "{}", &html[..100]);
+    assert!(html.matches("<svg").count() >= 4);
+    assert!(html.contains("builtin:winequality"));
+    assert!(!html.contains("<script") && !html.contains("src=\"http"));
+    assert!(!html.contains("href=\"http"));
+}
