@@ -1,10 +1,11 @@
 //! `sweep`: how many runs per second a sweep of many small tasks x flows makes, and how that
 //! scales with the threads of each job's evaluator.
 //!
-//! - `sweep/in_process/THREADS`: the 20 jobs of [`SWEEP`] (iris with 4-fold cross-validation
-//!   and winequality with two 33% holdouts, x tree at two depths, gaussian-nb, knn and
-//!   logistic-regression, x 2 seeds), run with `oml::sweep::run_jobs` in this process, one job
-//!   after another, each evaluated on THREADS threads (1 and 2), into a fresh, empty run store.
+//! - `sweep/in_process/THREADS`: the 72 jobs of [`SWEEP`] (iris and winequality, each with
+//!   4-fold cross-validation and with two 33% holdouts, x tree at depths 3 and 6, gaussian-nb,
+//!   knn with k 5 and 15 and logistic-regression, x 3 seeds), run with `oml::sweep::run_jobs`
+//!   in this process, one job after another, each evaluated on THREADS threads (1 and 2), into
+//!   a fresh, empty run store.
 //!   Each iteration is the whole sweep: reading the tasks and making their splits, fitting and
 //!   predicting every unit, computing the measures, packaging each run (predictions ARFF, run
 //!   XML, manifest) and writing it to the store. Expanding the sweep file into jobs and making
@@ -21,8 +22,8 @@
 //! (`crates/oml-data/benches/arff_parse.rs`) and the trees (`crates/oml-trees/benches/`) have
 //! their own benches; `cargo bench` at the workspace root runs them all.
 //!
-//! Every benchmark takes 10 samples of one sweep each (flat sampling), about half a minute
-//! per thread count.
+//! Every benchmark takes 10 samples of one sweep each (flat sampling); a sweep takes about 2 s
+//! on one thread, so the bench takes about a minute (`-- --quick` for a first look).
 
 use std::collections::BTreeMap;
 use std::hint::black_box;
@@ -35,11 +36,13 @@ use criterion::{
 use oml::run::RunStore;
 use oml::sweep::{Isolation, Job, JobStatus, Sweep, SweepOptions, SweepOutcome, run_jobs};
 
-/// The sweep: 2 tasks x 5 flow configurations x 2 seeds = 20 jobs, every one of them small.
+/// The sweep: 4 tasks x 6 flow configurations x 3 seeds = 72 jobs, every one of them small.
 const SWEEP: &str = r#"
-seeds = "0..2"
+seeds = "0..3"
 tasks = [
   { task = "builtin:iris", resampling = "cv:4" },
+  { task = "builtin:iris", resampling = "holdout:33:2" },
+  { task = "builtin:winequality", resampling = "cv:4" },
   { task = "builtin:winequality", resampling = "holdout:33:2" },
 ]
 
@@ -52,6 +55,7 @@ name = "gaussian-nb"
 
 [[flows]]
 name = "knn"
+grid = { k = [5, 15] }
 
 [[flows]]
 name = "logistic-regression"
@@ -124,7 +128,7 @@ fn sweep(c: &mut Criterion) {
         .sample_size(10)
         .sampling_mode(SamplingMode::Flat)
         .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(15))
+        .measurement_time(Duration::from_secs(25))
         .throughput(Throughput::Elements(n_jobs as u64));
     for threads in [1, 2] {
         group.bench_with_input(
