@@ -6,10 +6,10 @@
 //!   knn with k 5 and 15 and logistic-regression, x 3 seeds), run with `oml::sweep::run_jobs`
 //!   in this process, one job after another, each evaluated on THREADS threads (1 and 2), into
 //!   a fresh, empty run store.
-//!   Each iteration is the whole sweep: reading the tasks and making their splits, fitting and
-//!   predicting every unit, computing the measures, packaging each run (predictions ARFF, run
-//!   XML, manifest) and writing it to the store. Expanding the sweep file into jobs and making
-//!   and deleting the temporary store are outside the timing.
+//!   Each iteration is the whole sweep: reading the tasks, making and hashing their splits,
+//!   building the flows, fitting and predicting every unit, computing the measures, packaging
+//!   each run (predictions ARFF, run XML, manifest) and writing it to the store. Expanding the
+//!   sweep file into jobs and making and deleting the temporary store are outside the timing.
 //!
 //! How to read it: criterion's `thrpt` line is in runs per second (`elem/s`, one element per
 //! job); `time` is one whole sweep. THREADS 2 over THREADS 1 is the speed-up of the evaluator's

@@ -40,8 +40,8 @@ mod summary;
 mod timing;
 
 pub use error::{Error, Result};
-pub use evaluator::{Evaluation, Evaluator, EvaluatorBuilder, Truth, UnitResult, panic_message,
-    quiet_panic_hook,
+pub use evaluator::{
+    Evaluation, Evaluator, EvaluatorBuilder, Truth, UnitResult, panic_message, quiet_panic_hook,
 };
 pub use measures::{Measure, classification_measures, one_vs_rest_auc, regression_measures};
 pub use summary::{MeasureSummary, RunSummary};

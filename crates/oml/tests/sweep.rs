@@ -391,3 +391,46 @@ fn report_of_a_sweep_is_one_self_contained_page() {
     assert!(!html.contains("<script") && !html.contains("src=\"http"));
     assert!(!html.contains("href=\"http"));
 }
+
+#[test]
+fn in_process_jobs_store_the_same_runs_as_child_processes() {
+    use oml::sweep::{Isolation, Sweep, SweepOptions, run_jobs};
+    let dir = tempfile::tempdir().unwrap();
+    let sweep = Sweep::from_flags(
+        &["builtin:iris".to_owned()],
+        &["tree".to_owned(), "knn".to_owned()],
+        &["0..2".to_owned()],
+    )
+    .unwrap();
+    let jobs = sweep.jobs(&mut |_| unreachable!("no suites")).unwrap();
+    let jobs: Vec<&oml::sweep::Job> = jobs.iter().collect();
+    let options = |store: &str, isolation| SweepOptions {
+        store: oml::run::RunStore::new(dir.path().join(store)),
+        threads: Some(2),
+        resume: true,
+        isolation,
+    };
+    let in_process = options("in-process", Isolation::InProcess);
+    let outcome = run_jobs(&jobs, &in_process, &mut |_, _| {}).unwrap();
+    assert_eq!((outcome.done(), outcome.skipped()), (4, 0));
+    let children = options(
+        "children",
+        Isolation::Subprocess {
+            program: env!("CARGO_BIN_EXE_oml").into(),
+            time_limit: None,
+            cache_dir: None,
+        },
+    );
+    let outcome = run_jobs(&jobs, &children, &mut |_, _| {}).unwrap();
+    assert_eq!((outcome.done(), outcome.skipped()), (4, 0));
+    let keys = stored_runs(&dir.path().join("in-process"));
+    assert_eq!(keys, stored_runs(&dir.path().join("children")));
+    for key in &keys {
+        let read = |store: &str| {
+            std::fs::read(dir.path().join(store).join(key).join("predictions.arff")).unwrap()
+        };
+        assert_eq!(read("in-process"), read("children"), "run {key}");
+    }
+    let again = run_jobs(&jobs, &in_process, &mut |_, _| {}).unwrap();
+    assert_eq!((again.done(), again.skipped()), (0, 4));
+}

@@ -1,8 +1,7 @@
-//! Running a shard's jobs into the run store: each task read once, jobs already stored skipped
+//! Running a shard's jobs into the run store: each task read once per run of its jobs, jobs already stored skipped
 //! with `resume`, a failing job recorded and passed over, each job in a child process killed at
 //! its time limit.
 
-use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -159,28 +158,51 @@ pub enum ExecuteError {
     },
 }
 
+/// Reads each task once for a run of consecutive jobs on it (a sweep's jobs come task by task),
+/// holding one task at a time, however many the sweep has.
+#[derive(Default)]
+struct TaskReader {
+    last: Option<(TaskSpec, Result<OpenedTask, String>)>,
+}
+
+impl TaskReader {
+    /// The job prepared on its task: flow made, run key computed.
+    fn prepare(&mut self, job: &Job, threads: Option<usize>) -> Result<PreparedRun, String> {
+        let request = job.request(threads);
+        if self
+            .last
+            .as_ref()
+            .is_some_and(|(spec, _)| *spec != job.task)
+        {
+            self.last = None;
+        }
+        let (_, opened) = self.last.get_or_insert_with(|| {
+            let opened = request.task.open_with_digests().map_err(|e| chain(&e));
+            (job.task.clone(), opened)
+        });
+        match opened {
+            Ok(opened) => request.prepare_on(opened.clone()).map_err(|e| chain(&e)),
+            Err(message) => Err(message.clone()),
+        }
+    }
+}
+
 /// Runs `jobs` (a shard, in order) into the store; `on_job` sees each outcome as it comes.
-/// Each task is read once; jobs whose task cannot be read fail, the others go on.
+/// Every job's run key is computed before anything runs; a job whose task cannot be read or
+/// whose run fails is recorded, and the others go on.
 pub fn run_jobs(
     jobs: &[&Job],
     options: &SweepOptions,
     on_job: &mut dyn FnMut(usize, &JobOutcome),
 ) -> Result<SweepOutcome, ExecuteError> {
-    let mut tasks: HashMap<TaskSpec, Result<OpenedTask, String>> = HashMap::new();
-    let mut prepared: Vec<Result<PreparedRun, String>> = Vec::with_capacity(jobs.len());
-    for job in jobs {
-        let request = job.request(options.threads);
-        let opened = tasks
-            .entry(job.task.clone())
-            .or_insert_with(|| request.task.open_with_digests().map_err(|e| chain(&e)));
-        prepared.push(match opened {
-            Ok(opened) => request.prepare_on(opened.clone()).map_err(|e| chain(&e)),
-            Err(message) => Err(message.clone()),
-        });
-    }
+    let mut reader = TaskReader::default();
+    let run_keys: Vec<Result<String, String>> = jobs
+        .iter()
+        .map(|job| reader.prepare(job, options.threads).map(|p| p.key))
+        .collect();
     if !options.resume {
         let stored: Vec<usize> = (0..jobs.len())
-            .filter(|&i| matches!(&prepared[i], Ok(p) if options.store.contains(&p.key)))
+            .filter(|&i| matches!(&run_keys[i], Ok(key) if options.store.contains(key)))
             .collect();
         if let Some(&first) = stored.first() {
             return Err(ExecuteError::AlreadyStored {
@@ -191,25 +213,16 @@ pub fn run_jobs(
         }
     }
     let mut outcome = SweepOutcome::default();
-    for (position, (job, prepared)) in jobs.iter().zip(prepared).enumerate() {
+    for (position, (job, run_key)) in jobs.iter().zip(run_keys).enumerate() {
         let started = Instant::now();
-        let run_key = prepared.as_ref().map(|p| p.key.clone()).unwrap_or_default();
-        let result = match prepared {
-            Err(message) => Err(message),
-            Ok(_) if options.store.contains(&run_key) => {
-                clear_failure(&options.store, &job.key())?;
-                let skipped = JobOutcome {
-                    job_key: job.key(),
-                    run_key,
-                    label: job.label(),
-                    status: JobStatus::Skipped,
-                };
-                on_job(position, &skipped);
-                outcome.jobs.push(skipped);
-                continue;
-            }
-            Ok(prepared) => match &options.isolation {
-                Isolation::InProcess => run_in_process(&prepared, &options.store),
+        let stored = matches!(&run_key, Ok(key) if options.store.contains(key));
+        let result = match &run_key {
+            Err(message) => Err(message.clone()),
+            Ok(_) if stored => Ok(()),
+            Ok(key) => match &options.isolation {
+                Isolation::InProcess => reader
+                    .prepare(job, options.threads)
+                    .and_then(|prepared| run_in_process(&prepared, &options.store)),
                 Isolation::Subprocess {
                     program,
                     time_limit,
@@ -220,15 +233,19 @@ pub fn run_jobs(
                     program,
                     *time_limit,
                     cache_dir.as_deref(),
-                    &run_key,
+                    key,
                 ),
             },
         };
         let status = match result {
             Ok(()) => {
                 clear_failure(&options.store, &job.key())?;
-                JobStatus::Done {
-                    seconds: started.elapsed().as_secs_f64(),
+                if stored {
+                    JobStatus::Skipped
+                } else {
+                    JobStatus::Done {
+                        seconds: started.elapsed().as_secs_f64(),
+                    }
                 }
             }
             Err(message) => {
@@ -238,7 +255,7 @@ pub fn run_jobs(
         };
         let job_outcome = JobOutcome {
             job_key: job.key(),
-            run_key,
+            run_key: run_key.unwrap_or_default(),
             label: job.label(),
             status,
         };
@@ -332,8 +349,7 @@ fn run_in_child(
         Some(status) => {
             let message = stderr
                 .lines()
-                .filter(|line| line.starts_with("oml:") && !line.starts_with("oml: warning"))
-                .next_back()
+                .rfind(|line| line.starts_with("oml:") && !line.starts_with("oml: warning"))
                 .map(|line| line.trim_start_matches("oml:").trim().to_owned())
                 .unwrap_or_else(|| stderr.trim().to_owned());
             Err(match status.code() {
