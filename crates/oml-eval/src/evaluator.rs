@@ -129,6 +129,22 @@ impl Evaluation {
     pub fn failures(&self) -> impl Iterator<Item = &UnitResult> {
         self.units.iter().filter(|u| u.outcome.is_err())
     }
+
+    /// `None` if every unit succeeded, else one sentence: how many of the task's units failed
+    /// and the first failure, "3 of 10 units failed; the first, repeat 0 fold 2 sample 0: ...".
+    pub fn failure_summary(&self) -> Option<String> {
+        let first = self.failures().next()?;
+        let (repeats, folds, samples) = self.shape;
+        let total = (repeats as usize * folds as usize * samples as usize).max(self.units.len());
+        Some(format!(
+            "{} of {total} units failed; the first, repeat {} fold {} sample {}: {}",
+            self.failures().count(),
+            first.repeat,
+            first.fold,
+            first.sample,
+            first.outcome.as_ref().err().map_or("", String::as_str)
+        ))
+    }
 }
 
 /// A task's inputs, encoded once and shared by all units.

@@ -35,7 +35,7 @@ pub struct ReportSummary {
 pub fn write_report(
     store: &RunStore,
     measure: Option<&str>,
-    keep: &dyn Fn(&Manifest) -> bool,
+    keep: &dyn Fn(&str, &Manifest) -> bool,
     out: &Path,
 ) -> Result<ReportSummary, ReportError> {
     let results = Results::from_store(store, measure, keep)?;

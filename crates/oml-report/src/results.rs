@@ -116,16 +116,19 @@ impl Results {
     pub fn from_store(
         store: &RunStore,
         measure: Option<&str>,
-        keep: &dyn Fn(&Manifest) -> bool,
+        keep: &dyn Fn(&str, &Manifest) -> bool,
     ) -> Result<Results, ReportError> {
-        let runs = store.runs().map_err(|source| ReportError::Store {
+        let store_error = |source| ReportError::Store {
             root: store.root().to_path_buf(),
             source: Box::new(source),
-        })?;
-        let runs: Vec<_> = runs
-            .into_iter()
-            .filter(|(_, run)| keep(&run.manifest))
-            .collect();
+        };
+        let mut runs = Vec::new();
+        for key in store.keys().map_err(store_error)? {
+            let record = store.record(&key).map_err(store_error)?;
+            if keep(&key, &record.manifest) {
+                runs.push((key, record));
+            }
+        }
         let measure = match measure {
             Some(measure) => measure.to_owned(),
             None => {

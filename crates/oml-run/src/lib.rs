@@ -50,7 +50,7 @@ pub use manifest::{
 };
 pub use predictions::predictions_arff;
 pub use report::{MeasureReport, RunReport};
-pub use run::{Run, files};
+pub use run::{Run, RunRecord, files};
 pub use run_dir::write_directory;
 pub use store::{RunKey, RunStore};
 pub use verify::{compare_runs, is_timing};

@@ -73,13 +73,6 @@ impl Run {
                 message: "not UTF-8".to_owned(),
             })
         };
-        let json_error = |name: &str| {
-            let path = dir.join(name);
-            move |e: serde_json::Error| Error::Invalid {
-                path,
-                message: e.to_string(),
-            }
-        };
         let description =
             RunDescription::from_xml(&text(files::DESCRIPTION)?).map_err(|e| Error::Invalid {
                 path: dir.join(files::DESCRIPTION),
@@ -94,12 +87,44 @@ impl Run {
             description,
             predictions,
             flow_xml: text(files::FLOW)?,
-            summary: serde_json::from_slice(&read(files::SUMMARY)?)
-                .map_err(json_error(files::SUMMARY))?,
-            manifest: serde_json::from_slice(&read(files::MANIFEST)?)
-                .map_err(json_error(files::MANIFEST))?,
+            summary: read_json(dir, files::SUMMARY)?,
+            manifest: read_json(dir, files::MANIFEST)?,
         })
     }
+}
+
+/// A stored run's manifest and summary: what tables and reports read, without parsing its
+/// predictions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunRecord {
+    /// `manifest.json`.
+    pub manifest: Manifest,
+    /// `summary.json`.
+    pub summary: serde_json::Value,
+}
+
+impl RunRecord {
+    /// Reads the manifest and summary of the run in `dir`; a missing or malformed file is an
+    /// error naming it.
+    pub fn load(dir: &Path) -> Result<Self> {
+        Ok(RunRecord {
+            manifest: read_json(dir, files::MANIFEST)?,
+            summary: read_json(dir, files::SUMMARY)?,
+        })
+    }
+}
+
+/// The JSON file `name` of directory `dir`.
+fn read_json<T: serde::de::DeserializeOwned>(dir: &Path, name: &str) -> Result<T> {
+    let path = dir.join(name);
+    let bytes = std::fs::read(&path).map_err(|source| Error::Read {
+        path: path.clone(),
+        source,
+    })?;
+    serde_json::from_slice(&bytes).map_err(|e| Error::Invalid {
+        path,
+        message: e.to_string(),
+    })
 }
 
 /// `value` as pretty JSON with a final newline.

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 use crate::manifest::sha256_hex;
-use crate::run::{Run, files};
+use crate::run::{Run, RunRecord, files};
 
 /// What determines a run's predictions; two runs with the same key give the same bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,6 +106,20 @@ impl RunStore {
     /// Every stored run with its key, ordered by key. A directory that is not a run (no
     /// manifest) is skipped; a run whose files are broken is an error naming the file.
     pub fn runs(&self) -> Result<Vec<(String, Run)>> {
+        self.keys()?
+            .into_iter()
+            .map(|key| Ok((key.clone(), Run::load(&self.dir(&key))?)))
+            .collect()
+    }
+
+    /// The manifest and summary of the run stored under `key` (its predictions unread).
+    pub fn record(&self, key: &str) -> Result<RunRecord> {
+        RunRecord::load(&self.dir(key))
+    }
+
+    /// The keys of every stored run, sorted; directories that are not complete runs and
+    /// hidden leftovers are skipped.
+    pub fn keys(&self) -> Result<Vec<String>> {
         let entries = match std::fs::read_dir(&self.root) {
             Ok(entries) => entries,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
@@ -122,9 +136,7 @@ impl RunStore {
             .filter(|name| !name.starts_with('.') && self.contains(name))
             .collect();
         keys.sort();
-        keys.into_iter()
-            .map(|key| Ok((key.clone(), Run::load(&self.dir(&key))?)))
-            .collect()
+        Ok(keys)
     }
 }
 

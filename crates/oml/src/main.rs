@@ -60,10 +60,11 @@ enum Command {
     Publish(PublishArgs),
 }
 
+/// A sweep: a file, its lists replaced by the flags given, or the flags alone.
 #[derive(Args)]
-struct SweepArgs {
-    /// The sweep file (TOML; see `oml::sweep`). Flags given replace its lists.
-    #[arg(value_name = "FILE")]
+struct SweepSpecArgs {
+    /// The sweep file (TOML; see `oml::sweep`).
+    #[arg(value_name = "SWEEP")]
     file: Option<PathBuf>,
     /// A task (as `oml run --task`, or suite:ID|ALIAS); repeatable.
     #[arg(long = "task", value_name = "TASK", allow_negative_numbers = true)]
@@ -74,33 +75,44 @@ struct SweepArgs {
     /// A seed or a range (`1..5` is 1 to 4, `1..=5` 1 to 5); repeatable [default: 0].
     #[arg(long = "seed", value_name = "S")]
     seeds: Vec<String>,
+    /// The cache root (as openml-python's cachedir) for task ids and suites.
+    #[arg(long, value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
+    /// www, test or a URL for task ids and suites [default: the file's server, else www].
+    #[arg(long, value_name = "SERVER")]
+    server: Option<String>,
+}
+
+impl SweepSpecArgs {
+    fn given(&self) -> bool {
+        self.file.is_some() || !self.tasks.is_empty() || !self.flows.is_empty()
+    }
+}
+
+#[derive(Args)]
+struct SweepArgs {
+    #[command(flatten)]
+    spec: SweepSpecArgs,
     #[command(flatten)]
     store: StoreArgs,
     /// Run shard I of N (0-based: positions p with p % N == I) [default: from
     /// SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX, else all].
-    #[arg(long, value_name = "I/N")]
+    #[arg(long, value_name = "I/N", conflicts_with = "shard_count")]
     shard: Option<String>,
     /// The number of shards where the engine does not say it (Kubernetes Indexed Jobs: the
     /// job's completions).
-    #[arg(long, value_name = "N")]
-    shard_count: Option<usize>,
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    shard_count: Option<u64>,
     /// Skip jobs whose run is in the store already (without it they are an error).
     #[arg(long)]
     resume: bool,
     /// Threads of each job [default: $SLURM_CPUS_PER_TASK, else all cores].
-    #[arg(long, value_name = "N")]
-    threads: Option<usize>,
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    threads: Option<u64>,
     /// Kill a job that runs longer (`90s`, `10m`, `2h`) [default: the file's time_limit,
     /// else none].
     #[arg(long, value_name = "DURATION")]
     time_limit: Option<String>,
-    /// The cache root (as openml-python's cachedir) for task ids and suites.
-    #[arg(long, value_name = "DIR")]
-    cache_dir: Option<PathBuf>,
-    /// www, test or a URL for task ids and suites [default: the file's server, else
-    /// $OPENML_SERVER, else openml-python's config, else www].
-    #[arg(long, value_name = "SERVER")]
-    server: Option<String>,
     /// Never touch the network: tasks and suites must be in the cache.
     #[arg(long)]
     offline: bool,
@@ -109,24 +121,12 @@ struct SweepArgs {
     list: bool,
 }
 
-/// A sweep file whose jobs a command restricts itself to, and the cache its suites are in.
-#[derive(Args)]
-struct SweepFilterArgs {
-    /// Only the runs of this sweep file's jobs (its suites are read from the cache).
-    #[arg(value_name = "SWEEP")]
-    sweep: Option<PathBuf>,
-    /// The cache root holding the sweep's suites [default: openml-python's].
-    #[arg(long, value_name = "DIR")]
-    cache_dir: Option<PathBuf>,
-    /// The server whose cache holds the sweep's suites [default: the file's, else www].
-    #[arg(long, value_name = "SERVER")]
-    server: Option<String>,
-}
-
 #[derive(Args)]
 struct CollectArgs {
+    /// Only the runs of this sweep (its suites read from the cache); without one, every run
+    /// of the store.
     #[command(flatten)]
-    filter: SweepFilterArgs,
+    spec: SweepSpecArgs,
     #[command(flatten)]
     store: StoreArgs,
     /// The table: .parquet, .pq or .csv.
@@ -140,8 +140,10 @@ struct CollectArgs {
 
 #[derive(Args)]
 struct ReportArgs {
+    /// Only the runs of this sweep (its suites read from the cache); without one, every run
+    /// of the store.
     #[command(flatten)]
-    filter: SweepFilterArgs,
+    spec: SweepSpecArgs,
     #[command(flatten)]
     store: StoreArgs,
     /// The HTML file to write.
@@ -697,27 +699,15 @@ fn run_flow(args: RunArgs) -> anyhow::Result<()> {
         return print(&oml::run::RunReport::of_run(&run, run_dir), args.json);
     }
     let executed = execute(&prepared)?;
-    let failures: Vec<_> = executed.evaluation.failures().collect();
+    let failure = executed.evaluation.failure_summary();
     // The store holds complete runs only: a run with failed units would be found again as if
     // it were the result. `--out` keeps what there is.
-    if failures.is_empty() || args.out.is_some() {
+    if failure.is_none() || args.out.is_some() {
         executed.run.save(&run_dir)?;
     }
     print(&executed.report(run_dir), args.json)?;
-    if let Some(first) = failures.first() {
-        bail!(
-            "{} of {} units failed; the first, repeat {} fold {} sample {}: {}",
-            failures.len(),
-            executed
-                .evaluation
-                .units
-                .len()
-                .max(prepared.task.splits().units().len()),
-            first.repeat,
-            first.fold,
-            first.sample,
-            first.outcome.as_ref().err().map_or("", String::as_str)
-        );
+    if let Some(failure) = failure {
+        bail!("{failure}");
     }
     Ok(())
 }
@@ -991,43 +981,35 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
-/// The sweep of a file, its lists replaced by the flags given, or of the flags alone.
-fn read_sweep(args: &SweepArgs) -> anyhow::Result<oml::sweep::Sweep> {
-    Ok(match &args.file {
+/// The sweep the arguments give and its jobs, suites resolved (fetched unless `offline`), task
+/// ids read from the cache; the client and cache are returned for fetching tasks.
+fn sweep_jobs(
+    spec: &SweepSpecArgs,
+    offline: bool,
+) -> anyhow::Result<(
+    oml::sweep::Sweep,
+    Vec<oml::sweep::Job>,
+    oml_api::Client,
+    Cache,
+)> {
+    let mut sweep = match &spec.file {
         Some(path) => {
             let mut sweep = oml::sweep::Sweep::read(path)?;
-            sweep.override_with(&args.tasks, &args.flows, &args.seeds)?;
+            sweep.override_with(&spec.tasks, &spec.flows, &spec.seeds)?;
             sweep
         }
-        None => oml::sweep::Sweep::from_flags(&args.tasks, &args.flows, &args.seeds)?,
-    })
-}
-
-/// A client and cache for the sweep's task ids and suites, on the server of the flag, else
-/// the file's, else www; the sweep's ids are set to that server.
-fn sweep_client(
-    sweep: &mut oml::sweep::Sweep,
-    server: Option<String>,
-    cache_dir: Option<&std::path::Path>,
-    offline: bool,
-) -> anyhow::Result<(oml_api::Client, Cache)> {
-    let server = server
+        None => oml::sweep::Sweep::from_flags(&spec.tasks, &spec.flows, &spec.seeds)?,
+    };
+    let server = spec
+        .server
+        .clone()
         .or_else(|| sweep.server.clone())
         .unwrap_or_else(|| "www".to_owned());
     sweep.set_server(&server);
-    api_client(Some(server), cache_dir, offline)
-}
-
-/// The jobs of `sweep`, its suites resolved through `client` (fetched unless offline), each
-/// reading task ids from `cache`.
-fn sweep_jobs(
-    sweep: &oml::sweep::Sweep,
-    client: &oml_api::Client,
-    cache: &Cache,
-) -> anyhow::Result<Vec<oml::sweep::Job>> {
+    let (client, cache) = api_client(Some(server), spec.cache_dir.as_deref(), offline)?;
     let mut suite_tasks = |suite: &str| -> Result<Vec<i64>, String> {
         client
-            .fetch_suite(cache, suite)
+            .fetch_suite(&cache, suite)
             .map(|fetched| fetched.task_ids)
             .map_err(|e| format!("{:#}", anyhow::Error::from(e)))
     };
@@ -1035,24 +1017,26 @@ fn sweep_jobs(
     for job in &mut jobs {
         job.task.cache_dir = Some(cache.root().to_path_buf());
     }
-    Ok(jobs)
+    Ok((sweep, jobs, client, cache))
 }
 
 fn sweep(args: SweepArgs) -> anyhow::Result<()> {
     use oml::sweep::{Isolation, JobStatus, Shard, SweepOptions};
     let env = |name: &str| std::env::var(name).ok();
-    let mut sweep = read_sweep(&args)?;
-    let (client, cache) = sweep_client(
-        &mut sweep,
-        args.server.clone(),
-        args.cache_dir.as_deref(),
-        args.offline,
-    )?;
-    let jobs = sweep_jobs(&sweep, &client, &cache)?;
+    let (sweep, jobs, client, cache) = sweep_jobs(&args.spec, args.offline)?;
     let (shard, source) = match &args.shard {
         Some(text) => (Shard::parse(text)?, "--shard".to_owned()),
-        None => Shard::from_env(&env, args.shard_count)?
-            .unwrap_or((Shard::ALL, "no array job".to_owned())),
+        None => {
+            let count = args.shard_count.map(|n| n as usize);
+            match Shard::from_env(&env, count)? {
+                Some(found) => found,
+                None if count.is_some() => bail!(
+                    "--shard-count is given but no array-job variable (SLURM_ARRAY_TASK_ID, \
+                     JOB_COMPLETION_INDEX, AWS_BATCH_JOB_ARRAY_INDEX) says which shard this is"
+                ),
+                None => (Shard::ALL, "no array job".to_owned()),
+            }
+        }
     };
     let mine = shard.select(&jobs);
     if args.list {
@@ -1082,7 +1066,10 @@ fn sweep(args: SweepArgs) -> anyhow::Result<()> {
         Some(text) => Some(oml::sweep::parse_duration(text)?),
         None => sweep.time_limit,
     };
-    let threads = args.threads.or_else(|| oml::sweep::threads_from_env(&env));
+    let threads = args
+        .threads
+        .map(|n| n as usize)
+        .or_else(|| oml::sweep::threads_from_env(&env));
     let options = SweepOptions {
         store: args.store.open()?,
         threads,
@@ -1090,13 +1077,10 @@ fn sweep(args: SweepArgs) -> anyhow::Result<()> {
         isolation: Isolation::Subprocess {
             program: std::env::current_exe().context("cannot find the oml binary")?,
             time_limit,
-            cache_dir: Some(cache.root().to_path_buf()),
         },
     };
     eprintln!(
-        "oml: sweep shard {}/{} ({source}): {} of {} jobs, {} threads each{}",
-        shard.index,
-        shard.count,
+        "oml: sweep shard {shard} ({source}): {} of {} jobs, {} threads each{}",
         mine.len(),
         jobs.len(),
         threads.map_or_else(|| "all cores".to_owned(), |t| t.to_string()),
@@ -1116,9 +1100,7 @@ fn sweep(args: SweepArgs) -> anyhow::Result<()> {
     })?;
     let failed = outcome.failed();
     println!(
-        "shard {}/{}: {total} jobs: {} done, {} already stored, {} failed",
-        shard.index,
-        shard.count,
+        "shard {shard}: {total} jobs: {} done, {} already stored, {} failed",
         outcome.done(),
         outcome.skipped(),
         failed.len()
@@ -1142,34 +1124,25 @@ fn sweep(args: SweepArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The job keys and measures of the sweep file a command is restricted to, if any.
+/// The jobs and measures of the sweep that `collect` and `report` are restricted to, if any.
 fn sweep_filter(
-    filter: &SweepFilterArgs,
-) -> anyhow::Result<Option<(std::collections::BTreeSet<String>, Vec<String>)>> {
-    let Some(path) = &filter.sweep else {
+    spec: &SweepSpecArgs,
+) -> anyhow::Result<Option<(Vec<oml::sweep::Job>, Vec<String>)>> {
+    if !spec.given() {
         return Ok(None);
-    };
-    let mut sweep = oml::sweep::Sweep::read(path)?;
-    let (client, cache) = sweep_client(
-        &mut sweep,
-        filter.server.clone(),
-        filter.cache_dir.as_deref(),
-        true,
-    )?;
-    let jobs = sweep_jobs(&sweep, &client, &cache)?;
-    Ok(Some((
-        jobs.iter().map(oml::sweep::Job::key).collect(),
-        sweep.measures.clone(),
-    )))
+    }
+    let (sweep, jobs, _, _) = sweep_jobs(spec, true)?;
+    Ok(Some((jobs, sweep.measures)))
 }
 
 fn collect(args: CollectArgs) -> anyhow::Result<()> {
     let store = args.store.open()?;
-    let filter = sweep_filter(&args.filter)?;
+    let filter = sweep_filter(&args.spec)?;
     let measures = match (&filter, args.measures.is_empty()) {
         (Some((_, measures)), true) => measures.clone(),
         _ => args.measures.clone(),
     };
+    let n_jobs = filter.as_ref().map(|(jobs, _)| jobs.len());
     let options = oml::sweep::CollectOptions {
         measures,
         jobs: filter.map(|(jobs, _)| jobs),
@@ -1183,11 +1156,19 @@ fn collect(args: CollectArgs) -> anyhow::Result<()> {
         collected.frame.height(),
         collected.runs
     );
-    if !collected.missing.is_empty() {
+    if let Some(n_jobs) = n_jobs
+        && !collected.missing.is_empty()
+    {
+        let failed = oml::sweep::failure_records(&store)?
+            .iter()
+            .filter(|record| collected.missing.binary_search(&record.job_key).is_ok())
+            .count();
         eprintln!(
-            "oml: {} of the sweep's jobs have no run in {} yet",
+            "oml: {} of the sweep's {n_jobs} jobs have no run in {} ({failed} recorded as \
+             failed in {})",
             collected.missing.len(),
-            store.root().display()
+            store.root().display(),
+            oml::sweep::FAILURES_DIR
         );
     }
     Ok(())
@@ -1195,24 +1176,23 @@ fn collect(args: CollectArgs) -> anyhow::Result<()> {
 
 fn report(args: ReportArgs) -> anyhow::Result<()> {
     let store = args.store.open()?;
-    let filter = sweep_filter(&args.filter)?;
+    let filter = sweep_filter(&args.spec)?;
     let measure = args.measure.clone().or_else(|| {
         filter
             .as_ref()
             .and_then(|(_, measures)| measures.first().cloned())
     });
-    let jobs = filter.map(|(jobs, _)| jobs);
-    let keep = |m: &oml::run::Manifest| {
-        jobs.as_ref().is_none_or(|jobs| {
-            jobs.contains(&oml::sweep::job_key(
-                &m.task,
-                &m.task_options,
-                &m.flow,
-                &m.parameters,
-                m.seed,
-            ))
-        })
+    let run_keys: Option<std::collections::BTreeSet<String>> = match &filter {
+        Some((jobs, _)) => Some(
+            jobs.iter()
+                .map(|job| oml::sweep::indexed_run_key(&store, &job.key()))
+                .filter_map(Result::transpose)
+                .collect::<Result<_, _>>()?,
+        ),
+        None => None,
     };
+    let keep =
+        |key: &str, _: &oml::run::Manifest| run_keys.as_ref().is_none_or(|keys| keys.contains(key));
     let summary = oml::report::write_report(&store, measure.as_deref(), &keep, &args.out)?;
     println!(
         "{}: {} runs of {} flows on {} tasks compared by {}, {} figures{}",

@@ -126,21 +126,40 @@ impl TaskSpec {
     /// The options that made a local task (and a server other than `www`), as `oml run`
     /// arguments, one per item: `--resampling cv:10`.
     pub fn options(&self) -> Vec<String> {
-        let options = [
+        self.option_flags()
+            .into_iter()
+            .map(|(flag, value)| match value {
+                Some(value) => format!("{flag} {value}"),
+                None => flag.to_owned(),
+            })
+            .collect()
+    }
+
+    /// The same options as separate command-line arguments: `["--resampling", "cv:10"]`.
+    pub fn arguments(&self) -> Vec<String> {
+        self.option_flags()
+            .into_iter()
+            .flat_map(|(flag, value)| std::iter::once(flag.to_owned()).chain(value))
+            .collect()
+    }
+
+    /// Each option given: its flag and its value, if it takes one.
+    fn option_flags(&self) -> Vec<(&'static str, Option<String>)> {
+        let valued = [
             ("--target", self.target.clone()),
             ("--task-type", self.task_type.clone()),
             ("--resampling", self.resampling.clone()),
             ("--split-seed", self.split_seed.map(|s| s.to_string())),
         ];
-        let mut out: Vec<String> = options
+        let mut out: Vec<(&'static str, Option<String>)> = valued
             .into_iter()
-            .filter_map(|(flag, value)| Some(format!("{flag} {}", value?)))
+            .filter(|(_, value)| value.is_some())
             .collect();
         if self.no_stratify {
-            out.push("--no-stratify".to_owned());
+            out.push(("--no-stratify", None));
         }
         if self.server != "www" {
-            out.push(format!("--server {}", self.server));
+            out.push(("--server", Some(self.server.clone())));
         }
         out
     }
@@ -236,17 +255,26 @@ pub struct ExecutedRun {
 }
 
 impl RunRequest {
-    /// The `oml run` command line that repeats the run.
+    /// The `oml run` command line that repeats the run (its arguments joined by spaces).
     pub fn setup_string(&self) -> String {
-        let mut parts = vec![
-            "oml run".to_owned(),
-            format!("--task {}", self.task.task),
-            format!("--flow {}", self.flow),
+        format!("oml run {}", self.arguments().join(" "))
+    }
+
+    /// The arguments of `oml run` that repeat the run: task, flow, task options, parameters
+    /// and seed (not the threads, which do not change it).
+    pub fn arguments(&self) -> Vec<String> {
+        let mut args = vec![
+            "--task".to_owned(),
+            self.task.task.clone(),
+            "--flow".to_owned(),
+            self.flow.clone(),
         ];
-        parts.extend(self.task.options());
-        parts.extend(self.params.iter().map(|p| format!("--param {p}")));
-        parts.push(format!("--seed {}", self.seed));
-        parts.join(" ")
+        args.extend(self.task.arguments());
+        for param in &self.params {
+            args.extend(["--param".to_owned(), param.clone()]);
+        }
+        args.extend(["--seed".to_owned(), self.seed.to_string()]);
+        args
     }
 
     /// The request a run's manifest records, to run it again; `cache_dir` as given now.

@@ -86,7 +86,7 @@ fn list_expands_the_file_in_a_stable_order_and_shards_partition_it() {
     let lines: Vec<&str> = all.lines().collect();
     assert_eq!(lines.len(), 12, "{all}");
     assert!(
-        lines[0].ends_with("tree max_depth=2 seed 1"),
+        lines[0].ends_with("tree estimator.max_depth=2 seed 1"),
         "{}",
         lines[0]
     );
@@ -204,7 +204,7 @@ fn sharded_sweep_collects_to_the_same_file_as_one_machine_and_resume_skips_done_
     let again = oml_in(one.path(), &["sweep", &sweep], &[]);
     assert!(!again.status.success());
     assert!(
-        stderr(&again).contains("12 of this shard's 12 jobs are in the store already"),
+        stderr(&again).contains("12 of this shard's 12 jobs were done before"),
         "{}",
         stderr(&again)
     );
@@ -212,6 +212,41 @@ fn sharded_sweep_collects_to_the_same_file_as_one_machine_and_resume_skips_done_
     assert!(
         resumed.contains("0 done, 12 already stored, 0 failed"),
         "{resumed}"
+    );
+}
+
+#[test]
+fn jobs_sharing_one_run_collect_the_same_whichever_shard_stored_it() {
+    // `max_depth=none` is the default: two jobs, one run. Each job keeps its own rows.
+    let sweep = r#"
+tasks = [{ task = "builtin:iris", resampling = "cv:3" }]
+measures = ["predictive_accuracy"]
+flows = ["tree", { name = "tree", grid = { max_depth = "none" } }]
+"#;
+    let table = |shards: &[&str]| {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sweep.toml");
+        std::fs::write(&path, sweep).unwrap();
+        let path = path.to_str().unwrap();
+        for shard in shards {
+            let out = ok(&oml_in(dir.path(), &["sweep", path, "--shard", shard], &[]));
+            assert!(out.contains("0 failed"), "{out}");
+        }
+        let out = dir.path().join("results.csv");
+        let printed = ok(&oml_in(
+            dir.path(),
+            &["collect", path, "--out", out.to_str().unwrap()],
+            &[],
+        ));
+        assert!(printed.contains("2 rows from 2 runs"), "{printed}");
+        assert_eq!(stored_runs(&dir.path().join("store")).len(), 1);
+        std::fs::read_to_string(out).unwrap()
+    };
+    let forward = table(&["0/1"]);
+    assert_eq!(forward, table(&["1/2", "0/2"]));
+    assert!(
+        forward.contains(",tree,estimator.max_depth=none,0,"),
+        "{forward}"
     );
 }
 
@@ -418,7 +453,6 @@ fn in_process_jobs_store_the_same_runs_as_child_processes() {
         Isolation::Subprocess {
             program: env!("CARGO_BIN_EXE_oml").into(),
             time_limit: None,
-            cache_dir: None,
         },
     );
     let outcome = run_jobs(&jobs, &children, &mut |_, _| {}).unwrap();

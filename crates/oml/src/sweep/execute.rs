@@ -1,8 +1,9 @@
-//! Running a shard's jobs into the run store: each task read once per run of its jobs, jobs already stored skipped
-//! with `resume`, a failing job recorded and passed over, each job in a child process killed at
-//! its time limit.
+//! Running a shard's jobs into the run store. Every job's run key is computed first (tasks
+//! read one at a time); stored jobs are skipped with `resume`; each job runs as a child
+//! `oml run` killed at its time limit (or in process); a failure is recorded and passed over;
+//! each job's run key is indexed under its job key for `collect` and `report`.
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -10,7 +11,8 @@ use std::time::{Duration, Instant};
 use oml_run::RunStore;
 use serde::{Deserialize, Serialize};
 
-use super::plan::Job;
+use super::error::Error;
+use super::plan::{Job, format_duration};
 use crate::runner::{OpenedTask, PreparedRun, TaskSpec};
 
 /// The environment variable through which `oml sweep` tells its child `oml run` its own pid:
@@ -20,6 +22,11 @@ pub const PARENT_PID_VAR: &str = "OML_SWEEP_PARENT_PID";
 
 /// The store's directory of failure records, one `JOB_KEY.json` per failed job.
 pub const FAILURES_DIR: &str = "sweep-failures";
+
+/// The store's index of sweep jobs: `JOB_KEY` holds the run key of the job's run. Two job keys
+/// may name one run (`max_depth=none` is the default); the run's manifest records only the
+/// first, so tables of a sweep go from its jobs through this index, never back from runs.
+pub const JOBS_DIR: &str = "sweep-jobs";
 
 /// How each job of a sweep runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,8 +41,6 @@ pub enum Isolation {
         program: PathBuf,
         /// The longest a job may take, or none.
         time_limit: Option<Duration>,
-        /// The task cache the child reads (by default openml-python's).
-        cache_dir: Option<PathBuf>,
     },
 }
 
@@ -46,8 +51,9 @@ pub struct SweepOptions {
     pub store: RunStore,
     /// Threads of each job's evaluator; by default all cores.
     pub threads: Option<usize>,
-    /// Skip jobs whose run is stored already. Without it, a stored job is an error before
-    /// anything runs, so a finished sweep is never recomputed by accident.
+    /// Skip jobs done before. Without it, a job done before is an error before anything runs,
+    /// so a finished sweep is never recomputed by accident. (A job whose run another job or
+    /// `oml run` stored is skipped either way: the store never holds a run twice.)
     pub resume: bool,
     /// Where jobs run.
     pub isolation: Isolation,
@@ -75,8 +81,8 @@ pub enum JobStatus {
 pub struct JobOutcome {
     /// The job key.
     pub job_key: String,
-    /// The run key it is stored under (empty when the task could not be read).
-    pub run_key: String,
+    /// The run key it is stored under (none when the task or flow could not be made).
+    pub run_key: Option<String>,
     /// The job's label.
     pub label: String,
     /// What became of it.
@@ -130,34 +136,6 @@ pub struct FailureRecord {
     pub at: String,
 }
 
-/// Why a sweep could not run at all (a failing job is not an error: it is an outcome).
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum ExecuteError {
-    /// Jobs of the shard are in the store already and `resume` is off.
-    #[error(
-        "{stored} of this shard's {total} jobs are in the store already (the first: {first}); \
-         --resume skips them"
-    )]
-    AlreadyStored {
-        /// How many are stored.
-        stored: usize,
-        /// Jobs in the shard.
-        total: usize,
-        /// The first stored job's label.
-        first: String,
-    },
-    /// The store could not be written.
-    #[error("cannot write {path}")]
-    Write {
-        /// The file.
-        path: PathBuf,
-        /// The cause.
-        #[source]
-        source: std::io::Error,
-    },
-}
-
 /// Reads each task once for a run of consecutive jobs on it (a sweep's jobs come task by task),
 /// holding one task at a time, however many the sweep has.
 #[derive(Default)]
@@ -194,18 +172,25 @@ pub fn run_jobs(
     jobs: &[&Job],
     options: &SweepOptions,
     on_job: &mut dyn FnMut(usize, &JobOutcome),
-) -> Result<SweepOutcome, ExecuteError> {
+) -> Result<SweepOutcome, Error> {
     let mut reader = TaskReader::default();
     let run_keys: Vec<Result<String, String>> = jobs
         .iter()
         .map(|job| reader.prepare(job, options.threads).map(|p| p.key))
         .collect();
     if !options.resume {
-        let stored: Vec<usize> = (0..jobs.len())
-            .filter(|&i| matches!(&run_keys[i], Ok(key) if options.store.contains(key)))
-            .collect();
+        // A job done before (by any shard) is indexed; a run stored by another job or by
+        // `oml run` is simply found below.
+        let mut stored = Vec::new();
+        for (i, job) in jobs.iter().enumerate() {
+            if indexed_run_key(&options.store, &job.key())?
+                .is_some_and(|key| options.store.contains(&key))
+            {
+                stored.push(i);
+            }
+        }
         if let Some(&first) = stored.first() {
-            return Err(ExecuteError::AlreadyStored {
+            return Err(Error::AlreadyStored {
                 stored: stored.len(),
                 total: jobs.len(),
                 first: jobs[first].label(),
@@ -226,19 +211,12 @@ pub fn run_jobs(
                 Isolation::Subprocess {
                     program,
                     time_limit,
-                    cache_dir,
-                } => run_in_child(
-                    job,
-                    options,
-                    program,
-                    *time_limit,
-                    cache_dir.as_deref(),
-                    key,
-                ),
+                } => run_in_child(job, options, program, *time_limit, key),
             },
         };
-        let status = match result {
-            Ok(()) => {
+        let status = match result.and_then(|()| run_key.clone()) {
+            Ok(key) => {
+                index_job(&options.store, &job.key(), &key)?;
                 clear_failure(&options.store, &job.key())?;
                 if stored {
                     JobStatus::Skipped
@@ -255,7 +233,7 @@ pub fn run_jobs(
         };
         let job_outcome = JobOutcome {
             job_key: job.key(),
-            run_key: run_key.unwrap_or_default(),
+            run_key: run_key.ok(),
             label: job.label(),
             status,
         };
@@ -271,16 +249,8 @@ fn run_in_process(prepared: &PreparedRun, store: &RunStore) -> Result<(), String
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| prepared.execute(&|_| {})))
             .map_err(|panic| format!("panicked: {}", oml_eval::panic_message(&*panic)))?
             .map_err(|e| chain(&e))?;
-    if let Some(first) = executed.evaluation.failures().next() {
-        return Err(format!(
-            "{} of {} units failed; the first, repeat {} fold {} sample {}: {}",
-            executed.evaluation.failures().count(),
-            executed.evaluation.units.len(),
-            first.repeat,
-            first.fold,
-            first.sample,
-            first.outcome.as_ref().err().map_or("", String::as_str)
-        ));
+    if let Some(failure) = executed.evaluation.failure_summary() {
+        return Err(failure);
     }
     store
         .save(&prepared.key, &executed.run)
@@ -296,18 +266,10 @@ fn run_in_child(
     options: &SweepOptions,
     program: &Path,
     time_limit: Option<Duration>,
-    cache_dir: Option<&Path>,
     run_key: &str,
 ) -> Result<(), String> {
     let mut command = Command::new(program);
-    command.args(run_arguments(job, options.threads));
-    command
-        .arg("--store")
-        .arg(options.store.root())
-        .arg("--offline");
-    if let Some(dir) = cache_dir {
-        command.arg("--cache-dir").arg(dir);
-    }
+    command.args(child_arguments(job, &options.store, options.threads));
     command
         .env(PARENT_PID_VAR, std::process::id().to_string())
         .stdin(Stdio::null())
@@ -323,6 +285,8 @@ fn run_in_child(
         text
     });
     let deadline = time_limit.map(|limit| Instant::now() + limit);
+    // Short jobs are seen at once, long ones polled ten times a second.
+    let mut pause = Duration::from_millis(1);
     let status = loop {
         match child.try_wait() {
             Ok(Some(status)) => break Some(status),
@@ -334,15 +298,18 @@ fn run_in_child(
             let _ = child.wait();
             break None;
         }
-        std::thread::sleep(Duration::from_millis(5));
+        std::thread::sleep(pause);
+        pause = (pause * 2).min(Duration::from_millis(100));
     };
     let stderr = reader.join().unwrap_or_default();
+    let stored = options.store.contains(run_key);
     match status {
         None => Err(format!(
             "time limit of {} exceeded; the job was killed",
             format_duration(time_limit.unwrap_or_default())
         )),
-        Some(status) if status.success() && options.store.contains(run_key) => Ok(()),
+        // Another process (a second sweep on the store) may have stored it meanwhile.
+        Some(_) if stored => Ok(()),
         Some(status) if status.success() => Err(format!(
             "`oml run` succeeded but stored no run under key {run_key}"
         )),
@@ -360,38 +327,64 @@ fn run_in_child(
     }
 }
 
-/// The arguments of `oml run` for the job (without the store), as its setup string has them.
-pub fn run_arguments(job: &Job, threads: Option<usize>) -> Vec<String> {
-    let mut args = vec![
-        "run".to_owned(),
-        "--task".to_owned(),
-        job.task.task.clone(),
-        "--flow".to_owned(),
-        job.flow.clone(),
-    ];
-    for option in job.task.options() {
-        match option.split_once(' ') {
-            Some((flag, value)) => args.extend([flag.to_owned(), value.to_owned()]),
-            None => args.push(option),
-        }
-    }
-    for param in &job.params {
-        args.extend(["--param".to_owned(), param.clone()]);
-    }
-    args.extend(["--seed".to_owned(), job.seed.to_string()]);
+/// The arguments of the child `oml run` that computes `job` into the store, offline.
+fn child_arguments(job: &Job, store: &RunStore, threads: Option<usize>) -> Vec<String> {
+    let mut args = vec!["run".to_owned()];
+    args.extend(job.request(threads).arguments());
     if let Some(threads) = threads {
         args.extend(["--threads".to_owned(), threads.to_string()]);
+    }
+    args.extend([
+        "--store".to_owned(),
+        store.root().display().to_string(),
+        "--offline".to_owned(),
+    ]);
+    if let Some(dir) = &job.task.cache_dir {
+        args.extend(["--cache-dir".to_owned(), dir.display().to_string()]);
     }
     args
 }
 
+/// `text` as one word for a POSIX shell: as it is when it is plain, else single-quoted.
+fn shell_word(text: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "_-./:=@,+%".contains(c);
+    if !text.is_empty() && text.chars().all(plain) {
+        text.to_owned()
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
+}
+
+/// The run key indexed for `job_key` ([`JOBS_DIR`]), if the job has finished.
+pub fn indexed_run_key(store: &RunStore, job_key: &str) -> Result<Option<String>, Error> {
+    let path = store.root().join(JOBS_DIR).join(job_key);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Ok(Some(text.trim().to_owned())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(Error::Read { path, source }),
+    }
+}
+
+fn index_job(store: &RunStore, job_key: &str, run_key: &str) -> Result<(), Error> {
+    let path = store.root().join(JOBS_DIR).join(job_key);
+    let write_error = |source| Error::Write {
+        path: path.clone(),
+        source,
+    };
+    if indexed_run_key(store, job_key)?.as_deref() == Some(run_key) {
+        return Ok(());
+    }
+    std::fs::create_dir_all(store.root().join(JOBS_DIR)).map_err(write_error)?;
+    oml_data::write_atomically(&path, |out| writeln!(out, "{run_key}")).map_err(write_error)
+}
+
 /// The failure records of a store, ordered by job key.
-pub fn failure_records(store: &RunStore) -> Result<Vec<FailureRecord>, ExecuteError> {
+pub fn failure_records(store: &RunStore) -> Result<Vec<FailureRecord>, Error> {
     let dir = store.root().join(FAILURES_DIR);
     let entries = match std::fs::read_dir(&dir) {
         Ok(entries) => entries,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(source) => return Err(ExecuteError::Write { path: dir, source }),
+        Err(source) => return Err(Error::Read { path: dir, source }),
     };
     let mut paths: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -401,11 +394,11 @@ pub fn failure_records(store: &RunStore) -> Result<Vec<FailureRecord>, ExecuteEr
     paths
         .into_iter()
         .map(|path| {
-            let text = std::fs::read(&path).map_err(|source| ExecuteError::Write {
+            let text = std::fs::read(&path).map_err(|source| Error::Read {
                 path: path.clone(),
                 source,
             })?;
-            serde_json::from_slice(&text).map_err(|e| ExecuteError::Write {
+            serde_json::from_slice(&text).map_err(|e| Error::Read {
                 path,
                 source: e.into(),
             })
@@ -420,16 +413,20 @@ fn failure_path(store: &RunStore, job_key: &str) -> PathBuf {
         .join(format!("{job_key}.json"))
 }
 
-fn record_failure(store: &RunStore, job: &Job, message: &str) -> Result<(), ExecuteError> {
+fn record_failure(store: &RunStore, job: &Job, message: &str) -> Result<(), Error> {
     let record = FailureRecord {
         job_key: job.key(),
         label: job.label(),
-        command: job.request(None).setup_string(),
+        command: std::iter::once("oml".to_owned())
+            .chain(child_arguments(job, store, None))
+            .map(|arg| shell_word(&arg))
+            .collect::<Vec<_>>()
+            .join(" "),
         message: message.to_owned(),
         at: oml_run::now_rfc3339(),
     };
     let path = failure_path(store, &record.job_key);
-    let write_error = |source| ExecuteError::Write {
+    let write_error = |source| Error::Write {
         path: path.clone(),
         source,
     };
@@ -442,12 +439,12 @@ fn record_failure(store: &RunStore, job: &Job, message: &str) -> Result<(), Exec
         .map_err(write_error)
 }
 
-fn clear_failure(store: &RunStore, job_key: &str) -> Result<(), ExecuteError> {
+fn clear_failure(store: &RunStore, job_key: &str) -> Result<(), Error> {
     let path = failure_path(store, job_key);
     match std::fs::remove_file(&path) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(source) => Err(ExecuteError::Write { path, source }),
+        Err(source) => Err(Error::Write { path, source }),
     }
 }
 
@@ -463,27 +460,6 @@ pub fn exit_with_parent(parent: u32) {
             std::thread::sleep(Duration::from_millis(50));
         }
     });
-}
-
-/// `90 s`, `10 min`, `2 h 5 min`: a duration as people read it.
-pub fn format_duration(duration: Duration) -> String {
-    let seconds = duration.as_secs_f64();
-    if seconds < 60.0 {
-        return format!("{seconds} s");
-    }
-    let whole = duration.as_secs();
-    let (hours, minutes, rest) = (whole / 3600, whole % 3600 / 60, whole % 60);
-    let mut parts = Vec::new();
-    if hours > 0 {
-        parts.push(format!("{hours} h"));
-    }
-    if minutes > 0 {
-        parts.push(format!("{minutes} min"));
-    }
-    if rest > 0 {
-        parts.push(format!("{rest} s"));
-    }
-    parts.join(" ")
 }
 
 /// An error with its causes, `: `-separated.

@@ -36,8 +36,10 @@
 //! } }]`.
 //!
 //! - **Tasks** are written as `oml run --task` takes them: an OpenML task id (an integer, or
-//!   its text), `builtin:NAME`, a task directory or a dataset file. Paths are kept as written,
-//!   so a relative path is relative to the working directory of `oml sweep`, not to the sweep
+//!   its text), `builtin:NAME`, a task directory or a dataset file. An id is kept in decimal
+//!   (`"031"` and `"+31"` are `31`; a negative one is an error), and `builtin:NAME` must name
+//!   a built-in dataset, checked when the file is read. Paths are kept as written, so a
+//!   relative path is relative to the working directory of `oml sweep`, not to the sweep
 //!   file. The table form sets the options of a local task (`target`, `task_type`,
 //!   `resampling`, `split_seed`, `no_stratify`, as `oml run`'s flags of the same names);
 //!   they do not apply to task ids or suites. `suite:ID` or `suite:ALIAS` (or `{ suite = "99"
@@ -45,8 +47,13 @@
 //! - **Flows** are built-in flows by short name (`oml flows` lists them). A `grid` maps a
 //!   parameter name (as `oml run --param` takes it; quote a qualified name such as
 //!   `"impute.strategy"`) to a value or a list of values: integers, floats, strings or
-//!   booleans, passed to the flow as text (a float as Rust prints it: `1.0` is `1`). Every
-//!   name and value is checked when the file is read, so a typo fails before any job runs.
+//!   booleans, passed to the flow as text. A float keeps its decimal point or exponent, as
+//!   Rust's `{:?}` prints it (`1.0`, `0.1`, `1e300`; `-0.0` is `0.0`), so it stays a float:
+//!   `max_features = 1.0` is a fraction, `1` a count; `nan` and `inf` are errors. Each name is
+//!   resolved to the flow's qualified parameter name as `oml run --param` resolves it
+//!   (`max_depth` of `tree` is `estimator.max_depth`; a bare name that several steps have is
+//!   an error), and one parameter under two names is an error. Every name and value is checked
+//!   when the file is read, so a typo fails before any job runs.
 //! - **Seeds** are run seeds: integers from 0, ranges as in Rust (`1..5` is 1, 2, 3, 4;
 //!   `1..=5` includes 5), or a list of these.
 //! - **Measures** are OpenML measure names, the columns the sweep's table reports.
@@ -56,19 +63,22 @@
 //! # Order and keys
 //!
 //! Jobs are ordered by task (file order; a suite's tasks in the suite's order), then flow
-//! (file order), then grid point (parameters sorted by name, the last varying fastest, values
-//! in the order listed), then seed (in the order listed). A job that appears twice (same key)
-//! is kept once, at its first place. A job's parameters are `NAME=VALUE`, sorted by name.
+//! (file order), then grid point (parameters sorted by qualified name, the last varying
+//! fastest, values in the order listed), then seed (in the order listed). A job that appears
+//! twice (same key) is kept once, at its first place. A job's parameters are `NAME=VALUE` with
+//! the qualified name (`estimator.max_depth=3`), sorted by it, so that `max_depth = 3` and
+//! `"estimator.max_depth" = 3` give one job and one key.
 
 use std::collections::{BTreeMap, HashSet};
 use std::fmt::{self, Write as _};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Unexpected, Visitor};
 use toml::Spanned;
 
+use super::error::Error;
 use crate::runner::{RunRequest, TaskSpec};
 
 /// One run of a sweep.
@@ -78,7 +88,8 @@ pub struct Job {
     pub task: TaskSpec,
     /// A built-in flow's short name.
     pub flow: String,
-    /// `NAME=VALUE` parameter assignments, sorted by name.
+    /// `NAME=VALUE` parameter assignments by qualified name (`estimator.max_depth=3`), sorted
+    /// by it.
     pub params: Vec<String>,
     /// The run seed.
     pub seed: u64,
@@ -160,7 +171,9 @@ pub enum TaskEntry {
 pub struct FlowEntry {
     /// A built-in flow's short name.
     pub flow: String,
-    /// Parameter name to its values as text, sorted by name; empty for the defaults.
+    /// Parameter name to its values as text; empty for the defaults. A sweep read from a file
+    /// has qualified names (`estimator.max_depth`), sorted; [`Sweep::jobs`] resolves and sorts
+    /// the names of an entry made otherwise.
     pub grid: Vec<(String, Vec<String>)>,
 }
 
@@ -187,8 +200,8 @@ pub struct Sweep {
 impl Sweep {
     /// Reads a sweep file. Errors name the file and the line: toml's place for syntax errors
     /// and values of the wrong type, the entry (`flows[1].grid.max_depth`) for the rest.
-    pub fn read(path: &Path) -> Result<Sweep, SweepError> {
-        let text = std::fs::read_to_string(path).map_err(|source| SweepError::Read {
+    pub fn read(path: &Path) -> Result<Sweep, Error> {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
             path: path.to_owned(),
             source,
         })?;
@@ -196,7 +209,7 @@ impl Sweep {
     }
 
     /// Parses the text of a sweep file; `path` only names it in errors.
-    pub fn from_toml(text: &str, path: &Path) -> Result<Sweep, SweepError> {
+    pub fn from_toml(text: &str, path: &Path) -> Result<Sweep, Error> {
         let raw: RawSweep = toml::from_str(text).map_err(|error| {
             let (line, column) = match error.span() {
                 Some(span) => {
@@ -205,7 +218,7 @@ impl Sweep {
                 }
                 None => (None, None),
             };
-            SweepError::Toml {
+            Error::Toml {
                 path: path.to_owned(),
                 line,
                 column,
@@ -213,7 +226,7 @@ impl Sweep {
             }
         })?;
         let line_of = |span: std::ops::Range<usize>| Some(line_column(text, span.start).0);
-        let invalid = |line: Option<usize>, entry: String, message: String| SweepError::Invalid {
+        let invalid = |line: Option<usize>, entry: String, message: String| Error::Invalid {
             path: Some(path.to_owned()),
             line,
             entry,
@@ -246,18 +259,26 @@ impl Sweep {
                     (table.name.into_inner(), name_line, table.grid)
                 }
             };
-            let lines: BTreeMap<String, Option<usize>> = grid
-                .iter()
-                .map(|(name, values)| (name.clone(), line_of(values.span())))
-                .collect();
-            let entry = FlowEntry {
+            let mut lines: BTreeMap<String, Option<usize>> = BTreeMap::new();
+            let mut written = Vec::with_capacity(grid.len());
+            for (name, values) in grid {
+                let line = line_of(values.span());
+                let GridValues { values, non_finite } = values.into_inner();
+                if let Some(value) = non_finite {
+                    return Err(invalid(
+                        line,
+                        format!("flows[{i}].grid.{name}"),
+                        format!("`{value}` is not a finite number"),
+                    ));
+                }
+                lines.insert(name.clone(), line);
+                written.push((name, values));
+            }
+            let mut entry = FlowEntry {
                 flow,
-                grid: grid
-                    .into_iter()
-                    .map(|(name, values)| (name, values.into_inner().0))
-                    .collect(),
+                grid: written,
             };
-            check_values(&entry).map_err(|problem| {
+            entry.grid = checked_grid(&entry).map_err(|problem| {
                 let line = match &problem {
                     FlowProblem::Name(_) => name_line,
                     FlowProblem::Param(name, _) | FlowProblem::Values(name, _) => {
@@ -295,7 +316,7 @@ impl Sweep {
         tasks: &[String],
         flows: &[String],
         seeds: &[String],
-    ) -> Result<Sweep, SweepError> {
+    ) -> Result<Sweep, Error> {
         let mut sweep = Sweep {
             tasks: Vec::new(),
             flows: Vec::new(),
@@ -317,8 +338,8 @@ impl Sweep {
         tasks: &[String],
         flows: &[String],
         seeds: &[String],
-    ) -> Result<(), SweepError> {
-        let invalid = |entry: &str, message: String| SweepError::Invalid {
+    ) -> Result<(), Error> {
+        let invalid = |entry: &str, message: String| Error::Invalid {
             path: None,
             line: None,
             entry: entry.to_owned(),
@@ -342,10 +363,10 @@ impl Sweep {
                     flow: name.clone(),
                     grid: Vec::new(),
                 };
-                check_values(&entry).map_err(|problem| problem.into_error(i, None, None))?;
+                checked_grid(&entry).map_err(|problem| problem.into_error(i, None, None))?;
                 Ok(entry)
             })
-            .collect::<Result<Vec<_>, SweepError>>()?;
+            .collect::<Result<Vec<_>, Error>>()?;
         let mut seed_list = Vec::new();
         for text in seeds {
             seed_list.extend(seeds_of(text).map_err(|message| invalid("--seed", message))?);
@@ -388,8 +409,8 @@ impl Sweep {
     pub fn jobs(
         &self,
         suite_tasks: &mut dyn FnMut(&str) -> Result<Vec<i64>, String>,
-    ) -> Result<Vec<Job>, SweepError> {
-        let nothing = |entry: &str, what: &str| SweepError::Invalid {
+    ) -> Result<Vec<Job>, Error> {
+        let nothing = |entry: &str, what: &str| Error::Invalid {
             path: None,
             line: None,
             entry: entry.to_owned(),
@@ -421,7 +442,7 @@ impl Sweep {
                     let ids = match suites.iter().find(|(name, _)| name == suite) {
                         Some((_, ids)) => ids.clone(),
                         None => {
-                            let ids = suite_tasks(suite).map_err(|message| SweepError::Suite {
+                            let ids = suite_tasks(suite).map_err(|message| Error::Suite {
                                 entry: format!("tasks[{i}]"),
                                 suite: suite.clone(),
                                 message,
@@ -464,8 +485,8 @@ impl Sweep {
 
 /// Parses seeds as `oml sweep --seed` takes them: `7`, `1..5` (half-open: 1, 2, 3, 4) or
 /// `1..=5`. An empty range is an error.
-pub fn parse_seeds(text: &str) -> Result<Vec<u64>, SweepError> {
-    seeds_of(text).map_err(|message| SweepError::Invalid {
+pub fn parse_seeds(text: &str) -> Result<Vec<u64>, Error> {
+    seeds_of(text).map_err(|message| Error::Invalid {
         path: None,
         line: None,
         entry: "seeds".to_owned(),
@@ -475,8 +496,8 @@ pub fn parse_seeds(text: &str) -> Result<Vec<u64>, SweepError> {
 
 /// Parses a duration: whole seconds (`90`) or numbers with units `d`, `h`, `m`, `s`, largest
 /// first, each at most once (`90s`, `10m`, `2h`, `1h30m`, `1d`). It must be positive.
-pub fn parse_duration(text: &str) -> Result<Duration, SweepError> {
-    duration_of(text).map_err(|message| SweepError::Invalid {
+pub fn parse_duration(text: &str) -> Result<Duration, Error> {
+    duration_of(text).map_err(|message| Error::Invalid {
         path: None,
         line: None,
         entry: "time limit".to_owned(),
@@ -484,104 +505,25 @@ pub fn parse_duration(text: &str) -> Result<Duration, SweepError> {
     })
 }
 
-/// Why a sweep could not be read, expanded or sharded. Messages say where (the file, its line
-/// from 1, the entry) before what.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum SweepError {
-    /// The sweep file could not be read.
-    #[error("cannot read sweep file {}", path.display())]
-    Read {
-        /// The sweep file.
-        path: PathBuf,
-        /// The cause.
-        #[source]
-        source: std::io::Error,
-    },
-    /// TOML syntax, an unknown key, or a value of the wrong type, where toml found it.
-    #[error("{}: {}{message}", path.display(), place(&None, line, column))]
-    Toml {
-        /// The sweep file.
-        path: PathBuf,
-        /// The line, from 1.
-        line: Option<usize>,
-        /// The column in characters, from 1.
-        column: Option<usize>,
-        /// What toml says.
-        message: String,
-    },
-    /// An entry that is not allowed: a task with options it cannot take, no tasks, a seed
-    /// range, a duration.
-    #[error("{}{entry}: {message}", place(path, line, &None))]
-    Invalid {
-        /// The sweep file, if the entry is from one.
-        path: Option<PathBuf>,
-        /// The entry's line, from 1, where known.
-        line: Option<usize>,
-        /// The entry: `tasks[2].resampling`, `seeds`, `--task`.
-        entry: String,
-        /// What is wrong.
-        message: String,
-    },
-    /// A flow that cannot be made with a grid value or point.
-    #[error("{}{entry}", place(path, line, &None))]
-    Flow {
-        /// The sweep file, if the flow is from one.
-        path: Option<PathBuf>,
-        /// The entry's line, from 1, where known.
-        line: Option<usize>,
-        /// The entry: `flows[0].name`, `flows[1].grid.max_depth`, or
-        /// `flows[1].grid (max_depth=3 min_samples_split=2)` for a grid point.
-        entry: String,
-        /// The flow's error, which names the flow or the parameter and value (boxed: flow
-        /// errors are large).
-        #[source]
-        source: Box<oml_flow::Error>,
-    },
-    /// A suite whose tasks could not be listed.
-    #[error("{entry}: cannot list the tasks of suite {suite}: {message}")]
-    Suite {
-        /// The entry: `tasks[2]`.
-        entry: String,
-        /// The suite's id or alias.
-        suite: String,
-        /// What the caller's lookup said.
-        message: String,
-    },
-    /// A shard that is not `INDEX/COUNT` with INDEX below COUNT.
-    #[error("shard `{text}`: {message}")]
-    Shard {
-        /// The shard as given.
-        text: String,
-        /// What is wrong.
-        message: String,
-    },
-    /// An array-job engine's environment that gives no valid shard.
-    #[error("{variable}: {message}")]
-    Environment {
-        /// The environment variable.
-        variable: String,
-        /// What is wrong.
-        message: String,
-    },
-}
-
-/// `file: line L, column C: ` with the parts that are known.
-fn place(path: &Option<PathBuf>, line: &Option<usize>, column: &Option<usize>) -> String {
-    let mut out = String::new();
-    if let Some(path) = path {
-        let _ = write!(out, "{}: ", path.display());
+/// `90 s`, `10 min`, `2 h 5 min`: a duration as people read it.
+pub fn format_duration(duration: Duration) -> String {
+    let seconds = duration.as_secs_f64();
+    if seconds < 60.0 {
+        return format!("{seconds} s");
     }
-    match (line, column) {
-        (Some(line), Some(column)) => {
-            let _ = write!(out, "line {line}, column {column}: ");
-        }
-        (Some(line), None) => {
-            let _ = write!(out, "line {line}: ");
-        }
-        _ => {}
+    let whole = duration.as_secs();
+    let (hours, minutes, rest) = (whole / 3600, whole % 3600 / 60, whole % 60);
+    let mut parts = Vec::new();
+    if hours > 0 {
+        parts.push(format!("{hours} h"));
     }
-    out
+    if minutes > 0 {
+        parts.push(format!("{minutes} min"));
+    }
+    if rest > 0 {
+        parts.push(format!("{rest} s"));
+    }
+    parts.join(" ")
 }
 
 /// The line and the column (in characters), both from 1, of byte `offset` of `text`.
@@ -688,6 +630,37 @@ fn duration_of(text: &str) -> Result<Duration, String> {
     Ok(Duration::from_secs(total))
 }
 
+/// The canonical text of a task as [`oml_task::TaskSource::parse`] reads it, so that one task
+/// has one key: an id in decimal without sign or leading zeros (`031` and `+31` are `31`);
+/// `builtin:NAME` only for an embedded dataset; anything else (a path) as written. A negative
+/// id is an error, as is an unknown built-in dataset.
+fn canonical_task(task: &str) -> Result<String, String> {
+    if let Some(name) = task.strip_prefix(oml_data::BUILTIN_PREFIX) {
+        if !oml_data::BUILTIN_NAMES.contains(&name) {
+            return Err(format!(
+                "no built-in dataset is called `{name}`; they are {}",
+                oml_data::BUILTIN_NAMES.join(", ")
+            ));
+        }
+        return Ok(task.to_owned());
+    }
+    match task.parse::<i64>() {
+        Ok(id) if id < 0 => Err(format!(
+            "`{task}` is not an OpenML task id (ids are not negative; write ./{task} for a file)"
+        )),
+        Ok(id) => Ok(id.to_string()),
+        Err(_) => Ok(task.to_owned()),
+    }
+}
+
+/// The canonical text of a suite: an id in decimal without sign or leading zeros, an alias
+/// as written.
+fn canonical_suite(suite: &str) -> String {
+    suite
+        .parse::<u64>()
+        .map_or_else(|_| suite.to_owned(), |id| id.to_string())
+}
+
 /// The task entry of a file's or a flag's task (ids on `server`), or the field at fault
 /// (`""` or `.resampling`) and what is wrong.
 fn task_entry(raw: RawTask, server: &str) -> Result<TaskEntry, (String, String)> {
@@ -709,8 +682,10 @@ fn task_entry(raw: RawTask, server: &str) -> Result<TaskEntry, (String, String)>
                 Some("") => Err(whole(
                     "`suite:` names no suite: write suite:ID or suite:ALIAS",
                 )),
-                Some(suite) => Ok(TaskEntry::Suite(suite.to_owned())),
-                None => Ok(TaskEntry::Spec(spec(text))),
+                Some(suite) => Ok(TaskEntry::Suite(canonical_suite(suite))),
+                None => Ok(TaskEntry::Spec(spec(
+                    canonical_task(&text).map_err(|message| whole(&message))?,
+                ))),
             }
         }
         RawTask::Table(table) => {
@@ -731,7 +706,7 @@ fn task_entry(raw: RawTask, server: &str) -> Result<TaskEntry, (String, String)>
                              to local tasks, not to a suite",
                         ))
                     } else {
-                        Ok(TaskEntry::Suite(suite))
+                        Ok(TaskEntry::Suite(canonical_suite(&suite)))
                     }
                 }
                 (Some(IdOrText(task)), None) => {
@@ -741,6 +716,8 @@ fn task_entry(raw: RawTask, server: &str) -> Result<TaskEntry, (String, String)>
                     if task.starts_with("suite:") {
                         return Err((".task".into(), "write a suite as `suite = \"ID\"`".into()));
                     }
+                    let task =
+                        canonical_task(&task).map_err(|message| (".task".into(), message))?;
                     if has_options && is_task_id(&task) {
                         return Err(whole(&format!(
                             "target, task_type, resampling, split_seed and no_stratify apply \
@@ -776,7 +753,7 @@ enum FlowProblem {
     Name(oml_flow::Error),
     /// A grid value is refused.
     Param(String, oml_flow::Error),
-    /// A parameter with no values, or given twice.
+    /// A parameter with no values, or named twice (under one name or two).
     Values(String, String),
     /// A grid point is refused.
     Point(Vec<String>, oml_flow::Error),
@@ -786,15 +763,15 @@ enum FlowProblem {
 
 impl FlowProblem {
     /// The error of flow entry `index`, placed in `path` at `line`.
-    fn into_error(self, index: usize, path: Option<&Path>, line: Option<usize>) -> SweepError {
+    fn into_error(self, index: usize, path: Option<&Path>, line: Option<usize>) -> Error {
         let path = path.map(Path::to_owned);
-        let flow = |entry: String, source| SweepError::Flow {
+        let flow = |entry: String, source| Error::Flow {
             path: path.clone(),
             line,
             entry,
             source: Box::new(source),
         };
-        let invalid = |entry: String, message| SweepError::Invalid {
+        let invalid = |entry: String, message| Error::Invalid {
             path: path.clone(),
             line,
             entry,
@@ -817,33 +794,96 @@ impl FlowProblem {
 /// The most grid points one flow may have.
 const MAX_POINTS: usize = 1_000_000;
 
-/// Checks that the flow can be made, and made with each grid value alone; that every
-/// parameter has values and comes once.
-fn check_values(entry: &FlowEntry) -> Result<(), FlowProblem> {
-    oml_flow::builtin_flow(&entry.flow).map_err(FlowProblem::Name)?;
-    let mut names = HashSet::new();
+/// The qualified name (`step.name`, as [`oml_flow::qualified_parameters`] names it) of the
+/// parameter that `flow.set_parameter(name, ..)` sets, resolved as a pipeline resolves it: a
+/// flow's own parameter by its name; `step.rest` in the component `step`; a bare name in the
+/// one component that has it. `None` for an unknown or ambiguous name.
+fn qualified_name(flow: &dyn oml_flow::Describe, name: &str) -> Option<String> {
+    if flow.parameters().iter().any(|p| p.name == name) {
+        return Some(name.to_owned());
+    }
+    let components = flow.components();
+    if let Some((step, inner)) = name.split_once('.')
+        && let Some(component) = components.iter().find(|c| c.identifier == step)
+    {
+        return qualified_name(component.flow, inner).map(|q| format!("{step}.{q}"));
+    }
+    let mut owners = components
+        .iter()
+        .filter(|c| c.flow.parameters().iter().any(|p| p.name == name));
+    match (owners.next(), owners.next()) {
+        (Some(owner), None) => Some(format!("{}.{name}", owner.identifier)),
+        _ => None,
+    }
+}
+
+/// Every parameter's value of `flow`, by qualified name.
+fn settings(flow: &dyn oml_flow::Describe) -> Vec<(String, String)> {
+    oml_flow::qualified_parameters(flow)
+        .into_iter()
+        .map(|(name, parameter)| (name, parameter.value))
+        .collect()
+}
+
+/// The grid of a flow entry with each name resolved to the flow's qualified parameter name
+/// (`max_depth` is `estimator.max_depth`), sorted by it. Checks that the flow can be made, and
+/// made with each grid value alone; that every parameter has values and is named once.
+fn checked_grid(entry: &FlowEntry) -> Result<Vec<(String, Vec<String>)>, FlowProblem> {
+    let make = || oml_flow::builtin_flow(&entry.flow).map_err(FlowProblem::Name);
+    let defaults = make()?;
+    let mut grid: Vec<(String, Vec<String>)> = Vec::with_capacity(entry.grid.len());
+    let mut written: BTreeMap<String, &str> = BTreeMap::new();
     for (name, values) in &entry.grid {
-        if !names.insert(name.as_str()) {
-            return Err(FlowProblem::Values(name.clone(), "given twice".into()));
-        }
         if values.is_empty() {
             return Err(FlowProblem::Values(name.clone(), "no values".into()));
         }
+        let mut qualified = None;
         for value in values {
-            let mut flow = oml_flow::builtin_flow(&entry.flow).map_err(FlowProblem::Name)?;
+            // As written: an unknown or ambiguous name is the flow's error.
+            let mut flow = make()?;
             oml_flow::set_parameters(&mut flow, &[format!("{name}={value}")])
                 .map_err(|e| FlowProblem::Param(name.clone(), e))?;
+            let unresolved = || {
+                FlowProblem::Values(
+                    name.clone(),
+                    format!(
+                        "cannot tell which parameter of flow `{}` this is",
+                        entry.flow
+                    ),
+                )
+            };
+            let resolved = qualified_name(&defaults, name.trim()).ok_or_else(unresolved)?;
+            // The qualified name must set what the name as written sets.
+            let mut again = make()?;
+            oml_flow::set_parameters(&mut again, &[format!("{resolved}={value}")])
+                .map_err(|e| FlowProblem::Param(name.clone(), e))?;
+            if settings(&again) != settings(&flow) {
+                return Err(unresolved());
+            }
+            qualified = Some(resolved);
         }
+        let qualified = qualified.unwrap_or_default();
+        if let Some(other) = written.insert(qualified.clone(), name) {
+            let message = if other == name {
+                "given twice".to_owned()
+            } else {
+                format!("names the same parameter as `{other}` ({qualified}): give it once")
+            };
+            return Err(FlowProblem::Values(name.clone(), message));
+        }
+        grid.push((
+            qualified,
+            values.iter().map(|value| value.trim().to_owned()).collect(),
+        ));
     }
-    Ok(())
+    grid.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(grid)
 }
 
-/// The grid points of a flow entry, as sorted `NAME=VALUE` lists, the last parameter varying
-/// fastest; each checked by making the flow with it.
+/// The grid points of a flow entry, as `NAME=VALUE` lists sorted by qualified name, the last
+/// parameter varying fastest; each checked by making the flow with it.
 fn grid_points(entry: &FlowEntry) -> Result<Vec<Vec<String>>, FlowProblem> {
-    check_values(entry)?;
-    let mut grid: Vec<&(String, Vec<String>)> = entry.grid.iter().collect();
-    grid.sort_by(|a, b| a.0.cmp(&b.0));
+    let grid = checked_grid(entry)?;
     let count = grid
         .iter()
         .try_fold(1usize, |n, (_, values)| n.checked_mul(values.len()))
@@ -923,8 +963,13 @@ struct FlowTable {
 /// An OpenML id given as an integer or as text, kept as text.
 struct IdOrText(String);
 
-/// A grid's values as text: one scalar or a non-empty list of scalars.
-struct GridValues(Vec<String>);
+/// A grid's values as text: one scalar or a non-empty list of scalars; a float as Rust's
+/// `{:?}` prints it, which keeps the decimal point (`1.0`) and round-trips.
+struct GridValues {
+    values: Vec<String>,
+    /// A float that is NaN or infinite, refused with the entry's name.
+    non_finite: Option<String>,
+}
 
 /// Seeds: an integer, a range text, or a non-empty list of these.
 struct SeedList(Vec<u64>);
@@ -1014,8 +1059,28 @@ struct GridVisitor {
     list: bool,
 }
 
+impl GridValues {
+    fn one(value: String) -> Self {
+        GridValues {
+            values: vec![value],
+            non_finite: None,
+        }
+    }
+}
+
+/// A finite float as grid text: Rust's shortest round-trip form with its decimal point or
+/// exponent (`1.0`, `0.1`, `1e300`), so that it stays a float (`max_features = 1.0` is a
+/// fraction, `1` a count); `-0.0` is `0.0`.
+fn float_text(value: f64) -> String {
+    if value == 0.0 {
+        "0.0".to_owned()
+    } else {
+        format!("{value:?}")
+    }
+}
+
 impl<'de> Visitor<'de> for GridVisitor {
-    type Value = Vec<String>;
+    type Value = GridValues;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.list {
             f.write_str("a parameter value (integer, float, string, boolean) or a list of them")
@@ -1023,51 +1088,68 @@ impl<'de> Visitor<'de> for GridVisitor {
             f.write_str("a parameter value (integer, float, string, boolean)")
         }
     }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Vec<String>, E> {
-        Ok(vec![v.to_string()])
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<GridValues, E> {
+        Ok(GridValues::one(v.to_string()))
     }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Vec<String>, E> {
-        Ok(vec![v.to_string()])
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<GridValues, E> {
+        Ok(GridValues::one(v.to_string()))
     }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Vec<String>, E> {
-        Ok(vec![v.to_string()])
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<GridValues, E> {
+        Ok(GridValues::one(v.to_string()))
     }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Vec<String>, E> {
-        Ok(vec![v.to_string()])
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<GridValues, E> {
+        if v.is_finite() {
+            return Ok(GridValues::one(float_text(v)));
+        }
+        // As TOML writes it.
+        let text = if v.is_nan() {
+            "nan"
+        } else if v > 0.0 {
+            "inf"
+        } else {
+            "-inf"
+        };
+        Ok(GridValues {
+            values: vec![text.to_owned()],
+            non_finite: Some(text.to_owned()),
+        })
     }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Vec<String>, E> {
-        Ok(vec![v.to_owned()])
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<GridValues, E> {
+        Ok(GridValues::one(v.to_owned()))
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<String>, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<GridValues, A::Error> {
         if !self.list {
             return Err(de::Error::invalid_type(Unexpected::Seq, &self));
         }
-        let mut values = Vec::new();
-        while let Some(GridValue(value)) = seq.next_element()? {
-            values.push(value);
+        let mut all = GridValues {
+            values: Vec::new(),
+            non_finite: None,
+        };
+        while let Some(GridValue(one)) = seq.next_element()? {
+            all.values.extend(one.values);
+            all.non_finite = all.non_finite.or(one.non_finite);
         }
-        if values.is_empty() {
+        if all.values.is_empty() {
             return Err(de::Error::custom("an empty list of values"));
         }
-        Ok(values)
+        Ok(all)
     }
 }
 
 /// One grid value inside a list.
-struct GridValue(String);
+struct GridValue(GridValues);
 
 impl<'de> Deserialize<'de> for GridValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut values = deserializer.deserialize_any(GridVisitor { list: false })?;
-        Ok(GridValue(values.pop().unwrap_or_default()))
+        deserializer
+            .deserialize_any(GridVisitor { list: false })
+            .map(GridValue)
     }
 }
 
 impl<'de> Deserialize<'de> for GridValues {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_any(GridVisitor { list: true })
-            .map(GridValues)
+        deserializer.deserialize_any(GridVisitor { list: true })
     }
 }
 
@@ -1165,7 +1247,7 @@ impl<'de> Deserialize<'de> for TimeLimit {
 mod tests {
     use super::*;
 
-    fn read(text: &str) -> Result<Sweep, SweepError> {
+    fn read(text: &str) -> Result<Sweep, Error> {
         Sweep::from_toml(text, Path::new("sweep.toml"))
     }
 
@@ -1216,11 +1298,11 @@ name = "knn"
             sweep.flows[0].grid,
             [
                 (
-                    "max_depth".to_owned(),
+                    "estimator.max_depth".to_owned(),
                     vec!["3".to_owned(), "none".to_owned()]
                 ),
                 (
-                    "min_samples_split".to_owned(),
+                    "estimator.min_samples_split".to_owned(),
                     vec!["2".to_owned(), "4".to_owned()]
                 ),
             ]
@@ -1231,22 +1313,22 @@ name = "knn"
         assert_eq!(
             labels[..16],
             [
-                "builtin:iris tree max_depth=3 min_samples_split=2 seed 0",
-                "builtin:iris tree max_depth=3 min_samples_split=2 seed 1",
-                "builtin:iris tree max_depth=3 min_samples_split=2 seed 2",
-                "builtin:iris tree max_depth=3 min_samples_split=4 seed 0",
-                "builtin:iris tree max_depth=3 min_samples_split=4 seed 1",
-                "builtin:iris tree max_depth=3 min_samples_split=4 seed 2",
-                "builtin:iris tree max_depth=none min_samples_split=2 seed 0",
-                "builtin:iris tree max_depth=none min_samples_split=2 seed 1",
-                "builtin:iris tree max_depth=none min_samples_split=2 seed 2",
-                "builtin:iris tree max_depth=none min_samples_split=4 seed 0",
-                "builtin:iris tree max_depth=none min_samples_split=4 seed 1",
-                "builtin:iris tree max_depth=none min_samples_split=4 seed 2",
+                "builtin:iris tree estimator.max_depth=3 estimator.min_samples_split=2 seed 0",
+                "builtin:iris tree estimator.max_depth=3 estimator.min_samples_split=2 seed 1",
+                "builtin:iris tree estimator.max_depth=3 estimator.min_samples_split=2 seed 2",
+                "builtin:iris tree estimator.max_depth=3 estimator.min_samples_split=4 seed 0",
+                "builtin:iris tree estimator.max_depth=3 estimator.min_samples_split=4 seed 1",
+                "builtin:iris tree estimator.max_depth=3 estimator.min_samples_split=4 seed 2",
+                "builtin:iris tree estimator.max_depth=none estimator.min_samples_split=2 seed 0",
+                "builtin:iris tree estimator.max_depth=none estimator.min_samples_split=2 seed 1",
+                "builtin:iris tree estimator.max_depth=none estimator.min_samples_split=2 seed 2",
+                "builtin:iris tree estimator.max_depth=none estimator.min_samples_split=4 seed 0",
+                "builtin:iris tree estimator.max_depth=none estimator.min_samples_split=4 seed 1",
+                "builtin:iris tree estimator.max_depth=none estimator.min_samples_split=4 seed 2",
                 "builtin:iris knn seed 0",
                 "builtin:iris knn seed 1",
                 "builtin:iris knn seed 2",
-                "builtin:diabetes [--resampling cv:5] tree max_depth=3 min_samples_split=2 seed 0",
+                "builtin:diabetes [--resampling cv:5] tree estimator.max_depth=3 estimator.min_samples_split=2 seed 0",
             ]
         );
         assert_eq!(
@@ -1268,20 +1350,29 @@ name = "knn"
                 ..TaskSpec::default()
             },
             flow: "tree".into(),
-            params: vec!["max_depth=3".into()],
+            params: vec!["estimator.max_depth=3".into()],
             seed: 1,
         };
+        // What a sweep makes of `max_depth = 3`.
+        let sweep = read(
+            "seeds = 1\ntasks = [\"builtin:iris\"]\n[[flows]]\nname = \"tree\"\ngrid = { max_depth = 3 }",
+        )
+        .unwrap();
+        assert_eq!(
+            sweep.jobs(&mut no_suites).unwrap(),
+            std::slice::from_ref(&job)
+        );
         // A change of this value changes every stored job's key: bump `oml job 1` instead.
         assert_eq!(
             job.key(),
-            "a025f19e9e6ca9f533395656345fc6d6979ef0e05005fb079ef7fee5ba26f884"
+            "7c30933b7ba9a31f86c7b3ee7e2881d992969aecfe8f7e362195e8ffb0812bc9"
         );
         assert_eq!(job.key().len(), 64);
         let mut other = job.clone();
         other.seed = 2;
         assert_ne!(other.key(), job.key());
         let mut other = job.clone();
-        other.params = vec!["max_depth=4".into()];
+        other.params = vec!["estimator.max_depth=4".into()];
         assert_ne!(other.key(), job.key());
         let mut other = job.clone();
         other.task.resampling = Some("cv:5".into());
@@ -1417,7 +1508,7 @@ name = "knn"
         assert!(
             matches!(
                 error,
-                SweepError::Toml {
+                Error::Toml {
                     line: Some(2 | 3),
                     ..
                 }
@@ -1543,7 +1634,7 @@ flows = ["knn", { name = "tree", grid = { max_depth = 3 } }]
         );
         assert_eq!(
             sweep.flows[1].grid,
-            [("max_depth".into(), vec!["3".into()])]
+            [("estimator.max_depth".into(), vec!["3".into()])]
         );
 
         let mut asked = Vec::new();
@@ -1706,6 +1797,225 @@ flows = ["knn", { name = "tree", grid = { max_depth = 3 } }]
         assert_eq!(sweep, before);
     }
 
+    /// A sweep of one flow with one grid entry written `grid`, on line 4.
+    fn grid_sweep(flow: &str, grid: &str) -> Result<Sweep, Error> {
+        read(&format!(
+            "tasks = [\"builtin:iris\"]\n[[flows]]\nname = \"{flow}\"\ngrid = {{ {grid} }}\n"
+        ))
+    }
+
+    #[test]
+    fn floats_stay_floats() {
+        for (value, text) in [
+            (1.0, "1.0"),
+            (0.1, "0.1"),
+            (1e300, "1e300"),
+            (1e-7, "1e-7"),
+            (-2.5, "-2.5"),
+            (-0.0, "0.0"),
+            (0.0, "0.0"),
+        ] {
+            assert_eq!(float_text(value), text);
+            assert_eq!(text.parse::<f64>().unwrap(), value, "{text} round-trips");
+        }
+        // 1.0 is a fraction of the features, 1 one feature: two jobs, two keys.
+        let sweep = grid_sweep("tree", "max_features = [1.0, 1, 0.5]").unwrap();
+        assert_eq!(
+            sweep.flows[0].grid,
+            [(
+                "estimator.max_features".to_owned(),
+                vec!["1.0".to_owned(), "1".to_owned(), "0.5".to_owned()]
+            )]
+        );
+        let jobs = sweep.jobs(&mut no_suites).unwrap();
+        assert_eq!(jobs.len(), 3);
+        assert_eq!(jobs[0].params, ["estimator.max_features=1.0"]);
+        assert_ne!(jobs[0].key(), jobs[1].key());
+        // A float is not cut to an integer parameter's value.
+        let error = grid_sweep("tree", "max_depth = 3.0").unwrap_err();
+        assert!(
+            chain(&error).starts_with("sweep.toml: line 4: flows[0].grid.max_depth: "),
+            "{error}"
+        );
+        for (bad, shown) in [
+            ("nan", "nan"),
+            ("inf", "inf"),
+            ("+inf", "inf"),
+            ("-inf", "-inf"),
+            ("[0.5, nan]", "nan"),
+        ] {
+            let error = grid_sweep("tree", &format!("max_features = {bad}")).unwrap_err();
+            assert_eq!(
+                error.to_string(),
+                format!(
+                    "sweep.toml: line 4: flows[0].grid.max_features: `{shown}` is not a finite number"
+                ),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_parameter_has_one_name() {
+        // Bare and qualified names give one grid, one job, one key.
+        let bare = grid_sweep("tree", "max_depth = 3").unwrap();
+        let qualified = grid_sweep("tree", "\"estimator.max_depth\" = 3").unwrap();
+        assert_eq!(bare, qualified);
+        let (bare, qualified) = (
+            bare.jobs(&mut no_suites).unwrap(),
+            qualified.jobs(&mut no_suites).unwrap(),
+        );
+        assert_eq!(bare[0].params, ["estimator.max_depth=3"]);
+        assert_eq!(bare[0].key(), qualified[0].key());
+        // A step's parameter, and the order of qualified names.
+        let sweep = grid_sweep("knn", "k = [1, 5], strategy = \"median\"").unwrap();
+        assert_eq!(
+            sweep.jobs(&mut no_suites).unwrap()[0].params,
+            ["estimator.k=1", "impute.strategy=median"]
+        );
+        // One parameter under two names is refused, naming the entry.
+        let error = grid_sweep("tree", "max_depth = 1, \"estimator.max_depth\" = 2").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "sweep.toml: line 4: flows[0].grid.max_depth: names the same parameter as \
+             `estimator.max_depth` (estimator.max_depth): give it once"
+        );
+        let error = grid_sweep("tree", "max_depth = 1, \" max_depth\" = 2").unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .starts_with("sweep.toml: line 4: flows[0].grid."),
+            "{error}"
+        );
+        let error = grid_sweep("tree", "\"estimator.max_dept\" = 1").unwrap_err();
+        assert!(
+            chain(&error).starts_with("sweep.toml: line 4: flows[0].grid.estimator.max_dept: "),
+            "{error}"
+        );
+        // jobs() resolves, sorts and checks a grid made otherwise.
+        let flags = |flow: &str| Sweep::from_flags(&["builtin:iris".into()], &[flow.into()], &[]);
+        let mut sweep = flags("tree").unwrap();
+        sweep.flows[0].grid = vec![
+            ("min_samples_split".into(), vec!["2".into()]),
+            ("max_depth".into(), vec!["3".into()]),
+        ];
+        assert_eq!(
+            sweep.jobs(&mut no_suites).unwrap()[0].params,
+            ["estimator.max_depth=3", "estimator.min_samples_split=2"]
+        );
+        sweep.flows[0].grid = vec![
+            ("max_depth".into(), vec!["3".into()]),
+            ("estimator.max_depth".into(), vec!["3".into()]),
+        ];
+        let error = sweep.jobs(&mut no_suites).unwrap_err().to_string();
+        assert!(
+            error.starts_with("flows[0].grid.estimator.max_depth: names the same parameter"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn names_resolve_as_a_pipeline_resolves_them() {
+        use oml_flow::{KnnFlow, Pipeline, SimpleImputer};
+        let make = || {
+            Pipeline::new(KnnFlow::new())
+                .step("a", SimpleImputer::default())
+                .step("b", SimpleImputer::default())
+        };
+        let pipeline = make();
+        let resolve = |name| qualified_name(&pipeline, name);
+        assert_eq!(resolve("k").as_deref(), Some("estimator.k"));
+        assert_eq!(resolve("estimator.k").as_deref(), Some("estimator.k"));
+        assert_eq!(resolve("b.strategy").as_deref(), Some("b.strategy"));
+        assert_eq!(resolve("nosuch"), None);
+        assert_eq!(resolve("a.k"), None);
+        // Two steps have `strategy`: ambiguous here as in set_parameters.
+        assert_eq!(resolve("strategy"), None);
+        assert!(oml_flow::set_parameters(&mut make(), &["strategy=mean"]).is_err());
+        // Every built-in flow's parameters resolve to themselves.
+        for builtin in oml_flow::BUILTIN_FLOWS {
+            let flow = builtin.make();
+            for (name, _) in oml_flow::qualified_parameters(&flow) {
+                assert_eq!(qualified_name(&flow, &name).as_deref(), Some(name.as_str()));
+            }
+        }
+    }
+
+    #[test]
+    fn a_builtin_typo_fails_when_read() {
+        let error =
+            read("tasks = [\"builtin:iris\", \"builtin:nosuch\"]\nflows = [\"knn\"]").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "sweep.toml: line 1: tasks[1]: no built-in dataset is called `nosuch`; they are \
+             iris, winequality, diabetes"
+        );
+        let error = read(
+            "tasks = [\n  { task = \"builtin:irs\", resampling = \"cv:5\" },\n]\nflows = [\"knn\"]",
+        )
+        .unwrap_err();
+        assert!(
+            error.to_string().starts_with(
+                "sweep.toml: line 2: tasks[0].task: no built-in dataset is called `irs`"
+            ),
+            "{error}"
+        );
+        let error = Sweep::from_flags(&["builtin:".into()], &["knn".into()], &[]).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .starts_with("--task: no built-in dataset is called ``"),
+            "{error}"
+        );
+        for name in oml_data::BUILTIN_NAMES {
+            assert!(Sweep::from_flags(&[format!("builtin:{name}")], &[], &[]).is_ok());
+        }
+    }
+
+    #[test]
+    fn task_ids_are_canonical() {
+        let sweep = read(
+            "server = \"test\"\ntasks = [31, \"031\", \"+31\", { task = \"0031\" }, \"31a\", \
+             { suite = \"099\" }, \"suite:0099\", \"suite:OpenML-CC18\"]\nflows = [\"knn\"]",
+        )
+        .unwrap();
+        let spec = |task: &str, server: &str| {
+            TaskEntry::Spec(TaskSpec {
+                task: task.into(),
+                server: server.into(),
+                ..TaskSpec::default()
+            })
+        };
+        assert_eq!(
+            sweep.tasks[..4],
+            [
+                spec("31", "test"),
+                spec("31", "test"),
+                spec("31", "test"),
+                spec("31", "test")
+            ]
+        );
+        // Not an integer: a path, as written.
+        assert_eq!(sweep.tasks[4], spec("31a", "www"));
+        assert_eq!(sweep.tasks[5], TaskEntry::Suite("99".into()));
+        assert_eq!(sweep.tasks[6], TaskEntry::Suite("99".into()));
+        assert_eq!(sweep.tasks[7], TaskEntry::Suite("OpenML-CC18".into()));
+        let jobs = sweep.jobs(&mut |_| Ok(vec![31])).unwrap();
+        let tasks: Vec<&str> = jobs.iter().map(|job| job.task.task.as_str()).collect();
+        assert_eq!(tasks, ["31", "31a"]);
+        let flags = Sweep::from_flags(&["0031".into()], &["knn".into()], &[]).unwrap();
+        assert_eq!(flags.tasks, [spec("31", "www")]);
+        for bad in ["\"-3\"", "{ task = \"-03\" }"] {
+            let text = format!("tasks = [{bad}]\nflows = [\"knn\"]");
+            let error = read(&text).unwrap_err().to_string();
+            assert!(
+                error.starts_with("sweep.toml: line 1: tasks[0]") && error.contains("negative"),
+                "{bad}: {error}"
+            );
+        }
+        assert!(Sweep::from_flags(&["-3".into()], &[], &[]).is_err());
+    }
+
     #[test]
     fn the_example_file_reads() {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/sweep/sweep.toml");
@@ -1716,7 +2026,7 @@ flows = ["knn", { name = "tree", grid = { max_depth = 3 } }]
         assert!(
             error
                 .to_string()
-                .starts_with("cannot read sweep file no/such/sweep.toml"),
+                .starts_with("cannot read no/such/sweep.toml"),
             "{error}"
         );
     }

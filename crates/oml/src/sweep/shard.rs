@@ -11,7 +11,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use super::plan::SweepError;
+use super::error::Error;
 
 /// One shard of a job list: the jobs at positions `p` with `p % count == index`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,8 +27,8 @@ impl Shard {
     pub const ALL: Shard = Shard { index: 0, count: 1 };
 
     /// Parses `I/N`: shard I of N, numbered from 0 (`0/4` to `3/4`).
-    pub fn parse(text: &str) -> Result<Shard, SweepError> {
-        let fail = |message: &str| SweepError::Shard {
+    pub fn parse(text: &str) -> Result<Shard, Error> {
+        let fail = |message: &str| Error::Shard {
             text: text.to_owned(),
             message: message.to_owned(),
         };
@@ -76,13 +76,13 @@ impl Shard {
     pub fn from_env(
         env: &dyn Fn(&str) -> Option<String>,
         count: Option<usize>,
-    ) -> Result<Option<(Shard, String)>, SweepError> {
+    ) -> Result<Option<(Shard, String)>, Error> {
         let get = |name: &str| {
             env(name)
                 .map(|value| value.trim().to_owned())
                 .filter(|value| !value.is_empty())
         };
-        let fail = |variable: &str, message: String| SweepError::Environment {
+        let fail = |variable: &str, message: String| Error::Environment {
             variable: variable.to_owned(),
             message,
         };
@@ -224,9 +224,9 @@ impl fmt::Display for Shard {
 }
 
 impl FromStr for Shard {
-    type Err = SweepError;
+    type Err = Error;
 
-    fn from_str(text: &str) -> Result<Shard, SweepError> {
+    fn from_str(text: &str) -> Result<Shard, Error> {
         Shard::parse(text)
     }
 }
@@ -246,10 +246,7 @@ mod tests {
     use super::*;
 
     /// `from_env` over the variables `vars` and the flag's `count`.
-    fn from(
-        vars: &[(&str, &str)],
-        count: Option<usize>,
-    ) -> Result<Option<(Shard, String)>, SweepError> {
+    fn from(vars: &[(&str, &str)], count: Option<usize>) -> Result<Option<(Shard, String)>, Error> {
         let map: HashMap<String, String> = vars
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
