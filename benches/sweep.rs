@@ -24,8 +24,7 @@
 //!
 //! Every benchmark takes 10 samples of one sweep each (flat sampling); a sweep takes about 2 s
 //! on one thread, so the bench takes about a minute. For a first look, `cargo bench -p
-//! oml-benches -- --quick`; at the workspace root, `cargo bench --bench '*' -- --quick` (a plain
-//! `cargo bench` also runs the libraries' libtest harnesses, which reject criterion's flags).
+//! oml-benches -- --quick`, or `cargo bench -- --quick` for every bench of the workspace.
 
 use std::collections::BTreeMap;
 use std::hint::black_box;

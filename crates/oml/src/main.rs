@@ -46,7 +46,8 @@ enum Command {
     Fetch(FetchCommand),
     /// Run a sweep (tasks x flows x parameter grids x seeds, from a TOML file or the flags)
     /// into the run store: this process's shard of the jobs, each in its own `oml run`
-    /// process. A failing job is recorded and the others go on; exits 2 if any failed.
+    /// process. A failing job is recorded and the others go on; exits 3 if any failed (2 if
+    /// the sweep could not run).
     Sweep(SweepArgs),
     /// Merge the runs of the store (or of one sweep) into one table, a row per (job,
     /// measure), sorted by job key: Parquet or CSV by the output file's extension.
@@ -1106,8 +1107,10 @@ fn sweep(args: SweepArgs) -> anyhow::Result<()> {
         failed.len()
     );
     if let Some(first) = failed.first() {
-        bail!(
-            "{} jobs failed (recorded in {}); the first, {}: {}",
+        // Exit status 3, not 2: the sweep ran to its end and recorded its failures, so an
+        // engine need not retry it (examples/sweep/k8s-indexed-job.yaml).
+        eprintln!(
+            "oml: {} jobs failed (recorded in {}); the first, {}: {}",
             failed.len(),
             options
                 .store
@@ -1120,6 +1123,7 @@ fn sweep(args: SweepArgs) -> anyhow::Result<()> {
                 _ => "",
             }
         );
+        std::process::exit(3);
     }
     Ok(())
 }
@@ -1156,6 +1160,12 @@ fn collect(args: CollectArgs) -> anyhow::Result<()> {
         collected.frame.height(),
         collected.runs
     );
+    if !collected.absent_measures.is_empty() {
+        eprintln!(
+            "oml: warning: no collected run has {}",
+            collected.absent_measures.join(", ")
+        );
+    }
     if let Some(n_jobs) = n_jobs
         && !collected.missing.is_empty()
     {

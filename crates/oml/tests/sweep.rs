@@ -200,6 +200,25 @@ fn sharded_sweep_collects_to_the_same_file_as_one_machine_and_resume_skips_done_
     sorted.sort();
     assert_eq!(keys, sorted, "rows are sorted by job key");
 
+    let typo_out = one.path().join("typo.csv");
+    let typo = oml_in(
+        one.path(),
+        &[
+            "collect",
+            &sweep,
+            "--measure",
+            "acuracy",
+            "--out",
+            typo_out.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert!(
+        stderr(&typo).contains("no collected run has acuracy"),
+        "{}",
+        stderr(&typo)
+    );
+
     // Again without --resume: refused before anything runs; with it: every job skipped.
     let again = oml_in(one.path(), &["sweep", &sweep], &[]);
     assert!(!again.status.success());
@@ -267,7 +286,7 @@ fn a_failing_job_is_recorded_and_the_others_go_on() {
         ],
         &[],
     );
-    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
     let out = String::from_utf8_lossy(&output.stdout);
     assert!(
         out.contains("2 jobs: 1 done, 0 already stored, 1 failed"),
@@ -317,7 +336,7 @@ fn a_job_past_the_time_limit_is_killed_and_recorded() {
         &[],
     );
     let took = started.elapsed();
-    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
     assert!(
         stderr(&output).contains("time limit of 1 s exceeded"),
         "{}",

@@ -43,6 +43,9 @@ pub struct Collected {
     pub runs: usize,
     /// Jobs asked for ([`CollectOptions::jobs`]) that have no run in the store, by key.
     pub missing: Vec<String>,
+    /// Measures asked for ([`CollectOptions::measures`]) that no collected run has: a typo,
+    /// or a measure of another task type.
+    pub absent_measures: Vec<String>,
 }
 
 /// One job's identity in the table.
@@ -162,10 +165,17 @@ pub fn collect(store: &RunStore, options: &CollectOptions) -> Result<Collected, 
         path: PathBuf::from("(table)"),
         source: std::io::Error::other(e),
     })?;
+    let absent_measures = options
+        .measures
+        .iter()
+        .filter(|measure| !rows.iter().any(|row| &row.2 == *measure))
+        .cloned()
+        .collect();
     Ok(Collected {
         frame,
         runs: found.len(),
         missing,
+        absent_measures,
     })
 }
 
