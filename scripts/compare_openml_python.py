@@ -69,6 +69,8 @@ FLOWS = [
 MISSING_AWARE = {"tree", "forest"}
 SERVER = "https://www.openml.org/api/v1/xml"
 TASK_ID = 1
+# The name errors start with: this script's, or that of the script importing its helpers.
+PROG = os.path.splitext(os.path.basename(sys.argv[0]))[0]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -133,24 +135,27 @@ def sklearn_pipeline(flow, numeric, nominal):
     )
 
 
-def opy_run(args):
-    """Reads the task from the cache with the network blocked, runs the pipeline with
-    openml-python and writes {accuracy, n_predictions, keys, seconds_*} as JSON."""
-    started = time.perf_counter()
-    block_network("compare_openml_python.py")
-    os.environ["OPENML_CACHE_DIR"] = args.cache_dir
+def import_openml(cache_dir, script):
+    """Blocks the network (errors name `script`) and imports openml, set to read the cache at
+    `cache_dir` only, for OpenML's main server, without duplicate-run checks."""
+    block_network(script)
+    os.environ["OPENML_CACHE_DIR"] = cache_dir
     import warnings
 
     warnings.simplefilter("ignore")
     import openml
 
-    openml.config.set_root_cache_directory(args.cache_dir)
+    openml.config.set_root_cache_directory(cache_dir)
     openml.config.server = SERVER
     openml.config.avoid_duplicate_runs = False
-    imported = time.perf_counter()
+    return openml
 
+
+def read_task(openml, task_id):
+    """Task `task_id` from the cache, with the indices of its numeric and nominal features and
+    the feature names."""
     task = openml.tasks.get_task(
-        args.task_id,
+        task_id,
         download_splits=True,
         download_data=True,
         download_qualities=True,
@@ -160,6 +165,29 @@ def opy_run(args):
     _, _, categorical, names = dataset.get_data(target=task.target_name)
     numeric = [i for i, c in enumerate(categorical) if not c]
     nominal = [i for i, c in enumerate(categorical) if c]
+    return task, numeric, nominal, names
+
+
+def run_accuracy(run):
+    """The pooled accuracy of an openml-python run (prediction == correct over all its
+    predictions) and its sorted (repeat, fold, row_id) keys."""
+    predictions = run.predictions
+    correct = (predictions["prediction"] == predictions["correct"]).sum()
+    keys = sorted(
+        (int(r), int(f), int(i))
+        for r, f, i in zip(predictions["repeat"], predictions["fold"], predictions["row_id"])
+    )
+    return float(correct) / len(predictions), keys
+
+
+def opy_run(args):
+    """Reads the task from the cache with the network blocked, runs the pipeline with
+    openml-python and writes {accuracy, n_predictions, keys, seconds_*} as JSON."""
+    started = time.perf_counter()
+    openml = import_openml(args.cache_dir, "compare_openml_python.py")
+    imported = time.perf_counter()
+
+    task, numeric, nominal, names = read_task(openml, args.task_id)
     model = sklearn_pipeline(args.flow, numeric, nominal)
     loaded = time.perf_counter()
 
@@ -168,15 +196,10 @@ def opy_run(args):
     )
     finished = time.perf_counter()
 
-    predictions = run.predictions
-    correct = (predictions["prediction"] == predictions["correct"]).sum()
-    keys = sorted(
-        (int(r), int(f), int(i))
-        for r, f, i in zip(predictions["repeat"], predictions["fold"], predictions["row_id"])
-    )
+    accuracy, keys = run_accuracy(run)
     result = {
-        "accuracy": float(correct) / len(predictions),
-        "n_predictions": len(predictions),
+        "accuracy": accuracy,
+        "n_predictions": len(keys),
         "keys": keys,
         "n_features": len(names),
         "seconds_import": imported - started,
@@ -197,7 +220,7 @@ def check(command, **kwargs):
     done = subprocess.run(command, capture_output=True, text=True, **kwargs)
     if done.returncode != 0:
         sys.exit(
-            f"compare_openml_python: `{' '.join(command)}` failed ({done.returncode}):\n"
+            f"{PROG}: `{' '.join(command)}` failed ({done.returncode}):\n"
             f"{done.stdout}{done.stderr}"
         )
     return done.stdout
@@ -211,7 +234,7 @@ def build_oml():
         if message.get("reason") == "compiler-artifact" and message.get("executable"):
             if message["target"]["name"] == "oml":
                 return message["executable"]
-    sys.exit("compare_openml_python: cargo built no `oml` executable")
+    sys.exit(f"{PROG}: cargo built no `oml` executable")
 
 
 def timed(command):
@@ -237,10 +260,18 @@ def oml_keys(path):
     return sorted(keys)
 
 
+def oml_binary(args):
+    """The oml binary: --oml, else $CARGO_TARGET_DIR/release/oml with --no-build, else the one
+    cargo builds."""
+    if args.oml:
+        return args.oml
+    if args.no_build:
+        return os.path.join(os.environ.get("CARGO_TARGET_DIR", "target"), "release", "oml")
+    return build_oml()
+
+
 def compare(args):
-    oml = args.oml or (None if args.no_build else build_oml())
-    if oml is None:
-        oml = os.path.join(os.environ.get("CARGO_TARGET_DIR", "target"), "release", "oml")
+    oml = oml_binary(args)
     work = args.keep or tempfile.mkdtemp(prefix="oml-compare-")
     os.makedirs(work, exist_ok=True)
     data = os.path.join(work, "synthetic.arff")

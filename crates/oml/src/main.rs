@@ -240,7 +240,7 @@ struct RunArgs {
     /// The run seed, from which every unit's fit seed is derived.
     #[arg(long, value_name = "N", default_value_t = 0)]
     seed: u64,
-    /// Threads to run units on [default: all cores].
+    /// Threads to run units on [default: $SLURM_CPUS_PER_TASK, else all cores].
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
     /// Stop at the first failing unit.
@@ -686,7 +686,9 @@ fn run_flow(args: RunArgs) -> anyhow::Result<()> {
         flow: args.flow.clone(),
         params: args.params.clone(),
         seed: args.seed,
-        threads: args.threads,
+        threads: args
+            .threads
+            .or_else(|| oml::sweep::threads_from_env(&|name| std::env::var(name).ok())),
         fail_fast: args.fail_fast,
     };
     let prepared = request.prepare()?;
