@@ -104,7 +104,7 @@ struct SweepArgs {
     /// job's completions).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     shard_count: Option<u64>,
-    /// Skip jobs whose run is in the store already (without it they are an error).
+    /// Skip jobs done before, by this or any other shard (without it they are an error).
     #[arg(long)]
     resume: bool,
     /// Threads of each job [default: $SLURM_CPUS_PER_TASK, else all cores].
