@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
+use oml_flow::xml_escape as escape;
 use oml_run::{Manifest, RunStore};
 
 use crate::leaderboard::{Analysis, Comparison, TaskLeaderboard};
@@ -517,22 +518,6 @@ fn seconds(s: f64) -> String {
     format!("{s:.decimals$}")
 }
 
-/// `text` safe in HTML text and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// Writes `bytes` to `path` through a temporary file in the same directory, synced, then
 /// renamed over `path`.
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
@@ -599,7 +584,7 @@ mod tests {
     fn escaping_covers_text_and_attributes() {
         assert_eq!(
             escape("<script>alert(\"x&y\")</script> 'q'"),
-            "&lt;script&gt;alert(&quot;x&amp;y&quot;)&lt;/script&gt; &#39;q&#39;"
+            "&lt;script&gt;alert(&quot;x&amp;y&quot;)&lt;/script&gt; &apos;q&apos;"
         );
     }
 

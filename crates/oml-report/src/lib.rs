@@ -50,7 +50,7 @@ pub mod plots;
 mod results;
 pub mod stats;
 
-pub use html::{ReportSummary, escape, render_html, write_report};
+pub use html::{ReportSummary, render_html, write_report};
 pub use leaderboard::{
     ALPHA, Analysis, Comparison, LeaderboardRow, PairedTest, TaskLeaderboard, natural_cmp,
 };
