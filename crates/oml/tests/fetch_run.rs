@@ -175,6 +175,18 @@ fn serve(origin: &Cache) -> TestServer {
             format!("/data/download/{FILE_ID}/stand-in-anneal.arff"),
             read(&data_dir.join("dataset.arff")),
         );
+        // A benchmark suite of that one task.
+        routes.insert(
+            "/api/v1/xml/study/tiny".to_owned(),
+            format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+                 <oml:study xmlns:oml=\"http://openml.org/openml\">\n  <oml:id>7</oml:id>\n  \
+                 <oml:alias>tiny</oml:alias>\n  <oml:main_entity_type>task</oml:main_entity_type>\n  \
+                 <oml:name>A suite</oml:name>\n  <oml:tasks>\n    <oml:task_id>{TASK}</oml:task_id>\n  \
+                 </oml:tasks>\n</oml:study>\n"
+            )
+            .into_bytes(),
+        );
         routes
     })
 }
@@ -324,4 +336,56 @@ fn without_timings(measures: &serde_json::Value) -> serde_json::Value {
         map.retain(|name, _| !oml::run::is_timing(name));
     }
     measures
+}
+
+#[test]
+fn a_sweep_of_a_suite_fetches_its_tasks_once_and_its_jobs_read_them_offline() {
+    let dir = tempfile::tempdir().unwrap();
+    let origin = prepared_cache(&dir.path().join("origin"));
+    let server = serve(&origin);
+    let api = server.api();
+    let cache = dir.path().join("fetched");
+    let sweep = |extra: &[&str]| {
+        let args = [
+            &[
+                "sweep",
+                "--task",
+                "suite:tiny",
+                "--flow",
+                "gaussian-nb",
+                "--flow",
+                "decision-tree",
+                "--server",
+                &api,
+                "--cache-dir",
+                cache.to_str().unwrap(),
+            ][..],
+            extra,
+        ]
+        .concat();
+        oml(&args, dir.path())
+    };
+    let output = sweep(&[]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("2 jobs: 2 done"), "{stdout}");
+    let hits = server.hits();
+    assert!(
+        hits.contains(&"/api/v1/xml/study/tiny".to_owned()),
+        "{hits:?}"
+    );
+    assert_eq!(
+        hits.iter().filter(|h| *h == "/api/v1/xml/task/1").count(),
+        1,
+        "the task is fetched once, by the sweep, not by its jobs: {hits:?}"
+    );
+    // Offline, the suite and its task come from the cache; both jobs were done.
+    let offline = sweep(&["--offline", "--resume"]);
+    let stdout = String::from_utf8_lossy(&offline.stdout);
+    assert!(stdout.contains("0 done, 2 already stored"), "{stdout}");
+    assert_eq!(server.hits().len(), hits.len(), "offline asks nothing");
 }
