@@ -518,36 +518,15 @@ fn seconds(s: f64) -> String {
     format!("{s:.decimals$}")
 }
 
-/// Writes `bytes` to `path` through a temporary file in the same directory, synced, then
-/// renamed over `path`.
+/// Writes `bytes` to `path` whole or not at all (oml-data's atomic write: a temporary file in
+/// the same directory, renamed); an error names `path`.
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
-    let error = |source| ReportError::Write {
-        path: path.to_path_buf(),
-        source,
-    };
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .ok_or_else(|| error(std::io::Error::other("not a file name")))?;
-    let temporary = dir.join(format!(
-        ".{}.{}.partial",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let written = (|| {
-        let mut file = std::fs::File::create(&temporary)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&temporary, path)
-    })();
-    if let Err(source) = written {
-        let _ = std::fs::remove_file(&temporary);
-        return Err(error(source));
-    }
-    Ok(())
+    oml_data::write_atomically(path, |file| file.write_all(bytes)).map_err(|source| {
+        ReportError::Write {
+            path: path.to_path_buf(),
+            source,
+        }
+    })
 }
 
 const STYLE: &str = "

@@ -85,14 +85,18 @@ impl JobColumns {
 /// Collects runs into one table: a sweep's jobs, or every run in the store. Only manifests
 /// and summaries are read.
 pub fn collect(store: &RunStore, options: &CollectOptions) -> Result<Collected, Error> {
-    let mut found: Vec<(JobColumns, String)> = Vec::new();
+    // Each run's job columns, key and summary, its record read once.
+    let mut found: Vec<(JobColumns, String, serde_json::Value)> = Vec::new();
     let mut missing = Vec::new();
     match &options.jobs {
         Some(jobs) => {
             for job in jobs {
                 let columns = JobColumns::of_job(job);
                 match indexed_run_key(store, &columns.job_key)? {
-                    Some(run_key) if store.contains(&run_key) => found.push((columns, run_key)),
+                    Some(run_key) if store.contains(&run_key) => {
+                        let summary = store.record(&run_key)?.summary;
+                        found.push((columns, run_key, summary));
+                    }
                     _ => missing.push(columns.job_key),
                 }
             }
@@ -100,14 +104,14 @@ pub fn collect(store: &RunStore, options: &CollectOptions) -> Result<Collected, 
         None => {
             for run_key in store.keys()? {
                 let record = store.record(&run_key)?;
-                found.push((JobColumns::of_manifest(&record.manifest), run_key));
+                let columns = JobColumns::of_manifest(&record.manifest);
+                found.push((columns, run_key, record.summary));
             }
         }
     }
     missing.sort();
     let mut rows: Vec<(&JobColumns, &str, String, Option<f64>)> = Vec::new();
-    for (columns, run_key) in &found {
-        let summary = store.record(run_key)?.summary;
+    for (columns, run_key, summary) in &found {
         let Some(measures) = summary.as_object() else {
             continue;
         };

@@ -1,7 +1,7 @@
-//! Running a shard's jobs into the run store. Every job's run key is computed first (tasks
-//! read one at a time); stored jobs are skipped with `resume`; each job runs as a child
-//! `oml run` killed at its time limit (or in process); a failure is recorded and passed over;
-//! each job's run key is indexed under its job key for `collect` and `report`.
+//! Running a shard's jobs into the run store. Jobs done before are found in the store's job
+//! index (and skipped with `resume`); a task is read once for consecutive jobs on it; each job
+//! runs as a child `oml run` killed at its time limit (or in process); a failure is recorded
+//! and passed over; each job's run key is indexed under its job key for `collect` and `report`.
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -166,18 +166,13 @@ impl TaskReader {
 }
 
 /// Runs `jobs` (a shard, in order) into the store; `on_job` sees each outcome as it comes.
-/// Every job's run key is computed before anything runs; a job whose task cannot be read or
-/// whose run fails is recorded, and the others go on.
+/// Jobs done before are found in the store's job index before anything runs; a job whose task
+/// cannot be read or whose run fails is recorded, and the others go on.
 pub fn run_jobs(
     jobs: &[&Job],
     options: &SweepOptions,
     on_job: &mut dyn FnMut(usize, &JobOutcome),
 ) -> Result<SweepOutcome, Error> {
-    let mut reader = TaskReader::default();
-    let run_keys: Vec<Result<String, String>> = jobs
-        .iter()
-        .map(|job| reader.prepare(job, options.threads).map(|p| p.key))
-        .collect();
     if !options.resume {
         // A job done before (by any shard) is indexed; a run stored by another job or by
         // `oml run` is simply found below.
@@ -197,34 +192,36 @@ pub fn run_jobs(
             });
         }
     }
+    let mut reader = TaskReader::default();
     let mut outcome = SweepOutcome::default();
-    for (position, (job, run_key)) in jobs.iter().zip(run_keys).enumerate() {
+    for (position, job) in jobs.iter().enumerate() {
         let started = Instant::now();
-        let stored = matches!(&run_key, Ok(key) if options.store.contains(key));
-        let result = match &run_key {
-            Err(message) => Err(message.clone()),
-            Ok(_) if stored => Ok(()),
-            Ok(key) => match &options.isolation {
-                Isolation::InProcess => reader
-                    .prepare(job, options.threads)
-                    .and_then(|prepared| run_in_process(&prepared, &options.store)),
+        let job_key = job.key();
+        let prepared = reader.prepare(job, options.threads);
+        let run_key = prepared.as_ref().map(|p| p.key.clone()).ok();
+        let result = prepared.and_then(|prepared| {
+            if options.store.contains(&prepared.key) {
+                return Ok(JobStatus::Skipped);
+            }
+            match &options.isolation {
+                Isolation::InProcess => run_in_process(&prepared, &options.store),
                 Isolation::Subprocess {
                     program,
                     time_limit,
-                } => run_in_child(job, options, program, *time_limit, key),
-            },
-        };
-        let status = match result.and_then(|()| run_key.clone()) {
-            Ok(key) => {
-                index_job(&options.store, &job.key(), &key)?;
-                clear_failure(&options.store, &job.key())?;
-                if stored {
-                    JobStatus::Skipped
-                } else {
-                    JobStatus::Done {
-                        seconds: started.elapsed().as_secs_f64(),
-                    }
+                } => run_in_child(job, options, program, *time_limit, &prepared.key),
+            }?;
+            Ok(JobStatus::Done {
+                seconds: started.elapsed().as_secs_f64(),
+            })
+        });
+        let status = match result {
+            Ok(status) => {
+                // A job succeeds only once prepared, so it has its run key.
+                if let Some(key) = &run_key {
+                    index_job(&options.store, &job_key, key)?;
                 }
+                clear_failure(&options.store, &job_key)?;
+                status
             }
             Err(message) => {
                 record_failure(&options.store, job, &message)?;
@@ -232,8 +229,8 @@ pub fn run_jobs(
             }
         };
         let job_outcome = JobOutcome {
-            job_key: job.key(),
-            run_key: run_key.ok(),
+            job_key,
+            run_key,
             label: job.label(),
             status,
         };
