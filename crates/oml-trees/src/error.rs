@@ -69,6 +69,9 @@ pub enum Error {
         /// The number found.
         found: usize,
     },
+    /// The dataset has sample weights, which the gradient boosting machine does not take.
+    #[error("sample weights are not supported by gradient boosting")]
+    WeightsUnsupported,
     /// An error of linfa itself.
     #[error(transparent)]
     Linfa(#[from] LinfaError),

@@ -6,6 +6,7 @@ use linfa::traits::Fit;
 use linfa::{DatasetBase, ParamGuard};
 use ndarray::{ArrayBase, ArrayView1, ArrayView2, Data, Ix2};
 
+use crate::boost::HistGradientBoostingValidParams;
 use crate::builder::dataset_weights;
 use crate::error::{Error, Result};
 use crate::forest_params::{RandomForestParams, RandomForestValidParams};
@@ -100,5 +101,23 @@ where
             dataset.as_single_targets(),
             weights.as_deref(),
         )
+    }
+}
+
+impl<K, D, T> Fit<ArrayBase<D, Ix2>, T, Error> for HistGradientBoostingValidParams<K>
+where
+    K: TreeKind,
+    D: Data<Elem = f64>,
+    T: AsSingleTargets<Elem = K::Target>,
+{
+    type Object = K::FittedBooster;
+
+    /// Fits the booster on the records (rows x features, NaN for missing) and their targets
+    /// (class labels, indices from 0, or real values); a dataset with weights is refused.
+    fn fit(&self, dataset: &DatasetBase<ArrayBase<D, Ix2>, T>) -> Result<K::FittedBooster> {
+        if dataset_weights(dataset).is_some() {
+            return Err(Error::WeightsUnsupported);
+        }
+        self.fit_records(dataset.records().view(), dataset.as_single_targets())
     }
 }

@@ -1,7 +1,8 @@
-//! Exact CART decision trees and random forests, classifiers and regressors, as linfa
-//! estimators: checked parameters behind [`linfa::ParamGuard`], fitting through
-//! [`linfa::traits::Fit`], predicting through [`linfa::traits::PredictInplace`]. This crate
-//! owns the tree algorithm and the fitted trees and forests; it knows nothing of OpenML (flows wrapping it live in oml-flow).
+//! Exact CART decision trees, random forests and histogram gradient boosting machines,
+//! classifiers and regressors, as linfa estimators: checked parameters behind
+//! [`linfa::ParamGuard`], fitting through [`linfa::traits::Fit`], predicting through
+//! [`linfa::traits::PredictInplace`]. This crate owns the tree algorithms and the fitted trees,
+//! forests and boosters; it knows nothing of OpenML (flows wrapping it live in oml-flow).
 //!
 //! # Brief overview
 //!
@@ -23,6 +24,13 @@
 //!   on its own bootstrap (row counts as weights) with a seed derived from the forest's seed
 //!   and its index, so a forest is the same for any thread count. Probabilities are the mean
 //!   of the trees' leaf fractions; the out-of-bag score comes from the rows each tree left out.
+//! - [`HistGradientBoostingClassifier::params`] and [`HistGradientBoostingRegressor::params`]
+//!   give [`HistGradientBoostingParams`] with scikit-learn's names and defaults
+//!   (`learning_rate` 0.1, `max_iter` 100, `max_leaf_nodes` 31, `min_samples_leaf` 20,
+//!   `max_bins` 255, [`EarlyStopping::Auto`], ...): scikit-learn's
+//!   `HistGradientBoostingClassifier` and `HistGradientBoostingRegressor` (see *The booster*
+//!   below). The fitted booster holds its [`Tree`]s (leaf values are raw-prediction steps) and
+//!   gives class probabilities or values.
 //!
 //! ```
 //! use linfa::prelude::*;
@@ -51,9 +59,45 @@
 //! node stay sorted by every feature through stable partitions, so no node sorts anything.
 //! Nothing is hashed and the only randomness is the feature draw, from the seed (and, in a
 //! forest, the bootstrap, from the tree's seed).
+//!
+//! # The booster
+//!
+//! The gradient boosting machine is scikit-learn's histogram algorithm (1.9): each feature's
+//! non-missing training values are cut into at most `max_bins` bins (midpoints between distinct
+//! values when there are few, quantiles otherwise) and missing values get a bin of their own.
+//! Each iteration computes the loss gradients and hessians at the current raw predictions and
+//! grows one tree per class (softmax log loss, three or more classes) or one tree (log loss of
+//! a sigmoid, two classes; squared error, regression), starting from scikit-learn's baseline
+//! (log prior odds, class priors, the mean). A tree grows leaf-wise, the node of largest gain
+//! first, up to `max_leaf_nodes` leaves: each node has a histogram of gradient and hessian
+//! sums per bin, built from its rows for the smaller child and by subtraction from the
+//! parent's for its sibling. A split's gain is the Newton loss decrease
+//! `G_L²/(H_L+λ) + G_R²/(H_R+λ) - G²/(H+λ)`; each feature is scanned with the missing values
+//! on the right, then on the left, and the better side is kept; a feature with no missing
+//! training values sends missing values to the child with more rows. With early stopping
+//! (`auto`: above 10,000 rows) a stratified validation split drawn from the seed decides when
+//! the loss has stopped improving. The trees of one iteration are grown in parallel on rayon
+//! and are the same for any number of threads; everything else is sequential.
+//!
+//! ```
+//! use linfa::prelude::*;
+//! use ndarray::array;
+//! use oml_trees::HistGradientBoostingClassifier;
+//!
+//! let x = array![[0.0], [1.0], [f64::NAN], [3.0], [4.0], [f64::NAN]];
+//! let y = array![0usize, 0, 1, 1, 1, 1];
+//! let model = HistGradientBoostingClassifier::params()
+//!     .min_samples_leaf(1)
+//!     .fit(&Dataset::new(x.clone(), y.clone()))?;
+//! assert_eq!(model.predict(&x), y);
+//! let proba = model.predict_proba(&x);
+//! assert!((proba.row(0).sum() - 1.0).abs() < 1e-12);
+//! # Ok::<(), oml_trees::Error>(())
+//! ```
 
 #![deny(missing_docs)]
 
+mod boost;
 mod builder;
 mod classifier;
 mod criterion;
@@ -66,6 +110,10 @@ mod regressor;
 mod sorted;
 mod tree;
 
+pub use boost::{
+    EarlyStopping, HistGradientBoostingClassifier, HistGradientBoostingParams,
+    HistGradientBoostingRegressor, HistGradientBoostingValidParams, MAX_BINS,
+};
 pub use classifier::DecisionTreeClassifier;
 pub use error::{Error, LinfaError, Result};
 pub use forest::{RandomForestClassifier, RandomForestRegressor};

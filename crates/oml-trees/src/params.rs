@@ -8,6 +8,9 @@ use std::str::FromStr;
 use linfa::ParamGuard;
 use ndarray::{ArrayView1, ArrayView2};
 
+use crate::boost::{
+    HistGradientBoostingClassifier, HistGradientBoostingRegressor, HistGradientBoostingValidParams,
+};
 use crate::classifier::DecisionTreeClassifier;
 use crate::error::{Error, Result, invalid};
 use crate::forest::{RandomForestClassifier, RandomForestRegressor};
@@ -152,6 +155,10 @@ pub trait TreeKind:
     /// The fitted forest: a [`RandomForestClassifier`](crate::RandomForestClassifier) or a
     /// [`RandomForestRegressor`](crate::RandomForestRegressor).
     type FittedForest;
+    /// The fitted booster: a
+    /// [`HistGradientBoostingClassifier`](crate::HistGradientBoostingClassifier) or a
+    /// [`HistGradientBoostingRegressor`](crate::HistGradientBoostingRegressor).
+    type FittedBooster;
     /// Whether `criterion` measures splits of this kind of target.
     fn allows(criterion: Criterion) -> bool;
     /// What [`DecisionTreeValidParams::fit_sorted`] does for this kind of target.
@@ -170,6 +177,13 @@ pub trait TreeKind:
         targets: ArrayView1<'_, Self::Target>,
         sample_weight: Option<&[f64]>,
     ) -> Result<Self::FittedForest>;
+    /// What [`HistGradientBoostingValidParams::fit_records`] does for this kind of target.
+    #[doc(hidden)]
+    fn fit_booster(
+        params: &HistGradientBoostingValidParams<Self>,
+        records: ArrayView2<'_, f64>,
+        targets: ArrayView1<'_, Self::Target>,
+    ) -> Result<Self::FittedBooster>;
 }
 
 /// Trees over class labels (`usize` indices from 0); fits a
@@ -188,6 +202,7 @@ impl TreeKind for Classification {
     type Target = usize;
     type Fitted = DecisionTreeClassifier;
     type FittedForest = RandomForestClassifier;
+    type FittedBooster = HistGradientBoostingClassifier;
     fn allows(criterion: Criterion) -> bool {
         matches!(criterion, Criterion::Gini | Criterion::Entropy)
     }
@@ -207,6 +222,13 @@ impl TreeKind for Classification {
     ) -> Result<RandomForestClassifier> {
         crate::forest::fit_classifier(params, records, targets, sample_weight)
     }
+    fn fit_booster(
+        params: &HistGradientBoostingValidParams<Self>,
+        records: ArrayView2<'_, f64>,
+        targets: ArrayView1<'_, usize>,
+    ) -> Result<HistGradientBoostingClassifier> {
+        crate::boost::fit_classifier(params, records, targets)
+    }
 }
 
 impl TreeKind for Regression {
@@ -216,6 +238,7 @@ impl TreeKind for Regression {
     type Target = f64;
     type Fitted = DecisionTreeRegressor;
     type FittedForest = RandomForestRegressor;
+    type FittedBooster = HistGradientBoostingRegressor;
     fn allows(criterion: Criterion) -> bool {
         criterion == Criterion::SquaredError
     }
@@ -234,6 +257,13 @@ impl TreeKind for Regression {
         sample_weight: Option<&[f64]>,
     ) -> Result<RandomForestRegressor> {
         crate::forest::fit_regressor(params, records, targets, sample_weight)
+    }
+    fn fit_booster(
+        params: &HistGradientBoostingValidParams<Self>,
+        records: ArrayView2<'_, f64>,
+        targets: ArrayView1<'_, f64>,
+    ) -> Result<HistGradientBoostingRegressor> {
+        crate::boost::fit_regressor(params, records, targets)
     }
 }
 

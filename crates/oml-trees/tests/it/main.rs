@@ -6,9 +6,12 @@
 //! - `params`: parameter validation errors name the parameter.
 //! - `determinism`: the same seed gives the same tree; weights equal repeated rows.
 //! - `linfa`: training accuracy at least linfa-trees' on a random dataset.
+//! - `boost`: the gradient boosting machine agrees with scikit-learn and with values computed
+//!   by hand; missing values; thread counts; parameter errors.
 //! - `forest`: forests are the same on any thread count; probabilities are the trees' mean;
 //!   out-of-bag scores track held-out scores; parameter errors name the parameter.
 
+mod boost;
 mod common;
 mod determinism;
 mod exact;

@@ -1,0 +1,209 @@
+//! Quantile binning, as scikit-learn's `_BinMapper`: each feature's non-missing values are cut
+//! into at most `max_bins` bins at midpoints between distinct values (when there are few) or at
+//! quantiles (numpy's `averaged_inverted_cdf`), and missing values get a bin of their own.
+
+use ndarray::ArrayView2;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+/// Thresholds are clipped to this, so that only a "split on missing" has an infinite one
+/// (scikit-learn's `ALMOST_INF`).
+const ALMOST_INF: f64 = 1e300;
+
+/// Above this many rows, the thresholds come from a random subsample of this size
+/// (scikit-learn's `subsample`).
+pub(crate) const BIN_SUBSAMPLE: usize = 200_000;
+
+/// The bin thresholds of every feature: a value `x` falls in bin `b` when
+/// `thresholds[b - 1] < x <= thresholds[b]`; NaN falls in the feature's missing bin, the one
+/// after its last non-missing bin.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct BinMapper {
+    /// Increasing thresholds per feature, finite, at most `max_bins - 1`.
+    pub thresholds: Vec<Vec<f64>>,
+}
+
+impl BinMapper {
+    /// The thresholds of `x`'s rows `rows` (all of them when `None`), with at most `max_bins`
+    /// bins per feature; above [`BIN_SUBSAMPLE`] rows, a subsample drawn with `seed`.
+    pub fn fit(x: ArrayView2<'_, f64>, rows: &[usize], max_bins: usize, seed: u64) -> Self {
+        let sample: Vec<usize> = if rows.len() > BIN_SUBSAMPLE {
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            let mut all = rows.to_vec();
+            for i in 0..BIN_SUBSAMPLE {
+                let j = rng.gen_range(i..all.len());
+                all.swap(i, j);
+            }
+            all.truncate(BIN_SUBSAMPLE);
+            all
+        } else {
+            rows.to_vec()
+        };
+        let mut values = Vec::with_capacity(sample.len());
+        let thresholds = (0..x.ncols())
+            .map(|f| {
+                let column = x.column(f);
+                values.clear();
+                values.extend(sample.iter().map(|&r| column[r]).filter(|v| !v.is_nan()));
+                thresholds(&mut values, max_bins)
+            })
+            .collect();
+        BinMapper { thresholds }
+    }
+
+    /// The number of non-missing bins of feature `f` (its missing bin has this index).
+    pub fn n_bins_non_missing(&self, f: usize) -> usize {
+        self.thresholds[f].len() + 1
+    }
+
+    /// The bin of `value` in feature `f`: its missing bin for NaN.
+    pub fn bin(&self, f: usize, value: f64) -> u8 {
+        let thresholds = &self.thresholds[f];
+        if value.is_nan() {
+            thresholds.len() as u8 + 1
+        } else {
+            thresholds.partition_point(|&t| t < value) as u8
+        }
+    }
+}
+
+/// The thresholds of one feature's non-missing `values` (reordered), at most `max_bins - 1`.
+pub(crate) fn thresholds(values: &mut [f64], max_bins: usize) -> Vec<f64> {
+    values.sort_unstable_by(f64::total_cmp);
+    let mut distinct: Vec<f64> = Vec::new();
+    for &v in values.iter() {
+        // -0.0 and 0.0 are one value, as for numpy.
+        if distinct.last() != Some(&v) {
+            distinct.push(v);
+        }
+    }
+    let mut cuts: Vec<f64> = if distinct.len() <= max_bins {
+        distinct.windows(2).map(|w| (w[0] + w[1]) / 2.0).collect()
+    } else {
+        // numpy's percentile at i / max_bins, method `averaged_inverted_cdf`: with n sorted
+        // values, the value at position floor(n q) (from 0), or the mean of the two around
+        // it when n q is a whole number.
+        let n = values.len();
+        let mut cuts: Vec<f64> = (1..max_bins)
+            .map(|i| {
+                let (k, rest) = ((n * i) / max_bins, (n * i) % max_bins);
+                if rest == 0 {
+                    let (a, b) = (values[k - 1], values[k]);
+                    b - (b - a) * 0.5
+                } else {
+                    values[k]
+                }
+            })
+            .collect();
+        cuts.dedup();
+        cuts
+    };
+    for cut in &mut cuts {
+        *cut = cut.min(ALMOST_INF);
+    }
+    cuts
+}
+
+/// Training rows in bins, one row of bytes (a bin per feature) after another, and what the
+/// splitter needs to know of each feature. Rows are contiguous because a node's histogram is
+/// built row by row: the updates of one row go to different features' bins, so they do not
+/// wait on each other.
+#[derive(Debug, Clone)]
+pub(crate) struct BinnedFeatures {
+    /// `n_features` bins per row, row after row.
+    pub bins: Vec<u8>,
+    pub n_rows: usize,
+    /// The number of non-missing bins of each feature; its missing bin has this index.
+    pub n_bins_non_missing: Vec<usize>,
+    /// Whether a training row has a missing value in each feature.
+    pub has_missing: Vec<bool>,
+    /// Where each feature's bins start in a histogram (each has `n_bins_non_missing + 1`).
+    pub offsets: Vec<usize>,
+    /// The length of a histogram: every feature's bins, its missing bin included.
+    pub histogram_len: usize,
+}
+
+impl BinnedFeatures {
+    /// Rows `rows` of `x` in `mapper`'s bins.
+    pub fn new(mapper: &BinMapper, x: ArrayView2<'_, f64>, rows: &[usize]) -> Self {
+        let n_features = x.ncols();
+        let n_rows = rows.len();
+        let mut bins = vec![0u8; n_rows * n_features];
+        let mut has_missing = vec![false; n_features];
+        for f in 0..n_features {
+            let column = x.column(f);
+            let missing = mapper.n_bins_non_missing(f) as u8;
+            for (i, &r) in rows.iter().enumerate() {
+                let bin = mapper.bin(f, column[r]);
+                has_missing[f] |= bin == missing;
+                bins[i * n_features + f] = bin;
+            }
+        }
+        let n_bins_non_missing: Vec<usize> = (0..n_features)
+            .map(|f| mapper.n_bins_non_missing(f))
+            .collect();
+        let mut offsets = Vec::with_capacity(n_features);
+        let mut histogram_len = 0;
+        for &n in &n_bins_non_missing {
+            offsets.push(histogram_len);
+            histogram_len += n + 1;
+        }
+        BinnedFeatures {
+            bins,
+            n_rows,
+            n_bins_non_missing,
+            has_missing,
+            offsets,
+            histogram_len,
+        }
+    }
+
+    /// The number of features.
+    pub fn n_features(&self) -> usize {
+        self.n_bins_non_missing.len()
+    }
+
+    /// The bins of row `row`, one per feature.
+    pub fn row(&self, row: usize) -> &[u8] {
+        let p = self.n_features();
+        &self.bins[row * p..(row + 1) * p]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn few_distinct_values_are_cut_at_midpoints() {
+        assert_eq!(thresholds(&mut [3.0, 1.0, 2.0, 1.0], 255), [1.5, 2.5]);
+        assert_eq!(thresholds(&mut [-0.0, 0.0], 255), Vec::<f64>::new());
+        assert_eq!(thresholds(&mut [], 255), Vec::<f64>::new());
+        assert_eq!(thresholds(&mut [f64::MAX, -f64::MAX], 255), [0.0]);
+    }
+
+    /// numpy: `np.percentile(np.arange(10.0), [25, 50, 75], method="averaged_inverted_cdf")`
+    /// is `[2., 4.5, 7.]`.
+    #[test]
+    fn many_distinct_values_are_cut_at_quantiles() {
+        let mut values: Vec<f64> = (0..10).map(f64::from).collect();
+        assert_eq!(thresholds(&mut values, 4), [2.0, 4.5, 7.0]);
+        // Repeated quantiles count once.
+        let mut values = [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 2.0, 3.0, 4.0];
+        assert_eq!(thresholds(&mut values, 4), [0.0, 2.0]);
+    }
+
+    #[test]
+    fn values_fall_in_bins_by_their_thresholds() {
+        let mapper = BinMapper {
+            thresholds: vec![vec![1.5, 2.5], vec![]],
+        };
+        let bins: Vec<u8> = [1.0, 1.5, 2.0, 2.5, 3.0, f64::NAN, f64::INFINITY]
+            .iter()
+            .map(|&v| mapper.bin(0, v))
+            .collect();
+        assert_eq!(bins, [0, 0, 1, 1, 2, 3, 2]);
+        assert_eq!(mapper.bin(1, 7.0), 0);
+        assert_eq!(mapper.bin(1, f64::NAN), 1);
+    }
+}

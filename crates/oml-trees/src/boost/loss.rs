@@ -1,0 +1,186 @@
+//! The losses boosting minimises, as scikit-learn's `_loss` module: their baseline (the best
+//! constant raw prediction), per-row gradients and hessians, and mean value.
+
+/// A loss over raw predictions; targets are real values, 0 or 1, or class indices (as `f64`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Loss {
+    /// Half the squared error, `(raw - y)² / 2`; constant hessian 1.
+    SquaredError,
+    /// Log loss of `sigmoid(raw)` for a 0/1 target (scikit-learn's `HalfBinomialLoss`).
+    Binomial,
+    /// Log loss of `softmax(raw)` over this many classes (`HalfMultinomialLoss`).
+    Multinomial(usize),
+}
+
+impl Loss {
+    /// Raw predictions (trees) per row and iteration.
+    pub fn n_trees(self) -> usize {
+        match self {
+            Loss::Multinomial(k) => k,
+            _ => 1,
+        }
+    }
+
+    /// Whether every hessian is 1.
+    pub fn hessians_are_constant(self) -> bool {
+        self == Loss::SquaredError
+    }
+
+    /// The best constant raw prediction of each tree: the mean; the log odds of the mean
+    /// (clipped to `[eps, 1 - eps]`); the logs of the class priors (clipped) less their mean.
+    pub fn baseline(self, y: &[f64]) -> Vec<f64> {
+        let n = y.len() as f64;
+        let clip = |p: f64| p.clamp(f64::EPSILON, 1.0 - f64::EPSILON);
+        match self {
+            Loss::SquaredError => vec![y.iter().sum::<f64>() / n],
+            Loss::Binomial => {
+                let p = clip(y.iter().sum::<f64>() / n);
+                vec![(p / (1.0 - p)).ln()]
+            }
+            Loss::Multinomial(k) => {
+                let mut counts = vec![0usize; k];
+                for &c in y {
+                    counts[c as usize] += 1;
+                }
+                let logs: Vec<f64> = counts.iter().map(|&c| clip(c as f64 / n).ln()).collect();
+                let mean = logs.iter().sum::<f64>() / k as f64;
+                logs.iter().map(|l| l - mean).collect()
+            }
+        }
+    }
+
+    /// The gradients (and hessians, unless constant) of every row at `raw`, tree after tree:
+    /// `raw`, `g` and `h` hold `n` values per tree.
+    pub fn gradients(self, y: &[f64], raw: &[f64], g: &mut [f32], h: &mut [f32]) {
+        let n = y.len();
+        match self {
+            Loss::SquaredError => {
+                for ((g, &r), &y) in g.iter_mut().zip(raw).zip(y) {
+                    *g = (r - y) as f32;
+                }
+            }
+            Loss::Binomial => {
+                for (((g, h), &r), &y) in g.iter_mut().zip(h.iter_mut()).zip(raw).zip(y) {
+                    let (gradient, hessian) = if r > -37.0 {
+                        let e = (-r).exp();
+                        (((1.0 - y) - y * e) / (1.0 + e), e / ((1.0 + e) * (1.0 + e)))
+                    } else {
+                        let e = r.exp();
+                        (e - y, e)
+                    };
+                    *g = gradient as f32;
+                    *h = hessian as f32;
+                }
+            }
+            Loss::Multinomial(k) => {
+                let mut p = vec![0.0; k];
+                for (i, &y) in y.iter().enumerate() {
+                    softmax((0..k).map(|c| raw[c * n + i]), &mut p);
+                    for (c, &p) in p.iter().enumerate() {
+                        let target = if c == y as usize { 1.0 } else { 0.0 };
+                        g[c * n + i] = (p - target) as f32;
+                        h[c * n + i] = (p * (1.0 - p)) as f32;
+                    }
+                }
+            }
+        }
+    }
+
+    /// The mean loss of the rows at `raw` (`n` values per tree).
+    pub fn mean(self, y: &[f64], raw: &[f64]) -> f64 {
+        let n = y.len();
+        let total: f64 = match self {
+            Loss::SquaredError => y
+                .iter()
+                .zip(raw)
+                .map(|(y, r)| 0.5 * (r - y) * (r - y))
+                .sum(),
+            Loss::Binomial => y.iter().zip(raw).map(|(&y, &r)| log1pexp(r) - y * r).sum(),
+            Loss::Multinomial(k) => y
+                .iter()
+                .enumerate()
+                .map(|(i, &y)| {
+                    let max = (0..k)
+                        .map(|c| raw[c * n + i])
+                        .fold(f64::NEG_INFINITY, f64::max);
+                    let sum: f64 = (0..k).map(|c| (raw[c * n + i] - max).exp()).sum();
+                    max + sum.ln() - raw[y as usize * n + i]
+                })
+                .sum(),
+        };
+        total / n as f64
+    }
+}
+
+/// `softmax(raw)` into `p`.
+pub(crate) fn softmax(raw: impl Iterator<Item = f64> + Clone, p: &mut [f64]) {
+    let max = raw.clone().fold(f64::NEG_INFINITY, f64::max);
+    let mut sum = 0.0;
+    for (p, r) in p.iter_mut().zip(raw) {
+        *p = (r - max).exp();
+        sum += *p;
+    }
+    for p in p.iter_mut() {
+        *p /= sum;
+    }
+}
+
+/// `1 / (1 + exp(-raw))`, without overflow.
+pub(crate) fn sigmoid(raw: f64) -> f64 {
+    if raw >= 0.0 {
+        1.0 / (1.0 + (-raw).exp())
+    } else {
+        let e = raw.exp();
+        e / (1.0 + e)
+    }
+}
+
+/// `ln(1 + exp(x))`, accurate at both ends (scikit-learn's `log1pexp`).
+fn log1pexp(x: f64) -> f64 {
+    if x <= -37.0 {
+        x.exp()
+    } else if x <= -2.0 {
+        x.exp().ln_1p()
+    } else if x <= 18.0 {
+        (1.0 + x.exp()).ln()
+    } else if x <= 33.3 {
+        x + (-x).exp()
+    } else {
+        x
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn baselines_are_scikit_learns() {
+        assert_eq!(Loss::SquaredError.baseline(&[1.0, 2.0, 6.0]), [3.0]);
+        let b = Loss::Binomial.baseline(&[0.0, 1.0, 1.0, 1.0]);
+        assert!((b[0] - 3f64.ln()).abs() < 1e-15);
+        // Priors 1/2, 1/4, 1/4: logs less their mean.
+        let b = Loss::Multinomial(3).baseline(&[0.0, 0.0, 1.0, 2.0]);
+        let m = (0.5f64.ln() + 2.0 * 0.25f64.ln()) / 3.0;
+        for (b, p) in b.iter().zip([0.5f64, 0.25, 0.25]) {
+            assert!((b - (p.ln() - m)).abs() < 1e-15);
+        }
+    }
+
+    #[test]
+    fn gradients_are_residuals_of_probabilities() {
+        let (mut g, mut h) = ([0f32; 2], [0f32; 2]);
+        Loss::Binomial.gradients(&[1.0, 0.0], &[0.0, 2.0], &mut g, &mut h);
+        assert_eq!(g, [-0.5, sigmoid(2.0) as f32]);
+        assert_eq!(h[0], 0.25);
+        let (mut g, mut h) = ([0f32; 3], [0f32; 3]);
+        // One row, three classes with equal raw predictions, class 1.
+        Loss::Multinomial(3).gradients(&[1.0], &[0.5, 0.5, 0.5], &mut g, &mut h);
+        let third = 1.0 / 3.0;
+        assert_eq!(g, [third as f32, (third - 1.0) as f32, third as f32]);
+        assert_eq!(h, [(third * (1.0 - third)) as f32; 3]);
+        assert!((Loss::Multinomial(3).mean(&[1.0], &[0.5, 0.5, 0.5]) - 3f64.ln()).abs() < 1e-15);
+        assert!((Loss::Binomial.mean(&[1.0], &[0.0]) - 2f64.ln()).abs() < 1e-15);
+        assert_eq!(Loss::SquaredError.mean(&[1.0, 3.0], &[2.0, 2.0]), 0.5);
+    }
+}

@@ -1,0 +1,17 @@
+//! Histogram gradient boosting, scikit-learn's `HistGradientBoostingClassifier` and
+//! `HistGradientBoostingRegressor`: `params` checks the hyperparameters, `bins` cuts features
+//! into byte bins, `loss` gives gradients, `grow` grows one tree from histograms, `fit` runs the
+//! boosting loop and `model` holds the fitted boosters.
+
+mod bins;
+mod fit;
+mod grow;
+mod loss;
+mod model;
+mod params;
+
+pub(crate) use fit::{fit_classifier, fit_regressor};
+pub use model::{HistGradientBoostingClassifier, HistGradientBoostingRegressor};
+pub use params::{
+    EarlyStopping, HistGradientBoostingParams, HistGradientBoostingValidParams, MAX_BINS,
+};
