@@ -53,6 +53,11 @@ pub const BUILTIN_FLOWS: &[BuiltinFlow] = &[
         make: || for_missing_aware_trees(GbmFlow::new()),
     },
     BuiltinFlow {
+        name: "perpetual-gbm",
+        learns: "classification, regression",
+        make: || for_missing_aware_trees(crate::estimators::PerpetualGbmFlow::new()),
+    },
+    BuiltinFlow {
         name: "knn",
         learns: "classification",
         make: || for_scaled(KnnFlow::new()),

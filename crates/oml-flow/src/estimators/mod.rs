@@ -10,6 +10,7 @@ mod logistic;
 mod naive_bayes;
 mod oml_forest;
 mod oml_tree;
+mod perpetual;
 mod svm;
 mod tree;
 
@@ -28,6 +29,7 @@ pub use logistic::{
 pub use naive_bayes::GaussianNbFlow;
 pub use oml_forest::{ForestFlow, ForestMaxFeatures};
 pub use oml_tree::TreeFlow;
+pub use perpetual::PerpetualGbmFlow;
 pub use svm::{SvmFlow, SvmKernel, SvmParams, SvmValidParams};
 pub use tree::DecisionTreeFlow;
 

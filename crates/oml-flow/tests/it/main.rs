@@ -3,8 +3,8 @@
 //! - `support`: fitting a flow on every fold of a builtin task and scoring the predictions.
 //! - `builtin`: every built-in flow fits, predicts and scores on builtin tasks.
 //! - `estimators`: the forest, k-NN and naive Bayes against hand-computed or linfa's numbers.
-//! - `gbm`: the perpetual flow, `gbm`: iris, diabetes, two classes, missing values,
-//!   determinism, parameters.
+//! - `gbm`: the boosting flows, `gbm` (oml-trees' histogram gradient boosting) and
+//!   `perpetual-gbm`: iris, diabetes, two classes, missing values, determinism, parameters.
 //! - `oml_trees`: the oml-trees flows, `tree` and `forest`: regression, missing values,
 //!   parameters, thread counts.
 //! - `params`: parameter text round-trips and errors.
