@@ -242,22 +242,25 @@ impl<F: Float, L: Label + std::fmt::Debug> TreeNode<F, L> {
             let mut weight_on_left_side = 0.0;
 
             // We start by putting all available observations in the right subtree
-            // and then move the (sorted by `feature_idx`) observations one by one to
-            // the left subtree and evaluate the quality of the resulting split. At each
+            // and then move the (sorted by `feature_idx`) observations of this node one by one
+            // to the left subtree and evaluate the quality of the resulting split. At each
             // iteration, the obtained split is compared with `best`, in order
             // to find the best possible split.
             // The resulting split will then have the observations with a value of their `feature_idx`
             // feature smaller than the split value in the left subtree and the others still in the right
             // subtree
-            for i in 0..mask.mask.len() - 1 {
-                // (index of the observation, value of its `feature_idx` feature)
-                let (presorted_index, mut split_value) = sorted_index.sorted_values[i];
-
-                // Skip if the observation is unavailable in this subtree
-                if !mask.mask[presorted_index] {
-                    continue;
-                }
-
+            //
+            // oml patch: only the rows of this node take part. A split is considered only between
+            // two adjacent distinct values of the node's rows, and its threshold is their midpoint
+            // (CART). 0.8.1 compared each row with the next row of the whole training set, in
+            // this node or not: its threshold could be the midpoint with a value of another
+            // branch, and an equal (or within 1e-5) value of another branch hid the split.
+            let mut node_rows = sorted_index
+                .sorted_values
+                .iter()
+                .filter(|(index, _)| mask.mask[*index])
+                .peekable();
+            while let Some(&(presorted_index, value)) = node_rows.next() {
                 // Target and weight of the current observation
                 let sample_class = &target[presorted_index];
                 let sample_weight = data.weight_for(presorted_index);
@@ -274,10 +277,15 @@ impl<F: Float, L: Label + std::fmt::Debug> TreeNode<F, L> {
                 *left_class_freq.entry(sample_class.clone()).or_insert(0.0) += sample_weight;
                 weight_on_left_side += sample_weight;
 
-                // Continue if the next value is equal, so that equal values end up in the same subtree
-                if (sorted_index.sorted_values[i].1 - sorted_index.sorted_values[i + 1].1).abs()
-                    < F::cast(1e-5)
-                {
+                // The next value of this node: none left means no row on the right side
+                let next_value = match node_rows.peek() {
+                    Some(&&(_, next_value)) => next_value,
+                    None => break,
+                };
+
+                // Continue unless the next value is greater (equal, or a NaN), so that equal
+                // values end up in the same subtree
+                if value.partial_cmp(&next_value) != Some(Ordering::Less) {
                     continue;
                 }
 
@@ -304,17 +312,14 @@ impl<F: Float, L: Label + std::fmt::Debug> TreeNode<F, L> {
                 let w = weight_on_right_side / total_weight;
                 let score = w * left_score + (1.0 - w) * right_score;
 
-                // Take the midpoint from this value and the next one as split_value
-                split_value = (split_value + sorted_index.sorted_values[i + 1].1) / F::cast(2.0);
-
                 // override best indices when score improved
-                best = match best.take() {
-                    None => Some((feature_idx, split_value, score)),
-                    Some((_, _, best_score)) if score < best_score => {
-                        Some((feature_idx, split_value, score))
-                    }
-                    x => x,
+                let improved = match best {
+                    None => true,
+                    Some((_, _, best_score)) => score < best_score,
                 };
+                if improved {
+                    best = Some((feature_idx, midpoint(value, next_value), score));
+                }
             }
         }
 
@@ -644,10 +649,25 @@ fn make_prediction<F: Float, L: Label>(
 ) -> L {
     if node.leaf_node {
         node.prediction.clone()
-    } else if x[node.feature_idx] < node.split_value {
+    } else if x[node.feature_idx] <= node.split_value {
+        // oml patch: `<=`, the rule `fit` splits the rows by and the documented one (was `<`)
         make_prediction(x, node.left_child.as_ref().unwrap())
     } else {
         make_prediction(x, node.right_child.as_ref().unwrap())
+    }
+}
+
+/// The threshold between two adjacent distinct values `low < high` of a node: their midpoint,
+/// as CART takes it (oml patch). Halves are added so that large values do not overflow; if the
+/// midpoint rounds up to `high` (adjacent floats), `low` is taken, so that `x <= threshold`
+/// still sends `low` left and `high` right.
+fn midpoint<F: Float>(low: F, high: F) -> F {
+    let two = F::cast(2.0);
+    let threshold = low / two + high / two;
+    if threshold >= high || !threshold.is_finite() {
+        low
+    } else {
+        threshold
     }
 }
 
@@ -932,5 +952,121 @@ mod tests {
             .min_impurity_decrease(0.0)
             .check()
             .unwrap();
+    }
+
+    /// The left child of the root (oml patch): the tree's first node that sees only part of the
+    /// training rows.
+    fn left_child<F: Float, L: Label + std::fmt::Debug>(
+        model: &DecisionTree<F, L>,
+    ) -> &TreeNode<F, L> {
+        model.root_node().children()[0]
+            .as_deref()
+            .expect("the root has a left child")
+    }
+
+    #[test]
+    /// oml patch: a node's threshold is the midpoint between adjacent distinct values of the rows
+    /// in the node (CART), not between a row of the node and the next row of the training set.
+    ///
+    /// Feature 0 sends rows 0-3 left and rows 4-7 right. In the left node, feature 1 separates
+    /// {1, 2} (class 0) from {9, 10} (class 1): the threshold is 5.5. Linfa-trees 0.8.1 took
+    /// (2 + 3) / 2 = 2.5, 3 being a value of the right node, and so put x1 = 4 in class 1.
+    fn thresholds_are_midpoints_of_the_rows_in_the_node() -> Result<()> {
+        let data = array![
+            [0., 1.],
+            [0., 2.],
+            [0., 9.],
+            [0., 10.],
+            [1., 3.],
+            [1., 3.],
+            [1., 4.],
+            [1., 4.]
+        ];
+        let targets = array![0, 0, 1, 1, 2, 2, 2, 2];
+        let dataset = Dataset::new(data, targets);
+
+        let model = DecisionTree::params().fit(&dataset)?;
+        let (root_feature, root_threshold, _) = model.root_node().split();
+        assert_eq!((root_feature, root_threshold), (0, 0.5));
+        let (feature, threshold, _) = left_child(&model).split();
+        assert_eq!((feature, threshold), (1, 5.5));
+        // a value on the threshold goes left, as `fit` splits the rows (`x <= threshold`)
+        assert_eq!(
+            model.predict(&array![[0., 4.], [0., 5.5], [0., 7.]]),
+            array![0, 0, 1]
+        );
+
+        // 0.8.1 also scored a split with no row on the right (the node's last row followed by a
+        // row of another node) and panicked on its empty class frequencies when
+        // `min_weight_leaf` let it through
+        let model = DecisionTree::params().min_weight_leaf(0.0).fit(&dataset)?;
+        assert_eq!(left_child(&model).split().1, 5.5);
+
+        Ok(())
+    }
+
+    #[test]
+    /// oml patch: a value of another node equal to the last value before a gap in this node
+    /// does not hide the split in the gap.
+    ///
+    /// As above, but the right node has a 2 too. Linfa-trees 0.8.1 compared the left node's 2
+    /// with that 2 of the right node, skipped the split at 5.5, and ended with a leaf holding
+    /// x1 = 2 and x1 = 9 that misclassified a training row.
+    fn equal_values_of_other_nodes_do_not_hide_a_split() -> Result<()> {
+        let data = array![
+            [0., 1.],
+            [0., 2.],
+            [0., 9.],
+            [0., 10.],
+            [1., 2.],
+            [1., 3.],
+            [1., 4.],
+            [1., 4.]
+        ];
+        let targets = array![0, 0, 1, 1, 2, 2, 2, 2];
+        let dataset = Dataset::new(data.clone(), targets.clone());
+
+        let model = DecisionTree::params().fit(&dataset)?;
+        let (feature, threshold, _) = left_child(&model).split();
+        assert_eq!((feature, threshold), (1, 5.5));
+        assert_eq!(model.predict(&data), targets);
+
+        Ok(())
+    }
+
+    #[test]
+    /// oml patch: distinct values are split however close they are (CART); linfa-trees 0.8.1
+    /// treated values less than 1e-5 apart as equal and made the root a leaf here.
+    fn root_threshold_between_distinct_values_closer_than_1e_5() -> Result<()> {
+        // 0, 2^-20, 2^-19, 3 * 2^-20: the midpoint of the middle pair is 1.5 * 2^-20, exactly
+        let unit = 2f64.powi(-20);
+        let data = array![[0.], [unit], [2. * unit], [3. * unit]];
+        let targets = array![0, 0, 1, 1];
+        let dataset = Dataset::new(data, targets);
+
+        let model = DecisionTree::params().fit(&dataset)?;
+        assert!(!model.root_node().is_leaf());
+        let (feature, threshold, _) = model.root_node().split();
+        assert_eq!((feature, threshold), (0, 1.5 * unit));
+
+        Ok(())
+    }
+
+    #[test]
+    /// oml patch: the threshold of two adjacent floats, whose midpoint rounds to the larger one,
+    /// is the smaller one, so that `x <= threshold` still separates them.
+    fn midpoint_of_adjacent_floats() {
+        let low = 1.0f32;
+        let high = f32::from_bits(low.to_bits() + 1);
+        assert_eq!(midpoint(low, high), low);
+        let dataset = Dataset::new(array![[low], [high]], array![0, 1]);
+        let model = DecisionTree::params().fit(&dataset).unwrap();
+        assert_eq!(model.root_node().split().1, low);
+        assert_eq!(model.predict(dataset.records()), array![0, 1]);
+        assert_eq!(midpoint(2.0f64, 9.0), 5.5);
+        // no overflow to infinity for large values
+        let large = midpoint(0.5 * f64::MAX, f64::MAX);
+        assert!(0.5 * f64::MAX < large && large < f64::MAX);
+        assert_eq!(midpoint(-f64::MAX, f64::MAX), 0.0);
     }
 }
