@@ -48,7 +48,7 @@ tasks = [
 ]
 
 [[flows]]
-name = "tree"
+name = "decision-tree"
 grid = { max_depth = [3, 6] }
 
 [[flows]]

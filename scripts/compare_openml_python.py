@@ -19,11 +19,11 @@ Steps:
      openml-python's from `run.predictions` (prediction == correct, pooled the same way); the
      (repeat, fold, row_id) of both prediction files are compared, so both ran the same splits.
 
-The pipelines: numeric columns SimpleImputer(mean) [+ StandardScaler for oml's scaled flows;
-left as they are, missing values included, for oml's `tree` and `forest`, whose trees take
-them as scikit-learn's trees do],
-nominal columns SimpleImputer(most_frequent) (as a subclass of its own, see __version__ below)
-+ OneHotEncoder(handle_unknown='ignore'), then
+The pipelines: numeric columns SimpleImputer(median) [+ StandardScaler for oml's scaled flows;
+left as they are, missing values included, for oml's `decision-tree` and `random-forest`, whose
+trees take them as scikit-learn's trees do],
+nominal columns OneHotEncoder(handle_unknown='ignore'), a missing value a category of its own,
+then
 DecisionTreeClassifier / RandomForestClassifier(n_estimators=100) / KNeighborsClassifier(5) /
 GaussianNB / LogisticRegression(C=1, oml's alpha=1) / SVC(probability=True, gamma=0.25, oml's
 gaussian_eps=4), every random_state left to openml-python's seeding.
@@ -48,25 +48,20 @@ import time
 
 from offline import block_network
 
-# openml-python's sklearn extension names a component by its module and class, and refuses a
-# flow holding the same component twice ("Found a second occurence of component
-# sklearn.impute._base.SimpleImputer"). The nominal columns' imputer is therefore a subclass
-# defined here, identical to SimpleImputer; the extension asks its module for a __version__.
-__version__ = "1"
 
 FLOWS = [
-    "tree",
-    "forest",
     "decision-tree",
     "random-forest",
+    "linfa-decision-tree",
+    "linfa-random-forest",
     "knn",
     "gaussian-nb",
     "logistic-regression",
     "svm",
 ]
-# oml's tree and forest (oml-trees) take missing numbers themselves, as scikit-learn's trees
-# do since 1.3: their pipelines leave numeric columns as they are.
-MISSING_AWARE = {"tree", "forest"}
+# oml's decision-tree and random-forest (oml-trees) take missing numbers themselves, as
+# scikit-learn's trees do since 1.3: their pipelines leave numeric columns as they are.
+MISSING_AWARE = {"decision-tree", "random-forest"}
 SERVER = "https://www.openml.org/api/v1/xml"
 TASK_ID = 1
 # The name errors start with: this script's, or that of the script importing its helpers.
@@ -76,21 +71,6 @@ PROG = os.path.splitext(os.path.basename(sys.argv[0]))[0]
 # ---------------------------------------------------------------------------------------------
 # The openml-python side: runs in its own process (`opy-run`), so that its time includes the
 # interpreter, the imports and reading the task, like the oml command.
-
-
-def most_frequent_imputer():
-    """A SimpleImputer(strategy='most_frequent') of a class of its own (see __version__)."""
-    from sklearn.impute import SimpleImputer
-
-    global MostFrequentImputer
-    if "MostFrequentImputer" not in globals():
-
-        class MostFrequentImputer(SimpleImputer):
-            __doc__ = SimpleImputer.__doc__  # openml-python trims the docstring as sklearn's
-
-        MostFrequentImputer.__module__ = __name__
-        MostFrequentImputer.__qualname__ = "MostFrequentImputer"
-    return MostFrequentImputer(strategy="most_frequent")
 
 
 def sklearn_pipeline(flow, numeric, nominal):
@@ -107,17 +87,17 @@ def sklearn_pipeline(flow, numeric, nominal):
     from sklearn.tree import DecisionTreeClassifier
 
     estimators = {
-        "tree": (DecisionTreeClassifier(), False),
-        "forest": (RandomForestClassifier(n_estimators=100), False),
         "decision-tree": (DecisionTreeClassifier(), False),
         "random-forest": (RandomForestClassifier(n_estimators=100), False),
+        "linfa-decision-tree": (DecisionTreeClassifier(), False),
+        "linfa-random-forest": (RandomForestClassifier(n_estimators=100), False),
         "knn": (KNeighborsClassifier(n_neighbors=5), True),
         "gaussian-nb": (GaussianNB(), True),
         "logistic-regression": (LogisticRegression(C=1.0), True),
         "svm": (SVC(probability=True, gamma=0.25), True),
     }
     estimator, scaled = estimators[flow]
-    numeric_steps = [] if flow in MISSING_AWARE else [("impute", SimpleImputer(strategy="mean"))]
+    numeric_steps = [] if flow in MISSING_AWARE else [("impute", SimpleImputer(strategy="median"))]
     if scaled:
         numeric_steps.append(("scale", StandardScaler()))
     transformers = []
@@ -125,11 +105,8 @@ def sklearn_pipeline(flow, numeric, nominal):
         numeric_part = Pipeline(numeric_steps) if numeric_steps else "passthrough"
         transformers.append(("numeric", numeric_part, numeric))
     if nominal:
-        nominal_steps = [
-            ("impute", most_frequent_imputer()),
-            ("onehot", OneHotEncoder(handle_unknown="ignore")),
-        ]
-        transformers.append(("nominal", Pipeline(nominal_steps), nominal))
+        # A missing nominal value is a category of its own, as in oml's pipelines.
+        transformers.append(("nominal", OneHotEncoder(handle_unknown="ignore"), nominal))
     return Pipeline(
         [("preprocess", ColumnTransformer(transformers)), ("estimator", estimator)]
     )

@@ -34,7 +34,7 @@ openml-python's.
 
 Usage (from the repository root; openml 0.15.1, scikit-learn and pandas in a venv):
     python3 -m venv .venv && .venv/bin/pip install -r scripts/bench_requirements.txt
-    .venv/bin/python scripts/sweep_speed.py [--tasks 8] [--flows tree,knn] [--seeds 3]
+    .venv/bin/python scripts/sweep_speed.py [--tasks 8] [--flows decision-tree,knn] [--seeds 3]
         [--repeats 2] [--threads 2] [--json-out sweep_speed.json] [--keep DIR]
 """
 
@@ -60,7 +60,7 @@ from compare_openml_python import (
     timed,
 )
 
-DEFAULT_FLOWS = "tree,gaussian-nb,knn,logistic-regression"
+DEFAULT_FLOWS = "decision-tree,gaussian-nb,knn,logistic-regression"
 
 
 def dataset_shapes(count):

@@ -107,9 +107,16 @@ impl ClientBuilder {
             return Err(Error::Config("max_tries must be at least 1".into()));
         }
         let api = self.server.url().trim_end_matches('/').to_owned();
-        if !(api.starts_with("http://") || api.starts_with("https://")) {
+        let api_url = reqwest::Url::parse(&api)
+            .ok()
+            .filter(|url| matches!(url.scheme(), "http" | "https") && url.has_host())
+            .ok_or_else(|| {
+                Error::Config(format!("server {api} is not an http:// or https:// URL"))
+            })?;
+        if !api_url.username().is_empty() || api_url.password().is_some() {
             return Err(Error::Config(format!(
-                "server {api} is not an http:// or https:// URL"
+                "server {} has a user name or password in its URL; give the API key instead",
+                strip_query(&api_url.origin().ascii_serialization())
             )));
         }
         let http = reqwest::blocking::Client::builder()
@@ -124,6 +131,7 @@ impl ClientBuilder {
             inner: Arc::new(Inner {
                 http,
                 api,
+                api_url,
                 server: self.server.clone(),
                 api_key: self.api_key.clone(),
                 max_tries: self.max_tries,
@@ -147,6 +155,8 @@ struct Inner {
     http: reqwest::blocking::Client,
     /// The API URL without a trailing `/`.
     api: String,
+    /// The same, parsed: the key goes only to URLs of its origin under its path.
+    api_url: reqwest::Url,
     server: Server,
     api_key: Option<ApiKey>,
     max_tries: u32,
@@ -169,6 +179,36 @@ impl Client {
     /// The URL of `path` (`task/1`) under the server's API.
     pub fn api_url(&self, path: &str) -> String {
         format!("{}/{}", self.inner.api, path.trim_start_matches('/'))
+    }
+
+    /// Whether `url` is under the server's API: the same scheme, host and port, no user name
+    /// or password, and a path inside the API's path (segment by segment). Only such URLs
+    /// get the API key; a URL that merely starts with the server's text does not.
+    pub fn is_api_url(&self, url: &str) -> bool {
+        let api = &self.inner.api_url;
+        let Ok(url) = reqwest::Url::parse(url) else {
+            return false;
+        };
+        let api_path = api.path().trim_end_matches('/');
+        let path = url.path();
+        url.scheme() == api.scheme()
+            && url.host() == api.host()
+            && url.port_or_known_default() == api.port_or_known_default()
+            && url.username().is_empty()
+            && url.password().is_none()
+            && (path == api_path
+                || path
+                    .strip_prefix(api_path)
+                    .is_some_and(|rest| rest.starts_with('/')))
+    }
+
+    /// `error` with the API key taken out of every message in it, in any encoding a server or
+    /// proxy might echo it in.
+    pub(crate) fn redact(&self, error: Error) -> Error {
+        match &self.inner.api_key {
+            Some(key) => error.redact(key),
+            None => error,
+        }
     }
 
     /// The HTTP client.
@@ -226,9 +266,7 @@ impl Client {
         };
         let mut temp = self.with_retries(url, || {
             let mut response = self.get_once(url)?;
-            let temp = tempfile::Builder::new()
-                .prefix(".oml-tmp-")
-                .tempfile_in(dir)
+            let temp = oml_data::temporary_file_in(dir)
                 .map_err(|e| io("create a temporary file for", e))?;
             let mut writer = Md5Writer {
                 inner: BufWriter::new(temp),
@@ -262,7 +300,18 @@ impl Client {
     }
 
     /// As [`Client::with_retries`], trying again only after failures `retry` accepts.
+    /// Every error it returns has the API key redacted.
     pub(crate) fn with_retries_if<T>(
+        &self,
+        url: &str,
+        retry: impl Fn(&Error) -> bool,
+        attempt: impl FnMut() -> Result<T>,
+    ) -> Result<T> {
+        self.retrying(url, retry, attempt)
+            .map_err(|e| self.redact(e))
+    }
+
+    fn retrying<T>(
         &self,
         url: &str,
         retry: impl Fn(&Error) -> bool,
@@ -305,7 +354,7 @@ impl Client {
     fn get_once(&self, url: &str) -> Result<reqwest::blocking::Response> {
         let inner = &self.inner;
         let request = match &inner.api_key {
-            Some(key) if url.starts_with(&inner.api) => {
+            Some(key) if self.is_api_url(url) => {
                 let separator = if url.contains('?') { '&' } else { '?' };
                 let key = percent_encode(key.expose());
                 inner.http.get(format!("{url}{separator}api_key={key}"))
@@ -318,10 +367,23 @@ impl Client {
             return Ok(response);
         }
         let body = response.bytes().map_err(|e| transport(url, &e))?;
-        Err(Error::Server {
+        Err(self.server_error(url, status, &body))
+    }
+
+    /// The error of an answer with HTTP status `status` and `body`, the key redacted from the
+    /// body before any of it is kept (a cut message must not keep part of a key).
+    pub(crate) fn server_error(&self, url: &str, status: u16, body: &[u8]) -> Error {
+        let error = match &self.inner.api_key {
+            Some(key) => ServerError::parse(
+                status,
+                key.redact(&String::from_utf8_lossy(body)).as_bytes(),
+            ),
+            None => ServerError::parse(status, body),
+        };
+        Error::Server {
             url: strip_query(url),
-            error: ServerError::parse(status, &body),
-        })
+            error,
+        }
     }
 }
 

@@ -25,6 +25,26 @@ impl ApiKey {
     pub(crate) fn expose(&self) -> &str {
         &self.0
     }
+
+    /// `text` with the key replaced by `<redacted>` wherever it appears: as given, and
+    /// percent-encoded (upper- or lower-case hex, `+` for a space) as URLs and form bodies
+    /// carry it, which is how servers and proxies echo it back.
+    pub fn redact(&self, text: &str) -> String {
+        let encoded = crate::client::percent_encode(&self.0);
+        let forms = [
+            self.0.clone(),
+            encoded.clone(),
+            encoded.to_lowercase(),
+            encoded.replace("%20", "+"),
+        ];
+        let mut out = text.to_owned();
+        for form in forms {
+            if !form.is_empty() && out.contains(&form) {
+                out = out.replace(&form, "<redacted>");
+            }
+        }
+        out
+    }
 }
 
 impl fmt::Debug for ApiKey {

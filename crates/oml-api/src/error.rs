@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use crate::config::ApiKey;
+
 /// OpenML's error codes that mean "try again later": 107, the database connection failed.
 pub const TRANSIENT_CODES: &[i64] = &[107];
 
@@ -123,6 +125,64 @@ pub enum Error {
 }
 
 impl Error {
+    /// The error with `key` taken out of every text in it (messages of servers and proxies,
+    /// transport errors, URLs), for errors whose text may echo a request.
+    pub fn redact(self, key: &ApiKey) -> Error {
+        let r = |text: String| key.redact(&text);
+        match self {
+            Error::Server { url, error } => Error::Server {
+                url: r(url),
+                error: ServerError {
+                    message: r(error.message),
+                    additional_information: error.additional_information.map(r),
+                    ..error
+                },
+            },
+            Error::Transport { url, kind } => Error::Transport {
+                url: r(url),
+                kind: r(kind),
+            },
+            Error::GaveUp { url, tries, last } => Error::GaveUp {
+                url: r(url),
+                tries,
+                last: Box::new(last.redact(key)),
+            },
+            Error::Malformed { url, detail } => Error::Malformed {
+                url: r(url),
+                detail: r(detail),
+            },
+            Error::Checksum {
+                url,
+                path,
+                expected,
+                actual,
+            } => Error::Checksum {
+                url: r(url),
+                path,
+                expected,
+                actual,
+            },
+            Error::Suite {
+                suite,
+                total,
+                failed,
+            } => Error::Suite {
+                suite,
+                total,
+                failed: failed
+                    .into_iter()
+                    .map(|(id, e)| (id, Box::new(e.redact(key))))
+                    .collect(),
+            },
+            Error::Incomplete { path, detail } => Error::Incomplete {
+                path,
+                detail: r(detail),
+            },
+            Error::Config(text) => Error::Config(r(text)),
+            other => other,
+        }
+    }
+
     /// The OpenML error code, when the server (finally) answered with one.
     pub fn server_code(&self) -> Option<i64> {
         match self {

@@ -114,6 +114,16 @@ impl Client {
         filters: &ServerEvaluationFilters,
         page_size: usize,
     ) -> Result<DataFrame> {
+        self.list_evaluations_unredacted(cache, filters, page_size)
+            .map_err(|e| self.redact(e))
+    }
+
+    fn list_evaluations_unredacted(
+        &self,
+        cache: &Cache,
+        filters: &ServerEvaluationFilters,
+        page_size: usize,
+    ) -> Result<DataFrame> {
         if filters.function.trim().is_empty() {
             return Err(Error::Config(
                 "evaluation/list needs a function (measure)".into(),

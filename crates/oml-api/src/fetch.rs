@@ -29,6 +29,11 @@ impl Client {
     /// task offline. In offline mode nothing is fetched and the first missing file is an
     /// error naming it and `oml fetch task ID`.
     pub fn fetch_task(&self, cache: &Cache, task_id: i64) -> Result<Fetched> {
+        self.fetch_task_unredacted(cache, task_id)
+            .map_err(|e| self.redact(e))
+    }
+
+    fn fetch_task_unredacted(&self, cache: &Cache, task_id: i64) -> Result<Fetched> {
         self.check_cache(cache)?;
         let mut fetched = Fetched::default();
         let fetch = format!("oml fetch task {task_id}");
@@ -86,6 +91,7 @@ impl Client {
             dataset_id,
             &format!("oml fetch dataset {dataset_id}"),
         )
+        .map_err(|e| self.redact(e))
     }
 
     fn fetch_dataset_as(&self, cache: &Cache, dataset_id: i64, fetch: &str) -> Result<Fetched> {
@@ -332,6 +338,16 @@ impl Client {
     /// As [`Client::fetch_suite`], calling `on_task` with each task id and its outcome as
     /// soon as it is known (to report progress on a long suite).
     pub fn fetch_suite_with(
+        &self,
+        cache: &Cache,
+        id_or_alias: &str,
+        on_task: impl FnMut(i64, &Result<Fetched>),
+    ) -> Result<SuiteFetched> {
+        self.fetch_suite_unredacted(cache, id_or_alias, on_task)
+            .map_err(|e| self.redact(e))
+    }
+
+    fn fetch_suite_unredacted(
         &self,
         cache: &Cache,
         id_or_alias: &str,

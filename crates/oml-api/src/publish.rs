@@ -18,10 +18,10 @@ use oml_run::{Run, RunDescription, files};
 
 use crate::client::{Client, percent_encode, strip_query, transport};
 use crate::config::ApiKey;
-use crate::error::{Error, Result, ServerError};
+use crate::error::{Error, Result};
 
 /// The file in a run directory that records where the run was published.
-pub const PUBLISHED_FILE: &str = "published.json";
+pub const PUBLISHED_FILE: &str = oml_run::files::PUBLISHED;
 
 /// OpenML's error code for a flow upload whose name and external version exist.
 const FLOW_EXISTS: i64 = 171;
@@ -65,6 +65,10 @@ impl Client {
     /// See the module's documentation for which requests are retried. Every server error
     /// is reported with OpenML's code and message.
     pub fn publish(&self, run_dir: &Path) -> Result<Published> {
+        self.publish_unredacted(run_dir).map_err(|e| self.redact(e))
+    }
+
+    fn publish_unredacted(&self, run_dir: &Path) -> Result<Published> {
         let key = self.key().ok_or(Error::NoApiKey)?;
         let server = self.api_url("").trim_end_matches('/').to_owned();
         let record_path = run_dir.join(PUBLISHED_FILE);
@@ -244,10 +248,7 @@ impl Client {
         if status == 200 {
             Ok(bytes.to_vec())
         } else {
-            Err(Error::Server {
-                url: strip_query(url),
-                error: ServerError::parse(status, &bytes),
-            })
+            Err(self.server_error(url, status, &bytes))
         }
     }
 }

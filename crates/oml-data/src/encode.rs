@@ -80,7 +80,8 @@ impl Dataset {
                     return Err(Error::Encode {
                         dataset: self.name().to_owned(),
                         column: feature.name.clone(),
-                        message: "string columns cannot be encoded as numbers; ignore the column"
+                        message: "string columns cannot be encoded as numbers; ignore the column (`--ignore NAME` \
+                                  for a local task, ignore_attribute in an OpenML description)"
                             .into(),
                     });
                 }

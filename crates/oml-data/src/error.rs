@@ -48,6 +48,18 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// Reading failed after the last whole line (trailing garbage after gzip data, say): the
+    /// lines up to `line` were read, nothing of the next.
+    #[error("{}cannot read past line {line}, the last whole line", Where(path.as_deref()))]
+    ReadPast {
+        /// The file, when the input came from one.
+        path: Option<PathBuf>,
+        /// The last line read whole, from 1.
+        line: u64,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
     /// Polars could not read or convert a Parquet or CSV file or a table.
     #[error("{}{context}", Where(path.as_deref()))]
     Table {
@@ -58,6 +70,16 @@ pub enum Error {
         /// Polars' own error.
         #[source]
         source: polars::error::PolarsError,
+    },
+    /// A CSV file whose structure is broken before any value is read.
+    #[error("{}line {line}: {message}", Where(path.as_deref()))]
+    Csv {
+        /// The file, when there is one.
+        path: Option<PathBuf>,
+        /// The line, from 1.
+        line: u64,
+        /// What is wrong there.
+        message: String,
     },
     /// An OpenML metadata document (`description.xml`, `features.xml`) that cannot be used.
     #[error("{}{message}", Where(path.as_deref()))]
@@ -104,6 +126,16 @@ pub enum Error {
         dataset: String,
         /// The missing column.
         column: String,
+    },
+    /// A setting that cannot be used (of a synthetic dataset, say).
+    #[error("{what}: setting `{setting}`: {message}")]
+    Setting {
+        /// What the setting is of.
+        what: String,
+        /// The setting.
+        setting: String,
+        /// What is wrong.
+        message: String,
     },
     /// A column or value that cannot be turned into what a model eats.
     #[error("dataset `{dataset}`, column `{column}`: {message}")]
@@ -282,7 +314,9 @@ impl Error {
         match &mut self {
             Error::Arff { path, .. }
             | Error::Read { path, .. }
+            | Error::ReadPast { path, .. }
             | Error::Table { path, .. }
+            | Error::Csv { path, .. }
             | Error::Metadata { path, .. }
                 if path.is_none() =>
             {
@@ -296,7 +330,9 @@ impl Error {
     /// Moves the line of a parse or read error down by `lines`, for a part of a file parsed
     /// with lines counted from its own start.
     pub(crate) fn shift_line(mut self, lines: u64) -> Self {
-        if let Error::Arff { line, .. } | Error::Read { line, .. } = &mut self {
+        if let Error::Arff { line, .. } | Error::Read { line, .. } | Error::ReadPast { line, .. } =
+            &mut self
+        {
             *line += lines;
         }
         self
@@ -305,7 +341,9 @@ impl Error {
     /// The line number, when the error is an ARFF parse or read error.
     pub fn line(&self) -> Option<u64> {
         match self {
-            Error::Arff { line, .. } | Error::Read { line, .. } => Some(*line),
+            Error::Arff { line, .. } | Error::Read { line, .. } | Error::ReadPast { line, .. } => {
+                Some(*line)
+            }
             _ => None,
         }
     }

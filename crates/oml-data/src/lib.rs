@@ -45,7 +45,7 @@ mod to_arff;
 pub mod xml;
 
 pub use arff::{Arff, ArffReader, ArffReaderBuilder, ArffWriter, ArffWriterBuilder};
-pub use atomic::write_atomically;
+pub use atomic::{temporary_file_in, write_atomically};
 pub use builtin::{BUILTIN_NAMES, BUILTIN_PREFIX, builtin};
 pub use dataset::{Dataset, Feature, FeatureKind, Role};
 pub use encode::{ClassTarget, DesignMatrix, EncodedColumn};
@@ -55,5 +55,5 @@ pub use metadata::{
     DatasetDescription, FeatureDescription, Warning, parse_features, read_features,
 };
 pub use summary::{ColumnSummary, DatasetSummary};
-pub use synthetic::{SYNTHETIC_TARGET, SyntheticBuilder};
+pub use synthetic::{MAX_SYNTHETIC_CELLS, SYNTHETIC_TARGET, SyntheticBuilder};
 pub use tabular::{read_csv, read_parquet};

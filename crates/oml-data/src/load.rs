@@ -135,8 +135,28 @@ impl DatasetLoader {
     }
 }
 
+/// Opens the data file `path` for reading; a directory (which opens on Unix and then fails to
+/// read, at no line) is an error that says it is one.
+pub(crate) fn open_file(path: &Path) -> Result<File> {
+    not_a_directory(path)?;
+    File::open(path).map_err(|e| Error::io("open", path, e))
+}
+
+/// An error when `path` is a directory, which cannot be a data file.
+fn not_a_directory(path: &Path) -> Result<()> {
+    if path.is_dir() {
+        return Err(Error::io(
+            "read",
+            path,
+            io::Error::other("it is a directory, not a data file"),
+        ));
+    }
+    Ok(())
+}
+
 /// Reads a data file by its format; checks an ARFF file's MD5 against `checksum`.
 fn read_file(path: &Path, checksum: Option<&str>) -> Result<Dataset> {
+    not_a_directory(path)?;
     match Format::of(path)? {
         Format::Arff => {
             let Some(expected) = checksum else {
@@ -145,8 +165,7 @@ fn read_file(path: &Path, checksum: Option<&str>) -> Result<Dataset> {
                 return Dataset::from_arff(arff).map_err(|e| e.with_path(path));
             };
             // The checksum is of the ARFF text: hash after decompressing a gzip file.
-            let mut file =
-                io::BufReader::new(File::open(path).map_err(|e| Error::io("open", path, e))?);
+            let mut file = io::BufReader::new(open_file(path)?);
             let gzip = io::BufRead::fill_buf(&mut file)
                 .map_err(|e| Error::io("read", path, e))?
                 .starts_with(&[0x1f, 0x8b]);

@@ -566,7 +566,7 @@ mod tests {
     fn fixture(relative: &str) -> PathBuf {
         Path::new(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../../../shared/openml-fixtures"
+            "/../../fixtures/openml"
         ))
         .join(relative)
     }

@@ -18,6 +18,10 @@ const NOISE: f64 = 0.2;
 /// numeric part (whose class weight vectors have unit length).
 const NOMINAL_EFFECT: f64 = 1.0;
 
+/// The most values (rows times columns, the target included) a synthetic dataset may have:
+/// 2^28, 2 GiB of numbers, checked before anything is allocated.
+pub const MAX_SYNTHETIC_CELLS: u64 = 1 << 28;
+
 /// Configures a synthetic classification dataset and generates it.
 ///
 /// The dataset has `numeric` numeric features (`num00`, `num01`, ...), then `nominal` nominal
@@ -262,11 +266,23 @@ impl SyntheticBuilder {
     }
 
     fn check(&self) -> Result<()> {
-        let invalid = |setting: &str, message: String| Error::Encode {
-            dataset: self.name(),
-            column: setting.to_owned(),
+        let invalid = |setting: &str, message: String| Error::Setting {
+            what: format!("synthetic dataset `{}`", self.name()),
+            setting: setting.to_owned(),
             message,
         };
+        let cells = (self.rows as u128) * (self.numeric as u128 + self.nominal as u128 + 1);
+        if cells > u128::from(MAX_SYNTHETIC_CELLS) {
+            return Err(invalid(
+                "rows",
+                format!(
+                    "{} rows of {} columns are {cells} values, more than the limit of \
+                     {MAX_SYNTHETIC_CELLS}",
+                    self.rows,
+                    self.numeric + self.nominal + 1
+                ),
+            ));
+        }
         if self.classes < 2 {
             return Err(invalid("classes", "at least 2 classes are needed".into()));
         }

@@ -86,6 +86,12 @@ fn dictionaries(path: &Path) -> polars::error::PolarsResult<HashMap<String, Vec<
 /// inferred by polars; text columns become nominal features with their distinct values sorted.
 pub fn read_csv(path: impl AsRef<Path>) -> Result<Dataset> {
     let path = path.as_ref();
+    let bytes = std::fs::read(path).map_err(|source| Error::Io {
+        action: "read",
+        path: path.to_path_buf(),
+        source,
+    })?;
+    check_csv_structure(&bytes).map_err(|e| e.with_path(path))?;
     let table = CsvReadOptions::default()
         .with_has_header(true)
         .with_infer_schema_length(None)
@@ -95,6 +101,81 @@ pub fn read_csv(path: impl AsRef<Path>) -> Result<Dataset> {
         .map_err(|e| Error::table("reading CSV", e).with_path(path))?;
     dataset_from_table(name_of(path), table, TextColumns::Nominal, &HashMap::new())
         .map_err(|e| e.with_path(path))
+}
+
+/// Checks the structure of a CSV text before polars reads it, so that an error names its line:
+/// every quoted field is closed (a quote inside a quoted field is written twice, as RFC 4180
+/// says) and every record has as many fields as the header. An unclosed quote would make the
+/// rest of the file one field, so that polars reads no rows at all; a ragged record would be an
+/// error about a polars option.
+fn check_csv_structure(bytes: &[u8]) -> Result<()> {
+    let error = |line: u64, message: String| Error::Csv {
+        path: None,
+        line,
+        message,
+    };
+    let mut line = 1u64;
+    let mut record_line = 1u64;
+    let mut opened_at = None;
+    let mut previous = b'\n';
+    let mut fields = 1usize;
+    let mut record_empty = true;
+    let mut header_fields = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match (opened_at, b) {
+            (Some(_), b'"') if bytes.get(i + 1) == Some(&b'"') => i += 1,
+            (Some(_), b'"') => opened_at = None,
+            (Some(_), b'\n') => line += 1,
+            (Some(_), _) => {}
+            (None, b'"') if matches!(previous, b',' | b'\n' | b'\r') => {
+                opened_at = Some(line);
+                record_empty = false;
+            }
+            (None, b',') => {
+                fields += 1;
+                record_empty = false;
+            }
+            (None, b'\n') => {
+                if !record_empty {
+                    match header_fields {
+                        None => header_fields = Some(fields),
+                        Some(expected) if fields != expected => {
+                            return Err(error(
+                                record_line,
+                                format!("{fields} fields, but the header has {expected}"),
+                            ));
+                        }
+                        Some(_) => {}
+                    }
+                }
+                line += 1;
+                record_line = line;
+                fields = 1;
+                record_empty = true;
+            }
+            (None, b'\r') => {}
+            (None, _) => record_empty = false,
+        }
+        previous = b;
+        i += 1;
+    }
+    if let Some(line) = opened_at {
+        return Err(error(
+            line,
+            "a quoted field starts here and is never closed (a quote inside a quoted field is \
+             written twice: \"\")"
+                .to_owned(),
+        ));
+    }
+    match header_fields {
+        Some(expected) if !record_empty && fields != expected => Err(error(
+            record_line,
+            format!("{fields} fields, but the header has {expected}"),
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// The file name without its extensions: `dataset_30.pq` gives `dataset_30`.

@@ -11,6 +11,14 @@ pub enum Error {
     /// A supervised task without a target.
     #[error("the task has no target")]
     NoTarget,
+    /// A flow that does not learn the task's kind, refused before any unit runs.
+    #[error("{flow} does not learn {kind} tasks")]
+    Unsupported {
+        /// The flow's name.
+        flow: String,
+        /// The task's kind (`classification`, `regression`, `clustering`).
+        kind: &'static str,
+    },
     /// A bad evaluator setting.
     #[error("evaluator: {0}")]
     Config(String),

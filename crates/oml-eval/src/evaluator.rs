@@ -342,6 +342,12 @@ impl Evaluator {
         on_unit: &(dyn Fn(&UnitResult) + Sync),
     ) -> Result<Evaluation> {
         let inputs = Inputs::new(task)?;
+        if !flow.learns(inputs.kind) {
+            return Err(Error::Unsupported {
+                flow: flow.name(),
+                kind: inputs.kind.name(),
+            });
+        }
         let units = task.splits().units();
         let seed_of = |unit: &SplitUnit| unit_seed(self.seed, unit.repeat, unit.fold, unit.sample);
         let stop = AtomicBool::new(false);

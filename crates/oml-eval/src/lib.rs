@@ -43,6 +43,9 @@ pub use error::{Error, Result};
 pub use evaluator::{
     Evaluation, Evaluator, EvaluatorBuilder, Truth, UnitResult, panic_message, quiet_panic_hook,
 };
-pub use measures::{Measure, classification_measures, one_vs_rest_auc, regression_measures};
+pub use measures::{
+    MEASURE_NAMES, Measure, check_measure, classification_measures, one_vs_rest_auc,
+    regression_measures,
+};
 pub use summary::{MeasureSummary, RunSummary};
 pub use timing::Timings;

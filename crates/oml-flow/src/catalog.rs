@@ -24,8 +24,22 @@ pub struct FlowSummary {
     pub external_version: String,
     /// The kinds of task it learns.
     pub learns: String,
+    /// The pipeline's steps and estimator, in order, each with what it does and its
+    /// scikit-learn counterpart.
+    pub steps: Vec<StepSummary>,
     /// Every parameter, named as `--param` accepts it (`step.name`).
     pub parameters: Vec<ParameterSummary>,
+}
+
+/// One step (or the estimator) of a [`FlowSummary`]'s pipeline.
+#[derive(Debug, Clone, Serialize)]
+pub struct StepSummary {
+    /// The step's identifier in parameter names (`impute`, `estimator`).
+    pub id: String,
+    /// Its flow name.
+    pub name: String,
+    /// What it does, naming its scikit-learn counterpart.
+    pub description: String,
 }
 
 /// One parameter of a [`FlowSummary`].
@@ -53,6 +67,15 @@ impl FlowSummary {
             flow_name: flow.name(),
             external_version: flow.external_version(),
             learns: builtin.learns.to_owned(),
+            steps: flow
+                .components()
+                .into_iter()
+                .map(|component| StepSummary {
+                    id: component.identifier.to_owned(),
+                    name: component.flow.name(),
+                    description: component.flow.description(),
+                })
+                .collect(),
             parameters: qualified_parameters(&flow)
                 .into_iter()
                 .map(|(name, p)| ParameterSummary {
@@ -83,6 +106,9 @@ impl fmt::Display for FlowCatalog {
             writeln!(f, "{} ({})", flow.name, flow.learns)?;
             writeln!(f, "  flow:     {}", flow.flow_name)?;
             writeln!(f, "  versions: {}", flow.external_version)?;
+            for step in &flow.steps {
+                writeln!(f, "  step {}: {}", step.id, step.description)?;
+            }
             let width = flow
                 .parameters
                 .iter()

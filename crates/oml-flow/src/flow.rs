@@ -92,6 +92,14 @@ pub trait Flow: Describe {
     /// Fits on the training rows of one unit. `seed` is derived from (run seed, repeat, fold,
     /// sample) by [`crate::unit_seed`]; a randomised flow takes all its randomness from it.
     fn fit(&self, data: &TrainingSet<'_>, seed: u64) -> Result<Box<dyn Model>>;
+
+    /// Whether the flow learns tasks of `kind` (the number of classes aside): the evaluator
+    /// refuses a flow that does not before any unit runs. By default, every kind; a flow that
+    /// then cannot fit one says so when fitted.
+    fn learns(&self, kind: TaskKind) -> bool {
+        let _ = kind;
+        true
+    }
 }
 
 /// A fitted flow.

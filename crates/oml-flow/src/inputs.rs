@@ -24,6 +24,25 @@ pub(crate) fn inputs_with_missing<'a>(
     checked_inputs(flow, x, true)
 }
 
+/// Refuses infinite values in the numeric columns of `x` before any preprocessing, which
+/// would turn them into missing values (a mean or a scaled value of infinity is NaN): the
+/// error names the column and the row, and says infinite.
+pub(crate) fn check_finite(flow: &str, x: &DesignMatrix) -> Result<()> {
+    for (k, column) in x.columns.iter().enumerate().take(x.x.ncols()) {
+        if let Some(row) = x.x.column(k).iter().position(|v| v.is_infinite()) {
+            return Err(Error::Input {
+                flow: flow.to_owned(),
+                column: column.name.clone(),
+                problem: format!(
+                    "row {row} is infinite ({}); the models take finite numbers or missing values",
+                    x.x[[row, k]]
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
 fn checked_inputs<'a>(
     flow: &str,
     x: &'a DesignMatrix,

@@ -21,16 +21,16 @@
 //! ```
 //! use oml_flow::{Describe, builtin_flow, set_parameters};
 //!
-//! let mut flow = builtin_flow("decision-tree")?;
-//! set_parameters(&mut flow, &["max_depth=3", "impute.strategy=median"])?;
+//! let mut flow = builtin_flow("logistic-regression")?;
+//! set_parameters(&mut flow, &["alpha=0.5", "impute.add_indicator=true"])?;
 //! assert_eq!(
 //!     flow.name(),
-//!     "oml.Pipeline(impute=oml.SimpleImputer,onehot=oml.OneHotEncoder,estimator=linfa_trees.DecisionTree)"
+//!     "oml.Pipeline(impute=oml.SimpleImputer,scale=oml.StandardScaler,onehot=oml.OneHotEncoder,estimator=linfa_logistic.MultiLogisticRegression)"
 //! );
-//! let error = set_parameters(&mut flow, &["max_depth=deep"]).unwrap_err();
+//! let error = set_parameters(&mut flow, &["impute.nominal=mode"]).unwrap_err();
 //! assert_eq!(
 //!     error.to_string(),
-//!     "parameter `max_depth`: `deep` is not allowed; expected an integer of at least 1, or none"
+//!     "parameter `nominal`: `mode` is not allowed; expected one of missing_category, most_frequent"
 //! );
 //! # Ok::<(), oml_flow::Error>(())
 //! ```
@@ -49,7 +49,7 @@ mod registry;
 mod seed;
 mod xml;
 
-pub use catalog::{FlowCatalog, FlowSummary, ParameterSummary};
+pub use catalog::{FlowCatalog, FlowSummary, ParameterSummary, StepSummary};
 pub use error::{Error, Result};
 pub use estimators::*;
 pub use flow::{
@@ -63,7 +63,7 @@ pub use param::{
     unknown_parameter,
 };
 pub use pipeline::{ESTIMATOR_STEP, Pipeline, qualified_parameters, set_parameters};
-pub use preprocess::{ImputeStrategy, OneHotEncoder, SimpleImputer, StandardScaler};
+pub use preprocess::{ImputeStrategy, NominalImpute, OneHotEncoder, SimpleImputer, StandardScaler};
 pub use registry::{BUILTIN_FLOWS, BuiltinFlow, builtin_flow, for_scaled, for_trees};
 pub use seed::unit_seed;
 pub use xml::{FLOW_TAGS, escape as xml_escape, flow_xml};

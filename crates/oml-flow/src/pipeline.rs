@@ -6,7 +6,8 @@ use oml_data::DesignMatrix;
 
 use crate::error::{Error, Result};
 use crate::flow::Preprocessor;
-use crate::flow::{Component, Describe, Flow, Model, Output, TrainingSet, Transform};
+use crate::flow::{Component, Describe, Flow, Model, Output, TaskKind, TrainingSet, Transform};
+use crate::inputs::check_finite;
 use crate::param::{Parameter, split_assignment, unknown_parameter};
 
 /// The identifier of a pipeline's estimator among its components.
@@ -149,7 +150,12 @@ impl Describe for Pipeline {
 }
 
 impl Flow for Pipeline {
+    fn learns(&self, kind: TaskKind) -> bool {
+        self.estimator.learns(kind)
+    }
+
     fn fit(&self, data: &TrainingSet<'_>, seed: u64) -> Result<Box<dyn Model>> {
+        check_finite(&self.estimator.name(), data.features)?;
         let mut transforms = Vec::with_capacity(self.steps.len());
         let mut current: Option<DesignMatrix> = None;
         for (_, step) in &self.steps {
@@ -166,17 +172,24 @@ impl Flow for Pipeline {
             },
             seed,
         )?;
-        Ok(Box::new(PipelineModel { transforms, model }))
+        Ok(Box::new(PipelineModel {
+            transforms,
+            model,
+            estimator: self.estimator.name(),
+        }))
     }
 }
 
 struct PipelineModel {
     transforms: Vec<Box<dyn Transform>>,
     model: Box<dyn Model>,
+    /// The estimator's name, for errors.
+    estimator: String,
 }
 
 impl Model for PipelineModel {
     fn output(&self, x: &DesignMatrix) -> Result<Output> {
+        check_finite(&self.estimator, x)?;
         let mut current: Option<DesignMatrix> = None;
         for transform in &self.transforms {
             current = Some(transform.transform(current.as_ref().unwrap_or(x))?);

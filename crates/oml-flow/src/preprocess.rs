@@ -12,9 +12,10 @@ use crate::param::{Parameter, set_value, unknown_parameter};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ImputeStrategy {
     /// The mean of the column's training values.
-    #[default]
     Mean,
-    /// The median of the column's training values.
+    /// The median of the column's training values (scikit-learn's `strategy="median"`, what
+    /// the scikit-learn baselines use).
+    #[default]
     Median,
     /// The most frequent training value, the smallest on ties.
     MostFrequent,
@@ -26,23 +27,54 @@ crate::option_value!(ImputeStrategy {
     ImputeStrategy::MostFrequent => "most_frequent",
 });
 
-/// Fills missing values with a statistic of the training rows. Numeric columns follow
-/// `strategy`; nominal columns always take their most frequent category. A column with no
-/// training value at all is filled with 0 (the first category for a nominal column).
+/// What [`SimpleImputer`] does with a missing nominal value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum NominalImpute {
+    /// Keep it missing: [`OneHotEncoder`] then gives it a category of its own, as
+    /// scikit-learn's `OneHotEncoder` (since 1.2) and mlr3's `po("imputeoor")` do, so that
+    /// "missing" (often "not applicable" in OpenML's data) stays a signal.
+    #[default]
+    MissingCategory,
+    /// Replace it by the column's most frequent training category (oml before 0.2, and
+    /// scikit-learn's `SimpleImputer(strategy="most_frequent")`).
+    MostFrequent,
+}
+
+crate::option_value!(NominalImpute {
+    NominalImpute::MissingCategory => "missing_category",
+    NominalImpute::MostFrequent => "most_frequent",
+});
+
+/// Fills missing values with a statistic of the training rows, as scikit-learn's
+/// `SimpleImputer`. Numeric columns follow `strategy` (the median by default); nominal
+/// columns follow `nominal` (kept missing, a category of its own, by default). With
+/// `add_indicator`, each numeric column with missing training values gets an indicator column
+/// (`NAME=missing`: 1 where the value was missing), as `add_indicator=True`. A numeric column
+/// with no training value at all is filled with 0.
 #[derive(Debug, Clone, Default)]
 pub struct SimpleImputer {
     strategy: ImputeStrategy,
+    nominal: NominalImpute,
+    add_indicator: bool,
 }
 
 impl SimpleImputer {
-    /// An imputer with `strategy` for numeric columns. By default, the mean.
+    /// An imputer with `strategy` for numeric columns and the other defaults.
     pub fn new(strategy: ImputeStrategy) -> Self {
-        SimpleImputer { strategy }
+        SimpleImputer {
+            strategy,
+            ..SimpleImputer::default()
+        }
     }
 
     /// The strategy for numeric columns.
     pub fn strategy(&self) -> ImputeStrategy {
         self.strategy
+    }
+
+    /// What happens to missing nominal values.
+    pub fn nominal(&self) -> NominalImpute {
+        self.nominal
     }
 }
 
@@ -51,21 +83,41 @@ impl Describe for SimpleImputer {
         "oml.SimpleImputer".to_owned()
     }
     fn description(&self) -> String {
-        "Replaces missing values by the mean, median or most frequent value of the column's \
-         training rows (nominal columns: the most frequent category)"
+        "scikit-learn's SimpleImputer: replaces missing numeric values by the median (or mean, \
+         or most frequent value) of the column's training rows, optionally adding missing \
+         indicators; missing nominal values stay missing, a category of their own for the \
+         one-hot encoder (as OneHotEncoder and mlr3's imputeoor), or take the most frequent \
+         category"
             .to_owned()
     }
     fn parameters(&self) -> Vec<Parameter> {
-        vec![Parameter::new(
-            "strategy",
-            &ImputeStrategy::default(),
-            &self.strategy,
-            "statistic that fills missing numeric values",
-        )]
+        let default = SimpleImputer::default();
+        vec![
+            Parameter::new(
+                "strategy",
+                &default.strategy,
+                &self.strategy,
+                "statistic that fills missing numeric values",
+            ),
+            Parameter::new(
+                "nominal",
+                &default.nominal,
+                &self.nominal,
+                "missing nominal values: a category of their own, or the most frequent one",
+            ),
+            Parameter::new(
+                "add_indicator",
+                &default.add_indicator,
+                &self.add_indicator,
+                "add a 0/1 column per numeric column with missing training values",
+            ),
+        ]
     }
     fn set_parameter(&mut self, name: &str, value: &str) -> Result<()> {
         match name {
             "strategy" => set_value(&mut self.strategy, name, value),
+            "nominal" => set_value(&mut self.nominal, name, value),
+            "add_indicator" => set_value(&mut self.add_indicator, name, value),
             _ => Err(unknown_parameter(&self.name(), name, &self.parameters())),
         }
     }
@@ -73,22 +125,31 @@ impl Describe for SimpleImputer {
 
 impl Preprocessor for SimpleImputer {
     fn fit(&self, x: &DesignMatrix) -> Result<Box<dyn Transform>> {
+        let mut indicators = Vec::new();
         let fills = x
             .columns
             .iter()
             .zip(x.x.axis_iter(Axis(1)))
-            .map(|(column, values)| {
+            .enumerate()
+            .map(|(j, (column, values))| {
                 let mut present: Vec<f64> =
                     values.iter().copied().filter(|v| !v.is_nan()).collect();
-                if present.is_empty() {
-                    return 0.0;
+                let nominal = column.categories.is_some();
+                if self.add_indicator && !nominal && present.len() < values.len() {
+                    indicators.push(j);
                 }
-                let strategy = if column.categories.is_some() {
+                if nominal && self.nominal == NominalImpute::MissingCategory {
+                    return None;
+                }
+                if present.is_empty() {
+                    return Some(0.0);
+                }
+                let strategy = if nominal {
                     ImputeStrategy::MostFrequent
                 } else {
                     self.strategy
                 };
-                match strategy {
+                Some(match strategy {
                     ImputeStrategy::Mean => present.iter().sum::<f64>() / present.len() as f64,
                     ImputeStrategy::Median => {
                         present.sort_by(f64::total_cmp);
@@ -100,10 +161,10 @@ impl Preprocessor for SimpleImputer {
                         }
                     }
                     ImputeStrategy::MostFrequent => most_frequent(&mut present),
-                }
+                })
             })
             .collect();
-        Ok(Box::new(Fills(fills)))
+        Ok(Box::new(Fills { fills, indicators }))
     }
 }
 
@@ -126,21 +187,44 @@ fn most_frequent(values: &mut [f64]) -> f64 {
     best
 }
 
-struct Fills(Vec<f64>);
+/// A fitted [`SimpleImputer`]: the fill of each column (`None`: kept missing) and the
+/// columns that get a missing indicator, appended after all columns in this order.
+struct Fills {
+    fills: Vec<Option<f64>>,
+    indicators: Vec<usize>,
+}
 
 impl Transform for Fills {
     fn transform(&self, x: &DesignMatrix) -> Result<DesignMatrix> {
         let mut out = x.clone();
-        for (mut column, &fill) in out.x.axis_iter_mut(Axis(1)).zip(&self.0) {
-            column.mapv_inplace(|v| if v.is_nan() { fill } else { v });
+        if !self.indicators.is_empty() {
+            let flags = Array2::from_shape_fn((x.x.nrows(), self.indicators.len()), |(row, k)| {
+                f64::from(u8::from(x.x[[row, self.indicators[k]]].is_nan()))
+            });
+            out.x = ndarray::concatenate(Axis(1), &[x.x.view(), flags.view()])
+                .expect("the same number of rows");
+            for &j in &self.indicators {
+                out.columns.push(EncodedColumn {
+                    name: format!("{}=missing", x.columns[j].name),
+                    categories: None,
+                });
+            }
+        }
+        for (mut column, fill) in out.x.axis_iter_mut(Axis(1)).zip(&self.fills) {
+            if let Some(fill) = *fill {
+                column.mapv_inplace(|v| if v.is_nan() { fill } else { v });
+            }
         }
         Ok(out)
     }
 }
 
 /// Replaces each nominal column by one indicator column per category seen in the training
-/// rows (named `column=category`, in declared order). A category not seen in training, or a
-/// missing value, gives zeros in all of the column's indicators. Numeric columns pass through.
+/// rows (named `column=category`, in declared order), as scikit-learn's
+/// `OneHotEncoder(handle_unknown="ignore")`. A missing value is a category of its own: when
+/// the training rows have missing values in the column, it gets an indicator (`column=?`,
+/// after the declared categories). A category not seen in training, or a missing value when
+/// none was, gives zeros in all of the column's indicators. Numeric columns pass through.
 #[derive(Debug, Clone, Default)]
 pub struct OneHotEncoder;
 
@@ -149,8 +233,9 @@ impl Describe for OneHotEncoder {
         "oml.OneHotEncoder".to_owned()
     }
     fn description(&self) -> String {
-        "Encodes each nominal column as indicator columns for the categories seen in the training \
-         rows; unknown categories and missing values give all zeros"
+        "scikit-learn's OneHotEncoder(handle_unknown=\"ignore\"): indicator columns for the \
+         categories seen in the training rows, missing values a category of their own when \
+         the training rows have them; unknown categories give all zeros"
             .to_owned()
     }
 }
@@ -163,14 +248,17 @@ impl Preprocessor for OneHotEncoder {
             .zip(x.x.axis_iter(Axis(1)))
             .map(|(column, values)| {
                 let categories = column.categories.as_ref()?;
-                let mut seen = vec![false; categories.len()];
+                // One slot per category, then one for missing values.
+                let mut seen = vec![false; categories.len() + 1];
                 for &v in values {
-                    if let Some(slot) = code(v, categories.len()) {
+                    if v.is_nan() {
+                        seen[categories.len()] = true;
+                    } else if let Some(slot) = code(v, categories.len()) {
                         seen[slot] = true;
                     }
                 }
                 Some(
-                    (0..categories.len())
+                    (0..=categories.len())
                         .filter(|&c| seen[c])
                         .collect::<Vec<usize>>(),
                 )
@@ -186,7 +274,8 @@ fn code(value: f64, n_categories: usize) -> Option<usize> {
         .then_some(value as usize)
 }
 
-/// Per input column: `None` to pass it through, or the categories that get an indicator.
+/// Per input column: `None` to pass it through, or the categories that get an indicator (the
+/// index one past the last category standing for missing values).
 struct Indicators(Vec<Option<Vec<usize>>>);
 
 impl Transform for Indicators {
@@ -202,16 +291,23 @@ impl Transform for Indicators {
         for ((column, values), plan) in x.columns.iter().zip(x.x.axis_iter(Axis(1))).zip(&self.0) {
             match (plan, &column.categories) {
                 (Some(kept), Some(categories)) => {
-                    let mut slot_of = vec![usize::MAX; categories.len()];
+                    let missing = categories.len();
+                    let mut slot_of = vec![usize::MAX; missing + 1];
                     for (offset, &category) in kept.iter().enumerate() {
                         slot_of[category] = k + offset;
+                        let label = categories.get(category).map_or("?", String::as_str);
                         columns.push(EncodedColumn {
-                            name: format!("{}={}", column.name, categories[category]),
+                            name: format!("{}={label}", column.name),
                             categories: None,
                         });
                     }
                     for (row, &v) in values.iter().enumerate() {
-                        if let Some(slot) = code(v, categories.len()).map(|c| slot_of[c])
+                        let category = if v.is_nan() {
+                            Some(missing)
+                        } else {
+                            code(v, categories.len())
+                        };
+                        if let Some(slot) = category.map(|c| slot_of[c])
                             && slot != usize::MAX
                         {
                             out[[row, slot]] = 1.0;
@@ -253,7 +349,9 @@ impl Describe for StandardScaler {
         "oml.StandardScaler".to_owned()
     }
     fn description(&self) -> String {
-        "Centres numeric columns on their training mean and scales them to unit variance".to_owned()
+        "scikit-learn's StandardScaler: centres numeric columns on their training mean and \
+         scales them to unit variance"
+            .to_owned()
     }
     fn parameters(&self) -> Vec<Parameter> {
         let default = StandardScaler::default();
@@ -351,13 +449,77 @@ mod tests {
             &[None, Some(colours)],
         );
         let test = matrix(array![[NAN, NAN]], &[None, Some(colours)]);
-        let fill = |strategy| {
-            let fitted = SimpleImputer::new(strategy).fit(&train).unwrap();
+        let fill = |strategy, nominal| {
+            let mut imputer = SimpleImputer::new(strategy);
+            imputer.set_parameter("nominal", nominal).unwrap();
+            let fitted = imputer.fit(&train).unwrap();
             fitted.transform(&test).unwrap().x.row(0).to_vec()
         };
-        assert_eq!(fill(ImputeStrategy::Mean), vec![3.0, 2.0]);
-        assert_eq!(fill(ImputeStrategy::Median), vec![2.0, 2.0]);
-        assert_eq!(fill(ImputeStrategy::MostFrequent), vec![1.0, 2.0]);
+        assert_eq!(fill(ImputeStrategy::Mean, "most_frequent"), vec![3.0, 2.0]);
+        assert_eq!(
+            fill(ImputeStrategy::Median, "most_frequent"),
+            vec![2.0, 2.0]
+        );
+        assert_eq!(
+            fill(ImputeStrategy::MostFrequent, "most_frequent"),
+            vec![1.0, 2.0]
+        );
+        // By default the median, and a missing nominal value stays missing.
+        let out = SimpleImputer::default()
+            .fit(&train)
+            .unwrap()
+            .transform(&test)
+            .unwrap();
+        assert_eq!(out.x[[0, 0]], 2.0);
+        assert!(out.x[[0, 1]].is_nan());
+    }
+
+    #[test]
+    fn imputer_adds_indicators_for_numeric_columns_with_missing_training_values() {
+        let train = matrix(
+            array![[1.0, 5.0, 0.0], [NAN, 6.0, NAN], [3.0, 7.0, 1.0]],
+            &[None, None, Some(&["a", "b"])],
+        );
+        let mut imputer = SimpleImputer::default();
+        imputer.set_parameter("add_indicator", "true").unwrap();
+        let test = matrix(
+            array![[NAN, NAN, 1.0], [4.0, 1.0, NAN]],
+            &[None, None, Some(&["a", "b"])],
+        );
+        let out = imputer.fit(&train).unwrap().transform(&test).unwrap();
+        let names: Vec<&str> = out.columns.iter().map(|c| c.name.as_str()).collect();
+        // Only c0 had missing training values among the numeric columns.
+        assert_eq!(names, ["c0", "c1", "c2", "c0=missing"]);
+        assert_eq!(out.x.row(0).to_vec()[..2], [2.0, 6.0]);
+        assert_eq!(out.x.column(3).to_vec(), vec![1.0, 0.0]);
+        assert!(out.x[[1, 2]].is_nan(), "nominal stays missing");
+        let error = imputer
+            .set_parameter("nominal", "mode")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("missing_category") && error.contains("most_frequent"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn all_missing_training_columns_do_not_fail() {
+        let train = matrix(array![[NAN, NAN], [NAN, NAN]], &[None, Some(&["a", "b"])]);
+        let imputed = SimpleImputer::default()
+            .fit(&train)
+            .unwrap()
+            .transform(&train)
+            .unwrap();
+        assert_eq!(imputed.x.column(0).to_vec(), vec![0.0, 0.0]);
+        let encoded = OneHotEncoder
+            .fit(&imputed)
+            .unwrap()
+            .transform(&imputed)
+            .unwrap();
+        let names: Vec<&str> = encoded.columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["c0", "c1=?"]);
+        assert_eq!(encoded.x.column(1).to_vec(), vec![1.0, 1.0]);
     }
 
     #[test]
@@ -373,9 +535,25 @@ mod tests {
         let names: Vec<&str> = out.columns.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(names, ["c0", "c1=red", "c1=blue"]);
         assert!(out.columns.iter().all(|c| c.categories.is_none()));
+        // No missing value in training: a missing one is unknown, all zeros.
         assert_eq!(
             out.x,
             array![[7.0, 0.0, 1.0], [8.0, 0.0, 0.0], [9.0, 0.0, 0.0]]
+        );
+    }
+
+    #[test]
+    fn one_hot_gives_missing_values_seen_in_training_their_own_column() {
+        let colours: &[&str] = &["red", "green", "blue"];
+        let train = matrix(array![[NAN], [2.0], [0.0]], &[Some(colours)]);
+        let fitted = OneHotEncoder.fit(&train).unwrap();
+        let test = matrix(array![[NAN], [0.0], [1.0]], &[Some(colours)]);
+        let out = fitted.transform(&test).unwrap();
+        let names: Vec<&str> = out.columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["c0=red", "c0=blue", "c0=?"]);
+        assert_eq!(
+            out.x,
+            array![[0.0, 0.0, 1.0], [1.0, 0.0, 0.0], [0.0, 0.0, 0.0]]
         );
     }
 

@@ -33,13 +33,15 @@ pub struct ReportSummary {
 /// Reads the runs of `store` that `keep` accepts (see [`Results::from_store`]) and writes
 /// their report to `out`, whole or not at all (a temporary file in the same directory, then a
 /// rename). The same runs give the same bytes.
+/// Damaged runs are left out and handed to `on_damaged`.
 pub fn write_report(
     store: &RunStore,
     measure: Option<&str>,
     keep: &dyn Fn(&str, &Manifest) -> bool,
+    on_damaged: &mut dyn FnMut(&oml_run::Damaged),
     out: &Path,
 ) -> Result<ReportSummary, ReportError> {
-    let results = Results::from_store(store, measure, keep)?;
+    let results = Results::from_store(store, measure, keep, on_damaged)?;
     let title = format!("oml report: {}", store.root().display());
     let analysis = Analysis::new(&results);
     let html = render(&results, &analysis, &title);

@@ -112,19 +112,24 @@ impl Results {
     /// [`DEFAULT_CLASSIFICATION_MEASURE`] if any run has it, else to
     /// [`DEFAULT_REGRESSION_MEASURE`]. Runs lacking the measure (or whose value is not a number)
     /// are skipped and listed in [`Results::skipped`]; if every run lacks it, that is an error.
-    /// An empty store gives empty results.
+    /// An empty store gives empty results. Damaged runs (a file missing or unreadable) are
+    /// left out and handed to `on_damaged`, to be reported.
     pub fn from_store(
         store: &RunStore,
         measure: Option<&str>,
         keep: &dyn Fn(&str, &Manifest) -> bool,
+        on_damaged: &mut dyn FnMut(&oml_run::Damaged),
     ) -> Result<Results, ReportError> {
         let store_error = |source| ReportError::Store {
             root: store.root().to_path_buf(),
             source: Box::new(source),
         };
         let mut runs = Vec::new();
-        for key in store.keys().map_err(store_error)? {
-            let record = store.record(&key).map_err(store_error)?;
+        let listed = store.records().map_err(store_error)?;
+        for damaged in &listed.damaged {
+            on_damaged(damaged);
+        }
+        for (key, record) in listed.runs {
             if keep(&key, &record.manifest) {
                 runs.push((key, record));
             }

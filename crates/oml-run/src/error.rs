@@ -15,6 +15,14 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// Something is already where a run directory was to be written, and it is kept.
+    #[error("{path} {message}")]
+    Exists {
+        /// The path.
+        path: PathBuf,
+        /// What is there and why it is kept.
+        message: String,
+    },
     /// A file of the run or of its task could not be read.
     #[error("cannot read {path}")]
     Read {

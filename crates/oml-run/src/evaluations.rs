@@ -87,9 +87,20 @@ impl EvaluationFilters {
 ///   repeat (`[[0.9,0.95],[0.93,0.9]]`, `null` for an undefined value), as `summary.json`
 ///   holds them; else null.
 /// - `array_data` (string): the per-class values as JSON text, or null.
-pub fn list_evaluations(store: &RunStore, filters: &EvaluationFilters) -> Result<DataFrame> {
+///
+/// Damaged runs (a file missing or unreadable) are left out and handed to `on_damaged`, to be
+/// reported; the others are listed.
+pub fn list_evaluations(
+    store: &RunStore,
+    filters: &EvaluationFilters,
+    on_damaged: &mut dyn FnMut(&crate::Damaged),
+) -> Result<DataFrame> {
     let mut rows = Rows::default();
-    for (key, run) in store.runs()? {
+    let listed = store.runs()?;
+    for damaged in &listed.damaged {
+        on_damaged(damaged);
+    }
+    for (key, run) in listed.runs {
         if !filters.keeps_run(&key, &run) {
             continue;
         }

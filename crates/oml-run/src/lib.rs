@@ -45,12 +45,12 @@ pub use evaluations::{
 };
 pub use list::{RunList, RunListEntry};
 pub use manifest::{
-    LOCKED_CRATES, Machine, Manifest, RUSTC_VERSION, locked_crates, now_rfc3339, sha256_hex,
-    task_digests,
+    LOCKED_CRATES, Machine, Manifest, RUSTC_VERSION, locked_crates, now_rfc3339, sha256_digest,
+    sha256_hex, task_digests,
 };
 pub use predictions::predictions_arff;
 pub use report::{MeasureReport, RunReport};
-pub use run::{Run, RunRecord, files};
-pub use run_dir::write_directory;
-pub use store::{RunKey, RunStore};
+pub use run::{Run, RunRecord, check_files, files};
+pub use run_dir::{Replace, write_directory};
+pub use store::{Damaged, Listed, RunKey, RunStore};
 pub use verify::{compare_runs, is_timing};

@@ -59,7 +59,9 @@ pub struct Manifest {
     pub started: String,
     /// When it ended.
     pub finished: String,
-    /// SHA-256 digests (hex) by what they are of: `dataset`, `splits`, and the run's files.
+    /// Digests of the task's inputs, `sha256:HEX`, by what they are of: `dataset`, `splits`.
+    /// (The digests of the run's own files are written beside, under `files`, when the run
+    /// is saved: [`crate::Run::save`].)
     pub digests: BTreeMap<String, String>,
 }
 
@@ -116,12 +118,18 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
+/// The SHA-256 of `bytes` as a self-describing digest, `sha256:` and lowercase hex: how
+/// `manifest.json` writes every digest, so a reader needs no outside knowledge.
+pub fn sha256_digest(bytes: &[u8]) -> String {
+    format!("sha256:{}", sha256_hex(bytes))
+}
+
 /// The digests of a task's inputs: its dataset and split files as read, or, for a local task,
 /// the dataset and splits as oml writes them (ARFF), which depend only on their content.
 pub fn task_digests(task: &Task) -> Result<BTreeMap<String, String>> {
     let file = |path: &Path| {
         std::fs::read(path)
-            .map(|bytes| sha256_hex(&bytes))
+            .map(|bytes| sha256_digest(&bytes))
             .map_err(|source| Error::Read {
                 path: path.to_path_buf(),
                 source,
@@ -136,12 +144,12 @@ pub fn task_digests(task: &Task) -> Result<BTreeMap<String, String>> {
         Some(path) => file(path)?,
         None => {
             let arff = task.dataset().to_arff().map_err(Error::Dataset)?;
-            sha256_hex(&arff.to_bytes().map_err(io)?)
+            sha256_digest(&arff.to_bytes().map_err(io)?)
         }
     };
     let splits = match &files.splits {
         Some(path) => file(path)?,
-        None => sha256_hex(&task.splits().to_arff().to_bytes().map_err(io)?),
+        None => sha256_digest(&task.splits().to_arff().to_bytes().map_err(io)?),
     };
     Ok(BTreeMap::from([
         ("dataset".to_owned(), dataset),

@@ -21,8 +21,8 @@ pub struct RunReport {
     pub measures: BTreeMap<String, MeasureReport>,
     /// Wall time of the whole evaluation, in seconds.
     pub wall_time_s: f64,
-    /// The run directory.
-    pub run_dir: PathBuf,
+    /// The run directory, when the run was written (a run whose units failed is not stored).
+    pub run_dir: Option<PathBuf>,
 }
 
 /// One measure of a [`RunReport`].
@@ -39,8 +39,9 @@ pub struct MeasureReport {
 }
 
 impl RunReport {
-    /// The report of a stored run in `run_dir`, from its manifest and `summary.json`.
-    pub fn of_run(run: &crate::Run, run_dir: PathBuf) -> Self {
+    /// The report of a run, from its manifest and `summary.json`; `run_dir` is where it was
+    /// written, if it was.
+    pub fn of_run(run: &crate::Run, run_dir: Option<PathBuf>) -> Self {
         let number = |v: &serde_json::Value| v.as_f64().unwrap_or(f64::NAN);
         let measures = run
             .summary
@@ -109,7 +110,10 @@ impl fmt::Display for RunReport {
             )?;
         }
         writeln!(f, "\ntotal time {:.3} s", self.wall_time_s)?;
-        writeln!(f, "run directory {}", self.run_dir.display())
+        match &self.run_dir {
+            Some(dir) => writeln!(f, "run directory {}", dir.display()),
+            None => writeln!(f, "not stored: a run with failed units is not kept"),
+        }
     }
 }
 

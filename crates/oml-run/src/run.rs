@@ -6,8 +6,8 @@ use oml_data::arff::Arff;
 
 use crate::description::RunDescription;
 use crate::error::{Error, Result};
-use crate::manifest::Manifest;
-use crate::run_dir::write_directory;
+use crate::manifest::{Manifest, sha256_digest};
+use crate::run_dir::{Replace, check_directory, write_directory};
 
 /// The files of a run directory.
 pub mod files {
@@ -21,6 +21,15 @@ pub mod files {
     pub const SUMMARY: &str = "summary.json";
     /// How the run was made.
     pub const MANIFEST: &str = "manifest.json";
+    /// The servers the run was published to (written by `oml publish`).
+    pub const PUBLISHED: &str = "published.json";
+    /// Every file oml writes in a run directory: a directory of these only is oml's own.
+    pub const ALL: &[&str] = &[DESCRIPTION, PREDICTIONS, FLOW, SUMMARY, MANIFEST, PUBLISHED];
+    /// The files every complete run has, the manifest last.
+    pub const REQUIRED: &[&str] = &[DESCRIPTION, PREDICTIONS, FLOW, SUMMARY, MANIFEST];
+    /// The key of `manifest.json` under which the digests of the other files are written
+    /// (the `files` field of the manifest as [`crate::Run::files`] writes it).
+    pub const DIGESTS_KEY: &str = "files";
 }
 
 /// One run: OpenML's documents, the measures and the manifest.
@@ -39,9 +48,11 @@ pub struct Run {
 }
 
 impl Run {
-    /// The files of the run directory, by name, as [`Run::save`] writes them.
+    /// The files of the run directory, by name, as [`Run::save`] writes them: the manifest
+    /// last, with the digest (`sha256:HEX`) of every other file under
+    /// [`files::DIGESTS_KEY`], which [`check_files`] verifies.
     pub fn files(&self) -> Result<Vec<(&'static str, Vec<u8>)>> {
-        Ok(vec![
+        let mut out = vec![
             (files::DESCRIPTION, self.description.to_xml().into_bytes()),
             (
                 files::PREDICTIONS,
@@ -52,13 +63,35 @@ impl Run {
             ),
             (files::FLOW, self.flow_xml.clone().into_bytes()),
             (files::SUMMARY, pretty_json(&self.summary)?),
-            (files::MANIFEST, pretty_json(&self.manifest)?),
-        ])
+        ];
+        /// The manifest as written: its fields, then the digests of the other files.
+        #[derive(serde::Serialize)]
+        struct Written<'a> {
+            #[serde(flatten)]
+            manifest: &'a Manifest,
+            files: std::collections::BTreeMap<&'static str, String>,
+        }
+        let written = Written {
+            manifest: &self.manifest,
+            files: out
+                .iter()
+                .map(|(name, bytes)| (*name, sha256_digest(bytes)))
+                .collect(),
+        };
+        out.push((files::MANIFEST, pretty_json(&written)?));
+        Ok(out)
     }
 
-    /// Writes the run as directory `dir`, whole or not at all, replacing what was there.
-    pub fn save(&self, dir: &Path) -> Result<()> {
-        write_directory(dir, &self.files()?)
+    /// Writes the run as directory `dir`, whole or not at all. A run directory already there
+    /// is replaced only as `replace` says; anything else there (a file, a directory with other
+    /// files) is an error and stays as it is.
+    pub fn save(&self, dir: &Path, replace: Replace) -> Result<()> {
+        write_directory(dir, &self.files()?, files::ALL, replace)
+    }
+
+    /// Checks that [`Run::save`] with `replace` could write `dir` (before a run is computed).
+    pub fn check_target(dir: &Path, replace: Replace) -> Result<()> {
+        check_directory(dir, files::ALL, replace)
     }
 
     /// Reads the run in directory `dir`. A missing or malformed file is an error naming it.
@@ -104,13 +137,64 @@ pub struct RunRecord {
 }
 
 impl RunRecord {
-    /// Reads the manifest and summary of the run in `dir`; a missing or malformed file is an
-    /// error naming it.
+    /// Reads the manifest and summary of the run in `dir`; a missing or malformed file, or a
+    /// missing file of the run, is an error naming it.
     pub fn load(dir: &Path) -> Result<Self> {
+        check_present(dir)?;
         Ok(RunRecord {
             manifest: read_json(dir, files::MANIFEST)?,
             summary: read_json(dir, files::SUMMARY)?,
         })
+    }
+}
+
+/// Checks the run in `dir` against its manifest: every file a complete run has is there, and
+/// every file whose digest the manifest lists has that digest. A run written before manifests
+/// listed digests is checked for its files only. The error names the first file that fails.
+pub fn check_files(dir: &Path) -> Result<()> {
+    let manifest: serde_json::Value = read_json(dir, files::MANIFEST)?;
+    check_present(dir)?;
+    let Some(digests) = manifest.get(files::DIGESTS_KEY).and_then(|d| d.as_object()) else {
+        return Ok(());
+    };
+    for (name, expected) in digests {
+        let path = dir.join(name);
+        if name.contains(['/', '\\']) || name.starts_with('.') {
+            return Err(Error::Invalid {
+                path: dir.join(files::MANIFEST),
+                message: format!("lists a file outside the run directory: {name}"),
+            });
+        }
+        let bytes = std::fs::read(&path).map_err(|source| Error::Read {
+            path: path.clone(),
+            source,
+        })?;
+        if expected.as_str() != Some(sha256_digest(&bytes).as_str()) {
+            return Err(Error::Invalid {
+                path,
+                message: format!(
+                    "does not have the digest {} that manifest.json records: the file changed \
+                     after the run was written",
+                    expected
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// An error naming the first file of [`files::REQUIRED`] that `dir` lacks.
+fn check_present(dir: &Path) -> Result<()> {
+    match files::REQUIRED
+        .iter()
+        .map(|name| dir.join(name))
+        .find(|p| !p.is_file())
+    {
+        Some(path) => Err(Error::Invalid {
+            path,
+            message: "missing".to_owned(),
+        }),
+        None => Ok(()),
     }
 }
 

@@ -4,7 +4,8 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 use crate::manifest::sha256_hex;
-use crate::run::{Run, RunRecord, files};
+use crate::run::{Run, RunRecord, check_files, files};
+use crate::run_dir::Replace;
 
 /// What determines a run's predictions; two runs with the same key give the same bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,6 +44,34 @@ impl RunKey {
             text.push_str(&format!("parameter {name}={value}\n"));
         }
         sha256_hex(text.as_bytes())
+    }
+}
+
+/// The runs of a store that could be read, and those that could not.
+#[derive(Debug)]
+pub struct Listed<T> {
+    /// The runs read, by key, ordered by key.
+    pub runs: Vec<(String, T)>,
+    /// The runs that are damaged (a file missing, truncated or changed), ordered by key.
+    pub damaged: Vec<Damaged>,
+}
+
+/// A stored run that cannot be used, and why.
+#[derive(Debug)]
+pub struct Damaged {
+    /// The run's key.
+    pub key: String,
+    /// What is wrong, naming the file.
+    pub problem: Error,
+}
+
+impl std::fmt::Display for Damaged {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the stored run {} is damaged and left out: {}",
+            self.key, self.problem
+        )
     }
 }
 
@@ -91,25 +120,52 @@ impl RunStore {
         self.root.join(key)
     }
 
-    /// Whether a complete run with key `key` is stored.
+    /// Whether a run with key `key` is stored (its manifest is there; see [`RunStore::check`]
+    /// for whether it is intact).
     pub fn contains(&self, key: &str) -> bool {
         self.dir(key).join(files::MANIFEST).is_file()
+    }
+
+    /// Checks the run stored under `key` before it is served as already computed: its
+    /// manifest and summary read, and every file has the digest its manifest records
+    /// ([`check_files`]). A run that fails is damaged: the error names the file.
+    pub fn check(&self, key: &str) -> Result<()> {
+        let dir = self.dir(key);
+        check_files(&dir)?;
+        RunRecord::load(&dir).map(drop)
     }
 
     /// Stores `run` under `key`, replacing a run stored under it; returns its directory.
     pub fn save(&self, key: &str, run: &Run) -> Result<PathBuf> {
         let dir = self.dir(key);
-        run.save(&dir)?;
+        run.save(&dir, Replace::Owned)?;
         Ok(dir)
     }
 
     /// Every stored run with its key, ordered by key. A directory that is not a run (no
-    /// manifest) is skipped; a run whose files are broken is an error naming the file.
-    pub fn runs(&self) -> Result<Vec<(String, Run)>> {
-        self.keys()?
-            .into_iter()
-            .map(|key| Ok((key.clone(), Run::load(&self.dir(&key))?)))
-            .collect()
+    /// manifest) is skipped; a run whose files are missing or broken is listed as damaged.
+    pub fn runs(&self) -> Result<Listed<Run>> {
+        self.list(Run::load)
+    }
+
+    /// The manifest and summary of every stored run (their predictions unread), as
+    /// [`RunStore::runs`] lists them.
+    pub fn records(&self) -> Result<Listed<RunRecord>> {
+        self.list(RunRecord::load)
+    }
+
+    fn list<T>(&self, read: impl Fn(&Path) -> Result<T>) -> Result<Listed<T>> {
+        let mut listed = Listed {
+            runs: Vec::new(),
+            damaged: Vec::new(),
+        };
+        for key in self.keys()? {
+            match read(&self.dir(&key)) {
+                Ok(run) => listed.runs.push((key, run)),
+                Err(problem) => listed.damaged.push(Damaged { key, problem }),
+            }
+        }
+        Ok(listed)
     }
 
     /// The manifest and summary of the run stored under `key` (its predictions unread).

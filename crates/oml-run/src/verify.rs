@@ -24,7 +24,7 @@ pub fn compare_runs(stored: &Run, again: &Run) -> Vec<String> {
         );
         if before != now {
             out.push(format!(
-                "the task's {input} is not the one the run was made on (SHA-256 {} then, {} now)",
+                "the task's {input} is not the one the run was made on ({} then, {} now)",
                 before.map_or("unknown", String::as_str),
                 now.map_or("unknown", String::as_str)
             ));

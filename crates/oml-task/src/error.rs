@@ -44,6 +44,15 @@ pub enum Error {
         /// The command that would fetch it.
         fetch: String,
     },
+    /// Files in the cache that differ from what was to be written there, kept as they are.
+    #[error(
+        "the cache already holds different files ({}); they are kept (force replaces them)",
+        paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+    )]
+    Exists {
+        /// The files in the way.
+        paths: Vec<PathBuf>,
+    },
     /// A file could not be read or written.
     #[error("cannot {action} {}", path.display())]
     Io {

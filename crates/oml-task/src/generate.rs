@@ -78,6 +78,7 @@ pub fn generate(
             classes.len()
         )));
     }
+    check_size(resampling, n_rows)?;
     let mut units = Vec::new();
     match *resampling {
         Resampling::CrossValidation {
@@ -169,6 +170,34 @@ pub fn generate(
 
 fn invalid(message: String) -> Error {
     Error::Invalid(message)
+}
+
+/// The most row ids the splits of one task may hold, train and test lists of every unit
+/// together: 2^30 (4 GiB of ids). A repeat count that would go past it is refused before any
+/// split is made.
+pub const MAX_SPLIT_ROW_IDS: u64 = 1 << 30;
+
+/// Refuses splits that would hold more than [`MAX_SPLIT_ROW_IDS`] row ids.
+fn check_size(resampling: &Resampling, n_rows: usize) -> Result<()> {
+    let n = n_rows as u128;
+    let ids = match *resampling {
+        Resampling::CrossValidation { repeats, folds, .. } => {
+            u128::from(repeats) * u128::from(folds) * n
+        }
+        Resampling::LearningCurve { repeats, folds, .. } => {
+            u128::from(repeats) * u128::from(folds) * n * u128::from(learning_curve_samples(n_rows))
+        }
+        Resampling::Holdout { repeats, .. } => u128::from(repeats) * n,
+        // Checked with its own, smaller limit.
+        Resampling::LeaveOneOut => return Ok(()),
+    };
+    if ids > u128::from(MAX_SPLIT_ROW_IDS) {
+        return Err(invalid(format!(
+            "`{resampling}` on {n_rows} rows would hold {ids} row ids in its splits, more than \
+             oml's limit of {MAX_SPLIT_ROW_IDS}: use fewer repeats or folds"
+        )));
+    }
+    Ok(())
 }
 
 fn check_repeats(repeats: u32) -> Result<()> {

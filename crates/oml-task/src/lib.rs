@@ -46,7 +46,7 @@ mod task_xml;
 
 pub use cache::{Cache, CacheEnv, Server};
 pub use error::{Error, Result};
-pub use generate::{MAX_LEAVE_ONE_OUT_ROWS, generate};
+pub use generate::{MAX_LEAVE_ONE_OUT_ROWS, MAX_SPLIT_ROW_IDS, generate};
 pub use local::{DEFAULT_SEED, LocalTaskBuilder};
 pub use procedure::{Resampling, TaskType, learning_curve_samples, learning_curve_size};
 pub use splits::{SplitUnit, Splits};

@@ -35,6 +35,7 @@ pub struct LocalTaskBuilder {
     resampling: Option<Resampling>,
     stratified: Option<bool>,
     seed: Option<u64>,
+    ignored: Vec<String>,
 }
 
 impl LocalTaskBuilder {
@@ -90,6 +91,13 @@ impl LocalTaskBuilder {
         self
     }
 
+    /// A column that is not a feature (an id, free text, a leak): flows never see it, as
+    /// OpenML's `ignore_attribute`. Repeatable.
+    pub fn ignore(&mut self, column: impl Into<String>) -> &mut Self {
+        self.ignored.push(column.into());
+        self
+    }
+
     /// Loads `source` (a dataset file or `builtin:NAME`, as oml-data's `load` takes it) and
     /// builds the task.
     pub fn from_source(&self, source: &str) -> Result<Task> {
@@ -105,7 +113,16 @@ impl LocalTaskBuilder {
     /// its kind (or is clustering), the resampling does not fit the task type (a holdout for a
     /// learning curve, a learning curve for another type), or the splits cannot be made
     /// (more folds than rows, a nominal target with missing values when stratifying, ...).
-    pub fn build(&self, dataset: Dataset) -> Result<Task> {
+    pub fn build(&self, mut dataset: Dataset) -> Result<Task> {
+        for column in &self.ignored {
+            if dataset.feature(column).is_none() {
+                return Err(Error::Invalid(format!(
+                    "cannot ignore `{column}`: it is not a column of dataset `{}`",
+                    dataset.name()
+                )));
+            }
+            dataset.set_role(column, oml_data::Role::Ignored)?;
+        }
         let Some(target) = self
             .target
             .clone()

@@ -259,19 +259,24 @@ impl std::str::FromStr for Resampling {
         let mut parts = s.trim().split(':');
         let kind = parts.next().unwrap_or_default();
         let first = parts.next();
+        let count = |text: &str, what: &str, least: u64| match text.trim().parse::<u64>() {
+            Ok(n) if n < least => Err(bad(&format!("the {what} must be at least {least}"))),
+            Ok(n) => u32::try_from(n)
+                .map_err(|_| bad(&format!("the {what} must be at most {}", u32::MAX))),
+            Err(_) => Err(bad(&format!(
+                "the {what} must be a whole number of at least {least}"
+            ))),
+        };
         let repeats = match parts.next() {
             None => 1,
-            Some(r) => match r.trim().parse::<u32>() {
-                Ok(r) if r >= 1 => r,
-                _ => return Err(bad("the repeats must be a whole number of at least 1")),
-            },
+            Some(r) => count(r, "repeats", 1)?,
         };
         if parts.next().is_some() {
             return Err(bad("too many `:`"));
         }
-        let folds = |first: Option<&str>| match first.map(|f| f.trim().parse::<u32>()) {
-            Some(Ok(folds)) if folds >= 2 => Ok(folds),
-            _ => Err(bad("the folds must be a whole number of at least 2")),
+        let folds = |first: Option<&str>| match first {
+            Some(f) => count(f, "folds", 2),
+            None => Err(bad("the folds must be a whole number of at least 2")),
         };
         match kind.trim() {
             "cv" => Ok(Resampling::CrossValidation {

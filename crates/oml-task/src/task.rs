@@ -286,12 +286,24 @@ impl Task {
     ///
     /// [`Resampling::server_procedure_id`]: crate::Resampling::server_procedure_id
     pub fn write_to_cache(&self, cache: &Cache, task_id: i64, dataset_id: i64) -> Result<()> {
+        self.write_to_cache_replacing(cache, task_id, dataset_id, false)
+    }
+
+    /// [`Task::write_to_cache`]: files already in the cache that differ from what would be
+    /// written, and files derived from an earlier dataset at these ids, are replaced only
+    /// when `replace` is true; otherwise they are an [`Error::Exists`] naming them and
+    /// nothing is written. Files identical to what would be written are left as they are.
+    pub fn write_to_cache_replacing(
+        &self,
+        cache: &Cache,
+        task_id: i64,
+        dataset_id: i64,
+        replace: bool,
+    ) -> Result<()> {
         let task_dir = cache.task_dir(task_id);
         let data_dir = cache.dataset_dir(dataset_id);
-        for dir in [&task_dir, &data_dir] {
-            std::fs::create_dir_all(dir).map_err(|e| Error::io("create", dir, e))?;
-        }
-        for stale in [
+        let files = self.cache_files(&task_dir, &data_dir, task_id, dataset_id)?;
+        let stale: Vec<PathBuf> = [
             task_dir.join("datasplits.pkl.py3"),
             data_dir.join(format!("dataset_{dataset_id}.pq")),
             data_dir.join("dataset.pq"),
@@ -303,15 +315,52 @@ impl Task {
             data_dir.join("dataset.feather.attributes.pkl.py3"),
             data_dir.join("features.xml.pkl"),
             data_dir.join("qualities.xml.pkl"),
-        ] {
-            match std::fs::remove_file(&stale) {
+        ]
+        .into_iter()
+        .filter(|path| path.exists())
+        .collect();
+        let to_write: Vec<&(PathBuf, Vec<u8>)> = files
+            .iter()
+            .filter(|(path, bytes)| std::fs::read(path).ok().as_deref() != Some(bytes.as_slice()))
+            .collect();
+        if to_write.is_empty() {
+            return Ok(());
+        }
+        let in_the_way: Vec<PathBuf> = to_write
+            .iter()
+            .map(|(path, _)| path.clone())
+            .filter(|path| path.exists())
+            .chain(stale.iter().cloned())
+            .collect();
+        if !in_the_way.is_empty() && !replace {
+            return Err(Error::Exists { paths: in_the_way });
+        }
+        for dir in [&task_dir, &data_dir] {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io("create", dir, e))?;
+        }
+        // What openml-python derived from the files about to change would shadow them.
+        for path in &stale {
+            match std::fs::remove_file(path) {
                 Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                    return Err(Error::io("remove", &stale, e));
+                    return Err(Error::io("remove", path, e));
                 }
                 _ => {}
             }
         }
+        for (path, bytes) in to_write {
+            write_file(path, bytes)?;
+        }
+        Ok(())
+    }
 
+    /// Every file [`Task::write_to_cache`] writes, with its bytes.
+    fn cache_files(
+        &self,
+        task_dir: &Path,
+        data_dir: &Path,
+        task_id: i64,
+        dataset_id: i64,
+    ) -> Result<Vec<(PathBuf, Vec<u8>)>> {
         let arff_path = data_dir.join(DATA_ARFF);
         let bytes = self
             .dataset
@@ -322,20 +371,23 @@ impl Task {
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect();
-        write_file(&arff_path, bytes.as_slice())?;
         let target = self.target().or(self.dataset.default_target());
         let url = file_url(&arff_path);
-        let documents = [
+        let mut files = vec![
             (
-                DESCRIPTION_XML,
-                description_xml(&self.dataset, dataset_id, target, &url, &md5),
+                data_dir.join(DESCRIPTION_XML),
+                description_xml(&self.dataset, dataset_id, target, &url, &md5).into_bytes(),
             ),
-            (FEATURES_XML, features_xml(&self.dataset, target)),
-            (QUALITIES_XML, qualities_xml(&self.dataset, target)),
+            (
+                data_dir.join(FEATURES_XML),
+                features_xml(&self.dataset, target).into_bytes(),
+            ),
+            (
+                data_dir.join(QUALITIES_XML),
+                qualities_xml(&self.dataset, target).into_bytes(),
+            ),
         ];
-        for (name, text) in documents {
-            write_file(&data_dir.join(name), text.as_bytes())?;
-        }
+        files.insert(0, (arff_path, bytes));
 
         let mut description = self.description.clone();
         description.task_id = Some(task_id);
@@ -351,9 +403,15 @@ impl Task {
         if task_type == TaskType::LearningCurve && description.procedure.number_samples.is_none() {
             description.procedure.number_samples = Some(self.splits.n_samples());
         }
-        write_file(&task_dir.join(TASK_XML), description.to_xml().as_bytes())?;
-        self.splits.write_path(&task_dir.join(SPLITS_ARFF))?;
-        Ok(())
+        files.push((task_dir.join(TASK_XML), description.to_xml().into_bytes()));
+        let splits_path = task_dir.join(SPLITS_ARFF);
+        let splits = self
+            .splits
+            .to_arff()
+            .to_bytes()
+            .map_err(|e| Error::io("write", &splits_path, e))?;
+        files.push((splits_path, splits));
+        Ok(files)
     }
 }
 

@@ -672,11 +672,11 @@ mod tests {
 
     const TASK_1: &str = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/openml-fixtures/tasks/1/task.xml"
+        "/../../fixtures/openml/tasks/1/task.xml"
     );
     const TASK_3: &str = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/openml-fixtures/tasks/3/task.xml"
+        "/../../fixtures/openml/tasks/3/task.xml"
     );
 
     const NS: &str = r#"xmlns:oml="http://openml.org/openml""#;

@@ -28,7 +28,7 @@
 //! let task = oml::task::LocalTaskBuilder::new().from_source("builtin:iris")?;
 //! assert_eq!(task.splits().n_folds(), 10);
 //! let tree = oml::flow::builtin_flow("decision-tree")?;
-//! assert!(oml::flow::flow_xml(&tree)?.contains("linfa_trees.DecisionTree"));
+//! assert!(oml::flow::flow_xml(&tree)?.contains("oml_trees.DecisionTree"));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 

@@ -64,7 +64,8 @@ enum Command {
 /// A sweep: a file, its lists replaced by the flags given, or the flags alone.
 #[derive(Args)]
 struct SweepSpecArgs {
-    /// The sweep file (TOML; see `oml::sweep`).
+    /// The sweep file (TOML; its format is docs/sweep-file.md in oml's repository, and
+    /// examples/sweep/sweep.toml shows every form).
     #[arg(value_name = "SWEEP")]
     file: Option<PathBuf>,
     /// A task (as `oml run --task`, or suite:ID|ALIAS); repeatable.
@@ -240,9 +241,10 @@ struct RunArgs {
     /// The run seed, from which every unit's fit seed is derived.
     #[arg(long, value_name = "N", default_value_t = 0)]
     seed: u64,
-    /// Threads to run units on [default: $SLURM_CPUS_PER_TASK, else all cores].
-    #[arg(long, value_name = "N")]
-    threads: Option<usize>,
+    /// Threads to run units on, at most one per unit [default: $SLURM_CPUS_PER_TASK, else all
+    /// cores].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    threads: Option<u64>,
     /// Stop at the first failing unit.
     #[arg(long)]
     fail_fast: bool,
@@ -299,6 +301,19 @@ impl StoreArgs {
             None => oml::run::RunStore::default_root(|name| std::env::var(name).ok())?,
         };
         Ok(oml::run::RunStore::new(root))
+    }
+
+    /// The store, which must exist: listing or reporting on a store that is not there (a
+    /// typo in --store) says so instead of showing nothing.
+    fn open_existing(&self) -> anyhow::Result<oml::run::RunStore> {
+        let store = self.open()?;
+        if !store.root().is_dir() {
+            bail!(
+                "there is no run store at {} (--store DIR or $OML_STORE picks one)",
+                store.root().display()
+            );
+        }
+        Ok(store)
     }
 }
 
@@ -422,6 +437,10 @@ struct WriteArgs {
     /// The dataset id to write the dataset as.
     #[arg(long, value_name = "N", allow_negative_numbers = true)]
     dataset_id: i64,
+    /// Replace cached files of these ids that differ from the task written (without it they
+    /// are refused; identical files are left as they are).
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(Args)]
@@ -440,9 +459,10 @@ struct TaskArgs {
 /// Where a task id is looked up, and how a local task is made.
 #[derive(Args)]
 struct LocalTaskArgs {
-    /// The server whose cache directory is used: www, test or a URL.
-    #[arg(long, value_name = "SERVER", default_value = "www")]
-    server: String,
+    /// The server whose cache directory is used: www, test or a URL [default: $OPENML_SERVER,
+    /// else openml-python's config, else www].
+    #[arg(long, value_name = "SERVER")]
+    server: Option<String>,
     /// Local tasks: the target column [default: the dataset's default target].
     #[arg(long, value_name = "NAME")]
     target: Option<String>,
@@ -457,6 +477,9 @@ struct LocalTaskArgs {
     /// Local tasks: do not stratify classification splits.
     #[arg(long)]
     no_stratify: bool,
+    /// Local tasks: a column that is not a feature (an id, free text); repeatable.
+    #[arg(long = "ignore", value_name = "COLUMN")]
+    ignore: Vec<String>,
 }
 
 #[derive(Subcommand)]
@@ -513,21 +536,60 @@ struct InspectArgs {
     repeat: u32,
 }
 
+/// Writes a line to stdout with control characters escaped ([`terminal_safe`]); a failed
+/// write (a closed pipe) is returned, and `main` treats a broken pipe as success.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        writeln!(io::stdout().lock(), "{}", terminal_safe(&format!($($arg)*)))
+    };
+}
+
+/// Writes a line to stderr with control characters escaped ([`terminal_safe`]) and the API
+/// key redacted ([`redact`]); a failed write is ignored, as there is nowhere left to report it.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(io::stderr().lock(), "{}", terminal_safe(&redact(&format!($($arg)*))));
+    }};
+}
+
+/// `text` with the control characters a file or a server could put in a message (escape
+/// sequences, NUL, carriage returns) written as `\x1b`, `\0`, `\r`: they reach the terminal as
+/// text, not as commands. Newlines and tabs stay.
+fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if !text.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\0' => out.push_str("\\0"),
+            '\r' => out.push_str("\\r"),
+            c if unsafe_char(c) => out.push_str(&format!("\\x{:02x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 fn main() -> ExitCode {
-    if let Some(parent) = std::env::var(oml::sweep::PARENT_PID_VAR)
-        .ok()
-        .and_then(|pid| pid.parse().ok())
-    {
+    let cli = Cli::parse();
+    // Only a sweep's own `oml run` children follow their parent.
+    if let (Command::Run(_), Some(parent)) = (
+        &cli.command,
+        std::env::var(oml::sweep::PARENT_PID_VAR)
+            .ok()
+            .and_then(|pid| pid.parse().ok()),
+    ) {
         oml::sweep::exit_with_parent(parent);
     }
-    let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             if is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("oml: {err:#}");
+            say!("oml: {err:#}");
             ExitCode::from(2)
         }
     }
@@ -577,6 +639,26 @@ fn fetch(command: FetchCommand) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The API key this process uses, once resolved: every error it prints is redacted with it.
+static API_KEY: std::sync::OnceLock<oml_api::ApiKey> = std::sync::OnceLock::new();
+
+/// Resolves the server and key as every command does, remembering the key for [`redact`].
+fn settings(flags: &oml_api::Flags) -> anyhow::Result<oml_api::Settings> {
+    let settings = oml_api::Settings::from_process(flags)?;
+    if let Some(key) = &settings.api_key {
+        let _ = API_KEY.set(key.clone());
+    }
+    Ok(settings)
+}
+
+/// `text` without the API key, whatever echoed it (a server, a proxy, a library).
+fn redact(text: &str) -> String {
+    match API_KEY.get() {
+        Some(key) => key.redact(text),
+        None => text.to_owned(),
+    }
+}
+
 /// A client of `server` (www, test or a URL; by default from the environment or
 /// openml-python's config; no API key) and its cache under `cache_dir` (by default
 /// openml-python's).
@@ -589,7 +671,7 @@ fn api_client(
         server,
         api_key: None,
     };
-    let settings = oml_api::Settings::from_process(&flags)?;
+    let settings = settings(&flags)?;
     let cache = match cache_dir {
         Some(dir) => Cache::new(dir, settings.server.clone()),
         None => Cache::from_env(settings.server.clone())?,
@@ -636,7 +718,7 @@ fn publish(args: PublishArgs) -> anyhow::Result<()> {
         server: args.server.clone(),
         api_key: args.api_key.and_then(oml_api::ApiKey::new),
     };
-    let settings = oml_api::Settings::from_process(&flags)?;
+    let settings = settings(&flags)?;
     let client = oml_api::ClientBuilder::from_settings(settings).build()?;
     let published = client
         .publish(&args.run_dir)
@@ -660,16 +742,13 @@ fn run_flow(args: RunArgs) -> anyhow::Result<()> {
     if let oml::task::TaskSource::Id(id) = oml::task::TaskSource::parse(&args.task)
         && !args.offline
     {
-        let (client, cache) = api_client(
-            Some(args.local.server.clone()),
-            args.cache_dir.as_deref(),
-            false,
-        )?;
+        let (client, cache) =
+            api_client(args.local.server.clone(), args.cache_dir.as_deref(), false)?;
         let fetched = client
             .fetch_task(&cache, id)
             .with_context(|| format!("cannot fetch task {id} (--offline uses the cache only)"))?;
         if !fetched.downloaded.is_empty() {
-            eprintln!(
+            say!(
                 "oml: fetched {} files of task {id} into {}",
                 fetched.downloaded.len(),
                 cache.dir().display()
@@ -682,32 +761,67 @@ fn run_flow(args: RunArgs) -> anyhow::Result<()> {
             &args.local,
             args.split_seed,
             args.cache_dir.clone(),
-        ),
+        )?,
         flow: args.flow.clone(),
         params: args.params.clone(),
         seed: args.seed,
         threads: args
             .threads
+            .map(|n| usize::try_from(n).unwrap_or(usize::MAX))
             .or_else(|| oml::sweep::threads_from_env(&|name| std::env::var(name).ok())),
         fail_fast: args.fail_fast,
     };
     let prepared = request.prepare()?;
     warn(&prepared.task);
+    let n_units = prepared.task.splits().units().len();
+    if let Some(threads) = request.threads.filter(|&t| t > n_units) {
+        say!("oml: {threads} threads for {n_units} units: running on {n_units}");
+    }
     let store = args.store.open()?;
     let key = &prepared.key;
-    let run_dir = args.out.clone().unwrap_or_else(|| store.dir(key));
-    if args.out.is_none() && store.contains(key) && !args.force {
-        let run = oml::run::Run::load(&run_dir)?;
-        eprintln!("oml: this run (key {key}) is already in the store; --force runs it again");
-        return print(&oml::run::RunReport::of_run(&run, run_dir), args.json);
+    let replace = if args.force {
+        oml::run::Replace::Owned
+    } else {
+        oml::run::Replace::Never
+    };
+    if let Some(out) = &args.out {
+        oml::run::Run::check_target(out, replace).with_context(|| {
+            format!(
+                "cannot write the run to --out {} (--force replaces a run directory oml wrote; \
+                 nothing else is ever replaced)",
+                out.display()
+            )
+        })?;
+    } else if store.contains(key) && !args.force {
+        let run_dir = store.dir(key);
+        match store
+            .check(key)
+            .and_then(|()| oml::run::Run::load(&run_dir))
+        {
+            Ok(run) => {
+                say!("oml: this run (key {key}) is already in the store; --force runs it again");
+                return print(&oml::run::RunReport::of_run(&run, Some(run_dir)), args.json);
+            }
+            Err(problem) => {
+                say!("oml: the stored run {key} is damaged ({problem}); running it again");
+            }
+        }
     }
     let executed = execute(&prepared)?;
     let failure = executed.evaluation.failure_summary();
     // The store holds complete runs only: a run with failed units would be found again as if
     // it were the result. `--out` keeps what there is.
-    if failure.is_none() || args.out.is_some() {
-        executed.run.save(&run_dir)?;
-    }
+    let run_dir = match &args.out {
+        Some(out) => {
+            executed
+                .run
+                .save(out, replace)
+                .with_context(|| format!("cannot write the run to --out {}", out.display()))?;
+            Some(out.clone())
+        }
+        None if failure.is_none() => Some(store.save(key, &executed.run)?),
+        None => None,
+    };
     print(&executed.report(run_dir), args.json)?;
     if let Some(failure) = failure {
         bail!("{failure}");
@@ -738,23 +852,38 @@ fn task_spec(
     local: &LocalTaskArgs,
     split_seed: Option<u64>,
     cache_dir: Option<PathBuf>,
-) -> TaskSpec {
-    TaskSpec {
+) -> anyhow::Result<TaskSpec> {
+    Ok(TaskSpec {
         task: task.to_owned(),
-        server: local.server.clone(),
+        server: server_name(local.server.as_deref())?,
         cache_dir,
         target: local.target.clone(),
         task_type: local.task_type.clone(),
         resampling: local.resampling.clone(),
         no_stratify: local.no_stratify,
         split_seed,
-    }
+        ignore: local.ignore.clone(),
+    })
+}
+
+/// The server a command uses, as every command resolves it: the flag, else `OPENML_SERVER`,
+/// else openml-python's config file, else www; named `www`, `test` or by its URL.
+fn server_name(flag: Option<&str>) -> anyhow::Result<String> {
+    let settings = settings(&oml_api::Flags {
+        server: flag.map(str::to_owned),
+        api_key: None,
+    })?;
+    Ok(match settings.server {
+        Server::Www => "www".to_owned(),
+        Server::Test => "test".to_owned(),
+        Server::Url(url) => url,
+    })
 }
 
 /// Prints the task's warnings (problems in its metadata that did not stop loading).
 fn warn(task: &Task) {
     for warning in task.warnings() {
-        eprintln!("oml: warning: {warning}");
+        say!("oml: warning: {warning}");
     }
 }
 
@@ -770,23 +899,26 @@ fn verify(args: VerifyArgs) -> anyhow::Result<()> {
     let again = execute(&prepared)?;
     let differences = oml::run::compare_runs(&stored, &again.run);
     if differences.is_empty() {
-        println!(
+        out!(
             "verified {}: predictions byte-identical ({} rows), every measure equal (timings aside)",
             args.run_dir.display(),
             stored.predictions.n_rows()
-        );
+        )?;
         return Ok(());
     }
     for difference in &differences {
-        println!("{difference}");
+        out!("{difference}")?;
     }
     std::process::exit(1);
 }
 
 fn runs_list(args: RunsListArgs) -> anyhow::Result<()> {
-    let store = args.store.open()?;
-    let runs = store.runs()?;
-    let list = oml::run::RunList::of(&store, &runs);
+    let store = args.store.open_existing()?;
+    let listed = store.runs()?;
+    for damaged in &listed.damaged {
+        say!("oml: warning: {damaged}");
+    }
+    let list = oml::run::RunList::of(&store, &listed.runs);
     print(&list, args.json)
 }
 
@@ -822,7 +954,8 @@ fn evaluations(args: EvaluationsArgs) -> anyhow::Result<()> {
             .list_evaluations(&cache, &filters)
             .context("cannot list the server's evaluations")?
     } else {
-        let store = args.store.open()?;
+        check_measures([&args.function])?;
+        let store = args.store.open_existing()?;
         let filters = oml::run::EvaluationFilters {
             function: Some(args.function.clone()),
             tasks: args.tasks.clone(),
@@ -831,7 +964,9 @@ fn evaluations(args: EvaluationsArgs) -> anyhow::Result<()> {
             setups: args.setups.clone(),
             per_fold: args.per_fold,
         };
-        oml::run::list_evaluations(&store, &filters)?
+        oml::run::list_evaluations(&store, &filters, &mut |damaged| {
+            say!("oml: warning: {damaged}")
+        })?
     };
     match &args.out {
         Some(path) => oml::data::write_atomically(path, |file| {
@@ -869,7 +1004,7 @@ fn show(args: ShowArgs) -> anyhow::Result<()> {
         &args.task.local,
         args.task.seed,
         args.cache_dir.clone(),
-    )
+    )?
     .open()?;
     warn(&task);
     if let Some(path) = &args.splits_json {
@@ -886,18 +1021,21 @@ fn write(args: WriteArgs) -> anyhow::Result<()> {
         &args.task.local,
         args.task.seed,
         Some(args.cache_dir.clone()),
-    )
+    )?
     .open()?;
     warn(&task);
-    let cache = Cache::new(&args.cache_dir, args.task.local.server.parse::<Server>()?);
-    task.write_to_cache(&cache, args.task_id, args.dataset_id)
+    let cache = Cache::new(
+        &args.cache_dir,
+        server_name(args.task.local.server.as_deref())?.parse::<Server>()?,
+    );
+    task.write_to_cache_replacing(&cache, args.task_id, args.dataset_id, args.force)
         .context("cannot write the task")?;
-    println!(
+    out!(
         "wrote task {} (dataset {}) to {}",
         args.task_id,
         args.dataset_id,
         cache.dir().display()
-    );
+    )?;
     Ok(())
 }
 
@@ -922,14 +1060,14 @@ fn inspect(args: InspectArgs) -> anyhow::Result<()> {
     }
     let loaded = loaded.expect("at least one load");
     if args.repeat > 1 {
-        eprintln!(
+        say!(
             "oml: fastest of {} loads: {:.4} s",
             args.repeat,
             fastest.as_secs_f64()
         );
     }
     for warning in &loaded.warnings {
-        eprintln!("oml: warning: {warning}");
+        say!("oml: warning: {warning}");
     }
     print(&loaded.dataset.summary(), args.json)
 }
@@ -947,7 +1085,7 @@ fn generate(args: GenerateArgs) -> anyhow::Result<()> {
     oml::data::ArffWriter::new()
         .write_path(&arff, &args.out)
         .context("cannot write the dataset")?;
-    println!(
+    out!(
         "wrote {} ({} rows, {} numeric and {} nominal features, {} classes, target `{}`, \
          missing fraction {}, seed {})",
         args.out.display(),
@@ -958,7 +1096,7 @@ fn generate(args: GenerateArgs) -> anyhow::Result<()> {
         oml::data::SYNTHETIC_TARGET,
         args.missing,
         args.seed
-    );
+    )?;
     Ok(())
 }
 
@@ -970,7 +1108,7 @@ fn print(summary: &(impl serde::Serialize + std::fmt::Display), json: bool) -> a
         serde_json::to_writer_pretty(&mut out, summary).map_err(io::Error::from)?;
         writeln!(out)?;
     } else {
-        write!(out, "{summary}")?;
+        write!(out, "{}", terminal_safe(&summary.to_string()))?;
     }
     out.flush()?;
     Ok(())
@@ -1082,7 +1220,7 @@ fn sweep(args: SweepArgs) -> anyhow::Result<()> {
             time_limit,
         },
     };
-    eprintln!(
+    say!(
         "oml: sweep shard {shard} ({source}): {} of {} jobs, {} threads each{}",
         mine.len(),
         jobs.len(),
@@ -1099,19 +1237,19 @@ fn sweep(args: SweepArgs) -> anyhow::Result<()> {
             JobStatus::Skipped => "in the store already".to_owned(),
             JobStatus::Failed { message } => format!("FAILED: {message}"),
         };
-        eprintln!("[{}/{total}] {}: {what}", position + 1, job.label);
+        say!("[{}/{total}] {}: {what}", position + 1, job.label);
     })?;
     let failed = outcome.failed();
-    println!(
+    out!(
         "shard {shard}: {total} jobs: {} done, {} already stored, {} failed",
         outcome.done(),
         outcome.skipped(),
         failed.len()
-    );
+    )?;
     if let Some(first) = failed.first() {
         // Exit status 3, not 2: the sweep ran to its end and recorded its failures, so an
         // engine need not retry it (examples/sweep/k8s-indexed-job.yaml).
-        eprintln!(
+        say!(
             "oml: {} jobs failed (recorded in {}); the first, {}: {}",
             failed.len(),
             options
@@ -1141,8 +1279,17 @@ fn sweep_filter(
     Ok(Some((jobs, sweep.measures)))
 }
 
+/// Refuses a measure name oml does not compute, listing the names it does.
+fn check_measures<'a>(names: impl IntoIterator<Item = &'a String>) -> anyhow::Result<()> {
+    for name in names {
+        oml::eval::check_measure(name).map_err(anyhow::Error::msg)?;
+    }
+    Ok(())
+}
+
 fn collect(args: CollectArgs) -> anyhow::Result<()> {
-    let store = args.store.open()?;
+    check_measures(&args.measures)?;
+    let store = args.store.open_existing()?;
     let filter = sweep_filter(&args.spec)?;
     let measures = match (&filter, args.measures.is_empty()) {
         (Some((_, measures)), true) => measures.clone(),
@@ -1155,15 +1302,18 @@ fn collect(args: CollectArgs) -> anyhow::Result<()> {
     };
     oml::sweep::table_format(&args.out)?;
     let collected = oml::sweep::collect(&store, &options)?;
+    for damaged in &collected.damaged {
+        say!("oml: warning: {damaged}");
+    }
     oml::sweep::write_collected(&collected, &args.out)?;
-    println!(
+    out!(
         "{}: {} rows from {} runs",
         args.out.display(),
         collected.frame.height(),
         collected.runs
-    );
+    )?;
     if !collected.absent_measures.is_empty() {
-        eprintln!(
+        say!(
             "oml: warning: no collected run has {}",
             collected.absent_measures.join(", ")
         );
@@ -1175,7 +1325,7 @@ fn collect(args: CollectArgs) -> anyhow::Result<()> {
             .iter()
             .filter(|record| collected.missing.binary_search(&record.job_key).is_ok())
             .count();
-        eprintln!(
+        say!(
             "oml: {} of the sweep's {n_jobs} jobs have no run in {} ({failed} recorded as \
              failed in {})",
             collected.missing.len(),
@@ -1187,7 +1337,8 @@ fn collect(args: CollectArgs) -> anyhow::Result<()> {
 }
 
 fn report(args: ReportArgs) -> anyhow::Result<()> {
-    let store = args.store.open()?;
+    check_measures(&args.measure)?;
+    let store = args.store.open_existing()?;
     let filter = sweep_filter(&args.spec)?;
     let measure = args.measure.clone().or_else(|| {
         filter
@@ -1205,8 +1356,14 @@ fn report(args: ReportArgs) -> anyhow::Result<()> {
     };
     let keep =
         |key: &str, _: &oml::run::Manifest| run_keys.as_ref().is_none_or(|keys| keys.contains(key));
-    let summary = oml::report::write_report(&store, measure.as_deref(), &keep, &args.out)?;
-    println!(
+    let summary = oml::report::write_report(
+        &store,
+        measure.as_deref(),
+        &keep,
+        &mut |damaged| say!("oml: warning: {damaged}"),
+        &args.out,
+    )?;
+    out!(
         "{}: {} runs of {} flows on {} tasks compared by {}, {} figures{}",
         summary.path.display(),
         summary.n_runs,
@@ -1218,6 +1375,6 @@ fn report(args: ReportArgs) -> anyhow::Result<()> {
             0 => String::new(),
             n => format!(" ({n} runs without the measure left out)"),
         }
-    );
+    )?;
     Ok(())
 }

@@ -8,7 +8,7 @@ use oml_eval::{Evaluation, EvaluatorBuilder, UnitResult};
 use oml_flow::{Describe, Pipeline, builtin_flow, flow_xml, qualified_parameters, set_parameters};
 use oml_run::{
     Machine, Manifest, Run, RunDescription, RunKey, RunReport, UNPUBLISHED_FLOW_ID, files,
-    locked_crates, now_rfc3339, predictions_arff, sha256_hex, task_digests,
+    locked_crates, now_rfc3339, predictions_arff, task_digests,
 };
 use oml_task::{Cache, LocalTaskBuilder, Resampling, Server, Task, TaskSource, TaskType};
 
@@ -62,6 +62,8 @@ pub struct TaskSpec {
     pub no_stratify: bool,
     /// Local tasks: the seed of the splits.
     pub split_seed: Option<u64>,
+    /// Local tasks: columns that are not features.
+    pub ignore: Vec<String>,
 }
 
 impl TaskSpec {
@@ -76,11 +78,12 @@ impl TaskSpec {
             || self.task_type.is_some()
             || self.resampling.is_some()
             || self.no_stratify
-            || self.split_seed.is_some();
+            || self.split_seed.is_some()
+            || !self.ignore.is_empty();
         if local && !matches!(source, TaskSource::Dataset(_)) {
             return Err(Error::Usage(format!(
-                "--target, --task-type, --resampling, --no-stratify and the split seed apply to \
-                 local tasks (a dataset file or builtin:NAME), not to `{}`",
+                "--target, --task-type, --resampling, --no-stratify, --ignore and the split seed \
+                 apply to local tasks (a dataset file or builtin:NAME), not to `{}`",
                 self.task
             )));
         }
@@ -110,6 +113,9 @@ impl TaskSpec {
                 }
                 if let Some(seed) = self.split_seed {
                     builder.seed(seed);
+                }
+                for column in &self.ignore {
+                    builder.ignore(column);
                 }
                 builder.from_source(&dataset).map_err(fail)
             }
@@ -158,6 +164,9 @@ impl TaskSpec {
         if self.no_stratify {
             out.push(("--no-stratify", None));
         }
+        for column in &self.ignore {
+            out.push(("--ignore", Some(column.clone())));
+        }
         if self.server != "www" {
             out.push(("--server", Some(self.server.clone())));
         }
@@ -189,6 +198,7 @@ impl TaskSpec {
                     })?);
                 }
                 "--no-stratify" => spec.no_stratify = true,
+                "--ignore" => spec.ignore.push(value),
                 "--server" => spec.server = value,
                 _ => {
                     return Err(Error::Usage(format!(
@@ -309,11 +319,17 @@ impl RunRequest {
             .collect();
         let key = RunKey {
             task: format!(
-                "id {:?}, type {}, target {:?}, class labels {:?}",
+                "id {:?}, type {}, target {:?}, class labels {:?}, ignored {:?}",
                 task.task_id(),
                 task.task_type().id(),
                 task.target(),
-                task.class_labels()
+                task.class_labels(),
+                task.dataset()
+                    .features()
+                    .iter()
+                    .filter(|f| f.role == oml_data::Role::Ignored)
+                    .map(|f| f.name.as_str())
+                    .collect::<Vec<_>>()
             ),
             dataset: task_digests["dataset"].clone(),
             splits: task_digests["splits"].clone(),
@@ -342,7 +358,8 @@ impl PreparedRun {
         let mut builder = EvaluatorBuilder::new();
         builder.seed(request.seed).fail_fast(request.fail_fast);
         if let Some(threads) = request.threads {
-            builder.threads(threads);
+            // More threads than units would only idle (and spawning 100,000 takes minutes).
+            builder.threads(threads.min(self.task.splits().units().len()).max(1));
         }
         let evaluator = builder.build()?;
         let started_at = now_rfc3339();
@@ -376,19 +393,8 @@ impl PreparedRun {
             ],
             evaluations: RunDescription::evaluations_of(&summary, per_fold),
         };
-        let io = |source: std::io::Error| oml_run::Error::Write {
-            path: files::PREDICTIONS.into(),
-            source,
-        };
-        let mut digests = self.task_digests.clone();
-        digests.insert(
-            files::PREDICTIONS.to_owned(),
-            sha256_hex(&predictions.to_bytes().map_err(io)?),
-        );
-        digests.insert(
-            files::DESCRIPTION.to_owned(),
-            sha256_hex(description.to_xml().as_bytes()),
-        );
+        // The digests of the run's own files are added as the run is saved (`files`).
+        let digests = self.task_digests.clone();
         let machine = Machine::current();
         let manifest = Manifest {
             oml_version: env!("CARGO_PKG_VERSION").to_owned(),
@@ -431,8 +437,8 @@ impl PreparedRun {
 }
 
 impl ExecutedRun {
-    /// The report `oml run` prints for the run saved in `run_dir`.
-    pub fn report(&self, run_dir: PathBuf) -> RunReport {
+    /// The report `oml run` prints for the run, saved in `run_dir` if it was.
+    pub fn report(&self, run_dir: Option<PathBuf>) -> RunReport {
         RunReport::of_run(&self.run, run_dir)
     }
 }

@@ -230,8 +230,8 @@ fn task_show_names_a_missing_file_and_the_fetch_command() {
     );
 
     // OpenML's task 1, copied at test time: its dataset (anneal, 1) is not in the cache.
-    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/openml-fixtures/tasks/1");
+    let fixture =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/openml/tasks/1");
     let task_dir = task_xml.parent().unwrap();
     std::fs::create_dir_all(task_dir).unwrap();
     for file in ["task.xml", "datasplits.arff"] {
@@ -404,7 +404,7 @@ fn run_json_has_exactly_the_documented_keys() {
         json["flow"]
             .as_str()
             .unwrap()
-            .ends_with("estimator=linfa_trees.DecisionTree)")
+            .ends_with("estimator=oml_trees.DecisionTree)")
     );
     let accuracy = &json["measures"]["predictive_accuracy"];
     let mut measure_keys: Vec<&str> = accuracy
@@ -431,7 +431,7 @@ fn run_predictions_are_identical_for_one_and_two_threads_and_on_rerun() {
             let out = dir.path().join(format!("{flow}-{name}"));
             let mut args = vec!["--flow", flow, "--threads", threads, "--seed", "7"];
             if flow == "random-forest" {
-                args.extend(["--param", "ensemble_size=10"]);
+                args.extend(["--param", "n_trees=10"]);
             }
             run_json(&out, &args);
             std::fs::read(out.join("predictions.arff")).unwrap()
@@ -512,17 +512,49 @@ fn run_reads_a_task_from_an_openml_python_cache_offline() {
     );
 }
 
+/// A CSV task in `dir` whose row 5 has an infinite value: every unit has the row in its
+/// training or test rows, so every unit fails (the flows take finite numbers only).
+fn infinite_task(dir: &std::path::Path) -> String {
+    let mut text = String::from("x,y,class\n");
+    for i in 0..40 {
+        let x = if i == 5 {
+            "inf".to_owned()
+        } else {
+            format!("{}", i % 9)
+        };
+        text.push_str(&format!(
+            "{x},{},{}\n",
+            i % 4,
+            if i % 2 == 0 { "a" } else { "b" }
+        ));
+    }
+    let path = dir.join("infinite.csv");
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
 #[test]
 fn run_reports_failing_units_and_exits_non_zero() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("run");
-    // k-means cannot learn a classification task: every unit fails, the run says so.
-    let output = oml(&["run", "--flow", "k-means", "--out", out.to_str().unwrap()]);
+    let task = infinite_task(dir.path());
+    // Every unit fails, and the run says so.
+    let output = oml(&[
+        "run",
+        "--task",
+        &task,
+        "--target",
+        "class",
+        "--flow",
+        "knn",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         stderr.contains("10 of 10 units failed; the first, repeat 0 fold 0 sample 0:")
-            && stderr.contains("cannot learn a classification task"),
+            && stderr.contains("is infinite"),
         "{stderr}"
     );
     assert!(
@@ -531,8 +563,13 @@ fn run_reports_failing_units_and_exits_non_zero() {
     );
     let fast = oml(&[
         "run",
+        "--task",
+        &task,
+        "--target",
+        "class",
         "--flow",
-        "k-means",
+        "knn",
+        "--force",
         "--fail-fast",
         "--threads",
         "1",
@@ -621,9 +658,11 @@ fn a_run_killed_at_any_moment_leaves_the_store_consistent() {
         }
         let _ = child.kill();
         let _ = child.wait();
-        let runs = oml::run::RunStore::new(&store)
+        let listed = oml::run::RunStore::new(&store)
             .runs()
-            .expect("every stored run loads whole");
+            .expect("the store lists");
+        assert!(listed.damaged.is_empty(), "{:?}", listed.damaged);
+        let runs = listed.runs;
         for (key, run) in &runs {
             assert_eq!(run.manifest.n_units, 10, "{key}");
         }
@@ -649,7 +688,7 @@ fn verify_passes_on_a_fresh_run_and_names_an_edited_prediction() {
     success(&oml(&[
         "run",
         "--flow",
-        "forest",
+        "random-forest",
         "--resampling",
         "cv:5:2",
         "--seed",
@@ -688,14 +727,629 @@ fn a_run_with_failed_units_is_not_stored() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("store");
     let store = store.to_str().unwrap();
-    let failed = oml(&["run", "--flow", "k-means", "--store", store]);
+    let task = infinite_task(dir.path());
+    let failed = oml(&[
+        "run", "--task", &task, "--target", "class", "--flow", "knn", "--store", store,
+    ]);
     assert_eq!(failed.status.code(), Some(2));
-    let list = success(&oml(&["runs", "list", "--store", store, "--json"]));
-    assert_eq!(
-        serde_json::from_str::<serde_json::Value>(&list).unwrap(),
-        serde_json::json!([])
+    let printed = String::from_utf8_lossy(&failed.stdout);
+    assert!(printed.contains("not stored"), "{printed}");
+    assert!(
+        !printed.contains("run directory"),
+        "no run directory is named: {printed}"
+    );
+    let list = oml(&["runs", "list", "--store", store, "--json"]);
+    assert!(
+        list.stdout.is_empty()
+            || serde_json::from_slice::<serde_json::Value>(&list.stdout).unwrap()
+                == serde_json::json!([]),
+        "nothing stored"
     );
     // Run again: computed again (and failing again), not found in the store.
-    let again = oml(&["run", "--flow", "k-means", "--store", store]);
+    let again = oml(&[
+        "run", "--task", &task, "--target", "class", "--flow", "knn", "--store", store,
+    ]);
     assert!(!String::from_utf8_lossy(&again.stderr).contains("already in the store"));
+}
+
+/// `oml` run in directory `cwd`.
+fn oml_in(cwd: &std::path::Path, args: &[&str]) -> std::process::Output {
+    let store = std::env::temp_dir().join(format!("oml-cli-test-store-{}", std::process::id()));
+    Command::new(env!("CARGO_BIN_EXE_oml"))
+        .current_dir(cwd)
+        .env("OML_STORE", store)
+        .args(args)
+        .output()
+        .expect("the oml binary runs")
+}
+
+/// Every entry under `dir`, relative, sorted, with file contents.
+fn tree(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.strip_prefix(dir).unwrap().display().to_string();
+            if path.is_dir() {
+                out.push((name + "/", Vec::new()));
+                stack.push(path);
+            } else {
+                out.push((name, std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn run_out_never_deletes_what_oml_did_not_write() {
+    let root = tempfile::tempdir().unwrap();
+    let thesis = root.path().join("thesis");
+    std::fs::create_dir(&thesis).unwrap();
+    std::fs::write(thesis.join("thesis.tex"), b"\\chapter{years of work}").unwrap();
+    let notes = root.path().join("notes.txt");
+    std::fs::write(&notes, b"notes").unwrap();
+    let before = tree(root.path());
+    let run = |out: &std::path::Path, force: bool| {
+        let mut args = vec![
+            "run",
+            "--resampling",
+            "cv:2",
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        if force {
+            args.push("--force");
+        }
+        oml(&args)
+    };
+    for force in [false, true] {
+        for out in [&thesis, &notes] {
+            let output = run(out, force);
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert_eq!(output.status.code(), Some(2), "{stderr}");
+            assert!(stderr.contains(&out.display().to_string()), "{stderr}");
+            assert_eq!(
+                tree(root.path()),
+                before,
+                "--out {} --force {force}",
+                out.display()
+            );
+        }
+    }
+    assert!(
+        String::from_utf8_lossy(&run(&thesis, true).stderr).contains("thesis.tex"),
+        "the error names what it keeps"
+    );
+
+    // An oml run directory is replaced only with --force.
+    let out = root.path().join("run");
+    assert!(run(&out, false).status.success());
+    let first = tree(&out);
+    let output = run(&out, false);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--force"));
+    assert_eq!(tree(&out), first);
+    assert!(run(&out, true).status.success());
+    let names: Vec<String> = tree(&out).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(
+        names,
+        [
+            "description.xml",
+            "flow.xml",
+            "manifest.json",
+            "predictions.arff",
+            "summary.json"
+        ]
+    );
+
+    // `--out .` in a non-empty directory is refused and leaves nothing behind, in it or
+    // next to it.
+    let before = tree(root.path());
+    for dot in [".", "./", "../thesis"] {
+        let output = oml_in(
+            &thesis,
+            &["run", "--resampling", "cv:2", "--out", dot, "--force"],
+        );
+        assert_eq!(output.status.code(), Some(2), "--out {dot}");
+        assert_eq!(tree(root.path()), before, "--out {dot}");
+    }
+}
+
+#[test]
+fn a_damaged_run_is_skipped_by_listing_and_recomputed_by_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let store_path = dir.path().join("store");
+    let store = store_path.to_str().unwrap();
+    let run_at = |seed: &str| -> String {
+        let out = success(&oml(&[
+            "run",
+            "--store",
+            store,
+            "--json",
+            "--seed",
+            seed,
+            "--resampling",
+            "cv:5",
+        ]));
+        let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+        json["run_dir"].as_str().unwrap().to_owned()
+    };
+    let dirs: Vec<std::path::PathBuf> = ["0", "1", "2", "3"]
+        .iter()
+        .map(|s| run_at(s).into())
+        .collect();
+    let key = |d: &std::path::Path| d.file_name().unwrap().to_string_lossy().into_owned();
+    // Four ways a run gets damaged: truncated summary, empty manifest, a missing file, and
+    // 50 prediction rows deleted.
+    let summary = std::fs::read(dirs[0].join("summary.json")).unwrap();
+    std::fs::write(dirs[0].join("summary.json"), &summary[..summary.len() / 2]).unwrap();
+    std::fs::write(dirs[1].join("manifest.json"), b"").unwrap();
+    std::fs::remove_file(dirs[2].join("predictions.arff")).unwrap();
+    let predictions = std::fs::read_to_string(dirs[3].join("predictions.arff")).unwrap();
+    let kept: Vec<&str> = predictions.lines().collect();
+    let cut = kept[..kept.len() - 50].join("\n") + "\n";
+    std::fs::write(dirs[3].join("predictions.arff"), cut).unwrap();
+
+    // Listing skips the runs it cannot read, naming them, and exits 0.
+    let listed = oml(&["runs", "list", "--store", store, "--json"]);
+    let stderr = String::from_utf8_lossy(&listed.stderr).into_owned();
+    assert!(listed.status.success(), "{stderr}");
+    for damaged in &dirs[..3] {
+        assert!(stderr.contains(&key(damaged)), "{stderr}");
+    }
+    assert!(
+        stderr.contains("summary.json") && stderr.contains("predictions.arff"),
+        "{stderr}"
+    );
+    let list: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(
+        list.as_array().unwrap().len(),
+        1,
+        "only the run whose files all read"
+    );
+    // Collecting and reporting skip them too.
+    let table = dir.path().join("table.csv");
+    let collected = oml(&[
+        "collect",
+        "--store",
+        store,
+        "--out",
+        table.to_str().unwrap(),
+    ]);
+    assert!(
+        collected.status.success(),
+        "{}",
+        String::from_utf8_lossy(&collected.stderr)
+    );
+    assert!(String::from_utf8_lossy(&collected.stderr).contains(&key(&dirs[0])));
+    let report = dir.path().join("report.html");
+    let reported = oml(&[
+        "report",
+        "--store",
+        store,
+        "--out",
+        report.to_str().unwrap(),
+    ]);
+    assert!(
+        reported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&reported.stderr)
+    );
+
+    // `oml run` computes every damaged run again, the one with deleted rows too (its
+    // predictions no longer have the digest its manifest records), and the store is whole.
+    for (i, seed) in ["0", "1", "2", "3"].iter().enumerate() {
+        let output = oml(&[
+            "run",
+            "--store",
+            store,
+            "--seed",
+            seed,
+            "--resampling",
+            "cv:5",
+        ]);
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert!(output.status.success(), "{stderr}");
+        assert!(
+            !stderr.contains("already in the store"),
+            "seed {seed}: {stderr}"
+        );
+        assert!(stderr.contains("damaged"), "seed {seed}: {stderr}");
+        assert_eq!(
+            std::fs::read_to_string(dirs[i].join("predictions.arff"))
+                .unwrap()
+                .lines()
+                .count(),
+            kept.len(),
+            "seed {seed}"
+        );
+    }
+    let listed = oml(&["runs", "list", "--store", store, "--json"]);
+    assert!(String::from_utf8_lossy(&listed.stderr).is_empty());
+    let list: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 4);
+    // Digests name their algorithm.
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dirs[0].join("manifest.json")).unwrap()).unwrap();
+    for digest in manifest["digests"].as_object().unwrap().values() {
+        assert!(digest.as_str().unwrap().starts_with("sha256:"), "{digest}");
+    }
+    let files = manifest["files"].as_object().unwrap();
+    assert_eq!(files.len(), 4);
+    assert!(files.values().all(|d| d.as_str().unwrap().len() == 7 + 64));
+}
+
+#[test]
+fn sizes_past_a_stated_limit_are_clear_errors_before_allocating() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("x.arff");
+    let run_dir = dir.path().join("r");
+    let run_dir = run_dir.to_str().unwrap();
+    let store = dir.path().join("s");
+    let store = store.to_str().unwrap();
+    let cases: [(&[&str], &str); 5] = [
+        (
+            &[
+                "data",
+                "generate",
+                out.to_str().unwrap(),
+                "--rows",
+                "100000000000",
+            ],
+            "more than the limit of 268435456",
+        ),
+        (
+            &["run", "--resampling", "cv:2:100000000", "--out", run_dir],
+            "more than oml's limit of 1073741824",
+        ),
+        (
+            &["run", "--resampling", "cv:2:100000000000", "--out", run_dir],
+            "the repeats must be at most 4294967295",
+        ),
+        (
+            &[
+                "sweep",
+                "--task",
+                "builtin:iris",
+                "--flow",
+                "decision-tree",
+                "--seed",
+                "0..999999",
+                "--task",
+                "builtin:winequality",
+                "--store",
+                store,
+            ],
+            "more than oml's limit of 1000000",
+        ),
+        (
+            &[
+                "task",
+                "show",
+                "builtin:iris",
+                "--resampling",
+                "holdout:33:2000000000",
+            ],
+            "more than oml's limit",
+        ),
+    ];
+    for (args, expected) in cases {
+        let output = oml(args);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+    }
+    assert!(!out.exists());
+}
+
+#[test]
+fn sweep_parent_pid_in_the_environment_changes_no_other_command() {
+    for args in [
+        &["data", "inspect", "builtin:iris"][..],
+        &["flows"][..],
+        &["run", "--resampling", "cv:2", "--out"][..],
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("run");
+        let mut args = args.to_vec();
+        if args.last() == Some(&"--out") {
+            args.push(out.to_str().unwrap());
+        }
+        // Process 1 is not this test's `oml`'s parent: the variable was exported by accident.
+        let output = Command::new(env!("CARGO_BIN_EXE_oml"))
+            .env("OML_SWEEP_PARENT_PID", "1")
+            .env("OML_STORE", dir.path().join("store"))
+            .args(&args)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{args:?}: {:?} {}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}
+
+#[test]
+fn a_failed_write_to_stderr_exits_with_the_normal_code() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        return;
+    };
+    let output = Command::new(env!("CARGO_BIN_EXE_oml"))
+        .args(["data", "inspect", "/nonexistent/x.arff"])
+        .stderr(full)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{:?}", output.status);
+}
+
+#[test]
+fn control_bytes_from_files_reach_the_terminal_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("evil.arff");
+    std::fs::write(
+        &path,
+        b"@relation r\n@attribute 'a\x1b[31mred' numeric\n@attribute 'nul\x01x' {p,q}\n@data\n1,p\n",
+    )
+    .unwrap();
+    let output = oml(&["data", "inspect", path.to_str().unwrap()]);
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(output.status.success());
+    assert!(
+        !stdout.contains('\x1b') && !stdout.contains('\x01'),
+        "{stdout:?}"
+    );
+    assert!(stdout.contains("a\\x1b[31mred"), "{stdout}");
+    // In an error message too.
+    std::fs::write(
+        &path,
+        b"@relation r\n@attribute a numeric\n@data\n\x1b[2J\n",
+    )
+    .unwrap();
+    let output = oml(&["data", "inspect", path.to_str().unwrap()]);
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(!stderr.contains('\x1b'), "{stderr:?}");
+}
+
+#[test]
+fn threads_are_capped_at_the_units_and_zero_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    let zero = oml(&["run", "--threads", "0", "--out", out.to_str().unwrap()]);
+    assert_eq!(zero.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&zero.stderr).contains("--threads"));
+    assert!(!out.exists());
+    let many = oml(&[
+        "run",
+        "--threads",
+        "100000",
+        "--resampling",
+        "cv:3",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&many.stderr);
+    assert!(many.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("100000 threads for 3 units: running on 3"),
+        "{stderr}"
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["threads"], 3);
+}
+
+#[test]
+fn offline_run_resolves_the_server_as_fetch_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let cache = cache.to_str().unwrap();
+    let server = "http://127.0.0.1:9/api/v1/xml";
+    let with_server = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_oml"))
+            .env("OPENML_SERVER", server)
+            .env("OML_STORE", dir.path().join("store"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let written = with_server(&[
+        "task",
+        "write",
+        "builtin:iris",
+        "--cache-dir",
+        cache,
+        "--task-id",
+        "5",
+        "--dataset-id",
+        "5",
+    ]);
+    assert!(
+        written.status.success(),
+        "{}",
+        String::from_utf8_lossy(&written.stderr)
+    );
+    assert!(
+        dir.path()
+            .join("cache/1_9/0/0/127/tasks/5/task.xml")
+            .is_file()
+    );
+    let run = with_server(&["run", "--task", "5", "--offline", "--cache-dir", cache]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let shown = with_server(&["task", "show", "5", "--cache-dir", cache]);
+    assert!(
+        shown.status.success(),
+        "{}",
+        String::from_utf8_lossy(&shown.stderr)
+    );
+}
+
+#[test]
+fn a_flow_that_cannot_learn_the_task_is_refused_before_any_unit_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    for (task, flow, kind) in [
+        ("builtin:iris", "linear-regression", "classification"),
+        ("builtin:diabetes", "knn", "regression"),
+    ] {
+        let output = oml(&[
+            "run",
+            "--task",
+            task,
+            "--flow",
+            flow,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains(&format!("does not learn {kind} tasks")),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("unit"), "no unit ran: {stderr}");
+        assert!(!out.exists());
+    }
+}
+
+#[test]
+fn unknown_measure_names_are_refused_listing_the_known_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let store = store.to_str().unwrap();
+    let sweep = dir.path().join("sweep.toml");
+    std::fs::write(
+        &sweep,
+        "measures = [\"predictive_accuracy\", \"nosuch\"]\ntasks = [\"builtin:iris\"]\nflows = [\"knn\"]\n",
+    )
+    .unwrap();
+    let table = dir.path().join("t.csv");
+    for args in [
+        vec![
+            "collect",
+            "--store",
+            store,
+            "--measure",
+            "accuracyy",
+            "--out",
+            table.to_str().unwrap(),
+        ],
+        vec!["evaluations", "--store", store, "--function", "nosuch"],
+        vec!["sweep", sweep.to_str().unwrap(), "--store", store],
+        vec![
+            "report",
+            "--store",
+            store,
+            "--measure",
+            "nosuch",
+            "--out",
+            table.to_str().unwrap(),
+        ],
+    ] {
+        let output = oml(&args);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains("unknown measure"), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("predictive_accuracy, kappa"),
+            "{args:?}: {stderr}"
+        );
+    }
+    assert!(!table.exists());
+}
+
+#[test]
+fn ignore_takes_a_column_out_of_a_local_task() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("notes.csv");
+    let mut text = String::from("id,comment,x,class\n");
+    for i in 0..40 {
+        text.push_str(&format!(
+            "{i},note {i},{},{}\n",
+            i % 7,
+            if i % 2 == 0 { "a" } else { "b" }
+        ));
+    }
+    std::fs::write(&csv, text).unwrap();
+    let csv = csv.to_str().unwrap();
+    let out = |name: &str| dir.path().join(name).to_str().unwrap().to_owned();
+    // A CSV's text column is nominal; a row id carries no signal and is ignored here.
+    let plain = success(&oml(&[
+        "run",
+        "--task",
+        csv,
+        "--target",
+        "class",
+        "--resampling",
+        "cv:2",
+        "--json",
+        "--out",
+        &out("a"),
+    ]));
+    let ignored = success(&oml(&[
+        "run",
+        "--task",
+        csv,
+        "--target",
+        "class",
+        "--resampling",
+        "cv:2",
+        "--json",
+        "--ignore",
+        "id",
+        "--ignore",
+        "comment",
+        "--out",
+        &out("b"),
+    ]));
+    let manifest = |name: &str| -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(dir.path().join(name).join("manifest.json")).unwrap())
+            .unwrap()
+    };
+    assert_eq!(
+        manifest("b")["task_options"],
+        serde_json::json!([
+            "--target class",
+            "--resampling cv:2",
+            "--ignore id",
+            "--ignore comment"
+        ])
+    );
+    assert_ne!(plain, ignored);
+    // The run is repeatable from its manifest, ignored columns included.
+    success(&oml(&["verify", &out("b")]));
+    let unknown = oml(&[
+        "run",
+        "--task",
+        csv,
+        "--target",
+        "class",
+        "--ignore",
+        "nosuch",
+        "--out",
+        &out("c"),
+    ]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("cannot ignore `nosuch`"));
+    let on_id = oml(&[
+        "run",
+        "--task",
+        "1",
+        "--offline",
+        "--ignore",
+        "id",
+        "--out",
+        &out("d"),
+    ]);
+    assert_eq!(on_id.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&on_id.stderr).contains("--ignore"));
 }

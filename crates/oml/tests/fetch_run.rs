@@ -19,7 +19,7 @@ const FILE_ID: i64 = 1001;
 
 fn shared(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/openml-fixtures")
+        .join("../../fixtures/openml")
         .join(path)
 }
 

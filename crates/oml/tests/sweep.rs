@@ -51,7 +51,7 @@ tasks = [
   { task = "builtin:winequality", resampling = "holdout:33" },
 ]
 [[flows]]
-name = "tree"
+name = "decision-tree"
 grid = { max_depth = [2, 4] }
 [[flows]]
 name = "gaussian-nb"
@@ -213,8 +213,10 @@ fn sharded_sweep_collects_to_the_same_file_as_one_machine_and_resume_skips_done_
         ],
         &[],
     );
+    // A measure oml does not know is refused (issue 15, item 16).
+    assert_eq!(typo.status.code(), Some(2), "{}", stderr(&typo));
     assert!(
-        stderr(&typo).contains("no collected run has acuracy"),
+        stderr(&typo).contains("unknown measure `acuracy`"),
         "{}",
         stderr(&typo)
     );
@@ -240,7 +242,7 @@ fn jobs_sharing_one_run_collect_the_same_whichever_shard_stored_it() {
     let sweep = r#"
 tasks = [{ task = "builtin:iris", resampling = "cv:3" }]
 measures = ["predictive_accuracy"]
-flows = ["tree", { name = "tree", grid = { max_depth = "none" } }]
+flows = ["decision-tree", { name = "decision-tree", grid = { max_depth = "none" } }]
 "#;
     let table = |shards: &[&str]| {
         let dir = tempfile::tempdir().unwrap();
@@ -264,7 +266,7 @@ flows = ["tree", { name = "tree", grid = { max_depth = "none" } }]
     let forward = table(&["0/1"]);
     assert_eq!(forward, table(&["1/2", "0/2"]));
     assert!(
-        forward.contains(",tree,estimator.max_depth=none,0,"),
+        forward.contains(",decision-tree,estimator.max_depth=none,0,"),
         "{forward}"
     );
 }
@@ -452,7 +454,7 @@ fn in_process_jobs_store_the_same_runs_as_child_processes() {
     let dir = tempfile::tempdir().unwrap();
     let sweep = Sweep::from_flags(
         &["builtin:iris".to_owned()],
-        &["tree".to_owned(), "knn".to_owned()],
+        &["decision-tree".to_owned(), "knn".to_owned()],
         &["0..2".to_owned()],
     )
     .unwrap();
@@ -486,4 +488,34 @@ fn in_process_jobs_store_the_same_runs_as_child_processes() {
     }
     let again = run_jobs(&jobs, &in_process, &mut |_, _| {}).unwrap();
     assert_eq!((again.done(), again.skipped()), (0, 4));
+}
+
+#[test]
+fn a_store_that_cannot_take_a_failure_record_still_reports_the_jobs_failure() {
+    let dir = tempfile::tempdir().unwrap();
+    // A file where the failure records' directory would go: writing a record fails, even as
+    // root (whom read-only permissions do not stop).
+    let store = dir.path().join("store");
+    std::fs::create_dir_all(&store).unwrap();
+    std::fs::write(store.join("sweep-failures"), b"in the way").unwrap();
+    let output = oml_in(
+        dir.path(),
+        &[
+            "sweep",
+            "--task",
+            "builtin:iris",
+            "--flow",
+            "linear-regression",
+            "--threads",
+            "1",
+        ],
+        &[],
+    );
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(3), "{text}");
+    assert!(
+        text.contains("does not learn classification tasks"),
+        "{text}"
+    );
+    assert!(text.contains("failure record"), "{text}");
 }

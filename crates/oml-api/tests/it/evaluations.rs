@@ -107,6 +107,7 @@ fn evaluations_parse_into_the_local_table() {
     let local = list_evaluations(
         &RunStore::new(tempfile::tempdir().unwrap().path()),
         &EvaluationFilters::default(),
+        &mut |d| panic!("{d}"),
     )
     .unwrap();
     assert_eq!(frame.schema(), local.schema());

@@ -18,7 +18,7 @@ const KEY: &str = "test-key-5ec7e7";
 
 fn shared(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/openml-fixtures")
+        .join("../../fixtures/openml")
         .join(path)
 }
 

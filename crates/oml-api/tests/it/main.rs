@@ -8,8 +8,10 @@
 //! - `fetch`: fetching tasks and datasets into a cache, offline mode, retries and failures.
 //! - `publish`: publishing a run directory: flow lookup and upload, the multipart run upload,
 //!   `published.json`, refusals and server errors.
+//! - `secrets`: the API key goes to the API's origin only and is redacted from every message.
 
 mod evaluations;
 mod fetch;
 mod publish;
+mod secrets;
 mod server;

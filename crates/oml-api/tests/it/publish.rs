@@ -19,7 +19,7 @@ const RUN_ID: i64 = 4242;
 
 /// A run of the built-in decision tree on iris, as `oml run` makes it, claiming OpenML task
 /// [`TASK_ID`], saved in a new directory.
-fn run_dir() -> (tempfile::TempDir, oml_run::Run) {
+pub(crate) fn run_dir() -> (tempfile::TempDir, oml_run::Run) {
     let task = LocalTaskBuilder::new().from_source("builtin:iris").unwrap();
     let flow = oml_flow::builtin_flow("decision-tree").unwrap();
     let evaluation = oml_eval::EvaluatorBuilder::new()
@@ -79,7 +79,7 @@ fn run_dir() -> (tempfile::TempDir, oml_run::Run) {
     };
     let dir = tempfile::tempdir().unwrap();
     let run_dir = dir.path().join("run");
-    run.save(&run_dir).unwrap();
+    run.save(&run_dir, oml_run::Replace::Never).unwrap();
     (dir, run)
 }
 
@@ -261,7 +261,7 @@ fn xmllint_validates(xml: &[u8]) {
     let file = dir.path().join("description.xml");
     std::fs::write(&file, xml).unwrap();
     let schema = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/openml-xsd/openml.run.upload.xsd");
+        .join("../../fixtures/openml-xsd/openml.run.upload.xsd");
     let output = Command::new("xmllint")
         .arg("--noout")
         .arg("--schema")
@@ -497,7 +497,7 @@ fn a_run_of_a_local_task_is_refused() {
     let (dir, mut run) = run_dir();
     let run_dir = dir.path().join("run");
     run.description.task_id = None;
-    run.save(&run_dir).unwrap();
+    run.save(&run_dir, oml_run::Replace::Owned).unwrap();
     let server = server(true);
     let err = client(&server, Some(KEY)).publish(&run_dir).unwrap_err();
     assert!(err.to_string().contains("local task"), "{err}");

@@ -74,6 +74,11 @@ impl TestServer {
         format!("{}/api/v1/xml", self.base)
     }
 
+    /// The URL of `path` under the API.
+    pub fn api_url_of(&self, path: &str) -> String {
+        format!("{}/{path}", self.api())
+    }
+
     /// Answers `path` with `reply` (after any faults).
     pub fn route(&self, path: &str, reply: Reply) {
         let mut state = self.state.lock().unwrap();

@@ -1,7 +1,6 @@
 //! The streaming ARFF reader.
 
 use std::collections::HashMap;
-use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::sync::Arc;
@@ -18,6 +17,55 @@ const BUFFER_SIZE: usize = 1 << 18;
 
 /// The size of a block of data lines parsed as one unit.
 const BLOCK_SIZE: usize = 1 << 22;
+
+/// The longest line the reader takes, 256 MiB: a dense row of a million attributes is a few
+/// tens of MB. A longer line (a file that is not ARFF, such as `/dev/zero`, or a compressed
+/// file that inflates to one huge line) is an error before it is held in memory.
+pub const MAX_LINE_BYTES: usize = 256 << 20;
+
+/// The error of a line longer than [`MAX_LINE_BYTES`].
+fn line_too_long() -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::InvalidData,
+        format!(
+            "the line is longer than oml's limit of {} MiB (is this an ARFF file?)",
+            MAX_LINE_BYTES >> 20
+        ),
+    )
+}
+
+/// Appends the rest of the current line (up to and including `\n`) to `buf`, failing once it
+/// would hold more than `limit` bytes of it; returns the bytes read (0 at the end).
+fn read_line_bounded(
+    input: &mut impl BufRead,
+    buf: &mut Vec<u8>,
+    limit: usize,
+) -> std::io::Result<usize> {
+    let mut total = 0;
+    loop {
+        let available = match input.fill_buf() {
+            Ok(available) => available,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if available.is_empty() {
+            return Ok(total);
+        }
+        let (done, used) = match memchr::memchr(b'\n', available) {
+            Some(i) => (true, i + 1),
+            None => (false, available.len()),
+        };
+        if total + used > limit {
+            return Err(line_too_long());
+        }
+        buf.extend_from_slice(&available[..used]);
+        input.consume(used);
+        total += used;
+        if done {
+            return Ok(total);
+        }
+    }
+}
 
 /// Configures an [`ArffReader`].
 #[derive(Debug, Clone, Default)]
@@ -96,7 +144,7 @@ impl ArffReader {
     /// Reads the file at `path`; errors name the path.
     pub fn read_path(&self, path: impl AsRef<Path>) -> Result<Arff> {
         let path = path.as_ref();
-        let file = File::open(path).map_err(|e| Error::io("open", path, e))?;
+        let file = crate::load::open_file(path)?;
         self.read(file).map_err(|e| e.with_path(path))
     }
 
@@ -109,7 +157,7 @@ impl ArffReader {
     /// finds a row wrong can say where it is; errors name the path.
     pub fn read_path_with_lines(&self, path: impl AsRef<Path>) -> Result<(Arff, Vec<u64>)> {
         let path = path.as_ref();
-        let file = File::open(path).map_err(|e| Error::io("open", path, e))?;
+        let file = crate::load::open_file(path)?;
         self.read_with_lines(file).map_err(|e| e.with_path(path))
     }
 
@@ -118,7 +166,7 @@ impl ArffReader {
         let mut input = BufReader::with_capacity(BUFFER_SIZE, source);
         let is_gzip = input
             .fill_buf()
-            .map_err(|e| read_error(0, e))?
+            .map_err(|e| read_error(1, e))?
             .starts_with(&[0x1f, 0x8b]);
         if is_gzip {
             let decoder = MultiGzDecoder::new(input);
@@ -134,9 +182,17 @@ impl ArffReader {
         let mut header = Header::default();
         let mut data = loop {
             buf.clear();
-            let n = input
-                .read_until(b'\n', &mut buf)
-                .map_err(|e| read_error(line_no + 1, e))?;
+            let n = match read_line_bounded(&mut input, &mut buf, MAX_LINE_BYTES) {
+                Ok(n) => n,
+                Err(e) if buf.is_empty() && line_no > 0 => {
+                    return Err(Error::ReadPast {
+                        path: None,
+                        line: line_no,
+                        source: e,
+                    });
+                }
+                Err(e) => return Err(read_error(line_no + 1, e)),
+            };
             if n == 0 {
                 return Err(at(line_no.max(1), 1, ArffErrorKind::MissingData));
             }
@@ -212,8 +268,16 @@ impl ArffReader {
                 (blocks, at_end, next_failure) = next;
                 failure = failure.or(next_failure);
             }
-            if let Some(e) = failure {
-                return Err(read_error(line_no + 1, e));
+            if let Some((e, partial)) = failure {
+                return Err(if partial {
+                    read_error(line_no + 1, e)
+                } else {
+                    Error::ReadPast {
+                        path: None,
+                        line: line_no,
+                        source: e,
+                    }
+                });
             }
             data.concat(parts);
         }
@@ -233,7 +297,9 @@ impl ArffReader {
 
 /// Blocks read by [`read_blocks`], whether the input ended, and a read error that ended it (the
 /// blocks then hold the whole lines read before it).
-type ReadBlocks = (Vec<Vec<u8>>, bool, Option<std::io::Error>);
+/// Blocks read, whether the input ended, and a read error with whether it broke off a line
+/// (`false`: it came after the last whole line, as trailing garbage after gzip data does).
+type ReadBlocks = (Vec<Vec<u8>>, bool, Option<(std::io::Error, bool)>);
 
 /// Reads up to `count` blocks of whole lines of about `block_size` bytes, reusing `spare`
 /// buffers: a bulk copy up to the block size, then the rest of the line it stopped in.
@@ -251,11 +317,13 @@ fn read_blocks(
         block.clear();
         // On a read error, keep the whole lines read so far and stop.
         let failed = |mut blocks: Vec<Vec<u8>>, mut block: Vec<u8>, e| {
-            block.truncate(memchr::memrchr(b'\n', &block).map_or(0, |i| i + 1));
+            let whole = memchr::memrchr(b'\n', &block).map_or(0, |i| i + 1);
+            let partial = block.len() > whole;
+            block.truncate(whole);
             if !block.is_empty() {
                 blocks.push(block);
             }
-            (blocks, true, Some(e))
+            (blocks, true, Some((e, partial)))
         };
         while block.len() < block_size {
             let buf = match input.fill_buf() {
@@ -271,7 +339,7 @@ fn read_blocks(
             input.consume(take);
         }
         if !at_end && block.last() != Some(&b'\n') {
-            match input.read_until(b'\n', &mut block) {
+            match read_line_bounded(input, &mut block, MAX_LINE_BYTES) {
                 Ok(0) => at_end = true,
                 Ok(_) => {}
                 Err(e) => return failed(blocks, block, e),
@@ -380,6 +448,8 @@ struct Header {
     relation: Option<String>,
     description: Vec<String>,
     attributes: Vec<Attribute>,
+    /// The attribute names so far, for the duplicate check in constant time.
+    names: std::collections::HashSet<String>,
 }
 
 impl Header {
@@ -414,7 +484,7 @@ impl Header {
                     return Err((0, ArffErrorKind::MissingRelation("@attribute".into())));
                 }
                 let attribute = header::attribute(rest, rest_at(rest))?;
-                if self.attributes.iter().any(|a| a.name == attribute.name) {
+                if !self.names.insert(attribute.name.clone()) {
                     return Err((0, ArffErrorKind::DuplicateAttribute(attribute.name)));
                 }
                 self.attributes.push(attribute);

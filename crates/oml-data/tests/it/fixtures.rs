@@ -8,7 +8,7 @@ use oml_data::{ArffReader, DatasetLoader, FeatureKind, read_parquet};
 
 fn shared(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/openml-fixtures")
+        .join("../../fixtures/openml")
         .join(path)
 }
 

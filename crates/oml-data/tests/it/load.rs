@@ -204,7 +204,7 @@ fn formats_by_extension() {
 #[test]
 fn openml_iris_description_on_the_builtin() {
     let xml = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/openml-fixtures/misc/data_description_61.xml");
+        .join("../../fixtures/openml/misc/data_description_61.xml");
     let loaded = DatasetLoader::new()
         .description(xml)
         .load("builtin:iris")
@@ -272,4 +272,80 @@ fn only_arff_may_be_gzipped_and_a_bom_is_skipped() {
     );
     let err = load(month.to_str().unwrap()).unwrap_err().to_string();
     assert!(err.contains("line 2") && err.contains("day (d)"), "{err}");
+}
+
+#[test]
+fn csv_unterminated_quote_is_an_error_naming_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    // In the header: without the check polars reads the whole file as one header field and
+    // gives 0 rows.
+    let header = write(dir.path(), "h.csv", "a,\"b\n1,2\n3,4\n");
+    let err = load(header.to_str().unwrap()).unwrap_err().to_string();
+    assert!(err.contains("h.csv: line 1:"), "{err}");
+    assert!(err.contains("never closed"), "{err}");
+    // In a data row, after quoted fields with doubled quotes that are fine.
+    let row = write(
+        dir.path(),
+        "r.csv",
+        "a,b\n\"x \"\"y\"\"\",1\n\"z\",2\n\"open,3\n4,5\n",
+    );
+    let err = load(row.to_str().unwrap()).unwrap_err().to_string();
+    assert!(err.contains("r.csv: line 4:"), "{err}");
+    // Quoted fields that span lines and are closed are fine.
+    let fine = write(dir.path(), "f.csv", "a,b\n\"two\nlines\",1\nx,2\n");
+    assert_eq!(load(fine.to_str().unwrap()).unwrap().n_rows(), 2);
+}
+
+#[cfg(unix)]
+#[test]
+fn an_endless_line_is_refused_at_the_stated_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let zero = dir.path().join("zero.arff");
+    std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
+    let err = load(zero.to_str().unwrap()).unwrap_err();
+    let text = format!("{err}: {}", std::error::Error::source(&err).unwrap());
+    assert!(text.contains("zero.arff"), "{text}");
+    assert!(text.contains("line 1"), "{text}");
+    assert!(text.contains("256 MiB"), "{text}");
+}
+
+#[test]
+fn messages_say_where_reading_really_stopped() {
+    use std::io::Write as _;
+    let dir = tempfile::tempdir().unwrap();
+    // Fifteen lines of gzip data, then garbage: the file is read past line 15, no line 16.
+    let mut text = String::from("@relation r\n@attribute a numeric\n@data\n");
+    for i in 0..12 {
+        text.push_str(&format!("{i}\n"));
+    }
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(text.as_bytes()).unwrap();
+    let mut bytes = gz.finish().unwrap();
+    bytes.extend_from_slice(b"trailing garbage");
+    let path = dir.path().join("t.arff.gz");
+    std::fs::write(&path, bytes).unwrap();
+    let err = load(path.to_str().unwrap()).unwrap_err().to_string();
+    assert!(err.contains("cannot read past line 15"), "{err}");
+    assert!(!err.contains("line 16"), "{err}");
+    // A directory called x.arff is not read at `line 0`.
+    let folder = dir.path().join("x.arff");
+    std::fs::create_dir(&folder).unwrap();
+    let err = load(folder.to_str().unwrap()).unwrap_err();
+    let text = format!("{err}: {}", std::error::Error::source(&err).unwrap());
+    assert!(text.contains("is a directory"), "{text}");
+    assert!(!text.contains("line 0"), "{text}");
+}
+
+#[test]
+fn csv_ragged_records_are_errors_naming_the_line_not_a_polars_option() {
+    let dir = tempfile::tempdir().unwrap();
+    let ragged = write(dir.path(), "ragged.csv", "a,b\n1,2\n3,4,5\n6,7\n");
+    let err = load(ragged.to_str().unwrap()).unwrap_err().to_string();
+    assert!(
+        err.contains("ragged.csv: line 3: 3 fields, but the header has 2"),
+        "{err}"
+    );
+    // Quoted commas and quoted line breaks are one field.
+    let fine = write(dir.path(), "fine.csv", "a,b\n\"1,5\",2\n\"x\ny\",4\n");
+    assert_eq!(load(fine.to_str().unwrap()).unwrap().n_rows(), 2);
 }

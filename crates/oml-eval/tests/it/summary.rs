@@ -161,3 +161,23 @@ impl oml_flow::Model for Constant {
         )))
     }
 }
+
+/// The list that user-given measure names are checked against holds every measure a run has,
+/// and nothing more.
+#[test]
+fn measure_names_are_exactly_the_measures_of_classification_and_regression_runs() {
+    let mut seen = std::collections::BTreeSet::new();
+    for source in ["builtin:iris", "builtin:diabetes"] {
+        seen.extend(evaluate("cv:3", source).summary().measures.into_keys());
+    }
+    let listed: std::collections::BTreeSet<String> = oml_eval::MEASURE_NAMES
+        .iter()
+        .map(|m| m.to_string())
+        .collect();
+    assert_eq!(seen, listed);
+    let error = oml_eval::check_measure("accuracyy").unwrap_err();
+    assert!(
+        error.contains("`accuracyy`") && error.contains("predictive_accuracy"),
+        "{error}"
+    );
+}

@@ -14,7 +14,7 @@ use rand_chacha::ChaCha8Rng;
 use crate::error::{Error, Result};
 use crate::estimators::tree::{LeafFractions, set_tree_parameter, tree_parameters};
 use crate::estimators::{linfa_external_version, panic_message};
-use crate::flow::{Describe, Flow, Model, Output, TrainingSet};
+use crate::flow::{Describe, Flow, Model, Output, TaskKind, TrainingSet};
 use crate::inputs::{class_inputs, fitted_inputs};
 use crate::param::{Constraint, PROPORTION, Parameter, unknown_parameter};
 
@@ -109,7 +109,8 @@ impl Describe for RandomForestFlow {
     }
     fn description(&self) -> String {
         "Random forest of linfa-ensemble: linfa-trees CART trees on bootstrap rows and sampled \
-         features; confidences are the mean of the trees' leaf class fractions"
+         features per tree; confidences are the mean of the trees' leaf class fractions \
+         (scikit-learn: RandomForestClassifier; oml's `random-forest` is the faster one)"
             .to_owned()
     }
     fn parameters(&self) -> Vec<Parameter> {
@@ -218,6 +219,10 @@ fn fit_forest(
 }
 
 impl Flow for RandomForestFlow {
+    fn learns(&self, kind: TaskKind) -> bool {
+        matches!(kind, TaskKind::Classification { .. })
+    }
+
     fn fit(&self, data: &TrainingSet<'_>, seed: u64) -> Result<Box<dyn Model>> {
         let (x, classes, n_classes) = class_inputs(self, data)?;
         let name = self.name();

@@ -13,7 +13,7 @@ use oml_trees::{
 use crate::error::{Error, Result};
 use crate::estimators::oml_tree::{Fitted, fit_trees};
 use crate::estimators::oml_trees_external_version;
-use crate::flow::{Describe, Flow, Model, Output, TrainingSet};
+use crate::flow::{Describe, Flow, Model, Output, TaskKind, TrainingSet};
 use crate::param::{
     AT_LEAST_ONE, Constraint, FINITE_NON_NEGATIVE, FINITE_POSITIVE, MAX_DEPTH, Parameter,
     unknown_parameter,
@@ -266,6 +266,10 @@ impl Fitted for HistGradientBoostingRegressor {
 }
 
 impl Flow for GbmFlow {
+    fn learns(&self, kind: TaskKind) -> bool {
+        kind != TaskKind::Clustering
+    }
+
     fn fit(&self, data: &TrainingSet<'_>, seed: u64) -> Result<Box<dyn Model>> {
         fit_trees(
             self,

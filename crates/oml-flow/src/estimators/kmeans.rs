@@ -9,7 +9,7 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::error::{Error, Result};
 use crate::estimators::linfa_external_version;
-use crate::flow::{Describe, Flow, Model, Output, Target, TrainingSet, unsupported};
+use crate::flow::{Describe, Flow, Model, Output, Target, TaskKind, TrainingSet, unsupported};
 use crate::inputs::{fitted_inputs, training_inputs};
 use crate::param::{
     AT_LEAST_ONE, AT_LEAST_ONE_U64, Constraint, FINITE_POSITIVE, Parameter, unknown_parameter,
@@ -89,7 +89,8 @@ impl Describe for KMeansFlow {
         linfa_external_version(&["linfa-clustering"])
     }
     fn description(&self) -> String {
-        "k-means clustering of linfa-clustering (k-means++ initialisation, best of several runs)"
+        "k-means clustering of linfa-clustering (k-means++ initialisation, best of several runs; \
+         scikit-learn: KMeans)"
             .to_owned()
     }
     fn parameters(&self) -> Vec<Parameter> {
@@ -144,6 +145,10 @@ impl Describe for KMeansFlow {
 }
 
 impl Flow for KMeansFlow {
+    fn learns(&self, kind: TaskKind) -> bool {
+        kind == TaskKind::Clustering
+    }
+
     fn fit(&self, data: &TrainingSet<'_>, seed: u64) -> Result<Box<dyn Model>> {
         if !matches!(data.target, Target::None) {
             return Err(unsupported(self, &data.target));

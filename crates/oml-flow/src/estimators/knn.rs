@@ -9,7 +9,7 @@ use oml_data::DesignMatrix;
 
 use crate::error::{Error, Result};
 use crate::estimators::{linfa_external_version, panic_message};
-use crate::flow::{Describe, Flow, Model, Output, TrainingSet};
+use crate::flow::{Describe, Flow, Model, Output, TaskKind, TrainingSet};
 use crate::inputs::{class_inputs, fitted_inputs};
 use crate::param::{AT_LEAST_ONE, Constraint, Parameter, set_value, unknown_parameter};
 
@@ -103,7 +103,7 @@ impl Describe for KnnFlow {
     fn description(&self) -> String {
         "k-nearest-neighbours classifier (Euclidean distance) on a linfa-nn search index; \
          confidences are the neighbours' vote fractions, ties in distance go to the earlier \
-         training row"
+         training row (scikit-learn: KNeighborsClassifier)"
             .to_owned()
     }
     fn parameters(&self) -> Vec<Parameter> {
@@ -136,6 +136,10 @@ impl Describe for KnnFlow {
 }
 
 impl Flow for KnnFlow {
+    fn learns(&self, kind: TaskKind) -> bool {
+        matches!(kind, TaskKind::Classification { .. })
+    }
+
     fn fit(&self, data: &TrainingSet<'_>, _seed: u64) -> Result<Box<dyn Model>> {
         let (x, classes, n_classes) = class_inputs(self, data)?;
         K.check("k", &self.k)?;

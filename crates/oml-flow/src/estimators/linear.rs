@@ -9,7 +9,7 @@ use oml_data::DesignMatrix;
 
 use crate::error::{Error, Result};
 use crate::estimators::linfa_external_version;
-use crate::flow::{Describe, Flow, Model, Output, Target, TrainingSet, unsupported};
+use crate::flow::{Describe, Flow, Model, Output, Target, TaskKind, TrainingSet, unsupported};
 use crate::inputs::{fitted_inputs, training_inputs};
 use crate::param::{
     AT_LEAST_ONE_U32, Constraint, FINITE_NON_NEGATIVE, Parameter, parse_value, set_value,
@@ -123,7 +123,9 @@ impl Describe for LinearRegressionFlow {
         linfa_external_version(&["linfa-linear"])
     }
     fn description(&self) -> String {
-        "Ordinary least squares linear regression of linfa-linear".to_owned()
+        "Ordinary least squares linear regression of linfa-linear (scikit-learn: \
+         LinearRegression)"
+            .to_owned()
     }
     fn parameters(&self) -> Vec<Parameter> {
         let default = LinearRegressionFlow::new().params;
@@ -146,6 +148,10 @@ impl Describe for LinearRegressionFlow {
 }
 
 impl Flow for LinearRegressionFlow {
+    fn learns(&self, kind: TaskKind) -> bool {
+        kind == TaskKind::Regression
+    }
+
     fn fit(&self, data: &TrainingSet<'_>, _seed: u64) -> Result<Box<dyn Model>> {
         let Target::Values(values) = data.target else {
             return Err(unsupported(self, &data.target));
@@ -218,7 +224,7 @@ impl Describe for ElasticNetFlow {
     }
     fn description(&self) -> String {
         "Elastic net linear regression of linfa-elasticnet (L1 and L2 penalties, coordinate \
-         descent)"
+         descent; scikit-learn: ElasticNet)"
             .to_owned()
     }
     fn parameters(&self) -> Vec<Parameter> {
@@ -287,6 +293,10 @@ impl Describe for ElasticNetFlow {
 }
 
 impl Flow for ElasticNetFlow {
+    fn learns(&self, kind: TaskKind) -> bool {
+        kind == TaskKind::Regression
+    }
+
     fn fit(&self, data: &TrainingSet<'_>, _seed: u64) -> Result<Box<dyn Model>> {
         let Target::Values(values) = data.target else {
             return Err(unsupported(self, &data.target));

@@ -8,7 +8,7 @@ use oml_data::DesignMatrix;
 use crate::error::{Error, Result};
 use crate::estimators::classes::{OneClass, present_classes, task_confidences};
 use crate::estimators::linfa_external_version;
-use crate::flow::{Describe, Flow, Model, Output, Target, TrainingSet, unsupported};
+use crate::flow::{Describe, Flow, Model, Output, Target, TaskKind, TrainingSet, unsupported};
 use crate::inputs::{fitted_inputs, training_inputs};
 use crate::param::{
     AT_LEAST_ONE_U64, Constraint, FINITE_NON_NEGATIVE, FINITE_POSITIVE, Parameter, parse_value,
@@ -177,7 +177,7 @@ impl Describe for LogisticRegressionFlow {
     }
     fn description(&self) -> String {
         "Multinomial logistic regression of linfa-logistic (L2 penalty, L-BFGS); confidences are \
-         its softmax class probabilities"
+         its softmax class probabilities (scikit-learn: LogisticRegression)"
             .to_owned()
     }
     fn parameters(&self) -> Vec<Parameter> {
@@ -230,6 +230,10 @@ impl Describe for LogisticRegressionFlow {
 }
 
 impl Flow for LogisticRegressionFlow {
+    fn learns(&self, kind: TaskKind) -> bool {
+        matches!(kind, TaskKind::Classification { .. })
+    }
+
     fn fit(&self, data: &TrainingSet<'_>, _seed: u64) -> Result<Box<dyn Model>> {
         let Target::Classes { classes, n_classes } = data.target else {
             return Err(unsupported(self, &data.target));

@@ -52,17 +52,17 @@ pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> String {
 }
 
 /// The external version of a flow built on the linfa crates `linfa_crates`:
-/// `linfa-x==0.8.1,...,oml-flow==0.1.0`, sorted.
+/// `linfa-x==0.8.1,...,oml-flow==0.2.0`, sorted.
 pub(crate) fn linfa_external_version(linfa_crates: &[&str]) -> String {
     external_version(linfa_crates.iter().map(|&name| (name, LINFA_VERSION)))
 }
 
-/// The external version of a flow built on oml-trees: `oml-flow==0.1.0,oml-trees==0.1.0`.
+/// The external version of a flow built on oml-trees: `oml-flow==0.2.0,oml-trees==0.2.0`.
 pub(crate) fn oml_trees_external_version() -> String {
     external_version([("oml-trees", oml_trees::VERSION)])
 }
 
-/// The external version of a flow built on perpetual: `oml-flow==0.1.0,perpetual==2.3.0`.
+/// The external version of a flow built on perpetual: `oml-flow==0.2.0,perpetual==2.3.0`.
 pub(crate) fn perpetual_external_version() -> String {
     external_version([("perpetual", PERPETUAL_VERSION)])
 }

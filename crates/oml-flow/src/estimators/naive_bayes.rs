@@ -7,7 +7,7 @@ use oml_data::DesignMatrix;
 
 use crate::error::{Error, Result};
 use crate::estimators::linfa_external_version;
-use crate::flow::{Describe, Flow, Model, Output, TrainingSet};
+use crate::flow::{Describe, Flow, Model, Output, TaskKind, TrainingSet};
 use crate::inputs::{class_inputs, fitted_inputs};
 use crate::param::{Constraint, FINITE_NON_NEGATIVE, Parameter, unknown_parameter};
 
@@ -62,7 +62,9 @@ impl Describe for GaussianNbFlow {
         linfa_external_version(&["linfa-bayes"])
     }
     fn description(&self) -> String {
-        "Gaussian naive Bayes of linfa-bayes; confidences are its class probabilities".to_owned()
+        "Gaussian naive Bayes of linfa-bayes; confidences are its class probabilities \
+         (scikit-learn: GaussianNB)"
+            .to_owned()
     }
     fn parameters(&self) -> Vec<Parameter> {
         let default = GaussianNbFlow::default();
@@ -93,6 +95,10 @@ impl Describe for GaussianNbFlow {
 }
 
 impl Flow for GaussianNbFlow {
+    fn learns(&self, kind: TaskKind) -> bool {
+        matches!(kind, TaskKind::Classification { .. })
+    }
+
     fn fit(&self, data: &TrainingSet<'_>, _seed: u64) -> Result<Box<dyn Model>> {
         let (x, classes, n_classes) = class_inputs(self, data)?;
         let model = self

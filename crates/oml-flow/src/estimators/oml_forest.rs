@@ -12,7 +12,7 @@ use crate::estimators::oml_tree::{
     MAX_FEATURES, check_set, fit_trees, set_tree_parameter, tree_parameters,
 };
 use crate::estimators::oml_trees_external_version;
-use crate::flow::{Describe, Flow, Model, TrainingSet};
+use crate::flow::{Describe, Flow, Model, TaskKind, TrainingSet};
 use crate::param::{Constraint, PROPORTION, ParamValue, Parameter, set_value};
 
 /// The `max_features` of a [`ForestFlow`]: scikit-learn's per-task default, or one choice for
@@ -149,7 +149,8 @@ impl Describe for ForestFlow {
     fn description(&self) -> String {
         "Random forest of oml-trees: exact CART trees on bootstrap samples with features drawn \
          at each split, fitted in parallel; missing values go to the better side of each split; \
-         confidences are the mean of the trees' leaf class fractions"
+         confidences are the mean of the trees' leaf class fractions (scikit-learn: \
+         RandomForestClassifier, RandomForestRegressor)"
             .to_owned()
     }
     fn parameters(&self) -> Vec<Parameter> {
@@ -216,6 +217,10 @@ impl Describe for ForestFlow {
 }
 
 impl Flow for ForestFlow {
+    fn learns(&self, kind: TaskKind) -> bool {
+        kind != TaskKind::Clustering
+    }
+
     fn fit(&self, data: &TrainingSet<'_>, seed: u64) -> Result<Box<dyn Model>> {
         fit_trees(
             self,

@@ -14,7 +14,7 @@ use oml_trees::{
 
 use crate::error::{Error, Result};
 use crate::estimators::oml_trees_external_version;
-use crate::flow::{Describe, Flow, Model, Output, Target, TrainingSet, unsupported};
+use crate::flow::{Describe, Flow, Model, Output, Target, TaskKind, TrainingSet, unsupported};
 use crate::inputs::{fitted_inputs_with_missing, training_inputs_with_missing};
 use crate::param::{
     AT_LEAST_ONE, Constraint, FINITE_NON_NEGATIVE, MAX_DEPTH, ParamValue, Parameter,
@@ -336,7 +336,8 @@ impl Describe for TreeFlow {
     fn description(&self) -> String {
         "Exact CART tree of oml-trees (gini or entropy for classification, squared error for \
          regression; missing values go to the better side of each split); confidences are the \
-         training class fractions of the leaf"
+         training class fractions of the leaf (scikit-learn: DecisionTreeClassifier, \
+         DecisionTreeRegressor)"
             .to_owned()
     }
     fn parameters(&self) -> Vec<Parameter> {
@@ -369,6 +370,10 @@ impl Describe for TreeFlow {
 }
 
 impl Flow for TreeFlow {
+    fn learns(&self, kind: TaskKind) -> bool {
+        kind != TaskKind::Clustering
+    }
+
     fn fit(&self, data: &TrainingSet<'_>, seed: u64) -> Result<Box<dyn Model>> {
         fit_trees(
             self,

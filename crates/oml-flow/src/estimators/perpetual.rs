@@ -11,7 +11,7 @@ use perpetual::{Matrix, PerpetualBooster};
 
 use crate::error::{Error, Result};
 use crate::estimators::{panic_message, perpetual_external_version};
-use crate::flow::{Describe, Flow, Model, Output, Target, TrainingSet, unsupported};
+use crate::flow::{Describe, Flow, Model, Output, Target, TaskKind, TrainingSet, unsupported};
 use crate::inputs::{fitted_inputs_with_missing, training_inputs_with_missing};
 use crate::param::{Constraint, Parameter, set_value, unknown_parameter};
 
@@ -225,6 +225,10 @@ fn fit_booster(
 }
 
 impl Flow for PerpetualGbmFlow {
+    fn learns(&self, kind: TaskKind) -> bool {
+        kind != TaskKind::Clustering
+    }
+
     fn fit(&self, data: &TrainingSet<'_>, seed: u64) -> Result<Box<dyn Model>> {
         let name = self.name();
         let (fitted, n_classes) = match data.target {

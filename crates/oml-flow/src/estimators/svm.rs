@@ -9,7 +9,7 @@ use oml_data::DesignMatrix;
 use crate::error::{Error, Result};
 use crate::estimators::classes::{OneClass, present_classes, task_confidences};
 use crate::estimators::linfa_external_version;
-use crate::flow::{Describe, Flow, Model, Output, Target, TrainingSet, unsupported};
+use crate::flow::{Describe, Flow, Model, Output, Target, TaskKind, TrainingSet, unsupported};
 use crate::inputs::{fitted_inputs, training_inputs};
 use crate::param::{
     AT_LEAST_ONE_U32, Constraint, FINITE_POSITIVE, Parameter, parse_value, unknown_parameter,
@@ -257,7 +257,8 @@ impl Describe for SvmFlow {
     }
     fn description(&self) -> String {
         "C-support vector classifier of linfa-svm; confidences are Platt-scaled probabilities, \
-         one machine against the rest per class for more than two classes, normalised"
+         one machine against the rest per class for more than two classes, normalised \
+         (scikit-learn: SVC with probability=True)"
             .to_owned()
     }
     fn parameters(&self) -> Vec<Parameter> {
@@ -326,6 +327,10 @@ impl Describe for SvmFlow {
 }
 
 impl Flow for SvmFlow {
+    fn learns(&self, kind: TaskKind) -> bool {
+        matches!(kind, TaskKind::Classification { .. })
+    }
+
     fn fit(&self, data: &TrainingSet<'_>, _seed: u64) -> Result<Box<dyn Model>> {
         let Target::Classes { classes, n_classes } = data.target else {
             return Err(unsupported(self, &data.target));

@@ -8,7 +8,7 @@ use oml_data::DesignMatrix;
 
 use crate::error::{Error, Result};
 use crate::estimators::linfa_external_version;
-use crate::flow::{Describe, Flow, Model, Output, TrainingSet};
+use crate::flow::{Describe, Flow, Model, Output, TaskKind, TrainingSet};
 use crate::inputs::{class_inputs, fitted_inputs};
 use crate::param::{Constraint, MAX_DEPTH, Parameter, set_value, unknown_parameter};
 
@@ -161,8 +161,10 @@ impl Describe for DecisionTreeFlow {
     }
     fn description(&self) -> String {
         "CART classification tree of linfa-trees 0.8.1 (exact splits, gini or entropy; with \
-         oml's patch that sums class frequencies in class order, so fits are deterministic); \
-         confidences are the training class fractions of the leaf"
+         oml's patches: class frequencies summed in class order, so fits are deterministic, \
+         and thresholds at midpoints between adjacent distinct values of the node's rows, as \
+         CART); confidences are the training class fractions of the leaf (scikit-learn: \
+         DecisionTreeClassifier; oml's `decision-tree` is the faster, missing-aware one)"
             .to_owned()
     }
     fn parameters(&self) -> Vec<Parameter> {
@@ -180,6 +182,10 @@ impl Describe for DecisionTreeFlow {
 }
 
 impl Flow for DecisionTreeFlow {
+    fn learns(&self, kind: TaskKind) -> bool {
+        matches!(kind, TaskKind::Classification { .. })
+    }
+
     fn fit(&self, data: &TrainingSet<'_>, _seed: u64) -> Result<Box<dyn Model>> {
         let (x, classes, n_classes) = class_inputs(self, data)?;
         let tree = self
@@ -278,9 +284,8 @@ impl LeafFractions {
         id
     }
 
-    /// The leaf `row` falls in, by the rule linfa fits with (`x[feature] <= threshold` goes
-    /// left; linfa's own `predict` uses `<`, which differs only for a value exactly on a
-    /// threshold, a midpoint between two training values).
+    /// The leaf `row` falls in, by the rule linfa fits with: `x[feature] <= threshold` goes
+    /// left (as the vendored linfa's `predict` does too, and scikit-learn).
     fn leaf(&self, row: ArrayView1<'_, f64>) -> usize {
         let mut node = 0;
         while let Some((feature, threshold)) = self.splits[node] {

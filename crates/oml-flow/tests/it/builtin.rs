@@ -119,7 +119,7 @@ fn decision_tree_confidences_are_leaf_fractions() {
 }
 
 /// Every default pipeline one-hot encodes and ends in its estimator; linfa's estimators impute
-/// first, oml-trees' (`tree`, `forest`) and perpetual's (`gbm`) take missing values as they are
+/// first, oml-trees' (`decision-tree`, `random-forest`, `gbm`) take missing values as they are
 /// (issue 9).
 #[test]
 fn every_builtin_flow_has_a_default_pipeline_with_an_estimator() {
@@ -143,7 +143,7 @@ fn every_builtin_flow_has_a_default_pipeline_with_an_estimator() {
 #[test]
 fn issue_4_linfa_tree_fits_the_same_tree_every_time() {
     let wine = prepare("builtin:winequality", false, false);
-    let flow = builtin_flow("decision-tree").unwrap();
+    let flow = builtin_flow("linfa-decision-tree").unwrap();
     let first: Vec<Predictions> = wine
         .first_folds(&flow, 0, 2)
         .into_iter()
@@ -156,5 +156,27 @@ fn issue_4_linfa_tree_fits_the_same_tree_every_time() {
             .map(|f| f.predictions)
             .collect();
         assert!(first == again, "the tree changed between fits");
+    }
+}
+
+/// What `oml flows` says each flow learns is what the flow itself says (the evaluator refuses
+/// the others before any unit runs).
+#[test]
+fn the_kinds_listed_are_the_kinds_each_flow_learns() {
+    use oml_flow::{Flow, TaskKind};
+    for builtin in BUILTIN_FLOWS {
+        let flow = builtin.make();
+        for (kind, name) in [
+            (TaskKind::Classification { n_classes: 3 }, "classification"),
+            (TaskKind::Regression, "regression"),
+            (TaskKind::Clustering, "clustering"),
+        ] {
+            assert_eq!(
+                flow.learns(kind),
+                builtin.learns.contains(name),
+                "{}: {name}",
+                builtin.name
+            );
+        }
     }
 }

@@ -116,7 +116,7 @@ fn forest_parameters_are_checked_and_named() {
     assert!(values.contains(&("ensemble_size".into(), "7".into())));
     assert_eq!(
         flow.external_version(),
-        "linfa-ensemble==0.8.1,linfa-trees==0.8.1,oml-flow==0.1.0"
+        "linfa-ensemble==0.8.1,linfa-trees==0.8.1,oml-flow==0.2.0"
     );
 }
 

@@ -5,8 +5,9 @@
 //! - `estimators`: the forest, k-NN and naive Bayes against hand-computed or linfa's numbers.
 //! - `gbm`: the boosting flows, `gbm` (oml-trees' histogram gradient boosting) and
 //!   `perpetual-gbm`: iris, diabetes, two classes, missing values, determinism, parameters.
-//! - `oml_trees`: the oml-trees flows, `tree` and `forest`: regression, missing values,
-//!   parameters, thread counts.
+//! - `missing`: missing values kept as a signal by every built-in pipeline.
+//! - `oml_trees`: the oml-trees flows, `decision-tree` and `random-forest`: regression,
+//!   missing values, parameters, thread counts.
 //! - `params`: parameter text round-trips and errors.
 //! - `regression`: regression and clustering flows on builtin tasks; hand-checkable
 //!   logistic regression and SVM cases.
@@ -16,6 +17,7 @@
 mod builtin;
 mod estimators;
 mod gbm;
+mod missing;
 mod oml_trees;
 mod params;
 mod regression;

@@ -19,9 +19,9 @@ use crate::support::{
 #[test]
 fn tree_and_forest_explain_diabetes_and_are_deterministic() {
     let diabetes = prepare("builtin:diabetes", false, false);
-    let mut shallow_tree = builtin_flow("tree").unwrap();
+    let mut shallow_tree = builtin_flow("decision-tree").unwrap();
     shallow_tree.set_parameter("max_depth", "4").unwrap();
-    let forest = builtin_flow("forest").unwrap();
+    let forest = builtin_flow("random-forest").unwrap();
     for (name, flow, least) in [
         ("tree (max_depth 4)", shallow_tree, f64::MIN_POSITIVE),
         ("forest", forest, 0.35),
@@ -33,7 +33,7 @@ fn tree_and_forest_explain_diabetes_and_are_deterministic() {
 #[test]
 fn clustering_is_unsupported() {
     let (x, _) = absent_class();
-    for name in ["tree", "forest"] {
+    for name in ["decision-tree", "random-forest"] {
         assert_clustering_unsupported(name, &builtin_flow(name).unwrap(), &x);
     }
 }
@@ -57,13 +57,13 @@ fn missing_means_class_one() -> (DesignMatrix, Array1<usize>) {
 #[test]
 fn missing_values_reach_the_trees() {
     let (x, classes) = missing_means_class_one();
-    for name in ["tree", "forest"] {
+    for name in ["decision-tree", "random-forest"] {
         let flow = builtin_flow(name).unwrap();
         let model = fit_classes(&flow, &x, &classes, 2).unwrap();
         assert_eq!(predicted_labels(model.as_ref(), &x, 2), classes, "{name}");
     }
     // The linfa tree's pipeline imputes, and cannot.
-    let imputed = builtin_flow("decision-tree").unwrap();
+    let imputed = builtin_flow("linfa-decision-tree").unwrap();
     let model = fit_classes(&imputed, &x, &classes, 2).unwrap();
     assert_ne!(predicted_labels(model.as_ref(), &x, 2), classes);
 }
@@ -147,7 +147,7 @@ fn tree_confidences_are_leaf_fractions_and_regression_gives_leaf_means() {
 #[test]
 fn a_forest_predicts_the_same_on_any_thread_count() {
     let iris = prepare("builtin:iris", true, false);
-    let flow = builtin_flow("forest").unwrap();
+    let flow = builtin_flow("random-forest").unwrap();
     let run = |threads| {
         rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
@@ -165,14 +165,14 @@ fn a_forest_predicts_the_same_on_any_thread_count() {
 
 #[test]
 fn parameters_are_oml_trees_own_and_set_both_kinds() {
-    let mut forest = builtin_flow("forest").unwrap();
+    let mut forest = builtin_flow("random-forest").unwrap();
     assert_eq!(
         forest.name(),
         "oml.Pipeline(onehot=oml.OneHotEncoder,estimator=oml_trees.RandomForest)"
     );
     assert_eq!(
         forest.external_version(),
-        "oml-flow==0.1.0,oml-trees==0.1.0"
+        "oml-flow==0.2.0,oml-trees==0.2.0"
     );
     let values = |flow: &oml_flow::Pipeline| -> Vec<(String, String)> {
         qualified_parameters(flow)

@@ -26,7 +26,7 @@ fn every_parameter_value_round_trips_through_its_text() {
 
 #[test]
 fn set_values_show_in_the_parameters() {
-    let mut flow = oml_flow::builtin_flow("decision-tree").unwrap();
+    let mut flow = oml_flow::builtin_flow("linfa-decision-tree").unwrap();
     set_parameters(
         &mut flow,
         &[
@@ -47,7 +47,7 @@ fn set_values_show_in_the_parameters() {
 
 #[test]
 fn bad_parameters_name_the_parameter_and_the_allowed_values() {
-    let mut flow = oml_flow::builtin_flow("decision-tree").unwrap();
+    let mut flow = oml_flow::builtin_flow("linfa-decision-tree").unwrap();
     let cases = [
         (
             "max_depht=3",
@@ -68,6 +68,10 @@ fn bad_parameters_name_the_parameter_and_the_allowed_values() {
         (
             "impute.strategy=mode",
             "parameter `strategy`: `mode` is not allowed; expected one of mean, median, most_frequent",
+        ),
+        (
+            "impute.nominal=mode",
+            "parameter `nominal`: `mode` is not allowed; expected one of missing_category, most_frequent",
         ),
         ("max_depth", "`max_depth` is not NAME=VALUE"),
     ];

@@ -56,7 +56,7 @@ fn store() -> (tempfile::TempDir, RunStore) {
 #[test]
 fn runs_are_read_with_their_labels_and_fold_scores() {
     let (_dir, store) = store();
-    let results = Results::from_store(&store, None, &|_, _| true).unwrap();
+    let results = Results::from_store(&store, None, &|_, _| true, &mut |d| panic!("{d}")).unwrap();
     assert_eq!(results.measure, "predictive_accuracy");
     assert!(results.higher_is_better);
     assert_eq!(results.skipped, ["b1"], "the regression run lacks accuracy");
@@ -76,8 +76,13 @@ fn runs_are_read_with_their_labels_and_fold_scores() {
 #[test]
 fn a_measure_can_be_asked_for_and_runs_filtered() {
     let (_dir, store) = store();
-    let results =
-        Results::from_store(&store, Some("root_mean_squared_error"), &|_, _| true).unwrap();
+    let results = Results::from_store(
+        &store,
+        Some("root_mean_squared_error"),
+        &|_, _| true,
+        &mut |d| panic!("{d}"),
+    )
+    .unwrap();
     assert!(!results.higher_is_better);
     assert_eq!(results.skipped, ["a1", "a2"]);
     let linear = &results.entries[0];
@@ -87,14 +92,16 @@ fn a_measure_can_be_asked_for_and_runs_filtered() {
     assert_eq!(linear.training_time_s, None);
 
     let only_regression = |_: &str, m: &oml_run::Manifest| m.task == "builtin:diabetes";
-    let results = Results::from_store(&store, None, &only_regression).unwrap();
+    let results =
+        Results::from_store(&store, None, &only_regression, &mut |d| panic!("{d}")).unwrap();
     assert_eq!(
         results.measure, "root_mean_squared_error",
         "the default for regression"
     );
     assert!(results.skipped.is_empty());
 
-    let e = Results::from_store(&store, Some("kappa"), &|_, _| true).unwrap_err();
+    let e = Results::from_store(&store, Some("kappa"), &|_, _| true, &mut |d| panic!("{d}"))
+        .unwrap_err();
     assert!(
         matches!(e, ReportError::MeasureAbsent { n_runs: 3, .. }),
         "{e}"
@@ -106,7 +113,7 @@ fn a_measure_can_be_asked_for_and_runs_filtered() {
     );
 
     let empty = RunStore::new(store.root().join("nothing"));
-    let results = Results::from_store(&empty, None, &|_, _| true).unwrap();
+    let results = Results::from_store(&empty, None, &|_, _| true, &mut |d| panic!("{d}")).unwrap();
     assert!(results.entries.is_empty());
 }
 
@@ -118,7 +125,7 @@ fn a_malformed_summary_is_an_error_naming_the_file() {
         r#"{"predictive_accuracy": {"value": 0.9, "per_fold": 3}}"#,
     )
     .unwrap();
-    let e = Results::from_store(&store, None, &|_, _| true).unwrap_err();
+    let e = Results::from_store(&store, None, &|_, _| true, &mut |d| panic!("{d}")).unwrap_err();
     let text = e.to_string();
     assert!(text.contains("a2/summary.json"), "{text}");
     assert!(text.contains("predictive_accuracy"), "{text}");
@@ -128,7 +135,7 @@ fn a_malformed_summary_is_an_error_naming_the_file() {
 fn a_report_is_written_from_a_store() {
     let (dir, store) = store();
     let out = dir.path().join("report.html");
-    let summary = write_report(&store, None, &|_, _| true, &out).unwrap();
+    let summary = write_report(&store, None, &|_, _| true, &mut |d| panic!("{d}"), &out).unwrap();
     assert_eq!(
         (
             summary.n_runs,
@@ -140,7 +147,7 @@ fn a_report_is_written_from_a_store() {
     );
     assert_eq!(summary.n_figures, 2, "a box plot and a time plot");
     let first = std::fs::read(&out).unwrap();
-    write_report(&store, None, &|_, _| true, &out).unwrap();
+    write_report(&store, None, &|_, _| true, &mut |d| panic!("{d}"), &out).unwrap();
     assert_eq!(
         std::fs::read(&out).unwrap(),
         first,

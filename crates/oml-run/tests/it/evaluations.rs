@@ -64,7 +64,7 @@ fn fixture() -> &'static Fixture {
 }
 
 fn list(filters: EvaluationFilters) -> DataFrame {
-    oml_run::list_evaluations(&fixture().store, &filters).unwrap()
+    oml_run::list_evaluations(&fixture().store, &filters, &mut |d| panic!("{d}")).unwrap()
 }
 
 fn function(name: &str) -> EvaluationFilters {
@@ -121,6 +121,7 @@ fn the_columns_are_openml_evaluations_in_order_and_typed() {
     let none = oml_run::list_evaluations(
         &RunStore::new(empty.path().join("nothing")),
         &EvaluationFilters::default(),
+        &mut |d| panic!("{d}"),
     )
     .unwrap();
     assert_eq!(none.height(), 0);

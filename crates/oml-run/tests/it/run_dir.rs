@@ -1,28 +1,167 @@
-//! A run directory is replaced whole.
+//! A run directory is written whole, replaced only when oml wrote it, and never over what the
+//! user has (issue 15, items 1 and 7).
+
+use std::path::Path;
+
+use oml_run::{Replace, write_directory};
 
 use crate::common::make_run;
+
+const OWNED: &[&str] = &["a.txt", "b.txt"];
+
+fn names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
 
 #[test]
 fn a_directory_is_written_and_replaced_whole() {
     let root = tempfile::tempdir().unwrap();
     let dir = root.path().join("runs").join("one");
-    oml_run::write_directory(
-        &dir,
-        &[("a.txt", b"first".to_vec()), ("b.txt", b"second".to_vec())],
-    )
-    .unwrap();
+    let files = [("a.txt", b"first".to_vec()), ("b.txt", b"second".to_vec())];
+    write_directory(&dir, &files, OWNED, Replace::Never).unwrap();
     assert_eq!(std::fs::read(dir.join("a.txt")).unwrap(), b"first");
-    oml_run::write_directory(&dir, &[("a.txt", b"again".to_vec())]).unwrap();
+    write_directory(&dir, &[("a.txt", b"again".to_vec())], OWNED, Replace::Owned).unwrap();
     assert_eq!(std::fs::read(dir.join("a.txt")).unwrap(), b"again");
     assert!(
         !dir.join("b.txt").exists(),
         "the old directory is gone, not merged"
     );
-    let leftovers: Vec<_> = std::fs::read_dir(root.path().join("runs"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
-    assert_eq!(leftovers, vec![std::ffi::OsString::from("one")]);
+    assert_eq!(names(&root.path().join("runs")), ["one"]);
+}
+
+#[test]
+fn out_dir_with_user_files_is_refused_and_kept() {
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("thesis");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("thesis.tex"), b"years of work").unwrap();
+    std::fs::write(dir.join("a.txt"), b"a file oml would write").unwrap();
+    for replace in [Replace::Never, Replace::Owned] {
+        let error = write_directory(&dir, &[("a.txt", b"run".to_vec())], OWNED, replace)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("thesis") && error.contains("thesis.tex"),
+            "the error names the directory and the file it keeps: {error}"
+        );
+        assert_eq!(
+            std::fs::read(dir.join("thesis.tex")).unwrap(),
+            b"years of work"
+        );
+        assert_eq!(
+            std::fs::read(dir.join("a.txt")).unwrap(),
+            b"a file oml would write"
+        );
+        assert_eq!(names(root.path()), ["thesis"], "nothing left behind");
+    }
+    // A sub-directory (a whole run store given by mistake) is kept too.
+    let store = root.path().join("store");
+    std::fs::create_dir_all(store.join("0123abcd")).unwrap();
+    std::fs::write(store.join("0123abcd").join("a.txt"), b"a run").unwrap();
+    assert!(write_directory(&store, &[("a.txt", b"x".to_vec())], OWNED, Replace::Owned).is_err());
+    assert_eq!(
+        std::fs::read(store.join("0123abcd").join("a.txt")).unwrap(),
+        b"a run"
+    );
+}
+
+#[test]
+fn out_dir_that_holds_a_run_is_replaced_only_with_force() {
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("run");
+    write_directory(&dir, &[("a.txt", b"first".to_vec())], OWNED, Replace::Never).unwrap();
+    let error = write_directory(
+        &dir,
+        &[("a.txt", b"second".to_vec())],
+        OWNED,
+        Replace::Never,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(error.contains("force"), "{error}");
+    assert_eq!(std::fs::read(dir.join("a.txt")).unwrap(), b"first");
+    write_directory(
+        &dir,
+        &[("a.txt", b"second".to_vec())],
+        OWNED,
+        Replace::Owned,
+    )
+    .unwrap();
+    assert_eq!(std::fs::read(dir.join("a.txt")).unwrap(), b"second");
+    assert_eq!(names(root.path()), ["run"]);
+}
+
+#[test]
+fn out_file_is_refused_and_an_empty_directory_is_used() {
+    let root = tempfile::tempdir().unwrap();
+    let file = root.path().join("notes.txt");
+    std::fs::write(&file, b"notes").unwrap();
+    let error = write_directory(&file, &[("a.txt", b"x".to_vec())], OWNED, Replace::Owned)
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("not a directory"), "{error}");
+    assert_eq!(std::fs::read(&file).unwrap(), b"notes");
+    let empty = root.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    write_directory(&empty, &[("a.txt", b"x".to_vec())], OWNED, Replace::Never).unwrap();
+    assert_eq!(std::fs::read(empty.join("a.txt")).unwrap(), b"x");
+    assert_eq!(names(root.path()), ["empty", "notes.txt"]);
+}
+
+#[test]
+fn out_dot_is_refused_leaving_nothing_behind() {
+    // The current directory of this test process is the crate's; `.` and the directory by
+    // its own path are refused before anything is written next to it.
+    let here = std::env::current_dir().unwrap();
+    let before = names(here.parent().unwrap());
+    for dir in [Path::new("."), here.as_path(), Path::new("..")] {
+        let error = write_directory(dir, &[("a.txt", b"x".to_vec())], OWNED, Replace::Owned)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("current directory"), "{error}");
+    }
+    assert_eq!(names(here.parent().unwrap()), before);
+    assert!(!here.join("a.txt").exists());
+}
+
+#[test]
+fn concurrent_writes_of_one_run_all_succeed_and_leave_one_run() {
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("KEY");
+    for round in 0..20 {
+        std::thread::scope(|scope| {
+            for writer in 0..8 {
+                let dir = &dir;
+                scope.spawn(move || {
+                    let contents = format!("round {round}").into_bytes();
+                    let files = [("a.txt", contents.clone()), ("b.txt", contents)];
+                    write_directory(dir, &files, OWNED, Replace::Owned)
+                        .unwrap_or_else(|e| panic!("writer {writer}, round {round}: {e}"));
+                });
+            }
+        });
+        assert_eq!(names(root.path()), ["KEY"], "round {round}: leftovers");
+        assert_eq!(names(&dir), ["a.txt", "b.txt"]);
+        assert_eq!(
+            std::fs::read(dir.join("b.txt")).unwrap(),
+            format!("round {round}").into_bytes()
+        );
+    }
+}
+
+#[test]
+fn a_failed_write_removes_its_partial_directory() {
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("run");
+    // A file name that cannot be created (a missing sub-directory) fails the write.
+    let files = [("missing/a.txt", b"x".to_vec())];
+    assert!(write_directory(&dir, &files, OWNED, Replace::Owned).is_err());
+    assert!(names(root.path()).is_empty(), "{:?}", names(root.path()));
 }
 
 /// A run of the decision tree on iris, as `oml run` makes it.
@@ -41,10 +180,15 @@ fn a_run_round_trips_through_its_directory() {
         run.manifest.crates.contains_key("linfa-trees"),
         "versions come from Cargo.lock"
     );
-    assert_eq!(run.manifest.digests["dataset"].len(), 64);
+    let dataset = &run.manifest.digests["dataset"];
+    assert!(
+        dataset.starts_with("sha256:") && dataset.len() == 7 + 64,
+        "{dataset}"
+    );
     let dir = root.path().join("run");
-    run.save(&dir).unwrap();
+    run.save(&dir, Replace::Never).unwrap();
     let back = oml_run::Run::load(&dir).unwrap();
+    oml_run::check_files(&dir).unwrap();
     // Every part, numbers bit for bit (serde_json parses floats exactly: float_roundtrip).
     assert!(back == run, "the run read back differs");
     // Missing and broken files are named.

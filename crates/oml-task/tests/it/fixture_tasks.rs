@@ -11,7 +11,7 @@ use oml_task::{Cache, LocalTaskBuilder, Resampling, Server, Task, TaskDescriptio
 
 fn fixture(task: u32, file: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/openml-fixtures/tasks")
+        .join("../../fixtures/openml/tasks")
         .join(task.to_string())
         .join(file)
 }

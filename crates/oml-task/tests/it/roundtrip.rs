@@ -1,6 +1,8 @@
 //! Tasks written into a cache read back the same, by id and as a directory; damaged cached
 //! files give errors that name the file and the line.
 
+use std::path::PathBuf;
+
 use oml_task::{Cache, Error, LocalTaskBuilder, Server, Task};
 
 /// A cache in a temporary directory holding `builder`'s task on `source` as task 10 on
@@ -82,11 +84,66 @@ fn rewriting_removes_what_would_shadow_the_new_dataset() {
     let task = LocalTaskBuilder::new()
         .from_source("builtin:diabetes")
         .unwrap();
-    task.write_to_cache(&cache, 10, 20).unwrap();
+    task.write_to_cache_replacing(&cache, 10, 20, true).unwrap();
     assert!(!data.join("dataset_20.pq").exists());
     assert!(!data.join("dataset.pkl.py3").exists());
     let read = Task::from_cache(&cache, 10).unwrap();
     assert_eq!(read.dataset().n_rows(), 441);
+}
+
+#[test]
+fn task_write_refuses_to_overwrite_a_different_cached_task_without_force() {
+    let (_dir, cache, _) = written(&LocalTaskBuilder::new(), "builtin:iris");
+    let snapshot = |cache: &Cache| -> Vec<(PathBuf, Vec<u8>)> {
+        let mut files = Vec::new();
+        for dir in [cache.task_dir(10), cache.dataset_dir(20)] {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                files.push((path.clone(), std::fs::read(&path).unwrap()));
+            }
+        }
+        files.sort();
+        files
+    };
+    let before = snapshot(&cache);
+    assert_eq!(before.len(), 6);
+    // The same task again: identical files, nothing to refuse, nothing rewritten.
+    let iris = LocalTaskBuilder::new().from_source("builtin:iris").unwrap();
+    iris.write_to_cache(&cache, 10, 20).unwrap();
+    assert_eq!(snapshot(&cache), before);
+    // Another task at the same ids is refused, naming the files, and nothing changes.
+    let diabetes = LocalTaskBuilder::new()
+        .from_source("builtin:diabetes")
+        .unwrap();
+    let error = diabetes
+        .write_to_cache(&cache, 10, 20)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("dataset.arff") && error.contains("task.xml"),
+        "{error}"
+    );
+    assert_eq!(snapshot(&cache), before);
+    // Other splits of the same dataset: only the split file differs, and it is named.
+    let other_seed = LocalTaskBuilder::new()
+        .seed(1)
+        .from_source("builtin:iris")
+        .unwrap();
+    let error = other_seed
+        .write_to_cache(&cache, 10, 20)
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("datasplits.arff"), "{error}");
+    assert!(!error.contains("dataset.arff"), "{error}");
+    assert_eq!(snapshot(&cache), before);
+    // With force, it is replaced.
+    diabetes
+        .write_to_cache_replacing(&cache, 10, 20, true)
+        .unwrap();
+    assert_eq!(
+        Task::from_cache(&cache, 10).unwrap().dataset().n_rows(),
+        441
+    );
 }
 
 #[test]

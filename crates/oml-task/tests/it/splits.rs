@@ -8,7 +8,7 @@ use proptest::prelude::*;
 
 fn fixture(task: u32) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/openml-fixtures/tasks")
+        .join("../../fixtures/openml/tasks")
         .join(task.to_string())
         .join("datasplits.arff")
 }

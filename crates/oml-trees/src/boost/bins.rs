@@ -104,9 +104,13 @@ pub(crate) fn thresholds(values: &mut [f64], max_bins: usize) -> Vec<f64> {
     cuts
 }
 
-/// Training rows in bins, one row of bytes (a bin per feature) after another, and what the
-/// splitter needs to know of each feature. Rows are contiguous because a node's histogram is
-/// built row by row: the updates of one row go to different features' bins, so they do not
+/// Training rows in bins, and what the splitter needs to know of each feature.
+///
+/// Each feature has a default bin, its most frequent one (the 0 of an indicator column). A
+/// node's histogram is built from the rows' other bins only, kept as one list of histogram
+/// positions per row, and each default bin is then the node's totals less the feature's other
+/// bins: one-hot encoded tables, mostly zeros, cost little more than their non-zero entries.
+/// Rows are lists because the updates of one row go to different features' bins and so do not
 /// wait on each other.
 #[derive(Debug, Clone)]
 pub(crate) struct BinnedFeatures {
@@ -121,6 +125,13 @@ pub(crate) struct BinnedFeatures {
     pub offsets: Vec<usize>,
     /// The length of a histogram: every feature's bins, its missing bin included.
     pub histogram_len: usize,
+    /// The most frequent bin of each feature in the training rows (ties to the lowest).
+    pub default_bins: Vec<u8>,
+    /// Where row `r`'s entries are: `entries[row_starts[r]..row_starts[r + 1]]`.
+    pub row_starts: Vec<usize>,
+    /// For each row, the histogram position (`offsets[f] + bin`) of every feature whose bin is
+    /// not its default, in feature order.
+    pub entries: Vec<u32>,
 }
 
 impl BinnedFeatures {
@@ -130,14 +141,25 @@ impl BinnedFeatures {
         let n_rows = rows.len();
         let mut bins = vec![0u8; n_rows * n_features];
         let mut has_missing = vec![false; n_features];
+        let mut default_bins = vec![0u8; n_features];
+        let mut counts = [0usize; 256];
         for f in 0..n_features {
             let column = x.column(f);
             let missing = mapper.n_bins_non_missing(f) as u8;
+            counts.fill(0);
             for (i, &r) in rows.iter().enumerate() {
                 let bin = mapper.bin(f, column[r]);
                 has_missing[f] |= bin == missing;
+                counts[usize::from(bin)] += 1;
                 bins[i * n_features + f] = bin;
             }
+            let mut most = 0;
+            for (b, &c) in counts.iter().enumerate() {
+                if c > counts[most] {
+                    most = b;
+                }
+            }
+            default_bins[f] = most as u8;
         }
         let n_bins_non_missing: Vec<usize> = (0..n_features)
             .map(|f| mapper.n_bins_non_missing(f))
@@ -148,6 +170,20 @@ impl BinnedFeatures {
             offsets.push(histogram_len);
             histogram_len += n + 1;
         }
+        let mut row_starts = Vec::with_capacity(n_rows + 1);
+        let mut entries = Vec::new();
+        row_starts.push(0);
+        for row in bins.chunks(n_features.max(1)).take(n_rows) {
+            for (f, &b) in row.iter().enumerate() {
+                if b != default_bins[f] {
+                    entries.push((offsets[f] + usize::from(b)) as u32);
+                }
+            }
+            row_starts.push(entries.len());
+        }
+        if n_features == 0 {
+            row_starts.resize(n_rows + 1, 0);
+        }
         BinnedFeatures {
             bins,
             n_rows,
@@ -155,6 +191,9 @@ impl BinnedFeatures {
             has_missing,
             offsets,
             histogram_len,
+            default_bins,
+            row_starts,
+            entries,
         }
     }
 
@@ -163,10 +202,9 @@ impl BinnedFeatures {
         self.n_bins_non_missing.len()
     }
 
-    /// The bins of row `row`, one per feature.
-    pub fn row(&self, row: usize) -> &[u8] {
-        let p = self.n_features();
-        &self.bins[row * p..(row + 1) * p]
+    /// The histogram positions of row `row`'s bins that are not their feature's default.
+    pub fn entries(&self, row: usize) -> &[u32] {
+        &self.entries[self.row_starts[row]..self.row_starts[row + 1]]
     }
 }
 

@@ -22,13 +22,27 @@ pub(crate) struct Bin {
 }
 
 impl Bin {
-    /// Whether the bin adds nothing to a side of a split: no rows and sums of exactly 0 (a
-    /// subtracted histogram can leave a rounding residue in an empty bin, which counts). A
-    /// candidate split after such a bin has the same sums as the one before it, so the same
-    /// gain, which cannot beat the best so far: scans skip it and find the same split.
+    /// Whether no row falls in the bin. Empty bins hold sums of exactly 0 (histogram
+    /// subtraction and default bins clear their rounding residue), so a candidate split after
+    /// one has the same sums as the one before it and cannot beat it: scans skip them.
     #[inline]
     fn is_empty(&self) -> bool {
-        self.count == 0 && self.g == 0.0 && self.h == 0.0
+        self.count == 0
+    }
+
+    /// The bin less `other`'s rows, exactly 0 when no row is left.
+    #[inline]
+    fn minus(self, other: &Bin) -> Bin {
+        let count = self.count - other.count;
+        if count == 0 {
+            Bin::default()
+        } else {
+            Bin {
+                g: self.g - other.g,
+                h: self.h - other.h,
+                count,
+            }
+        }
     }
 }
 
@@ -97,10 +111,43 @@ struct Found {
     n_left: u32,
 }
 
-/// The best candidate split so far and its gain (-1 while there is none).
+/// The best candidate split so far, with its score `G_L²/D_L + G_R²/D_R` (where
+/// `D = H + l2 + 1e-15`) as the fraction `numerator / denominator`.
 struct Best {
-    gain: f64,
     found: Option<Found>,
+    numerator: f64,
+    denominator: f64,
+}
+
+impl Best {
+    /// Whether the candidate with these sums has a positive gain (the node's loss plus its
+    /// score) larger than the best's, which it then becomes (the caller records its sums).
+    /// Fractions are compared by cross-multiplying, so a candidate costs no division.
+    #[inline]
+    fn offer(
+        &mut self,
+        g_left: f64,
+        h_left: f64,
+        g_right: f64,
+        h_right: f64,
+        loss: f64,
+        l2: f64,
+    ) -> bool {
+        let d_left = h_left + l2 + 1e-15;
+        let d_right = h_right + l2 + 1e-15;
+        let numerator = g_left * g_left * d_right + g_right * g_right * d_left;
+        let denominator = d_left * d_right;
+        let better = if self.found.is_some() {
+            numerator * self.denominator > self.numerator * denominator
+        } else {
+            numerator + loss * denominator > 0.0
+        };
+        if better {
+            self.numerator = numerator;
+            self.denominator = denominator;
+        }
+        better
+    }
 }
 
 /// A node while the tree grows: the rows `partition[start..stop]`.
@@ -177,25 +224,7 @@ impl Grower<'_> {
         ws.partition.clear();
         ws.partition.extend(0..n as u32);
         let mut histogram = self.take_histogram(ws);
-        self.build_histogram(0, n, g, h, ws, &mut histogram);
-        let (sum_g, sum_h) = if self.binned.n_features() == 0 {
-            let sum_g = g.iter().map(|&v| f64::from(v)).sum();
-            let sum_h = if s.hessians_are_constant {
-                n as f64
-            } else {
-                h.iter().map(|&v| f64::from(v)).sum()
-            };
-            (sum_g, sum_h)
-        } else {
-            let first = &histogram[..self.binned.n_bins_non_missing[0] + 1];
-            let sum_g = first.iter().map(|b| b.g).sum();
-            let sum_h = if s.hessians_are_constant {
-                n as f64
-            } else {
-                first.iter().map(|b| b.h).sum()
-            };
-            (sum_g, sum_h)
-        };
+        let (sum_g, sum_h) = self.build_histogram(0, n, g, h, ws, &mut histogram);
         let mut nodes = vec![GrowNode {
             start: 0,
             stop: n,
@@ -286,9 +315,7 @@ impl Grower<'_> {
             );
             let mut large_histogram = parent_histogram;
             for (l, s) in large_histogram.iter_mut().zip(&small_histogram) {
-                l.g -= s.g;
-                l.h -= s.h;
-                l.count -= s.count;
+                *l = l.minus(s);
             }
             nodes[small].histogram = Some(small_histogram);
             nodes[large].histogram = Some(large_histogram);
@@ -351,8 +378,10 @@ impl Grower<'_> {
         histogram
     }
 
-    /// The histogram of rows `partition[start..stop]`, summed in row order per bin (the
-    /// order scikit-learn sums in), one row at a time.
+    /// The histogram of rows `partition[start..stop]` (zeroed), and the rows' gradient and
+    /// hessian sums. Each row adds its gradient and hessian to the bins that are not their
+    /// feature's default, in row order; each default bin is then the totals less the feature's
+    /// other bins.
     fn build_histogram(
         &self,
         start: usize,
@@ -361,29 +390,44 @@ impl Grower<'_> {
         h: &[f32],
         ws: &mut Workspace,
         histogram: &mut [Bin],
-    ) {
+    ) -> (f64, f64) {
         let binned = self.binned;
-        let offsets = &binned.offsets;
+        let constant = self.settings.hessians_are_constant;
+        let (mut sum_g, mut sum_h) = (0.0, 0.0);
         for &row in &ws.partition[start..stop] {
             let row = row as usize;
-            let bins = binned.row(row);
             let gradient = f64::from(g[row]);
-            if self.settings.hessians_are_constant {
-                for (&offset, &b) in offsets.iter().zip(bins) {
-                    let bin = &mut histogram[offset + usize::from(b)];
+            sum_g += gradient;
+            if constant {
+                for &i in binned.entries(row) {
+                    let bin = &mut histogram[i as usize];
                     bin.g += gradient;
                     bin.count += 1;
                 }
             } else {
                 let hessian = f64::from(h[row]);
-                for (&offset, &b) in offsets.iter().zip(bins) {
-                    let bin = &mut histogram[offset + usize::from(b)];
+                sum_h += hessian;
+                for &i in binned.entries(row) {
+                    let bin = &mut histogram[i as usize];
                     bin.g += gradient;
                     bin.h += hessian;
                     bin.count += 1;
                 }
             }
         }
+        let n = (stop - start) as u32;
+        for (f, &offset) in binned.offsets.iter().enumerate() {
+            let bins = &mut histogram[offset..offset + binned.n_bins_non_missing[f] + 1];
+            let total = Bin {
+                g: sum_g,
+                h: sum_h,
+                count: n,
+            };
+            let default = bins.iter().fold(total, |rest, bin| rest.minus(bin));
+            bins[usize::from(binned.default_bins[f])] = default;
+        }
+        let sum_h = if constant { f64::from(n) } else { sum_h };
+        (sum_g, sum_h)
     }
 
     /// The best split of a node over every feature: the largest gain, ties to the first
@@ -423,8 +467,9 @@ impl Grower<'_> {
     ) -> SplitInfo {
         let binned = self.binned;
         let mut best = Best {
-            gain: -1.0,
             found: None,
+            numerator: 0.0,
+            denominator: 1.0,
         };
         for f in 0..binned.n_features() {
             let offset = binned.offsets[f];
@@ -439,7 +484,7 @@ impl Grower<'_> {
         let l2 = self.settings.l2_regularization;
         let (g_right, h_right) = (node.sum_g - found.g_left, node.sum_h - found.h_left);
         SplitInfo {
-            gain: best.gain,
+            gain: split_gain(found.g_left, found.h_left, g_right, h_right, node.loss, l2),
             feature: found.feature,
             bin: found.bin,
             missing_go_left: found.missing_go_left,
@@ -494,9 +539,7 @@ impl Grower<'_> {
             if h_right < MIN_HESSIAN_TO_SPLIT {
                 break;
             }
-            let gain = split_gain(g_left, h_left, sum_g - g_left, h_right, node.loss, l2);
-            if gain > best.gain && gain > 0.0 {
-                best.gain = gain;
+            if best.offer(g_left, h_left, sum_g - g_left, h_right, node.loss, l2) {
                 best.found = Some(Found {
                     feature: f,
                     bin: b,
@@ -533,9 +576,7 @@ impl Grower<'_> {
                 break;
             }
             let g_left = sum_g - g_right;
-            let gain = split_gain(g_left, h_left, g_right, h_right, node.loss, l2);
-            if gain > best.gain && gain > 0.0 {
-                best.gain = gain;
+            if best.offer(g_left, h_left, g_right, h_right, node.loss, l2) {
                 best.found = Some(Found {
                     feature: f,
                     bin: b,

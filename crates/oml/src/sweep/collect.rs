@@ -35,7 +35,7 @@ pub struct CollectOptions {
 }
 
 /// The collected table and what it lacks.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Collected {
     /// One row per (job, measure), columns [`COLLECT_COLUMNS`], sorted by job key and measure.
     pub frame: DataFrame,
@@ -46,6 +46,8 @@ pub struct Collected {
     /// Measures asked for ([`CollectOptions::measures`]) that no collected run has: a typo,
     /// or a measure of another task type.
     pub absent_measures: Vec<String>,
+    /// Stored runs left out because they are damaged (a file missing or unreadable).
+    pub damaged: Vec<oml_run::Damaged>,
 }
 
 /// One job's identity in the table.
@@ -88,22 +90,30 @@ pub fn collect(store: &RunStore, options: &CollectOptions) -> Result<Collected, 
     // Each run's job columns, key and summary, its record read once.
     let mut found: Vec<(JobColumns, String, serde_json::Value)> = Vec::new();
     let mut missing = Vec::new();
+    let mut damaged = Vec::new();
     match &options.jobs {
         Some(jobs) => {
             for job in jobs {
                 let columns = JobColumns::of_job(job);
                 match indexed_run_key(store, &columns.job_key)? {
-                    Some(run_key) if store.contains(&run_key) => {
-                        let summary = store.record(&run_key)?.summary;
-                        found.push((columns, run_key, summary));
-                    }
+                    Some(run_key) if store.contains(&run_key) => match store.record(&run_key) {
+                        Ok(record) => found.push((columns, run_key, record.summary)),
+                        Err(problem) => {
+                            missing.push(columns.job_key);
+                            damaged.push(oml_run::Damaged {
+                                key: run_key,
+                                problem,
+                            });
+                        }
+                    },
                     _ => missing.push(columns.job_key),
                 }
             }
         }
         None => {
-            for run_key in store.keys()? {
-                let record = store.record(&run_key)?;
+            let listed = store.records()?;
+            damaged = listed.damaged;
+            for (run_key, record) in listed.runs {
                 let columns = JobColumns::of_manifest(&record.manifest);
                 found.push((columns, run_key, record.summary));
             }
@@ -180,6 +190,7 @@ pub fn collect(store: &RunStore, options: &CollectOptions) -> Result<Collected, 
         runs: found.len(),
         missing,
         absent_measures,
+        damaged,
     })
 }
 

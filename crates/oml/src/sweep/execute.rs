@@ -179,7 +179,7 @@ pub fn run_jobs(
         let mut stored = Vec::new();
         for (i, job) in jobs.iter().enumerate() {
             if indexed_run_key(&options.store, &job.key())?
-                .is_some_and(|key| options.store.contains(&key))
+                .is_some_and(|key| options.store.check(&key).is_ok())
             {
                 stored.push(i);
             }
@@ -200,7 +200,8 @@ pub fn run_jobs(
         let prepared = reader.prepare(job, options.threads);
         let run_key = prepared.as_ref().map(|p| p.key.clone()).ok();
         let result = prepared.and_then(|prepared| {
-            if options.store.contains(&prepared.key) {
+            // A damaged run (a file missing, truncated or changed) is computed again.
+            if options.store.check(&prepared.key).is_ok() {
                 return Ok(JobStatus::Skipped);
             }
             match &options.isolation {
@@ -224,7 +225,12 @@ pub fn run_jobs(
                 status
             }
             Err(message) => {
-                record_failure(&options.store, job, &message)?;
+                // The job's own failure is what the user needs; a store that cannot take its
+                // record (read-only, full) is said after it, not instead of it.
+                let message = match record_failure(&options.store, job, &message) {
+                    Ok(()) => message,
+                    Err(e) => format!("{message} (and its failure record: {})", chain(&e)),
+                };
                 JobStatus::Failed { message }
             }
         };
@@ -299,7 +305,7 @@ fn run_in_child(
         pause = (pause * 2).min(Duration::from_millis(100));
     };
     let stderr = reader.join().unwrap_or_default();
-    let stored = options.store.contains(run_key);
+    let stored = options.store.check(run_key).is_ok();
     match status {
         None => Err(format!(
             "time limit of {} exceeded; the job was killed",
@@ -445,18 +451,29 @@ fn clear_failure(store: &RunStore, job_key: &str) -> Result<(), Error> {
     }
 }
 
-/// Exits this process (code 143) soon after the process `parent` is gone. `oml run` calls it
-/// when started by `oml sweep` ([`PARENT_PID_VAR`]), so a sweep killed with SIGKILL leaves no
-/// orphaned job writing into the store while a resumed sweep runs the same job.
-pub fn exit_with_parent(parent: u32) {
+/// Exits this process (code 143, saying why on stderr) soon after the process `parent` is
+/// gone. `oml run` calls it when started by `oml sweep` ([`PARENT_PID_VAR`]), so a sweep killed
+/// with SIGKILL leaves no orphaned job writing into the store while a resumed sweep runs the
+/// same job. It does nothing, and returns false, unless `parent` is this process's parent now:
+/// the variable inherited by any other process (a shell that exported it) changes nothing.
+pub fn exit_with_parent(parent: u32) -> bool {
+    if std::os::unix::process::parent_id() != parent {
+        return false;
+    }
     std::thread::spawn(move || {
         loop {
             if std::os::unix::process::parent_id() != parent {
+                use std::io::Write as _;
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "oml: the sweep that started this job (process {parent}) is gone; stopping"
+                );
                 std::process::exit(143);
             }
             std::thread::sleep(Duration::from_millis(50));
         }
     });
+    true
 }
 
 /// An error with its causes, `: `-separated.

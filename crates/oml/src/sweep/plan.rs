@@ -8,57 +8,9 @@
 //! manifest gives too. What a job computes depends on its key alone, never on its position or
 //! on the shard that runs it.
 //!
-//! # The sweep file
+//! The sweep file's format is `docs/sweep-file.md` (included below).
 //!
-//! ```toml
-//! seeds = "0..3"          # or 7, or [0, 1, 2], or ["0..3", 10]; by default 0
-//! measures = ["predictive_accuracy", "area_under_roc_curve"]   # optional; empty = all
-//! time_limit = "10m"      # optional, per job: 90 (seconds), 90s, 10m, 2h, 1h30m, 1d
-//! server = "www"          # optional: server of OpenML task ids and suites (www, test, a URL)
-//! tasks = [
-//!   "builtin:iris",
-//!   31,                                     # an OpenML task id
-//!   "suite:OpenML-CC18",                    # or { suite = "99" }: every task of a suite
-//!   "data/my_tasks/task_1",                 # a task directory, or a dataset file (local task)
-//!   { task = "builtin:diabetes", resampling = "cv:5:2", target = "target", task_type = "2",
-//!     split_seed = 3, no_stratify = true },
-//! ]
-//!
-//! [[flows]]
-//! name = "tree"
-//! grid = { max_depth = [3, 5, "none"], min_samples_split = 2 }
-//!
-//! [[flows]]
-//! name = "knn"
-//! ```
-//!
-//! Flows may also be given as one list: `flows = ["tree", { name = "knn", grid = { k = [1, 5]
-//! } }]`.
-//!
-//! - **Tasks** are written as `oml run --task` takes them: an OpenML task id (an integer, or
-//!   its text), `builtin:NAME`, a task directory or a dataset file. An id is kept in decimal
-//!   (`"031"` and `"+31"` are `31`; a negative one is an error), and `builtin:NAME` must name
-//!   a built-in dataset, checked when the file is read. Paths are kept as written, so a
-//!   relative path is relative to the working directory of `oml sweep`, not to the sweep
-//!   file. The table form sets the options of a local task (`target`, `task_type`,
-//!   `resampling`, `split_seed`, `no_stratify`, as `oml run`'s flags of the same names);
-//!   they do not apply to task ids or suites. `suite:ID` or `suite:ALIAS` (or `{ suite = "99"
-//!   }`) stands for every task of an OpenML benchmark suite, in the suite's order.
-//! - **Flows** are built-in flows by short name (`oml flows` lists them). A `grid` maps a
-//!   parameter name (as `oml run --param` takes it; quote a qualified name such as
-//!   `"impute.strategy"`) to a value or a list of values: integers, floats, strings or
-//!   booleans, passed to the flow as text. A float keeps its decimal point or exponent, as
-//!   Rust's `{:?}` prints it (`1.0`, `0.1`, `1e300`; `-0.0` is `0.0`), so it stays a float:
-//!   `max_features = 1.0` is a fraction, `1` a count; `nan` and `inf` are errors. Each name is
-//!   resolved to the flow's qualified parameter name as `oml run --param` resolves it
-//!   (`max_depth` of `tree` is `estimator.max_depth`; a bare name that several steps have is
-//!   an error), and one parameter under two names is an error. Every name and value is checked
-//!   when the file is read, so a typo fails before any job runs.
-//! - **Seeds** are run seeds: integers from 0, ranges as in Rust (`1..5` is 1, 2, 3, 4;
-//!   `1..=5` includes 5), or a list of these.
-//! - **Measures** are OpenML measure names, the columns the sweep's table reports.
-//!
-//! Unknown keys are errors, as are an empty task list or flow list (nothing to run).
+#![doc = include_str!("../../../../docs/sweep-file.md")]
 //!
 //! # Order and keys
 //!
@@ -120,7 +72,7 @@ impl Job {
         }
     }
 
-    /// A short human label: `builtin:iris [--resampling cv:5] tree max_depth=3 seed 1`.
+    /// A short human label: `builtin:iris [--resampling cv:5] decision-tree max_depth=3 seed 1`.
     pub fn label(&self) -> String {
         let mut parts = vec![self.task.task.clone()];
         let options = self.task.options();
@@ -298,6 +250,10 @@ impl Sweep {
             ));
         }
 
+        for (i, measure) in raw.measures.iter().enumerate() {
+            oml_eval::check_measure(measure)
+                .map_err(|message| invalid(None, format!("measures[{i}]"), message))?;
+        }
         Ok(Sweep {
             tasks,
             flows,
@@ -460,6 +416,23 @@ impl Sweep {
             }
         }
 
+        let per_task: u128 =
+            points.iter().map(|p| p.len() as u128).sum::<u128>() * self.seeds.len() as u128;
+        let total = per_task * specs.len() as u128;
+        if total > MAX_JOBS as u128 {
+            return Err(Error::Invalid {
+                path: None,
+                line: None,
+                entry: "tasks x flows x grid points x seeds".to_owned(),
+                message: format!(
+                    "{} tasks x {} flow settings x {} seeds are {total} jobs, more than oml's \
+                     limit of {MAX_JOBS} for one sweep: split it into several sweeps",
+                    specs.len(),
+                    points.iter().map(Vec::len).sum::<usize>(),
+                    self.seeds.len()
+                ),
+            });
+        }
         let mut seen = HashSet::new();
         let mut jobs = Vec::new();
         for task in &specs {
@@ -794,6 +767,9 @@ impl FlowProblem {
 /// The most grid points one flow may have.
 const MAX_POINTS: usize = 1_000_000;
 
+/// The most jobs one sweep may expand to.
+pub const MAX_JOBS: usize = 1_000_000;
+
 /// The qualified name (`step.name`, as [`oml_flow::qualified_parameters`] names it) of the
 /// parameter that `flow.set_parameter(name, ..)` sets, resolved as a pipeline resolves it: a
 /// flow's own parameter by its name; `step.rest` in the component `step`; a bare name in the
@@ -1015,7 +991,9 @@ impl<'de> Deserialize<'de> for RawFlow {
         impl<'de> Visitor<'de> for FlowVisitor {
             type Value = RawFlow;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a flow: its name, or a table { name = \"tree\", grid = { ... } }")
+                f.write_str(
+                    "a flow: its name, or a table { name = \"decision-tree\", grid = { ... } }",
+                )
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<RawFlow, E> {
                 Ok(RawFlow::Name(v.to_owned()))
@@ -1281,7 +1259,7 @@ tasks = [
 ]
 
 [[flows]]
-name = "tree"
+name = "decision-tree"
 grid = { min_samples_split = [2, 4], max_depth = [3, "none"] }
 
 [[flows]]
@@ -1313,22 +1291,22 @@ name = "knn"
         assert_eq!(
             labels[..16],
             [
-                "builtin:iris tree estimator.max_depth=3 estimator.min_samples_split=2 seed 0",
-                "builtin:iris tree estimator.max_depth=3 estimator.min_samples_split=2 seed 1",
-                "builtin:iris tree estimator.max_depth=3 estimator.min_samples_split=2 seed 2",
-                "builtin:iris tree estimator.max_depth=3 estimator.min_samples_split=4 seed 0",
-                "builtin:iris tree estimator.max_depth=3 estimator.min_samples_split=4 seed 1",
-                "builtin:iris tree estimator.max_depth=3 estimator.min_samples_split=4 seed 2",
-                "builtin:iris tree estimator.max_depth=none estimator.min_samples_split=2 seed 0",
-                "builtin:iris tree estimator.max_depth=none estimator.min_samples_split=2 seed 1",
-                "builtin:iris tree estimator.max_depth=none estimator.min_samples_split=2 seed 2",
-                "builtin:iris tree estimator.max_depth=none estimator.min_samples_split=4 seed 0",
-                "builtin:iris tree estimator.max_depth=none estimator.min_samples_split=4 seed 1",
-                "builtin:iris tree estimator.max_depth=none estimator.min_samples_split=4 seed 2",
+                "builtin:iris decision-tree estimator.max_depth=3 estimator.min_samples_split=2 seed 0",
+                "builtin:iris decision-tree estimator.max_depth=3 estimator.min_samples_split=2 seed 1",
+                "builtin:iris decision-tree estimator.max_depth=3 estimator.min_samples_split=2 seed 2",
+                "builtin:iris decision-tree estimator.max_depth=3 estimator.min_samples_split=4 seed 0",
+                "builtin:iris decision-tree estimator.max_depth=3 estimator.min_samples_split=4 seed 1",
+                "builtin:iris decision-tree estimator.max_depth=3 estimator.min_samples_split=4 seed 2",
+                "builtin:iris decision-tree estimator.max_depth=none estimator.min_samples_split=2 seed 0",
+                "builtin:iris decision-tree estimator.max_depth=none estimator.min_samples_split=2 seed 1",
+                "builtin:iris decision-tree estimator.max_depth=none estimator.min_samples_split=2 seed 2",
+                "builtin:iris decision-tree estimator.max_depth=none estimator.min_samples_split=4 seed 0",
+                "builtin:iris decision-tree estimator.max_depth=none estimator.min_samples_split=4 seed 1",
+                "builtin:iris decision-tree estimator.max_depth=none estimator.min_samples_split=4 seed 2",
                 "builtin:iris knn seed 0",
                 "builtin:iris knn seed 1",
                 "builtin:iris knn seed 2",
-                "builtin:diabetes [--resampling cv:5] tree estimator.max_depth=3 estimator.min_samples_split=2 seed 0",
+                "builtin:diabetes [--resampling cv:5] decision-tree estimator.max_depth=3 estimator.min_samples_split=2 seed 0",
             ]
         );
         assert_eq!(
@@ -1349,13 +1327,13 @@ name = "knn"
                 server: "www".into(),
                 ..TaskSpec::default()
             },
-            flow: "tree".into(),
+            flow: "decision-tree".into(),
             params: vec!["estimator.max_depth=3".into()],
             seed: 1,
         };
         // What a sweep makes of `max_depth = 3`.
         let sweep = read(
-            "seeds = 1\ntasks = [\"builtin:iris\"]\n[[flows]]\nname = \"tree\"\ngrid = { max_depth = 3 }",
+            "seeds = 1\ntasks = [\"builtin:iris\"]\n[[flows]]\nname = \"decision-tree\"\ngrid = { max_depth = 3 }",
         )
         .unwrap();
         assert_eq!(
@@ -1365,7 +1343,7 @@ name = "knn"
         // A change of this value changes every stored job's key: bump `oml job 1` instead.
         assert_eq!(
             job.key(),
-            "7c30933b7ba9a31f86c7b3ee7e2881d992969aecfe8f7e362195e8ffb0812bc9"
+            "e77245a53975c2996d90f718f7d170ac09e4e45a9815fc6414d6c355d1a1b76f"
         );
         assert_eq!(job.key().len(), 64);
         let mut other = job.clone();
@@ -1397,7 +1375,7 @@ name = "knn"
                 no_stratify: true,
                 ..TaskSpec::default()
             },
-            flow: "tree".into(),
+            flow: "decision-tree".into(),
             params: vec!["max_depth=3".into(), "min_samples_split=4".into()],
             seed: 7,
         };
@@ -1530,7 +1508,7 @@ name = "knn"
         );
         assert!(error.to_string().contains("resampled"), "{error}");
         let error = read(
-            "tasks = [1]\n[[flows]]\nname = \"tree\"\ngrid = { max_depth = 3, max_depth = 4 }",
+            "tasks = [1]\n[[flows]]\nname = \"decision-tree\"\ngrid = { max_depth = 3, max_depth = 4 }",
         )
         .unwrap_err();
         assert!(
@@ -1538,7 +1516,8 @@ name = "knn"
             "{error}"
         );
         let error =
-            read("tasks = [1]\n[[flows]]\nname = \"tree\"\ngrid = { max_depth = [] }").unwrap_err();
+            read("tasks = [1]\n[[flows]]\nname = \"decision-tree\"\ngrid = { max_depth = [] }")
+                .unwrap_err();
         assert!(
             error.to_string().starts_with("sweep.toml: line 4"),
             "{error}"
@@ -1563,7 +1542,7 @@ name = "knn"
 
     #[test]
     fn a_bad_grid_value_names_its_entry() {
-        let text = "tasks = [1]\n[[flows]]\nname = \"tree\"\ngrid = { min_samples_split = 2, max_depth = [3, 0] }\n";
+        let text = "tasks = [1]\n[[flows]]\nname = \"decision-tree\"\ngrid = { min_samples_split = 2, max_depth = [3, 0] }\n";
         let error = read(text).unwrap_err();
         let message = chain(&error);
         assert!(
@@ -1572,10 +1551,10 @@ name = "knn"
             ),
             "{message}"
         );
-        let text = "tasks = [1]\n[[flows]]\nname = \"tree\"\ngrid = { max_dept = 3 }\n";
+        let text = "tasks = [1]\n[[flows]]\nname = \"decision-tree\"\ngrid = { max_dept = 3 }\n";
         assert!(chain(&read(text).unwrap_err()).contains("flows[0].grid.max_dept"));
         // jobs() checks a sweep made otherwise.
-        let mut sweep = Sweep::from_flags(&["1".into()], &["tree".into()], &[]).unwrap();
+        let mut sweep = Sweep::from_flags(&["1".into()], &["decision-tree".into()], &[]).unwrap();
         sweep.flows[0].grid = vec![("max_depth".into(), vec!["0".into()])];
         let error = sweep.jobs(&mut no_suites).unwrap_err();
         assert!(
@@ -1603,7 +1582,7 @@ tasks = [
   "data/task_1",
   { task = "builtin:diabetes", resampling = "cv:5:2", target = "target", task_type = "2", split_seed = 3, no_stratify = true },
 ]
-flows = ["knn", { name = "tree", grid = { max_depth = 3 } }]
+flows = ["knn", { name = "decision-tree", grid = { max_depth = 3 } }]
 "#;
         let sweep = read(text).unwrap();
         let spec = |task: &str, server: &str| {
@@ -1739,7 +1718,7 @@ flows = ["knn", { name = "tree", grid = { max_depth = 3 } }]
         let strings = |items: &[&str]| items.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         let sweep = Sweep::from_flags(
             &strings(&["builtin:iris", "suite:99"]),
-            &strings(&["knn", "tree"]),
+            &strings(&["knn", "decision-tree"]),
             &strings(&["1..3", "7"]),
         )
         .unwrap();
@@ -1819,7 +1798,7 @@ flows = ["knn", { name = "tree", grid = { max_depth = 3 } }]
             assert_eq!(text.parse::<f64>().unwrap(), value, "{text} round-trips");
         }
         // 1.0 is a fraction of the features, 1 one feature: two jobs, two keys.
-        let sweep = grid_sweep("tree", "max_features = [1.0, 1, 0.5]").unwrap();
+        let sweep = grid_sweep("decision-tree", "max_features = [1.0, 1, 0.5]").unwrap();
         assert_eq!(
             sweep.flows[0].grid,
             [(
@@ -1832,7 +1811,7 @@ flows = ["knn", { name = "tree", grid = { max_depth = 3 } }]
         assert_eq!(jobs[0].params, ["estimator.max_features=1.0"]);
         assert_ne!(jobs[0].key(), jobs[1].key());
         // A float is not cut to an integer parameter's value.
-        let error = grid_sweep("tree", "max_depth = 3.0").unwrap_err();
+        let error = grid_sweep("decision-tree", "max_depth = 3.0").unwrap_err();
         assert!(
             chain(&error).starts_with("sweep.toml: line 4: flows[0].grid.max_depth: "),
             "{error}"
@@ -1844,7 +1823,7 @@ flows = ["knn", { name = "tree", grid = { max_depth = 3 } }]
             ("-inf", "-inf"),
             ("[0.5, nan]", "nan"),
         ] {
-            let error = grid_sweep("tree", &format!("max_features = {bad}")).unwrap_err();
+            let error = grid_sweep("decision-tree", &format!("max_features = {bad}")).unwrap_err();
             assert_eq!(
                 error.to_string(),
                 format!(
@@ -1858,8 +1837,8 @@ flows = ["knn", { name = "tree", grid = { max_depth = 3 } }]
     #[test]
     fn a_parameter_has_one_name() {
         // Bare and qualified names give one grid, one job, one key.
-        let bare = grid_sweep("tree", "max_depth = 3").unwrap();
-        let qualified = grid_sweep("tree", "\"estimator.max_depth\" = 3").unwrap();
+        let bare = grid_sweep("decision-tree", "max_depth = 3").unwrap();
+        let qualified = grid_sweep("decision-tree", "\"estimator.max_depth\" = 3").unwrap();
         assert_eq!(bare, qualified);
         let (bare, qualified) = (
             bare.jobs(&mut no_suites).unwrap(),
@@ -1874,27 +1853,31 @@ flows = ["knn", { name = "tree", grid = { max_depth = 3 } }]
             ["estimator.k=1", "impute.strategy=median"]
         );
         // One parameter under two names is refused, naming the entry.
-        let error = grid_sweep("tree", "max_depth = 1, \"estimator.max_depth\" = 2").unwrap_err();
+        let error = grid_sweep(
+            "decision-tree",
+            "max_depth = 1, \"estimator.max_depth\" = 2",
+        )
+        .unwrap_err();
         assert_eq!(
             error.to_string(),
             "sweep.toml: line 4: flows[0].grid.max_depth: names the same parameter as \
              `estimator.max_depth` (estimator.max_depth): give it once"
         );
-        let error = grid_sweep("tree", "max_depth = 1, \" max_depth\" = 2").unwrap_err();
+        let error = grid_sweep("decision-tree", "max_depth = 1, \" max_depth\" = 2").unwrap_err();
         assert!(
             error
                 .to_string()
                 .starts_with("sweep.toml: line 4: flows[0].grid."),
             "{error}"
         );
-        let error = grid_sweep("tree", "\"estimator.max_dept\" = 1").unwrap_err();
+        let error = grid_sweep("decision-tree", "\"estimator.max_dept\" = 1").unwrap_err();
         assert!(
             chain(&error).starts_with("sweep.toml: line 4: flows[0].grid.estimator.max_dept: "),
             "{error}"
         );
         // jobs() resolves, sorts and checks a grid made otherwise.
         let flags = |flow: &str| Sweep::from_flags(&["builtin:iris".into()], &[flow.into()], &[]);
-        let mut sweep = flags("tree").unwrap();
+        let mut sweep = flags("decision-tree").unwrap();
         sweep.flows[0].grid = vec![
             ("min_samples_split".into(), vec!["2".into()]),
             ("max_depth".into(), vec!["3".into()]),
