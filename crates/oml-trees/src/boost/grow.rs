@@ -22,27 +22,13 @@ pub(crate) struct Bin {
 }
 
 impl Bin {
-    /// Whether no row falls in the bin. Empty bins hold sums of exactly 0 (histogram
-    /// subtraction and default bins clear their rounding residue), so a candidate split after
-    /// one has the same sums as the one before it and cannot beat it: scans skip them.
+    /// Whether the bin adds nothing to a side of a split: no rows and sums of exactly 0 (a
+    /// subtracted histogram can leave a rounding residue in an empty bin, which counts). A
+    /// candidate split after such a bin has the same sums as the one before it, so the same
+    /// score, which cannot beat the best so far: scans skip it and find the same split.
     #[inline]
     fn is_empty(&self) -> bool {
-        self.count == 0
-    }
-
-    /// The bin less `other`'s rows, exactly 0 when no row is left.
-    #[inline]
-    fn minus(self, other: &Bin) -> Bin {
-        let count = self.count - other.count;
-        if count == 0 {
-            Bin::default()
-        } else {
-            Bin {
-                g: self.g - other.g,
-                h: self.h - other.h,
-                count,
-            }
-        }
+        self.count == 0 && self.g == 0.0 && self.h == 0.0
     }
 }
 
@@ -315,7 +301,9 @@ impl Grower<'_> {
             );
             let mut large_histogram = parent_histogram;
             for (l, s) in large_histogram.iter_mut().zip(&small_histogram) {
-                *l = l.minus(s);
+                l.g -= s.g;
+                l.h -= s.h;
+                l.count -= s.count;
             }
             nodes[small].histogram = Some(small_histogram);
             nodes[large].histogram = Some(large_histogram);
@@ -418,13 +406,13 @@ impl Grower<'_> {
         let n = (stop - start) as u32;
         for (f, &offset) in binned.offsets.iter().enumerate() {
             let bins = &mut histogram[offset..offset + binned.n_bins_non_missing[f] + 1];
-            let total = Bin {
-                g: sum_g,
-                h: sum_h,
-                count: n,
-            };
-            let default = bins.iter().fold(total, |rest, bin| rest.minus(bin));
-            bins[usize::from(binned.default_bins[f])] = default;
+            let (mut g, mut h, mut count) = (sum_g, sum_h, n);
+            for bin in bins.iter() {
+                g -= bin.g;
+                h -= bin.h;
+                count -= bin.count;
+            }
+            bins[usize::from(binned.default_bins[f])] = Bin { g, h, count };
         }
         let sum_h = if constant { f64::from(n) } else { sum_h };
         (sum_g, sum_h)
