@@ -106,10 +106,11 @@ pub(crate) fn thresholds(values: &mut [f64], max_bins: usize) -> Vec<f64> {
 
 /// Training rows in bins, and what the splitter needs to know of each feature.
 ///
-/// Each feature has a default bin, its most frequent one (the 0 of an indicator column). A
-/// node's histogram is built from the rows' other bins only, kept as one list of histogram
-/// positions per row, and each default bin is then the node's totals less the feature's other
-/// bins: one-hot encoded tables, mostly zeros, cost little more than their non-zero entries.
+/// A feature whose most frequent bin holds more than half of the training rows (the 0 of an
+/// indicator column) has it as its default bin. A node's histogram is built from the rows'
+/// other bins only, kept as one list of histogram positions per row, and each default bin is
+/// then the node's totals less the feature's other bins: one-hot encoded tables, mostly zeros,
+/// cost little more than their non-zero entries.
 /// Rows are lists because the updates of one row go to different features' bins and so do not
 /// wait on each other.
 #[derive(Debug, Clone)]
@@ -125,8 +126,9 @@ pub(crate) struct BinnedFeatures {
     pub offsets: Vec<usize>,
     /// The length of a histogram: every feature's bins, its missing bin included.
     pub histogram_len: usize,
-    /// The most frequent bin of each feature in the training rows (ties to the lowest).
-    pub default_bins: Vec<u8>,
+    /// The features that have a default bin, one holding more than half of the training rows
+    /// (the 0 of an indicator column): feature and bin. Other features have none.
+    pub default_bins: Vec<(usize, u8)>,
     /// Where row `r`'s entries are: `entries[row_starts[r]..row_starts[r + 1]]`.
     pub row_starts: Vec<usize>,
     /// For each row, the histogram position (`offsets[f] + bin`) of every feature whose bin is
@@ -141,7 +143,7 @@ impl BinnedFeatures {
         let n_rows = rows.len();
         let mut bins = vec![0u8; n_rows * n_features];
         let mut has_missing = vec![false; n_features];
-        let mut default_bins = vec![0u8; n_features];
+        let mut default_bins: Vec<Option<u8>> = vec![None; n_features];
         let mut counts = [0usize; 256];
         for f in 0..n_features {
             let column = x.column(f);
@@ -153,13 +155,9 @@ impl BinnedFeatures {
                 counts[usize::from(bin)] += 1;
                 bins[i * n_features + f] = bin;
             }
-            let mut most = 0;
-            for (b, &c) in counts.iter().enumerate() {
-                if c > counts[most] {
-                    most = b;
-                }
+            if let Some(most) = counts.iter().position(|&c| 2 * c > n_rows) {
+                default_bins[f] = Some(most as u8);
             }
-            default_bins[f] = most as u8;
         }
         let n_bins_non_missing: Vec<usize> = (0..n_features)
             .map(|f| mapper.n_bins_non_missing(f))
@@ -175,7 +173,7 @@ impl BinnedFeatures {
         row_starts.push(0);
         for row in bins.chunks(n_features.max(1)).take(n_rows) {
             for (f, &b) in row.iter().enumerate() {
-                if b != default_bins[f] {
+                if Some(b) != default_bins[f] {
                     entries.push((offsets[f] + usize::from(b)) as u32);
                 }
             }
@@ -184,6 +182,11 @@ impl BinnedFeatures {
         if n_features == 0 {
             row_starts.resize(n_rows + 1, 0);
         }
+        let default_bins = default_bins
+            .iter()
+            .enumerate()
+            .filter_map(|(f, d)| d.map(|bin| (f, bin)))
+            .collect();
         BinnedFeatures {
             bins,
             n_rows,

@@ -22,13 +22,12 @@ pub(crate) struct Bin {
 }
 
 impl Bin {
-    /// Whether the bin adds nothing to a side of a split: no rows and sums of exactly 0 (a
-    /// subtracted histogram can leave a rounding residue in an empty bin, which counts). A
-    /// candidate split after such a bin has the same sums as the one before it, so the same
-    /// score, which cannot beat the best so far: scans skip it and find the same split.
+    /// Whether no row falls in the bin. A candidate split after an empty bin has the same rows
+    /// on each side as the one before it (the same sums, up to a rounding residue a subtracted
+    /// histogram can leave), so scans skip it.
     #[inline]
     fn is_empty(&self) -> bool {
-        self.count == 0 && self.g == 0.0 && self.h == 0.0
+        self.count == 0
     }
 }
 
@@ -404,7 +403,8 @@ impl Grower<'_> {
             }
         }
         let n = (stop - start) as u32;
-        for (f, &offset) in binned.offsets.iter().enumerate() {
+        for &(f, default) in &binned.default_bins {
+            let offset = binned.offsets[f];
             let bins = &mut histogram[offset..offset + binned.n_bins_non_missing[f] + 1];
             let (mut g, mut h, mut count) = (sum_g, sum_h, n);
             for bin in bins.iter() {
@@ -412,7 +412,7 @@ impl Grower<'_> {
                 h -= bin.h;
                 count -= bin.count;
             }
-            bins[usize::from(binned.default_bins[f])] = Bin { g, h, count };
+            bins[usize::from(default)] = Bin { g, h, count };
         }
         let sum_h = if constant { f64::from(n) } else { sum_h };
         (sum_g, sum_h)
@@ -486,10 +486,11 @@ impl Grower<'_> {
         }
     }
 
-    /// Scans the bins of feature `f` left to right (missing values go right; with missing
-    /// values, the last step puts every non-missing row left), then, with missing values, right
-    /// to left (missing values go left), replacing `best` with any candidate of strictly larger
-    /// (and positive) gain.
+    /// Scans the bins of feature `f` once, left to right, offering `best` the split after each
+    /// non-empty bin with the missing values on the right and, if the feature has missing
+    /// values, on the left too; and, with missing values, the split of the missing rows from
+    /// all the others. These are scikit-learn's candidates (its left-to-right scan, then its
+    /// right-to-left one), visited in one pass.
     fn scan<const CONSTANT: bool>(
         &self,
         f: usize,
@@ -504,30 +505,37 @@ impl Grower<'_> {
         let l2 = s.l2_regularization;
         let (n, sum_g, sum_h) = (node.n, node.sum_g, node.sum_h);
         let hessian = |b: &Bin| if CONSTANT { f64::from(b.count) } else { b.h };
+        let missing = &bins[n_bins];
+        // With the missing values on the left, the left side is the prefix plus these.
+        let (n_missing, h_missing, g_missing) = if has_missing {
+            (missing.count, hessian(missing), missing.g)
+        } else {
+            (0, 0.0, 0.0)
+        };
+        let valid = |n_left: u32, h_left: f64, h_right: f64| {
+            n_left >= min_leaf
+                && n - n_left >= min_leaf
+                && h_left >= MIN_HESSIAN_TO_SPLIT
+                && h_right >= MIN_HESSIAN_TO_SPLIT
+        };
 
         let (mut n_left, mut h_left, mut g_left) = (0u32, 0.0, 0.0);
-        let end = n_bins - 1 + usize::from(has_missing);
-        for (b, bin) in bins[..end].iter().enumerate() {
+        // The last non-missing bin ends a scan: every non-missing row on the left.
+        for (b, bin) in bins[..n_bins - 1].iter().enumerate() {
             if bin.is_empty() {
                 continue;
             }
             n_left += bin.count;
             h_left += hessian(bin);
             g_left += bin.g;
-            if n_left < min_leaf {
-                continue;
-            }
+            // Missing values on the right.
             if n - n_left < min_leaf {
                 break;
             }
             let h_right = sum_h - h_left;
-            if h_left < MIN_HESSIAN_TO_SPLIT {
-                continue;
-            }
-            if h_right < MIN_HESSIAN_TO_SPLIT {
-                break;
-            }
-            if best.offer(g_left, h_left, sum_g - g_left, h_right, node.loss, l2) {
+            if valid(n_left, h_left, h_right)
+                && best.offer(g_left, h_left, sum_g - g_left, h_right, node.loss, l2)
+            {
                 best.found = Some(Found {
                     feature: f,
                     bin: b,
@@ -537,41 +545,37 @@ impl Grower<'_> {
                     n_left,
                 });
             }
+            // Missing values on the left.
+            if has_missing {
+                let (n_l, h_l, g_l) = (n_left + n_missing, h_left + h_missing, g_left + g_missing);
+                let h_right = sum_h - h_l;
+                if valid(n_l, h_l, h_right)
+                    && best.offer(g_l, h_l, sum_g - g_l, h_right, node.loss, l2)
+                {
+                    best.found = Some(Found {
+                        feature: f,
+                        bin: b,
+                        missing_go_left: true,
+                        g_left: g_l,
+                        h_left: h_l,
+                        n_left: n_l,
+                    });
+                }
+            }
         }
-        if !has_missing || n_bins < 2 {
-            return;
-        }
-        let (mut n_right, mut h_right, mut g_right) = (0u32, 0.0, 0.0);
-        for b in (0..n_bins - 1).rev() {
-            let bin = &bins[b + 1];
-            if bin.is_empty() {
-                continue;
-            }
-            n_right += bin.count;
-            h_right += hessian(bin);
-            g_right += bin.g;
-            if n_right < min_leaf {
-                continue;
-            }
-            if n - n_right < min_leaf {
-                break;
-            }
-            let h_left = sum_h - h_right;
-            if h_right < MIN_HESSIAN_TO_SPLIT {
-                continue;
-            }
-            if h_left < MIN_HESSIAN_TO_SPLIT {
-                break;
-            }
-            let g_left = sum_g - g_right;
-            if best.offer(g_left, h_left, g_right, h_right, node.loss, l2) {
+        if has_missing {
+            // Every non-missing row on the left, the missing ones on the right.
+            let (n_l, h_l, g_l) = (n - n_missing, sum_h - h_missing, sum_g - g_missing);
+            let h_right = sum_h - h_l;
+            if valid(n_l, h_l, h_right) && best.offer(g_l, h_l, sum_g - g_l, h_right, node.loss, l2)
+            {
                 best.found = Some(Found {
                     feature: f,
-                    bin: b,
-                    missing_go_left: true,
-                    g_left,
-                    h_left,
-                    n_left: n - n_right,
+                    bin: n_bins - 1,
+                    missing_go_left: false,
+                    g_left: g_l,
+                    h_left: h_l,
+                    n_left: n_l,
                 });
             }
         }
