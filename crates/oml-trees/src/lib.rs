@@ -72,12 +72,21 @@
 //! first, up to `max_leaf_nodes` leaves: each node has a histogram of gradient and hessian
 //! sums per bin, built from its rows for the smaller child and by subtraction from the
 //! parent's for its sibling. A split's gain is the Newton loss decrease
-//! `G_L²/(H_L+λ) + G_R²/(H_R+λ) - G²/(H+λ)`; each feature is scanned with the missing values
-//! on the right, then on the left, and the better side is kept; a feature with no missing
-//! training values sends missing values to the child with more rows. With early stopping
-//! (`auto`: above 10,000 rows) a stratified validation split drawn from the seed decides when
-//! the loss has stopped improving. The trees of one iteration are grown in parallel on rayon
-//! and are the same for any number of threads; everything else is sequential.
+//! `G_L²/(H_L+λ) + G_R²/(H_R+λ) - G²/(H+λ)`; each feature offers the split after each of its
+//! bins with the missing values on the right and on the left, and the better is kept; a
+//! feature with no missing training values sends missing values to the child with more rows.
+//! With early stopping (`auto`: above 10,000 rows) a stratified validation split drawn from the
+//! seed decides when the loss has stopped improving. The trees of one iteration are grown in
+//! parallel on rayon and are the same for any number of threads; everything else is
+//! sequential.
+//!
+//! Two things make it faster than a plain transcription without changing what it computes
+//! beyond rounding: a feature whose most frequent bin holds most rows (the 0 of a one-hot
+//! column) gets that bin's sums as the node's totals less its other bins, so a histogram costs
+//! the rows' other entries only; and candidate splits are compared by cross-multiplying their
+//! gains' fractions, with no division. On a 300-row table its probabilities agree with
+//! scikit-learn 1.9.1's to 1e-9 (`tests/it/boost.rs`); where two splits tie to the last bit,
+//! rounding can pick the other one.
 //!
 //! ```
 //! use linfa::prelude::*;
