@@ -298,10 +298,14 @@ def fail(message):
     sys.exit(f"parity.py: {message}")
 
 
-def run_command(command):
-    """(seconds, stdout, stderr, returncode) of `command`."""
+def run_command(command, timeout=None):
+    """(seconds, stdout, stderr, returncode) of `command`; returncode "timeout" when it ran
+    longer than `timeout` seconds (it is then killed)."""
     start = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True)
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return time.perf_counter() - start, "", "", "timeout"
     return time.perf_counter() - start, done.stdout, done.stderr, done.returncode
 
 
@@ -470,7 +474,9 @@ def run_table(args, oml, catalog, table, task_id, work, rows, notes):
                 break
         rows.append(row)
         if row["status"] and not skl_values:
-            print(f"  {name}: {row['status']}", flush=True)
+            # A timeout is a miss (outside the tolerance), not a failure.
+            row["outside"] = "timed out" in row["status"]
+            print(f"  {format_row(row)}", flush=True)
             continue
         row["oml"], row["skl"] = mean(oml_values), mean(skl_values)
         scale = 100 if kind == "classification" else 100 / row["skl"]
@@ -504,8 +510,10 @@ def run_pair(args, oml, name, spec, task_id, seed, work, row, oml_values, skl_va
                "--flow", name, "--seed", str(seed), "--json", "--out", out_dir, "--force"]
     if args.oml_threads:
         command += ["--threads", str(args.oml_threads)]
-    seconds, out, err, code = run_command(command)
+    seconds, out, err, code = run_command(command, args.timeout)
     row["oml_s"] += seconds
+    if code == "timeout":
+        return f"oml timed out (> {args.timeout:.0f} s)"
     if code != 0:
         return f"oml failed ({code}): {last_line(err or out)}"
     oml_value = mean_measure(json.loads(out), spec["kind"])
@@ -513,8 +521,10 @@ def run_pair(args, oml, name, spec, task_id, seed, work, row, oml_values, skl_va
     seconds, out, err, code = run_command(
         [sys.executable, os.path.abspath(__file__), "opy-run", "--cache-dir", args.cache,
          "--task-id", str(task_id), "--seed", str(seed), "--spec", json.dumps(spec),
-         "--result", result])
+         "--result", result], args.timeout)
     row["opy_s"] += seconds
+    if code == "timeout":
+        return f"openml-python timed out (> {args.timeout:.0f} s)"
     if code != 0:
         return f"openml-python failed ({code}): {last_line(err or out)}"
     with open(result, encoding="utf8") as fh:
@@ -536,7 +546,8 @@ def format_row(r):
     unit = "pt" if r["kind"] == "classification" else "%"
     fmt = (lambda v: f"{v:.4f}") if r["kind"] == "classification" else (lambda v: f"{v:.4g}")
     if r["skl"] is None:
-        return f"{r['dataset']:<15} {r['rows']:>5} {r['flow']:<20} {r['status']}"
+        mark = "!!" if r.get("outside") else ""
+        return f"{r['dataset']:<15} {r['rows']:>5} {r['flow']:<20} {mark} {r['status']}"
     mark = "!!" if r.get("outside") else ""
     noise = "" if r.get("noise") is None else f"{r['noise']:.2f}{unit}"
     return (f"{r['dataset']:<15} {r['rows']:>5} {r['flow']:<20} {fmt(r['oml']):>9} "
@@ -615,6 +626,9 @@ def main():
     parser.add_argument("--seeds", type=int, default=1,
                         help="run each side with run seeds 0..N-1 and average; the `seed sd` "
                         "column is the larger standard deviation over seeds of either side")
+    parser.add_argument("--timeout", type=float, default=600,
+                        help="seconds each side's run may take before it is killed and its row "
+                        "marked as timed out, outside the tolerance (default 600)")
     parser.add_argument("--oml-threads", type=int, help="oml run --threads (default: all cores)")
     parser.add_argument("--keep", metavar="DIR", help="work in DIR and keep it")
     parser.add_argument("--list", action="store_true", help="list the tables and exit")
@@ -672,9 +686,10 @@ def main():
     write_outputs(args.out, rows, meta)
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
-    broken = [r for r in rows if r["status"]]
+    broken = [r for r in rows if r["status"] and "timed out" not in r["status"]]
     outside = [r for r in rows if r.get("outside")]
-    print(f"{len(rows)} rows: {len(rows) - len(outside) - len(broken)} within tolerance, "
+    within = [r for r in rows if not r.get("outside") and not r["status"]]
+    print(f"{len(rows)} rows: {len(within)} within tolerance, "
           f"{len(outside)} outside, {len(broken)} failed or on different splits")
     if broken:
         sys.exit(1)
