@@ -13,8 +13,12 @@ use crate::config::{ApiKey, Settings};
 use crate::error::{Error, Result, ServerError};
 use crate::retry::{Jitter, backoff_delay};
 
+/// What a client says while it works: each request as it starts, and each wait before a
+/// retry, as one line of text (the URL without its query, never the key).
+pub type Progress = Arc<dyn Fn(&str) + Send + Sync>;
+
 /// Configures a [`Client`]: the server, the API key, timeouts, retries and offline mode.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ClientBuilder {
     server: Server,
     api_key: Option<ApiKey>,
@@ -23,6 +27,18 @@ pub struct ClientBuilder {
     max_tries: u32,
     base_delay: Duration,
     offline: bool,
+    progress: Option<Progress>,
+}
+
+impl std::fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("server", &self.server)
+            .field("api_key", &self.api_key)
+            .field("max_tries", &self.max_tries)
+            .field("offline", &self.offline)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for ClientBuilder {
@@ -42,6 +58,7 @@ impl ClientBuilder {
             max_tries: 5,
             base_delay: Duration::from_secs(1),
             offline: false,
+            progress: None,
         }
     }
 
@@ -100,6 +117,13 @@ impl ClientBuilder {
         self
     }
 
+    /// Reports what the client is waiting for (`downloading URL`, `waiting 2 s before trying
+    /// URL again`), for a command to show. By default, nothing is reported.
+    pub fn progress(&mut self, report: impl Fn(&str) + Send + Sync + 'static) -> &mut Self {
+        self.progress = Some(Arc::new(report));
+        self
+    }
+
     /// The client. Fails when `max_tries` is 0, the server URL is not http(s), or the TLS
     /// backend cannot start.
     pub fn build(&self) -> Result<Client> {
@@ -138,6 +162,7 @@ impl ClientBuilder {
                 base_delay: self.base_delay,
                 offline: self.offline,
                 jitter: Jitter::from_clock(),
+                progress: self.progress.clone(),
             }),
         })
     }
@@ -145,12 +170,11 @@ impl ClientBuilder {
 
 /// A client of one OpenML server, cheap to clone. Built by [`ClientBuilder`]; its settings
 /// cannot change.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
 }
 
-#[derive(Debug)]
 struct Inner {
     http: reqwest::blocking::Client,
     /// The API URL without a trailing `/`.
@@ -163,6 +187,18 @@ struct Inner {
     base_delay: Duration,
     offline: bool,
     jitter: Jitter,
+    progress: Option<Progress>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("api", &self.inner.api)
+            .field("api_key", &self.inner.api_key)
+            .field("max_tries", &self.inner.max_tries)
+            .field("offline", &self.inner.offline)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Client {
@@ -325,8 +361,14 @@ impl Client {
             )));
         }
         let mut tries = 0;
+        let report = |text: String| {
+            if let Some(progress) = &inner.progress {
+                progress(&text);
+            }
+        };
         loop {
             tries += 1;
+            report(format!("downloading {}", strip_query(url)));
             let error = match attempt() {
                 Ok(value) => return Ok(value),
                 Err(e) => e,
@@ -346,7 +388,15 @@ impl Client {
                 });
             }
             let unit = inner.jitter.next_unit();
-            std::thread::sleep(backoff_delay(inner.base_delay, tries, unit));
+            let delay = backoff_delay(inner.base_delay, tries, unit);
+            report(format!(
+                "{}; waiting {:.1} s before try {} of {}",
+                self.redact(error),
+                delay.as_secs_f64(),
+                tries + 1,
+                inner.max_tries
+            ));
+            std::thread::sleep(delay);
         }
     }
 

@@ -35,7 +35,7 @@ mod fetch;
 mod publish;
 mod retry;
 
-pub use client::{Client, ClientBuilder};
+pub use client::{Client, ClientBuilder, Progress};
 pub use config::{ApiKey, Flags, Settings, config_path};
 pub use error::{Error, Result, ServerError, TRANSIENT_CODES};
 pub use evaluations::{

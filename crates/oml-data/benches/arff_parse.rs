@@ -95,6 +95,37 @@ fn sparse(rows: usize, cols: usize) -> Vec<u8> {
     out.into_bytes()
 }
 
+/// A header of `attributes` numeric attributes and a class, then two rows: the header is
+/// what costs (issue 15 item 8: the duplicate check was quadratic).
+fn wide_header(attributes: usize) -> Vec<u8> {
+    let mut out = String::from("@relation wide\n");
+    for i in 0..attributes {
+        out.push_str(&format!("@attribute a{i} numeric\n"));
+    }
+    out.push_str("@attribute class {x,y}\n@data\n");
+    for label in ["x", "y"] {
+        out.push_str(&"1,".repeat(attributes));
+        out.push_str(label);
+        out.push('\n');
+    }
+    out.into_bytes()
+}
+
+/// Reading the header of a file with a million attributes, and the dataset made of it.
+fn wide(c: &mut Criterion) {
+    let mut group = c.benchmark_group("arff_wide");
+    group.sample_size(10);
+    let bytes = wide_header(1_000_000);
+    let reader = ArffReaderBuilder::new().build();
+    group.bench_function("header_1000000_attributes", |b| {
+        b.iter(|| reader.read(black_box(&bytes[..])).unwrap())
+    });
+    group.bench_function("dataset_1000000_attributes", |b| {
+        b.iter(|| Dataset::from_arff(reader.read(black_box(&bytes[..])).unwrap()).unwrap())
+    });
+    group.finish();
+}
+
 fn arff_parse(c: &mut Criterion) {
     let mut group = c.benchmark_group("arff_parse");
     group.sample_size(10);
@@ -128,5 +159,5 @@ fn arff_parse(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, arff_parse);
+criterion_group!(benches, arff_parse, wide);
 criterion_main!(benches);

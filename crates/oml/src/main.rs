@@ -676,9 +676,12 @@ fn api_client(
         Some(dir) => Cache::new(dir, settings.server.clone()),
         None => Cache::from_env(settings.server.clone())?,
     };
-    let client = oml_api::ClientBuilder::from_settings(settings)
-        .offline(offline)
-        .build()?;
+    let mut builder = oml_api::ClientBuilder::from_settings(settings);
+    builder.offline(offline);
+    if io::stderr().is_terminal() {
+        builder.progress(|line| say!("oml: {line}"));
+    }
+    let client = builder.build()?;
     Ok((client, cache))
 }
 
@@ -834,7 +837,12 @@ fn run_flow(args: RunArgs) -> anyhow::Result<()> {
 fn execute(prepared: &PreparedRun) -> anyhow::Result<oml::runner::ExecutedRun> {
     let n_units = prepared.task.splits().units().len();
     let progress = if io::stderr().is_terminal() {
-        indicatif::ProgressBar::new(n_units as u64)
+        indicatif::ProgressBar::new(n_units as u64).with_style(
+            indicatif::ProgressStyle::with_template(
+                "{elapsed_precise} [{bar:30}] {pos}/{len} units, about {eta} left",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        )
     } else {
         indicatif::ProgressBar::hidden()
     };
@@ -1231,13 +1239,22 @@ fn sweep(args: SweepArgs) -> anyhow::Result<()> {
         ))
     );
     let total = mine.len();
+    let started = std::time::Instant::now();
     let outcome = oml::sweep::run_jobs(&mine, &options, &mut |position, job| {
         let what = match &job.status {
             JobStatus::Done { seconds } => format!("done in {seconds:.2} s"),
             JobStatus::Skipped => "in the store already".to_owned(),
             JobStatus::Failed { message } => format!("FAILED: {message}"),
         };
-        say!("[{}/{total}] {}: {what}", position + 1, job.label);
+        let (done, elapsed) = (position + 1, started.elapsed());
+        // The jobs left, at the mean pace of the jobs so far.
+        let left = elapsed.mul_f64((total - done) as f64 / done as f64);
+        say!(
+            "[{done}/{total}, {} elapsed, about {} left] {}: {what}",
+            oml::sweep::format_duration(std::time::Duration::from_secs(elapsed.as_secs())),
+            oml::sweep::format_duration(std::time::Duration::from_secs(left.as_secs())),
+            job.label
+        );
     })?;
     let failed = outcome.failed();
     out!(

@@ -519,3 +519,40 @@ fn a_store_that_cannot_take_a_failure_record_still_reports_the_jobs_failure() {
     );
     assert!(text.contains("failure record"), "{text}");
 }
+
+#[test]
+fn resume_computes_a_damaged_run_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = [
+        "sweep",
+        "--task",
+        "builtin:iris",
+        "--flow",
+        "gaussian-nb",
+        "--seed",
+        "1..3",
+    ];
+    ok(&oml_in(dir.path(), &args, &[]));
+    let store = dir.path().join("store");
+    let runs = stored_runs(&store);
+    assert_eq!(runs.len(), 2);
+    // One run loses 50 prediction rows: its manifest's digest no longer matches.
+    let predictions = store.join(&runs[0]).join("predictions.arff");
+    let text = std::fs::read_to_string(&predictions).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    std::fs::write(&predictions, lines[..lines.len() - 50].join("\n") + "\n").unwrap();
+    let mut resumed = args.to_vec();
+    resumed.push("--resume");
+    let out = ok(&oml_in(dir.path(), &resumed, &[]));
+    assert!(
+        out.contains("2 jobs: 1 done, 1 already stored, 0 failed"),
+        "{out}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&predictions)
+            .unwrap()
+            .lines()
+            .count(),
+        lines.len()
+    );
+}

@@ -138,3 +138,35 @@ fn redaction_covers_every_encoding_of_the_key() {
         assert_eq!(key.redact(&text), "x <redacted> y", "{form}");
     }
 }
+
+#[test]
+fn progress_says_what_the_client_waits_for_without_the_key() {
+    let api = TestServer::start();
+    api.fault(
+        "/api/v1/xml/task/1",
+        Reply::Status(503, format!("down {KEY}").into_bytes()),
+    );
+    api.route("/api/v1/xml/task/1", Reply::Ok(b"ok".to_vec()));
+    let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let seen = std::sync::Arc::clone(&lines);
+    let client = ClientBuilder::new()
+        .server(Server::Url(api.api()))
+        .api_key(ApiKey::new(KEY))
+        .max_tries(2)
+        .base_delay(Duration::from_millis(5))
+        .progress(move |line| seen.lock().unwrap().push(line.to_owned()))
+        .build()
+        .unwrap();
+    client.get(&api.api_url_of("task/1")).unwrap();
+    let lines = lines.lock().unwrap().clone();
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    assert!(
+        lines[0].starts_with("downloading http://127.0.0.1:"),
+        "{lines:?}"
+    );
+    assert!(
+        lines[1].contains("HTTP 503") && lines[1].contains("before try 2 of 2"),
+        "{lines:?}"
+    );
+    assert!(lines.iter().all(|l| !leaks(l)), "{lines:?}");
+}
