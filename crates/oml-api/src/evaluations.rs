@@ -267,6 +267,7 @@ impl Rows {
             value,
             values,
             array_data,
+            flow,
         ] = EVALUATION_COLUMNS;
         DataFrame::new(
             n,
@@ -275,7 +276,7 @@ impl Rows {
                 Column::new(task_id.into(), self.task_id),
                 Column::new(setup_id.into(), self.setup_id),
                 Column::new(flow_id.into(), self.flow_id),
-                Column::new(flow_name.into(), self.flow_name),
+                Column::new(flow_name.into(), self.flow_name.clone()),
                 Column::new(data_id.into(), self.data_id),
                 Column::new(data_name.into(), self.data_name),
                 Column::new(function.into(), self.function),
@@ -285,6 +286,8 @@ impl Rows {
                 Column::new(value.into(), self.value),
                 Column::new(values.into(), self.values),
                 Column::new(array_data.into(), self.array_data),
+                // The server has no short names: its flow is its flow name.
+                Column::new(flow.into(), self.flow_name),
             ],
         )
     }

@@ -7,6 +7,7 @@ use std::str::FromStr;
 
 use polars::prelude::{
     Column, CsvWriter, DataFrame, DataType, ParquetCompression, ParquetWriter, SerWriter,
+    SortMultipleOptions,
 };
 
 use crate::error::{Error, Result};
@@ -15,7 +16,7 @@ use crate::store::RunStore;
 
 /// The columns of [`list_evaluations`], in order: those of openml-python's `OpenMLEvaluation`
 /// (`openml.evaluations.list_evaluations(..., output_format="dataframe")`).
-pub const EVALUATION_COLUMNS: [&str; 14] = [
+pub const EVALUATION_COLUMNS: [&str; 15] = [
     "run_id",
     "task_id",
     "setup_id",
@@ -30,6 +31,7 @@ pub const EVALUATION_COLUMNS: [&str; 14] = [
     "value",
     "values",
     "array_data",
+    "flow",
 ];
 
 /// Which evaluations [`list_evaluations`] returns, as the filters of OpenML's
@@ -87,6 +89,8 @@ impl EvaluationFilters {
 ///   repeat (`[[0.9,0.95],[0.93,0.9]]`, `null` for an undefined value), as `summary.json`
 ///   holds them; else null.
 /// - `array_data` (string): the per-class values as JSON text, or null.
+/// - `flow` (string), oml's own column: the flow's short name and the parameters set, as
+///   `oml run` took them (`decision-tree estimator.max_depth=3`).
 ///
 /// Damaged runs (a file missing or unreadable) are left out and handed to `on_damaged`, to be
 /// reported; the others are listed.
@@ -141,6 +145,12 @@ pub fn list_evaluations(
                 None
             });
             rows.array_data.push(json_text("per_class"));
+            let mut flow = run.manifest.flow.clone();
+            for parameter in &run.manifest.parameters {
+                flow.push(' ');
+                flow.push_str(parameter);
+            }
+            rows.flow.push(flow);
         }
     }
     rows.into_frame().map_err(|e| Error::Invalid {
@@ -161,6 +171,7 @@ struct Rows {
     value: Vec<Option<f64>>,
     values: Vec<Option<String>>,
     array_data: Vec<Option<String>>,
+    flow: Vec<String>,
 }
 
 impl Rows {
@@ -184,15 +195,34 @@ impl Rows {
                 Column::new("value".into(), self.value),
                 Column::new("values".into(), self.values),
                 Column::new("array_data".into(), self.array_data),
+                Column::new("flow".into(), self.flow),
             ],
         )
     }
 }
 
+/// `frame` sorted by `value`, descending or ascending (openml-python's `sort_order`), rows
+/// without a value last; rows of equal value keep their order.
+pub fn sort_by_value(frame: &DataFrame, descending: bool) -> Result<DataFrame> {
+    frame
+        .sort(
+            ["value"],
+            SortMultipleOptions::default()
+                .with_order_descending(descending)
+                .with_nulls_last(true)
+                .with_maintain_order(true),
+        )
+        .map_err(|e| Error::Invalid {
+            path: "(evaluations)".into(),
+            message: format!("cannot sort by value: {e}"),
+        })
+}
+
 /// How [`write_frame`] writes a table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TableFormat {
-    /// polars' text table, without the columns that are null in every row. polars shortens
+    /// polars' text table, without the columns that are null in every row, and with `flow`
+    /// (the short name and parameters) in place of the long OpenML `flow_name`. polars shortens
     /// long tables and strings; `POLARS_FMT_MAX_ROWS`, `POLARS_FMT_MAX_COLS` and
     /// `POLARS_FMT_STR_LEN` set its limits.
     Table,
@@ -253,10 +283,12 @@ pub fn write_frame(frame: &DataFrame, format: TableFormat, out: &mut dyn Write) 
     let mut frame = frame.clone();
     match format {
         TableFormat::Table => {
+            let has_flow = frame.column("flow").is_ok_and(|c| c.null_count() < c.len());
             let shown: Vec<_> = frame
                 .columns()
                 .iter()
                 .filter(|c| c.is_empty() || c.null_count() < c.len())
+                .filter(|c| !(has_flow && c.name().as_str() == "flow_name"))
                 .map(|c| c.name().clone())
                 .collect();
             let shown = frame.select(shown).map_err(polars_error)?;

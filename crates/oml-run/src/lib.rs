@@ -41,7 +41,8 @@ pub use description::{
 };
 pub use error::{Error, Result};
 pub use evaluations::{
-    EVALUATION_COLUMNS, EvaluationFilters, TableFormat, list_evaluations, write_frame,
+    EVALUATION_COLUMNS, EvaluationFilters, TableFormat, list_evaluations, sort_by_value,
+    write_frame,
 };
 pub use list::{RunList, RunListEntry};
 pub use manifest::{

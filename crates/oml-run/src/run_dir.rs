@@ -34,21 +34,38 @@ enum Found {
 const LISTED: usize = 5;
 
 fn found(dir: &Path, owned: &[&str]) -> std::io::Result<Found> {
+    let gone = |e: &std::io::Error| e.kind() == ErrorKind::NotFound;
     let metadata = match fs::symlink_metadata(dir) {
         Ok(metadata) => metadata,
-        Err(e) if e.kind() == ErrorKind::NotFound => return Ok(Found::Nothing),
+        Err(e) if gone(&e) => return Ok(Found::Nothing),
         Err(e) => return Err(e),
     };
     if !metadata.is_dir() {
         return Ok(Found::NotADirectory);
     }
+    // Another writer may move the directory or its entries away meanwhile: what is gone is
+    // not there.
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if gone(&e) => return Ok(Found::Nothing),
+        Err(e) => return Err(e),
+    };
     let mut foreign = Vec::new();
     let mut any = false;
-    for entry in fs::read_dir(dir)? {
-        let entry = entry?;
-        any = true;
+    for entry in entries {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) if gone(&e) => continue,
+            Err(e) => return Err(e),
+        };
         let name = entry.file_name().to_string_lossy().into_owned();
-        if !(owned.contains(&name.as_str()) && entry.file_type()?.is_file()) {
+        let is_file = match entry.file_type() {
+            Ok(kind) => kind.is_file(),
+            Err(e) if gone(&e) => continue,
+            Err(e) => return Err(e),
+        };
+        any = true;
+        if !(owned.contains(&name.as_str()) && is_file) {
             foreign.push(name);
         }
     }
@@ -187,37 +204,38 @@ fn move_into_place(
         source,
     };
     // Other writers may move `dir` between our steps; each round either finishes or sees a
-    // directory that another writer has just completed.
-    for _ in 0..16 {
+    // directory that another writer has just completed, and tries again.
+    let mut last = None;
+    for _ in 0..32 {
         // rename(2) replaces a missing path or an empty directory, nothing else.
         match fs::rename(partial, dir) {
             Ok(()) => return Ok(()),
-            Err(e) if !dir.exists() => return Err(write_error(dir, e)),
-            Err(_) => {}
+            Err(e) => last = Some(e),
+        }
+        if !dir.exists() {
+            continue;
         }
         check_existing(dir, owned, replace)?;
         let old = unique_sibling(parent, name, "old");
-        match fs::rename(dir, &old) {
-            Ok(()) => {}
-            Err(e) if e.kind() == ErrorKind::NotFound => continue,
-            Err(e) => return Err(write_error(dir, e)),
+        if let Err(e) = fs::rename(dir, &old) {
+            last = Some(e);
+            continue;
         }
         let placed = fs::rename(partial, dir);
         remove_owned(&old, owned).map_err(|e| write_error(&old, e))?;
         match placed {
             Ok(()) => return Ok(()),
-            Err(_) if dir.exists() => continue,
-            Err(e) => return Err(write_error(dir, e)),
+            Err(e) => last = Some(e),
         }
     }
     // Another writer keeps completing the same directory: theirs is as complete as ours.
     if found(dir, owned).is_ok_and(|f| f == Found::Owned) {
         return Ok(());
     }
-    Err(Error::Exists {
-        path: dir.to_path_buf(),
-        message: "kept changing while it was being replaced".to_owned(),
-    })
+    Err(write_error(
+        dir,
+        last.unwrap_or_else(|| std::io::Error::other("kept changing while it was written")),
+    ))
 }
 
 /// Removes the directory `old`, which held only owned files when it was moved aside: each

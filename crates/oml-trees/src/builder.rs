@@ -362,15 +362,15 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
         Some((n_left, left_may_split, right_may_split))
     }
 
-    /// Draws the candidate features (all, in order, unless `max_features` is smaller): features
-    /// are drawn without replacement until `max_features` non-constant ones are found.
+    /// Draws the candidate features in a random order, as scikit-learn does at every node:
+    /// features are drawn without replacement (Fisher-Yates from the tree's seed) until
+    /// `max_features` non-constant ones are found, or all are. The best split is the first of
+    /// the best in this order, so a tie between features goes to a random one, not always to
+    /// the lowest index (which favours the first columns of a table, such as the border pixels
+    /// of an image).
     fn draw_candidates(&mut self, start: usize, end: usize) {
         self.candidates.clear();
         let p = self.p;
-        if self.settings.max_features >= p {
-            self.candidates.extend(0..p);
-            return;
-        }
         for i in 0..p {
             let j = self.rng.gen_range(i..p);
             self.features.swap(i, j);
@@ -382,7 +382,6 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
                 }
             }
         }
-        self.candidates.sort_unstable();
     }
 
     /// Whether feature `f` has at most one distinct value and no NaN, or only NaN, at the node.

@@ -339,6 +339,9 @@ struct EvaluationsArgs {
     /// evaluation/list requires one too.
     #[arg(long, value_name = "NAME")]
     function: String,
+    /// Order the rows by value: asc or desc, as openml-python's sort_order [default: by run].
+    #[arg(long, value_name = "ORDER", value_parser = ["asc", "desc"])]
+    sort: Option<String>,
     /// Only runs of this OpenML task id (runs of local tasks have none); repeatable.
     #[arg(long = "task", value_name = "ID", allow_negative_numbers = true)]
     tasks: Vec<i64>,
@@ -975,6 +978,10 @@ fn evaluations(args: EvaluationsArgs) -> anyhow::Result<()> {
         oml::run::list_evaluations(&store, &filters, &mut |damaged| {
             say!("oml: warning: {damaged}")
         })?
+    };
+    let frame = match args.sort.as_deref() {
+        Some(order) => oml::run::sort_by_value(&frame, order == "desc")?,
+        None => frame,
     };
     match &args.out {
         Some(path) => oml::data::write_atomically(path, |file| {

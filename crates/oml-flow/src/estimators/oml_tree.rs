@@ -282,8 +282,9 @@ impl Model for FittedTrees {
 ///
 /// The parameters are oml-trees' own [`DecisionTreeValidParams`], one set per kind of target,
 /// read through their getters and changed together; `criterion` chooses the classification
-/// criterion (regression has only squared error). The seed of the feature draws (with
-/// `max_features` below all) is the fit's seed, not a parameter.
+/// criterion (regression has only squared error). The seed of the feature order at each node
+/// (which breaks ties between equally good splits, as scikit-learn's random_state does) and of
+/// the draws with `max_features` below all is the fit's seed, not a parameter.
 ///
 /// Missing values (NaN) reach the tree, which sends them to the better side of each split, as
 /// scikit-learn 1.3 and later: its default pipeline one-hot encodes nominal columns and

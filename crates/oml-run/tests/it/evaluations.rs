@@ -105,7 +105,7 @@ fn the_columns_are_openml_evaluations_in_order_and_typed() {
     assert_eq!(names, EVALUATION_COLUMNS);
     let types: Vec<DataType> = frame.dtypes();
     use DataType::{Float64 as F, Int64 as I, String as S};
-    assert_eq!(types, [S, I, I, I, S, I, S, S, S, I, S, F, S, S]);
+    assert_eq!(types, [S, I, I, I, S, I, S, S, S, I, S, F, S, S, S]);
     for always_null in [
         "setup_id",
         "flow_id",
@@ -349,4 +349,38 @@ fn the_table_leaves_out_empty_columns() {
     assert!("xml".parse::<TableFormat>().is_err());
     // A string column with nulls only still goes out as written.
     let _: &StringChunked = frame.column("uploader_name").unwrap().str().unwrap();
+}
+
+#[test]
+fn rows_carry_the_short_flow_and_sort_by_value() {
+    let frame = list(function("predictive_accuracy"));
+    let flows = frame.column("flow").unwrap().str().unwrap();
+    let flows: Vec<&str> = flows.iter().flatten().collect();
+    assert_eq!(flows, ["decision-tree", "knn"]);
+    let values = |frame: &DataFrame| -> Vec<f64> {
+        frame
+            .column("value")
+            .unwrap()
+            .f64()
+            .unwrap()
+            .iter()
+            .flatten()
+            .collect()
+    };
+    let all = list(EvaluationFilters::default());
+    let descending = values(&oml_run::sort_by_value(&all, true).unwrap());
+    assert!(
+        descending.windows(2).all(|w| w[0] >= w[1]),
+        "{descending:?}"
+    );
+    let ascending = values(&oml_run::sort_by_value(&all, false).unwrap());
+    assert!(ascending.windows(2).all(|w| w[0] <= w[1]), "{ascending:?}");
+    // The text table shows the short flow, not the long OpenML name.
+    let mut text = Vec::new();
+    oml_run::write_frame(&frame, TableFormat::Table, &mut text).unwrap();
+    let text = String::from_utf8(text).unwrap();
+    assert!(
+        text.contains("decision-tree") && !text.contains("flow_name"),
+        "{text}"
+    );
 }

@@ -20,11 +20,9 @@ fn the_same_seed_gives_the_same_tree() {
                 .unwrap()
         };
         assert_eq!(fit(3), fit(3), "{max_features}");
-        if max_features != MaxFeatures::All {
-            assert_ne!(fit(3).tree(), fit(4).tree(), "{max_features}");
-        } else {
-            assert_eq!(fit(3), fit(4));
-        }
+        // Another seed draws other features, or, with all features, breaks the ties of
+        // equally good splits (common in small nodes) another way, as scikit-learn does.
+        assert_ne!(fit(3).tree(), fit(4).tree(), "{max_features}");
     }
 }
 
