@@ -1218,6 +1218,7 @@ fn sweep(args: SweepArgs) -> anyhow::Result<()> {
             })?;
         }
     }
+    oml::sweep::check_flows_learn_their_tasks(&mine)?;
     let time_limit = match &args.time_limit {
         Some(text) => Some(oml::sweep::parse_duration(text)?),
         None => sweep.time_limit,

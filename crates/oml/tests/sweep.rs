@@ -274,20 +274,9 @@ flows = ["decision-tree", { name = "decision-tree", grid = { max_depth = "none" 
 #[test]
 fn a_failing_job_is_recorded_and_the_others_go_on() {
     let dir = tempfile::tempdir().unwrap();
-    // A regression flow on a classification task fails; the classifier runs.
-    let output = oml_in(
-        dir.path(),
-        &[
-            "sweep",
-            "--task",
-            "builtin:iris",
-            "--flow",
-            "linear-regression",
-            "--flow",
-            "gaussian-nb",
-        ],
-        &[],
-    );
+    // Every unit of a task with an infinite value fails; the other task's job runs.
+    let sweep = infinite_sweep(dir.path(), "gaussian-nb");
+    let output = oml_in(dir.path(), &["sweep", &sweep], &[]);
     assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
     let out = String::from_utf8_lossy(&output.stdout);
     assert!(
@@ -295,7 +284,7 @@ fn a_failing_job_is_recorded_and_the_others_go_on() {
         "{out}"
     );
     assert!(
-        stderr(&output).contains("linear-regression"),
+        stderr(&output).contains("is infinite"),
         "{}",
         stderr(&output)
     );
@@ -312,10 +301,69 @@ fn a_failing_job_is_recorded_and_the_others_go_on() {
         record["command"]
             .as_str()
             .unwrap()
-            .starts_with("oml run --task builtin:iris --flow linear-regression"),
+            .contains("infinite.csv --flow gaussian-nb --target class"),
         "{record}"
     );
     assert!(!record["message"].as_str().unwrap().is_empty());
+}
+
+/// A sweep file in `dir` of `flow` on iris and on `infinite.csv`, a CSV task whose row 5 has
+/// an infinite value, so that every unit of its job fails.
+fn infinite_sweep(dir: &Path, flow: &str) -> String {
+    let mut text = String::from("x,y,class\n");
+    for i in 0..40 {
+        let x = if i == 5 {
+            "inf".to_owned()
+        } else {
+            (i % 9).to_string()
+        };
+        text.push_str(&format!(
+            "{x},{},{}\n",
+            i % 4,
+            if i % 2 == 0 { "a" } else { "b" }
+        ));
+    }
+    let csv = dir.join("infinite.csv");
+    std::fs::write(&csv, text).unwrap();
+    let path = dir.join("sweep.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "tasks = [\"builtin:iris\", {{ task = \"{}\", target = \"class\" }}]\n\
+             flows = [\"{flow}\"]\n",
+            csv.display()
+        ),
+    )
+    .unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
+#[test]
+fn a_flow_that_cannot_learn_a_task_of_the_sweep_is_refused_before_any_job() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = oml_in(
+        dir.path(),
+        &[
+            "sweep",
+            "--task",
+            "builtin:iris",
+            "--flow",
+            "gaussian-nb",
+            "--flow",
+            "linear-regression",
+        ],
+        &[],
+    );
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{text}");
+    assert!(
+        text.contains("flow `linear-regression` does not learn classification tasks"),
+        "{text}"
+    );
+    assert!(
+        stored_runs(&dir.path().join("store")).is_empty(),
+        "no job ran"
+    );
 }
 
 #[test]
@@ -498,25 +546,21 @@ fn a_store_that_cannot_take_a_failure_record_still_reports_the_jobs_failure() {
     let store = dir.path().join("store");
     std::fs::create_dir_all(&store).unwrap();
     std::fs::write(store.join("sweep-failures"), b"in the way").unwrap();
-    let output = oml_in(
-        dir.path(),
-        &[
-            "sweep",
-            "--task",
-            "builtin:iris",
-            "--flow",
-            "linear-regression",
-            "--threads",
-            "1",
-        ],
-        &[],
-    );
+    let sweep = infinite_sweep(dir.path(), "knn");
+    // The infinite task alone: a job that succeeds would clear its record, and fail too.
+    let csv = dir.path().join("infinite.csv");
+    std::fs::write(
+        &sweep,
+        format!(
+            "tasks = [{{ task = \"{}\", target = \"class\" }}]\nflows = [\"knn\"]\n",
+            csv.display()
+        ),
+    )
+    .unwrap();
+    let output = oml_in(dir.path(), &["sweep", &sweep, "--threads", "1"], &[]);
     let text = stderr(&output);
     assert_eq!(output.status.code(), Some(3), "{text}");
-    assert!(
-        text.contains("does not learn classification tasks"),
-        "{text}"
-    );
+    assert!(text.contains("is infinite"), "{text}");
     assert!(text.contains("failure record"), "{text}");
 }
 

@@ -451,6 +451,54 @@ fn clear_failure(store: &RunStore, job_key: &str) -> Result<(), Error> {
     }
 }
 
+/// Checks, before any job runs, that every job's flow learns its task's kind (classification,
+/// regression, clustering): each task is read once, in job order, one at a time. A task that
+/// cannot be read is left to its jobs, which record why; a flow that cannot learn its task is
+/// an error naming both.
+pub fn check_flows_learn_their_tasks(jobs: &[&Job]) -> Result<(), Error> {
+    let mut checked: Vec<(&TaskSpec, oml_flow::TaskKind)> = Vec::new();
+    for job in jobs {
+        let kind = match checked.iter().find(|(spec, _)| **spec == job.task) {
+            Some((_, kind)) => *kind,
+            None => {
+                let Ok(task) = job.task.open() else {
+                    continue;
+                };
+                let kind = match task.task_type() {
+                    oml_task::TaskType::SupervisedRegression => oml_flow::TaskKind::Regression,
+                    oml_task::TaskType::Clustering => oml_flow::TaskKind::Clustering,
+                    _ => oml_flow::TaskKind::Classification {
+                        n_classes: task.class_labels().map_or(0, <[String]>::len),
+                    },
+                };
+                checked.push((&job.task, kind));
+                kind
+            }
+        };
+        let flow = oml_flow::builtin_flow(&job.flow).map_err(|source| Error::Flow {
+            path: None,
+            line: None,
+            entry: job.label(),
+            source: Box::new(source),
+        })?;
+        if !oml_flow::Flow::learns(&flow, kind) {
+            return Err(Error::Invalid {
+                path: None,
+                line: None,
+                entry: job.label(),
+                message: format!(
+                    "flow `{}` does not learn {} tasks, and task {} is one (`oml flows` lists \
+                     what each flow learns)",
+                    job.flow,
+                    kind.name(),
+                    job.task.task
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Exits this process (code 143, saying why on stderr) soon after the process `parent` is
 /// gone. `oml run` calls it when started by `oml sweep` ([`PARENT_PID_VAR`]), so a sweep killed
 /// with SIGKILL leaves no orphaned job writing into the store while a resumed sweep runs the

@@ -17,7 +17,8 @@ pub use collect::{
 pub use error::Error;
 pub use execute::{
     FAILURES_DIR, FailureRecord, Isolation, JOBS_DIR, JobOutcome, JobStatus, PARENT_PID_VAR,
-    SweepOptions, SweepOutcome, exit_with_parent, failure_records, indexed_run_key, run_jobs,
+    SweepOptions, SweepOutcome, check_flows_learn_their_tasks, exit_with_parent, failure_records,
+    indexed_run_key, run_jobs,
 };
 pub use plan::{
     FlowEntry, Job, Sweep, TaskEntry, format_duration, job_key, parse_duration, parse_seeds,
