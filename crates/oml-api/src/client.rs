@@ -361,14 +361,11 @@ impl Client {
             )));
         }
         let mut tries = 0;
-        let report = |text: String| {
-            if let Some(progress) = &inner.progress {
-                progress(&text);
-            }
-        };
         loop {
             tries += 1;
-            report(format!("downloading {}", strip_query(url)));
+            if let Some(progress) = &inner.progress {
+                progress(&format!("downloading {}", strip_query(url)));
+            }
             let error = match attempt() {
                 Ok(value) => return Ok(value),
                 Err(e) => e,
@@ -389,13 +386,15 @@ impl Client {
             }
             let unit = inner.jitter.next_unit();
             let delay = backoff_delay(inner.base_delay, tries, unit);
-            report(format!(
-                "{}; waiting {:.1} s before try {} of {}",
-                self.redact(error),
-                delay.as_secs_f64(),
-                tries + 1,
-                inner.max_tries
-            ));
+            if let Some(progress) = &inner.progress {
+                progress(&format!(
+                    "{}; waiting {:.1} s before try {} of {}",
+                    self.redact(error),
+                    delay.as_secs_f64(),
+                    tries + 1,
+                    inner.max_tries
+                ));
+            }
             std::thread::sleep(delay);
         }
     }

@@ -86,18 +86,15 @@ fn dictionaries(path: &Path) -> polars::error::PolarsResult<HashMap<String, Vec<
 /// inferred by polars; text columns become nominal features with their distinct values sorted.
 pub fn read_csv(path: impl AsRef<Path>) -> Result<Dataset> {
     let path = path.as_ref();
-    let bytes = std::fs::read(path).map_err(|source| Error::Io {
-        action: "read",
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let bytes = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
     check_csv_structure(&bytes).map_err(|e| e.with_path(path))?;
     let table = CsvReadOptions::default()
         .with_has_header(true)
         .with_infer_schema_length(None)
         .map_parse_options(|o| o.with_null_values(Some(NullValues::AllColumnsSingle("?".into()))))
-        .try_into_reader_with_file_path(Some(path.to_path_buf()))
-        .and_then(|reader| reader.finish())
+        // The bytes already read for the check: the file is read once.
+        .into_reader_with_file_handle(std::io::Cursor::new(bytes))
+        .finish()
         .map_err(|e| Error::table("reading CSV", e).with_path(path))?;
     dataset_from_table(name_of(path), table, TextColumns::Nominal, &HashMap::new())
         .map_err(|e| e.with_path(path))

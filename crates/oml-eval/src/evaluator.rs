@@ -155,6 +155,18 @@ struct Inputs {
     kind: TaskKind,
 }
 
+/// What a flow predicts for `task`: classes (out of the task's class labels), numbers or
+/// clusters, by its type.
+pub fn task_kind(task: &Task) -> TaskKind {
+    match task.task_type() {
+        TaskType::SupervisedClassification | TaskType::LearningCurve => TaskKind::Classification {
+            n_classes: task.class_labels().map_or(0, <[String]>::len),
+        },
+        TaskType::SupervisedRegression => TaskKind::Regression,
+        _ => TaskKind::Clustering,
+    }
+}
+
 impl Inputs {
     fn new(task: &Task) -> Result<Self> {
         let target = match task.task_type() {
@@ -163,23 +175,16 @@ impl Inputs {
         };
         let dataset = task.dataset();
         let features = dataset.design_matrix(target)?;
-        let (classes, values, kind) = match (task.task_type(), target) {
+        let (classes, values) = match (task.task_type(), target) {
             (TaskType::SupervisedClassification | TaskType::LearningCurve, Some(target)) => {
-                let classes = dataset.class_target(target)?;
-                let n_classes = classes.labels.len();
-                (
-                    Some(classes.classes),
-                    None,
-                    TaskKind::Classification { n_classes },
-                )
+                (Some(dataset.class_target(target)?.classes), None)
             }
-            (TaskType::SupervisedRegression, Some(target)) => (
-                None,
-                Some(dataset.regression_target(target)?),
-                TaskKind::Regression,
-            ),
-            _ => (None, None, TaskKind::Clustering),
+            (TaskType::SupervisedRegression, Some(target)) => {
+                (None, Some(dataset.regression_target(target)?))
+            }
+            _ => (None, None),
         };
+        let kind = task_kind(task);
         Ok(Inputs {
             features,
             classes,

@@ -42,6 +42,7 @@ mod timing;
 pub use error::{Error, Result};
 pub use evaluator::{
     Evaluation, Evaluator, EvaluatorBuilder, Truth, UnitResult, panic_message, quiet_panic_hook,
+    task_kind,
 };
 pub use measures::{
     MEASURE_NAMES, Measure, check_measure, classification_measures, one_vs_rest_auc,

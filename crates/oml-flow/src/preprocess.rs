@@ -196,20 +196,23 @@ struct Fills {
 
 impl Transform for Fills {
     fn transform(&self, x: &DesignMatrix) -> Result<DesignMatrix> {
-        let mut out = x.clone();
-        if !self.indicators.is_empty() {
+        let mut out = if self.indicators.is_empty() {
+            x.clone()
+        } else {
             let flags = Array2::from_shape_fn((x.x.nrows(), self.indicators.len()), |(row, k)| {
                 f64::from(u8::from(x.x[[row, self.indicators[k]]].is_nan()))
             });
-            out.x = ndarray::concatenate(Axis(1), &[x.x.view(), flags.view()])
-                .expect("the same number of rows");
-            for &j in &self.indicators {
-                out.columns.push(EncodedColumn {
-                    name: format!("{}=missing", x.columns[j].name),
-                    categories: None,
-                });
+            let mut columns = x.columns.clone();
+            columns.extend(self.indicators.iter().map(|&j| EncodedColumn {
+                name: format!("{}=missing", x.columns[j].name),
+                categories: None,
+            }));
+            DesignMatrix {
+                x: ndarray::concatenate(Axis(1), &[x.x.view(), flags.view()])
+                    .expect("the same number of rows"),
+                columns,
             }
-        }
+        };
         for (mut column, fill) in out.x.axis_iter_mut(Axis(1)).zip(&self.fills) {
             if let Some(fill) = *fill {
                 column.mapv_inplace(|v| if v.is_nan() { fill } else { v });

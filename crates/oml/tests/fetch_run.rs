@@ -1,5 +1,5 @@
 //! End to end through a real HTTP server on 127.0.0.1: `oml run --task 1` against an empty
-//! cache fetches OpenML's task 1 (its `task.xml` and `datasplits.arff` from ../shared, with a
+//! cache fetches OpenML's task 1 (its `task.xml` and `datasplits.arff` from fixtures/openml, with a
 //! stand-in for dataset 1) from the server and runs it, and its predictions are byte for byte
 //! those of the same task read from a prepared cache.
 
@@ -17,7 +17,7 @@ const ROWS: usize = 898;
 const LABELS: [&str; 6] = ["1", "2", "3", "4", "5", "U"];
 const FILE_ID: i64 = 1001;
 
-fn shared(path: &str) -> PathBuf {
+fn openml_fixture(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../fixtures/openml")
         .join(path)
@@ -79,7 +79,11 @@ fn prepared_cache(root: &Path) -> Cache {
     let task_dir = cache.task_dir(TASK);
     std::fs::create_dir_all(&task_dir).unwrap();
     for file in ["task.xml", "datasplits.arff"] {
-        std::fs::copy(shared(&format!("tasks/{TASK}/{file}")), task_dir.join(file)).unwrap();
+        std::fs::copy(
+            openml_fixture(&format!("tasks/{TASK}/{file}")),
+            task_dir.join(file),
+        )
+        .unwrap();
     }
     std::fs::remove_dir_all(cache.task_dir(999_999)).unwrap();
     cache

@@ -1,5 +1,5 @@
 //! Fetching through the test servers: OpenML's tasks 1 and 3 (`task.xml` and
-//! `datasplits.arff` from ../shared, served as they are but for the split URL), with a stand-in
+//! `datasplits.arff` from fixtures/openml, served as they are but for the split URL), with a stand-in
 //! dataset of the right size and classes (the fixtures lack datasets 1 and 3), dexter's ARFF
 //! (dataset -1) and abalone's Parquet (dataset 30), with faults injected.
 
@@ -16,7 +16,7 @@ use crate::server::{Raw, RawServer, Reply, TestServer, openml_error};
 
 const KEY: &str = "test-key-5ec7e7";
 
-fn shared(path: &str) -> PathBuf {
+fn openml_fixture(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../fixtures/openml")
         .join(path)
@@ -69,7 +69,7 @@ fn origin(task: i64, n: usize, labels: &[&str]) -> (tempfile::TempDir, Cache) {
     let task_dir = cache.task_dir(task);
     std::fs::create_dir_all(&task_dir).unwrap();
     for file in ["task.xml", "datasplits.arff"] {
-        let from = shared(&format!("tasks/{task}/{file}"));
+        let from = openml_fixture(&format!("tasks/{task}/{file}"));
         std::fs::copy(from, task_dir.join(file)).unwrap();
     }
     (dir, cache)
@@ -384,7 +384,8 @@ fn malformed_xml_is_an_error_and_not_cached() {
 
 /// Serves dexter (dataset -1) with the description's MD5 set to `md5` and the ARFF by file id.
 fn serve_dexter(server: &TestServer, md5: &str) {
-    let description = String::from_utf8(read(&shared("datasets/-1/description.xml"))).unwrap();
+    let description =
+        String::from_utf8(read(&openml_fixture("datasets/-1/description.xml"))).unwrap();
     let description = replace_element(&description, "md5_checksum", md5).replace(
         "</oml:url>",
         &format!("</oml:url>\n    <oml:file_id>{}</oml:file_id>", file_id(-1)),
@@ -393,11 +394,11 @@ fn serve_dexter(server: &TestServer, md5: &str) {
     server.route("/api/v1/xml/data/features/-1", Reply::Ok(FEATURES.to_vec()));
     server.route(
         "/api/v1/xml/data/qualities/-1",
-        Reply::Ok(read(&shared("datasets/-1/qualities.xml"))),
+        Reply::Ok(read(&openml_fixture("datasets/-1/qualities.xml"))),
     );
     server.route(
         &format!("/data/download/{}/dexter.arff", file_id(-1)),
-        Reply::Ok(read(&shared("datasets/-1/dataset.arff"))),
+        Reply::Ok(read(&openml_fixture("datasets/-1/dataset.arff"))),
     );
 }
 
@@ -406,7 +407,7 @@ const FEATURES: &[u8] =
 
 #[test]
 fn arff_by_file_id_is_md5_checked() {
-    let arff = read(&shared("datasets/-1/dataset.arff"));
+    let arff = read(&openml_fixture("datasets/-1/dataset.arff"));
     let md5: String = Md5::digest(&arff)
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -458,7 +459,7 @@ fn serve_abalone(server: &TestServer, data: &RawServer) {
 
 #[test]
 fn dropped_connections_are_retried() {
-    let parquet = read(&shared("datasets/30/dataset_30.pq"));
+    let parquet = read(&openml_fixture("datasets/30/dataset_30.pq"));
     let data = RawServer::start(vec![Raw::Drop, Raw::Full(parquet.clone())]);
     let server = TestServer::start();
     serve_abalone(&server, &data);
@@ -474,7 +475,7 @@ fn dropped_connections_are_retried() {
 
 #[test]
 fn truncated_bodies_are_retried() {
-    let parquet = read(&shared("datasets/30/dataset_30.pq"));
+    let parquet = read(&openml_fixture("datasets/30/dataset_30.pq"));
     let data = RawServer::start(vec![
         Raw::Truncated(parquet.clone()),
         Raw::Full(parquet.clone()),
@@ -489,7 +490,7 @@ fn truncated_bodies_are_retried() {
 
 #[test]
 fn always_truncated_leaves_no_data_file() {
-    let parquet = read(&shared("datasets/30/dataset_30.pq"));
+    let parquet = read(&openml_fixture("datasets/30/dataset_30.pq"));
     let data = RawServer::start(vec![Raw::Truncated(parquet)]);
     let server = TestServer::start();
     serve_abalone(&server, &data);

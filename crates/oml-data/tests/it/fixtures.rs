@@ -1,4 +1,4 @@
-//! Every ARFF and Parquet file in ../shared/openml-fixtures (real files from the OpenML server)
+//! Every ARFF and Parquet file in fixtures/openml (real files from the OpenML server)
 //! loads, with the counts the files declare. The files are read in place, never copied.
 
 use std::path::{Path, PathBuf};
@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use oml_data::arff::{AttributeKind, Column};
 use oml_data::{ArffReader, DatasetLoader, FeatureKind, read_parquet};
 
-fn shared(path: &str) -> PathBuf {
+fn openml_fixture(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../fixtures/openml")
         .join(path)
@@ -40,7 +40,7 @@ fn every_arff_fixture_loads_with_its_declared_counts() {
         "misc/trace.arff",
     ];
     for file in files {
-        let path = shared(file);
+        let path = openml_fixture(file);
         let arff = ArffReader::new()
             .read_path(&path)
             .unwrap_or_else(|e| panic!("{e}"));
@@ -53,7 +53,7 @@ fn every_arff_fixture_loads_with_its_declared_counts() {
 
 #[test]
 fn sparse_dexter() {
-    let path = shared("datasets/-1/dataset.arff");
+    let path = openml_fixture("datasets/-1/dataset.arff");
     let arff = ArffReader::new().read_path(&path).unwrap();
     // The header declares 20,000 numeric attributes and the nominal class {-1, 1}, as the
     // dataset's qualities.xml says (NumberOfNumericFeatures 20000, NumberOfSymbolicFeatures 1).
@@ -97,7 +97,7 @@ fn sparse_dexter() {
     );
 
     let loaded = DatasetLoader::new()
-        .description(shared("datasets/-1/description.xml"))
+        .description(openml_fixture("datasets/-1/description.xml"))
         .load(path.to_str().unwrap())
         .unwrap();
     assert_eq!(loaded.dataset.name(), "dexter");
@@ -110,7 +110,7 @@ fn sparse_dexter() {
 #[test]
 fn split_files() {
     let arff = ArffReader::new()
-        .read_path(shared("tasks/1/datasplits.arff"))
+        .read_path(openml_fixture("tasks/1/datasplits.arff"))
         .unwrap();
     let names: Vec<_> = arff.attributes.iter().map(|a| a.name.as_str()).collect();
     assert_eq!(names, ["type", "rowid", "repeat", "fold"]);
@@ -130,7 +130,7 @@ fn split_files() {
 #[test]
 fn trace_file() {
     let arff = ArffReader::new()
-        .read_path(shared("misc/trace.arff"))
+        .read_path(openml_fixture("misc/trace.arff"))
         .unwrap();
     assert_eq!(arff.relation, "openml_task_11_predictions");
     let Column::String(strategy) = &arff.columns[11] else {
@@ -147,7 +147,7 @@ fn trace_file() {
 
 #[test]
 fn parquet_abalone() {
-    let dataset = read_parquet(shared("datasets/30/dataset_30.pq")).unwrap();
+    let dataset = read_parquet(openml_fixture("datasets/30/dataset_30.pq")).unwrap();
     assert_eq!(dataset.n_rows(), 4177);
     assert_eq!(dataset.features().len(), 9);
     let sex = dataset.feature("Sex").unwrap();

@@ -1,5 +1,5 @@
 //! OpenML's own tasks 1 (anneal) and 3 (kr-vs-kp): `task.xml` and `datasplits.arff` from
-//! ../shared, copied at test time into a temporary cache (never into the repository). Their
+//! fixtures/openml, copied at test time into a temporary cache. Their
 //! datasets are not among the fixtures, so a stand-in with the same number of rows and the same
 //! class labels is written beside them with `Task::write_to_cache`.
 

@@ -1,4 +1,4 @@
-//! Split files: OpenML's own (read from ../shared, never copied), bad ones written on the fly,
+//! Split files: OpenML's own (fixtures/openml, copied from OpenML's test files), bad ones written on the fly,
 //! and properties of generated splits.
 
 use std::path::{Path, PathBuf};

@@ -456,24 +456,15 @@ fn clear_failure(store: &RunStore, job_key: &str) -> Result<(), Error> {
 /// cannot be read is left to its jobs, which record why; a flow that cannot learn its task is
 /// an error naming both.
 pub fn check_flows_learn_their_tasks(jobs: &[&Job]) -> Result<(), Error> {
-    let mut checked: Vec<(&TaskSpec, oml_flow::TaskKind)> = Vec::new();
+    // Each task's kind, `None` for a task that cannot be read (its jobs will say why).
+    let mut checked: std::collections::HashMap<&TaskSpec, Option<oml_flow::TaskKind>> =
+        std::collections::HashMap::new();
     for job in jobs {
-        let kind = match checked.iter().find(|(spec, _)| **spec == job.task) {
-            Some((_, kind)) => *kind,
-            None => {
-                let Ok(task) = job.task.open() else {
-                    continue;
-                };
-                let kind = match task.task_type() {
-                    oml_task::TaskType::SupervisedRegression => oml_flow::TaskKind::Regression,
-                    oml_task::TaskType::Clustering => oml_flow::TaskKind::Clustering,
-                    _ => oml_flow::TaskKind::Classification {
-                        n_classes: task.class_labels().map_or(0, <[String]>::len),
-                    },
-                };
-                checked.push((&job.task, kind));
-                kind
-            }
+        let kind = *checked
+            .entry(&job.task)
+            .or_insert_with(|| job.task.open().ok().map(|task| oml_eval::task_kind(&task)));
+        let Some(kind) = kind else {
+            continue;
         };
         let flow = oml_flow::builtin_flow(&job.flow).map_err(|source| Error::Flow {
             path: None,
