@@ -1,10 +1,20 @@
 //! linfa-svm's support vector classifier as a flow, with Platt-scaled probabilities as
 //! confidences: one machine for two classes, one against the rest per class for more.
+//!
+//! The sigmoid of each machine is fitted as libsvm (scikit-learn's `SVC(probability=True)`)
+//! fits it: on decision values of the training rows predicted by machines fitted without them
+//! (five internal folds), not on the machine's own training rows as linfa-svm does. A machine's
+//! decision values on its own training rows sit at or beyond the margin, so an in-sample
+//! sigmoid moves the 0.5 threshold away from the decision boundary: on scikit-learn's
+//! breast-cancer table that cost 2.6 accuracy points against `SVC`.
 
 use linfa::prelude::*;
 use linfa_svm::Svm;
-use ndarray::{Array1, Array2, ArrayView2, Axis};
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis};
 use oml_data::DesignMatrix;
+use rand::SeedableRng;
+use rand::seq::SliceRandom;
+use rand_chacha::ChaCha8Rng;
 
 use crate::error::{Error, Result};
 use crate::estimators::classes::{OneClass, present_classes, task_confidences};
@@ -230,10 +240,10 @@ impl SvmFlow {
         &self.params
     }
 
-    /// linfa's checked parameters for a Platt-scaled machine.
-    fn linfa_params(&self) -> Result<linfa_svm::SvmValidParams<f64, Pr>> {
+    /// linfa's checked parameters for a decision machine.
+    fn linfa_params(&self) -> Result<linfa_svm::SvmValidParams<f64, bool>> {
         let p = &self.params;
-        let params = Svm::<f64, Pr>::params()
+        let params = Svm::<f64, bool>::params()
             .pos_neg_weights(p.c, p.c)
             .eps(p.eps)
             .shrinking(p.shrinking);
@@ -246,6 +256,167 @@ impl SvmFlow {
         };
         params.check().map_err(|e| Error::fit(self.name(), e))
     }
+
+    /// A machine for `targets` and its sigmoid, fitted as libsvm's
+    /// `svm_binary_svc_probability`: the rows shuffled by `seed` into [`PLATT_FOLDS`]
+    /// contiguous folds, each fold's decision values predicted by a machine fitted on the
+    /// others, the sigmoid fitted on those values, and the returned machine on all rows.
+    fn fit_calibrated(
+        &self,
+        params: &linfa_svm::SvmValidParams<f64, bool>,
+        x: ArrayView2<'_, f64>,
+        targets: ArrayView1<'_, bool>,
+        seed: u64,
+    ) -> Result<CalibratedMachine> {
+        let fit = |x: ArrayView2<'_, f64>, targets: ArrayView1<'_, bool>| {
+            params
+                .fit(&DatasetBase::new(x, targets))
+                .map_err(|e| Error::fit(self.name(), e))
+        };
+        let rows = targets.len();
+        let mut order: Vec<usize> = (0..rows).collect();
+        order.shuffle(&mut ChaCha8Rng::seed_from_u64(seed));
+        let mut decisions = Array1::zeros(rows);
+        for fold in 0..PLATT_FOLDS {
+            let (start, end) = (fold * rows / PLATT_FOLDS, (fold + 1) * rows / PLATT_FOLDS);
+            let held_out = &order[start..end];
+            let kept: Vec<usize> = order[..start]
+                .iter()
+                .chain(&order[end..])
+                .copied()
+                .collect();
+            let kept_targets = targets.select(Axis(0), &kept);
+            let positives = kept_targets.iter().filter(|&&t| t).count();
+            // libsvm's values when the other folds hold one class only (or none).
+            let constant = match (positives, kept.len() - positives) {
+                (0, 0) => Some(0.0),
+                (_, 0) => Some(1.0),
+                (0, _) => Some(-1.0),
+                _ => None,
+            };
+            if let Some(value) = constant {
+                held_out.iter().for_each(|&row| decisions[row] = value);
+                continue;
+            }
+            let machine = fit(x.select(Axis(0), &kept).view(), kept_targets.view())?;
+            for &row in held_out {
+                decisions[row] = decision(&machine, x.row(row));
+            }
+        }
+        let (a, b) = fit_sigmoid(decisions.view(), targets);
+        Ok(CalibratedMachine {
+            machine: fit(x, targets)?,
+            a,
+            b,
+        })
+    }
+}
+
+/// The internal folds of the decision values a machine's sigmoid is fitted on (libsvm's 5).
+const PLATT_FOLDS: usize = 5;
+
+/// The decision value of `machine` for `row`: positive on the side of its `true` class.
+fn decision(machine: &Svm<f64, bool>, row: ArrayView1<'_, f64>) -> f64 {
+    machine.weighted_sum(&row) - machine.rho
+}
+
+/// `1 / (1 + exp(a * decision + b))`, computed without overflow (libsvm's `sigmoid_predict`).
+fn sigmoid(decision: f64, a: f64, b: f64) -> f64 {
+    let f = a * decision + b;
+    if f >= 0.0 {
+        (-f).exp() / (1.0 + (-f).exp())
+    } else {
+        1.0 / (1.0 + f.exp())
+    }
+}
+
+/// The sigmoid parameters `(a, b)` that maximise the likelihood of `labels` given
+/// `decisions`, with Platt's targets smoothed by the class counts: libsvm's `sigmoid_train`
+/// (Newton's method with backtracking, Lin, Lin and Weng 2007). Where the line search stalls
+/// it keeps the last accepted step, as libsvm does.
+fn fit_sigmoid(decisions: ArrayView1<'_, f64>, labels: ArrayView1<'_, bool>) -> (f64, f64) {
+    const MAX_ITERATIONS: usize = 100;
+    const MIN_STEP: f64 = 1e-10;
+    const SIGMA: f64 = 1e-12;
+    const EPS: f64 = 1e-5;
+    let positives = labels.iter().filter(|&&l| l).count() as f64;
+    let negatives = labels.len() as f64 - positives;
+    let (high, low) = (
+        (positives + 1.0) / (positives + 2.0),
+        1.0 / (negatives + 2.0),
+    );
+    let targets: Vec<f64> = labels.iter().map(|&l| if l { high } else { low }).collect();
+    let objective = |a: f64, b: f64| -> f64 {
+        decisions
+            .iter()
+            .zip(&targets)
+            .map(|(&d, &t)| {
+                let f = d * a + b;
+                if f >= 0.0 {
+                    t * f + (-f).exp().ln_1p()
+                } else {
+                    (t - 1.0) * f + f.exp().ln_1p()
+                }
+            })
+            .sum()
+    };
+    let (mut a, mut b) = (0.0, ((negatives + 1.0) / (positives + 1.0)).ln());
+    let mut value = objective(a, b);
+    for _ in 0..MAX_ITERATIONS {
+        let (mut h11, mut h22, mut h21, mut g1, mut g2) = (SIGMA, SIGMA, 0.0, 0.0, 0.0);
+        for (&d, &t) in decisions.iter().zip(&targets) {
+            let f = d * a + b;
+            let (p, q) = if f >= 0.0 {
+                ((-f).exp() / (1.0 + (-f).exp()), 1.0 / (1.0 + (-f).exp()))
+            } else {
+                (1.0 / (1.0 + f.exp()), f.exp() / (1.0 + f.exp()))
+            };
+            let d2 = p * q;
+            h11 += d * d * d2;
+            h22 += d2;
+            h21 += d * d2;
+            g1 += d * (t - p);
+            g2 += t - p;
+        }
+        if g1.abs() < EPS && g2.abs() < EPS {
+            break;
+        }
+        let det = h11 * h22 - h21 * h21;
+        let (da, db) = (-(h22 * g1 - h21 * g2) / det, -(-h21 * g1 + h11 * g2) / det);
+        let slope = g1 * da + g2 * db;
+        let mut step = 1.0;
+        while step >= MIN_STEP {
+            let (new_a, new_b) = (a + step * da, b + step * db);
+            let new_value = objective(new_a, new_b);
+            if new_value < value + 1e-4 * step * slope {
+                (a, b, value) = (new_a, new_b, new_value);
+                break;
+            }
+            step /= 2.0;
+        }
+        if step < MIN_STEP {
+            break;
+        }
+    }
+    (a, b)
+}
+
+/// A decision machine and the sigmoid that turns its decision values into probabilities of
+/// its `true` class.
+struct CalibratedMachine {
+    machine: Svm<f64, bool>,
+    a: f64,
+    b: f64,
+}
+
+impl CalibratedMachine {
+    fn decision(&self, row: ArrayView1<'_, f64>) -> f64 {
+        decision(&self.machine, row)
+    }
+
+    fn probability(&self, row: ArrayView1<'_, f64>) -> f64 {
+        sigmoid(self.decision(row), self.a, self.b)
+    }
 }
 
 impl Describe for SvmFlow {
@@ -256,7 +427,8 @@ impl Describe for SvmFlow {
         linfa_external_version(&["linfa-svm"])
     }
     fn description(&self) -> String {
-        "C-support vector classifier of linfa-svm; confidences are Platt-scaled probabilities, \
+        "C-support vector classifier of linfa-svm; confidences are Platt-scaled probabilities \
+         with the sigmoid fitted on decision values of five internal folds as libsvm does, \
          one machine against the rest per class for more than two classes, normalised \
          (scikit-learn: SVC with probability=True)"
             .to_owned()
@@ -331,7 +503,7 @@ impl Flow for SvmFlow {
         matches!(kind, TaskKind::Classification { .. })
     }
 
-    fn fit(&self, data: &TrainingSet<'_>, _seed: u64) -> Result<Box<dyn Model>> {
+    fn fit(&self, data: &TrainingSet<'_>, seed: u64) -> Result<Box<dyn Model>> {
         let Target::Classes { classes, n_classes } = data.target else {
             return Err(unsupported(self, &data.target));
         };
@@ -351,9 +523,8 @@ impl Flow for SvmFlow {
             .iter()
             .map(|&positive| {
                 let targets: Array1<bool> = classes.mapv(|c| c == positive);
-                params
-                    .fit(&DatasetBase::new(x, targets.view()))
-                    .map_err(|e| Error::fit(self.name(), e))
+                let machine_seed = seed ^ (positive as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+                self.fit_calibrated(&params, x, targets.view(), machine_seed)
             })
             .collect::<Result<Vec<_>>>()?;
         Ok(Box::new(FittedSvm {
@@ -368,7 +539,7 @@ impl Flow for SvmFlow {
 
 struct FittedSvm {
     /// One machine for two classes (positive: the second), else one per present class.
-    machines: Vec<Svm<f64, Pr>>,
+    machines: Vec<CalibratedMachine>,
     present: Vec<usize>,
     n_classes: usize,
     n_features: usize,
@@ -376,31 +547,27 @@ struct FittedSvm {
 }
 
 impl FittedSvm {
-    /// Platt probabilities over the present classes, shape (rows, present classes).
+    /// Platt probabilities over the present classes, shape (rows, present classes): for more
+    /// than two classes each machine's probability of its class, normalised over the classes
+    /// (all to the highest decision value where every probability is 0).
     fn probabilities(&self, x: ArrayView2<'_, f64>) -> Array2<f64> {
-        let positive =
-            |machine: &Svm<f64, Pr>| -> Array1<f64> { machine.predict(&x).mapv(|p| f64::from(*p)) };
-        if let [machine] = &self.machines[..] {
-            let p = positive(machine);
-            let mut out = Array2::zeros((x.nrows(), 2));
-            out.column_mut(0).assign(&p.mapv(|p| 1.0 - p));
-            out.column_mut(1).assign(&p);
-            return out;
-        }
-        let mut out = Array2::zeros((x.nrows(), self.machines.len()));
-        for (k, machine) in self.machines.iter().enumerate() {
-            out.column_mut(k).assign(&positive(machine));
-        }
-        for (row, mut values) in out.axis_iter_mut(Axis(0)).enumerate() {
+        let mut out = Array2::zeros((x.nrows(), self.present.len()));
+        for (row, mut values) in x.outer_iter().zip(out.outer_iter_mut()) {
+            if let [machine] = &self.machines[..] {
+                let p = machine.probability(row);
+                values[0] = 1.0 - p;
+                values[1] = p;
+                continue;
+            }
+            for (value, machine) in values.iter_mut().zip(&self.machines) {
+                *value = machine.probability(row);
+            }
             let sum = values.sum();
             if sum > 0.0 {
                 values /= sum;
             } else {
-                let decisions: Array1<f64> = self
-                    .machines
-                    .iter()
-                    .map(|m| m.weighted_sum(&x.row(row)) - m.rho)
-                    .collect();
+                let decisions: Array1<f64> =
+                    self.machines.iter().map(|m| m.decision(row)).collect();
                 values.fill(0.0);
                 values[crate::argmax(decisions.view())] = 1.0;
             }
@@ -417,5 +584,59 @@ impl Model for FittedSvm {
             &self.present,
             self.n_classes,
         )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use ndarray::{Array2, array};
+
+    use super::*;
+
+    #[test]
+    fn sigmoid_matches_scikit_learns_platt_calibration() {
+        // scikit-learn 1.9.1: sklearn.calibration._sigmoid_calibration(d, y), which maximises
+        // the same smoothed likelihood.
+        let decisions = array![-2.1, -1.3, -0.4, 0.2, 0.9, 1.7, -0.8, 0.5, 2.5, -1.9];
+        let labels = array![
+            false, false, true, false, true, true, false, true, true, false
+        ];
+        let (a, b) = fit_sigmoid(decisions.view(), labels.view());
+        assert!((a - -0.995_927_956_190_04).abs() < 1e-4, "a = {a}");
+        assert!((b - -0.105_150_102_572_04).abs() < 1e-4, "b = {b}");
+        assert!((sigmoid(0.0, a, b) - 1.0 / (1.0 + b.exp())).abs() < 1e-12);
+        assert!(sigmoid(1e6, a, b) > 0.999 && sigmoid(-1e6, a, b) < 1e-3);
+    }
+
+    #[test]
+    fn sigmoid_is_fitted_out_of_sample_so_its_threshold_stays_near_the_boundary() {
+        // Two overlapping classes: a machine's own training rows sit at or beyond its margin,
+        // so an in-sample sigmoid is steep and shifted; the out-of-fold one is not.
+        let rows = 120;
+        let x = Array2::from_shape_fn((rows, 2), |(i, j)| {
+            let class = (i % 2) as f64;
+            let noise = ((i * 7 + j * 13) % 17) as f64 / 17.0 - 0.5;
+            class * 0.8 + noise * 1.6
+        });
+        let targets = Array1::from_shape_fn(rows, |i| i % 2 == 1);
+        // A narrow kernel, so that the machine fits its training rows closely.
+        let flow = SvmFlow::with_params(SvmParams::new().gaussian_eps(0.05).check().unwrap());
+        let params = flow.linfa_params().unwrap();
+        let calibrated = flow
+            .fit_calibrated(&params, x.view(), targets.view(), 7)
+            .unwrap();
+        let in_sample: Array1<f64> = x.outer_iter().map(|row| calibrated.decision(row)).collect();
+        let (a_in, _) = fit_sigmoid(in_sample.view(), targets.view());
+        assert!(
+            calibrated.a.abs() < a_in.abs(),
+            "out-of-fold slope {} not flatter than in-sample {}",
+            calibrated.a,
+            a_in
+        );
+        // The same seed gives the same sigmoid; another seed other folds.
+        let again = flow
+            .fit_calibrated(&params, x.view(), targets.view(), 7)
+            .unwrap();
+        assert_eq!((calibrated.a, calibrated.b), (again.a, again.b));
     }
 }
