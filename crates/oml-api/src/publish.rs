@@ -14,7 +14,7 @@
 use std::path::Path;
 
 use oml_data::xml::{Doc, Node};
-use oml_run::{Run, RunDescription, files};
+use oml_run::{PublicationRecord, Run, RunDescription, files};
 
 use crate::client::{Client, percent_encode, strip_query, transport};
 use crate::config::ApiKey;
@@ -35,15 +35,6 @@ pub struct Published {
     pub run_id: i64,
     /// Whether the flow was uploaded (false: the server knew it).
     pub flow_uploaded: bool,
-}
-
-/// One line of `published.json`: a server the run was published to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Record {
-    server: String,
-    flow_id: i64,
-    run_id: i64,
-    time: String,
 }
 
 impl Client {
@@ -72,7 +63,7 @@ impl Client {
         let key = self.key().ok_or(Error::NoApiKey)?;
         let server = self.api_url("").trim_end_matches('/').to_owned();
         let record_path = run_dir.join(PUBLISHED_FILE);
-        let mut records = read_records(&record_path)?;
+        let mut records = PublicationRecord::read(run_dir)?;
         if let Some(record) = records.iter().find(|r| r.server == server) {
             return Err(Error::AlreadyPublished {
                 dir: run_dir.to_path_buf(),
@@ -120,17 +111,13 @@ impl Client {
         let description = upload_description(&run.description, &ids);
 
         let run_id = self.upload_run(key, &description, &predictions)?;
-        records.push(Record {
+        records.push(PublicationRecord {
             server: server.clone(),
             flow_id,
             run_id,
             time: oml_run::now_rfc3339(),
         });
-        let json = records_json(&records);
-        oml_data::write_atomically(&record_path, |file| {
-            std::io::Write::write_all(file, json.as_bytes())
-        })
-        .map_err(|e| Error::Incomplete {
+        PublicationRecord::write(run_dir, &records).map_err(|e| Error::Incomplete {
             path: record_path.clone(),
             detail: format!(
                 "run {run_id} was published to {server}, but cannot be recorded here: {e}"
@@ -427,70 +414,6 @@ fn xml_text(value: &str) -> String {
     out
 }
 
-/// The records of `published.json`, none when there is no such file.
-fn read_records(path: &Path) -> Result<Vec<Record>> {
-    let invalid = |message: String| oml_run::Error::Invalid {
-        path: path.to_path_buf(),
-        message,
-    };
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(source) => {
-            return Err(oml_run::Error::Read {
-                path: path.to_path_buf(),
-                source,
-            }
-            .into());
-        }
-    };
-    let value: serde_json::Value =
-        serde_json::from_slice(&bytes).map_err(|e| invalid(e.to_string()))?;
-    let entries = match value {
-        serde_json::Value::Array(entries) => entries,
-        other => vec![other],
-    };
-    entries
-        .iter()
-        .map(|entry| {
-            let field = |name: &str| entry.get(name);
-            Ok(Record {
-                server: field("server")
-                    .and_then(|v| v.as_str())
-                    .ok_or_else(|| invalid("a record has no server".into()))?
-                    .to_owned(),
-                flow_id: field("flow_id").and_then(|v| v.as_i64()).unwrap_or(0),
-                run_id: field("run_id")
-                    .and_then(|v| v.as_i64())
-                    .ok_or_else(|| invalid("a record has no run_id".into()))?,
-                time: field("time")
-                    .and_then(|v| v.as_str())
-                    .unwrap_or_default()
-                    .to_owned(),
-            })
-        })
-        .collect::<std::result::Result<_, oml_run::Error>>()
-        .map_err(Error::from)
-}
-
-/// `records` as `published.json`: an array of objects, one per server.
-fn records_json(records: &[Record]) -> String {
-    let array: Vec<serde_json::Value> = records
-        .iter()
-        .map(|r| {
-            serde_json::json!({
-                "server": r.server,
-                "flow_id": r.flow_id,
-                "run_id": r.run_id,
-                "time": r.time,
-            })
-        })
-        .collect();
-    let mut text = serde_json::to_string_pretty(&array).unwrap_or_default();
-    text.push('\n');
-    text
-}
-
 /// One part of a multipart body: name, file name and content type (for files), content.
 type Part = (String, Option<(String, String)>, Vec<u8>);
 
@@ -583,21 +506,6 @@ mod tests {
         assert_eq!(ids.resolve("impute.strategy"), ("strategy", 11));
         assert_eq!(ids.resolve("memory"), ("memory", 10));
         assert_eq!(ids.resolve("other.x"), ("other.x", 10));
-    }
-
-    #[test]
-    fn records_round_trip() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join(PUBLISHED_FILE);
-        assert!(read_records(&path).unwrap().is_empty());
-        let records = vec![Record {
-            server: "https://test.openml.org/api/v1/xml".into(),
-            flow_id: 3,
-            run_id: 4,
-            time: "2026-01-01T00:00:00.000Z".into(),
-        }];
-        std::fs::write(&path, records_json(&records)).unwrap();
-        assert_eq!(read_records(&path).unwrap(), records);
     }
 
     #[test]

@@ -37,6 +37,7 @@ mod error;
 mod evaluator;
 mod measures;
 mod summary;
+mod threads;
 mod timing;
 
 pub use error::{Error, Result};
@@ -49,4 +50,5 @@ pub use measures::{
     regression_measures,
 };
 pub use summary::{MeasureSummary, RunSummary};
+pub use threads::threads_from_env;
 pub use timing::Timings;

@@ -62,7 +62,10 @@ pub use param::{
     FINITE_POSITIVE, MAX_DEPTH, PROPORTION, ParamValue, Parameter, set_value, split_assignment,
     unknown_parameter,
 };
-pub use pipeline::{ESTIMATOR_STEP, Pipeline, qualified_parameters, set_parameters};
+pub use pipeline::{
+    ESTIMATOR_STEP, Pipeline, parameter_owners, qualified_name, qualified_parameters,
+    set_parameters,
+};
 pub use preprocess::{ImputeStrategy, NominalImpute, OneHotEncoder, SimpleImputer, StandardScaler};
 pub use registry::{BUILTIN_FLOWS, BuiltinFlow, builtin_flow, for_scaled, for_trees};
 pub use seed::unit_seed;

@@ -103,12 +103,7 @@ impl Describe for Pipeline {
                 return flow.set_parameter(inner, value);
             }
         }
-        let owners: Vec<String> = self
-            .components()
-            .iter()
-            .filter(|c| c.flow.parameters().iter().any(|p| p.name == name))
-            .map(|c| format!("{}.{name}", c.identifier))
-            .collect();
+        let owners = parameter_owners(self, name);
         match owners.len() {
             0 => Err(unknown_parameter(
                 &self.name(),
@@ -212,6 +207,36 @@ pub fn qualified_parameters(flow: &dyn Describe) -> Vec<(String, Parameter)> {
         }
     }
     out
+}
+
+/// The components of `flow` that have a parameter called `name`, as `step.name`: a bare name
+/// sets the parameter of the one component that has it, and is ambiguous when several do.
+pub fn parameter_owners(flow: &dyn Describe, name: &str) -> Vec<String> {
+    flow.components()
+        .iter()
+        .filter(|c| c.flow.parameters().iter().any(|p| p.name == name))
+        .map(|c| format!("{}.{name}", c.identifier))
+        .collect()
+}
+
+/// The qualified name (`step.name`, as [`qualified_parameters`] names it) of the parameter
+/// that `flow.set_parameter(name, ..)` sets: a flow's own parameter by its name; `step.rest`
+/// in the component `step`; a bare name in the one component that has it
+/// ([`parameter_owners`]). `None` for an unknown or ambiguous name.
+pub fn qualified_name(flow: &dyn Describe, name: &str) -> Option<String> {
+    if flow.parameters().iter().any(|p| p.name == name) {
+        return Some(name.to_owned());
+    }
+    let components = flow.components();
+    if let Some((step, inner)) = name.split_once('.')
+        && let Some(component) = components.iter().find(|c| c.identifier == step)
+    {
+        return qualified_name(component.flow, inner).map(|q| format!("{step}.{q}"));
+    }
+    match &parameter_owners(flow, name)[..] {
+        [owner] => Some(owner.clone()),
+        _ => None,
+    }
 }
 
 /// Applies `NAME=VALUE` assignments to `flow` in order; the first bad one is the error.

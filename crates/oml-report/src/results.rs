@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use oml_run::{Manifest, RunStore, files};
+use oml_task::TaskOptions;
 use serde_json::Value;
 
 /// The measure compared when none is asked for and the runs have it (classification).
@@ -206,7 +207,8 @@ impl Results {
 /// cv:5`), space-separated.
 pub fn task_label(manifest: &Manifest) -> String {
     std::iter::once(manifest.task.as_str())
-        .chain(manifest.task_options.iter().map(String::as_str))
+        .map(str::to_owned)
+        .chain(manifest.task_options.to_items())
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -232,18 +234,13 @@ pub fn higher_is_better(measure: &str) -> bool {
 
 /// The size of a test set over the size of its training set, which Nadeau and Bengio's
 /// correction needs: `1 / (k - 1)` for `k > 1` folds; for one fold, a holdout with `P`
-/// percent of the rows as test set, read from the option `--resampling holdout:P[:R]` of a
-/// local task: `P / (100 - P)`. `None` otherwise (the holdout of an OpenML task).
-pub fn test_train_ratio(n_folds: usize, task_options: &[String]) -> Option<f64> {
+/// percent of the rows as test set, as the run's local task options give it: `P / (100 - P)`.
+/// `None` otherwise (the holdout of an OpenML task).
+pub fn test_train_ratio(n_folds: usize, task_options: &TaskOptions) -> Option<f64> {
     if n_folds > 1 {
         return Some(1.0 / (n_folds - 1) as f64);
     }
-    task_options.iter().find_map(|option| {
-        let resampling = option.strip_prefix("--resampling")?.trim();
-        let mut parts = resampling.strip_prefix("holdout:")?.split(':');
-        let percentage: f64 = parts.next()?.trim().parse().ok()?;
-        (percentage > 0.0 && percentage < 100.0).then(|| percentage / (100.0 - percentage))
-    })
+    task_options.holdout_test_train_ratio()
 }
 
 /// One measure of a `summary.json`, as far as a report needs it.
@@ -336,8 +333,10 @@ mod tests {
 
     #[test]
     fn the_ratio_comes_from_the_folds_or_the_holdout_percentage() {
-        let options = |o: &[&str]| o.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(test_train_ratio(10, &[]), Some(1.0 / 9.0));
+        let options = |o: &[&str]| {
+            TaskOptions::from_items(&o.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap()
+        };
+        assert_eq!(test_train_ratio(10, &options(&[])), Some(1.0 / 9.0));
         assert_eq!(
             test_train_ratio(5, &options(&["--resampling cv:5:2"])),
             Some(0.25)
@@ -350,10 +349,10 @@ mod tests {
             test_train_ratio(1, &options(&["--resampling holdout:33:3"])),
             Some(33.0 / 67.0)
         );
-        assert_eq!(test_train_ratio(1, &[]), None, "an OpenML task's holdout");
         assert_eq!(
-            test_train_ratio(1, &options(&["--resampling holdout:x"])),
-            None
+            test_train_ratio(1, &options(&[])),
+            None,
+            "an OpenML task's holdout"
         );
     }
 

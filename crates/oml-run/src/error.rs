@@ -46,6 +46,22 @@ pub enum Error {
     /// The flow cannot be written as OpenML's flow XML.
     #[error("the flow's XML")]
     Flow(#[from] oml_flow::Error),
+    /// The task of a run could not be read or made.
+    #[error("cannot read task {task}")]
+    Task {
+        /// The task as given.
+        task: String,
+        /// The cause (boxed: task errors carry paths and lines).
+        #[source]
+        source: Box<oml_task::Error>,
+    },
+    /// The flow of a run cannot be made or its parameters set (boxed, as the others that
+    /// carry another crate's error).
+    #[error(transparent)]
+    Setup(Box<oml_flow::Error>),
+    /// The evaluator failed.
+    #[error("cannot evaluate the flow on the task")]
+    Eval(#[source] Box<oml_eval::Error>),
     /// A run description that cannot be read.
     #[error("description.xml: line {line}: {message}")]
     Description {
@@ -66,6 +82,12 @@ pub enum Error {
         /// What is wrong.
         problem: String,
     },
+}
+
+impl From<oml_eval::Error> for Error {
+    fn from(error: oml_eval::Error) -> Self {
+        Error::Eval(Box::new(error))
+    }
 }
 
 /// A `Result` with oml-run's [`Error`].

@@ -1,13 +1,19 @@
-//! OpenML runs: what an evaluation leaves behind. Today: OpenML's `predictions.arff` and a run
-//! directory written whole or not at all. Evaluating lives in oml-eval; the run description
-//! XML, manifest and run store arrive with issue 6.
+//! OpenML runs: what a run is and what it leaves behind. oml-run knows no command line.
 //!
 //! # Brief overview
 //!
-//! - [`predictions_arff`] turns an [`oml_eval::Evaluation`] into OpenML's predictions file, in
-//!   openml-python's columns for the task type.
-//! - [`write_directory`] writes a set of files as a directory atomically.
-//! - [`RunReport`] is what `oml run` prints: the measures with their per-fold values.
+//! - [`RunRequest`] is a run as oml is asked for one (a [`oml_task::TaskSpec`], a built-in flow
+//!   by name, parameters, a seed); [`RunRequest::prepare`] reads the task, makes the flow and
+//!   computes its [`RunKey`]; [`PreparedRun::execute`] evaluates it and packages the
+//!   [`Run`] ([`Run::package`]).
+//! - [`Run`] is a run directory's files as one value: [`predictions_arff`] (OpenML's
+//!   predictions, in openml-python's columns), [`RunDescription`] (OpenML's run XML), the flow
+//!   XML, the summary and the [`Manifest`]; [`Run::save`] writes them whole or not at all
+//!   ([`write_directory`]).
+//! - [`RunStore`] keeps runs under their keys, with the sweep job index and failure records
+//!   beside them; [`RunStore::admit`] is how a run gets in.
+//! - [`RunReport`], [`RunList`] and [`list_evaluations`] are what `oml run`, `oml runs list`
+//!   and `oml evaluations` show; [`compare_runs`] is `oml verify`'s comparison.
 //!
 //! ```
 //! use oml_eval::EvaluatorBuilder;
@@ -27,10 +33,13 @@
 mod description;
 mod error;
 mod evaluations;
+mod jobs;
 mod list;
 mod manifest;
 mod predictions;
+mod published;
 mod report;
+mod request;
 mod run;
 mod run_dir;
 mod store;
@@ -44,14 +53,17 @@ pub use evaluations::{
     EVALUATION_COLUMNS, EvaluationFilters, TableFormat, list_evaluations, sort_by_value,
     write_frame,
 };
+pub use jobs::{Admission, FAILURES_DIR, FailureRecord, JOBS_DIR};
 pub use list::{RunList, RunListEntry};
 pub use manifest::{
-    LOCKED_CRATES, Machine, Manifest, RUSTC_VERSION, locked_crates, now_rfc3339, sha256_digest,
-    sha256_hex, task_digests,
+    LOCKED_CRATES, Machine, Manifest, RUSTC_VERSION, TaskDigests, locked_crates, now_rfc3339,
+    sha256_digest, sha256_hex,
 };
 pub use predictions::predictions_arff;
+pub use published::PublicationRecord;
 pub use report::{MeasureReport, RunReport};
+pub use request::{ExecutedRun, OpenedTask, PreparedRun, RunRequest, RunTiming};
 pub use run::{Run, RunRecord, check_files, files};
 pub use run_dir::{Replace, write_directory};
-pub use store::{Damaged, Listed, RunKey, RunStore};
+pub use store::{Damaged, FlowIdentity, Listed, RunKey, RunStore, TaskIdentity};
 pub use verify::{compare_runs, is_timing};

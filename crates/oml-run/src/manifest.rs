@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use oml_task::Task;
+use oml_task::{Task, TaskOptions};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -37,8 +37,9 @@ pub struct Manifest {
     pub task: String,
     /// The OpenML task id, if the task has one.
     pub task_id: Option<i64>,
-    /// The options that made a local task (`--resampling cv:10`, ...), as `oml run` arguments.
-    pub task_options: Vec<String>,
+    /// The server of a task id and the options that made a local task, stored as
+    /// [`TaskOptions::to_items`] writes them (`["--resampling cv:10"]`).
+    pub task_options: TaskOptions,
     /// The flow's short name, as `oml run --flow` takes it.
     pub flow: String,
     /// The flow's OpenML name.
@@ -124,37 +125,54 @@ pub fn sha256_digest(bytes: &[u8]) -> String {
     format!("sha256:{}", sha256_hex(bytes))
 }
 
-/// The digests of a task's inputs: its dataset and split files as read, or, for a local task,
-/// the dataset and splits as oml writes them (ARFF), which depend only on their content.
-pub fn task_digests(task: &Task) -> Result<BTreeMap<String, String>> {
-    let file = |path: &Path| {
-        std::fs::read(path)
-            .map(|bytes| sha256_digest(&bytes))
-            .map_err(|source| Error::Read {
-                path: path.to_path_buf(),
-                source,
-            })
-    };
-    let io = |source: std::io::Error| Error::Write {
-        path: "(memory)".into(),
-        source,
-    };
-    let files = task.files();
-    let dataset = match &files.dataset {
-        Some(path) => file(path)?,
-        None => {
-            let arff = task.dataset().to_arff().map_err(Error::Dataset)?;
-            sha256_digest(&arff.to_bytes().map_err(io)?)
-        }
-    };
-    let splits = match &files.splits {
-        Some(path) => file(path)?,
-        None => sha256_digest(&task.splits().to_arff().to_bytes().map_err(io)?),
-    };
-    Ok(BTreeMap::from([
-        ("dataset".to_owned(), dataset),
-        ("splits".to_owned(), splits),
-    ]))
+/// The digests of a task's inputs, `sha256:HEX`: its dataset and split files as read, or, for
+/// a local task, the dataset and splits as oml writes them (ARFF), which depend only on their
+/// content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskDigests {
+    /// The dataset's digest.
+    pub dataset: String,
+    /// The splits' digest.
+    pub splits: String,
+}
+
+impl TaskDigests {
+    /// The digests of `task`'s inputs.
+    pub fn of(task: &Task) -> Result<Self> {
+        let file = |path: &Path| {
+            std::fs::read(path)
+                .map(|bytes| sha256_digest(&bytes))
+                .map_err(|source| Error::Read {
+                    path: path.to_path_buf(),
+                    source,
+                })
+        };
+        let io = |source: std::io::Error| Error::Write {
+            path: "(memory)".into(),
+            source,
+        };
+        let files = task.files();
+        let dataset = match &files.dataset {
+            Some(path) => file(path)?,
+            None => {
+                let arff = task.dataset().to_arff().map_err(Error::Dataset)?;
+                sha256_digest(&arff.to_bytes().map_err(io)?)
+            }
+        };
+        let splits = match &files.splits {
+            Some(path) => file(path)?,
+            None => sha256_digest(&task.splits().to_arff().to_bytes().map_err(io)?),
+        };
+        Ok(TaskDigests { dataset, splits })
+    }
+
+    /// The digests as [`Manifest::digests`] stores them: by name, `dataset` and `splits`.
+    pub fn to_map(&self) -> BTreeMap<String, String> {
+        BTreeMap::from([
+            ("dataset".to_owned(), self.dataset.clone()),
+            ("splits".to_owned(), self.splits.clone()),
+        ])
+    }
 }
 
 /// The crates of this build, from [`LOCKED_CRATES`]; a crate locked at two versions keeps both,

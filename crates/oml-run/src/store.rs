@@ -3,44 +3,94 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
-use crate::manifest::sha256_hex;
+use oml_task::Task;
+
+use crate::manifest::{TaskDigests, sha256_hex};
 use crate::run::{Run, RunRecord, check_files, files};
 use crate::run_dir::Replace;
 
 /// What determines a run's predictions; two runs with the same key give the same bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RunKey {
-    /// What the task asks beyond its files: its OpenML id (if any), type, target and class
-    /// labels, as text (two tasks on one dataset with the same splits differ here).
-    pub task: String,
-    /// SHA-256 of the task's dataset (as read, or as oml writes it for a local task).
-    pub dataset: String,
-    /// SHA-256 of the task's splits.
-    pub splits: String,
-    /// The flow's OpenML name.
-    pub flow_name: String,
-    /// The flow's external version.
-    pub flow_external_version: String,
-    /// Every parameter of the flow and its components, by qualified name, with its value:
-    /// the values in effect, however they were set.
-    pub parameters: Vec<(String, String)>,
+    /// What the task asks beyond its files.
+    pub task: TaskIdentity,
+    /// The digests of the task's dataset and splits.
+    pub digests: TaskDigests,
+    /// The flow with its parameters.
+    pub flow: FlowIdentity,
     /// The run seed.
     pub seed: u64,
 }
 
+/// What a task asks beyond its files: two tasks on one dataset with the same splits differ
+/// here (another target, other ignored columns).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskIdentity {
+    /// The OpenML task id, if any.
+    pub task_id: Option<i64>,
+    /// OpenML's id of the task type.
+    pub task_type: u32,
+    /// The target column, if any.
+    pub target: Option<String>,
+    /// The class labels, in order, for classification.
+    pub class_labels: Option<Vec<String>>,
+    /// The columns that are not features.
+    pub ignored: Vec<String>,
+}
+
+impl TaskIdentity {
+    /// The identity of `task`.
+    pub fn of(task: &Task) -> Self {
+        TaskIdentity {
+            task_id: task.task_id(),
+            task_type: task.task_type().id(),
+            target: task.target().map(str::to_owned),
+            class_labels: task.class_labels().map(<[String]>::to_vec),
+            ignored: task
+                .dataset()
+                .features()
+                .iter()
+                .filter(|f| f.role == oml_data::Role::Ignored)
+                .map(|f| f.name.clone())
+                .collect(),
+        }
+    }
+}
+
+/// A flow as far as it decides a run: its OpenML name and external version, and every
+/// parameter of the flow and its components by qualified name with the value in effect,
+/// however it was set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlowIdentity {
+    /// The flow's OpenML name.
+    pub name: String,
+    /// The flow's external version.
+    pub external_version: String,
+    /// The parameters, by qualified name, in the flow's order.
+    pub parameters: Vec<(String, String)>,
+}
+
 impl RunKey {
-    /// The key as 64 hex digits: SHA-256 of the fields, one per line, parameters in order.
+    /// The key as 64 hex digits: SHA-256 of the fields, one per line, parameters in order
+    /// (format `oml run key 2`; the task line as Rust's `Debug` prints its parts, so keys
+    /// stored since oml 0.1 stay valid).
     pub fn digest(&self) -> String {
+        let task = &self.task;
         let mut text = format!(
-            "oml run key 2\ntask {}\ndataset {}\nsplits {}\nflow {}\nversion {}\nseed {}\n",
-            self.task,
-            self.dataset,
-            self.splits,
-            self.flow_name,
-            self.flow_external_version,
+            "oml run key 2\ntask id {:?}, type {}, target {:?}, class labels {:?}, ignored {:?}\n\
+             dataset {}\nsplits {}\nflow {}\nversion {}\nseed {}\n",
+            task.task_id,
+            task.task_type,
+            task.target,
+            task.class_labels,
+            task.ignored,
+            self.digests.dataset,
+            self.digests.splits,
+            self.flow.name,
+            self.flow.external_version,
             self.seed
         );
-        for (name, value) in &self.parameters {
+        for (name, value) in &self.flow.parameters {
             text.push_str(&format!("parameter {name}={value}\n"));
         }
         sha256_hex(text.as_bytes())
@@ -202,14 +252,33 @@ mod tests {
 
     fn key() -> RunKey {
         RunKey {
-            task: "type 1, target class".into(),
-            dataset: "d".into(),
-            splits: "s".into(),
-            flow_name: "f".into(),
-            flow_external_version: "v".into(),
-            parameters: vec![("estimator.max_depth".into(), "3".into())],
+            task: TaskIdentity {
+                task_id: None,
+                task_type: 1,
+                target: Some("class".into()),
+                class_labels: None,
+                ignored: Vec::new(),
+            },
+            digests: TaskDigests {
+                dataset: "d".into(),
+                splits: "s".into(),
+            },
+            flow: FlowIdentity {
+                name: "f".into(),
+                external_version: "v".into(),
+                parameters: vec![("estimator.max_depth".into(), "3".into())],
+            },
             seed: 0,
         }
+    }
+
+    #[test]
+    fn a_key_is_the_digest_of_its_text_as_stored_since_oml_0_1() {
+        // Pinned: the digest of the text the untyped key of oml 0.1 hashed for these values.
+        let text = "oml run key 2\ntask id None, type 1, target Some(\"class\"), class labels \
+                    None, ignored []\ndataset d\nsplits s\nflow f\nversion v\nseed 0\n\
+                    parameter estimator.max_depth=3\n";
+        assert_eq!(key().digest(), sha256_hex(text.as_bytes()));
     }
 
     #[test]
@@ -221,13 +290,13 @@ mod tests {
         changed.seed = 1;
         assert_ne!(changed.digest(), base);
         let mut changed = key();
-        changed.parameters[0].1 = "4".into();
+        changed.flow.parameters[0].1 = "4".into();
         assert_ne!(changed.digest(), base);
         let mut changed = key();
-        changed.splits = "t".into();
+        changed.digests.splits = "t".into();
         assert_ne!(changed.digest(), base);
         let mut changed = key();
-        changed.task = "type 2, target other".into();
+        changed.task.target = Some("other".into());
         assert_ne!(
             changed.digest(),
             base,

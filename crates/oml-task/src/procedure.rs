@@ -48,6 +48,17 @@ impl TaskType {
         }
     }
 
+    /// The short name the command line and the stored task options use: `classification`,
+    /// `regression`, `learning-curve` or `clustering`.
+    pub fn short_name(self) -> &'static str {
+        match self {
+            TaskType::SupervisedClassification => "classification",
+            TaskType::SupervisedRegression => "regression",
+            TaskType::LearningCurve => "learning-curve",
+            TaskType::Clustering => "clustering",
+        }
+    }
+
     /// openml-python's default estimation procedure id for the type: 1 (10-fold
     /// cross-validation), 7 (the same for regression), 13 (10-fold learning curve) and 17
     /// (50 times clustering).
@@ -133,6 +144,9 @@ pub enum Resampling {
         stratified: bool,
     },
 }
+
+/// A holdout's percentage is checked finite where a resampling is made, so equality is total.
+impl Eq for Resampling {}
 
 impl Resampling {
     /// OpenML's procedure type string: `crossvalidation`, `holdout` or `leaveoneout`.

@@ -17,10 +17,8 @@
 //! - [`api`] (oml-api): OpenML's REST API: fetching tasks and datasets into the cache.
 //! - [`report`] (oml-report): leaderboards, statistical tests between flows and the HTML
 //!   report of stored runs.
-//! - [`sweep`]: sweeps of tasks x flows x parameter grids x seeds: the sweep file, shards of
-//!   array jobs, running into the run store with resume, and collecting the results.
-//! - [`runner`]: runs as the command line names them (a task and a built-in flow as text),
-//!   evaluated and packaged; `oml run` and `oml verify` share it.
+//! - [`sweep`] (oml-sweep): sweeps of tasks x flows x parameter grids x seeds: the sweep file,
+//!   shards of array jobs, running into the run store with resume, and collecting the results.
 //!
 //! ```
 //! let iris = oml::data::builtin("iris")?;
@@ -40,10 +38,8 @@ pub use oml_eval as eval;
 pub use oml_flow as flow;
 pub use oml_report as report;
 pub use oml_run as run;
+pub use oml_sweep as sweep;
 pub use oml_task as task;
-
-pub mod runner;
-pub mod sweep;
 
 /// Evaluates `flow` on every unit of `task` with run seed 0 on all cores, as openml-python's
 /// `runs.run_model_on_task` does; [`eval::EvaluatorBuilder`] sets the seed, the threads and
@@ -66,7 +62,9 @@ pub mod prelude {
         Describe, Flow, Model, Output, Pipeline, Predictions, Target, TaskKind, TrainingSet,
         builtin_flow,
     };
+    pub use oml_run::{RunRequest, RunStore};
     pub use oml_task::{
-        Cache, LocalTaskBuilder, Resampling, Server, SplitUnit, Splits, Task, TaskType,
+        Cache, LocalTaskBuilder, Resampling, Server, SplitUnit, Splits, Task, TaskOptions,
+        TaskSpec, TaskType,
     };
 }

@@ -51,7 +51,7 @@ pub(crate) fn run_dir() -> (tempfile::TempDir, oml_run::Run) {
         memory_bytes: 1,
         task: TASK_ID.to_string(),
         task_id: Some(TASK_ID),
-        task_options: Vec::new(),
+        task_options: Default::default(),
         flow: "decision-tree".into(),
         flow_name: flow.name(),
         flow_external_version: flow.external_version(),
@@ -62,7 +62,7 @@ pub(crate) fn run_dir() -> (tempfile::TempDir, oml_run::Run) {
         wall_time_s: 0.5,
         started: "2025-01-01T00:00:00.000Z".into(),
         finished: oml_run::now_rfc3339(),
-        digests: oml_run::task_digests(&task).unwrap(),
+        digests: oml_run::TaskDigests::of(&task).unwrap().to_map(),
     };
     let run = oml_run::Run {
         predictions: oml_run::predictions_arff(

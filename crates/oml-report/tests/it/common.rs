@@ -107,7 +107,10 @@ pub fn manifest(
         memory_bytes: 1,
         task: task.into(),
         task_id: None,
-        task_options: options.iter().map(|s| s.to_string()).collect(),
+        task_options: oml_task::TaskOptions::from_items(
+            &options.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+        )
+        .unwrap(),
         flow: flow.into(),
         flow_name: format!("oml.{flow}"),
         flow_external_version: "1".into(),

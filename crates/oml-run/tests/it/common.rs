@@ -36,7 +36,7 @@ pub fn make_run(task: &Task, task_name: &str, flow: &str, seed: u64) -> oml_run:
         memory_bytes: 1,
         task: task_name.into(),
         task_id: task.task_id(),
-        task_options: Vec::new(),
+        task_options: Default::default(),
         flow: flow_name.into(),
         flow_name: oml_flow::Describe::name(&flow),
         flow_external_version: oml_flow::Describe::external_version(&flow),
@@ -47,7 +47,7 @@ pub fn make_run(task: &Task, task_name: &str, flow: &str, seed: u64) -> oml_run:
         wall_time_s: 0.5,
         started: format!("2025-01-0{}T00:00:00.000Z", seed + 1),
         finished: oml_run::now_rfc3339(),
-        digests: oml_run::task_digests(task).unwrap(),
+        digests: oml_run::TaskDigests::of(task).unwrap().to_map(),
     };
     oml_run::Run {
         predictions: oml_run::predictions_arff(

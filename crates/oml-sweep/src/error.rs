@@ -76,6 +76,15 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// A task of the sweep could not be fetched into the cache.
+    #[error("cannot fetch task {id} (offline, the cache must hold it)")]
+    Fetch {
+        /// The OpenML task id.
+        id: i64,
+        /// The client's error (boxed: it carries a server's message).
+        #[source]
+        source: Box<oml_api::Error>,
+    },
     /// An array-job engine's environment that gives no valid shard.
     #[error("{variable}: {message}")]
     Environment {

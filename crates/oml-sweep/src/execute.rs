@@ -3,30 +3,22 @@
 //! runs as a child `oml run` killed at its time limit (or in process); a failure is recorded
 //! and passed over; each job's run key is indexed under its job key for `collect` and `report`.
 
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use oml_run::RunStore;
-use serde::{Deserialize, Serialize};
+use oml_run::{Admission, FailureRecord, OpenedTask, PreparedRun, RunStore};
+use oml_task::TaskSpec;
 
-use super::error::Error;
-use super::plan::{Job, format_duration};
-use crate::runner::{OpenedTask, PreparedRun, TaskSpec};
+use crate::error::Error;
+use crate::plan::Job;
+use crate::plan::format_duration;
 
 /// The environment variable through which `oml sweep` tells its child `oml run` its own pid:
 /// the child exits when that parent is gone ([`exit_with_parent`]), so a killed sweep leaves
 /// no job running behind it.
 pub const PARENT_PID_VAR: &str = "OML_SWEEP_PARENT_PID";
-
-/// The store's directory of failure records, one `JOB_KEY.json` per failed job.
-pub const FAILURES_DIR: &str = "sweep-failures";
-
-/// The store's index of sweep jobs: `JOB_KEY` holds the run key of the job's run. Two job keys
-/// may name one run (`max_depth=none` is the default); the run's manifest records only the
-/// first, so tables of a sweep go from its jobs through this index, never back from runs.
-pub const JOBS_DIR: &str = "sweep-jobs";
 
 /// How each job of a sweep runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -120,22 +112,6 @@ impl SweepOutcome {
     }
 }
 
-/// A failed job as recorded in `STORE/sweep-failures/JOB_KEY.json`; removed when the job later
-/// succeeds.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FailureRecord {
-    /// The job key.
-    pub job_key: String,
-    /// The job's label.
-    pub label: String,
-    /// The `oml run` command that repeats the job.
-    pub command: String,
-    /// What went wrong.
-    pub message: String,
-    /// When (RFC 3339).
-    pub at: String,
-}
-
 /// Reads each task once for a run of consecutive jobs on it (a sweep's jobs come task by task),
 /// holding one task at a time, however many the sweep has.
 #[derive(Default)]
@@ -155,7 +131,7 @@ impl TaskReader {
             self.last = None;
         }
         let (_, opened) = self.last.get_or_insert_with(|| {
-            let opened = request.task.open_with_digests().map_err(|e| chain(&e));
+            let opened = OpenedTask::open(&request.task).map_err(|e| chain(&e));
             (job.task.clone(), opened)
         });
         match opened {
@@ -178,7 +154,9 @@ pub fn run_jobs(
         // `oml run` is simply found below.
         let mut stored = Vec::new();
         for (i, job) in jobs.iter().enumerate() {
-            if indexed_run_key(&options.store, &job.key())?
+            if options
+                .store
+                .indexed_run_key(&job.key())?
                 .is_some_and(|key| options.store.check(&key).is_ok())
             {
                 stored.push(i);
@@ -219,15 +197,18 @@ pub fn run_jobs(
             Ok(status) => {
                 // A job succeeds only once prepared, so it has its run key.
                 if let Some(key) = &run_key {
-                    index_job(&options.store, &job_key, key)?;
+                    options.store.index_job(&job_key, key)?;
                 }
-                clear_failure(&options.store, &job_key)?;
+                options.store.clear_failure(&job_key)?;
                 status
             }
             Err(message) => {
                 // The job's own failure is what the user needs; a store that cannot take its
                 // record (read-only, full) is said after it, not instead of it.
-                let message = match record_failure(&options.store, job, &message) {
+                let message = match options
+                    .store
+                    .record_failure(&failure_record(job, options, &message))
+                {
                     Ok(()) => message,
                     Err(e) => format!("{message} (and its failure record: {})", chain(&e)),
                 };
@@ -252,13 +233,11 @@ fn run_in_process(prepared: &PreparedRun, store: &RunStore) -> Result<(), String
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| prepared.execute(&|_| {})))
             .map_err(|panic| format!("panicked: {}", oml_eval::panic_message(&*panic)))?
             .map_err(|e| chain(&e))?;
-    if let Some(failure) = executed.evaluation.failure_summary() {
-        return Err(failure);
+    match store.admit(&prepared.key, &executed) {
+        Ok(Admission::Stored(_)) => Ok(()),
+        Ok(Admission::Incomplete(failure)) => Err(failure),
+        Err(e) => Err(chain(&e)),
     }
-    store
-        .save(&prepared.key, &executed.run)
-        .map(drop)
-        .map_err(|e| chain(&e))
 }
 
 /// Runs the job as `program run ...` into the store, killed at the time limit. The child
@@ -358,96 +337,18 @@ fn shell_word(text: &str) -> String {
     }
 }
 
-/// The run key indexed for `job_key` ([`JOBS_DIR`]), if the job has finished.
-pub fn indexed_run_key(store: &RunStore, job_key: &str) -> Result<Option<String>, Error> {
-    let path = store.root().join(JOBS_DIR).join(job_key);
-    match std::fs::read_to_string(&path) {
-        Ok(text) => Ok(Some(text.trim().to_owned())),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(source) => Err(Error::Read { path, source }),
-    }
-}
-
-fn index_job(store: &RunStore, job_key: &str, run_key: &str) -> Result<(), Error> {
-    let path = store.root().join(JOBS_DIR).join(job_key);
-    let write_error = |source| Error::Write {
-        path: path.clone(),
-        source,
-    };
-    if indexed_run_key(store, job_key)?.as_deref() == Some(run_key) {
-        return Ok(());
-    }
-    std::fs::create_dir_all(store.root().join(JOBS_DIR)).map_err(write_error)?;
-    oml_data::write_atomically(&path, |out| writeln!(out, "{run_key}")).map_err(write_error)
-}
-
-/// The failure records of a store, ordered by job key.
-pub fn failure_records(store: &RunStore) -> Result<Vec<FailureRecord>, Error> {
-    let dir = store.root().join(FAILURES_DIR);
-    let entries = match std::fs::read_dir(&dir) {
-        Ok(entries) => entries,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(source) => return Err(Error::Read { path: dir, source }),
-    };
-    let mut paths: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    paths.sort();
-    paths
-        .into_iter()
-        .map(|path| {
-            let text = std::fs::read(&path).map_err(|source| Error::Read {
-                path: path.clone(),
-                source,
-            })?;
-            serde_json::from_slice(&text).map_err(|e| Error::Read {
-                path,
-                source: e.into(),
-            })
-        })
-        .collect()
-}
-
-fn failure_path(store: &RunStore, job_key: &str) -> PathBuf {
-    store
-        .root()
-        .join(FAILURES_DIR)
-        .join(format!("{job_key}.json"))
-}
-
-fn record_failure(store: &RunStore, job: &Job, message: &str) -> Result<(), Error> {
-    let record = FailureRecord {
+/// The failure record of `job`, failed with `message`.
+fn failure_record(job: &Job, options: &SweepOptions, message: &str) -> FailureRecord {
+    FailureRecord {
         job_key: job.key(),
         label: job.label(),
         command: std::iter::once("oml".to_owned())
-            .chain(child_arguments(job, store, None))
+            .chain(child_arguments(job, &options.store, None))
             .map(|arg| shell_word(&arg))
             .collect::<Vec<_>>()
             .join(" "),
         message: message.to_owned(),
         at: oml_run::now_rfc3339(),
-    };
-    let path = failure_path(store, &record.job_key);
-    let write_error = |source| Error::Write {
-        path: path.clone(),
-        source,
-    };
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(write_error)?;
-    }
-    let mut text = serde_json::to_vec_pretty(&record).map_err(|e| write_error(e.into()))?;
-    text.push(b'\n');
-    oml_data::write_atomically(&path, |out| std::io::Write::write_all(out, &text))
-        .map_err(write_error)
-}
-
-fn clear_failure(store: &RunStore, job_key: &str) -> Result<(), Error> {
-    let path = failure_path(store, job_key);
-    match std::fs::remove_file(&path) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(source) => Err(Error::Write { path, source }),
     }
 }
 
@@ -457,11 +358,11 @@ fn clear_failure(store: &RunStore, job_key: &str) -> Result<(), Error> {
 /// an error naming both.
 pub fn check_flows_learn_their_tasks(jobs: &[&Job]) -> Result<(), Error> {
     // Each task's kind, `None` for a task that cannot be read (its jobs will say why).
-    let mut checked: std::collections::HashMap<&TaskSpec, Option<oml_flow::TaskKind>> =
+    let mut checked: std::collections::HashMap<(&str, Vec<String>), Option<oml_flow::TaskKind>> =
         std::collections::HashMap::new();
     for job in jobs {
         let kind = *checked
-            .entry(&job.task)
+            .entry((job.task.task.as_str(), job.task.options.to_items()))
             .or_insert_with(|| job.task.open().ok().map(|task| oml_eval::task_kind(&task)));
         let Some(kind) = kind else {
             continue;
@@ -516,7 +417,7 @@ pub fn exit_with_parent(parent: u32) -> bool {
 }
 
 /// An error with its causes, `: `-separated.
-fn chain(error: &dyn std::error::Error) -> String {
+pub(crate) fn chain(error: &dyn std::error::Error) -> String {
     let mut text = error.to_string();
     let mut source = error.source();
     while let Some(cause) = source {

@@ -1,14 +1,14 @@
 //! Collecting a sweep's results from the run store into one table: a row per (job, measure),
 //! sorted by job key, so the same sweep gives the same file however it was sharded.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use oml_run::{RunStore, TableFormat, is_timing, write_frame};
 use polars::prelude::{Column, DataFrame};
 
-use super::error::Error;
-use super::execute::indexed_run_key;
-use super::plan::{Job, job_key};
+use crate::error::Error;
+use crate::plan::{Job, job_key};
 
 /// The table's columns, in order.
 pub const COLLECT_COLUMNS: [&str; 9] = [
@@ -65,7 +65,7 @@ impl JobColumns {
         JobColumns {
             job_key: job.key(),
             task: job.task.task.clone(),
-            task_options: job.task.options().join(" "),
+            task_options: job.task.options.to_items().join(" "),
             flow: job.flow.clone(),
             parameters: job.params.join(" "),
             seed: job.seed,
@@ -76,12 +76,32 @@ impl JobColumns {
         JobColumns {
             job_key: job_key(&m.task, &m.task_options, &m.flow, &m.parameters, m.seed),
             task: m.task.clone(),
-            task_options: m.task_options.join(" "),
+            task_options: m.task_options.to_items().join(" "),
             flow: m.flow.clone(),
             parameters: m.parameters.join(" "),
             seed: m.seed,
         }
     }
+}
+
+/// The run keys the store's job index gives `jobs`, for those that have finished.
+pub fn indexed_run_keys(store: &RunStore, jobs: &[Job]) -> Result<BTreeSet<String>, Error> {
+    let mut keys = BTreeSet::new();
+    for job in jobs {
+        if let Some(key) = store.indexed_run_key(&job.key())? {
+            keys.insert(key);
+        }
+    }
+    Ok(keys)
+}
+
+/// How many of `job_keys` (sorted) the store records as failed.
+pub fn failed_among(store: &RunStore, job_keys: &[String]) -> Result<usize, Error> {
+    Ok(store
+        .failure_records()?
+        .iter()
+        .filter(|record| job_keys.binary_search(&record.job_key).is_ok())
+        .count())
 }
 
 /// Collects runs into one table: a sweep's jobs, or every run in the store. Only manifests
@@ -95,7 +115,7 @@ pub fn collect(store: &RunStore, options: &CollectOptions) -> Result<Collected, 
         Some(jobs) => {
             for job in jobs {
                 let columns = JobColumns::of_job(job);
-                match indexed_run_key(store, &columns.job_key)? {
+                match store.indexed_run_key(&columns.job_key)? {
                     Some(run_key) if store.contains(&run_key) => match store.record(&run_key) {
                         Ok(record) => found.push((columns, run_key, record.summary)),
                         Err(problem) => {

@@ -5,8 +5,7 @@
 //! job's result depends on its key alone, a sweep gives the same runs however it is sharded.
 //!
 //! [`Shard::from_env`] reads the shard an array-job engine gives the process: Slurm job
-//! arrays, Kubernetes Indexed Jobs and AWS Batch array jobs. [`threads_from_env`] reads the
-//! cores Slurm gives each task.
+//! arrays, Kubernetes Indexed Jobs and AWS Batch array jobs.
 
 use std::fmt;
 use std::str::FromStr;
@@ -203,6 +202,30 @@ impl Shard {
         position % self.count == self.index
     }
 
+    /// The shard this process runs, with where it came from: `flag` (`--shard I/N`) if given,
+    /// else the array-job engine's variables read through `env` ([`Shard::from_env`], with
+    /// `count` the shard count given where the engine does not say it), else every job. A
+    /// count without an engine to say which shard this is, is an error.
+    pub fn resolve(
+        flag: Option<&str>,
+        count: Option<usize>,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<(Shard, String), Error> {
+        if let Some(text) = flag {
+            return Ok((Shard::parse(text)?, "--shard".to_owned()));
+        }
+        match Shard::from_env(env, count)? {
+            Some(found) => Ok(found),
+            None if count.is_some() => Err(Error::Environment {
+                variable: "SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX, AWS_BATCH_JOB_ARRAY_INDEX"
+                    .to_owned(),
+                message: "a shard count is given but none of these says which shard this is"
+                    .to_owned(),
+            }),
+            None => Ok((Shard::ALL, "no array job".to_owned())),
+        }
+    }
+
     /// This shard's jobs, in order.
     pub fn select<'a, T>(&self, jobs: &'a [T]) -> Vec<&'a T> {
         jobs.iter().skip(self.index).step_by(self.count).collect()
@@ -229,14 +252,6 @@ impl FromStr for Shard {
     fn from_str(text: &str) -> Result<Shard, Error> {
         Shard::parse(text)
     }
-}
-
-/// The threads Slurm gives each task: `SLURM_CPUS_PER_TASK` when set to a positive integer,
-/// read through `env`.
-pub fn threads_from_env(env: &dyn Fn(&str) -> Option<String>) -> Option<usize> {
-    env("SLURM_CPUS_PER_TASK")
-        .and_then(|text| text.trim().parse::<usize>().ok())
-        .filter(|&threads| threads > 0)
 }
 
 #[cfg(test)]
@@ -433,16 +448,5 @@ mod tests {
                 .unwrap()
                 .is_none()
         );
-    }
-
-    #[test]
-    fn threads() {
-        let env = |value: &'static str| {
-            move |name: &str| (name == "SLURM_CPUS_PER_TASK").then(|| value.to_owned())
-        };
-        assert_eq!(threads_from_env(&env("8")), Some(8));
-        assert_eq!(threads_from_env(&env("0")), None);
-        assert_eq!(threads_from_env(&env("many")), None);
-        assert_eq!(threads_from_env(&|_| None), None);
     }
 }

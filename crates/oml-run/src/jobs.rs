@@ -1,0 +1,140 @@
+//! The store's records of sweep jobs beside its runs: the job index (which run a job made)
+//! and the failure records of jobs that did not make one. The store owns its whole layout;
+//! sweeps and `oml run` reach it only through [`RunStore`].
+
+use std::io::Write as _;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::request::ExecutedRun;
+use crate::store::RunStore;
+
+/// The store's index of sweep jobs: `JOB_KEY` holds the run key of the job's run. Two job keys
+/// may name one run (`max_depth=none` is the default); the run's manifest records only the
+/// first, so tables of a sweep go from its jobs through this index, never back from runs.
+pub const JOBS_DIR: &str = "sweep-jobs";
+
+/// The store's directory of failure records, one `JOB_KEY.json` per failed job.
+pub const FAILURES_DIR: &str = "sweep-failures";
+
+/// A failed job as recorded in `STORE/sweep-failures/JOB_KEY.json`; removed when the job later
+/// succeeds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FailureRecord {
+    /// The job key.
+    pub job_key: String,
+    /// The job's label.
+    pub label: String,
+    /// The `oml run` command that repeats the job.
+    pub command: String,
+    /// What went wrong.
+    pub message: String,
+    /// When (RFC 3339).
+    pub at: String,
+}
+
+/// What [`RunStore::admit`] did with a run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Admission {
+    /// The run is stored, in this directory.
+    Stored(PathBuf),
+    /// The run has failed units and is not stored; why, unit by unit.
+    Incomplete(String),
+}
+
+impl RunStore {
+    /// Stores `executed` under `key` if every unit succeeded. The store holds complete runs
+    /// only: a run with failed units would be found again as if it were the result. `oml run`
+    /// and sweeps both store through here.
+    pub fn admit(&self, key: &str, executed: &ExecutedRun) -> Result<Admission> {
+        match executed.evaluation.failure_summary() {
+            Some(failure) => Ok(Admission::Incomplete(failure)),
+            None => self.save(key, &executed.run).map(Admission::Stored),
+        }
+    }
+
+    /// The run key indexed for `job_key` ([`JOBS_DIR`]), if the job has finished.
+    pub fn indexed_run_key(&self, job_key: &str) -> Result<Option<String>> {
+        let path = self.root().join(JOBS_DIR).join(job_key);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Ok(Some(text.trim().to_owned())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(source) => Err(Error::Read { path, source }),
+        }
+    }
+
+    /// Records that job `job_key` made the run `run_key`.
+    pub fn index_job(&self, job_key: &str, run_key: &str) -> Result<()> {
+        let path = self.root().join(JOBS_DIR).join(job_key);
+        let write_error = |source| Error::Write {
+            path: path.clone(),
+            source,
+        };
+        if self.indexed_run_key(job_key)?.as_deref() == Some(run_key) {
+            return Ok(());
+        }
+        std::fs::create_dir_all(self.root().join(JOBS_DIR)).map_err(write_error)?;
+        oml_data::write_atomically(&path, |out| writeln!(out, "{run_key}")).map_err(write_error)
+    }
+
+    /// The failure records of the store, ordered by job key.
+    pub fn failure_records(&self) -> Result<Vec<FailureRecord>> {
+        let dir = self.root().join(FAILURES_DIR);
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(source) => return Err(Error::Read { path: dir, source }),
+        };
+        let mut paths: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .collect();
+        paths.sort();
+        paths
+            .into_iter()
+            .map(|path| {
+                let text = std::fs::read(&path).map_err(|source| Error::Read {
+                    path: path.clone(),
+                    source,
+                })?;
+                serde_json::from_slice(&text).map_err(|e| Error::Read {
+                    path,
+                    source: e.into(),
+                })
+            })
+            .collect()
+    }
+
+    /// Writes `record`, replacing an earlier record of the same job.
+    pub fn record_failure(&self, record: &FailureRecord) -> Result<()> {
+        let path = self.failure_path(&record.job_key);
+        let write_error = |source| Error::Write {
+            path: path.clone(),
+            source,
+        };
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(write_error)?;
+        }
+        let mut text = serde_json::to_vec_pretty(record).map_err(|e| write_error(e.into()))?;
+        text.push(b'\n');
+        oml_data::write_atomically(&path, |out| out.write_all(&text)).map_err(write_error)
+    }
+
+    /// Removes the failure record of `job_key`, if there is one.
+    pub fn clear_failure(&self, job_key: &str) -> Result<()> {
+        let path = self.failure_path(job_key);
+        match std::fs::remove_file(&path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(source) => Err(Error::Write { path, source }),
+        }
+    }
+
+    fn failure_path(&self, job_key: &str) -> PathBuf {
+        self.root()
+            .join(FAILURES_DIR)
+            .join(format!("{job_key}.json"))
+    }
+}

@@ -1,0 +1,284 @@
+//! Runs as oml is asked for them: a task and a built-in flow by name, with parameters and a
+//! seed, evaluated and packaged into a [`Run`]. `oml run`, `oml verify` and sweeps all go
+//! through here, so a verified run is made exactly as the original was.
+
+use std::path::PathBuf;
+
+use oml_eval::{Evaluation, EvaluatorBuilder, UnitResult};
+use oml_flow::{Describe, Pipeline, builtin_flow, flow_xml, qualified_parameters, set_parameters};
+use oml_task::{Task, TaskSpec};
+
+use crate::description::{RunDescription, UNPUBLISHED_FLOW_ID};
+use crate::error::{Error, Result};
+use crate::manifest::{Machine, Manifest, RUSTC_VERSION, TaskDigests, locked_crates, now_rfc3339};
+use crate::predictions::predictions_arff;
+use crate::report::RunReport;
+use crate::run::{Run, files};
+use crate::store::{FlowIdentity, RunKey, TaskIdentity};
+
+/// A task with the digests of its dataset and splits, which every run key on it needs.
+#[derive(Debug, Clone)]
+pub struct OpenedTask {
+    /// The task.
+    pub task: Task,
+    /// The digests.
+    pub digests: TaskDigests,
+}
+
+impl OpenedTask {
+    /// Reads or makes the task of `spec` and computes its digests.
+    pub fn open(spec: &TaskSpec) -> Result<Self> {
+        let task = spec.open().map_err(|source| Error::Task {
+            task: spec.task.clone(),
+            source: Box::new(source),
+        })?;
+        let digests = TaskDigests::of(&task)?;
+        Ok(OpenedTask { task, digests })
+    }
+}
+
+/// Everything that decides a run: the task, the flow with its parameters, the seed; and how to
+/// compute it (threads, fail-fast), which does not change the result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunRequest {
+    /// The task.
+    pub task: TaskSpec,
+    /// A built-in flow's short name.
+    pub flow: String,
+    /// `NAME=VALUE` parameter assignments, applied in order.
+    pub params: Vec<String>,
+    /// The run seed.
+    pub seed: u64,
+    /// Threads; by default all cores.
+    pub threads: Option<usize>,
+    /// Stop at the first failing unit.
+    pub fail_fast: bool,
+}
+
+/// A request with its task read and its flow made, ready to run; its key says whether the store
+/// has it already.
+pub struct PreparedRun {
+    /// The request.
+    pub request: RunRequest,
+    /// The task.
+    pub task: Task,
+    /// The flow in its pipeline, parameters set.
+    pub flow: Pipeline,
+    /// The store key ([`RunKey::digest`]).
+    pub key: String,
+    /// The digests of the task's dataset and splits.
+    pub task_digests: TaskDigests,
+    /// Every parameter of the flow by qualified name, with its value.
+    pub parameter_settings: Vec<(String, String)>,
+}
+
+/// A run just computed.
+pub struct ExecutedRun {
+    /// The run, ready to save.
+    pub run: Run,
+    /// The evaluation it came from (failed units included).
+    pub evaluation: Evaluation,
+}
+
+impl RunRequest {
+    /// The `oml run` command line that repeats the run (its arguments joined by spaces).
+    pub fn setup_string(&self) -> String {
+        format!("oml run {}", self.arguments().join(" "))
+    }
+
+    /// The arguments of `oml run` that repeat the run: task, flow, task options, parameters
+    /// and seed (not the threads, which do not change it).
+    pub fn arguments(&self) -> Vec<String> {
+        let mut args = vec![
+            "--task".to_owned(),
+            self.task.task.clone(),
+            "--flow".to_owned(),
+            self.flow.clone(),
+        ];
+        // A stored option is `NAME VALUE`, NAME the flag of `oml run` that sets it.
+        for item in self.task.options.to_items() {
+            match item.split_once(' ') {
+                Some((flag, value)) => args.extend([flag.to_owned(), value.to_owned()]),
+                None => args.push(item),
+            }
+        }
+        for param in &self.params {
+            args.extend(["--param".to_owned(), param.clone()]);
+        }
+        args.extend(["--seed".to_owned(), self.seed.to_string()]);
+        args
+    }
+
+    /// The request a run's manifest records, to run it again; `cache_dir` as given now.
+    pub fn from_manifest(manifest: &Manifest, cache_dir: Option<PathBuf>) -> Self {
+        RunRequest {
+            task: TaskSpec {
+                task: manifest.task.clone(),
+                cache_dir,
+                options: manifest.task_options.clone(),
+            },
+            flow: manifest.flow.clone(),
+            params: manifest.parameters.clone(),
+            seed: manifest.seed,
+            threads: None,
+            fail_fast: false,
+        }
+    }
+
+    /// Reads the task, makes the flow and computes the run key.
+    pub fn prepare(&self) -> Result<PreparedRun> {
+        self.prepare_on(OpenedTask::open(&self.task)?)
+    }
+
+    /// Makes the flow and computes the run key on a task already read (a sweep reads each
+    /// task once for all its jobs); `opened` must be this request's task.
+    pub fn prepare_on(&self, opened: OpenedTask) -> Result<PreparedRun> {
+        let OpenedTask {
+            task,
+            digests: task_digests,
+        } = opened;
+        let mut flow = builtin_flow(&self.flow).map_err(|e| Error::Setup(Box::new(e)))?;
+        set_parameters(&mut flow, &self.params).map_err(|e| Error::Setup(Box::new(e)))?;
+        let parameter_settings: Vec<(String, String)> = qualified_parameters(&flow)
+            .into_iter()
+            .map(|(name, parameter)| (name, parameter.value))
+            .collect();
+        let key = RunKey {
+            task: TaskIdentity::of(&task),
+            digests: task_digests.clone(),
+            flow: FlowIdentity {
+                name: flow.name(),
+                external_version: flow.external_version(),
+                parameters: parameter_settings.clone(),
+            },
+            seed: self.seed,
+        }
+        .digest();
+        Ok(PreparedRun {
+            request: self.clone(),
+            task,
+            flow,
+            key,
+            task_digests,
+            parameter_settings,
+        })
+    }
+}
+
+impl PreparedRun {
+    /// Evaluates the flow on the task and packages the run; `on_unit` sees each unit as it
+    /// finishes. Failed units are in the evaluation; the run holds what there is.
+    pub fn execute(&self, on_unit: &(dyn Fn(&UnitResult) + Sync)) -> Result<ExecutedRun> {
+        let request = &self.request;
+        let mut builder = EvaluatorBuilder::new();
+        builder.seed(request.seed).fail_fast(request.fail_fast);
+        if let Some(threads) = request.threads {
+            // More threads than units would only idle (and spawning 100,000 takes minutes).
+            builder.threads(threads.min(self.task.splits().units().len()).max(1));
+        }
+        let evaluator = builder.build()?;
+        let started = now_rfc3339();
+        let clock = std::time::Instant::now();
+        let evaluation = evaluator.evaluate_observed(&self.flow, &self.task, on_unit)?;
+        let timing = RunTiming {
+            threads: evaluator.threads(),
+            wall_time_s: clock.elapsed().as_secs_f64(),
+            started,
+            finished: now_rfc3339(),
+        };
+        let run = Run::package(self, &evaluation, timing)?;
+        Ok(ExecutedRun { run, evaluation })
+    }
+}
+
+/// When and on how many threads a run's evaluation ran, for its manifest.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunTiming {
+    /// The threads the units ran on.
+    pub threads: usize,
+    /// Wall time of the evaluation, in seconds.
+    pub wall_time_s: f64,
+    /// When the evaluation started (RFC 3339, UTC).
+    pub started: String,
+    /// When it ended.
+    pub finished: String,
+}
+
+impl Run {
+    /// The run of `evaluation`, the evaluation of `prepared`: its predictions, its description
+    /// with the measures, its flow's XML, its summary and its manifest (this machine and
+    /// build). The digests of the run's own files are added as it is saved ([`Run::save`]).
+    pub fn package(
+        prepared: &PreparedRun,
+        evaluation: &Evaluation,
+        timing: RunTiming,
+    ) -> Result<Run> {
+        let (request, task) = (&prepared.request, &prepared.task);
+        let flow_name = prepared.flow.name();
+        let header = vec![
+            format!("oml {}", env!("CARGO_PKG_VERSION")),
+            format!("flow {flow_name}"),
+            format!("seed {}", request.seed),
+        ];
+        let predictions =
+            predictions_arff(evaluation, task.task_id(), task.class_labels(), header)?;
+        let summary = evaluation.summary();
+        let per_fold = matches!(
+            task.description().procedure.kind.as_str(),
+            "crossvalidation" | "learningcurve"
+        );
+        let description = RunDescription {
+            task_id: task.task_id(),
+            flow_id: UNPUBLISHED_FLOW_ID,
+            setup_string: request.setup_string(),
+            parameter_settings: prepared.parameter_settings.clone(),
+            tags: vec![
+                "oml".to_owned(),
+                format!("oml-{}", env!("CARGO_PKG_VERSION")),
+            ],
+            evaluations: RunDescription::evaluations_of(&summary, per_fold),
+        };
+        let machine = Machine::current();
+        let manifest = Manifest {
+            oml_version: env!("CARGO_PKG_VERSION").to_owned(),
+            rustc_version: RUSTC_VERSION.to_owned(),
+            crates: locked_crates(),
+            os: machine.os,
+            cpu: machine.cpu,
+            cores: machine.cores,
+            memory_bytes: machine.memory_bytes,
+            task: request.task.task.clone(),
+            task_id: task.task_id(),
+            task_options: request.task.options.clone(),
+            flow: request.flow.clone(),
+            flow_name,
+            flow_external_version: prepared.flow.external_version(),
+            parameters: request.params.clone(),
+            seed: request.seed,
+            threads: timing.threads,
+            n_units: task.splits().units().len(),
+            wall_time_s: timing.wall_time_s,
+            started: timing.started,
+            finished: timing.finished,
+            digests: prepared.task_digests.to_map(),
+        };
+        let summary = serde_json::to_value(&summary).map_err(|e| Error::Write {
+            path: files::SUMMARY.into(),
+            source: e.into(),
+        })?;
+        Ok(Run {
+            description,
+            predictions,
+            flow_xml: flow_xml(&prepared.flow)?,
+            summary,
+            manifest,
+        })
+    }
+}
+
+impl ExecutedRun {
+    /// The report `oml run` prints for the run, saved in `run_dir` if it was.
+    pub fn report(&self, run_dir: Option<PathBuf>) -> RunReport {
+        RunReport::of_run(&self.run, run_dir)
+    }
+}

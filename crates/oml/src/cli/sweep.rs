@@ -1,0 +1,226 @@
+//! `oml sweep`, `oml collect` and `oml report`: a sweep's shard run into the store, and the
+//! store's runs (or one sweep's) as a table or a report.
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use oml::sweep::{Isolation, Job, JobStatus, Shard, Sweep, SweepOptions, SweepSource};
+
+use super::args::{CollectArgs, ReportArgs, SweepArgs, SweepSpecArgs};
+use super::env::Env;
+
+/// The sweep source the arguments name.
+fn source(spec: &SweepSpecArgs) -> SweepSource {
+    SweepSource {
+        file: spec.file.clone(),
+        tasks: spec.tasks.clone(),
+        flows: spec.flows.clone(),
+        seeds: spec.seeds.clone(),
+        server: spec.server.clone(),
+    }
+}
+
+/// The sweep the arguments give and its jobs, suites resolved (fetched unless `offline`), task
+/// ids read from the cache; the client and cache are returned for fetching tasks.
+fn sweep_jobs(
+    spec: &SweepSpecArgs,
+    offline: bool,
+    env: &Env,
+) -> anyhow::Result<(Sweep, Vec<Job>, oml::api::Client, oml::task::Cache)> {
+    let sweep = source(spec).sweep()?;
+    let (client, cache) = env.client(sweep.server.clone(), spec.cache_dir.as_deref(), offline)?;
+    let jobs = oml::sweep::sweep_jobs(&sweep, &client, &cache)?;
+    Ok((sweep, jobs, client, cache))
+}
+
+/// `oml sweep`: exit code 3 when the shard ran to its end but some jobs failed.
+pub fn sweep(args: SweepArgs, env: &Env) -> anyhow::Result<ExitCode> {
+    let (sweep, jobs, client, cache) = sweep_jobs(&args.spec, args.offline, env)?;
+    let (shard, source) = Shard::resolve(
+        args.shard.as_deref(),
+        args.shard_count.map(|n| n as usize),
+        &|name| env.var(name),
+    )?;
+    let mine = shard.select(&jobs);
+    if args.list {
+        let mut out = io::stdout().lock();
+        for job in &mine {
+            writeln!(out, "{} {}", job.key(), job.label())?;
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    if !args.offline {
+        oml::sweep::fetch_tasks(&mine, &client, &cache)?;
+    }
+    oml::sweep::check_flows_learn_their_tasks(&mine)?;
+    let time_limit = match &args.time_limit {
+        Some(text) => Some(oml::sweep::parse_duration(text)?),
+        None => sweep.time_limit,
+    };
+    let threads = env.threads(args.threads);
+    let options = SweepOptions {
+        store: env.store(&args.store)?,
+        threads,
+        resume: args.resume,
+        isolation: Isolation::Subprocess {
+            program: std::env::current_exe().context("cannot find the oml binary")?,
+            time_limit,
+        },
+    };
+    say!(
+        "oml: sweep shard {shard} ({source}): {} of {} jobs, {} threads each{}",
+        mine.len(),
+        jobs.len(),
+        threads.map_or_else(|| "all cores".to_owned(), |t| t.to_string()),
+        time_limit.map_or_else(String::new, |limit| format!(
+            ", time limit {}",
+            oml::sweep::format_duration(limit)
+        ))
+    );
+    let total = mine.len();
+    let started = std::time::Instant::now();
+    let outcome = oml::sweep::run_jobs(&mine, &options, &mut |position, job| {
+        let what = match &job.status {
+            JobStatus::Done { seconds } => format!("done in {seconds:.2} s"),
+            JobStatus::Skipped => "in the store already".to_owned(),
+            JobStatus::Failed { message } => format!("FAILED: {message}"),
+        };
+        let (done, elapsed) = (position + 1, started.elapsed());
+        // The jobs left, at the mean pace of the jobs so far.
+        let left = elapsed.mul_f64((total - done) as f64 / done as f64);
+        say!(
+            "[{done}/{total}, {} elapsed, about {} left] {}: {what}",
+            oml::sweep::format_duration(std::time::Duration::from_secs(elapsed.as_secs())),
+            oml::sweep::format_duration(std::time::Duration::from_secs(left.as_secs())),
+            job.label
+        );
+    })?;
+    let failed = outcome.failed();
+    out!(
+        "shard {shard}: {total} jobs: {} done, {} already stored, {} failed",
+        outcome.done(),
+        outcome.skipped(),
+        failed.len()
+    )?;
+    let Some(first) = failed.first() else {
+        return Ok(ExitCode::SUCCESS);
+    };
+    // Exit status 3, not 2: the sweep ran to its end and recorded its failures, so an engine
+    // need not retry it (examples/sweep/k8s-indexed-job.yaml).
+    say!(
+        "oml: {} jobs failed (recorded in {}); the first, {}: {}",
+        failed.len(),
+        options.store.root().join(oml::run::FAILURES_DIR).display(),
+        first.label,
+        match &first.status {
+            JobStatus::Failed { message } => message.as_str(),
+            _ => "",
+        }
+    );
+    Ok(ExitCode::from(3))
+}
+
+/// The jobs and measures of the sweep that `collect` and `report` are restricted to, if any.
+fn sweep_filter(
+    spec: &SweepSpecArgs,
+    env: &Env,
+) -> anyhow::Result<Option<(Vec<Job>, Vec<String>)>> {
+    if !source(spec).given() {
+        return Ok(None);
+    }
+    let (sweep, jobs, _, _) = sweep_jobs(spec, true, env)?;
+    Ok(Some((jobs, sweep.measures)))
+}
+
+/// Refuses a measure name oml does not compute, listing the names it does.
+pub fn check_measures<'a>(names: impl IntoIterator<Item = &'a String>) -> anyhow::Result<()> {
+    for name in names {
+        oml::eval::check_measure(name).map_err(anyhow::Error::msg)?;
+    }
+    Ok(())
+}
+
+pub fn collect(args: CollectArgs, env: &Env) -> anyhow::Result<()> {
+    check_measures(&args.measures)?;
+    let store = env.existing_store(&args.store)?;
+    let filter = sweep_filter(&args.spec, env)?;
+    let measures = match (&filter, args.measures.is_empty()) {
+        (Some((_, measures)), true) => measures.clone(),
+        _ => args.measures.clone(),
+    };
+    let n_jobs = filter.as_ref().map(|(jobs, _)| jobs.len());
+    let options = oml::sweep::CollectOptions {
+        measures,
+        jobs: filter.map(|(jobs, _)| jobs),
+    };
+    oml::sweep::table_format(&args.out)?;
+    let collected = oml::sweep::collect(&store, &options)?;
+    for damaged in &collected.damaged {
+        say!("oml: warning: {damaged}");
+    }
+    oml::sweep::write_collected(&collected, &args.out)?;
+    out!(
+        "{}: {} rows from {} runs",
+        args.out.display(),
+        collected.frame.height(),
+        collected.runs
+    )?;
+    if !collected.absent_measures.is_empty() {
+        say!(
+            "oml: warning: no collected run has {}",
+            collected.absent_measures.join(", ")
+        );
+    }
+    if let Some(n_jobs) = n_jobs
+        && !collected.missing.is_empty()
+    {
+        let failed = oml::sweep::failed_among(&store, &collected.missing)?;
+        say!(
+            "oml: {} of the sweep's {n_jobs} jobs have no run in {} ({failed} recorded as \
+             failed in {})",
+            collected.missing.len(),
+            store.root().display(),
+            oml::run::FAILURES_DIR
+        );
+    }
+    Ok(())
+}
+
+pub fn report(args: ReportArgs, env: &Env) -> anyhow::Result<()> {
+    check_measures(&args.measure)?;
+    let store = env.existing_store(&args.store)?;
+    let filter = sweep_filter(&args.spec, env)?;
+    let measure = args.measure.clone().or_else(|| {
+        filter
+            .as_ref()
+            .and_then(|(_, measures)| measures.first().cloned())
+    });
+    let run_keys: Option<std::collections::BTreeSet<String>> = match &filter {
+        Some((jobs, _)) => Some(oml::sweep::indexed_run_keys(&store, jobs)?),
+        None => None,
+    };
+    let keep =
+        |key: &str, _: &oml::run::Manifest| run_keys.as_ref().is_none_or(|keys| keys.contains(key));
+    let summary = oml::report::write_report(
+        &store,
+        measure.as_deref(),
+        &keep,
+        &mut |damaged| say!("oml: warning: {damaged}"),
+        &args.out,
+    )?;
+    out!(
+        "{}: {} runs of {} flows on {} tasks compared by {}, {} figures{}",
+        summary.path.display(),
+        summary.n_runs,
+        summary.n_flows,
+        summary.n_tasks,
+        summary.measure,
+        summary.n_figures,
+        match summary.n_skipped {
+            0 => String::new(),
+            n => format!(" ({n} runs without the measure left out)"),
+        }
+    )?;
+    Ok(())
+}

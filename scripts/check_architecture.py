@@ -1,0 +1,51 @@
+#!/usr/bin/env python3
+"""Holds ARCHITECTURE.md's code map to the workspace: every crate under crates/ has a section
+(`### `crates/NAME``), and no crate depends (normal or build dependencies) on a crate listed
+after it. Also: no production source file (src/, tests and benches aside) is over 800 lines.
+
+Usage: python3 scripts/check_architecture.py   (from the repository root; needs cargo)
+"""
+
+import json
+import pathlib
+import re
+import subprocess
+import sys
+
+MAX_LINES = 800
+
+
+def main():
+    root = pathlib.Path(__file__).resolve().parent.parent
+    text = (root / "ARCHITECTURE.md").read_text()
+    order = re.findall(r"^### `crates/([a-z0-9-]+)`", text, flags=re.M)
+    metadata = json.loads(subprocess.run(
+        ["cargo", "metadata", "--format-version", "1", "--no-deps", "--offline"],
+        cwd=root, check=True, capture_output=True, text=True).stdout)
+    crates = {p["name"]: p for p in metadata["packages"]
+              if pathlib.Path(p["manifest_path"]).parent.parent.name == "crates"}
+    problems = []
+    for name in sorted(set(crates) - set(order)):
+        problems.append(f"crates/{name} has no section in ARCHITECTURE.md's code map")
+    for name in order:
+        if name not in crates:
+            problems.append(f"ARCHITECTURE.md maps crates/{name}, which is not a workspace crate")
+            continue
+        for dep in crates[name]["dependencies"]:
+            if dep["kind"] == "dev" or dep["name"] not in order:
+                continue
+            if order.index(dep["name"]) > order.index(name):
+                problems.append(f"{name} depends on {dep['name']}, listed after it")
+    for path in sorted(root.glob("crates/*/src/**/*.rs")):
+        lines = path.read_text().count("\n")
+        if lines > MAX_LINES:
+            problems.append(f"{path.relative_to(root)}: {lines} lines, more than {MAX_LINES}")
+    for problem in problems:
+        print(f"check_architecture: {problem}", file=sys.stderr)
+    if problems:
+        sys.exit(1)
+    print(f"check_architecture: {len(order)} crates in dependency order: {' < '.join(order)}")
+
+
+if __name__ == "__main__":
+    main()
