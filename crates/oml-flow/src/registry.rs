@@ -2,8 +2,9 @@
 
 use crate::error::{Error, Result};
 use crate::estimators::{
-    DecisionTreeFlow, ElasticNetFlow, ForestFlow, GaussianNbFlow, GbmFlow, KMeansFlow, KnnFlow,
-    LinearRegressionFlow, LogisticRegressionFlow, RandomForestFlow, SvmFlow, TreeFlow,
+    DecisionTreeFlow, ElasticNetFlow, GaussianNbFlow, GbmFlow, KMeansFlow, KnnFlow,
+    LinearRegressionFlow, LinfaDecisionTreeFlow, LinfaRandomForestFlow, LogisticRegressionFlow,
+    RandomForestFlow, SvmFlow,
 };
 use crate::flow::Flow;
 use crate::pipeline::Pipeline;
@@ -32,12 +33,12 @@ pub const BUILTIN_FLOWS: &[BuiltinFlow] = &[
     BuiltinFlow {
         name: "decision-tree",
         learns: "classification, regression",
-        make: || for_missing_aware_trees(TreeFlow::new()),
+        make: || for_missing_aware_trees(DecisionTreeFlow::new()),
     },
     BuiltinFlow {
         name: "random-forest",
         learns: "classification, regression",
-        make: || for_missing_aware_trees(ForestFlow::new()),
+        make: || for_missing_aware_trees(RandomForestFlow::new()),
     },
     BuiltinFlow {
         name: "gbm",
@@ -87,12 +88,12 @@ pub const BUILTIN_FLOWS: &[BuiltinFlow] = &[
     BuiltinFlow {
         name: "linfa-decision-tree",
         learns: "classification",
-        make: || for_trees(DecisionTreeFlow::new()),
+        make: || for_trees(LinfaDecisionTreeFlow::new()),
     },
     BuiltinFlow {
         name: "linfa-random-forest",
         learns: "classification",
-        make: || for_trees(RandomForestFlow::new()),
+        make: || for_trees(LinfaRandomForestFlow::new()),
     },
 ];
 

@@ -11,7 +11,7 @@ use oml_trees::{
 };
 
 use crate::error::{Error, Result};
-use crate::estimators::oml_tree::{Fitted, fit_trees};
+use crate::estimators::decision_tree::{Fitted, fit_trees};
 use crate::estimators::oml_trees_external_version;
 use crate::flow::{Describe, Flow, Model, Output, TaskKind, TrainingSet};
 use crate::param::{

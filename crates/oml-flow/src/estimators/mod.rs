@@ -1,37 +1,41 @@
-//! The built-in estimators: linfa's algorithms behind the [`crate::Flow`] trait.
+//! The built-in estimators behind the [`crate::Flow`] trait, one file per flow named as its
+//! short name (`decision_tree.rs` is `decision-tree`, `DecisionTreeFlow`): oml-trees' trees,
+//! forest and booster, perpetual's booster and linfa's algorithms.
 
 mod classes;
-mod forest;
+mod decision_tree;
+mod elastic_net;
+mod gaussian_nb;
 mod gbm;
-mod kmeans;
+mod k_means;
 mod knn;
-mod linear;
-mod logistic;
-mod naive_bayes;
-mod oml_forest;
-mod oml_tree;
-mod perpetual;
+mod linear_regression;
+mod linfa_decision_tree;
+mod linfa_random_forest;
+mod logistic_regression;
+mod perpetual_gbm;
+mod random_forest;
 mod svm;
-mod tree;
 
 use std::any::Any;
 
-pub use forest::RandomForestFlow;
+pub use decision_tree::DecisionTreeFlow;
+pub use elastic_net::ElasticNetFlow;
+pub use gaussian_nb::GaussianNbFlow;
 pub use gbm::GbmFlow;
-pub use kmeans::KMeansFlow;
+pub use k_means::KMeansFlow;
 pub use knn::{KnnAlgorithm, KnnFlow, KnnWeights};
-pub use linear::{
-    ElasticNetFlow, LinearRegressionFlow, LinearRegressionParams, LinearRegressionValidParams,
+pub use linear_regression::{
+    LinearRegressionFlow, LinearRegressionParams, LinearRegressionValidParams,
 };
-pub use logistic::{
+pub use linfa_decision_tree::LinfaDecisionTreeFlow;
+pub use linfa_random_forest::LinfaRandomForestFlow;
+pub use logistic_regression::{
     LogisticRegressionFlow, LogisticRegressionParams, LogisticRegressionValidParams,
 };
-pub use naive_bayes::GaussianNbFlow;
-pub use oml_forest::{ForestFlow, ForestMaxFeatures};
-pub use oml_tree::TreeFlow;
-pub use perpetual::PerpetualGbmFlow;
+pub use perpetual_gbm::PerpetualGbmFlow;
+pub use random_forest::{RandomForestFlow, RandomForestMaxFeatures};
 pub use svm::{SvmFlow, SvmKernel, SvmParams, SvmValidParams};
-pub use tree::DecisionTreeFlow;
 
 /// The version of the linfa crates oml-flow is built with; a test checks it against the
 /// workspace's `Cargo.lock`.

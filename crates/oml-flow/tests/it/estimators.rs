@@ -5,7 +5,7 @@ use linfa_bayes::{GaussianNb, NaiveBayes};
 use ndarray::{Array1, Array2, array};
 use oml_data::DesignMatrix;
 use oml_flow::{
-    Describe, Flow, GaussianNbFlow, KnnFlow, Predictions, RandomForestFlow, Target, TaskKind,
+    Describe, Flow, GaussianNbFlow, KnnFlow, LinfaRandomForestFlow, Predictions, Target, TaskKind,
     TrainingSet,
 };
 use rand::{Rng, SeedableRng};
@@ -61,7 +61,7 @@ fn forest_confidences_are_the_mean_of_bootstrap_class_fractions() {
     // 1 feature, each `gen_range` from a ChaCha8 generator seeded with the fit's seed.
     let x = numeric_matrix(Array2::zeros((10, 1)));
     let classes = array![0, 0, 0, 0, 0, 0, 1, 1, 1, 2];
-    let mut flow = RandomForestFlow::new();
+    let mut flow = LinfaRandomForestFlow::new();
     flow.set_parameter("ensemble_size", "5").unwrap();
     flow.set_parameter("bootstrap_proportion", "0.6").unwrap();
     let seed = 11;
@@ -85,7 +85,7 @@ fn forest_confidences_are_the_mean_of_bootstrap_class_fractions() {
 
 #[test]
 fn forest_parameters_are_checked_and_named() {
-    let mut flow = RandomForestFlow::new();
+    let mut flow = LinfaRandomForestFlow::new();
     for (text, expected) in [
         ("ensemble_size=0", "an integer from 1 to 1000000"),
         (

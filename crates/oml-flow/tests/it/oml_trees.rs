@@ -4,7 +4,7 @@
 use ndarray::{Array1, Array2, array};
 use oml_data::{DesignMatrix, EncodedColumn};
 use oml_flow::{
-    Describe, Flow, ForestFlow, Output, Target, TrainingSet, TreeFlow, builtin_flow,
+    DecisionTreeFlow, Describe, Flow, Output, RandomForestFlow, Target, TrainingSet, builtin_flow,
     qualified_parameters, set_parameters,
 };
 
@@ -73,8 +73,8 @@ fn the_estimators_refuse_nominal_columns_and_infinities_but_not_missing_values()
     let (mut x, classes) = absent_class();
     x.x[[1, 0]] = f64::NAN;
     for flow in [
-        Box::new(TreeFlow::new()) as Box<dyn Flow>,
-        Box::new(ForestFlow::new()),
+        Box::new(DecisionTreeFlow::new()) as Box<dyn Flow>,
+        Box::new(RandomForestFlow::new()),
     ] {
         let model = fit_classes(flow.as_ref(), &x, &classes, 2).unwrap();
         let mut infinite = x.clone();
@@ -112,7 +112,7 @@ fn tree_confidences_are_leaf_fractions_and_regression_gives_leaf_means() {
     // As decision_tree_confidences_are_leaf_fractions in builtin.rs: x <= 0.15 on the left.
     let x = numeric_matrix(array![[0.0], [0.1], [0.2], [1.0], [1.1], [1.2], [1.3]]);
     let classes = array![0, 0, 1, 1, 1, 1, 0];
-    let mut flow = TreeFlow::new();
+    let mut flow = DecisionTreeFlow::new();
     flow.set_parameter("max_depth", "1").unwrap();
     let model = fit_classes(&flow, &x, &classes, 3).unwrap();
     let Output::Confidences(confidences) = model.output(&x).unwrap() else {
@@ -215,7 +215,7 @@ fn parameters_are_oml_trees_own_and_set_both_kinds() {
     assert!(listed.contains(&("estimator.max_features".into(), "0.5".into())));
     assert!(listed.contains(&("estimator.n_trees".into(), "7".into())));
 
-    let mut flow = ForestFlow::new();
+    let mut flow = RandomForestFlow::new();
     assert_eq!(
         (
             flow.classifier_params().max_features(),
@@ -263,7 +263,7 @@ fn parameters_are_oml_trees_own_and_set_both_kinds() {
         );
         assert_eq!(flow.parameters(), before, "a failed set changes nothing");
     }
-    let mut tree = TreeFlow::new();
+    let mut tree = DecisionTreeFlow::new();
     let error = tree.set_parameter("n_trees", "3").unwrap_err().to_string();
     assert!(error.contains("has no parameter `n_trees`"), "{error}");
     tree.set_parameter("max_features", "sqrt").unwrap();

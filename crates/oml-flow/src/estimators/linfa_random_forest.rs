@@ -12,7 +12,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use crate::error::{Error, Result};
-use crate::estimators::tree::{LeafFractions, set_tree_parameter, tree_parameters};
+use crate::estimators::linfa_decision_tree::{LeafFractions, set_tree_parameter, tree_parameters};
 use crate::estimators::{linfa_external_version, panic_message};
 use crate::flow::{Describe, Flow, Model, Output, TaskKind, TrainingSet};
 use crate::inputs::{class_inputs, fitted_inputs};
@@ -37,7 +37,7 @@ type ForestParams = EnsembleLearnerValidParams<DecisionTreeValidParams<f64, usiz
 ///
 /// The parameters are linfa-ensemble's own [`EnsembleLearnerValidParams`] (their public
 /// fields) with linfa-trees' [`DecisionTreeValidParams`] as the tree parameters, read and set
-/// as [`crate::DecisionTreeFlow`] does. Defaults are linfa's except `ensemble_size`, 100 rather
+/// as [`crate::LinfaDecisionTreeFlow`] does. Defaults are linfa's except `ensemble_size`, 100 rather
 /// than linfa's 1, as scikit-learn's forest. `feature_proportion` keeps linfa's default, 1.0:
 /// linfa draws `ceil(feature_proportion × features)` feature indices per tree *with
 /// replacement*, so even 1.0 gives each tree about 63% of the distinct features. The forest
@@ -52,16 +52,16 @@ type ForestParams = EnsembleLearnerValidParams<DecisionTreeValidParams<f64, usiz
 /// the flow replays linfa's draws with an identical generator, and checks that the replayed
 /// features are the ones linfa recorded.
 #[derive(Debug, Clone)]
-pub struct RandomForestFlow {
+pub struct LinfaRandomForestFlow {
     params: ForestParams,
 }
 
-impl Default for RandomForestFlow {
+impl Default for LinfaRandomForestFlow {
     fn default() -> Self {
         let tree = DecisionTree::params()
             .check()
             .expect("linfa's defaults are valid");
-        RandomForestFlow {
+        LinfaRandomForestFlow {
             params: forest_params(tree, DEFAULT_ENSEMBLE_SIZE, 1.0, 1.0)
                 .expect("the defaults are valid"),
         }
@@ -85,11 +85,11 @@ fn forest_params(
         .check()
 }
 
-impl RandomForestFlow {
+impl LinfaRandomForestFlow {
     /// A forest of 100 trees with linfa's other defaults: `bootstrap_proportion` 1.0,
-    /// `feature_proportion` 1.0, and [`crate::DecisionTreeFlow::new`]'s tree parameters.
+    /// `feature_proportion` 1.0, and [`crate::LinfaDecisionTreeFlow::new`]'s tree parameters.
     pub fn new() -> Self {
-        RandomForestFlow::default()
+        LinfaRandomForestFlow::default()
     }
 
     /// The checked linfa parameters (their generator is a placeholder: fits seed their own).
@@ -100,7 +100,7 @@ impl RandomForestFlow {
     }
 }
 
-impl Describe for RandomForestFlow {
+impl Describe for LinfaRandomForestFlow {
     fn name(&self) -> String {
         "linfa_ensemble.RandomForest".to_owned()
     }
@@ -218,7 +218,7 @@ fn fit_forest(
         .map_err(|e| e.to_string())
 }
 
-impl Flow for RandomForestFlow {
+impl Flow for LinfaRandomForestFlow {
     fn learns(&self, kind: TaskKind) -> bool {
         matches!(kind, TaskKind::Classification { .. })
     }
@@ -340,7 +340,7 @@ mod tests {
     fn a_panic_inside_linfa_is_an_error() {
         // The flow checks its inputs; linfa panics on fewer classes than rows.
         let (x, y) = noise(20, 2, 3);
-        let params = RandomForestFlow::new().params;
+        let params = LinfaRandomForestFlow::new().params;
         let short = y.iter().take(5).copied().collect::<Array1<usize>>();
         let error = fit_forest(&params, x, short.view()).err().unwrap();
         assert!(error.starts_with("panicked: "), "{error}");
@@ -353,7 +353,7 @@ mod tests {
             columns: Vec::new(),
         };
         let classes = ndarray::array![0, 1, 1, 1];
-        let model = RandomForestFlow::new()
+        let model = LinfaRandomForestFlow::new()
             .fit(
                 &TrainingSet {
                     features: &x,

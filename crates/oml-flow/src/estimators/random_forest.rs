@@ -8,17 +8,17 @@ use oml_trees::{
 };
 
 use crate::error::Result;
-use crate::estimators::oml_tree::{
+use crate::estimators::decision_tree::{
     MAX_FEATURES, check_set, fit_trees, set_tree_parameter, tree_parameters,
 };
 use crate::estimators::oml_trees_external_version;
 use crate::flow::{Describe, Flow, Model, TaskKind, TrainingSet};
 use crate::param::{Constraint, PROPORTION, ParamValue, Parameter, set_value};
 
-/// The `max_features` of a [`ForestFlow`]: scikit-learn's per-task default, or one choice for
+/// The `max_features` of a [`RandomForestFlow`]: scikit-learn's per-task default, or one choice for
 /// both kinds of task.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum ForestMaxFeatures {
+pub enum RandomForestMaxFeatures {
     /// `auto`: the square root of the number of features for classification, all of them for
     /// regression (scikit-learn's defaults, and what its old `auto` meant).
     Auto,
@@ -26,7 +26,7 @@ pub enum ForestMaxFeatures {
     Fixed(MaxFeatures),
 }
 
-impl ForestMaxFeatures {
+impl RandomForestMaxFeatures {
     /// What the two kinds of forest hold: `Auto` for their two defaults, otherwise their
     /// common value.
     fn of(
@@ -35,34 +35,34 @@ impl ForestMaxFeatures {
     ) -> Self {
         let (c, r) = (classifier.max_features(), regressor.max_features());
         if c == r {
-            ForestMaxFeatures::Fixed(c)
+            RandomForestMaxFeatures::Fixed(c)
         } else {
-            ForestMaxFeatures::Auto
+            RandomForestMaxFeatures::Auto
         }
     }
 
     /// The value for a forest of kind `K`.
     fn resolve<K: TreeKind>(self) -> MaxFeatures {
         match self {
-            ForestMaxFeatures::Auto => K::FOREST_MAX_FEATURES,
-            ForestMaxFeatures::Fixed(m) => m,
+            RandomForestMaxFeatures::Auto => K::FOREST_MAX_FEATURES,
+            RandomForestMaxFeatures::Fixed(m) => m,
         }
     }
 }
 
-impl ParamValue for ForestMaxFeatures {
+impl ParamValue for RandomForestMaxFeatures {
     const DATA_TYPE: &'static str = "string";
     fn to_text(&self) -> String {
         match self {
-            ForestMaxFeatures::Auto => "auto".to_owned(),
-            ForestMaxFeatures::Fixed(m) => m.to_text(),
+            RandomForestMaxFeatures::Auto => "auto".to_owned(),
+            RandomForestMaxFeatures::Fixed(m) => m.to_text(),
         }
     }
     fn from_text(text: &str) -> Option<Self> {
         if text.eq_ignore_ascii_case("auto") {
-            Some(ForestMaxFeatures::Auto)
+            Some(RandomForestMaxFeatures::Auto)
         } else {
-            MaxFeatures::from_text(text).map(ForestMaxFeatures::Fixed)
+            MaxFeatures::from_text(text).map(RandomForestMaxFeatures::Fixed)
         }
     }
     fn allowed() -> String {
@@ -71,12 +71,12 @@ impl ParamValue for ForestMaxFeatures {
 }
 
 /// The values a forest's `max_features` takes.
-const FOREST_MAX_FEATURES: Constraint<ForestMaxFeatures> = Constraint {
+const FOREST_MAX_FEATURES: Constraint<RandomForestMaxFeatures> = Constraint {
     allowed: "auto (sqrt for classification, all for regression), all, sqrt, log2, a count of at \
               least 1 or a fraction in (0, 1] with a decimal point",
     valid: |m| match m {
-        ForestMaxFeatures::Auto => true,
-        ForestMaxFeatures::Fixed(m) => (MAX_FEATURES.valid)(m),
+        RandomForestMaxFeatures::Auto => true,
+        RandomForestMaxFeatures::Fixed(m) => (MAX_FEATURES.valid)(m),
     },
 };
 
@@ -92,7 +92,7 @@ const N_TREES: Constraint<usize> = Constraint {
 ///
 /// The parameters are oml-trees' own [`RandomForestValidParams`], one set per kind of target,
 /// read through their getters and changed together: `n_trees`, `bootstrap`, `max_samples`, the
-/// tree parameters of [`crate::TreeFlow`] and `max_features`, by default `auto` (the square
+/// tree parameters of [`crate::DecisionTreeFlow`] and `max_features`, by default `auto` (the square
 /// root of the number of features for classification, all of them for regression, as
 /// scikit-learn's forests). The forest's seed is the fit's seed, not a parameter; the trees are
 /// fitted in parallel on the current rayon pool and are the same for any number of threads.
@@ -102,14 +102,14 @@ const N_TREES: Constraint<usize> = Constraint {
 /// default pipeline one-hot encodes nominal columns and imputes nothing. Confidences are the
 /// mean over the trees of the training class fractions of a row's leaf.
 #[derive(Debug, Clone)]
-pub struct ForestFlow {
+pub struct RandomForestFlow {
     classifier: RandomForestValidParams<Classification>,
     regressor: RandomForestValidParams<Regression>,
 }
 
-impl Default for ForestFlow {
+impl Default for RandomForestFlow {
     fn default() -> Self {
-        ForestFlow {
+        RandomForestFlow {
             classifier: RandomForestClassifier::params()
                 .check()
                 .expect("the defaults are valid"),
@@ -120,11 +120,11 @@ impl Default for ForestFlow {
     }
 }
 
-impl ForestFlow {
+impl RandomForestFlow {
     /// A forest with scikit-learn's defaults: 100 trees on bootstrap samples of all the rows,
-    /// `max_features` `auto`, and [`crate::TreeFlow::new`]'s other tree parameters.
+    /// `max_features` `auto`, and [`crate::DecisionTreeFlow::new`]'s other tree parameters.
     pub fn new() -> Self {
-        ForestFlow::default()
+        RandomForestFlow::default()
     }
 
     /// The checked parameters of a classification fit (without the number of classes and the
@@ -139,7 +139,7 @@ impl ForestFlow {
     }
 }
 
-impl Describe for ForestFlow {
+impl Describe for RandomForestFlow {
     fn name(&self) -> String {
         "oml_trees.RandomForest".to_owned()
     }
@@ -154,7 +154,7 @@ impl Describe for ForestFlow {
             .to_owned()
     }
     fn parameters(&self) -> Vec<Parameter> {
-        let default = ForestFlow::new();
+        let default = RandomForestFlow::new();
         let (d, c) = (&default.classifier, &self.classifier);
         let mut parameters = vec![
             Parameter::new("n_trees", &d.n_trees(), &c.n_trees(), "number of trees")
@@ -177,8 +177,8 @@ impl Describe for ForestFlow {
         parameters.push(
             Parameter::new(
                 "max_features",
-                &ForestMaxFeatures::of(&default.classifier, &default.regressor),
-                &ForestMaxFeatures::of(&self.classifier, &self.regressor),
+                &RandomForestMaxFeatures::of(&default.classifier, &default.regressor),
+                &RandomForestMaxFeatures::of(&self.classifier, &self.regressor),
                 "features drawn at random as candidates at each split",
             )
             .allowing(FOREST_MAX_FEATURES.allowed),
@@ -216,7 +216,7 @@ impl Describe for ForestFlow {
     }
 }
 
-impl Flow for ForestFlow {
+impl Flow for RandomForestFlow {
     fn learns(&self, kind: TaskKind) -> bool {
         kind != TaskKind::Clustering
     }

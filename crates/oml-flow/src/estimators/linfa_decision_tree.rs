@@ -25,13 +25,13 @@ crate::option_value!(SplitQuality {
 /// `predict_proba`; the label is their argmax with ties to the first class, so linfa's
 /// hash-ordered tie-breaking never shows.
 #[derive(Debug, Clone)]
-pub struct DecisionTreeFlow {
+pub struct LinfaDecisionTreeFlow {
     params: DecisionTreeValidParams<f64, usize>,
 }
 
-impl Default for DecisionTreeFlow {
+impl Default for LinfaDecisionTreeFlow {
     fn default() -> Self {
-        DecisionTreeFlow {
+        LinfaDecisionTreeFlow {
             params: DecisionTree::params()
                 .check()
                 .expect("linfa's defaults are valid"),
@@ -39,16 +39,16 @@ impl Default for DecisionTreeFlow {
     }
 }
 
-impl DecisionTreeFlow {
+impl LinfaDecisionTreeFlow {
     /// A tree with linfa's defaults: gini, no depth limit, `min_weight_split` 2,
     /// `min_weight_leaf` 1, `min_impurity_decrease` 1e-5.
     pub fn new() -> Self {
-        DecisionTreeFlow::default()
+        LinfaDecisionTreeFlow::default()
     }
 
     /// A tree with the given checked linfa parameters.
     pub fn with_params(params: DecisionTreeValidParams<f64, usize>) -> Self {
-        DecisionTreeFlow { params }
+        LinfaDecisionTreeFlow { params }
     }
 
     /// The checked linfa parameters.
@@ -152,7 +152,7 @@ pub(crate) fn set_tree_parameter(
     }))
 }
 
-impl Describe for DecisionTreeFlow {
+impl Describe for LinfaDecisionTreeFlow {
     fn name(&self) -> String {
         "linfa_trees.DecisionTree".to_owned()
     }
@@ -181,7 +181,7 @@ impl Describe for DecisionTreeFlow {
     }
 }
 
-impl Flow for DecisionTreeFlow {
+impl Flow for LinfaDecisionTreeFlow {
     fn learns(&self, kind: TaskKind) -> bool {
         matches!(kind, TaskKind::Classification { .. })
     }

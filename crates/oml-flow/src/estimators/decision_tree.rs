@@ -1,5 +1,5 @@
 //! oml-trees' exact CART tree as a flow that learns classification or regression, whichever
-//! the target is; and what it shares with [`crate::ForestFlow`]: the tree parameters, their
+//! the target is; and what it shares with [`crate::RandomForestFlow`]: the tree parameters, their
 //! text and their checks.
 
 use linfa::ParamGuard;
@@ -290,14 +290,14 @@ impl Model for FittedTrees {
 /// scikit-learn 1.3 and later: its default pipeline one-hot encodes nominal columns and
 /// imputes nothing. Confidences are the training class fractions of a row's leaf.
 #[derive(Debug, Clone)]
-pub struct TreeFlow {
+pub struct DecisionTreeFlow {
     classifier: DecisionTreeValidParams<Classification>,
     regressor: DecisionTreeValidParams<Regression>,
 }
 
-impl Default for TreeFlow {
+impl Default for DecisionTreeFlow {
     fn default() -> Self {
-        TreeFlow {
+        DecisionTreeFlow {
             classifier: DecisionTreeClassifier::params()
                 .check()
                 .expect("the defaults are valid"),
@@ -308,11 +308,11 @@ impl Default for TreeFlow {
     }
 }
 
-impl TreeFlow {
+impl DecisionTreeFlow {
     /// A tree with scikit-learn's defaults: gini, no depth limit, `min_samples_split` 2,
     /// `min_samples_leaf` 1, `min_impurity_decrease` 0, every feature at every split.
     pub fn new() -> Self {
-        TreeFlow::default()
+        DecisionTreeFlow::default()
     }
 
     /// The checked parameters of a classification fit (without the number of classes and the
@@ -327,7 +327,7 @@ impl TreeFlow {
     }
 }
 
-impl Describe for TreeFlow {
+impl Describe for DecisionTreeFlow {
     fn name(&self) -> String {
         "oml_trees.DecisionTree".to_owned()
     }
@@ -342,7 +342,7 @@ impl Describe for TreeFlow {
             .to_owned()
     }
     fn parameters(&self) -> Vec<Parameter> {
-        let default = TreeFlow::new();
+        let default = DecisionTreeFlow::new();
         let mut parameters = tree_parameters(&default.classifier, &self.classifier);
         parameters.push(
             Parameter::new(
@@ -370,7 +370,7 @@ impl Describe for TreeFlow {
     }
 }
 
-impl Flow for TreeFlow {
+impl Flow for DecisionTreeFlow {
     fn learns(&self, kind: TaskKind) -> bool {
         kind != TaskKind::Clustering
     }
