@@ -1,0 +1,137 @@
+//! A run store written by oml 0.2.0 before run keys, job keys and task options became typed
+//! (`fixtures/store-0.2.0`: `oml sweep --task builtin:iris --flow decision-tree --flow knn`
+//! and `fixtures/store-0.2.0/sweep.toml`, a local task with options): this oml lists it,
+//! finds its runs under the same keys, collects the sweep through its job index and verifies
+//! every run byte for byte.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The fixture store copied into `dir` (tests never write into `fixtures/`).
+fn copy_store(dir: &Path) -> PathBuf {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/store-0.2.0");
+    let copy = |from: &Path, to: &Path| -> std::io::Result<()> {
+        fn walk(from: &Path, to: &Path) -> std::io::Result<()> {
+            std::fs::create_dir_all(to)?;
+            for entry in std::fs::read_dir(from)? {
+                let entry = entry?;
+                let target = to.join(entry.file_name());
+                if entry.file_type()?.is_dir() {
+                    walk(&entry.path(), &target)?;
+                } else {
+                    std::fs::copy(entry.path(), target)?;
+                }
+            }
+            Ok(())
+        }
+        walk(from, to)
+    };
+    copy(&fixture, dir).unwrap();
+    dir.join("store")
+}
+
+fn oml(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_oml"))
+        .env("OML_STORE", dir.join("store"))
+        .env("OPENML_CACHE_DIR", dir.join("cache"))
+        .env_remove("SLURM_CPUS_PER_TASK")
+        .args(args)
+        .output()
+        .expect("the oml binary runs")
+}
+
+fn ok(output: &Output) -> String {
+    assert!(
+        output.status.success(),
+        "status {:?}\nstderr:\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+const RUN_KEYS: [&str; 3] = [
+    "22949c7b1b94478e564f15d85eec6392f459b26180cfad296af096d6d9b5d0e9",
+    "352f2f0b76621db5806b5eeb72513f7bdd417f66b454f9c902e5573b62a4acd7",
+    "8e3b4636cc93f90e07d1daa6739faf8973ec600872195be4624d77aa43af365b",
+];
+
+#[test]
+fn a_store_of_oml_0_2_0_lists_collects_and_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = copy_store(dir.path());
+    let listed: serde_json::Value =
+        serde_json::from_str(&ok(&oml(dir.path(), &["runs", "list", "--json"]))).unwrap();
+    let keys: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|run| run["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys, RUN_KEYS);
+
+    // The same runs asked for again are found under their stored keys, not computed again.
+    for flow in ["decision-tree", "knn"] {
+        let output = oml(
+            dir.path(),
+            &["run", "--task", "builtin:iris", "--flow", flow, "--json"],
+        );
+        ok(&output);
+        assert!(
+            String::from_utf8_lossy(&output.stderr).contains("already in the store"),
+            "{flow}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let local = oml(
+        dir.path(),
+        &[
+            "run",
+            "--task",
+            "builtin:iris",
+            "--flow",
+            "gaussian-nb",
+            "--resampling",
+            "holdout:33",
+            "--split-seed",
+            "3",
+            "--seed",
+            "1",
+        ],
+    );
+    ok(&local);
+    assert!(String::from_utf8_lossy(&local.stderr).contains("already in the store"));
+
+    // Both sweeps' jobs are found through the job index the old store wrote.
+    let table = dir.path().join("t.csv");
+    let sweep_file = dir.path().join("sweep.toml");
+    for args in [
+        vec![
+            "--task",
+            "builtin:iris",
+            "--flow",
+            "decision-tree",
+            "--flow",
+            "knn",
+        ],
+        vec![sweep_file.to_str().unwrap()],
+    ] {
+        let mut command = vec!["collect", "--out", table.to_str().unwrap()];
+        command.extend(args);
+        let output = oml(dir.path(), &command);
+        ok(&output);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!stderr.contains("have no run"), "{stderr}");
+    }
+    let csv = std::fs::read_to_string(&table).unwrap();
+    assert!(
+        csv.contains("--resampling holdout:33 --split-seed 3"),
+        "{csv}"
+    );
+
+    for key in RUN_KEYS {
+        let run_dir = store.join(key);
+        let verified = ok(&oml(dir.path(), &["verify", run_dir.to_str().unwrap()]));
+        assert!(verified.starts_with("verified"), "{verified}");
+    }
+}
