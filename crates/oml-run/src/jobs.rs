@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::request::ExecutedRun;
+use crate::run::Run;
 use crate::store::RunStore;
 
 /// The store's index of sweep jobs: `JOB_KEY` holds the run key of the job's run. Two job keys
@@ -44,7 +45,31 @@ pub enum Admission {
     Incomplete(String),
 }
 
+/// What the store holds under a key, as [`RunStore::lookup`] finds it.
+#[derive(Debug)]
+pub enum Lookup {
+    /// Nothing.
+    Absent,
+    /// An intact run (every file matches its digest), and its directory.
+    Stored(Box<Run>, PathBuf),
+    /// A damaged run (a file missing, truncated or changed): computed again, never served.
+    Damaged(Error),
+}
+
 impl RunStore {
+    /// What the store holds under `key`: a run is served only once its files match their
+    /// manifest's digests ([`RunStore::check`]).
+    pub fn lookup(&self, key: &str) -> Lookup {
+        if !self.contains(key) {
+            return Lookup::Absent;
+        }
+        let dir = self.dir(key);
+        match self.check(key).and_then(|()| Run::load(&dir)) {
+            Ok(run) => Lookup::Stored(Box::new(run), dir),
+            Err(problem) => Lookup::Damaged(problem),
+        }
+    }
+
     /// Stores `executed` under `key` if every unit succeeded. The store holds complete runs
     /// only: a run with failed units would be found again as if it were the result. `oml run`
     /// and sweeps both store through here.

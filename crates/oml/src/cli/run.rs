@@ -5,7 +5,7 @@ use std::io::{self, IsTerminal};
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
-use oml::run::{Admission, ExecutedRun, PreparedRun, Replace, Run, RunReport, RunRequest};
+use oml::run::{Admission, ExecutedRun, Lookup, PreparedRun, Replace, Run, RunReport, RunRequest};
 use oml::task::TaskSource;
 
 use super::args::{RunArgs, VerifyArgs};
@@ -56,16 +56,16 @@ pub fn run(args: RunArgs, env: &Env) -> anyhow::Result<()> {
                 out.display()
             )
         })?;
-    } else if store.contains(key) && !args.force {
-        let run_dir = store.dir(key);
-        match store.check(key).and_then(|()| Run::load(&run_dir)) {
-            Ok(run) => {
+    } else if !args.force {
+        match store.lookup(key) {
+            Lookup::Stored(run, dir) => {
                 say!("oml: this run (key {key}) is already in the store; --force runs it again");
-                return print(&RunReport::of_run(&run, Some(run_dir)), args.json);
+                return print(&RunReport::of_run(&run, Some(dir)), args.json);
             }
-            Err(problem) => {
+            Lookup::Damaged(problem) => {
                 say!("oml: the stored run {key} is damaged ({problem}); running it again");
             }
+            Lookup::Absent => {}
         }
     }
     let executed = execute(&prepared)?;
