@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use oml_data::xml::{Doc, Node};
+use oml_data::xml::{Doc, Node, escape_ascii};
 use oml_eval::RunSummary;
 
 use crate::error::{Error, Result};
@@ -114,20 +114,20 @@ impl RunDescription {
         writeln!(
             out,
             "  <oml:setup_string>{}</oml:setup_string>",
-            text(&self.setup_string)
+            escape_ascii(&self.setup_string)
         )
         .unwrap();
         for (name, value) in &self.parameter_settings {
             writeln!(
                 out,
                 "  <oml:parameter_setting>\n    <oml:name>{}</oml:name>\n    <oml:value>{}</oml:value>\n  </oml:parameter_setting>",
-                text(name),
-                text(value)
+                escape_ascii(name),
+                escape_ascii(value)
             )
             .unwrap();
         }
         for tag in &self.tags {
-            writeln!(out, "  <oml:tag>{}</oml:tag>", text(tag)).unwrap();
+            writeln!(out, "  <oml:tag>{}</oml:tag>", escape_ascii(tag)).unwrap();
         }
         if !self.evaluations.is_empty() {
             out.push_str("  <oml:output_data>\n");
@@ -139,7 +139,7 @@ impl RunDescription {
                     Some((repeat, fold, None)) => format!(" repeat=\"{repeat}\" fold=\"{fold}\""),
                     None => String::new(),
                 };
-                write!(out, "    <oml:evaluation{attributes}>\n      <oml:name>{}</oml:name>\n      <oml:value>{}</oml:value>\n", text(&e.name), xsd_double(e.value)).unwrap();
+                write!(out, "    <oml:evaluation{attributes}>\n      <oml:name>{}</oml:name>\n      <oml:value>{}</oml:value>\n", escape_ascii(&e.name), xsd_double(e.value)).unwrap();
                 if let Some(stdev) = e.stdev {
                     writeln!(out, "      <oml:stdev>{}</oml:stdev>", xsd_double(stdev)).unwrap();
                 }
@@ -147,7 +147,7 @@ impl RunDescription {
                     writeln!(
                         out,
                         "      <oml:array_data>{}</oml:array_data>",
-                        text(array)
+                        escape_ascii(array)
                     )
                     .unwrap();
                 }
@@ -288,14 +288,4 @@ fn parse_xsd_double(text: &str) -> Option<f64> {
         "-INF" => Some(f64::NEG_INFINITY),
         other => other.parse().ok(),
     }
-}
-
-/// `value` escaped for XML text, non-ASCII characters replaced by `?` (the schema's strings
-/// are Basic Latin).
-fn text(value: &str) -> String {
-    let ascii: String = value
-        .chars()
-        .map(|c| if c.is_ascii() { c } else { '?' })
-        .collect();
-    oml_flow::xml_escape(&ascii)
 }

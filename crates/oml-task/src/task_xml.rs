@@ -9,7 +9,7 @@
 use std::fmt;
 use std::path::Path;
 
-use oml_data::xml::{Doc, Node, XmlError, line};
+use oml_data::xml::{Doc, Node, XmlError, escape, line};
 
 use crate::error::{Error, Result};
 use crate::procedure::{Resampling, TaskType};
@@ -350,26 +350,6 @@ impl Writer {
             format_args!("<oml:parameter name=\"{name}\">{text}</oml:parameter>"),
         );
     }
-}
-
-/// Escapes text for element content and attribute values; characters XML 1.0 cannot carry
-/// become U+FFFD.
-pub(crate) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for ch in text.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\r' => out.push_str("&#13;"),
-            '\t' | '\n' => out.push(ch),
-            '\u{0}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' => out.push('\u{fffd}'),
-            _ => out.push(ch),
-        }
-    }
-    out
 }
 
 // ---------------------------------------------------------------------------------------------
