@@ -490,7 +490,7 @@ fn describe(e: &reqwest::Error) -> String {
     } else {
         "request failed"
     };
-    crate::error::append_causes(kind.to_owned(), std::error::Error::source(e))
+    oml_data::append_causes(kind.to_owned(), std::error::Error::source(e))
 }
 
 #[cfg(test)]

@@ -64,7 +64,7 @@ pub enum Error {
         actual: String,
     },
     /// Some tasks of a benchmark suite could not be fetched; the others were.
-    #[error("{} of the {total} tasks of suite {suite} could not be fetched: {}", failed.len(), failed.iter().map(|(id, e)| format!("task {id}: {}", chain(e))).collect::<Vec<_>>().join("; "))]
+    #[error("{} of the {total} tasks of suite {suite} could not be fetched: {}", failed.len(), failed.iter().map(|(id, e)| format!("task {id}: {}", oml_data::error_chain(e))).collect::<Vec<_>>().join("; "))]
     Suite {
         /// The suite's id or alias, as given.
         suite: String,
@@ -277,27 +277,6 @@ fn unescape(s: &str) -> String {
         .replace("&quot;", "\"")
         .replace("&apos;", "'")
         .replace("&amp;", "&")
-}
-
-/// `e` and its causes, joined by `: `.
-pub(crate) fn chain(e: &Error) -> String {
-    append_causes(e.to_string(), std::error::Error::source(e))
-}
-
-/// `text`, then each cause from `source` on that it does not already end with, joined by `: `.
-pub(crate) fn append_causes(
-    mut text: String,
-    mut source: Option<&(dyn std::error::Error + 'static)>,
-) -> String {
-    while let Some(cause) = source {
-        let cause_text = cause.to_string();
-        if !text.ends_with(&cause_text) {
-            text.push_str(": ");
-            text.push_str(&cause_text);
-        }
-        source = cause.source();
-    }
-    text
 }
 
 #[cfg(test)]
