@@ -11,10 +11,6 @@ use crate::error::{Error, Result};
 /// The flow id written for a flow OpenML has not given one yet; publishing replaces it.
 pub const UNPUBLISHED_FLOW_ID: i64 = -1;
 
-/// Measures oml computes that OpenML has no `math_function` for: kept in `summary.json`, left
-/// out of `description.xml`, where the server would reject them (error 217).
-pub const LOCAL_MEASURES: &[&str] = &["log_loss", "r_squared"];
-
 /// What `description.xml` says about a run.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunDescription {
@@ -55,11 +51,12 @@ impl RunDescription {
     /// The evaluations of a run summary: per measure, the run-level value with its standard
     /// deviation and per-class values, then the value of every unit (with `sample` for
     /// learning curves). `per_fold` is false for procedures whose folds OpenML does not
-    /// number (holdout, leave-one-out): only fold 0 may be uploaded there.
+    /// number (holdout, leave-one-out): only fold 0 may be uploaded there. Measures OpenML does
+    /// not take ([`oml_eval::MeasureInfo::uploaded`]) stay in `summary.json` and out of here.
     pub fn evaluations_of(summary: &RunSummary, per_fold: bool) -> Vec<EvaluationRecord> {
         let mut out = Vec::new();
         for (name, measure) in &summary.measures {
-            if LOCAL_MEASURES.contains(&name.as_str()) {
+            if oml_eval::measure_info(name).is_some_and(|info| !info.uploaded) {
                 continue;
             }
             let array_data = measure.per_class.as_ref().map(|values| {
