@@ -1,6 +1,6 @@
 //! The errors of the REST client.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::config::ApiKey;
 
@@ -81,17 +81,10 @@ pub enum Error {
         /// What is missing.
         detail: String,
     },
-    /// A cache file could not be written.
-    #[error("cannot {action} {}", path.display())]
-    Io {
-        /// What was being done (`write`, `create`).
-        action: &'static str,
-        /// The file or directory.
-        path: PathBuf,
-        /// The cause.
-        #[source]
-        source: std::io::Error,
-    },
+    /// A cache file could not be read or written: oml-data's [`oml_data::Error::Io`] (the
+    /// action, the file or directory and the operating system's reason).
+    #[error(transparent)]
+    Io(Box<oml_data::Error>),
     /// Publishing needs an API key and none was given.
     #[error(
         "publishing needs an OpenML API key: pass --api-key KEY, set OPENML_API_KEY, or put \
@@ -125,6 +118,11 @@ pub enum Error {
 }
 
 impl Error {
+    /// The error of file operation `action` on `path`, which failed with `source`.
+    pub(crate) fn io(action: &'static str, path: &Path, source: std::io::Error) -> Self {
+        Error::Io(Box::new(oml_data::Error::io(action, path, source)))
+    }
+
     /// The error with `key` taken out of every text in it (messages of servers and proxies,
     /// transport errors, URLs), for errors whose text may echo a request.
     pub fn redact(self, key: &ApiKey) -> Error {
