@@ -45,22 +45,30 @@ pub fn stand_in(name: &str, n: usize, labels: &[&str]) -> Dataset {
 }
 
 /// A new cache (in a temporary directory, kept while the `TempDir` lives) of server www
-/// holding OpenML's task `task`, its `task.xml` and `datasplits.arff` copied from
-/// `fixtures/openml/tasks/{task}`, on a [`stand_in`] of `n` rows with class `labels` for
-/// dataset `task` (OpenML's tasks 1 and 3 are on datasets 1 and 3).
+/// holding OpenML's task `task` ([`write_openml_task`]) on a [`stand_in`] of `n` rows with
+/// class `labels` for dataset `task` (OpenML's tasks 1 and 3 are on datasets 1 and 3).
 pub fn cache_with_openml_task(task: i64, n: usize, labels: &[&str]) -> (tempfile::TempDir, Cache) {
     let dir = tempfile::tempdir().unwrap();
     let cache = Cache::new(dir.path(), Server::Www);
-    // Any task on the stand-in writes the dataset files; its own task id is unused.
+    let dataset = stand_in(&format!("stand-in-{task}"), n, labels);
+    write_openml_task(&cache, task, dataset);
+    (dir, cache)
+}
+
+/// Writes OpenML's task `task` into `cache`: its `task.xml` and `datasplits.arff` copied from
+/// `fixtures/openml/tasks/{task}`, and `dataset` as dataset `task` (written with a local task
+/// numbered 999999, whose files stay beside it).
+pub fn write_openml_task(cache: &Cache, task: i64, dataset: Dataset) {
+    // Any task on the dataset writes the dataset files; its own task id is unused.
     LocalTaskBuilder::new()
         .resampling(Resampling::CrossValidation {
             repeats: 1,
             folds: 2,
             stratified: false,
         })
-        .build(stand_in(&format!("stand-in-{task}"), n, labels))
+        .build(dataset)
         .unwrap()
-        .write_to_cache(&cache, 999_999, task)
+        .write_to_cache(cache, 999_999, task)
         .unwrap();
     let task_dir = cache.task_dir(task);
     std::fs::create_dir_all(&task_dir).unwrap();
@@ -68,5 +76,4 @@ pub fn cache_with_openml_task(task: i64, n: usize, labels: &[&str]) -> (tempfile
         let from = openml_fixture(&format!("tasks/{task}/{file}"));
         std::fs::copy(from, task_dir.join(file)).unwrap();
     }
-    (dir, cache)
 }
