@@ -290,16 +290,8 @@ impl Client {
             Some(dir) if !dir.as_os_str().is_empty() => dir,
             _ => Path::new("."),
         };
-        std::fs::create_dir_all(dir).map_err(|source| Error::Io {
-            action: "create",
-            path: dir.to_path_buf(),
-            source,
-        })?;
-        let io = |action, source| Error::Io {
-            action,
-            path: path.to_path_buf(),
-            source,
-        };
+        std::fs::create_dir_all(dir).map_err(|source| Error::io("create", dir, source))?;
+        let io = |action, source| Error::io(action, path, source);
         let mut temp = self.with_retries(url, || {
             let mut response = self.get_once(url)?;
             let temp = oml_data::temporary_file_in(dir)
@@ -490,7 +482,7 @@ fn describe(e: &reqwest::Error) -> String {
     } else {
         "request failed"
     };
-    crate::error::append_causes(kind.to_owned(), std::error::Error::source(e))
+    oml_data::append_causes(kind.to_owned(), std::error::Error::source(e))
 }
 
 #[cfg(test)]

@@ -1,11 +1,11 @@
 //! Which server and API key to use: flags, then the environment, then openml-python's
-//! config file.
+//! config file (found and parsed by oml-task's [`OpenmlConfig`]).
 
 use std::ffi::OsString;
 use std::fmt;
 use std::path::PathBuf;
 
-use oml_task::Server;
+use oml_task::{OpenmlConfig, Server};
 
 use crate::error::{Error, Result};
 
@@ -82,7 +82,24 @@ impl Settings {
         env: impl Fn(&str) -> Option<String>,
         config: Option<&str>,
     ) -> Result<Self> {
-        let from_config = |key: &str| config.and_then(|text| config_value(text, key));
+        let config = config.map(OpenmlConfig::parse).unwrap_or_default();
+        Settings::resolve_with(flags, env, &config)
+    }
+
+    /// [`Settings::resolve`] in this process: its environment and openml-python's config file
+    /// ([`OpenmlConfig::from_process`]: an unreadable file counts as absent).
+    pub fn from_process(flags: &Flags) -> Result<Self> {
+        let env = |name: &str| std::env::var(name).ok();
+        Settings::resolve_with(flags, env, &OpenmlConfig::from_process())
+    }
+
+    /// [`Settings::resolve`] with the config file parsed.
+    fn resolve_with(
+        flags: &Flags,
+        env: impl Fn(&str) -> Option<String>,
+        config: &OpenmlConfig,
+    ) -> Result<Self> {
+        let from_config = |key: &str| config.get(key).map(str::to_owned);
         let server = flags
             .server
             .clone()
@@ -99,23 +116,12 @@ impl Settings {
             .or_else(|| from_config("apikey").and_then(ApiKey::new));
         Ok(Settings { server, api_key })
     }
-
-    /// [`Settings::resolve`] in this process: its environment and the config file at
-    /// [`config_path`] (an unreadable file counts as absent).
-    pub fn from_process(flags: &Flags) -> Result<Self> {
-        let config = config_path(std::env::var_os("XDG_CONFIG_HOME"), std::env::home_dir())
-            .and_then(|path| std::fs::read_to_string(path).ok());
-        Settings::resolve(flags, |name| std::env::var(name).ok(), config.as_deref())
-    }
 }
 
-/// openml-python's config file: `$XDG_CONFIG_HOME/openml/config` when that variable is set
-/// and not empty, else `~/.config/openml/config` (from `home`).
+/// openml-python's config file on this platform, from `$XDG_CONFIG_HOME` and the home
+/// directory: [`oml_task::config_file_path`], which says where it is on which platform.
 pub fn config_path(xdg_config_home: Option<OsString>, home: Option<PathBuf>) -> Option<PathBuf> {
-    match xdg_config_home.filter(|x| !x.is_empty()) {
-        Some(xdg) => Some(PathBuf::from(xdg).join("openml").join("config")),
-        None => home.map(|h| h.join(".config").join("openml").join("config")),
-    }
+    oml_task::config_file_path(xdg_config_home, home, cfg!(target_os = "linux"))
 }
 
 /// `www`, `test`, or a URL; the well-known URLs of www and test are those servers.
@@ -134,19 +140,6 @@ fn parse_server(text: &str) -> Result<Server> {
             server
         },
     )
-}
-
-/// The value of `key` in openml-python's config file: `key = value` lines (`:` also
-/// separates; `#` and `;` start comments), the last one winning, as configparser reads it.
-fn config_value(text: &str, key: &str) -> Option<String> {
-    text.lines().rev().find_map(|line| {
-        let line = line.trim();
-        if line.starts_with(['#', ';', '[']) {
-            return None;
-        }
-        let (k, v) = line.split_once(['=', ':'])?;
-        (k.trim() == key).then(|| v.trim().to_owned())
-    })
 }
 
 #[cfg(test)]
@@ -234,6 +227,8 @@ mod tests {
         assert!(debug.contains("redacted"));
     }
 
+    /// The Linux layout; [`oml_task::config_file_path`]'s tests cover the others.
+    #[cfg(target_os = "linux")]
     #[test]
     fn config_file_location() {
         assert_eq!(

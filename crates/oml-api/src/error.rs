@@ -1,6 +1,6 @@
 //! The errors of the REST client.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::config::ApiKey;
 
@@ -64,7 +64,7 @@ pub enum Error {
         actual: String,
     },
     /// Some tasks of a benchmark suite could not be fetched; the others were.
-    #[error("{} of the {total} tasks of suite {suite} could not be fetched: {}", failed.len(), failed.iter().map(|(id, e)| format!("task {id}: {}", chain(e))).collect::<Vec<_>>().join("; "))]
+    #[error("{} of the {total} tasks of suite {suite} could not be fetched: {}", failed.len(), failed.iter().map(|(id, e)| format!("task {id}: {}", oml_data::error_chain(e))).collect::<Vec<_>>().join("; "))]
     Suite {
         /// The suite's id or alias, as given.
         suite: String,
@@ -81,17 +81,10 @@ pub enum Error {
         /// What is missing.
         detail: String,
     },
-    /// A cache file could not be written.
-    #[error("cannot {action} {}", path.display())]
-    Io {
-        /// What was being done (`write`, `create`).
-        action: &'static str,
-        /// The file or directory.
-        path: PathBuf,
-        /// The cause.
-        #[source]
-        source: std::io::Error,
-    },
+    /// A cache file could not be read or written: oml-data's [`oml_data::Error::Io`] (the
+    /// action, the file or directory and the operating system's reason).
+    #[error(transparent)]
+    Io(Box<oml_data::Error>),
     /// Publishing needs an API key and none was given.
     #[error(
         "publishing needs an OpenML API key: pass --api-key KEY, set OPENML_API_KEY, or put \
@@ -125,6 +118,11 @@ pub enum Error {
 }
 
 impl Error {
+    /// The error of file operation `action` on `path`, which failed with `source`.
+    pub(crate) fn io(action: &'static str, path: &Path, source: std::io::Error) -> Self {
+        Error::Io(Box::new(oml_data::Error::io(action, path, source)))
+    }
+
     /// The error with `key` taken out of every text in it (messages of servers and proxies,
     /// transport errors, URLs), for errors whose text may echo a request.
     pub fn redact(self, key: &ApiKey) -> Error {
@@ -277,27 +275,6 @@ fn unescape(s: &str) -> String {
         .replace("&quot;", "\"")
         .replace("&apos;", "'")
         .replace("&amp;", "&")
-}
-
-/// `e` and its causes, joined by `: `.
-pub(crate) fn chain(e: &Error) -> String {
-    append_causes(e.to_string(), std::error::Error::source(e))
-}
-
-/// `text`, then each cause from `source` on that it does not already end with, joined by `: `.
-pub(crate) fn append_causes(
-    mut text: String,
-    mut source: Option<&(dyn std::error::Error + 'static)>,
-) -> String {
-    while let Some(cause) = source {
-        let cause_text = cause.to_string();
-        if !text.ends_with(&cause_text) {
-            text.push_str(": ");
-            text.push_str(&cause_text);
-        }
-        source = cause.source();
-    }
-    text
 }
 
 #[cfg(test)]

@@ -182,11 +182,7 @@ impl Client {
                         ),
                     })
                 } else {
-                    Error::Io {
-                        action: "read",
-                        path: file.clone(),
-                        source,
-                    }
+                    Error::io("read", &file, source)
                 }
             })?;
             (body, file.display().to_string())

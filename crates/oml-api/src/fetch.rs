@@ -185,11 +185,7 @@ impl Client {
             .filter(|m| !m.is_empty() && !parquet);
         self.download(&url, &path, |file, md5| {
             if parquet {
-                if !is_parquet(file).map_err(|source| Error::Io {
-                    action: "read",
-                    path: path.clone(),
-                    source,
-                })? {
+                if !is_parquet(file).map_err(|source| Error::io("read", &path, source))? {
                     return Err(Error::Malformed {
                         url: strip_query(&url),
                         detail: "not a Parquet file".into(),
@@ -253,17 +249,10 @@ impl Client {
 /// Writes `body` to `path` whole or not at all, creating its directory.
 pub(crate) fn write(path: &Path, body: &[u8]) -> Result<()> {
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|source| Error::Io {
-            action: "create",
-            path: dir.to_path_buf(),
-            source,
-        })?;
+        std::fs::create_dir_all(dir).map_err(|source| Error::io("create", dir, source))?;
     }
-    write_atomically(path, |file| file.write_all(body)).map_err(|source| Error::Io {
-        action: "write",
-        path: path.to_path_buf(),
-        source,
-    })
+    write_atomically(path, |file| file.write_all(body))
+        .map_err(|source| Error::io("write", path, source))
 }
 
 /// Whether `file` starts and ends with Parquet's magic bytes (a truncated file does not).
@@ -369,11 +358,8 @@ impl Client {
             path: path.clone(),
             detail,
         };
-        let text = std::fs::read_to_string(&path).map_err(|source| Error::Io {
-            action: "read",
-            path: path.clone(),
-            source,
-        })?;
+        let text =
+            std::fs::read_to_string(&path).map_err(|source| Error::io("read", &path, source))?;
         let study = parse_study(&text).map_err(incomplete)?;
         if let Some(id) = study.id
             && id.to_string() != key

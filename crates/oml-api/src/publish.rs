@@ -13,7 +13,7 @@
 
 use std::path::Path;
 
-use oml_data::xml::{Doc, Node};
+use oml_data::xml::{Doc, Node, escape_ascii};
 use oml_run::{PublicationRecord, Run, RunDescription, files};
 
 use crate::client::{Client, percent_encode, strip_query, transport};
@@ -260,8 +260,8 @@ fn upload_description(description: &RunDescription, ids: &FlowIds) -> String {
         let (name, component) = ids.resolve(qualified);
         settings.push_str(&format!(
             "  <oml:parameter_setting>\n    <oml:name>{}</oml:name>\n    <oml:value>{}</oml:value>\n    <oml:component>{component}</oml:component>\n  </oml:parameter_setting>\n",
-            xml_text(name),
-            xml_text(value)
+            escape_ascii(name),
+            escape_ascii(value)
         ));
     }
     // Parameter settings follow setup_string (always written) in the schema's order.
@@ -394,24 +394,6 @@ fn malformed(url: &str, detail: &str) -> Error {
         url: strip_query(url),
         detail: detail.to_owned(),
     }
-}
-
-/// `value` escaped for XML text, non-ASCII characters replaced by `?` (as the run
-/// description's own text).
-fn xml_text(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for c in value.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c if c.is_ascii() => out.push(c),
-            _ => out.push('?'),
-        }
-    }
-    out
 }
 
 /// One part of a multipart body: name, file name and content type (for files), content.

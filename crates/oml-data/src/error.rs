@@ -348,7 +348,10 @@ impl Error {
         }
     }
 
-    pub(crate) fn io(action: &'static str, path: &Path, source: std::io::Error) -> Self {
+    /// The error of file operation `action` (`open`, `read`, `write`, `create`, ...) on
+    /// `path`, which failed with `source`: [`Error::Io`]. oml-task and oml-api carry it as
+    /// their own `Io` errors.
+    pub fn io(action: &'static str, path: &Path, source: std::io::Error) -> Self {
         Error::Io {
             action,
             path: path.to_path_buf(),

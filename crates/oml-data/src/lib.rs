@@ -36,6 +36,7 @@ mod builtin;
 mod dataset;
 mod encode;
 mod error;
+mod error_chain;
 mod load;
 mod metadata;
 mod summary;
@@ -50,6 +51,7 @@ pub use builtin::{BUILTIN_NAMES, BUILTIN_PREFIX, builtin};
 pub use dataset::{Dataset, Feature, FeatureKind, Role};
 pub use encode::{ClassTarget, DesignMatrix, EncodedColumn};
 pub use error::{ArffErrorKind, Error, Result};
+pub use error_chain::{append_causes, error_chain};
 pub use load::{DatasetLoader, Format, Loaded, load};
 pub use metadata::{
     DatasetDescription, FeatureDescription, Warning, parse_features, read_features,

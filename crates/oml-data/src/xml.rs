@@ -1,11 +1,16 @@
 //! The lenient XML reading shared by OpenML's documents (`description.xml`, `features.xml`,
-//! `task.xml`).
+//! `task.xml`), and the escaping of the text every XML document oml writes.
 //!
 //! [`Doc`] walks a document with a known root element and reports [`Node`]s: elements by local
 //! name (the `oml:` prefix and the namespace are ignored), text with entity and character
 //! references resolved, and empty elements as an open followed by a close. Comments,
 //! declarations, processing instructions and doctypes are skipped; malformed XML, a wrong or
 //! second root and text outside the root are [`XmlError`]s.
+//!
+//! [`escape`] and [`escape_ascii`] escape text for element content and attribute values: the
+//! first for documents that keep Unicode (`task.xml`, the cache's dataset description, the
+//! HTML report), the second for documents OpenML takes in an upload (flow XML, the run
+//! description), whose schema strings are Basic Latin.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -39,6 +44,41 @@ fn error(at: u64, what: impl fmt::Display) -> XmlError {
         malformed: false,
         message: what.to_string(),
     }
+}
+
+/// `text` escaped for XML element content and attribute values, Unicode kept: `&`, `<`, `>`,
+/// `"` and `'` become entities, a carriage return `&#13;` (so that a reader gets it back
+/// rather than a newline), and the characters XML 1.0 cannot carry (the C0 controls but tab
+/// and newline, U+FFFE and U+FFFF) U+FFFD.
+pub fn escape(text: &str) -> String {
+    escape_with(text, |c| c, '\u{fffd}')
+}
+
+/// `text` escaped as [`escape`] does, but ASCII only, as OpenML's upload schemas want their
+/// strings (Basic Latin): every other character, and every character XML 1.0 cannot carry,
+/// becomes `?`.
+pub fn escape_ascii(text: &str) -> String {
+    escape_with(text, |c| if c.is_ascii() { c } else { '?' }, '?')
+}
+
+/// `text` with each character mapped by `map`, then escaped; a character XML 1.0 cannot
+/// carry becomes `unrepresentable`.
+fn escape_with(text: &str, map: impl Fn(char) -> char, unrepresentable: char) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars().map(map) {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\r' => out.push_str("&#13;"),
+            '\t' | '\n' => out.push(c),
+            '\u{0}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' => out.push(unrepresentable),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// What [`Doc::next_node`] reports.
@@ -231,5 +271,27 @@ impl<'a> Doc<'a> {
             return Err(error(end, what));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_the_special_characters_and_keeps_unicode() {
+        assert_eq!(
+            escape("<a href=\"x\">'b' & c</a> déjà"),
+            "&lt;a href=&quot;x&quot;&gt;&apos;b&apos; &amp; c&lt;/a&gt; déjà"
+        );
+        assert_eq!(escape("a\tb\nc\rd"), "a\tb\nc&#13;d");
+        assert_eq!(escape("\0\u{1}\u{fffe}\u{ffff}"), "\u{fffd}".repeat(4));
+    }
+
+    #[test]
+    fn ascii_escaping_replaces_what_basic_latin_lacks() {
+        assert_eq!(escape_ascii("déjà <vu> & \u{1}"), "d?j? &lt;vu&gt; &amp; ?");
+        assert_eq!(escape_ascii("a\tb\rc"), "a\tb&#13;c");
+        assert!(escape_ascii("\u{fffd}\u{10000}\0").is_ascii());
     }
 }

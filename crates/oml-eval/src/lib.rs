@@ -14,6 +14,9 @@
 //!   set of predictions; [`Evaluation::summary`] gives a [`RunSummary`]: every measure pooled
 //!   over all predictions, with its mean and standard deviation over folds and its per-fold
 //!   (and per-sample) values, as OpenML reports them.
+//! - [`MEASURES`] is the one table of what is known about each measure ([`MeasureInfo`]:
+//!   which way is better, what it is computed from, whether OpenML takes it in an upload,
+//!   which task kind's main measure it is); [`measure_info`] looks one up by name.
 //!
 //! ```
 //! use oml_eval::EvaluatorBuilder;
@@ -35,6 +38,7 @@
 
 mod error;
 mod evaluator;
+mod measure_info;
 mod measures;
 mod summary;
 mod threads;
@@ -45,10 +49,11 @@ pub use evaluator::{
     Evaluation, Evaluator, EvaluatorBuilder, Truth, UnitResult, panic_message, quiet_panic_hook,
     task_kind,
 };
-pub use measures::{
-    MEASURE_NAMES, Measure, check_measure, classification_measures, one_vs_rest_auc,
-    regression_measures,
+pub use measure_info::{
+    Direction, MEASURE_NAMES, MEASURES, MeasureInfo, MeasureKind, check_measure, main_measure,
+    measure_info,
 };
+pub use measures::{Measure, classification_measures, one_vs_rest_auc, regression_measures};
 pub use summary::{MeasureSummary, RunSummary};
 pub use threads::threads_from_env;
 pub use timing::Timings;

@@ -24,41 +24,6 @@ impl Measure {
     }
 }
 
-/// Every measure oml computes, by OpenML name: classification, regression, then the timings.
-/// A measure name given by a user (a sweep file, `oml collect --measure`, `oml evaluations
-/// --function`) is checked against it ([`check_measure`]).
-pub const MEASURE_NAMES: &[&str] = &[
-    "predictive_accuracy",
-    "kappa",
-    "precision",
-    "recall",
-    "f_measure",
-    "area_under_roc_curve",
-    "mean_absolute_error",
-    "root_mean_squared_error",
-    "log_loss",
-    "relative_absolute_error",
-    "root_relative_squared_error",
-    "r_squared",
-    "usercpu_time_millis_training",
-    "wall_clock_time_millis_training",
-    "usercpu_time_millis_testing",
-    "usercpu_time_millis",
-    "wall_clock_time_millis_testing",
-    "wall_clock_time_millis",
-];
-
-/// `Ok` for a name of [`MEASURE_NAMES`]; otherwise a message that lists them.
-pub fn check_measure(name: &str) -> std::result::Result<(), String> {
-    if MEASURE_NAMES.contains(&name) {
-        return Ok(());
-    }
-    Err(format!(
-        "unknown measure `{name}`; the measures are: {}",
-        MEASURE_NAMES.join(", ")
-    ))
-}
-
 /// The classification measures of predictions `labels` with `confidences` (rows x classes)
 /// against `truth`, class indices out of `confidences.ncols()`: predictive accuracy, Cohen's
 /// kappa, support-weighted precision, recall and F-measure and one-vs-rest ROC AUC (each with

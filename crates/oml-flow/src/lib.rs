@@ -69,4 +69,4 @@ pub use pipeline::{
 pub use preprocess::{ImputeStrategy, NominalImpute, OneHotEncoder, SimpleImputer, StandardScaler};
 pub use registry::{BUILTIN_FLOWS, BuiltinFlow, builtin_flow, for_scaled, for_trees};
 pub use seed::unit_seed;
-pub use xml::{FLOW_TAGS, escape as xml_escape, flow_xml};
+pub use xml::{FLOW_TAGS, flow_xml};

@@ -2,6 +2,8 @@
 
 use std::fmt::Write;
 
+use oml_data::xml::escape_ascii;
+
 use crate::error::{Error, Result};
 use crate::flow::Describe;
 
@@ -38,7 +40,7 @@ fn write_flow(out: &mut String, flow: &dyn Describe, depth: usize) -> Result<()>
         out,
         &inner,
         "description",
-        &ascii(&flow.description(), 1024, "-"),
+        &shortened(&flow.description(), 1024, "-"),
     );
     element(out, &inner, "language", "English");
     let dependencies = external_version.replace(',', "\n");
@@ -53,13 +55,13 @@ fn write_flow(out: &mut String, flow: &dyn Describe, depth: usize) -> Result<()>
             out,
             &deeper,
             "default_value",
-            &ascii(&parameter.default, 2048, ""),
+            &shortened(&parameter.default, 2048, ""),
         );
         element(
             out,
             &deeper,
             "description",
-            &ascii(&parameter.description, 1024, "-"),
+            &shortened(&parameter.description, 1024, "-"),
         );
         writeln!(out, "{inner}</oml:parameter>").unwrap();
     }
@@ -82,24 +84,15 @@ fn write_flow(out: &mut String, flow: &dyn Describe, depth: usize) -> Result<()>
     Ok(())
 }
 
+/// `<oml:{name}>text</oml:{name}>` on a line of its own, `text` escaped as the upload schema
+/// wants it (ASCII only, other characters as `?`).
 fn element(out: &mut String, indent: &str, name: &str, text: &str) {
-    writeln!(out, "{indent}<oml:{name}>{}</oml:{name}>", escape(text)).unwrap();
-}
-
-/// `text` with XML's special characters escaped.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
+    writeln!(
+        out,
+        "{indent}<oml:{name}>{}</oml:{name}>",
+        escape_ascii(text)
+    )
+    .unwrap();
 }
 
 /// Characters of the schema's `casual_string` (flow names, parameter names).
@@ -134,16 +127,12 @@ fn check(
     })
 }
 
-/// `text` cut to ASCII (other characters become `?`) and to `max` bytes; `empty` if nothing
-/// is left, for elements that may not be empty.
-fn ascii(text: &str, max: usize, empty: &str) -> String {
-    let mut out: String = text
-        .chars()
-        .map(|c| if c.is_ascii() { c } else { '?' })
-        .take(max)
-        .collect();
-    if out.trim().is_empty() {
-        out = empty.to_owned();
+/// `text` cut to `max` characters (bytes, once [`element`] has made it ASCII); `empty` if only
+/// ASCII white space is left, for elements that may not be empty.
+fn shortened(text: &str, max: usize, empty: &str) -> String {
+    let out: String = text.chars().take(max).collect();
+    if out.chars().all(|c| c.is_ascii() && c.is_whitespace()) {
+        return empty.to_owned();
     }
     out
 }

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use oml_flow::xml_escape as escape;
+use oml_data::xml::escape;
 use oml_run::{Manifest, RunStore};
 
 use crate::leaderboard::{Analysis, Comparison, TaskLeaderboard};

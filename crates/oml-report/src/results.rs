@@ -2,15 +2,17 @@
 
 use std::path::PathBuf;
 
+use oml_eval::{MeasureInfo, MeasureKind};
 use oml_run::{Manifest, RunStore, files};
 use oml_task::TaskOptions;
 use serde_json::Value;
 
-/// The measure compared when none is asked for and the runs have it (classification).
-pub const DEFAULT_CLASSIFICATION_MEASURE: &str = "predictive_accuracy";
+/// The measure compared when none is asked for and the runs have it: classification's main
+/// measure in oml-eval's table.
+pub const DEFAULT_CLASSIFICATION_MEASURE: &str = main_measure_name(MeasureKind::Classification);
 /// The measure compared when none is asked for and the runs lack
-/// [`DEFAULT_CLASSIFICATION_MEASURE`] (regression).
-pub const DEFAULT_REGRESSION_MEASURE: &str = "root_mean_squared_error";
+/// [`DEFAULT_CLASSIFICATION_MEASURE`]: regression's main measure in oml-eval's table.
+pub const DEFAULT_REGRESSION_MEASURE: &str = main_measure_name(MeasureKind::Regression);
 /// The measure whose run-level value (the sum over units, in milliseconds) is a run's training
 /// time.
 pub const TRAINING_TIME_MEASURE: &str = "usercpu_time_millis_training";
@@ -222,14 +224,19 @@ pub fn flow_label(manifest: &Manifest) -> String {
         .join(" ")
 }
 
-/// Whether a higher value of `measure` is better: false for errors (`*_error`, `log_loss`)
-/// and timings (`*_time_*`), true for every other measure.
+/// Whether a higher value of `measure` is better, as oml-eval's table says
+/// ([`MeasureInfo::higher_is_better`]): false for errors, `log_loss` and timings, true for
+/// every other measure (and for a name the table lacks).
 pub fn higher_is_better(measure: &str) -> bool {
-    let lower_is_better = measure.ends_with("_error")
-        || measure == "log_loss"
-        || measure.contains("_time_")
-        || oml_run::is_timing(measure);
-    !lower_is_better
+    oml_eval::measure_info(measure).is_none_or(MeasureInfo::higher_is_better)
+}
+
+/// The name of the main measure of task kind `kind`, which every supervised kind has.
+const fn main_measure_name(kind: MeasureKind) -> &'static str {
+    match oml_eval::main_measure(kind) {
+        Some(info) => info.name,
+        None => panic!("a task kind without a main measure"),
+    }
 }
 
 /// The size of a test set over the size of its training set, which Nadeau and Bengio's

@@ -3,17 +3,13 @@
 
 use std::fmt::Write;
 
-use oml_data::xml::{Doc, Node};
+use oml_data::xml::{Doc, Node, escape_ascii};
 use oml_eval::RunSummary;
 
 use crate::error::{Error, Result};
 
 /// The flow id written for a flow OpenML has not given one yet; publishing replaces it.
 pub const UNPUBLISHED_FLOW_ID: i64 = -1;
-
-/// Measures oml computes that OpenML has no `math_function` for: kept in `summary.json`, left
-/// out of `description.xml`, where the server would reject them (error 217).
-pub const LOCAL_MEASURES: &[&str] = &["log_loss", "r_squared"];
 
 /// What `description.xml` says about a run.
 #[derive(Debug, Clone, PartialEq)]
@@ -55,11 +51,12 @@ impl RunDescription {
     /// The evaluations of a run summary: per measure, the run-level value with its standard
     /// deviation and per-class values, then the value of every unit (with `sample` for
     /// learning curves). `per_fold` is false for procedures whose folds OpenML does not
-    /// number (holdout, leave-one-out): only fold 0 may be uploaded there.
+    /// number (holdout, leave-one-out): only fold 0 may be uploaded there. Measures OpenML does
+    /// not take ([`oml_eval::MeasureInfo::uploaded`]) stay in `summary.json` and out of here.
     pub fn evaluations_of(summary: &RunSummary, per_fold: bool) -> Vec<EvaluationRecord> {
         let mut out = Vec::new();
         for (name, measure) in &summary.measures {
-            if LOCAL_MEASURES.contains(&name.as_str()) {
+            if oml_eval::measure_info(name).is_some_and(|info| !info.uploaded) {
                 continue;
             }
             let array_data = measure.per_class.as_ref().map(|values| {
@@ -114,20 +111,20 @@ impl RunDescription {
         writeln!(
             out,
             "  <oml:setup_string>{}</oml:setup_string>",
-            text(&self.setup_string)
+            escape_ascii(&self.setup_string)
         )
         .unwrap();
         for (name, value) in &self.parameter_settings {
             writeln!(
                 out,
                 "  <oml:parameter_setting>\n    <oml:name>{}</oml:name>\n    <oml:value>{}</oml:value>\n  </oml:parameter_setting>",
-                text(name),
-                text(value)
+                escape_ascii(name),
+                escape_ascii(value)
             )
             .unwrap();
         }
         for tag in &self.tags {
-            writeln!(out, "  <oml:tag>{}</oml:tag>", text(tag)).unwrap();
+            writeln!(out, "  <oml:tag>{}</oml:tag>", escape_ascii(tag)).unwrap();
         }
         if !self.evaluations.is_empty() {
             out.push_str("  <oml:output_data>\n");
@@ -139,7 +136,7 @@ impl RunDescription {
                     Some((repeat, fold, None)) => format!(" repeat=\"{repeat}\" fold=\"{fold}\""),
                     None => String::new(),
                 };
-                write!(out, "    <oml:evaluation{attributes}>\n      <oml:name>{}</oml:name>\n      <oml:value>{}</oml:value>\n", text(&e.name), xsd_double(e.value)).unwrap();
+                write!(out, "    <oml:evaluation{attributes}>\n      <oml:name>{}</oml:name>\n      <oml:value>{}</oml:value>\n", escape_ascii(&e.name), xsd_double(e.value)).unwrap();
                 if let Some(stdev) = e.stdev {
                     writeln!(out, "      <oml:stdev>{}</oml:stdev>", xsd_double(stdev)).unwrap();
                 }
@@ -147,7 +144,7 @@ impl RunDescription {
                     writeln!(
                         out,
                         "      <oml:array_data>{}</oml:array_data>",
-                        text(array)
+                        escape_ascii(array)
                     )
                     .unwrap();
                 }
@@ -288,14 +285,4 @@ fn parse_xsd_double(text: &str) -> Option<f64> {
         "-INF" => Some(f64::NEG_INFINITY),
         other => other.parse().ok(),
     }
-}
-
-/// `value` escaped for XML text, non-ASCII characters replaced by `?` (the schema's strings
-/// are Basic Latin).
-fn text(value: &str) -> String {
-    let ascii: String = value
-        .chars()
-        .map(|c| if c.is_ascii() { c } else { '?' })
-        .collect();
-    oml_flow::xml_escape(&ascii)
 }

@@ -45,9 +45,7 @@ mod run_dir;
 mod store;
 mod verify;
 
-pub use description::{
-    EvaluationRecord, LOCAL_MEASURES, RunDescription, UNPUBLISHED_FLOW_ID, xsd_double,
-};
+pub use description::{EvaluationRecord, RunDescription, UNPUBLISHED_FLOW_ID, xsd_double};
 pub use error::{Error, Result};
 pub use evaluations::{
     EVALUATION_COLUMNS, EvaluationFilters, TableFormat, list_evaluations, sort_by_value,

@@ -1,16 +1,17 @@
 //! Comparing a run with the same run made again: what `oml verify` reports.
 
 use oml_data::arff::{Arff, Column};
+use oml_eval::MeasureInfo;
 
 use crate::run::Run;
 
 /// The most differing rows a comparison lists one by one.
 const MAX_LISTED_ROWS: usize = 10;
 
-/// Measures that depend on the machine and the moment, not on the run's inputs: left out of
-/// the comparison.
+/// Whether `measure` is a timing (oml-eval's [`MeasureInfo::is_timing`]): it depends on the
+/// machine and the moment, not on the run's inputs, and is left out of the comparison.
 pub fn is_timing(measure: &str) -> bool {
-    measure.starts_with("usercpu_time_millis") || measure.starts_with("wall_clock_time_millis")
+    oml_eval::measure_info(measure).is_some_and(MeasureInfo::is_timing)
 }
 
 /// The differences between a stored run and the same run made again, one sentence each; empty

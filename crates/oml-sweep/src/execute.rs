@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use oml_data::error_chain;
 use oml_run::{Admission, FailureRecord, OpenedTask, PreparedRun, RunStore};
 use oml_task::TaskSpec;
 
@@ -131,11 +132,13 @@ impl TaskReader {
             self.last = None;
         }
         let (_, opened) = self.last.get_or_insert_with(|| {
-            let opened = OpenedTask::open(&request.task).map_err(|e| chain(&e));
+            let opened = OpenedTask::open(&request.task).map_err(|e| error_chain(&e));
             (job.task.clone(), opened)
         });
         match opened {
-            Ok(opened) => request.prepare_on(opened.clone()).map_err(|e| chain(&e)),
+            Ok(opened) => request
+                .prepare_on(opened.clone())
+                .map_err(|e| error_chain(&e)),
             Err(message) => Err(message.clone()),
         }
     }
@@ -210,7 +213,7 @@ pub fn run_jobs(
                     .record_failure(&failure_record(job, options, &message))
                 {
                     Ok(()) => message,
-                    Err(e) => format!("{message} (and its failure record: {})", chain(&e)),
+                    Err(e) => format!("{message} (and its failure record: {})", error_chain(&e)),
                 };
                 JobStatus::Failed { message }
             }
@@ -232,11 +235,11 @@ fn run_in_process(prepared: &PreparedRun, store: &RunStore) -> Result<(), String
     let executed =
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| prepared.execute(&|_| {})))
             .map_err(|panic| format!("panicked: {}", oml_eval::panic_message(&*panic)))?
-            .map_err(|e| chain(&e))?;
+            .map_err(|e| error_chain(&e))?;
     match store.admit(&prepared.key, &executed) {
         Ok(Admission::Stored(_)) => Ok(()),
         Ok(Admission::Incomplete(failure)) => Err(failure),
-        Err(e) => Err(chain(&e)),
+        Err(e) => Err(error_chain(&e)),
     }
 }
 
@@ -414,16 +417,4 @@ pub fn exit_with_parent(parent: u32) -> bool {
         }
     });
     true
-}
-
-/// An error with its causes, `: `-separated.
-pub(crate) fn chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }

@@ -60,7 +60,7 @@ pub fn sweep_jobs(sweep: &Sweep, client: &Client, cache: &Cache) -> Result<Vec<J
         client
             .fetch_suite(cache, suite)
             .map(|fetched| fetched.task_ids)
-            .map_err(|e| crate::execute::chain(&e))
+            .map_err(|e| oml_data::error_chain(&e))
     };
     let mut jobs = sweep.jobs(&mut suite_tasks)?;
     for job in &mut jobs {

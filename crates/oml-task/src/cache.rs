@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use crate::error::{Error, Result};
+use crate::openml_config::OpenmlConfig;
 
 /// An OpenML server, which decides the cache sub-directory.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -100,28 +101,16 @@ pub struct CacheEnv {
 impl CacheEnv {
     /// The environment of this process: `OPENML_CACHE_DIR`, `XDG_CACHE_HOME`, the home
     /// directory, and the `cachedir` of openml-python's config file
-    /// (`$XDG_CONFIG_HOME/openml/config`, else `~/.config/openml/config`; `~/.openml/config`
-    /// off Linux). An unreadable config file counts as absent.
+    /// ([`OpenmlConfig::from_process`]; an unreadable file counts as absent).
     pub fn from_process() -> Self {
-        let home = std::env::home_dir();
-        let linux = cfg!(target_os = "linux");
-        let config_file = if linux {
-            match non_empty(std::env::var_os("XDG_CONFIG_HOME")) {
-                Some(xdg) => Some(PathBuf::from(xdg).join("openml").join("config")),
-                None => home.as_ref().map(|h| h.join(".config/openml/config")),
-            }
-        } else {
-            home.as_ref().map(|h| h.join(".openml/config"))
-        };
-        let config_cachedir = config_file
-            .and_then(|path| std::fs::read_to_string(path).ok())
-            .and_then(|text| config_value(&text, "cachedir"));
         CacheEnv {
             openml_cache_dir: std::env::var_os("OPENML_CACHE_DIR"),
             xdg_cache_home: std::env::var_os("XDG_CACHE_HOME"),
-            config_cachedir,
-            home,
-            linux,
+            config_cachedir: OpenmlConfig::from_process()
+                .get("cachedir")
+                .map(str::to_owned),
+            home: std::env::home_dir(),
+            linux: cfg!(target_os = "linux"),
         }
     }
 
@@ -181,19 +170,6 @@ impl CacheEnv {
 
 fn non_empty(value: Option<OsString>) -> Option<OsString> {
     value.filter(|v| !v.is_empty())
-}
-
-/// The value of `key` in openml-python's config file (`key = value` lines; `:` also
-/// separates, `#` and `;` start comments, as Python's configparser reads it).
-fn config_value(text: &str, key: &str) -> Option<String> {
-    text.lines().rev().find_map(|line| {
-        let line = line.trim();
-        if line.starts_with(['#', ';', '[']) {
-            return None;
-        }
-        let (k, v) = line.split_once(['=', ':'])?;
-        (k.trim() == key).then(|| v.trim().to_owned())
-    })
 }
 
 /// An OpenML cache directory: a root and the sub-directory of one server.
@@ -354,16 +330,5 @@ mod tests {
         assert_eq!(dir("openml.example.org"), Path::new("org/example/openml"));
         assert!("".parse::<Server>().is_err());
         assert_eq!(Server::default().to_string(), Server::Www.url());
-    }
-
-    #[test]
-    fn config_values() {
-        let text = "apikey = abc\n# cachedir = /no\ncachedir=/data/openml \nserver: x\n";
-        assert_eq!(
-            config_value(text, "cachedir").as_deref(),
-            Some("/data/openml")
-        );
-        assert_eq!(config_value(text, "server").as_deref(), Some("x"));
-        assert_eq!(config_value(text, "retry_policy"), None);
     }
 }

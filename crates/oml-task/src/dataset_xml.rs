@@ -4,9 +4,8 @@
 
 use std::fmt::Write as _;
 
+use oml_data::xml::escape;
 use oml_data::{Dataset, FeatureKind, Role};
-
-use crate::task_xml::escape;
 
 /// `oml:data_set_description` with what openml-python requires (`id`, `name`, `version`,
 /// `format`, `url`) plus the description, the default target, the row id and ignored columns,

@@ -53,17 +53,11 @@ pub enum Error {
         /// The files in the way.
         paths: Vec<PathBuf>,
     },
-    /// A file could not be read or written.
-    #[error("cannot {action} {}", path.display())]
-    Io {
-        /// What was being done.
-        action: &'static str,
-        /// The file.
-        path: PathBuf,
-        /// The operating system's reason.
-        #[source]
-        source: std::io::Error,
-    },
+    /// A file could not be read or written: oml-data's [`oml_data::Error::Io`] (the action, the
+    /// file and the operating system's reason), apart from [`Error::Data`], which is about a
+    /// dataset's content.
+    #[error(transparent)]
+    Io(Box<oml_data::Error>),
 }
 
 /// Prints `path: ` and `line N: ` where known.
@@ -107,10 +101,6 @@ impl Error {
     }
 
     pub(crate) fn io(action: &'static str, path: &Path, source: std::io::Error) -> Self {
-        Error::Io {
-            action,
-            path: path.to_path_buf(),
-            source,
-        }
+        Error::Io(Box::new(oml_data::Error::io(action, path, source)))
     }
 }

@@ -14,6 +14,9 @@
 //! - [`Splits`] holds the train and test rows of every (repeat, fold, sample) in file order;
 //!   [`Splits::read_path`] and [`Splits::write_path`] speak OpenML's `datasplits.arff`.
 //! - [`TaskSummary`] is what `oml task show` prints, as JSON or text.
+//! - [`OpenmlConfig`] is openml-python's config file, found ([`config_file_path`]) and parsed
+//!   in this one place: its `cachedir` decides the cache root here, its `server` and `apikey`
+//!   are read by oml-api.
 //!
 //! Only files are read: nothing here touches the network.
 //!
@@ -38,6 +41,7 @@ mod dataset_xml;
 mod error;
 mod generate;
 mod local;
+mod openml_config;
 mod options;
 mod procedure;
 mod splits;
@@ -49,6 +53,7 @@ pub use cache::{Cache, CacheEnv, Server};
 pub use error::{Error, Result};
 pub use generate::{MAX_LEAVE_ONE_OUT_ROWS, MAX_SPLIT_ROW_IDS, generate};
 pub use local::{DEFAULT_SEED, LocalTaskBuilder};
+pub use openml_config::{OpenmlConfig, config_file_path};
 pub use options::{TaskOptions, TaskSpec};
 pub use procedure::{Resampling, TaskType, learning_curve_samples, learning_curve_size};
 pub use splits::{SplitUnit, Splits};

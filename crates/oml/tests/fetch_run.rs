@@ -4,87 +4,23 @@
 //! those of the same task read from a prepared cache.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 use std::sync::{Arc, Mutex};
 
-use oml::data::Dataset;
-use oml::data::arff::{Arff, Attribute, AttributeKind, Column};
-use oml::task::{Cache, LocalTaskBuilder, Resampling, Server};
+use oml::task::{Cache, Server};
+use oml_testkit::{read, stand_in, write_openml_task};
 
 const TASK: i64 = 1;
 const ROWS: usize = 898;
 const LABELS: [&str; 6] = ["1", "2", "3", "4", "5", "U"];
 const FILE_ID: i64 = 1001;
 
-fn openml_fixture(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../fixtures/openml")
-        .join(path)
-}
-
-fn read(path: &Path) -> Vec<u8> {
-    std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-/// A stand-in for dataset 1 (anneal: 898 rows, classes 1-5 and U): two numeric features and
-/// a nominal `class`.
-fn stand_in() -> Dataset {
-    let arff = Arff {
-        relation: "stand-in-anneal".into(),
-        description: Vec::new(),
-        attributes: vec![
-            Attribute {
-                name: "x".into(),
-                kind: AttributeKind::Numeric,
-            },
-            Attribute {
-                name: "y".into(),
-                kind: AttributeKind::Numeric,
-            },
-            Attribute {
-                name: "class".into(),
-                kind: AttributeKind::Nominal(LABELS.iter().map(|l| l.to_string()).collect()),
-            },
-        ],
-        columns: vec![
-            Column::Numeric((0..ROWS).map(|i| (i % 37) as f64).collect()),
-            Column::Numeric((0..ROWS).map(|i| ((i * 7) % 13) as f64).collect()),
-            Column::Nominal(
-                (0..ROWS)
-                    .map(|i| ((i % 37) % LABELS.len()) as u32)
-                    .collect(),
-            ),
-        ],
-    };
-    let mut dataset = Dataset::from_arff(arff).unwrap();
-    dataset.set_default_target(Some("class")).unwrap();
-    dataset
-}
-
 /// The prepared cache: the stand-in written as dataset 1 by `write_to_cache`, with OpenML's
 /// own `task.xml` and `datasplits.arff` of task 1.
 fn prepared_cache(root: &Path) -> Cache {
     let cache = Cache::new(root, Server::Www);
-    LocalTaskBuilder::new()
-        .resampling(Resampling::CrossValidation {
-            repeats: 1,
-            folds: 2,
-            stratified: false,
-        })
-        .build(stand_in())
-        .unwrap()
-        .write_to_cache(&cache, 999_999, TASK)
-        .unwrap();
-    let task_dir = cache.task_dir(TASK);
-    std::fs::create_dir_all(&task_dir).unwrap();
-    for file in ["task.xml", "datasplits.arff"] {
-        std::fs::copy(
-            openml_fixture(&format!("tasks/{TASK}/{file}")),
-            task_dir.join(file),
-        )
-        .unwrap();
-    }
+    write_openml_task(&cache, TASK, stand_in("stand-in-anneal", ROWS, &LABELS));
     std::fs::remove_dir_all(cache.task_dir(999_999)).unwrap();
     cache
 }

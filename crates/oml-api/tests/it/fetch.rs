@@ -3,77 +3,17 @@
 //! dataset of the right size and classes (the fixtures lack datasets 1 and 3), dexter's ARFF
 //! (dataset -1) and abalone's Parquet (dataset 30), with faults injected.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use md5::{Digest, Md5};
 use oml_api::{ApiKey, Client, ClientBuilder, Error};
-use oml_data::Dataset;
-use oml_data::arff::{Arff, Attribute, AttributeKind, Column};
-use oml_task::{Cache, LocalTaskBuilder, Resampling, Server, Task};
+use oml_task::{Cache, Server, Task};
+use oml_testkit::{cache_with_openml_task, openml_fixture, read};
 
 use crate::server::{Raw, RawServer, Reply, TestServer, openml_error};
 
 const KEY: &str = "test-key-5ec7e7";
-
-fn openml_fixture(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../fixtures/openml")
-        .join(path)
-}
-
-fn read(path: &Path) -> Vec<u8> {
-    std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-/// A dataset of `n` rows: a numeric `x` and a nominal `class` cycling through `labels`.
-fn stand_in(name: &str, n: usize, labels: &[&str]) -> Dataset {
-    let arff = Arff {
-        relation: name.into(),
-        description: Vec::new(),
-        attributes: vec![
-            Attribute {
-                name: "x".into(),
-                kind: AttributeKind::Numeric,
-            },
-            Attribute {
-                name: "class".into(),
-                kind: AttributeKind::Nominal(labels.iter().map(|l| l.to_string()).collect()),
-            },
-        ],
-        columns: vec![
-            Column::Numeric((0..n).map(|i| i as f64).collect()),
-            Column::Nominal((0..n).map(|i| (i % labels.len()) as u32).collect()),
-        ],
-    };
-    let mut dataset = Dataset::from_arff(arff).unwrap();
-    dataset.set_default_target(Some("class")).unwrap();
-    dataset
-}
-
-/// A prepared cache (the "origin") holding OpenML's task `task` (its two fixture files) on a
-/// stand-in for dataset `task`, as oml-task's own fixture tests build it.
-fn origin(task: i64, n: usize, labels: &[&str]) -> (tempfile::TempDir, Cache) {
-    let dir = tempfile::tempdir().unwrap();
-    let cache = Cache::new(dir.path(), Server::Www);
-    LocalTaskBuilder::new()
-        .resampling(Resampling::CrossValidation {
-            repeats: 1,
-            folds: 2,
-            stratified: false,
-        })
-        .build(stand_in(&format!("stand-in-{task}"), n, labels))
-        .unwrap()
-        .write_to_cache(&cache, 999_999, task)
-        .unwrap();
-    let task_dir = cache.task_dir(task);
-    std::fs::create_dir_all(&task_dir).unwrap();
-    for file in ["task.xml", "datasplits.arff"] {
-        let from = openml_fixture(&format!("tasks/{task}/{file}"));
-        std::fs::copy(from, task_dir.join(file)).unwrap();
-    }
-    (dir, cache)
-}
 
 /// The file id the test server gives dataset `id`.
 fn file_id(dataset_id: i64) -> i64 {
@@ -196,7 +136,7 @@ fn fetched_tasks_equal_the_fixture_tasks() {
         (1, 898, &ANNEAL_LABELS[..]),
         (3, 3196, &KR_VS_KP_LABELS[..]),
     ] {
-        let (_origin_dir, origin) = origin(task, n, labels);
+        let (_origin_dir, origin) = cache_with_openml_task(task, n, labels);
         let server = TestServer::start();
         serve_task(&server, &origin, task);
         let (_dir, cache) = empty_cache(&server);
@@ -244,7 +184,7 @@ fn fetched_tasks_equal_the_fixture_tasks() {
 
 #[test]
 fn a_partly_cached_task_fetches_only_what_is_missing() {
-    let (_origin_dir, origin) = origin(1, 898, &ANNEAL_LABELS);
+    let (_origin_dir, origin) = cache_with_openml_task(1, 898, &ANNEAL_LABELS);
     let server = TestServer::start();
     serve_task(&server, &origin, 1);
     let (_dir, cache) = empty_cache(&server);
@@ -277,7 +217,7 @@ fn offline_names_the_missing_file_and_the_command() {
 
 #[test]
 fn server_errors_are_retried() {
-    let (_origin_dir, origin) = origin(3, 3196, &KR_VS_KP_LABELS);
+    let (_origin_dir, origin) = cache_with_openml_task(3, 3196, &KR_VS_KP_LABELS);
     let server = TestServer::start();
     serve_task(&server, &origin, 3);
     server.fault("/api/v1/xml/task/3", Reply::Status(500, b"oops".to_vec()));
@@ -295,7 +235,7 @@ fn server_errors_are_retried() {
 
 #[test]
 fn slow_answers_time_out_and_are_retried() {
-    let (_origin_dir, origin) = origin(1, 898, &ANNEAL_LABELS);
+    let (_origin_dir, origin) = cache_with_openml_task(1, 898, &ANNEAL_LABELS);
     let server = TestServer::start();
     serve_task(&server, &origin, 1);
     server.fault(
@@ -543,8 +483,8 @@ fn task_hits(server: &TestServer) -> usize {
 /// Fixture tasks 1 and 3 in prepared caches, and a test server serving both.
 fn serving_tasks_1_and_3() -> ([(tempfile::TempDir, Cache); 2], TestServer) {
     let origins = [
-        origin(1, 898, &ANNEAL_LABELS),
-        origin(3, 3196, &KR_VS_KP_LABELS),
+        cache_with_openml_task(1, 898, &ANNEAL_LABELS),
+        cache_with_openml_task(3, 3196, &KR_VS_KP_LABELS),
     ];
     let server = TestServer::start();
     serve_task(&server, &origins[0].1, 1);

@@ -9,6 +9,7 @@ use std::time::Duration;
 use oml_api::{ApiKey, Client, ClientBuilder, Error, PUBLISHED_FILE, Published};
 use oml_flow::Describe;
 use oml_task::{LocalTaskBuilder, Server};
+use oml_testkit::make_run_claiming;
 
 use crate::server::{Recorded, Reply, TestServer, openml_error};
 
@@ -21,62 +22,7 @@ const RUN_ID: i64 = 4242;
 /// [`TASK_ID`], saved in a new directory.
 pub(crate) fn run_dir() -> (tempfile::TempDir, oml_run::Run) {
     let task = LocalTaskBuilder::new().from_source("builtin:iris").unwrap();
-    let flow = oml_flow::builtin_flow("decision-tree").unwrap();
-    let evaluation = oml_eval::EvaluatorBuilder::new()
-        .seed(1)
-        .threads(1)
-        .build()
-        .unwrap()
-        .evaluate(&flow, &task)
-        .unwrap();
-    let summary = evaluation.summary();
-    let description = oml_run::RunDescription {
-        task_id: Some(TASK_ID),
-        flow_id: oml_run::UNPUBLISHED_FLOW_ID,
-        setup_string: "oml run --task 59 --flow decision-tree --seed 1".into(),
-        parameter_settings: oml_flow::qualified_parameters(&flow)
-            .into_iter()
-            .map(|(n, p)| (n, p.value))
-            .collect(),
-        tags: vec!["oml".to_owned()],
-        evaluations: oml_run::RunDescription::evaluations_of(&summary, true),
-    };
-    let manifest = oml_run::Manifest {
-        oml_version: "0.1.0".into(),
-        rustc_version: oml_run::RUSTC_VERSION.into(),
-        crates: oml_run::locked_crates(),
-        os: "test".into(),
-        cpu: "test".into(),
-        cores: 1,
-        memory_bytes: 1,
-        task: TASK_ID.to_string(),
-        task_id: Some(TASK_ID),
-        task_options: Default::default(),
-        flow: "decision-tree".into(),
-        flow_name: flow.name(),
-        flow_external_version: flow.external_version(),
-        parameters: Vec::new(),
-        seed: 1,
-        threads: 1,
-        n_units: task.splits().units().len(),
-        wall_time_s: 0.5,
-        started: "2025-01-01T00:00:00.000Z".into(),
-        finished: oml_run::now_rfc3339(),
-        digests: oml_run::TaskDigests::of(&task).unwrap().to_map(),
-    };
-    let run = oml_run::Run {
-        predictions: oml_run::predictions_arff(
-            &evaluation,
-            Some(TASK_ID),
-            task.class_labels(),
-            vec!["oml".into()],
-        )
-        .unwrap(),
-        description,
-        flow_xml: oml_flow::flow_xml(&flow).unwrap(),
-        summary: serde_json::to_value(&summary).unwrap(),
-        manifest,
-    };
+    let run = make_run_claiming(TASK_ID, &task, &TASK_ID.to_string(), "decision-tree", 1);
     let dir = tempfile::tempdir().unwrap();
     let run_dir = dir.path().join("run");
     run.save(&run_dir, oml_run::Replace::Never).unwrap();

@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use oml_api::{ApiKey, Client, ClientBuilder};
+use oml_data::error_chain;
 use oml_task::{Cache, Server};
 
 use crate::server::{Reply, TestServer, openml_error};
@@ -101,7 +102,7 @@ fn api_key_echoed_by_a_server_or_proxy_is_redacted() {
     );
     for task in [1, 2, 3] {
         let error = client.fetch_task(&cache, task).unwrap_err();
-        let shown = format!("{error} | {error:#} | {error:?} | {}", chain(&error));
+        let shown = format!("{error} | {error:#} | {error:?} | {}", error_chain(&error));
         assert!(!leaks(&shown), "task {task}: {shown}");
         assert!(
             shown.contains("<redacted") || task == 3,
@@ -115,19 +116,8 @@ fn api_key_echoed_by_a_server_or_proxy_is_redacted() {
     );
     let (dir, _) = crate::publish::run_dir();
     let error = client.publish(&dir.path().join("run")).unwrap_err();
-    let shown = format!("{error:#} {}", chain(&error));
+    let shown = format!("{error:#} {}", error_chain(&error));
     assert!(!leaks(&shown), "{shown}");
-}
-
-fn chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }
 
 #[test]

@@ -5,8 +5,10 @@
 //! column per attribute. [`ArffWriter`] writes an [`Arff`] back, dense or sparse, so that the
 //! reader returns exactly what was written.
 
+mod data_section;
 mod date;
 mod header;
+mod number;
 mod reader;
 mod token;
 mod writer;

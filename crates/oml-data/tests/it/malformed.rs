@@ -10,7 +10,7 @@ use std::io::{BufRead, BufReader, Read};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
-use oml_data::{ArffReader, Error};
+use oml_data::{ArffReader, Error, error_chain};
 
 /// The issue asks for at least this many malformed inputs.
 const MIN_CASES: usize = 25;
@@ -100,7 +100,7 @@ fn check(path: &Path) -> Result<(), String> {
         Err(format!(
             "{name}: {}; the error was: {}",
             problems.join("; "),
-            chain(&err)
+            error_chain(&err)
         ))
     }
 }
@@ -147,18 +147,6 @@ fn mentions(text: &str, word: &str, n: u64) -> bool {
             .collect();
         digits.parse() == Ok(n)
     })
-}
-
-/// The error and its causes, as the binary prints them.
-fn chain(err: &dyn std::error::Error) -> String {
-    let mut out = err.to_string();
-    let mut source = err.source();
-    while let Some(cause) = source {
-        out.push_str(": ");
-        out.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    out
 }
 
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {

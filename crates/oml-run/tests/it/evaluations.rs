@@ -5,11 +5,10 @@ use std::sync::OnceLock;
 
 use oml_run::{EVALUATION_COLUMNS, EvaluationFilters, Run, RunStore, TableFormat};
 use oml_task::{Cache, LocalTaskBuilder, Resampling, Server, Task};
+use oml_testkit::make_run;
 use polars::prelude::{
     CsvReadOptions, DataFrame, DataType, ParquetReader, Schema, SerReader, StringChunked,
 };
-
-use crate::common::make_run;
 
 /// A store of three runs, made once: the decision tree on OpenML-style task 1 (iris, 10-fold
 /// cross-validation, read from a cache), k-NN on a local iris holdout with two repeats, and

@@ -4,8 +4,7 @@
 use std::path::Path;
 
 use oml_run::{Replace, write_directory};
-
-use crate::common::make_run;
+use oml_testkit::make_run;
 
 const OWNED: &[&str] = &["a.txt", "b.txt"];
 

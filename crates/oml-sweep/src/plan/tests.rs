@@ -1,24 +1,14 @@
 //! The sweep file and its expansion into jobs, tested.
+use oml_flow::qualified_name;
 
 use super::file::float_text;
 use super::*;
-use oml_flow::qualified_name;
 
 fn read(text: &str) -> Result<Sweep, Error> {
     Sweep::from_toml(text, Path::new("sweep.toml"))
 }
 
-/// The error's message with its causes, as the binary prints it.
-fn chain(error: &dyn std::error::Error) -> String {
-    let mut out = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        out.push_str(": ");
-        out.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    out
-}
+use oml_data::error_chain as chain;
 
 fn no_suites(suite: &str) -> Result<Vec<i64>, String> {
     Err(format!("no suite {suite} here"))

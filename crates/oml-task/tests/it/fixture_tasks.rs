@@ -3,67 +3,15 @@
 //! datasets are not among the fixtures, so a stand-in with the same number of rows and the same
 //! class labels is written beside them with `Task::write_to_cache`.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use oml_data::Dataset;
 use oml_data::arff::{Arff, Attribute, AttributeKind, Column};
 use oml_task::{Cache, LocalTaskBuilder, Resampling, Server, Task, TaskDescription, TaskType};
+use oml_testkit::{cache_with_openml_task, openml_fixture};
 
 fn fixture(task: u32, file: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../fixtures/openml/tasks")
-        .join(task.to_string())
-        .join(file)
-}
-
-/// A dataset of `n` rows: a numeric `x` and a nominal `class` cycling through `labels`.
-fn stand_in(name: &str, n: usize, labels: &[&str]) -> Dataset {
-    let arff = Arff {
-        relation: name.into(),
-        description: Vec::new(),
-        attributes: vec![
-            Attribute {
-                name: "x".into(),
-                kind: AttributeKind::Numeric,
-            },
-            Attribute {
-                name: "class".into(),
-                kind: AttributeKind::Nominal(labels.iter().map(|l| l.to_string()).collect()),
-            },
-        ],
-        columns: vec![
-            Column::Numeric((0..n).map(|i| i as f64).collect()),
-            Column::Nominal((0..n).map(|i| (i % labels.len()) as u32).collect()),
-        ],
-    };
-    let mut dataset = Dataset::from_arff(arff).unwrap();
-    dataset.set_default_target(Some("class")).unwrap();
-    dataset
-}
-
-/// A cache holding OpenML's task `task` (its two files copied) and a stand-in for dataset
-/// `task` (OpenML's tasks 1 and 3 are on datasets 1 and 3) of `n` rows.
-fn cache_with(task: u32, n: usize, labels: &[&str]) -> (tempfile::TempDir, Cache) {
-    let dir = tempfile::tempdir().unwrap();
-    let cache = Cache::new(dir.path(), Server::Www);
-    let dataset = stand_in(&format!("stand-in-{task}"), n, labels);
-    // Any task on the stand-in writes the dataset files; its own task id is unused.
-    LocalTaskBuilder::new()
-        .resampling(Resampling::CrossValidation {
-            repeats: 1,
-            folds: 2,
-            stratified: false,
-        })
-        .build(dataset)
-        .unwrap()
-        .write_to_cache(&cache, 999_999, i64::from(task))
-        .unwrap();
-    let task_dir = cache.task_dir(i64::from(task));
-    std::fs::create_dir_all(&task_dir).unwrap();
-    for file in ["task.xml", "datasplits.arff"] {
-        std::fs::copy(fixture(task, file), task_dir.join(file)).unwrap();
-    }
-    (dir, cache)
+    openml_fixture(&format!("tasks/{task}/{file}"))
 }
 
 const ANNEAL_LABELS: [&str; 6] = ["1", "2", "3", "4", "5", "U"];
@@ -111,7 +59,7 @@ fn check_ten_fold(task: &Task, id: i64, n: usize, test_sizes: [usize; 2]) {
 
 #[test]
 fn task_1_anneal_reads_from_a_cache() {
-    let (_dir, cache) = cache_with(1, 898, &ANNEAL_LABELS);
+    let (_dir, cache) = cache_with_openml_task(1, 898, &ANNEAL_LABELS);
     let task = Task::from_cache(&cache, 1).unwrap();
     check_ten_fold(&task, 1, 898, [89, 90]);
     assert_eq!(task.class_labels().unwrap(), ANNEAL_LABELS);
@@ -123,7 +71,7 @@ fn task_1_anneal_reads_from_a_cache() {
 
 #[test]
 fn task_3_kr_vs_kp_reads_from_a_cache() {
-    let (_dir, cache) = cache_with(3, 3196, &KR_VS_KP_LABELS);
+    let (_dir, cache) = cache_with_openml_task(3, 3196, &KR_VS_KP_LABELS);
     let task = Task::from_cache(&cache, 3).unwrap();
     check_ten_fold(&task, 3, 3196, [319, 320]);
     assert_eq!(task.class_labels().unwrap(), KR_VS_KP_LABELS);
@@ -132,7 +80,7 @@ fn task_3_kr_vs_kp_reads_from_a_cache() {
 
 #[test]
 fn task_directories_find_the_dataset_in_the_cache() {
-    let (_dir, cache) = cache_with(1, 898, &ANNEAL_LABELS);
+    let (_dir, cache) = cache_with_openml_task(1, 898, &ANNEAL_LABELS);
     let from_dir = Task::from_path(&cache.task_dir(1)).unwrap();
     let from_cache = Task::from_cache(&cache, 1).unwrap();
     assert_eq!(from_dir.splits(), from_cache.splits());
@@ -154,7 +102,7 @@ fn task_xml_fixtures_parse() {
 #[test]
 fn a_dataset_too_small_for_the_split_file_names_its_line() {
     // The stand-in lacks anneal's last row, which the split file uses.
-    let (_dir, cache) = cache_with(1, 897, &ANNEAL_LABELS);
+    let (_dir, cache) = cache_with_openml_task(1, 897, &ANNEAL_LABELS);
     let err = Task::from_cache(&cache, 1).unwrap_err().to_string();
     let splits = cache.task_dir(1).join("datasplits.arff");
     let prefix = format!("{}: line ", splits.display());

@@ -1,10 +1,22 @@
-//! What the tests share: runs made as `oml run` makes them.
+//! Runs made as `oml run` makes them.
 
+use oml_flow::Describe;
+use oml_run::Run;
 use oml_task::Task;
 
-/// A run of built-in flow `flow` on `task`, as `oml run` makes it; `task_name` is what
-/// `oml run --task` was given.
-pub fn make_run(task: &Task, task_name: &str, flow: &str, seed: u64) -> oml_run::Run {
+/// A run of built-in flow `flow` on `task` with run seed `seed`, as `oml run` makes it;
+/// `task_name` is what `oml run --task` was given.
+pub fn make_run(task: &Task, task_name: &str, flow: &str, seed: u64) -> Run {
+    build_run(task, task.task_id(), task_name, flow, seed)
+}
+
+/// [`make_run`] for a run that claims OpenML task `task_id`, whatever task it was made on
+/// (a local task has no id of its own), as a run to be published must.
+pub fn make_run_claiming(task_id: i64, task: &Task, task_name: &str, flow: &str, seed: u64) -> Run {
+    build_run(task, Some(task_id), task_name, flow, seed)
+}
+
+fn build_run(task: &Task, task_id: Option<i64>, task_name: &str, flow: &str, seed: u64) -> Run {
     let flow_name = flow;
     let flow = oml_flow::builtin_flow(flow_name).unwrap();
     let evaluation = oml_eval::EvaluatorBuilder::new()
@@ -16,7 +28,7 @@ pub fn make_run(task: &Task, task_name: &str, flow: &str, seed: u64) -> oml_run:
         .unwrap();
     let summary = evaluation.summary();
     let description = oml_run::RunDescription {
-        task_id: task.task_id(),
+        task_id,
         flow_id: oml_run::UNPUBLISHED_FLOW_ID,
         setup_string: format!("oml run --task {task_name} --flow {flow_name} --seed {seed}"),
         parameter_settings: oml_flow::qualified_parameters(&flow)
@@ -35,11 +47,11 @@ pub fn make_run(task: &Task, task_name: &str, flow: &str, seed: u64) -> oml_run:
         cores: 1,
         memory_bytes: 1,
         task: task_name.into(),
-        task_id: task.task_id(),
+        task_id,
         task_options: Default::default(),
         flow: flow_name.into(),
-        flow_name: oml_flow::Describe::name(&flow),
-        flow_external_version: oml_flow::Describe::external_version(&flow),
+        flow_name: flow.name(),
+        flow_external_version: flow.external_version(),
         parameters: Vec::new(),
         seed,
         threads: 1,
@@ -49,10 +61,10 @@ pub fn make_run(task: &Task, task_name: &str, flow: &str, seed: u64) -> oml_run:
         finished: oml_run::now_rfc3339(),
         digests: oml_run::TaskDigests::of(task).unwrap().to_map(),
     };
-    oml_run::Run {
+    Run {
         predictions: oml_run::predictions_arff(
             &evaluation,
-            task.task_id(),
+            task_id,
             task.class_labels(),
             vec!["oml".into()],
         )
