@@ -34,14 +34,12 @@ pub struct RunListEntry {
     pub seed: u64,
     /// When the run started.
     pub started: String,
-    /// The run's main measure: predictive accuracy, else R squared, else none.
+    /// The run's main measure, as oml-eval's measure table names it for its task kind:
+    /// predictive accuracy, root mean squared error, or none.
     pub measure: Option<String>,
     /// Its pooled value.
     pub value: Option<f64>,
 }
-
-/// The measures shown for a run, the first one it has.
-const MAIN_MEASURES: &[&str] = &["predictive_accuracy", "r_squared"];
 
 impl RunList {
     /// The list of `runs` of `store`.
@@ -49,9 +47,15 @@ impl RunList {
         RunList(
             runs.iter()
                 .map(|(key, run)| {
-                    let main = MAIN_MEASURES.iter().find_map(|name| {
-                        Some((*name, run.summary.get(*name)?.get("value")?.as_f64()?))
-                    });
+                    // The table lists classification's main measure first, so a
+                    // classification run (which has an RMSE too) shows its accuracy.
+                    let main = oml_eval::MEASURES
+                        .iter()
+                        .filter(|info| info.main_for.is_some())
+                        .find_map(|info| {
+                            let value = run.summary.get(info.name)?.get("value")?.as_f64()?;
+                            Some((info.name, value))
+                        });
                     RunListEntry {
                         key: key.clone(),
                         dir: store.dir(key),
