@@ -267,6 +267,37 @@ fn a_task_fetched_and_run_through_the_server_predicts_as_the_prepared_cache() {
         assert_eq!(predictions(&again), predictions(&prepared_out));
     }
     assert_eq!(server.hits().len(), before);
+
+    // `oml verify` on an empty cache: offline it names the fetch; online it fetches the task
+    // from the run's server, as `oml run` does, and verifies.
+    let empty = dir.path().join("empty-cache");
+    let verify = |extra: &[&str]| {
+        oml(
+            &[
+                &[
+                    "verify",
+                    fetched_out.to_str().unwrap(),
+                    "--cache-dir",
+                    empty.to_str().unwrap(),
+                ][..],
+                extra,
+            ]
+            .concat(),
+            dir.path(),
+        )
+    };
+    let offline = verify(&["--offline"]);
+    assert_eq!(offline.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&offline.stderr).contains("oml fetch task 1"));
+    assert_eq!(server.hits().len(), before, "offline asks nothing");
+    let online = verify(&[]);
+    assert!(
+        online.status.success(),
+        "{}",
+        String::from_utf8_lossy(&online.stderr)
+    );
+    assert!(String::from_utf8_lossy(&online.stdout).starts_with("verified"));
+    assert!(server.hits().len() > before);
 }
 
 /// The measures of `oml run --json` without the timings (which differ from run to run).
