@@ -8,7 +8,9 @@ use std::time::Instant;
 use cpu_time::ThreadTime;
 use ndarray::{Array1, Axis};
 use oml_data::DesignMatrix;
-use oml_flow::{Flow, Model, Predictions, Target, TaskKind, TrainingSet, unit_seed};
+use oml_flow::{
+    Flow, Model, Predictions, Target, TaskKind, TraceIteration, TrainingSet, unit_seed,
+};
 use oml_task::{SplitUnit, Task, TaskType};
 use rayon::prelude::*;
 
@@ -94,6 +96,9 @@ pub struct UnitResult {
     pub outcome: std::result::Result<Predictions, String>,
     /// CPU and wall time of fitting and predicting.
     pub timings: Timings,
+    /// The trace of the search that chose the unit's model (a tuned flow's), in candidate
+    /// order; empty for other flows.
+    pub trace: Vec<TraceIteration>,
 }
 
 /// The result of a flow on a task: one [`UnitResult`] per unit, in (repeat, fold, sample)
@@ -202,7 +207,8 @@ impl Inputs {
             unit.test.clone()
         };
         let mut timings = Timings::default();
-        let outcome = self.fit_predict(flow, &train, &rows, seed, &mut timings);
+        let mut trace = Vec::new();
+        let outcome = self.fit_predict(flow, &train, &rows, seed, &mut timings, &mut trace);
         UnitResult {
             repeat: unit.repeat,
             fold: unit.fold,
@@ -211,6 +217,7 @@ impl Inputs {
             rows,
             outcome,
             timings,
+            trace,
         }
     }
 
@@ -221,6 +228,7 @@ impl Inputs {
         rows: &[u32],
         seed: u64,
         timings: &mut Timings,
+        trace: &mut Vec<TraceIteration>,
     ) -> std::result::Result<Predictions, String> {
         let train_x = select(&self.features, train);
         let classes = self.classes.as_ref().map(|c| c.select(Axis(0), train));
@@ -240,6 +248,7 @@ impl Inputs {
         let (model, fit) = timed(|| guarded(|| flow.fit(&data, seed)));
         timings.add_training(fit);
         let model: Box<dyn Model> = model?;
+        trace.extend_from_slice(model.trace());
         drop(train_x);
         let test: Vec<usize> = rows.iter().map(|&r| r as usize).collect();
         let test_x = select(&self.features, &test);

@@ -43,6 +43,7 @@ mod measures;
 mod summary;
 mod threads;
 mod timing;
+pub mod tune;
 
 pub use error::{Error, Result};
 pub use evaluator::{

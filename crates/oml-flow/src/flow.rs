@@ -113,6 +113,23 @@ pub trait Model: Send + Sync {
     fn predict(&self, x: &DesignMatrix, kind: TaskKind) -> Result<Predictions> {
         Predictions::from_output(self.output(x)?, x.x.nrows(), kind)
     }
+
+    /// The optimisation trace of a model chosen by a search: every candidate evaluated, in
+    /// order, the chosen one selected. Empty for a model that searched nothing.
+    fn trace(&self) -> &[TraceIteration] {
+        &[]
+    }
+}
+
+/// One candidate of a hyperparameter search (a row of OpenML's `trace.arff`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TraceIteration {
+    /// The candidate's parameters by name, with their values as text.
+    pub parameters: Vec<(String, String)>,
+    /// Its mean score over the inner splits.
+    pub evaluation: f64,
+    /// Whether it was chosen and refitted.
+    pub selected: bool,
 }
 
 /// A preprocessing step: fitted on the training rows, then applied to training and test rows.

@@ -54,7 +54,7 @@ pub use error::{Error, Result};
 pub use estimators::*;
 pub use flow::{
     Component, Describe, Flow, Model, OML_FLOW_VERSION, Output, Predictions, Preprocessor, Target,
-    TaskKind, TrainingSet, Transform, argmax, unsupported,
+    TaskKind, TraceIteration, TrainingSet, Transform, argmax, unsupported,
 };
 pub use inputs::numeric_inputs;
 pub use param::{

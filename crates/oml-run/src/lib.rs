@@ -43,6 +43,7 @@ mod request;
 mod run;
 mod run_dir;
 mod store;
+mod trace;
 mod verify;
 
 pub use description::{EvaluationRecord, RunDescription, UNPUBLISHED_FLOW_ID, xsd_double};
@@ -64,4 +65,5 @@ pub use request::{ExecutedRun, OpenedTask, PreparedRun, RunRequest, RunTiming};
 pub use run::{Run, RunRecord, check_files, files};
 pub use run_dir::{Replace, write_directory};
 pub use store::{Damaged, FlowIdentity, Listed, RunKey, RunStore, TaskIdentity};
+pub use trace::trace_arff;
 pub use verify::{compare_runs, is_timing};

@@ -15,6 +15,7 @@ use crate::predictions::predictions_arff;
 use crate::report::RunReport;
 use crate::run::{Run, files};
 use crate::store::{FlowIdentity, RunKey, TaskIdentity};
+use crate::trace::trace_arff;
 
 /// A task with the digests of its dataset and splits, which every run key on it needs.
 #[derive(Debug, Clone)]
@@ -272,6 +273,7 @@ impl Run {
             flow_xml: flow_xml(&prepared.flow)?,
             summary,
             manifest,
+            trace: trace_arff(evaluation)?,
         })
     }
 }

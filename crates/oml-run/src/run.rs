@@ -23,8 +23,18 @@ pub mod files {
     pub const MANIFEST: &str = "manifest.json";
     /// The servers the run was published to (written by `oml publish`).
     pub const PUBLISHED: &str = "published.json";
+    /// OpenML's optimisation trace, in a run of a tuned flow.
+    pub const TRACE: &str = "trace.arff";
     /// Every file oml writes in a run directory: a directory of these only is oml's own.
-    pub const ALL: &[&str] = &[DESCRIPTION, PREDICTIONS, FLOW, SUMMARY, MANIFEST, PUBLISHED];
+    pub const ALL: &[&str] = &[
+        DESCRIPTION,
+        PREDICTIONS,
+        FLOW,
+        SUMMARY,
+        MANIFEST,
+        PUBLISHED,
+        TRACE,
+    ];
     /// The files every complete run has, the manifest last.
     pub const REQUIRED: &[&str] = &[DESCRIPTION, PREDICTIONS, FLOW, SUMMARY, MANIFEST];
     /// The key of `manifest.json` under which the digests of the other files are written
@@ -45,6 +55,8 @@ pub struct Run {
     pub summary: serde_json::Value,
     /// `manifest.json`.
     pub manifest: Manifest,
+    /// `trace.arff`: the search of each unit of a tuned flow; `None` for other flows.
+    pub trace: Option<Arff>,
 }
 
 impl Run {
@@ -64,6 +76,13 @@ impl Run {
             (files::FLOW, self.flow_xml.clone().into_bytes()),
             (files::SUMMARY, pretty_json(&self.summary)?),
         ];
+        if let Some(trace) = &self.trace {
+            let bytes = trace.to_bytes().map_err(|source| Error::Write {
+                path: files::TRACE.into(),
+                source,
+            })?;
+            out.push((files::TRACE, bytes));
+        }
         /// The manifest as written: its fields, then the digests of the other files.
         #[derive(serde::Serialize)]
         struct Written<'a> {
@@ -116,12 +135,22 @@ impl Run {
                 path: dir.join(files::PREDICTIONS),
                 message: e.to_string(),
             })?;
+        let trace = match dir.join(files::TRACE).is_file() {
+            true => Some(
+                Arff::from_bytes(&read(files::TRACE)?).map_err(|e| Error::Invalid {
+                    path: dir.join(files::TRACE),
+                    message: e.to_string(),
+                })?,
+            ),
+            false => None,
+        };
         Ok(Run {
             description,
             predictions,
             flow_xml: text(files::FLOW)?,
             summary: read_json(dir, files::SUMMARY)?,
             manifest: read_json(dir, files::MANIFEST)?,
+            trace,
         })
     }
 }

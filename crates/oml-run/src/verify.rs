@@ -33,6 +33,10 @@ pub fn compare_runs(stored: &Run, again: &Run) -> Vec<String> {
     }
     out.extend(compare_predictions(&stored.predictions, &again.predictions));
     out.extend(compare_measures(&stored.summary, &again.summary));
+    let bytes = |trace: &Option<Arff>| trace.as_ref().map(|t| t.to_bytes().ok());
+    if bytes(&stored.trace) != bytes(&again.trace) {
+        out.push("trace.arff differs: the search chose or scored its candidates otherwise".into());
+    }
     out
 }
 

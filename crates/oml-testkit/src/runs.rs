@@ -73,5 +73,6 @@ fn build_run(task: &Task, task_id: Option<i64>, task_name: &str, flow: &str, see
         flow_xml: oml_flow::flow_xml(&flow).unwrap(),
         summary: serde_json::to_value(&summary).unwrap(),
         manifest,
+        trace: None,
     }
 }

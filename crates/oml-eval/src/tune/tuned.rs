@@ -1,0 +1,318 @@
+//! A flow tuned by a nested search: inside each unit's training rows, every candidate of a
+//! [`Search`] is scored on inner splits, and the best is refitted on all the training rows.
+
+use std::str::FromStr;
+use std::sync::Arc;
+
+use ndarray::{Array1, Axis};
+use oml_data::DesignMatrix;
+use oml_flow::{
+    Component, Describe, Flow, Model, Output, Pipeline, Predictions, Target, TaskKind,
+    TraceIteration, TrainingSet, set_parameters, unsupported,
+};
+use rand::SeedableRng;
+use rand::seq::SliceRandom;
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+
+use super::space::{Search, SearchSpace};
+use crate::error::{Error, Result};
+
+/// The inner resampling of the training rows the candidates are scored on.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Inner {
+    /// `k`-fold cross-validation (`cv:K`), stratified by class for classification.
+    Cv(usize),
+    /// One split with `percent` of the rows as the test set (`holdout:P`), stratified.
+    Holdout(f64),
+}
+
+impl FromStr for Inner {
+    type Err = Error;
+
+    fn from_str(text: &str) -> Result<Self> {
+        let bad = || {
+            Error::Config(format!(
+                "inner resampling `{text}`: expected cv:K (K at least 2) or holdout:P (0 < P < 100)"
+            ))
+        };
+        match text.trim().split_once(':') {
+            Some(("cv", k)) => match k.trim().parse::<usize>() {
+                Ok(k) if k >= 2 => Ok(Inner::Cv(k)),
+                _ => Err(bad()),
+            },
+            Some(("holdout", p)) => match p.trim().parse::<f64>() {
+                Ok(p) if p > 0.0 && p < 100.0 => Ok(Inner::Holdout(p)),
+                _ => Err(bad()),
+            },
+            _ => Err(bad()),
+        }
+    }
+}
+
+impl Inner {
+    /// The (train, test) row positions of `rows` training rows, drawn from `seed`: rows are
+    /// shuffled, then dealt to the folds class by class (all rows as one class without
+    /// `classes`), so that every fold keeps the class proportions.
+    pub fn splits(
+        &self,
+        rows: usize,
+        classes: Option<&Array1<usize>>,
+        seed: u64,
+    ) -> Result<Vec<(Vec<usize>, Vec<usize>)>> {
+        let mut order: Vec<usize> = (0..rows).collect();
+        order.shuffle(&mut ChaCha8Rng::seed_from_u64(seed));
+        if let Some(classes) = classes {
+            // Stable by class: within a class, the shuffled order.
+            order.sort_by_key(|&row| classes[row]);
+        }
+        let (folds, test_of): (usize, Box<dyn Fn(usize) -> Option<usize>>) = match *self {
+            Inner::Cv(k) => {
+                if k > rows {
+                    return Err(Error::Config(format!(
+                        "inner cv:{k} needs at least {k} training rows; a unit has {rows}"
+                    )));
+                }
+                (k, Box::new(move |position| Some(position % k)))
+            }
+            Inner::Holdout(percent) => {
+                let every = 100.0 / percent;
+                (
+                    1,
+                    Box::new(move |position| {
+                        // Position p is a test row when it crosses a multiple of 100/P.
+                        let crossed = ((position + 1) as f64 / every).floor()
+                            > (position as f64 / every).floor();
+                        crossed.then_some(0)
+                    }),
+                )
+            }
+        };
+        let mut splits = vec![(Vec::new(), Vec::new()); folds];
+        for (position, &row) in order.iter().enumerate() {
+            let test = test_of(position);
+            for (fold, (train, held)) in splits.iter_mut().enumerate() {
+                if test == Some(fold) {
+                    held.push(row);
+                } else {
+                    train.push(row);
+                }
+            }
+        }
+        for (train, test) in &mut splits {
+            train.sort_unstable();
+            test.sort_unstable();
+            if train.is_empty() || test.is_empty() {
+                return Err(Error::Config(format!(
+                    "the inner resampling leaves a split without rows ({rows} training rows)"
+                )));
+            }
+        }
+        Ok(splits)
+    }
+}
+
+/// A flow tuned by a nested search. The search draws its candidates, and the inner splits
+/// their rows, from the unit's seed; each candidate is scored by the task's main measure
+/// (accuracy for classification, the root mean squared error for regression) averaged over
+/// the inner splits; the best (ties to the earliest candidate) is refitted on every training
+/// row and predicts the unit. Its trace ([`Model::trace`]) has every candidate.
+pub struct Tuned {
+    make: Arc<dyn Fn() -> Pipeline + Send + Sync>,
+    base: Pipeline,
+    space: SearchSpace,
+    search: Search,
+    inner: Inner,
+}
+
+impl Tuned {
+    /// `make`'s flow tuned over `space` by `search` on `inner` splits. The space is checked
+    /// against the flow first ([`SearchSpace::check`]).
+    pub fn new(
+        make: Arc<dyn Fn() -> Pipeline + Send + Sync>,
+        space: SearchSpace,
+        search: Search,
+        inner: Inner,
+    ) -> Result<Self> {
+        space.check(&*make)?;
+        let base = make();
+        Ok(Tuned {
+            make,
+            base,
+            space,
+            search,
+            inner,
+        })
+    }
+
+    /// The candidates' score on the inner splits: mean accuracy, or mean RMSE.
+    fn score(
+        &self,
+        candidate: &[(String, String)],
+        data: &TrainingSet<'_>,
+        splits: &[(Vec<usize>, Vec<usize>)],
+        seed: u64,
+    ) -> oml_flow::Result<f64> {
+        let mut flow = (self.make)();
+        let assignments: Vec<String> = candidate.iter().map(|(n, v)| format!("{n}={v}")).collect();
+        set_parameters(&mut flow as &mut dyn Describe, &assignments)?;
+        let mut total = 0.0;
+        for (train, test) in splits {
+            let rows = |rows: &[usize]| DesignMatrix {
+                x: data.features.x.select(Axis(0), rows),
+                columns: data.features.columns.clone(),
+            };
+            let (x_train, x_test) = (rows(train), rows(test));
+            total += match data.target {
+                Target::Classes { classes, n_classes } => {
+                    let y_train = classes.select(Axis(0), train);
+                    let model = flow.fit(
+                        &TrainingSet {
+                            features: &x_train,
+                            target: Target::Classes {
+                                classes: y_train.view(),
+                                n_classes,
+                            },
+                        },
+                        seed,
+                    )?;
+                    let Predictions::Classes { labels, .. } =
+                        model.predict(&x_test, TaskKind::Classification { n_classes })?
+                    else {
+                        unreachable!("a classification model predicts classes")
+                    };
+                    let hits = labels
+                        .iter()
+                        .zip(test)
+                        .filter(|&(l, &row)| *l == classes[row])
+                        .count();
+                    hits as f64 / test.len() as f64
+                }
+                Target::Values(values) => {
+                    let y_train = values.select(Axis(0), train);
+                    let model = flow.fit(
+                        &TrainingSet {
+                            features: &x_train,
+                            target: Target::Values(y_train.view()),
+                        },
+                        seed,
+                    )?;
+                    let Predictions::Values(predicted) =
+                        model.predict(&x_test, TaskKind::Regression)?
+                    else {
+                        unreachable!("a regression model predicts values")
+                    };
+                    let squares: f64 = predicted
+                        .iter()
+                        .zip(test)
+                        .map(|(p, &row)| (p - values[row]).powi(2))
+                        .sum();
+                    (squares / test.len() as f64).sqrt()
+                }
+                Target::None => return Err(unsupported(self, &data.target)),
+            };
+        }
+        Ok(total / splits.len() as f64)
+    }
+}
+
+impl Describe for Tuned {
+    fn name(&self) -> String {
+        format!("oml.Tuned({})", self.base.name())
+    }
+    fn external_version(&self) -> String {
+        self.base.external_version()
+    }
+    fn description(&self) -> String {
+        format!(
+            "{} tuned by a nested search ({:?}, inner {:?}) over {}",
+            self.base.name(),
+            self.search,
+            self.inner,
+            self.space
+                .dimensions()
+                .iter()
+                .map(|(name, domain)| format!("{name} in {domain:?}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    }
+    fn components(&self) -> Vec<Component<'_>> {
+        vec![Component {
+            identifier: "tuned",
+            flow: &self.base,
+        }]
+    }
+}
+
+impl Flow for Tuned {
+    fn learns(&self, kind: TaskKind) -> bool {
+        !matches!(kind, TaskKind::Clustering) && self.base.learns(kind)
+    }
+
+    fn fit(&self, data: &TrainingSet<'_>, seed: u64) -> oml_flow::Result<Box<dyn Model>> {
+        let config = |e: Error| oml_flow::Error::fit(self.name(), e);
+        let candidates = self.search.candidates(&self.space, seed).map_err(config)?;
+        let classes = match data.target {
+            Target::Classes { classes, .. } => Some(classes.to_owned()),
+            _ => None,
+        };
+        let inner_seed = oml_flow::unit_seed(seed, 0, 0, 1);
+        let splits = self
+            .inner
+            .splits(data.features.x.nrows(), classes.as_ref(), inner_seed)
+            .map_err(config)?;
+        // Each candidate on the same rayon pool; collected in order, so the result is the
+        // same for any thread count.
+        let scores = candidates
+            .par_iter()
+            .map(|candidate| self.score(candidate, data, &splits, seed))
+            .collect::<oml_flow::Result<Vec<f64>>>()?;
+        let higher_is_better = matches!(data.target, Target::Classes { .. });
+        let mut best = 0;
+        for (i, &score) in scores.iter().enumerate() {
+            let better = if higher_is_better {
+                score > scores[best]
+            } else {
+                score < scores[best]
+            };
+            if better {
+                best = i;
+            }
+        }
+        let mut flow = (self.make)();
+        let assignments: Vec<String> = candidates[best]
+            .iter()
+            .map(|(n, v)| format!("{n}={v}"))
+            .collect();
+        set_parameters(&mut flow as &mut dyn Describe, &assignments)?;
+        let model = flow.fit(data, seed)?;
+        let trace = candidates
+            .into_iter()
+            .zip(scores)
+            .enumerate()
+            .map(|(i, (parameters, evaluation))| TraceIteration {
+                parameters,
+                evaluation,
+                selected: i == best,
+            })
+            .collect();
+        Ok(Box::new(TunedModel { model, trace }))
+    }
+}
+
+/// The refitted best candidate and the trace of the search that chose it.
+struct TunedModel {
+    model: Box<dyn Model>,
+    trace: Vec<TraceIteration>,
+}
+
+impl Model for TunedModel {
+    fn output(&self, x: &DesignMatrix) -> oml_flow::Result<Output> {
+        self.model.output(x)
+    }
+
+    fn trace(&self) -> &[TraceIteration] {
+        &self.trace
+    }
+}

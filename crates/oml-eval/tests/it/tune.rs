@@ -1,0 +1,173 @@
+//! Tuned flows: search spaces and their errors, candidates from the seed, the nested search
+//! choosing and refitting the best candidate, and its trace.
+
+use std::sync::Arc;
+
+use oml_data::DesignMatrix;
+use oml_eval::tune::{Domain, Inner, Search, SearchSpace, Tuned};
+use oml_flow::{
+    Describe, Flow, Pipeline, Target, TaskKind, TrainingSet, builtin_flow, set_parameters,
+};
+
+fn tree() -> Arc<dyn Fn() -> Pipeline + Send + Sync> {
+    Arc::new(|| builtin_flow("decision-tree").unwrap())
+}
+
+fn iris() -> (DesignMatrix, ndarray::Array1<usize>) {
+    let iris = oml_data::builtin("iris").unwrap();
+    let x = iris.design_matrix(Some("class")).unwrap();
+    let y = iris.class_target("class").unwrap().classes;
+    (x, y)
+}
+
+#[test]
+fn spaces_parse_and_bad_ones_are_named() {
+    assert_eq!(
+        "int:1:20".parse::<Domain>().unwrap(),
+        Domain::Int { low: 1, high: 20 }
+    );
+    assert_eq!(
+        "float:0.001:100:log".parse::<Domain>().unwrap(),
+        Domain::Float {
+            low: 0.001,
+            high: 100.0,
+            log: true
+        }
+    );
+    assert_eq!(
+        "gini, entropy".parse::<Domain>().unwrap(),
+        Domain::Values(vec!["gini".into(), "entropy".into()])
+    );
+    for bad in [
+        "int:5:1",
+        "int:a:3",
+        "float:0:1:log",
+        "float:1",
+        "a,,b",
+        "float:1:inf",
+    ] {
+        let err = bad.parse::<Domain>().unwrap_err().to_string();
+        assert!(err.contains(bad), "{bad}: {err}");
+    }
+    assert!(SearchSpace::parse::<&str>(&[]).is_err());
+    assert!(SearchSpace::parse(&["max_depth=int:1:3", "max_depth=int:2:4"]).is_err());
+    assert!("random:0".parse::<Search>().is_err());
+    assert_eq!("random:20".parse::<Search>().unwrap(), Search::Random(20));
+    assert!("cv:1".parse::<Inner>().is_err());
+    assert!("holdout:100".parse::<Inner>().is_err());
+}
+
+#[test]
+fn a_space_outside_the_parameter_is_refused_before_any_fit_with_the_allowed_values() {
+    let space = SearchSpace::parse(&["max_depth=int:0:5"]).unwrap();
+    let Err(err) = Tuned::new(tree(), space, Search::Random(3), Inner::Cv(3)) else {
+        panic!("max_depth 0 accepted")
+    };
+    let err = err.to_string();
+    assert!(err.contains("max_depth") && err.contains("`0`"), "{err}");
+    let unknown = SearchSpace::parse(&["depth=int:1:5"]).unwrap();
+    assert!(Tuned::new(tree(), unknown, Search::Grid, Inner::Cv(3)).is_err());
+}
+
+#[test]
+fn candidates_come_from_the_seed_and_grids_in_order() {
+    let space = SearchSpace::parse(&["max_depth=int:1:20", "min_samples_leaf=int:1:20"]).unwrap();
+    let a = Search::Random(20).candidates(&space, 7).unwrap();
+    assert_eq!(a, Search::Random(20).candidates(&space, 7).unwrap());
+    assert_ne!(a, Search::Random(20).candidates(&space, 8).unwrap());
+    assert_eq!(a.len(), 20);
+    for candidate in &a {
+        for (_, value) in candidate {
+            let v: i64 = value.parse().unwrap();
+            assert!((1..=20).contains(&v));
+        }
+    }
+    let grid = SearchSpace::parse(&["max_depth=int:1:2", "criterion=gini,entropy"]).unwrap();
+    let points = Search::Grid.candidates(&grid, 0).unwrap();
+    let text: Vec<String> = points
+        .iter()
+        .map(|p| {
+            p.iter()
+                .map(|(n, v)| format!("{n}={v}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    assert_eq!(
+        text,
+        [
+            "max_depth=1 criterion=gini",
+            "max_depth=1 criterion=entropy",
+            "max_depth=2 criterion=gini",
+            "max_depth=2 criterion=entropy"
+        ]
+    );
+    let float = SearchSpace::parse(&["alpha=float:0.1:1"]).unwrap();
+    assert!(Search::Grid.candidates(&float, 0).is_err());
+}
+
+#[test]
+fn inner_splits_are_stratified_and_cover_the_rows() {
+    let (_, y) = iris();
+    let splits = Inner::Cv(3).splits(y.len(), Some(&y), 1).unwrap();
+    assert_eq!(splits.len(), 3);
+    let mut tested: Vec<usize> = splits.iter().flat_map(|(_, test)| test.clone()).collect();
+    tested.sort_unstable();
+    assert_eq!(tested, (0..150).collect::<Vec<_>>());
+    for (train, test) in &splits {
+        assert_eq!(train.len() + test.len(), 150);
+        // 50 rows of each class dealt to 3 folds: 16 or 17 of each class per test fold.
+        for class in 0..3 {
+            let n = test.iter().filter(|&&r| y[r] == class).count();
+            assert!((16..=17).contains(&n), "class {class}: {n}");
+        }
+    }
+    let holdout = Inner::Holdout(20.0).splits(150, Some(&y), 1).unwrap();
+    assert_eq!(holdout[0].1.len(), 30);
+    assert!(Inner::Cv(200).splits(150, None, 1).is_err());
+}
+
+#[test]
+fn the_best_candidate_is_refitted_and_its_trace_has_one_selected_row() {
+    let (x, y) = iris();
+    let space = SearchSpace::parse(&["max_depth=int:1:6", "min_samples_leaf=int:1:20"]).unwrap();
+    let tuned = Tuned::new(tree(), space, Search::Random(12), Inner::Cv(3)).unwrap();
+    assert!(tuned.name().starts_with("oml.Tuned("));
+    let data = TrainingSet {
+        features: &x,
+        target: Target::Classes {
+            classes: y.view(),
+            n_classes: 3,
+        },
+    };
+    let kind = TaskKind::Classification { n_classes: 3 };
+    let model = tuned.fit(&data, 42).unwrap();
+    let trace = model.trace();
+    assert_eq!(trace.len(), 12);
+    let selected: Vec<_> = trace.iter().filter(|t| t.selected).collect();
+    assert_eq!(selected.len(), 1);
+    let best = trace.iter().map(|t| t.evaluation).fold(f64::MIN, f64::max);
+    let first_best = trace.iter().position(|t| t.evaluation == best).unwrap();
+    assert!(
+        trace[first_best].selected,
+        "ties go to the earliest candidate"
+    );
+    assert!(best > 0.8 && best <= 1.0, "{best}");
+    // The predictions are those of the selected candidate refitted on every row.
+    let mut refit = builtin_flow("decision-tree").unwrap();
+    let assignments: Vec<String> = selected[0]
+        .parameters
+        .iter()
+        .map(|(n, v)| format!("{n}={v}"))
+        .collect();
+    set_parameters(&mut refit as &mut dyn Describe, &assignments).unwrap();
+    let direct = refit.fit(&data, 42).unwrap().predict(&x, kind).unwrap();
+    assert_eq!(model.predict(&x, kind).unwrap(), direct);
+    // The same seed gives the same search on any thread count.
+    let one = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    let again = one.install(|| tuned.fit(&data, 42).unwrap());
+    assert_eq!(again.trace(), trace);
+}
