@@ -61,7 +61,7 @@ pub use manifest::{
 pub use predictions::predictions_arff;
 pub use published::PublicationRecord;
 pub use report::{MeasureReport, RunReport};
-pub use request::{ExecutedRun, OpenedTask, PreparedRun, RunRequest, RunTiming};
+pub use request::{ExecutedRun, OpenedTask, PreparedRun, RunRequest, RunTiming, TuneRequest};
 pub use run::{Run, RunRecord, check_files, files};
 pub use run_dir::{Replace, write_directory};
 pub use store::{Damaged, FlowIdentity, Listed, RunKey, RunStore, TaskIdentity};

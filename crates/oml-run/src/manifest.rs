@@ -48,6 +48,9 @@ pub struct Manifest {
     pub flow_external_version: String,
     /// The parameters set, as `NAME=VALUE`, in the order they were applied.
     pub parameters: Vec<String>,
+    /// The nested search that tuned the flow, if any (absent in manifests of untuned runs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tune: Option<crate::request::TuneRequest>,
     /// The run seed.
     pub seed: u64,
     /// The threads the units ran on.

@@ -5,7 +5,10 @@
 use std::path::PathBuf;
 
 use oml_eval::{Evaluation, EvaluatorBuilder, UnitResult};
-use oml_flow::{Describe, Pipeline, builtin_flow, flow_xml, qualified_parameters, set_parameters};
+use std::sync::Arc;
+
+use oml_eval::tune::{Inner, Search, SearchSpace, Tuned};
+use oml_flow::{Flow, Pipeline, builtin_flow, flow_xml, qualified_parameters, set_parameters};
 use oml_task::{Task, TaskSpec};
 
 use crate::description::{RunDescription, UNPUBLISHED_FLOW_ID};
@@ -54,6 +57,20 @@ pub struct RunRequest {
     pub threads: Option<usize>,
     /// Stop at the first failing unit.
     pub fail_fast: bool,
+    /// A nested search that tunes the flow inside each unit, if any.
+    pub tune: Option<TuneRequest>,
+}
+
+/// A nested search as `oml run` takes it: `--tune NAME=SPACE` (repeatable), `--search`,
+/// `--inner`; parsed and checked against the flow when the run is prepared.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TuneRequest {
+    /// `NAME=SPACE` per tuned parameter.
+    pub space: Vec<String>,
+    /// `grid` or `random:N`.
+    pub search: String,
+    /// `cv:K` or `holdout:P`.
+    pub inner: String,
 }
 
 /// A request with its task read and its flow made, ready to run; its key says whether the store
@@ -63,8 +80,8 @@ pub struct PreparedRun {
     pub request: RunRequest,
     /// The task.
     pub task: Task,
-    /// The flow in its pipeline, parameters set.
-    pub flow: Pipeline,
+    /// The flow in its pipeline, parameters set (tuned, if the request tunes it).
+    pub flow: Box<dyn Flow>,
     /// The store key ([`RunKey::digest`]).
     pub key: String,
     /// The digests of the task's dataset and splits.
@@ -106,6 +123,13 @@ impl RunRequest {
         for param in &self.params {
             args.extend(["--param".to_owned(), param.clone()]);
         }
+        if let Some(tune) = &self.tune {
+            for space in &tune.space {
+                args.extend(["--tune".to_owned(), space.clone()]);
+            }
+            args.extend(["--search".to_owned(), tune.search.clone()]);
+            args.extend(["--inner".to_owned(), tune.inner.clone()]);
+        }
         args.extend(["--seed".to_owned(), self.seed.to_string()]);
         args
     }
@@ -123,7 +147,28 @@ impl RunRequest {
             seed: manifest.seed,
             threads: None,
             fail_fast: false,
+            tune: manifest.tune.clone(),
         }
+    }
+
+    /// The built-in flow with the parameters set, tuned when the request says so.
+    fn make_flow(&self) -> Result<Box<dyn Flow>> {
+        let (name, params) = (self.flow.clone(), self.params.clone());
+        let make = move || -> oml_flow::Result<Pipeline> {
+            let mut flow = builtin_flow(&name)?;
+            set_parameters(&mut flow, &params)?;
+            Ok(flow)
+        };
+        let flow = make().map_err(|e| Error::Setup(Box::new(e)))?;
+        let Some(tune) = &self.tune else {
+            return Ok(Box::new(flow));
+        };
+        let space = SearchSpace::parse(&tune.space)?;
+        let search: Search = tune.search.parse()?;
+        let inner: Inner = tune.inner.parse()?;
+        // `make` succeeded once, so it succeeds for every candidate's fresh flow.
+        let fresh = Arc::new(move || make().expect("the flow was made once already"));
+        Ok(Box::new(Tuned::new(fresh, space, search, inner)?))
     }
 
     /// Reads the task, makes the flow and computes the run key.
@@ -138,9 +183,8 @@ impl RunRequest {
             task,
             digests: task_digests,
         } = opened;
-        let mut flow = builtin_flow(&self.flow).map_err(|e| Error::Setup(Box::new(e)))?;
-        set_parameters(&mut flow, &self.params).map_err(|e| Error::Setup(Box::new(e)))?;
-        let parameter_settings: Vec<(String, String)> = qualified_parameters(&flow)
+        let flow = self.make_flow()?;
+        let parameter_settings: Vec<(String, String)> = qualified_parameters(flow.as_ref())
             .into_iter()
             .map(|(name, parameter)| (name, parameter.value))
             .collect();
@@ -180,7 +224,7 @@ impl PreparedRun {
         let evaluator = builder.build()?;
         let started = now_rfc3339();
         let clock = std::time::Instant::now();
-        let evaluation = evaluator.evaluate_observed(&self.flow, &self.task, on_unit)?;
+        let evaluation = evaluator.evaluate_observed(self.flow.as_ref(), &self.task, on_unit)?;
         let timing = RunTiming {
             threads: evaluator.threads(),
             wall_time_s: clock.elapsed().as_secs_f64(),
@@ -255,6 +299,7 @@ impl Run {
             flow_name,
             flow_external_version: prepared.flow.external_version(),
             parameters: request.params.clone(),
+            tune: request.tune.clone(),
             seed: request.seed,
             threads: timing.threads,
             n_units: task.splits().units().len(),
@@ -270,7 +315,7 @@ impl Run {
         Ok(Run {
             description,
             predictions,
-            flow_xml: flow_xml(&prepared.flow)?,
+            flow_xml: flow_xml(prepared.flow.as_ref())?,
             summary,
             manifest,
             trace: trace_arff(evaluation)?,

@@ -53,6 +53,7 @@ fn build_run(task: &Task, task_id: Option<i64>, task_name: &str, flow: &str, see
         flow_name: flow.name(),
         flow_external_version: flow.external_version(),
         parameters: Vec::new(),
+        tune: None,
         seed,
         threads: 1,
         n_units: task.splits().units().len(),

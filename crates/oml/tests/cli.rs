@@ -1353,3 +1353,71 @@ fn ignore_takes_a_column_out_of_a_local_task() {
     assert_eq!(on_id.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&on_id.stderr).contains("--ignore"));
 }
+
+#[test]
+fn a_tuned_run_writes_its_trace_verifies_and_refuses_bad_spaces_before_any_fit() {
+    let dir = tempfile::tempdir().unwrap();
+    let tuned = |out: &str, extra: &[&str]| {
+        let out = dir.path().join(out);
+        let mut args = vec![
+            "run",
+            "--task",
+            "builtin:iris",
+            "--resampling",
+            "cv:3",
+            "--flow",
+            "decision-tree",
+            "--tune",
+            "max_depth=int:1:5",
+            "--tune",
+            "criterion=gini,entropy",
+            "--json",
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        oml(&args)
+    };
+    let json: serde_json::Value =
+        serde_json::from_str(&success(&tuned("a", &["--search", "random:4"]))).unwrap();
+    assert!(json["flow"].as_str().unwrap().starts_with("oml.Tuned("));
+    let trace = std::fs::read_to_string(dir.path().join("a/trace.arff")).unwrap();
+    let rows: Vec<&str> = trace
+        .lines()
+        .skip_while(|l| !l.starts_with("@DATA"))
+        .skip(1)
+        .filter(|l| !l.is_empty())
+        .collect();
+    assert_eq!(rows.len(), 3 * 4);
+    assert_eq!(rows.iter().filter(|r| r.contains(",true,")).count(), 3);
+    assert!(
+        trace.contains("@ATTRIBUTE parameter_max_depth STRING"),
+        "{trace}"
+    );
+    let manifest = std::fs::read_to_string(dir.path().join("a/manifest.json")).unwrap();
+    assert!(manifest.contains("\"search\": \"random:4\""), "{manifest}");
+    // Verified byte for byte from the manifest, the search included.
+    let verified = success(&oml(&["verify", dir.path().join("a").to_str().unwrap()]));
+    assert!(verified.starts_with("verified"), "{verified}");
+    // Another search is another run: its own key and trace.
+    success(&tuned("b", &["--search", "grid"]));
+    let grid = std::fs::read_to_string(dir.path().join("b/trace.arff")).unwrap();
+    assert_eq!(
+        grid.lines().filter(|l| l.starts_with("0,")).count(),
+        3 * 5 * 2
+    );
+    // Bad spaces and searches are refused before any fit, naming the text.
+    for (extra, named) in [
+        (&["--tune", "min_samples_leaf=int:0:3"][..], "`0`"),
+        (&["--search", "random:0"][..], "random:0"),
+        (&["--inner", "cv:1"][..], "cv:1"),
+        (&["--tune", "nosuch=1,2"][..], "nosuch"),
+        (&["--tune", "max_depth="][..], "max_depth"),
+    ] {
+        let output = tuned("c", extra);
+        assert_eq!(output.status.code(), Some(2), "{extra:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(named), "{extra:?}: {stderr}");
+        assert!(!dir.path().join("c").exists());
+    }
+}

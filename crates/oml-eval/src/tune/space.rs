@@ -83,6 +83,18 @@ impl FromStr for Domain {
     }
 }
 
+impl std::fmt::Display for Domain {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Domain::Int { low, high } => write!(f, "int:{low}:{high}"),
+            Domain::Float { low, high, log } => {
+                write!(f, "float:{low}:{high}{}", if *log { ":log" } else { "" })
+            }
+            Domain::Values(values) => f.write_str(&values.join(",")),
+        }
+    }
+}
+
 impl Domain {
     /// The values a grid tries: every whole number of an int range, every listed value. A
     /// float range has no grid.
@@ -185,6 +197,18 @@ impl SearchSpace {
     }
 }
 
+/// `NAME=DOMAIN; NAME=DOMAIN`: the space as a parameter value.
+impl std::fmt::Display for SearchSpace {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let parts: Vec<String> = self
+            .dimensions
+            .iter()
+            .map(|(name, domain)| format!("{name}={domain}"))
+            .collect();
+        f.write_str(&parts.join("; "))
+    }
+}
+
 /// How candidates are chosen from a [`SearchSpace`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Search {
@@ -210,6 +234,15 @@ impl FromStr for Search {
             _ => Err(Error::Config(format!(
                 "search `{text}`: expected grid or random:N"
             ))),
+        }
+    }
+}
+
+impl std::fmt::Display for Search {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Search::Grid => f.write_str("grid"),
+            Search::Random(n) => write!(f, "random:{n}"),
         }
     }
 }

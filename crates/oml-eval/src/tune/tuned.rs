@@ -7,7 +7,7 @@ use std::sync::Arc;
 use ndarray::{Array1, Axis};
 use oml_data::DesignMatrix;
 use oml_flow::{
-    Component, Describe, Flow, Model, Output, Pipeline, Predictions, Target, TaskKind,
+    Component, Describe, Flow, Model, Output, Parameter, Pipeline, Predictions, Target, TaskKind,
     TraceIteration, TrainingSet, set_parameters, unsupported,
 };
 use rand::SeedableRng;
@@ -46,6 +46,15 @@ impl FromStr for Inner {
                 _ => Err(bad()),
             },
             _ => Err(bad()),
+        }
+    }
+}
+
+impl std::fmt::Display for Inner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Inner::Cv(k) => write!(f, "cv:{k}"),
+            Inner::Holdout(p) => write!(f, "holdout:{p}"),
         }
     }
 }
@@ -225,17 +234,43 @@ impl Describe for Tuned {
     }
     fn description(&self) -> String {
         format!(
-            "{} tuned by a nested search ({:?}, inner {:?}) over {}",
+            "{} tuned inside each unit by a nested search ({}, inner {}) over {}; the best \
+             candidate by the task's main measure is refitted on the unit's training rows",
             self.base.name(),
             self.search,
             self.inner,
             self.space
-                .dimensions()
-                .iter()
-                .map(|(name, domain)| format!("{name} in {domain:?}"))
-                .collect::<Vec<_>>()
-                .join(", ")
         )
+    }
+    fn parameters(&self) -> Vec<Parameter> {
+        let text = |name: &str, value: String, description: &str, allowed: &str| Parameter {
+            name: name.to_owned(),
+            data_type: "string",
+            default: String::new(),
+            value,
+            description: description.to_owned(),
+            allowed: allowed.to_owned(),
+        };
+        vec![
+            text(
+                "space",
+                self.space.to_string(),
+                "the tuned parameters and their domains",
+                "NAME=int:LO:HI, NAME=float:LO:HI[:log] or NAME=a,b,c, separated by `; `",
+            ),
+            text(
+                "search",
+                self.search.to_string(),
+                "how candidates are chosen",
+                "grid or random:N",
+            ),
+            text(
+                "inner",
+                self.inner.to_string(),
+                "the inner resampling of each unit's training rows",
+                "cv:K or holdout:P",
+            ),
+        ]
     }
     fn components(&self) -> Vec<Component<'_>> {
         vec![Component {

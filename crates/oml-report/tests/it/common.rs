@@ -115,6 +115,7 @@ pub fn manifest(
         flow_name: format!("oml.{flow}"),
         flow_external_version: "1".into(),
         parameters: parameters.iter().map(|s| s.to_string()).collect(),
+        tune: None,
         seed,
         threads: 1,
         n_units: 3,

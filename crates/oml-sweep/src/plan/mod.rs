@@ -81,6 +81,7 @@ impl Job {
             seed: self.seed,
             threads,
             fail_fast: false,
+            tune: None,
         }
     }
 

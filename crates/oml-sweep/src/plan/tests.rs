@@ -165,6 +165,7 @@ fn a_job_and_its_manifest_have_one_key() {
         flow_name: String::new(),
         flow_external_version: String::new(),
         parameters: request.params.clone(),
+        tune: None,
         seed: request.seed,
         threads: 2,
         n_units: 10,

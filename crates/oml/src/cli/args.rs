@@ -227,6 +227,22 @@ pub(crate) struct RunArgs {
     /// Set a flow parameter; repeatable. A bare NAME works where one step has it.
     #[arg(long = "param", value_name = "NAME=VALUE")]
     pub(crate) params: Vec<String>,
+    /// Tune a parameter inside each unit by a nested search: NAME=int:LO:HI,
+    /// NAME=float:LO:HI[:log] or NAME=a,b,c; repeatable. The trace goes to trace.arff.
+    #[arg(long = "tune", value_name = "NAME=SPACE")]
+    pub(crate) tune: Vec<String>,
+    /// How a tuned flow's candidates are chosen: grid or random:N.
+    #[arg(
+        long,
+        value_name = "SEARCH",
+        default_value = "random:20",
+        requires = "tune"
+    )]
+    pub(crate) search: String,
+    /// The inner resampling of each unit's training rows that candidates are scored on:
+    /// cv:K (stratified for classification) or holdout:P.
+    #[arg(long, value_name = "INNER", default_value = "cv:3", requires = "tune")]
+    pub(crate) inner: String,
     /// The run seed, from which every unit's fit seed is derived.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub(crate) seed: u64,

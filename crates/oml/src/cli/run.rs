@@ -5,7 +5,9 @@ use std::io::{self, IsTerminal};
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
-use oml::run::{Admission, ExecutedRun, Lookup, PreparedRun, Replace, Run, RunReport, RunRequest};
+use oml::run::{
+    Admission, ExecutedRun, Lookup, PreparedRun, Replace, Run, RunReport, RunRequest, TuneRequest,
+};
 use oml::task::TaskSource;
 
 use super::args::{RunArgs, VerifyArgs};
@@ -34,6 +36,7 @@ pub fn run(args: RunArgs, env: &Env) -> anyhow::Result<()> {
         seed: args.seed,
         threads: env.threads(args.threads),
         fail_fast: args.fail_fast,
+        tune: tune_request(&args),
     };
     let prepared = request.prepare()?;
     warn(&prepared.task);
@@ -88,6 +91,15 @@ pub fn run(args: RunArgs, env: &Env) -> anyhow::Result<()> {
         bail!("{failure}");
     }
     Ok(())
+}
+
+/// The nested search the arguments ask for, if any.
+fn tune_request(args: &RunArgs) -> Option<TuneRequest> {
+    (!args.tune.is_empty()).then(|| TuneRequest {
+        space: args.tune.clone(),
+        search: args.search.clone(),
+        inner: args.inner.clone(),
+    })
 }
 
 /// Fetches what the cache lacks of `task` when it is an OpenML task id, from `server`.
