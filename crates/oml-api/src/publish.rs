@@ -86,6 +86,19 @@ impl Client {
                 path: predictions_path,
                 source,
             })?;
+        // A tuned run's trace goes with it, as openml-python uploads a search's trace.
+        let trace_path = run_dir.join(files::TRACE);
+        let trace = match std::fs::read(&trace_path) {
+            Ok(bytes) => Some(bytes),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(source) => {
+                return Err(oml_run::Error::Read {
+                    path: trace_path,
+                    source,
+                }
+                .into());
+            }
+        };
         let flow =
             parse_tree(&run.flow_xml, "flow").map_err(|message| oml_run::Error::Invalid {
                 path: run_dir.join(files::FLOW),
@@ -110,7 +123,7 @@ impl Client {
         let ids = self.flow_ids(flow_id)?;
         let description = upload_description(&run.description, &ids);
 
-        let run_id = self.upload_run(key, &description, &predictions)?;
+        let run_id = self.upload_run(key, &description, &predictions, trace.as_deref())?;
         records.push(PublicationRecord {
             server: server.clone(),
             flow_id,
@@ -189,7 +202,13 @@ impl Client {
     }
 
     /// Uploads the run; the server's id of the run.
-    fn upload_run(&self, key: &ApiKey, description: &str, predictions: &[u8]) -> Result<i64> {
+    fn upload_run(
+        &self,
+        key: &ApiKey,
+        description: &str,
+        predictions: &[u8],
+        trace: Option<&[u8]>,
+    ) -> Result<i64> {
         let url = self.api_url("run/");
         let mut form = Multipart::default();
         form.field("api_key", key.expose());
@@ -200,6 +219,9 @@ impl Client {
             description.as_bytes(),
         );
         form.file("predictions", files::PREDICTIONS, "text/plain", predictions);
+        if let Some(trace) = trace {
+            form.file("trace", files::TRACE, "text/plain", trace);
+        }
         let (content_type, body) = form.finish();
         let answer = self
             .with_retries_if(&url, run_not_stored, || {

@@ -215,13 +215,10 @@ pub fn task_label(manifest: &Manifest) -> String {
         .join(" ")
 }
 
-/// The flow of a run as a label: `manifest.flow`, then its parameters as set (`max_depth=3`),
-/// space-separated.
+/// The flow of a run as a label ([`Manifest::flow_label`]): its short name, the parameters
+/// set and, for a tuned flow, its search.
 pub fn flow_label(manifest: &Manifest) -> String {
-    std::iter::once(manifest.flow.as_str())
-        .chain(manifest.parameters.iter().map(String::as_str))
-        .collect::<Vec<_>>()
-        .join(" ")
+    manifest.flow_label()
 }
 
 /// Whether a higher value of `measure` is better, as oml-eval's table says

@@ -145,12 +145,7 @@ pub fn list_evaluations(
                 None
             });
             rows.array_data.push(json_text("per_class"));
-            let mut flow = run.manifest.flow.clone();
-            for parameter in &run.manifest.parameters {
-                flow.push(' ');
-                flow.push_str(parameter);
-            }
-            rows.flow.push(flow);
+            rows.flow.push(run.manifest.flow_label());
         }
     }
     rows.into_frame().map_err(|e| Error::Invalid {

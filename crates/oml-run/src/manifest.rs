@@ -69,6 +69,25 @@ pub struct Manifest {
     pub digests: BTreeMap<String, String>,
 }
 
+impl Manifest {
+    /// The flow as tables and reports show it: its short name, the parameters set
+    /// (`max_depth=3`), and for a tuned flow its search
+    /// (`tuned(max_depth=int:1:20, random:20, inner cv:3)`), space-separated.
+    pub fn flow_label(&self) -> String {
+        let mut parts = vec![self.flow.clone()];
+        parts.extend(self.parameters.iter().cloned());
+        if let Some(tune) = &self.tune {
+            parts.push(format!(
+                "tuned({}, {}, inner {})",
+                tune.space.join(" "),
+                tune.search,
+                tune.inner
+            ));
+        }
+        parts.join(" ")
+    }
+}
+
 /// The hardware and software that run this process, for a [`Manifest`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Machine {

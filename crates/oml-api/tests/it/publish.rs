@@ -223,6 +223,23 @@ fn xmllint_validates(xml: &[u8]) {
 }
 
 #[test]
+fn a_tuned_run_is_published_with_its_trace() {
+    let (dir, _) = run_dir();
+    let run_dir = dir.path().join("run");
+    let trace = b"@RELATION Trace\n\n@ATTRIBUTE repeat NUMERIC\n\n@DATA\n0\n".to_vec();
+    std::fs::write(run_dir.join("trace.arff"), &trace).unwrap();
+    let server = server(false);
+    client(&server, Some(KEY)).publish(&run_dir).unwrap();
+    let runs = posts_to(&server, "/api/v1/xml/run/");
+    let parts = multipart(&runs[0]);
+    let names: Vec<&str> = parts.iter().map(|p| p.0.as_str()).collect();
+    assert_eq!(names, ["api_key", "description", "predictions", "trace"]);
+    let sent = part(&parts, "trace");
+    assert_eq!(sent.1.as_deref(), Some("trace.arff"));
+    assert_eq!(sent.2, trace);
+}
+
+#[test]
 fn publishes_a_run_and_its_unknown_flow() {
     let (dir, run) = run_dir();
     let run_dir = dir.path().join("run");
