@@ -74,7 +74,14 @@ impl JobColumns {
 
     fn of_manifest(m: &oml_run::Manifest) -> Self {
         JobColumns {
-            job_key: job_key(&m.task, &m.task_options, &m.flow, &m.parameters, m.seed),
+            job_key: job_key(
+                &m.task,
+                &m.task_options,
+                &m.flow,
+                &m.parameters,
+                m.tune.as_ref(),
+                m.seed,
+            ),
             task: m.task.clone(),
             task_options: m.task_options.to_items().join(" "),
             flow: m.flow.clone(),

@@ -62,6 +62,17 @@ pub(super) struct FlowTable {
     pub(super) name: Spanned<String>,
     #[serde(default)]
     pub(super) grid: BTreeMap<String, Spanned<GridValues>>,
+    pub(super) tune: Option<Spanned<TuneTable>>,
+}
+
+/// A flow's nested search: `space` (parameter name to `int:LO:HI`, `float:LO:HI[:log]` or
+/// `a,b,c`), `search` and `inner` as `oml run` takes them.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct TuneTable {
+    pub(super) space: BTreeMap<String, String>,
+    pub(super) search: Option<String>,
+    pub(super) inner: Option<String>,
 }
 
 /// An OpenML id given as an integer or as text, kept as text.

@@ -33,7 +33,8 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::time::Duration;
 
-use oml_run::RunRequest;
+use oml_eval::tune::{Inner, Search, SearchSpace};
+use oml_run::{RunRequest, TuneRequest};
 use oml_task::TaskSpec;
 
 use crate::error::Error;
@@ -55,19 +56,22 @@ pub struct Job {
     /// `NAME=VALUE` parameter assignments by qualified name (`estimator.max_depth=3`), sorted
     /// by it.
     pub params: Vec<String>,
+    /// The nested search that tunes the flow, if any.
+    pub tune: Option<TuneRequest>,
     /// The run seed.
     pub seed: u64,
 }
 
 impl Job {
-    /// The job key: [`job_key`] of the task, its options, the flow, the parameters and the
-    /// seed. The cache directory is not part of it.
+    /// The job key: [`job_key`] of the task, its options, the flow, the parameters, the
+    /// search and the seed. The cache directory is not part of it.
     pub fn key(&self) -> String {
         job_key(
             &self.task.task,
             &self.task.options,
             &self.flow,
             &self.params,
+            self.tune.as_ref(),
             self.seed,
         )
     }
@@ -81,7 +85,7 @@ impl Job {
             seed: self.seed,
             threads,
             fail_fast: false,
-            tune: None,
+            tune: self.tune.clone(),
         }
     }
 
@@ -94,6 +98,14 @@ impl Job {
         }
         parts.push(self.flow.clone());
         parts.extend(self.params.iter().cloned());
+        if let Some(tune) = &self.tune {
+            parts.push(format!(
+                "tuned({}, {}, inner {})",
+                tune.space.join(" "),
+                tune.search,
+                tune.inner
+            ));
+        }
         parts.push(format!("seed {}", self.seed));
         parts.join(" ")
     }
@@ -103,12 +115,14 @@ impl Job {
 /// `parameters`, `seed`): 64 hex digits, the SHA-256 of
 /// `oml job 1\ntask {task}\noption {o}\n...flow {flow}\nparameter {p}\n...seed {seed}\n`
 /// (one `option` line per item of [`oml_task::TaskOptions::to_items`] and one `parameter`
-/// line per parameter, in order).
+/// line per parameter, in order); a tuned job adds `tune {NAME=SPACE}` lines, then
+/// `search {search}` and `inner {inner}`, before the seed, so an untuned job keeps its key.
 pub fn job_key(
     task: &str,
     task_options: &oml_task::TaskOptions,
     flow: &str,
     params: &[String],
+    tune: Option<&TuneRequest>,
     seed: u64,
 ) -> String {
     let mut text = format!("oml job 1\ntask {task}\n");
@@ -118,6 +132,12 @@ pub fn job_key(
     let _ = writeln!(text, "flow {flow}");
     for param in params {
         let _ = writeln!(text, "parameter {param}");
+    }
+    if let Some(tune) = tune {
+        for space in &tune.space {
+            let _ = writeln!(text, "tune {space}");
+        }
+        let _ = writeln!(text, "search {}\ninner {}", tune.search, tune.inner);
     }
     let _ = writeln!(text, "seed {seed}");
     oml_run::sha256_hex(text.as_bytes())
@@ -141,6 +161,28 @@ pub struct FlowEntry {
     /// has qualified names (`estimator.max_depth`), sorted; [`Sweep::jobs`] resolves and sorts
     /// the names of an entry made otherwise.
     pub grid: Vec<(String, Vec<String>)>,
+    /// The nested search that tunes the flow at every grid point, if any.
+    pub tune: Option<TuneRequest>,
+}
+
+/// The search of a sweep file's `tune` table without `search`: as `oml run --tune`.
+const DEFAULT_SEARCH: &str = "random:20";
+/// The inner resampling of a `tune` table without `inner`: as `oml run --tune`.
+const DEFAULT_INNER: &str = "cv:3";
+
+/// Checks a flow entry's search before any job: its space against the flow, its search and
+/// inner resampling as `oml run` would refuse them.
+fn check_tune(entry: &FlowEntry) -> Result<(), String> {
+    let Some(tune) = &entry.tune else {
+        return Ok(());
+    };
+    let space = SearchSpace::parse(&tune.space).map_err(|e| e.to_string())?;
+    tune.search.parse::<Search>().map_err(|e| e.to_string())?;
+    tune.inner.parse::<Inner>().map_err(|e| e.to_string())?;
+    let flow = entry.flow.clone();
+    space
+        .check(&move || oml_flow::builtin_flow(&flow).expect("the flow was made when checked"))
+        .map_err(|e| e.to_string())
 }
 
 /// A sweep: what a sweep file (or the flags) says.
@@ -218,11 +260,25 @@ impl Sweep {
         let mut flows = Vec::with_capacity(raw.flows.len());
         for (i, item) in raw.flows.into_iter().enumerate() {
             let item_line = line_of(item.span());
-            let (flow, name_line, grid) = match item.into_inner() {
-                RawFlow::Name(name) => (name, item_line, BTreeMap::new()),
+            let (flow, name_line, grid, tune) = match item.into_inner() {
+                RawFlow::Name(name) => (name, item_line, BTreeMap::new(), None),
                 RawFlow::Table(table) => {
                     let name_line = line_of(table.name.span());
-                    (table.name.into_inner(), name_line, table.grid)
+                    let tune = table.tune.map(|tune| {
+                        let line = line_of(tune.span());
+                        let tune = tune.into_inner();
+                        let request = TuneRequest {
+                            space: tune
+                                .space
+                                .iter()
+                                .map(|(name, space)| format!("{name}={space}"))
+                                .collect(),
+                            search: tune.search.unwrap_or_else(|| DEFAULT_SEARCH.to_owned()),
+                            inner: tune.inner.unwrap_or_else(|| DEFAULT_INNER.to_owned()),
+                        };
+                        (request, line)
+                    });
+                    (table.name.into_inner(), name_line, table.grid, tune)
                 }
             };
             let mut lines: BTreeMap<String, Option<usize>> = BTreeMap::new();
@@ -240,9 +296,14 @@ impl Sweep {
                 lines.insert(name.clone(), line);
                 written.push((name, values));
             }
+            let (tune, tune_line) = match tune {
+                Some((request, line)) => (Some(request), line),
+                None => (None, None),
+            };
             let mut entry = FlowEntry {
                 flow,
                 grid: written,
+                tune,
             };
             entry.grid = checked_grid(&entry).map_err(|problem| {
                 let line = match &problem {
@@ -254,6 +315,8 @@ impl Sweep {
                 };
                 problem.into_error(i, Some(path), line)
             })?;
+            check_tune(&entry)
+                .map_err(|message| invalid(tune_line, format!("flows[{i}].tune"), message))?;
             flows.push(entry);
         }
         if flows.is_empty() {
@@ -332,6 +395,7 @@ impl Sweep {
                 let entry = FlowEntry {
                     flow: name.clone(),
                     grid: Vec::new(),
+                    tune: None,
                 };
                 checked_grid(&entry).map_err(|problem| problem.into_error(i, None, None))?;
                 Ok(entry)
@@ -457,6 +521,7 @@ impl Sweep {
                             task: task.clone(),
                             flow: flow.flow.clone(),
                             params: params.clone(),
+                            tune: flow.tune.clone(),
                             seed,
                         };
                         if seen.insert(job.key()) {

@@ -94,6 +94,7 @@ fn keys_are_stable_and_tell_jobs_apart() {
         task: TaskSpec::new("builtin:iris"),
         flow: "decision-tree".into(),
         params: vec!["estimator.max_depth=3".into()],
+        tune: None,
         seed: 1,
     };
     // What a sweep makes of `max_depth = 3`.
@@ -144,6 +145,7 @@ fn a_job_and_its_manifest_have_one_key() {
         },
         flow: "decision-tree".into(),
         params: vec!["max_depth=3".into(), "min_samples_split=4".into()],
+        tune: None,
         seed: 7,
     };
     let request = job.request(Some(2));
@@ -179,6 +181,7 @@ fn a_job_and_its_manifest_have_one_key() {
         &manifest.task_options,
         &manifest.flow,
         &manifest.parameters,
+        manifest.tune.as_ref(),
         manifest.seed,
     );
     assert_eq!(from_manifest, job.key());
@@ -187,6 +190,7 @@ fn a_job_and_its_manifest_have_one_key() {
         task: again.task,
         flow: again.flow,
         params: again.params,
+        tune: None,
         seed: again.seed,
     };
     assert_eq!(job_again, job);
@@ -511,7 +515,8 @@ fn flags_alone_and_over_a_file() {
         sweep.flows,
         [FlowEntry {
             flow: "gbm".into(),
-            grid: vec![]
+            grid: vec![],
+            tune: None,
         }]
     );
     assert_eq!(sweep.seeds, [5]);
@@ -771,4 +776,47 @@ fn the_example_file_reads() {
             .starts_with("cannot read no/such/sweep.toml"),
         "{error}"
     );
+}
+
+#[test]
+fn a_flow_tuned_in_a_sweep_file_has_its_own_key_and_a_checked_search() {
+    let text = "tasks = [\"builtin:iris\"]\n[[flows]]\nname = \"decision-tree\"\n\
+                [flows.tune]\nspace = { max_depth = \"int:1:5\" }\nsearch = \"random:4\"\n";
+    let sweep = read(text).unwrap();
+    let jobs = sweep.jobs(&mut no_suites).unwrap();
+    let tune = jobs[0].tune.as_ref().unwrap();
+    assert_eq!(tune.space, ["max_depth=int:1:5"]);
+    assert_eq!(
+        (tune.search.as_str(), tune.inner.as_str()),
+        ("random:4", "cv:3")
+    );
+    assert_eq!(jobs[0].request(None).tune.as_ref(), Some(tune));
+    let mut untuned = jobs[0].clone();
+    untuned.tune = None;
+    assert_ne!(untuned.key(), jobs[0].key());
+    assert!(
+        jobs[0]
+            .label()
+            .contains("tuned(max_depth=int:1:5, random:4, inner cv:3)")
+    );
+    // A bound the flow refuses, or a search it cannot run, names the entry and the line.
+    let bad = text.replace("int:1:5", "int:0:5");
+    let message = chain(&read(&bad).unwrap_err());
+    assert!(
+        message.contains("flows[0].tune") && message.contains("`0`"),
+        "{message}"
+    );
+    assert!(message.contains("line 4"), "{message}");
+    let bad = text.replace("random:4", "random:0");
+    assert!(chain(&read(&bad).unwrap_err()).contains("random:0"));
+}
+
+#[test]
+fn the_documented_sweep_file_reads() {
+    let doc = include_str!("../../../../docs/sweep-file.md");
+    let start = doc.find("```toml\n").unwrap() + "```toml\n".len();
+    let block = &doc[start..start + doc[start..].find("```").unwrap()];
+    let sweep = read(block).unwrap();
+    assert_eq!(sweep.flows.len(), 3);
+    assert!(sweep.flows[2].tune.is_some());
 }
