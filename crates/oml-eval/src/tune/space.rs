@@ -217,6 +217,10 @@ pub enum Search {
     Grid,
     /// `n` candidates drawn independently from the unit's seed (`random:N`).
     Random(usize),
+    /// Successive halving (`halving:N`): `n` random candidates scored on a third of the
+    /// inner training rows per round fewer rounds from the last, the best third kept each
+    /// round, the survivors of the last round on all of them.
+    Halving(usize),
 }
 
 impl FromStr for Search {
@@ -231,8 +235,14 @@ impl FromStr for Search {
                     "search `{text}`: random:N needs N of at least 1"
                 ))),
             },
+            Some(("halving", n)) => match n.trim().parse::<usize>() {
+                Ok(n) if n >= 2 => Ok(Search::Halving(n)),
+                _ => Err(Error::Config(format!(
+                    "search `{text}`: halving:N needs N of at least 2"
+                ))),
+            },
             _ => Err(Error::Config(format!(
-                "search `{text}`: expected grid or random:N"
+                "search `{text}`: expected grid, random:N or halving:N"
             ))),
         }
     }
@@ -243,6 +253,7 @@ impl std::fmt::Display for Search {
         match self {
             Search::Grid => f.write_str("grid"),
             Search::Random(n) => write!(f, "random:{n}"),
+            Search::Halving(n) => write!(f, "halving:{n}"),
         }
     }
 }
@@ -255,7 +266,7 @@ impl Search {
     /// search draws from `seed` alone.
     pub fn candidates(&self, space: &SearchSpace, seed: u64) -> Result<Vec<Vec<(String, String)>>> {
         match *self {
-            Search::Random(n) => {
+            Search::Random(n) | Search::Halving(n) => {
                 let mut rng = ChaCha8Rng::seed_from_u64(seed);
                 Ok((0..n.min(MAX_CANDIDATES))
                     .map(|_| {

@@ -225,6 +225,73 @@ impl Tuned {
     }
 }
 
+impl Tuned {
+    /// Successive halving: each round scores the surviving candidates with every inner
+    /// training set cut to `3^-(rounds left)` of its rows (a seeded prefix), keeps the best
+    /// third (at least one), and ends with the survivors on all rows. Returns each candidate's
+    /// score in the last round it was in (its trace evaluation) and the final survivors,
+    /// among which the best is chosen.
+    fn halving(
+        &self,
+        candidates: &[Vec<(String, String)>],
+        data: &TrainingSet<'_>,
+        splits: &[(Vec<usize>, Vec<usize>)],
+        seed: u64,
+        higher_is_better: bool,
+    ) -> oml_flow::Result<(Vec<f64>, Vec<usize>)> {
+        let mut rounds = 1;
+        while 3usize.pow(rounds) < candidates.len() {
+            rounds += 1;
+        }
+        let mut shuffled = splits.to_vec();
+        for (i, (train, _)) in shuffled.iter_mut().enumerate() {
+            train.shuffle(&mut ChaCha8Rng::seed_from_u64(oml_flow::unit_seed(
+                seed, 1, i as u32, 0,
+            )));
+        }
+        let mut scores = vec![f64::NAN; candidates.len()];
+        let mut alive: Vec<usize> = (0..candidates.len()).collect();
+        for round in 0..rounds {
+            let fraction = 3f64.powi(round as i32 + 1 - rounds as i32);
+            let cut: Vec<(Vec<usize>, Vec<usize>)> = shuffled
+                .iter()
+                .map(|(train, test)| {
+                    let keep =
+                        ((train.len() as f64 * fraction).ceil() as usize).clamp(1, train.len());
+                    let mut rows = train[..keep].to_vec();
+                    rows.sort_unstable();
+                    (rows, test.clone())
+                })
+                .collect();
+            let round_scores = alive
+                .par_iter()
+                .map(|&i| self.score(&candidates[i], data, &cut, seed))
+                .collect::<oml_flow::Result<Vec<f64>>>()?;
+            for (&i, score) in alive.iter().zip(&round_scores) {
+                scores[i] = *score;
+            }
+            if round + 1 == rounds {
+                break;
+            }
+            // The best third, ties to the earlier candidate.
+            let mut ranked = alive.clone();
+            ranked.sort_by(|&a, &b| {
+                let order = scores[a].total_cmp(&scores[b]);
+                let order = if higher_is_better {
+                    order.reverse()
+                } else {
+                    order
+                };
+                order.then(a.cmp(&b))
+            });
+            ranked.truncate(ranked.len().div_ceil(3).max(1));
+            ranked.sort_unstable();
+            alive = ranked;
+        }
+        Ok((scores, alive))
+    }
+}
+
 impl Describe for Tuned {
     fn name(&self) -> String {
         format!("oml.Tuned({})", self.base.name())
@@ -299,17 +366,25 @@ impl Flow for Tuned {
             .map_err(config)?;
         // Each candidate on the same rayon pool; collected in order, so the result is the
         // same for any thread count.
-        let scores = candidates
-            .par_iter()
-            .map(|candidate| self.score(candidate, data, &splits, seed))
-            .collect::<oml_flow::Result<Vec<f64>>>()?;
         let higher_is_better = matches!(data.target, Target::Classes { .. });
-        let mut best = 0;
-        for (i, &score) in scores.iter().enumerate() {
+        let (scores, finalists) = match self.search {
+            Search::Halving(_) => {
+                self.halving(&candidates, data, &splits, seed, higher_is_better)?
+            }
+            _ => {
+                let scores = candidates
+                    .par_iter()
+                    .map(|candidate| self.score(candidate, data, &splits, seed))
+                    .collect::<oml_flow::Result<Vec<f64>>>()?;
+                (scores, (0..candidates.len()).collect())
+            }
+        };
+        let mut best = finalists[0];
+        for &i in &finalists {
             let better = if higher_is_better {
-                score > scores[best]
+                scores[i] > scores[best]
             } else {
-                score < scores[best]
+                scores[i] < scores[best]
             };
             if better {
                 best = i;

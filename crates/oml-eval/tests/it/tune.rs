@@ -171,3 +171,40 @@ fn the_best_candidate_is_refitted_and_its_trace_has_one_selected_row() {
     let again = one.install(|| tuned.fit(&data, 42).unwrap());
     assert_eq!(again.trace(), trace);
 }
+
+#[test]
+fn successive_halving_scores_every_candidate_and_refits_a_survivor() {
+    assert_eq!("halving:9".parse::<Search>().unwrap(), Search::Halving(9));
+    assert!("halving:1".parse::<Search>().is_err());
+    let (x, y) = iris();
+    let space = SearchSpace::parse(&["max_depth=int:1:6", "min_samples_leaf=int:1:40"]).unwrap();
+    let tuned = Tuned::new(tree(), space, Search::Halving(9), Inner::Cv(3)).unwrap();
+    let data = TrainingSet {
+        features: &x,
+        target: Target::Classes {
+            classes: y.view(),
+            n_classes: 3,
+        },
+    };
+    let model = tuned.fit(&data, 5).unwrap();
+    let trace = model.trace();
+    assert_eq!(trace.len(), 9);
+    assert_eq!(trace.iter().filter(|t| t.selected).count(), 1);
+    assert!(trace.iter().all(|t| (0.0..=1.0).contains(&t.evaluation)));
+    // The same candidates as a random search of 9 from the same seed, scored otherwise.
+    let random = Tuned::new(
+        tree(),
+        SearchSpace::parse(&["max_depth=int:1:6", "min_samples_leaf=int:1:40"]).unwrap(),
+        Search::Random(9),
+        Inner::Cv(3),
+    )
+    .unwrap()
+    .fit(&data, 5)
+    .unwrap();
+    let parameters = |t: &[oml_flow::TraceIteration]| -> Vec<Vec<(String, String)>> {
+        t.iter().map(|i| i.parameters.clone()).collect()
+    };
+    assert_eq!(parameters(trace), parameters(random.trace()));
+    let again = tuned.fit(&data, 5).unwrap();
+    assert_eq!(again.trace(), trace);
+}

@@ -231,7 +231,8 @@ pub(crate) struct RunArgs {
     /// NAME=float:LO:HI[:log] or NAME=a,b,c; repeatable. The trace goes to trace.arff.
     #[arg(long = "tune", value_name = "NAME=SPACE")]
     pub(crate) tune: Vec<String>,
-    /// How a tuned flow's candidates are chosen: grid or random:N.
+    /// How a tuned flow's candidates are chosen: grid, random:N or halving:N (successive
+    /// halving: N random candidates, the best third kept each round on three times the rows).
     #[arg(
         long,
         value_name = "SEARCH",
