@@ -71,6 +71,9 @@ pub struct TuneRequest {
     pub search: String,
     /// `cv:K` or `holdout:P`.
     pub inner: String,
+    /// The measure candidates are scored by; by default the task's main measure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measure: Option<String>,
 }
 
 /// A request with its task read and its flow made, ready to run; its key says whether the store
@@ -129,6 +132,9 @@ impl RunRequest {
             }
             args.extend(["--search".to_owned(), tune.search.clone()]);
             args.extend(["--inner".to_owned(), tune.inner.clone()]);
+            if let Some(measure) = &tune.measure {
+                args.extend(["--tune-measure".to_owned(), measure.clone()]);
+            }
         }
         args.extend(["--seed".to_owned(), self.seed.to_string()]);
         args
@@ -152,7 +158,7 @@ impl RunRequest {
     }
 
     /// The built-in flow with the parameters set, tuned when the request says so.
-    fn make_flow(&self) -> Result<Box<dyn Flow>> {
+    fn make_flow(&self, kind: oml_flow::TaskKind) -> Result<Box<dyn Flow>> {
         let (name, params) = (self.flow.clone(), self.params.clone());
         let make = move || -> oml_flow::Result<Pipeline> {
             let mut flow = builtin_flow(&name)?;
@@ -168,7 +174,13 @@ impl RunRequest {
         let inner: Inner = tune.inner.parse()?;
         // `make` succeeded once, so it succeeds for every candidate's fresh flow.
         let fresh = Arc::new(move || make().expect("the flow was made once already"));
-        Ok(Box::new(Tuned::new(fresh, space, search, inner)?))
+        let mut tuned = Tuned::new(fresh, space, search, inner)?;
+        if let Some(measure) = &tune.measure {
+            tuned = tuned.with_measure(measure)?;
+        }
+        // A measure the task's kind has not is refused here, before any fit.
+        tuned.measure_for(kind)?;
+        Ok(Box::new(tuned))
     }
 
     /// Reads the task, makes the flow and computes the run key.
@@ -183,7 +195,7 @@ impl RunRequest {
             task,
             digests: task_digests,
         } = opened;
-        let flow = self.make_flow()?;
+        let flow = self.make_flow(oml_eval::task_kind(&task))?;
         let parameter_settings: Vec<(String, String)> = qualified_parameters(flow.as_ref())
             .into_iter()
             .map(|(name, parameter)| (name, parameter.value))

@@ -1406,6 +1406,13 @@ fn a_tuned_run_writes_its_trace_verifies_and_refuses_bad_spaces_before_any_fit()
         grid.lines().filter(|l| l.starts_with("0,")).count(),
         3 * 5 * 2
     );
+    // Another measure scores the candidates: log loss, lower is better.
+    success(&tuned(
+        "d",
+        &["--search", "random:3", "--tune-measure", "log_loss"],
+    ));
+    let manifest = std::fs::read_to_string(dir.path().join("d/manifest.json")).unwrap();
+    assert!(manifest.contains("\"measure\": \"log_loss\""), "{manifest}");
     // Bad spaces and searches are refused before any fit, naming the text.
     for (extra, named) in [
         (&["--tune", "min_samples_leaf=int:0:3"][..], "`0`"),
@@ -1413,6 +1420,11 @@ fn a_tuned_run_writes_its_trace_verifies_and_refuses_bad_spaces_before_any_fit()
         (&["--inner", "cv:1"][..], "cv:1"),
         (&["--tune", "nosuch=1,2"][..], "nosuch"),
         (&["--tune", "max_depth="][..], "max_depth"),
+        (&["--tune-measure", "r_squared"][..], "r_squared"),
+        (
+            &["--tune-measure", "usercpu_time_millis"][..],
+            "usercpu_time_millis",
+        ),
     ] {
         let output = tuned("c", extra);
         assert_eq!(output.status.code(), Some(2), "{extra:?}");

@@ -17,6 +17,8 @@ use rayon::prelude::*;
 
 use super::space::{Search, SearchSpace};
 use crate::error::{Error, Result};
+use crate::measure_info::{MEASURES, MeasureInfo, MeasureKind, main_measure, measure_info};
+use crate::measures::{classification_measures, regression_measures};
 
 /// The inner resampling of the training rows the candidates are scored on.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -132,6 +134,7 @@ pub struct Tuned {
     space: SearchSpace,
     search: Search,
     inner: Inner,
+    measure: Option<&'static MeasureInfo>,
 }
 
 impl Tuned {
@@ -151,7 +154,55 @@ impl Tuned {
             space,
             search,
             inner,
+            measure: None,
         })
+    }
+
+    /// Scores candidates by the OpenML measure `name` rather than the task's main measure:
+    /// one oml computes from predictions (not a timing), which the caller checks against the
+    /// task's kind ([`Tuned::measure_for`]).
+    pub fn with_measure(mut self, name: &str) -> Result<Self> {
+        let info = measure_info(name)
+            .filter(|info| !info.is_timing())
+            .ok_or_else(|| {
+                Error::Config(format!(
+                    "tune measure `{name}`: not a measure oml computes from predictions; they are {}",
+                    MEASURES
+                        .iter()
+                        .filter(|m| !m.is_timing())
+                        .map(|m| m.name)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            })?;
+        self.measure = Some(info);
+        Ok(self)
+    }
+
+    /// The measure candidates are scored by on a task of `kind`: the one asked for, which must
+    /// apply to the kind, else the kind's main measure.
+    pub fn measure_for(&self, kind: TaskKind) -> Result<&'static MeasureInfo> {
+        let wanted = match kind {
+            TaskKind::Classification { .. } => MeasureKind::Classification,
+            TaskKind::Regression => MeasureKind::Regression,
+            TaskKind::Clustering => {
+                return Err(Error::Config("a clustering task cannot be tuned".into()));
+            }
+        };
+        match self.measure {
+            None => main_measure(wanted)
+                .ok_or_else(|| Error::Config("the task kind has no main measure".into())),
+            Some(info)
+                if info.kind == wanted || info.kind == MeasureKind::ClassificationAndRegression =>
+            {
+                Ok(info)
+            }
+            Some(info) => Err(Error::Config(format!(
+                "tune measure `{}` does not apply to {} tasks",
+                info.name,
+                kind.name()
+            ))),
+        }
     }
 
     /// The candidates' score on the inner splits: mean accuracy, or mean RMSE.
@@ -172,37 +223,50 @@ impl Tuned {
                 columns: data.features.columns.clone(),
             };
             let (x_train, x_test) = (rows(train), rows(test));
-            total += match data.target {
+            let measure = self
+                .measure_for(match data.target {
+                    Target::Classes { n_classes, .. } => TaskKind::Classification { n_classes },
+                    Target::Values(_) => TaskKind::Regression,
+                    Target::None => return Err(unsupported(self, &data.target)),
+                })
+                .map_err(|e| oml_flow::Error::fit(self.name(), e))?;
+            let measures = match data.target {
                 Target::Classes { classes, n_classes } => {
                     let y_train = classes.select(Axis(0), train);
+                    let target = Target::Classes {
+                        classes: y_train.view(),
+                        n_classes,
+                    };
                     let model = flow.fit(
                         &TrainingSet {
                             features: &x_train,
-                            target: Target::Classes {
-                                classes: y_train.view(),
-                                n_classes,
-                            },
+                            target,
                         },
                         seed,
                     )?;
-                    let Predictions::Classes { labels, .. } =
-                        model.predict(&x_test, TaskKind::Classification { n_classes })?
+                    let kind = TaskKind::Classification { n_classes };
+                    let Predictions::Classes {
+                        labels,
+                        confidences,
+                    } = model.predict(&x_test, kind)?
                     else {
                         unreachable!("a classification model predicts classes")
                     };
-                    let hits = labels
-                        .iter()
-                        .zip(test)
-                        .filter(|&(l, &row)| *l == classes[row])
-                        .count();
-                    hits as f64 / test.len() as f64
+                    let truth: Vec<usize> = test.iter().map(|&row| classes[row]).collect();
+                    classification_measures(
+                        &truth,
+                        labels.as_slice().unwrap_or(&labels.to_vec()),
+                        confidences.view(),
+                    )
                 }
                 Target::Values(values) => {
                     let y_train = values.select(Axis(0), train);
+                    let prior_mean = y_train.mean().unwrap_or(0.0);
+                    let target = Target::Values(y_train.view());
                     let model = flow.fit(
                         &TrainingSet {
                             features: &x_train,
-                            target: Target::Values(y_train.view()),
+                            target,
                         },
                         seed,
                     )?;
@@ -211,15 +275,15 @@ impl Tuned {
                     else {
                         unreachable!("a regression model predicts values")
                     };
-                    let squares: f64 = predicted
-                        .iter()
-                        .zip(test)
-                        .map(|(p, &row)| (p - values[row]).powi(2))
-                        .sum();
-                    (squares / test.len() as f64).sqrt()
+                    let truth: Vec<f64> = test.iter().map(|&row| values[row]).collect();
+                    regression_measures(&truth, &predicted.to_vec(), prior_mean)
                 }
                 Target::None => return Err(unsupported(self, &data.target)),
             };
+            total += measures
+                .iter()
+                .find(|m| m.name == measure.name)
+                .map_or(f64::NAN, |m| m.value);
         }
         Ok(total / splits.len() as f64)
     }
@@ -366,7 +430,12 @@ impl Flow for Tuned {
             .map_err(config)?;
         // Each candidate on the same rayon pool; collected in order, so the result is the
         // same for any thread count.
-        let higher_is_better = matches!(data.target, Target::Classes { .. });
+        let kind = match data.target {
+            Target::Classes { n_classes, .. } => TaskKind::Classification { n_classes },
+            Target::Values(_) => TaskKind::Regression,
+            Target::None => return Err(unsupported(self, &data.target)),
+        };
+        let higher_is_better = self.measure_for(kind).map_err(config)?.higher_is_better();
         let (scores, finalists) = match self.search {
             Search::Halving(_) => {
                 self.halving(&candidates, data, &splits, seed, higher_is_better)?

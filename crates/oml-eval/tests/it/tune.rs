@@ -208,3 +208,41 @@ fn successive_halving_scores_every_candidate_and_refits_a_survivor() {
     let again = tuned.fit(&data, 5).unwrap();
     assert_eq!(again.trace(), trace);
 }
+
+#[test]
+fn another_measure_scores_the_candidates_in_its_direction() {
+    let (x, y) = iris();
+    let space = || SearchSpace::parse(&["max_depth=int:1:6"]).unwrap();
+    let tuned = Tuned::new(tree(), space(), Search::Random(6), Inner::Cv(3))
+        .unwrap()
+        .with_measure("log_loss")
+        .unwrap();
+    let kind = TaskKind::Classification { n_classes: 3 };
+    assert_eq!(tuned.measure_for(kind).unwrap().name, "log_loss");
+    let data = TrainingSet {
+        features: &x,
+        target: Target::Classes {
+            classes: y.view(),
+            n_classes: 3,
+        },
+    };
+    let model = tuned.fit(&data, 2).unwrap();
+    let least = model
+        .trace()
+        .iter()
+        .map(|t| t.evaluation)
+        .fold(f64::MAX, f64::min);
+    let chosen = model.trace().iter().find(|t| t.selected).unwrap();
+    assert_eq!(chosen.evaluation, least, "log loss: lower is better");
+    let r2 = Tuned::new(tree(), space(), Search::Random(2), Inner::Cv(3))
+        .unwrap()
+        .with_measure("r_squared")
+        .unwrap();
+    assert!(r2.measure_for(kind).is_err());
+    assert!(
+        Tuned::new(tree(), space(), Search::Grid, Inner::Cv(3))
+            .unwrap()
+            .with_measure("usercpu_time_millis")
+            .is_err()
+    );
+}

@@ -73,6 +73,7 @@ pub(super) struct TuneTable {
     pub(super) space: BTreeMap<String, String>,
     pub(super) search: Option<String>,
     pub(super) inner: Option<String>,
+    pub(super) measure: Option<String>,
 }
 
 /// An OpenML id given as an integer or as text, kept as text.

@@ -179,6 +179,13 @@ fn check_tune(entry: &FlowEntry) -> Result<(), String> {
     let space = SearchSpace::parse(&tune.space).map_err(|e| e.to_string())?;
     tune.search.parse::<Search>().map_err(|e| e.to_string())?;
     tune.inner.parse::<Inner>().map_err(|e| e.to_string())?;
+    if let Some(measure) = &tune.measure
+        && oml_eval::measure_info(measure).is_none_or(|info| info.is_timing())
+    {
+        return Err(format!(
+            "tune measure `{measure}` is not a measure oml computes from predictions"
+        ));
+    }
     let flow = entry.flow.clone();
     space
         .check(&move || oml_flow::builtin_flow(&flow).expect("the flow was made when checked"))
@@ -275,6 +282,7 @@ impl Sweep {
                                 .collect(),
                             search: tune.search.unwrap_or_else(|| DEFAULT_SEARCH.to_owned()),
                             inner: tune.inner.unwrap_or_else(|| DEFAULT_INNER.to_owned()),
+                            measure: tune.measure,
                         };
                         (request, line)
                     });

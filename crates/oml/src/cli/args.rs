@@ -244,6 +244,10 @@ pub(crate) struct RunArgs {
     /// cv:K (stratified for classification) or holdout:P.
     #[arg(long, value_name = "INNER", default_value = "cv:3", requires = "tune")]
     pub(crate) inner: String,
+    /// The measure a tuned flow's candidates are scored by [default: the task's main
+    /// measure: predictive_accuracy, root_mean_squared_error].
+    #[arg(long, value_name = "MEASURE", requires = "tune")]
+    pub(crate) tune_measure: Option<String>,
     /// The run seed, from which every unit's fit seed is derived.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub(crate) seed: u64,

@@ -99,6 +99,7 @@ fn tune_request(args: &RunArgs) -> Option<TuneRequest> {
         space: args.tune.clone(),
         search: args.search.clone(),
         inner: args.inner.clone(),
+        measure: args.tune_measure.clone(),
     })
 }
 
