@@ -26,6 +26,8 @@ mod grid;
 mod tasks;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tune_tests;
 mod values;
 
 use std::collections::{BTreeMap, HashSet};
