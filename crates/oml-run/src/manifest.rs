@@ -76,14 +76,7 @@ impl Manifest {
     pub fn flow_label(&self) -> String {
         let mut parts = vec![self.flow.clone()];
         parts.extend(self.parameters.iter().cloned());
-        if let Some(tune) = &self.tune {
-            parts.push(format!(
-                "tuned({}, {}, inner {})",
-                tune.space.join(" "),
-                tune.search,
-                tune.inner
-            ));
-        }
+        parts.extend(self.tune.as_ref().map(crate::request::TuneRequest::label));
         parts.join(" ")
     }
 }

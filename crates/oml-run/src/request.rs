@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use oml_eval::{Evaluation, EvaluatorBuilder, UnitResult};
 use std::sync::Arc;
 
-use oml_eval::tune::{Inner, Search, SearchSpace, Tuned};
+use oml_eval::tune::{SearchSpace, Tuned};
 use oml_flow::{Flow, Pipeline, builtin_flow, flow_xml, qualified_parameters, set_parameters};
 use oml_task::{Task, TaskSpec};
 
@@ -59,6 +59,29 @@ pub struct RunRequest {
     pub fail_fast: bool,
     /// A nested search that tunes the flow inside each unit, if any.
     pub tune: Option<TuneRequest>,
+}
+
+impl TuneRequest {
+    /// The flow `make` builds, tuned by this search: every text parsed and the space checked
+    /// against the flow, before any fit. `oml run` and sweep files both go through here.
+    pub fn tuned(&self, make: Arc<dyn Fn() -> Pipeline + Send + Sync>) -> oml_eval::Result<Tuned> {
+        let space = SearchSpace::parse(&self.space)?;
+        let tuned = Tuned::new(make, space, self.search.parse()?, self.inner.parse()?)?;
+        match &self.measure {
+            Some(measure) => tuned.with_measure(measure),
+            None => Ok(tuned),
+        }
+    }
+
+    /// The search as labels show it: `tuned(max_depth=int:1:20, random:20, inner cv:3)`.
+    pub fn label(&self) -> String {
+        format!(
+            "tuned({}, {}, inner {})",
+            self.space.join(" "),
+            self.search,
+            self.inner
+        )
+    }
 }
 
 /// A nested search as `oml run` takes it: `--tune NAME=SPACE` (repeatable), `--search`,
@@ -169,15 +192,10 @@ impl RunRequest {
         let Some(tune) = &self.tune else {
             return Ok(Box::new(flow));
         };
-        let space = SearchSpace::parse(&tune.space)?;
-        let search: Search = tune.search.parse()?;
-        let inner: Inner = tune.inner.parse()?;
         // `make` succeeded once, so it succeeds for every candidate's fresh flow.
-        let fresh = Arc::new(move || make().expect("the flow was made once already"));
-        let mut tuned = Tuned::new(fresh, space, search, inner)?;
-        if let Some(measure) = &tune.measure {
-            tuned = tuned.with_measure(measure)?;
-        }
+        let tuned = tune.tuned(Arc::new(move || {
+            make().expect("the flow was made once already")
+        }))?;
         // A measure the task's kind has not is refused here, before any fit.
         tuned.measure_for(kind)?;
         Ok(Box::new(tuned))

@@ -33,9 +33,9 @@ mod values;
 use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
-use oml_eval::tune::{Inner, Search, SearchSpace};
 use oml_run::{RunRequest, TuneRequest};
 use oml_task::TaskSpec;
 
@@ -100,14 +100,7 @@ impl Job {
         }
         parts.push(self.flow.clone());
         parts.extend(self.params.iter().cloned());
-        if let Some(tune) = &self.tune {
-            parts.push(format!(
-                "tuned({}, {}, inner {})",
-                tune.space.join(" "),
-                tune.search,
-                tune.inner
-            ));
-        }
+        parts.extend(self.tune.as_ref().map(TuneRequest::label));
         parts.push(format!("seed {}", self.seed));
         parts.join(" ")
     }
@@ -178,20 +171,12 @@ fn check_tune(entry: &FlowEntry) -> Result<(), String> {
     let Some(tune) = &entry.tune else {
         return Ok(());
     };
-    let space = SearchSpace::parse(&tune.space).map_err(|e| e.to_string())?;
-    tune.search.parse::<Search>().map_err(|e| e.to_string())?;
-    tune.inner.parse::<Inner>().map_err(|e| e.to_string())?;
-    if let Some(measure) = &tune.measure
-        && oml_eval::measure_info(measure).is_none_or(|info| info.is_timing())
-    {
-        return Err(format!(
-            "tune measure `{measure}` is not a measure oml computes from predictions"
-        ));
-    }
     let flow = entry.flow.clone();
-    space
-        .check(&move || oml_flow::builtin_flow(&flow).expect("the flow was made when checked"))
-        .map_err(|e| e.to_string())
+    tune.tuned(Arc::new(move || {
+        oml_flow::builtin_flow(&flow).expect("the flow was made when checked")
+    }))
+    .map(drop)
+    .map_err(|e| e.to_string())
 }
 
 /// A sweep: what a sweep file (or the flags) says.
