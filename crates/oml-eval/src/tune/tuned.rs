@@ -123,6 +123,61 @@ impl Inner {
     }
 }
 
+/// One inner split's rows, cut from a unit's training rows once for all candidates.
+struct InnerSet {
+    x_train: DesignMatrix,
+    x_test: DesignMatrix,
+    target: InnerTarget,
+}
+
+/// An inner split's training target and the truth of its test rows.
+enum InnerTarget {
+    Classes {
+        train: Array1<usize>,
+        truth: Vec<usize>,
+        n_classes: usize,
+    },
+    Values {
+        train: Array1<f64>,
+        truth: Vec<f64>,
+        /// The training mean, which the relative errors compare with.
+        prior_mean: f64,
+    },
+}
+
+impl InnerSet {
+    /// The rows of `splits` (train, test) of `data`, copied once.
+    fn cut(data: &TrainingSet<'_>, splits: &[(Vec<usize>, Vec<usize>)]) -> Vec<InnerSet> {
+        let rows = |rows: &[usize]| DesignMatrix {
+            x: data.features.x.select(Axis(0), rows),
+            columns: data.features.columns.clone(),
+        };
+        splits
+            .iter()
+            .map(|(train, test)| InnerSet {
+                x_train: rows(train),
+                x_test: rows(test),
+                target: match data.target {
+                    Target::Classes { classes, n_classes } => InnerTarget::Classes {
+                        train: classes.select(Axis(0), train),
+                        truth: test.iter().map(|&row| classes[row]).collect(),
+                        n_classes,
+                    },
+                    Target::Values(values) => {
+                        let train = values.select(Axis(0), train);
+                        InnerTarget::Values {
+                            prior_mean: train.mean().unwrap_or(0.0),
+                            train,
+                            truth: test.iter().map(|&row| values[row]).collect(),
+                        }
+                    }
+                    Target::None => unreachable!("a tuned flow refuses clustering before cutting"),
+                },
+            })
+            .collect()
+    }
+}
+
 /// A flow tuned by a nested search. The search draws its candidates, and the inner splits
 /// their rows, from the unit's seed; each candidate is scored by the task's main measure
 /// (accuracy for classification, the root mean squared error for regression) averaged over
@@ -205,87 +260,70 @@ impl Tuned {
         }
     }
 
-    /// The candidates' score on the inner splits: mean accuracy, or mean RMSE.
+    /// A candidate's mean score by `measure` over the inner splits, each already cut from
+    /// the training rows ([`InnerSet::cut`], once per search, not per candidate).
     fn score(
         &self,
         candidate: &[(String, String)],
-        data: &TrainingSet<'_>,
-        splits: &[(Vec<usize>, Vec<usize>)],
+        sets: &[InnerSet],
+        measure: &MeasureInfo,
         seed: u64,
     ) -> oml_flow::Result<f64> {
         let mut flow = (self.make)();
         let assignments: Vec<String> = candidate.iter().map(|(n, v)| format!("{n}={v}")).collect();
         set_parameters(&mut flow as &mut dyn Describe, &assignments)?;
         let mut total = 0.0;
-        for (train, test) in splits {
-            let rows = |rows: &[usize]| DesignMatrix {
-                x: data.features.x.select(Axis(0), rows),
-                columns: data.features.columns.clone(),
-            };
-            let (x_train, x_test) = (rows(train), rows(test));
-            let measure = self
-                .measure_for(match data.target {
-                    Target::Classes { n_classes, .. } => TaskKind::Classification { n_classes },
-                    Target::Values(_) => TaskKind::Regression,
-                    Target::None => return Err(unsupported(self, &data.target)),
-                })
-                .map_err(|e| oml_flow::Error::fit(self.name(), e))?;
-            let measures = match data.target {
-                Target::Classes { classes, n_classes } => {
-                    let y_train = classes.select(Axis(0), train);
+        for set in sets {
+            let measures = match &set.target {
+                InnerTarget::Classes {
+                    train,
+                    truth,
+                    n_classes,
+                } => {
                     let target = Target::Classes {
-                        classes: y_train.view(),
-                        n_classes,
+                        classes: train.view(),
+                        n_classes: *n_classes,
                     };
-                    let model = flow.fit(
-                        &TrainingSet {
-                            features: &x_train,
-                            target,
-                        },
-                        seed,
-                    )?;
-                    let kind = TaskKind::Classification { n_classes };
+                    let training = TrainingSet {
+                        features: &set.x_train,
+                        target,
+                    };
+                    let kind = TaskKind::Classification {
+                        n_classes: *n_classes,
+                    };
                     let Predictions::Classes {
                         labels,
                         confidences,
-                    } = model.predict(&x_test, kind)?
+                    } = flow.fit(&training, seed)?.predict(&set.x_test, kind)?
                     else {
                         unreachable!("a classification model predicts classes")
                     };
-                    let truth: Vec<usize> = test.iter().map(|&row| classes[row]).collect();
-                    classification_measures(
-                        &truth,
-                        labels.as_slice().unwrap_or(&labels.to_vec()),
-                        confidences.view(),
-                    )
+                    classification_measures(truth, &labels.to_vec(), confidences.view())
                 }
-                Target::Values(values) => {
-                    let y_train = values.select(Axis(0), train);
-                    let prior_mean = y_train.mean().unwrap_or(0.0);
-                    let target = Target::Values(y_train.view());
-                    let model = flow.fit(
-                        &TrainingSet {
-                            features: &x_train,
-                            target,
-                        },
-                        seed,
-                    )?;
-                    let Predictions::Values(predicted) =
-                        model.predict(&x_test, TaskKind::Regression)?
+                InnerTarget::Values {
+                    train,
+                    truth,
+                    prior_mean,
+                } => {
+                    let training = TrainingSet {
+                        features: &set.x_train,
+                        target: Target::Values(train.view()),
+                    };
+                    let Predictions::Values(predicted) = flow
+                        .fit(&training, seed)?
+                        .predict(&set.x_test, TaskKind::Regression)?
                     else {
                         unreachable!("a regression model predicts values")
                     };
-                    let truth: Vec<f64> = test.iter().map(|&row| values[row]).collect();
-                    regression_measures(&truth, &predicted.to_vec(), prior_mean)
+                    regression_measures(truth, &predicted.to_vec(), *prior_mean)
                 }
-                Target::None => return Err(unsupported(self, &data.target)),
             };
             total += measures
                 .iter()
                 .find(|m| m.name == measure.name)
                 .map_or(f64::NAN, |m| m.value);
         }
-        Ok(total / splits.len() as f64)
+        Ok(total / sets.len() as f64)
     }
 }
 
@@ -301,8 +339,9 @@ impl Tuned {
         data: &TrainingSet<'_>,
         splits: &[(Vec<usize>, Vec<usize>)],
         seed: u64,
-        higher_is_better: bool,
+        measure: &MeasureInfo,
     ) -> oml_flow::Result<(Vec<f64>, Vec<usize>)> {
+        let higher_is_better = measure.higher_is_better();
         let mut rounds = 1;
         while 3usize.pow(rounds) < candidates.len() {
             rounds += 1;
@@ -327,9 +366,10 @@ impl Tuned {
                     (rows, test.clone())
                 })
                 .collect();
+            let sets = InnerSet::cut(data, &cut);
             let round_scores = alive
                 .par_iter()
-                .map(|&i| self.score(&candidates[i], data, &cut, seed))
+                .map(|&i| self.score(&candidates[i], &sets, measure, seed))
                 .collect::<oml_flow::Result<Vec<f64>>>()?;
             for (&i, score) in alive.iter().zip(&round_scores) {
                 scores[i] = *score;
@@ -435,15 +475,15 @@ impl Flow for Tuned {
             Target::Values(_) => TaskKind::Regression,
             Target::None => return Err(unsupported(self, &data.target)),
         };
-        let higher_is_better = self.measure_for(kind).map_err(config)?.higher_is_better();
+        let measure = self.measure_for(kind).map_err(config)?;
+        let higher_is_better = measure.higher_is_better();
         let (scores, finalists) = match self.search {
-            Search::Halving(_) => {
-                self.halving(&candidates, data, &splits, seed, higher_is_better)?
-            }
+            Search::Halving(_) => self.halving(&candidates, data, &splits, seed, measure)?,
             _ => {
+                let sets = InnerSet::cut(data, &splits);
                 let scores = candidates
                     .par_iter()
-                    .map(|candidate| self.score(candidate, data, &splits, seed))
+                    .map(|candidate| self.score(candidate, &sets, measure, seed))
                     .collect::<oml_flow::Result<Vec<f64>>>()?;
                 (scores, (0..candidates.len()).collect())
             }
