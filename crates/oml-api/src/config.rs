@@ -93,8 +93,9 @@ impl Settings {
         Settings::resolve_with(flags, env, &OpenmlConfig::from_process())
     }
 
-    /// [`Settings::resolve`] with the config file parsed.
-    fn resolve_with(
+    /// [`Settings::resolve`] with the config file parsed already (a program that reads it
+    /// once for several commands).
+    pub fn resolve_with(
         flags: &Flags,
         env: impl Fn(&str) -> Option<String>,
         config: &OpenmlConfig,

@@ -104,11 +104,20 @@ impl CacheEnv {
     /// ([`OpenmlConfig::from_process`]; an unreadable file counts as absent).
     pub fn from_process() -> Self {
         CacheEnv {
-            openml_cache_dir: std::env::var_os("OPENML_CACHE_DIR"),
-            xdg_cache_home: std::env::var_os("XDG_CACHE_HOME"),
             config_cachedir: OpenmlConfig::from_process()
                 .get("cachedir")
                 .map(str::to_owned),
+            ..CacheEnv::from_process_without_config()
+        }
+    }
+
+    /// This process's environment without openml-python's config file (`config_cachedir`
+    /// unset), for a caller that has read the file already.
+    pub fn from_process_without_config() -> Self {
+        CacheEnv {
+            openml_cache_dir: std::env::var_os("OPENML_CACHE_DIR"),
+            xdg_cache_home: std::env::var_os("XDG_CACHE_HOME"),
+            config_cachedir: None,
             home: std::env::home_dir(),
             linux: cfg!(target_os = "linux"),
         }

@@ -9,14 +9,14 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use oml::api::{Client, ClientBuilder, Flags, Settings};
 use oml::run::RunStore;
-use oml::task::{Cache, CacheEnv, Server, Task, TaskOptions, TaskSource, TaskSpec};
+use oml::task::{Cache, CacheEnv, OpenmlConfig, Server, Task, TaskOptions, TaskSource, TaskSpec};
 
 use super::args::{LocalTaskArgs, StoreArgs};
 
 /// The process's environment variables and openml-python's configuration, read once.
 pub struct Env {
     vars: HashMap<String, String>,
-    config: Option<String>,
+    config: OpenmlConfig,
     cache: CacheEnv,
 }
 
@@ -24,13 +24,15 @@ impl Env {
     /// Reads this process's environment and openml-python's config file (an unreadable file
     /// counts as absent).
     pub fn read() -> Self {
-        let config =
-            oml::api::config_path(std::env::var_os("XDG_CONFIG_HOME"), std::env::home_dir())
-                .and_then(|path| std::fs::read_to_string(path).ok());
+        let config = OpenmlConfig::from_process();
+        let cache = CacheEnv {
+            config_cachedir: config.get("cachedir").map(str::to_owned),
+            ..CacheEnv::from_process_without_config()
+        };
         Env {
             vars: std::env::vars().collect(),
             config,
-            cache: CacheEnv::from_process(),
+            cache,
         }
     }
 
@@ -43,7 +45,7 @@ impl Env {
     /// openml-python's config, else www and no key. The key is remembered, so that nothing
     /// printed carries it.
     pub fn settings(&self, flags: &Flags) -> anyhow::Result<Settings> {
-        let settings = Settings::resolve(flags, |name| self.var(name), self.config.as_deref())?;
+        let settings = Settings::resolve_with(flags, |name| self.var(name), &self.config)?;
         if let Some(key) = &settings.api_key {
             crate::output::remember_key(key);
         }
