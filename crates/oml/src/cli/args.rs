@@ -176,16 +176,8 @@ pub(crate) struct FetchSuiteArgs {
     /// The study id or alias.
     #[arg(value_name = "ID_OR_ALIAS")]
     pub(crate) id_or_alias: String,
-    /// The cache root (as openml-python's cachedir); by default $OPENML_CACHE_DIR, else
-    /// openml-python's config or ~/.cache/openml.
-    #[arg(long, value_name = "DIR")]
-    pub(crate) cache_dir: Option<PathBuf>,
-    /// www, test or a URL [default: $OPENML_SERVER, else openml-python's config, else www].
-    #[arg(long, value_name = "SERVER")]
-    pub(crate) server: Option<String>,
-    /// Never touch the network: only check that the cache has the suite and all its tasks.
-    #[arg(long)]
-    pub(crate) offline: bool,
+    #[command(flatten)]
+    pub(crate) source: FetchSourceArgs,
 }
 
 #[derive(Args)]
@@ -193,6 +185,13 @@ pub(crate) struct FetchArgs {
     /// The ids.
     #[arg(required = true, value_name = "ID", allow_negative_numbers = true)]
     pub(crate) ids: Vec<i64>,
+    #[command(flatten)]
+    pub(crate) source: FetchSourceArgs,
+}
+
+/// Where `oml fetch` fetches from and into.
+#[derive(Args)]
+pub(crate) struct FetchSourceArgs {
     /// The cache root (as openml-python's cachedir); by default $OPENML_CACHE_DIR, else
     /// openml-python's config or ~/.cache/openml.
     #[arg(long, value_name = "DIR")]
@@ -200,7 +199,7 @@ pub(crate) struct FetchArgs {
     /// www, test or a URL [default: $OPENML_SERVER, else openml-python's config, else www].
     #[arg(long, value_name = "SERVER")]
     pub(crate) server: Option<String>,
-    /// Never touch the network: only check that the cache has everything.
+    /// Never touch the network: only check that the cache has everything asked for.
     #[arg(long)]
     pub(crate) offline: bool,
 }

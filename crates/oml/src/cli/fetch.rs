@@ -13,8 +13,11 @@ pub fn fetch(command: FetchCommand, env: &Env) -> anyhow::Result<()> {
         FetchCommand::Dataset(args) => ("dataset", args),
         FetchCommand::Suite(args) => return fetch_suite(args, env),
     };
-    let (client, cache) =
-        env.client(args.server.clone(), args.cache_dir.as_deref(), args.offline)?;
+    let (client, cache) = env.client(
+        args.source.server.clone(),
+        args.source.cache_dir.as_deref(),
+        args.source.offline,
+    )?;
     let mut out = io::stdout().lock();
     for &id in &args.ids {
         let fetched = match kind {
@@ -34,8 +37,11 @@ pub fn fetch(command: FetchCommand, env: &Env) -> anyhow::Result<()> {
 }
 
 fn fetch_suite(args: FetchSuiteArgs, env: &Env) -> anyhow::Result<()> {
-    let (client, cache) =
-        env.client(args.server.clone(), args.cache_dir.as_deref(), args.offline)?;
+    let (client, cache) = env.client(
+        args.source.server.clone(),
+        args.source.cache_dir.as_deref(),
+        args.source.offline,
+    )?;
     let key = &args.id_or_alias;
     let mut out = io::stdout().lock();
     let mut printed = Ok(());
