@@ -12,7 +12,7 @@ use crate::constants::{
 use crate::constraints::ConstraintMap;
 use crate::data::{ColumnarMatrix, Matrix};
 use crate::errors::PerpetualError;
-use crate::histogram::{HistogramArena, NodeHistogram, update_cuts};
+use crate::histogram::{HistogramArena, NodeHistogram};
 use crate::objective::{Objective, ObjectiveFunction};
 use crate::splitter::{MissingBranchSplitter, MissingImputerSplitter, SplitInfo, SplitInfoSlice, Splitter};
 use crate::tree::core::{Tree, TreeStopper};
@@ -475,7 +475,9 @@ impl PerpetualBooster {
                 .max()
                 .unwrap_or(&(self.cfg.max_bin as usize + 2));
             // from_fixed creates max_bin + 2 bins, so we need max_bin + 2 >= max_nunique
-            (max_nunique.saturating_sub(2) as u16).max(self.cfg.max_bin)
+            // Bins past a column's distinct values stay empty and are skipped by the
+            // splitter, so the widest column decides the size, not max_bin.
+            (max_nunique.saturating_sub(2) as u16).max(1)
         };
         let mem_hist: f32 = if col_amount == col_index.len() {
             (mem_bin * binned_data.nunique.iter().sum::<usize>()) as f32
@@ -569,11 +571,9 @@ impl PerpetualBooster {
                 &col_index_sample
             };
 
-            if col_amount != col_index.len() {
-                hist_tree.iter().for_each(|h| {
-                    update_cuts(h, col_index_fit, &binned_data.cuts, true);
-                });
-            }
+            // With column sampling the tree writes the sampled columns' cuts into each node
+            // histogram it uses, instead of all `n_nodes_alloc` of them being rewritten here.
+            let sampled_cuts = (col_amount != col_index.len()).then_some(&binned_data.cuts);
 
             let mut tree = Tree::new();
             // Reset index buffer to original ordering for this iteration
@@ -599,6 +599,7 @@ impl PerpetualBooster {
                 &mut split_info_slice,
                 n_nodes_alloc,
                 self.cfg.save_node_stats,
+                sampled_cuts,
             );
             self.update_predictions_inplace(&mut yhat, &tree, data);
             // Reclaim index buffer from tree for reuse
@@ -799,7 +800,9 @@ impl PerpetualBooster {
                 .iter()
                 .max()
                 .unwrap_or(&(self.cfg.max_bin as usize + 2));
-            (max_nunique.saturating_sub(2) as u16).max(self.cfg.max_bin)
+            // Bins past a column's distinct values stay empty and are skipped by the
+            // splitter, so the widest column decides the size, not max_bin.
+            (max_nunique.saturating_sub(2) as u16).max(1)
         };
         let mem_hist: f32 = if col_amount == col_index.len() {
             (mem_bin * binned_data.nunique.iter().sum::<usize>()) as f32
@@ -893,11 +896,9 @@ impl PerpetualBooster {
                 &col_index_sample
             };
 
-            if col_amount != col_index.len() {
-                hist_tree.iter().for_each(|h| {
-                    update_cuts(h, col_index_fit, &binned_data.cuts, true);
-                })
-            }
+            // With column sampling the tree writes the sampled columns' cuts into each node
+            // histogram it uses, instead of all `n_nodes_alloc` of them being rewritten here.
+            let sampled_cuts = (col_amount != col_index.len()).then_some(&binned_data.cuts);
 
             let mut tree = Tree::new();
             // Reset index buffer to original ordering for this iteration
@@ -923,6 +924,7 @@ impl PerpetualBooster {
                 &mut split_info_slice,
                 n_nodes_alloc,
                 self.cfg.save_node_stats,
+                sampled_cuts,
             );
 
             self.update_predictions_inplace_columnar(&mut yhat, &tree, data);

@@ -2,9 +2,9 @@
 //!
 //! The core [`Tree`] struct that holds a trained decision tree and the logic
 //! for growing, fitting, and evaluating it.
-use crate::data::Matrix;
+use crate::data::{JaggedMatrix, Matrix};
 use crate::grower::Grower;
-use crate::histogram::{NodeHistogram, update_histogram};
+use crate::histogram::{NodeHistogram, update_cuts, update_histogram};
 use crate::node::{Node, NodeType, SplittableNode};
 use crate::objective::{Objective, ObjectiveFunction};
 use crate::partial_dependence::tree_partial_dependence;
@@ -155,10 +155,14 @@ impl Tree {
         split_info_slice: &mut SplitInfoSlice,
         n_nodes_alloc: usize,
         save_node_stats: bool,
+        sampled_cuts: Option<&JaggedMatrix<f64>>,
     ) {
         let mut n_nodes = 1;
         self.n_leaves = 1;
 
+        if let Some(cuts) = sampled_cuts {
+            update_cuts(&hist_tree[0], col_index, cuts, false);
+        }
         let root_hist = unsafe { hist_tree.get_unchecked_mut(0) };
         update_histogram(
             root_hist,
@@ -219,6 +223,12 @@ impl Tree {
                 None
             };
 
+            // The children are numbered from n_nodes on (a missing branch, left, right).
+            if let Some(cuts) = sampled_cuts {
+                for hist in hist_tree.iter().skip(n_nodes).take(3) {
+                    update_cuts(hist, col_index, cuts, false);
+                }
+            }
             let new_nodes = splitter.split_node(
                 &n_nodes,
                 &mut node,
@@ -619,6 +629,7 @@ mod tests {
             &mut split_info_slice,
             n_nodes_alloc,
             false,
+            None,
         );
 
         println!("{}", tree);
@@ -718,6 +729,7 @@ mod tests {
             &mut split_info_slice,
             n_nodes_alloc,
             false,
+            None,
         );
 
         let mut pred_data_vec = data.get_col(0).to_owned();
@@ -811,6 +823,7 @@ mod tests {
             &mut split_info_slice,
             n_nodes_alloc,
             false,
+            None,
         );
 
         println!("{}", tree);
@@ -915,6 +928,7 @@ mod tests {
             &mut split_info_slice,
             n_nodes_alloc,
             false,
+            None,
         );
         println!("{}", tree);
         println!("tree.nodes.len: {}", tree.nodes.len());
