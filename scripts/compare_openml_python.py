@@ -25,7 +25,7 @@ trees take them as scikit-learn's trees do],
 nominal columns OneHotEncoder(handle_unknown='ignore'), a missing value a category of its own,
 then
 DecisionTreeClassifier / RandomForestClassifier(n_estimators=100) / KNeighborsClassifier(5) /
-GaussianNB / LogisticRegression(C=1, oml's alpha=1) / SVC(probability=True, gamma=0.25, oml's
+GaussianNB / LogisticRegression(C=1, oml's C=1) / SVC(probability=True, gamma=0.25, oml's
 gaussian_eps=4), every random_state left to openml-python's seeding.
 
 Prints a table (flow, oml s, opy s, speed-up opy/oml, oml accuracy, scikit-learn accuracy,

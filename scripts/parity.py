@@ -138,6 +138,12 @@ COUNTERPARTS = {
         "regression": ("HistGradientBoostingRegressor", lambda p: {}),
     },
     "logistic-regression": {
+        # oml-linear's logistic regression takes scikit-learn's parameters by their names.
+        "classification": ("LogisticRegression", lambda p: {
+            "C": p("C"), "fit_intercept": p("fit_intercept"), "max_iter": p("max_iter"),
+            "tol": p("tol")}),
+    },
+    "linfa-logistic-regression": {
         # linfa-logistic minimises sum(log loss) + alpha/2 |w|^2: scikit-learn's C = 1/alpha.
         "classification": ("LogisticRegression", lambda p: {
             "C": 1.0 / p("alpha"), "fit_intercept": p("fit_intercept"),

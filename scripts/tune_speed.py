@@ -23,7 +23,7 @@ FLOWS = {
     # oml flow, its --tune spaces; scikit-learn estimator, its distributions (built lazily).
     "tree": ("decision-tree", ["max_depth=int:1:20", "min_samples_leaf=int:1:20"]),
     "forest": ("random-forest", ["max_depth=int:1:20", "min_samples_leaf=int:1:20"]),
-    "logistic": ("logistic-regression", ["alpha=float:0.001:1000:log"]),
+    "logistic": ("logistic-regression", ["C=float:0.001:1000:log"]),
     "gbm": ("gbm", ["max_depth=int:1:10", "min_samples_leaf=int:1:50"]),
 }
 
@@ -44,7 +44,6 @@ def sklearn_model(name, candidates, seed):
                                             "min_samples_leaf": randint(1, 21)}, False),
         "forest": (RandomForestClassifier(), {"max_depth": randint(1, 21),
                                               "min_samples_leaf": randint(1, 21)}, False),
-        # linfa-logistic's alpha is scikit-learn's 1 / C.
         "logistic": (LogisticRegression(max_iter=100), {"C": loguniform(0.001, 1000)}, True),
         "gbm": (HistGradientBoostingClassifier(), {"max_depth": randint(1, 11),
                                                    "min_samples_leaf": randint(1, 51)}, False),

@@ -22,10 +22,10 @@
 //! use oml_flow::{Describe, builtin_flow, set_parameters};
 //!
 //! let mut flow = builtin_flow("logistic-regression")?;
-//! set_parameters(&mut flow, &["alpha=0.5", "impute.add_indicator=true"])?;
+//! set_parameters(&mut flow, &["C=2", "impute.add_indicator=true"])?;
 //! assert_eq!(
 //!     flow.name(),
-//!     "oml.Pipeline(impute=oml.SimpleImputer,scale=oml.StandardScaler,onehot=oml.OneHotEncoder,estimator=linfa_logistic.MultiLogisticRegression)"
+//!     "oml.Pipeline(impute=oml.SimpleImputer,scale=oml.StandardScaler,onehot=oml.OneHotEncoder,estimator=oml_linear.LogisticRegression)"
 //! );
 //! let error = set_parameters(&mut flow, &["impute.nominal=mode"]).unwrap_err();
 //! assert_eq!(

@@ -3,8 +3,8 @@
 use crate::error::{Error, Result};
 use crate::estimators::{
     DecisionTreeFlow, ElasticNetFlow, GaussianNbFlow, GbmFlow, KMeansFlow, KnnFlow,
-    LinearRegressionFlow, LinfaDecisionTreeFlow, LinfaRandomForestFlow, LogisticRegressionFlow,
-    RandomForestFlow, SvmFlow,
+    LinearRegressionFlow, LinfaDecisionTreeFlow, LinfaLogisticRegressionFlow,
+    LinfaRandomForestFlow, LogisticRegressionFlow, RandomForestFlow, SvmFlow,
 };
 use crate::flow::Flow;
 use crate::pipeline::Pipeline;
@@ -94,6 +94,11 @@ pub const BUILTIN_FLOWS: &[BuiltinFlow] = &[
         name: "linfa-random-forest",
         learns: "classification",
         make: || for_trees(LinfaRandomForestFlow::new()),
+    },
+    BuiltinFlow {
+        name: "linfa-logistic-regression",
+        learns: "classification",
+        make: || for_scaled(LinfaLogisticRegressionFlow::new()),
     },
 ];
 

@@ -34,7 +34,21 @@ impl SortedFeatures {
         let mut rows = Vec::with_capacity(n_rows * n_features);
         let mut values = Vec::with_capacity(n_rows * n_features);
         let mut keys: Vec<u128> = Vec::with_capacity(n_rows);
+        let mut levels: Vec<u64> = Vec::with_capacity(FEW_LEVELS);
         for column in records.columns() {
+            if few_levels(column.iter().copied(), &mut levels) {
+                // A column of few distinct values (a one-hot column has two): one pass per
+                // value in ascending order, rows in row order, as the sort below gives.
+                for &level in &levels {
+                    for (row, &v) in column.iter().enumerate() {
+                        if order_key(v) == level {
+                            rows.push(row as u32);
+                            values.push(v);
+                        }
+                    }
+                }
+                continue;
+            }
             keys.clear();
             keys.extend(
                 column
@@ -75,6 +89,26 @@ impl SortedFeatures {
         let range = feature * self.n_rows..(feature + 1) * self.n_rows;
         (&self.rows[range.clone()], &self.values[range])
     }
+}
+
+/// The most distinct values a column may have to be bucketed instead of sorted.
+const FEW_LEVELS: usize = 4;
+
+/// Whether `column` has at most [`FEW_LEVELS`] distinct [`order_key`]s; if so, `levels` holds
+/// them in ascending order.
+fn few_levels(column: impl Iterator<Item = f64>, levels: &mut Vec<u64>) -> bool {
+    levels.clear();
+    for v in column {
+        let key = order_key(v);
+        if !levels.contains(&key) {
+            if levels.len() == FEW_LEVELS {
+                return false;
+            }
+            levels.push(key);
+        }
+    }
+    levels.sort_unstable();
+    true
 }
 
 /// A key whose unsigned order is the numeric order of `v`, NaN after everything.
@@ -124,6 +158,27 @@ mod tests {
         assert!(values[4].is_nan());
         let (rows, _) = sorted.feature(1);
         assert_eq!(rows, &[3, 2, 0, 1, 4]);
+    }
+
+    /// Columns of few values are bucketed, not sorted, with the same order: ascending, ties
+    /// in row order, NaN last; -0.0 before 0.0 as their keys order them.
+    #[test]
+    fn few_valued_columns_sort_as_the_others() {
+        let x = array![
+            [1.0, 0.0, 1.0],
+            [0.0, f64::NAN, 5.0],
+            [1.0, 0.0, 2.0],
+            [0.0, -0.0, 4.0],
+            [1.0, 0.0, 3.0],
+            [0.0, 0.0, 0.0]
+        ];
+        let sorted = SortedFeatures::new(&x).unwrap();
+        assert_eq!(sorted.feature(0).0, &[1, 3, 5, 0, 2, 4]);
+        assert_eq!(sorted.feature(0).1, &[0.0, 0.0, 0.0, 1.0, 1.0, 1.0]);
+        assert_eq!(sorted.feature(1).0, &[3, 0, 2, 4, 5, 1]);
+        assert!(sorted.feature(1).1[5].is_nan());
+        assert_eq!(sorted.feature(1).1[0].to_bits(), (-0.0f64).to_bits());
+        assert_eq!(sorted.feature(2).0, &[5, 0, 2, 4, 3, 1]);
     }
 
     #[test]

@@ -5,7 +5,39 @@ use ndarray::{Array2, ArrayView1, ArrayView2};
 use oml_data::DesignMatrix;
 
 use crate::error::Result;
-use crate::flow::{Model, Output};
+use crate::flow::{Describe, Model, Output, Target, TrainingSet, unsupported};
+use crate::inputs::training_inputs;
+
+/// What a classifier without missing values fits on: the checked inputs, the class of each
+/// row and the task's number of classes, with the distinct classes present.
+pub(crate) struct ClassifierInputs<'a> {
+    pub(crate) x: ArrayView2<'a, f64>,
+    pub(crate) classes: ArrayView1<'a, usize>,
+    pub(crate) n_classes: usize,
+    pub(crate) present: Vec<usize>,
+}
+
+/// The inputs of a classifier's training set (a regression target is refused), or, when the
+/// rows hold a single class, the [`OneClass`] model to return instead of fitting.
+pub(crate) fn classifier_inputs<'a>(
+    flow: &(impl Describe + ?Sized),
+    data: &TrainingSet<'a>,
+) -> Result<std::result::Result<ClassifierInputs<'a>, OneClass>> {
+    let Target::Classes { classes, n_classes } = data.target else {
+        return Err(unsupported(flow, &data.target));
+    };
+    let x = training_inputs(&flow.name(), data)?;
+    let present = present_classes(classes);
+    if let [class] = present[..] {
+        return Ok(Err(OneClass { class, n_classes }));
+    }
+    Ok(Ok(ClassifierInputs {
+        x,
+        classes,
+        n_classes,
+        present,
+    }))
+}
 
 /// The distinct classes of the training rows, ascending (the order of linfa's `classes()`).
 /// The indices are known to be below the task's number of classes.

@@ -1,141 +1,37 @@
-//! linfa-logistic's multinomial logistic regression as a flow, with its softmax
-//! probabilities as confidences.
+//! oml-linear's logistic regression as a flow (`logistic-regression`): scikit-learn's
+//! `LogisticRegression(solver="lbfgs")`, with its class probabilities as confidences.
 
-use linfa::prelude::*;
-use linfa_logistic::{MultiFittedLogisticRegression, MultiLogisticRegression};
+use linfa::ParamGuard;
 use oml_data::DesignMatrix;
+use oml_linear::{LogisticRegression, LogisticRegressionParams, LogisticRegressionValidParams};
 
 use crate::error::{Error, Result};
-use crate::estimators::classes::{OneClass, present_classes, task_confidences};
-use crate::estimators::linfa_external_version;
-use crate::flow::{Describe, Flow, Model, Output, Target, TaskKind, TrainingSet, unsupported};
-use crate::inputs::{fitted_inputs, training_inputs};
+use crate::estimators::classes::{ClassifierInputs, classifier_inputs, task_confidences};
+use crate::estimators::oml_linear_external_version;
+use crate::flow::{Describe, Flow, Model, Output, TaskKind, TrainingSet};
+use crate::inputs::fitted_inputs;
 use crate::param::{
-    AT_LEAST_ONE_U64, Constraint, FINITE_NON_NEGATIVE, FINITE_POSITIVE, Parameter, parse_value,
+    AT_LEAST_ONE, Constraint, FINITE_NON_NEGATIVE, FINITE_POSITIVE, Parameter, parse_value,
     unknown_parameter,
 };
 
-/// The values `alpha` takes.
-const ALPHA: Constraint<f64> = FINITE_NON_NEGATIVE;
+/// The values `C` takes.
+const C: Constraint<f64> = FINITE_POSITIVE;
 
-/// The values `max_iterations` takes.
-const MAX_ITERATIONS: Constraint<u64> = AT_LEAST_ONE_U64;
+/// The values `max_iter` takes.
+const MAX_ITER: Constraint<usize> = AT_LEAST_ONE;
 
-/// The values `gradient_tolerance` takes.
-const GRADIENT_TOLERANCE: Constraint<f64> = FINITE_POSITIVE;
+/// The values `tol` takes.
+const TOL: Constraint<f64> = FINITE_NON_NEGATIVE;
 
-/// Checked hyperparameters of [`LogisticRegressionFlow`]: the record of what is fitted.
-///
-/// linfa-logistic keeps its parameters private, so oml keeps its own and builds linfa's from
-/// them at fit time. Made by checking
-/// [`LogisticRegressionParams`] ([`linfa::ParamGuard::check`]).
-#[derive(Debug, Clone, PartialEq)]
-pub struct LogisticRegressionValidParams {
-    alpha: f64,
-    fit_intercept: bool,
-    max_iterations: u64,
-    gradient_tolerance: f64,
-}
-
-impl LogisticRegressionValidParams {
-    /// The weight of the L2 penalty on the coefficients. By default, 1.0.
-    pub fn alpha(&self) -> f64 {
-        self.alpha
-    }
-
-    /// Whether an intercept is fitted for each class. By default, true.
-    pub fn fit_intercept(&self) -> bool {
-        self.fit_intercept
-    }
-
-    /// The most iterations of the L-BFGS solver. By default, 100.
-    pub fn max_iterations(&self) -> u64 {
-        self.max_iterations
-    }
-
-    /// The gradient norm below which the solver stops. By default, 1e-4.
-    pub fn gradient_tolerance(&self) -> f64 {
-        self.gradient_tolerance
-    }
-}
-
-/// Unchecked hyperparameters of [`LogisticRegressionFlow`], with consuming setters; check them
-/// with [`linfa::ParamGuard::check`]. The defaults are linfa-logistic's.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LogisticRegressionParams(LogisticRegressionValidParams);
-
-impl Default for LogisticRegressionParams {
-    fn default() -> Self {
-        LogisticRegressionParams(LogisticRegressionValidParams {
-            alpha: 1.0,
-            fit_intercept: true,
-            max_iterations: 100,
-            gradient_tolerance: 1e-4,
-        })
-    }
-}
-
-impl LogisticRegressionParams {
-    /// The defaults: alpha 1.0, an intercept, 100 iterations, gradient tolerance 1e-4.
-    pub fn new() -> Self {
-        LogisticRegressionParams::default()
-    }
-
-    /// Sets the weight of the L2 penalty, a finite number of at least 0.
-    pub fn alpha(mut self, alpha: f64) -> Self {
-        self.0.alpha = alpha;
-        self
-    }
-
-    /// Sets whether an intercept is fitted.
-    pub fn fit_intercept(mut self, yes: bool) -> Self {
-        self.0.fit_intercept = yes;
-        self
-    }
-
-    /// Sets the most solver iterations, at least 1.
-    pub fn max_iterations(mut self, max_iterations: u64) -> Self {
-        self.0.max_iterations = max_iterations;
-        self
-    }
-
-    /// Sets the gradient tolerance, a finite number greater than 0.
-    pub fn gradient_tolerance(mut self, gradient_tolerance: f64) -> Self {
-        self.0.gradient_tolerance = gradient_tolerance;
-        self
-    }
-}
-
-impl From<LogisticRegressionValidParams> for LogisticRegressionParams {
-    fn from(params: LogisticRegressionValidParams) -> Self {
-        LogisticRegressionParams(params)
-    }
-}
-
-impl ParamGuard for LogisticRegressionParams {
-    type Checked = LogisticRegressionValidParams;
-    type Error = Error;
-
-    fn check_ref(&self) -> Result<&LogisticRegressionValidParams> {
-        let p = &self.0;
-        ALPHA.check("alpha", &p.alpha)?;
-        MAX_ITERATIONS.check("max_iterations", &p.max_iterations)?;
-        GRADIENT_TOLERANCE.check("gradient_tolerance", &p.gradient_tolerance)?;
-        Ok(p)
-    }
-
-    fn check(self) -> Result<LogisticRegressionValidParams> {
-        self.check_ref()?;
-        Ok(self.0)
-    }
-}
-
-/// Multinomial logistic regression of linfa-logistic (softmax over one linear function per
-/// class, L2 penalty, L-BFGS). Confidences are its class probabilities; a class absent from the
-/// training rows gets 0.
-///
-/// A training set with a single class gives a constant model, confidence 1 for that class,
-/// rather than an error: there is nothing to separate.
+/// L2-penalised logistic regression fitted as scikit-learn's
+/// `LogisticRegression(solver="lbfgs")` fits it (oml-linear's [`LogisticRegression`]): the
+/// mean log loss plus `|W|^2 / (2 C n)`, one coefficient row for two classes and a softmax
+/// over one row per class for more, L-BFGS from zero until no gradient component exceeds
+/// `tol`, the relative decrease of the objective is below 64 machine epsilons, or `max_iter`
+/// iterations. The parameters are scikit-learn's names and defaults. Confidences are the class
+/// probabilities; a class absent from the training rows gets 0, and a training set with a
+/// single class gives confidence 1 for it.
 #[derive(Debug, Clone)]
 pub struct LogisticRegressionFlow {
     params: LogisticRegressionValidParams,
@@ -143,23 +39,19 @@ pub struct LogisticRegressionFlow {
 
 impl Default for LogisticRegressionFlow {
     fn default() -> Self {
-        LogisticRegressionFlow::with_params(
-            LogisticRegressionParams::new()
+        LogisticRegressionFlow {
+            params: LogisticRegression::params()
                 .check()
                 .expect("the defaults are valid"),
-        )
+        }
     }
 }
 
 impl LogisticRegressionFlow {
-    /// Logistic regression with linfa's defaults (see [`LogisticRegressionParams::new`]).
+    /// Logistic regression with scikit-learn's defaults: `C` 1.0, an intercept, 100
+    /// iterations, tolerance 1e-4.
     pub fn new() -> Self {
         LogisticRegressionFlow::default()
-    }
-
-    /// Logistic regression with the given checked parameters.
-    pub fn with_params(params: LogisticRegressionValidParams) -> Self {
-        LogisticRegressionFlow { params }
     }
 
     /// The checked parameters.
@@ -170,14 +62,16 @@ impl LogisticRegressionFlow {
 
 impl Describe for LogisticRegressionFlow {
     fn name(&self) -> String {
-        "linfa_logistic.MultiLogisticRegression".to_owned()
+        "oml_linear.LogisticRegression".to_owned()
     }
     fn external_version(&self) -> String {
-        linfa_external_version(&["linfa-logistic"])
+        oml_linear_external_version()
     }
     fn description(&self) -> String {
-        "Multinomial logistic regression of linfa-logistic (L2 penalty, L-BFGS); confidences are \
-         its softmax class probabilities (scikit-learn: LogisticRegression)"
+        "Logistic regression with an L2 penalty fitted by L-BFGS to scikit-learn's solution \
+         (scikit-learn: LogisticRegression(solver=\"lbfgs\"), the same objective, defaults and \
+         stopping rules); binary for two classes, multinomial for more; confidences are its \
+         class probabilities"
             .to_owned()
     }
     fn parameters(&self) -> Vec<Parameter> {
@@ -185,46 +79,48 @@ impl Describe for LogisticRegressionFlow {
         let p = &self.params;
         vec![
             Parameter::new(
-                "alpha",
-                &default.alpha(),
-                &p.alpha(),
-                "weight of the L2 penalty on the coefficients",
+                "C",
+                &default.c(),
+                &p.c(),
+                "inverse of the L2 penalty's strength: the objective is the mean log loss plus \
+                 |W|^2 / (2 C n)",
             )
-            .allowing(ALPHA.allowed),
+            .allowing(C.allowed),
             Parameter::new(
                 "fit_intercept",
                 &default.fit_intercept(),
                 &p.fit_intercept(),
-                "fit an intercept per class",
+                "fit an intercept (not penalised)",
             ),
             Parameter::new(
-                "max_iterations",
-                &default.max_iterations(),
-                &p.max_iterations(),
+                "max_iter",
+                &default.max_iter(),
+                &p.max_iter(),
                 "most iterations of the L-BFGS solver",
             )
-            .allowing(MAX_ITERATIONS.allowed),
+            .allowing(MAX_ITER.allowed),
             Parameter::new(
-                "gradient_tolerance",
-                &default.gradient_tolerance(),
-                &p.gradient_tolerance(),
-                "gradient norm below which the solver stops",
+                "tol",
+                &default.tol(),
+                &p.tol(),
+                "the solver stops when no gradient component is larger",
             )
-            .allowing(GRADIENT_TOLERANCE.allowed),
+            .allowing(TOL.allowed),
         ]
     }
     fn set_parameter(&mut self, name: &str, value: &str) -> Result<()> {
         let params = LogisticRegressionParams::from(self.params.clone());
         let params = match name {
-            "alpha" => params.alpha(ALPHA.parse(name, value)?),
+            "C" => params.c(C.parse(name, value)?),
             "fit_intercept" => params.fit_intercept(parse_value(name, value)?),
-            "max_iterations" => params.max_iterations(MAX_ITERATIONS.parse(name, value)?),
-            "gradient_tolerance" => {
-                params.gradient_tolerance(GRADIENT_TOLERANCE.parse(name, value)?)
-            }
+            "max_iter" => params.max_iter(MAX_ITER.parse(name, value)?),
+            "tol" => params.tol(TOL.parse(name, value)?),
             _ => return Err(unknown_parameter(&self.name(), name, &self.parameters())),
         };
-        self.params = params.check()?;
+        // The constraints above already hold, so this fails only if oml-linear checks more.
+        self.params = params
+            .check()
+            .map_err(|e| Error::invalid(name, value, e.to_string()))?;
         Ok(())
     }
 }
@@ -235,20 +131,18 @@ impl Flow for LogisticRegressionFlow {
     }
 
     fn fit(&self, data: &TrainingSet<'_>, _seed: u64) -> Result<Box<dyn Model>> {
-        let Target::Classes { classes, n_classes } = data.target else {
-            return Err(unsupported(self, &data.target));
+        let ClassifierInputs {
+            x,
+            classes,
+            n_classes,
+            ..
+        } = match classifier_inputs(self, data)? {
+            Ok(inputs) => inputs,
+            Err(one_class) => return Ok(Box::new(one_class)),
         };
-        let x = training_inputs(&self.name(), data)?;
-        if let [class] = present_classes(classes)[..] {
-            return Ok(Box::new(OneClass { class, n_classes }));
-        }
-        let p = &self.params;
-        let model = MultiLogisticRegression::default()
-            .alpha(p.alpha())
-            .with_intercept(p.fit_intercept())
-            .max_iterations(p.max_iterations())
-            .gradient_tolerance(p.gradient_tolerance())
-            .fit(&DatasetBase::new(x, classes))
+        let model = self
+            .params
+            .fit_records(x, classes)
             .map_err(|e| Error::fit(self.name(), e))?;
         Ok(Box::new(FittedLogistic {
             model,
@@ -259,15 +153,18 @@ impl Flow for LogisticRegressionFlow {
 }
 
 struct FittedLogistic {
-    model: MultiFittedLogisticRegression<f64, usize>,
+    model: LogisticRegression,
     n_classes: usize,
     name: String,
 }
 
 impl Model for FittedLogistic {
     fn output(&self, x: &DesignMatrix) -> Result<Output> {
-        let x = fitted_inputs(&self.name, x, self.model.params().nrows())?;
-        let probabilities = self.model.predict_probabilities(&x);
+        let x = fitted_inputs(&self.name, x, self.model.coefficients().ncols())?;
+        let probabilities = self
+            .model
+            .predict_proba(x.view())
+            .map_err(|e| Error::predict(&self.name, e))?;
         Ok(Output::Confidences(task_confidences(
             probabilities.view(),
             self.model.classes(),

@@ -1,6 +1,7 @@
 //! The built-in estimators behind the [`crate::Flow`] trait, one file per flow named as its
 //! short name (`decision_tree.rs` is `decision-tree`, `DecisionTreeFlow`): oml-trees' trees,
-//! forest and booster, perpetual's booster and linfa's algorithms.
+//! forest and booster, oml-linear's logistic regression, perpetual's booster and linfa's
+//! algorithms.
 
 mod classes;
 mod decision_tree;
@@ -11,6 +12,7 @@ mod k_means;
 mod knn;
 mod linear_regression;
 mod linfa_decision_tree;
+mod linfa_logistic_regression;
 mod linfa_random_forest;
 mod logistic_regression;
 mod perpetual_gbm;
@@ -29,10 +31,11 @@ pub use linear_regression::{
     LinearRegressionFlow, LinearRegressionParams, LinearRegressionValidParams,
 };
 pub use linfa_decision_tree::LinfaDecisionTreeFlow;
-pub use linfa_random_forest::LinfaRandomForestFlow;
-pub use logistic_regression::{
-    LogisticRegressionFlow, LogisticRegressionParams, LogisticRegressionValidParams,
+pub use linfa_logistic_regression::{
+    LinfaLogisticRegressionFlow, LinfaLogisticRegressionParams, LinfaLogisticRegressionValidParams,
 };
+pub use linfa_random_forest::LinfaRandomForestFlow;
+pub use logistic_regression::LogisticRegressionFlow;
 pub use perpetual_gbm::PerpetualGbmFlow;
 pub use random_forest::{RandomForestFlow, RandomForestMaxFeatures};
 pub use svm::{SvmFlow, SvmKernel, SvmParams, SvmValidParams};
@@ -64,6 +67,11 @@ pub(crate) fn linfa_external_version(linfa_crates: &[&str]) -> String {
 /// The external version of a flow built on oml-trees: `oml-flow==0.2.0,oml-trees==0.2.0`.
 pub(crate) fn oml_trees_external_version() -> String {
     external_version([("oml-trees", oml_trees::VERSION)])
+}
+
+/// The external version of a flow built on oml-linear: `oml-flow==0.2.0,oml-linear==0.2.0`.
+pub(crate) fn oml_linear_external_version() -> String {
+    external_version([("oml-linear", oml_linear::VERSION)])
 }
 
 /// The external version of a flow built on perpetual: `oml-flow==0.2.0,perpetual==2.3.0`.

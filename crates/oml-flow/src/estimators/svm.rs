@@ -17,10 +17,10 @@ use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 
 use crate::error::{Error, Result};
-use crate::estimators::classes::{OneClass, present_classes, task_confidences};
+use crate::estimators::classes::{ClassifierInputs, classifier_inputs, task_confidences};
 use crate::estimators::linfa_external_version;
-use crate::flow::{Describe, Flow, Model, Output, Target, TaskKind, TrainingSet, unsupported};
-use crate::inputs::{fitted_inputs, training_inputs};
+use crate::flow::{Describe, Flow, Model, Output, TaskKind, TrainingSet};
+use crate::inputs::fitted_inputs;
 use crate::param::{
     AT_LEAST_ONE_U32, Constraint, FINITE_POSITIVE, Parameter, parse_value, unknown_parameter,
 };
@@ -504,14 +504,15 @@ impl Flow for SvmFlow {
     }
 
     fn fit(&self, data: &TrainingSet<'_>, seed: u64) -> Result<Box<dyn Model>> {
-        let Target::Classes { classes, n_classes } = data.target else {
-            return Err(unsupported(self, &data.target));
+        let ClassifierInputs {
+            x,
+            classes,
+            n_classes,
+            present,
+        } = match classifier_inputs(self, data)? {
+            Ok(inputs) => inputs,
+            Err(one_class) => return Ok(Box::new(one_class)),
         };
-        let x = training_inputs(&self.name(), data)?;
-        let present = present_classes(classes);
-        if let [class] = present[..] {
-            return Ok(Box::new(OneClass { class, n_classes }));
-        }
         let params = self.linfa_params()?;
         // Two classes: one machine for the second. More: one per class against the rest.
         let positives = if present.len() == 2 {

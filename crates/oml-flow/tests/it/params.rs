@@ -103,11 +103,21 @@ fn linfa_flows_check_their_parameters() {
     let cases = [
         (
             "logistic-regression",
+            "C=0",
+            "parameter `C`: `0` is not allowed; expected a finite number greater than 0",
+        ),
+        (
+            "logistic-regression",
+            "max_iter=0",
+            "parameter `max_iter`: `0` is not allowed; expected an integer of at least 1",
+        ),
+        (
+            "linfa-logistic-regression",
             "alpha=-1",
             "parameter `alpha`: `-1` is not allowed; expected a finite number of at least 0",
         ),
         (
-            "logistic-regression",
+            "linfa-logistic-regression",
             "gradient_tolerance=0",
             "parameter `gradient_tolerance`: `0` is not allowed; expected a finite number greater than 0",
         ),

@@ -1,0 +1,402 @@
+//! L2-penalised logistic regression as scikit-learn's `LogisticRegression(solver="lbfgs")`
+//! fits it: the mean log loss plus `||W||^2 / (2 C n)` (the intercept not penalised), a
+//! binary model for two classes and a multinomial (softmax) one for more, minimised by
+//! L-BFGS from zero with scikit-learn's stopping rules.
+
+use linfa::dataset::AsSingleTargets;
+use linfa::traits::{Fit, PredictInplace};
+use linfa::{DatasetBase, ParamGuard};
+use ndarray::{Array1, Array2, ArrayBase, ArrayView1, ArrayView2, Data, Ix2};
+
+use crate::error::{Error, Result};
+use crate::lbfgs::{self, Settings, dot};
+
+/// Checked hyperparameters of [`LogisticRegression`], made by
+/// [`ParamGuard::check`] on [`LogisticRegressionParams`]; the getters say what is fitted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogisticRegressionValidParams {
+    c: f64,
+    fit_intercept: bool,
+    max_iter: usize,
+    tol: f64,
+}
+
+impl LogisticRegressionValidParams {
+    /// The inverse of the penalty's strength (scikit-learn's `C`). By default, 1.0.
+    pub fn c(&self) -> f64 {
+        self.c
+    }
+
+    /// Whether an intercept is fitted (per class, for more than two). By default, true.
+    pub fn fit_intercept(&self) -> bool {
+        self.fit_intercept
+    }
+
+    /// The most L-BFGS iterations. By default, 100.
+    pub fn max_iter(&self) -> usize {
+        self.max_iter
+    }
+
+    /// The solver stops when no gradient component is larger. By default, 1e-4.
+    pub fn tol(&self) -> f64 {
+        self.tol
+    }
+}
+
+/// Unchecked hyperparameters of [`LogisticRegression`], with scikit-learn's names and defaults
+/// and consuming setters; check them with [`ParamGuard::check`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogisticRegressionParams(LogisticRegressionValidParams);
+
+impl Default for LogisticRegressionParams {
+    fn default() -> Self {
+        LogisticRegressionParams(LogisticRegressionValidParams {
+            c: 1.0,
+            fit_intercept: true,
+            max_iter: 100,
+            tol: 1e-4,
+        })
+    }
+}
+
+impl LogisticRegressionParams {
+    /// Sets `C`, a finite number greater than 0.
+    pub fn c(mut self, c: f64) -> Self {
+        self.0.c = c;
+        self
+    }
+
+    /// Sets whether an intercept is fitted.
+    pub fn fit_intercept(mut self, yes: bool) -> Self {
+        self.0.fit_intercept = yes;
+        self
+    }
+
+    /// Sets the most iterations, at least 1.
+    pub fn max_iter(mut self, max_iter: usize) -> Self {
+        self.0.max_iter = max_iter;
+        self
+    }
+
+    /// Sets the gradient tolerance, a finite number of at least 0.
+    pub fn tol(mut self, tol: f64) -> Self {
+        self.0.tol = tol;
+        self
+    }
+}
+
+impl From<LogisticRegressionValidParams> for LogisticRegressionParams {
+    fn from(params: LogisticRegressionValidParams) -> Self {
+        LogisticRegressionParams(params)
+    }
+}
+
+impl ParamGuard for LogisticRegressionParams {
+    type Checked = LogisticRegressionValidParams;
+    type Error = Error;
+
+    fn check_ref(&self) -> Result<&LogisticRegressionValidParams> {
+        let p = &self.0;
+        let invalid = |name, value: String, allowed| {
+            Err(Error::InvalidParameter {
+                name,
+                value,
+                allowed,
+            })
+        };
+        if !(p.c.is_finite() && p.c > 0.0) {
+            return invalid("c", p.c.to_string(), "a finite number greater than 0");
+        }
+        if p.max_iter == 0 {
+            return invalid("max_iter", "0".to_owned(), "an integer of at least 1");
+        }
+        if !(p.tol.is_finite() && p.tol >= 0.0) {
+            return invalid("tol", p.tol.to_string(), "a finite number of at least 0");
+        }
+        Ok(p)
+    }
+
+    fn check(self) -> Result<LogisticRegressionValidParams> {
+        self.check_ref()?;
+        Ok(self.0)
+    }
+}
+
+/// A fitted logistic regression: one coefficient row (two classes) or one per class.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogisticRegression {
+    classes: Vec<usize>,
+    coefficients: Array2<f64>,
+    intercepts: Array1<f64>,
+    iterations: usize,
+    converged: bool,
+}
+
+impl LogisticRegression {
+    /// scikit-learn's defaults: `C` 1.0, an intercept, 100 iterations, tolerance 1e-4.
+    pub fn params() -> LogisticRegressionParams {
+        LogisticRegressionParams::default()
+    }
+
+    /// The class labels present in the training rows, in increasing order: the columns of
+    /// [`predict_proba`](Self::predict_proba).
+    pub fn classes(&self) -> &[usize] {
+        &self.classes
+    }
+
+    /// The coefficients: one row for two classes (of the second against the first), one row
+    /// per class for more.
+    pub fn coefficients(&self) -> &Array2<f64> {
+        &self.coefficients
+    }
+
+    /// The intercepts, one per row of [`coefficients`](Self::coefficients) (0 without one).
+    pub fn intercepts(&self) -> &Array1<f64> {
+        &self.intercepts
+    }
+
+    /// The L-BFGS iterations taken (scikit-learn's `n_iter_`).
+    pub fn iterations(&self) -> usize {
+        self.iterations
+    }
+
+    /// Whether the solver met its tolerance before the iteration limit (scikit-learn warns
+    /// `ConvergenceWarning` when it did not).
+    pub fn converged(&self) -> bool {
+        self.converged
+    }
+
+    /// The probability of each class of [`classes`](Self::classes), one row per record.
+    pub fn predict_proba(&self, records: ArrayView2<'_, f64>) -> Result<Array2<f64>> {
+        let p = self.coefficients.ncols();
+        if records.ncols() != p {
+            return Err(Error::WidthMismatch {
+                expected: p,
+                found: records.ncols(),
+            });
+        }
+        let k = self.classes.len();
+        let mut out = Array2::zeros((records.nrows(), k));
+        let mut logits = vec![0.0; self.coefficients.nrows()];
+        for (row, mut probabilities) in records.rows().into_iter().zip(out.rows_mut()) {
+            for (logit, (w, b)) in logits
+                .iter_mut()
+                .zip(self.coefficients.rows().into_iter().zip(&self.intercepts))
+            {
+                *logit = b + w.dot(&row);
+            }
+            if k == 2 {
+                let one = sigmoid(logits[0]);
+                probabilities[0] = 1.0 - one;
+                probabilities[1] = one;
+            } else {
+                softmax(&mut logits);
+                probabilities
+                    .iter_mut()
+                    .zip(&logits)
+                    .for_each(|(p, l)| *p = *l);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The most probable class of each record (ties to the first class).
+    pub fn predict(&self, records: ArrayView2<'_, f64>) -> Result<Array1<usize>> {
+        let probabilities = self.predict_proba(records)?;
+        Ok(probabilities
+            .rows()
+            .into_iter()
+            .map(|row| {
+                let best = row
+                    .iter()
+                    .enumerate()
+                    .fold(0, |best, (i, &p)| if p > row[best] { i } else { best });
+                self.classes[best]
+            })
+            .collect())
+    }
+}
+
+impl LogisticRegressionValidParams {
+    /// Fits on the records (rows x features, finite) and the class label of each row.
+    pub fn fit_records(
+        &self,
+        records: ArrayView2<'_, f64>,
+        labels: ArrayView1<'_, usize>,
+    ) -> Result<LogisticRegression> {
+        let (n, p) = records.dim();
+        if n == 0 {
+            return Err(Error::NoRows);
+        }
+        if labels.len() != n {
+            return Err(Error::LengthMismatch {
+                rows: n,
+                found: labels.len(),
+            });
+        }
+        if let Some(((row, column), &value)) = records.indexed_iter().find(|(_, v)| !v.is_finite())
+        {
+            return Err(Error::NonFiniteInput { row, column, value });
+        }
+        let mut classes: Vec<usize> = labels.to_vec();
+        classes.sort_unstable();
+        classes.dedup();
+        if classes.len() < 2 {
+            return Err(Error::OneClass { class: classes[0] });
+        }
+        let index = |label: usize| classes.binary_search(&label).expect("a present class");
+        let targets: Vec<usize> = labels.iter().map(|&l| index(l)).collect();
+        let x = records.as_standard_layout();
+        let x = x.as_slice().expect("standard layout");
+        let rows = if classes.len() == 2 { 1 } else { classes.len() };
+        let problem = Problem {
+            x,
+            targets: &targets,
+            p,
+            rows,
+            intercept: self.fit_intercept,
+            penalty: 1.0 / (self.c * n as f64),
+        };
+        let width = rows * p + if self.fit_intercept { rows } else { 0 };
+        let settings = Settings {
+            memory: 10,
+            max_iter: self.max_iter,
+            gtol: self.tol,
+            ftol: 64.0 * f64::EPSILON,
+            max_line_search: 50,
+        };
+        let mut logits = vec![0.0; rows];
+        let minimum = lbfgs::minimize(
+            |theta, gradient| problem.loss(theta, gradient, &mut logits),
+            vec![0.0; width],
+            &settings,
+        );
+        let theta = minimum.x;
+        let coefficients =
+            Array2::from_shape_vec((rows, p), theta[..rows * p].to_vec()).expect("rows x p");
+        let intercepts = if self.fit_intercept {
+            Array1::from(theta[rows * p..].to_vec())
+        } else {
+            Array1::zeros(rows)
+        };
+        Ok(LogisticRegression {
+            classes,
+            coefficients,
+            intercepts,
+            iterations: minimum.iterations,
+            converged: minimum.converged,
+        })
+    }
+}
+
+impl<D, T> Fit<ArrayBase<D, Ix2>, T, Error> for LogisticRegressionValidParams
+where
+    D: Data<Elem = f64>,
+    T: AsSingleTargets<Elem = usize>,
+{
+    type Object = LogisticRegression;
+
+    /// Fits on the records and their class labels; the dataset's weights are not used.
+    fn fit(&self, dataset: &DatasetBase<ArrayBase<D, Ix2>, T>) -> Result<LogisticRegression> {
+        self.fit_records(dataset.records().view(), dataset.as_single_targets())
+    }
+}
+
+impl<D: Data<Elem = f64>> PredictInplace<ArrayBase<D, Ix2>, Array1<usize>> for LogisticRegression {
+    /// The most probable class of each record; records of the wrong width predict the first
+    /// class (linfa's trait has no error; use [`LogisticRegression::predict`] to see one).
+    fn predict_inplace(&self, records: &ArrayBase<D, Ix2>, targets: &mut Array1<usize>) {
+        let predicted = self
+            .predict(records.view())
+            .unwrap_or_else(|_| Array1::from_elem(records.nrows(), self.classes[0]));
+        targets.assign(&predicted);
+    }
+
+    fn default_target(&self, records: &ArrayBase<D, Ix2>) -> Array1<usize> {
+        Array1::zeros(records.nrows())
+    }
+}
+
+/// The objective: mean log loss of `targets` (class indices) plus the penalty.
+struct Problem<'a> {
+    /// Records, row-major, `p` columns.
+    x: &'a [f64],
+    targets: &'a [usize],
+    p: usize,
+    /// Coefficient rows: 1 for two classes, else one per class.
+    rows: usize,
+    intercept: bool,
+    /// `1 / (C n)`: the weight of `||W||^2 / 2`.
+    penalty: f64,
+}
+
+impl Problem<'_> {
+    /// The objective at `theta` (coefficients row-major, then intercepts), its gradient
+    /// written into `gradient`.
+    fn loss(&self, theta: &[f64], gradient: &mut [f64], logits: &mut [f64]) -> f64 {
+        let (p, rows) = (self.p, self.rows);
+        let n = self.targets.len();
+        let (weights, intercepts) = theta.split_at(rows * p);
+        gradient.iter_mut().for_each(|g| *g = 0.0);
+        let mut total = 0.0;
+        for (x, &target) in self.x.chunks_exact(p).zip(self.targets) {
+            for (k, logit) in logits.iter_mut().enumerate() {
+                let b = if self.intercept { intercepts[k] } else { 0.0 };
+                *logit = b + dot(&weights[k * p..(k + 1) * p], x);
+            }
+            if rows == 1 {
+                // Binary: the loss of label s in {0, 1} is softplus(z) - s z.
+                let z = logits[0];
+                let s = target as f64;
+                total += softplus(z) - s * z;
+                logits[0] = sigmoid(z) - s;
+            } else {
+                let max = logits.iter().fold(f64::NEG_INFINITY, |m, &l| m.max(l));
+                let sum: f64 = logits.iter().map(|l| (l - max).exp()).sum();
+                total += max + sum.ln() - logits[target];
+                for (k, logit) in logits.iter_mut().enumerate() {
+                    *logit = (*logit - max).exp() / sum - f64::from(u8::from(k == target));
+                }
+            }
+            for (k, &residual) in logits.iter().enumerate() {
+                if self.intercept {
+                    gradient[rows * p + k] += residual;
+                }
+                gradient[k * p..(k + 1) * p]
+                    .iter_mut()
+                    .zip(x)
+                    .for_each(|(g, xi)| *g += residual * xi);
+            }
+        }
+        let scale = 1.0 / n as f64;
+        gradient.iter_mut().for_each(|g| *g *= scale);
+        gradient[..rows * p]
+            .iter_mut()
+            .zip(weights)
+            .for_each(|(g, w)| *g += self.penalty * w);
+        total * scale + 0.5 * self.penalty * dot(weights, weights)
+    }
+}
+
+/// `ln(1 + e^z)` without overflow.
+fn softplus(z: f64) -> f64 {
+    z.max(0.0) + (-z.abs()).exp().ln_1p()
+}
+
+/// `1 / (1 + e^-z)` without overflow.
+fn sigmoid(z: f64) -> f64 {
+    if z >= 0.0 {
+        1.0 / (1.0 + (-z).exp())
+    } else {
+        let e = z.exp();
+        e / (1.0 + e)
+    }
+}
+
+/// Replaces logits by their softmax.
+fn softmax(logits: &mut [f64]) {
+    let max = logits.iter().fold(f64::NEG_INFINITY, |m, &l| m.max(l));
+    logits.iter_mut().for_each(|l| *l = (*l - max).exp());
+    let sum: f64 = logits.iter().sum();
+    logits.iter_mut().for_each(|l| *l /= sum);
+}
