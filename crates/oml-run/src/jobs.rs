@@ -20,6 +20,69 @@ pub const JOBS_DIR: &str = "sweep-jobs";
 /// The store's directory of failure records, one `JOB_KEY.json` per failed job.
 pub const FAILURES_DIR: &str = "sweep-failures";
 
+/// The store's directory of the jobs running now, one `JOB_KEY` per job holding the host and
+/// the process id that runs it; removed when the job ends.
+pub const RUNNING_DIR: &str = "sweep-running";
+
+/// Why a job failed.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum FailureReason {
+    /// The job failed by itself: bad input, a failing unit, a crash. (Records written before
+    /// reasons were recorded read as this.)
+    #[default]
+    Error,
+    /// The job ran past its time limit and was killed.
+    TimeLimit,
+    /// The job needed more memory than its limit allowed and was stopped.
+    MemoryLimit,
+}
+
+impl FailureReason {
+    /// Every reason, in the order reports list them.
+    pub const ALL: [FailureReason; 3] = [
+        FailureReason::Error,
+        FailureReason::TimeLimit,
+        FailureReason::MemoryLimit,
+    ];
+
+    /// The reason's name: `error`, `time-limit` or `memory-limit`.
+    pub fn name(self) -> &'static str {
+        match self {
+            FailureReason::Error => "error",
+            FailureReason::TimeLimit => "time-limit",
+            FailureReason::MemoryLimit => "memory-limit",
+        }
+    }
+
+    /// Whether running the job again with the same limits would end the same way, so that
+    /// only `oml sweep retry` (with new limits) runs it again, never `--resume`.
+    pub fn is_limit(self) -> bool {
+        self != FailureReason::Error
+    }
+}
+
+impl std::fmt::Display for FailureReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::str::FromStr for FailureReason {
+    type Err = String;
+
+    fn from_str(text: &str) -> std::result::Result<Self, String> {
+        FailureReason::ALL
+            .into_iter()
+            .find(|r| r.name() == text)
+            .ok_or_else(|| {
+                format!("unknown failure reason `{text}`; the reasons are error, time-limit, memory-limit")
+            })
+    }
+}
+
 /// A failed job as recorded in `STORE/sweep-failures/JOB_KEY.json`; removed when the job later
 /// succeeds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -30,10 +93,24 @@ pub struct FailureRecord {
     pub label: String,
     /// The `oml run` command that repeats the job.
     pub command: String,
+    /// Why it failed.
+    #[serde(default)]
+    pub reason: FailureReason,
     /// What went wrong.
     pub message: String,
     /// When (RFC 3339).
     pub at: String,
+}
+
+/// A job running now, as its marker in [`RUNNING_DIR`] says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunningMarker {
+    /// The host the job runs on.
+    pub host: String,
+    /// The process that runs it (the sweep's).
+    pub pid: u32,
+    /// When it started (RFC 3339).
+    pub started: String,
 }
 
 /// What [`RunStore::admit`] did with a run.
@@ -154,6 +231,59 @@ impl RunStore {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
             Err(source) => Err(Error::Write { path, source }),
+        }
+    }
+
+    /// The failure record of `job_key`, if there is one.
+    pub fn failure_record(&self, job_key: &str) -> Result<Option<FailureRecord>> {
+        let path = self.failure_path(job_key);
+        match std::fs::read(&path) {
+            Ok(text) => serde_json::from_slice(&text)
+                .map(Some)
+                .map_err(|e| Error::Read {
+                    path,
+                    source: e.into(),
+                }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(source) => Err(Error::Read { path, source }),
+        }
+    }
+
+    /// Marks `job_key` as running in this process on this host ([`RUNNING_DIR`]).
+    pub fn mark_running(&self, job_key: &str, marker: &RunningMarker) -> Result<()> {
+        let path = self.root().join(RUNNING_DIR).join(job_key);
+        let write_error = |source| Error::Write {
+            path: path.clone(),
+            source,
+        };
+        std::fs::create_dir_all(self.root().join(RUNNING_DIR)).map_err(write_error)?;
+        let text = serde_json::to_vec(marker).map_err(|e| write_error(e.into()))?;
+        oml_data::write_atomically(&path, |out| out.write_all(&text)).map_err(write_error)
+    }
+
+    /// Removes the running marker of `job_key`, if there is one.
+    pub fn clear_running(&self, job_key: &str) -> Result<()> {
+        let path = self.root().join(RUNNING_DIR).join(job_key);
+        match std::fs::remove_file(&path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(source) => Err(Error::Write { path, source }),
+        }
+    }
+
+    /// The running marker of `job_key`, if there is one (a marker whose process has died
+    /// stays until the job runs again: the caller judges it by its host and pid).
+    pub fn running_marker(&self, job_key: &str) -> Result<Option<RunningMarker>> {
+        let path = self.root().join(RUNNING_DIR).join(job_key);
+        match std::fs::read(&path) {
+            Ok(text) => serde_json::from_slice(&text)
+                .map(Some)
+                .map_err(|e| Error::Read {
+                    path,
+                    source: e.into(),
+                }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(source) => Err(Error::Read { path, source }),
         }
     }
 

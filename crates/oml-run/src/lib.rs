@@ -52,7 +52,10 @@ pub use evaluations::{
     EVALUATION_COLUMNS, EvaluationFilters, TableFormat, list_evaluations, sort_by_value,
     write_frame,
 };
-pub use jobs::{Admission, FAILURES_DIR, FailureRecord, JOBS_DIR, Lookup};
+pub use jobs::{
+    Admission, FAILURES_DIR, FailureReason, FailureRecord, JOBS_DIR, Lookup, RUNNING_DIR,
+    RunningMarker,
+};
 pub use list::{RunList, RunListEntry};
 pub use manifest::{
     LOCKED_CRATES, Machine, Manifest, RUSTC_VERSION, TaskDigests, locked_crates, now_rfc3339,

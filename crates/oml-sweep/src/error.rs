@@ -9,6 +9,18 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
+    /// `oml sweep status` of a sweep none of whose jobs the store has seen.
+    #[error(
+        "no job of this sweep has run in the store {} (all {jobs} pending): run the sweep \
+         first, or name the store it ran into (--store)",
+        store.display()
+    )]
+    NeverRan {
+        /// The store.
+        store: PathBuf,
+        /// The sweep's jobs.
+        jobs: usize,
+    },
     /// A file could not be read: the sweep file, or a record of the store.
     #[error("cannot read {}", path.display())]
     Read {

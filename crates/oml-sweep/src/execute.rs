@@ -1,7 +1,8 @@
 //! Running a shard's jobs into the run store. Jobs done before are found in the store's job
 //! index (and skipped with `resume`); a task is read once for consecutive jobs on it; each job
-//! runs as a child `oml run` killed at its time limit (or in process); a failure is recorded
-//! and passed over; each job's run key is indexed under its job key for `collect` and `report`.
+//! runs as a child `oml run` killed at its time limit and held to its memory limit (or in
+//! process); a failure is recorded with its reason and passed over; a running job is marked in
+//! the store; each job's run key is indexed under its job key for `collect` and `report`.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -9,12 +10,14 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use oml_data::error_chain;
-use oml_run::{Admission, FailureRecord, OpenedTask, PreparedRun, RunStore};
+use oml_run::{
+    Admission, FailureReason, FailureRecord, OpenedTask, PreparedRun, RunStore, RunningMarker,
+};
 use oml_task::TaskSpec;
 
 use crate::error::Error;
 use crate::plan::Job;
-use crate::plan::format_duration;
+use crate::plan::{format_duration, format_memory};
 
 /// The environment variable through which `oml sweep` tells its child `oml run` its own pid:
 /// the child exits when that parent is gone ([`exit_with_parent`]), so a killed sweep leaves
@@ -28,12 +31,16 @@ pub enum Isolation {
     /// is no time limit; a panic is caught and recorded as the job's failure.
     InProcess,
     /// Each job in a child process (`program run ...`, the `oml` binary), which is killed when
-    /// it runs past `time_limit`; a crash of one job cannot take the sweep down.
+    /// it runs past `time_limit` and whose data segment (`RLIMIT_DATA`: the heap and every
+    /// private writable mapping) is held to `memory_limit`; a crash of one job cannot take the
+    /// sweep down.
     Subprocess {
         /// The `oml` binary.
         program: PathBuf,
         /// The longest a job may take, or none.
         time_limit: Option<Duration>,
+        /// The most memory a job may use, in bytes, or none.
+        memory_limit: Option<u64>,
     },
 }
 
@@ -44,9 +51,11 @@ pub struct SweepOptions {
     pub store: RunStore,
     /// Threads of each job's evaluator; by default all cores.
     pub threads: Option<usize>,
-    /// Skip jobs done before. Without it, a job done before is an error before anything runs,
-    /// so a finished sweep is never recomputed by accident. (A job whose run another job or
-    /// `oml run` stored is skipped either way: the store never holds a run twice.)
+    /// Skip jobs done before, and jobs that failed at a time or memory limit (the same limit
+    /// would stop them again: `oml sweep retry` runs them with new ones). Without it, a job
+    /// done before is an error before anything runs, so a finished sweep is never recomputed
+    /// by accident. (A job whose run another job or `oml run` stored is skipped either way:
+    /// the store never holds a run twice.)
     pub resume: bool,
     /// Where jobs run.
     pub isolation: Isolation,
@@ -64,8 +73,15 @@ pub enum JobStatus {
     Skipped,
     /// It failed; the failure is recorded in the store.
     Failed {
+        /// Why.
+        reason: FailureReason,
         /// What went wrong.
         message: String,
+    },
+    /// It failed at a limit before (`resume` leaves it to `oml sweep retry`).
+    LeftFailed {
+        /// Why it failed.
+        reason: FailureReason,
     },
 }
 
@@ -98,6 +114,11 @@ impl SweepOutcome {
     /// Jobs found in the store.
     pub fn skipped(&self) -> usize {
         self.count(|s| matches!(s, JobStatus::Skipped))
+    }
+
+    /// Jobs left as they failed before at a limit.
+    pub fn left_failed(&self) -> usize {
+        self.count(|s| matches!(s, JobStatus::LeftFailed { .. }))
     }
 
     /// The failed jobs.
@@ -180,23 +201,54 @@ pub fn run_jobs(
         let job_key = job.key();
         let prepared = reader.prepare(job, options.threads);
         let run_key = prepared.as_ref().map(|p| p.key.clone()).ok();
-        let result = prepared.and_then(|prepared| {
-            // A damaged run (a file missing, truncated or changed) is computed again.
-            if options.store.check(&prepared.key).is_ok() {
-                return Ok(JobStatus::Skipped);
-            }
-            match &options.isolation {
-                Isolation::InProcess => run_in_process(&prepared, &options.store),
-                Isolation::Subprocess {
-                    program,
-                    time_limit,
-                } => run_in_child(job, options, program, *time_limit, &prepared.key),
-            }?;
-            Ok(JobStatus::Done {
-                seconds: started.elapsed().as_secs_f64(),
-            })
-        });
+        let result = prepared
+            .map_err(|message| (FailureReason::Error, message))
+            .and_then(|prepared| {
+                // A damaged run (a file missing, truncated or changed) is computed again.
+                if options.store.check(&prepared.key).is_ok() {
+                    return Ok(JobStatus::Skipped);
+                }
+                if options.resume
+                    && let Some(record) = options
+                        .store
+                        .failure_record(&job_key)
+                        .map_err(|e| (FailureReason::Error, error_chain(&e)))?
+                    && record.reason.is_limit()
+                {
+                    return Ok(JobStatus::LeftFailed {
+                        reason: record.reason,
+                    });
+                }
+                options
+                    .store
+                    .mark_running(&job_key, &running_marker())
+                    .map_err(|e| (FailureReason::Error, error_chain(&e)))?;
+                let ran = match &options.isolation {
+                    Isolation::InProcess => run_in_process(&prepared, &options.store)
+                        .map_err(|message| (FailureReason::Error, message)),
+                    Isolation::Subprocess {
+                        program,
+                        time_limit,
+                        memory_limit,
+                    } => run_in_child(
+                        job,
+                        options,
+                        program,
+                        (*time_limit, *memory_limit),
+                        &prepared.key,
+                    ),
+                };
+                options
+                    .store
+                    .clear_running(&job_key)
+                    .map_err(|e| (FailureReason::Error, error_chain(&e)))?;
+                ran?;
+                Ok(JobStatus::Done {
+                    seconds: started.elapsed().as_secs_f64(),
+                })
+            });
         let status = match result {
+            Ok(status @ JobStatus::LeftFailed { .. }) => status,
             Ok(status) => {
                 // A job succeeds only once prepared, so it has its run key.
                 if let Some(key) = &run_key {
@@ -205,17 +257,17 @@ pub fn run_jobs(
                 options.store.clear_failure(&job_key)?;
                 status
             }
-            Err(message) => {
+            Err((reason, message)) => {
                 // The job's own failure is what the user needs; a store that cannot take its
                 // record (read-only, full) is said after it, not instead of it.
                 let message = match options
                     .store
-                    .record_failure(&failure_record(job, options, &message))
+                    .record_failure(&failure_record(job, options, reason, &message))
                 {
                     Ok(()) => message,
                     Err(e) => format!("{message} (and its failure record: {})", error_chain(&e)),
                 };
-                JobStatus::Failed { message }
+                JobStatus::Failed { reason, message }
             }
         };
         let job_outcome = JobOutcome {
@@ -243,16 +295,69 @@ fn run_in_process(prepared: &PreparedRun, store: &RunStore) -> Result<(), String
     }
 }
 
-/// Runs the job as `program run ...` into the store, killed at the time limit. The child
-/// reads the cache only (the sweep fetched what its tasks need) and exits if this process
-/// dies ([`PARENT_PID_VAR`]).
+/// This process's marker for a job it starts now.
+fn running_marker() -> RunningMarker {
+    RunningMarker {
+        host: host_name(),
+        pid: std::process::id(),
+        started: oml_run::now_rfc3339(),
+    }
+}
+
+/// This machine's host name (`uname`'s node name), or `localhost` when it has none.
+pub fn host_name() -> String {
+    let name = rustix::system::uname()
+        .nodename()
+        .to_string_lossy()
+        .into_owned();
+    if name.is_empty() {
+        "localhost".to_owned()
+    } else {
+        name
+    }
+}
+
+/// Whether process `pid` is alive on this machine.
+pub fn process_alive(pid: u32) -> bool {
+    let Some(pid) = i32::try_from(pid)
+        .ok()
+        .and_then(rustix::process::Pid::from_raw)
+    else {
+        return false;
+    };
+    match rustix::process::test_kill_process(pid) {
+        Ok(()) => true,
+        Err(e) => e == rustix::io::Errno::PERM,
+    }
+}
+
+/// The environment variable through which `oml sweep` gives its child `oml run` the job's
+/// memory limit in bytes; the child holds itself to it ([`apply_memory_limit`]) before it
+/// reads its task.
+pub const MEMORY_LIMIT_VAR: &str = "OML_SWEEP_MEMORY_LIMIT";
+
+/// Holds this process's data segment (`RLIMIT_DATA`: the heap and every private writable
+/// mapping) to `bytes`: an allocation past it fails, and Rust stops the process with
+/// `memory allocation of N bytes failed`, which the sweep records as the memory limit.
+pub fn apply_memory_limit(bytes: u64) -> std::io::Result<()> {
+    let limit = rustix::process::Rlimit {
+        current: Some(bytes),
+        maximum: Some(bytes),
+    };
+    rustix::process::setrlimit(rustix::process::Resource::Data, limit).map_err(Into::into)
+}
+
+/// Runs the job as `program run ...` into the store, killed at the time limit and held to the
+/// memory limit (`limits`). The child reads the cache only (the sweep fetched what its tasks
+/// need) and exits if this process dies ([`PARENT_PID_VAR`]).
 fn run_in_child(
     job: &Job,
     options: &SweepOptions,
     program: &Path,
-    time_limit: Option<Duration>,
+    (time_limit, memory_limit): (Option<Duration>, Option<u64>),
     run_key: &str,
-) -> Result<(), String> {
+) -> Result<(), (FailureReason, String)> {
+    let error = |message: String| (FailureReason::Error, message);
     let mut command = Command::new(program);
     command.args(child_arguments(job, &options.store, options.threads));
     command
@@ -260,9 +365,12 @@ fn run_in_child(
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped());
+    if let Some(bytes) = memory_limit {
+        command.env(MEMORY_LIMIT_VAR, bytes.to_string());
+    }
     let mut child = command
         .spawn()
-        .map_err(|e| format!("cannot start {}: {e}", program.display()))?;
+        .map_err(|e| error(format!("cannot start {}: {e}", program.display())))?;
     let mut stderr = child.stderr.take().expect("stderr is piped");
     let reader = std::thread::spawn(move || {
         let mut text = String::new();
@@ -276,7 +384,7 @@ fn run_in_child(
         match child.try_wait() {
             Ok(Some(status)) => break Some(status),
             Ok(None) => {}
-            Err(e) => return Err(format!("cannot wait for the job's process: {e}")),
+            Err(e) => return Err(error(format!("cannot wait for the job's process: {e}"))),
         }
         if deadline.is_some_and(|d| Instant::now() >= d) {
             let _ = child.kill();
@@ -289,27 +397,56 @@ fn run_in_child(
     let stderr = reader.join().unwrap_or_default();
     let stored = options.store.check(run_key).is_ok();
     match status {
-        None => Err(format!(
-            "time limit of {} exceeded; the job was killed",
-            format_duration(time_limit.unwrap_or_default())
+        None => Err((
+            FailureReason::TimeLimit,
+            format!(
+                "time limit of {} exceeded; the job was killed",
+                format_duration(time_limit.unwrap_or_default())
+            ),
         )),
         // Another process (a second sweep on the store) may have stored it meanwhile.
         Some(_) if stored => Ok(()),
-        Some(status) if status.success() => Err(format!(
+        Some(status) if status.success() => Err(error(format!(
             "`oml run` succeeded but stored no run under key {run_key}"
-        )),
+        ))),
         Some(status) => {
+            if let Some(bytes) = memory_limit
+                && out_of_memory(&stderr)
+            {
+                return Err((
+                    FailureReason::MemoryLimit,
+                    format!(
+                        "memory limit of {} exceeded; the job was stopped",
+                        format_memory(bytes)
+                    ),
+                ));
+            }
             let message = stderr
                 .lines()
                 .rfind(|line| line.starts_with("oml:") && !line.starts_with("oml: warning"))
                 .map(|line| line.trim_start_matches("oml:").trim().to_owned())
                 .unwrap_or_else(|| stderr.trim().to_owned());
-            Err(match status.code() {
+            Err(error(match status.code() {
                 Some(code) => format!("exit code {code}: {message}"),
                 None => format!("killed by a signal ({status}): {message}"),
-            })
+            }))
         }
     }
+}
+
+/// Whether a child's standard error says it ran out of memory: Rust's allocation failure
+/// (`memory allocation of N bytes failed`, then an abort), a mapping or a thread's stack the
+/// kernel refused (`Cannot allocate memory`, `Resource temporarily unavailable`).
+fn out_of_memory(stderr: &str) -> bool {
+    [
+        "memory allocation of",
+        "Cannot allocate memory",
+        "out of memory",
+        "capacity overflow",
+        "Resource temporarily unavailable",
+    ]
+    .iter()
+    .any(|needle| stderr.contains(needle))
 }
 
 /// The arguments of the child `oml run` that computes `job` into the store, offline.
@@ -340,8 +477,13 @@ fn shell_word(text: &str) -> String {
     }
 }
 
-/// The failure record of `job`, failed with `message`.
-fn failure_record(job: &Job, options: &SweepOptions, message: &str) -> FailureRecord {
+/// The failure record of `job`, failed for `reason` with `message`.
+fn failure_record(
+    job: &Job,
+    options: &SweepOptions,
+    reason: FailureReason,
+    message: &str,
+) -> FailureRecord {
     FailureRecord {
         job_key: job.key(),
         label: job.label(),
@@ -350,6 +492,7 @@ fn failure_record(job: &Job, options: &SweepOptions, message: &str) -> FailureRe
             .map(|arg| shell_word(&arg))
             .collect::<Vec<_>>()
             .join(" "),
+        reason,
         message: message.to_owned(),
         at: oml_run::now_rfc3339(),
     }

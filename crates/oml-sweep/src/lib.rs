@@ -32,6 +32,7 @@ mod execute;
 pub mod plan;
 mod shard;
 mod source;
+mod status;
 
 pub use collect::{
     COLLECT_COLUMNS, CollectOptions, Collected, collect, failed_among, indexed_run_keys,
@@ -39,12 +40,14 @@ pub use collect::{
 };
 pub use error::Error;
 pub use execute::{
-    Isolation, JobOutcome, JobStatus, PARENT_PID_VAR, SweepOptions, SweepOutcome,
-    check_flows_learn_their_tasks, exit_with_parent, run_jobs,
+    Isolation, JobOutcome, JobStatus, MEMORY_LIMIT_VAR, PARENT_PID_VAR, SweepOptions, SweepOutcome,
+    apply_memory_limit, check_flows_learn_their_tasks, exit_with_parent, host_name, process_alive,
+    run_jobs,
 };
 pub use plan::{
-    FlowEntry, Job, MAX_JOBS, Sweep, TaskEntry, format_duration, job_key, parse_duration,
-    parse_seeds,
+    FlowEntry, Job, MAX_JOBS, MIN_MEMORY_LIMIT, Sweep, TaskEntry, format_duration, format_memory,
+    job_key, parse_duration, parse_memory, parse_seeds,
 };
 pub use shard::Shard;
 pub use source::{SweepSource, fetch_tasks, sweep_jobs};
+pub use status::{Counts, FailedJob, JobState, SweepStatus, failed_jobs, job_state, sweep_status};

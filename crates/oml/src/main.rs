@@ -15,14 +15,18 @@ use cli::env::Env;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    // Only a sweep's own `oml run` children follow their parent.
-    if let (Command::Run(_), Some(parent)) = (
-        &cli.command,
-        std::env::var(oml::sweep::PARENT_PID_VAR)
-            .ok()
-            .and_then(|pid| pid.parse().ok()),
-    ) {
-        oml::sweep::exit_with_parent(parent);
+    // Only a sweep's own `oml run` children follow their parent and take its memory limit.
+    if matches!(cli.command, Command::Run(_)) {
+        let var = |name| std::env::var(name).ok().and_then(|v| v.parse().ok());
+        if let Some(parent) = var(oml::sweep::PARENT_PID_VAR) {
+            oml::sweep::exit_with_parent(parent as u32);
+        }
+        if let Some(bytes) = var(oml::sweep::MEMORY_LIMIT_VAR)
+            && let Err(e) = oml::sweep::apply_memory_limit(bytes)
+        {
+            say!("oml: cannot set the memory limit of {bytes} bytes: {e}");
+            return ExitCode::from(2);
+        }
     }
     let env = Env::read();
     match run(cli, &env) {

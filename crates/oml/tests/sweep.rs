@@ -522,6 +522,7 @@ fn in_process_jobs_store_the_same_runs_as_child_processes() {
         Isolation::Subprocess {
             program: env!("CARGO_BIN_EXE_oml").into(),
             time_limit: None,
+            memory_limit: None,
         },
     );
     let outcome = run_jobs(&jobs, &children, &mut |_, _| {}).unwrap();

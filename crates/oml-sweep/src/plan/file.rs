@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Unexpected, Visitor};
 use toml::Spanned;
 
-use super::values::{duration_of, seeds_of};
+use super::values::{duration_of, memory_of, seeds_of};
 
 /// The sweep file.
 #[derive(Deserialize)]
@@ -21,6 +21,8 @@ pub(super) struct RawSweep {
     pub(super) measures: Vec<String>,
     #[serde(default)]
     pub(super) time_limit: Option<TimeLimit>,
+    #[serde(default)]
+    pub(super) memory_limit: Option<MemoryLimit>,
     #[serde(default)]
     pub(super) server: Option<String>,
     #[serde(default)]
@@ -92,6 +94,16 @@ pub(super) struct SeedList(pub(super) Vec<u64>);
 
 /// A duration: whole seconds or a text such as `10m`.
 pub(super) struct TimeLimit(pub(super) Duration);
+
+/// A memory size in bytes, from a text such as `2G`.
+pub(super) struct MemoryLimit(pub(super) u64);
+
+impl<'de> Deserialize<'de> for MemoryLimit {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        memory_of(&text).map(MemoryLimit).map_err(de::Error::custom)
+    }
+}
 
 impl<'de> Deserialize<'de> for RawTask {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

@@ -46,7 +46,9 @@ use tasks::{is_task_id, task_entry};
 use values::{line_column, seeds_of};
 
 pub use grid::MAX_JOBS;
-pub use values::{format_duration, parse_duration, parse_seeds};
+pub use values::{
+    MIN_MEMORY_LIMIT, format_duration, format_memory, parse_duration, parse_memory, parse_seeds,
+};
 
 /// One run of a sweep.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -192,6 +194,8 @@ pub struct Sweep {
     pub measures: Vec<String>,
     /// The time limit of each job.
     pub time_limit: Option<Duration>,
+    /// The memory limit of each job, in bytes.
+    pub memory_limit: Option<u64>,
     /// The server of OpenML task ids and suites (`www`, `test` or a URL), if the sweep file
     /// names one; the caller resolves `None` (a flag, `$OPENML_SERVER`, `www`) and passes
     /// the result to [`Sweep::set_server`], which also sets it on the tasks given by id.
@@ -332,6 +336,7 @@ impl Sweep {
             seeds: raw.seeds.map_or_else(|| vec![0], |seeds| seeds.0),
             measures: raw.measures,
             time_limit: raw.time_limit.map(|limit| limit.0),
+            memory_limit: raw.memory_limit.map(|limit| limit.0),
             server,
         })
     }
@@ -351,6 +356,7 @@ impl Sweep {
             seeds: vec![0],
             measures: Vec::new(),
             time_limit: None,
+            memory_limit: None,
             server: None,
         };
         sweep.override_with(tasks, flows, seeds)?;

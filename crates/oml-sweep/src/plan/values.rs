@@ -26,6 +26,73 @@ pub fn parse_duration(text: &str) -> Result<Duration, Error> {
     })
 }
 
+/// The smallest memory limit a job takes. Under `RLIMIT_DATA` an `oml run` of iris with two
+/// threads needs 8 MiB (below it the evaluator cannot start its threads, whose stacks count),
+/// and more threads need more; a lower limit would fail every job before it starts.
+pub const MIN_MEMORY_LIMIT: u64 = 64 << 20;
+
+/// Parses a memory size as Slurm's `--mem` writes them, with a unit: `K`, `M`, `G` or `T`
+/// (powers of 1024; a trailing `B` or `iB` is allowed), and a whole or decimal number: `512M`,
+/// `2G`, `1.5G`. It must be at least [`MIN_MEMORY_LIMIT`].
+pub fn parse_memory(text: &str) -> Result<u64, Error> {
+    memory_of(text).map_err(|message| Error::Invalid {
+        path: None,
+        line: None,
+        entry: "memory limit".to_owned(),
+        message,
+    })
+}
+
+pub(super) fn memory_of(text: &str) -> Result<u64, String> {
+    let bad = || format!("`{text}` is not a memory size: write 512M, 2G or 1.5G");
+    let trimmed = text.trim();
+    let without_b = trimmed
+        .strip_suffix("iB")
+        .or_else(|| trimmed.strip_suffix('B'))
+        .unwrap_or(trimmed);
+    let unit_at = without_b
+        .find(|c: char| c.is_ascii_alphabetic())
+        .ok_or_else(bad)?;
+    let (number, unit) = without_b.split_at(unit_at);
+    let shift = match unit.to_ascii_uppercase().as_str() {
+        "K" => 10,
+        "M" => 20,
+        "G" => 30,
+        "T" => 40,
+        _ => return Err(bad()),
+    };
+    let number: f64 = number.trim().parse().map_err(|_| bad())?;
+    if !number.is_finite() || number <= 0.0 {
+        return Err(bad());
+    }
+    let bytes = (number * (1u64 << shift) as f64).round();
+    if bytes >= u64::MAX as f64 {
+        return Err(bad());
+    }
+    let bytes = bytes as u64;
+    if bytes < MIN_MEMORY_LIMIT {
+        return Err(format!(
+            "{text} is below the {} a job needs to start",
+            format_memory(MIN_MEMORY_LIMIT)
+        ));
+    }
+    Ok(bytes)
+}
+
+/// `64 MiB`, `2 GiB`, `1.5 GiB`: a memory size as people read it.
+pub fn format_memory(bytes: u64) -> String {
+    let units = [("TiB", 40), ("GiB", 30), ("MiB", 20), ("KiB", 10)];
+    for (name, shift) in units {
+        if bytes >= 1 << shift {
+            let value = bytes as f64 / (1u64 << shift) as f64;
+            let text = format!("{value:.2}");
+            let text = text.trim_end_matches('0').trim_end_matches('.');
+            return format!("{text} {name}");
+        }
+    }
+    format!("{bytes} B")
+}
+
 /// `90 s`, `10 min`, `2 h 5 min`: a duration as people read it.
 pub fn format_duration(duration: Duration) -> String {
     let seconds = duration.as_secs_f64();
@@ -144,4 +211,30 @@ pub(super) fn duration_of(text: &str) -> Result<Duration, String> {
         ));
     }
     Ok(Duration::from_secs(total))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn memory_sizes_read_as_slurm_writes_them() {
+        assert_eq!(memory_of("2G"), Ok(2 << 30));
+        assert_eq!(memory_of("512M"), Ok(512 << 20));
+        assert_eq!(memory_of("1.5GiB"), Ok(3 << 29));
+        assert_eq!(memory_of("65536k"), Ok(64 << 20));
+        assert_eq!(memory_of("1T"), Ok(1 << 40));
+        for bad in ["2000", "2X", "G", "-1G", "nanG", ""] {
+            assert!(
+                memory_of(bad).unwrap_err().contains("is not a memory size"),
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            memory_of("1M").unwrap_err(),
+            "1M is below the 64 MiB a job needs to start"
+        );
+        assert_eq!(format_memory(3 << 29), "1.5 GiB");
+        assert_eq!(format_memory(64 << 20), "64 MiB");
+    }
 }

@@ -43,7 +43,7 @@ pub(crate) enum Command {
     /// into the run store: this process's shard of the jobs, each in its own `oml run`
     /// process. A failing job is recorded and the others go on; exits 3 if any failed (2 if
     /// the sweep could not run).
-    Sweep(SweepArgs),
+    Sweep(SweepCommandArgs),
     /// Merge the runs of the store (or of one sweep) into one table, a row per (job,
     /// measure), sorted by job key: Parquet or CSV by the output file's extension.
     Collect(CollectArgs),
@@ -80,6 +80,78 @@ pub(crate) struct SweepSpecArgs {
     pub(crate) server: Option<String>,
 }
 
+/// `oml sweep [SWEEP]` runs a shard; `oml sweep status|retry [SWEEP]` reads or mends it.
+#[derive(Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub(crate) struct SweepCommandArgs {
+    #[command(subcommand)]
+    pub(crate) action: Option<SweepAction>,
+    #[command(flatten)]
+    pub(crate) run: SweepArgs,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum SweepAction {
+    /// Count the sweep's jobs in the store: done, failed (by reason), running and pending, in
+    /// all and per flow and task.
+    Status(SweepStatusArgs),
+    /// Run the sweep's failed jobs again (of every shard, or of `--shard`), with new limits;
+    /// only what failed runs.
+    Retry(SweepRetryArgs),
+}
+
+#[derive(Args)]
+pub(crate) struct SweepStatusArgs {
+    #[command(flatten)]
+    pub(crate) spec: SweepSpecArgs,
+    #[command(flatten)]
+    pub(crate) store: StoreArgs,
+    /// Print JSON: {total, done, failed: {REASON: N}, running, pending, flows: {...}, tasks:
+    /// {...}, failures: [{job_key, label, reason, message}]}.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+#[derive(Args)]
+pub(crate) struct SweepRetryArgs {
+    #[command(flatten)]
+    pub(crate) spec: SweepSpecArgs,
+    #[command(flatten)]
+    pub(crate) store: StoreArgs,
+    /// Run the failed jobs (required: retry runs nothing else).
+    #[arg(long, required = true)]
+    pub(crate) failed: bool,
+    /// Only jobs that failed for this reason: error, time-limit or memory-limit.
+    #[arg(long, value_name = "REASON")]
+    pub(crate) reason: Option<String>,
+    #[command(flatten)]
+    pub(crate) limits: LimitArgs,
+    /// Only the failed jobs of shard I of N (as `oml sweep --shard`) [default: every shard's].
+    #[arg(long, value_name = "I/N")]
+    pub(crate) shard: Option<String>,
+    /// Never touch the network: tasks and suites must be in the cache.
+    #[arg(long)]
+    pub(crate) offline: bool,
+}
+
+/// What a sweep job may use and how many run at once.
+#[derive(Args)]
+pub(crate) struct LimitArgs {
+    /// Threads of each job [default: $SLURM_CPUS_PER_TASK, else all cores, shared out among
+    /// the --jobs].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub(crate) threads: Option<u64>,
+    /// Kill a job that runs longer (`90s`, `10m`, `2h`) [default: the file's time_limit,
+    /// else none].
+    #[arg(long, value_name = "DURATION")]
+    pub(crate) time_limit: Option<String>,
+    /// Hold each job to this much memory (`512M`, `2G`; its data segment, RLIMIT_DATA); a job
+    /// that needs more fails with reason memory-limit [default: the file's memory_limit, else
+    /// none].
+    #[arg(long, value_name = "SIZE")]
+    pub(crate) memory_limit: Option<String>,
+}
+
 #[derive(Args)]
 pub(crate) struct SweepArgs {
     #[command(flatten)]
@@ -94,16 +166,12 @@ pub(crate) struct SweepArgs {
     /// job's completions).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub(crate) shard_count: Option<u64>,
-    /// Skip jobs done before, by this or any other shard (without it they are an error).
+    /// Skip jobs done before, by this or any other shard (without it they are an error), and
+    /// jobs that failed at a time or memory limit (`oml sweep retry` runs those).
     #[arg(long)]
     pub(crate) resume: bool,
-    /// Threads of each job [default: $SLURM_CPUS_PER_TASK, else all cores].
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
-    pub(crate) threads: Option<u64>,
-    /// Kill a job that runs longer (`90s`, `10m`, `2h`) [default: the file's time_limit,
-    /// else none].
-    #[arg(long, value_name = "DURATION")]
-    pub(crate) time_limit: Option<String>,
+    #[command(flatten)]
+    pub(crate) limits: LimitArgs,
     /// Never touch the network: tasks and suites must be in the cache.
     #[arg(long)]
     pub(crate) offline: bool,

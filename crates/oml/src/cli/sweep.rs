@@ -7,7 +7,10 @@ use std::process::ExitCode;
 use anyhow::Context;
 use oml::sweep::{Isolation, Job, JobStatus, Shard, Sweep, SweepOptions, SweepSource};
 
-use super::args::{CollectArgs, ReportArgs, SweepArgs, SweepSpecArgs};
+use super::args::{
+    CollectArgs, LimitArgs, ReportArgs, SweepAction, SweepArgs, SweepCommandArgs, SweepRetryArgs,
+    SweepSpecArgs, SweepStatusArgs,
+};
 use super::env::Env;
 
 /// The sweep source the arguments name.
@@ -34,8 +37,160 @@ fn sweep_jobs(
     Ok((sweep, jobs, client, cache))
 }
 
+/// `oml sweep`, `oml sweep status` and `oml sweep retry`.
+pub fn sweep(args: SweepCommandArgs, env: &Env) -> anyhow::Result<ExitCode> {
+    match args.action {
+        None => run_shard(args.run, env),
+        Some(SweepAction::Status(args)) => status(args, env).map(|()| ExitCode::SUCCESS),
+        Some(SweepAction::Retry(args)) => retry(args, env),
+    }
+}
+
+/// The options of a sweep's jobs from the limit flags, the sweep file's limits standing in
+/// for those not given.
+fn job_options(
+    limits: &LimitArgs,
+    sweep: &Sweep,
+    store: oml::run::RunStore,
+    resume: bool,
+    env: &Env,
+) -> anyhow::Result<SweepOptions> {
+    let time_limit = match &limits.time_limit {
+        Some(text) => Some(oml::sweep::parse_duration(text)?),
+        None => sweep.time_limit,
+    };
+    let memory_limit = match &limits.memory_limit {
+        Some(text) => Some(oml::sweep::parse_memory(text)?),
+        None => sweep.memory_limit,
+    };
+    Ok(SweepOptions {
+        store,
+        threads: env.threads(limits.threads),
+        resume,
+        isolation: Isolation::Subprocess {
+            program: std::env::current_exe().context("cannot find the oml binary")?,
+            time_limit,
+            memory_limit,
+        },
+    })
+}
+
+/// What the jobs of a shard run with, as one line.
+fn describe_limits(options: &SweepOptions) -> String {
+    let mut text = format!(
+        "{} threads each",
+        options
+            .threads
+            .map_or_else(|| "all cores".to_owned(), |t| t.to_string())
+    );
+    if let Isolation::Subprocess {
+        time_limit,
+        memory_limit,
+        ..
+    } = &options.isolation
+    {
+        if let Some(limit) = time_limit {
+            text += &format!(", time limit {}", oml::sweep::format_duration(*limit));
+        }
+        if let Some(bytes) = memory_limit {
+            text += &format!(", memory limit {}", oml::sweep::format_memory(*bytes));
+        }
+    }
+    text
+}
+
+/// `oml sweep status`: the sweep's counts in all, per flow and per task, and its failures.
+fn status(args: SweepStatusArgs, env: &Env) -> anyhow::Result<()> {
+    let (_, jobs, _, _) = sweep_jobs(&args.spec, true, env)?;
+    let store = env.existing_store(&args.store)?;
+    let status = oml::sweep::sweep_status(&store, &jobs)?;
+    if args.json {
+        out!("{}", serde_json::to_string_pretty(&status)?)?;
+        return Ok(());
+    }
+    let line = |name: &str, c: &oml::sweep::Counts| {
+        let failed = if c.failed.is_empty() {
+            "0".to_owned()
+        } else {
+            format!(
+                "{} ({})",
+                c.failed_total(),
+                c.failed
+                    .iter()
+                    .map(|(reason, n)| format!("{reason} {n}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        format!(
+            "{name:<28} {:>6} {:>6} {:>8} {:>8}  {failed}",
+            c.total, c.done, c.running, c.pending
+        )
+    };
+    let mut out = io::stdout().lock();
+    writeln!(
+        out,
+        "{:<28} {:>6} {:>6} {:>8} {:>8}  failed",
+        "", "jobs", "done", "running", "pending"
+    )?;
+    writeln!(out, "{}", line("all", &status.all))?;
+    for (title, groups) in [("flow", &status.flows), ("task", &status.tasks)] {
+        writeln!(out, "by {title}:")?;
+        for (name, counts) in groups {
+            writeln!(out, "{}", line(&format!("  {name}"), counts))?;
+        }
+    }
+    for failure in &status.failures {
+        writeln!(
+            out,
+            "failed ({}): {}: {}",
+            failure.reason, failure.label, failure.message
+        )?;
+    }
+    Ok(())
+}
+
+/// `oml sweep retry --failed`: the sweep's failed jobs (of every shard unless `--shard`), for
+/// one reason if given, run again with the limits given; exit code 3 if any fails again.
+fn retry(args: SweepRetryArgs, env: &Env) -> anyhow::Result<ExitCode> {
+    let reason: Option<oml::run::FailureReason> = args
+        .reason
+        .as_deref()
+        .map(str::parse)
+        .transpose()
+        .map_err(anyhow::Error::msg)?;
+    let (sweep, jobs, client, cache) = sweep_jobs(&args.spec, args.offline, env)?;
+    let store = env.existing_store(&args.store)?;
+    let jobs = match &args.shard {
+        Some(text) => {
+            let (shard, _) = Shard::resolve(Some(text), None, &|_| None)?;
+            shard.select(&jobs).into_iter().cloned().collect()
+        }
+        None => jobs,
+    };
+    let failed = oml::sweep::failed_jobs(&store, &jobs, reason)?;
+    if failed.is_empty() {
+        out!(
+            "no failed jobs{} to retry in {}",
+            reason.map_or_else(String::new, |r| format!(" with reason {r}")),
+            store.root().display()
+        )?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if !args.offline {
+        oml::sweep::fetch_tasks(&failed, &client, &cache)?;
+    }
+    let options = job_options(&args.limits, &sweep, store, false, env)?;
+    say!(
+        "oml: retrying {} failed jobs, {}",
+        failed.len(),
+        describe_limits(&options)
+    );
+    run_and_report(&failed, &options, "retry")
+}
+
 /// `oml sweep`: exit code 3 when the shard ran to its end but some jobs failed.
-pub fn sweep(args: SweepArgs, env: &Env) -> anyhow::Result<ExitCode> {
+fn run_shard(args: SweepArgs, env: &Env) -> anyhow::Result<ExitCode> {
     let (sweep, jobs, client, cache) = sweep_jobs(&args.spec, args.offline, env)?;
     let (shard, source) = Shard::resolve(
         args.shard.as_deref(),
@@ -54,37 +209,36 @@ pub fn sweep(args: SweepArgs, env: &Env) -> anyhow::Result<ExitCode> {
         oml::sweep::fetch_tasks(&mine, &client, &cache)?;
     }
     oml::sweep::check_flows_learn_their_tasks(&mine)?;
-    let time_limit = match &args.time_limit {
-        Some(text) => Some(oml::sweep::parse_duration(text)?),
-        None => sweep.time_limit,
-    };
-    let threads = env.threads(args.threads);
-    let options = SweepOptions {
-        store: env.store(&args.store)?,
-        threads,
-        resume: args.resume,
-        isolation: Isolation::Subprocess {
-            program: std::env::current_exe().context("cannot find the oml binary")?,
-            time_limit,
-        },
-    };
+    let options = job_options(
+        &args.limits,
+        &sweep,
+        env.store(&args.store)?,
+        args.resume,
+        env,
+    )?;
     say!(
-        "oml: sweep shard {shard} ({source}): {} of {} jobs, {} threads each{}",
+        "oml: sweep shard {shard} ({source}): {} of {} jobs, {}",
         mine.len(),
         jobs.len(),
-        threads.map_or_else(|| "all cores".to_owned(), |t| t.to_string()),
-        time_limit.map_or_else(String::new, |limit| format!(
-            ", time limit {}",
-            oml::sweep::format_duration(limit)
-        ))
+        describe_limits(&options)
     );
+    run_and_report(&mine, &options, &format!("shard {shard}"))
+}
+
+/// Runs `jobs` with `options`, saying each outcome as it comes and a summary (titled `what`)
+/// at the end; exit code 3 if any failed.
+fn run_and_report(jobs: &[&Job], options: &SweepOptions, what: &str) -> anyhow::Result<ExitCode> {
+    let mine = jobs;
     let total = mine.len();
     let started = std::time::Instant::now();
-    let outcome = oml::sweep::run_jobs(&mine, &options, &mut |position, job| {
+    let outcome = oml::sweep::run_jobs(mine, options, &mut |position, job| {
         let what = match &job.status {
             JobStatus::Done { seconds } => format!("done in {seconds:.2} s"),
             JobStatus::Skipped => "in the store already".to_owned(),
-            JobStatus::Failed { message } => format!("FAILED: {message}"),
+            JobStatus::Failed { reason, message } => format!("FAILED ({reason}): {message}"),
+            JobStatus::LeftFailed { reason } => {
+                format!("failed before ({reason}); `oml sweep retry --failed` runs it again")
+            }
         };
         let (done, elapsed) = (position + 1, started.elapsed());
         // The jobs left, at the mean pace of the jobs so far.
@@ -98,12 +252,25 @@ pub fn sweep(args: SweepArgs, env: &Env) -> anyhow::Result<ExitCode> {
     })?;
     let failed = outcome.failed();
     out!(
-        "shard {shard}: {total} jobs: {} done, {} already stored, {} failed",
+        "{what}: {total} jobs: {} done, {} already stored, {} failed{}",
         outcome.done(),
         outcome.skipped(),
-        failed.len()
+        failed.len(),
+        match outcome.left_failed() {
+            0 => String::new(),
+            n => format!(", {n} left as they failed at a limit"),
+        }
     )?;
     let Some(first) = failed.first() else {
+        if outcome.left_failed() > 0 {
+            // Still failed: the shard is not complete until `retry` runs them.
+            say!(
+                "oml: {} jobs failed before at a time or memory limit; `oml sweep retry \
+                 --failed` with larger limits runs them",
+                outcome.left_failed()
+            );
+            return Ok(ExitCode::from(3));
+        }
         return Ok(ExitCode::SUCCESS);
     };
     // Exit status 3, not 2: the sweep ran to its end and recorded its failures, so an engine
@@ -114,7 +281,7 @@ pub fn sweep(args: SweepArgs, env: &Env) -> anyhow::Result<ExitCode> {
         options.store.root().join(oml::run::FAILURES_DIR).display(),
         first.label,
         match &first.status {
-            JobStatus::Failed { message } => message.as_str(),
+            JobStatus::Failed { message, .. } => message.as_str(),
             _ => "",
         }
     );

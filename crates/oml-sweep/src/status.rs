@@ -1,0 +1,173 @@
+//! Where a sweep stands: each job done, failed (with its reason), running or pending, as the
+//! run store records it, counted in all and per flow and task.
+
+use std::collections::BTreeMap;
+
+use oml_run::{FailureReason, RunStore};
+use serde::Serialize;
+
+use crate::error::Error;
+use crate::execute::{host_name, process_alive};
+use crate::plan::Job;
+
+/// One job's state in the store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JobState {
+    /// Its run is stored and intact.
+    Done,
+    /// It failed; the store holds its failure record.
+    Failed {
+        /// Why.
+        reason: FailureReason,
+        /// What went wrong.
+        message: String,
+    },
+    /// A sweep process runs it now (on this host, alive; or on another host, as its marker
+    /// says).
+    Running {
+        /// The host.
+        host: String,
+        /// The process.
+        pid: u32,
+    },
+    /// Not run yet, or its run was damaged, or the process that ran it died.
+    Pending,
+}
+
+/// Job counts by state.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    /// Jobs.
+    pub total: usize,
+    /// Done.
+    pub done: usize,
+    /// Failed, by reason (`error`, `time-limit`, `memory-limit`); reasons with none left out.
+    pub failed: BTreeMap<String, usize>,
+    /// Running.
+    pub running: usize,
+    /// Pending.
+    pub pending: usize,
+}
+
+impl Counts {
+    fn add(&mut self, state: &JobState) {
+        self.total += 1;
+        match state {
+            JobState::Done => self.done += 1,
+            JobState::Failed { reason, .. } => {
+                *self.failed.entry(reason.name().to_owned()).or_default() += 1
+            }
+            JobState::Running { .. } => self.running += 1,
+            JobState::Pending => self.pending += 1,
+        }
+    }
+
+    /// Failed jobs, every reason.
+    pub fn failed_total(&self) -> usize {
+        self.failed.values().sum()
+    }
+}
+
+/// A failed job, for the status's list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FailedJob {
+    /// The job key.
+    pub job_key: String,
+    /// The job's label.
+    pub label: String,
+    /// Why.
+    pub reason: String,
+    /// What went wrong.
+    pub message: String,
+}
+
+/// A sweep's status: counts in all, per flow and per task, and the failed jobs.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SweepStatus {
+    /// Every job.
+    #[serde(flatten)]
+    pub all: Counts,
+    /// By flow (its short name).
+    pub flows: BTreeMap<String, Counts>,
+    /// By task (as the sweep names it).
+    pub tasks: BTreeMap<String, Counts>,
+    /// The failed jobs, in job order.
+    pub failures: Vec<FailedJob>,
+}
+
+/// The state of `job` in `store`.
+pub fn job_state(store: &RunStore, job: &Job) -> Result<JobState, Error> {
+    let key = job.key();
+    if let Some(run_key) = store.indexed_run_key(&key)?
+        && store.check(&run_key).is_ok()
+    {
+        return Ok(JobState::Done);
+    }
+    if let Some(marker) = store.running_marker(&key)?
+        && (marker.host != host_name() || process_alive(marker.pid))
+    {
+        return Ok(JobState::Running {
+            host: marker.host,
+            pid: marker.pid,
+        });
+    }
+    if let Some(record) = store.failure_record(&key)? {
+        return Ok(JobState::Failed {
+            reason: record.reason,
+            message: record.message,
+        });
+    }
+    Ok(JobState::Pending)
+}
+
+/// The status of `jobs` in `store`. A sweep none of whose jobs has run (none done, failed or
+/// running) is an error: most likely the wrong store or the wrong sweep file.
+pub fn sweep_status(store: &RunStore, jobs: &[Job]) -> Result<SweepStatus, Error> {
+    let mut status = SweepStatus::default();
+    for job in jobs {
+        let state = job_state(store, job)?;
+        status.all.add(&state);
+        status
+            .flows
+            .entry(job.flow.clone())
+            .or_default()
+            .add(&state);
+        status
+            .tasks
+            .entry(job.task.task.clone())
+            .or_default()
+            .add(&state);
+        if let JobState::Failed { reason, message } = state {
+            status.failures.push(FailedJob {
+                job_key: job.key(),
+                label: job.label(),
+                reason: reason.name().to_owned(),
+                message,
+            });
+        }
+    }
+    if status.all.pending == status.all.total {
+        return Err(Error::NeverRan {
+            store: store.root().to_path_buf(),
+            jobs: status.all.total,
+        });
+    }
+    Ok(status)
+}
+
+/// The jobs of `jobs` that failed, for `reason` if given, in job order.
+pub fn failed_jobs<'a>(
+    store: &RunStore,
+    jobs: &'a [Job],
+    reason: Option<FailureReason>,
+) -> Result<Vec<&'a Job>, Error> {
+    let mut failed = Vec::new();
+    for job in jobs {
+        if let JobState::Failed { reason: r, .. } = job_state(store, job)?
+            && reason.is_none_or(|wanted| wanted == r)
+        {
+            failed.push(job);
+        }
+    }
+    Ok(failed)
+}
