@@ -11,7 +11,10 @@ Protocol, over a minimal websocket client (Python's standard library only), and:
      size and that the SVG holds drawn elements (a non-empty `getBBox()`);
   3. takes a PNG screenshot of the whole page (viewport as tall as the page) and saves it to
      OUT.png;
-  4. decodes the PNG (zlib, by hand) and, inside each figure's SVG box, counts the pixels that
+  4. with --require SELECTOR (repeatable), checks that the page has that element (the
+     failures section: `--require '#failures'`), laid out with a non-zero box whose pixels in
+     the screenshot are not all white;
+  5. decodes the PNG (zlib, by hand) and, inside each figure's SVG box, counts the pixels that
      are not white (at least --min-ink percent) and the flow colours listed in the figure's
      `data-colors` attribute that appear (at least min(--min-colours, listed) of them, each on
      at least --min-pixels pixels, within --tolerance per channel): a plot that did not render
@@ -400,6 +403,16 @@ def check(args):
             cdp.call("Emulation.setDeviceMetricsOverride", metrics, session)
             cdp.evaluate(SETTLE_JS, session, await_promise=True)
             figures = cdp.evaluate(FIGURES_JS, session)
+            required = [
+                cdp.evaluate(
+                    "(() => { const e = document.querySelector(%s); if (!e) return null; "
+                    "const r = e.getBoundingClientRect(); return {x: r.x + window.scrollX, "
+                    "y: r.y + window.scrollY, width: r.width, height: r.height, "
+                    "text: e.innerText.length}; })()" % json.dumps(selector),
+                    session,
+                )
+                for selector in args.require
+            ]
             shot = cdp.call(
                 "Page.captureScreenshot",
                 {
@@ -437,6 +450,20 @@ def check(args):
         print(f"FAIL console  {error}")
     if not figures:
         failures.append("no <figure class=\"plot\"> in the page")
+    for selector, box in zip(args.require, required):
+        if box is None or box["width"] < 1 or box["height"] < 1:
+            failures.append(f"{selector}: not in the page, or laid out with no size ({box})")
+            print(f"FAIL {selector}: {box}")
+            continue
+        area = (int(box["x"]), int(box["y"]), int(box["x"] + box["width"]), int(box["y"] + box["height"]))
+        counts = colour_counts(png, area)
+        total = sum(counts.values()) or 1
+        ink = sum(n for c, n in counts.items() if min(c) < WHITE_LIMIT) / total * 100
+        status = "ok  " if ink >= 0.5 else "FAIL"
+        print(f"{status} {selector}: {box['width']:.0f}x{box['height']:.0f} px at y={box['y']:.0f}, "
+              f"{box['text']} characters, ink {ink:.1f}%")
+        if ink < 0.5:
+            failures.append(f"{selector}: nothing drawn in its box")
     for fig in figures:
         problems = []
         svg = fig["svg"]
@@ -506,6 +533,8 @@ def main():
     parser.add_argument("--min-colours", type=int, default=3, help="flow colours each figure must show")
     parser.add_argument("--min-pixels", type=int, default=12, help="pixels a colour needs to count")
     parser.add_argument("--tolerance", type=int, default=8, help="per-channel colour tolerance")
+    parser.add_argument("--require", action="append", default=[], metavar="SELECTOR",
+                        help="an element the page must show (a CSS selector); repeatable")
     args = parser.parse_args()
     # Stopped from outside (a CI timeout): unwind, so that Chromium is killed and its profile
     # removed.

@@ -2,7 +2,7 @@
 
 use crate::error::{Error, Result};
 use crate::estimators::{
-    DecisionTreeFlow, ElasticNetFlow, GaussianNbFlow, GbmFlow, KMeansFlow, KnnFlow,
+    ConstantFlow, DecisionTreeFlow, ElasticNetFlow, GaussianNbFlow, GbmFlow, KMeansFlow, KnnFlow,
     LinearRegressionFlow, LinfaDecisionTreeFlow, LinfaLogisticRegressionFlow,
     LinfaRandomForestFlow, LogisticRegressionFlow, RandomForestFlow, SvmFlow,
 };
@@ -94,6 +94,11 @@ pub const BUILTIN_FLOWS: &[BuiltinFlow] = &[
         name: "linfa-random-forest",
         learns: "classification",
         make: || for_trees(LinfaRandomForestFlow::new()),
+    },
+    BuiltinFlow {
+        name: "constant",
+        learns: "classification, regression",
+        make: || for_missing_aware_trees(ConstantFlow::new()),
     },
     BuiltinFlow {
         name: "linfa-logistic-regression",

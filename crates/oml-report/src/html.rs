@@ -5,7 +5,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use oml_data::xml::escape;
-use oml_run::{Manifest, RunStore};
+use oml_run::{FailureRecord, Manifest, RunStore};
 
 use crate::leaderboard::{Analysis, Comparison, TaskLeaderboard};
 use crate::plots::{self, Plot};
@@ -39,12 +39,13 @@ pub fn write_report(
     measure: Option<&str>,
     keep: &dyn Fn(&str, &Manifest) -> bool,
     on_damaged: &mut dyn FnMut(&oml_run::Damaged),
+    failures: &[FailureRecord],
     out: &Path,
 ) -> Result<ReportSummary, ReportError> {
     let results = Results::from_store(store, measure, keep, on_damaged)?;
     let title = format!("oml report: {}", store.root().display());
     let analysis = Analysis::new(&results);
-    let html = render(&results, &analysis, &title);
+    let html = render(&results, &analysis, &title, failures);
     write_atomically(out, html.as_bytes())?;
     Ok(ReportSummary {
         path: out.to_path_buf(),
@@ -63,11 +64,16 @@ pub fn write_report(
 /// score against training time. Every figure is a `<figure class="plot" id="...">` whose
 /// `data-colors` lists the flows' colours drawn in it.
 pub fn render_html(results: &Results, title: &str) -> String {
-    render(results, &Analysis::new(results), title)
+    render(results, &Analysis::new(results), title, &[])
 }
 
 /// The page of `results`, whose analysis is `analysis`.
-fn render(results: &Results, analysis: &Analysis, title: &str) -> String {
+fn render(
+    results: &Results,
+    analysis: &Analysis,
+    title: &str,
+    failures: &[FailureRecord],
+) -> String {
     let mut page = Page::default();
     page.push(&format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
@@ -77,13 +83,20 @@ fn render(results: &Results, analysis: &Analysis, title: &str) -> String {
         escape(title),
         escape(title)
     ));
-    overview(&mut page, results, analysis);
+    overview(&mut page, results, analysis, failures.len());
     if !analysis.tasks.is_empty() {
         across_tasks(&mut page, analysis);
+        page.push(&crate::failures::left_out(failures.len(), "in all"));
         for (i, board) in analysis.tasks.iter().enumerate() {
-            task_section(&mut page, analysis, board, i + 1);
+            let of_task = failures
+                .iter()
+                .filter(|r| crate::failures::task_label(r) == board.task)
+                .count();
+            let note = crate::failures::left_out(of_task, "of this task");
+            task_section(&mut page, analysis, board, i + 1, &note);
         }
     }
+    crate::failures::section(&mut page.html, failures);
     page.push(&format!(
         "<footer>Written by oml report {}.</footer>\n</main>\n</body>\n</html>\n",
         env!("CARGO_PKG_VERSION")
@@ -125,7 +138,7 @@ impl Page {
     }
 }
 
-fn overview(page: &mut Page, results: &Results, analysis: &Analysis) {
+fn overview(page: &mut Page, results: &Results, analysis: &Analysis, n_failed: usize) {
     let direction = if analysis.higher_is_better {
         "higher is better"
     } else {
@@ -143,6 +156,14 @@ fn overview(page: &mut Page, results: &Results, analysis: &Analysis) {
         (
             "Runs without the measure (left out)",
             results.skipped.len().to_string(),
+        ),
+        (
+            "Failed jobs (left out)",
+            if n_failed == 0 {
+                "0".to_owned()
+            } else {
+                format!("<a href=\"#failures\">{n_failed}</a>")
+            },
         ),
         (
             "Significance level",
@@ -338,7 +359,13 @@ fn mean_table(page: &mut Page, analysis: &Analysis, comparison: &Comparison) {
     page.push("</table>\n");
 }
 
-fn task_section(page: &mut Page, analysis: &Analysis, board: &TaskLeaderboard, number: usize) {
+fn task_section(
+    page: &mut Page,
+    analysis: &Analysis,
+    board: &TaskLeaderboard,
+    number: usize,
+    left_out: &str,
+) {
     let first = board.entries.first();
     let _ = writeln!(
         page.html,
@@ -396,6 +423,7 @@ fn task_section(page: &mut Page, analysis: &Analysis, board: &TaskLeaderboard, n
         ),
         Err(e) => page.figure(&format!("time-{number}"), Err(e), ""),
     }
+    page.push(left_out);
     page.push("</section>\n");
 }
 

@@ -44,6 +44,7 @@
 
 #![deny(missing_docs)]
 
+mod failures;
 mod html;
 mod leaderboard;
 pub mod plots;

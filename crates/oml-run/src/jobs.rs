@@ -91,6 +91,21 @@ pub struct FailureRecord {
     pub job_key: String,
     /// The job's label.
     pub label: String,
+    /// The job's task, as the sweep names it (empty in records written before 0.3).
+    #[serde(default)]
+    pub task: String,
+    /// The task's options as `oml run` flags, joined by spaces.
+    #[serde(default)]
+    pub task_options: String,
+    /// The flow's short name.
+    #[serde(default)]
+    pub flow: String,
+    /// The job's parameter assignments, joined by spaces.
+    #[serde(default)]
+    pub parameters: String,
+    /// The run seed.
+    #[serde(default)]
+    pub seed: u64,
     /// The `oml run` command that repeats the job.
     pub command: String,
     /// Why it failed.

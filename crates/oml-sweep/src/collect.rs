@@ -1,27 +1,34 @@
 //! Collecting a sweep's results from the run store into one table: a row per (job, measure),
-//! sorted by job key, so the same sweep gives the same file however it was sharded.
+//! sorted by job key, so the same sweep gives the same file however it was sharded. A failed
+//! job has rows too (status `failed`, its reason), left empty or scored as the constant
+//! predictor (status `imputed`), so an analysis sees what it lacks.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use oml_run::{RunStore, TableFormat, is_timing, write_frame};
+use oml_run::{FailureRecord, RunStore, TableFormat, is_timing, write_frame};
 use polars::prelude::{Column, DataFrame};
 
 use crate::error::Error;
 use crate::plan::{Job, job_key};
 
 /// The table's columns, in order.
-pub const COLLECT_COLUMNS: [&str; 9] = [
+pub const COLLECT_COLUMNS: [&str; 11] = [
     "job_key",
     "task",
     "task_options",
     "flow",
     "parameters",
     "seed",
+    "status",
+    "reason",
     "measure",
     "value",
     "run_key",
 ];
+
+/// The flow a failed job is scored as with [`CollectOptions::impute_failures`].
+pub const IMPUTED_FLOW: &str = "constant";
 
 /// What to collect.
 #[derive(Debug, Clone, Default)]
@@ -30,8 +37,15 @@ pub struct CollectOptions {
     /// to machine and would make two collections of one sweep differ.
     pub measures: Vec<String>,
     /// A sweep's jobs: a row per job and measure, each job's run found through the store's
-    /// job index. `None`: every run in the store, its job read from its manifest.
+    /// job index. `None`: every run in the store, its job read from its manifest, and every
+    /// failure record.
     pub jobs: Option<Vec<Job>>,
+    /// Score each failed job of the sweep as the constant predictor on its task (class
+    /// frequencies, or the mean), computed now and not stored: status `imputed`. Needs
+    /// [`jobs`](Self::jobs).
+    pub impute_failures: bool,
+    /// Threads of an imputation's evaluator.
+    pub threads: Option<usize>,
 }
 
 /// The collected table and what it lacks.
@@ -41,6 +55,8 @@ pub struct Collected {
     pub frame: DataFrame,
     /// Runs collected.
     pub runs: usize,
+    /// Failed jobs, each with its rows (status `failed` or `imputed`).
+    pub failed: usize,
     /// Jobs asked for ([`CollectOptions::jobs`]) that have no run in the store, by key.
     pub missing: Vec<String>,
     /// Measures asked for ([`CollectOptions::measures`]) that no collected run has: a typo,
@@ -69,6 +85,17 @@ impl JobColumns {
             flow: job.flow.clone(),
             parameters: job.params.join(" "),
             seed: job.seed,
+        }
+    }
+
+    fn of_failure(record: &FailureRecord) -> Self {
+        JobColumns {
+            job_key: record.job_key.clone(),
+            task: record.task.clone(),
+            task_options: record.task_options.clone(),
+            flow: record.flow.clone(),
+            parameters: record.parameters.clone(),
+            seed: record.seed,
         }
     }
 
@@ -102,6 +129,15 @@ pub fn indexed_run_keys(store: &RunStore, jobs: &[Job]) -> Result<BTreeSet<Strin
     Ok(keys)
 }
 
+/// The failure records of `jobs` in the store, in job order.
+pub fn failure_records(store: &RunStore, jobs: &[Job]) -> Result<Vec<FailureRecord>, Error> {
+    let mut records = Vec::new();
+    for job in jobs {
+        records.extend(store.failure_record(&job.key())?);
+    }
+    Ok(records)
+}
+
 /// How many of `job_keys` (sorted) the store records as failed.
 pub fn failed_among(store: &RunStore, job_keys: &[String]) -> Result<usize, Error> {
     Ok(store
@@ -111,11 +147,84 @@ pub fn failed_among(store: &RunStore, job_keys: &[String]) -> Result<usize, Erro
         .count())
 }
 
-/// Collects runs into one table: a sweep's jobs, or every run in the store. Only manifests
-/// and summaries are read.
+/// One row of the table.
+struct Row<'a> {
+    columns: &'a JobColumns,
+    status: &'static str,
+    reason: Option<String>,
+    measure: Option<String>,
+    value: Option<f64>,
+    run_key: Option<&'a str>,
+}
+
+/// A failed job: its columns, its record, and its imputed summary if asked for.
+struct Failed {
+    columns: JobColumns,
+    record: FailureRecord,
+    imputed: Option<serde_json::Value>,
+}
+
+/// The summary of the constant predictor on `job`'s task, computed in this process.
+fn imputed_summary(job: &Job, threads: Option<usize>) -> Result<serde_json::Value, Error> {
+    let mut constant = job.clone();
+    constant.flow = IMPUTED_FLOW.to_owned();
+    constant.params.clear();
+    constant.tune = None;
+    let failed = |message: String| Error::Impute {
+        job: job.label(),
+        message,
+    };
+    let prepared = constant
+        .request(threads)
+        .prepare()
+        .map_err(|e| failed(oml_data::error_chain(&e)))?;
+    let executed = prepared
+        .execute(&|_| {})
+        .map_err(|e| failed(oml_data::error_chain(&e)))?;
+    Ok(executed.run.summary)
+}
+
+/// The wanted measures of `summary` (`measure -> {value, ...}`), values NaN as none.
+fn summary_values(
+    summary: &serde_json::Value,
+    wanted: &dyn Fn(&str) -> bool,
+    path: &dyn Fn() -> PathBuf,
+) -> Result<Vec<(String, Option<f64>)>, Error> {
+    let mut values = Vec::new();
+    let Some(measures) = summary.as_object() else {
+        return Ok(values);
+    };
+    for (measure, value) in measures {
+        let value = match value.get("value") {
+            Some(_) if !wanted(measure) => continue,
+            None => continue,
+            Some(serde_json::Value::Null) => None,
+            Some(value) => Some(value.as_f64().ok_or_else(|| Error::Summary {
+                path: path(),
+                measure: measure.clone(),
+            })?),
+        };
+        values.push((measure.clone(), value.filter(|v| !v.is_nan())));
+    }
+    Ok(values)
+}
+
+/// Collects runs into one table: a sweep's jobs, or every run in the store, and the failed
+/// jobs among them. Only manifests, summaries and failure records are read (and, with
+/// [`CollectOptions::impute_failures`], the failed jobs' tasks).
 pub fn collect(store: &RunStore, options: &CollectOptions) -> Result<Collected, Error> {
+    if options.impute_failures && options.jobs.is_none() {
+        return Err(Error::Invalid {
+            path: None,
+            line: None,
+            entry: "--impute-failures".to_owned(),
+            message: "needs the sweep (its file or flags) to read the failed jobs' tasks"
+                .to_owned(),
+        });
+    }
     // Each run's job columns, key and summary, its record read once.
     let mut found: Vec<(JobColumns, String, serde_json::Value)> = Vec::new();
+    let mut failed: Vec<Failed> = Vec::new();
     let mut missing = Vec::new();
     let mut damaged = Vec::new();
     match &options.jobs {
@@ -124,17 +233,30 @@ pub fn collect(store: &RunStore, options: &CollectOptions) -> Result<Collected, 
                 let columns = JobColumns::of_job(job);
                 match store.indexed_run_key(&columns.job_key)? {
                     Some(run_key) if store.contains(&run_key) => match store.record(&run_key) {
-                        Ok(record) => found.push((columns, run_key, record.summary)),
-                        Err(problem) => {
-                            missing.push(columns.job_key);
-                            damaged.push(oml_run::Damaged {
-                                key: run_key,
-                                problem,
-                            });
+                        Ok(record) => {
+                            found.push((columns, run_key, record.summary));
+                            continue;
                         }
+                        Err(problem) => damaged.push(oml_run::Damaged {
+                            key: run_key,
+                            problem,
+                        }),
                     },
-                    _ => missing.push(columns.job_key),
+                    _ => {}
                 }
+                if let Some(record) = store.failure_record(&columns.job_key)? {
+                    let imputed = if options.impute_failures {
+                        Some(imputed_summary(job, options.threads)?)
+                    } else {
+                        None
+                    };
+                    failed.push(Failed {
+                        columns: JobColumns::of_job(job),
+                        record,
+                        imputed,
+                    });
+                }
+                missing.push(columns.job_key);
             }
         }
         None => {
@@ -144,40 +266,88 @@ pub fn collect(store: &RunStore, options: &CollectOptions) -> Result<Collected, 
                 let columns = JobColumns::of_manifest(&record.manifest);
                 found.push((columns, run_key, record.summary));
             }
+            for record in store.failure_records()? {
+                failed.push(Failed {
+                    columns: JobColumns::of_failure(&record),
+                    record,
+                    imputed: None,
+                });
+            }
         }
     }
     missing.sort();
-    let mut rows: Vec<(&JobColumns, &str, String, Option<f64>)> = Vec::new();
+    let wanted = |measure: &str| {
+        if options.measures.is_empty() {
+            !is_timing(measure)
+        } else {
+            options.measures.iter().any(|m| m == measure)
+        }
+    };
+    let mut rows: Vec<Row<'_>> = Vec::new();
     for (columns, run_key, summary) in &found {
-        let Some(measures) = summary.as_object() else {
-            continue;
-        };
-        for (measure, value) in measures {
-            let wanted = if options.measures.is_empty() {
-                !is_timing(measure)
-            } else {
-                options.measures.contains(measure)
-            };
-            let value = match value.get("value") {
-                Some(_) if !wanted => continue,
-                None => continue,
-                Some(serde_json::Value::Null) => None,
-                Some(value) => Some(value.as_f64().ok_or_else(|| Error::Summary {
-                    path: store.dir(run_key).join(oml_run::files::SUMMARY),
-                    measure: measure.clone(),
-                })?),
-            };
-            rows.push((
+        let path = || store.dir(run_key).join(oml_run::files::SUMMARY);
+        for (measure, value) in summary_values(summary, &wanted, &path)? {
+            rows.push(Row {
                 columns,
-                run_key,
-                measure.clone(),
-                value.filter(|v| !v.is_nan()),
-            ));
+                status: "done",
+                reason: None,
+                measure: Some(measure),
+                value,
+                run_key: Some(run_key),
+            });
         }
     }
-    rows.sort_by(|a, b| (&a.0.job_key, a.1, &a.2).cmp(&(&b.0.job_key, b.1, &b.2)));
+    for failure in &failed {
+        let reason = Some(failure.record.reason.name().to_owned());
+        match &failure.imputed {
+            Some(summary) => {
+                let path =
+                    || PathBuf::from(format!("(constant predictor of {})", failure.record.label));
+                for (measure, value) in summary_values(summary, &wanted, &path)? {
+                    rows.push(Row {
+                        columns: &failure.columns,
+                        status: "imputed",
+                        reason: reason.clone(),
+                        measure: Some(measure),
+                        value,
+                        run_key: None,
+                    });
+                }
+            }
+            // The measures asked for, each empty; without a list, one row with none.
+            None if options.measures.is_empty() => rows.push(Row {
+                columns: &failure.columns,
+                status: "failed",
+                reason,
+                measure: None,
+                value: None,
+                run_key: None,
+            }),
+            None => {
+                for measure in &options.measures {
+                    rows.push(Row {
+                        columns: &failure.columns,
+                        status: "failed",
+                        reason: reason.clone(),
+                        measure: Some(measure.clone()),
+                        value: None,
+                        run_key: None,
+                    });
+                }
+            }
+        }
+    }
+    rows.sort_by(|a, b| {
+        (&a.columns.job_key, a.run_key, &a.measure).cmp(&(
+            &b.columns.job_key,
+            b.run_key,
+            &b.measure,
+        ))
+    });
     let text = |f: &dyn Fn(&JobColumns) -> &str| {
-        rows.iter().map(|r| f(r.0).to_owned()).collect::<Vec<_>>()
+        rows.iter()
+            .map(|r| f(r.columns).to_owned())
+            .collect::<Vec<_>>()
     };
     let columns = vec![
         Column::new("job_key".into(), text(&|c| &c.job_key)),
@@ -187,19 +357,29 @@ pub fn collect(store: &RunStore, options: &CollectOptions) -> Result<Collected, 
         Column::new("parameters".into(), text(&|c| &c.parameters)),
         Column::new(
             "seed".into(),
-            rows.iter().map(|r| r.0.seed).collect::<Vec<u64>>(),
+            rows.iter().map(|r| r.columns.seed).collect::<Vec<u64>>(),
+        ),
+        Column::new(
+            "status".into(),
+            rows.iter().map(|r| r.status).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "reason".into(),
+            rows.iter().map(|r| r.reason.clone()).collect::<Vec<_>>(),
         ),
         Column::new(
             "measure".into(),
-            rows.iter().map(|r| r.2.clone()).collect::<Vec<_>>(),
+            rows.iter().map(|r| r.measure.clone()).collect::<Vec<_>>(),
         ),
         Column::new(
             "value".into(),
-            rows.iter().map(|r| r.3).collect::<Vec<Option<f64>>>(),
+            rows.iter().map(|r| r.value).collect::<Vec<Option<f64>>>(),
         ),
         Column::new(
             "run_key".into(),
-            rows.iter().map(|r| r.1.to_owned()).collect::<Vec<_>>(),
+            rows.iter()
+                .map(|r| r.run_key.map(str::to_owned))
+                .collect::<Vec<_>>(),
         ),
     ];
     let frame = DataFrame::new(rows.len(), columns).map_err(|e| Error::Write {
@@ -209,12 +389,17 @@ pub fn collect(store: &RunStore, options: &CollectOptions) -> Result<Collected, 
     let absent_measures = options
         .measures
         .iter()
-        .filter(|measure| !rows.iter().any(|row| &row.2 == *measure))
+        .filter(|measure| {
+            !rows
+                .iter()
+                .any(|row| row.status != "failed" && row.measure.as_ref() == Some(*measure))
+        })
         .cloned()
         .collect();
     Ok(Collected {
         frame,
         runs: found.len(),
+        failed: failed.len(),
         missing,
         absent_measures,
         damaged,

@@ -487,6 +487,11 @@ fn failure_record(
     FailureRecord {
         job_key: job.key(),
         label: job.label(),
+        task: job.task.task.clone(),
+        task_options: job.task.options.to_items().join(" "),
+        flow: job.flow.clone(),
+        parameters: job.params.join(" "),
+        seed: job.seed,
         command: std::iter::once("oml".to_owned())
             .chain(child_arguments(job, &options.store, None))
             .map(|arg| shell_word(&arg))

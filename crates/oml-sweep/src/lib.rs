@@ -35,8 +35,8 @@ mod source;
 mod status;
 
 pub use collect::{
-    COLLECT_COLUMNS, CollectOptions, Collected, collect, failed_among, indexed_run_keys,
-    table_format, write_collected,
+    COLLECT_COLUMNS, CollectOptions, Collected, IMPUTED_FLOW, collect, failed_among,
+    failure_records, indexed_run_keys, table_format, write_collected,
 };
 pub use error::Error;
 pub use execute::{

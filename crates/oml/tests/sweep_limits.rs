@@ -93,6 +93,48 @@ fn a_job_over_its_memory_limit_fails_for_that_reason_and_is_retried_with_a_large
     assert_eq!(status["tasks"]["builtin:iris"]["done"], 1);
     assert_eq!(status["tasks"]["builtin:iris"]["pending"], 1);
 
+    // The failed job is in the table: empty, or scored as the constant predictor.
+    let table = dir.path().join("table.csv");
+    let table = table.to_str().unwrap();
+    let collected = oml_in(
+        dir.path(),
+        &[
+            "collect",
+            sweep,
+            "--out",
+            table,
+            "--measure",
+            "predictive_accuracy",
+        ],
+    );
+    assert!(collected.status.success(), "{}", text(&collected.stderr));
+    let csv = std::fs::read_to_string(table).unwrap();
+    let failed: Vec<&str> = csv.lines().filter(|l| l.contains(",failed,")).collect();
+    assert_eq!(failed.len(), 1, "{csv}");
+    assert!(
+        failed[0].ends_with(",0,failed,memory-limit,predictive_accuracy,,"),
+        "{csv}"
+    );
+    let collected = oml_in(
+        dir.path(),
+        &[
+            "collect",
+            sweep,
+            "--out",
+            table,
+            "--measure",
+            "predictive_accuracy",
+            "--impute-failures",
+        ],
+    );
+    assert!(collected.status.success(), "{}", text(&collected.stderr));
+    let csv = std::fs::read_to_string(table).unwrap();
+    let imputed: Vec<&str> = csv.lines().filter(|l| l.contains(",imputed,")).collect();
+    assert_eq!(imputed.len(), 1, "{csv}");
+    // The holdout's test rows predicted as the training set's most frequent class.
+    let value: f64 = imputed[0].rsplit(',').nth(1).unwrap().parse().unwrap();
+    assert!((0.3..0.6).contains(&value), "{value}");
+
     // --resume does not run it again at the same limit.
     let resumed = oml_in(
         dir.path(),

@@ -4,6 +4,7 @@
 //! algorithms.
 
 mod classes;
+mod constant;
 mod decision_tree;
 mod elastic_net;
 mod gaussian_nb;
@@ -21,6 +22,7 @@ mod svm;
 
 use std::any::Any;
 
+pub use constant::ConstantFlow;
 pub use decision_tree::DecisionTreeFlow;
 pub use elastic_net::ElasticNetFlow;
 pub use gaussian_nb::GaussianNbFlow;
@@ -67,6 +69,11 @@ pub(crate) fn linfa_external_version(linfa_crates: &[&str]) -> String {
 /// The external version of a flow built on oml-trees: `oml-flow==0.2.0,oml-trees==0.2.0`.
 pub(crate) fn oml_trees_external_version() -> String {
     external_version([("oml-trees", oml_trees::VERSION)])
+}
+
+/// The external version of a flow of oml-flow's own: `oml-flow==0.2.0`.
+pub(crate) fn oml_flow_external_version() -> String {
+    external_version([])
 }
 
 /// The external version of a flow built on oml-linear: `oml-flow==0.2.0,oml-linear==0.2.0`.

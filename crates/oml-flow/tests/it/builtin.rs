@@ -1,17 +1,19 @@
 //! Every built-in flow fits and predicts on builtin tasks and reaches a sensible score.
 
 use ndarray::Array2;
-use oml_flow::{BUILTIN_FLOWS, Describe, Predictions, TaskKind, builtin_flow};
+use oml_flow::{BUILTIN_FLOWS, Describe, Flow, Predictions, TaskKind, builtin_flow};
 
 use crate::support::{absent_class, fit_classes, prepare};
 
 /// The least accuracy on iris (10-fold CV) of each built-in classifier.
 const IRIS_ACCURACY: f64 = 0.9;
 
+/// The built-in classifiers that learn from the features (`constant`, the baseline, does
+/// not; it has its own test).
 fn classifiers() -> Vec<&'static str> {
     BUILTIN_FLOWS
         .iter()
-        .filter(|f| f.learns.contains("classification"))
+        .filter(|f| f.learns.contains("classification") && f.name != "constant")
         .map(|f| f.name)
         .collect()
 }
@@ -127,7 +129,10 @@ fn every_builtin_flow_has_a_default_pipeline_with_an_estimator() {
         let flow = builtin.make();
         let identifiers: Vec<&str> = flow.components().iter().map(|c| c.identifier).collect();
         let version = flow.external_version();
-        if version.contains("oml-trees") || version.contains("perpetual") {
+        if version.contains("oml-trees")
+            || version.contains("perpetual")
+            || builtin.name == "constant"
+        {
             assert_eq!(identifiers, ["onehot", "estimator"], "{}", builtin.name);
         } else {
             assert_eq!(identifiers.first(), Some(&"impute"), "{}", builtin.name);
@@ -182,4 +187,43 @@ fn the_kinds_listed_are_the_kinds_each_flow_learns() {
             );
         }
     }
+}
+
+/// The baseline: every row gets the training class frequencies (scikit-learn's
+/// `DummyClassifier(strategy="prior")`), or the training mean (`DummyRegressor()`), whatever
+/// its features.
+#[test]
+fn the_constant_flow_predicts_the_training_frequencies_or_mean() {
+    use ndarray::{Array1, array};
+    let flow = builtin_flow("constant").unwrap();
+    let x = crate::support::numeric_matrix(Array2::from_shape_fn((4, 2), |(i, j)| (i * j) as f64));
+    let classes = array![2, 0, 2, 2];
+    let model = fit_classes(&flow, &x, &classes, 3).unwrap();
+    let Predictions::Classes {
+        labels,
+        confidences,
+    } = model
+        .predict(&x, TaskKind::Classification { n_classes: 3 })
+        .unwrap()
+    else {
+        panic!("classification")
+    };
+    assert_eq!(labels, Array1::from_elem(4, 2));
+    for row in confidences.rows() {
+        assert_eq!(row.to_vec(), vec![0.25, 0.0, 0.75]);
+    }
+    let values = array![1.0, 2.0, 6.0, 7.0];
+    let model = flow
+        .fit(
+            &oml_flow::TrainingSet {
+                features: &x,
+                target: oml_flow::Target::Values(values.view()),
+            },
+            0,
+        )
+        .unwrap();
+    let Predictions::Values(predicted) = model.predict(&x, TaskKind::Regression).unwrap() else {
+        panic!("regression")
+    };
+    assert_eq!(predicted, Array1::from_elem(4, 4.0));
 }

@@ -7,7 +7,11 @@ fn every_parameter_value_round_trips_through_its_text() {
     for builtin in BUILTIN_FLOWS {
         let mut flow = builtin.make();
         let before = qualified_parameters(&flow);
-        assert!(!before.is_empty(), "{} has parameters", builtin.name);
+        assert!(
+            !before.is_empty() || builtin.name == "constant",
+            "{} has parameters",
+            builtin.name
+        );
         let assignments: Vec<String> = before
             .iter()
             .map(|(name, p)| format!("{name}={}", p.value))

@@ -135,7 +135,15 @@ fn a_malformed_summary_is_an_error_naming_the_file() {
 fn a_report_is_written_from_a_store() {
     let (dir, store) = store();
     let out = dir.path().join("report.html");
-    let summary = write_report(&store, None, &|_, _| true, &mut |d| panic!("{d}"), &out).unwrap();
+    let summary = write_report(
+        &store,
+        None,
+        &|_, _| true,
+        &mut |d| panic!("{d}"),
+        &[],
+        &out,
+    )
+    .unwrap();
     assert_eq!(
         (
             summary.n_runs,
@@ -147,7 +155,15 @@ fn a_report_is_written_from_a_store() {
     );
     assert_eq!(summary.n_figures, 2, "a box plot and a time plot");
     let first = std::fs::read(&out).unwrap();
-    write_report(&store, None, &|_, _| true, &mut |d| panic!("{d}"), &out).unwrap();
+    write_report(
+        &store,
+        None,
+        &|_, _| true,
+        &mut |d| panic!("{d}"),
+        &[],
+        &out,
+    )
+    .unwrap();
     assert_eq!(
         std::fs::read(&out).unwrap(),
         first,
@@ -155,4 +171,78 @@ fn a_report_is_written_from_a_store() {
     );
     let html = String::from_utf8(first).unwrap();
     assert!(html.contains("<code>tree max_depth=3</code>"));
+    assert!(!html.contains("id=\"failures\""), "no failures, no section");
+}
+
+/// Issue 18: failed jobs are counted per flow and task by reason, their messages listed, and
+/// each comparison says how many it leaves out.
+#[test]
+fn a_report_has_a_failures_section_and_counts_what_each_comparison_leaves_out() {
+    let (dir, store) = store();
+    let out = dir.path().join("report.html");
+    let failure = |flow: &str, task: &str, reason, message: &str| oml_run::FailureRecord {
+        job_key: format!("{flow}-{task}"),
+        label: format!("{task} {flow} seed 0"),
+        task: task.split(' ').next().unwrap().to_owned(),
+        task_options: task.split_once(' ').map_or("", |(_, o)| o).to_owned(),
+        flow: flow.to_owned(),
+        parameters: String::new(),
+        seed: 0,
+        command: String::new(),
+        reason,
+        message: message.to_owned(),
+        at: String::new(),
+    };
+    let failures = [
+        failure(
+            "svm",
+            "31",
+            oml_run::FailureReason::TimeLimit,
+            "time limit of 1 s exceeded",
+        ),
+        failure(
+            "svm",
+            "other",
+            oml_run::FailureReason::MemoryLimit,
+            "memory limit <2G> exceeded",
+        ),
+        failure(
+            "knn",
+            "builtin:iris --resampling cv:3",
+            oml_run::FailureReason::Error,
+            "bad",
+        ),
+    ];
+    write_report(
+        &store,
+        None,
+        &|_, _| true,
+        &mut |d| panic!("{d}"),
+        &failures,
+        &out,
+    )
+    .unwrap();
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(html.contains("<section id=\"failures\">"), "{html}");
+    assert!(html.contains("<p>3 jobs failed and have no run"));
+    assert!(
+        html.contains("<tr><td><code>svm</code></td><td>0</td><td>1</td><td>1</td><td>2</td></tr>")
+    );
+    assert!(
+        html.contains("<tr><td><code>knn</code></td><td>1</td><td>0</td><td>0</td><td>1</td></tr>")
+    );
+    assert!(
+        html.contains("(memory-limit): memory limit &lt;2G&gt; exceeded</li>"),
+        "escaped"
+    );
+    assert!(
+        html.contains(
+            "<tr><th>Failed jobs (left out)</th><td><a href=\"#failures\">3</a></td></tr>"
+        )
+    );
+    assert!(html.contains("3 failed jobs in all are left out"));
+    assert!(
+        html.contains("1 failed job of this task is left out"),
+        "iris's section"
+    );
 }

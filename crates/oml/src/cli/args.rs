@@ -195,6 +195,11 @@ pub(crate) struct CollectArgs {
     /// the timings].
     #[arg(long = "measure", value_name = "NAME")]
     pub(crate) measures: Vec<String>,
+    /// Score each failed job of the sweep as the constant predictor on its task (class
+    /// frequencies, or the training mean), status `imputed`, as the AutoML Benchmark does
+    /// [default: failed jobs get rows with status `failed` and no value].
+    #[arg(long)]
+    pub(crate) impute_failures: bool,
 }
 
 #[derive(Args)]

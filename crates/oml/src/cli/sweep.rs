@@ -320,6 +320,8 @@ pub fn collect(args: CollectArgs, env: &Env) -> anyhow::Result<()> {
     let options = oml::sweep::CollectOptions {
         measures,
         jobs: filter.map(|(jobs, _)| jobs),
+        impute_failures: args.impute_failures,
+        threads: env.threads(None),
     };
     oml::sweep::table_format(&args.out)?;
     let collected = oml::sweep::collect(&store, &options)?;
@@ -328,10 +330,16 @@ pub fn collect(args: CollectArgs, env: &Env) -> anyhow::Result<()> {
     }
     oml::sweep::write_collected(&collected, &args.out)?;
     out!(
-        "{}: {} rows from {} runs",
+        "{}: {} rows from {} runs and {} failed jobs{}",
         args.out.display(),
         collected.frame.height(),
-        collected.runs
+        collected.runs,
+        collected.failed,
+        if args.impute_failures && collected.failed > 0 {
+            " (scored as the constant predictor)"
+        } else {
+            ""
+        }
     )?;
     if !collected.absent_measures.is_empty() {
         say!(
@@ -369,15 +377,20 @@ pub fn report(args: ReportArgs, env: &Env) -> anyhow::Result<()> {
     };
     let keep =
         |key: &str, _: &oml::run::Manifest| run_keys.as_ref().is_none_or(|keys| keys.contains(key));
+    let failures = match &filter {
+        Some((jobs, _)) => oml::sweep::failure_records(&store, jobs)?,
+        None => store.failure_records()?,
+    };
     let summary = oml::report::write_report(
         &store,
         measure.as_deref(),
         &keep,
         &mut |damaged| say!("oml: warning: {damaged}"),
+        &failures,
         &args.out,
     )?;
     out!(
-        "{}: {} runs of {} flows on {} tasks compared by {}, {} figures{}",
+        "{}: {} runs of {} flows on {} tasks compared by {}, {} figures{}{}",
         summary.path.display(),
         summary.n_runs,
         summary.n_flows,
@@ -387,6 +400,10 @@ pub fn report(args: ReportArgs, env: &Env) -> anyhow::Result<()> {
         match summary.n_skipped {
             0 => String::new(),
             n => format!(" ({n} runs without the measure left out)"),
+        },
+        match failures.len() {
+            0 => String::new(),
+            n => format!("; {n} failed jobs left out (its Failures section)"),
         }
     )?;
     Ok(())
