@@ -96,6 +96,9 @@ pub struct UnitResult {
     pub outcome: std::result::Result<Predictions, String>,
     /// CPU and wall time of fitting and predicting.
     pub timings: Timings,
+    /// The most heap bytes the unit's thread held while it fitted and predicted, above what
+    /// it held before ([`crate::peak_heap_bytes`]); `None` without the counting allocator.
+    pub peak_heap_bytes: Option<u64>,
     /// The trace of the search that chose the unit's model (a tuned flow's), in candidate
     /// order; empty for other flows.
     pub trace: Vec<TraceIteration>,
@@ -208,7 +211,9 @@ impl Inputs {
         };
         let mut timings = Timings::default();
         let mut trace = Vec::new();
-        let outcome = self.fit_predict(flow, &train, &rows, seed, &mut timings, &mut trace);
+        let (outcome, peak_heap_bytes) = crate::memory::peak_heap_bytes(|| {
+            self.fit_predict(flow, &train, &rows, seed, &mut timings, &mut trace)
+        });
         UnitResult {
             repeat: unit.repeat,
             fold: unit.fold,
@@ -217,6 +222,7 @@ impl Inputs {
             rows,
             outcome,
             timings,
+            peak_heap_bytes,
             trace,
         }
     }

@@ -40,6 +40,8 @@ mod error;
 mod evaluator;
 mod measure_info;
 mod measures;
+#[allow(unsafe_code)]
+mod memory;
 mod summary;
 mod threads;
 mod timing;
@@ -51,10 +53,11 @@ pub use evaluator::{
     task_kind,
 };
 pub use measure_info::{
-    Direction, MEASURE_NAMES, MEASURES, MeasureInfo, MeasureKind, check_measure, main_measure,
-    measure_info,
+    Direction, MEASURE_NAMES, MEASURES, MeasureInfo, MeasureKind, PEAK_HEAP_MEASURE, check_measure,
+    main_measure, measure_info,
 };
 pub use measures::{Measure, classification_measures, one_vs_rest_auc, regression_measures};
+pub use memory::{CountingAllocator, peak_heap_bytes, peak_rss_bytes};
 pub use summary::{MeasureSummary, RunSummary};
 pub use threads::threads_from_env;
 pub use timing::Timings;

@@ -5,6 +5,10 @@
 use Direction::{HigherIsBetter, LowerIsBetter};
 use MeasureKind::{Classification, ClassificationAndRegression, Regression, Timing};
 
+/// The measure of a unit's peak heap bytes ([`crate::peak_heap_bytes`]), in `summary.json`
+/// only: per fold each unit's, as the value the largest.
+pub const PEAK_HEAP_MEASURE: &str = "peak_heap_bytes";
+
 /// Which way a measure improves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Direction {
@@ -24,8 +28,8 @@ pub enum MeasureKind {
     /// The predictions of either: an error of the confidences against the one-hot truth, or of
     /// the predicted values.
     ClassificationAndRegression,
-    /// The time units took, which depends on the machine and the moment rather than on the
-    /// run's inputs.
+    /// What units took, time or memory, which depends on the machine and the moment rather
+    /// than on the run's inputs.
     Timing,
 }
 
@@ -113,6 +117,9 @@ pub const MEASURES: &[MeasureInfo] = &[
         true,
     ),
     measure("wall_clock_time_millis", LowerIsBetter, Timing, true),
+    // oml's own: the most heap bytes a unit held (its value: the largest unit's); OpenML has
+    // no such measure, so it is never uploaded.
+    measure(PEAK_HEAP_MEASURE, LowerIsBetter, Timing, false),
 ];
 
 /// The names of [`MEASURES`], in its order. A measure name given by a user (a sweep file,

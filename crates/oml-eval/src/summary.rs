@@ -7,6 +7,7 @@ use oml_flow::Predictions;
 use serde::Serialize;
 
 use crate::evaluator::{Evaluation, Truth, UnitResult};
+use crate::measure_info::PEAK_HEAP_MEASURE;
 use crate::measures::{Measure, classification_measures, regression_measures};
 
 /// One measure of a run.
@@ -58,6 +59,9 @@ impl Evaluation {
             for (name, value) in unit.timings.measures() {
                 put(name, value);
             }
+            if let Some(bytes) = unit.peak_heap_bytes {
+                put(PEAK_HEAP_MEASURE, bytes as f64);
+            }
             for measure in self.unit_measures([unit]) {
                 put(measure.name, measure.value);
             }
@@ -88,6 +92,14 @@ impl Evaluation {
                 let (mean, std) = mean_and_std(&per_fold);
                 let (value, per_class) = match pooled_measures.iter().find(|m| m.name == name) {
                     Some(m) => (m.value, m.per_class.clone()),
+                    None if name == PEAK_HEAP_MEASURE => (
+                        self.units
+                            .iter()
+                            .filter_map(|u| u.peak_heap_bytes)
+                            .max()
+                            .map_or(f64::NAN, |bytes| bytes as f64),
+                        None,
+                    ),
                     None => (
                         timing_totals
                             .get(name.as_str())

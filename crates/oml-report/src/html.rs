@@ -414,7 +414,7 @@ fn task_section(
         ),
     );
     t_tests(page, analysis, board);
-    match plots::time_plot(board, analysis) {
+    match plots::resource_plot(board, analysis, plots::Resource::TrainingTime) {
         Ok(None) => page.push("<p class=\"note\">No run recorded its training time.</p>\n"),
         Ok(Some(plot)) => page.figure(
             &format!("time-{number}"),
@@ -422,6 +422,19 @@ fn task_section(
             &format!("Score against CPU time spent training, one point per run, on task {number}."),
         ),
         Err(e) => page.figure(&format!("time-{number}"), Err(e), ""),
+    }
+    // Runs made before oml recorded memory (or by a program without its allocator) have none.
+    match plots::resource_plot(board, analysis, plots::Resource::PeakHeap) {
+        Ok(None) => {}
+        Ok(Some(plot)) => page.figure(
+            &format!("memory-{number}"),
+            Ok(plot),
+            &format!(
+                "Score against the most heap memory a unit held while fitting and predicting, \
+                 one point per run, on task {number}."
+            ),
+        ),
+        Err(e) => page.figure(&format!("memory-{number}"), Err(e), ""),
     }
     page.push(left_out);
     page.push("</section>\n");

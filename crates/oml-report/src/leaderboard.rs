@@ -430,6 +430,7 @@ mod tests {
             value: 0.0,
             fold_scores: scores,
             training_time_s: None,
+            peak_heap_bytes: None,
             test_train_ratio: Some(0.5),
             n_repeats: 1,
             n_folds: 3,

@@ -24,6 +24,7 @@
 //!     value: folds.iter().sum::<f64>() / 3.0,
 //!     fold_scores: folds.to_vec(),
 //!     training_time_s: Some(0.01),
+//!     peak_heap_bytes: None,
 //!     test_train_ratio: Some(0.5),
 //!     n_repeats: 1,
 //!     n_folds: 3,

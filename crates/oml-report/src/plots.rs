@@ -168,20 +168,56 @@ pub fn box_plot(board: &TaskLeaderboard, analysis: &Analysis) -> Result<Plot, Re
     })
 }
 
-/// The runs of `board` as points of score against training time (CPU seconds), one colour per
-/// flow, with a legend; the time axis is logarithmic when the times span more than a factor
-/// of 20. `None` when no run recorded its training time.
-pub fn time_plot(
+/// What a run spent, on the x axis of [`resource_plot`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resource {
+    /// CPU seconds spent training, summed over units.
+    TrainingTime,
+    /// The most heap a unit held (`peak_heap_bytes`), in MiB.
+    PeakHeap,
+}
+
+impl Resource {
+    /// The run's amount, where it recorded one.
+    fn of(self, entry: &crate::results::Entry) -> Option<f64> {
+        match self {
+            Resource::TrainingTime => entry.training_time_s,
+            Resource::PeakHeap => entry.peak_heap_bytes.map(|b| b / (1u64 << 20) as f64),
+        }
+    }
+
+    /// The axis's description.
+    fn axis(self) -> &'static str {
+        match self {
+            Resource::TrainingTime => "training time, CPU seconds",
+            Resource::PeakHeap => "peak heap of a unit, MiB",
+        }
+    }
+
+    /// What the figure is called in an error.
+    fn name(self) -> &'static str {
+        match self {
+            Resource::TrainingTime => "training time",
+            Resource::PeakHeap => "peak memory",
+        }
+    }
+}
+
+/// The runs of `board` as points of score against what they spent ([`Resource`]), one colour
+/// per flow, with a legend; the x axis is logarithmic when the amounts span more than a factor
+/// of 20. `None` when no run recorded the amount.
+pub fn resource_plot(
     board: &TaskLeaderboard,
     analysis: &Analysis,
+    resource: Resource,
 ) -> Result<Option<Plot>, ReportError> {
-    let figure = format!("score against training time of {}", board.task);
+    let figure = format!("score against {} of {}", resource.name(), board.task);
     let points: Vec<(f64, f64, RGBColor)> = board
         .entries
         .iter()
         .filter_map(|e| {
-            let time = e.training_time_s.filter(|t| t.is_finite() && *t >= 0.0)?;
-            Some((time, e.value, flow_colour(analysis.flow_index(&e.flow))))
+            let amount = resource.of(e).filter(|t| t.is_finite() && *t >= 0.0)?;
+            Some((amount, e.value, flow_colour(analysis.flow_index(&e.flow))))
         })
         .collect();
     if points.is_empty() {
@@ -209,10 +245,11 @@ pub fn time_plot(
             root.fill(&WHITE).map_err(|e| e.to_string())?;
             let (plot_area, legend_area) = root.split_horizontally(width - legend_px);
             let x_desc = if log {
-                "training time, CPU seconds (log scale)"
+                format!("{} (log scale)", resource.axis())
             } else {
-                "training time, CPU seconds"
+                resource.axis().to_owned()
             };
+            let x_desc = x_desc.as_str();
             let y_desc = measure_description(analysis);
             if log {
                 let range = (t_min / 1.6..t_max * 1.6).log_scale();

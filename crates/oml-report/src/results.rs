@@ -88,6 +88,8 @@ pub struct Entry {
     pub fold_scores: Vec<f64>,
     /// CPU time spent training, summed over units, in seconds; `None` if the run lacks it.
     pub training_time_s: Option<f64>,
+    /// The most heap bytes a unit held (`peak_heap_bytes`); `None` if the run lacks it.
+    pub peak_heap_bytes: Option<f64>,
     /// The size of a test set over the size of its training set, when known (see
     /// [`test_train_ratio`]).
     pub test_train_ratio: Option<f64>,
@@ -180,6 +182,11 @@ impl Results {
                     .map(|time| time.value / 1000.0),
                 None => None,
             };
+            let peak_heap_bytes = run
+                .summary
+                .get(oml_eval::PEAK_HEAP_MEASURE)
+                .and_then(|m| m.get("value")?.as_f64())
+                .filter(|bytes| bytes.is_finite());
             let manifest = &run.manifest;
             results.entries.push(Entry {
                 key: key.clone(),
@@ -192,6 +199,7 @@ impl Results {
                 n_folds: scores.n_folds,
                 fold_scores: scores.fold_scores,
                 training_time_s,
+                peak_heap_bytes,
             });
         }
         if results.entries.is_empty() && !runs.is_empty() {

@@ -39,6 +39,8 @@ pub struct RunListEntry {
     pub measure: Option<String>,
     /// Its pooled value.
     pub value: Option<f64>,
+    /// The most heap bytes a unit held (`peak_heap_bytes`), where the run recorded it.
+    pub peak_heap_bytes: Option<u64>,
 }
 
 impl RunList {
@@ -68,6 +70,11 @@ impl RunList {
                         started: run.manifest.started.clone(),
                         measure: main.map(|(name, _)| name.to_owned()),
                         value: main.map(|(_, value)| value),
+                        peak_heap_bytes: run
+                            .summary
+                            .get(oml_eval::PEAK_HEAP_MEASURE)
+                            .and_then(|m| m.get("value")?.as_f64())
+                            .map(|bytes| bytes as u64),
                     }
                 })
                 .collect(),
@@ -82,8 +89,8 @@ impl fmt::Display for RunList {
         }
         writeln!(
             f,
-            "{:12}  {:24}  {:20}  {:>6}  {:28}  flow and parameters",
-            "key", "started", "task", "seed", "measure"
+            "{:12}  {:24}  {:20}  {:>6}  {:28}  {:>9}  flow and parameters",
+            "key", "started", "task", "seed", "measure", "peak heap"
         )?;
         for run in &self.0 {
             let measure = match (&run.measure, run.value) {
@@ -95,17 +102,26 @@ impl fmt::Display for RunList {
                 flow.push(' ');
                 flow.push_str(parameter);
             }
+            let memory = run
+                .peak_heap_bytes
+                .map_or_else(|| "-".to_owned(), mebibytes);
             writeln!(
                 f,
-                "{:12}  {:24}  {:20}  {:>6}  {:28}  {}",
+                "{:12}  {:24}  {:20}  {:>6}  {:28}  {:>9}  {}",
                 run.key.get(..12).unwrap_or(&run.key),
                 run.started,
                 run.task,
                 run.seed,
                 measure,
+                memory,
                 flow
             )?;
         }
         Ok(())
     }
+}
+
+/// `12.3 MiB`: bytes as the run list shows them.
+fn mebibytes(bytes: u64) -> String {
+    format!("{:.1} MiB", bytes as f64 / (1u64 << 20) as f64)
 }

@@ -63,6 +63,11 @@ pub struct Manifest {
     pub started: String,
     /// When it ended.
     pub finished: String,
+    /// The peak resident set size of the process that made the run, in bytes (`VmHWM`), where
+    /// the system reports it. Each unit's peak heap bytes are in `summary.json`
+    /// (`peak_heap_bytes`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peak_rss_bytes: Option<u64>,
     /// Digests of the task's inputs, `sha256:HEX`, by what they are of: `dataset`, `splits`.
     /// (The digests of the run's own files are written beside, under `files`, when the run
     /// is saved: [`crate::Run::save`].)

@@ -336,6 +336,7 @@ impl Run {
             wall_time_s: timing.wall_time_s,
             started: timing.started,
             finished: timing.finished,
+            peak_rss_bytes: oml_eval::peak_rss_bytes(),
             digests: prepared.task_digests.to_map(),
         };
         let summary = serde_json::to_value(&summary).map_err(|e| Error::Write {

@@ -60,6 +60,7 @@ fn build_run(task: &Task, task_id: Option<i64>, task_name: &str, flow: &str, see
         wall_time_s: 0.5,
         started: format!("2025-01-0{}T00:00:00.000Z", seed + 1),
         finished: oml_run::now_rfc3339(),
+        peak_rss_bytes: None,
         digests: oml_run::TaskDigests::of(task).unwrap().to_map(),
     };
     Run {

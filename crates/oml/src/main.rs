@@ -13,6 +13,10 @@ use clap::Parser;
 use cli::args::{Cli, Command, DataCommand, RunsCommand, TaskCommand};
 use cli::env::Env;
 
+/// Counts the heap bytes each unit holds (`peak_heap_bytes` in a run's `summary.json`).
+#[global_allocator]
+static ALLOCATOR: oml::eval::CountingAllocator = oml::eval::CountingAllocator;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     // Only a sweep's own `oml run` children follow their parent and take its memory limit.

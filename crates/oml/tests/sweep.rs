@@ -189,7 +189,7 @@ fn sharded_sweep_collects_to_the_same_file_as_one_machine_and_resume_skips_done_
     let header = csv.lines().next().unwrap();
     assert_eq!(
         header,
-        "job_key,task,task_options,flow,parameters,seed,measure,value,run_key"
+        "job_key,task,task_options,flow,parameters,seed,status,reason,measure,value,run_key"
     );
     let keys: Vec<&str> = csv
         .lines()

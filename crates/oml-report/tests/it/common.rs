@@ -25,6 +25,7 @@ pub fn entry(task: &str, flow: &str, seed: u64, fold_scores: Vec<f64>, time_s: f
         value: fold_scores.iter().sum::<f64>() / n_folds as f64,
         fold_scores,
         training_time_s: Some(time_s),
+        peak_heap_bytes: None,
         test_train_ratio: Some(1.0 / (n_folds as f64 - 1.0)),
         n_repeats: 1,
         n_folds,
@@ -122,6 +123,7 @@ pub fn manifest(
         wall_time_s: 0.1,
         started: "2025-01-01T00:00:00.000Z".into(),
         finished: "2025-01-01T00:00:01.000Z".into(),
+        peak_rss_bytes: None,
         digests: Default::default(),
     }
 }

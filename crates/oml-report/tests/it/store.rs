@@ -246,3 +246,39 @@ fn a_report_has_a_failures_section_and_counts_what_each_comparison_leaves_out() 
         "iris's section"
     );
 }
+
+/// Issue 18: runs that recorded their units' peak heap get a plot of score against it.
+#[test]
+fn runs_with_peak_memory_get_a_score_against_memory_plot() {
+    let (dir, store) = store();
+    for (key, mib) in [("a1", 3.0), ("a2", 40.0)] {
+        let path = store.dir(key).join("summary.json");
+        let mut summary: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        let bytes = mib * 1048576.0;
+        summary["peak_heap_bytes"] = serde_json::json!({
+            "value": bytes, "mean": bytes, "std": 0.0, "per_fold": [[bytes, bytes, bytes]]
+        });
+        std::fs::write(&path, serde_json::to_vec(&summary).unwrap()).unwrap();
+    }
+    let out = dir.path().join("report.html");
+    let summary = write_report(
+        &store,
+        None,
+        &|_, _| true,
+        &mut |d| panic!("{d}"),
+        &[],
+        &out,
+    )
+    .unwrap();
+    assert_eq!(
+        summary.n_figures, 3,
+        "a box plot, a time plot and a memory plot"
+    );
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(html.contains("id=\"memory-1\""));
+    assert!(
+        html.contains("peak heap of a unit, MiB"),
+        "the axis is labelled"
+    );
+}

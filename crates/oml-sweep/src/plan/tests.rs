@@ -174,6 +174,7 @@ fn a_job_and_its_manifest_have_one_key() {
         wall_time_s: 0.0,
         started: String::new(),
         finished: String::new(),
+        peak_rss_bytes: None,
         digests: BTreeMap::new(),
     };
     let from_manifest = job_key(
