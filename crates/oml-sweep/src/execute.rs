@@ -30,6 +30,18 @@ pub enum Isolation {
     /// In this process, one job after another. A fit cannot be stopped from outside, so there
     /// is no time limit; a panic is caught and recorded as the job's failure.
     InProcess,
+    /// Jobs on `jobs` long-lived worker processes (`oml sweep worker`, see
+    /// [`crate::worker`]) at once, each running its jobs in process one after another and
+    /// reading a task once for all its jobs; a worker is killed when its job runs past
+    /// `time_limit` and held to the command's memory limit, and a lost worker is replaced.
+    Workers {
+        /// How a worker is started.
+        command: crate::worker::WorkerCommand,
+        /// The longest a job may take, or none.
+        time_limit: Option<Duration>,
+        /// Workers at once, at least 1.
+        jobs: usize,
+    },
     /// Each job in a child process (`program run ...`, the `oml` binary), which is killed when
     /// it runs past `time_limit` and whose data segment (`RLIMIT_DATA`: the heap and every
     /// private writable mapping) is held to `memory_limit`; a crash of one job cannot take the
@@ -137,13 +149,17 @@ impl SweepOutcome {
 /// Reads each task once for a run of consecutive jobs on it (a sweep's jobs come task by task),
 /// holding one task at a time, however many the sweep has.
 #[derive(Default)]
-struct TaskReader {
+pub(crate) struct TaskReader {
     last: Option<(TaskSpec, Result<OpenedTask, String>)>,
 }
 
 impl TaskReader {
     /// The job prepared on its task: flow made, run key computed.
-    fn prepare(&mut self, job: &Job, threads: Option<usize>) -> Result<PreparedRun, String> {
+    pub(crate) fn prepare(
+        &mut self,
+        job: &Job,
+        threads: Option<usize>,
+    ) -> Result<PreparedRun, String> {
         let request = job.request(threads);
         if self
             .last
@@ -165,9 +181,10 @@ impl TaskReader {
     }
 }
 
-/// Runs `jobs` (a shard, in order) into the store; `on_job` sees each outcome as it comes.
-/// Jobs done before are found in the store's job index before anything runs; a job whose task
-/// cannot be read or whose run fails is recorded, and the others go on.
+/// Runs `jobs` (a shard, in order) into the store; `on_job` sees each outcome as it comes
+/// (with workers, in the order jobs finish). Jobs done before are found in the store's job
+/// index before anything runs; a job whose task cannot be read or whose run fails is recorded,
+/// and the others go on. The outcome lists the jobs in their order.
 pub fn run_jobs(
     jobs: &[&Job],
     options: &SweepOptions,
@@ -194,59 +211,14 @@ pub fn run_jobs(
             });
         }
     }
-    let mut reader = TaskReader::default();
-    let mut outcome = SweepOutcome::default();
-    for (position, job) in jobs.iter().enumerate() {
-        let started = Instant::now();
+    let mut outcomes: Vec<Option<JobOutcome>> = vec![None; jobs.len()];
+    let mut run_keys: Vec<Option<String>> = vec![None; jobs.len()];
+    let mut finish = |position: usize,
+                      run_key: Option<String>,
+                      result: Result<JobStatus, (FailureReason, String)>|
+     -> Result<(), Error> {
+        let job = jobs[position];
         let job_key = job.key();
-        let prepared = reader.prepare(job, options.threads);
-        let run_key = prepared.as_ref().map(|p| p.key.clone()).ok();
-        let result = prepared
-            .map_err(|message| (FailureReason::Error, message))
-            .and_then(|prepared| {
-                // A damaged run (a file missing, truncated or changed) is computed again.
-                if options.store.check(&prepared.key).is_ok() {
-                    return Ok(JobStatus::Skipped);
-                }
-                if options.resume
-                    && let Some(record) = options
-                        .store
-                        .failure_record(&job_key)
-                        .map_err(|e| (FailureReason::Error, error_chain(&e)))?
-                    && record.reason.is_limit()
-                {
-                    return Ok(JobStatus::LeftFailed {
-                        reason: record.reason,
-                    });
-                }
-                options
-                    .store
-                    .mark_running(&job_key, &running_marker())
-                    .map_err(|e| (FailureReason::Error, error_chain(&e)))?;
-                let ran = match &options.isolation {
-                    Isolation::InProcess => run_in_process(&prepared, &options.store)
-                        .map_err(|message| (FailureReason::Error, message)),
-                    Isolation::Subprocess {
-                        program,
-                        time_limit,
-                        memory_limit,
-                    } => run_in_child(
-                        job,
-                        options,
-                        program,
-                        (*time_limit, *memory_limit),
-                        &prepared.key,
-                    ),
-                };
-                options
-                    .store
-                    .clear_running(&job_key)
-                    .map_err(|e| (FailureReason::Error, error_chain(&e)))?;
-                ran?;
-                Ok(JobStatus::Done {
-                    seconds: started.elapsed().as_secs_f64(),
-                })
-            });
         let status = match result {
             Ok(status @ JobStatus::LeftFailed { .. }) => status,
             Ok(status) => {
@@ -270,20 +242,165 @@ pub fn run_jobs(
                 JobStatus::Failed { reason, message }
             }
         };
-        let job_outcome = JobOutcome {
+        let outcome = JobOutcome {
             job_key,
             run_key,
             label: job.label(),
             status,
         };
-        on_job(position, &job_outcome);
-        outcome.jobs.push(job_outcome);
+        on_job(position, &outcome);
+        outcomes[position] = Some(outcome);
+        Ok(())
+    };
+    let mut reader = TaskReader::default();
+    // The jobs that need running, after the checks every isolation shares.
+    let mut prepare = |position: usize| -> Result<PreparedRun, (JobStatus, Option<String>)> {
+        let job = jobs[position];
+        let prepared = reader.prepare(job, options.threads).map_err(|message| {
+            (
+                JobStatus::Failed {
+                    reason: FailureReason::Error,
+                    message,
+                },
+                None,
+            )
+        })?;
+        let key = Some(prepared.key.clone());
+        // A damaged run (a file missing, truncated or changed) is computed again.
+        if options.store.check(&prepared.key).is_ok() {
+            return Err((JobStatus::Skipped, key));
+        }
+        if options.resume {
+            match options.store.failure_record(&job.key()) {
+                Ok(Some(record)) if record.reason.is_limit() => {
+                    return Err((
+                        JobStatus::LeftFailed {
+                            reason: record.reason,
+                        },
+                        key,
+                    ));
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    return Err((
+                        JobStatus::Failed {
+                            reason: FailureReason::Error,
+                            message: error_chain(&e),
+                        },
+                        key,
+                    ));
+                }
+            }
+        }
+        Ok(prepared)
+    };
+    let as_result = |status: JobStatus| match status {
+        JobStatus::Failed { reason, message } => Err((reason, message)),
+        other => Ok(other),
+    };
+    match &options.isolation {
+        Isolation::Workers {
+            command,
+            time_limit,
+            jobs: n_workers,
+        } => {
+            let (queue_in, queue) = std::sync::mpsc::channel::<(usize, String)>();
+            let queue = std::sync::Mutex::new(queue);
+            let (done_in, done) = std::sync::mpsc::channel();
+            std::thread::scope(|scope| -> Result<(), Error> {
+                for _ in 0..(*n_workers).max(1) {
+                    let (queue, done_in) = (&queue, done_in.clone());
+                    scope.spawn(move || {
+                        let mut slot = crate::worker::WorkerSlot::new(command);
+                        loop {
+                            let next = queue.lock().map(|q| q.recv());
+                            let Ok(Ok((position, key))) = next else { break };
+                            let started = Instant::now();
+                            let result =
+                                run_marked(&options.store, &key, || slot.run(&key, *time_limit));
+                            let seconds = started.elapsed().as_secs_f64();
+                            if done_in.send((position, result, seconds)).is_err() {
+                                break;
+                            }
+                        }
+                    });
+                }
+                drop(done_in);
+                for position in 0..jobs.len() {
+                    match prepare(position) {
+                        Ok(prepared) => {
+                            run_keys[position] = Some(prepared.key.clone());
+                            let _ = queue_in.send((position, jobs[position].key()));
+                        }
+                        Err((status, key)) => finish(position, key, as_result(status))?,
+                    }
+                    while let Ok((position, result, seconds)) = done.try_recv() {
+                        let key = run_keys[position].clone();
+                        finish(position, key, result.map(|()| JobStatus::Done { seconds }))?;
+                    }
+                }
+                drop(queue_in);
+                for (position, result, seconds) in done.iter() {
+                    let key = run_keys[position].clone();
+                    finish(position, key, result.map(|()| JobStatus::Done { seconds }))?;
+                }
+                Ok(())
+            })?;
+        }
+        isolation => {
+            for (position, job) in jobs.iter().enumerate() {
+                let started = Instant::now();
+                match prepare(position) {
+                    Ok(prepared) => {
+                        let result = run_marked(&options.store, &job.key(), || match isolation {
+                            Isolation::Subprocess {
+                                program,
+                                time_limit,
+                                memory_limit,
+                            } => run_in_child(
+                                job,
+                                options,
+                                program,
+                                (*time_limit, *memory_limit),
+                                &prepared.key,
+                            ),
+                            _ => run_in_process(&prepared, &options.store)
+                                .map_err(|message| (FailureReason::Error, message)),
+                        });
+                        let seconds = started.elapsed().as_secs_f64();
+                        finish(
+                            position,
+                            Some(prepared.key.clone()),
+                            result.map(|()| JobStatus::Done { seconds }),
+                        )?;
+                    }
+                    Err((status, key)) => finish(position, key, as_result(status))?,
+                }
+            }
+        }
     }
-    Ok(outcome)
+    Ok(SweepOutcome {
+        jobs: outcomes.into_iter().flatten().collect(),
+    })
+}
+
+/// Runs `run` with job `job_key` marked as running in the store.
+fn run_marked(
+    store: &RunStore,
+    job_key: &str,
+    run: impl FnOnce() -> Result<(), (FailureReason, String)>,
+) -> Result<(), (FailureReason, String)> {
+    let store_error = |e: oml_run::Error| (FailureReason::Error, error_chain(&e));
+    store
+        .mark_running(job_key, &running_marker())
+        .map_err(store_error)?;
+    let result = run();
+    store.clear_running(job_key).map_err(store_error)?;
+    result
 }
 
 /// Evaluates in this process and stores the run; a run with failed units is not stored.
-fn run_in_process(prepared: &PreparedRun, store: &RunStore) -> Result<(), String> {
+pub(crate) fn run_in_process(prepared: &PreparedRun, store: &RunStore) -> Result<(), String> {
     let executed =
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| prepared.execute(&|_| {})))
             .map_err(|panic| format!("panicked: {}", oml_eval::panic_message(&*panic)))?
@@ -437,7 +554,7 @@ fn run_in_child(
 /// Whether a child's standard error says it ran out of memory: Rust's allocation failure
 /// (`memory allocation of N bytes failed`, then an abort), a mapping or a thread's stack the
 /// kernel refused (`Cannot allocate memory`, `Resource temporarily unavailable`).
-fn out_of_memory(stderr: &str) -> bool {
+pub(crate) fn out_of_memory(stderr: &str) -> bool {
     [
         "memory allocation of",
         "Cannot allocate memory",

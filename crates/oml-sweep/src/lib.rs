@@ -33,6 +33,7 @@ pub mod plan;
 mod shard;
 mod source;
 mod status;
+pub mod worker;
 
 pub use collect::{
     COLLECT_COLUMNS, CollectOptions, Collected, IMPUTED_FLOW, collect, failed_among,

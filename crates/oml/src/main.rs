@@ -19,8 +19,9 @@ static ALLOCATOR: oml::eval::CountingAllocator = oml::eval::CountingAllocator;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    // Only a sweep's own `oml run` children follow their parent and take its memory limit.
-    if matches!(cli.command, Command::Run(_)) {
+    // Only a sweep's own children (`oml run`, `oml sweep worker`) follow their parent and take
+    // its memory limit.
+    if cli.is_sweep_child() {
         let var = |name| std::env::var(name).ok().and_then(|v| v.parse().ok());
         if let Some(parent) = var(oml::sweep::PARENT_PID_VAR) {
             oml::sweep::exit_with_parent(parent as u32);

@@ -13,6 +13,20 @@ pub(crate) struct Cli {
     pub(crate) command: Command,
 }
 
+impl Cli {
+    /// Whether this process is what a sweep starts for a job: `oml run` or `oml sweep worker`.
+    pub(crate) fn is_sweep_child(&self) -> bool {
+        matches!(
+            &self.command,
+            Command::Run(_)
+                | Command::Sweep(SweepCommandArgs {
+                    action: Some(SweepAction::Worker(_)),
+                    ..
+                })
+        )
+    }
+}
+
 #[derive(Subcommand)]
 pub(crate) enum Command {
     /// Work with datasets.
@@ -98,6 +112,21 @@ pub(crate) enum SweepAction {
     /// Run the sweep's failed jobs again (of every shard, or of `--shard`), with new limits;
     /// only what failed runs.
     Retry(SweepRetryArgs),
+    /// A worker of a running sweep: runs the job keys it reads on stdin, one per line, and
+    /// answers each on stdout (started by `oml sweep`, not by hand).
+    #[command(hide = true)]
+    Worker(SweepWorkerArgs),
+}
+
+#[derive(Args)]
+pub(crate) struct SweepWorkerArgs {
+    #[command(flatten)]
+    pub(crate) spec: SweepSpecArgs,
+    #[command(flatten)]
+    pub(crate) store: StoreArgs,
+    /// Threads of each job.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub(crate) threads: Option<u64>,
 }
 
 #[derive(Args)]
@@ -137,6 +166,10 @@ pub(crate) struct SweepRetryArgs {
 /// What a sweep job may use and how many run at once.
 #[derive(Args)]
 pub(crate) struct LimitArgs {
+    /// Jobs run at once, each on its own worker process (which runs its jobs one after
+    /// another, reading each task once).
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
+    pub(crate) jobs: u64,
     /// Threads of each job [default: $SLURM_CPUS_PER_TASK, else all cores, shared out among
     /// the --jobs].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]

@@ -9,7 +9,7 @@ use oml::sweep::{Isolation, Job, JobStatus, Shard, Sweep, SweepOptions, SweepSou
 
 use super::args::{
     CollectArgs, LimitArgs, ReportArgs, SweepAction, SweepArgs, SweepCommandArgs, SweepRetryArgs,
-    SweepSpecArgs, SweepStatusArgs,
+    SweepSpecArgs, SweepStatusArgs, SweepWorkerArgs,
 };
 use super::env::Env;
 
@@ -43,13 +43,52 @@ pub fn sweep(args: SweepCommandArgs, env: &Env) -> anyhow::Result<ExitCode> {
         None => run_shard(args.run, env),
         Some(SweepAction::Status(args)) => status(args, env).map(|()| ExitCode::SUCCESS),
         Some(SweepAction::Retry(args)) => retry(args, env),
+        Some(SweepAction::Worker(args)) => worker(args, env).map(|()| ExitCode::SUCCESS),
     }
+}
+
+/// The arguments that give a worker the same sweep: the file and the flags, as given.
+fn spec_arguments(spec: &SweepSpecArgs) -> Vec<String> {
+    let mut args: Vec<String> = spec.file.iter().map(|f| f.display().to_string()).collect();
+    for (flag, values) in [
+        ("--task", &spec.tasks),
+        ("--flow", &spec.flows),
+        ("--seed", &spec.seeds),
+    ] {
+        for value in values {
+            args.extend([flag.to_owned(), value.clone()]);
+        }
+    }
+    if let Some(dir) = &spec.cache_dir {
+        args.extend(["--cache-dir".to_owned(), dir.display().to_string()]);
+    }
+    if let Some(server) = &spec.server {
+        args.extend(["--server".to_owned(), server.clone()]);
+    }
+    args
+}
+
+/// `oml sweep worker`: serves the sweep's job keys read on stdin (see
+/// `oml::sweep::worker::serve_jobs`), offline: the sweep fetched what the tasks need.
+fn worker(args: SweepWorkerArgs, env: &Env) -> anyhow::Result<()> {
+    let (_, jobs, _, _) = sweep_jobs(&args.spec, true, env)?;
+    let store = env.store(&args.store)?;
+    let threads = env.threads(args.threads);
+    oml::sweep::worker::serve_jobs(
+        &jobs,
+        &store,
+        threads,
+        io::stdin().lock(),
+        io::stdout().lock(),
+    )?;
+    Ok(())
 }
 
 /// The options of a sweep's jobs from the limit flags, the sweep file's limits standing in
 /// for those not given.
 fn job_options(
     limits: &LimitArgs,
+    spec: &SweepSpecArgs,
     sweep: &Sweep,
     store: oml::run::RunStore,
     resume: bool,
@@ -63,14 +102,32 @@ fn job_options(
         Some(text) => Some(oml::sweep::parse_memory(text)?),
         None => sweep.memory_limit,
     };
+    let jobs = limits.jobs as usize;
+    // Jobs x threads within the cores: each job gets its share unless told otherwise.
+    let threads = env.threads(limits.threads).or_else(|| {
+        (jobs > 1).then(|| {
+            let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+            (cores / jobs).max(1)
+        })
+    });
+    let mut arguments = vec!["sweep".to_owned(), "worker".to_owned()];
+    arguments.extend(spec_arguments(spec));
+    arguments.extend(["--store".to_owned(), store.root().display().to_string()]);
+    if let Some(threads) = threads {
+        arguments.extend(["--threads".to_owned(), threads.to_string()]);
+    }
     Ok(SweepOptions {
         store,
-        threads: env.threads(limits.threads),
+        threads,
         resume,
-        isolation: Isolation::Subprocess {
-            program: std::env::current_exe().context("cannot find the oml binary")?,
+        isolation: Isolation::Workers {
+            command: oml::sweep::worker::WorkerCommand {
+                program: std::env::current_exe().context("cannot find the oml binary")?,
+                arguments,
+                memory_limit,
+            },
             time_limit,
-            memory_limit,
+            jobs,
         },
     })
 }
@@ -83,17 +140,20 @@ fn describe_limits(options: &SweepOptions) -> String {
             .threads
             .map_or_else(|| "all cores".to_owned(), |t| t.to_string())
     );
-    if let Isolation::Subprocess {
+    if let Isolation::Workers {
+        command,
         time_limit,
-        memory_limit,
-        ..
+        jobs,
     } = &options.isolation
     {
+        if *jobs > 1 {
+            text += &format!(", {jobs} at once");
+        }
         if let Some(limit) = time_limit {
             text += &format!(", time limit {}", oml::sweep::format_duration(*limit));
         }
-        if let Some(bytes) = memory_limit {
-            text += &format!(", memory limit {}", oml::sweep::format_memory(*bytes));
+        if let Some(bytes) = command.memory_limit {
+            text += &format!(", memory limit {}", oml::sweep::format_memory(bytes));
         }
     }
     text
@@ -180,7 +240,7 @@ fn retry(args: SweepRetryArgs, env: &Env) -> anyhow::Result<ExitCode> {
     if !args.offline {
         oml::sweep::fetch_tasks(&failed, &client, &cache)?;
     }
-    let options = job_options(&args.limits, &sweep, store, false, env)?;
+    let options = job_options(&args.limits, &args.spec, &sweep, store, false, env)?;
     say!(
         "oml: retrying {} failed jobs, {}",
         failed.len(),
@@ -211,6 +271,7 @@ fn run_shard(args: SweepArgs, env: &Env) -> anyhow::Result<ExitCode> {
     oml::sweep::check_flows_learn_their_tasks(&mine)?;
     let options = job_options(
         &args.limits,
+        &args.spec,
         &sweep,
         env.store(&args.store)?,
         args.resume,
@@ -231,7 +292,8 @@ fn run_and_report(jobs: &[&Job], options: &SweepOptions, what: &str) -> anyhow::
     let mine = jobs;
     let total = mine.len();
     let started = std::time::Instant::now();
-    let outcome = oml::sweep::run_jobs(mine, options, &mut |position, job| {
+    let mut finished = 0;
+    let outcome = oml::sweep::run_jobs(mine, options, &mut |_, job| {
         let what = match &job.status {
             JobStatus::Done { seconds } => format!("done in {seconds:.2} s"),
             JobStatus::Skipped => "in the store already".to_owned(),
@@ -240,7 +302,9 @@ fn run_and_report(jobs: &[&Job], options: &SweepOptions, what: &str) -> anyhow::
                 format!("failed before ({reason}); `oml sweep retry --failed` runs it again")
             }
         };
-        let (done, elapsed) = (position + 1, started.elapsed());
+        // With several jobs at once they finish out of order: count them.
+        finished += 1;
+        let (done, elapsed) = (finished, started.elapsed());
         // The jobs left, at the mean pace of the jobs so far.
         let left = elapsed.mul_f64((total - done) as f64 / done as f64);
         say!(

@@ -1,0 +1,261 @@
+//! Sweep workers: long-lived `oml sweep worker` processes that run jobs in process, one after
+//! another, reading each task once for all its jobs, so that a small job costs its
+//! computation rather than a process start and a task read. The sweep gives each worker a
+//! job key on a line of its standard input and reads one answer line back; a job past its time
+//! limit is stopped by killing its worker, and a worker that dies (its memory limit, a crash)
+//! takes only its current job with it. Either way the next job gets a fresh worker.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::PathBuf;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use oml_run::{FailureReason, RunStore};
+
+use crate::error::Error;
+use crate::execute::{MEMORY_LIMIT_VAR, PARENT_PID_VAR, TaskReader, out_of_memory, run_in_process};
+use crate::plan::{Job, format_duration, format_memory};
+
+/// What a worker answers for one job, as one line of JSON.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "status", rename_all = "kebab-case")]
+pub enum WorkerAnswer {
+    /// The run was computed and stored.
+    Done,
+    /// The job failed: why.
+    Failed {
+        /// What went wrong.
+        message: String,
+    },
+}
+
+/// The worker's side: for each job key read from `input` (one per line), runs that job of
+/// `jobs` in this process into `store` and writes a [`WorkerAnswer`] line to `output`. Tasks
+/// are read once for consecutive jobs on the same task. Ends at the end of `input`.
+pub fn serve_jobs(
+    jobs: &[Job],
+    store: &RunStore,
+    threads: Option<usize>,
+    input: impl BufRead,
+    mut output: impl Write,
+) -> Result<(), Error> {
+    let by_key: HashMap<String, &Job> = jobs.iter().map(|job| (job.key(), job)).collect();
+    let mut reader = TaskReader::default();
+    let write_error = |source| Error::Write {
+        path: PathBuf::from("(the sweep's pipe)"),
+        source,
+    };
+    for line in input.lines() {
+        let key = line.map_err(|source| Error::Read {
+            path: PathBuf::from("(the sweep's pipe)"),
+            source,
+        })?;
+        let answer = match by_key.get(key.trim()) {
+            None => WorkerAnswer::Failed {
+                message: format!("the worker's sweep has no job {key}"),
+            },
+            Some(job) => match reader
+                .prepare(job, threads)
+                .and_then(|prepared| run_in_process(&prepared, store))
+            {
+                Ok(()) => WorkerAnswer::Done,
+                Err(message) => WorkerAnswer::Failed { message },
+            },
+        };
+        let text = serde_json::to_string(&answer).map_err(|e| write_error(e.into()))?;
+        writeln!(output, "{text}").map_err(write_error)?;
+        output.flush().map_err(write_error)?;
+    }
+    Ok(())
+}
+
+/// How the sweep starts its workers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkerCommand {
+    /// The `oml` binary.
+    pub program: PathBuf,
+    /// The arguments that make it a worker of this sweep (`sweep worker SWEEP ... --store S`).
+    pub arguments: Vec<String>,
+    /// The memory limit of each worker, in bytes.
+    pub memory_limit: Option<u64>,
+}
+
+/// One running worker, seen from the sweep.
+struct Worker {
+    child: Child,
+    stdin: ChildStdin,
+    answers: Receiver<String>,
+    stderr: Arc<Mutex<String>>,
+}
+
+impl Worker {
+    fn start(command: &WorkerCommand) -> Result<Worker, String> {
+        let mut process = Command::new(&command.program);
+        process
+            .args(&command.arguments)
+            .env(PARENT_PID_VAR, std::process::id().to_string())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        if let Some(bytes) = command.memory_limit {
+            process.env(MEMORY_LIMIT_VAR, bytes.to_string());
+        }
+        let mut child = process
+            .spawn()
+            .map_err(|e| format!("cannot start {}: {e}", command.program.display()))?;
+        let stdin = child.stdin.take().expect("stdin is piped");
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let mut stderr_pipe = child.stderr.take().expect("stderr is piped");
+        let (sender, answers) = channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if sender.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let sink = Arc::clone(&stderr);
+        std::thread::spawn(move || {
+            let mut buffer = [0u8; 4096];
+            while let Ok(n) = stderr_pipe.read(&mut buffer) {
+                if n == 0 {
+                    break;
+                }
+                let mut text = sink.lock().unwrap_or_else(|e| e.into_inner());
+                text.push_str(&String::from_utf8_lossy(&buffer[..n]));
+                // Keep the end: the last lines say why a worker stopped.
+                if text.len() > 64 * 1024 {
+                    let cut = text.len() - 32 * 1024;
+                    let cut = (cut..text.len())
+                        .find(|&i| text.is_char_boundary(i))
+                        .unwrap_or(0);
+                    text.drain(..cut);
+                }
+            }
+        });
+        Ok(Worker {
+            child,
+            stdin,
+            answers,
+            stderr,
+        })
+    }
+
+    /// Runs the job `key`, waiting at most `time_limit`. `Err` with `true` when the worker is
+    /// gone (killed at the time limit, or dead) and must not be reused.
+    fn run(
+        &mut self,
+        key: &str,
+        limits: (Option<Duration>, Option<u64>),
+    ) -> Result<(), ((FailureReason, String), bool)> {
+        let (time_limit, memory_limit) = limits;
+        let error = |message: String| ((FailureReason::Error, message), true);
+        writeln!(self.stdin, "{key}")
+            .and_then(|()| self.stdin.flush())
+            .map_err(|e| error(format!("cannot give the job to its worker: {e}")))?;
+        // Without a limit, wait as long as the job takes.
+        let wait = time_limit.unwrap_or(Duration::from_secs(u64::from(u32::MAX)));
+        match self.answers.recv_timeout(wait) {
+            Ok(line) => match serde_json::from_str::<WorkerAnswer>(&line) {
+                Ok(WorkerAnswer::Done) => Ok(()),
+                Ok(WorkerAnswer::Failed { message }) => {
+                    Err(((FailureReason::Error, message), false))
+                }
+                Err(e) => Err(error(format!("the worker answered `{line}`: {e}"))),
+            },
+            Err(RecvTimeoutError::Timeout) => {
+                let _ = self.child.kill();
+                let _ = self.child.wait();
+                Err((
+                    (
+                        FailureReason::TimeLimit,
+                        format!(
+                            "time limit of {} exceeded; the job was killed",
+                            format_duration(time_limit.unwrap_or_default())
+                        ),
+                    ),
+                    true,
+                ))
+            }
+            Err(RecvTimeoutError::Disconnected) => {
+                let status = self.child.wait().ok();
+                // The stderr reader ends with the process; give it a moment to drain.
+                std::thread::sleep(Duration::from_millis(20));
+                let stderr = self.stderr.lock().map(|s| s.clone()).unwrap_or_default();
+                if let Some(bytes) = memory_limit
+                    && out_of_memory(&stderr)
+                {
+                    return Err((
+                        (
+                            FailureReason::MemoryLimit,
+                            format!(
+                                "memory limit of {} exceeded; the job was stopped",
+                                format_memory(bytes)
+                            ),
+                        ),
+                        true,
+                    ));
+                }
+                let last = stderr
+                    .lines()
+                    .rfind(|line| !line.trim().is_empty())
+                    .unwrap_or("(nothing on stderr)")
+                    .trim()
+                    .to_owned();
+                Err(error(format!(
+                    "its worker stopped ({}): {last}",
+                    status.map_or_else(|| "no status".to_owned(), |s| s.to_string())
+                )))
+            }
+        }
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        // Closing its input ends a worker between jobs; one stuck in a job is killed.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A slot of the pool: a worker, started when first needed and again after one is lost.
+pub(crate) struct WorkerSlot<'a> {
+    command: &'a WorkerCommand,
+    worker: Option<Worker>,
+}
+
+impl<'a> WorkerSlot<'a> {
+    pub(crate) fn new(command: &'a WorkerCommand) -> Self {
+        WorkerSlot {
+            command,
+            worker: None,
+        }
+    }
+
+    /// Runs job `key` on this slot's worker, starting one if needed.
+    pub(crate) fn run(
+        &mut self,
+        key: &str,
+        time_limit: Option<Duration>,
+    ) -> Result<(), (FailureReason, String)> {
+        if self.worker.is_none() {
+            self.worker = Some(Worker::start(self.command).map_err(|m| (FailureReason::Error, m))?);
+        }
+        let worker = self.worker.as_mut().expect("started above");
+        match worker.run(key, (time_limit, self.command.memory_limit)) {
+            Ok(()) => Ok(()),
+            Err((failure, lost)) => {
+                if lost {
+                    self.worker = None;
+                }
+                Err(failure)
+            }
+        }
+    }
+}
