@@ -514,13 +514,7 @@ fn run_in_child(
     let stderr = reader.join().unwrap_or_default();
     let stored = options.store.check(run_key).is_ok();
     match status {
-        None => Err((
-            FailureReason::TimeLimit,
-            format!(
-                "time limit of {} exceeded; the job was killed",
-                format_duration(time_limit.unwrap_or_default())
-            ),
-        )),
+        None => Err(time_limit_failure(time_limit.unwrap_or_default())),
         // Another process (a second sweep on the store) may have stored it meanwhile.
         Some(_) if stored => Ok(()),
         Some(status) if status.success() => Err(error(format!(
@@ -530,13 +524,7 @@ fn run_in_child(
             if let Some(bytes) = memory_limit
                 && out_of_memory(&stderr)
             {
-                return Err((
-                    FailureReason::MemoryLimit,
-                    format!(
-                        "memory limit of {} exceeded; the job was stopped",
-                        format_memory(bytes)
-                    ),
-                ));
+                return Err(memory_limit_failure(bytes));
             }
             let message = stderr
                 .lines()
@@ -549,6 +537,28 @@ fn run_in_child(
             }))
         }
     }
+}
+
+/// The failure of a job killed at its time limit `limit`.
+pub(crate) fn time_limit_failure(limit: Duration) -> (FailureReason, String) {
+    (
+        FailureReason::TimeLimit,
+        format!(
+            "time limit of {} exceeded; the job was killed",
+            format_duration(limit)
+        ),
+    )
+}
+
+/// The failure of a job stopped at its memory limit of `bytes`.
+pub(crate) fn memory_limit_failure(bytes: u64) -> (FailureReason, String) {
+    (
+        FailureReason::MemoryLimit,
+        format!(
+            "memory limit of {} exceeded; the job was stopped",
+            format_memory(bytes)
+        ),
+    )
 }
 
 /// Whether a child's standard error says it ran out of memory: Rust's allocation failure

@@ -16,8 +16,11 @@ use std::time::Duration;
 use oml_run::{FailureReason, RunStore};
 
 use crate::error::Error;
-use crate::execute::{MEMORY_LIMIT_VAR, PARENT_PID_VAR, TaskReader, out_of_memory, run_in_process};
-use crate::plan::{Job, format_duration, format_memory};
+use crate::execute::{
+    MEMORY_LIMIT_VAR, PARENT_PID_VAR, TaskReader, memory_limit_failure, out_of_memory,
+    run_in_process, time_limit_failure,
+};
+use crate::plan::Job;
 
 /// What a worker answers for one job, as one line of JSON.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -171,16 +174,7 @@ impl Worker {
             Err(RecvTimeoutError::Timeout) => {
                 let _ = self.child.kill();
                 let _ = self.child.wait();
-                Err((
-                    (
-                        FailureReason::TimeLimit,
-                        format!(
-                            "time limit of {} exceeded; the job was killed",
-                            format_duration(time_limit.unwrap_or_default())
-                        ),
-                    ),
-                    true,
-                ))
+                Err((time_limit_failure(time_limit.unwrap_or_default()), true))
             }
             Err(RecvTimeoutError::Disconnected) => {
                 let status = self.child.wait().ok();
@@ -190,16 +184,7 @@ impl Worker {
                 if let Some(bytes) = memory_limit
                     && out_of_memory(&stderr)
                 {
-                    return Err((
-                        (
-                            FailureReason::MemoryLimit,
-                            format!(
-                                "memory limit of {} exceeded; the job was stopped",
-                                format_memory(bytes)
-                            ),
-                        ),
-                        true,
-                    ));
+                    return Err((memory_limit_failure(bytes), true));
                 }
                 let last = stderr
                     .lines()
