@@ -11,8 +11,9 @@ Steps:
   3. a sweep file: `tasks = [1, ..., K]`, the --flows and seeds 0..--seeds, one job per (task,
      flow, seed);
   4. per repeat (best of --repeats), each side from scratch:
-     - oml: `oml sweep SWEEP --store S --cache-dir C --offline --threads 2` into an empty store
-       S, every job in its own `oml run` process as oml runs them; the time is the whole command;
+     - oml, for each --jobs J (default 1 and 2): `oml sweep SWEEP --store S --cache-dir C
+       --offline --jobs J --threads T/J` into an empty store S (J worker processes, each running
+       its jobs in process and reading a task once); the time is the whole command;
      - openml-python: this script in its `opy-sweep` mode, ONE fresh Python process (imports paid
        once) that blocks the network, imports openml and scikit-learn, then for every task reads
        it from C (`openml.tasks.get_task`) and for every flow and seed runs
@@ -35,7 +36,7 @@ openml-python's.
 Usage (from the repository root; openml 0.15.1, scikit-learn and pandas in a venv):
     python3 -m venv .venv && .venv/bin/pip install -r scripts/bench_requirements.txt
     .venv/bin/python scripts/sweep_speed.py [--tasks 8] [--flows decision-tree,knn] [--seeds 3]
-        [--repeats 2] [--threads 2] [--json-out sweep_speed.json] [--keep DIR]
+        [--repeats 2] [--threads 2] [--jobs 1,2] [--json-out sweep_speed.json] [--keep DIR]
 """
 
 import argparse
@@ -175,11 +176,16 @@ def sweep_speed(args):
           f"openml-python 1 process, n_jobs=None; best of {args.repeats}", flush=True)
 
     oml_times, opy_times, opy_imports, opy_processes = [], [], [], []
+    by_jobs = {jobs: [] for jobs in args.jobs}
     for _ in range(args.repeats):
-        shutil.rmtree(store, ignore_errors=True)
-        seconds, _ = timed([oml, "sweep", sweep, "--store", store, "--cache-dir", cache,
-                            "--offline", "--threads", str(args.threads)])
-        oml_times.append(seconds)
+        for jobs in args.jobs:
+            shutil.rmtree(store, ignore_errors=True)
+            seconds, _ = timed([oml, "sweep", sweep, "--store", store, "--cache-dir", cache,
+                                "--offline", "--jobs", str(jobs),
+                                "--threads", str(max(1, args.threads // jobs))])
+            by_jobs[jobs].append(seconds)
+            print(f"oml sweep --jobs {jobs}: {seconds:.2f} s", flush=True)
+        oml_times.append(min(times[-1] for times in by_jobs.values()))
         seconds, _ = timed([sys.executable, os.path.abspath(__file__), "opy-sweep",
                             "--cache-dir", cache, "--tasks", str(args.tasks),
                             "--flows", ",".join(args.flows), "--seeds", str(args.seeds),
@@ -228,6 +234,9 @@ def sweep_speed(args):
     print(f"{'oml sweep':<14} {n_jobs:>5} {oml_s:>8.2f} {n_jobs / oml_s:>8.1f}")
     print(f"{'openml-python':<14} {n_jobs:>5} {opy_s:>8.2f} {n_jobs / opy_s:>8.1f}   "
           f"+ {min(opy_imports):.2f} s of imports")
+    for jobs, times in by_jobs.items():
+        print(f"  oml sweep --jobs {jobs}: {min(times):.2f} s, {n_jobs / min(times):.1f} runs/s, "
+              f"openml-python / oml {opy_s / min(times):.1f}x")
     print(f"openml-python / oml: {opy_s / oml_s:.1f}x; same splits in every job: {same_splits}")
     print()
     header = f"{'flow':<20} {'jobs':>5} {'oml acc':>8} {'skl acc':>8} {'max |diff| pt':>14}"
@@ -257,6 +266,7 @@ def sweep_speed(args):
             "speedup": opy_s / oml_s,
             "opy_import_s": min(opy_imports),
             "oml_times": oml_times,
+            "oml_times_by_jobs": by_jobs,
             "opy_times": opy_times,
             "opy_process_times": opy_processes,
             "same_splits": same_splits,
@@ -297,7 +307,10 @@ def main():
     parser.add_argument("--seeds", type=int, default=3, help="the number of seeds (0..N)")
     parser.add_argument("--resampling", default="cv:10", help="every task's resampling")
     parser.add_argument("--repeats", type=int, default=2, help="sweeps per tool; best is kept")
-    parser.add_argument("--threads", type=int, default=2, help="oml sweep --threads")
+    parser.add_argument("--threads", type=int, default=2,
+                        help="cores for oml: each of --jobs J gets threads / J")
+    parser.add_argument("--jobs", type=lambda t: [int(j) for j in t.split(",")], default=[1, 2],
+                        help="comma-separated oml sweep --jobs values to time")
     parser.add_argument("--json-out", help="also write the results as JSON to this file")
     parser.add_argument("--oml", help="the oml binary (default: build it with cargo)")
     parser.add_argument("--no-build", action="store_true",
