@@ -1,4 +1,5 @@
-//! A k-nearest-neighbours classifier on linfa-nn's search indexes.
+//! A k-nearest-neighbours classifier: brute force with blocked distance computation, or
+//! linfa-nn's search indexes.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -16,9 +17,16 @@ use crate::param::{AT_LEAST_ONE, Constraint, Parameter, set_value, unknown_param
 /// The values `k` takes.
 const K: Constraint<usize> = AT_LEAST_ONE;
 
-/// The search index of linfa-nn that finds the neighbours; all give the same neighbours.
+/// How the neighbours are found; all give the same neighbours.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KnnAlgorithm {
+    /// scikit-learn's rule: brute force above 15 features (where a k-d tree degenerates),
+    /// else linfa-nn's k-d tree.
+    Auto,
+    /// Every training row compared, the distances of a block of query rows to all training
+    /// rows computed as one matrix product (`|a|^2 + |b|^2 - 2 a.b`, as scikit-learn's brute
+    /// force); the rows near the k-th are then compared exactly.
+    Brute,
     /// linfa-nn's `KdTree`.
     KdTree,
     /// linfa-nn's `BallTree`.
@@ -28,17 +36,22 @@ pub enum KnnAlgorithm {
 }
 
 crate::option_value!(KnnAlgorithm {
+    KnnAlgorithm::Auto => "auto",
+    KnnAlgorithm::Brute => "brute",
     KnnAlgorithm::KdTree => "kdtree",
     KnnAlgorithm::BallTree => "balltree",
     KnnAlgorithm::Linear => "linear",
 });
 
 impl KnnAlgorithm {
-    fn index(self) -> CommonNearestNeighbour {
+    /// linfa-nn's index for this algorithm on `n_features` features, or `None` for brute force.
+    fn index(self, n_features: usize) -> Option<CommonNearestNeighbour> {
         match self {
-            KnnAlgorithm::KdTree => CommonNearestNeighbour::KdTree,
-            KnnAlgorithm::BallTree => CommonNearestNeighbour::BallTree,
-            KnnAlgorithm::Linear => CommonNearestNeighbour::LinearSearch,
+            KnnAlgorithm::Auto if n_features > 15 => None,
+            KnnAlgorithm::Brute => None,
+            KnnAlgorithm::Auto | KnnAlgorithm::KdTree => Some(CommonNearestNeighbour::KdTree),
+            KnnAlgorithm::BallTree => Some(CommonNearestNeighbour::BallTree),
+            KnnAlgorithm::Linear => Some(CommonNearestNeighbour::LinearSearch),
         }
     }
 }
@@ -80,14 +93,14 @@ impl Default for KnnFlow {
     fn default() -> Self {
         KnnFlow {
             k: 5,
-            algorithm: KnnAlgorithm::KdTree,
+            algorithm: KnnAlgorithm::Auto,
             weights: KnnWeights::Uniform,
         }
     }
 }
 
 impl KnnFlow {
-    /// 5 neighbours found with a k-d tree, uniform votes.
+    /// 5 neighbours found as scikit-learn's `algorithm="auto"` would, uniform votes.
     pub fn new() -> Self {
         KnnFlow::default()
     }
@@ -101,9 +114,10 @@ impl Describe for KnnFlow {
         linfa_external_version(&["linfa-nn"])
     }
     fn description(&self) -> String {
-        "k-nearest-neighbours classifier (Euclidean distance) on a linfa-nn search index; \
-         confidences are the neighbours' vote fractions, ties in distance go to the earlier \
-         training row (scikit-learn: KNeighborsClassifier)"
+        "k-nearest-neighbours classifier (Euclidean distance), by brute force with blocked \
+         distances or on a linfa-nn search index; confidences are the neighbours' vote \
+         fractions, ties in distance go to the earlier training row (scikit-learn: \
+         KNeighborsClassifier)"
             .to_owned()
     }
     fn parameters(&self) -> Vec<Parameter> {
@@ -115,7 +129,8 @@ impl Describe for KnnFlow {
                 "algorithm",
                 &default.algorithm,
                 &self.algorithm,
-                "search index of linfa-nn",
+                "how neighbours are found: auto (brute above 15 features, else kdtree), \
+                 brute, or a linfa-nn index",
             ),
             Parameter::new(
                 "weights",
@@ -168,25 +183,22 @@ impl FittedKnn {
     fn votes(&self, x: &Array2<f64>) -> std::result::Result<Array2<f64>, String> {
         let k = self.flow.k.min(self.train.nrows());
         let mut out = Array2::zeros((x.nrows(), self.n_classes));
-        let index = if self.train.ncols() == 0 {
-            None
+        let neighbours: Vec<Vec<(f64, usize)>> = if self.train.ncols() == 0 {
+            // No features: every row is at distance 0.
+            vec![(0..k).map(|i| (0.0, i)).collect(); x.nrows()]
+        } else if let Some(kind) = self.flow.algorithm.index(self.train.ncols()) {
+            let index = kind
+                .from_batch(&self.train, L2Dist)
+                .map_err(|e| e.to_string())?;
+            x.rows()
+                .into_iter()
+                .map(|point| nearest(index.as_ref(), &self.train, point, k))
+                .collect::<std::result::Result<_, _>>()
+                .map_err(|e| e.to_string())?
         } else {
-            Some(
-                self.flow
-                    .algorithm
-                    .index()
-                    .from_batch(&self.train, L2Dist)
-                    .map_err(|e| e.to_string())?,
-            )
+            brute_nearest(&self.train, x, k)
         };
-        for (point, mut target) in x.rows().into_iter().zip(out.rows_mut()) {
-            let neighbours = match &index {
-                Some(index) => {
-                    nearest(index.as_ref(), &self.train, point, k).map_err(|e| e.to_string())?
-                }
-                // No features: every row is at distance 0.
-                None => (0..k).map(|i| (0.0, i)).collect(),
-            };
+        for (neighbours, mut target) in neighbours.iter().zip(out.rows_mut()) {
             let weights = match self.flow.weights {
                 KnnWeights::Uniform => vec![1.0; neighbours.len()],
                 KnnWeights::Distance if neighbours.iter().any(|&(d, _)| d == 0.0) => neighbours
@@ -203,6 +215,54 @@ impl FittedKnn {
         }
         Ok(out)
     }
+}
+
+/// The `k` training rows nearest each row of `x` as (squared distance, row), ordered by both,
+/// by brute force: a block of query rows at a time, the approximate squared distances to every
+/// training row come from one matrix product (`|a|^2 + |b|^2 - 2 a.b`); every training row
+/// whose approximate distance is within the product's rounding bound of the k-th smallest is a
+/// candidate, its distance computed exactly, and the first `k` candidates by (exact distance,
+/// row) are the answer: the same neighbours as an exact search.
+fn brute_nearest(train: &Array2<f64>, x: &Array2<f64>, k: usize) -> Vec<Vec<(f64, usize)>> {
+    let (n_train, p) = train.dim();
+    let train_norms: Vec<f64> = train.rows().into_iter().map(|r| r.dot(&r)).collect();
+    let max_train_norm = train_norms.iter().copied().fold(0.0, f64::max);
+    // About 32 MiB of distances per block.
+    let block = ((1usize << 22) / n_train.max(1)).clamp(1, 1024);
+    let mut result = Vec::with_capacity(x.nrows());
+    let mut order: Vec<(f64, usize)> = Vec::with_capacity(n_train);
+    for start in (0..x.nrows()).step_by(block) {
+        let queries = x.slice(ndarray::s![start..(start + block).min(x.nrows()), ..]);
+        let products = queries.dot(&train.t());
+        for (query, products) in queries.rows().into_iter().zip(products.rows()) {
+            let query_norm = query.dot(&query);
+            order.clear();
+            order.extend(
+                products
+                    .iter()
+                    .zip(&train_norms)
+                    .enumerate()
+                    .map(|(row, (ab, bb))| (query_norm + bb - 2.0 * ab, row)),
+            );
+            let kth = if k < order.len() {
+                order.select_nth_unstable_by(k - 1, |a, b| a.0.total_cmp(&b.0));
+                order[k - 1].0
+            } else {
+                f64::INFINITY
+            };
+            // The product's rounding: a few units in the last place of the terms per feature.
+            let margin = 8.0 * (p as f64 + 2.0) * f64::EPSILON * (query_norm + max_train_norm);
+            let mut candidates: Vec<(f64, usize)> = order
+                .iter()
+                .filter(|(d, _)| *d <= kth + margin)
+                .map(|&(_, row)| (L2Dist.rdistance(query, train.row(row)), row))
+                .collect();
+            candidates.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            candidates.truncate(k);
+            result.push(candidates);
+        }
+    }
+    result
 }
 
 /// The `k` training rows nearest `point` as (squared distance, row), ordered by both, so ties

@@ -158,7 +158,7 @@ fn knn_confidences_are_hand_computed_vote_fractions() {
         [(v1 + v0) / (v1 + v2 + v0), v2 / (v1 + v2 + v0)],
         [0.0, 1.0]
     ];
-    for algorithm in ["kdtree", "balltree", "linear"] {
+    for algorithm in ["kdtree", "balltree", "linear", "brute", "auto"] {
         let found = confidences(&knn(3, algorithm, "uniform"), &x, &classes, 2, &test, 0);
         assert_close(&found, &uniform);
         let found = confidences(&knn(3, algorithm, "distance"), &x, &classes, 2, &test, 0);
@@ -187,9 +187,37 @@ fn knn_ties_go_to_the_earlier_row_whatever_the_index() {
         ((i + 2 * j) % 5) as f64 * 0.75
     }));
     let linear = confidences(&knn(7, "linear", "distance"), &x, &classes, 3, &test, 0);
-    for algorithm in ["kdtree", "balltree"] {
+    for algorithm in ["kdtree", "balltree", "brute"] {
         let found = confidences(&knn(7, algorithm, "distance"), &x, &classes, 3, &test, 0);
         assert_eq!(found, linear, "{algorithm}");
+    }
+}
+
+/// Issue 19: brute force (one matrix product per block of query rows, then the rows near the
+/// k-th compared exactly) finds the neighbours an exact search finds, on 40 features (where
+/// `auto` takes it) with 0/1 columns full of ties and values of very different sizes.
+#[test]
+fn knn_brute_force_finds_the_exact_neighbours() {
+    let (n, p) = (600, 40);
+    let value = |i: usize, j: usize| {
+        let h = ((i * p + j) as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40;
+        if j.is_multiple_of(2) {
+            (h % 2) as f64
+        } else {
+            (h % 1000) as f64 * 10f64.powi((j % 5) as i32 - 2)
+        }
+    };
+    let x = numeric_matrix(Array2::from_shape_fn((n, p), |(i, j)| value(i, j)));
+    let classes = Array1::from_shape_fn(n, |i| (i * 7) % 3);
+    let test = numeric_matrix(Array2::from_shape_fn((50, p), |(i, j)| {
+        value(i + 10_000, j)
+    }));
+    for weights in ["uniform", "distance"] {
+        let linear = confidences(&knn(9, "linear", weights), &x, &classes, 3, &test, 0);
+        for algorithm in ["brute", "auto"] {
+            let found = confidences(&knn(9, algorithm, weights), &x, &classes, 3, &test, 0);
+            assert_eq!(found, linear, "{algorithm} {weights}");
+        }
     }
 }
 
