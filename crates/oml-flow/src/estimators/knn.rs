@@ -230,32 +230,59 @@ fn brute_nearest(train: &Array2<f64>, x: &Array2<f64>, k: usize) -> Vec<Vec<(f64
     // About 32 MiB of distances per block.
     let block = ((1usize << 22) / n_train.max(1)).clamp(1, 1024);
     let mut result = Vec::with_capacity(x.nrows());
-    let mut order: Vec<(f64, usize)> = Vec::with_capacity(n_train);
+    let mut distances: Vec<f64> = Vec::with_capacity(n_train);
+    let mut smallest: Vec<f64> = Vec::with_capacity(k + 1);
+    // One row-major buffer for every block, so that each query's row is one slice.
+    let mut buffer = Array2::zeros((block.min(x.nrows()), n_train));
     for start in (0..x.nrows()).step_by(block) {
         let queries = x.slice(ndarray::s![start..(start + block).min(x.nrows()), ..]);
-        let products = queries.dot(&train.t());
+        let mut products = buffer.slice_mut(ndarray::s![..queries.nrows(), ..]);
+        ndarray::linalg::general_mat_mul(1.0, &queries, &train.t(), 0.0, &mut products);
         for (query, products) in queries.rows().into_iter().zip(products.rows()) {
             let query_norm = query.dot(&query);
-            order.clear();
-            order.extend(
+            distances.clear();
+            // A row of the product, which is in standard layout: a slice, so that this loop
+            // vectorises.
+            let products = products
+                .as_slice()
+                .expect("a row of a standard-layout product");
+            distances.extend(
                 products
                     .iter()
                     .zip(&train_norms)
-                    .enumerate()
-                    .map(|(row, (ab, bb))| (query_norm + bb - 2.0 * ab, row)),
+                    .map(|(ab, bb)| query_norm + bb - 2.0 * ab),
             );
-            let kth = if k < order.len() {
-                order.select_nth_unstable_by(k - 1, |a, b| a.0.total_cmp(&b.0));
-                order[k - 1].0
+            // The k smallest approximate distances, ascending. Eight at a time: most chunks
+            // have no distance below the k-th so far, which their minimum shows at once.
+            smallest.clear();
+            for chunk in distances.chunks(8) {
+                let least = chunk.iter().copied().fold(f64::INFINITY, f64::min);
+                if smallest.len() == k && least >= smallest[k - 1] {
+                    continue;
+                }
+                for &d in chunk {
+                    if smallest.len() == k {
+                        if d >= smallest[k - 1] {
+                            continue;
+                        }
+                        smallest.pop();
+                    }
+                    let at = smallest.partition_point(|&s| s <= d);
+                    smallest.insert(at, d);
+                }
+            }
+            let kth = if k < n_train {
+                smallest[k - 1]
             } else {
                 f64::INFINITY
             };
             // The product's rounding: a few units in the last place of the terms per feature.
             let margin = 8.0 * (p as f64 + 2.0) * f64::EPSILON * (query_norm + max_train_norm);
-            let mut candidates: Vec<(f64, usize)> = order
+            let mut candidates: Vec<(f64, usize)> = distances
                 .iter()
-                .filter(|(d, _)| *d <= kth + margin)
-                .map(|&(_, row)| (L2Dist.rdistance(query, train.row(row)), row))
+                .enumerate()
+                .filter(|(_, d)| **d <= kth + margin)
+                .map(|(row, _)| (L2Dist.rdistance(query, train.row(row)), row))
                 .collect();
             candidates.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
             candidates.truncate(k);
