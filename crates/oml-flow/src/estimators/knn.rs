@@ -278,12 +278,19 @@ fn brute_nearest(train: &Array2<f64>, x: &Array2<f64>, k: usize) -> Vec<Vec<(f64
             };
             // The product's rounding: a few units in the last place of the terms per feature.
             let margin = 8.0 * (p as f64 + 2.0) * f64::EPSILON * (query_norm + max_train_norm);
-            let mut candidates: Vec<(f64, usize)> = distances
-                .iter()
-                .enumerate()
-                .filter(|(_, d)| **d <= kth + margin)
-                .map(|(row, _)| (L2Dist.rdistance(query, train.row(row)), row))
-                .collect();
+            let bound = kth + margin;
+            let mut candidates: Vec<(f64, usize)> = Vec::with_capacity(2 * k);
+            for (c, chunk) in distances.chunks(8).enumerate() {
+                if chunk.iter().copied().fold(f64::INFINITY, f64::min) > bound {
+                    continue;
+                }
+                for (i, &d) in chunk.iter().enumerate() {
+                    if d <= bound {
+                        let row = 8 * c + i;
+                        candidates.push((L2Dist.rdistance(query, train.row(row)), row));
+                    }
+                }
+            }
             candidates.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
             candidates.truncate(k);
             result.push(candidates);
