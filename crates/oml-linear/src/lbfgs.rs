@@ -208,7 +208,8 @@ where
     // Bracketing: grow the step until it overshoots or meets the conditions.
     let (mut low, mut high) = loop {
         if evaluations == max_evaluations {
-            return None;
+            // Out of evaluations: the last step with sufficient decrease, if any.
+            return (previous.step > 0.0).then_some(previous);
         }
         evaluations += 1;
         let trial = evaluate(step);

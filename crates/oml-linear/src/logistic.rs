@@ -339,7 +339,13 @@ impl Problem<'_> {
         let (weights, intercepts) = theta.split_at(rows * p);
         gradient.iter_mut().for_each(|g| *g = 0.0);
         let mut total = 0.0;
-        for (x, &target) in self.x.chunks_exact(p).zip(self.targets) {
+        // Without features every row's inputs are empty: only the intercepts are fitted.
+        let inputs: Box<dyn Iterator<Item = &[f64]>> = if p == 0 {
+            Box::new(std::iter::repeat_n(&[][..], n))
+        } else {
+            Box::new(self.x.chunks_exact(p))
+        };
+        for (x, &target) in inputs.zip(self.targets) {
             for (k, logit) in logits.iter_mut().enumerate() {
                 let b = if self.intercept { intercepts[k] } else { 0.0 };
                 *logit = b + dot(&weights[k * p..(k + 1) * p], x);

@@ -172,3 +172,25 @@ fn bad_input_is_an_error_not_a_panic() {
         "{error}"
     );
 }
+
+/// No features: only the intercepts are fitted, and the probabilities are the class shares
+/// (the unpenalised intercept of a model without coefficients fits them exactly).
+#[test]
+fn without_features_the_intercepts_give_the_class_shares() {
+    let x = Array2::<f64>::zeros((8, 0));
+    let y = array![0, 0, 0, 1, 1, 1, 1, 1];
+    let params = LogisticRegression::params()
+        .tol(1e-10)
+        .max_iter(1000)
+        .check()
+        .unwrap();
+    let model = params.fit_records(x.view(), y.view()).unwrap();
+    let p = model.predict_proba(x.view()).unwrap();
+    assert!((p[[0, 1]] - 5.0 / 8.0).abs() < 1e-6, "{p}");
+    let y3 = array![0, 1, 1, 2, 2, 2, 2, 2];
+    let model = params.fit_records(x.view(), y3.view()).unwrap();
+    let p = model.predict_proba(x.view()).unwrap();
+    for (found, share) in p.row(0).iter().zip([1.0 / 8.0, 2.0 / 8.0, 5.0 / 8.0]) {
+        assert!((found - share).abs() < 1e-6, "{p}");
+    }
+}

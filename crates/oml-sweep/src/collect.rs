@@ -245,8 +245,10 @@ pub fn collect(store: &RunStore, options: &CollectOptions) -> Result<Collected, 
                     _ => {}
                 }
                 if let Some(record) = store.failure_record(&columns.job_key)? {
+                    // A job whose task cannot be scored by the constant predictor (unreadable,
+                    // clustering) keeps its `failed` rows.
                     let imputed = if options.impute_failures {
-                        Some(imputed_summary(job, options.threads)?)
+                        imputed_summary(job, options.threads).ok()
                     } else {
                         None
                     };

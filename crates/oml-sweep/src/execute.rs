@@ -326,25 +326,36 @@ pub fn run_jobs(
                     });
                 }
                 drop(done_in);
-                for position in 0..jobs.len() {
-                    match prepare(position) {
-                        Ok(prepared) => {
-                            run_keys[position] = Some(prepared.key.clone());
-                            let _ = queue_in.send((position, jobs[position].key()));
+                let feed = || -> Result<(), Error> {
+                    for position in 0..jobs.len() {
+                        match prepare(position) {
+                            Ok(prepared) => {
+                                run_keys[position] = Some(prepared.key.clone());
+                                let _ = queue_in.send((position, jobs[position].key()));
+                            }
+                            Err((status, key)) => finish(position, key, as_result(status))?,
                         }
-                        Err((status, key)) => finish(position, key, as_result(status))?,
+                        while let Ok((position, result, seconds)) = done.try_recv() {
+                            let key = run_keys[position].clone();
+                            finish(position, key, result.map(|()| JobStatus::Done { seconds }))?;
+                        }
                     }
-                    while let Ok((position, result, seconds)) = done.try_recv() {
+                    drop(queue_in);
+                    for (position, result, seconds) in done.iter() {
                         let key = run_keys[position].clone();
                         finish(position, key, result.map(|()| JobStatus::Done { seconds }))?;
                     }
+                    Ok(())
+                };
+                let fed = feed();
+                if fed.is_err() {
+                    // The store failed: the jobs still queued must not run for nothing (the
+                    // workers finish the ones they hold).
+                    if let Ok(queue) = queue.lock() {
+                        while queue.try_recv().is_ok() {}
+                    }
                 }
-                drop(queue_in);
-                for (position, result, seconds) in done.iter() {
-                    let key = run_keys[position].clone();
-                    finish(position, key, result.map(|()| JobStatus::Done { seconds }))?;
-                }
-                Ok(())
+                fed
             })?;
         }
         isolation => {

@@ -56,6 +56,9 @@ pub fn serve_jobs(
             path: PathBuf::from("(the sweep's pipe)"),
             source,
         })?;
+        // The run's manifest records the process's peak RSS: count it from this job's start
+        // (Linux resets VmHWM on `5` written to clear_refs; elsewhere it stays the worker's).
+        let _ = std::fs::write("/proc/self/clear_refs", "5");
         let answer = match by_key.get(key.trim()) {
             None => WorkerAnswer::Failed {
                 message: format!("the worker's sweep has no job {key}"),
@@ -91,7 +94,11 @@ struct Worker {
     child: Child,
     stdin: ChildStdin,
     answers: Receiver<String>,
+    /// What the worker wrote to stderr since its current job started (its end).
     stderr: Arc<Mutex<String>>,
+    /// The thread that reads stderr, joined once the worker is gone so that nothing it
+    /// wrote last is missed.
+    stderr_reader: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Worker {
@@ -123,7 +130,7 @@ impl Worker {
         });
         let stderr = Arc::new(Mutex::new(String::new()));
         let sink = Arc::clone(&stderr);
-        std::thread::spawn(move || {
+        let stderr_reader = std::thread::spawn(move || {
             let mut buffer = [0u8; 4096];
             while let Ok(n) = stderr_pipe.read(&mut buffer) {
                 if n == 0 {
@@ -146,6 +153,7 @@ impl Worker {
             stdin,
             answers,
             stderr,
+            stderr_reader: Some(stderr_reader),
         })
     }
 
@@ -158,6 +166,11 @@ impl Worker {
     ) -> Result<(), ((FailureReason, String), bool)> {
         let (time_limit, memory_limit) = limits;
         let error = |message: String| ((FailureReason::Error, message), true);
+        // What an earlier job wrote (a caught panic's message) is not this job's.
+        self.stderr
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
         writeln!(self.stdin, "{key}")
             .and_then(|()| self.stdin.flush())
             .map_err(|e| error(format!("cannot give the job to its worker: {e}")))?;
@@ -178,8 +191,10 @@ impl Worker {
             }
             Err(RecvTimeoutError::Disconnected) => {
                 let status = self.child.wait().ok();
-                // The stderr reader ends with the process; give it a moment to drain.
-                std::thread::sleep(Duration::from_millis(20));
+                // The reader ends at the pipe's end, after the process's last words.
+                if let Some(reader) = self.stderr_reader.take() {
+                    let _ = reader.join();
+                }
                 let stderr = self.stderr.lock().map(|s| s.clone()).unwrap_or_default();
                 if let Some(bytes) = memory_limit
                     && out_of_memory(&stderr)
@@ -229,18 +244,22 @@ impl<'a> WorkerSlot<'a> {
         key: &str,
         time_limit: Option<Duration>,
     ) -> Result<(), (FailureReason, String)> {
+        // A worker that died while idle is replaced before it is given a job.
+        if let Some(worker) = &mut self.worker
+            && !matches!(worker.child.try_wait(), Ok(None))
+        {
+            self.worker = None;
+        }
         if self.worker.is_none() {
             self.worker = Some(Worker::start(self.command).map_err(|m| (FailureReason::Error, m))?);
         }
         let worker = self.worker.as_mut().expect("started above");
-        match worker.run(key, (time_limit, self.command.memory_limit)) {
-            Ok(()) => Ok(()),
-            Err((failure, lost)) => {
-                if lost {
-                    self.worker = None;
-                }
-                Err(failure)
-            }
+        let result = worker.run(key, (time_limit, self.command.memory_limit));
+        // A memory limit is each job's: the next job gets a fresh process, not the heap an
+        // earlier one left behind.
+        if self.command.memory_limit.is_some() || matches!(result, Err((_, true))) {
+            self.worker = None;
         }
+        result.map_err(|(failure, _)| failure)
     }
 }

@@ -278,14 +278,20 @@ fn brute_nearest(train: &Array2<f64>, x: &Array2<f64>, k: usize) -> Vec<Vec<(f64
             };
             // The product's rounding: a few units in the last place of the terms per feature.
             let margin = 8.0 * (p as f64 + 2.0) * f64::EPSILON * (query_norm + max_train_norm);
-            let bound = kth + margin;
+            // Norms that overflow make the product's distances useless: compare every row.
+            let bound = if (kth + margin).is_finite() {
+                kth + margin
+            } else {
+                f64::INFINITY
+            };
             let mut candidates: Vec<(f64, usize)> = Vec::with_capacity(2 * k);
             for (c, chunk) in distances.chunks(8).enumerate() {
-                if chunk.iter().copied().fold(f64::INFINITY, f64::min) > bound {
+                if bound.is_finite() && chunk.iter().copied().fold(f64::INFINITY, f64::min) > bound
+                {
                     continue;
                 }
                 for (i, &d) in chunk.iter().enumerate() {
-                    if d <= bound {
+                    if d <= bound || !bound.is_finite() {
                         let row = 8 * c + i;
                         candidates.push((L2Dist.rdistance(query, train.row(row)), row));
                     }

@@ -219,6 +219,14 @@ fn knn_brute_force_finds_the_exact_neighbours() {
             assert_eq!(found, linear, "{algorithm} {weights}");
         }
     }
+    // Values whose squares overflow: the product's distances are useless, every row is
+    // compared exactly, and the votes are still fractions that sum to 1.
+    let huge = numeric_matrix(Array2::from_shape_fn((n, p), |(i, j)| value(i, j) * 1e200));
+    let query = numeric_matrix(Array2::from_shape_fn((5, p), |(i, j)| value(i, j) * 1e200));
+    let found = confidences(&knn(3, "brute", "uniform"), &huge, &classes, 3, &query, 0);
+    for row in found.rows() {
+        assert!((row.sum() - 1.0).abs() < 1e-12, "{found}");
+    }
 }
 
 #[test]
