@@ -3,7 +3,7 @@
 //! sweeps and `oml run` reach it only through [`RunStore`].
 
 use std::io::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
@@ -209,102 +209,97 @@ impl RunStore {
             .filter(|p| p.extension().is_some_and(|x| x == "json"))
             .collect();
         paths.sort();
-        paths
-            .into_iter()
-            .map(|path| {
-                let text = std::fs::read(&path).map_err(|source| Error::Read {
-                    path: path.clone(),
-                    source,
-                })?;
-                serde_json::from_slice(&text).map_err(|e| Error::Read {
-                    path,
-                    source: e.into(),
-                })
-            })
-            .collect()
+        let mut records = Vec::with_capacity(paths.len());
+        for path in paths {
+            records.extend(read_json_if_present(path)?);
+        }
+        Ok(records)
     }
 
     /// Writes `record`, replacing an earlier record of the same job.
     pub fn record_failure(&self, record: &FailureRecord) -> Result<()> {
-        let path = self.failure_path(&record.job_key);
-        let write_error = |source| Error::Write {
-            path: path.clone(),
-            source,
-        };
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(write_error)?;
-        }
-        let mut text = serde_json::to_vec_pretty(record).map_err(|e| write_error(e.into()))?;
-        text.push(b'\n');
-        oml_data::write_atomically(&path, |out| out.write_all(&text)).map_err(write_error)
+        write_json(&self.failure_path(&record.job_key), record, true)
     }
 
     /// Removes the failure record of `job_key`, if there is one.
     pub fn clear_failure(&self, job_key: &str) -> Result<()> {
-        let path = self.failure_path(job_key);
-        match std::fs::remove_file(&path) {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-            Err(source) => Err(Error::Write { path, source }),
-        }
+        remove_if_present(&self.failure_path(job_key))
     }
 
     /// The failure record of `job_key`, if there is one.
     pub fn failure_record(&self, job_key: &str) -> Result<Option<FailureRecord>> {
-        let path = self.failure_path(job_key);
-        match std::fs::read(&path) {
-            Ok(text) => serde_json::from_slice(&text)
-                .map(Some)
-                .map_err(|e| Error::Read {
-                    path,
-                    source: e.into(),
-                }),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(source) => Err(Error::Read { path, source }),
-        }
+        read_json_if_present(self.failure_path(job_key))
     }
 
     /// Marks `job_key` as running in this process on this host ([`RUNNING_DIR`]).
     pub fn mark_running(&self, job_key: &str, marker: &RunningMarker) -> Result<()> {
-        let path = self.root().join(RUNNING_DIR).join(job_key);
-        let write_error = |source| Error::Write {
-            path: path.clone(),
-            source,
-        };
-        std::fs::create_dir_all(self.root().join(RUNNING_DIR)).map_err(write_error)?;
-        let text = serde_json::to_vec(marker).map_err(|e| write_error(e.into()))?;
-        oml_data::write_atomically(&path, |out| out.write_all(&text)).map_err(write_error)
+        write_json(&self.running_path(job_key), marker, false)
     }
 
     /// Removes the running marker of `job_key`, if there is one.
     pub fn clear_running(&self, job_key: &str) -> Result<()> {
-        let path = self.root().join(RUNNING_DIR).join(job_key);
-        match std::fs::remove_file(&path) {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-            Err(source) => Err(Error::Write { path, source }),
-        }
+        remove_if_present(&self.running_path(job_key))
     }
 
     /// The running marker of `job_key`, if there is one (a marker whose process has died
     /// stays until the job runs again: the caller judges it by its host and pid).
     pub fn running_marker(&self, job_key: &str) -> Result<Option<RunningMarker>> {
-        let path = self.root().join(RUNNING_DIR).join(job_key);
-        match std::fs::read(&path) {
-            Ok(text) => serde_json::from_slice(&text)
-                .map(Some)
-                .map_err(|e| Error::Read {
-                    path,
-                    source: e.into(),
-                }),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(source) => Err(Error::Read { path, source }),
-        }
+        read_json_if_present(self.running_path(job_key))
+    }
+
+    fn running_path(&self, job_key: &str) -> PathBuf {
+        self.root().join(RUNNING_DIR).join(job_key)
     }
 
     fn failure_path(&self, job_key: &str) -> PathBuf {
         self.root()
             .join(FAILURES_DIR)
             .join(format!("{job_key}.json"))
+    }
+}
+
+/// The JSON value stored at `path`, or `None` when there is no file.
+fn read_json_if_present<T: serde::de::DeserializeOwned>(path: PathBuf) -> Result<Option<T>> {
+    match std::fs::read(&path) {
+        Ok(text) => serde_json::from_slice(&text)
+            .map(Some)
+            .map_err(|e| Error::Read {
+                path,
+                source: e.into(),
+            }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(Error::Read { path, source }),
+    }
+}
+
+/// Writes `value` as JSON to `path` through a temporary file, creating the parent directory;
+/// `pretty` adds indentation and a final newline for files people read.
+fn write_json<T: serde::Serialize>(path: &Path, value: &T, pretty: bool) -> Result<()> {
+    let write_error = |source| Error::Write {
+        path: path.to_owned(),
+        source,
+    };
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(write_error)?;
+    }
+    let text = if pretty {
+        let mut text = serde_json::to_vec_pretty(value).map_err(|e| write_error(e.into()))?;
+        text.push(b'\n');
+        text
+    } else {
+        serde_json::to_vec(value).map_err(|e| write_error(e.into()))?
+    };
+    oml_data::write_atomically(path, |out| out.write_all(&text)).map_err(write_error)
+}
+
+/// Removes the file at `path`; a file already gone is not an error.
+fn remove_if_present(path: &Path) -> Result<()> {
+    match std::fs::remove_file(path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(source) => Err(Error::Write {
+            path: path.to_owned(),
+            source,
+        }),
     }
 }
