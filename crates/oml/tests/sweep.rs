@@ -2,44 +2,14 @@
 //! resume, failures, time limits, and a sweep killed with SIGKILL in the middle.
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
-/// `oml ARGS` with the store and the cache in `dir`, and no array-job variables of the
-/// environment the tests run in.
-fn oml_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    command(dir, args, env)
-        .output()
-        .expect("the oml binary runs")
-}
-
-fn command(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_oml"));
-    command
-        .env("OML_STORE", dir.join("store"))
-        .env("OPENML_CACHE_DIR", dir.join("cache"))
-        .env_remove("SLURM_ARRAY_TASK_ID")
-        .env_remove("SLURM_CPUS_PER_TASK")
-        .env_remove("JOB_COMPLETION_INDEX")
-        .env_remove("AWS_BATCH_JOB_ARRAY_INDEX")
-        .args(args)
-        .envs(env.iter().copied());
-    command
-}
-
-fn ok(output: &Output) -> String {
-    assert!(
-        output.status.success(),
-        "status {:?}\nstdout:\n{}\nstderr:\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
+mod common;
+use common::{command, ok, oml_in, text};
 
 fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
+    text(&output.stderr)
 }
 
 /// A small sweep: 2 tasks x (tree with a 2-value grid + gaussian-nb) x 2 seeds = 12 jobs.

@@ -3,28 +3,12 @@
 //! done, failed (by reason) and pending jobs, and refuses a sweep that never ran.
 
 use std::path::Path;
-use std::process::{Command, Output};
 
-fn oml_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_oml"))
-        .env("OML_STORE", dir.join("store"))
-        .env("OPENML_CACHE_DIR", dir.join("cache"))
-        .env_remove("SLURM_ARRAY_TASK_ID")
-        .env_remove("SLURM_CPUS_PER_TASK")
-        .env_remove("JOB_COMPLETION_INDEX")
-        .env_remove("AWS_BATCH_JOB_ARRAY_INDEX")
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("the oml binary runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+mod common;
+use common::{oml_in, text};
 
 fn status_json(dir: &Path, sweep: &str) -> serde_json::Value {
-    let output = oml_in(dir, &["sweep", "status", sweep, "--json"]);
+    let output = oml_in(dir, &["sweep", "status", sweep, "--json"], &[]);
     assert!(output.status.success(), "{}", text(&output.stderr));
     serde_json::from_slice(&output.stdout).unwrap()
 }
@@ -48,6 +32,7 @@ fn a_job_over_its_memory_limit_fails_for_that_reason_and_is_retried_with_a_large
             "--seed",
             "1",
         ],
+        &[],
     );
     assert!(generated.status.success(), "{}", text(&generated.stderr));
     // Positions: iris seed 0, iris seed 1, big seed 0, big seed 1; shard 0/2 runs 0 and 2.
@@ -65,7 +50,7 @@ fn a_job_over_its_memory_limit_fails_for_that_reason_and_is_retried_with_a_large
     let sweep = sweep.to_str().unwrap();
 
     std::fs::create_dir(dir.path().join("store")).unwrap();
-    let never = oml_in(dir.path(), &["sweep", "status", sweep]);
+    let never = oml_in(dir.path(), &["sweep", "status", sweep], &[]);
     assert_eq!(never.status.code(), Some(2));
     assert!(
         text(&never.stderr).contains("no job of this sweep has run in the store"),
@@ -76,6 +61,7 @@ fn a_job_over_its_memory_limit_fails_for_that_reason_and_is_retried_with_a_large
     let first = oml_in(
         dir.path(),
         &["sweep", sweep, "--shard", "0/2", "--threads", "1"],
+        &[],
     );
     assert_eq!(first.status.code(), Some(3), "{}", text(&first.stderr));
     assert!(
@@ -96,39 +82,28 @@ fn a_job_over_its_memory_limit_fails_for_that_reason_and_is_retried_with_a_large
     // The failed job is in the table: empty, or scored as the constant predictor.
     let table = dir.path().join("table.csv");
     let table = table.to_str().unwrap();
-    let collected = oml_in(
-        dir.path(),
-        &[
+    let collect = |extra: &[&str]| -> String {
+        let mut args = vec![
             "collect",
             sweep,
             "--out",
             table,
             "--measure",
             "predictive_accuracy",
-        ],
-    );
-    assert!(collected.status.success(), "{}", text(&collected.stderr));
-    let csv = std::fs::read_to_string(table).unwrap();
+        ];
+        args.extend_from_slice(extra);
+        let collected = oml_in(dir.path(), &args, &[]);
+        assert!(collected.status.success(), "{}", text(&collected.stderr));
+        std::fs::read_to_string(table).unwrap()
+    };
+    let csv = collect(&[]);
     let failed: Vec<&str> = csv.lines().filter(|l| l.contains(",failed,")).collect();
     assert_eq!(failed.len(), 1, "{csv}");
     assert!(
         failed[0].ends_with(",0,failed,memory-limit,predictive_accuracy,,"),
         "{csv}"
     );
-    let collected = oml_in(
-        dir.path(),
-        &[
-            "collect",
-            sweep,
-            "--out",
-            table,
-            "--measure",
-            "predictive_accuracy",
-            "--impute-failures",
-        ],
-    );
-    assert!(collected.status.success(), "{}", text(&collected.stderr));
-    let csv = std::fs::read_to_string(table).unwrap();
+    let csv = collect(&["--impute-failures"]);
     let imputed: Vec<&str> = csv.lines().filter(|l| l.contains(",imputed,")).collect();
     assert_eq!(imputed.len(), 1, "{csv}");
     // The holdout's test rows predicted as the training set's most frequent class.
@@ -147,6 +122,7 @@ fn a_job_over_its_memory_limit_fails_for_that_reason_and_is_retried_with_a_large
             "1",
             "--resume",
         ],
+        &[],
     );
     assert_eq!(resumed.status.code(), Some(3), "{}", text(&resumed.stderr));
     assert!(
@@ -158,6 +134,7 @@ fn a_job_over_its_memory_limit_fails_for_that_reason_and_is_retried_with_a_large
     let bad = oml_in(
         dir.path(),
         &["sweep", "retry", sweep, "--failed", "--reason", "oom"],
+        &[],
     );
     assert_eq!(bad.status.code(), Some(2));
     assert!(
@@ -170,6 +147,7 @@ fn a_job_over_its_memory_limit_fails_for_that_reason_and_is_retried_with_a_large
     let too_small = oml_in(
         dir.path(),
         &["sweep", "retry", sweep, "--failed", "--memory-limit", "1M"],
+        &[],
     );
     assert_eq!(too_small.status.code(), Some(2));
     assert!(
@@ -192,6 +170,7 @@ fn a_job_over_its_memory_limit_fails_for_that_reason_and_is_retried_with_a_large
             "--threads",
             "1",
         ],
+        &[],
     );
     assert!(retried.status.success(), "{}", text(&retried.stderr));
     assert!(
