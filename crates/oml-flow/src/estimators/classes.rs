@@ -4,9 +4,9 @@
 use ndarray::{Array2, ArrayView1, ArrayView2};
 use oml_data::DesignMatrix;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::flow::{Describe, Model, Output, Target, TrainingSet, unsupported};
-use crate::inputs::training_inputs;
+use crate::inputs::{fitted_inputs, training_inputs};
 
 /// What a classifier without missing values fits on: the checked inputs, the class of each
 /// row and the task's number of classes, with the distinct classes present.
@@ -60,6 +60,43 @@ pub(crate) fn task_confidences(
         out.column_mut(class).assign(&probabilities.column(column));
     }
     out
+}
+
+/// A fitted classifier that gives probabilities over the classes of its training rows.
+pub(crate) trait ClassProbabilities: Send + Sync {
+    /// The number of input columns it was fitted on.
+    fn n_features(&self) -> usize;
+    /// The classes of its training rows, ascending: the columns of [`Self::probabilities`].
+    fn trained_classes(&self) -> &[usize];
+    /// Probabilities of each row of `x` (checked to have [`Self::n_features`] columns), one
+    /// column per trained class; the message of what went wrong otherwise.
+    fn probabilities(&self, x: ArrayView2<'_, f64>) -> std::result::Result<Array2<f64>, String>;
+}
+
+/// A [`ClassProbabilities`] classifier as a [`Model`]: its inputs checked against the fitted
+/// width and its probabilities spread over the task's classes ([`task_confidences`]).
+pub(crate) struct OverTaskClasses<M> {
+    /// The fitted classifier.
+    pub(crate) model: M,
+    /// The number of the task's classes.
+    pub(crate) n_classes: usize,
+    /// The flow's name, for errors.
+    pub(crate) name: String,
+}
+
+impl<M: ClassProbabilities> Model for OverTaskClasses<M> {
+    fn output(&self, x: &DesignMatrix) -> Result<Output> {
+        let x = fitted_inputs(&self.name, x, self.model.n_features())?;
+        let probabilities = self
+            .model
+            .probabilities(x)
+            .map_err(|e| Error::predict(&self.name, e))?;
+        Ok(Output::Confidences(task_confidences(
+            probabilities.view(),
+            self.model.trained_classes(),
+            self.n_classes,
+        )))
+    }
 }
 
 /// The model of a training set with a single class, which linfa's classifiers refuse or fit

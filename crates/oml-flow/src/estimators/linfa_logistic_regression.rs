@@ -3,13 +3,14 @@
 
 use linfa::prelude::*;
 use linfa_logistic::{MultiFittedLogisticRegression, MultiLogisticRegression};
-use oml_data::DesignMatrix;
+use ndarray::{Array2, ArrayView2};
 
 use crate::error::{Error, Result};
-use crate::estimators::classes::{ClassifierInputs, classifier_inputs, task_confidences};
+use crate::estimators::classes::{
+    ClassProbabilities, ClassifierInputs, OverTaskClasses, classifier_inputs,
+};
 use crate::estimators::linfa_external_version;
-use crate::flow::{Describe, Flow, Model, Output, TaskKind, TrainingSet};
-use crate::inputs::fitted_inputs;
+use crate::flow::{Describe, Flow, Model, TaskKind, TrainingSet};
 use crate::param::{
     AT_LEAST_ONE_U64, Constraint, FINITE_NON_NEGATIVE, FINITE_POSITIVE, Parameter, parse_value,
     unknown_parameter,
@@ -255,7 +256,7 @@ impl Flow for LinfaLogisticRegressionFlow {
             .gradient_tolerance(p.gradient_tolerance())
             .fit(&DatasetBase::new(x, classes))
             .map_err(|e| Error::fit(self.name(), e))?;
-        Ok(Box::new(FittedLogistic {
+        Ok(Box::new(OverTaskClasses {
             model,
             n_classes,
             name: self.name(),
@@ -263,20 +264,14 @@ impl Flow for LinfaLogisticRegressionFlow {
     }
 }
 
-struct FittedLogistic {
-    model: MultiFittedLogisticRegression<f64, usize>,
-    n_classes: usize,
-    name: String,
-}
-
-impl Model for FittedLogistic {
-    fn output(&self, x: &DesignMatrix) -> Result<Output> {
-        let x = fitted_inputs(&self.name, x, self.model.params().nrows())?;
-        let probabilities = self.model.predict_probabilities(&x);
-        Ok(Output::Confidences(task_confidences(
-            probabilities.view(),
-            self.model.classes(),
-            self.n_classes,
-        )))
+impl ClassProbabilities for MultiFittedLogisticRegression<f64, usize> {
+    fn n_features(&self) -> usize {
+        self.params().nrows()
+    }
+    fn trained_classes(&self) -> &[usize] {
+        self.classes()
+    }
+    fn probabilities(&self, x: ArrayView2<'_, f64>) -> std::result::Result<Array2<f64>, String> {
+        Ok(self.predict_probabilities(&x))
     }
 }

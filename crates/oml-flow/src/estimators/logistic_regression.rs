@@ -2,14 +2,15 @@
 //! `LogisticRegression(solver="lbfgs")`, with its class probabilities as confidences.
 
 use linfa::ParamGuard;
-use oml_data::DesignMatrix;
+use ndarray::{Array2, ArrayView2};
 use oml_linear::{LogisticRegression, LogisticRegressionParams, LogisticRegressionValidParams};
 
 use crate::error::{Error, Result};
-use crate::estimators::classes::{ClassifierInputs, classifier_inputs, task_confidences};
+use crate::estimators::classes::{
+    ClassProbabilities, ClassifierInputs, OverTaskClasses, classifier_inputs,
+};
 use crate::estimators::oml_linear_external_version;
-use crate::flow::{Describe, Flow, Model, Output, TaskKind, TrainingSet};
-use crate::inputs::fitted_inputs;
+use crate::flow::{Describe, Flow, Model, TaskKind, TrainingSet};
 use crate::param::{
     AT_LEAST_ONE, Constraint, FINITE_NON_NEGATIVE, FINITE_POSITIVE, Parameter, parse_value,
     unknown_parameter,
@@ -144,7 +145,7 @@ impl Flow for LogisticRegressionFlow {
             .params
             .fit_records(x, classes)
             .map_err(|e| Error::fit(self.name(), e))?;
-        Ok(Box::new(FittedLogistic {
+        Ok(Box::new(OverTaskClasses {
             model,
             n_classes,
             name: self.name(),
@@ -152,23 +153,14 @@ impl Flow for LogisticRegressionFlow {
     }
 }
 
-struct FittedLogistic {
-    model: LogisticRegression,
-    n_classes: usize,
-    name: String,
-}
-
-impl Model for FittedLogistic {
-    fn output(&self, x: &DesignMatrix) -> Result<Output> {
-        let x = fitted_inputs(&self.name, x, self.model.coefficients().ncols())?;
-        let probabilities = self
-            .model
-            .predict_proba(x.view())
-            .map_err(|e| Error::predict(&self.name, e))?;
-        Ok(Output::Confidences(task_confidences(
-            probabilities.view(),
-            self.model.classes(),
-            self.n_classes,
-        )))
+impl ClassProbabilities for LogisticRegression {
+    fn n_features(&self) -> usize {
+        self.coefficients().ncols()
+    }
+    fn trained_classes(&self) -> &[usize] {
+        self.classes()
+    }
+    fn probabilities(&self, x: ArrayView2<'_, f64>) -> std::result::Result<Array2<f64>, String> {
+        self.predict_proba(x).map_err(|e| e.to_string())
     }
 }

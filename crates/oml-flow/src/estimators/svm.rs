@@ -11,16 +11,16 @@
 use linfa::prelude::*;
 use linfa_svm::Svm;
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis};
-use oml_data::DesignMatrix;
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 
 use crate::error::{Error, Result};
-use crate::estimators::classes::{ClassifierInputs, classifier_inputs, task_confidences};
+use crate::estimators::classes::{
+    ClassProbabilities, ClassifierInputs, OverTaskClasses, classifier_inputs,
+};
 use crate::estimators::linfa_external_version;
-use crate::flow::{Describe, Flow, Model, Output, TaskKind, TrainingSet};
-use crate::inputs::fitted_inputs;
+use crate::flow::{Describe, Flow, Model, TaskKind, TrainingSet};
 use crate::param::{
     AT_LEAST_ONE_U32, Constraint, FINITE_POSITIVE, Parameter, parse_value, unknown_parameter,
 };
@@ -528,11 +528,13 @@ impl Flow for SvmFlow {
                 self.fit_calibrated(&params, x, targets.view(), machine_seed)
             })
             .collect::<Result<Vec<_>>>()?;
-        Ok(Box::new(FittedSvm {
-            machines,
-            present,
+        Ok(Box::new(OverTaskClasses {
+            model: FittedSvm {
+                machines,
+                present,
+                n_features: x.ncols(),
+            },
             n_classes,
-            n_features: x.ncols(),
             name: self.name(),
         }))
     }
@@ -542,16 +544,14 @@ struct FittedSvm {
     /// One machine for two classes (positive: the second), else one per present class.
     machines: Vec<CalibratedMachine>,
     present: Vec<usize>,
-    n_classes: usize,
     n_features: usize,
-    name: String,
 }
 
 impl FittedSvm {
     /// Platt probabilities over the present classes, shape (rows, present classes): for more
     /// than two classes each machine's probability of its class, normalised over the classes
     /// (all to the highest decision value where every probability is 0).
-    fn probabilities(&self, x: ArrayView2<'_, f64>) -> Array2<f64> {
+    fn platt_probabilities(&self, x: ArrayView2<'_, f64>) -> Array2<f64> {
         let mut out = Array2::zeros((x.nrows(), self.present.len()));
         for (row, mut values) in x.outer_iter().zip(out.outer_iter_mut()) {
             if let [machine] = &self.machines[..] {
@@ -577,14 +577,15 @@ impl FittedSvm {
     }
 }
 
-impl Model for FittedSvm {
-    fn output(&self, x: &DesignMatrix) -> Result<Output> {
-        let x = fitted_inputs(&self.name, x, self.n_features)?;
-        Ok(Output::Confidences(task_confidences(
-            self.probabilities(x).view(),
-            &self.present,
-            self.n_classes,
-        )))
+impl ClassProbabilities for FittedSvm {
+    fn n_features(&self) -> usize {
+        self.n_features
+    }
+    fn trained_classes(&self) -> &[usize] {
+        &self.present
+    }
+    fn probabilities(&self, x: ArrayView2<'_, f64>) -> std::result::Result<Array2<f64>, String> {
+        Ok(self.platt_probabilities(x))
     }
 }
 
