@@ -3,7 +3,7 @@
 use ndarray::Array2;
 use oml_flow::{BUILTIN_FLOWS, Describe, Flow, Predictions, TaskKind, builtin_flow};
 
-use crate::support::{absent_class, fit_classes, prepare};
+use crate::support::{absent_class, class_predictions, fit_classes, prepare};
 
 /// The least accuracy on iris (10-fold CV) of each built-in classifier.
 const IRIS_ACCURACY: f64 = 0.9;
@@ -73,15 +73,7 @@ fn a_class_absent_from_training_gets_zero_confidence() {
             flow.set_parameter("min_samples_leaf", "1").unwrap();
         }
         let model = fit_classes(&flow, &x, &classes, 3).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let Predictions::Classes {
-            labels,
-            confidences,
-        } = model
-            .predict(&x, TaskKind::Classification { n_classes: 3 })
-            .unwrap()
-        else {
-            panic!("{name}: classification predictions")
-        };
+        let (labels, confidences) = class_predictions(model.as_ref(), &x, 3);
         assert_eq!(confidences.ncols(), 3, "{name}");
         assert!(
             confidences.column(2).iter().all(|&c| c == 0.0),
@@ -101,12 +93,7 @@ fn decision_tree_confidences_are_leaf_fractions() {
     let mut flow = builtin_flow("decision-tree").unwrap();
     flow.set_parameter("max_depth", "1").unwrap();
     let model = fit_classes(&flow, &x, &classes, 2).unwrap();
-    let Predictions::Classes { confidences, .. } = model
-        .predict(&x, TaskKind::Classification { n_classes: 2 })
-        .unwrap()
-    else {
-        panic!("classification")
-    };
+    let (_, confidences) = class_predictions(model.as_ref(), &x, 2);
     let left = [1.0, 0.0];
     let right = [0.2, 0.8];
     for row in 0..7 {
@@ -199,15 +186,7 @@ fn the_constant_flow_predicts_the_training_frequencies_or_mean() {
     let x = crate::support::numeric_matrix(Array2::from_shape_fn((4, 2), |(i, j)| (i * j) as f64));
     let classes = array![2, 0, 2, 2];
     let model = fit_classes(&flow, &x, &classes, 3).unwrap();
-    let Predictions::Classes {
-        labels,
-        confidences,
-    } = model
-        .predict(&x, TaskKind::Classification { n_classes: 3 })
-        .unwrap()
-    else {
-        panic!("classification")
-    };
+    let (labels, confidences) = class_predictions(model.as_ref(), &x, 3);
     assert_eq!(labels, Array1::from_elem(4, 2));
     for row in confidences.rows() {
         assert_eq!(row.to_vec(), vec![0.25, 0.0, 0.75]);

@@ -5,13 +5,12 @@ use linfa_bayes::{GaussianNb, NaiveBayes};
 use ndarray::{Array1, Array2, array};
 use oml_data::DesignMatrix;
 use oml_flow::{
-    Describe, Flow, GaussianNbFlow, KnnFlow, LinfaRandomForestFlow, Predictions, Target, TaskKind,
-    TrainingSet,
+    Describe, Flow, GaussianNbFlow, KnnFlow, LinfaRandomForestFlow, Target, TrainingSet,
 };
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::support::numeric_matrix;
+use crate::support::{class_predictions, numeric_matrix};
 
 /// Fits `flow` on (`x`, `classes`) and returns the confidences for `test`.
 fn confidences(
@@ -34,12 +33,7 @@ fn confidences(
             seed,
         )
         .unwrap_or_else(|e| panic!("{}: {e}", flow.name()));
-    let Predictions::Classes { confidences, .. } = model
-        .predict(test, TaskKind::Classification { n_classes })
-        .unwrap()
-    else {
-        panic!("classification")
-    };
+    let (_, confidences) = class_predictions(model.as_ref(), test, n_classes);
     confidences
 }
 

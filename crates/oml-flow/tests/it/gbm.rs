@@ -5,12 +5,12 @@
 use ndarray::{Array1, Array2};
 use oml_flow::{
     Describe, GbmFlow, OML_FLOW_VERSION, Output, PERPETUAL_VERSION, PerpetualGbmFlow, Predictions,
-    TaskKind, builtin_flow, qualified_parameters, set_parameters,
+    builtin_flow, qualified_parameters, set_parameters,
 };
 
 use crate::support::{
-    absent_class, assert_clustering_unsupported, fit_classes, numeric_matrix, predicted_labels,
-    prepare,
+    absent_class, assert_clustering_unsupported, class_predictions, fit_classes, numeric_matrix,
+    predicted_labels, prepare,
 };
 
 /// scikit-learn's `HistGradientBoostingClassifier` gets 0.94 to 0.96 on iris, depending on
@@ -54,15 +54,7 @@ fn gbm_two_classes_and_an_absent_one() {
     let classes = Array1::from_shape_fn(n, |i| 2 * usize::from(x[[i, 0]] + x[[i, 1]] > 1.0));
     let x = numeric_matrix(x);
     let model = fit_classes(&GbmFlow::new(), &x, &classes, 3).unwrap();
-    let Predictions::Classes {
-        labels,
-        confidences,
-    } = model
-        .predict(&x, TaskKind::Classification { n_classes: 3 })
-        .unwrap()
-    else {
-        panic!("classification")
-    };
+    let (labels, confidences) = class_predictions(model.as_ref(), &x, 3);
     let correct = labels.iter().zip(&classes).filter(|(a, b)| a == b).count();
     assert!(correct as f64 >= 0.97 * n as f64, "{correct} of {n}");
     for row in confidences.rows() {
@@ -306,15 +298,7 @@ fn perpetual_two_classes_take_one_booster() {
     let classes = Array1::from_shape_fn(n, |i| usize::from(x[[i, 0]] + x[[i, 1]] > 1.0));
     let x = numeric_matrix(x);
     let model = fit_classes(&PerpetualGbmFlow::new(), &x, &classes, 2).unwrap();
-    let Predictions::Classes {
-        labels,
-        confidences,
-    } = model
-        .predict(&x, TaskKind::Classification { n_classes: 2 })
-        .unwrap()
-    else {
-        panic!("classification")
-    };
+    let (labels, confidences) = class_predictions(model.as_ref(), &x, 2);
     let correct = labels.iter().zip(&classes).filter(|(a, b)| a == b).count();
     assert!(correct as f64 >= 0.95 * n as f64, "{correct} of {n}");
     assert!(confidences.iter().all(|&p| p > 0.0 && p < 1.0));

@@ -248,15 +248,28 @@ pub fn fit_classes(
     )
 }
 
-/// The labels `model` predicts for `x`, a classification into `n_classes` classes.
-pub fn predicted_labels(model: &dyn Model, x: &DesignMatrix, n_classes: usize) -> Array1<usize> {
-    let Predictions::Classes { labels, .. } = model
+/// The labels and confidences `model` predicts for `x`, a classification into `n_classes`
+/// classes.
+pub fn class_predictions(
+    model: &dyn Model,
+    x: &DesignMatrix,
+    n_classes: usize,
+) -> (Array1<usize>, ndarray::Array2<f64>) {
+    let Predictions::Classes {
+        labels,
+        confidences,
+    } = model
         .predict(x, TaskKind::Classification { n_classes })
         .unwrap()
     else {
         panic!("classification")
     };
-    labels
+    (labels, confidences)
+}
+
+/// The labels `model` predicts for `x`, a classification into `n_classes` classes.
+pub fn predicted_labels(model: &dyn Model, x: &DesignMatrix, n_classes: usize) -> Array1<usize> {
+    class_predictions(model, x, n_classes).0
 }
 
 /// Asserts that `flow` (called `name`) refuses to fit `x` without a target: clustering is an

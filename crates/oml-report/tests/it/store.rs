@@ -1,7 +1,9 @@
 //! Results read from a run store, and a report written from it.
 
-use oml_report::{ReportError, Results, write_report};
-use oml_run::RunStore;
+use std::path::Path;
+
+use oml_report::{ReportError, ReportSummary, Results, write_report};
+use oml_run::{FailureRecord, RunStore};
 
 use crate::common::{manifest, write_run};
 
@@ -16,6 +18,19 @@ const RMSE: &str = r#"{
   "root_mean_squared_error": {"value": 2.5, "mean": 2.5, "std": 0.0,
                               "per_fold": [[2.5], [2.4]]}
 }"#;
+
+/// The report of every run of `store`, with `failures`, written to `out`.
+fn report_of(store: &RunStore, failures: &[FailureRecord], out: &Path) -> ReportSummary {
+    write_report(
+        store,
+        None,
+        &|_, _| true,
+        &mut |d| panic!("{d}"),
+        failures,
+        out,
+    )
+    .unwrap()
+}
 
 fn store() -> (tempfile::TempDir, RunStore) {
     let dir = tempfile::tempdir().unwrap();
@@ -135,15 +150,7 @@ fn a_malformed_summary_is_an_error_naming_the_file() {
 fn a_report_is_written_from_a_store() {
     let (dir, store) = store();
     let out = dir.path().join("report.html");
-    let summary = write_report(
-        &store,
-        None,
-        &|_, _| true,
-        &mut |d| panic!("{d}"),
-        &[],
-        &out,
-    )
-    .unwrap();
+    let summary = report_of(&store, &[], &out);
     assert_eq!(
         (
             summary.n_runs,
@@ -155,15 +162,7 @@ fn a_report_is_written_from_a_store() {
     );
     assert_eq!(summary.n_figures, 2, "a box plot and a time plot");
     let first = std::fs::read(&out).unwrap();
-    write_report(
-        &store,
-        None,
-        &|_, _| true,
-        &mut |d| panic!("{d}"),
-        &[],
-        &out,
-    )
-    .unwrap();
+    report_of(&store, &[], &out);
     assert_eq!(
         std::fs::read(&out).unwrap(),
         first,
@@ -213,15 +212,7 @@ fn a_report_has_a_failures_section_and_counts_what_each_comparison_leaves_out() 
             "bad",
         ),
     ];
-    write_report(
-        &store,
-        None,
-        &|_, _| true,
-        &mut |d| panic!("{d}"),
-        &failures,
-        &out,
-    )
-    .unwrap();
+    report_of(&store, &failures, &out);
     let html = std::fs::read_to_string(&out).unwrap();
     assert!(html.contains("<section id=\"failures\">"), "{html}");
     assert!(html.contains("<p>3 jobs failed and have no run"));
@@ -262,15 +253,7 @@ fn runs_with_peak_memory_get_a_score_against_memory_plot() {
         std::fs::write(&path, serde_json::to_vec(&summary).unwrap()).unwrap();
     }
     let out = dir.path().join("report.html");
-    let summary = write_report(
-        &store,
-        None,
-        &|_, _| true,
-        &mut |d| panic!("{d}"),
-        &[],
-        &out,
-    )
-    .unwrap();
+    let summary = report_of(&store, &[], &out);
     assert_eq!(
         summary.n_figures, 3,
         "a box plot, a time plot and a memory plot"
