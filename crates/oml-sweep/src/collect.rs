@@ -3,13 +3,14 @@
 //! job has rows too (status `failed`, its reason), left empty or scored as the constant
 //! predictor (status `imputed`), so an analysis sees what it lacks.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use oml_run::{FailureRecord, RunStore, TableFormat, is_timing, write_frame};
 use polars::prelude::{Column, DataFrame};
 
 use crate::error::Error;
+use crate::execute::TaskReader;
 use crate::plan::{Job, job_key};
 
 /// The table's columns, in order.
@@ -164,24 +165,32 @@ struct Failed {
     imputed: Option<serde_json::Value>,
 }
 
-/// The summary of the constant predictor on `job`'s task, computed in this process.
-fn imputed_summary(job: &Job, threads: Option<usize>) -> Result<serde_json::Value, Error> {
-    let mut constant = job.clone();
-    constant.flow = IMPUTED_FLOW.to_owned();
-    constant.params.clear();
-    constant.tune = None;
-    let failed = |message: String| Error::Impute {
-        job: job.label(),
-        message,
-    };
-    let prepared = constant
-        .request(threads)
-        .prepare()
-        .map_err(|e| failed(oml_data::error_chain(&e)))?;
-    let executed = prepared
-        .execute(&|_| {})
-        .map_err(|e| failed(oml_data::error_chain(&e)))?;
-    Ok(executed.run.summary)
+/// The summaries of the constant predictor on failed jobs' tasks, computed in this process:
+/// each task read once while its jobs come in a row, and each (task, seed) scored once
+/// whatever flows failed on it.
+#[derive(Default)]
+struct Imputer {
+    reader: TaskReader,
+    scored: HashMap<String, Option<serde_json::Value>>,
+}
+
+impl Imputer {
+    /// The constant predictor's summary on `job`'s task and seed; `None` where it cannot score
+    /// the task (unreadable, clustering).
+    fn summary(&mut self, job: &Job, threads: Option<usize>) -> Option<serde_json::Value> {
+        let mut constant = job.clone();
+        constant.flow = IMPUTED_FLOW.to_owned();
+        constant.params.clear();
+        constant.tune = None;
+        let reader = &mut self.reader;
+        self.scored
+            .entry(constant.key())
+            .or_insert_with(|| {
+                let prepared = reader.prepare(&constant, threads).ok()?;
+                Some(prepared.execute(&|_| {}).ok()?.run.summary)
+            })
+            .clone()
+    }
 }
 
 /// The wanted measures of `summary` (`measure -> {value, ...}`), values NaN as none.
@@ -227,6 +236,7 @@ pub fn collect(store: &RunStore, options: &CollectOptions) -> Result<Collected, 
     let mut failed: Vec<Failed> = Vec::new();
     let mut missing = Vec::new();
     let mut damaged = Vec::new();
+    let mut imputer = Imputer::default();
     match &options.jobs {
         Some(jobs) => {
             for job in jobs {
@@ -248,7 +258,7 @@ pub fn collect(store: &RunStore, options: &CollectOptions) -> Result<Collected, 
                     // A job whose task cannot be scored by the constant predictor (unreadable,
                     // clustering) keeps its `failed` rows.
                     let imputed = if options.impute_failures {
-                        imputed_summary(job, options.threads).ok()
+                        imputer.summary(job, options.threads)
                     } else {
                         None
                     };

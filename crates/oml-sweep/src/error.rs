@@ -9,14 +9,6 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The constant predictor could not be evaluated on a failed job's task.
-    #[error("cannot impute the failed job {job}: {message}")]
-    Impute {
-        /// The job's label.
-        job: String,
-        /// Why.
-        message: String,
-    },
     /// `oml sweep status` of a sweep none of whose jobs the store has seen.
     #[error(
         "no job of this sweep has run in the store {} (all {jobs} pending): run the sweep \
