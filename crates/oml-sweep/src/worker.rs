@@ -78,6 +78,16 @@ pub fn serve_jobs(
     Ok(())
 }
 
+/// The worker's channel of answers: its standard output, moved to a descriptor of its own,
+/// with the standard output pointed at the standard error, so that whatever a job prints
+/// goes to the job's error output and cannot be read as an answer.
+#[cfg(unix)]
+pub fn answer_channel() -> std::io::Result<std::fs::File> {
+    let answers = rustix::io::fcntl_dupfd_cloexec(rustix::stdio::stdout(), 3)?;
+    rustix::stdio::dup2_stdout(rustix::stdio::stderr())?;
+    Ok(std::fs::File::from(answers))
+}
+
 /// How the sweep starts its workers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WorkerCommand {

@@ -74,13 +74,11 @@ fn worker(args: SweepWorkerArgs, env: &Env) -> anyhow::Result<()> {
     let (_, jobs, _, _) = sweep_jobs(&args.spec, true, env)?;
     let store = env.store(&args.store)?;
     let threads = env.threads(args.threads);
-    oml::sweep::worker::serve_jobs(
-        &jobs,
-        &store,
-        threads,
-        io::stdin().lock(),
-        io::stdout().lock(),
-    )?;
+    #[cfg(unix)]
+    let answers = io::BufWriter::new(oml::sweep::worker::answer_channel()?);
+    #[cfg(not(unix))]
+    let answers = io::stdout().lock();
+    oml::sweep::worker::serve_jobs(&jobs, &store, threads, io::stdin().lock(), answers)?;
     Ok(())
 }
 
