@@ -54,6 +54,57 @@ impl Pipeline {
     pub fn estimator(&self) -> &dyn Flow {
         self.estimator.as_ref()
     }
+
+    /// The preprocessing steps fitted on `train` and applied to it and to `others`, in
+    /// order: what the estimator sees when the pipeline is fitted on `train` and predicts
+    /// `others`. Fitting the estimator on the first matrix and predicting the rest gives the
+    /// pipeline's predictions, so that searches over the estimator's parameters preprocess once.
+    pub fn preprocess(
+        &self,
+        train: &DesignMatrix,
+        others: &[&DesignMatrix],
+    ) -> Result<Vec<DesignMatrix>> {
+        let (transforms, fitted) = self.fit_steps(train)?;
+        let mut out = Vec::with_capacity(1 + others.len());
+        out.push(fitted.unwrap_or_else(|| train.clone()));
+        for x in others {
+            out.push(
+                apply(&self.estimator.name(), &transforms, x)?.unwrap_or_else(|| (*x).clone()),
+            );
+        }
+        Ok(out)
+    }
+
+    /// The steps fitted on `x` in order, and `x` through them (`None` without steps).
+    fn fit_steps(&self, x: &DesignMatrix) -> Result<(FittedSteps, Option<DesignMatrix>)> {
+        check_finite(&self.estimator.name(), x)?;
+        let mut transforms = Vec::with_capacity(self.steps.len());
+        let mut current: Option<DesignMatrix> = None;
+        for (_, step) in &self.steps {
+            let input = current.as_ref().unwrap_or(x);
+            let transform = step.fit(input)?;
+            current = Some(transform.transform(input)?);
+            transforms.push(transform);
+        }
+        Ok((transforms, current))
+    }
+}
+
+/// A pipeline's preprocessing steps, fitted, in order.
+type FittedSteps = Vec<Box<dyn Transform>>;
+
+/// `x` through fitted `transforms` in order (`None` without any), its values checked first.
+fn apply(
+    estimator: &str,
+    transforms: &[Box<dyn Transform>],
+    x: &DesignMatrix,
+) -> Result<Option<DesignMatrix>> {
+    check_finite(estimator, x)?;
+    let mut current: Option<DesignMatrix> = None;
+    for transform in transforms {
+        current = Some(transform.transform(current.as_ref().unwrap_or(x))?);
+    }
+    Ok(current)
 }
 
 impl Describe for Pipeline {
@@ -150,15 +201,7 @@ impl Flow for Pipeline {
     }
 
     fn fit(&self, data: &TrainingSet<'_>, seed: u64) -> Result<Box<dyn Model>> {
-        check_finite(&self.estimator.name(), data.features)?;
-        let mut transforms = Vec::with_capacity(self.steps.len());
-        let mut current: Option<DesignMatrix> = None;
-        for (_, step) in &self.steps {
-            let input = current.as_ref().unwrap_or(data.features);
-            let transform = step.fit(input)?;
-            current = Some(transform.transform(input)?);
-            transforms.push(transform);
-        }
+        let (transforms, current) = self.fit_steps(data.features)?;
         let features = current.as_ref().unwrap_or(data.features);
         let model = self.estimator.fit(
             &TrainingSet {
@@ -184,11 +227,7 @@ struct PipelineModel {
 
 impl Model for PipelineModel {
     fn output(&self, x: &DesignMatrix) -> Result<Output> {
-        check_finite(&self.estimator, x)?;
-        let mut current: Option<DesignMatrix> = None;
-        for transform in &self.transforms {
-            current = Some(transform.transform(current.as_ref().unwrap_or(x))?);
-        }
+        let current = apply(&self.estimator, &self.transforms, x)?;
         self.model.output(current.as_ref().unwrap_or(x))
     }
 }

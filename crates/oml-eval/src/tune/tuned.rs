@@ -7,8 +7,8 @@ use std::sync::Arc;
 use ndarray::{Array1, Axis};
 use oml_data::DesignMatrix;
 use oml_flow::{
-    Component, Describe, Flow, Model, Output, Parameter, Pipeline, Predictions, Target, TaskKind,
-    TraceIteration, TrainingSet, set_parameters, unsupported,
+    Component, Describe, ESTIMATOR_STEP, Flow, Model, Output, Parameter, Pipeline, Predictions,
+    Target, TaskKind, TraceIteration, TrainingSet, qualified_name, set_parameters, unsupported,
 };
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
@@ -146,33 +146,51 @@ enum InnerTarget {
 }
 
 impl InnerSet {
-    /// The rows of `splits` (train, test) of `data`, copied once.
-    fn cut(data: &TrainingSet<'_>, splits: &[(Vec<usize>, Vec<usize>)]) -> Vec<InnerSet> {
+    /// The rows of `splits` (train, test) of `data`, copied once; with `preprocess`, through
+    /// its steps fitted on each split's training rows (the candidates then fit only the
+    /// pipeline's estimator, see [`Tuned::shared_preprocessing`]).
+    fn cut(
+        data: &TrainingSet<'_>,
+        splits: &[(Vec<usize>, Vec<usize>)],
+        preprocess: Option<&Pipeline>,
+    ) -> oml_flow::Result<Vec<InnerSet>> {
         let rows = |rows: &[usize]| DesignMatrix {
             x: data.features.x.select(Axis(0), rows),
             columns: data.features.columns.clone(),
         };
         splits
             .iter()
-            .map(|(train, test)| InnerSet {
-                x_train: rows(train),
-                x_test: rows(test),
-                target: match data.target {
-                    Target::Classes { classes, n_classes } => InnerTarget::Classes {
-                        train: classes.select(Axis(0), train),
-                        truth: test.iter().map(|&row| classes[row]).collect(),
-                        n_classes,
-                    },
-                    Target::Values(values) => {
-                        let train = values.select(Axis(0), train);
-                        InnerTarget::Values {
-                            prior_mean: train.mean().unwrap_or(0.0),
-                            train,
-                            truth: test.iter().map(|&row| values[row]).collect(),
+            .map(|(train, test)| {
+                let (mut x_train, mut x_test) = (rows(train), rows(test));
+                if let Some(pipeline) = preprocess {
+                    let [train, test]: [DesignMatrix; 2] = pipeline
+                        .preprocess(&x_train, &[&x_test])?
+                        .try_into()
+                        .unwrap_or_else(|_| unreachable!("one test matrix given, one returned"));
+                    (x_train, x_test) = (train, test);
+                }
+                Ok(InnerSet {
+                    x_train,
+                    x_test,
+                    target: match data.target {
+                        Target::Classes { classes, n_classes } => InnerTarget::Classes {
+                            train: classes.select(Axis(0), train),
+                            truth: test.iter().map(|&row| classes[row]).collect(),
+                            n_classes,
+                        },
+                        Target::Values(values) => {
+                            let train = values.select(Axis(0), train);
+                            InnerTarget::Values {
+                                prior_mean: train.mean().unwrap_or(0.0),
+                                train,
+                                truth: test.iter().map(|&row| values[row]).collect(),
+                            }
                         }
-                    }
-                    Target::None => unreachable!("a tuned flow refuses clustering before cutting"),
-                },
+                        Target::None => {
+                            unreachable!("a tuned flow refuses clustering before cutting")
+                        }
+                    },
+                })
             })
             .collect()
     }
@@ -260,8 +278,24 @@ impl Tuned {
         }
     }
 
+    /// Whether every tuned parameter is the estimator's, so that the pipeline's preprocessing
+    /// is the same for every candidate: it is then fitted once per inner split
+    /// ([`InnerSet::cut`]) rather than once per candidate and split, with the same results.
+    fn shared_preprocessing(&self) -> bool {
+        let estimator = format!("{ESTIMATOR_STEP}.");
+        self.space.dimensions().iter().all(|(name, _)| {
+            qualified_name(&self.base, name).is_some_and(|q| q.starts_with(&estimator))
+        })
+    }
+
+    /// The pipeline whose steps [`InnerSet::cut`] applies, where they are shared.
+    fn preprocessing(&self) -> Option<&Pipeline> {
+        self.shared_preprocessing().then_some(&self.base)
+    }
+
     /// A candidate's mean score by `measure` over the inner splits, each already cut from
-    /// the training rows ([`InnerSet::cut`], once per search, not per candidate).
+    /// the training rows ([`InnerSet::cut`], once per search, not per candidate) and, where
+    /// [`Tuned::shared_preprocessing`], preprocessed: then only the estimator is fitted.
     fn score(
         &self,
         candidate: &[(String, String)],
@@ -269,9 +303,14 @@ impl Tuned {
         measure: &MeasureInfo,
         seed: u64,
     ) -> oml_flow::Result<f64> {
-        let mut flow = (self.make)();
+        let mut pipeline = (self.make)();
         let assignments: Vec<String> = candidate.iter().map(|(n, v)| format!("{n}={v}")).collect();
-        set_parameters(&mut flow as &mut dyn Describe, &assignments)?;
+        set_parameters(&mut pipeline as &mut dyn Describe, &assignments)?;
+        let flow: &dyn Flow = if self.shared_preprocessing() {
+            pipeline.estimator()
+        } else {
+            &pipeline
+        };
         let mut total = 0.0;
         for set in sets {
             let measures = match &set.target {
@@ -366,7 +405,7 @@ impl Tuned {
                     (rows, test.clone())
                 })
                 .collect();
-            let sets = InnerSet::cut(data, &cut);
+            let sets = InnerSet::cut(data, &cut, self.preprocessing())?;
             let round_scores = alive
                 .par_iter()
                 .map(|&i| self.score(&candidates[i], &sets, measure, seed))
@@ -480,7 +519,7 @@ impl Flow for Tuned {
         let (scores, finalists) = match self.search {
             Search::Halving(_) => self.halving(&candidates, data, &splits, seed, measure)?,
             _ => {
-                let sets = InnerSet::cut(data, &splits);
+                let sets = InnerSet::cut(data, &splits, self.preprocessing())?;
                 let scores = candidates
                     .par_iter()
                     .map(|candidate| self.score(candidate, &sets, measure, seed))

@@ -3,10 +3,12 @@
 
 use std::sync::Arc;
 
+use ndarray::Axis;
 use oml_data::DesignMatrix;
 use oml_eval::tune::{Domain, Inner, Search, SearchSpace, Tuned};
 use oml_flow::{
-    Describe, Flow, Pipeline, Target, TaskKind, TrainingSet, builtin_flow, set_parameters,
+    Describe, Flow, Pipeline, Predictions, Target, TaskKind, TrainingSet, builtin_flow,
+    set_parameters,
 };
 
 fn tree() -> Arc<dyn Fn() -> Pipeline + Send + Sync> {
@@ -170,6 +172,78 @@ fn the_best_candidate_is_refitted_and_its_trace_has_one_selected_row() {
         .unwrap();
     let again = one.install(|| tuned.fit(&data, 42).unwrap());
     assert_eq!(again.trace(), trace);
+}
+
+/// The search preprocesses each inner split once for all candidates when only the estimator is
+/// tuned: every evaluation must still be the whole pipeline's, fitted per candidate.
+#[test]
+fn each_evaluation_is_the_whole_pipeline_fitted_and_scored_on_the_inner_splits() {
+    let (mut x, y) = iris();
+    // Missing values, so that the imputer's medians depend on each split's training rows.
+    for row in (0..x.x.nrows()).step_by(4) {
+        x.x[[row, 2]] = f64::NAN;
+    }
+    let data = TrainingSet {
+        features: &x,
+        target: Target::Classes {
+            classes: y.view(),
+            n_classes: 3,
+        },
+    };
+    let space = SearchSpace::parse(&["max_depth=int:1:6", "min_samples_leaf=int:1:20"]).unwrap();
+    let model = Tuned::new(tree(), space, Search::Random(6), Inner::Cv(3))
+        .unwrap()
+        .fit(&data, 7)
+        .unwrap();
+    let splits = Inner::Cv(3)
+        .splits(x.x.nrows(), Some(&y), oml_flow::unit_seed(7, 0, 0, 1))
+        .unwrap();
+    let rows = |r: &[usize]| DesignMatrix {
+        x: x.x.select(Axis(0), r),
+        columns: x.columns.clone(),
+    };
+    let kind = TaskKind::Classification { n_classes: 3 };
+    for iteration in model.trace() {
+        let mut pipeline = builtin_flow("decision-tree").unwrap();
+        let assignments: Vec<String> = iteration
+            .parameters
+            .iter()
+            .map(|(n, v)| format!("{n}={v}"))
+            .collect();
+        set_parameters(&mut pipeline as &mut dyn Describe, &assignments).unwrap();
+        let mut total = 0.0;
+        for (train, test) in &splits {
+            let classes = y.select(Axis(0), train);
+            let training = TrainingSet {
+                features: &rows(train),
+                target: Target::Classes {
+                    classes: classes.view(),
+                    n_classes: 3,
+                },
+            };
+            let Predictions::Classes { labels, .. } = pipeline
+                .fit(&training, 7)
+                .unwrap()
+                .predict(&rows(test), kind)
+                .unwrap()
+            else {
+                panic!("classification")
+            };
+            let correct = test
+                .iter()
+                .zip(&labels)
+                .filter(|(r, l)| y[**r] == **l)
+                .count();
+            total += correct as f64 / test.len() as f64;
+        }
+        let expected = total / splits.len() as f64;
+        assert!(
+            (iteration.evaluation - expected).abs() < 1e-12,
+            "{:?}: {} against {expected}",
+            iteration.parameters,
+            iteration.evaluation
+        );
+    }
 }
 
 #[test]
