@@ -1,0 +1,111 @@
+//! `models`: each built-in classifier's fit and predict on generated tables shaped like real
+//! ones (issue 19's shapes; `scripts/model_speed.py` times the same against scikit-learn).
+//!
+//! - `fit_predict/FLOW/ROWSxNUMERICxNOMINALxCLASSES`: one holdout unit (80% training rows, 20%
+//!   test rows) of a generated table through the flow's default pipeline, on one thread.
+//!   Shapes: 5,000 rows with 20 numeric columns and 2 classes; 5,000 rows with 10 numeric and
+//!   10 nominal columns (`oml data generate`'s 2 to 6 levels, 5% missing values) and 5
+//!   classes.
+//! - `tuned/decision-tree`: the tree tuned by a random search of 20 candidates over
+//!   `max_depth` and `min_samples_leaf` with 3-fold inner cross-validation on one unit of
+//!   1,000 rows (issue 17's search), on one thread.
+//!
+//! Every benchmark takes 10 samples of one evaluation each (flat sampling).
+
+use std::hint::black_box;
+use std::sync::Arc;
+use std::time::Duration;
+
+use criterion::{BenchmarkId, Criterion, SamplingMode, criterion_group, criterion_main};
+use oml_data::SyntheticBuilder;
+use oml_eval::tune::{Inner, Search, SearchSpace, Tuned};
+use oml_eval::{Evaluator, EvaluatorBuilder};
+use oml_flow::builtin_flow;
+use oml_task::{LocalTaskBuilder, Task};
+
+/// The classifiers timed, by their built-in names.
+const FLOWS: [&str; 8] = [
+    "decision-tree",
+    "random-forest",
+    "gbm",
+    "knn",
+    "gaussian-nb",
+    "logistic-regression",
+    "svm",
+    "perpetual-gbm",
+];
+
+/// (rows, numeric columns, nominal columns, classes).
+const SHAPES: [(usize, usize, usize, usize); 2] = [(5000, 20, 0, 2), (5000, 10, 10, 5)];
+
+fn task(rows: usize, numeric: usize, nominal: usize, classes: usize) -> Task {
+    let dataset = SyntheticBuilder::new()
+        .rows(rows)
+        .numeric(numeric)
+        .nominal(nominal)
+        .classes(classes)
+        .missing(if nominal > 0 { 0.05 } else { 0.0 })
+        .seed(1)
+        .build()
+        .expect("the generated dataset");
+    LocalTaskBuilder::new()
+        .resampling("holdout:20".parse().expect("a resampling"))
+        .build(dataset)
+        .expect("the generated task")
+}
+
+fn one_thread() -> Evaluator {
+    EvaluatorBuilder::new()
+        .threads(1)
+        .seed(0)
+        .build()
+        .expect("an evaluator")
+}
+
+fn fit_predict(c: &mut Criterion) {
+    let evaluator = one_thread();
+    let mut group = c.benchmark_group("fit_predict");
+    group
+        .sample_size(10)
+        .sampling_mode(SamplingMode::Flat)
+        .warm_up_time(Duration::from_millis(200))
+        .measurement_time(Duration::from_secs(5));
+    for (rows, numeric, nominal, classes) in SHAPES {
+        let task = task(rows, numeric, nominal, classes);
+        let shape = format!("{rows}x{numeric}x{nominal}x{classes}");
+        for name in FLOWS {
+            let flow = builtin_flow(name).expect("a built-in flow");
+            group.bench_with_input(BenchmarkId::new(name, &shape), &shape, |b, _| {
+                b.iter(|| black_box(evaluator.evaluate(&flow, &task).expect("an evaluation")))
+            });
+        }
+    }
+    group.finish();
+}
+
+fn tuned(c: &mut Criterion) {
+    let evaluator = one_thread();
+    let task = task(1000, 10, 5, 3);
+    let space = SearchSpace::parse(&["max_depth=int:1:20", "min_samples_leaf=int:1:20"])
+        .expect("a search space");
+    let flow = Tuned::new(
+        Arc::new(|| builtin_flow("decision-tree").expect("the decision tree")),
+        space,
+        Search::Random(20),
+        Inner::Cv(3),
+    )
+    .expect("a tuned flow");
+    let mut group = c.benchmark_group("tuned");
+    group
+        .sample_size(10)
+        .sampling_mode(SamplingMode::Flat)
+        .warm_up_time(Duration::from_millis(200))
+        .measurement_time(Duration::from_secs(3));
+    group.bench_function("decision-tree", |b| {
+        b.iter(|| black_box(evaluator.evaluate(&flow, &task).expect("an evaluation")))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, fit_predict, tuned);
+criterion_main!(benches);
