@@ -100,7 +100,32 @@ pub trait Flow: Describe {
         let _ = kind;
         true
     }
+
+    /// What fitting on `features` computes from the features alone, whatever the flow's
+    /// parameters and seed (a tree's presorted columns), for [`Flow::fit_prepared`]: a search
+    /// that fits many parameter sets on the same rows computes it once. `None`, the default:
+    /// nothing to share.
+    fn prepare(&self, features: &DesignMatrix) -> Result<Option<Prepared>> {
+        let _ = features;
+        Ok(None)
+    }
+
+    /// [`Flow::fit`], given what [`Flow::prepare`] of a flow of the same type computed from
+    /// `data.features`: the same model, without computing that again. By default, `fit`.
+    fn fit_prepared(
+        &self,
+        data: &TrainingSet<'_>,
+        prepared: &Prepared,
+        seed: u64,
+    ) -> Result<Box<dyn Model>> {
+        let _ = prepared;
+        self.fit(data, seed)
+    }
 }
+
+/// What a flow computes from training features alone ([`Flow::prepare`]), for its own
+/// [`Flow::fit_prepared`] to read back.
+pub type Prepared = std::sync::Arc<dyn std::any::Any + Send + Sync>;
 
 /// A fitted flow.
 pub trait Model: Send + Sync {

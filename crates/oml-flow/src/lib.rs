@@ -53,8 +53,8 @@ pub use catalog::{FlowCatalog, FlowSummary, ParameterSummary, StepSummary};
 pub use error::{Error, Result};
 pub use estimators::*;
 pub use flow::{
-    Component, Describe, Flow, Model, OML_FLOW_VERSION, Output, Predictions, Preprocessor, Target,
-    TaskKind, TraceIteration, TrainingSet, Transform, argmax, unsupported,
+    Component, Describe, Flow, Model, OML_FLOW_VERSION, Output, Predictions, Prepared,
+    Preprocessor, Target, TaskKind, TraceIteration, TrainingSet, Transform, argmax, unsupported,
 };
 pub use inputs::numeric_inputs;
 pub use param::{

@@ -8,7 +8,8 @@ use ndarray::{Array1, Axis};
 use oml_data::DesignMatrix;
 use oml_flow::{
     Component, Describe, ESTIMATOR_STEP, Flow, Model, Output, Parameter, Pipeline, Predictions,
-    Target, TaskKind, TraceIteration, TrainingSet, qualified_name, set_parameters, unsupported,
+    Prepared, Target, TaskKind, TraceIteration, TrainingSet, qualified_name, set_parameters,
+    unsupported,
 };
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
@@ -127,6 +128,9 @@ impl Inner {
 struct InnerSet {
     x_train: DesignMatrix,
     x_test: DesignMatrix,
+    /// What the estimator computes from the (preprocessed) training rows alone
+    /// ([`Flow::prepare`]), where the preprocessing is shared.
+    prepared: Option<Prepared>,
     target: InnerTarget,
 }
 
@@ -162,16 +166,19 @@ impl InnerSet {
             .iter()
             .map(|(train, test)| {
                 let (mut x_train, mut x_test) = (rows(train), rows(test));
+                let mut prepared = None;
                 if let Some(pipeline) = preprocess {
                     let [train, test]: [DesignMatrix; 2] = pipeline
                         .preprocess(&x_train, &[&x_test])?
                         .try_into()
                         .unwrap_or_else(|_| unreachable!("one test matrix given, one returned"));
                     (x_train, x_test) = (train, test);
+                    prepared = pipeline.estimator().prepare(&x_train)?;
                 }
                 Ok(InnerSet {
                     x_train,
                     x_test,
+                    prepared,
                     target: match data.target {
                         Target::Classes { classes, n_classes } => InnerTarget::Classes {
                             train: classes.select(Axis(0), train),
@@ -311,6 +318,10 @@ impl Tuned {
         } else {
             &pipeline
         };
+        let fit = |training: &TrainingSet<'_>, set: &InnerSet| match &set.prepared {
+            Some(prepared) => flow.fit_prepared(training, prepared, seed),
+            None => flow.fit(training, seed),
+        };
         let mut total = 0.0;
         for set in sets {
             let measures = match &set.target {
@@ -333,7 +344,7 @@ impl Tuned {
                     let Predictions::Classes {
                         labels,
                         confidences,
-                    } = flow.fit(&training, seed)?.predict(&set.x_test, kind)?
+                    } = fit(&training, set)?.predict(&set.x_test, kind)?
                     else {
                         unreachable!("a classification model predicts classes")
                     };
@@ -348,9 +359,8 @@ impl Tuned {
                         features: &set.x_train,
                         target: Target::Values(train.view()),
                     };
-                    let Predictions::Values(predicted) = flow
-                        .fit(&training, seed)?
-                        .predict(&set.x_test, TaskKind::Regression)?
+                    let Predictions::Values(predicted) =
+                        fit(&training, set)?.predict(&set.x_test, TaskKind::Regression)?
                     else {
                         unreachable!("a regression model predicts values")
                     };

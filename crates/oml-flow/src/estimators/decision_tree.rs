@@ -2,6 +2,9 @@
 //! the target is; and what it shares with [`crate::RandomForestFlow`]: the tree parameters, their
 //! text and their checks.
 
+use std::borrow::Cow;
+use std::sync::Arc;
+
 use linfa::ParamGuard;
 use linfa::traits::Predict;
 use ndarray::{ArrayView1, ArrayView2};
@@ -14,8 +17,12 @@ use oml_trees::{
 
 use crate::error::{Error, Result};
 use crate::estimators::oml_trees_external_version;
-use crate::flow::{Describe, Flow, Model, Output, Target, TaskKind, TrainingSet, unsupported};
-use crate::inputs::{fitted_inputs_with_missing, training_inputs_with_missing};
+use crate::flow::{
+    Describe, Flow, Model, Output, Prepared, Target, TaskKind, TrainingSet, unsupported,
+};
+use crate::inputs::{
+    fitted_inputs_with_missing, inputs_with_missing, training_inputs_with_missing,
+};
 use crate::param::{
     AT_LEAST_ONE, Constraint, FINITE_NON_NEGATIVE, MAX_DEPTH, ParamValue, Parameter,
     unknown_parameter,
@@ -376,6 +383,47 @@ impl Flow for DecisionTreeFlow {
     }
 
     fn fit(&self, data: &TrainingSet<'_>, seed: u64) -> Result<Box<dyn Model>> {
+        self.fit_sorted(data, None, seed)
+    }
+
+    /// The inputs' presorted columns ([`oml_trees::SortedFeatures`]), which depend on neither
+    /// the parameters nor the seed.
+    fn prepare(&self, features: &DesignMatrix) -> Result<Option<Prepared>> {
+        let x = inputs_with_missing(&self.name(), features)?;
+        let sorted = oml_trees::SortedFeatures::new(&x).map_err(|e| Error::fit(self.name(), e))?;
+        Ok(Some(Arc::new(sorted)))
+    }
+
+    fn fit_prepared(
+        &self,
+        data: &TrainingSet<'_>,
+        prepared: &Prepared,
+        seed: u64,
+    ) -> Result<Box<dyn Model>> {
+        let sorted = prepared
+            .downcast_ref::<oml_trees::SortedFeatures>()
+            .filter(|s| {
+                s.n_rows() == data.features.x.nrows() && s.n_features() == data.features.x.ncols()
+            });
+        self.fit_sorted(data, sorted, seed)
+    }
+}
+
+impl DecisionTreeFlow {
+    /// Fits on `data`, its inputs presorted in `sorted` if given (else sorted here).
+    fn fit_sorted(
+        &self,
+        data: &TrainingSet<'_>,
+        sorted: Option<&oml_trees::SortedFeatures>,
+        seed: u64,
+    ) -> Result<Box<dyn Model>> {
+        let sort =
+            |x: ArrayView2<'_, f64>| -> oml_trees::Result<Cow<'_, oml_trees::SortedFeatures>> {
+                match sorted {
+                    Some(sorted) => Ok(Cow::Borrowed(sorted)),
+                    None => oml_trees::SortedFeatures::new(&x).map(Cow::Owned),
+                }
+            };
         fit_trees(
             self,
             data,
@@ -383,13 +431,11 @@ impl Flow for DecisionTreeFlow {
                 let params = DecisionTreeParams::from(self.classifier.clone())
                     .n_classes(Some(n_classes))
                     .seed(seed);
-                let sorted = oml_trees::SortedFeatures::new(&x)?;
-                params.fit_sorted(&sorted, classes, None)
+                params.fit_sorted(&*sort(x)?, classes, None)
             },
             |x, values| {
                 let params = DecisionTreeParams::from(self.regressor.clone()).seed(seed);
-                let sorted = oml_trees::SortedFeatures::new(&x)?;
-                params.fit_sorted(&sorted, values, None)
+                params.fit_sorted(&*sort(x)?, values, None)
             },
         )
     }

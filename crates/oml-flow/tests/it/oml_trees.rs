@@ -68,6 +68,41 @@ fn missing_values_reach_the_trees() {
     assert_ne!(predicted_labels(model.as_ref(), &x, 2), classes);
 }
 
+/// A tree fitted on presorted inputs ([`Flow::prepare`], as a search shares them between its
+/// candidates) is the tree fitted on the inputs; presorted inputs of other rows are not used.
+#[test]
+fn a_tree_fitted_on_its_prepared_inputs_is_the_tree_fitted_on_them() {
+    let source = prepare("builtin:diabetes", false, false);
+    let x = &source.features;
+    let values = source.values.as_ref().unwrap();
+    let mut flow = DecisionTreeFlow::new();
+    set_parameters(&mut flow, &["max_depth=6", "max_features=0.5"]).unwrap();
+    let prepared = flow
+        .prepare(x)
+        .unwrap()
+        .expect("a tree presorts its inputs");
+    let data = TrainingSet {
+        features: x,
+        target: Target::Values(values.view()),
+    };
+    let direct = flow.fit(&data, 3).unwrap().output(x).unwrap();
+    let shared = flow
+        .fit_prepared(&data, &prepared, 3)
+        .unwrap()
+        .output(x)
+        .unwrap();
+    assert_eq!(shared, direct);
+    // The presorted inputs of a 90-row matrix do not fit these rows: sorted again.
+    let (other, _) = missing_means_class_one();
+    let stale = flow.prepare(&other).unwrap().unwrap();
+    let again = flow
+        .fit_prepared(&data, &stale, 3)
+        .unwrap()
+        .output(x)
+        .unwrap();
+    assert_eq!(again, direct);
+}
+
 #[test]
 fn the_estimators_refuse_nominal_columns_and_infinities_but_not_missing_values() {
     let (mut x, classes) = absent_class();
