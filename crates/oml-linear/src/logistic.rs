@@ -354,14 +354,18 @@ impl Problem<'_> {
                 // Binary: the loss of label s in {0, 1} is softplus(z) - s z.
                 let z = logits[0];
                 let s = target as f64;
-                total += softplus(z) - s * z;
-                logits[0] = sigmoid(z) - s;
+                let (softplus, sigmoid) = softplus_and_sigmoid(z);
+                total += softplus - s * z;
+                logits[0] = sigmoid - s;
             } else {
                 let max = logits.iter().fold(f64::NEG_INFINITY, |m, &l| m.max(l));
-                let sum: f64 = logits.iter().map(|l| (l - max).exp()).sum();
-                total += max + sum.ln() - logits[target];
+                let target_logit = logits[target];
+                // Each exponential once: the logits become e^(l - max), then residuals.
+                logits.iter_mut().for_each(|l| *l = (*l - max).exp());
+                let sum: f64 = logits.iter().sum();
+                total += max + sum.ln() - target_logit;
                 for (k, logit) in logits.iter_mut().enumerate() {
-                    *logit = (*logit - max).exp() / sum - f64::from(u8::from(k == target));
+                    *logit = *logit / sum - f64::from(u8::from(k == target));
                 }
             }
             for (k, &residual) in logits.iter().enumerate() {
@@ -384,19 +388,20 @@ impl Problem<'_> {
     }
 }
 
-/// `ln(1 + e^z)` without overflow.
-fn softplus(z: f64) -> f64 {
-    z.max(0.0) + (-z.abs()).exp().ln_1p()
-}
-
 /// `1 / (1 + e^-z)` without overflow.
 fn sigmoid(z: f64) -> f64 {
-    if z >= 0.0 {
-        1.0 / (1.0 + (-z).exp())
+    softplus_and_sigmoid(z).1
+}
+
+/// `ln(1 + e^z)` and `1 / (1 + e^-z)` without overflow, from one exponential, `e^-|z|`.
+fn softplus_and_sigmoid(z: f64) -> (f64, f64) {
+    let e = (-z.abs()).exp();
+    let sigmoid = if z >= 0.0 {
+        1.0 / (1.0 + e)
     } else {
-        let e = z.exp();
         e / (1.0 + e)
-    }
+    };
+    (z.max(0.0) + e.ln_1p(), sigmoid)
 }
 
 /// Replaces logits by their softmax.
