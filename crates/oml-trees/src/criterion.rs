@@ -16,6 +16,12 @@ pub(crate) trait Stats: Clone {
     fn sub(&mut self, target: Self::Target, weight: f64);
     /// Sets `self` to `total` without `part`.
     fn set_difference(&mut self, total: &Self, part: &Self);
+    /// Adds the rows of `other`.
+    fn add_all(&mut self, other: &Self);
+    /// Whether the statistics of rows of whole-number weights are the same whatever order the
+    /// rows are added in (sums of whole numbers are exact), so that a node's rows may be
+    /// gathered by value rather than in sorted order.
+    const ORDER_FREE: bool = false;
     /// The total weight.
     fn weight(&self) -> f64;
     /// The impurity.
@@ -45,6 +51,8 @@ pub(crate) struct Gini {
 
 impl Stats for Gini {
     type Target = u32;
+
+    const ORDER_FREE: bool = true;
 
     fn zero(n_outputs: usize) -> Self {
         Gini {
@@ -83,6 +91,15 @@ impl Stats for Gini {
             self.squares += *c * *c;
         }
         self.weight = total.weight - part.weight;
+    }
+
+    fn add_all(&mut self, other: &Self) {
+        self.squares = 0.0;
+        for (c, o) in self.counts.iter_mut().zip(&other.counts) {
+            *c += o;
+            self.squares += *c * *c;
+        }
+        self.weight += other.weight;
     }
 
     fn weight(&self) -> f64 {
@@ -137,6 +154,8 @@ impl Entropy {
 impl Stats for Entropy {
     type Target = u32;
 
+    const ORDER_FREE: bool = true;
+
     fn zero(n_outputs: usize) -> Self {
         Entropy {
             counts: vec![0.0; n_outputs],
@@ -166,6 +185,13 @@ impl Stats for Entropy {
             *c = t - p;
         }
         self.weight = total.weight - part.weight;
+    }
+
+    fn add_all(&mut self, other: &Self) {
+        for (c, o) in self.counts.iter_mut().zip(&other.counts) {
+            *c += o;
+        }
+        self.weight += other.weight;
     }
 
     fn weight(&self) -> f64 {
@@ -226,6 +252,12 @@ impl Stats for SquaredError {
         self.weight = total.weight - part.weight;
         self.sum = total.sum - part.sum;
         self.squares = total.squares - part.squares;
+    }
+
+    fn add_all(&mut self, other: &Self) {
+        self.weight += other.weight;
+        self.sum += other.sum;
+        self.squares += other.squares;
     }
 
     fn weight(&self) -> f64 {

@@ -6,6 +6,13 @@
 //! node scans each candidate feature's range once, moving rows from the right statistics to the
 //! left; splitting a node partitions every block's range stably (left rows first), so both
 //! children keep their rows sorted and each level of the tree costs O(rows x features).
+//!
+//! Where a node scans only some features (a forest's trees) and the split statistics are
+//! exact whatever order rows are added in (class counts with whole-number weights), a feature
+//! of at most [`BUCKET_LEVELS`] values (a one-hot column) is not kept sorted: a node sums its
+//! rows per value when the feature is drawn, and splits never partition its block. The
+//! candidates, their order and their statistics are those of the sorted scan, so the tree is
+//! the same (a test compares the two).
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -108,9 +115,15 @@ struct Split {
     feature: usize,
     /// Position (in the feature's range) of the last non-missing row going left.
     pos: usize,
+    /// The largest non-missing value going left.
+    upper: f64,
     threshold: f64,
     missing_go_left: bool,
 }
+
+/// The most distinct values a feature may have to be gathered by value at each node instead of
+/// kept sorted (a one-hot column has two).
+const BUCKET_LEVELS: usize = 4;
 
 /// A node waiting to be grown.
 #[derive(Debug, Clone, Copy)]
@@ -181,12 +194,44 @@ pub(crate) fn grow<S: Stats, W: Weights>(
             }
         }
     }
+    // Features of few values are gathered by value at each node rather than kept sorted (and
+    // partitioned at every split), where the statistics do not depend on the order rows are
+    // added in. The first feature stays sorted: its block holds each node's rows.
+    let whole_weights =
+        (0..n_rows).all(|r| weights.get(r).fract() == 0.0 && weights.get(r) <= 1e12);
+    let mut levels: Vec<Vec<f64>> = vec![Vec::new(); p];
+    let mut dense = Vec::new();
+    // Only where a node scans some of the features (a forest's trees): where it scans them
+    // all, every block is read at every node anyway and sorted blocks read faster.
+    if S::ORDER_FREE && whole_weights && settings.max_features < p {
+        for (f, feature_levels) in levels.iter_mut().enumerate().skip(1) {
+            let (_, v) = sorted.feature(f);
+            if let Some(found) = few_levels(v) {
+                *feature_levels = found;
+            }
+        }
+        if levels.iter().any(|l| !l.is_empty()) {
+            dense = vec![f64::NAN; p * n_rows];
+            for (f, feature_levels) in levels.iter().enumerate() {
+                if !feature_levels.is_empty() {
+                    let (r, v) = sorted.feature(f);
+                    for (&row, &value) in r.iter().zip(v) {
+                        dense[f * n_rows + row as usize] = value;
+                    }
+                }
+            }
+        }
+    }
     let mut grower = Grower::<S, W> {
         settings,
         targets,
         weights,
         n,
         p,
+        n_rows,
+        levels,
+        dense,
+        buckets: vec![S::zero(n_outputs); BUCKET_LEVELS + 1],
         rows,
         values,
         goes_left: vec![false; n_rows],
@@ -220,6 +265,15 @@ struct Grower<'a, S: Stats, W: Weights> {
     n: usize,
     /// Features.
     p: usize,
+    /// Rows of the records, active or not.
+    n_rows: usize,
+    /// Per feature, its distinct non-missing values ascending when it is gathered by value at
+    /// each node ([`BUCKET_LEVELS`] at most); empty for a feature kept sorted.
+    levels: Vec<Vec<f64>>,
+    /// `dense[f * n_rows + row]`: the value of a gathered feature by row.
+    dense: Vec<f64>,
+    /// One statistic per value of a gathered feature, then one for its missing values.
+    buckets: Vec<S>,
     /// `rows[f * n + k]`, `values[f * n + k]`: feature `f`'s block.
     rows: Vec<u32>,
     values: Vec<f64>,
@@ -386,6 +440,13 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
 
     /// Whether feature `f` has at most one distinct value and no NaN, or only NaN, at the node.
     fn is_constant(&self, f: usize, start: usize, end: usize) -> bool {
+        if !self.levels[f].is_empty() {
+            let dense = &self.dense[f * self.n_rows..(f + 1) * self.n_rows];
+            let mut rows = self.rows[start..end].iter().map(|&r| dense[r as usize]);
+            let first = rows.next().unwrap_or(f64::NAN);
+            // One value throughout (-0 and 0 alike), or only missing values.
+            return rows.all(|v| v == first || (v.is_nan() && first.is_nan()));
+        }
         let values = &self.values[f * self.n + start..f * self.n + end];
         let m = non_missing(values);
         m == 0 || (m == values.len() && values[0] >= values[m - 1])
@@ -404,6 +465,18 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
         let (targets, weights) = (self.targets, self.weights);
         let candidates = std::mem::take(&mut self.candidates);
         for &f in &candidates {
+            if !self.levels[f].is_empty() {
+                self.gathered_split(
+                    f,
+                    start,
+                    end,
+                    &mut left,
+                    &mut right,
+                    &mut best,
+                    &mut best_proxy,
+                );
+                continue;
+            }
             let base = f * self.n;
             let rows = &self.rows[base + start..base + end];
             let values = &self.values[base + start..base + end];
@@ -473,6 +546,7 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
                         best = Some(Split {
                             feature: f,
                             pos: k,
+                            upper: values[k],
                             threshold,
                             missing_go_left: if n_missing == 0 {
                                 n_left > n_node - n_left
@@ -490,9 +564,131 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
         best
     }
 
+    /// The best split of gathered feature `f` at the node, offered to `best` as the sorted
+    /// scan of [`best_split`](Self::best_split) offers it: the node's rows are summed per value
+    /// (and missing), then the same candidates are visited in the same order, with the same
+    /// statistics, since whole-number sums do not depend on the order of the rows.
+    #[allow(clippy::too_many_arguments)]
+    fn gathered_split(
+        &mut self,
+        f: usize,
+        start: usize,
+        end: usize,
+        left: &mut S,
+        right: &mut S,
+        best: &mut Option<Split>,
+        best_proxy: &mut f64,
+    ) {
+        let n_node = end - start;
+        let msl = self.settings.min_samples_leaf;
+        let levels = &self.levels[f];
+        let n_levels = levels.len();
+        let mut counts = [0usize; BUCKET_LEVELS + 1];
+        self.buckets.iter_mut().for_each(S::clear);
+        let dense = &self.dense[f * self.n_rows..(f + 1) * self.n_rows];
+        for &row in &self.rows[start..end] {
+            let row = row as usize;
+            let value = dense[row];
+            let bucket = if value.is_nan() {
+                n_levels
+            } else {
+                levels.iter().position(|&l| l == value).unwrap_or(n_levels)
+            };
+            self.buckets[bucket].add(self.targets[row], self.weights.get(row));
+            counts[bucket] += 1;
+        }
+        let n_missing = counts[n_levels];
+        let present: Vec<usize> = (0..n_levels).filter(|&b| counts[b] > 0).collect();
+        if present.is_empty() || (n_missing == 0 && present.len() == 1) {
+            return;
+        }
+        for missing_left in [false, true] {
+            if missing_left && n_missing == 0 {
+                break;
+            }
+            let mut n_left = 0;
+            if missing_left {
+                left.clone_from(&self.buckets[n_levels]);
+                n_left = n_missing;
+            } else {
+                left.clear();
+            }
+            // The last value is a candidate only with missing values right: every non-missing
+            // value may then go left.
+            let last = if !missing_left && n_missing > 0 {
+                present.len()
+            } else {
+                present.len() - 1
+            };
+            for (i, &b) in present[..last].iter().enumerate() {
+                left.add_all(&self.buckets[b]);
+                n_left += counts[b];
+                if n_left < msl {
+                    continue;
+                }
+                if n_node - n_left < msl {
+                    break;
+                }
+                right.set_difference(&self.total, left);
+                if !S::may_beat(left, right, *best_proxy) {
+                    continue;
+                }
+                let proxy = S::proxy(left, right);
+                if proxy > *best_proxy {
+                    *best_proxy = proxy;
+                    let value = levels[b];
+                    let threshold = match present.get(i + 1) {
+                        Some(&next) => {
+                            let next = levels[next];
+                            let mid = value / 2.0 + next / 2.0;
+                            if mid >= next || mid.is_infinite() {
+                                value
+                            } else {
+                                mid
+                            }
+                        }
+                        None => f64::INFINITY,
+                    };
+                    *best = Some(Split {
+                        feature: f,
+                        pos: 0,
+                        upper: value,
+                        threshold,
+                        missing_go_left: if n_missing == 0 {
+                            n_left > n_node - n_left
+                        } else {
+                            missing_left
+                        },
+                    });
+                }
+            }
+        }
+    }
+
     /// Sets `goes_left` for the node's rows and the left and right statistics; returns the
     /// number of rows going left.
     fn mark_sides(&mut self, start: usize, end: usize, split: &Split) -> usize {
+        let f = split.feature;
+        if !self.levels[f].is_empty() {
+            self.left.clear();
+            let mut n_left = 0;
+            for &row in &self.rows[start..end] {
+                let row = row as usize;
+                let value = self.dense[f * self.n_rows + row];
+                let left = if value.is_nan() {
+                    split.missing_go_left
+                } else {
+                    value <= split.upper
+                };
+                self.goes_left[row] = left;
+                if left {
+                    self.left.add(self.targets[row], self.weights.get(row));
+                    n_left += 1;
+                }
+            }
+            self.right.set_difference(&self.total, &self.left);
+            return n_left;
+        }
         let base = split.feature * self.n;
         let rows = &self.rows[base + start..base + end];
         let m = non_missing(&self.values[base + start..base + end]);
@@ -526,7 +722,11 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
         for f in 0..blocks {
             let base = f * self.n;
             let values = &mut self.values[base + start..base + end];
-            if f > 0 && (values[0].is_nan() || values[0] == values[values.len() - 1]) {
+            if f > 0
+                && (!self.levels[f].is_empty()
+                    || values[0].is_nan()
+                    || values[0] == values[values.len() - 1])
+            {
                 continue;
             }
             let rows = &mut self.rows[base + start..base + end];
@@ -549,6 +749,21 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
     }
 }
 
+/// The distinct non-missing values of a sorted block (NaN last), ascending, if there are at
+/// most [`BUCKET_LEVELS`] (-0 and 0 are one value, as the sorted scan sees them).
+fn few_levels(sorted: &[f64]) -> Option<Vec<f64>> {
+    let mut levels: Vec<f64> = Vec::new();
+    for &v in &sorted[..non_missing(sorted)] {
+        if levels.last().is_none_or(|&last| v > last) {
+            if levels.len() == BUCKET_LEVELS {
+                return None;
+            }
+            levels.push(v);
+        }
+    }
+    Some(levels)
+}
+
 /// The number of leading non-NaN values (NaN sort last).
 fn non_missing(values: &[f64]) -> usize {
     let mut m = values.len();
@@ -559,49 +774,4 @@ fn non_missing(values: &[f64]) -> usize {
 }
 
 #[cfg(test)]
-mod tests {
-    use ndarray::array;
-
-    use super::*;
-    use crate::criterion::Gini;
-
-    fn settings(min_samples_leaf: usize) -> Settings {
-        Settings {
-            max_depth: 1,
-            min_samples_split: 2,
-            min_samples_leaf,
-            min_impurity_decrease: 0.0,
-            max_features: 1,
-            seed: 0,
-        }
-    }
-
-    #[test]
-    fn min_samples_leaf_moves_the_threshold() {
-        let sorted = SortedFeatures::new(&array![[5.0], [1.0], [2.0], [4.0], [3.0]]).unwrap();
-        let labels = [1, 0, 1, 1, 1];
-        let root =
-            |msl| grow::<Gini, _>(&settings(msl), &sorted, &labels, Unit, 2).nodes[0].clone();
-        assert_eq!(root(1).split(), Some((0, 1.5)));
-        assert_eq!(root(2).split(), Some((0, 2.5)));
-        assert_eq!(root(3).split(), None);
-    }
-
-    #[test]
-    fn rows_of_weight_zero_are_left_out() {
-        let sorted = SortedFeatures::new(&array![[1.0], [2.0], [3.0], [4.0]]).unwrap();
-        let weights = [1.0, 0.0, 2.0, 0.0];
-        let tree = grow::<Gini, _>(&settings(1), &sorted, &[0, 1, 1, 0], &weights[..], 2);
-        assert_eq!(tree.nodes[0].n_samples(), 2);
-        assert_eq!(tree.nodes[0].weighted_n_samples(), 3.0);
-        assert_eq!(tree.nodes[0].split(), Some((0, 2.0)));
-        assert_eq!(tree.value(0), [1.0 / 3.0, 2.0 / 3.0]);
-    }
-
-    #[test]
-    fn non_missing_counts_leading_numbers() {
-        assert_eq!(non_missing(&[1.0, 2.0, f64::NAN, f64::NAN]), 2);
-        assert_eq!(non_missing(&[f64::NAN]), 0);
-        assert_eq!(non_missing(&[]), 0);
-    }
-}
+mod tests;

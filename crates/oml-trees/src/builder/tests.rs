@@ -1,0 +1,134 @@
+//! The grower against small hand-made cases, and gathered features against sorted ones.
+
+use ndarray::array;
+
+use super::*;
+use crate::criterion::Gini;
+
+fn settings(min_samples_leaf: usize) -> Settings {
+    Settings {
+        max_depth: 1,
+        min_samples_split: 2,
+        min_samples_leaf,
+        min_impurity_decrease: 0.0,
+        max_features: 1,
+        seed: 0,
+    }
+}
+
+#[test]
+fn min_samples_leaf_moves_the_threshold() {
+    let sorted = SortedFeatures::new(&array![[5.0], [1.0], [2.0], [4.0], [3.0]]).unwrap();
+    let labels = [1, 0, 1, 1, 1];
+    let root = |msl| grow::<Gini, _>(&settings(msl), &sorted, &labels, Unit, 2).nodes[0].clone();
+    assert_eq!(root(1).split(), Some((0, 1.5)));
+    assert_eq!(root(2).split(), Some((0, 2.5)));
+    assert_eq!(root(3).split(), None);
+}
+
+#[test]
+fn rows_of_weight_zero_are_left_out() {
+    let sorted = SortedFeatures::new(&array![[1.0], [2.0], [3.0], [4.0]]).unwrap();
+    let weights = [1.0, 0.0, 2.0, 0.0];
+    let tree = grow::<Gini, _>(&settings(1), &sorted, &[0, 1, 1, 0], &weights[..], 2);
+    assert_eq!(tree.nodes[0].n_samples(), 2);
+    assert_eq!(tree.nodes[0].weighted_n_samples(), 3.0);
+    assert_eq!(tree.nodes[0].split(), Some((0, 2.0)));
+    assert_eq!(tree.value(0), [1.0 / 3.0, 2.0 / 3.0]);
+}
+
+/// Gini, with every feature kept sorted: the reference the gathered features must match.
+#[derive(Debug, Clone)]
+struct SortedGini(Gini);
+
+impl Stats for SortedGini {
+    type Target = u32;
+    fn zero(n_outputs: usize) -> Self {
+        SortedGini(Gini::zero(n_outputs))
+    }
+    fn clear(&mut self) {
+        self.0.clear();
+    }
+    fn add(&mut self, target: u32, weight: f64) {
+        self.0.add(target, weight);
+    }
+    fn sub(&mut self, target: u32, weight: f64) {
+        self.0.sub(target, weight);
+    }
+    fn set_difference(&mut self, total: &Self, part: &Self) {
+        self.0.set_difference(&total.0, &part.0);
+    }
+    fn add_all(&mut self, other: &Self) {
+        self.0.add_all(&other.0);
+    }
+    fn weight(&self) -> f64 {
+        self.0.weight()
+    }
+    fn impurity(&self) -> f64 {
+        self.0.impurity()
+    }
+    fn proxy(left: &Self, right: &Self) -> f64 {
+        Gini::proxy(&left.0, &right.0)
+    }
+    fn push_value(&self, out: &mut Vec<f64>) {
+        self.0.push_value(out);
+    }
+}
+
+/// A forest's tree (some features per node, bootstrap weights) on numeric columns, one-hot
+/// columns with missing values and a column of three values: the columns of few values,
+/// gathered by value at each node, give the tree that keeping them sorted gives.
+#[test]
+fn gathered_features_grow_the_tree_sorted_features_grow() {
+    let n = 400;
+    let mut state = 7u64;
+    let mut next = move || {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 33) as usize
+    };
+    let x = ndarray::Array2::from_shape_fn((n, 8), |(_, j)| {
+        let r = next();
+        match j {
+            0 | 1 => (r % 1000) as f64 / 10.0,
+            2..=5 if r % 13 == 0 => f64::NAN,
+            2..=5 => (r % 2) as f64,
+            6 => [-1.0, 0.0, 2.5][r % 3],
+            _ if r % 3 == 0 => -0.0,
+            _ => (r % 2) as f64,
+        }
+    });
+    let labels: Vec<u32> = (0..n)
+        .map(|i| {
+            let a = x[[i, 2]].is_nan() || x[[i, 2]] == 1.0;
+            (u32::from(a) + u32::from(x[[i, 6]] > 0.0) + u32::from(x[[i, 0]] > 50.0)) % 3
+        })
+        .collect();
+    let weights: Vec<f64> = (0..n).map(|_| (next() % 3) as f64).collect();
+    let sorted = SortedFeatures::new(&x).unwrap();
+    for (max_features, msl, seed) in [(3, 1, 0), (2, 3, 1), (5, 1, 2)] {
+        let settings = Settings {
+            max_depth: usize::MAX,
+            min_samples_split: 2,
+            min_samples_leaf: msl,
+            min_impurity_decrease: 0.0,
+            max_features,
+            seed,
+        };
+        let gathered = grow::<Gini, _>(&settings, &sorted, &labels, &weights[..], 3);
+        let reference = grow::<SortedGini, _>(&settings, &sorted, &labels, &weights[..], 3);
+        assert!(gathered.nodes.len() > 20, "{}", gathered.nodes.len());
+        assert_eq!(
+            gathered, reference,
+            "max_features {max_features}, seed {seed}"
+        );
+    }
+}
+
+#[test]
+fn non_missing_counts_leading_numbers() {
+    assert_eq!(non_missing(&[1.0, 2.0, f64::NAN, f64::NAN]), 2);
+    assert_eq!(non_missing(&[f64::NAN]), 0);
+    assert_eq!(non_missing(&[]), 0);
+}
