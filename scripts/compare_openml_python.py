@@ -20,11 +20,12 @@ Steps:
      (repeat, fold, row_id) of both prediction files are compared, so both ran the same splits.
 
 The pipelines: numeric columns SimpleImputer(median) [+ StandardScaler for oml's scaled flows;
-left as they are, missing values included, for oml's `decision-tree` and `random-forest`, whose
-trees take them as scikit-learn's trees do],
+left as they are, missing values included, for oml's `decision-tree`, `random-forest` and `gbm`,
+whose trees take them as scikit-learn's trees do],
 nominal columns OneHotEncoder(handle_unknown='ignore'), a missing value a category of its own,
 then
-DecisionTreeClassifier / RandomForestClassifier(n_estimators=100) / KNeighborsClassifier(5) /
+DecisionTreeClassifier / RandomForestClassifier(n_estimators=100) /
+HistGradientBoostingClassifier() / KNeighborsClassifier(5) /
 GaussianNB / LogisticRegression(C=1, oml's C=1) / SVC(probability=True, gamma=0.25, oml's
 gaussian_eps=4), every random_state left to openml-python's seeding.
 
@@ -52,6 +53,7 @@ from offline import block_network
 FLOWS = [
     "decision-tree",
     "random-forest",
+    "gbm",
     "linfa-decision-tree",
     "linfa-random-forest",
     "knn",
@@ -59,9 +61,10 @@ FLOWS = [
     "logistic-regression",
     "svm",
 ]
-# oml's decision-tree and random-forest (oml-trees) take missing numbers themselves, as
-# scikit-learn's trees do since 1.3: their pipelines leave numeric columns as they are.
-MISSING_AWARE = {"decision-tree", "random-forest"}
+# oml's decision-tree, random-forest and gbm (oml-trees) take missing numbers themselves, as
+# scikit-learn's trees and HistGradientBoosting do: their pipelines leave numeric columns as
+# they are.
+MISSING_AWARE = {"decision-tree", "random-forest", "gbm"}
 SERVER = "https://www.openml.org/api/v1/xml"
 TASK_ID = 1
 # The name errors start with: this script's, or that of the script importing its helpers.
@@ -76,7 +79,7 @@ PROG = os.path.splitext(os.path.basename(sys.argv[0]))[0]
 def sklearn_pipeline(flow, numeric, nominal):
     """The scikit-learn pipeline equivalent to oml's default pipeline of `flow`."""
     from sklearn.compose import ColumnTransformer
-    from sklearn.ensemble import RandomForestClassifier
+    from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
     from sklearn.impute import SimpleImputer
     from sklearn.linear_model import LogisticRegression
     from sklearn.naive_bayes import GaussianNB
@@ -89,6 +92,7 @@ def sklearn_pipeline(flow, numeric, nominal):
     estimators = {
         "decision-tree": (DecisionTreeClassifier(), False),
         "random-forest": (RandomForestClassifier(n_estimators=100), False),
+        "gbm": (HistGradientBoostingClassifier(), False),
         "linfa-decision-tree": (DecisionTreeClassifier(), False),
         "linfa-random-forest": (RandomForestClassifier(n_estimators=100), False),
         "knn": (KNeighborsClassifier(n_neighbors=5), True),
