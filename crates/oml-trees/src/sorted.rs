@@ -17,6 +17,41 @@ pub struct SortedFeatures {
     rows: Vec<u32>,
     /// `values[f * n_rows + k]`: that row's value of feature `f`.
     values: Vec<f64>,
+    /// Per feature, its values by row when it has few distinct ones ([`FewValues`]).
+    few: Vec<Option<FewValues>>,
+}
+
+/// A column of at most [`FEW_LEVELS`] distinct values (a one-hot column has two), by row: what a
+/// forest's trees gather by value at each node instead of keeping the column sorted.
+#[derive(Debug, Clone)]
+pub(crate) struct FewValues {
+    /// The distinct non-missing values, ascending (-0 and 0 are one value, as a scan of the
+    /// sorted column sees them).
+    pub(crate) values: Vec<f64>,
+    /// Per row, the index of its value in `values`, or `values.len()` for a missing value.
+    pub(crate) codes: Vec<u8>,
+}
+
+impl FewValues {
+    /// The column's values by code, from its distinct [`order_key`]s ascending.
+    fn new(column: impl Iterator<Item = f64>, keys: &[u64]) -> Self {
+        let mut values: Vec<f64> = keys
+            .iter()
+            .map(|&key| from_order_key(key))
+            .filter(|v| !v.is_nan())
+            .collect();
+        values.dedup_by(|a, b| a == b);
+        let missing = values.len() as u8;
+        let codes = column
+            .map(|v| {
+                values
+                    .iter()
+                    .position(|&l| l == v)
+                    .map_or(missing, |code| code as u8)
+            })
+            .collect();
+        FewValues { values, codes }
+    }
 }
 
 impl SortedFeatures {
@@ -35,8 +70,11 @@ impl SortedFeatures {
         let mut values = Vec::with_capacity(n_rows * n_features);
         let mut keys: Vec<u128> = Vec::with_capacity(n_rows);
         let mut levels: Vec<u64> = Vec::with_capacity(FEW_LEVELS);
+        let mut few = Vec::with_capacity(n_features);
         for column in records.columns() {
-            if few_levels(column.iter().copied(), &mut levels) {
+            let is_few = few_levels(column.iter().copied(), &mut levels);
+            few.push(is_few.then(|| FewValues::new(column.iter().copied(), &levels)));
+            if is_few {
                 // A column of few distinct values (a one-hot column has two): one pass per
                 // value in ascending order, rows in row order, as the sort below gives.
                 for &level in &levels {
@@ -67,6 +105,7 @@ impl SortedFeatures {
             n_features,
             rows,
             values,
+            few,
         })
     }
 
@@ -89,10 +128,15 @@ impl SortedFeatures {
         let range = feature * self.n_rows..(feature + 1) * self.n_rows;
         (&self.rows[range.clone()], &self.values[range])
     }
+
+    /// Feature `feature`'s values by row, if it has few distinct ones.
+    pub(crate) fn few_values(&self, feature: usize) -> Option<&FewValues> {
+        self.few[feature].as_ref()
+    }
 }
 
 /// The most distinct values a column may have to be bucketed instead of sorted.
-const FEW_LEVELS: usize = 4;
+pub(crate) const FEW_LEVELS: usize = 4;
 
 /// Whether `column` has at most [`FEW_LEVELS`] distinct [`order_key`]s; if so, `levels` holds
 /// them in ascending order.

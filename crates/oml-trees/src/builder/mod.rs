@@ -9,7 +9,7 @@
 //!
 //! Where a node scans only some features (a forest's trees) and the split statistics are
 //! exact whatever order rows are added in (class counts with whole-number weights), a feature
-//! of at most [`BUCKET_LEVELS`] values (a one-hot column) is not kept sorted: a node sums its
+//! of at most [`FEW_LEVELS`] values (a one-hot column, see [`FewValues`]) is not kept sorted: a node sums its
 //! rows per value when the feature is drawn, and splits never partition its block. The
 //! candidates, their order and their statistics are those of the sorted scan, so the tree is
 //! the same (a test compares the two).
@@ -23,7 +23,7 @@ use linfa::dataset::Records;
 use crate::criterion::Stats;
 use crate::error::{Error, Result};
 use crate::params::{DecisionTreeValidParams, TreeKind};
-use crate::sorted::SortedFeatures;
+use crate::sorted::{FEW_LEVELS, FewValues, SortedFeatures};
 use crate::tree::{NONE, Node, Tree};
 
 /// Below this, an impurity counts as 0 (scikit-learn's `EPSILON`).
@@ -121,10 +121,6 @@ struct Split {
     missing_go_left: bool,
 }
 
-/// The most distinct values a feature may have to be gathered by value at each node instead of
-/// kept sorted (a one-hot column has two).
-const BUCKET_LEVELS: usize = 4;
-
 /// A node waiting to be grown.
 #[derive(Debug, Clone, Copy)]
 struct Pending {
@@ -197,41 +193,27 @@ pub(crate) fn grow<S: Stats, W: Weights>(
     // Features of few values are gathered by value at each node rather than kept sorted (and
     // partitioned at every split), where the statistics do not depend on the order rows are
     // added in. The first feature stays sorted: its block holds each node's rows.
+    // Sums of class counts are exact while every weight is whole and their squares stay below
+    // 2^53: a total weight of at most 2^26.
+    let total_weight: f64 = (0..n_rows).map(|r| weights.get(r)).sum();
     let whole_weights =
-        (0..n_rows).all(|r| weights.get(r).fract() == 0.0 && weights.get(r) <= 1e12);
-    let mut levels: Vec<Vec<f64>> = vec![Vec::new(); p];
-    let mut dense = Vec::new();
-    // Only where a node scans some of the features (a forest's trees): where it scans them
-    // all, every block is read at every node anyway and sorted blocks read faster.
-    if S::ORDER_FREE && whole_weights && settings.max_features < p {
-        for (f, feature_levels) in levels.iter_mut().enumerate().skip(1) {
-            let (_, v) = sorted.feature(f);
-            if let Some(found) = few_levels(v) {
-                *feature_levels = found;
-            }
-        }
-        if levels.iter().any(|l| !l.is_empty()) {
-            dense = vec![f64::NAN; p * n_rows];
-            for (f, feature_levels) in levels.iter().enumerate() {
-                if !feature_levels.is_empty() {
-                    let (r, v) = sorted.feature(f);
-                    for (&row, &value) in r.iter().zip(v) {
-                        dense[f * n_rows + row as usize] = value;
-                    }
-                }
-            }
-        }
-    }
+        total_weight <= (1u64 << 26) as f64 && (0..n_rows).all(|r| weights.get(r).fract() == 0.0);
+    let gather = S::ORDER_FREE && whole_weights && settings.max_features < p;
+    let few: Vec<Option<&FewValues>> = (0..p)
+        .map(|f| {
+            sorted
+                .few_values(f)
+                .filter(|few| gather && f > 0 && !few.values.is_empty())
+        })
+        .collect();
     let mut grower = Grower::<S, W> {
         settings,
         targets,
         weights,
         n,
         p,
-        n_rows,
-        levels,
-        dense,
-        buckets: vec![S::zero(n_outputs); BUCKET_LEVELS + 1],
+        few,
+        buckets: vec![S::zero(n_outputs); FEW_LEVELS + 1],
         rows,
         values,
         goes_left: vec![false; n_rows],
@@ -265,13 +247,9 @@ struct Grower<'a, S: Stats, W: Weights> {
     n: usize,
     /// Features.
     p: usize,
-    /// Rows of the records, active or not.
-    n_rows: usize,
-    /// Per feature, its distinct non-missing values ascending when it is gathered by value at
-    /// each node ([`BUCKET_LEVELS`] at most); empty for a feature kept sorted.
-    levels: Vec<Vec<f64>>,
-    /// `dense[f * n_rows + row]`: the value of a gathered feature by row.
-    dense: Vec<f64>,
+    /// Per feature, its values by row when it is gathered by value at each node; `None` for a
+    /// feature kept sorted.
+    few: Vec<Option<&'a FewValues>>,
     /// One statistic per value of a gathered feature, then one for its missing values.
     buckets: Vec<S>,
     /// `rows[f * n + k]`, `values[f * n + k]`: feature `f`'s block.
@@ -440,12 +418,11 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
 
     /// Whether feature `f` has at most one distinct value and no NaN, or only NaN, at the node.
     fn is_constant(&self, f: usize, start: usize, end: usize) -> bool {
-        if !self.levels[f].is_empty() {
-            let dense = &self.dense[f * self.n_rows..(f + 1) * self.n_rows];
-            let mut rows = self.rows[start..end].iter().map(|&r| dense[r as usize]);
-            let first = rows.next().unwrap_or(f64::NAN);
-            // One value throughout (-0 and 0 alike), or only missing values.
-            return rows.all(|v| v == first || (v.is_nan() && first.is_nan()));
+        if let Some(few) = self.few[f] {
+            // One value throughout (-0 and 0 alike), or only missing values: one code.
+            let mut codes = self.rows[start..end].iter().map(|&r| few.codes[r as usize]);
+            let first = codes.next();
+            return codes.all(|code| Some(code) == first);
         }
         let values = &self.values[f * self.n + start..f * self.n + end];
         let m = non_missing(values);
@@ -465,16 +442,9 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
         let (targets, weights) = (self.targets, self.weights);
         let candidates = std::mem::take(&mut self.candidates);
         for &f in &candidates {
-            if !self.levels[f].is_empty() {
-                self.gathered_split(
-                    f,
-                    start,
-                    end,
-                    &mut left,
-                    &mut right,
-                    &mut best,
-                    &mut best_proxy,
-                );
+            if self.few[f].is_some() {
+                let best_so_far = (&mut best, &mut best_proxy);
+                self.gathered_split(f, start, end, &mut left, &mut right, best_so_far);
                 continue;
             }
             let base = f * self.n;
@@ -568,7 +538,6 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
     /// scan of [`best_split`](Self::best_split) offers it: the node's rows are summed per value
     /// (and missing), then the same candidates are visited in the same order, with the same
     /// statistics, since whole-number sums do not depend on the order of the rows.
-    #[allow(clippy::too_many_arguments)]
     fn gathered_split(
         &mut self,
         f: usize,
@@ -576,29 +545,31 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
         end: usize,
         left: &mut S,
         right: &mut S,
-        best: &mut Option<Split>,
-        best_proxy: &mut f64,
+        (best, best_proxy): (&mut Option<Split>, &mut f64),
     ) {
+        let Some(few) = self.few[f] else {
+            return;
+        };
         let n_node = end - start;
         let msl = self.settings.min_samples_leaf;
-        let levels = &self.levels[f];
+        let levels = &few.values;
         let n_levels = levels.len();
-        let mut counts = [0usize; BUCKET_LEVELS + 1];
+        let mut counts = [0usize; FEW_LEVELS + 1];
         self.buckets.iter_mut().for_each(S::clear);
-        let dense = &self.dense[f * self.n_rows..(f + 1) * self.n_rows];
         for &row in &self.rows[start..end] {
             let row = row as usize;
-            let value = dense[row];
-            let bucket = if value.is_nan() {
-                n_levels
-            } else {
-                levels.iter().position(|&l| l == value).unwrap_or(n_levels)
-            };
+            let bucket = usize::from(few.codes[row]);
             self.buckets[bucket].add(self.targets[row], self.weights.get(row));
             counts[bucket] += 1;
         }
         let n_missing = counts[n_levels];
-        let present: Vec<usize> = (0..n_levels).filter(|&b| counts[b] > 0).collect();
+        let mut present = [0usize; FEW_LEVELS];
+        let mut n_present = 0;
+        for b in (0..n_levels).filter(|&b| counts[b] > 0) {
+            present[n_present] = b;
+            n_present += 1;
+        }
+        let present = &present[..n_present];
         if present.is_empty() || (n_missing == 0 && present.len() == 1) {
             return;
         }
@@ -669,16 +640,14 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
     /// number of rows going left.
     fn mark_sides(&mut self, start: usize, end: usize, split: &Split) -> usize {
         let f = split.feature;
-        if !self.levels[f].is_empty() {
+        if let Some(few) = self.few[f] {
             self.left.clear();
             let mut n_left = 0;
             for &row in &self.rows[start..end] {
                 let row = row as usize;
-                let value = self.dense[f * self.n_rows + row];
-                let left = if value.is_nan() {
-                    split.missing_go_left
-                } else {
-                    value <= split.upper
+                let left = match few.values.get(usize::from(few.codes[row])) {
+                    None => split.missing_go_left,
+                    Some(&value) => value <= split.upper,
                 };
                 self.goes_left[row] = left;
                 if left {
@@ -723,7 +692,7 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
             let base = f * self.n;
             let values = &mut self.values[base + start..base + end];
             if f > 0
-                && (!self.levels[f].is_empty()
+                && (self.few[f].is_some()
                     || values[0].is_nan()
                     || values[0] == values[values.len() - 1])
             {
@@ -747,21 +716,6 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
             values[l..].copy_from_slice(&self.scratch_values[..r]);
         }
     }
-}
-
-/// The distinct non-missing values of a sorted block (NaN last), ascending, if there are at
-/// most [`BUCKET_LEVELS`] (-0 and 0 are one value, as the sorted scan sees them).
-fn few_levels(sorted: &[f64]) -> Option<Vec<f64>> {
-    let mut levels: Vec<f64> = Vec::new();
-    for &v in &sorted[..non_missing(sorted)] {
-        if levels.last().is_none_or(|&last| v > last) {
-            if levels.len() == BUCKET_LEVELS {
-                return None;
-            }
-            levels.push(v);
-        }
-    }
-    Some(levels)
 }
 
 /// The number of leading non-NaN values (NaN sort last).

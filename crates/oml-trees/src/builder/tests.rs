@@ -3,7 +3,7 @@
 use ndarray::array;
 
 use super::*;
-use crate::criterion::Gini;
+use crate::criterion::{Entropy, Gini};
 
 fn settings(min_samples_leaf: usize) -> Settings {
     Settings {
@@ -37,14 +37,15 @@ fn rows_of_weight_zero_are_left_out() {
     assert_eq!(tree.value(0), [1.0 / 3.0, 2.0 / 3.0]);
 }
 
-/// Gini, with every feature kept sorted: the reference the gathered features must match.
+/// A criterion's statistics, with every feature kept sorted (not order-free): the reference
+/// the gathered features must match. Everything else is the criterion's own.
 #[derive(Debug, Clone)]
-struct SortedGini(Gini);
+struct KeptSorted<S>(S);
 
-impl Stats for SortedGini {
+impl<S: Stats<Target = u32>> Stats for KeptSorted<S> {
     type Target = u32;
     fn zero(n_outputs: usize) -> Self {
-        SortedGini(Gini::zero(n_outputs))
+        KeptSorted(S::zero(n_outputs))
     }
     fn clear(&mut self) {
         self.0.clear();
@@ -68,18 +69,18 @@ impl Stats for SortedGini {
         self.0.impurity()
     }
     fn proxy(left: &Self, right: &Self) -> f64 {
-        Gini::proxy(&left.0, &right.0)
+        S::proxy(&left.0, &right.0)
+    }
+    fn may_beat(left: &Self, right: &Self, best: f64) -> bool {
+        S::may_beat(&left.0, &right.0, best)
     }
     fn push_value(&self, out: &mut Vec<f64>) {
         self.0.push_value(out);
     }
 }
 
-/// A forest's tree (some features per node, bootstrap weights) on numeric columns, one-hot
-/// columns with missing values and a column of three values: the columns of few values,
-/// gathered by value at each node, give the tree that keeping them sorted gives.
-#[test]
-fn gathered_features_grow_the_tree_sorted_features_grow() {
+/// [`gathered_features_grow_the_tree_sorted_features_grow`] for one criterion.
+fn gathered_matches_sorted<S: Stats<Target = u32>>() {
     let n = 400;
     let mut state = 7u64;
     let mut next = move || {
@@ -107,6 +108,8 @@ fn gathered_features_grow_the_tree_sorted_features_grow() {
         .collect();
     let weights: Vec<f64> = (0..n).map(|_| (next() % 3) as f64).collect();
     let sorted = SortedFeatures::new(&x).unwrap();
+    // Columns 2 to 7 have few values, and are gathered.
+    assert!((2..8).all(|f| sorted.few_values(f).is_some()));
     for (max_features, msl, seed) in [(3, 1, 0), (2, 3, 1), (5, 1, 2)] {
         let settings = Settings {
             max_depth: usize::MAX,
@@ -116,14 +119,31 @@ fn gathered_features_grow_the_tree_sorted_features_grow() {
             max_features,
             seed,
         };
-        let gathered = grow::<Gini, _>(&settings, &sorted, &labels, &weights[..], 3);
-        let reference = grow::<SortedGini, _>(&settings, &sorted, &labels, &weights[..], 3);
+        let gathered = grow::<S, _>(&settings, &sorted, &labels, &weights[..], 3);
+        let reference = grow::<KeptSorted<S>, _>(&settings, &sorted, &labels, &weights[..], 3);
         assert!(gathered.nodes.len() > 20, "{}", gathered.nodes.len());
+        assert!(
+            gathered
+                .nodes
+                .iter()
+                .any(|node| node.split().is_some_and(|(f, _)| f >= 2)),
+            "a gathered column is split on"
+        );
         assert_eq!(
             gathered, reference,
-            "max_features {max_features}, seed {seed}"
+            "max_features {max_features}, min_samples_leaf {msl}, seed {seed}"
         );
     }
+}
+
+/// A forest's tree (some features per node, bootstrap weights) on numeric columns, one-hot
+/// columns with missing values and columns of three values: the columns of few values,
+/// gathered by value at each node, give the tree that keeping them sorted gives, under either
+/// classification criterion.
+#[test]
+fn gathered_features_grow_the_tree_sorted_features_grow() {
+    gathered_matches_sorted::<Gini>();
+    gathered_matches_sorted::<Entropy>();
 }
 
 #[test]
