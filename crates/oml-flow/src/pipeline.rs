@@ -55,24 +55,19 @@ impl Pipeline {
         self.estimator.as_ref()
     }
 
-    /// The preprocessing steps fitted on `train` and applied to it and to `others`, in
-    /// order: what the estimator sees when the pipeline is fitted on `train` and predicts
-    /// `others`. Fitting the estimator on the first matrix and predicting the rest gives the
-    /// pipeline's predictions, so that searches over the estimator's parameters preprocess once.
+    /// The preprocessing steps fitted on `train` and applied to it and to `test`: what the
+    /// estimator sees when the pipeline is fitted on `train` and predicts `test`. Fitting the
+    /// estimator on the first and predicting the second gives the pipeline's predictions, so
+    /// that searches over the estimator's parameters preprocess once.
     pub fn preprocess(
         &self,
         train: &DesignMatrix,
-        others: &[&DesignMatrix],
-    ) -> Result<Vec<DesignMatrix>> {
+        test: &DesignMatrix,
+    ) -> Result<(DesignMatrix, DesignMatrix)> {
         let (transforms, fitted) = self.fit_steps(train)?;
-        let mut out = Vec::with_capacity(1 + others.len());
-        out.push(fitted.unwrap_or_else(|| train.clone()));
-        for x in others {
-            out.push(
-                apply(&self.estimator.name(), &transforms, x)?.unwrap_or_else(|| (*x).clone()),
-            );
-        }
-        Ok(out)
+        let test =
+            apply(&self.estimator.name(), &transforms, test)?.unwrap_or_else(|| test.clone());
+        Ok((fitted.unwrap_or_else(|| train.clone()), test))
     }
 
     /// The steps fitted on `x` in order, and `x` through them (`None` without steps).

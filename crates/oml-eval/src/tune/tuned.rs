@@ -128,6 +128,9 @@ impl Inner {
 struct InnerSet {
     x_train: DesignMatrix,
     x_test: DesignMatrix,
+    /// Whether the rows went through the pipeline's preprocessing ([`InnerSet::cut`]): the
+    /// candidates then fit only its estimator.
+    preprocessed: bool,
     /// What the estimator computes from the (preprocessed) training rows alone
     /// ([`Flow::prepare`]), where the preprocessing is shared.
     prepared: Option<Prepared>,
@@ -168,16 +171,13 @@ impl InnerSet {
                 let (mut x_train, mut x_test) = (rows(train), rows(test));
                 let mut prepared = None;
                 if let Some(pipeline) = preprocess {
-                    let [train, test]: [DesignMatrix; 2] = pipeline
-                        .preprocess(&x_train, &[&x_test])?
-                        .try_into()
-                        .unwrap_or_else(|_| unreachable!("one test matrix given, one returned"));
-                    (x_train, x_test) = (train, test);
+                    (x_train, x_test) = pipeline.preprocess(&x_train, &x_test)?;
                     prepared = pipeline.estimator().prepare(&x_train)?;
                 }
                 Ok(InnerSet {
                     x_train,
                     x_test,
+                    preprocessed: preprocess.is_some(),
                     prepared,
                     target: match data.target {
                         Target::Classes { classes, n_classes } => InnerTarget::Classes {
@@ -313,14 +313,16 @@ impl Tuned {
         let mut pipeline = (self.make)();
         let assignments: Vec<String> = candidate.iter().map(|(n, v)| format!("{n}={v}")).collect();
         set_parameters(&mut pipeline as &mut dyn Describe, &assignments)?;
-        let flow: &dyn Flow = if self.shared_preprocessing() {
-            pipeline.estimator()
-        } else {
-            &pipeline
-        };
-        let fit = |training: &TrainingSet<'_>, set: &InnerSet| match &set.prepared {
-            Some(prepared) => flow.fit_prepared(training, prepared, seed),
-            None => flow.fit(training, seed),
+        let fit = |training: &TrainingSet<'_>, set: &InnerSet| {
+            let flow: &dyn Flow = if set.preprocessed {
+                pipeline.estimator()
+            } else {
+                &pipeline
+            };
+            match &set.prepared {
+                Some(prepared) => flow.fit_prepared(training, prepared, seed),
+                None => flow.fit(training, seed),
+            }
         };
         let mut total = 0.0;
         for set in sets {
