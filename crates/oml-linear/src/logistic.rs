@@ -340,11 +340,7 @@ impl Problem<'_> {
         gradient.iter_mut().for_each(|g| *g = 0.0);
         let mut total = 0.0;
         // Without features every row's inputs are empty: only the intercepts are fitted.
-        let inputs: Box<dyn Iterator<Item = &[f64]>> = if p == 0 {
-            Box::new(std::iter::repeat_n(&[][..], n))
-        } else {
-            Box::new(self.x.chunks_exact(p))
-        };
+        let inputs = (0..n).map(|i| &self.x[i * p..(i + 1) * p]);
         for (x, &target) in inputs.zip(self.targets) {
             for (k, logit) in logits.iter_mut().enumerate() {
                 let b = if self.intercept { intercepts[k] } else { 0.0 };
@@ -390,18 +386,22 @@ impl Problem<'_> {
 
 /// `1 / (1 + e^-z)` without overflow.
 fn sigmoid(z: f64) -> f64 {
-    softplus_and_sigmoid(z).1
+    sigmoid_from(z, (-z.abs()).exp())
+}
+
+/// `1 / (1 + e^-z)` from `e = e^-|z|`.
+fn sigmoid_from(z: f64, e: f64) -> f64 {
+    if z >= 0.0 {
+        1.0 / (1.0 + e)
+    } else {
+        e / (1.0 + e)
+    }
 }
 
 /// `ln(1 + e^z)` and `1 / (1 + e^-z)` without overflow, from one exponential, `e^-|z|`.
 fn softplus_and_sigmoid(z: f64) -> (f64, f64) {
     let e = (-z.abs()).exp();
-    let sigmoid = if z >= 0.0 {
-        1.0 / (1.0 + e)
-    } else {
-        e / (1.0 + e)
-    };
-    (z.max(0.0) + e.ln_1p(), sigmoid)
+    (z.max(0.0) + e.ln_1p(), sigmoid_from(z, e))
 }
 
 /// Replaces logits by their softmax.
