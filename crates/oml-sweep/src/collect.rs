@@ -139,15 +139,6 @@ pub fn failure_records(store: &RunStore, jobs: &[Job]) -> Result<Vec<FailureReco
     Ok(records)
 }
 
-/// How many of `job_keys` (sorted) the store records as failed.
-pub fn failed_among(store: &RunStore, job_keys: &[String]) -> Result<usize, Error> {
-    Ok(store
-        .failure_records()?
-        .iter()
-        .filter(|record| job_keys.binary_search(&record.job_key).is_ok())
-        .count())
-}
-
 /// One row of the table.
 struct Row<'a> {
     columns: &'a JobColumns,

@@ -406,8 +406,10 @@ fn run_marked(
         .mark_running(job_key, &running_marker())
         .map_err(store_error)?;
     let result = run();
-    store.clear_running(job_key).map_err(store_error)?;
-    result
+    // The job's own failure comes first; a marker that cannot be cleared is said only when
+    // the job succeeded.
+    let cleared = store.clear_running(job_key).map_err(store_error);
+    result.and(cleared)
 }
 
 /// Evaluates in this process and stores the run; a run with failed units is not stored.

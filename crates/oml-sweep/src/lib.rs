@@ -36,8 +36,8 @@ mod status;
 pub mod worker;
 
 pub use collect::{
-    COLLECT_COLUMNS, CollectOptions, Collected, IMPUTED_FLOW, collect, failed_among,
-    failure_records, indexed_run_keys, table_format, write_collected,
+    COLLECT_COLUMNS, CollectOptions, Collected, IMPUTED_FLOW, collect, failure_records,
+    indexed_run_keys, table_format, write_collected,
 };
 pub use error::Error;
 pub use execute::{

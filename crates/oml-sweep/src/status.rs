@@ -163,6 +163,10 @@ pub fn failed_jobs<'a>(
 ) -> Result<Vec<&'a Job>, Error> {
     let mut failed = Vec::new();
     for job in jobs {
+        // Only a job with a failure record can be failed: the others' runs are not checked.
+        if store.failure_record(&job.key())?.is_none() {
+            continue;
+        }
         if let JobState::Failed { reason: r, .. } = job_state(store, job)?
             && reason.is_none_or(|wanted| wanted == r)
         {

@@ -412,7 +412,7 @@ pub fn collect(args: CollectArgs, env: &Env) -> anyhow::Result<()> {
     if let Some(n_jobs) = n_jobs
         && !collected.missing.is_empty()
     {
-        let failed = oml::sweep::failed_among(&store, &collected.missing)?;
+        let failed = collected.failed;
         say!(
             "oml: {} of the sweep's {n_jobs} jobs have no run in {} ({failed} recorded as \
              failed in {})",
