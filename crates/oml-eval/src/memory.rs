@@ -51,28 +51,27 @@ fn note_installed() {
     }
 }
 
+/// Counts a new allocation of `layout` at `pointer` (none when it failed) and returns it.
+fn counted_allocation(pointer: *mut u8, layout: Layout) -> *mut u8 {
+    if !pointer.is_null() {
+        note_installed();
+        count(layout.size() as i64);
+    }
+    pointer
+}
+
 // SAFETY: every method passes its arguments to `System` unchanged and returns its result; the
 // counting touches only thread-local `Cell`s with constant initialisers, which neither
 // allocate nor unwind.
 unsafe impl GlobalAlloc for CountingAllocator {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         // SAFETY: the caller's contract for `alloc` is `System.alloc`'s.
-        let pointer = unsafe { System.alloc(layout) };
-        if !pointer.is_null() {
-            note_installed();
-            count(layout.size() as i64);
-        }
-        pointer
+        counted_allocation(unsafe { System.alloc(layout) }, layout)
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         // SAFETY: as `alloc`.
-        let pointer = unsafe { System.alloc_zeroed(layout) };
-        if !pointer.is_null() {
-            note_installed();
-            count(layout.size() as i64);
-        }
-        pointer
+        counted_allocation(unsafe { System.alloc_zeroed(layout) }, layout)
     }
 
     unsafe fn dealloc(&self, pointer: *mut u8, layout: Layout) {
