@@ -23,8 +23,8 @@ pub enum KnnAlgorithm {
     /// scikit-learn's rule: brute force above 15 features (where a k-d tree degenerates),
     /// else linfa-nn's k-d tree.
     Auto,
-    /// Every training row compared, the distances of a block of query rows to all training
-    /// rows computed as one matrix product (`|a|^2 + |b|^2 - 2 a.b`, as scikit-learn's brute
+    /// Every training row compared, the distances of a block of query rows to a block of
+    /// training rows computed as one matrix product (`|a|^2 + |b|^2 - 2 a.b`, as scikit-learn's brute
     /// force); the rows near the k-th are then compared exactly.
     Brute,
     /// linfa-nn's `KdTree`.
@@ -217,92 +217,136 @@ impl FittedKnn {
     }
 }
 
+/// Query rows per block of the brute-force search.
+const QUERY_BLOCK: usize = 256;
+/// Training rows per block of the brute-force search: a block's products (256 x 512, 1 MiB)
+/// stay in the core's cache between the matrix product and the scan.
+const TRAIN_BLOCK: usize = 512;
+
 /// The `k` training rows nearest each row of `x` as (squared distance, row), ordered by both,
-/// by brute force: a block of query rows at a time, the approximate squared distances to every
-/// training row come from one matrix product (`|a|^2 + |b|^2 - 2 a.b`); every training row
-/// whose approximate distance is within the product's rounding bound of the k-th smallest is a
-/// candidate, its distance computed exactly, and the first `k` candidates by (exact distance,
-/// row) are the answer: the same neighbours as an exact search.
+/// by brute force: for a block of query rows and a block of training rows at a time, the
+/// approximate squared distances come from one matrix product (`|a|^2 + |b|^2 - 2 a.b`, as
+/// scikit-learn's brute force); every training row whose approximate distance is within the
+/// product's rounding bound of the k-th smallest is a candidate, its distance computed
+/// exactly, and the first `k` candidates by (exact distance, row) are the answer: the same
+/// neighbours as an exact search.
 fn brute_nearest(train: &Array2<f64>, x: &Array2<f64>, k: usize) -> Vec<Vec<(f64, usize)>> {
     let (n_train, p) = train.dim();
     let train_norms: Vec<f64> = train.rows().into_iter().map(|r| r.dot(&r)).collect();
     let max_train_norm = train_norms.iter().copied().fold(0.0, f64::max);
-    // About 32 MiB of distances per block.
-    let block = ((1usize << 22) / n_train.max(1)).clamp(1, 1024);
     let mut result = Vec::with_capacity(x.nrows());
-    let mut distances: Vec<f64> = Vec::with_capacity(n_train);
-    let mut smallest: Vec<f64> = Vec::with_capacity(k + 1);
-    // One row-major buffer for every block, so that each query's row is one slice.
-    let mut buffer = Array2::zeros((block.min(x.nrows()), n_train));
-    for start in (0..x.nrows()).step_by(block) {
-        let queries = x.slice(ndarray::s![start..(start + block).min(x.nrows()), ..]);
-        let mut products = buffer.slice_mut(ndarray::s![..queries.nrows(), ..]);
-        ndarray::linalg::general_mat_mul(1.0, &queries, &train.t(), 0.0, &mut products);
-        for (query, products) in queries.rows().into_iter().zip(products.rows()) {
-            let query_norm = query.dot(&query);
-            distances.clear();
-            // A row of the product, which is in standard layout: a slice, so that this loop
-            // vectorises.
-            let products = products
-                .as_slice()
-                .expect("a row of a standard-layout product");
-            distances.extend(
-                products
-                    .iter()
-                    .zip(&train_norms)
-                    .map(|(ab, bb)| query_norm + bb - 2.0 * ab),
-            );
-            // The k smallest approximate distances, ascending. Eight at a time: most chunks
-            // have no distance below the k-th so far, which their minimum shows at once.
-            smallest.clear();
-            for chunk in distances.chunks(8) {
-                let least = chunk.iter().copied().fold(f64::INFINITY, f64::min);
-                if smallest.len() == k && least >= smallest[k - 1] {
-                    continue;
-                }
-                for &d in chunk {
-                    if smallest.len() == k {
-                        if d >= smallest[k - 1] {
-                            continue;
-                        }
-                        smallest.pop();
-                    }
-                    let at = smallest.partition_point(|&s| s <= d);
-                    smallest.insert(at, d);
-                }
-            }
-            let kth = if k < n_train {
-                smallest[k - 1]
-            } else {
-                f64::INFINITY
-            };
+    let mut buffer = Array2::zeros((QUERY_BLOCK.min(x.nrows()), TRAIN_BLOCK.min(n_train)));
+    let mut searches: Vec<Search> = Vec::with_capacity(QUERY_BLOCK);
+    for start in (0..x.nrows()).step_by(QUERY_BLOCK) {
+        let queries = x.slice(ndarray::s![start..(start + QUERY_BLOCK).min(x.nrows()), ..]);
+        searches.clear();
+        searches.extend(queries.rows().into_iter().map(|query| {
+            let norm = query.dot(&query);
             // The product's rounding: a few units in the last place of the terms per feature.
-            let margin = 8.0 * (p as f64 + 2.0) * f64::EPSILON * (query_norm + max_train_norm);
-            // Norms that overflow make the product's distances useless: compare every row.
-            let bound = if (kth + margin).is_finite() {
-                kth + margin
-            } else {
-                f64::INFINITY
-            };
-            let mut candidates: Vec<(f64, usize)> = Vec::with_capacity(2 * k);
-            for (c, chunk) in distances.chunks(8).enumerate() {
-                if bound.is_finite() && chunk.iter().copied().fold(f64::INFINITY, f64::min) > bound
-                {
-                    continue;
-                }
-                for (i, &d) in chunk.iter().enumerate() {
-                    if d <= bound || !bound.is_finite() {
-                        let row = 8 * c + i;
-                        candidates.push((L2Dist.rdistance(query, train.row(row)), row));
-                    }
-                }
+            let margin = 8.0 * (p as f64 + 2.0) * f64::EPSILON * (norm + max_train_norm);
+            Search::new(norm, margin, k)
+        }));
+        for offset in (0..n_train).step_by(TRAIN_BLOCK) {
+            let stop = (offset + TRAIN_BLOCK).min(n_train);
+            let rows = train.slice(ndarray::s![offset..stop, ..]);
+            let mut products = buffer.slice_mut(ndarray::s![..queries.nrows(), ..stop - offset]);
+            ndarray::linalg::general_mat_mul(1.0, &queries, &rows.t(), 0.0, &mut products);
+            for (search, products) in searches.iter_mut().zip(products.rows()) {
+                // A row of a row-major buffer: a slice, so that the scan vectorises.
+                let products = products.as_slice().expect("a row of a row-major buffer");
+                search.scan(products, &train_norms[offset..stop], offset);
             }
-            candidates.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-            candidates.truncate(k);
-            result.push(candidates);
+        }
+        for (search, query) in searches.iter().zip(queries.rows()) {
+            result.push(search.neighbours(query, train));
         }
     }
     result
+}
+
+/// One query's brute-force search over the blocks of training rows.
+struct Search {
+    /// The query's squared norm.
+    norm: f64,
+    /// The rounding bound of the query's approximate distances.
+    margin: f64,
+    /// The number of neighbours sought, at least 1.
+    k: usize,
+    /// The `k` smallest approximate distances so far, ascending.
+    smallest: Vec<f64>,
+    /// (approximate distance, row) of every row seen within `margin` of the k-th smallest
+    /// distance as it stood then: a superset of the rows within it at the end, as the k-th
+    /// smallest only decreases.
+    candidates: Vec<(f64, usize)>,
+}
+
+impl Search {
+    fn new(norm: f64, margin: f64, k: usize) -> Self {
+        Search {
+            norm,
+            margin,
+            k,
+            smallest: Vec::with_capacity(k + 1),
+            candidates: Vec::with_capacity(4 * k),
+        }
+    }
+
+    /// Takes the training rows `offset..` whose products with the query and squared norms are
+    /// `products` and `norms`. Eight at a time: most chunks have no distance near the k-th so
+    /// far, which their minimum shows at once.
+    fn scan(&mut self, products: &[f64], norms: &[f64], offset: usize) {
+        let k = self.k;
+        for (c, (products, norms)) in products.chunks(8).zip(norms.chunks(8)).enumerate() {
+            let mut distances = [f64::INFINITY; 8];
+            for ((d, ab), bb) in distances.iter_mut().zip(products).zip(norms) {
+                *d = self.norm + bb - 2.0 * ab;
+            }
+            let least = distances.iter().copied().fold(f64::INFINITY, f64::min);
+            if self.smallest.len() == k && least > self.smallest[k - 1] + self.margin {
+                continue;
+            }
+            for (i, &d) in distances[..products.len()].iter().enumerate() {
+                let full = self.smallest.len() == k;
+                if full && d > self.smallest[k - 1] + self.margin {
+                    continue;
+                }
+                self.candidates.push((d, offset + 8 * c + i));
+                if full {
+                    if d >= self.smallest[k - 1] {
+                        continue;
+                    }
+                    self.smallest.pop();
+                }
+                let at = self.smallest.partition_point(|&s| s <= d);
+                self.smallest.insert(at, d);
+            }
+        }
+    }
+
+    /// The `k` nearest rows, by exact distance, once every training row has been scanned.
+    fn neighbours(&self, query: ArrayView1<'_, f64>, train: &Array2<f64>) -> Vec<(f64, usize)> {
+        let k = self.k;
+        let distance = |row: usize| (L2Dist.rdistance(query, train.row(row)), row);
+        let kth = if k < train.nrows() {
+            self.smallest[k - 1]
+        } else {
+            f64::INFINITY
+        };
+        let bound = kth + self.margin;
+        let mut nearest: Vec<(f64, usize)> = if bound.is_finite() {
+            self.candidates
+                .iter()
+                .filter(|&&(d, _)| d <= bound)
+                .map(|&(_, row)| distance(row))
+                .collect()
+        } else {
+            // Norms that overflow make the product's distances useless: compare every row.
+            (0..train.nrows()).map(distance).collect()
+        };
+        nearest.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        nearest.truncate(k);
+        nearest
+    }
 }
 
 /// The `k` training rows nearest `point` as (squared distance, row), ordered by both, so ties
@@ -347,5 +391,50 @@ impl Model for FittedKnn {
             .and_then(|votes| votes)
             .map(Output::Confidences)
             .map_err(|message| Error::predict(&self.name, message))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every row's (exact squared distance, row), the first `k` by both.
+    fn exact_nearest(train: &Array2<f64>, x: &Array2<f64>, k: usize) -> Vec<Vec<(f64, usize)>> {
+        x.rows()
+            .into_iter()
+            .map(|query| {
+                let mut all: Vec<(f64, usize)> = (0..train.nrows())
+                    .map(|row| (L2Dist.rdistance(query, train.row(row)), row))
+                    .collect();
+                all.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+                all.truncate(k);
+                all
+            })
+            .collect()
+    }
+
+    /// Over several blocks of training and query rows, with many rows at equal distances and
+    /// far from the origin, where the product's distances are mostly rounding, brute force
+    /// finds the exact neighbours and breaks ties to the earlier row.
+    #[test]
+    fn brute_force_finds_the_exact_neighbours_across_blocks() {
+        let (n, p) = (3 * TRAIN_BLOCK + 17, 6);
+        let value = |i: usize, j: usize| {
+            let h = ((i * p + j) as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40;
+            (h % 7) as f64
+        };
+        let train = Array2::from_shape_fn((n, p), |(i, j)| value(i, j));
+        let queries = Array2::from_shape_fn((QUERY_BLOCK + 9, p), |(i, j)| value(i + n, j));
+        for shift in [0.0, 1e8] {
+            let (train, queries) = (train.mapv(|v| v + shift), queries.mapv(|v| v + shift));
+            for k in [1, 5, 40] {
+                let found = brute_nearest(&train, &queries, k);
+                assert_eq!(
+                    found,
+                    exact_nearest(&train, &queries, k),
+                    "shift {shift}, k {k}"
+                );
+            }
+        }
     }
 }

@@ -192,7 +192,8 @@ fn knn_ties_go_to_the_earlier_row_whatever_the_index() {
 /// `auto` takes it) with 0/1 columns full of ties and values of very different sizes.
 #[test]
 fn knn_brute_force_finds_the_exact_neighbours() {
-    let (n, p) = (600, 40);
+    // More training rows than one block of the search takes.
+    let (n, p) = (5000, 40);
     let value = |i: usize, j: usize| {
         let h = ((i * p + j) as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40;
         if j.is_multiple_of(2) {
