@@ -29,6 +29,9 @@ use crate::tree::{NONE, Node, Tree};
 /// Below this, an impurity counts as 0 (scikit-learn's `EPSILON`).
 const EPSILON: f64 = f64::EPSILON;
 
+/// The block of a feature that has none: a gathered one.
+const NO_BLOCK: usize = usize::MAX;
+
 /// The stopping rules and randomness of one fit, resolved against the data.
 #[derive(Debug, Clone)]
 pub(crate) struct Settings {
@@ -174,22 +177,6 @@ pub(crate) fn grow<S: Stats, W: Weights>(
         .filter(|&r| weights.get(r as usize) > 0.0)
         .collect();
     let n = active.len();
-    let mut rows = Vec::with_capacity(n * p);
-    let mut values = Vec::with_capacity(n * p);
-    for f in 0..p {
-        let (r, v) = sorted.feature(f);
-        if n == n_rows {
-            rows.extend_from_slice(r);
-            values.extend_from_slice(v);
-        } else {
-            for (&row, &value) in r.iter().zip(v) {
-                if weights.get(row as usize) > 0.0 {
-                    rows.push(row);
-                    values.push(value);
-                }
-            }
-        }
-    }
     // Features of few values are gathered by value at each node rather than kept sorted (and
     // partitioned at every split), where the statistics do not depend on the order rows are
     // added in. The first feature stays sorted: its block holds each node's rows.
@@ -206,6 +193,35 @@ pub(crate) fn grow<S: Stats, W: Weights>(
                 .filter(|few| gather && f > 0 && !few.values.is_empty())
         })
         .collect();
+    // Only the sorted features have a block.
+    let mut block = vec![NO_BLOCK; p];
+    let sorted_features: Vec<usize> = (0..p).filter(|&f| few[f].is_none()).collect();
+    for (b, &f) in sorted_features.iter().enumerate() {
+        block[f] = b;
+    }
+    // One spare slot: the copy below writes one past the active rows it keeps.
+    let mut rows = vec![0u32; n * sorted_features.len() + 1];
+    let mut values = vec![0.0; n * sorted_features.len() + 1];
+    let is_active: Vec<bool> = (0..n_rows).map(|r| weights.get(r) > 0.0).collect();
+    for (b, &f) in sorted_features.iter().enumerate() {
+        let (r, v) = sorted.feature(f);
+        let base = b * n;
+        if n == n_rows {
+            rows[base..base + n].copy_from_slice(r);
+            values[base..base + n].copy_from_slice(v);
+        } else {
+            // Without a branch on whether a row is active (bootstrap rows come at random):
+            // every row is written, and the next one overwrites it unless it is active. A write
+            // past the block lands in the next block, which is filled after it, or in the spare
+            // slot.
+            let mut k = base;
+            for (&row, &value) in r.iter().zip(v) {
+                rows[k] = row;
+                values[k] = value;
+                k += usize::from(is_active[row as usize]);
+            }
+        }
+    }
     let mut grower = Grower::<S, W> {
         settings,
         targets,
@@ -213,6 +229,8 @@ pub(crate) fn grow<S: Stats, W: Weights>(
         n,
         p,
         few,
+        block,
+        n_blocks: sorted_features.len(),
         buckets: vec![S::zero(n_outputs); FEW_LEVELS + 1],
         rows,
         values,
@@ -252,7 +270,12 @@ struct Grower<'a, S: Stats, W: Weights> {
     few: Vec<Option<&'a FewValues>>,
     /// One statistic per value of a gathered feature, then one for its missing values.
     buckets: Vec<S>,
-    /// `rows[f * n + k]`, `values[f * n + k]`: feature `f`'s block.
+    /// Per feature, the index of its block; [`NO_BLOCK`] for a gathered feature.
+    block: Vec<usize>,
+    /// The number of blocks: of sorted features.
+    n_blocks: usize,
+    /// `rows[b * n + k]`, `values[b * n + k]`: block `b`, the active rows of a sorted feature
+    /// in the order of its values, each node's rows a range of it. Feature 0's is block 0.
     rows: Vec<u32>,
     values: Vec<f64>,
     /// Indexed by row: the side of the split being applied.
@@ -382,7 +405,7 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
         let left_may_split = splits(n_left, &self.left);
         let right_may_split = splits(n_node - n_left, &self.right);
         let blocks = if left_may_split || right_may_split {
-            self.p
+            self.n_blocks
         } else {
             1
         };
@@ -424,7 +447,8 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
             let first = codes.next();
             return codes.all(|code| Some(code) == first);
         }
-        let values = &self.values[f * self.n + start..f * self.n + end];
+        let base = self.block[f] * self.n;
+        let values = &self.values[base + start..base + end];
         let m = non_missing(values);
         m == 0 || (m == values.len() && values[0] >= values[m - 1])
     }
@@ -447,7 +471,7 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
                 self.gathered_split(f, start, end, &mut left, &mut right, best_so_far);
                 continue;
             }
-            let base = f * self.n;
+            let base = self.block[f] * self.n;
             let rows = &self.rows[base + start..base + end];
             let values = &self.values[base + start..base + end];
             let m = non_missing(values);
@@ -658,7 +682,7 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
             self.right.set_difference(&self.total, &self.left);
             return n_left;
         }
-        let base = split.feature * self.n;
+        let base = self.block[split.feature] * self.n;
         let rows = &self.rows[base + start..base + end];
         let m = non_missing(&self.values[base + start..base + end]);
         self.left.clear();
@@ -680,7 +704,7 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
         n_left
     }
 
-    /// Partitions the range of the first `blocks` features stably: rows going left first.
+    /// Partitions the range of the first `blocks` blocks stably: rows going left first.
     ///
     /// A block whose values are constant over the range (one value, or only NaN) is left as
     /// it is, except the first, whose rows give the nodes' statistics: its rows are never read
@@ -688,14 +712,10 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
     /// as constant and never split on it.
     fn partition(&mut self, start: usize, end: usize, blocks: usize) {
         let goes_left = &self.goes_left;
-        for f in 0..blocks {
-            let base = f * self.n;
+        for b in 0..blocks {
+            let base = b * self.n;
             let values = &mut self.values[base + start..base + end];
-            if f > 0
-                && (self.few[f].is_some()
-                    || values[0].is_nan()
-                    || values[0] == values[values.len() - 1])
-            {
+            if b > 0 && (values[0].is_nan() || values[0] == values[values.len() - 1]) {
                 continue;
             }
             let rows = &mut self.rows[base + start..base + end];
