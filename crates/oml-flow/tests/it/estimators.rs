@@ -187,9 +187,10 @@ fn knn_ties_go_to_the_earlier_row_whatever_the_index() {
     }
 }
 
-/// Issue 19: brute force (one matrix product per block of query rows, then the rows near the
-/// k-th compared exactly) finds the neighbours an exact search finds, on 40 features (where
-/// `auto` takes it) with 0/1 columns full of ties and values of very different sizes.
+/// Issue 19: brute force (one matrix product per block of query and training rows, then the
+/// rows near the k-th compared exactly) finds the neighbours an exact search finds, on 40
+/// features (where `auto` takes it) with 0/1 columns full of ties and values of very different
+/// sizes.
 #[test]
 fn knn_brute_force_finds_the_exact_neighbours() {
     // More training rows than one block of the search takes.
