@@ -576,13 +576,14 @@ pub(crate) fn memory_limit_failure(bytes: u64) -> (FailureReason, String) {
 
 /// Whether a child's standard error says it ran out of memory: Rust's allocation failure
 /// (`memory allocation of N bytes failed`, then an abort), a mapping or a thread's stack the
-/// kernel refused (`Cannot allocate memory`, `Resource temporarily unavailable`).
+/// kernel refused (`Cannot allocate memory`, `Resource temporarily unavailable`). A
+/// `capacity overflow` panic is not one: it is a size computed beyond what any memory holds,
+/// a fault of the job whatever the limit, so it stays a failure that `--resume` retries.
 pub(crate) fn out_of_memory(stderr: &str) -> bool {
     [
         "memory allocation of",
         "Cannot allocate memory",
         "out of memory",
-        "capacity overflow",
         "Resource temporarily unavailable",
     ]
     .iter()
@@ -705,4 +706,30 @@ pub fn exit_with_parent(parent: u32) -> bool {
         }
     });
     true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::out_of_memory;
+
+    /// What a child prints when it meets its memory limit counts as out of memory; a job's
+    /// own faults, including a size overflow, do not.
+    #[test]
+    fn out_of_memory_is_the_allocators_and_the_kernels_refusal() {
+        for stderr in [
+            "memory allocation of 1073741824 bytes failed\n",
+            "oml: cannot map x.arff: Cannot allocate memory (os error 12)\n",
+            "failed to spawn thread: Os { code: 11, kind: WouldBlock, message: \"Resource temporarily unavailable\" }\n",
+            "fatal runtime error: out of memory\n",
+        ] {
+            assert!(out_of_memory(stderr), "{stderr}");
+        }
+        for stderr in [
+            "thread 'main' panicked at library/alloc/src/raw_vec.rs:25:5:\ncapacity overflow\n",
+            "oml: task 31: no such task in the cache\n",
+            "",
+        ] {
+            assert!(!out_of_memory(stderr), "{stderr}");
+        }
+    }
 }
