@@ -23,7 +23,7 @@ pub(crate) fn section(html: &mut String, failures: &[FailureRecord]) {
     for (title, key) in [
         (
             "flow",
-            (|r: &FailureRecord| r.flow.clone()) as fn(&FailureRecord) -> String,
+            (|r: &FailureRecord| r.job.flow.clone()) as fn(&FailureRecord) -> String,
         ),
         ("task", task_label),
     ] {
@@ -69,10 +69,10 @@ pub(crate) fn section(html: &mut String, failures: &[FailureRecord]) {
 /// A failed job's task as the report names tasks (`builtin:iris --resampling cv:5`, as
 /// [`crate::results::task_label`] names a run's).
 pub(crate) fn task_label(record: &FailureRecord) -> String {
-    if record.task_options.is_empty() {
-        record.task.clone()
+    if record.job.task_options.is_empty() {
+        record.job.task.clone()
     } else {
-        format!("{} {}", record.task, record.task_options)
+        format!("{} {}", record.job.task, record.job.task_options)
     }
 }
 

@@ -83,14 +83,12 @@ impl std::str::FromStr for FailureReason {
     }
 }
 
-/// A failed job as recorded in `STORE/sweep-failures/JOB_KEY.json`; removed when the job later
-/// succeeds.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FailureRecord {
+/// What names a job in a sweep's tables and records: its key, task, flow, parameters and
+/// seed, each as text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JobColumns {
     /// The job key.
     pub job_key: String,
-    /// The job's label.
-    pub label: String,
     /// The job's task, as the sweep names it (empty in records written before 0.3).
     #[serde(default)]
     pub task: String,
@@ -106,6 +104,17 @@ pub struct FailureRecord {
     /// The run seed.
     #[serde(default)]
     pub seed: u64,
+}
+
+/// A failed job as recorded in `STORE/sweep-failures/JOB_KEY.json`; removed when the job later
+/// succeeds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FailureRecord {
+    /// The job (its fields inline in the record).
+    #[serde(flatten)]
+    pub job: JobColumns,
+    /// The job's label.
+    pub label: String,
     /// The `oml run` command that repeats the job.
     pub command: String,
     /// Why it failed.
@@ -218,7 +227,7 @@ impl RunStore {
 
     /// Writes `record`, replacing an earlier record of the same job.
     pub fn record_failure(&self, record: &FailureRecord) -> Result<()> {
-        write_json(&self.failure_path(&record.job_key), record, true)
+        write_json(&self.failure_path(&record.job.job_key), record, true)
     }
 
     /// Removes the failure record of `job_key`, if there is one.
@@ -301,5 +310,46 @@ fn remove_if_present(path: &Path) -> Result<()> {
             path: path.to_owned(),
             source,
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A record's job fields sit at the top level of its JSON, as before they were grouped,
+    /// and a record written before 0.3 (without them) still reads.
+    #[test]
+    fn failure_records_keep_their_flat_layout_and_read_old_ones() {
+        let record = FailureRecord {
+            job: JobColumns {
+                job_key: "k".to_owned(),
+                task: "builtin:iris".to_owned(),
+                task_options: "--resampling cv:5".to_owned(),
+                flow: "knn".to_owned(),
+                parameters: "k=3".to_owned(),
+                seed: 7,
+            },
+            label: "builtin:iris knn k=3 seed 7".to_owned(),
+            command: "oml run".to_owned(),
+            reason: FailureReason::TimeLimit,
+            message: "too slow".to_owned(),
+            at: "2026-12-05T00:00:00Z".to_owned(),
+        };
+        let json = serde_json::to_value(&record).unwrap();
+        let object = json.as_object().unwrap();
+        assert_eq!(object.len(), 11, "{json}");
+        assert!(object.get("job").is_none(), "{json}");
+        assert_eq!(json["job_key"], "k");
+        assert_eq!(json["task_options"], "--resampling cv:5");
+        assert_eq!(json["seed"], 7);
+        let back: FailureRecord = serde_json::from_value(json).unwrap();
+        assert_eq!(back, record);
+
+        let old = r#"{"job_key": "k", "label": "l", "command": "c", "message": "m", "at": "a"}"#;
+        let old: FailureRecord = serde_json::from_str(old).unwrap();
+        assert_eq!(old.job.job_key, "k");
+        assert_eq!((old.job.task.as_str(), old.job.seed), ("", 0));
+        assert_eq!(old.reason, FailureReason::default());
     }
 }

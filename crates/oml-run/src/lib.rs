@@ -53,8 +53,8 @@ pub use evaluations::{
     write_frame,
 };
 pub use jobs::{
-    Admission, FAILURES_DIR, FailureReason, FailureRecord, JOBS_DIR, Lookup, RUNNING_DIR,
-    RunningMarker,
+    Admission, FAILURES_DIR, FailureReason, FailureRecord, JOBS_DIR, JobColumns, Lookup,
+    RUNNING_DIR, RunningMarker,
 };
 pub use list::{RunList, RunListEntry};
 pub use manifest::{

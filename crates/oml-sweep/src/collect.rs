@@ -6,12 +6,12 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
-use oml_run::{FailureRecord, RunStore, TableFormat, is_timing, write_frame};
+use oml_run::{FailureRecord, JobColumns, RunStore, TableFormat, is_timing, write_frame};
 use polars::prelude::{Column, DataFrame};
 
 use crate::error::Error;
 use crate::execute::TaskReader;
-use crate::plan::{Job, job_key};
+use crate::plan::Job;
 
 /// The table's columns, in order.
 pub const COLLECT_COLUMNS: [&str; 11] = [
@@ -65,58 +65,6 @@ pub struct Collected {
     pub absent_measures: Vec<String>,
     /// Stored runs left out because they are damaged (a file missing or unreadable).
     pub damaged: Vec<oml_run::Damaged>,
-}
-
-/// One job's identity in the table.
-struct JobColumns {
-    job_key: String,
-    task: String,
-    task_options: String,
-    flow: String,
-    parameters: String,
-    seed: u64,
-}
-
-impl JobColumns {
-    fn of_job(job: &Job) -> Self {
-        JobColumns {
-            job_key: job.key(),
-            task: job.task.task.clone(),
-            task_options: job.task.options.to_items().join(" "),
-            flow: job.flow.clone(),
-            parameters: job.params.join(" "),
-            seed: job.seed,
-        }
-    }
-
-    fn of_failure(record: &FailureRecord) -> Self {
-        JobColumns {
-            job_key: record.job_key.clone(),
-            task: record.task.clone(),
-            task_options: record.task_options.clone(),
-            flow: record.flow.clone(),
-            parameters: record.parameters.clone(),
-            seed: record.seed,
-        }
-    }
-
-    fn of_manifest(m: &oml_run::Manifest) -> Self {
-        JobColumns {
-            job_key: job_key(
-                &m.task,
-                &m.task_options,
-                &m.flow,
-                &m.parameters,
-                m.tune.as_ref(),
-                m.seed,
-            ),
-            task: m.task.clone(),
-            task_options: m.task_options.to_items().join(" "),
-            flow: m.flow.clone(),
-            parameters: m.parameters.join(" "),
-            seed: m.seed,
-        }
-    }
 }
 
 /// The run keys the store's job index gives `jobs`, for those that have finished.
@@ -231,7 +179,7 @@ pub fn collect(store: &RunStore, options: &CollectOptions) -> Result<Collected, 
     match &options.jobs {
         Some(jobs) => {
             for job in jobs {
-                let columns = JobColumns::of_job(job);
+                let columns = job.columns();
                 match store.indexed_run_key(&columns.job_key)? {
                     Some(run_key) if store.contains(&run_key) => match store.record(&run_key) {
                         Ok(record) => {
@@ -254,7 +202,7 @@ pub fn collect(store: &RunStore, options: &CollectOptions) -> Result<Collected, 
                         None
                     };
                     failed.push(Failed {
-                        columns: JobColumns::of_job(job),
+                        columns: job.columns(),
                         record,
                         imputed,
                     });
@@ -266,12 +214,12 @@ pub fn collect(store: &RunStore, options: &CollectOptions) -> Result<Collected, 
             let listed = store.records()?;
             damaged = listed.damaged;
             for (run_key, record) in listed.runs {
-                let columns = JobColumns::of_manifest(&record.manifest);
+                let columns = Job::of_manifest(&record.manifest).columns();
                 found.push((columns, run_key, record.summary));
             }
             for record in store.failure_records()? {
                 failed.push(Failed {
-                    columns: JobColumns::of_failure(&record),
+                    columns: record.job.clone(),
                     record,
                     imputed: None,
                 });

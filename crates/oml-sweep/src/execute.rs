@@ -626,13 +626,8 @@ fn failure_record(
     message: &str,
 ) -> FailureRecord {
     FailureRecord {
-        job_key: job.key(),
+        job: job.columns(),
         label: job.label(),
-        task: job.task.task.clone(),
-        task_options: job.task.options.to_items().join(" "),
-        flow: job.flow.clone(),
-        parameters: job.params.join(" "),
-        seed: job.seed,
         command: std::iter::once("oml".to_owned())
             .chain(child_arguments(job, &options.store, None))
             .map(|arg| shell_word(&arg))

@@ -180,13 +180,15 @@ fn a_report_has_a_failures_section_and_counts_what_each_comparison_leaves_out() 
     let (dir, store) = store();
     let out = dir.path().join("report.html");
     let failure = |flow: &str, task: &str, reason, message: &str| oml_run::FailureRecord {
-        job_key: format!("{flow}-{task}"),
+        job: oml_run::JobColumns {
+            job_key: format!("{flow}-{task}"),
+            task: task.split(' ').next().unwrap().to_owned(),
+            task_options: task.split_once(' ').map_or("", |(_, o)| o).to_owned(),
+            flow: flow.to_owned(),
+            parameters: String::new(),
+            seed: 0,
+        },
         label: format!("{task} {flow} seed 0"),
-        task: task.split(' ').next().unwrap().to_owned(),
-        task_options: task.split_once(' ').map_or("", |(_, o)| o).to_owned(),
-        flow: flow.to_owned(),
-        parameters: String::new(),
-        seed: 0,
         command: String::new(),
         reason,
         message: message.to_owned(),

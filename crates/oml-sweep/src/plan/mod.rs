@@ -36,7 +36,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use oml_run::{RunRequest, TuneRequest};
+use oml_run::{JobColumns, Manifest, RunRequest, TuneRequest};
 use oml_task::TaskSpec;
 
 use crate::error::Error;
@@ -78,6 +78,35 @@ impl Job {
             self.tune.as_ref(),
             self.seed,
         )
+    }
+
+    /// The job a stored run computed, from its manifest (without a cache directory, which is
+    /// not part of a job's identity).
+    pub fn of_manifest(manifest: &Manifest) -> Job {
+        Job {
+            task: TaskSpec {
+                task: manifest.task.clone(),
+                cache_dir: None,
+                options: manifest.task_options.clone(),
+            },
+            flow: manifest.flow.clone(),
+            params: manifest.parameters.clone(),
+            tune: manifest.tune.clone(),
+            seed: manifest.seed,
+        }
+    }
+
+    /// What names the job in tables and failure records: its key, and its options and
+    /// parameters joined by spaces.
+    pub fn columns(&self) -> JobColumns {
+        JobColumns {
+            job_key: self.key(),
+            task: self.task.task.clone(),
+            task_options: self.task.options.to_items().join(" "),
+            flow: self.flow.clone(),
+            parameters: self.params.join(" "),
+            seed: self.seed,
+        }
     }
 
     /// The run request of this job, on `threads` (by default all cores), not failing fast.
