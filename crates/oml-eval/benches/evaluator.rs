@@ -15,13 +15,17 @@
 //! Every benchmark takes 10 samples of one evaluation each (flat sampling), so the whole bench
 //! stays within a few minutes.
 
+mod common;
+
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, SamplingMode, criterion_group, criterion_main};
 use ndarray::Array1;
 use oml_data::{DesignMatrix, SyntheticBuilder};
-use oml_eval::{Evaluator, EvaluatorBuilder};
+use oml_eval::Evaluator;
+
+use common::evaluator;
 use oml_flow::{Describe, Flow, Model, Output, TrainingSet, builtin_flow};
 use oml_task::{LocalTaskBuilder, Task};
 
@@ -73,14 +77,6 @@ fn task(builder: &mut LocalTaskBuilder, source: Option<&str>) -> Task {
             builder.build(dataset).expect("the synthetic task")
         }
     }
-}
-
-fn evaluator(threads: usize) -> Evaluator {
-    EvaluatorBuilder::new()
-        .threads(threads)
-        .seed(0)
-        .build()
-        .expect("an evaluator")
 }
 
 /// Evaluates the spinning flow a few times outside criterion and prints how the total time

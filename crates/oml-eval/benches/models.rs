@@ -12,6 +12,8 @@
 //!
 //! Every benchmark takes 10 samples of one evaluation each (flat sampling).
 
+mod common;
+
 use std::hint::black_box;
 use std::sync::Arc;
 use std::time::Duration;
@@ -19,9 +21,10 @@ use std::time::Duration;
 use criterion::{BenchmarkId, Criterion, SamplingMode, criterion_group, criterion_main};
 use oml_data::SyntheticBuilder;
 use oml_eval::tune::{Inner, Search, SearchSpace, Tuned};
-use oml_eval::{Evaluator, EvaluatorBuilder};
 use oml_flow::builtin_flow;
 use oml_task::{LocalTaskBuilder, Task};
+
+use common::evaluator;
 
 /// The classifiers timed, by their built-in names.
 const FLOWS: [&str; 8] = [
@@ -54,16 +57,8 @@ fn task(rows: usize, numeric: usize, nominal: usize, classes: usize) -> Task {
         .expect("the generated task")
 }
 
-fn one_thread() -> Evaluator {
-    EvaluatorBuilder::new()
-        .threads(1)
-        .seed(0)
-        .build()
-        .expect("an evaluator")
-}
-
 fn fit_predict(c: &mut Criterion) {
-    let evaluator = one_thread();
+    let evaluator = evaluator(1);
     let mut group = c.benchmark_group("fit_predict");
     group
         .sample_size(10)
@@ -84,7 +79,7 @@ fn fit_predict(c: &mut Criterion) {
 }
 
 fn tuned(c: &mut Criterion) {
-    let evaluator = one_thread();
+    let evaluator = evaluator(1);
     let task = task(1000, 10, 5, 3);
     let space = SearchSpace::parse(&["max_depth=int:1:20", "min_samples_leaf=int:1:20"])
         .expect("a search space");
