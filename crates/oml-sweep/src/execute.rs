@@ -316,8 +316,9 @@ pub fn run_jobs(
                             let next = queue.lock().map(|q| q.recv());
                             let Ok(Ok((position, key))) = next else { break };
                             let started = Instant::now();
-                            let result =
-                                run_marked(&options.store, &key, || slot.run(&key, *time_limit));
+                            let result = run_marked(&options.store, &key, || {
+                                slot.run(jobs[position], *time_limit)
+                            });
                             let seconds = started.elapsed().as_secs_f64();
                             if done_in.send((position, result, seconds)).is_err() {
                                 break;

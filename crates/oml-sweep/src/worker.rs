@@ -1,11 +1,12 @@
 //! Sweep workers: long-lived `oml sweep worker` processes that run jobs in process, one after
 //! another, reading each task once for all its jobs, so that a small job costs its
 //! computation rather than a process start and a task read. The sweep gives each worker a
-//! job key on a line of its standard input and reads one answer line back; a job past its time
-//! limit is stopped by killing its worker, and a worker that dies (its memory limit, a crash)
-//! takes only its current job with it. Either way the next job gets a fresh worker.
+//! job, as one line of JSON on its standard input, and reads one answer line back, so a worker
+//! never reads or expands the sweep itself: starting one costs the same whatever the sweep's
+//! size (with a memory limit, every job starts one). A job past its time limit is stopped by
+//! killing its worker, and a worker that dies (its memory limit, a crash) takes only its
+//! current job with it. Either way the next job gets a fresh worker.
 
-use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::PathBuf;
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -35,36 +36,34 @@ pub enum WorkerAnswer {
     },
 }
 
-/// The worker's side: for each job key read from `input` (one per line), runs that job of
-/// `jobs` in this process into `store` and writes a [`WorkerAnswer`] line to `output`. Tasks
-/// are read once for consecutive jobs on the same task. Ends at the end of `input`.
+/// The worker's side: for each job read from `input` (one line of JSON each), runs it in this
+/// process into `store` and writes a [`WorkerAnswer`] line to `output`. Tasks are read once
+/// for consecutive jobs on the same task. Ends at the end of `input`.
 pub fn serve_jobs(
-    jobs: &[Job],
     store: &RunStore,
     threads: Option<usize>,
     input: impl BufRead,
     mut output: impl Write,
 ) -> Result<(), Error> {
-    let by_key: HashMap<String, &Job> = jobs.iter().map(|job| (job.key(), job)).collect();
     let mut reader = TaskReader::default();
     let write_error = |source| Error::Write {
         path: PathBuf::from("(the sweep's pipe)"),
         source,
     };
     for line in input.lines() {
-        let key = line.map_err(|source| Error::Read {
+        let line = line.map_err(|source| Error::Read {
             path: PathBuf::from("(the sweep's pipe)"),
             source,
         })?;
         // The run's manifest records the process's peak RSS: count it from this job's start
         // (Linux resets VmHWM on `5` written to clear_refs; elsewhere it stays the worker's).
         let _ = std::fs::write("/proc/self/clear_refs", "5");
-        let answer = match by_key.get(key.trim()) {
-            None => WorkerAnswer::Failed {
-                message: format!("the worker's sweep has no job {key}"),
+        let answer = match serde_json::from_str::<Job>(&line) {
+            Err(e) => WorkerAnswer::Failed {
+                message: format!("the worker cannot read the job it was given ({e}): {line}"),
             },
-            Some(job) => match reader
-                .prepare(job, threads)
+            Ok(job) => match reader
+                .prepare(&job, threads)
                 .and_then(|prepared| run_in_process(&prepared, store))
             {
                 Ok(()) => WorkerAnswer::Done,
@@ -93,7 +92,7 @@ pub fn answer_channel() -> std::io::Result<std::fs::File> {
 pub struct WorkerCommand {
     /// The `oml` binary.
     pub program: PathBuf,
-    /// The arguments that make it a worker of this sweep (`sweep worker SWEEP ... --store S`).
+    /// The arguments that make it a worker (`sweep worker --store S [--threads N]`).
     pub arguments: Vec<String>,
     /// The memory limit of each worker, in bytes.
     pub memory_limit: Option<u64>,
@@ -167,11 +166,11 @@ impl Worker {
         })
     }
 
-    /// Runs the job `key`, waiting at most `time_limit`. `Err` with `true` when the worker is
-    /// gone (killed at the time limit, or dead) and must not be reused.
+    /// Runs `job`, waiting at most `time_limit`. `Err` with `true` when the worker is gone
+    /// (killed at the time limit, or dead) and must not be reused.
     fn run(
         &mut self,
-        key: &str,
+        job: &Job,
         limits: (Option<Duration>, Option<u64>),
     ) -> Result<(), ((FailureReason, String), bool)> {
         let (time_limit, memory_limit) = limits;
@@ -181,7 +180,9 @@ impl Worker {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clear();
-        writeln!(self.stdin, "{key}")
+        let line = serde_json::to_string(job)
+            .map_err(|e| error(format!("cannot write the job for its worker: {e}")))?;
+        writeln!(self.stdin, "{line}")
             .and_then(|()| self.stdin.flush())
             .map_err(|e| error(format!("cannot give the job to its worker: {e}")))?;
         // Without a limit, wait as long as the job takes.
@@ -248,10 +249,10 @@ impl<'a> WorkerSlot<'a> {
         }
     }
 
-    /// Runs job `key` on this slot's worker, starting one if needed.
+    /// Runs `job` on this slot's worker, starting one if needed.
     pub(crate) fn run(
         &mut self,
-        key: &str,
+        job: &Job,
         time_limit: Option<Duration>,
     ) -> Result<(), (FailureReason, String)> {
         // A worker that died while idle is replaced before it is given a job.
@@ -264,12 +265,56 @@ impl<'a> WorkerSlot<'a> {
             self.worker = Some(Worker::start(self.command).map_err(|m| (FailureReason::Error, m))?);
         }
         let worker = self.worker.as_mut().expect("started above");
-        let result = worker.run(key, (time_limit, self.command.memory_limit));
+        let result = worker.run(job, (time_limit, self.command.memory_limit));
         // A memory limit is each job's: the next job gets a fresh process, not the heap an
         // earlier one left behind.
         if self.command.memory_limit.is_some() || matches!(result, Err((_, true))) {
             self.worker = None;
         }
         result.map_err(|(failure, _)| failure)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A worker runs a job given as a line of JSON into the store, and answers a line it cannot
+    /// read as a job with a failure that quotes it, then goes on.
+    #[test]
+    fn a_worker_runs_the_jobs_it_is_given_and_names_a_line_it_cannot_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = RunStore::new(dir.path().join("store"));
+        let job = Job {
+            task: oml_task::TaskSpec::new("builtin:iris"),
+            flow: "decision-tree".to_owned(),
+            params: vec!["max_depth=2".to_owned()],
+            tune: None,
+            seed: 3,
+        };
+        let input = format!("{}\nkey-of-a-job\n", serde_json::to_string(&job).unwrap());
+        let mut output = Vec::new();
+        serve_jobs(&store, Some(1), input.as_bytes(), &mut output).unwrap();
+        let answers: Vec<WorkerAnswer> = String::from_utf8(output)
+            .unwrap()
+            .lines()
+            .map(|line| serde_json::from_str(line).unwrap())
+            .collect();
+        assert_eq!(answers.len(), 2);
+        assert_eq!(answers[0], WorkerAnswer::Done);
+        let WorkerAnswer::Failed { message } = &answers[1] else {
+            panic!("{answers:?}");
+        };
+        assert!(
+            message.contains("cannot read the job") && message.contains("key-of-a-job"),
+            "{message}"
+        );
+        let runs = store.records().unwrap().runs;
+        assert_eq!(runs.len(), 1, "the job's run is in the store");
+        let (_, record) = &runs[0];
+        assert_eq!(
+            (record.manifest.seed, &record.manifest.flow),
+            (3, &job.flow)
+        );
     }
 }

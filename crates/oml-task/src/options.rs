@@ -154,7 +154,7 @@ impl<'de> serde::Deserialize<'de> for TaskOptions {
 
 /// A task as oml is asked for one: its text (an OpenML id, a task directory, a dataset file or
 /// `builtin:NAME`), the cache root for ids, and its options.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TaskSpec {
     /// The task as given.
     pub task: String,

@@ -51,7 +51,7 @@ pub use values::{
 };
 
 /// One run of a sweep.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Job {
     /// The task.
     pub task: TaskSpec,

@@ -44,3 +44,20 @@ fn the_documented_sweep_file_reads() {
     assert_eq!(sweep.flows.len(), 3);
     assert!(sweep.flows[2].tune.is_some());
 }
+
+/// A job goes to a sweep worker as one line of JSON: it comes back the same job, with its
+/// task's options, its cache directory and its search, so the worker needs no sweep file.
+#[test]
+fn a_job_is_the_same_job_after_its_json_line() {
+    let text = "tasks = [{ task = \"builtin:iris\", resampling = \"holdout:33:3\" }]\n\
+                [[flows]]\nname = \"decision-tree\"\ngrid = { max_depth = [4] }\n\
+                [flows.tune]\nspace = { min_samples_leaf = \"int:1:5\" }\nsearch = \"random:4\"\n";
+    let mut job = read(text).unwrap().jobs(&mut no_suites).unwrap().remove(0);
+    job.task.cache_dir = Some("/tmp/some cache".into());
+    let line = serde_json::to_string(&job).unwrap();
+    assert!(!line.contains('\n'), "{line}");
+    let back: super::Job = serde_json::from_str(&line).unwrap();
+    assert_eq!(back, job);
+    assert_eq!(back.key(), job.key());
+    assert_eq!(back.task.options.to_items(), ["--resampling holdout:33:3"]);
+}

@@ -112,16 +112,14 @@ pub(crate) enum SweepAction {
     /// Run the sweep's failed jobs again (of every shard, or of `--shard`), with new limits;
     /// only what failed runs.
     Retry(SweepRetryArgs),
-    /// A worker of a running sweep: runs the job keys it reads on stdin, one per line, and
-    /// answers each on stdout (started by `oml sweep`, not by hand).
+    /// A worker of a running sweep: runs the jobs it reads on stdin, one line of JSON each,
+    /// and answers each on stdout (started by `oml sweep`, not by hand).
     #[command(hide = true)]
     Worker(SweepWorkerArgs),
 }
 
 #[derive(Args)]
 pub(crate) struct SweepWorkerArgs {
-    #[command(flatten)]
-    pub(crate) spec: SweepSpecArgs,
     #[command(flatten)]
     pub(crate) store: StoreArgs,
     /// Threads of each job.

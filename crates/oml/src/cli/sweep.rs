@@ -47,38 +47,16 @@ pub fn sweep(args: SweepCommandArgs, env: &Env) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// The arguments that give a worker the same sweep: the file and the flags, as given.
-fn spec_arguments(spec: &SweepSpecArgs) -> Vec<String> {
-    let mut args: Vec<String> = spec.file.iter().map(|f| f.display().to_string()).collect();
-    for (flag, values) in [
-        ("--task", &spec.tasks),
-        ("--flow", &spec.flows),
-        ("--seed", &spec.seeds),
-    ] {
-        for value in values {
-            args.extend([flag.to_owned(), value.clone()]);
-        }
-    }
-    if let Some(dir) = &spec.cache_dir {
-        args.extend(["--cache-dir".to_owned(), dir.display().to_string()]);
-    }
-    if let Some(server) = &spec.server {
-        args.extend(["--server".to_owned(), server.clone()]);
-    }
-    args
-}
-
-/// `oml sweep worker`: serves the sweep's job keys read on stdin (see
-/// `oml::sweep::worker::serve_jobs`), offline: the sweep fetched what the tasks need.
+/// `oml sweep worker`: runs the jobs read on stdin (see `oml::sweep::worker::serve_jobs`),
+/// offline: the sweep fetched what the tasks need, and each job names its cache.
 fn worker(args: SweepWorkerArgs, env: &Env) -> anyhow::Result<()> {
-    let (_, jobs, _, _) = sweep_jobs(&args.spec, true, env)?;
     let store = env.store(&args.store)?;
     let threads = env.threads(args.threads);
     #[cfg(unix)]
     let answers = io::BufWriter::new(oml::sweep::worker::answer_channel()?);
     #[cfg(not(unix))]
     let answers = io::stdout().lock();
-    oml::sweep::worker::serve_jobs(&jobs, &store, threads, io::stdin().lock(), answers)?;
+    oml::sweep::worker::serve_jobs(&store, threads, io::stdin().lock(), answers)?;
     Ok(())
 }
 
@@ -86,7 +64,6 @@ fn worker(args: SweepWorkerArgs, env: &Env) -> anyhow::Result<()> {
 /// for those not given.
 fn job_options(
     limits: &LimitArgs,
-    spec: &SweepSpecArgs,
     sweep: &Sweep,
     store: oml::run::RunStore,
     resume: bool,
@@ -109,7 +86,6 @@ fn job_options(
         })
     });
     let mut arguments = vec!["sweep".to_owned(), "worker".to_owned()];
-    arguments.extend(spec_arguments(spec));
     arguments.extend(["--store".to_owned(), store.root().display().to_string()]);
     if let Some(threads) = threads {
         arguments.extend(["--threads".to_owned(), threads.to_string()]);
@@ -238,7 +214,7 @@ fn retry(args: SweepRetryArgs, env: &Env) -> anyhow::Result<ExitCode> {
     if !args.offline {
         oml::sweep::fetch_tasks(&failed, &client, &cache)?;
     }
-    let options = job_options(&args.limits, &args.spec, &sweep, store, false, env)?;
+    let options = job_options(&args.limits, &sweep, store, false, env)?;
     say!(
         "oml: retrying {} failed jobs, {}",
         failed.len(),
@@ -269,7 +245,6 @@ fn run_shard(args: SweepArgs, env: &Env) -> anyhow::Result<ExitCode> {
     oml::sweep::check_flows_learn_their_tasks(&mine)?;
     let options = job_options(
         &args.limits,
-        &args.spec,
         &sweep,
         env.store(&args.store)?,
         args.resume,
