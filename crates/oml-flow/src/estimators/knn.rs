@@ -24,8 +24,8 @@ pub enum KnnAlgorithm {
     /// else linfa-nn's k-d tree.
     Auto,
     /// Every training row compared, the distances of a block of query rows to a block of
-    /// training rows computed as one matrix product (`|a|^2 + |b|^2 - 2 a.b`, as scikit-learn's brute
-    /// force); the rows near the k-th are then compared exactly.
+    /// training rows computed as one matrix product (`|a|^2 + |b|^2 - 2 a.b`, as
+    /// scikit-learn's brute force); the rows near the k-th are then compared exactly.
     Brute,
     /// linfa-nn's `KdTree`.
     KdTree,
@@ -256,6 +256,7 @@ fn brute_nearest(train: &Array2<f64>, x: &Array2<f64>, k: usize) -> Vec<Vec<(f64
                 let products = products.as_slice().expect("a row of a row-major buffer");
                 search.scan(products, &train_norms[offset..stop], offset);
             }
+            searches.iter_mut().for_each(Search::prune);
         }
         for (search, query) in searches.iter().zip(queries.rows()) {
             result.push(search.neighbours(query, train));
@@ -274,11 +275,18 @@ struct Search {
     k: usize,
     /// The `k` smallest approximate distances so far, ascending.
     smallest: Vec<f64>,
-    /// (approximate distance, row) of every row seen within `margin` of the k-th smallest
-    /// distance as it stood then: a superset of the rows within it at the end, as the k-th
-    /// smallest only decreases.
+    /// (approximate distance, row) of every row seen before `k` rows were, or within `margin`
+    /// of the k-th smallest distance as it stood then, less those pruned since: a superset of
+    /// the rows within the margin of the k-th smallest at the end, as it only decreases.
     candidates: Vec<(f64, usize)>,
+    /// Whether every row is compared exactly at the end instead: when the margin is not finite
+    /// (norms that overflow), or when more than [`MAX_CANDIDATES`] rows stay within it (the
+    /// product's distances then tell too little), which bounds a block's memory.
+    exhaustive: bool,
 }
+
+/// The most candidates a query keeps before it compares every row exactly instead.
+const MAX_CANDIDATES: usize = 4096;
 
 impl Search {
     fn new(norm: f64, margin: f64, k: usize) -> Self {
@@ -288,6 +296,23 @@ impl Search {
             k,
             smallest: Vec::with_capacity(k + 1),
             candidates: Vec::with_capacity(4 * k),
+            exhaustive: !margin.is_finite(),
+        }
+    }
+
+    /// Drops the candidates no longer within the margin of the k-th smallest distance; past
+    /// [`MAX_CANDIDATES`], gives up on candidates for an exact comparison of every row.
+    fn prune(&mut self) {
+        if self.exhaustive {
+            return;
+        }
+        if self.smallest.len() == self.k {
+            let bound = self.smallest[self.k - 1] + self.margin;
+            self.candidates.retain(|&(d, _)| d <= bound);
+        }
+        if self.candidates.len() > MAX_CANDIDATES {
+            self.exhaustive = true;
+            self.candidates = Vec::new();
         }
     }
 
@@ -295,6 +320,9 @@ impl Search {
     /// `products` and `norms`. Eight at a time: most chunks have no distance near the k-th so
     /// far, which their minimum shows at once.
     fn scan(&mut self, products: &[f64], norms: &[f64], offset: usize) {
+        if self.exhaustive {
+            return;
+        }
         let k = self.k;
         for (c, (products, norms)) in products.chunks(8).zip(norms.chunks(8)).enumerate() {
             let mut distances = [f64::INFINITY; 8];
@@ -327,21 +355,21 @@ impl Search {
     fn neighbours(&self, query: ArrayView1<'_, f64>, train: &Array2<f64>) -> Vec<(f64, usize)> {
         let k = self.k;
         let distance = |row: usize| (L2Dist.rdistance(query, train.row(row)), row);
-        let kth = if k < train.nrows() {
-            self.smallest[k - 1]
-        } else {
-            f64::INFINITY
-        };
-        let bound = kth + self.margin;
-        let mut nearest: Vec<(f64, usize)> = if bound.is_finite() {
-            self.candidates
+        // The bound on the approximate distances of the rows that may be among the k nearest;
+        // none when every row is compared.
+        let bound = (!self.exhaustive && k < train.nrows())
+            .then(|| self.smallest[k - 1] + self.margin)
+            .filter(|bound| bound.is_finite());
+        let mut nearest: Vec<(f64, usize)> = match bound {
+            Some(bound) => self
+                .candidates
                 .iter()
                 .filter(|&&(d, _)| d <= bound)
                 .map(|&(_, row)| distance(row))
-                .collect()
-        } else {
-            // Norms that overflow make the product's distances useless: compare every row.
-            (0..train.nrows()).map(distance).collect()
+                .collect(),
+            // Fewer rows than k, or the product's distances useless (norms that overflow) or
+            // too coarse (too many rows within their rounding of the k-th): every row.
+            None => (0..train.nrows()).map(distance).collect(),
         };
         nearest.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         nearest.truncate(k);
@@ -418,7 +446,9 @@ mod tests {
     /// finds the exact neighbours and breaks ties to the earlier row.
     #[test]
     fn brute_force_finds_the_exact_neighbours_across_blocks() {
-        let (n, p) = (3 * TRAIN_BLOCK + 17, 6);
+        // More rows than a query keeps as candidates: far from the origin, every row is
+        // within the product's rounding of the k-th, and the search compares them all.
+        let (n, p) = (MAX_CANDIDATES + TRAIN_BLOCK + 17, 6);
         let value = |i: usize, j: usize| {
             let h = ((i * p + j) as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40;
             (h % 7) as f64
@@ -427,7 +457,7 @@ mod tests {
         let queries = Array2::from_shape_fn((QUERY_BLOCK + 9, p), |(i, j)| value(i + n, j));
         for shift in [0.0, 1e8] {
             let (train, queries) = (train.mapv(|v| v + shift), queries.mapv(|v| v + shift));
-            for k in [1, 5, 40] {
+            for k in [1, 5, 40, n] {
                 let found = brute_nearest(&train, &queries, k);
                 assert_eq!(
                     found,
