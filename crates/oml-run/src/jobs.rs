@@ -83,13 +83,13 @@ impl std::str::FromStr for FailureReason {
     }
 }
 
-/// What names a job in a sweep's tables and records: its key, task, flow, parameters and
-/// seed, each as text.
+/// What names a job in a sweep's tables and failure records: its key, task, task options,
+/// flow, parameters and seed, each as text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct JobColumns {
     /// The job key.
     pub job_key: String,
-    /// The job's task, as the sweep names it (empty in records written before 0.3).
+    /// The job's task, as the sweep names it (empty in failure records written before 0.3).
     #[serde(default)]
     pub task: String,
     /// The task's options as `oml run` flags, joined by spaces.

@@ -304,7 +304,7 @@ pub fn run_jobs(
             time_limit,
             jobs: n_workers,
         } => {
-            let (queue_in, queue) = std::sync::mpsc::channel::<(usize, String)>();
+            let (queue_in, queue) = std::sync::mpsc::channel::<usize>();
             let queue = std::sync::Mutex::new(queue);
             let (done_in, done) = std::sync::mpsc::channel();
             std::thread::scope(|scope| -> Result<(), Error> {
@@ -314,7 +314,8 @@ pub fn run_jobs(
                         let mut slot = crate::worker::WorkerSlot::new(command);
                         loop {
                             let next = queue.lock().map(|q| q.recv());
-                            let Ok(Ok((position, key))) = next else { break };
+                            let Ok(Ok(position)) = next else { break };
+                            let key = jobs[position].key();
                             let started = Instant::now();
                             let result = run_marked(&options.store, &key, || {
                                 slot.run(jobs[position], *time_limit)
@@ -332,7 +333,7 @@ pub fn run_jobs(
                         match prepare(position) {
                             Ok(prepared) => {
                                 run_keys[position] = Some(prepared.key.clone());
-                                let _ = queue_in.send((position, jobs[position].key()));
+                                let _ = queue_in.send(position);
                             }
                             Err((status, key)) => finish(position, key, as_result(status))?,
                         }

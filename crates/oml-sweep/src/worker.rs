@@ -180,8 +180,11 @@ impl Worker {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clear();
-        let line = serde_json::to_string(job)
-            .map_err(|e| error(format!("cannot write the job for its worker: {e}")))?;
+        // A job that cannot be written leaves the worker as it was.
+        let line = serde_json::to_string(job).map_err(|e| {
+            let message = format!("cannot write the job for its worker: {e}");
+            ((FailureReason::Error, message), false)
+        })?;
         writeln!(self.stdin, "{line}")
             .and_then(|()| self.stdin.flush())
             .map_err(|e| error(format!("cannot give the job to its worker: {e}")))?;

@@ -55,7 +55,6 @@ fn a_job_is_the_same_job_after_its_json_line() {
     let mut job = read(text).unwrap().jobs(&mut no_suites).unwrap().remove(0);
     job.task.cache_dir = Some("/tmp/some cache".into());
     let line = serde_json::to_string(&job).unwrap();
-    assert!(!line.contains('\n'), "{line}");
     let back: super::Job = serde_json::from_str(&line).unwrap();
     assert_eq!(back, job);
     assert_eq!(back.key(), job.key());

@@ -202,7 +202,14 @@ pub(crate) fn grow<S: Stats, W: Weights>(
     // One spare slot: the copy below writes one past the active rows it keeps.
     let mut rows = vec![0u32; n * sorted_features.len() + 1];
     let mut values = vec![0.0; n * sorted_features.len() + 1];
-    let is_active: Vec<bool> = (0..n_rows).map(|r| weights.get(r) > 0.0).collect();
+    // Whether each row is active, for the copy below (not needed when every row is).
+    let mut is_active = Vec::new();
+    if n < n_rows {
+        is_active.resize(n_rows, false);
+        for &row in &active {
+            is_active[row as usize] = true;
+        }
+    }
     for (b, &f) in sorted_features.iter().enumerate() {
         let (r, v) = sorted.feature(f);
         let base = b * n;
