@@ -20,12 +20,12 @@ mod common;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use criterion::{BenchmarkId, Criterion, SamplingMode, criterion_group, criterion_main};
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use ndarray::Array1;
 use oml_data::{DesignMatrix, SyntheticBuilder};
 use oml_eval::Evaluator;
 
-use common::evaluator;
+use common::{evaluation_group, evaluator};
 use oml_flow::{Describe, Flow, Model, Output, TrainingSet, builtin_flow};
 use oml_task::{LocalTaskBuilder, Task};
 
@@ -128,12 +128,12 @@ fn overhead(c: &mut Criterion) {
     let task = task(&mut LocalTaskBuilder::new(), Some("builtin:iris"));
     let evaluator = evaluator(1);
     report_overhead(&evaluator, &task);
-    let mut group = c.benchmark_group("overhead");
-    group
-        .sample_size(10)
-        .sampling_mode(SamplingMode::Flat)
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(3));
+    let mut group = evaluation_group(
+        c,
+        "overhead",
+        Duration::from_millis(500),
+        Duration::from_secs(3),
+    );
     group.bench_function("spin_2ms_0.2ms/100_units", |b| {
         b.iter(|| black_box(evaluator.evaluate(&Spin, &task).expect("an evaluation")))
     });
@@ -148,12 +148,12 @@ fn end_to_end(c: &mut Criterion) {
     if all > 1 {
         threads.push(all);
     }
-    let mut group = c.benchmark_group("end_to_end");
-    group
-        .sample_size(10)
-        .sampling_mode(SamplingMode::Flat)
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(5));
+    let mut group = evaluation_group(
+        c,
+        "end_to_end",
+        Duration::from_millis(500),
+        Duration::from_secs(5),
+    );
     for threads in threads {
         let evaluator = evaluator(threads);
         group.bench_with_input(

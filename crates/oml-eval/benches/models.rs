@@ -18,13 +18,13 @@ use std::hint::black_box;
 use std::sync::Arc;
 use std::time::Duration;
 
-use criterion::{BenchmarkId, Criterion, SamplingMode, criterion_group, criterion_main};
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use oml_data::SyntheticBuilder;
 use oml_eval::tune::{Inner, Search, SearchSpace, Tuned};
 use oml_flow::builtin_flow;
 use oml_task::{LocalTaskBuilder, Task};
 
-use common::evaluator;
+use common::{evaluation_group, evaluator};
 
 /// The classifiers timed, by their built-in names.
 const FLOWS: [&str; 8] = [
@@ -59,12 +59,12 @@ fn task(rows: usize, numeric: usize, nominal: usize, classes: usize) -> Task {
 
 fn fit_predict(c: &mut Criterion) {
     let evaluator = evaluator(1);
-    let mut group = c.benchmark_group("fit_predict");
-    group
-        .sample_size(10)
-        .sampling_mode(SamplingMode::Flat)
-        .warm_up_time(Duration::from_millis(200))
-        .measurement_time(Duration::from_secs(5));
+    let mut group = evaluation_group(
+        c,
+        "fit_predict",
+        Duration::from_millis(200),
+        Duration::from_secs(5),
+    );
     for (rows, numeric, nominal, classes) in SHAPES {
         let task = task(rows, numeric, nominal, classes);
         let shape = format!("{rows}x{numeric}x{nominal}x{classes}");
@@ -90,12 +90,12 @@ fn tuned(c: &mut Criterion) {
         Inner::Cv(3),
     )
     .expect("a tuned flow");
-    let mut group = c.benchmark_group("tuned");
-    group
-        .sample_size(10)
-        .sampling_mode(SamplingMode::Flat)
-        .warm_up_time(Duration::from_millis(200))
-        .measurement_time(Duration::from_secs(3));
+    let mut group = evaluation_group(
+        c,
+        "tuned",
+        Duration::from_millis(200),
+        Duration::from_secs(3),
+    );
     group.bench_function("decision-tree", |b| {
         b.iter(|| black_box(evaluator.evaluate(&flow, &task).expect("an evaluation")))
     });
