@@ -86,21 +86,17 @@ fn a_tree_fitted_on_its_prepared_inputs_is_the_tree_fitted_on_them() {
         target: Target::Values(values.view()),
     };
     let direct = flow.fit(&data, 3).unwrap().output(x).unwrap();
-    let shared = flow
-        .fit_prepared(&data, &prepared, 3)
-        .unwrap()
-        .output(x)
-        .unwrap();
-    assert_eq!(shared, direct);
+    let fitted_on = |prepared| {
+        flow.fit_prepared(&data, prepared, 3)
+            .unwrap()
+            .output(x)
+            .unwrap()
+    };
+    assert_eq!(fitted_on(&prepared), direct);
     // The presorted inputs of a 90-row matrix do not fit these rows: sorted again.
     let (other, _) = missing_means_class_one();
     let stale = flow.prepare(&other).unwrap().unwrap();
-    let again = flow
-        .fit_prepared(&data, &stale, 3)
-        .unwrap()
-        .output(x)
-        .unwrap();
-    assert_eq!(again, direct);
+    assert_eq!(fitted_on(&stale), direct);
 }
 
 #[test]
