@@ -111,11 +111,13 @@ pub trait Flow: Describe {
     }
 
     /// [`Flow::fit`], given what [`Flow::prepare`] of a flow of the same type computed from
-    /// `data.features`: the same model, without computing that again. By default, `fit`.
+    /// `data.features`, if anything: the same model, without computing that again. The
+    /// caller passes what was prepared from these very features; a flow may ignore what does
+    /// not fit their shape. By default, `fit`.
     fn fit_prepared(
         &self,
         data: &TrainingSet<'_>,
-        prepared: &Prepared,
+        prepared: Option<&Prepared>,
         seed: u64,
     ) -> Result<Box<dyn Model>> {
         let _ = prepared;

@@ -319,10 +319,7 @@ impl Tuned {
             } else {
                 &pipeline
             };
-            match &set.prepared {
-                Some(prepared) => flow.fit_prepared(training, prepared, seed),
-                None => flow.fit(training, seed),
-            }
+            flow.fit_prepared(training, set.prepared.as_ref(), seed)
         };
         let mut total = 0.0;
         for set in sets {

@@ -383,7 +383,7 @@ impl Flow for DecisionTreeFlow {
     }
 
     fn fit(&self, data: &TrainingSet<'_>, seed: u64) -> Result<Box<dyn Model>> {
-        self.fit_sorted(data, None, seed)
+        self.fit_prepared(data, None, seed)
     }
 
     /// The inputs' presorted columns ([`oml_trees::SortedFeatures`]), which depend on neither
@@ -394,29 +394,19 @@ impl Flow for DecisionTreeFlow {
         Ok(Some(Arc::new(sorted)))
     }
 
+    /// Fits on `data`, its inputs presorted in `prepared` if given and of their shape (else
+    /// sorted here).
     fn fit_prepared(
         &self,
         data: &TrainingSet<'_>,
-        prepared: &Prepared,
+        prepared: Option<&Prepared>,
         seed: u64,
     ) -> Result<Box<dyn Model>> {
         let sorted = prepared
-            .downcast_ref::<oml_trees::SortedFeatures>()
+            .and_then(|p| p.downcast_ref::<oml_trees::SortedFeatures>())
             .filter(|s| {
                 s.n_rows() == data.features.x.nrows() && s.n_features() == data.features.x.ncols()
             });
-        self.fit_sorted(data, sorted, seed)
-    }
-}
-
-impl DecisionTreeFlow {
-    /// Fits on `data`, its inputs presorted in `sorted` if given (else sorted here).
-    fn fit_sorted(
-        &self,
-        data: &TrainingSet<'_>,
-        sorted: Option<&oml_trees::SortedFeatures>,
-        seed: u64,
-    ) -> Result<Box<dyn Model>> {
         let sort =
             |x: ArrayView2<'_, f64>| -> oml_trees::Result<Cow<'_, oml_trees::SortedFeatures>> {
                 match sorted {

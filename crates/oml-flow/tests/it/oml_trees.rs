@@ -69,7 +69,8 @@ fn missing_values_reach_the_trees() {
 }
 
 /// A tree fitted on presorted inputs ([`Flow::prepare`], as a search shares them between its
-/// candidates) is the tree fitted on the inputs; presorted inputs of other rows are not used.
+/// candidates) is the tree fitted on the inputs; presorted inputs of another shape are ignored
+/// (the caller passes those of the same rows: same-shaped ones of other rows are its error).
 #[test]
 fn a_tree_fitted_on_its_prepared_inputs_is_the_tree_fitted_on_them() {
     let source = prepare("builtin:diabetes", false, false);
@@ -87,7 +88,7 @@ fn a_tree_fitted_on_its_prepared_inputs_is_the_tree_fitted_on_them() {
     };
     let direct = flow.fit(&data, 3).unwrap().output(x).unwrap();
     let fitted_on = |prepared| {
-        flow.fit_prepared(&data, prepared, 3)
+        flow.fit_prepared(&data, Some(prepared), 3)
             .unwrap()
             .output(x)
             .unwrap()
