@@ -128,9 +128,6 @@ impl Inner {
 struct InnerSet {
     x_train: DesignMatrix,
     x_test: DesignMatrix,
-    /// Whether the rows went through the pipeline's preprocessing ([`InnerSet::cut`]): the
-    /// candidates then fit only its estimator.
-    preprocessed: bool,
     /// What the estimator computes from the (preprocessed) training rows alone
     /// ([`Flow::prepare`]), where the preprocessing is shared.
     prepared: Option<Prepared>,
@@ -155,7 +152,7 @@ enum InnerTarget {
 impl InnerSet {
     /// The rows of `splits` (train, test) of `data`, copied once; with `preprocess`, through
     /// its steps fitted on each split's training rows (the candidates then fit only the
-    /// pipeline's estimator, see [`Tuned::shared_preprocessing`]).
+    /// pipeline's estimator, see [`Tuned::shared`]).
     fn cut(
         data: &TrainingSet<'_>,
         splits: &[(Vec<usize>, Vec<usize>)],
@@ -165,8 +162,9 @@ impl InnerSet {
             x: data.features.x.select(Axis(0), rows),
             columns: data.features.columns.clone(),
         };
+        // In parallel, each split on its own: the sets come back in the splits' order.
         splits
-            .iter()
+            .par_iter()
             .map(|(train, test)| {
                 let (mut x_train, mut x_test) = (rows(train), rows(test));
                 let mut prepared = None;
@@ -177,7 +175,6 @@ impl InnerSet {
                 Ok(InnerSet {
                     x_train,
                     x_test,
-                    preprocessed: preprocess.is_some(),
                     prepared,
                     target: match data.target {
                         Target::Classes { classes, n_classes } => InnerTarget::Classes {
@@ -211,6 +208,11 @@ impl InnerSet {
 pub struct Tuned {
     make: Arc<dyn Fn() -> Pipeline + Send + Sync>,
     base: Pipeline,
+    /// Whether every tuned parameter is the estimator's, so that the pipeline's preprocessing
+    /// is the same for every candidate: it is then fitted once per inner split
+    /// ([`InnerSet::cut`]) rather than once per candidate and split, with the same results,
+    /// and the candidates fit only the estimator.
+    shared: bool,
     space: SearchSpace,
     search: Search,
     inner: Inner,
@@ -228,9 +230,14 @@ impl Tuned {
     ) -> Result<Self> {
         space.check(&*make)?;
         let base = make();
+        let estimator = format!("{ESTIMATOR_STEP}.");
+        let shared = space.dimensions().iter().all(|(name, _)| {
+            qualified_name(&base, name).is_some_and(|q| q.starts_with(&estimator))
+        });
         Ok(Tuned {
             make,
             base,
+            shared,
             space,
             search,
             inner,
@@ -285,24 +292,22 @@ impl Tuned {
         }
     }
 
-    /// Whether every tuned parameter is the estimator's, so that the pipeline's preprocessing
-    /// is the same for every candidate: it is then fitted once per inner split
-    /// ([`InnerSet::cut`]) rather than once per candidate and split, with the same results.
-    fn shared_preprocessing(&self) -> bool {
-        let estimator = format!("{ESTIMATOR_STEP}.");
-        self.space.dimensions().iter().all(|(name, _)| {
-            qualified_name(&self.base, name).is_some_and(|q| q.starts_with(&estimator))
-        })
-    }
-
     /// The pipeline whose steps [`InnerSet::cut`] applies, where they are shared.
     fn preprocessing(&self) -> Option<&Pipeline> {
-        self.shared_preprocessing().then_some(&self.base)
+        self.shared.then_some(&self.base)
+    }
+
+    /// The flow with `candidate`'s parameter values.
+    fn configured(&self, candidate: &[(String, String)]) -> oml_flow::Result<Pipeline> {
+        let mut pipeline = (self.make)();
+        let assignments: Vec<String> = candidate.iter().map(|(n, v)| format!("{n}={v}")).collect();
+        set_parameters(&mut pipeline as &mut dyn Describe, &assignments)?;
+        Ok(pipeline)
     }
 
     /// A candidate's mean score by `measure` over the inner splits, each already cut from
     /// the training rows ([`InnerSet::cut`], once per search, not per candidate) and, where
-    /// [`Tuned::shared_preprocessing`], preprocessed: then only the estimator is fitted.
+    /// [`Tuned::shared`], preprocessed: then only the estimator is fitted.
     fn score(
         &self,
         candidate: &[(String, String)],
@@ -310,15 +315,13 @@ impl Tuned {
         measure: &MeasureInfo,
         seed: u64,
     ) -> oml_flow::Result<f64> {
-        let mut pipeline = (self.make)();
-        let assignments: Vec<String> = candidate.iter().map(|(n, v)| format!("{n}={v}")).collect();
-        set_parameters(&mut pipeline as &mut dyn Describe, &assignments)?;
+        let pipeline = self.configured(candidate)?;
+        let flow: &dyn Flow = if self.shared {
+            pipeline.estimator()
+        } else {
+            &pipeline
+        };
         let fit = |training: &TrainingSet<'_>, set: &InnerSet| {
-            let flow: &dyn Flow = if set.preprocessed {
-                pipeline.estimator()
-            } else {
-                &pipeline
-            };
             flow.fit_prepared(training, set.prepared.as_ref(), seed)
         };
         let mut total = 0.0;
@@ -547,13 +550,7 @@ impl Flow for Tuned {
                 best = i;
             }
         }
-        let mut flow = (self.make)();
-        let assignments: Vec<String> = candidates[best]
-            .iter()
-            .map(|(n, v)| format!("{n}={v}"))
-            .collect();
-        set_parameters(&mut flow as &mut dyn Describe, &assignments)?;
-        let model = flow.fit(data, seed)?;
+        let model = self.configured(&candidates[best])?.fit(data, seed)?;
         let trace = candidates
             .into_iter()
             .zip(scores)
