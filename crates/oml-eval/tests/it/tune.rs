@@ -175,7 +175,10 @@ fn the_best_candidate_is_refitted_and_its_trace_has_one_selected_row() {
 }
 
 /// The search preprocesses each inner split once for all candidates when only the estimator is
-/// tuned: every evaluation must still be the whole pipeline's, fitted per candidate.
+/// tuned: every evaluation must still be the whole pipeline's, fitted per candidate. Three
+/// searches: a tree's (its inputs presorted once per split), knn's (its imputer's medians and
+/// its scaler depend on each split's training rows) and one that tunes the imputer too (the
+/// preprocessing then cannot be shared).
 #[test]
 fn each_evaluation_is_the_whole_pipeline_fitted_and_scored_on_the_inner_splits() {
     let (mut x, y) = iris();
@@ -190,11 +193,7 @@ fn each_evaluation_is_the_whole_pipeline_fitted_and_scored_on_the_inner_splits()
             n_classes: 3,
         },
     };
-    let space = SearchSpace::parse(&["max_depth=int:1:6", "min_samples_leaf=int:1:20"]).unwrap();
-    let model = Tuned::new(tree(), space, Search::Random(6), Inner::Cv(3))
-        .unwrap()
-        .fit(&data, 7)
-        .unwrap();
+    // The inner splits' seed, as `Tuned` derives it from the unit's (tuned.rs, `fit`).
     let splits = Inner::Cv(3)
         .splits(x.x.nrows(), Some(&y), oml_flow::unit_seed(7, 0, 0, 1))
         .unwrap();
@@ -203,46 +202,63 @@ fn each_evaluation_is_the_whole_pipeline_fitted_and_scored_on_the_inner_splits()
         columns: x.columns.clone(),
     };
     let kind = TaskKind::Classification { n_classes: 3 };
-    for iteration in model.trace() {
-        let mut pipeline = builtin_flow("decision-tree").unwrap();
-        let assignments: Vec<String> = iteration
-            .parameters
-            .iter()
-            .map(|(n, v)| format!("{n}={v}"))
-            .collect();
-        set_parameters(&mut pipeline as &mut dyn Describe, &assignments).unwrap();
-        let mut total = 0.0;
-        for (train, test) in &splits {
-            let classes = y.select(Axis(0), train);
-            let training = TrainingSet {
-                features: &rows(train),
-                target: Target::Classes {
-                    classes: classes.view(),
-                    n_classes: 3,
-                },
-            };
-            let Predictions::Classes { labels, .. } = pipeline
-                .fit(&training, 7)
-                .unwrap()
-                .predict(&rows(test), kind)
-                .unwrap()
-            else {
-                panic!("classification")
-            };
-            let correct = test
+    let searches: [(&'static str, &[&str]); 3] = [
+        (
+            "decision-tree",
+            &["max_depth=int:1:6", "min_samples_leaf=int:1:20"],
+        ),
+        ("knn", &["k=int:1:15"]),
+        ("knn", &["impute.strategy=mean,median", "k=int:1:15"]),
+    ];
+    for (name, space) in searches {
+        let make: Arc<dyn Fn() -> Pipeline + Send + Sync> =
+            Arc::new(move || builtin_flow(name).unwrap());
+        let space = SearchSpace::parse(space).unwrap();
+        let model = Tuned::new(make, space, Search::Random(6), Inner::Cv(3))
+            .unwrap()
+            .fit(&data, 7)
+            .unwrap();
+        for iteration in model.trace() {
+            let mut pipeline = builtin_flow(name).unwrap();
+            let assignments: Vec<String> = iteration
+                .parameters
                 .iter()
-                .zip(&labels)
-                .filter(|(r, l)| y[**r] == **l)
-                .count();
-            total += correct as f64 / test.len() as f64;
+                .map(|(n, v)| format!("{n}={v}"))
+                .collect();
+            set_parameters(&mut pipeline as &mut dyn Describe, &assignments).unwrap();
+            let mut total = 0.0;
+            for (train, test) in &splits {
+                let classes = y.select(Axis(0), train);
+                let training = TrainingSet {
+                    features: &rows(train),
+                    target: Target::Classes {
+                        classes: classes.view(),
+                        n_classes: 3,
+                    },
+                };
+                let Predictions::Classes { labels, .. } = pipeline
+                    .fit(&training, 7)
+                    .unwrap()
+                    .predict(&rows(test), kind)
+                    .unwrap()
+                else {
+                    panic!("classification")
+                };
+                let correct = test
+                    .iter()
+                    .zip(&labels)
+                    .filter(|(r, l)| y[**r] == **l)
+                    .count();
+                total += correct as f64 / test.len() as f64;
+            }
+            let expected = total / splits.len() as f64;
+            assert!(
+                (iteration.evaluation - expected).abs() < 1e-12,
+                "{name} {:?}: {} against {expected}",
+                iteration.parameters,
+                iteration.evaluation
+            );
         }
-        let expected = total / splits.len() as f64;
-        assert!(
-            (iteration.evaluation - expected).abs() < 1e-12,
-            "{:?}: {} against {expected}",
-            iteration.parameters,
-            iteration.evaluation
-        );
     }
 }
 
