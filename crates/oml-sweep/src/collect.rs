@@ -193,6 +193,7 @@ pub fn collect(store: &RunStore, options: &CollectOptions) -> Result<Collected, 
                     },
                     _ => {}
                 }
+                missing.push(columns.job_key.clone());
                 if let Some(record) = store.failure_record(&columns.job_key)? {
                     // A job whose task cannot be scored by the constant predictor (unreadable,
                     // clustering) keeps its `failed` rows.
@@ -202,12 +203,11 @@ pub fn collect(store: &RunStore, options: &CollectOptions) -> Result<Collected, 
                         None
                     };
                     failed.push(Failed {
-                        columns: job.columns(),
+                        columns,
                         record,
                         imputed,
                     });
                 }
-                missing.push(columns.job_key);
             }
         }
         None => {

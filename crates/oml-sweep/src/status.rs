@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use oml_run::{FailureReason, RunStore};
+use oml_run::{FailureReason, FailureRecord, RunStore};
 use serde::Serialize;
 
 use crate::error::Error;
@@ -98,12 +98,23 @@ pub struct SweepStatus {
 /// The state of `job` in `store`.
 pub fn job_state(store: &RunStore, job: &Job) -> Result<JobState, Error> {
     let key = job.key();
-    if let Some(run_key) = store.indexed_run_key(&key)?
+    state_of(store, &key, || store.failure_record(&key))
+}
+
+/// The state of the job of key `key`: done if its run is stored intact, running if marked by
+/// a live process, else failed if `failure` (its record, read only then) has one, else
+/// pending.
+fn state_of(
+    store: &RunStore,
+    key: &str,
+    failure: impl FnOnce() -> oml_run::Result<Option<FailureRecord>>,
+) -> Result<JobState, Error> {
+    if let Some(run_key) = store.indexed_run_key(key)?
         && store.check(&run_key).is_ok()
     {
         return Ok(JobState::Done);
     }
-    if let Some(marker) = store.running_marker(&key)?
+    if let Some(marker) = store.running_marker(key)?
         && (marker.host != host_name() || process_alive(marker.pid))
     {
         return Ok(JobState::Running {
@@ -111,13 +122,13 @@ pub fn job_state(store: &RunStore, job: &Job) -> Result<JobState, Error> {
             pid: marker.pid,
         });
     }
-    if let Some(record) = store.failure_record(&key)? {
-        return Ok(JobState::Failed {
+    Ok(match failure()? {
+        Some(record) => JobState::Failed {
             reason: record.reason,
             message: record.message,
-        });
-    }
-    Ok(JobState::Pending)
+        },
+        None => JobState::Pending,
+    })
 }
 
 /// The status of `jobs` in `store`. A sweep none of whose jobs has run (none done, failed or
@@ -164,10 +175,11 @@ pub fn failed_jobs<'a>(
     let mut failed = Vec::new();
     for job in jobs {
         // Only a job with a failure record can be failed: the others' runs are not checked.
-        if store.failure_record(&job.key())?.is_none() {
+        let key = job.key();
+        let Some(record) = store.failure_record(&key)? else {
             continue;
-        }
-        if let JobState::Failed { reason: r, .. } = job_state(store, job)?
+        };
+        if let JobState::Failed { reason: r, .. } = state_of(store, &key, || Ok(Some(record)))?
             && reason.is_none_or(|wanted| wanted == r)
         {
             failed.push(job);

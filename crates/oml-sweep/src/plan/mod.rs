@@ -66,6 +66,20 @@ pub struct Job {
     pub seed: u64,
 }
 
+impl From<RunRequest> for Job {
+    /// The job that runs `request` (the inverse of [`Job::request`], its threads and
+    /// fail-fast aside).
+    fn from(request: RunRequest) -> Job {
+        Job {
+            task: request.task,
+            flow: request.flow,
+            params: request.params,
+            tune: request.tune,
+            seed: request.seed,
+        }
+    }
+}
+
 impl Job {
     /// The job key: [`job_key`] of the task, its options, the flow, the parameters, the
     /// search and the seed. The cache directory is not part of it.
@@ -83,17 +97,7 @@ impl Job {
     /// The job a stored run computed, from its manifest (without a cache directory, which is
     /// not part of a job's identity).
     pub fn of_manifest(manifest: &Manifest) -> Job {
-        Job {
-            task: TaskSpec {
-                task: manifest.task.clone(),
-                cache_dir: None,
-                options: manifest.task_options.clone(),
-            },
-            flow: manifest.flow.clone(),
-            params: manifest.parameters.clone(),
-            tune: manifest.tune.clone(),
-            seed: manifest.seed,
-        }
+        RunRequest::from_manifest(manifest, None).into()
     }
 
     /// What names the job in tables and failure records: its key, and its options and

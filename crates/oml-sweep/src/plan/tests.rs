@@ -177,23 +177,9 @@ fn a_job_and_its_manifest_have_one_key() {
         peak_rss_bytes: None,
         digests: BTreeMap::new(),
     };
-    let from_manifest = job_key(
-        &manifest.task,
-        &manifest.task_options,
-        &manifest.flow,
-        &manifest.parameters,
-        manifest.tune.as_ref(),
-        manifest.seed,
-    );
+    let from_manifest = Job::of_manifest(&manifest).key();
     assert_eq!(from_manifest, job.key());
-    let again = RunRequest::from_manifest(&manifest, None);
-    let job_again = Job {
-        task: again.task,
-        flow: again.flow,
-        params: again.params,
-        tune: None,
-        seed: again.seed,
-    };
+    let job_again: Job = RunRequest::from_manifest(&manifest, None).into();
     assert_eq!(job_again, job);
 }
 
