@@ -182,10 +182,11 @@ pub(crate) fn grow<S: Stats, W: Weights>(
     // added in. The first feature stays sorted: its block holds each node's rows.
     // Sums of class counts are exact while every weight is whole and their squares stay below
     // 2^53: a total weight of at most 2^26.
-    let total_weight: f64 = (0..n_rows).map(|r| weights.get(r)).sum();
-    let whole_weights =
-        total_weight <= (1u64 << 26) as f64 && (0..n_rows).all(|r| weights.get(r).fract() == 0.0);
-    let gather = S::ORDER_FREE && whole_weights && settings.max_features < p;
+    let whole_weights = || {
+        let total_weight: f64 = (0..n_rows).map(|r| weights.get(r)).sum();
+        total_weight <= (1u64 << 26) as f64 && (0..n_rows).all(|r| weights.get(r).fract() == 0.0)
+    };
+    let gather = S::ORDER_FREE && settings.max_features < p && whole_weights();
     let few: Vec<Option<&FewValues>> = (0..p)
         .map(|f| {
             sorted
@@ -473,9 +474,10 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
         let (targets, weights) = (self.targets, self.weights);
         let candidates = std::mem::take(&mut self.candidates);
         for &f in &candidates {
-            if self.few[f].is_some() {
+            if let Some(few) = self.few[f] {
                 let best_so_far = (&mut best, &mut best_proxy);
-                self.gathered_split(f, start, end, &mut left, &mut right, best_so_far);
+                let sides = (&mut left, &mut right);
+                self.gathered_split(f, few, (start, end), sides, best_so_far);
                 continue;
             }
             let base = self.block[f] * self.n;
@@ -534,26 +536,17 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
                     let proxy = S::proxy(&left, &right);
                     if proxy > best_proxy {
                         best_proxy = proxy;
-                        let threshold = if k + 1 < m {
-                            let mid = values[k] / 2.0 + values[k + 1] / 2.0;
-                            if mid >= values[k + 1] || mid.is_infinite() {
-                                values[k]
-                            } else {
-                                mid
-                            }
-                        } else {
-                            f64::INFINITY
-                        };
+                        let next = (k + 1 < m).then(|| values[k + 1]);
                         best = Some(Split {
                             feature: f,
                             pos: k,
                             upper: values[k],
-                            threshold,
-                            missing_go_left: if n_missing == 0 {
-                                n_left > n_node - n_left
-                            } else {
-                                missing_left
-                            },
+                            threshold: threshold_after(values[k], next),
+                            missing_go_left: missing_go_left(
+                                n_missing,
+                                (n_left, n_node),
+                                missing_left,
+                            ),
                         });
                     }
                 }
@@ -572,15 +565,11 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
     fn gathered_split(
         &mut self,
         f: usize,
-        start: usize,
-        end: usize,
-        left: &mut S,
-        right: &mut S,
+        few: &FewValues,
+        (start, end): (usize, usize),
+        (left, right): (&mut S, &mut S),
         (best, best_proxy): (&mut Option<Split>, &mut f64),
     ) {
-        let Some(few) = self.few[f] else {
-            return;
-        };
         let n_node = end - start;
         let msl = self.settings.min_samples_leaf;
         let levels = &few.values;
@@ -639,28 +628,13 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
                 if proxy > *best_proxy {
                     *best_proxy = proxy;
                     let value = levels[b];
-                    let threshold = match present.get(i + 1) {
-                        Some(&next) => {
-                            let next = levels[next];
-                            let mid = value / 2.0 + next / 2.0;
-                            if mid >= next || mid.is_infinite() {
-                                value
-                            } else {
-                                mid
-                            }
-                        }
-                        None => f64::INFINITY,
-                    };
+                    let next = present.get(i + 1).map(|&next| levels[next]);
                     *best = Some(Split {
                         feature: f,
                         pos: 0,
                         upper: value,
-                        threshold,
-                        missing_go_left: if n_missing == 0 {
-                            n_left > n_node - n_left
-                        } else {
-                            missing_left
-                        },
+                        threshold: threshold_after(value, next),
+                        missing_go_left: missing_go_left(n_missing, (n_left, n_node), missing_left),
                     });
                 }
             }
@@ -742,6 +716,33 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
             rows[l..].copy_from_slice(&self.scratch_rows[..r]);
             values[l..].copy_from_slice(&self.scratch_values[..r]);
         }
+    }
+}
+
+/// The threshold of a split after `value`: the midpoint to the next value present (`value`
+/// itself where the midpoint rounds up to the next or overflows), or infinity where there is
+/// none (every non-missing value goes left).
+fn threshold_after(value: f64, next: Option<f64>) -> f64 {
+    match next {
+        Some(next) => {
+            let mid = value / 2.0 + next / 2.0;
+            if mid >= next || mid.is_infinite() {
+                value
+            } else {
+                mid
+            }
+        }
+        None => f64::INFINITY,
+    }
+}
+
+/// Whether a split's missing values go left: as scanned (`missing_left`) where the node has
+/// missing values, else to the side with more of the node's rows (`n_left` of `n_node`).
+fn missing_go_left(n_missing: usize, (n_left, n_node): (usize, usize), missing_left: bool) -> bool {
+    if n_missing == 0 {
+        n_left > n_node - n_left
+    } else {
+        missing_left
     }
 }
 
