@@ -360,7 +360,7 @@ impl Search {
         let bound = (!self.exhaustive && k < train.nrows())
             .then(|| self.smallest[k - 1] + self.margin)
             .filter(|bound| bound.is_finite());
-        let mut nearest: Vec<(f64, usize)> = match bound {
+        let nearest: Vec<(f64, usize)> = match bound {
             Some(bound) => self
                 .candidates
                 .iter()
@@ -371,10 +371,24 @@ impl Search {
             // too coarse (too many rows within their rounding of the k-th): every row.
             None => (0..train.nrows()).map(distance).collect(),
         };
-        nearest.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        nearest.truncate(k);
-        nearest
+        first_k(nearest, k)
     }
+}
+
+/// The order of neighbours as (squared distance, row): by distance, ties to the earlier row.
+fn nearer(a: &(f64, usize), b: &(f64, usize)) -> std::cmp::Ordering {
+    a.0.total_cmp(&b.0).then(a.1.cmp(&b.1))
+}
+
+/// The first `k` of `neighbours` (distinct rows) by [`nearer`], in that order: selected
+/// before they are sorted, so that comparing every row costs no sort of every row.
+fn first_k(mut neighbours: Vec<(f64, usize)>, k: usize) -> Vec<(f64, usize)> {
+    if neighbours.len() > k {
+        neighbours.select_nth_unstable_by(k, nearer);
+        neighbours.truncate(k);
+    }
+    neighbours.sort_by(nearer);
+    neighbours
 }
 
 /// The `k` training rows nearest `point` as (squared distance, row), ordered by both, so ties
@@ -403,7 +417,7 @@ fn nearest(
             .into_iter()
             .map(|(_, row)| (distance(row), row)),
     );
-    candidates.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    candidates.sort_by(nearer);
     candidates.dedup_by_key(|c| c.1);
     candidates.truncate(k);
     Ok(candidates)
@@ -434,7 +448,7 @@ mod tests {
                 let mut all: Vec<(f64, usize)> = (0..train.nrows())
                     .map(|row| (L2Dist.rdistance(query, train.row(row)), row))
                     .collect();
-                all.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+                all.sort_by(nearer);
                 all.truncate(k);
                 all
             })
