@@ -354,15 +354,10 @@ impl Problem<'_> {
                 total += softplus - s * z;
                 logits[0] = sigmoid - s;
             } else {
-                let max = logits.iter().fold(f64::NEG_INFINITY, |m, &l| m.max(l));
+                // The loss of class t is log-sum-exp(l) - l_t; the residuals, softmax - [k = t].
                 let target_logit = logits[target];
-                // Each exponential once: the logits become e^(l - max), then residuals.
-                logits.iter_mut().for_each(|l| *l = (*l - max).exp());
-                let sum: f64 = logits.iter().sum();
-                total += max + sum.ln() - target_logit;
-                for (k, logit) in logits.iter_mut().enumerate() {
-                    *logit = *logit / sum - f64::from(u8::from(k == target));
-                }
+                total += softmax(logits) - target_logit;
+                logits[target] -= 1.0;
             }
             for (k, &residual) in logits.iter().enumerate() {
                 if self.intercept {
@@ -404,10 +399,12 @@ fn softplus_and_sigmoid(z: f64) -> (f64, f64) {
     (z.max(0.0) + e.ln_1p(), sigmoid_from(z, e))
 }
 
-/// Replaces logits by their softmax.
-fn softmax(logits: &mut [f64]) {
+/// Replaces logits by their softmax (each exponential once) and returns their
+/// log-sum-exp.
+fn softmax(logits: &mut [f64]) -> f64 {
     let max = logits.iter().fold(f64::NEG_INFINITY, |m, &l| m.max(l));
     logits.iter_mut().for_each(|l| *l = (*l - max).exp());
     let sum: f64 = logits.iter().sum();
     logits.iter_mut().for_each(|l| *l /= sum);
+    max + sum.ln()
 }
