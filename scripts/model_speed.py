@@ -8,8 +8,8 @@ For each shape ROWSxNUMERICxNOMINALxCLASSES (`oml data generate --rows R --numer
 are missing), `oml task write` makes a stratified --folds CV task in a fresh openml-python cache.
 Then, per flow:
   - oml: `oml run --task ID --cache-dir C --offline --threads T`; its time is the evaluation's
-    wall time (`wall_time_s` in manifest.json: encoding the task, every fold's fit + predict and
-    the scoring, with T threads shared out over folds as oml runs them; not the process start
+    wall time (`wall_time_s` of `--json`, the manifest's: encoding the task, every fold's fit +
+    predict and the scoring, with T threads shared out over folds as oml runs them; not the process start
     or the task read), its accuracy the pooled `predictive_accuracy`;
   - scikit-learn: one Python process reads the same cached task (openml-python, offline), and
     for every fold of the split file times `pipeline.fit(train)` + `pipeline.predict(test)`
@@ -162,9 +162,9 @@ def main():
                            "--out", out_dir, "--json"], args.timeout)
             oml_s = oml_acc = None
             if printed is not None:
-                manifest = json.load(open(os.path.join(out_dir, "manifest.json"), encoding="utf8"))
-                oml_s = manifest["wall_time_s"]
-                oml_acc = json.loads(printed)["measures"]["predictive_accuracy"]["value"]
+                report = json.loads(printed)
+                oml_s = report["wall_time_s"]
+                oml_acc = report["measures"]["predictive_accuracy"]["value"]
             answer = os.path.join(work, f"sklearn-{task_id}-{flow}.json")
             done = run([sys.executable, os.path.abspath(__file__), "sklearn", cache,
                         str(task_id), flow, str(args.threads), answer], args.timeout)

@@ -14,6 +14,7 @@ Usage (numeric columns only):
 """
 import sys
 
+import arff
 import numpy as np
 from sklearn.impute import SimpleImputer
 from sklearn.neighbors import KNeighborsClassifier
@@ -22,25 +23,17 @@ from sklearn.preprocessing import StandardScaler
 
 
 def arff_rows(path):
-    """The names of the attributes and the data rows (split on commas) of a dense ARFF."""
-    names, rows, data = [], [], False
-    for line in open(path, encoding="utf8"):
-        text = line.strip()
-        if not text or text.startswith("%"):
-            continue
-        if text.upper().startswith("@ATTRIBUTE"):
-            names.append(text.split()[1])
-        elif text.upper().startswith("@DATA"):
-            data = True
-        elif data:
-            rows.append([v.strip().strip("'\"") for v in text.split(",")])
-    return names, rows
+    """The names of the attributes and the data rows of an ARFF file, read by liac-arff
+    (openml-python's parser; missing values are None)."""
+    with open(path, encoding="utf8") as f:
+        loaded = arff.load(f)
+    return [name for name, _ in loaded["attributes"]], loaded["data"]
 
 
 def main():
     data_path, run_dir = sys.argv[1], sys.argv[2]
     _, rows = arff_rows(data_path)
-    x = np.array([[np.nan if v == "?" else float(v) for v in r[:-1]] for r in rows])
+    x = np.array([[np.nan if v is None else float(v) for v in r[:-1]] for r in rows])
     y = np.array([r[-1] for r in rows])
     names, predicted = arff_rows(f"{run_dir}/predictions.arff")
     at = {name: i for i, name in enumerate(names)}
@@ -54,6 +47,8 @@ def main():
     differ = np.nonzero(sk != om)[0]
     print("scikit-learn's class order:", ", ".join(model.classes_[:12]), "...")
     print(f"test rows {len(test)}, predictions that differ {len(differ)}")
+    if len(differ) == 0:
+        return
     _, neighbours = model[-1].kneighbors(model[:-1].transform(x[test][differ]))
     ties = 0
     for j, i in enumerate(differ):
