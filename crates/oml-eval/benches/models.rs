@@ -70,7 +70,7 @@ fn fit_predict(c: &mut Criterion) {
         let shape = format!("{rows}x{numeric}x{nominal}x{classes}");
         for name in FLOWS {
             let flow = builtin_flow(name).expect("a built-in flow");
-            group.bench_with_input(BenchmarkId::new(name, &shape), &shape, |b, _| {
+            group.bench_function(BenchmarkId::new(name, &shape), |b| {
                 b.iter(|| black_box(evaluator.evaluate(&flow, &task).expect("an evaluation")))
             });
         }
