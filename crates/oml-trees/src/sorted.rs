@@ -33,8 +33,9 @@ pub(crate) struct FewValues {
 }
 
 impl FewValues {
-    /// The column's values by code, from its distinct [`order_key`]s ascending.
-    fn new(column: impl Iterator<Item = f64>, keys: &[u64]) -> Self {
+    /// The distinct non-missing values of a column whose distinct [`order_key`]s, ascending,
+    /// are `keys`, and the code of each key: its value's index, or the missing code.
+    fn codes_of(keys: &[u64]) -> (Vec<f64>, Vec<u8>) {
         let mut values: Vec<f64> = keys
             .iter()
             .map(|&key| from_order_key(key))
@@ -42,15 +43,17 @@ impl FewValues {
             .collect();
         values.dedup_by(|a, b| a == b);
         let missing = values.len() as u8;
-        let codes = column
-            .map(|v| {
+        let codes = keys
+            .iter()
+            .map(|&key| {
+                let v = from_order_key(key);
                 values
                     .iter()
                     .position(|&l| l == v)
                     .map_or(missing, |code| code as u8)
             })
             .collect();
-        FewValues { values, codes }
+        (values, codes)
     }
 }
 
@@ -72,21 +75,28 @@ impl SortedFeatures {
         let mut levels: Vec<u64> = Vec::with_capacity(FEW_LEVELS);
         let mut few = Vec::with_capacity(n_features);
         for column in records.columns() {
-            let is_few = few_levels(column.iter().copied(), &mut levels);
-            few.push(is_few.then(|| FewValues::new(column.iter().copied(), &levels)));
-            if is_few {
+            if few_levels(column.iter().copied(), &mut levels) {
                 // A column of few distinct values (a one-hot column has two): one pass per
-                // value in ascending order, rows in row order, as the sort below gives.
-                for &level in &levels {
+                // value in ascending order, rows in row order, as the sort below gives; each
+                // row's code is written on the way.
+                let (few_values, level_codes) = FewValues::codes_of(&levels);
+                let mut codes = vec![0; n_rows];
+                for (&level, &code) in levels.iter().zip(&level_codes) {
                     for (row, &v) in column.iter().enumerate() {
                         if order_key(v) == level {
                             rows.push(row as u32);
                             values.push(v);
+                            codes[row] = code;
                         }
                     }
                 }
+                few.push(Some(FewValues {
+                    values: few_values,
+                    codes,
+                }));
                 continue;
             }
+            few.push(None);
             keys.clear();
             keys.extend(
                 column
