@@ -59,15 +59,15 @@ impl Pipeline {
     /// estimator sees when the pipeline is fitted on `train` and predicts `test`. Fitting the
     /// estimator on the first and predicting the second gives the pipeline's predictions, so
     /// that searches over the estimator's parameters preprocess once.
+    /// Without steps, the two come back as they are.
     pub fn preprocess(
         &self,
-        train: &DesignMatrix,
-        test: &DesignMatrix,
+        train: DesignMatrix,
+        test: DesignMatrix,
     ) -> Result<(DesignMatrix, DesignMatrix)> {
-        let (transforms, fitted) = self.fit_steps(train)?;
-        let test =
-            apply(&self.estimator.name(), &transforms, test)?.unwrap_or_else(|| test.clone());
-        Ok((fitted.unwrap_or_else(|| train.clone()), test))
+        let (transforms, fitted) = self.fit_steps(&train)?;
+        let test = apply(&self.estimator.name(), &transforms, &test)?.unwrap_or(test);
+        Ok((fitted.unwrap_or(train), test))
     }
 
     /// The steps fitted on `x` in order, and `x` through them (`None` without steps).

@@ -169,7 +169,7 @@ impl InnerSet {
                 let (mut x_train, mut x_test) = (rows(train), rows(test));
                 let mut prepared = None;
                 if let Some(pipeline) = preprocess {
-                    (x_train, x_test) = pipeline.preprocess(&x_train, &x_test)?;
+                    (x_train, x_test) = pipeline.preprocess(x_train, x_test)?;
                     prepared = pipeline.estimator().prepare(&x_train)?;
                 }
                 Ok(InnerSet {
