@@ -190,14 +190,16 @@ pub fn run_jobs(
     options: &SweepOptions,
     on_job: &mut dyn FnMut(usize, &JobOutcome),
 ) -> Result<SweepOutcome, Error> {
+    // Each job's key, hashed once.
+    let keys: Vec<String> = jobs.iter().map(|job| job.key()).collect();
     if !options.resume {
         // A job done before (by any shard) is indexed; a run stored by another job or by
         // `oml run` is simply found below.
         let mut stored = Vec::new();
-        for (i, job) in jobs.iter().enumerate() {
+        for (i, key) in keys.iter().enumerate() {
             if options
                 .store
-                .indexed_run_key(&job.key())?
+                .indexed_run_key(key)?
                 .is_some_and(|key| options.store.check(&key).is_ok())
             {
                 stored.push(i);
@@ -218,7 +220,7 @@ pub fn run_jobs(
                       result: Result<JobStatus, (FailureReason, String)>|
      -> Result<(), Error> {
         let job = jobs[position];
-        let job_key = job.key();
+        let job_key = keys[position].clone();
         let status = match result {
             Ok(status @ JobStatus::LeftFailed { .. }) => status,
             Ok(status) => {
@@ -271,7 +273,7 @@ pub fn run_jobs(
             return Err((JobStatus::Skipped, key));
         }
         if options.resume {
-            match options.store.failure_record(&job.key()) {
+            match options.store.failure_record(&keys[position]) {
                 Ok(Some(record)) if record.reason.is_limit() => {
                     return Err((
                         JobStatus::LeftFailed {
@@ -309,15 +311,15 @@ pub fn run_jobs(
             let (done_in, done) = std::sync::mpsc::channel();
             std::thread::scope(|scope| -> Result<(), Error> {
                 for _ in 0..(*n_workers).max(1) {
-                    let (queue, done_in) = (&queue, done_in.clone());
+                    let (queue, done_in, keys) = (&queue, done_in.clone(), &keys);
                     scope.spawn(move || {
                         let mut slot = crate::worker::WorkerSlot::new(command);
                         loop {
                             let next = queue.lock().map(|q| q.recv());
                             let Ok(Ok(position)) = next else { break };
-                            let key = jobs[position].key();
+                            let key = &keys[position];
                             let started = Instant::now();
-                            let result = run_marked(&options.store, &key, || {
+                            let result = run_marked(&options.store, key, || {
                                 slot.run(jobs[position], *time_limit)
                             });
                             let seconds = started.elapsed().as_secs_f64();
@@ -365,21 +367,22 @@ pub fn run_jobs(
                 let started = Instant::now();
                 match prepare(position) {
                     Ok(prepared) => {
-                        let result = run_marked(&options.store, &job.key(), || match isolation {
-                            Isolation::Subprocess {
-                                program,
-                                time_limit,
-                                memory_limit,
-                            } => run_in_child(
-                                job,
-                                options,
-                                program,
-                                (*time_limit, *memory_limit),
-                                &prepared.key,
-                            ),
-                            _ => run_in_process(&prepared, &options.store)
-                                .map_err(|message| (FailureReason::Error, message)),
-                        });
+                        let result =
+                            run_marked(&options.store, &keys[position], || match isolation {
+                                Isolation::Subprocess {
+                                    program,
+                                    time_limit,
+                                    memory_limit,
+                                } => run_in_child(
+                                    job,
+                                    options,
+                                    program,
+                                    (*time_limit, *memory_limit),
+                                    &prepared.key,
+                                ),
+                                _ => run_in_process(&prepared, &options.store)
+                                    .map_err(|message| (FailureReason::Error, message)),
+                            });
                         let seconds = started.elapsed().as_secs_f64();
                         finish(
                             position,
