@@ -184,25 +184,24 @@ impl RunStore {
     /// The run key indexed for `job_key` ([`JOBS_DIR`]), if the job has finished.
     pub fn indexed_run_key(&self, job_key: &str) -> Result<Option<String>> {
         let path = self.root().join(JOBS_DIR).join(job_key);
-        match std::fs::read_to_string(&path) {
-            Ok(text) => Ok(Some(text.trim().to_owned())),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(source) => Err(Error::Read { path, source }),
-        }
+        let Some(bytes) = read_if_present(&path)? else {
+            return Ok(None);
+        };
+        String::from_utf8(bytes)
+            .map(|text| Some(text.trim().to_owned()))
+            .map_err(|e| Error::Read {
+                path,
+                source: std::io::Error::new(std::io::ErrorKind::InvalidData, e),
+            })
     }
 
     /// Records that job `job_key` made the run `run_key`.
     pub fn index_job(&self, job_key: &str, run_key: &str) -> Result<()> {
-        let path = self.root().join(JOBS_DIR).join(job_key);
-        let write_error = |source| Error::Write {
-            path: path.clone(),
-            source,
-        };
         if self.indexed_run_key(job_key)?.as_deref() == Some(run_key) {
             return Ok(());
         }
-        std::fs::create_dir_all(self.root().join(JOBS_DIR)).map_err(write_error)?;
-        oml_data::write_atomically(&path, |out| writeln!(out, "{run_key}")).map_err(write_error)
+        let path = self.root().join(JOBS_DIR).join(job_key);
+        write_file(&path, format!("{run_key}\n").as_bytes())
     }
 
     /// The failure records of the store, ordered by job key.
@@ -269,16 +268,39 @@ impl RunStore {
 
 /// The JSON value stored at `path`, or `None` when there is no file.
 fn read_json_if_present<T: serde::de::DeserializeOwned>(path: PathBuf) -> Result<Option<T>> {
-    match std::fs::read(&path) {
-        Ok(text) => serde_json::from_slice(&text)
-            .map(Some)
-            .map_err(|e| Error::Read {
-                path,
-                source: e.into(),
-            }),
+    let Some(text) = read_if_present(&path)? else {
+        return Ok(None);
+    };
+    serde_json::from_slice(&text)
+        .map(Some)
+        .map_err(|e| Error::Read {
+            path,
+            source: e.into(),
+        })
+}
+
+/// The bytes of the file at `path`, or `None` if there is none.
+fn read_if_present(path: &Path) -> Result<Option<Vec<u8>>> {
+    match std::fs::read(path) {
+        Ok(bytes) => Ok(Some(bytes)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(source) => Err(Error::Read { path, source }),
+        Err(source) => Err(Error::Read {
+            path: path.to_owned(),
+            source,
+        }),
     }
+}
+
+/// Writes `bytes` to `path` through a temporary file, creating the parent directory.
+fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    let write_error = |source| Error::Write {
+        path: path.to_owned(),
+        source,
+    };
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(write_error)?;
+    }
+    oml_data::write_atomically(path, |out| out.write_all(bytes)).map_err(write_error)
 }
 
 /// Writes `value` as JSON to `path` through a temporary file, creating the parent directory;
@@ -288,9 +310,6 @@ fn write_json<T: serde::Serialize>(path: &Path, value: &T, pretty: bool) -> Resu
         path: path.to_owned(),
         source,
     };
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(write_error)?;
-    }
     let text = if pretty {
         let mut text = serde_json::to_vec_pretty(value).map_err(|e| write_error(e.into()))?;
         text.push(b'\n');
@@ -298,7 +317,7 @@ fn write_json<T: serde::Serialize>(path: &Path, value: &T, pretty: bool) -> Resu
     } else {
         serde_json::to_vec(value).map_err(|e| write_error(e.into()))?
     };
-    oml_data::write_atomically(path, |out| out.write_all(&text)).map_err(write_error)
+    write_file(path, &text)
 }
 
 /// Removes the file at `path`; a file already gone is not an error.
