@@ -4,13 +4,11 @@ use linfa::prelude::*;
 use linfa_bayes::{GaussianNb, NaiveBayes};
 use ndarray::{Array1, Array2, array};
 use oml_data::DesignMatrix;
-use oml_flow::{
-    Describe, Flow, GaussianNbFlow, KnnFlow, LinfaRandomForestFlow, Target, TrainingSet,
-};
+use oml_flow::{Describe, Flow, GaussianNbFlow, KnnFlow, LinfaRandomForestFlow};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::support::{class_predictions, numeric_matrix};
+use crate::support::{class_predictions, fit_classes_seeded, numeric_matrix};
 
 /// Fits `flow` on (`x`, `classes`) and returns the confidences for `test`.
 fn confidences(
@@ -21,17 +19,7 @@ fn confidences(
     test: &DesignMatrix,
     seed: u64,
 ) -> Array2<f64> {
-    let model = flow
-        .fit(
-            &TrainingSet {
-                features: x,
-                target: Target::Classes {
-                    classes: classes.view(),
-                    n_classes,
-                },
-            },
-            seed,
-        )
+    let model = fit_classes_seeded(flow, x, classes, n_classes, seed)
         .unwrap_or_else(|e| panic!("{}: {e}", flow.name()));
     let (_, confidences) = class_predictions(model.as_ref(), test, n_classes);
     confidences

@@ -236,6 +236,17 @@ pub fn fit_classes(
     classes: &Array1<usize>,
     n_classes: usize,
 ) -> oml_flow::Result<Box<dyn oml_flow::Model>> {
+    fit_classes_seeded(flow, x, classes, n_classes, 0)
+}
+
+/// [`fit_classes`] with the seed `seed`.
+pub fn fit_classes_seeded(
+    flow: &dyn Flow,
+    x: &DesignMatrix,
+    classes: &Array1<usize>,
+    n_classes: usize,
+    seed: u64,
+) -> oml_flow::Result<Box<dyn oml_flow::Model>> {
     flow.fit(
         &TrainingSet {
             features: x,
@@ -244,7 +255,7 @@ pub fn fit_classes(
                 n_classes,
             },
         },
-        0,
+        seed,
     )
 }
 
