@@ -4,8 +4,8 @@ predict per fold, oml against scikit-learn 1.9.1 with the equivalent pipeline, o
 and the same folds, with the same number of threads on each side.
 
 For each shape ROWSxNUMERICxNOMINALxCLASSES (`oml data generate --rows R --numeric N --nominal K
---classes C --missing 0.05 --seed 1`; nominal columns have 2 to 6 values, 5% of feature values
-are missing), `oml task write` makes a stratified --folds CV task in a fresh openml-python cache.
+--levels L --classes C --missing 0.05 --seed 1`; nominal columns have 2 to L values, by default
+60, as the issue's real tables; 5% of feature values are missing), `oml task write` makes a stratified --folds CV task in a fresh openml-python cache.
 Then, per flow:
   - oml: `oml run --task ID --cache-dir C --offline --threads T`; its time is the evaluation's
     wall time (`wall_time_s` of `--json`, the manifest's: encoding the task, every fold's fit +
@@ -23,7 +23,7 @@ and writes it as CSV with --csv.
 Usage (the packages of scripts/parity_requirements.txt in a venv):
     .venv/bin/python scripts/model_speed.py --oml target/release/oml \\
         [--shapes 5000x20x0x2,5000x10x10x5] [--flows decision-tree,random-forest,...] \\
-        [--folds 5] [--threads 1] [--timeout 300] [--csv model_speed.csv]
+        [--levels 60] [--folds 5] [--threads 1] [--timeout 300] [--csv model_speed.csv]
 """
 
 import argparse
@@ -75,7 +75,9 @@ def pipeline(flow, numeric, nominal, threads):
         parts.append(("numeric", Pipeline(steps) if steps else "passthrough", numeric))
     if nominal:
         parts.append(("nominal", OneHotEncoder(handle_unknown="ignore"), nominal))
-    return Pipeline([("preprocess", ColumnTransformer(parts)),
+    # Dense output, as oml's: with many levels the one-hot part is sparse enough for the
+    # transformer to return a sparse matrix, and scikit-learn's trees refuse NaN in one.
+    return Pipeline([("preprocess", ColumnTransformer(parts, sparse_threshold=0)),
                      ("estimator", estimator(flow, threads))])
 
 
@@ -133,6 +135,8 @@ def main():
     parser.add_argument("--shapes", default=DEFAULT_SHAPES,
                         help="comma-separated ROWSxNUMERICxNOMINALxCLASSES")
     parser.add_argument("--flows", default=DEFAULT_FLOWS)
+    parser.add_argument("--levels", type=int, default=60,
+                        help="the most values of a nominal column (each has 2 to this)")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--timeout", type=float, default=300.0)
@@ -149,7 +153,8 @@ def main():
         n_rows, n_numeric, n_nominal, n_classes = (int(v) for v in shape.split("x"))
         data = os.path.join(work, f"{shape}.arff")
         subprocess.run([args.oml, "data", "generate", data, "--rows", str(n_rows), "--numeric",
-                        str(n_numeric), "--nominal", str(n_nominal), "--classes",
+                        str(n_numeric), "--nominal", str(n_nominal), "--levels",
+                        str(args.levels), "--classes",
                         str(n_classes), "--missing", "0.05", "--seed", "1"],
                        check=True, capture_output=True)
         subprocess.run([args.oml, "task", "write", data, "--target", "class", "--resampling",

@@ -57,5 +57,7 @@ pub use metadata::{
     DatasetDescription, FeatureDescription, Warning, parse_features, read_features,
 };
 pub use summary::{ColumnSummary, DatasetSummary};
-pub use synthetic::{MAX_SYNTHETIC_CELLS, SYNTHETIC_TARGET, SyntheticBuilder};
+pub use synthetic::{
+    DEFAULT_MAX_LEVELS, MAX_LEVELS, MAX_SYNTHETIC_CELLS, SYNTHETIC_TARGET, SyntheticBuilder,
+};
 pub use tabular::{read_csv, read_parquet};

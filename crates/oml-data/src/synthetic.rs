@@ -55,10 +55,17 @@ pub struct SyntheticBuilder {
     rows: usize,
     numeric: usize,
     nominal: usize,
+    max_levels: usize,
     classes: usize,
     missing: f64,
     seed: u64,
 }
+
+/// The default of [`SyntheticBuilder::max_levels`].
+pub const DEFAULT_MAX_LEVELS: usize = 6;
+
+/// The largest [`SyntheticBuilder::max_levels`].
+pub const MAX_LEVELS: usize = 1000;
 
 impl Default for SyntheticBuilder {
     fn default() -> Self {
@@ -66,6 +73,7 @@ impl Default for SyntheticBuilder {
             rows: 1000,
             numeric: 30,
             nominal: 10,
+            max_levels: DEFAULT_MAX_LEVELS,
             classes: 3,
             missing: 0.05,
             seed: 0,
@@ -91,9 +99,18 @@ impl SyntheticBuilder {
         self
     }
 
-    /// The number of nominal features, each with 2 to 6 values. By default, 10.
+    /// The number of nominal features, each with 2 to [`max_levels`](Self::max_levels) values.
+    /// By default, 10.
     pub fn nominal(&mut self, nominal: usize) -> &mut Self {
         self.nominal = nominal;
+        self
+    }
+
+    /// The most values a nominal feature has, from 2 to [`MAX_LEVELS`]: each has a number drawn
+    /// uniformly from 2 to this. By default, [`DEFAULT_MAX_LEVELS`]. Values are named `a`, `b`,
+    /// ... up to 26 levels, `v00`, `v01`, ... beyond.
+    pub fn max_levels(&mut self, max_levels: usize) -> &mut Self {
+        self.max_levels = max_levels;
         self
     }
 
@@ -117,10 +134,16 @@ impl SyntheticBuilder {
     }
 
     /// The relation name: `synthetic_` followed by the settings, such as
-    /// `synthetic_r1000_n30_c10_k3_m0.05_s0`.
+    /// `synthetic_r1000_n30_c10_k3_m0.05_s0` (with `_l60` after the nominal count when
+    /// [`max_levels`](Self::max_levels) is not the default).
     pub fn name(&self) -> String {
+        let levels = if self.max_levels == DEFAULT_MAX_LEVELS {
+            String::new()
+        } else {
+            format!("_l{}", self.max_levels)
+        };
         format!(
-            "synthetic_r{}_n{}_c{}_k{}_m{}_s{}",
+            "synthetic_r{}_n{}_c{}{levels}_k{}_m{}_s{}",
             self.rows, self.numeric, self.nominal, self.classes, self.missing, self.seed
         )
     }
@@ -140,7 +163,9 @@ impl SyntheticBuilder {
                 (location, scale)
             })
             .collect();
-        let categories: Vec<usize> = (0..self.nominal).map(|_| 2 + rng.below(5)).collect();
+        let categories: Vec<usize> = (0..self.nominal)
+            .map(|_| 2 + rng.below(self.max_levels - 1))
+            .collect();
         let informative_numeric = rng.choose(self.numeric, self.numeric.div_ceil(10));
         let informative_nominal = rng.choose(self.nominal, self.nominal.div_ceil(5));
         // weights[c][i]: class c's weight on informative numeric feature i, unit length per class.
@@ -230,7 +255,13 @@ impl SyntheticBuilder {
                     }
                 })
                 .collect();
-            let values = (0..c).map(|v| char::from(b'a' + v as u8).to_string());
+            let values = (0..c).map(|v| {
+                if self.max_levels <= 26 {
+                    char::from(b'a' + v as u8).to_string()
+                } else {
+                    format!("v{v:02}")
+                }
+            });
             attributes.push(Attribute {
                 name: format!("nom{j:0w$}", w = width(self.nominal)),
                 kind: AttributeKind::Nominal(values.collect()),
@@ -285,6 +316,15 @@ impl SyntheticBuilder {
         }
         if self.classes < 2 {
             return Err(invalid("classes", "at least 2 classes are needed".into()));
+        }
+        if !(2..=MAX_LEVELS).contains(&self.max_levels) {
+            return Err(invalid(
+                "max_levels",
+                format!(
+                    "{} is not from 2 to {MAX_LEVELS}: a nominal feature has at least 2 values",
+                    self.max_levels
+                ),
+            ));
         }
         if self.classes > u32::MAX as usize - 1 {
             return Err(invalid("classes", "too many classes".into()));
@@ -471,6 +511,37 @@ mod tests {
         let features = all.features();
         assert!(features[..4].iter().all(|f| f.missing == 300));
         assert_eq!(features[4].missing, 0);
+    }
+
+    /// Up to 60 levels: counts spread over 2 to 60, named `v00`, ...; the default's bytes
+    /// are those of a builder that never set it.
+    #[test]
+    fn nominal_features_take_up_to_max_levels_values() {
+        let dataset = SyntheticBuilder::new()
+            .rows(2000)
+            .numeric(1)
+            .nominal(40)
+            .max_levels(60)
+            .build()
+            .unwrap();
+        let counts: Vec<usize> = dataset.features()[1..41]
+            .iter()
+            .map(|f| f.kind.categories().unwrap().len())
+            .collect();
+        assert!(counts.iter().all(|c| (2..=60).contains(c)), "{counts:?}");
+        assert!(counts.iter().any(|&c| c > 30), "{counts:?}");
+        assert_eq!(dataset.features()[1].kind.categories().unwrap()[0], "v00");
+        assert!(dataset.name().contains("_c40_l60_"), "{}", dataset.name());
+        let default = SyntheticBuilder::new().build_arff().unwrap();
+        let six = SyntheticBuilder::new()
+            .max_levels(DEFAULT_MAX_LEVELS)
+            .build_arff()
+            .unwrap();
+        assert_eq!(default.to_bytes().unwrap(), six.to_bytes().unwrap());
+        for bad in [0, 1, MAX_LEVELS + 1] {
+            let err = SyntheticBuilder::new().max_levels(bad).build().unwrap_err();
+            assert!(err.to_string().contains("max_levels"), "{err}");
+        }
     }
 
     #[test]

@@ -597,9 +597,12 @@ pub(crate) struct GenerateArgs {
     /// The number of numeric features.
     #[arg(long, value_name = "N", default_value_t = 30)]
     pub(crate) numeric: usize,
-    /// The number of nominal features (2 to 6 values each).
+    /// The number of nominal features (2 to --levels values each).
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub(crate) nominal: usize,
+    /// The most values a nominal feature has: each has 2 to N, drawn at random (2 to 1000).
+    #[arg(long, value_name = "N", default_value_t = oml::data::DEFAULT_MAX_LEVELS)]
+    pub(crate) levels: usize,
     /// The number of classes.
     #[arg(long, value_name = "N", default_value_t = 3)]
     pub(crate) classes: usize,

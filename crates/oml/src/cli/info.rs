@@ -101,6 +101,7 @@ pub fn generate(args: GenerateArgs) -> anyhow::Result<()> {
         .rows(args.rows)
         .numeric(args.numeric)
         .nominal(args.nominal)
+        .max_levels(args.levels)
         .classes(args.classes)
         .missing(args.missing)
         .seed(args.seed)
