@@ -16,8 +16,17 @@ pub(crate) trait Stats: Clone {
     fn sub(&mut self, target: Self::Target, weight: f64);
     /// Sets `self` to `total` without `part`.
     fn set_difference(&mut self, total: &Self, part: &Self);
-    /// Adds the rows of `other`.
-    fn add_all(&mut self, other: &Self);
+    /// The number of sums a bucket of rows keeps (see [`add_to_bucket`](Self::add_to_bucket)):
+    /// by default one per output (a weight per class).
+    fn bucket_width(n_outputs: usize) -> usize {
+        n_outputs
+    }
+    /// Adds a row to a bucket: [`bucket_width`](Self::bucket_width) sums, zero for no rows, from
+    /// which [`add_bucket`](Self::add_bucket) adds the bucket's rows. A bucket is only sums, so
+    /// that a table of them (one per value of a feature) is filled at one add per row.
+    fn add_to_bucket(bucket: &mut [f64], target: Self::Target, weight: f64);
+    /// Adds the rows summed in `bucket`.
+    fn add_bucket(&mut self, bucket: &[f64]);
     /// Whether the statistics of rows of whole-number weights are the same whatever order the
     /// rows are added in (sums of whole numbers are exact), so that a node's rows may be
     /// gathered by value rather than in sorted order.
@@ -93,13 +102,18 @@ impl Stats for Gini {
         self.weight = total.weight - part.weight;
     }
 
-    fn add_all(&mut self, other: &Self) {
+    #[inline(always)]
+    fn add_to_bucket(bucket: &mut [f64], target: u32, weight: f64) {
+        bucket[target as usize] += weight;
+    }
+
+    fn add_bucket(&mut self, bucket: &[f64]) {
         self.squares = 0.0;
-        for (c, o) in self.counts.iter_mut().zip(&other.counts) {
-            *c += o;
+        for (c, b) in self.counts.iter_mut().zip(bucket) {
+            *c += b;
+            self.weight += b;
             self.squares += *c * *c;
         }
-        self.weight += other.weight;
     }
 
     fn weight(&self) -> f64 {
@@ -187,11 +201,16 @@ impl Stats for Entropy {
         self.weight = total.weight - part.weight;
     }
 
-    fn add_all(&mut self, other: &Self) {
-        for (c, o) in self.counts.iter_mut().zip(&other.counts) {
-            *c += o;
+    #[inline(always)]
+    fn add_to_bucket(bucket: &mut [f64], target: u32, weight: f64) {
+        bucket[target as usize] += weight;
+    }
+
+    fn add_bucket(&mut self, bucket: &[f64]) {
+        for (c, b) in self.counts.iter_mut().zip(bucket) {
+            *c += b;
+            self.weight += b;
         }
-        self.weight += other.weight;
     }
 
     fn weight(&self) -> f64 {
@@ -254,10 +273,21 @@ impl Stats for SquaredError {
         self.squares = total.squares - part.squares;
     }
 
-    fn add_all(&mut self, other: &Self) {
-        self.weight += other.weight;
-        self.sum += other.sum;
-        self.squares += other.squares;
+    fn bucket_width(_: usize) -> usize {
+        3
+    }
+
+    #[inline(always)]
+    fn add_to_bucket(bucket: &mut [f64], target: f64, weight: f64) {
+        bucket[0] += weight;
+        bucket[1] += weight * target;
+        bucket[2] += weight * target * target;
+    }
+
+    fn add_bucket(&mut self, bucket: &[f64]) {
+        self.weight += bucket[0];
+        self.sum += bucket[1];
+        self.squares += bucket[2];
     }
 
     fn weight(&self) -> f64 {

@@ -19,6 +19,93 @@ pub struct SortedFeatures {
     values: Vec<f64>,
     /// Per feature, its values by row when it has few distinct ones ([`FewValues`]).
     few: Vec<Option<FewValues>>,
+    /// The groups of indicator columns ([`IndicatorGroup`]), in feature order.
+    groups: Vec<IndicatorGroup>,
+    /// Per feature, the index in `groups` of the group it belongs to.
+    group_of: Vec<Option<usize>>,
+}
+
+/// Two or more consecutive indicator columns (values 0 and 1) where each row has either no
+/// missing value and at most one 1, or only missing values: the columns of a one-hot encoded
+/// nominal feature. A member's values follow from the group's code of a row, so a forest's tree
+/// sums a node's rows once per group rather than once per member column.
+#[derive(Debug, Clone)]
+pub(crate) struct IndicatorGroup {
+    /// The first member; the members are `first..first + len`.
+    pub(crate) first: usize,
+    pub(crate) len: usize,
+    /// Per row, the member that is 1 (from 0), `len` when every member is 0,
+    /// [`missing`](Self::missing) when every member is missing.
+    pub(crate) codes: Vec<u16>,
+}
+
+impl IndicatorGroup {
+    /// The code of a row whose members are all missing.
+    pub(crate) fn missing(&self) -> usize {
+        self.len + 1
+    }
+}
+
+/// The most members a group has: codes are `u16`, with two for none and missing.
+const MAX_GROUP: usize = u16::MAX as usize - 1;
+
+/// The [`IndicatorGroup`]s of features with values `few`, over `n_rows` rows: the longest runs,
+/// from left to right.
+fn indicator_groups(few: &[Option<FewValues>], n_rows: usize) -> Vec<IndicatorGroup> {
+    const NONE: u16 = u16::MAX - 1;
+    const MISSING: u16 = u16::MAX;
+    // An indicator's codes: 0 for 0, 1 for 1, 2 for missing.
+    let indicator = |f: usize| {
+        few.get(f)
+            .and_then(Option::as_ref)
+            .filter(|few| few.values == [0.0, 1.0])
+            .map(|few| &few.codes)
+    };
+    let mut groups = Vec::new();
+    let mut first = 0;
+    while first < few.len() {
+        let Some(column) = indicator(first) else {
+            first += 1;
+            continue;
+        };
+        let mut codes: Vec<u16> = column
+            .iter()
+            .map(|&c| [NONE, 0, MISSING][usize::from(c)])
+            .collect();
+        let mut len = 1;
+        while len < MAX_GROUP {
+            let Some(next) = indicator(first + len) else {
+                break;
+            };
+            let fits = codes.iter().zip(next).all(|(&code, &c)| match c {
+                2 => code == MISSING,
+                1 => code == NONE,
+                _ => code != MISSING,
+            });
+            if !fits {
+                break;
+            }
+            for (code, &c) in codes.iter_mut().zip(next) {
+                if c == 1 {
+                    *code = len as u16;
+                }
+            }
+            len += 1;
+        }
+        if len >= 2 {
+            for code in &mut codes {
+                if *code == NONE {
+                    *code = len as u16;
+                } else if *code == MISSING {
+                    *code = len as u16 + 1;
+                }
+            }
+            debug_assert_eq!(codes.len(), n_rows);
+            groups.push(IndicatorGroup { first, len, codes });
+        }
+        first += len;
+    }
+    groups
 }
 
 /// A column of at most [`FEW_LEVELS`] distinct values (a one-hot column has two), by row: what a
@@ -110,12 +197,19 @@ impl SortedFeatures {
                 values.push(from_order_key((key >> 32) as u64));
             }
         }
+        let groups = indicator_groups(&few, n_rows);
+        let mut group_of = vec![None; n_features];
+        for (g, group) in groups.iter().enumerate() {
+            group_of[group.first..group.first + group.len].fill(Some(g));
+        }
         Ok(SortedFeatures {
             n_rows,
             n_features,
             rows,
             values,
             few,
+            groups,
+            group_of,
         })
     }
 
@@ -142,6 +236,16 @@ impl SortedFeatures {
     /// Feature `feature`'s values by row, if it has few distinct ones.
     pub(crate) fn few_values(&self, feature: usize) -> Option<&FewValues> {
         self.few[feature].as_ref()
+    }
+
+    /// The indicator groups, in feature order.
+    pub(crate) fn groups(&self) -> &[IndicatorGroup] {
+        &self.groups
+    }
+
+    /// The index in [`groups`](Self::groups) of the group feature `feature` belongs to.
+    pub(crate) fn group_of(&self, feature: usize) -> Option<usize> {
+        self.group_of[feature]
     }
 }
 
@@ -233,6 +337,44 @@ mod tests {
         assert!(sorted.feature(1).1[5].is_nan());
         assert_eq!(sorted.feature(1).1[0].to_bits(), (-0.0f64).to_bits());
         assert_eq!(sorted.feature(2).0, &[5, 0, 2, 4, 3, 1]);
+    }
+
+    /// Runs of indicator columns with at most one 1 per row, and missing values only in whole
+    /// rows, are grouped; a column that breaks a run starts the next one.
+    #[test]
+    fn one_hot_columns_are_grouped() {
+        let nan = f64::NAN;
+        let x = array![
+            // a b c | d e | numeric | f g (g repeats f's 1: not one group)
+            [1.0, 0.0, 0.0, 0.0, 1.0, 0.5, 1.0, 1.0],
+            [0.0, 0.0, 1.0, 1.0, 0.0, 0.7, 0.0, 0.0],
+            [nan, nan, nan, 0.0, 0.0, 0.1, 0.0, 1.0],
+            [0.0, 1.0, 0.0, nan, nan, 0.2, 1.0, 0.0],
+            [0.0, 0.0, 0.0, 1.0, 0.0, 0.3, 0.0, 0.0],
+            [0.0, 1.0, -0.0, 0.0, 1.0, 0.9, 0.0, 0.0],
+        ];
+        let sorted = SortedFeatures::new(&x).unwrap();
+        let groups = sorted.groups();
+        assert_eq!(groups.len(), 2, "{groups:?}");
+        // c joins a and b; d cannot (row 1 has c = 1 and d = 1): d starts a group with e.
+        assert_eq!((groups[0].first, groups[0].len), (0, 3));
+        assert_eq!(groups[0].codes, [0, 2, 4, 1, 3, 1]);
+        assert_eq!((groups[1].first, groups[1].len), (3, 2));
+        assert_eq!(groups[1].codes, [1, 0, 2, 3, 0, 1]);
+        let group_of: Vec<Option<usize>> = (0..8).map(|f| sorted.group_of(f)).collect();
+        assert_eq!(
+            group_of,
+            [
+                Some(0),
+                Some(0),
+                Some(0),
+                Some(1),
+                Some(1),
+                None,
+                None,
+                None
+            ]
+        );
     }
 
     #[test]

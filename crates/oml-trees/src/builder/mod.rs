@@ -12,7 +12,10 @@
 //! of at most [`FEW_LEVELS`] values (a one-hot column, see [`FewValues`]) is not kept sorted: a node sums its
 //! rows per value when the feature is drawn, and splits never partition its block. The
 //! candidates, their order and their statistics are those of the sorted scan, so the tree is
-//! the same (a test compares the two).
+//! the same (a test compares the two). The indicator columns of a one-hot group
+//! ([`IndicatorGroup`](crate::sorted::IndicatorGroup)) are summed once per group at a node,
+//! when the first of them is drawn there: each member's sums follow from the group's
+//! (`buckets`).
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -230,6 +233,7 @@ pub(crate) fn grow<S: Stats, W: Weights>(
             }
         }
     }
+    let groups = GroupSums::new(sorted, &few, S::bucket_width(n_outputs));
     let mut grower = Grower::<S, W> {
         settings,
         targets,
@@ -239,7 +243,8 @@ pub(crate) fn grow<S: Stats, W: Weights>(
         few,
         block,
         n_blocks: sorted_features.len(),
-        buckets: vec![S::zero(n_outputs); FEW_LEVELS + 1],
+        bucket_sums: vec![0.0; (FEW_LEVELS + 1) * S::bucket_width(n_outputs)],
+        groups,
         rows,
         values,
         goes_left: vec![false; n_rows],
@@ -276,8 +281,11 @@ struct Grower<'a, S: Stats, W: Weights> {
     /// Per feature, its values by row when it is gathered by value at each node; `None` for a
     /// feature kept sorted.
     few: Vec<Option<&'a FewValues>>,
-    /// One statistic per value of a gathered feature, then one for its missing values.
-    buckets: Vec<S>,
+    /// The sums of a gathered feature's rows per value, then of its missing values: one bucket
+    /// ([`Stats::add_to_bucket`]) each.
+    bucket_sums: Vec<f64>,
+    /// The one-hot groups of the records; a gathered feature in one is summed per group.
+    groups: GroupSums<'a>,
     /// Per feature, the index of its block; [`NO_BLOCK`] for a gathered feature.
     block: Vec<usize>,
     /// The number of blocks: of sorted features.
@@ -448,7 +456,12 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
     }
 
     /// Whether feature `f` has at most one distinct value and no NaN, or only NaN, at the node.
-    fn is_constant(&self, f: usize, start: usize, end: usize) -> bool {
+    fn is_constant(&mut self, f: usize, start: usize, end: usize) -> bool {
+        if let Some(g) = self.groups.group_of(f) {
+            self.sum_group(g, start, end);
+            let counts = self.groups.member_counts(g, f);
+            return counts.iter().filter(|&&c| c > 0).count() <= 1;
+        }
         if let Some(few) = self.few[f] {
             // One value throughout (-0 and 0 alike), or only missing values: one code.
             let mut codes = self.rows[start..end].iter().map(|&r| few.codes[r as usize]);
@@ -558,6 +571,15 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
         best
     }
 
+    /// Sums the node's rows per code of group `g`, unless done at this node already.
+    fn sum_group(&mut self, g: usize, start: usize, end: usize) {
+        let node = self.nodes.len();
+        let rows = &self.rows[start..end];
+        self.groups.sum(g, node, rows, |bucket, row| {
+            S::add_to_bucket(bucket, self.targets[row], self.weights.get(row));
+        });
+    }
+
     /// The best split of gathered feature `f` at the node, offered to `best` as the sorted
     /// scan of [`best_split`](Self::best_split) offers it: the node's rows are summed per value
     /// (and missing), then the same candidates are visited in the same order, with the same
@@ -571,16 +593,25 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
         (best, best_proxy): (&mut Option<Split>, &mut f64),
     ) {
         let n_node = end - start;
-        let msl = self.settings.min_samples_leaf;
         let levels = &few.values;
         let n_levels = levels.len();
         let mut counts = [0usize; FEW_LEVELS + 1];
-        self.buckets.iter_mut().for_each(S::clear);
-        for &row in &self.rows[start..end] {
-            let row = row as usize;
-            let bucket = usize::from(few.codes[row]);
-            self.buckets[bucket].add(self.targets[row], self.weights.get(row));
-            counts[bucket] += 1;
+        let width = self.bucket_sums.len() / (FEW_LEVELS + 1);
+        if let Some(g) = self.groups.group_of(f) {
+            // An indicator of a group: its 0, 1 and missing sums from the group's.
+            self.sum_group(g, start, end);
+            counts[..3].copy_from_slice(&self.groups.member_counts(g, f));
+            self.groups
+                .member_sums(g, f, &mut self.bucket_sums[..3 * width]);
+        } else {
+            self.bucket_sums.fill(0.0);
+            for &row in &self.rows[start..end] {
+                let row = row as usize;
+                let bucket = usize::from(few.codes[row]);
+                let sums = &mut self.bucket_sums[bucket * width..(bucket + 1) * width];
+                S::add_to_bucket(sums, self.targets[row], self.weights.get(row));
+                counts[bucket] += 1;
+            }
         }
         let n_missing = counts[n_levels];
         let mut present = [0usize; FEW_LEVELS];
@@ -593,51 +624,26 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
         if present.is_empty() || (n_missing == 0 && present.len() == 1) {
             return;
         }
-        for missing_left in [false, true] {
-            if missing_left && n_missing == 0 {
-                break;
-            }
-            let mut n_left = 0;
-            if missing_left {
-                left.clone_from(&self.buckets[n_levels]);
-                n_left = n_missing;
-            } else {
-                left.clear();
-            }
-            // The last value is a candidate only with missing values right: every non-missing
-            // value may then go left.
-            let last = if !missing_left && n_missing > 0 {
-                present.len()
-            } else {
-                present.len() - 1
-            };
-            for (i, &b) in present[..last].iter().enumerate() {
-                left.add_all(&self.buckets[b]);
-                n_left += counts[b];
-                if n_left < msl {
-                    continue;
-                }
-                if n_node - n_left < msl {
-                    break;
-                }
-                right.set_difference(&self.total, left);
-                if !S::may_beat(left, right, *best_proxy) {
-                    continue;
-                }
-                let proxy = S::proxy(left, right);
-                if proxy > *best_proxy {
-                    *best_proxy = proxy;
-                    let value = levels[b];
-                    let next = present.get(i + 1).map(|&next| levels[next]);
-                    *best = Some(Split {
-                        feature: f,
-                        pos: 0,
-                        upper: value,
-                        threshold: threshold_after(value, next),
-                        missing_go_left: missing_go_left(n_missing, (n_left, n_node), missing_left),
-                    });
-                }
-            }
+        let buckets = Buckets {
+            sums: &self.bucket_sums,
+            width,
+            counts: &counts,
+            present,
+            missing: n_levels,
+        };
+        let node = (&self.total, n_node, self.settings.min_samples_leaf);
+        if let Some((i, n_left, missing_left)) =
+            best_bucket_split(&buckets, node, (left, right), best_proxy)
+        {
+            let value = levels[present[i]];
+            let next = present.get(i + 1).map(|&next| levels[next]);
+            *best = Some(Split {
+                feature: f,
+                pos: 0,
+                upper: value,
+                threshold: threshold_after(value, next),
+                missing_go_left: missing_go_left(n_missing, (n_left, n_node), missing_left),
+            });
         }
     }
 
@@ -754,6 +760,10 @@ fn non_missing(values: &[f64]) -> usize {
     }
     m
 }
+
+mod buckets;
+
+use buckets::{Buckets, GroupSums, best_bucket_split};
 
 #[cfg(test)]
 mod tests;

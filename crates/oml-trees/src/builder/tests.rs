@@ -59,8 +59,14 @@ impl<S: Stats<Target = u32>> Stats for KeptSorted<S> {
     fn set_difference(&mut self, total: &Self, part: &Self) {
         self.0.set_difference(&total.0, &part.0);
     }
-    fn add_all(&mut self, other: &Self) {
-        self.0.add_all(&other.0);
+    fn bucket_width(n_outputs: usize) -> usize {
+        S::bucket_width(n_outputs)
+    }
+    fn add_to_bucket(bucket: &mut [f64], target: u32, weight: f64) {
+        S::add_to_bucket(bucket, target, weight);
+    }
+    fn add_bucket(&mut self, bucket: &[f64]) {
+        self.0.add_bucket(bucket);
     }
     fn weight(&self) -> f64 {
         self.0.weight()
@@ -79,37 +85,85 @@ impl<S: Stats<Target = u32>> Stats for KeptSorted<S> {
     }
 }
 
-/// [`gathered_features_grow_the_tree_sorted_features_grow`] for one criterion.
-fn gathered_matches_sorted<S: Stats<Target = u32>>() {
-    let n = 400;
-    let mut state = 7u64;
-    let mut next = move || {
+/// A stream of pseudo-random numbers from `seed` (a linear congruential generator).
+fn draws(seed: u64) -> impl FnMut() -> usize {
+    let mut state = seed;
+    move || {
         state = state
             .wrapping_mul(6364136223846793005)
             .wrapping_add(1442695040888963407);
         (state >> 33) as usize
-    };
+    }
+}
+
+/// `n` rows of 8 columns and 3 classes, with per-row weights of 0, 1 or 2 (a bootstrap's): two
+/// numeric columns of `numeric_levels` values, four one-hot columns with missing values, a column
+/// of three values and one of -0, 0 and 1.
+fn mixed_columns(n: usize, numeric_levels: usize) -> (ndarray::Array2<f64>, Vec<u32>, Vec<f64>) {
+    let mut next = draws(7);
     let x = ndarray::Array2::from_shape_fn((n, 8), |(_, j)| {
         let r = next();
         match j {
-            0 | 1 => (r % 1000) as f64 / 10.0,
-            2..=5 if r % 13 == 0 => f64::NAN,
+            0 | 1 => (r % numeric_levels) as f64 / 10.0,
+            2..=5 if r.is_multiple_of(13) => f64::NAN,
             2..=5 => (r % 2) as f64,
             6 => [-1.0, 0.0, 2.5][r % 3],
-            _ if r % 3 == 0 => -0.0,
+            _ if r.is_multiple_of(3) => -0.0,
             _ => (r % 2) as f64,
         }
     });
+    let cut = numeric_levels as f64 / 20.0;
     let labels: Vec<u32> = (0..n)
         .map(|i| {
             let a = x[[i, 2]].is_nan() || x[[i, 2]] == 1.0;
-            (u32::from(a) + u32::from(x[[i, 6]] > 0.0) + u32::from(x[[i, 0]] > 50.0)) % 3
+            (u32::from(a) + u32::from(x[[i, 6]] > 0.0) + u32::from(x[[i, 0]] > cut)) % 3
         })
         .collect();
     let weights: Vec<f64> = (0..n).map(|_| (next() % 3) as f64).collect();
+    (x, labels, weights)
+}
+
+/// `n` rows of 11 columns and 3 classes, with per-row weights of 0, 1 or 2: a numeric column, the
+/// one-hot columns of a nominal feature of 6 levels with missing values (all 6 missing), those
+/// of a nominal feature of 3 levels, and an indicator that does not join them.
+fn one_hot_columns(n: usize) -> (ndarray::Array2<f64>, Vec<u32>, Vec<f64>) {
+    let mut next = draws(11);
+    let mut x = ndarray::Array2::zeros((n, 11));
+    let mut labels = Vec::with_capacity(n);
+    for i in 0..n {
+        x[[i, 0]] = (next() % 500) as f64 / 10.0;
+        let six = next() % 7;
+        if six == 6 {
+            x.slice_mut(ndarray::s![i, 1..7]).fill(f64::NAN);
+        } else {
+            x[[i, 1 + six]] = 1.0;
+        }
+        let three = next() % 3;
+        x[[i, 7 + three]] = 1.0;
+        x[[i, 10]] = (next() % 2) as f64;
+        labels.push(((six % 3 + three) as u32 + u32::from(x[[i, 0]] > 30.0)) % 3);
+    }
+    let weights: Vec<f64> = (0..n).map(|_| (next() % 3) as f64).collect();
+    (x, labels, weights)
+}
+
+/// [`gathered_features_grow_the_tree_sorted_features_grow`] for one criterion.
+fn gathered_matches_sorted<S: Stats<Target = u32>>() {
+    let (x, labels, weights) = mixed_columns(400, 1000);
     let sorted = SortedFeatures::new(&x).unwrap();
     // Columns 2 to 7 have few values, and are gathered.
     assert!((2..8).all(|f| sorted.few_values(f).is_some()));
+    same_trees::<S>(&sorted, &labels, &weights);
+    // One-hot groups: their members' sums come from the group's.
+    let (x, labels, weights) = one_hot_columns(500);
+    let sorted = SortedFeatures::new(&x).unwrap();
+    let groups: Vec<(usize, usize)> = sorted.groups().iter().map(|g| (g.first, g.len)).collect();
+    assert_eq!(groups, [(1, 6), (7, 3)]);
+    same_trees::<S>(&sorted, &labels, &weights);
+}
+
+/// Gathered features against features kept sorted, on a forest's settings.
+fn same_trees<S: Stats<Target = u32>>(sorted: &SortedFeatures, labels: &[u32], weights: &[f64]) {
     for (max_features, msl, seed) in [(3, 1, 0), (2, 3, 1), (5, 1, 2)] {
         let settings = Settings {
             max_depth: usize::MAX,
@@ -119,14 +173,13 @@ fn gathered_matches_sorted<S: Stats<Target = u32>>() {
             max_features,
             seed,
         };
-        let gathered = grow::<S, _>(&settings, &sorted, &labels, &weights[..], 3);
-        let reference = grow::<KeptSorted<S>, _>(&settings, &sorted, &labels, &weights[..], 3);
+        let gathered = grow::<S, _>(&settings, sorted, labels, weights, 3);
+        let reference = grow::<KeptSorted<S>, _>(&settings, sorted, labels, weights, 3);
         assert!(gathered.nodes.len() > 20, "{}", gathered.nodes.len());
         assert!(
-            gathered
-                .nodes
-                .iter()
-                .any(|node| node.split().is_some_and(|(f, _)| f >= 2)),
+            gathered.nodes.iter().any(|node| node
+                .split()
+                .is_some_and(|(f, _)| f > 0 && sorted.few_values(f).is_some())),
             "a gathered column is split on"
         );
         assert_eq!(
@@ -136,10 +189,10 @@ fn gathered_matches_sorted<S: Stats<Target = u32>>() {
     }
 }
 
-/// A forest's tree (some features per node, bootstrap weights) on numeric columns, one-hot
-/// columns with missing values and columns of three values: the columns of few values,
-/// gathered by value at each node, give the tree that keeping them sorted gives, under either
-/// classification criterion.
+/// A forest's tree (some features per node, bootstrap weights) on numeric columns, indicator
+/// columns with missing values, columns of three values and one-hot groups: the columns of few
+/// values, gathered by value (or by group) at each node, give the tree that keeping them sorted
+/// gives, under either classification criterion.
 #[test]
 fn gathered_features_grow_the_tree_sorted_features_grow() {
     gathered_matches_sorted::<Gini>();

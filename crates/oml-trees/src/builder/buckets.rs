@@ -1,0 +1,199 @@
+//! Sums of a node's rows per value of a feature (buckets), the scan of the splits between
+//! values they allow, and the sums of one-hot groups from which each member's buckets follow.
+
+use crate::criterion::Stats;
+use crate::sorted::{FewValues, IndicatorGroup, SortedFeatures};
+
+/// The rows of the node being grown summed per code of each one-hot group
+/// ([`IndicatorGroup`]), computed when one of the group's gathered members is first drawn at
+/// the node: every member's 0, 1 and missing sums follow from them.
+pub(super) struct GroupSums<'a> {
+    groups: &'a [IndicatorGroup],
+    /// Per feature, its group if it is gathered and in one.
+    group_of: Vec<Option<usize>>,
+    /// The sums of a bucket ([`Stats::add_to_bucket`]).
+    width: usize,
+    /// Group `g`'s buckets are `offsets[g]..offsets[g + 1]`: one per code, then one for all the
+    /// rows that are not missing.
+    offsets: Vec<usize>,
+    sums: Vec<f64>,
+    counts: Vec<usize>,
+    /// Per group, the node (index in the tree) its sums are of; `usize::MAX` for none yet.
+    summed_at: Vec<usize>,
+}
+
+impl<'a> GroupSums<'a> {
+    /// The groups of `sorted`, for the features gathered by `few`.
+    pub(super) fn new(
+        sorted: &'a SortedFeatures,
+        few: &[Option<&FewValues>],
+        width: usize,
+    ) -> Self {
+        let groups = sorted.groups();
+        let group_of = (0..few.len())
+            .map(|f| sorted.group_of(f).filter(|_| few[f].is_some()))
+            .collect();
+        let mut offsets = vec![0];
+        for group in groups {
+            offsets.push(offsets.last().copied().unwrap_or(0) + group.missing() + 2);
+        }
+        let n_buckets = offsets.last().copied().unwrap_or(0);
+        GroupSums {
+            groups,
+            group_of,
+            width,
+            offsets,
+            sums: vec![0.0; n_buckets * width],
+            counts: vec![0; n_buckets],
+            summed_at: vec![usize::MAX; groups.len()],
+        }
+    }
+
+    /// The group of feature `f`, if it is gathered and in one.
+    pub(super) fn group_of(&self, f: usize) -> Option<usize> {
+        self.group_of[f]
+    }
+
+    /// Sums `rows`, those of node `node` (its index in the tree), per code of group `g` with
+    /// `add(bucket, row)`, unless done for this node already.
+    pub(super) fn sum(
+        &mut self,
+        g: usize,
+        node: usize,
+        rows: &[u32],
+        mut add: impl FnMut(&mut [f64], usize),
+    ) {
+        if self.summed_at[g] == node {
+            return;
+        }
+        self.summed_at[g] = node;
+        let group = &self.groups[g];
+        let width = self.width;
+        let buckets = self.offsets[g]..self.offsets[g + 1];
+        let sums = &mut self.sums[buckets.start * width..buckets.end * width];
+        let counts = &mut self.counts[buckets];
+        sums.fill(0.0);
+        counts.fill(0);
+        for &row in rows {
+            let row = row as usize;
+            let code = usize::from(group.codes[row]);
+            add(&mut sums[code * width..(code + 1) * width], row);
+            counts[code] += 1;
+        }
+        let (codes, present) = sums.split_at_mut((group.missing() + 1) * width);
+        for code in 0..group.missing() {
+            for (p, s) in present
+                .iter_mut()
+                .zip(&codes[code * width..(code + 1) * width])
+            {
+                *p += s;
+            }
+        }
+        counts[group.missing() + 1] = counts[..group.missing()].iter().sum();
+    }
+
+    /// The rows of member `f` of group `g` with value 0, with value 1 and missing.
+    pub(super) fn member_counts(&self, g: usize, f: usize) -> [usize; 3] {
+        let (group, counts) = (&self.groups[g], &self.counts[self.offsets[g]..]);
+        let ones = counts[f - group.first];
+        let missing = counts[group.missing()];
+        let present = counts[group.missing() + 1];
+        [present - ones, ones, missing]
+    }
+
+    /// The sums of member `f` of group `g`'s rows with value 0, with value 1 and missing, into
+    /// three buckets of `out`. The 0 bucket is the present rows' sums less the 1 bucket's:
+    /// exact for the whole-number sums of gathered features.
+    pub(super) fn member_sums(&self, g: usize, f: usize, out: &mut [f64]) {
+        let group = &self.groups[g];
+        let w = self.width;
+        let sums = &self.sums[self.offsets[g] * w..self.offsets[g + 1] * w];
+        let bucket = |code: usize| &sums[code * w..(code + 1) * w];
+        let (zeros, rest) = out.split_at_mut(w);
+        let (ones, missing) = rest.split_at_mut(w);
+        ones.copy_from_slice(bucket(f - group.first));
+        missing.copy_from_slice(bucket(group.missing()));
+        for ((z, p), o) in zeros
+            .iter_mut()
+            .zip(bucket(group.missing() + 1))
+            .zip(ones.iter())
+        {
+            *z = p - o;
+        }
+    }
+}
+
+/// A node's rows summed per value of one feature: for each value `v` in `present`
+/// (ascending), `counts[v]` rows whose sums ([`Stats::add_to_bucket`]) are bucket `v` of
+/// `sums`, `width` each; the missing values' in bucket `missing`.
+pub(super) struct Buckets<'b> {
+    pub(super) sums: &'b [f64],
+    pub(super) width: usize,
+    pub(super) counts: &'b [usize],
+    pub(super) present: &'b [usize],
+    pub(super) missing: usize,
+}
+
+impl Buckets<'_> {
+    fn sums(&self, bucket: usize) -> &[f64] {
+        &self.sums[bucket * self.width..(bucket + 1) * self.width]
+    }
+}
+
+/// The best split of a node's rows summed in `buckets` whose proxy beats `best_proxy` (then
+/// updated), with the node's statistics, row count and `min_samples_leaf`: the index in
+/// `present` of the last value going left, the rows going left and whether the missing values
+/// go left. The candidates are those of a scan of the sorted column, in its order: after each
+/// value with the missing values right, then with them left; the last value is a candidate
+/// only with missing values right (every non-missing value then goes left).
+pub(super) fn best_bucket_split<S: Stats>(
+    buckets: &Buckets<'_>,
+    (total, n_node, msl): (&S, usize, usize),
+    (left, right): (&mut S, &mut S),
+    best_proxy: &mut f64,
+) -> Option<(usize, usize, bool)> {
+    let Buckets {
+        counts,
+        present,
+        missing,
+        ..
+    } = *buckets;
+    let n_missing = counts[missing];
+    let mut found = None;
+    for missing_left in [false, true] {
+        if missing_left && n_missing == 0 {
+            break;
+        }
+        let mut n_left = 0;
+        left.clear();
+        if missing_left {
+            left.add_bucket(buckets.sums(missing));
+            n_left = n_missing;
+        }
+        let last = if !missing_left && n_missing > 0 {
+            present.len()
+        } else {
+            present.len() - 1
+        };
+        for (i, &b) in present[..last].iter().enumerate() {
+            left.add_bucket(buckets.sums(b));
+            n_left += counts[b];
+            if n_left < msl {
+                continue;
+            }
+            if n_node - n_left < msl {
+                break;
+            }
+            right.set_difference(total, left);
+            if !S::may_beat(left, right, *best_proxy) {
+                continue;
+            }
+            let proxy = S::proxy(left, right);
+            if proxy > *best_proxy {
+                *best_proxy = proxy;
+                found = Some((i, n_left, missing_left));
+            }
+        }
+    }
+    found
+}
