@@ -247,10 +247,10 @@ impl LogisticRegressionValidParams {
         let index = |label: usize| classes.binary_search(&label).expect("a present class");
         let targets: Vec<usize> = labels.iter().map(|&l| index(l)).collect();
         let x = records.as_standard_layout();
-        let x = x.as_slice().expect("standard layout");
+        let x = Records::new(x.as_slice().expect("standard layout"), p);
         let rows = if classes.len() == 2 { 1 } else { classes.len() };
         let problem = Problem {
-            x,
+            x: x.rows(),
             targets: &targets,
             p,
             rows,
@@ -317,10 +317,103 @@ impl<D: Data<Elem = f64>> PredictInplace<ArrayBase<D, Ix2>, Array1<usize>> for L
     }
 }
 
+/// The records as the loss reads them: dense rows, or, when most entries are 0 (one-hot
+/// encoded nominal features), each row's non-zero entries. Skipping a 0 changes no sum (adding
+/// `w * 0` leaves a sum as it is), so both give the same fit, the sparse one in fewer steps.
+enum Records<'a> {
+    Dense {
+        x: &'a [f64],
+        p: usize,
+    },
+    Sparse {
+        /// Row `i`'s entries are `starts[i]..starts[i + 1]`.
+        starts: Vec<usize>,
+        columns: Vec<u32>,
+        values: Vec<f64>,
+    },
+}
+
+impl<'a> Records<'a> {
+    /// Row-major records `x` of `p` columns, kept sparse when at most half their entries are
+    /// not 0.
+    fn new(x: &'a [f64], p: usize) -> Self {
+        let non_zero = x.iter().filter(|&&v| v != 0.0).count();
+        if 2 * non_zero > x.len() || p > u32::MAX as usize {
+            return Records::Dense { x, p };
+        }
+        let mut starts = Vec::with_capacity(x.len() / p.max(1) + 1);
+        let mut columns = Vec::with_capacity(non_zero);
+        let mut values = Vec::with_capacity(non_zero);
+        starts.push(0);
+        for row in x.chunks(p.max(1)) {
+            for (j, &v) in row.iter().enumerate().filter(|&(_, &v)| v != 0.0) {
+                columns.push(j as u32);
+                values.push(v);
+            }
+            starts.push(values.len());
+        }
+        Records::Sparse {
+            starts,
+            columns,
+            values,
+        }
+    }
+
+    /// The rows, in order (none when there are no columns: every row's inputs are empty).
+    fn rows(&self) -> Vec<Row<'_>> {
+        match self {
+            Records::Dense { x, p } => x.chunks(*p.max(&1)).map(Row::Dense).collect(),
+            Records::Sparse {
+                starts,
+                columns,
+                values,
+            } => starts
+                .windows(2)
+                .map(|w| Row::Sparse(&columns[w[0]..w[1]], &values[w[0]..w[1]]))
+                .collect(),
+        }
+    }
+}
+
+/// One row of the records: all its entries, or its non-zero ones with their columns.
+#[derive(Debug, Clone, Copy)]
+enum Row<'a> {
+    Dense(&'a [f64]),
+    Sparse(&'a [u32], &'a [f64]),
+}
+
+impl Row<'_> {
+    /// The row's dot product with `weights` (one per column).
+    #[inline]
+    fn dot(self, weights: &[f64]) -> f64 {
+        match self {
+            Row::Dense(x) => dot(weights, x),
+            Row::Sparse(columns, values) => columns
+                .iter()
+                .zip(values)
+                .map(|(&j, &v)| weights[j as usize] * v)
+                .sum(),
+        }
+    }
+
+    /// Adds `scale` times the row to `out` (one entry per column).
+    #[inline]
+    fn add_scaled_to(self, scale: f64, out: &mut [f64]) {
+        match self {
+            Row::Dense(x) => out.iter_mut().zip(x).for_each(|(g, xi)| *g += scale * xi),
+            Row::Sparse(columns, values) => {
+                for (&j, &v) in columns.iter().zip(values) {
+                    out[j as usize] += scale * v;
+                }
+            }
+        }
+    }
+}
+
 /// The objective: mean log loss of `targets` (class indices) plus the penalty.
 struct Problem<'a> {
-    /// Records, row-major, `p` columns.
-    x: &'a [f64],
+    /// The rows of the records, `p` columns each.
+    x: Vec<Row<'a>>,
     targets: &'a [usize],
     p: usize,
     /// Coefficient rows: 1 for two classes, else one per class.
@@ -340,11 +433,12 @@ impl Problem<'_> {
         gradient.iter_mut().for_each(|g| *g = 0.0);
         let mut total = 0.0;
         // Without features every row's inputs are empty: only the intercepts are fitted.
-        let inputs = (0..n).map(|i| &self.x[i * p..(i + 1) * p]);
+        let empty = Row::Dense(&[]);
+        let inputs = (0..n).map(|i| if p == 0 { empty } else { self.x[i] });
         for (x, &target) in inputs.zip(self.targets) {
             for (k, logit) in logits.iter_mut().enumerate() {
                 let b = if self.intercept { intercepts[k] } else { 0.0 };
-                *logit = b + dot(&weights[k * p..(k + 1) * p], x);
+                *logit = b + x.dot(&weights[k * p..(k + 1) * p]);
             }
             if rows == 1 {
                 // Binary: the loss of label s in {0, 1} is softplus(z) - s z.
@@ -363,10 +457,7 @@ impl Problem<'_> {
                 if self.intercept {
                     gradient[rows * p + k] += residual;
                 }
-                gradient[k * p..(k + 1) * p]
-                    .iter_mut()
-                    .zip(x)
-                    .for_each(|(g, xi)| *g += residual * xi);
+                x.add_scaled_to(residual, &mut gradient[k * p..(k + 1) * p]);
             }
         }
         let scale = 1.0 / n as f64;
@@ -407,4 +498,67 @@ fn softmax(logits: &mut [f64]) -> f64 {
     let sum: f64 = logits.iter().sum();
     logits.iter_mut().for_each(|l| *l /= sum);
     max + sum.ln()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The loss and gradient of `x` read dense and read sparse, at a few points.
+    fn dense_and_sparse(x: &[f64], p: usize, targets: &[usize], rows: usize) {
+        let sparse = Records::new(x, p);
+        assert!(matches!(sparse, Records::Sparse { .. }), "mostly zeros");
+        let dense = Records::Dense { x, p };
+        fn problem<'a>(
+            records: &'a Records<'_>,
+            targets: &'a [usize],
+            p: usize,
+            rows: usize,
+        ) -> Problem<'a> {
+            Problem {
+                x: records.rows(),
+                targets,
+                p,
+                rows,
+                intercept: true,
+                penalty: 0.01,
+            }
+        }
+        let (sparse, dense) = (
+            problem(&sparse, targets, p, rows),
+            problem(&dense, targets, p, rows),
+        );
+        let width = rows * p + rows;
+        for step in [0.0, 0.3, -1.7] {
+            let theta: Vec<f64> = (0..width).map(|i| step * (i as f64 * 0.37).sin()).collect();
+            let (mut g_sparse, mut g_dense) = (vec![0.0; width], vec![0.0; width]);
+            let mut logits = vec![0.0; rows];
+            let l_sparse = sparse.loss(&theta, &mut g_sparse, &mut logits);
+            let l_dense = dense.loss(&theta, &mut g_dense, &mut logits);
+            assert_eq!(l_sparse.to_bits(), l_dense.to_bits(), "step {step}");
+            assert_eq!(g_sparse, g_dense, "step {step}");
+        }
+    }
+
+    /// One-hot columns beside numeric ones: the non-zero entries give the same loss and
+    /// gradient, bit for bit, binary and multinomial.
+    #[test]
+    fn sparse_rows_give_the_dense_loss_and_gradient() {
+        let (n, levels) = (60, 8);
+        let p = 2 + levels;
+        let mut x = vec![0.0; n * p];
+        for i in 0..n {
+            x[i * p] = (i as f64 * 0.77).cos() * 3.0;
+            x[i * p + 1] = if i % 5 == 0 {
+                0.0
+            } else {
+                i as f64 / 7.0 - 4.0
+            };
+            x[i * p + 2 + (i * 3) % levels] = 1.0;
+        }
+        let three: Vec<usize> = (0..n).map(|i| (i * 7) % 3).collect();
+        dense_and_sparse(&x, p, &three, 3);
+        let two: Vec<usize> = (0..n).map(|i| (i * 7) % 2).collect();
+        dense_and_sparse(&x, p, &two, 1);
+    }
 }
