@@ -234,11 +234,17 @@ fn brute_nearest(train: &Array2<f64>, x: &Array2<f64>, k: usize) -> Vec<Vec<(f64
     let (n_train, p) = train.dim();
     let train_norms: Vec<f64> = train.rows().into_iter().map(|r| r.dot(&r)).collect();
     let max_train_norm = train_norms.iter().copied().fold(0.0, f64::max);
+    let columns = SplitColumns::new(train);
+    let (train_dense, x_dense) = (columns.dense_part(train), columns.dense_part(x));
+    let train_sparse = columns.sparse_rows(train);
     let mut result = Vec::with_capacity(x.nrows());
     let mut buffer = Array2::zeros((QUERY_BLOCK.min(x.nrows()), TRAIN_BLOCK.min(n_train)));
     let mut searches: Vec<Search> = Vec::with_capacity(QUERY_BLOCK);
     for start in (0..x.nrows()).step_by(QUERY_BLOCK) {
-        let queries = x.slice(ndarray::s![start..(start + QUERY_BLOCK).min(x.nrows()), ..]);
+        let block = start..(start + QUERY_BLOCK).min(x.nrows());
+        let queries = x.slice(ndarray::s![block.clone(), ..]);
+        let queries_dense = x_dense.slice(ndarray::s![block.clone(), ..]);
+        let queries_sparse = columns.sparse_columns(queries);
         searches.clear();
         searches.extend(queries.rows().into_iter().map(|query| {
             let norm = query.dot(&query);
@@ -248,9 +254,26 @@ fn brute_nearest(train: &Array2<f64>, x: &Array2<f64>, k: usize) -> Vec<Vec<(f64
         }));
         for offset in (0..n_train).step_by(TRAIN_BLOCK) {
             let stop = (offset + TRAIN_BLOCK).min(n_train);
-            let rows = train.slice(ndarray::s![offset..stop, ..]);
+            let rows = train_dense.slice(ndarray::s![offset..stop, ..]);
             let mut products = buffer.slice_mut(ndarray::s![..queries.nrows(), ..stop - offset]);
-            ndarray::linalg::general_mat_mul(1.0, &queries, &rows.t(), 0.0, &mut products);
+            if rows.ncols() == 0 {
+                products.fill(0.0);
+            } else {
+                ndarray::linalg::general_mat_mul(
+                    1.0,
+                    &queries_dense,
+                    &rows.t(),
+                    0.0,
+                    &mut products,
+                );
+            }
+            for t in offset..stop {
+                for &(column, v) in train_sparse.row(t) {
+                    for &(q, u) in queries_sparse.row(column as usize) {
+                        products[[q as usize, t - offset]] += u * v;
+                    }
+                }
+            }
             for (search, products) in searches.iter_mut().zip(products.rows()) {
                 // A row of a row-major buffer: a slice, so that the scan vectorises.
                 let products = products.as_slice().expect("a row of a row-major buffer");
@@ -263,6 +286,78 @@ fn brute_nearest(train: &Array2<f64>, x: &Array2<f64>, k: usize) -> Vec<Vec<(f64
         }
     }
     result
+}
+
+/// A column is sparse when at most one training row in this many is not 0 there.
+const SPARSE_DENSITY: usize = 8;
+
+/// The columns of the brute force's products: the dense ones multiplied as matrices, the
+/// sparse ones (mostly 0, as one-hot columns are) added entry by entry, from each training
+/// row's non-zero entries and, per column, each query's. Skipping the zeros leaves the
+/// products as exact as the matrix product's.
+struct SplitColumns {
+    dense: Vec<usize>,
+    sparse: Vec<usize>,
+}
+
+/// Lists of entries `(index, value)`: list `i` is `entries[starts[i]..starts[i + 1]]`.
+struct Lists {
+    starts: Vec<usize>,
+    entries: Vec<(u32, f64)>,
+}
+
+impl Lists {
+    fn row(&self, i: usize) -> &[(u32, f64)] {
+        &self.entries[self.starts[i]..self.starts[i + 1]]
+    }
+}
+
+impl SplitColumns {
+    fn new(train: &Array2<f64>) -> Self {
+        let n = train.nrows();
+        let (sparse, dense) = (0..train.ncols()).partition(|&j| {
+            let non_zero = train.column(j).iter().filter(|&&v| v != 0.0).count();
+            non_zero * SPARSE_DENSITY <= n
+        });
+        SplitColumns { dense, sparse }
+    }
+
+    /// The dense columns of `x`.
+    fn dense_part(&self, x: &Array2<f64>) -> Array2<f64> {
+        x.select(ndarray::Axis(1), &self.dense)
+    }
+
+    /// Each row's non-zero entries in the sparse columns, as (sparse column, value).
+    fn sparse_rows(&self, x: &Array2<f64>) -> Lists {
+        let mut starts = Vec::with_capacity(x.nrows() + 1);
+        let mut entries = Vec::new();
+        starts.push(0);
+        for row in x.rows() {
+            for (s, &j) in self.sparse.iter().enumerate() {
+                if row[j] != 0.0 {
+                    entries.push((s as u32, row[j]));
+                }
+            }
+            starts.push(entries.len());
+        }
+        Lists { starts, entries }
+    }
+
+    /// Each sparse column's non-zero entries in `x`'s rows, as (row, value).
+    fn sparse_columns(&self, x: ndarray::ArrayView2<'_, f64>) -> Lists {
+        let mut starts = Vec::with_capacity(self.sparse.len() + 1);
+        let mut entries = Vec::new();
+        starts.push(0);
+        for &j in &self.sparse {
+            for (i, &v) in x.column(j).iter().enumerate() {
+                if v != 0.0 {
+                    entries.push((i as u32, v));
+                }
+            }
+            starts.push(entries.len());
+        }
+        Lists { starts, entries }
+    }
 }
 
 /// One query's brute-force search over the blocks of training rows.
@@ -469,6 +564,22 @@ mod tests {
         };
         let train = Array2::from_shape_fn((n, p), |(i, j)| value(i, j));
         let queries = Array2::from_shape_fn((QUERY_BLOCK + 9, p), |(i, j)| value(i + n, j));
+        // Columns mostly 0 (one-hot ones) are added entry by entry: the neighbours are the
+        // same.
+        let level = |i: usize| ((i as u64).wrapping_mul(0x2545_F491_4F6C_DD1D) >> 40) % 24;
+        let one_hot = |i: usize, j: usize| f64::from(u8::from(level(i) == (j - p) as u64));
+        let wide = |i: usize, j: usize| if j < p { value(i, j) } else { one_hot(i, j) };
+        let wide_train = Array2::from_shape_fn((n, p + 24), |(i, j)| wide(i, j));
+        let wide_queries =
+            Array2::from_shape_fn((QUERY_BLOCK + 9, p + 24), |(i, j)| wide(i + n, j));
+        assert_eq!(SplitColumns::new(&wide_train).sparse.len(), 24);
+        for k in [1, 5, 40] {
+            assert_eq!(
+                brute_nearest(&wide_train, &wide_queries, k),
+                exact_nearest(&wide_train, &wide_queries, k),
+                "one-hot columns, k {k}"
+            );
+        }
         for shift in [0.0, 1e8] {
             let (train, queries) = (train.mapv(|v| v + shift), queries.mapv(|v| v + shift));
             for k in [1, 5, 40, n] {
