@@ -39,7 +39,7 @@ DEFAULT_SHAPES = "5000x20x0x2,5000x10x10x5,20000x20x0x2,20000x10x10x5"
 DEFAULT_FLOWS = "decision-tree,random-forest,gbm,logistic-regression,knn,gaussian-nb"
 # oml's trees and boosters take missing numbers themselves; the others impute the median.
 MISSING_AWARE = {"decision-tree", "random-forest", "gbm"}
-SCALED = {"logistic-regression", "knn", "svm"}
+SCALED = {"logistic-regression", "knn", "svm", "gaussian-nb"}
 
 
 def estimator(flow, threads):

@@ -189,12 +189,19 @@ pub(crate) fn grow<S: Stats, W: Weights>(
         let total_weight: f64 = (0..n_rows).map(|r| weights.get(r)).sum();
         total_weight <= (1u64 << 26) as f64 && (0..n_rows).all(|r| weights.get(r).fract() == 0.0)
     };
-    let gather = S::ORDER_FREE && settings.max_features < p && whole_weights();
+    // Where a node scans every feature, every block is read at every node anyway and a sorted
+    // block reads faster than a gathered column, except in a one-hot group, whose members
+    // are summed in one pass.
+    let gather = S::ORDER_FREE && whole_weights();
+    let some_features = settings.max_features < p;
     let few: Vec<Option<&FewValues>> = (0..p)
         .map(|f| {
-            sorted
-                .few_values(f)
-                .filter(|few| gather && f > 0 && !few.values.is_empty())
+            sorted.few_values(f).filter(|few| {
+                gather
+                    && f > 0
+                    && !few.values.is_empty()
+                    && (some_features || sorted.group_of(f).is_some())
+            })
         })
         .collect();
     // Only the sorted features have a block.

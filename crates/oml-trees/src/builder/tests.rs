@@ -164,7 +164,9 @@ fn gathered_matches_sorted<S: Stats<Target = u32>>() {
 
 /// Gathered features against features kept sorted, on a forest's settings.
 fn same_trees<S: Stats<Target = u32>>(sorted: &SortedFeatures, labels: &[u32], weights: &[f64]) {
-    for (max_features, msl, seed) in [(3, 1, 0), (2, 3, 1), (5, 1, 2)] {
+    // Every feature at every node too: a lone tree's, which gathers only one-hot groups.
+    let p = sorted.n_features();
+    for (max_features, msl, seed) in [(3, 1, 0), (2, 3, 1), (5, 1, 2), (p, 1, 3)] {
         let settings = Settings {
             max_depth: usize::MAX,
             min_samples_split: 2,
@@ -175,7 +177,7 @@ fn same_trees<S: Stats<Target = u32>>(sorted: &SortedFeatures, labels: &[u32], w
         };
         let gathered = grow::<S, _>(&settings, sorted, labels, weights, 3);
         let reference = grow::<KeptSorted<S>, _>(&settings, sorted, labels, weights, 3);
-        assert!(gathered.nodes.len() > 20, "{}", gathered.nodes.len());
+        assert!(gathered.nodes.len() > 10, "{}", gathered.nodes.len());
         assert!(
             gathered.nodes.iter().any(|node| node
                 .split()
