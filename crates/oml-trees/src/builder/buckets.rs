@@ -1,12 +1,18 @@
 //! Sums of a node's rows per value of a feature (buckets), the scan of the splits between
 //! values they allow, and the sums of one-hot groups from which each member's buckets follow.
 
+use super::Weights;
 use crate::criterion::Stats;
 use crate::sorted::{FewValues, IndicatorGroup, SortedFeatures};
 
 /// The rows of the node being grown summed per code of each one-hot group
 /// ([`IndicatorGroup`]), computed when one of the group's gathered members is first drawn at
-/// the node: every member's 0, 1 and missing sums follow from them.
+/// the node, or handed down by its parent: every member's 0, 1 and missing sums follow from
+/// them.
+///
+/// When a node that summed some groups splits, its smaller child's rows are summed for those
+/// groups, and the larger child's sums are the node's less the smaller's: the children get
+/// them for the rows of one. Sums of whole-number weights are exact, so the subtraction is.
 pub(super) struct GroupSums<'a> {
     groups: &'a [IndicatorGroup],
     /// Per feature, its group if it is gathered and in one.
@@ -16,10 +22,17 @@ pub(super) struct GroupSums<'a> {
     /// Group `g`'s buckets are `offsets[g]..offsets[g + 1]`: one per code, then one for all the
     /// rows that are not missing.
     offsets: Vec<usize>,
+    /// The sums of the node being grown.
+    current: GroupBuffer,
+    /// Buffers to reuse.
+    spare: Vec<GroupBuffer>,
+}
+
+/// Every group's buckets for one node, and which groups they hold.
+pub(super) struct GroupBuffer {
     sums: Vec<f64>,
     counts: Vec<usize>,
-    /// Per group, the node (index in the tree) its sums are of; `usize::MAX` for none yet.
-    summed_at: Vec<usize>,
+    summed: Vec<bool>,
 }
 
 impl<'a> GroupSums<'a> {
@@ -37,16 +50,34 @@ impl<'a> GroupSums<'a> {
         for group in groups {
             offsets.push(offsets.last().copied().unwrap_or(0) + group.missing() + 2);
         }
-        let n_buckets = offsets.last().copied().unwrap_or(0);
-        GroupSums {
+        let mut sums = GroupSums {
             groups,
             group_of,
             width,
             offsets,
-            sums: vec![0.0; n_buckets * width],
-            counts: vec![0; n_buckets],
-            summed_at: vec![usize::MAX; groups.len()],
-        }
+            current: GroupBuffer {
+                sums: Vec::new(),
+                counts: Vec::new(),
+                summed: Vec::new(),
+            },
+            spare: Vec::new(),
+        };
+        sums.current = sums.buffer();
+        sums
+    }
+
+    /// A buffer for a node: a spare one, or a new one; it holds no group.
+    fn buffer(&mut self) -> GroupBuffer {
+        let mut buffer = self.spare.pop().unwrap_or_else(|| {
+            let n_buckets = self.offsets.last().copied().unwrap_or(0);
+            GroupBuffer {
+                sums: vec![0.0; n_buckets * self.width],
+                counts: vec![0; n_buckets],
+                summed: vec![false; self.groups.len()],
+            }
+        });
+        buffer.summed.fill(false);
+        buffer
     }
 
     /// The group of feature `f`, if it is gathered and in one.
@@ -54,47 +85,84 @@ impl<'a> GroupSums<'a> {
         self.group_of[f]
     }
 
-    /// Sums `rows`, those of node `node` (its index in the tree), per code of group `g` with
-    /// `add(bucket, row)`, unless done for this node already.
-    pub(super) fn sum(
+    /// Starts a node, with the sums its parent handed down, if any.
+    pub(super) fn start_node(&mut self, handed_down: Option<GroupBuffer>) {
+        match handed_down {
+            Some(buffer) => {
+                let done = std::mem::replace(&mut self.current, buffer);
+                self.spare.push(done);
+            }
+            None => self.current.summed.fill(false),
+        }
+    }
+
+    /// Sums `rows`, the node's, with their `targets` and `weights`, per code of group `g`,
+    /// unless the node has them already.
+    pub(super) fn sum<S: Stats, W: Weights>(
         &mut self,
         g: usize,
-        node: usize,
         rows: &[u32],
-        mut add: impl FnMut(&mut [f64], usize),
+        targets: (&[S::Target], W),
     ) {
-        if self.summed_at[g] == node {
+        if self.current.summed[g] {
             return;
         }
-        self.summed_at[g] = node;
-        let group = &self.groups[g];
-        let width = self.width;
-        let buckets = self.offsets[g]..self.offsets[g + 1];
-        let sums = &mut self.sums[buckets.start * width..buckets.end * width];
-        let counts = &mut self.counts[buckets];
-        sums.fill(0.0);
-        counts.fill(0);
-        for &row in rows {
-            let row = row as usize;
-            let code = usize::from(group.codes[row]);
-            add(&mut sums[code * width..(code + 1) * width], row);
-            counts[code] += 1;
+        self.current.summed[g] = true;
+        let (group, range) = (&self.groups[g], self.offsets[g]..self.offsets[g + 1]);
+        sum_group::<S, W>(group, self.width, range, &mut self.current, rows, targets);
+    }
+
+    /// The sums the node's children start with, where they may split (`keep`, small child
+    /// first): for each group the node has, the smaller child's `small_rows` summed and the
+    /// larger child's by subtraction.
+    pub(super) fn split<S: Stats, W: Weights>(
+        &mut self,
+        small_rows: &[u32],
+        targets: (&[S::Target], W),
+        (keep_small, keep_large): (bool, bool),
+    ) -> (Option<GroupBuffer>, Option<GroupBuffer>) {
+        if !(keep_small || keep_large) || !self.current.summed.contains(&true) {
+            return (None, None);
         }
-        let (codes, present) = sums.split_at_mut((group.missing() + 1) * width);
-        for code in 0..group.missing() {
-            for (p, s) in present
+        let mut small = self.buffer();
+        let width = self.width;
+        for (g, group) in self.groups.iter().enumerate() {
+            if !self.current.summed[g] {
+                continue;
+            }
+            small.summed[g] = true;
+            let range = self.offsets[g]..self.offsets[g + 1];
+            sum_group::<S, W>(group, width, range.clone(), &mut small, small_rows, targets);
+            let sums = range.start * width..range.end * width;
+            for (l, s) in self.current.sums[sums.clone()]
                 .iter_mut()
-                .zip(&codes[code * width..(code + 1) * width])
+                .zip(&small.sums[sums])
             {
-                *p += s;
+                *l -= s;
+            }
+            for (l, s) in self.current.counts[range.clone()]
+                .iter_mut()
+                .zip(&small.counts[range])
+            {
+                *l -= s;
             }
         }
-        counts[group.missing() + 1] = counts[..group.missing()].iter().sum();
+        let large = keep_large.then(|| {
+            let next = self.buffer();
+            std::mem::replace(&mut self.current, next)
+        });
+        let small = if keep_small {
+            Some(small)
+        } else {
+            self.spare.push(small);
+            None
+        };
+        (small, large)
     }
 
     /// The rows of member `f` of group `g` with value 0, with value 1 and missing.
     pub(super) fn member_counts(&self, g: usize, f: usize) -> [usize; 3] {
-        let (group, counts) = (&self.groups[g], &self.counts[self.offsets[g]..]);
+        let (group, counts) = (&self.groups[g], &self.current.counts[self.offsets[g]..]);
         let ones = counts[f - group.first];
         let missing = counts[group.missing()];
         let present = counts[group.missing() + 1];
@@ -107,7 +175,7 @@ impl<'a> GroupSums<'a> {
     pub(super) fn member_sums(&self, g: usize, f: usize, out: &mut [f64]) {
         let group = &self.groups[g];
         let w = self.width;
-        let sums = &self.sums[self.offsets[g] * w..self.offsets[g + 1] * w];
+        let sums = &self.current.sums[self.offsets[g] * w..self.offsets[g + 1] * w];
         let bucket = |code: usize| &sums[code * w..(code + 1) * w];
         let (zeros, rest) = out.split_at_mut(w);
         let (ones, missing) = rest.split_at_mut(w);
@@ -121,6 +189,43 @@ impl<'a> GroupSums<'a> {
             *z = p - o;
         }
     }
+}
+
+/// Sums `rows` with their `targets` and `weights` into `group`'s buckets (`range`) of `buffer`,
+/// `width` sums each: one bucket per code, then the rows that are not missing.
+fn sum_group<S: Stats, W: Weights>(
+    group: &IndicatorGroup,
+    width: usize,
+    range: std::ops::Range<usize>,
+    buffer: &mut GroupBuffer,
+    rows: &[u32],
+    (targets, weights): (&[S::Target], W),
+) {
+    let sums = &mut buffer.sums[range.start * width..range.end * width];
+    let counts = &mut buffer.counts[range];
+    sums.fill(0.0);
+    counts.fill(0);
+    let codes = &group.codes[..];
+    for &row in rows {
+        let row = row as usize;
+        let code = usize::from(codes[row]);
+        S::add_to_bucket(
+            &mut sums[code * width..(code + 1) * width],
+            targets[row],
+            weights.get(row),
+        );
+        counts[code] += 1;
+    }
+    let (codes, present) = sums.split_at_mut((group.missing() + 1) * width);
+    for code in 0..group.missing() {
+        for (p, s) in present
+            .iter_mut()
+            .zip(&codes[code * width..(code + 1) * width])
+        {
+            *p += s;
+        }
+    }
+    counts[group.missing() + 1] = counts[..group.missing()].iter().sum();
 }
 
 /// A node's rows summed per value of one feature: for each value `v` in `present`

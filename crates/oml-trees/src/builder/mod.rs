@@ -321,34 +321,51 @@ struct Grower<'a, S: Stats, W: Weights> {
 
 impl<S: Stats, W: Weights> Grower<'_, S, W> {
     fn run(&mut self, active: &[u32]) {
-        let mut stack = vec![Pending {
+        let root = Pending {
             start: 0,
             end: self.n,
             depth: 0,
             parent: NONE,
             is_left: false,
             may_split: true,
-        }];
-        while let Some(node) = stack.pop() {
+        };
+        // Each node with the one-hot group sums its parent hands down, if any.
+        let mut stack = vec![(root, None)];
+        while let Some((node, handed_down)) = stack.pop() {
             let id = self.nodes.len() as u32;
-            if let Some((n_left, left_may_split, right_may_split)) = self.grow_node(node, active) {
-                let mid = node.start + n_left;
-                stack.push(Pending {
-                    start: mid,
-                    end: node.end,
+            self.groups.start_node(handed_down);
+            let Some((n_left, left_may_split, right_may_split)) = self.grow_node(node, active)
+            else {
+                continue;
+            };
+            let mid = node.start + n_left;
+            let (left, right) = (node.start..mid, mid..node.end);
+            let left_is_small = left.len() <= right.len();
+            let (small, keep) = if left_is_small {
+                (left.clone(), (left_may_split, right_may_split))
+            } else {
+                (right.clone(), (right_may_split, left_may_split))
+            };
+            let targets = (self.targets, self.weights);
+            let (small, large) = self.groups.split::<S, W>(&self.rows[small], targets, keep);
+            let (left_sums, right_sums) = if left_is_small {
+                (small, large)
+            } else {
+                (large, small)
+            };
+            for (range, is_left, may_split, sums) in [
+                (right, false, right_may_split, right_sums),
+                (left, true, left_may_split, left_sums),
+            ] {
+                let child = Pending {
+                    start: range.start,
+                    end: range.end,
                     depth: node.depth + 1,
                     parent: id,
-                    is_left: false,
-                    may_split: right_may_split,
-                });
-                stack.push(Pending {
-                    start: node.start,
-                    end: mid,
-                    depth: node.depth + 1,
-                    parent: id,
-                    is_left: true,
-                    may_split: left_may_split,
-                });
+                    is_left,
+                    may_split,
+                };
+                stack.push((child, sums));
             }
         }
     }
@@ -580,11 +597,9 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
 
     /// Sums the node's rows per code of group `g`, unless done at this node already.
     fn sum_group(&mut self, g: usize, start: usize, end: usize) {
-        let node = self.nodes.len();
         let rows = &self.rows[start..end];
-        self.groups.sum(g, node, rows, |bucket, row| {
-            S::add_to_bucket(bucket, self.targets[row], self.weights.get(row));
-        });
+        self.groups
+            .sum::<S, W>(g, rows, (self.targets, self.weights));
     }
 
     /// The best split of gathered feature `f` at the node, offered to `best` as the sorted
