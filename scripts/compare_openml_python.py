@@ -4,8 +4,8 @@ the same splits: seconds of the whole command and predictive accuracy, per built
 
 Steps:
   1. `cargo build --release -p oml` (skip with --no-build, or name a binary with --oml);
-  2. `oml data generate DATA.arff` (1000 rows, 30 numeric and 10 nominal features, 5% missing,
-     3 classes; --rows etc. change it);
+  2. `oml data generate DATA.arff` (1000 rows, 30 numeric and 10 nominal features of 2 to 6
+     values, 5% missing, 3 classes; --rows, --levels etc. change it);
   3. `oml task write DATA.arff --target class --resampling cv:10:10 --cache-dir C --task-id 1
      --dataset-id 1`: the task, its dataset and its splits in openml-python's cache layout;
   4. per flow, best of --repeats runs of each whole command, one process per run:
@@ -259,8 +259,9 @@ def compare(args):
     cache = os.path.join(work, "cache")
     shutil.rmtree(cache, ignore_errors=True)
     generate = [oml, "data", "generate", data, "--rows", str(args.rows), "--numeric",
-                str(args.numeric), "--nominal", str(args.nominal), "--classes",
-                str(args.classes), "--missing", str(args.missing), "--seed", str(args.seed)]
+                str(args.numeric), "--nominal", str(args.nominal), "--levels", str(args.levels),
+                "--classes", str(args.classes), "--missing", str(args.missing), "--seed",
+                str(args.seed)]
     print(check(generate).strip())
     print(check([oml, "task", "write", data, "--target", "class", "--resampling",
                  args.resampling, "--cache-dir", cache, "--task-id", str(TASK_ID),
@@ -364,6 +365,8 @@ def main():
     parser.add_argument("--rows", type=int, default=1000)
     parser.add_argument("--numeric", type=int, default=30)
     parser.add_argument("--nominal", type=int, default=10)
+    parser.add_argument("--levels", type=int, default=6,
+                        help="the most values of a nominal feature (each has 2 to this)")
     parser.add_argument("--classes", type=int, default=3)
     parser.add_argument("--missing", type=float, default=0.05)
     parser.add_argument("--seed", type=int, default=0)
