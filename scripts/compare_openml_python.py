@@ -111,8 +111,11 @@ def sklearn_pipeline(flow, numeric, nominal):
     if nominal:
         # A missing nominal value is a category of its own, as in oml's pipelines.
         transformers.append(("nominal", OneHotEncoder(handle_unknown="ignore"), nominal))
+    # Dense output, as oml's: with many levels the one-hot part is sparse enough for the
+    # transformer to return a sparse matrix, and scikit-learn's trees refuse NaN in one.
     return Pipeline(
-        [("preprocess", ColumnTransformer(transformers)), ("estimator", estimator)]
+        [("preprocess", ColumnTransformer(transformers, sparse_threshold=0)),
+         ("estimator", estimator)]
     )
 
 

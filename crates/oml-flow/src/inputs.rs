@@ -59,6 +59,13 @@ fn checked_inputs<'a>(
             ),
         });
     }
+    let bad = |v: &f64| v.is_infinite() || (v.is_nan() && !missing_allowed);
+    // One pass in memory order finds whether any value is bad; only then is each column
+    // searched (across rows, which strides through memory) for the first bad one.
+    let any_bad = match x.x.as_slice_memory_order() {
+        Some(values) => values.iter().any(bad),
+        None => x.x.iter().any(bad),
+    };
     for (k, column) in x.columns.iter().enumerate() {
         if column.categories.is_some() {
             return Err(Error::Input {
@@ -67,10 +74,9 @@ fn checked_inputs<'a>(
                 problem: "is nominal; put a one-hot encoder before this estimator".to_owned(),
             });
         }
-        if let Some(row) =
-            x.x.column(k)
-                .iter()
-                .position(|v| v.is_infinite() || (v.is_nan() && !missing_allowed))
+        if let Some(row) = any_bad
+            .then(|| x.x.column(k).iter().position(bad))
+            .flatten()
         {
             return Err(Error::Input {
                 flow: flow.to_owned(),
