@@ -25,7 +25,8 @@ pub const MAX_SYNTHETIC_CELLS: u64 = 1 << 28;
 /// Configures a synthetic classification dataset and generates it.
 ///
 /// The dataset has `numeric` numeric features (`num00`, `num01`, ...), then `nominal` nominal
-/// features (`nom00`, ...; each with 2 to 6 values `a`, `b`, ...), then the nominal target
+/// features (`nom00`, ...; each with 2 to [`max_levels`](SyntheticBuilder::max_levels) values,
+/// by default 6, named `a`, `b`, ...), then the nominal target
 /// [`SYNTHETIC_TARGET`] (`class`) with labels `c0`, `c1`, ... Numeric features have their own
 /// location and scale (from about 0.1 to 10), so scaling matters to distance-based models.
 ///
@@ -108,7 +109,7 @@ impl SyntheticBuilder {
 
     /// The most values a nominal feature has, from 2 to [`MAX_LEVELS`]: each has a number drawn
     /// uniformly from 2 to this. By default, [`DEFAULT_MAX_LEVELS`]. Values are named `a`, `b`,
-    /// ... up to 26 levels, `v00`, `v01`, ... beyond.
+    /// ... up to 26 levels, `v000`, `v001`, ... beyond.
     pub fn max_levels(&mut self, max_levels: usize) -> &mut Self {
         self.max_levels = max_levels;
         self
@@ -149,7 +150,8 @@ impl SyntheticBuilder {
     }
 
     /// Generates the dataset as ARFF, the target last. Fails when there are fewer than 2
-    /// classes, no feature, fewer rows than classes, or a missing fraction outside `[0, 1]`.
+    /// classes, no feature, fewer rows than classes, a missing fraction outside `[0, 1]`, or
+    /// `max_levels` outside 2 to [`MAX_LEVELS`].
     pub fn build_arff(&self) -> Result<Arff> {
         self.check()?;
         let mut rng = Draws(ChaCha8Rng::seed_from_u64(self.seed));
@@ -259,7 +261,7 @@ impl SyntheticBuilder {
                 if self.max_levels <= 26 {
                     char::from(b'a' + v as u8).to_string()
                 } else {
-                    format!("v{v:02}")
+                    format!("v{v:03}")
                 }
             });
             attributes.push(Attribute {
@@ -513,7 +515,7 @@ mod tests {
         assert_eq!(features[4].missing, 0);
     }
 
-    /// Up to 60 levels: counts spread over 2 to 60, named `v00`, ...; the default's bytes
+    /// Up to 60 levels: counts spread over 2 to 60, named `v000`, ...; the default's bytes
     /// are those of a builder that never set it.
     #[test]
     fn nominal_features_take_up_to_max_levels_values() {
@@ -530,7 +532,7 @@ mod tests {
             .collect();
         assert!(counts.iter().all(|c| (2..=60).contains(c)), "{counts:?}");
         assert!(counts.iter().any(|&c| c > 30), "{counts:?}");
-        assert_eq!(dataset.features()[1].kind.categories().unwrap()[0], "v00");
+        assert_eq!(dataset.features()[1].kind.categories().unwrap()[0], "v000");
         assert!(dataset.name().contains("_c40_l60_"), "{}", dataset.name());
         let default = SyntheticBuilder::new().build_arff().unwrap();
         let six = SyntheticBuilder::new()

@@ -27,8 +27,8 @@ pub struct SortedFeatures {
 
 /// Two or more consecutive indicator columns (values 0 and 1) where each row has either no
 /// missing value and at most one 1, or only missing values: the columns of a one-hot encoded
-/// nominal feature. A member's values follow from the group's code of a row, so a forest's tree
-/// sums a node's rows once per group rather than once per member column.
+/// nominal feature. A member's values follow from the group's code of a row, so a
+/// classification tree sums a node's rows once per group rather than once per member column.
 #[derive(Debug, Clone)]
 pub(crate) struct IndicatorGroup {
     /// The first member; the members are `first..first + len`.

@@ -42,10 +42,15 @@ impl<'a> GroupSums<'a> {
         few: &[Option<&FewValues>],
         width: usize,
     ) -> Self {
-        let groups = sorted.groups();
-        let group_of = (0..few.len())
+        let group_of: Vec<Option<usize>> = (0..few.len())
             .map(|f| sorted.group_of(f).filter(|_| few[f].is_some()))
             .collect();
+        // No buffer space where no member is gathered (a regression tree, fractional weights).
+        let groups = if group_of.iter().any(Option::is_some) {
+            sorted.groups()
+        } else {
+            &[]
+        };
         let mut offsets = vec![0];
         for group in groups {
             offsets.push(offsets.last().copied().unwrap_or(0) + group.missing() + 2);

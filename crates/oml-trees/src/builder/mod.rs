@@ -7,15 +7,16 @@
 //! left; splitting a node partitions every block's range stably (left rows first), so both
 //! children keep their rows sorted and each level of the tree costs O(rows x features).
 //!
-//! Where a node scans only some features (a forest's trees) and the split statistics are
-//! exact whatever order rows are added in (class counts with whole-number weights), a feature
-//! of at most [`FEW_LEVELS`] values (a one-hot column, see [`FewValues`]) is not kept sorted: a node sums its
+//! Where the split statistics are exact whatever order rows are added in (class counts with
+//! whole-number weights), a feature of at most [`FEW_LEVELS`] values (a one-hot column, see
+//! [`FewValues`]) is not kept sorted when a node scans only some features (a forest's trees),
+//! nor, when it scans them all (a lone tree), if it belongs to a one-hot group: a node sums its
 //! rows per value when the feature is drawn, and splits never partition its block. The
 //! candidates, their order and their statistics are those of the sorted scan, so the tree is
 //! the same (a test compares the two). The indicator columns of a one-hot group
 //! ([`IndicatorGroup`](crate::sorted::IndicatorGroup)) are summed once per group at a node,
-//! when the first of them is drawn there: each member's sums follow from the group's
-//! (`buckets`).
+//! when the first of them is drawn there, or handed down by the parent: each member's sums
+//! follow from the group's (`buckets`).
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;

@@ -149,24 +149,44 @@ fn one_hot_columns(n: usize) -> (ndarray::Array2<f64>, Vec<u32>, Vec<f64>) {
 
 /// [`gathered_features_grow_the_tree_sorted_features_grow`] for one criterion.
 fn gathered_matches_sorted<S: Stats<Target = u32>>() {
+    let forest = [(3, 1, 0), (2, 3, 1), (5, 1, 2)];
     let (x, labels, weights) = mixed_columns(400, 1000);
     let sorted = SortedFeatures::new(&x).unwrap();
     // Columns 2 to 7 have few values, and are gathered.
     assert!((2..8).all(|f| sorted.few_values(f).is_some()));
-    same_trees::<S>(&sorted, &labels, &weights);
-    // One-hot groups: their members' sums come from the group's.
+    same_trees::<S>(&sorted, &labels, &weights, &forest);
+    // One-hot groups: their members' sums come from the group's, at a forest's nodes and at a
+    // lone tree's (every feature at every node, which gathers only the groups' members).
     let (x, labels, weights) = one_hot_columns(500);
-    let sorted = SortedFeatures::new(&x).unwrap();
-    let groups: Vec<(usize, usize)> = sorted.groups().iter().map(|g| (g.first, g.len)).collect();
-    assert_eq!(groups, [(1, 6), (7, 3)]);
-    same_trees::<S>(&sorted, &labels, &weights);
+    let lone = [(11, 1, 3), (11, 4, 4)];
+    for first in [1, 0] {
+        // With the numeric column moved to the middle, feature 0 is a group's first member
+        // (which stays sorted, its block holding each node's rows).
+        let order: Vec<usize> = if first == 1 {
+            (0..11).collect()
+        } else {
+            [1, 2, 3, 4, 5, 6, 0, 7, 8, 9, 10].into()
+        };
+        let x = x.select(ndarray::Axis(1), &order);
+        let sorted = SortedFeatures::new(&x).unwrap();
+        let groups: Vec<(usize, usize)> =
+            sorted.groups().iter().map(|g| (g.first, g.len)).collect();
+        assert_eq!(groups, [(first, 6), (7, 3)]);
+        same_trees::<S>(&sorted, &labels, &weights, &forest);
+        same_trees::<S>(&sorted, &labels, &weights, &lone);
+    }
 }
 
-/// Gathered features against features kept sorted, on a forest's settings.
-fn same_trees<S: Stats<Target = u32>>(sorted: &SortedFeatures, labels: &[u32], weights: &[f64]) {
-    // Every feature at every node too: a lone tree's, which gathers only one-hot groups.
+/// Gathered features against features kept sorted, for each (max_features,
+/// min_samples_leaf, seed) of `cases`.
+fn same_trees<S: Stats<Target = u32>>(
+    sorted: &SortedFeatures,
+    labels: &[u32],
+    weights: &[f64],
+    cases: &[(usize, usize, u64)],
+) {
     let p = sorted.n_features();
-    for (max_features, msl, seed) in [(3, 1, 0), (2, 3, 1), (5, 1, 2), (p, 1, 3)] {
+    for &(max_features, msl, seed) in cases {
         let settings = Settings {
             max_depth: usize::MAX,
             min_samples_split: 2,
@@ -177,11 +197,19 @@ fn same_trees<S: Stats<Target = u32>>(sorted: &SortedFeatures, labels: &[u32], w
         };
         let gathered = grow::<S, _>(&settings, sorted, labels, weights, 3);
         let reference = grow::<KeptSorted<S>, _>(&settings, sorted, labels, weights, 3);
-        assert!(gathered.nodes.len() > 10, "{}", gathered.nodes.len());
+        assert!(gathered.nodes.len() > 20, "{}", gathered.nodes.len());
+        // The builder's rule: few values, not feature 0, and, where every feature is scanned,
+        // in a group.
+        let gathered_column = |f: usize| {
+            f > 0
+                && sorted.few_values(f).is_some()
+                && (max_features < p || sorted.group_of(f).is_some())
+        };
         assert!(
-            gathered.nodes.iter().any(|node| node
-                .split()
-                .is_some_and(|(f, _)| f > 0 && sorted.few_values(f).is_some())),
+            gathered
+                .nodes
+                .iter()
+                .any(|node| node.split().is_some_and(|(f, _)| gathered_column(f))),
             "a gathered column is split on"
         );
         assert_eq!(
