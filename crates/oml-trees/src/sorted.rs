@@ -49,9 +49,9 @@ impl IndicatorGroup {
 /// The most members a group has: codes are `u16`, with two for none and missing.
 const MAX_GROUP: usize = u16::MAX as usize - 1;
 
-/// The [`IndicatorGroup`]s of features with values `few`, over `n_rows` rows: the longest runs,
+/// The [`IndicatorGroup`]s of features with values `few`: the longest runs,
 /// from left to right.
-fn indicator_groups(few: &[Option<FewValues>], n_rows: usize) -> Vec<IndicatorGroup> {
+fn indicator_groups(few: &[Option<FewValues>]) -> Vec<IndicatorGroup> {
     const NONE: u16 = u16::MAX - 1;
     const MISSING: u16 = u16::MAX;
     // An indicator's codes: 0 for 0, 1 for 1, 2 for missing.
@@ -100,7 +100,6 @@ fn indicator_groups(few: &[Option<FewValues>], n_rows: usize) -> Vec<IndicatorGr
                     *code = len as u16 + 1;
                 }
             }
-            debug_assert_eq!(codes.len(), n_rows);
             groups.push(IndicatorGroup { first, len, codes });
         }
         first += len;
@@ -197,7 +196,7 @@ impl SortedFeatures {
                 values.push(from_order_key((key >> 32) as u64));
             }
         }
-        let groups = indicator_groups(&few, n_rows);
+        let groups = indicator_groups(&few);
         let mut group_of = vec![None; n_features];
         for (g, group) in groups.iter().enumerate() {
             group_of[group.first..group.first + group.len].fill(Some(g));

@@ -138,6 +138,9 @@ impl<'a> GroupSums<'a> {
             small.summed[g] = true;
             let range = self.offsets[g]..self.offsets[g + 1];
             sum_group::<S, W>(group, width, range.clone(), &mut small, small_rows, targets);
+            if !keep_large {
+                continue;
+            }
             let sums = range.start * width..range.end * width;
             for (l, s) in self.current.sums[sums.clone()]
                 .iter_mut()
@@ -208,19 +211,7 @@ fn sum_group<S: Stats, W: Weights>(
 ) {
     let sums = &mut buffer.sums[range.start * width..range.end * width];
     let counts = &mut buffer.counts[range];
-    sums.fill(0.0);
-    counts.fill(0);
-    let codes = &group.codes[..];
-    for &row in rows {
-        let row = row as usize;
-        let code = usize::from(codes[row]);
-        S::add_to_bucket(
-            &mut sums[code * width..(code + 1) * width],
-            targets[row],
-            weights.get(row),
-        );
-        counts[code] += 1;
-    }
+    fill_buckets::<S, W, u16>(&group.codes, rows, (targets, weights), (sums, counts));
     let (codes, present) = sums.split_at_mut((group.missing() + 1) * width);
     for code in 0..group.missing() {
         for (p, s) in present
@@ -231,6 +222,29 @@ fn sum_group<S: Stats, W: Weights>(
         }
     }
     counts[group.missing() + 1] = counts[..group.missing()].iter().sum();
+}
+
+/// Sets `sums` (buckets of `sums.len() / counts.len()`) and `counts` to the sums and number of
+/// `rows` per code, each row with its `targets` and `weights`, `codes` indexed by row.
+pub(super) fn fill_buckets<S: Stats, W: Weights, C: Copy + Into<usize>>(
+    codes: &[C],
+    rows: &[u32],
+    (targets, weights): (&[S::Target], W),
+    (sums, counts): (&mut [f64], &mut [usize]),
+) {
+    let width = sums.len() / counts.len();
+    sums.fill(0.0);
+    counts.fill(0);
+    for &row in rows {
+        let row = row as usize;
+        let code: usize = codes[row].into();
+        S::add_to_bucket(
+            &mut sums[code * width..(code + 1) * width],
+            targets[row],
+            weights.get(row),
+        );
+        counts[code] += 1;
+    }
 }
 
 /// A node's rows summed per value of one feature: for each value `v` in `present`

@@ -621,20 +621,18 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
         let mut counts = [0usize; FEW_LEVELS + 1];
         let width = self.bucket_sums.len() / (FEW_LEVELS + 1);
         if let Some(g) = self.groups.group_of(f) {
-            // An indicator of a group: its 0, 1 and missing sums from the group's.
+            // An indicator of a group (values 0 and 1): its 0, 1 and missing sums from the
+            // group's.
+            debug_assert_eq!(n_levels, 2);
             self.sum_group(g, start, end);
             counts[..3].copy_from_slice(&self.groups.member_counts(g, f));
             self.groups
                 .member_sums(g, f, &mut self.bucket_sums[..3 * width]);
         } else {
-            self.bucket_sums.fill(0.0);
-            for &row in &self.rows[start..end] {
-                let row = row as usize;
-                let bucket = usize::from(few.codes[row]);
-                let sums = &mut self.bucket_sums[bucket * width..(bucket + 1) * width];
-                S::add_to_bucket(sums, self.targets[row], self.weights.get(row));
-                counts[bucket] += 1;
-            }
+            let used = n_levels + 1;
+            let buckets = (&mut self.bucket_sums[..used * width], &mut counts[..used]);
+            let targets = (self.targets, self.weights);
+            fill_buckets::<S, W, u8>(&few.codes, &self.rows[start..end], targets, buckets);
         }
         let n_missing = counts[n_levels];
         let mut present = [0usize; FEW_LEVELS];
@@ -786,7 +784,7 @@ fn non_missing(values: &[f64]) -> usize {
 
 mod buckets;
 
-use buckets::{Buckets, GroupSums, best_bucket_split};
+use buckets::{Buckets, GroupSums, best_bucket_split, fill_buckets};
 
 #[cfg(test)]
 mod tests;

@@ -154,7 +154,7 @@ fn gathered_matches_sorted<S: Stats<Target = u32>>() {
     let sorted = SortedFeatures::new(&x).unwrap();
     // Columns 2 to 7 have few values, and are gathered.
     assert!((2..8).all(|f| sorted.few_values(f).is_some()));
-    same_trees::<S>(&sorted, &labels, &weights, &forest);
+    same_trees::<S, _>(&sorted, &labels, &weights[..], &forest);
     // One-hot groups: their members' sums come from the group's, at a forest's nodes and at a
     // lone tree's (every feature at every node, which gathers only the groups' members).
     let (x, labels, weights) = one_hot_columns(500);
@@ -172,17 +172,19 @@ fn gathered_matches_sorted<S: Stats<Target = u32>>() {
         let groups: Vec<(usize, usize)> =
             sorted.groups().iter().map(|g| (g.first, g.len)).collect();
         assert_eq!(groups, [(first, 6), (7, 3)]);
-        same_trees::<S>(&sorted, &labels, &weights, &forest);
-        same_trees::<S>(&sorted, &labels, &weights, &lone);
+        same_trees::<S, _>(&sorted, &labels, &weights[..], &forest);
+        same_trees::<S, _>(&sorted, &labels, &weights[..], &lone);
+        // Every row once (no weights), as a lone tree fits.
+        same_trees::<S, _>(&sorted, &labels, Unit, &lone);
     }
 }
 
 /// Gathered features against features kept sorted, for each (max_features,
 /// min_samples_leaf, seed) of `cases`.
-fn same_trees<S: Stats<Target = u32>>(
+fn same_trees<S: Stats<Target = u32>, W: Weights>(
     sorted: &SortedFeatures,
     labels: &[u32],
-    weights: &[f64],
+    weights: W,
     cases: &[(usize, usize, u64)],
 ) {
     let p = sorted.n_features();
