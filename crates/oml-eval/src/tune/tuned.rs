@@ -8,8 +8,7 @@ use ndarray::{Array1, Axis};
 use oml_data::DesignMatrix;
 use oml_flow::{
     Component, Describe, ESTIMATOR_STEP, Flow, Model, Output, Parameter, Pipeline, Predictions,
-    Prepared, Target, TaskKind, TraceIteration, TrainingSet, qualified_name, set_parameters,
-    unsupported,
+    Prepared, Target, TaskKind, TraceIteration, TrainingSet, qualified_name, unsupported,
 };
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
@@ -162,7 +161,9 @@ impl InnerSet {
             x: data.features.x.select(Axis(0), rows),
             columns: data.features.columns.clone(),
         };
-        // In parallel, each split on its own: the sets come back in the splits' order.
+        // In parallel, each split on its own: the sets come back in the splits' order, and so
+        // does the first error, whatever the thread count (results are collected before
+        // errors are looked at, here and where candidates are scored).
         splits
             .par_iter()
             .map(|(train, test)| {
@@ -196,6 +197,8 @@ impl InnerSet {
                     },
                 })
             })
+            .collect::<Vec<_>>()
+            .into_iter()
             .collect()
     }
 }
@@ -300,8 +303,9 @@ impl Tuned {
     /// The flow with `candidate`'s parameter values.
     fn configured(&self, candidate: &[(String, String)]) -> oml_flow::Result<Pipeline> {
         let mut pipeline = (self.make)();
-        let assignments: Vec<String> = candidate.iter().map(|(n, v)| format!("{n}={v}")).collect();
-        set_parameters(&mut pipeline as &mut dyn Describe, &assignments)?;
+        for (name, value) in candidate {
+            pipeline.set_parameter(name, value)?;
+        }
         Ok(pipeline)
     }
 
@@ -421,6 +425,8 @@ impl Tuned {
             let round_scores = alive
                 .par_iter()
                 .map(|&i| self.score(&candidates[i], &sets, measure, seed))
+                .collect::<Vec<_>>()
+                .into_iter()
                 .collect::<oml_flow::Result<Vec<f64>>>()?;
             for (&i, score) in alive.iter().zip(&round_scores) {
                 scores[i] = *score;
@@ -535,6 +541,8 @@ impl Flow for Tuned {
                 let scores = candidates
                     .par_iter()
                     .map(|candidate| self.score(candidate, &sets, measure, seed))
+                    .collect::<Vec<_>>()
+                    .into_iter()
                     .collect::<oml_flow::Result<Vec<f64>>>()?;
                 (scores, (0..candidates.len()).collect())
             }
@@ -578,5 +586,33 @@ impl Model for TunedModel {
 
     fn trace(&self) -> &[TraceIteration] {
         &self.trace
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Only a search over the estimator's parameters alone shares each inner split's
+    /// preprocessing among the candidates; one that tunes a step does not.
+    #[test]
+    fn preprocessing_is_shared_only_when_only_the_estimator_is_tuned() {
+        let searches: [(&'static str, &[&str], bool); 3] = [
+            (
+                "decision-tree",
+                &["max_depth=int:1:6", "min_samples_leaf=int:1:20"],
+                true,
+            ),
+            ("knn", &["k=int:1:15"], true),
+            ("knn", &["impute.strategy=mean,median", "k=int:1:15"], false),
+        ];
+        for (name, space, shared) in searches {
+            let make: Arc<dyn Fn() -> Pipeline + Send + Sync> =
+                Arc::new(move || oml_flow::builtin_flow(name).unwrap());
+            let space = SearchSpace::parse(space).unwrap();
+            let tuned = Tuned::new(make, space, Search::Random(6), Inner::Cv(3)).unwrap();
+            assert_eq!(tuned.shared, shared, "{name}");
+            assert_eq!(tuned.preprocessing().is_some(), shared, "{name}");
+        }
     }
 }
