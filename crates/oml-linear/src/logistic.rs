@@ -247,7 +247,7 @@ impl LogisticRegressionValidParams {
         let index = |label: usize| classes.binary_search(&label).expect("a present class");
         let targets: Vec<usize> = labels.iter().map(|&l| index(l)).collect();
         let x = records.as_standard_layout();
-        let x = Records::new(x.as_slice().expect("standard layout"), p);
+        let x = Records::new(x.as_slice().expect("standard layout"), n, p);
         let rows = if classes.len() == 2 { 1 } else { classes.len() };
         let problem = Problem {
             x: x.rows(),
@@ -323,6 +323,7 @@ impl<D: Data<Elem = f64>> PredictInplace<ArrayBase<D, Ix2>, Array1<usize>> for L
 enum Records<'a> {
     Dense {
         x: &'a [f64],
+        n: usize,
         p: usize,
     },
     Sparse {
@@ -334,18 +335,18 @@ enum Records<'a> {
 }
 
 impl<'a> Records<'a> {
-    /// Row-major records `x` of `p` columns, kept sparse when at most half their entries are
-    /// not 0.
-    fn new(x: &'a [f64], p: usize) -> Self {
+    /// Row-major records `x` of `n` rows and `p` columns, kept sparse when at most half their
+    /// entries are not 0.
+    fn new(x: &'a [f64], n: usize, p: usize) -> Self {
         let non_zero = x.iter().filter(|&&v| v != 0.0).count();
         if 2 * non_zero > x.len() || p > u32::MAX as usize {
-            return Records::Dense { x, p };
+            return Records::Dense { x, n, p };
         }
-        let mut starts = Vec::with_capacity(x.len() / p.max(1) + 1);
+        let mut starts = Vec::with_capacity(n + 1);
         let mut columns = Vec::with_capacity(non_zero);
         let mut values = Vec::with_capacity(non_zero);
         starts.push(0);
-        for row in x.chunks(p.max(1)) {
+        for row in (0..n).map(|i| &x[i * p..(i + 1) * p]) {
             for (j, &v) in row.iter().enumerate().filter(|&(_, &v)| v != 0.0) {
                 columns.push(j as u32);
                 values.push(v);
@@ -359,10 +360,12 @@ impl<'a> Records<'a> {
         }
     }
 
-    /// The rows, in order (none when there are no columns: every row's inputs are empty).
+    /// The rows, in order (each empty when there are no columns).
     fn rows(&self) -> Vec<Row<'_>> {
         match self {
-            Records::Dense { x, p } => x.chunks(*p.max(&1)).map(Row::Dense).collect(),
+            &Records::Dense { x, n, p } => {
+                (0..n).map(|i| Row::Dense(&x[i * p..(i + 1) * p])).collect()
+            }
             Records::Sparse {
                 starts,
                 columns,
@@ -433,9 +436,7 @@ impl Problem<'_> {
         gradient.iter_mut().for_each(|g| *g = 0.0);
         let mut total = 0.0;
         // Without features every row's inputs are empty: only the intercepts are fitted.
-        let empty = Row::Dense(&[]);
-        let inputs = (0..n).map(|i| if p == 0 { empty } else { self.x[i] });
-        for (x, &target) in inputs.zip(self.targets) {
+        for (&x, &target) in self.x.iter().zip(self.targets) {
             for (k, logit) in logits.iter_mut().enumerate() {
                 let b = if self.intercept { intercepts[k] } else { 0.0 };
                 *logit = b + x.dot(&weights[k * p..(k + 1) * p]);
@@ -506,9 +507,10 @@ mod tests {
 
     /// The loss and gradient of `x` read dense and read sparse, at a few points.
     fn dense_and_sparse(x: &[f64], p: usize, targets: &[usize], rows: usize) {
-        let sparse = Records::new(x, p);
+        let n = targets.len();
+        let sparse = Records::new(x, n, p);
         assert!(matches!(sparse, Records::Sparse { .. }), "mostly zeros");
-        let dense = Records::Dense { x, p };
+        let dense = Records::Dense { x, n, p };
         fn problem<'a>(
             records: &'a Records<'_>,
             targets: &'a [usize],
