@@ -1,7 +1,7 @@
 //! The checks an estimator makes on its inputs: numbers only, nothing missing (or, for the
 //! trees of oml-trees, missing values allowed).
 
-use ndarray::{ArrayView1, ArrayView2};
+use ndarray::{Array2, ArrayView1, ArrayView2};
 use oml_data::DesignMatrix;
 
 use crate::error::{Error, Result};
@@ -28,19 +28,33 @@ pub(crate) fn inputs_with_missing<'a>(
 /// would turn them into missing values (a mean or a scaled value of infinity is NaN): the
 /// error names the column and the row, and says infinite.
 pub(crate) fn check_finite(flow: &str, x: &DesignMatrix) -> Result<()> {
-    for (k, column) in x.columns.iter().enumerate().take(x.x.ncols()) {
-        if let Some(row) = x.x.column(k).iter().position(|v| v.is_infinite()) {
-            return Err(Error::Input {
-                flow: flow.to_owned(),
-                column: column.name.clone(),
-                problem: format!(
-                    "row {row} is infinite ({}); the models take finite numbers or missing values",
-                    x.x[[row, k]]
-                ),
-            });
-        }
+    let found = first_bad(&x.x, |v| v.is_infinite())
+        .and_then(|(k, row)| x.columns.get(k).map(|column| (k, row, column)));
+    if let Some((k, row, column)) = found {
+        return Err(Error::Input {
+            flow: flow.to_owned(),
+            column: column.name.clone(),
+            problem: format!(
+                "row {row} is infinite ({}); the models take finite numbers or missing values",
+                x.x[[row, k]]
+            ),
+        });
     }
     Ok(())
+}
+
+/// The first column of `x` holding a `bad` value, and the value's first row. One pass in
+/// memory order finds whether there is any; only then is each column searched (across rows,
+/// which strides through memory).
+fn first_bad(x: &Array2<f64>, bad: impl Fn(&f64) -> bool) -> Option<(usize, usize)> {
+    let any = match x.as_slice_memory_order() {
+        Some(values) => values.iter().any(&bad),
+        None => x.iter().any(&bad),
+    };
+    if !any {
+        return None;
+    }
+    (0..x.ncols()).find_map(|k| x.column(k).iter().position(&bad).map(|row| (k, row)))
 }
 
 fn checked_inputs<'a>(
@@ -59,13 +73,9 @@ fn checked_inputs<'a>(
             ),
         });
     }
-    let bad = |v: &f64| v.is_infinite() || (v.is_nan() && !missing_allowed);
-    // One pass in memory order finds whether any value is bad; only then is each column
-    // searched (across rows, which strides through memory) for the first bad one.
-    let any_bad = match x.x.as_slice_memory_order() {
-        Some(values) => values.iter().any(bad),
-        None => x.x.iter().any(bad),
-    };
+    let bad = first_bad(&x.x, |v| {
+        v.is_infinite() || (v.is_nan() && !missing_allowed)
+    });
     for (k, column) in x.columns.iter().enumerate() {
         if column.categories.is_some() {
             return Err(Error::Input {
@@ -74,10 +84,7 @@ fn checked_inputs<'a>(
                 problem: "is nominal; put a one-hot encoder before this estimator".to_owned(),
             });
         }
-        if let Some(row) = any_bad
-            .then(|| x.x.column(k).iter().position(bad))
-            .flatten()
-        {
+        if let Some((_, row)) = bad.filter(|&(column, _)| column == k) {
             return Err(Error::Input {
                 flow: flow.to_owned(),
                 column: column.name.clone(),
