@@ -5,7 +5,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use linfa_nn::distance::{Distance, L2Dist};
 use linfa_nn::{CommonNearestNeighbour, NearestNeighbour, NearestNeighbourIndex, NnError};
-use ndarray::{Array1, Array2, ArrayView1};
+use ndarray::{Array1, Array2, ArrayView1, CowArray, Ix2};
 use oml_data::DesignMatrix;
 
 use crate::error::{Error, Result};
@@ -323,8 +323,12 @@ impl SplitColumns {
     }
 
     /// The dense columns of `x`.
-    fn dense_part(&self, x: &Array2<f64>) -> Array2<f64> {
-        x.select(ndarray::Axis(1), &self.dense)
+    fn dense_part<'a>(&self, x: &'a Array2<f64>) -> CowArray<'a, f64, Ix2> {
+        if self.sparse.is_empty() {
+            x.view().into()
+        } else {
+            x.select(ndarray::Axis(1), &self.dense).into()
+        }
     }
 
     /// Each row's non-zero entries in the sparse columns, as (sparse column, value).
@@ -448,25 +452,17 @@ impl Search {
 
     /// The `k` nearest rows, by exact distance, once every training row has been scanned.
     fn neighbours(&self, query: ArrayView1<'_, f64>, train: &Array2<f64>) -> Vec<(f64, usize)> {
-        let k = self.k;
         let distance = |row: usize| (L2Dist.rdistance(query, train.row(row)), row);
-        // The bound on the approximate distances of the rows that may be among the k nearest;
-        // none when every row is compared.
-        let bound = (!self.exhaustive && k < train.nrows())
-            .then(|| self.smallest[k - 1] + self.margin)
-            .filter(|bound| bound.is_finite());
-        let nearest: Vec<(f64, usize)> = match bound {
-            Some(bound) => self
-                .candidates
+        // The last prune left the candidates within the bound of the k-th smallest.
+        let nearest: Vec<(f64, usize)> = if self.exhaustive {
+            (0..train.nrows()).map(distance).collect()
+        } else {
+            self.candidates
                 .iter()
-                .filter(|&&(d, _)| d <= bound)
                 .map(|&(_, row)| distance(row))
-                .collect(),
-            // Fewer rows than k, or the product's distances useless (norms that overflow) or
-            // too coarse (too many rows within their rounding of the k-th): every row.
-            None => (0..train.nrows()).map(distance).collect(),
+                .collect()
         };
-        first_k(nearest, k)
+        first_k(nearest, self.k)
     }
 }
 
