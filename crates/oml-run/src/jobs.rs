@@ -184,15 +184,8 @@ impl RunStore {
     /// The run key indexed for `job_key` ([`JOBS_DIR`]), if the job has finished.
     pub fn indexed_run_key(&self, job_key: &str) -> Result<Option<String>> {
         let path = self.root().join(JOBS_DIR).join(job_key);
-        let Some(bytes) = read_if_present(&path)? else {
-            return Ok(None);
-        };
-        String::from_utf8(bytes)
-            .map(|text| Some(text.trim().to_owned()))
-            .map_err(|e| Error::Read {
-                path,
-                source: std::io::Error::new(std::io::ErrorKind::InvalidData, e),
-            })
+        let text = read_if_present(&path, |path| std::fs::read_to_string(path))?;
+        Ok(text.map(|text| text.trim().to_owned()))
     }
 
     /// Records that job `job_key` made the run `run_key`.
@@ -268,7 +261,7 @@ impl RunStore {
 
 /// The JSON value stored at `path`, or `None` when there is no file.
 fn read_json_if_present<T: serde::de::DeserializeOwned>(path: PathBuf) -> Result<Option<T>> {
-    let Some(text) = read_if_present(&path)? else {
+    let Some(text) = read_if_present(&path, |path| std::fs::read(path))? else {
         return Ok(None);
     };
     serde_json::from_slice(&text)
@@ -279,10 +272,10 @@ fn read_json_if_present<T: serde::de::DeserializeOwned>(path: PathBuf) -> Result
         })
 }
 
-/// The bytes of the file at `path`, or `None` if there is none.
-fn read_if_present(path: &Path) -> Result<Option<Vec<u8>>> {
-    match std::fs::read(path) {
-        Ok(bytes) => Ok(Some(bytes)),
+/// The contents of the file at `path` as `read` reads them, or `None` if there is none.
+fn read_if_present<T>(path: &Path, read: fn(&Path) -> std::io::Result<T>) -> Result<Option<T>> {
+    match read(path) {
+        Ok(contents) => Ok(Some(contents)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(source) => Err(Error::Read {
             path: path.to_owned(),
