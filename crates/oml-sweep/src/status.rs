@@ -97,38 +97,46 @@ pub struct SweepStatus {
 
 /// The state of `job` in `store`.
 pub fn job_state(store: &RunStore, job: &Job) -> Result<JobState, Error> {
-    let key = job.key();
-    state_of(store, &key, || store.failure_record(&key))
+    state_of(store, &job.key())
 }
 
-/// The state of the job of key `key`: done if its run is stored intact, running if marked by
-/// a live process, else failed if `failure` (its record, read only then) has one, else
-/// pending.
-fn state_of(
-    store: &RunStore,
-    key: &str,
-    failure: impl FnOnce() -> oml_run::Result<Option<FailureRecord>>,
-) -> Result<JobState, Error> {
+/// The state of the job of key `key`: done, running (see [`done_or_running`]), else failed if
+/// it has a failure record, else pending.
+fn state_of(store: &RunStore, key: &str) -> Result<JobState, Error> {
+    if let Some(state) = done_or_running(store, key)? {
+        return Ok(state);
+    }
+    Ok(match store.failure_record(key)? {
+        Some(record) => failed_state(record),
+        None => JobState::Pending,
+    })
+}
+
+/// Done if the job of key `key` has its run stored intact, running if marked by a live
+/// process, else `None`.
+fn done_or_running(store: &RunStore, key: &str) -> Result<Option<JobState>, Error> {
     if let Some(run_key) = store.indexed_run_key(key)?
         && store.check(&run_key).is_ok()
     {
-        return Ok(JobState::Done);
+        return Ok(Some(JobState::Done));
     }
     if let Some(marker) = store.running_marker(key)?
         && (marker.host != host_name() || process_alive(marker.pid))
     {
-        return Ok(JobState::Running {
+        return Ok(Some(JobState::Running {
             host: marker.host,
             pid: marker.pid,
-        });
+        }));
     }
-    Ok(match failure()? {
-        Some(record) => JobState::Failed {
-            reason: record.reason,
-            message: record.message,
-        },
-        None => JobState::Pending,
-    })
+    Ok(None)
+}
+
+/// The state of a job whose failure record is `record`.
+fn failed_state(record: FailureRecord) -> JobState {
+    JobState::Failed {
+        reason: record.reason,
+        message: record.message,
+    }
 }
 
 /// The status of `jobs` in `store`. A sweep none of whose jobs has run (none done, failed or
@@ -136,7 +144,8 @@ fn state_of(
 pub fn sweep_status(store: &RunStore, jobs: &[Job]) -> Result<SweepStatus, Error> {
     let mut status = SweepStatus::default();
     for job in jobs {
-        let state = job_state(store, job)?;
+        let key = job.key();
+        let state = state_of(store, &key)?;
         status.all.add(&state);
         status
             .flows
@@ -150,7 +159,7 @@ pub fn sweep_status(store: &RunStore, jobs: &[Job]) -> Result<SweepStatus, Error
             .add(&state);
         if let JobState::Failed { reason, message } = state {
             status.failures.push(FailedJob {
-                job_key: job.key(),
+                job_key: key,
                 label: job.label(),
                 reason: reason.name().to_owned(),
                 message,
@@ -179,8 +188,8 @@ pub fn failed_jobs<'a>(
         let Some(record) = store.failure_record(&key)? else {
             continue;
         };
-        if let JobState::Failed { reason: r, .. } = state_of(store, &key, || Ok(Some(record)))?
-            && reason.is_none_or(|wanted| wanted == r)
+        if done_or_running(store, &key)?.is_none()
+            && reason.is_none_or(|wanted| wanted == record.reason)
         {
             failed.push(job);
         }
