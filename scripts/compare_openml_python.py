@@ -76,8 +76,9 @@ PROG = os.path.splitext(os.path.basename(sys.argv[0]))[0]
 # interpreter, the imports and reading the task, like the oml command.
 
 
-def sklearn_pipeline(flow, numeric, nominal):
-    """The scikit-learn pipeline equivalent to oml's default pipeline of `flow`."""
+def sklearn_pipeline(flow, numeric, nominal, threads=None):
+    """The scikit-learn pipeline equivalent to oml's default pipeline of `flow` (`n_jobs=threads`
+    where the estimator takes it)."""
     from sklearn.compose import ColumnTransformer
     from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
     from sklearn.impute import SimpleImputer
@@ -91,11 +92,11 @@ def sklearn_pipeline(flow, numeric, nominal):
 
     estimators = {
         "decision-tree": (DecisionTreeClassifier(), False),
-        "random-forest": (RandomForestClassifier(n_estimators=100), False),
+        "random-forest": (RandomForestClassifier(n_estimators=100, n_jobs=threads), False),
         "gbm": (HistGradientBoostingClassifier(), False),
         "linfa-decision-tree": (DecisionTreeClassifier(), False),
         "linfa-random-forest": (RandomForestClassifier(n_estimators=100), False),
-        "knn": (KNeighborsClassifier(n_neighbors=5), True),
+        "knn": (KNeighborsClassifier(n_neighbors=5, n_jobs=threads), True),
         "gaussian-nb": (GaussianNB(), True),
         "logistic-regression": (LogisticRegression(C=1.0), True),
         "svm": (SVC(probability=True, gamma=0.25), True),

@@ -5,12 +5,14 @@ and the same folds, with the same number of threads on each side.
 
 For each shape ROWSxNUMERICxNOMINALxCLASSES (`oml data generate --rows R --numeric N --nominal K
 --levels L --classes C --missing 0.05 --seed 1`; nominal columns have 2 to L values, by default
-60, as the issue's real tables; 5% of feature values are missing), `oml task write` makes a stratified --folds CV task in a fresh openml-python cache.
+60 as issue 19 asks; 5% of feature values are missing), `oml task write` makes a stratified
+--folds CV task in a fresh openml-python cache. The scikit-learn pipeline is
+compare_openml_python.py's `sklearn_pipeline`, the equivalent of oml's default pipeline.
 Then, per flow:
   - oml: `oml run --task ID --cache-dir C --offline --threads T`; its time is the evaluation's
     wall time (`wall_time_s` of `--json`, the manifest's: encoding the task, every fold's fit +
-    predict and the scoring, with T threads shared out over folds as oml runs them; not the process start
-    or the task read), its accuracy the pooled `predictive_accuracy`;
+    predict and the scoring, with T threads shared out over folds as oml runs them; not the
+    process start or the task read), its accuracy the pooled `predictive_accuracy`;
   - scikit-learn: one Python process reads the same cached task (openml-python, offline), and
     for every fold of the split file times `pipeline.fit(train)` + `pipeline.predict(test)`
     (wall clock), with BLAS/OpenMP threads limited to T (threadpoolctl) and `n_jobs=T` where
@@ -37,56 +39,13 @@ import time
 
 DEFAULT_SHAPES = "5000x20x0x2,5000x10x10x5,20000x20x0x2,20000x10x10x5"
 DEFAULT_FLOWS = "decision-tree,random-forest,gbm,logistic-regression,knn,gaussian-nb"
-# oml's trees and boosters take missing numbers themselves; the others impute the median.
-MISSING_AWARE = {"decision-tree", "random-forest", "gbm"}
-SCALED = {"logistic-regression", "knn", "svm", "gaussian-nb"}
-
-
-def estimator(flow, threads):
-    from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.naive_bayes import GaussianNB
-    from sklearn.neighbors import KNeighborsClassifier
-    from sklearn.svm import SVC
-    from sklearn.tree import DecisionTreeClassifier
-
-    return {
-        "decision-tree": lambda: DecisionTreeClassifier(),
-        "random-forest": lambda: RandomForestClassifier(n_estimators=100, n_jobs=threads),
-        "gbm": lambda: HistGradientBoostingClassifier(),
-        "logistic-regression": lambda: LogisticRegression(C=1.0),
-        "knn": lambda: KNeighborsClassifier(n_neighbors=5, n_jobs=threads),
-        "gaussian-nb": lambda: GaussianNB(),
-        "svm": lambda: SVC(probability=True, gamma=0.25),
-    }[flow]()
-
-
-def pipeline(flow, numeric, nominal, threads):
-    from sklearn.compose import ColumnTransformer
-    from sklearn.impute import SimpleImputer
-    from sklearn.pipeline import Pipeline
-    from sklearn.preprocessing import OneHotEncoder, StandardScaler
-
-    steps = [] if flow in MISSING_AWARE else [("impute", SimpleImputer(strategy="median"))]
-    if flow in SCALED:
-        steps.append(("scale", StandardScaler()))
-    parts = []
-    if numeric:
-        parts.append(("numeric", Pipeline(steps) if steps else "passthrough", numeric))
-    if nominal:
-        parts.append(("nominal", OneHotEncoder(handle_unknown="ignore"), nominal))
-    # Dense output, as oml's: with many levels the one-hot part is sparse enough for the
-    # transformer to return a sparse matrix, and scikit-learn's trees refuse NaN in one.
-    return Pipeline([("preprocess", ColumnTransformer(parts, sparse_threshold=0)),
-                     ("estimator", estimator(flow, threads))])
-
-
 def sklearn_side(cache, task_id, flow, threads, out):
     """One flow on one task, every fold: writes {seconds, accuracy} to `out`."""
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     from offline import block_network
 
     block_network("model_speed.py")
+    from compare_openml_python import sklearn_pipeline
     import warnings
 
     warnings.simplefilter("ignore")
@@ -105,7 +64,7 @@ def sklearn_side(cache, task_id, flow, threads, out):
     with threadpool_limits(limits=threads):
         for fold in range(n_folds):
             train, test = task.get_train_test_split_indices(fold=fold, repeat=0)
-            model = pipeline(flow, numeric, nominal, threads)
+            model = sklearn_pipeline(flow, numeric, nominal, threads)
             started = time.perf_counter()
             model.fit(x.iloc[train], y[train])
             predicted = model.predict(x.iloc[test])

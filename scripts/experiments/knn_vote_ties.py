@@ -37,7 +37,7 @@ def main():
     y = np.array([r[-1] for r in rows])
     names, predicted = arff_rows(f"{run_dir}/predictions.arff")
     at = {name: i for i, name in enumerate(names)}
-    oml = {int(float(r[at["row_id"]])): r[at["prediction"]] for r in predicted}
+    oml = {int(r[at["row_id"]]): r[at["prediction"]] for r in predicted}
     test = np.array(sorted(oml))
     train = np.setdiff1d(np.arange(len(y)), test)
     model = make_pipeline(SimpleImputer(strategy="median"), StandardScaler(),
