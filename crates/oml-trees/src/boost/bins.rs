@@ -107,16 +107,17 @@ pub(crate) fn thresholds(values: &mut [f64], max_bins: usize) -> Vec<f64> {
 /// Training rows in bins, and what the splitter needs to know of each feature.
 ///
 /// A feature whose most frequent bin holds more than half of the training rows (the 0 of an
-/// indicator column) has it as its default bin. A node's histogram is built from the rows'
-/// other bins only, kept as one list of histogram positions per row, and each default bin is
-/// then the node's totals less the feature's other bins: one-hot encoded tables, mostly zeros,
-/// cost little more than their non-zero entries.
-/// Rows are lists because the updates of one row go to different features' bins and so do not
-/// wait on each other.
+/// indicator column) has it as its default bin. A node's histogram is built row by row from
+/// each row's bins of the features without a default bin (a contiguous row of bytes) and its
+/// other features' bins that are not the default (a list of histogram positions); each default
+/// bin is then the node's totals less the feature's other bins. One-hot encoded tables, mostly
+/// zeros, cost little more than their non-zero entries, and numeric ones are read as bytes.
+/// Rows go one at a time because the updates of one row go to different features' bins and so
+/// do not wait on each other.
 #[derive(Debug, Clone)]
 pub(crate) struct BinnedFeatures {
-    /// `n_features` bins per row, row after row.
-    pub bins: Vec<u8>,
+    /// Each feature's bins, feature after feature (`n_rows` per feature): a split reads one.
+    pub columns: Vec<u8>,
     pub n_rows: usize,
     /// The number of non-missing bins of each feature; its missing bin has this index.
     pub n_bins_non_missing: Vec<usize>,
@@ -129,10 +130,16 @@ pub(crate) struct BinnedFeatures {
     /// The features that have a default bin, one holding more than half of the training rows
     /// (the 0 of an indicator column): feature and bin. Other features have none.
     pub default_bins: Vec<(usize, u8)>,
+    /// Where the bins of each feature without a default bin start in a histogram, in feature
+    /// order.
+    pub dense_offsets: Vec<usize>,
+    /// The bins of the features without a default bin, `dense_offsets.len()` per row, row
+    /// after row.
+    pub dense: Vec<u8>,
     /// Where row `r`'s entries are: `entries[row_starts[r]..row_starts[r + 1]]`.
     pub row_starts: Vec<usize>,
-    /// For each row, the histogram position (`offsets[f] + bin`) of every feature whose bin is
-    /// not its default, in feature order.
+    /// For each row, the histogram position (`offsets[f] + bin`) of every feature with a
+    /// default bin whose bin is not the default, in feature order.
     pub entries: Vec<u32>,
 }
 
@@ -141,7 +148,7 @@ impl BinnedFeatures {
     pub fn new(mapper: &BinMapper, x: ArrayView2<'_, f64>, rows: &[usize]) -> Self {
         let n_features = x.ncols();
         let n_rows = rows.len();
-        let mut bins = vec![0u8; n_rows * n_features];
+        let mut columns = vec![0u8; n_rows * n_features];
         let mut has_missing = vec![false; n_features];
         let mut default_bins: Vec<Option<u8>> = vec![None; n_features];
         let mut counts = [0usize; 256];
@@ -149,11 +156,11 @@ impl BinnedFeatures {
             let column = x.column(f);
             let missing = mapper.n_bins_non_missing(f) as u8;
             counts.fill(0);
-            for (i, &r) in rows.iter().enumerate() {
-                let bin = mapper.bin(f, column[r]);
-                has_missing[f] |= bin == missing;
-                counts[usize::from(bin)] += 1;
-                bins[i * n_features + f] = bin;
+            let bins = &mut columns[f * n_rows..(f + 1) * n_rows];
+            for (bin, &r) in bins.iter_mut().zip(rows) {
+                *bin = mapper.bin(f, column[r]);
+                has_missing[f] |= *bin == missing;
+                counts[usize::from(*bin)] += 1;
             }
             if let Some(most) = counts.iter().position(|&c| 2 * c > n_rows) {
                 default_bins[f] = Some(most as u8);
@@ -168,19 +175,23 @@ impl BinnedFeatures {
             offsets.push(histogram_len);
             histogram_len += n + 1;
         }
+        let dense_features: Vec<usize> = (0..n_features)
+            .filter(|&f| default_bins[f].is_none())
+            .collect();
+        let dense_offsets = dense_features.iter().map(|&f| offsets[f]).collect();
+        let mut dense = Vec::with_capacity(n_rows * dense_features.len());
         let mut row_starts = Vec::with_capacity(n_rows + 1);
         let mut entries = Vec::new();
         row_starts.push(0);
-        for row in bins.chunks(n_features.max(1)).take(n_rows) {
-            for (f, &b) in row.iter().enumerate() {
-                if Some(b) != default_bins[f] {
+        for row in 0..n_rows {
+            dense.extend(dense_features.iter().map(|&f| columns[f * n_rows + row]));
+            for (f, default) in default_bins.iter().enumerate() {
+                let b = columns[f * n_rows + row];
+                if default.is_some_and(|d| d != b) {
                     entries.push((offsets[f] + usize::from(b)) as u32);
                 }
             }
             row_starts.push(entries.len());
-        }
-        if n_features == 0 {
-            row_starts.resize(n_rows + 1, 0);
         }
         let default_bins = default_bins
             .iter()
@@ -188,13 +199,15 @@ impl BinnedFeatures {
             .filter_map(|(f, d)| d.map(|bin| (f, bin)))
             .collect();
         BinnedFeatures {
-            bins,
+            columns,
             n_rows,
             n_bins_non_missing,
             has_missing,
             offsets,
             histogram_len,
             default_bins,
+            dense_offsets,
+            dense,
             row_starts,
             entries,
         }
@@ -205,7 +218,19 @@ impl BinnedFeatures {
         self.n_bins_non_missing.len()
     }
 
-    /// The histogram positions of row `row`'s bins that are not their feature's default.
+    /// Feature `f`'s bin of every row.
+    pub fn column(&self, f: usize) -> &[u8] {
+        &self.columns[f * self.n_rows..(f + 1) * self.n_rows]
+    }
+
+    /// Row `row`'s bins of the features without a default bin.
+    pub fn dense_row(&self, row: usize) -> &[u8] {
+        let n = self.dense_offsets.len();
+        &self.dense[row * n..(row + 1) * n]
+    }
+
+    /// The histogram positions of row `row`'s bins, of features with a default bin, that are
+    /// not the default.
     pub fn entries(&self, row: usize) -> &[u32] {
         &self.entries[self.row_starts[row]..self.row_starts[row + 1]]
     }

@@ -380,28 +380,14 @@ impl Grower<'_> {
     ) -> (f64, f64) {
         let binned = self.binned;
         let constant = self.settings.hessians_are_constant;
-        let (mut sum_g, mut sum_h) = (0.0, 0.0);
-        for &row in &ws.partition[start..stop] {
-            let row = row as usize;
-            let gradient = f64::from(g[row]);
-            sum_g += gradient;
-            if constant {
-                for &i in binned.entries(row) {
-                    let bin = &mut histogram[i as usize];
-                    bin.g += gradient;
-                    bin.count += 1;
-                }
-            } else {
-                let hessian = f64::from(h[row]);
-                sum_h += hessian;
-                for &i in binned.entries(row) {
-                    let bin = &mut histogram[i as usize];
-                    bin.g += gradient;
-                    bin.h += hessian;
-                    bin.count += 1;
-                }
-            }
-        }
+        let rows = &ws.partition[start..stop];
+        let sparse = !binned.entries.is_empty();
+        let (sum_g, sum_h) = match (constant, sparse) {
+            (true, true) => self.add_rows::<true, true>(rows, g, h, histogram),
+            (true, false) => self.add_rows::<true, false>(rows, g, h, histogram),
+            (false, true) => self.add_rows::<false, true>(rows, g, h, histogram),
+            (false, false) => self.add_rows::<false, false>(rows, g, h, histogram),
+        };
         let n = (stop - start) as u32;
         for &(f, default) in &binned.default_bins {
             let offset = binned.offsets[f];
@@ -415,6 +401,46 @@ impl Grower<'_> {
             bins[usize::from(default)] = Bin { g, h, count };
         }
         let sum_h = if constant { f64::from(n) } else { sum_h };
+        (sum_g, sum_h)
+    }
+
+    /// Adds each of `rows` to the bins of its features without a default bin and, when
+    /// `SPARSE`, to those of its entries, with hessians taken as 1 (and not summed) when
+    /// `CONSTANT`; returns the rows' gradient and hessian sums.
+    fn add_rows<const CONSTANT: bool, const SPARSE: bool>(
+        &self,
+        rows: &[u32],
+        g: &[f32],
+        h: &[f32],
+        histogram: &mut [Bin],
+    ) -> (f64, f64) {
+        let binned = self.binned;
+        let (mut sum_g, mut sum_h) = (0.0, 0.0);
+        let mut add = |i: usize, gradient: f64, hessian: f64| {
+            let bin = &mut histogram[i];
+            bin.g += gradient;
+            if !CONSTANT {
+                bin.h += hessian;
+            }
+            bin.count += 1;
+        };
+        for &row in rows {
+            let row = row as usize;
+            let gradient = f64::from(g[row]);
+            sum_g += gradient;
+            let hessian = if CONSTANT { 0.0 } else { f64::from(h[row]) };
+            if !CONSTANT {
+                sum_h += hessian;
+            }
+            for (&b, &offset) in binned.dense_row(row).iter().zip(&binned.dense_offsets) {
+                add(offset + usize::from(b), gradient, hessian);
+            }
+            if SPARSE {
+                for &i in binned.entries(row) {
+                    add(i as usize, gradient, hessian);
+                }
+            }
+        }
         (sum_g, sum_h)
     }
 
@@ -584,14 +610,14 @@ impl Grower<'_> {
     /// Partitions rows `partition[start..stop]` by `split`, stably (left rows first); returns
     /// where the right rows start.
     fn partition(&self, start: usize, stop: usize, split: &SplitInfo, ws: &mut Workspace) -> usize {
-        let (p, f) = (self.binned.n_features(), split.feature);
+        let column = self.binned.column(split.feature);
         let missing = self.binned.n_bins_non_missing[split.feature] as u8;
         let bin = split.bin as u8;
         ws.scratch.clear();
         let mut write = start;
         for read in start..stop {
             let row = ws.partition[read];
-            let b = self.binned.bins[row as usize * p + f];
+            let b = column[row as usize];
             let left = if b == missing {
                 split.missing_go_left
             } else {
