@@ -613,24 +613,22 @@ impl Grower<'_> {
         let column = self.binned.column(split.feature);
         let missing = self.binned.n_bins_non_missing[split.feature] as u8;
         let bin = split.bin as u8;
-        ws.scratch.clear();
-        let mut write = start;
+        let missing_go_left = split.missing_go_left;
+        // Without branches: each row is written to both sides and only its own side's end
+        // moves on (a left row is written at or before where it was read).
+        ws.scratch.resize(stop - start, 0);
+        let (mut write, mut right) = (start, 0);
         for read in start..stop {
             let row = ws.partition[read];
             let b = column[row as usize];
-            let left = if b == missing {
-                split.missing_go_left
-            } else {
-                b <= bin
-            };
-            if left {
-                ws.partition[write] = row;
-                write += 1;
-            } else {
-                ws.scratch.push(row);
-            }
+            // The missing bin is above every split bin.
+            let left = (b <= bin) | ((b == missing) & missing_go_left);
+            ws.partition[write] = row;
+            ws.scratch[right] = row;
+            write += usize::from(left);
+            right += usize::from(!left);
         }
-        ws.partition[write..stop].copy_from_slice(&ws.scratch);
+        ws.partition[write..stop].copy_from_slice(&ws.scratch[..right]);
         debug_assert_eq!(write - start, split.n_left as usize);
         write
     }
