@@ -9,6 +9,7 @@ mod grow;
 mod loss;
 mod model;
 mod params;
+mod split;
 
 pub(crate) use fit::{fit_classifier, fit_regressor};
 pub use model::{HistGradientBoostingClassifier, HistGradientBoostingRegressor};
