@@ -272,4 +272,36 @@ mod tests {
         assert_eq!(mapper.bin(1, 7.0), 0);
         assert_eq!(mapper.bin(1, f64::NAN), 1);
     }
+
+    /// A numeric column is read as a row of bytes, an indicator column (mostly 0, its
+    /// default bin) as the histogram positions of its 1s and missing values.
+    #[test]
+    fn rows_keep_bytes_of_dense_features_and_entries_of_the_others() {
+        let mapper = BinMapper {
+            thresholds: vec![vec![1.5, 2.5], vec![0.5], vec![5.0, 20.0]],
+        };
+        let x = ndarray::array![
+            [1.0, 0.0, 10.0],
+            [2.0, 1.0, 30.0],
+            [3.0, 0.0, 3.0],
+            [f64::NAN, 0.0, 30.0],
+            [2.0, f64::NAN, 3.0],
+            [3.0, 0.0, 3.0],
+        ];
+        // The training rows: all but row 2, in this order.
+        let binned = BinnedFeatures::new(&mapper, x.view(), &[4, 0, 1, 3, 5]);
+        assert_eq!(binned.offsets, [0, 4, 7]);
+        assert_eq!(binned.histogram_len, 11);
+        assert_eq!(binned.has_missing, [true, true, false]);
+        assert_eq!(binned.column(0), [1, 0, 1, 3, 2]);
+        assert_eq!(binned.column(1), [2, 0, 1, 0, 0]);
+        assert_eq!(binned.column(2), [0, 1, 2, 2, 0]);
+        // Only feature 1 has a bin holding more than half of the rows.
+        assert_eq!(binned.default_bins, [(1, 0)]);
+        assert_eq!(binned.dense_offsets, [0, 7]);
+        let dense: Vec<&[u8]> = (0..5).map(|r| binned.dense_row(r)).collect();
+        assert_eq!(dense, [[1, 0], [0, 1], [1, 2], [3, 2], [2, 0]]);
+        let entries: Vec<&[u32]> = (0..5).map(|r| binned.entries(r)).collect();
+        assert_eq!(entries, [&[4 + 2][..], &[], &[4 + 1], &[], &[]]);
+    }
 }
