@@ -7,26 +7,9 @@ use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
 use crate::boost::bins::{BinMapper, BinnedFeatures};
+use crate::boost::histogram::{Bin, Histogram};
 use crate::boost::split::{MIN_HESSIAN_TO_SPLIT, SplitInfo};
 use crate::tree::{NONE, Node, Tree};
-
-/// The sums of one histogram bin.
-#[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct Bin {
-    pub g: f64,
-    pub h: f64,
-    pub count: u32,
-}
-
-impl Bin {
-    /// Whether no row falls in the bin. A candidate split after an empty bin has the same rows
-    /// on each side as the one before it (the same sums, up to a rounding residue a subtracted
-    /// histogram can leave), so scans skip it.
-    #[inline]
-    pub fn is_empty(&self) -> bool {
-        self.count == 0
-    }
-}
 
 /// The stopping rules and shrinkage of every tree of a fit.
 #[derive(Debug, Clone, Copy)]
@@ -41,7 +24,7 @@ pub(crate) struct GrowSettings {
 }
 
 /// A node while the tree grows: the rows `partition[start..stop]`.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 struct GrowNode {
     start: usize,
     stop: usize,
@@ -50,7 +33,7 @@ struct GrowNode {
     sum_h: f64,
     value: f64,
     split: Option<SplitInfo>,
-    histogram: Option<Vec<Bin>>,
+    histogram: Option<Histogram>,
     children: Option<(usize, usize)>,
 }
 
@@ -94,8 +77,12 @@ impl Ord for Splittable {
 pub(crate) struct Workspace {
     partition: Vec<u32>,
     scratch: Vec<u32>,
-    free_histograms: Vec<Vec<Bin>>,
+    free_histograms: Vec<Histogram>,
 }
+
+/// A node with fewer (row, feature) entries than this per histogram bin marks the bins it
+/// writes ([`Histogram`]); a larger one writes most bins anyway.
+const MARKED_ENTRIES_PER_BIN: usize = 2;
 
 /// Grows trees on one set of binned training rows.
 pub(crate) struct Grower<'a> {
@@ -204,11 +191,7 @@ impl Grower<'_> {
                 &mut small_histogram,
             );
             let mut large_histogram = parent_histogram;
-            for (l, s) in large_histogram.iter_mut().zip(&small_histogram) {
-                l.g -= s.g;
-                l.h -= s.h;
-                l.count -= s.count;
-            }
+            large_histogram.subtract(&small_histogram);
             nodes[small].histogram = Some(small_histogram);
             nodes[large].histogram = Some(large_histogram);
             for (child, should_split) in [(left, split_left), (right, split_right)] {
@@ -263,17 +246,22 @@ impl Grower<'_> {
         }
     }
 
-    fn take_histogram(&self, ws: &mut Workspace) -> Vec<Bin> {
-        let mut histogram = ws.free_histograms.pop().unwrap_or_default();
-        histogram.clear();
-        histogram.resize(self.binned.histogram_len, Bin::default());
-        histogram
+    /// A zero histogram: a used one cleared, or a new one.
+    fn take_histogram(&self, ws: &mut Workspace) -> Histogram {
+        match ws.free_histograms.pop() {
+            Some(mut histogram) => {
+                histogram.clear();
+                histogram
+            }
+            None => Histogram::zeroed(self.binned.histogram_len),
+        }
     }
 
     /// The histogram of rows `partition[start..stop]` (zeroed), and the rows' gradient and
     /// hessian sums. Each row adds its gradient and hessian to the bins that are not their
     /// feature's default, in row order; each default bin is then the totals less the feature's
-    /// other bins.
+    /// other bins. A node of few rows for the histogram's size ([`MARKED_ENTRIES_PER_BIN`])
+    /// marks the bins it writes; a larger one unmarks the histogram.
     fn build_histogram(
         &self,
         start: usize,
@@ -281,22 +269,31 @@ impl Grower<'_> {
         g: &[f32],
         h: &[f32],
         ws: &mut Workspace,
-        histogram: &mut [Bin],
+        histogram: &mut Histogram,
     ) -> (f64, f64) {
         let binned = self.binned;
         let constant = self.settings.hessians_are_constant;
         let rows = &ws.partition[start..stop];
         let sparse = !binned.entries.is_empty();
-        let (sum_g, sum_h) = match (constant, sparse) {
-            (true, true) => self.add_rows::<true, true>(rows, g, h, histogram),
-            (true, false) => self.add_rows::<true, false>(rows, g, h, histogram),
-            (false, true) => self.add_rows::<false, true>(rows, g, h, histogram),
-            (false, false) => self.add_rows::<false, false>(rows, g, h, histogram),
+        let mark = rows.len() * binned.n_features() < binned.histogram_len * MARKED_ENTRIES_PER_BIN;
+        if !mark {
+            histogram.unmark();
+        }
+        let (sum_g, sum_h) = match (constant, sparse, mark) {
+            (true, true, true) => self.add_rows::<true, true, true>(rows, g, h, histogram),
+            (true, true, false) => self.add_rows::<true, true, false>(rows, g, h, histogram),
+            (true, false, true) => self.add_rows::<true, false, true>(rows, g, h, histogram),
+            (true, false, false) => self.add_rows::<true, false, false>(rows, g, h, histogram),
+            (false, true, true) => self.add_rows::<false, true, true>(rows, g, h, histogram),
+            (false, true, false) => self.add_rows::<false, true, false>(rows, g, h, histogram),
+            (false, false, true) => self.add_rows::<false, false, true>(rows, g, h, histogram),
+            (false, false, false) => self.add_rows::<false, false, false>(rows, g, h, histogram),
         };
         let n = (stop - start) as u32;
         for &(f, default) in &binned.default_bins {
             let offset = binned.offsets[f];
-            let bins = &mut histogram[offset..offset + binned.n_bins_non_missing[f] + 1];
+            let end = offset + binned.n_bins_non_missing[f] + 1;
+            let bins = &mut histogram.bins_mut()[offset..end];
             let (mut g, mut h, mut count) = (sum_g, sum_h, n);
             for bin in bins.iter() {
                 g -= bin.g;
@@ -304,6 +301,9 @@ impl Grower<'_> {
                 count -= bin.count;
             }
             bins[usize::from(default)] = Bin { g, h, count };
+            if mark {
+                histogram.mark(offset + usize::from(default));
+            }
         }
         let sum_h = if constant { f64::from(n) } else { sum_h };
         (sum_g, sum_h)
@@ -311,23 +311,26 @@ impl Grower<'_> {
 
     /// Adds each of `rows` to the bins of its features without a default bin and, when
     /// `SPARSE`, to those of its entries, with hessians taken as 1 (and not summed) when
-    /// `CONSTANT`; returns the rows' gradient and hessian sums.
-    fn add_rows<const CONSTANT: bool, const SPARSE: bool>(
+    /// `CONSTANT`, marking the bins when `MARK`; returns the rows' gradient and hessian sums.
+    fn add_rows<const CONSTANT: bool, const SPARSE: bool, const MARK: bool>(
         &self,
         rows: &[u32],
         g: &[f32],
         h: &[f32],
-        histogram: &mut [Bin],
+        histogram: &mut Histogram,
     ) -> (f64, f64) {
         let binned = self.binned;
         let (mut sum_g, mut sum_h) = (0.0, 0.0);
         let mut add = |i: usize, gradient: f64, hessian: f64| {
-            let bin = &mut histogram[i];
+            let bin = &mut histogram.bins_mut()[i];
             bin.g += gradient;
             if !CONSTANT {
                 bin.h += hessian;
             }
             bin.count += 1;
+            if MARK {
+                histogram.mark(i);
+            }
         };
         for &row in rows {
             let row = row as usize;

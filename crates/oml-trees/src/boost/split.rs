@@ -1,7 +1,8 @@
 //! The split search of a node, as scikit-learn's `Splitter.find_node_split`: every candidate
 //! split of every feature from the node's histogram, the best by gain.
 
-use crate::boost::grow::{Bin, Grower};
+use crate::boost::grow::Grower;
+use crate::boost::histogram::{Bin, Histogram};
 
 /// A node whose hessian sum is below this is not split (scikit-learn's
 /// `min_hessian_to_split`).
@@ -41,6 +42,10 @@ impl SplitInfo {
         }
     }
 }
+
+/// A feature of more bins than this is scanned by its marked bins where the histogram is
+/// marked.
+const MARKED_SCAN: usize = 16;
 
 /// What the split search of a node needs of the node: its row count, sums and loss (`G v`).
 struct NodeSums {
@@ -105,7 +110,7 @@ impl Grower<'_> {
     /// [`MIN_HESSIAN_TO_SPLIT`] on both sides.
     pub(crate) fn find_split(
         &self,
-        histogram: &[Bin],
+        histogram: &Histogram,
         n: u32,
         sum_g: f64,
         sum_h: f64,
@@ -132,7 +137,7 @@ impl Grower<'_> {
     /// every candidate in that order, replaced only by a strictly larger gain, picks the same.
     fn find_split_with<const CONSTANT: bool>(
         &self,
-        histogram: &[Bin],
+        histogram: &Histogram,
         node: &NodeSums,
     ) -> SplitInfo {
         let binned = self.binned;
@@ -144,9 +149,19 @@ impl Grower<'_> {
         for f in 0..binned.n_features() {
             let offset = binned.offsets[f];
             let n_bins = binned.n_bins_non_missing[f];
-            let bins = &histogram[offset..offset + n_bins + 1];
+            let bins = &histogram.bins()[offset..offset + n_bins + 1];
             let has_missing = binned.has_missing[f];
-            self.scan::<CONSTANT>(f, bins, n_bins, has_missing, node, &mut best);
+            // The last non-missing bin ends a scan: every non-missing row on the left.
+            let last = n_bins.saturating_sub(1);
+            if histogram.is_marked() && n_bins > MARKED_SCAN {
+                // The others are zero, so empty, and skipped.
+                let marked = histogram.marked_in(offset, offset + last);
+                let candidates = marked.map(|i| (i - offset, &bins[i - offset]));
+                self.scan::<CONSTANT>(f, bins, has_missing, node, &mut best, candidates);
+            } else {
+                let candidates = bins[..last].iter().enumerate();
+                self.scan::<CONSTANT>(f, bins, has_missing, node, &mut best, candidates);
+            }
         }
         let Some(found) = best.found else {
             return SplitInfo::none();
@@ -173,15 +188,16 @@ impl Grower<'_> {
     /// values, on the left too; and, with missing values, the split of the missing rows from
     /// all the others. These are scikit-learn's candidates (its left-to-right scan, then its
     /// right-to-left one), visited in one pass.
-    fn scan<const CONSTANT: bool>(
+    fn scan<'b, const CONSTANT: bool>(
         &self,
         f: usize,
         bins: &[Bin],
-        n_bins: usize,
         has_missing: bool,
         node: &NodeSums,
         best: &mut Best,
+        candidates: impl Iterator<Item = (usize, &'b Bin)>,
     ) {
+        let n_bins = bins.len() - 1;
         let s = &self.settings;
         let min_leaf = s.min_samples_leaf as u32;
         let l2 = s.l2_regularization;
@@ -202,8 +218,7 @@ impl Grower<'_> {
         };
 
         let (mut n_left, mut h_left, mut g_left) = (0u32, 0.0, 0.0);
-        // The last non-missing bin ends a scan: every non-missing row on the left.
-        for (b, bin) in bins[..n_bins - 1].iter().enumerate() {
+        for (b, bin) in candidates {
             if bin.is_empty() {
                 continue;
             }
