@@ -26,6 +26,7 @@ pub(crate) struct SplitInfo {
 }
 
 impl SplitInfo {
+    /// No split: a gain of -1, below any split's.
     pub(crate) fn none() -> Self {
         SplitInfo {
             gain: -1.0,
