@@ -1,28 +1,51 @@
 //! [`SortedFeatures`]: every feature sorted once, shared by all trees fitted on the same records.
 
+use std::sync::OnceLock;
+
 use ndarray::{ArrayBase, Data, Ix2};
 
 use crate::error::{Error, Result};
 
 /// The rows of a design matrix sorted by each feature, once: the index a tree is grown from.
 ///
-/// For each feature it holds the row indices in ascending order of the feature's value (ties in
+/// For each feature it gives the row indices in ascending order of the feature's value (ties in
 /// row order, NaN last) and the values in that order. Fitting a tree copies the part it needs,
-/// so one `SortedFeatures` serves every tree of a forest, whatever rows each tree samples.
+/// so one `SortedFeatures` serves every tree of a forest, whatever rows each tree samples. The
+/// order of a column of few values is made from its codes only when first asked for: trees
+/// that gather such columns by value never ask.
 #[derive(Debug, Clone)]
 pub struct SortedFeatures {
     n_rows: usize,
     n_features: usize,
-    /// `rows[f * n_rows + k]`: the `k`-th row in the order of feature `f`.
+    /// The stored orders ([`Order::Stored`]), `n_rows` each: the rows in the order of a
+    /// feature.
     rows: Vec<u32>,
-    /// `values[f * n_rows + k]`: that row's value of feature `f`.
+    /// Those rows' values of the feature.
     values: Vec<f64>,
+    /// Per feature, where its order is.
+    order: Vec<Order>,
     /// Per feature, its values by row when it has few distinct ones ([`FewValues`]).
     few: Vec<Option<FewValues>>,
     /// The groups of indicator columns ([`IndicatorGroup`]), in feature order.
     groups: Vec<IndicatorGroup>,
     /// Per feature, the index in `groups` of the group it belongs to.
     group_of: Vec<Option<usize>>,
+}
+
+/// Where a feature's rows in ascending order of its values are.
+#[derive(Debug, Clone)]
+enum Order {
+    /// At this index of [`SortedFeatures`]'s `rows` and `values`.
+    Stored(usize),
+    /// Made from the feature's codes ([`FewValues`]) when first asked for: a column of few
+    /// values, each with one [`order_key`] (`keys`, ascending, and `codes`, their codes). A
+    /// forest's trees gather such a column by code and never ask, so a wide one-hot table
+    /// costs no sorted copy of its indicator columns.
+    FromCodes {
+        keys: Vec<u64>,
+        codes: Vec<u8>,
+        made: OnceLock<(Vec<u32>, Vec<f64>)>,
+    },
 }
 
 /// Two or more consecutive indicator columns (values 0 and 1) where each row has either no
@@ -155,24 +178,39 @@ impl SortedFeatures {
                 max: u32::MAX as usize - 1,
             });
         }
-        let mut rows = Vec::with_capacity(n_rows * n_features);
-        let mut values = Vec::with_capacity(n_rows * n_features);
+        let mut rows = Vec::new();
+        let mut values = Vec::new();
+        let mut order = Vec::with_capacity(n_features);
         let mut keys: Vec<u128> = Vec::with_capacity(n_rows);
         let mut levels: Vec<u64> = Vec::with_capacity(FEW_LEVELS);
         let mut few = Vec::with_capacity(n_features);
         for column in records.columns() {
             if few_levels(column.iter().copied(), &mut levels) {
-                // A column of few distinct values (a one-hot column has two): one pass per
-                // value in ascending order, rows in row order, as the sort below gives; each
-                // row's code is written on the way.
                 let (few_values, level_codes) = FewValues::codes_of(&levels);
                 let mut codes = vec![0; n_rows];
-                for (&level, &code) in levels.iter().zip(&level_codes) {
-                    for (row, &v) in column.iter().enumerate() {
-                        if order_key(v) == level {
-                            rows.push(row as u32);
-                            values.push(v);
-                            codes[row] = code;
+                let one_key_per_code =
+                    (1..level_codes.len()).all(|i| !level_codes[..i].contains(&level_codes[i]));
+                if one_key_per_code {
+                    for (code, &v) in codes.iter_mut().zip(column.iter()) {
+                        let level = levels.iter().position(|&l| l == order_key(v));
+                        *code = level_codes[level.expect("a level of the column")];
+                    }
+                    order.push(Order::FromCodes {
+                        keys: levels.clone(),
+                        codes: level_codes,
+                        made: OnceLock::new(),
+                    });
+                } else {
+                    // -0 and 0 (one code, two keys): one pass per key in ascending order,
+                    // rows in row order, as the sort below gives, each row's value as it is.
+                    order.push(Order::Stored(rows.len()));
+                    for (&level, &code) in levels.iter().zip(&level_codes) {
+                        for (row, &v) in column.iter().enumerate() {
+                            if order_key(v) == level {
+                                rows.push(row as u32);
+                                values.push(v);
+                                codes[row] = code;
+                            }
                         }
                     }
                 }
@@ -183,6 +221,7 @@ impl SortedFeatures {
                 continue;
             }
             few.push(None);
+            order.push(Order::Stored(rows.len()));
             keys.clear();
             keys.extend(
                 column
@@ -206,6 +245,7 @@ impl SortedFeatures {
             n_features,
             rows,
             values,
+            order,
             few,
             groups,
             group_of,
@@ -228,8 +268,30 @@ impl SortedFeatures {
     ///
     /// If `feature` is not below [`n_features`](Self::n_features).
     pub fn feature(&self, feature: usize) -> (&[u32], &[f64]) {
-        let range = feature * self.n_rows..(feature + 1) * self.n_rows;
-        (&self.rows[range.clone()], &self.values[range])
+        match &self.order[feature] {
+            Order::Stored(start) => {
+                let range = *start..start + self.n_rows;
+                (&self.rows[range.clone()], &self.values[range])
+            }
+            Order::FromCodes { keys, codes, made } => {
+                let (rows, values) = made.get_or_init(|| {
+                    let by_row = &self.few[feature].as_ref().expect("few values").codes;
+                    let mut rows = Vec::with_capacity(self.n_rows);
+                    let mut values = Vec::with_capacity(self.n_rows);
+                    for (&key, &code) in keys.iter().zip(codes) {
+                        let value = from_order_key(key);
+                        for (row, &c) in by_row.iter().enumerate() {
+                            if c == code {
+                                rows.push(row as u32);
+                                values.push(value);
+                            }
+                        }
+                    }
+                    (rows, values)
+                });
+                (rows, values)
+            }
+        }
     }
 
     /// Feature `feature`'s values by row, if it has few distinct ones.
@@ -318,24 +380,39 @@ mod tests {
     }
 
     /// Columns of few values are bucketed, not sorted, with the same order: ascending, ties
-    /// in row order, NaN last; -0.0 before 0.0 as their keys order them.
+    /// in row order, NaN last; -0.0 before 0.0 as their keys order them. Where each value has
+    /// one key, the order is made from the codes when first asked for; a column with -0.0 and
+    /// 0.0 (one code, two keys) keeps each row's own value, so its order is stored.
     #[test]
     fn few_valued_columns_sort_as_the_others() {
+        let nan = f64::NAN;
         let x = array![
-            [1.0, 0.0, 1.0],
-            [0.0, f64::NAN, 5.0],
-            [1.0, 0.0, 2.0],
-            [0.0, -0.0, 4.0],
-            [1.0, 0.0, 3.0],
-            [0.0, 0.0, 0.0]
+            [1.0, 0.0, 1.0, 1.0],
+            [0.0, nan, 5.0, nan],
+            [1.0, 0.0, 2.0, 0.0],
+            [0.0, -0.0, 4.0, 1.0],
+            [1.0, 0.0, 3.0, 0.0],
+            [0.0, 0.0, 0.0, nan]
         ];
         let sorted = SortedFeatures::new(&x).unwrap();
+        let made_from_codes: Vec<bool> = sorted
+            .order
+            .iter()
+            .map(|order| matches!(order, Order::FromCodes { .. }))
+            .collect();
+        assert_eq!(made_from_codes, [true, false, false, true]);
         assert_eq!(sorted.feature(0).0, &[1, 3, 5, 0, 2, 4]);
         assert_eq!(sorted.feature(0).1, &[0.0, 0.0, 0.0, 1.0, 1.0, 1.0]);
         assert_eq!(sorted.feature(1).0, &[3, 0, 2, 4, 5, 1]);
         assert!(sorted.feature(1).1[5].is_nan());
         assert_eq!(sorted.feature(1).1[0].to_bits(), (-0.0f64).to_bits());
         assert_eq!(sorted.feature(2).0, &[5, 0, 2, 4, 3, 1]);
+        let (rows, values) = sorted.feature(3);
+        assert_eq!(rows, &[2, 4, 0, 3, 1, 5]);
+        assert_eq!(&values[..4], &[0.0, 0.0, 1.0, 1.0]);
+        assert!(values[4].is_nan() && values[5].is_nan());
+        // Made once: the same slices again.
+        assert!(std::ptr::eq(sorted.feature(3).0, rows));
     }
 
     /// Runs of indicator columns with at most one 1 per row, and missing values only in whole
