@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 /// row order, NaN last) and the values in that order. Fitting a tree copies the part it needs,
 /// so one `SortedFeatures` serves every tree of a forest, whatever rows each tree samples. The
 /// order of a column of few values is made from its codes only when first asked for: trees
-/// that gather such columns by value never ask.
+/// that gather such a column by value do not ask.
 #[derive(Debug, Clone)]
 pub struct SortedFeatures {
     n_rows: usize,
@@ -38,9 +38,11 @@ enum Order {
     /// At this index of [`SortedFeatures`]'s `rows` and `values`.
     Stored(usize),
     /// Made from the feature's codes ([`FewValues`]) when first asked for: a column of few
-    /// values, each with one [`order_key`] (`keys`, ascending, and `codes`, their codes). A
-    /// forest's trees gather such a column by code and never ask, so a wide one-hot table
-    /// costs no sorted copy of its indicator columns.
+    /// values, each with one [`order_key`] (`keys`, ascending, and `codes`, their codes);
+    /// its missing values are the standard NaN, as a sorted column's are. A tree that gathers
+    /// such a column by code (a forest's classification tree with whole-number weights, or
+    /// a lone one on a one-hot group; never on feature 0) does not ask, so a wide one-hot
+    /// table costs no sorted copy of its indicator columns.
     FromCodes {
         keys: Vec<u64>,
         codes: Vec<u8>,
