@@ -218,6 +218,22 @@ impl Grower<'_> {
                 && h_right >= MIN_HESSIAN_TO_SPLIT
         };
 
+        // Offers the split after `bin` with these left sums (the right ones follow).
+        let mut offer = |bin: usize, missing_go_left: bool, n_l: u32, h_l: f64, g_l: f64| {
+            let h_right = sum_h - h_l;
+            if valid(n_l, h_l, h_right) && best.offer(g_l, h_l, sum_g - g_l, h_right, node.loss, l2)
+            {
+                best.found = Some(Found {
+                    feature: f,
+                    bin,
+                    missing_go_left,
+                    g_left: g_l,
+                    h_left: h_l,
+                    n_left: n_l,
+                });
+            }
+        };
+
         let (mut n_left, mut h_left, mut g_left) = (0u32, 0.0, 0.0);
         for (b, bin) in candidates {
             if bin.is_empty() {
@@ -226,56 +242,30 @@ impl Grower<'_> {
             n_left += bin.count;
             h_left += hessian(bin);
             g_left += bin.g;
-            // Missing values on the right.
             if n - n_left < min_leaf {
                 break;
             }
-            let h_right = sum_h - h_left;
-            if valid(n_left, h_left, h_right)
-                && best.offer(g_left, h_left, sum_g - g_left, h_right, node.loss, l2)
-            {
-                best.found = Some(Found {
-                    feature: f,
-                    bin: b,
-                    missing_go_left: false,
-                    g_left,
-                    h_left,
-                    n_left,
-                });
-            }
-            // Missing values on the left.
+            // Missing values on the right, then on the left.
+            offer(b, false, n_left, h_left, g_left);
             if has_missing {
-                let (n_l, h_l, g_l) = (n_left + n_missing, h_left + h_missing, g_left + g_missing);
-                let h_right = sum_h - h_l;
-                if valid(n_l, h_l, h_right)
-                    && best.offer(g_l, h_l, sum_g - g_l, h_right, node.loss, l2)
-                {
-                    best.found = Some(Found {
-                        feature: f,
-                        bin: b,
-                        missing_go_left: true,
-                        g_left: g_l,
-                        h_left: h_l,
-                        n_left: n_l,
-                    });
-                }
+                offer(
+                    b,
+                    true,
+                    n_left + n_missing,
+                    h_left + h_missing,
+                    g_left + g_missing,
+                );
             }
         }
         if has_missing {
             // Every non-missing row on the left, the missing ones on the right.
-            let (n_l, h_l, g_l) = (n - n_missing, sum_h - h_missing, sum_g - g_missing);
-            let h_right = sum_h - h_l;
-            if valid(n_l, h_l, h_right) && best.offer(g_l, h_l, sum_g - g_l, h_right, node.loss, l2)
-            {
-                best.found = Some(Found {
-                    feature: f,
-                    bin: n_bins - 1,
-                    missing_go_left: false,
-                    g_left: g_l,
-                    h_left: h_l,
-                    n_left: n_l,
-                });
-            }
+            offer(
+                n_bins - 1,
+                false,
+                n - n_missing,
+                sum_h - h_missing,
+                sum_g - g_missing,
+            );
         }
     }
 }
