@@ -38,16 +38,13 @@ enum Order {
     /// At this index of [`SortedFeatures`]'s `rows` and `values`.
     Stored(usize),
     /// Made from the feature's codes ([`FewValues`]) when first asked for: a column of few
-    /// values, each with one [`order_key`] (`keys`, ascending, and `codes`, their codes);
-    /// its missing values are the standard NaN, as a sorted column's are. A tree that gathers
+    /// values, each with one [`order_key`], so that the codes follow the keys' order (the
+    /// missing code last) and each code's value is its key's; missing values are the standard
+    /// NaN, as a sorted column's are. A tree that gathers
     /// such a column by code (a forest's classification tree with whole-number weights, or
     /// a lone one on a one-hot group; never on feature 0) does not ask, so a wide one-hot
     /// table costs no sorted copy of its indicator columns.
-    FromCodes {
-        keys: Vec<u64>,
-        codes: Vec<u8>,
-        made: OnceLock<(Vec<u32>, Vec<f64>)>,
-    },
+    FromCodes(OnceLock<(Vec<u32>, Vec<f64>)>),
 }
 
 /// Two or more consecutive indicator columns (values 0 and 1) where each row has either no
@@ -190,18 +187,14 @@ impl SortedFeatures {
             if few_levels(column.iter().copied(), &mut levels) {
                 let (few_values, level_codes) = FewValues::codes_of(&levels);
                 let mut codes = vec![0; n_rows];
-                let one_key_per_code =
-                    (1..level_codes.len()).all(|i| !level_codes[..i].contains(&level_codes[i]));
-                if one_key_per_code {
+                // Codes never decrease along the keys: one key per code where no two are
+                // equal, and then a key's position is its code.
+                if level_codes.windows(2).all(|w| w[0] != w[1]) {
                     for (code, &v) in codes.iter_mut().zip(column.iter()) {
                         let level = levels.iter().position(|&l| l == order_key(v));
-                        *code = level_codes[level.expect("a level of the column")];
+                        *code = level.expect("a level of the column") as u8;
                     }
-                    order.push(Order::FromCodes {
-                        keys: levels.clone(),
-                        codes: level_codes,
-                        made: OnceLock::new(),
-                    });
+                    order.push(Order::FromCodes(OnceLock::new()));
                 } else {
                     // -0 and 0 (one code, two keys): one pass per key in ascending order,
                     // rows in row order, as the sort below gives, each row's value as it is.
@@ -275,15 +268,15 @@ impl SortedFeatures {
                 let range = *start..start + self.n_rows;
                 (&self.rows[range.clone()], &self.values[range])
             }
-            Order::FromCodes { keys, codes, made } => {
+            Order::FromCodes(made) => {
                 let (rows, values) = made.get_or_init(|| {
-                    let by_row = &self.few[feature].as_ref().expect("few values").codes;
+                    let few = self.few[feature].as_ref().expect("few values");
                     let mut rows = Vec::with_capacity(self.n_rows);
                     let mut values = Vec::with_capacity(self.n_rows);
-                    for (&key, &code) in keys.iter().zip(codes) {
-                        let value = from_order_key(key);
-                        for (row, &c) in by_row.iter().enumerate() {
-                            if c == code {
+                    for code in 0..=few.values.len() {
+                        let value = few.values.get(code).copied().unwrap_or(f64::NAN);
+                        for (row, &c) in few.codes.iter().enumerate() {
+                            if usize::from(c) == code {
                                 rows.push(row as u32);
                                 values.push(value);
                             }
@@ -400,7 +393,7 @@ mod tests {
         let made_from_codes: Vec<bool> = sorted
             .order
             .iter()
-            .map(|order| matches!(order, Order::FromCodes { .. }))
+            .map(|order| matches!(order, Order::FromCodes(_)))
             .collect();
         assert_eq!(made_from_codes, [true, false, false, true]);
         assert_eq!(sorted.feature(0).0, &[1, 3, 5, 0, 2, 4]);
