@@ -109,6 +109,10 @@ impl<K: TreeKind> RandomForestValidParams<K> {
                     .then(|| InBag::new(draw.weights.as_deref(), n_rows));
                 Ok((tree, in_bag))
             })
+            // Every tree's result first, so that the error returned is the first tree's in
+            // tree order, whatever thread failed first.
+            .collect::<Vec<Result<_>>>()
+            .into_iter()
             .collect::<Result<_>>()?;
         let (trees, in_bag): (Vec<K::Fitted>, Vec<Option<InBag>>) = fitted.into_iter().unzip();
         Ok((trees, in_bag.into_iter().flatten().collect()))

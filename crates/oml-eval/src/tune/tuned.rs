@@ -148,6 +148,15 @@ enum InnerTarget {
     },
 }
 
+/// The results of a parallel iterator in its order, or its first error in that order:
+/// results are all collected before errors are looked at, so the error returned does not
+/// depend on which thread failed first.
+fn in_order<T: Send>(
+    results: impl IndexedParallelIterator<Item = oml_flow::Result<T>>,
+) -> oml_flow::Result<Vec<T>> {
+    results.collect::<Vec<_>>().into_iter().collect()
+}
+
 impl InnerSet {
     /// The rows of `splits` (train, test) of `data`, copied once; with `preprocess`, through
     /// its steps fitted on each split's training rows (the candidates then fit only the
@@ -161,45 +170,39 @@ impl InnerSet {
             x: data.features.x.select(Axis(0), rows),
             columns: data.features.columns.clone(),
         };
-        // In parallel, each split on its own: the sets come back in the splits' order, and so
-        // does the first error, whatever the thread count (results are collected before
-        // errors are looked at, here and where candidates are scored).
-        splits
-            .par_iter()
-            .map(|(train, test)| {
-                let (mut x_train, mut x_test) = (rows(train), rows(test));
-                let mut prepared = None;
-                if let Some(pipeline) = preprocess {
-                    (x_train, x_test) = pipeline.preprocess(x_train, x_test)?;
-                    prepared = pipeline.estimator().prepare(&x_train)?;
-                }
-                Ok(InnerSet {
-                    x_train,
-                    x_test,
-                    prepared,
-                    target: match data.target {
-                        Target::Classes { classes, n_classes } => InnerTarget::Classes {
-                            train: classes.select(Axis(0), train),
-                            truth: test.iter().map(|&row| classes[row]).collect(),
-                            n_classes,
-                        },
-                        Target::Values(values) => {
-                            let train = values.select(Axis(0), train);
-                            InnerTarget::Values {
-                                prior_mean: train.mean().unwrap_or(0.0),
-                                train,
-                                truth: test.iter().map(|&row| values[row]).collect(),
-                            }
-                        }
-                        Target::None => {
-                            unreachable!("a tuned flow refuses clustering before cutting")
-                        }
+        // In parallel, each split on its own, the first error in the splits' order.
+        let sets = splits.par_iter().map(|(train, test)| {
+            let (mut x_train, mut x_test) = (rows(train), rows(test));
+            let mut prepared = None;
+            if let Some(pipeline) = preprocess {
+                (x_train, x_test) = pipeline.preprocess(x_train, x_test)?;
+                prepared = pipeline.estimator().prepare(&x_train)?;
+            }
+            Ok(InnerSet {
+                x_train,
+                x_test,
+                prepared,
+                target: match data.target {
+                    Target::Classes { classes, n_classes } => InnerTarget::Classes {
+                        train: classes.select(Axis(0), train),
+                        truth: test.iter().map(|&row| classes[row]).collect(),
+                        n_classes,
                     },
-                })
+                    Target::Values(values) => {
+                        let train = values.select(Axis(0), train);
+                        InnerTarget::Values {
+                            prior_mean: train.mean().unwrap_or(0.0),
+                            train,
+                            truth: test.iter().map(|&row| values[row]).collect(),
+                        }
+                    }
+                    Target::None => {
+                        unreachable!("a tuned flow refuses clustering before cutting")
+                    }
+                },
             })
-            .collect::<Vec<_>>()
-            .into_iter()
-            .collect()
+        });
+        in_order(sets)
     }
 }
 
@@ -422,12 +425,11 @@ impl Tuned {
                 })
                 .collect();
             let sets = InnerSet::cut(data, &cut, self.preprocessing())?;
-            let round_scores = alive
-                .par_iter()
-                .map(|&i| self.score(&candidates[i], &sets, measure, seed))
-                .collect::<Vec<_>>()
-                .into_iter()
-                .collect::<oml_flow::Result<Vec<f64>>>()?;
+            let round_scores = in_order(
+                alive
+                    .par_iter()
+                    .map(|&i| self.score(&candidates[i], &sets, measure, seed)),
+            )?;
             for (&i, score) in alive.iter().zip(&round_scores) {
                 scores[i] = *score;
             }
@@ -538,12 +540,11 @@ impl Flow for Tuned {
             Search::Halving(_) => self.halving(&candidates, data, &splits, seed, measure)?,
             _ => {
                 let sets = InnerSet::cut(data, &splits, self.preprocessing())?;
-                let scores = candidates
-                    .par_iter()
-                    .map(|candidate| self.score(candidate, &sets, measure, seed))
-                    .collect::<Vec<_>>()
-                    .into_iter()
-                    .collect::<oml_flow::Result<Vec<f64>>>()?;
+                let scores = in_order(
+                    candidates
+                        .par_iter()
+                        .map(|candidate| self.score(candidate, &sets, measure, seed)),
+                )?;
                 (scores, (0..candidates.len()).collect())
             }
         };
