@@ -234,12 +234,8 @@ pub fn run_jobs(
             Err((reason, message)) => {
                 // The job's own failure is what the user needs; a store that cannot take its
                 // record (read-only, full) is said after it, not instead of it.
-                let message = match options.store.record_failure(&failure_record(
-                    (job, &job_key),
-                    options,
-                    reason,
-                    &message,
-                )) {
+                let record = failure_record(job, options, reason, &message);
+                let message = match options.store.record_failure(&record) {
                     Ok(()) => message,
                     Err(e) => format!("{message} (and its failure record: {})", error_chain(&e)),
                 };
@@ -625,15 +621,15 @@ fn shell_word(text: &str) -> String {
     }
 }
 
-/// The failure record of `job` (whose key is `job_key`), failed for `reason` with `message`.
+/// The failure record of `job`, failed for `reason` with `message`.
 fn failure_record(
-    (job, job_key): (&Job, &str),
+    job: &Job,
     options: &SweepOptions,
     reason: FailureReason,
     message: &str,
 ) -> FailureRecord {
     FailureRecord {
-        job: job.columns_with_key(job_key.to_owned()),
+        job: job.columns(),
         label: job.label(),
         command: std::iter::once("oml".to_owned())
             .chain(child_arguments(job, &options.store, None))

@@ -103,13 +103,8 @@ impl Job {
     /// What names the job in tables and failure records: its key, and its options and
     /// parameters joined by spaces.
     pub fn columns(&self) -> JobColumns {
-        self.columns_with_key(self.key())
-    }
-
-    /// [`columns`](Self::columns), with the job's key already computed (it is a hash).
-    pub fn columns_with_key(&self, job_key: String) -> JobColumns {
         JobColumns {
-            job_key,
+            job_key: self.key(),
             task: self.task.task.clone(),
             task_options: self.task.options.to_items().join(" "),
             flow: self.flow.clone(),
