@@ -36,6 +36,35 @@ pub fn classification_measures(
     labels: &[usize],
     confidences: ArrayView2<'_, f64>,
 ) -> Vec<Measure> {
+    measures_of_classes(truth, labels, confidences, true)
+}
+
+/// The value of the classification measure `name` ([`classification_measures`]), `None` for
+/// a name that is not one. Only the area under the ROC curve sorts the confidences (once per
+/// class), so a search scoring many candidates by another measure skips those sorts.
+pub(crate) fn classification_measure(
+    name: &str,
+    truth: &[usize],
+    labels: &[usize],
+    confidences: ArrayView2<'_, f64>,
+) -> Option<f64> {
+    let with_auc = name == AUC;
+    measures_of_classes(truth, labels, confidences, with_auc)
+        .into_iter()
+        .find(|m| m.name == name)
+        .map(|m| m.value)
+}
+
+/// OpenML's name of the one-vs-rest ROC AUC.
+const AUC: &str = "area_under_roc_curve";
+
+/// [`classification_measures`], the ROC AUC only `with_auc`.
+fn measures_of_classes(
+    truth: &[usize],
+    labels: &[usize],
+    confidences: ArrayView2<'_, f64>,
+    with_auc: bool,
+) -> Vec<Measure> {
     let n_classes = confidences.ncols();
     let n = truth.len();
     let mut confusion = vec![vec![0usize; n_classes]; n_classes];
@@ -77,9 +106,13 @@ pub fn classification_measures(
             }
         })
         .collect();
-    let auc: Vec<f64> = (0..n_classes)
-        .map(|k| one_vs_rest_auc(truth, &confidences.column(k).to_vec(), k))
-        .collect();
+    let auc: Vec<f64> = if with_auc {
+        (0..n_classes)
+            .map(|k| one_vs_rest_auc(truth, &confidences.column(k).to_vec(), k))
+            .collect()
+    } else {
+        Vec::new()
+    };
 
     let weighted = |values: &[f64]| -> f64 {
         let (mut sum, mut weight) = (0.0, 0.0);
@@ -103,7 +136,7 @@ pub fn classification_measures(
     }
     let cells = (n * n_classes) as f64;
 
-    vec![
+    let mut measures = vec![
         Measure::scalar("predictive_accuracy", accuracy),
         Measure::scalar("kappa", kappa),
         Measure {
@@ -121,15 +154,20 @@ pub fn classification_measures(
             value: weighted(&f_measure),
             per_class: Some(f_measure),
         },
-        Measure {
-            name: "area_under_roc_curve",
+    ];
+    if with_auc {
+        measures.push(Measure {
+            name: AUC,
             value: weighted(&auc),
             per_class: Some(auc),
-        },
+        });
+    }
+    measures.extend([
         Measure::scalar("mean_absolute_error", ratio(absolute, cells)),
         Measure::scalar("root_mean_squared_error", ratio(squared, cells).sqrt()),
         Measure::scalar("log_loss", ratio(log_loss, n as f64)),
-    ]
+    ]);
+    measures
 }
 
 /// The regression measures of `predicted` against `truth`: mean absolute and root mean squared
@@ -250,6 +288,14 @@ mod tests {
         );
         let log_loss = -(0.6f64.ln() + 0.4f64.ln() + 0.7f64.ln() + 0.8f64.ln() + 0.3f64.ln()) / 5.0;
         close(value(&m, "log_loss"), log_loss);
+        // One measure by name is the list's value, the AUC included; other names are none.
+        assert_eq!(m.len(), 9);
+        for measure in &m {
+            let one = classification_measure(measure.name, &truth, &labels, confidences.view());
+            assert_eq!(one, Some(measure.value), "{}", measure.name);
+        }
+        let r2 = classification_measure("r_squared", &truth, &labels, confidences.view());
+        assert_eq!(r2, None);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! A flow tuned by a nested search: inside each unit's training rows, every candidate of a
 //! [`Search`] is scored on inner splits, and the best is refitted on all the training rows.
 
+use std::collections::HashMap;
 use std::str::FromStr;
 use std::sync::Arc;
 
@@ -18,7 +19,7 @@ use rayon::prelude::*;
 use super::space::{Search, SearchSpace};
 use crate::error::{Error, Result};
 use crate::measure_info::{MEASURES, MeasureInfo, MeasureKind, main_measure, measure_info};
-use crate::measures::{classification_measures, regression_measures};
+use crate::measures::{classification_measure, regression_measures};
 
 /// The inner resampling of the training rows the candidates are scored on.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -333,7 +334,7 @@ impl Tuned {
         };
         let mut total = 0.0;
         for set in sets {
-            let measures = match &set.target {
+            let value = match &set.target {
                 InnerTarget::Classes {
                     train,
                     truth,
@@ -357,7 +358,12 @@ impl Tuned {
                     else {
                         unreachable!("a classification model predicts classes")
                     };
-                    classification_measures(truth, &labels.to_vec(), confidences.view())
+                    classification_measure(
+                        measure.name,
+                        truth,
+                        &labels.to_vec(),
+                        confidences.view(),
+                    )
                 }
                 InnerTarget::Values {
                     train,
@@ -374,18 +380,50 @@ impl Tuned {
                         unreachable!("a regression model predicts values")
                     };
                     regression_measures(truth, &predicted.to_vec(), *prior_mean)
+                        .into_iter()
+                        .find(|m| m.name == measure.name)
+                        .map(|m| m.value)
                 }
             };
-            total += measures
-                .iter()
-                .find(|m| m.name == measure.name)
-                .map_or(f64::NAN, |m| m.value);
+            total += value.unwrap_or(f64::NAN);
         }
         Ok(total / sets.len() as f64)
     }
 }
 
 impl Tuned {
+    /// The scores of the candidates `alive` (indices into `candidates`) on `sets`, in the
+    /// order of `alive`, fitted in parallel on the rayon pool. A candidate equal to an earlier
+    /// one of `alive` is not fitted again but takes its score: every candidate fits with the
+    /// unit's seed, so equal candidates fit equal models (a random search draws a point twice
+    /// when the space is small).
+    fn score_distinct(
+        &self,
+        candidates: &[Vec<(String, String)>],
+        alive: &[usize],
+        sets: &[InnerSet],
+        measure: &MeasureInfo,
+        seed: u64,
+    ) -> oml_flow::Result<Vec<f64>> {
+        let mut first_seen: HashMap<&[(String, String)], usize> = HashMap::new();
+        let mut distinct = Vec::new();
+        let slots: Vec<usize> = alive
+            .iter()
+            .map(|&i| {
+                *first_seen.entry(&candidates[i]).or_insert_with(|| {
+                    distinct.push(i);
+                    distinct.len() - 1
+                })
+            })
+            .collect();
+        let scores = in_order(
+            distinct
+                .par_iter()
+                .map(|&i| self.score(&candidates[i], sets, measure, seed)),
+        )?;
+        Ok(slots.into_iter().map(|slot| scores[slot]).collect())
+    }
+
     /// Successive halving: each round scores the surviving candidates with every inner
     /// training set cut to `3^-(rounds left)` of its rows (a seeded prefix), keeps the best
     /// third (at least one), and ends with the survivors on all rows. Returns each candidate's
@@ -425,11 +463,7 @@ impl Tuned {
                 })
                 .collect();
             let sets = InnerSet::cut(data, &cut, self.preprocessing())?;
-            let round_scores = in_order(
-                alive
-                    .par_iter()
-                    .map(|&i| self.score(&candidates[i], &sets, measure, seed)),
-            )?;
+            let round_scores = self.score_distinct(candidates, &alive, &sets, measure, seed)?;
             for (&i, score) in alive.iter().zip(&round_scores) {
                 scores[i] = *score;
             }
@@ -540,12 +574,9 @@ impl Flow for Tuned {
             Search::Halving(_) => self.halving(&candidates, data, &splits, seed, measure)?,
             _ => {
                 let sets = InnerSet::cut(data, &splits, self.preprocessing())?;
-                let scores = in_order(
-                    candidates
-                        .par_iter()
-                        .map(|candidate| self.score(candidate, &sets, measure, seed)),
-                )?;
-                (scores, (0..candidates.len()).collect())
+                let all: Vec<usize> = (0..candidates.len()).collect();
+                let scores = self.score_distinct(&candidates, &all, &sets, measure, seed)?;
+                (scores, all)
             }
         };
         let mut best = finalists[0];

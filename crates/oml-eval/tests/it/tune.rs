@@ -336,3 +336,73 @@ fn another_measure_scores_the_candidates_in_its_direction() {
             .is_err()
     );
 }
+
+/// The decision tree flow, counting its fits.
+struct CountedTree {
+    tree: Pipeline,
+    fits: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl Describe for CountedTree {
+    fn name(&self) -> String {
+        self.tree.estimator().name()
+    }
+    fn parameters(&self) -> Vec<oml_flow::Parameter> {
+        self.tree.estimator().parameters()
+    }
+    fn set_parameter(&mut self, name: &str, value: &str) -> oml_flow::Result<()> {
+        self.tree.set_parameter(name, value)
+    }
+}
+
+impl Flow for CountedTree {
+    fn fit(&self, data: &TrainingSet<'_>, seed: u64) -> oml_flow::Result<Box<dyn oml_flow::Model>> {
+        self.fits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.tree.fit(data, seed)
+    }
+}
+
+/// A candidate equal to an earlier one (a grid list naming a value twice, a random search
+/// drawing a point twice) is not fitted again: it takes the earlier one's evaluation, which
+/// fitting it would give (every candidate fits with the unit's seed).
+#[test]
+fn equal_candidates_are_fitted_once() {
+    let (x, y) = iris();
+    let data = TrainingSet {
+        features: &x,
+        target: Target::Classes {
+            classes: y.view(),
+            n_classes: 3,
+        },
+    };
+    let fits = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = fits.clone();
+    let make: Arc<dyn Fn() -> Pipeline + Send + Sync> = Arc::new(move || {
+        Pipeline::new(CountedTree {
+            tree: builtin_flow("decision-tree").unwrap(),
+            fits: counter.clone(),
+        })
+    });
+    let space = SearchSpace::parse(&["max_depth=2,1,2,3,1"]).unwrap();
+    let model = Tuned::new(make, space, Search::Grid, Inner::Cv(3))
+        .unwrap()
+        .fit(&data, 3)
+        .unwrap();
+    // Three distinct candidates on three inner splits, then the refit of the best.
+    assert_eq!(fits.load(std::sync::atomic::Ordering::Relaxed), 3 * 3 + 1);
+    let evaluations: Vec<f64> = model.trace().iter().map(|t| t.evaluation).collect();
+    assert_eq!(evaluations.len(), 5);
+    assert_eq!(evaluations[0], evaluations[2]);
+    assert_eq!(evaluations[1], evaluations[4]);
+    assert_ne!(
+        evaluations[1], evaluations[0],
+        "depth 1 and 2 differ on iris"
+    );
+    // The selected row is the first of the best, not a later copy of it.
+    let best = evaluations.iter().copied().fold(f64::MIN, f64::max);
+    let selected = model.trace().iter().position(|t| t.selected).unwrap();
+    assert_eq!(
+        selected,
+        evaluations.iter().position(|&e| e == best).unwrap()
+    );
+}

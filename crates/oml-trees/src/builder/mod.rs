@@ -165,6 +165,13 @@ pub(crate) fn grow_weighted<S: Stats>(
     })
 }
 
+/// Whether sums of class counts over the `n_rows` weights are exact: every weight is whole and
+/// the squares of the sums stay below 2^53 (a total weight of at most 2^26).
+pub(crate) fn whole_weights(weights: impl Weights, n_rows: usize) -> bool {
+    let total_weight: f64 = (0..n_rows).map(|r| weights.get(r)).sum();
+    total_weight <= (1u64 << 26) as f64 && (0..n_rows).all(|r| weights.get(r).fract() == 0.0)
+}
+
 /// Grows a tree on the rows of `sorted` with positive weight (all rows for [`Unit`]).
 /// `targets` and `weights` are indexed by row; the caller has checked them.
 pub(crate) fn grow<S: Stats, W: Weights>(
@@ -184,16 +191,10 @@ pub(crate) fn grow<S: Stats, W: Weights>(
     // Features of few values are gathered by value at each node rather than kept sorted (and
     // partitioned at every split), where the statistics do not depend on the order rows are
     // added in. The first feature stays sorted: its block holds each node's rows.
-    // Sums of class counts are exact while every weight is whole and their squares stay below
-    // 2^53: a total weight of at most 2^26.
-    let whole_weights = || {
-        let total_weight: f64 = (0..n_rows).map(|r| weights.get(r)).sum();
-        total_weight <= (1u64 << 26) as f64 && (0..n_rows).all(|r| weights.get(r).fract() == 0.0)
-    };
     // Where a node scans every feature, every block is read at every node anyway and a sorted
     // block reads faster than a gathered column, except in a one-hot group, whose members
     // are summed in one pass.
-    let gather = S::ORDER_FREE && whole_weights();
+    let gather = S::ORDER_FREE && whole_weights(weights, n_rows);
     let some_features = settings.max_features < p;
     let few: Vec<Option<&FewValues>> = (0..p)
         .map(|f| {

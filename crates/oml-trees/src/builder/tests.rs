@@ -3,7 +3,7 @@
 use ndarray::array;
 
 use super::*;
-use crate::criterion::{Entropy, Gini};
+use crate::criterion::{BinaryGini, Entropy, Gini};
 
 fn settings(min_samples_leaf: usize) -> Settings {
     Settings {
@@ -229,6 +229,37 @@ fn same_trees<S: Stats<Target = u32>, W: Weights>(
 fn gathered_features_grow_the_tree_sorted_features_grow() {
     gathered_matches_sorted::<Gini>();
     gathered_matches_sorted::<Entropy>();
+}
+
+/// Two classes with whole weights: [`BinaryGini`] (two numbers, squares computed where read)
+/// grows the very tree [`Gini`] (class counts and a running sum of squares) grows, nodes,
+/// thresholds and values, on sorted, gathered and one-hot columns, with bootstrap weights and
+/// without.
+#[test]
+fn binary_gini_grows_the_tree_gini_grows() {
+    let cases = [(3, 1, 0), (2, 3, 1), (8, 1, 2), (11, 2, 3)];
+    for (x, labels, weights) in [mixed_columns(400, 1000), one_hot_columns(500)] {
+        let labels: Vec<u32> = labels.iter().map(|l| l % 2).collect();
+        assert!(labels.contains(&0) && labels.contains(&1));
+        let sorted = SortedFeatures::new(&x).unwrap();
+        for &(max_features, msl, seed) in &cases {
+            let settings = Settings {
+                max_depth: usize::MAX,
+                min_samples_split: 2,
+                min_samples_leaf: msl,
+                min_impurity_decrease: 0.0,
+                max_features: max_features.min(x.ncols()),
+                seed,
+            };
+            let binary = grow::<BinaryGini, _>(&settings, &sorted, &labels, &weights[..], 2);
+            let gini = grow::<Gini, _>(&settings, &sorted, &labels, &weights[..], 2);
+            assert!(binary.nodes.len() > 20, "{}", binary.nodes.len());
+            assert_eq!(binary, gini, "{max_features} {msl} {seed}, weighted");
+            let binary = grow::<BinaryGini, _>(&settings, &sorted, &labels, Unit, 2);
+            let gini = grow::<Gini, _>(&settings, &sorted, &labels, Unit, 2);
+            assert_eq!(binary, gini, "{max_features} {msl} {seed}, unweighted");
+        }
+    }
 }
 
 #[test]
