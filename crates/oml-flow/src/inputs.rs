@@ -11,7 +11,7 @@ use crate::flow::{Describe, Target, TrainingSet, unsupported};
 /// nominal column (add a one-hot encoder) or the first column with a missing value (add an
 /// imputer).
 pub fn numeric_inputs<'a>(flow: &str, x: &'a DesignMatrix) -> Result<ArrayView2<'a, f64>> {
-    checked_inputs(flow, x, false)
+    checked_inputs(flow, x, false, true)
 }
 
 /// The values of `x` for an estimator that handles missing values itself (the trees of
@@ -21,7 +21,7 @@ pub(crate) fn inputs_with_missing<'a>(
     flow: &str,
     x: &'a DesignMatrix,
 ) -> Result<ArrayView2<'a, f64>> {
-    checked_inputs(flow, x, true)
+    checked_inputs(flow, x, true, true)
 }
 
 /// Refuses infinite values in the numeric columns of `x` before any preprocessing, which
@@ -57,10 +57,13 @@ fn first_bad(x: &Array2<f64>, bad: impl Fn(&f64) -> bool) -> Option<(usize, usiz
     (0..x.ncols()).find_map(|k| x.column(k).iter().position(&bad).map(|row| (k, row)))
 }
 
+/// The checks of [`numeric_inputs`] (`missing_allowed`: of [`inputs_with_missing`]); the
+/// values themselves are searched for bad ones only with `scan_values`.
 fn checked_inputs<'a>(
     flow: &str,
     x: &'a DesignMatrix,
     missing_allowed: bool,
+    scan_values: bool,
 ) -> Result<ArrayView2<'a, f64>> {
     if x.x.ncols() != x.columns.len() {
         return Err(Error::Input {
@@ -73,9 +76,13 @@ fn checked_inputs<'a>(
             ),
         });
     }
-    let bad = first_bad(&x.x, |v| {
-        v.is_infinite() || (v.is_nan() && !missing_allowed)
-    });
+    let bad = scan_values
+        .then(|| {
+            first_bad(&x.x, |v| {
+                v.is_infinite() || (v.is_nan() && !missing_allowed)
+            })
+        })
+        .flatten();
     for (k, column) in x.columns.iter().enumerate() {
         if column.categories.is_some() {
             return Err(Error::Input {
@@ -119,6 +126,20 @@ pub(crate) fn training_inputs_with_missing<'a>(
     data: &TrainingSet<'a>,
 ) -> Result<ArrayView2<'a, f64>> {
     check_training(flow, data, inputs_with_missing(flow, data.features)?)
+}
+
+/// [`training_inputs_with_missing`] for features whose values were checked already (what a
+/// flow prepared from them, [`crate::Flow::prepare`], checked them): their shape, columns and
+/// target are checked, not every value again.
+pub(crate) fn training_inputs_prechecked<'a>(
+    flow: &str,
+    data: &TrainingSet<'a>,
+) -> Result<ArrayView2<'a, f64>> {
+    check_training(
+        flow,
+        data,
+        checked_inputs(flow, data.features, true, false)?,
+    )
 }
 
 /// The checks of [`training_inputs`] past the features themselves.

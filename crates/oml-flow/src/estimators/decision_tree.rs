@@ -21,7 +21,8 @@ use crate::flow::{
     Describe, Flow, Model, Output, Prepared, Target, TaskKind, TrainingSet, unsupported,
 };
 use crate::inputs::{
-    fitted_inputs_with_missing, inputs_with_missing, training_inputs_with_missing,
+    fitted_inputs_with_missing, inputs_with_missing, training_inputs_prechecked,
+    training_inputs_with_missing,
 };
 use crate::param::{
     AT_LEAST_ONE, Constraint, FINITE_NON_NEGATIVE, MAX_DEPTH, ParamValue, Parameter,
@@ -248,15 +249,26 @@ pub(crate) fn fit_trees<C: Fitted + 'static, R: Fitted + 'static>(
     classify: impl FnOnce(ArrayView2<'_, f64>, ArrayView1<'_, usize>, usize) -> oml_trees::Result<C>,
     regress: impl FnOnce(ArrayView2<'_, f64>, ArrayView1<'_, f64>) -> oml_trees::Result<R>,
 ) -> Result<Box<dyn Model>> {
+    fit_trees_on(flow, data, training_inputs_with_missing, classify, regress)
+}
+
+/// [`fit_trees`], the inputs taken from `data` by `inputs`.
+fn fit_trees_on<'a, C: Fitted + 'static, R: Fitted + 'static>(
+    flow: &impl Flow,
+    data: &TrainingSet<'a>,
+    inputs: fn(&str, &TrainingSet<'a>) -> Result<ArrayView2<'a, f64>>,
+    classify: impl FnOnce(ArrayView2<'_, f64>, ArrayView1<'_, usize>, usize) -> oml_trees::Result<C>,
+    regress: impl FnOnce(ArrayView2<'_, f64>, ArrayView1<'_, f64>) -> oml_trees::Result<R>,
+) -> Result<Box<dyn Model>> {
     let name = flow.name();
     let fail = |e: oml_trees::Error| Error::fit(&name, e);
     let fitted: Box<dyn Fitted> = match data.target {
         Target::Classes { classes, n_classes } => {
-            let x = training_inputs_with_missing(&name, data)?;
+            let x = inputs(&name, data)?;
             Box::new(classify(x, classes, n_classes).map_err(fail)?)
         }
         Target::Values(values) => {
-            let x = training_inputs_with_missing(&name, data)?;
+            let x = inputs(&name, data)?;
             Box::new(regress(x, values).map_err(fail)?)
         }
         Target::None => return Err(unsupported(flow, &data.target)),
@@ -395,7 +407,8 @@ impl Flow for DecisionTreeFlow {
     }
 
     /// Fits on `data`, its inputs presorted in `prepared` if given and of their shape (else
-    /// sorted here).
+    /// sorted here). Presorted inputs were checked by [`Flow::prepare`], and their values are
+    /// not searched again.
     fn fit_prepared(
         &self,
         data: &TrainingSet<'_>,
@@ -414,9 +427,15 @@ impl Flow for DecisionTreeFlow {
                     None => oml_trees::SortedFeatures::new(&x).map(Cow::Owned),
                 }
             };
-        fit_trees(
+        let inputs = if sorted.is_some() {
+            training_inputs_prechecked
+        } else {
+            training_inputs_with_missing
+        };
+        fit_trees_on(
             self,
             data,
+            inputs,
             |x, classes, n_classes| {
                 let params = DecisionTreeParams::from(self.classifier.clone())
                     .n_classes(Some(n_classes))
