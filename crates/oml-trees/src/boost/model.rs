@@ -2,7 +2,8 @@
 //! [`HistGradientBoostingRegressor`], their raw predictions, probabilities and predictions.
 
 use linfa::traits::PredictInplace;
-use ndarray::{Array1, Array2, ArrayBase, ArrayView1, Data, Ix2};
+use ndarray::{Array1, Array2, ArrayBase, ArrayView2, Axis, Data, Ix2};
+use rayon::prelude::*;
 
 use crate::boost::fit::Ensemble;
 use crate::boost::loss::{sigmoid, softmax};
@@ -11,15 +12,29 @@ use crate::classifier::{argmax, check_features};
 use crate::params::{Classification, Regression};
 use crate::tree::Tree;
 
+/// The rows predicted together by [`Ensemble::raw`] (blocks in parallel): each tree is walked
+/// for all of them while its nodes are in the cache, rather than every tree for one row,
+/// which reads the whole ensemble (megabytes for many classes) once per row.
+const ROW_BLOCK: usize = 128;
+
 impl Ensemble {
-    /// The raw prediction of `row` for tree `k` of each iteration: the baseline plus every
-    /// tree's leaf value, iteration by iteration.
-    fn raw(&self, row: ArrayView1<'_, f64>, k: usize) -> f64 {
-        let mut raw = self.baseline[k];
-        for iteration in &self.trees {
-            let tree = &iteration[k];
-            raw += tree.value(tree.apply(row))[0];
-        }
+    /// The raw predictions of the rows of `x`, row-major (rows x trees per iteration): the
+    /// baseline plus every tree's leaf value, iteration by iteration (the same sums, in the
+    /// same order, for any number of rows predicted together).
+    fn raw(&self, x: ArrayView2<'_, f64>) -> Vec<f64> {
+        let k = self.baseline.len();
+        let mut raw: Vec<f64> = (0..x.nrows()).flat_map(|_| self.baseline.clone()).collect();
+        raw.par_chunks_mut(ROW_BLOCK * k)
+            .zip(x.axis_chunks_iter(Axis(0), ROW_BLOCK).into_par_iter())
+            .for_each(|(raw, block)| {
+                for iteration in &self.trees {
+                    for (c, tree) in iteration.iter().enumerate() {
+                        for (row, raw) in block.rows().into_iter().zip(raw.chunks_mut(k)) {
+                            raw[c] += tree.value(tree.apply(row))[0];
+                        }
+                    }
+                }
+            });
         raw
     }
 }
@@ -104,12 +119,9 @@ impl HistGradientBoostingClassifier {
             return proba;
         };
         let k = ensemble.baseline.len();
-        let mut raw = vec![0.0; k];
+        let raw = ensemble.raw(x.view());
         let mut p = vec![0.0; self.classes.len()];
-        for (row, mut out) in x.rows().into_iter().zip(proba.rows_mut()) {
-            for (c, raw) in raw.iter_mut().enumerate() {
-                *raw = ensemble.raw(row, c);
-            }
+        for (raw, mut out) in raw.chunks(k).zip(proba.rows_mut()) {
             if k == 1 {
                 let positive = sigmoid(raw[0]);
                 p[0] = 1.0 - positive;
@@ -195,9 +207,9 @@ impl<D: Data<Elem = f64>> PredictInplace<ArrayBase<D, Ix2>, Array1<f64>>
     fn predict_inplace(&self, x: &ArrayBase<D, Ix2>, y: &mut Array1<f64>) {
         check_features(self.n_features, x.ncols());
         assert_eq!(x.nrows(), y.len(), "one target per row");
-        for (row, y) in x.rows().into_iter().zip(y.iter_mut()) {
-            *y = self.ensemble.raw(row, 0);
-        }
+        y.iter_mut()
+            .zip(self.ensemble.raw(x.view()))
+            .for_each(|(y, raw)| *y = raw);
     }
 
     fn default_target(&self, x: &ArrayBase<D, Ix2>) -> Array1<f64> {
