@@ -36,20 +36,20 @@ pub fn classification_measures(
     labels: &[usize],
     confidences: ArrayView2<'_, f64>,
 ) -> Vec<Measure> {
-    measures_of_classes(truth, labels, confidences, true)
+    measures_of_classes(truth, labels, confidences, None)
 }
 
 /// The value of the classification measure `name` ([`classification_measures`]), `None` for
-/// a name that is not one. Only the area under the ROC curve sorts the confidences (once per
-/// class), so a search scoring many candidates by another measure skips those sorts.
+/// a name that is not one. The measures of the confidences are computed only when asked for:
+/// a search scoring many candidates by accuracy skips the ROC AUC's sorts (one per class) and
+/// the log loss's logarithms (one per row).
 pub(crate) fn classification_measure(
     name: &str,
     truth: &[usize],
     labels: &[usize],
     confidences: ArrayView2<'_, f64>,
 ) -> Option<f64> {
-    let with_auc = name == AUC;
-    measures_of_classes(truth, labels, confidences, with_auc)
+    measures_of_classes(truth, labels, confidences, Some(name))
         .into_iter()
         .find(|m| m.name == name)
         .map(|m| m.value)
@@ -58,13 +58,19 @@ pub(crate) fn classification_measure(
 /// OpenML's name of the one-vs-rest ROC AUC.
 const AUC: &str = "area_under_roc_curve";
 
-/// [`classification_measures`], the ROC AUC only `with_auc`.
+/// The measures of the confidences against the one-hot truth.
+const CONFIDENCE_ERRORS: [&str; 3] = ["mean_absolute_error", "root_mean_squared_error", "log_loss"];
+
+/// [`classification_measures`]; with `only`, the measures of the confidences (the ROC AUC,
+/// [`CONFIDENCE_ERRORS`]) are left out unless `only` names them.
 fn measures_of_classes(
     truth: &[usize],
     labels: &[usize],
     confidences: ArrayView2<'_, f64>,
-    with_auc: bool,
+    only: Option<&str>,
 ) -> Vec<Measure> {
+    let with_auc = only.is_none_or(|name| name == AUC);
+    let with_errors = only.is_none_or(|name| CONFIDENCE_ERRORS.contains(&name));
     let n_classes = confidences.ncols();
     let n = truth.len();
     let mut confusion = vec![vec![0usize; n_classes]; n_classes];
@@ -126,7 +132,8 @@ fn measures_of_classes(
     };
 
     let (mut absolute, mut squared, mut log_loss) = (0.0, 0.0, 0.0);
-    for (row, &actual) in confidences.rows().into_iter().zip(truth) {
+    let rows = if with_errors { truth.len() } else { 0 };
+    for (row, &actual) in confidences.rows().into_iter().zip(truth).take(rows) {
         for (k, &p) in row.iter().enumerate() {
             let y = if k == actual { 1.0 } else { 0.0 };
             absolute += (p - y).abs();
@@ -162,11 +169,13 @@ fn measures_of_classes(
             per_class: Some(auc),
         });
     }
-    measures.extend([
-        Measure::scalar("mean_absolute_error", ratio(absolute, cells)),
-        Measure::scalar("root_mean_squared_error", ratio(squared, cells).sqrt()),
-        Measure::scalar("log_loss", ratio(log_loss, n as f64)),
-    ]);
+    if with_errors {
+        measures.extend([
+            Measure::scalar(CONFIDENCE_ERRORS[0], ratio(absolute, cells)),
+            Measure::scalar(CONFIDENCE_ERRORS[1], ratio(squared, cells).sqrt()),
+            Measure::scalar(CONFIDENCE_ERRORS[2], ratio(log_loss, n as f64)),
+        ]);
+    }
     measures
 }
 
