@@ -2,7 +2,7 @@
 //! [`HistGradientBoostingRegressor`], their raw predictions, probabilities and predictions.
 
 use linfa::traits::PredictInplace;
-use ndarray::{Array1, Array2, ArrayBase, ArrayView2, Axis, Data, Ix2};
+use ndarray::{Array1, Array2, ArrayBase, ArrayView2, Data, Ix2, s};
 use rayon::prelude::*;
 
 use crate::boost::fit::Ensemble;
@@ -25,11 +25,13 @@ impl Ensemble {
         let k = self.baseline.len();
         let mut raw: Vec<f64> = (0..x.nrows()).flat_map(|_| self.baseline.clone()).collect();
         raw.par_chunks_mut(ROW_BLOCK * k)
-            .zip(x.axis_chunks_iter(Axis(0), ROW_BLOCK).into_par_iter())
-            .for_each(|(raw, block)| {
+            .enumerate()
+            .for_each(|(block, raw)| {
+                let first = block * ROW_BLOCK;
+                let rows = x.slice(s![first..first + raw.len() / k, ..]);
                 for iteration in &self.trees {
                     for (c, tree) in iteration.iter().enumerate() {
-                        for (row, raw) in block.rows().into_iter().zip(raw.chunks_mut(k)) {
+                        for (row, raw) in rows.rows().into_iter().zip(raw.chunks_mut(k)) {
                             raw[c] += tree.value(tree.apply(row))[0];
                         }
                     }
