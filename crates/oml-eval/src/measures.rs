@@ -49,10 +49,10 @@ pub(crate) fn classification_measure(
     labels: &[usize],
     confidences: ArrayView2<'_, f64>,
 ) -> Option<f64> {
-    measures_of_classes(truth, labels, confidences, Some(name))
-        .into_iter()
-        .find(|m| m.name == name)
-        .map(|m| m.value)
+    value_of(
+        name,
+        measures_of_classes(truth, labels, confidences, Some(name)),
+    )
 }
 
 /// OpenML's name of the one-vs-rest ROC AUC.
@@ -206,6 +206,25 @@ pub fn regression_measures(truth: &[f64], predicted: &[f64], prior_mean: f64) ->
     ]
 }
 
+/// The value of the regression measure `name` ([`regression_measures`]), `None` for a name
+/// that is not one.
+pub(crate) fn regression_measure(
+    name: &str,
+    truth: &[f64],
+    predicted: &[f64],
+    prior_mean: f64,
+) -> Option<f64> {
+    value_of(name, regression_measures(truth, predicted, prior_mean))
+}
+
+/// The value of the measure `name` in `measures`.
+fn value_of(name: &str, measures: Vec<Measure>) -> Option<f64> {
+    measures
+        .into_iter()
+        .find(|m| m.name == name)
+        .map(|m| m.value)
+}
+
 /// The area under the ROC curve of `scores` for class `positive` against the rest: the
 /// probability that a positive row scores above a negative one, ties counting one half
 /// (Mann-Whitney U with mid-ranks). `NaN` when one of the two groups is empty.
@@ -305,6 +324,24 @@ mod tests {
         }
         let r2 = classification_measure("r_squared", &truth, &labels, confidences.view());
         assert_eq!(r2, None);
+        // The measures of the confidences are left out unless asked for.
+        let accuracy = Some("predictive_accuracy");
+        let names = |only| -> Vec<&str> {
+            let m = measures_of_classes(&truth, &labels, confidences.view(), only);
+            m.iter().map(|m| m.name).collect()
+        };
+        assert_eq!(
+            names(accuracy),
+            [
+                "predictive_accuracy",
+                "kappa",
+                "precision",
+                "recall",
+                "f_measure"
+            ]
+        );
+        assert_eq!(names(Some("log_loss")).len(), 8);
+        assert_eq!(names(Some(AUC)).len(), 6);
     }
 
     #[test]

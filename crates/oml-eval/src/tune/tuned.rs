@@ -1,7 +1,7 @@
 //! A flow tuned by a nested search: inside each unit's training rows, every candidate of a
 //! [`Search`] is scored on inner splits, and the best is refitted on all the training rows.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::str::FromStr;
 use std::sync::Arc;
 
@@ -19,7 +19,7 @@ use rayon::prelude::*;
 use super::space::{Search, SearchSpace};
 use crate::error::{Error, Result};
 use crate::measure_info::{MEASURES, MeasureInfo, MeasureKind, main_measure, measure_info};
-use crate::measures::{classification_measure, regression_measures};
+use crate::measures::{classification_measure, regression_measure};
 
 /// The inner resampling of the training rows the candidates are scored on.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -379,10 +379,7 @@ impl Tuned {
                     else {
                         unreachable!("a regression model predicts values")
                     };
-                    regression_measures(truth, &predicted.to_vec(), *prior_mean)
-                        .into_iter()
-                        .find(|m| m.name == measure.name)
-                        .map(|m| m.value)
+                    regression_measure(measure.name, truth, &predicted.to_vec(), *prior_mean)
                 }
             };
             total += value.unwrap_or(f64::NAN);
@@ -405,7 +402,7 @@ impl Tuned {
         measure: &MeasureInfo,
         seed: u64,
     ) -> oml_flow::Result<Vec<f64>> {
-        let mut first_seen: HashMap<&[(String, String)], usize> = HashMap::new();
+        let mut first_seen: BTreeMap<&[(String, String)], usize> = BTreeMap::new();
         let mut distinct = Vec::new();
         let slots: Vec<usize> = alive
             .iter()

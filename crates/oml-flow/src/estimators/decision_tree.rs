@@ -408,7 +408,8 @@ impl Flow for DecisionTreeFlow {
 
     /// Fits on `data`, its inputs presorted in `prepared` if given and of their shape (else
     /// sorted here). Presorted inputs were checked by [`Flow::prepare`], and their values are
-    /// not searched again.
+    /// not searched again: the caller passes what was prepared from these very features, as
+    /// [`Flow::fit_prepared`] asks.
     fn fit_prepared(
         &self,
         data: &TrainingSet<'_>,

@@ -120,10 +120,9 @@ fn the_estimators_refuse_nominal_columns_and_infinities_but_not_missing_values()
         assert!(error.contains("row 0 is infinite"), "{error}");
         // What a search prepares once for many fits is checked there (a fit from it does not
         // search the values again).
-        if let Err(error) = flow.prepare(&infinite) {
-            assert!(error.to_string().contains("row 0 is infinite"), "{error}");
-        } else {
-            assert!(flow.prepare(&x).unwrap().is_none(), "prepared an infinity");
+        match flow.prepare(&infinite) {
+            Err(error) => assert!(error.to_string().contains("row 0 is infinite"), "{error}"),
+            Ok(prepared) => assert!(prepared.is_none(), "prepared an infinity"),
         }
         let nominal = DesignMatrix {
             x: x.x.clone(),

@@ -23,7 +23,8 @@ impl Ensemble {
     /// same order, for any number of rows predicted together).
     fn raw(&self, x: ArrayView2<'_, f64>) -> Vec<f64> {
         let k = self.baseline.len();
-        let mut raw: Vec<f64> = (0..x.nrows()).flat_map(|_| self.baseline.clone()).collect();
+        debug_assert!(k > 0, "a baseline per tree of an iteration");
+        let mut raw = self.baseline.repeat(x.nrows());
         raw.par_chunks_mut(ROW_BLOCK * k)
             .enumerate()
             .for_each(|(block, raw)| {

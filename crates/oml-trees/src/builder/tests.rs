@@ -262,6 +262,20 @@ fn binary_gini_grows_the_tree_gini_grows() {
     }
 }
 
+/// Weights are whole (so [`BinaryGini`] and gathering apply) when every one is a whole number
+/// and they total at most 2^26; a fraction, NaN, infinity or a larger total is not.
+#[test]
+fn whole_weights_are_whole_numbers_of_small_total() {
+    assert!(whole_weights(Unit, 10));
+    assert!(whole_weights(&[0.0, 1.0, 3.0][..], 3));
+    for bad in [[1.0, 0.5], [1.0, f64::NAN], [1.0, f64::INFINITY]] {
+        assert!(!whole_weights(&bad[..], 2), "{bad:?}");
+    }
+    let limit = (1u64 << 26) as f64;
+    assert!(whole_weights(&[limit - 1.0, 1.0][..], 2));
+    assert!(!whole_weights(&[limit, 1.0][..], 2));
+}
+
 #[test]
 fn non_missing_counts_leading_numbers() {
     assert_eq!(non_missing(&[1.0, 2.0, f64::NAN, f64::NAN]), 2);

@@ -559,3 +559,50 @@ fn bad_inputs_are_errors() {
         Error::WeightsUnsupported
     );
 }
+
+/// Prediction walks each tree for a block of rows, blocks in parallel: on 300 rows (two full
+/// blocks and a part), a regressor's predictions are, bit for bit, the baseline plus every
+/// tree's leaf value in iteration order, and a classifier's probabilities for three classes
+/// are those of each row predicted alone, on one thread and on four.
+#[test]
+fn rows_predicted_in_blocks_are_each_rows_sum() {
+    let (x, s) = table();
+    let in_pool = |threads: usize, f: &(dyn Fn() -> Array2<f64> + Sync)| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(f)
+    };
+    let regressor = HistGradientBoostingRegressor::params()
+        .max_iter(30)
+        .fit(&Dataset::new(x.clone(), s.clone()))
+        .unwrap();
+    let predicted = regressor.predict(&x);
+    for (i, row) in x.rows().into_iter().enumerate() {
+        let mut raw = regressor.baseline();
+        for iteration in regressor.trees() {
+            let tree = &iteration[0];
+            raw += tree.value(tree.apply(row))[0];
+        }
+        assert_eq!(predicted[i].to_bits(), raw.to_bits(), "row {i}");
+    }
+    let classes = s.mapv(|s| usize::from(s >= 7.0) + usize::from(s >= 11.0));
+    let classifier = HistGradientBoostingClassifier::params()
+        .max_iter(30)
+        .fit(&Dataset::new(x.clone(), classes))
+        .unwrap();
+    assert_eq!(classifier.trees()[0].len(), 3);
+    let alone: Vec<f64> = (0..x.nrows())
+        .flat_map(|i| classifier.predict_proba(&x.slice(ndarray::s![i..i + 1, ..])))
+        .collect();
+    for threads in [1, 4] {
+        let together = in_pool(threads, &|| classifier.predict_proba(&x));
+        assert_eq!(together.nrows(), 300);
+        let same = together
+            .iter()
+            .zip(&alone)
+            .all(|(a, b)| a.to_bits() == b.to_bits());
+        assert!(same, "{threads} threads");
+    }
+}
