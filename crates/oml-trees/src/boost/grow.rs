@@ -419,11 +419,6 @@ impl Grower<'_> {
             });
             values.push(g.value);
         }
-        Tree {
-            nodes,
-            values,
-            n_outputs: 1,
-            n_features: self.binned.n_features(),
-        }
+        Tree::new(nodes, values, 1, self.binned.n_features())
     }
 }

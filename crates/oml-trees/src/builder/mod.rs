@@ -271,12 +271,7 @@ pub(crate) fn grow<S: Stats, W: Weights>(
         root_weight: 0.0,
     };
     grower.run(&active);
-    Tree {
-        nodes: grower.nodes,
-        values: grower.node_values,
-        n_outputs,
-        n_features: p,
-    }
+    Tree::new(grower.nodes, grower.node_values, n_outputs, p)
 }
 
 struct Grower<'a, S: Stats, W: Weights> {
