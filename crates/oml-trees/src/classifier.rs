@@ -3,7 +3,7 @@
 use linfa::traits::PredictInplace;
 use ndarray::{Array1, Array2, ArrayBase, ArrayView1, Data, Ix2};
 
-use crate::builder::{Unit, check_len, grow_weighted, settings, whole_weights};
+use crate::builder::{RowWeights, check_len, grow_weighted, settings};
 use crate::criterion::{BinaryGini, Entropy, Gini};
 use crate::error::{Error, Result};
 use crate::params::{Classification, Criterion, DecisionTreeParams, DecisionTreeValidParams};
@@ -138,18 +138,15 @@ pub(crate) fn fit(
     }
     let labels: Vec<u32> = targets.iter().map(|&l| l as u32).collect();
     let settings = settings(params, sorted.n_features());
+    // Both classification criteria are order-free.
+    let w = RowWeights::check(sorted, sample_weight, true)?;
+    let s = &settings;
     // Two classes and whole weights (none, or a bootstrap's counts): the same tree from
     // statistics kept in registers.
-    let n_rows = sorted.n_rows();
-    let whole = match sample_weight {
-        None => whole_weights(Unit, n_rows),
-        Some(weights) => weights.len() == n_rows && whole_weights(weights, n_rows),
-    };
-    let (s, w) = (&settings, sample_weight);
     let tree = match (params.criterion(), n_classes) {
-        (Criterion::Entropy, _) => grow_weighted::<Entropy>(s, sorted, &labels, w, n_classes)?,
-        (_, 2) if whole => grow_weighted::<BinaryGini>(s, sorted, &labels, w, 2)?,
-        _ => grow_weighted::<Gini>(s, sorted, &labels, w, n_classes)?,
+        (Criterion::Entropy, _) => grow_weighted::<Entropy>(s, sorted, &labels, &w, n_classes),
+        (_, 2) if w.whole => grow_weighted::<BinaryGini>(s, sorted, &labels, &w, 2),
+        _ => grow_weighted::<Gini>(s, sorted, &labels, &w, n_classes),
     };
     Ok(DecisionTreeClassifier { tree, n_classes })
 }

@@ -3,9 +3,9 @@
 use linfa::traits::PredictInplace;
 use ndarray::{Array1, ArrayBase, ArrayView1, Data, Ix2};
 
-use crate::builder::{check_len, grow_weighted, settings};
+use crate::builder::{RowWeights, check_len, grow_weighted, settings};
 use crate::classifier::predict_rows;
-use crate::criterion::SquaredError;
+use crate::criterion::{SquaredError, Stats};
 use crate::error::{Error, Result};
 use crate::params::{DecisionTreeParams, DecisionTreeValidParams, Regression};
 use crate::sorted::SortedFeatures;
@@ -62,6 +62,7 @@ pub(crate) fn fit(
     }
     let targets: Vec<f64> = targets.to_vec();
     let settings = settings(params, sorted.n_features());
-    let tree = grow_weighted::<SquaredError>(&settings, sorted, &targets, sample_weight, 1)?;
+    let weights = RowWeights::check(sorted, sample_weight, SquaredError::ORDER_FREE)?;
+    let tree = grow_weighted::<SquaredError>(&settings, sorted, &targets, &weights, 1);
     Ok(DecisionTreeRegressor { tree })
 }

@@ -141,28 +141,52 @@ struct Pending {
     may_split: bool,
 }
 
-/// Grows a tree on all the rows of `sorted` (which must have some) or, with `sample_weight`
-/// (checked here), on its rows with positive weight; `targets` are indexed by row and checked.
+/// Sample weights checked against the rows of a [`SortedFeatures`] (none: every row, of which
+/// there must be some), and whether they are whole ([`whole_weights`]): found once, for the
+/// choice of statistics ([`BinaryGini`](crate::criterion::BinaryGini)) and for the grower.
+pub(crate) struct RowWeights<'w> {
+    weights: Option<&'w [f64]>,
+    /// Whether sums of class counts over the weights are exact (false where not asked).
+    pub whole: bool,
+}
+
+impl<'w> RowWeights<'w> {
+    /// Checks `sample_weight` (none: `sorted` must have rows); finds whether the weights are
+    /// whole only for statistics that can use it (`order_free`, [`Stats::ORDER_FREE`]).
+    pub(crate) fn check(
+        sorted: &SortedFeatures,
+        sample_weight: Option<&'w [f64]>,
+        order_free: bool,
+    ) -> Result<Self> {
+        let n_rows = sorted.n_rows();
+        let whole = match sample_weight {
+            None if n_rows == 0 => return Err(Error::NoRows),
+            None => order_free && whole_weights(Unit, n_rows),
+            Some(weights) => {
+                check_weights(weights, n_rows)?;
+                order_free && whole_weights(weights, n_rows)
+            }
+        };
+        Ok(RowWeights {
+            weights: sample_weight,
+            whole,
+        })
+    }
+}
+
+/// Grows a tree on the rows of `sorted` of positive weight in `weights`; `targets` are
+/// indexed by row and checked.
 pub(crate) fn grow_weighted<S: Stats>(
     settings: &Settings,
     sorted: &SortedFeatures,
     targets: &[S::Target],
-    sample_weight: Option<&[f64]>,
+    weights: &RowWeights<'_>,
     n_outputs: usize,
-) -> Result<Tree> {
-    let n_rows = sorted.n_rows();
-    Ok(match sample_weight {
-        None => {
-            if n_rows == 0 {
-                return Err(Error::NoRows);
-            }
-            grow::<S, _>(settings, sorted, targets, Unit, n_outputs)
-        }
-        Some(weights) => {
-            check_weights(weights, n_rows)?;
-            grow::<S, _>(settings, sorted, targets, weights, n_outputs)
-        }
-    })
+) -> Tree {
+    match weights.weights {
+        None => grow::<S, _>(settings, sorted, targets, Unit, n_outputs, weights.whole),
+        Some(w) => grow::<S, _>(settings, sorted, targets, w, n_outputs, weights.whole),
+    }
 }
 
 /// Whether sums of class counts over the `n_rows` weights are exact: every weight is whole and
@@ -173,13 +197,15 @@ pub(crate) fn whole_weights(weights: impl Weights, n_rows: usize) -> bool {
 }
 
 /// Grows a tree on the rows of `sorted` with positive weight (all rows for [`Unit`]).
-/// `targets` and `weights` are indexed by row; the caller has checked them.
+/// `targets` and `weights` are indexed by row; the caller has checked them, and found whether
+/// the weights are `whole` ([`whole_weights`]).
 pub(crate) fn grow<S: Stats, W: Weights>(
     settings: &Settings,
     sorted: &SortedFeatures,
     targets: &[S::Target],
     weights: W,
     n_outputs: usize,
+    whole: bool,
 ) -> Tree {
     let n_rows = sorted.n_rows();
     let p = sorted.n_features();
@@ -194,7 +220,7 @@ pub(crate) fn grow<S: Stats, W: Weights>(
     // Where a node scans every feature, every block is read at every node anyway and a sorted
     // block reads faster than a gathered column, except in a one-hot group, whose members
     // are summed in one pass.
-    let gather = S::ORDER_FREE && whole_weights(weights, n_rows);
+    let gather = S::ORDER_FREE && whole;
     let some_features = settings.max_features < p;
     let few: Vec<Option<&FewValues>> = (0..p)
         .map(|f| {

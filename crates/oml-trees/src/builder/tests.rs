@@ -5,6 +5,18 @@ use ndarray::array;
 use super::*;
 use crate::criterion::{BinaryGini, Entropy, Gini};
 
+/// [`grow`], finding whether the weights are whole.
+fn grown<S: Stats, W: Weights>(
+    settings: &Settings,
+    sorted: &SortedFeatures,
+    targets: &[S::Target],
+    weights: W,
+    n_outputs: usize,
+) -> Tree {
+    let whole = whole_weights(weights, sorted.n_rows());
+    grow::<S, W>(settings, sorted, targets, weights, n_outputs, whole)
+}
+
 fn settings(min_samples_leaf: usize) -> Settings {
     Settings {
         max_depth: 1,
@@ -20,7 +32,7 @@ fn settings(min_samples_leaf: usize) -> Settings {
 fn min_samples_leaf_moves_the_threshold() {
     let sorted = SortedFeatures::new(&array![[5.0], [1.0], [2.0], [4.0], [3.0]]).unwrap();
     let labels = [1, 0, 1, 1, 1];
-    let root = |msl| grow::<Gini, _>(&settings(msl), &sorted, &labels, Unit, 2).nodes()[0].clone();
+    let root = |msl| grown::<Gini, _>(&settings(msl), &sorted, &labels, Unit, 2).nodes()[0].clone();
     assert_eq!(root(1).split(), Some((0, 1.5)));
     assert_eq!(root(2).split(), Some((0, 2.5)));
     assert_eq!(root(3).split(), None);
@@ -30,7 +42,7 @@ fn min_samples_leaf_moves_the_threshold() {
 fn rows_of_weight_zero_are_left_out() {
     let sorted = SortedFeatures::new(&array![[1.0], [2.0], [3.0], [4.0]]).unwrap();
     let weights = [1.0, 0.0, 2.0, 0.0];
-    let tree = grow::<Gini, _>(&settings(1), &sorted, &[0, 1, 1, 0], &weights[..], 2);
+    let tree = grown::<Gini, _>(&settings(1), &sorted, &[0, 1, 1, 0], &weights[..], 2);
     assert_eq!(tree.nodes()[0].n_samples(), 2);
     assert_eq!(tree.nodes()[0].weighted_n_samples(), 3.0);
     assert_eq!(tree.nodes()[0].split(), Some((0, 2.0)));
@@ -197,8 +209,8 @@ fn same_trees<S: Stats<Target = u32>, W: Weights>(
             max_features,
             seed,
         };
-        let gathered = grow::<S, _>(&settings, sorted, labels, weights, 3);
-        let reference = grow::<KeptSorted<S>, _>(&settings, sorted, labels, weights, 3);
+        let gathered = grown::<S, _>(&settings, sorted, labels, weights, 3);
+        let reference = grown::<KeptSorted<S>, _>(&settings, sorted, labels, weights, 3);
         assert!(gathered.nodes().len() > 20, "{}", gathered.nodes().len());
         // The builder's rule: few values, not feature 0, and, where every feature is scanned,
         // in a group.
@@ -251,12 +263,12 @@ fn binary_gini_grows_the_tree_gini_grows() {
                 max_features: max_features.min(x.ncols()),
                 seed,
             };
-            let binary = grow::<BinaryGini, _>(&settings, &sorted, &labels, &weights[..], 2);
-            let gini = grow::<Gini, _>(&settings, &sorted, &labels, &weights[..], 2);
+            let binary = grown::<BinaryGini, _>(&settings, &sorted, &labels, &weights[..], 2);
+            let gini = grown::<Gini, _>(&settings, &sorted, &labels, &weights[..], 2);
             assert!(binary.nodes().len() > 20, "{}", binary.nodes().len());
             assert_eq!(binary, gini, "{max_features} {msl} {seed}, weighted");
-            let binary = grow::<BinaryGini, _>(&settings, &sorted, &labels, Unit, 2);
-            let gini = grow::<Gini, _>(&settings, &sorted, &labels, Unit, 2);
+            let binary = grown::<BinaryGini, _>(&settings, &sorted, &labels, Unit, 2);
+            let gini = grown::<Gini, _>(&settings, &sorted, &labels, Unit, 2);
             assert_eq!(binary, gini, "{max_features} {msl} {seed}, unweighted");
         }
     }
