@@ -19,9 +19,7 @@ use crate::forest_params::{RandomForestParams, RandomForestValidParams};
 use crate::params::{Classification, DecisionTreeValidParams, Regression, TreeKind};
 use crate::regressor::DecisionTreeRegressor;
 use crate::sorted::SortedFeatures;
-
-/// Rows per parallel task when predicting or scoring out of bag.
-const ROW_CHUNK: usize = 256;
+use crate::tree::{ROW_BLOCK, by_row_blocks};
 
 /// A fitted random forest of classification trees: probabilities are the mean of the trees'
 /// leaf class fractions.
@@ -150,11 +148,11 @@ fn out_of_bag_sums<T: Sync>(
     let n_rows = x.nrows();
     let mut sums = vec![0.0; n_rows * width];
     let mut counts = vec![0u32; n_rows];
-    sums.par_chunks_mut(ROW_CHUNK * width)
-        .zip(counts.par_chunks_mut(ROW_CHUNK))
+    sums.par_chunks_mut(ROW_BLOCK * width)
+        .zip(counts.par_chunks_mut(ROW_BLOCK))
         .enumerate()
         .for_each(|(chunk, (sums, counts))| {
-            let first = chunk * ROW_CHUNK;
+            let first = chunk * ROW_BLOCK;
             for (tree, bag) in trees.iter().zip(in_bag) {
                 for (k, count) in counts.iter_mut().enumerate() {
                     let row = first + k;
@@ -183,18 +181,15 @@ fn mean_over_trees<T: Sync>(
 ) -> Vec<f64> {
     let mut out = vec![0.0; x.nrows() * width];
     let n_trees = trees.len() as f64;
-    out.par_chunks_mut(ROW_CHUNK * width)
-        .enumerate()
-        .for_each(|(chunk, out)| {
-            let first = chunk * ROW_CHUNK;
-            for tree in trees {
-                for (k, slot) in out.chunks_exact_mut(width).enumerate() {
-                    let values = leaf(tree, x.row(first + k));
-                    slot.iter_mut().zip(values).for_each(|(s, v)| *s += v);
-                }
+    by_row_blocks(x, &mut out, width, |rows, out| {
+        for tree in trees {
+            for (row, slot) in rows.rows().into_iter().zip(out.chunks_exact_mut(width)) {
+                let values = leaf(tree, row);
+                slot.iter_mut().zip(values).for_each(|(s, v)| *s += v);
             }
-            out.iter_mut().for_each(|v| *v /= n_trees);
-        });
+        }
+        out.iter_mut().for_each(|v| *v /= n_trees);
+    });
     out
 }
 

@@ -1,6 +1,29 @@
 //! [`Tree`]: a fitted tree stored flat, and its traversal.
 
-use ndarray::ArrayView1;
+use ndarray::{ArrayView1, ArrayView2, s};
+use rayon::prelude::*;
+
+/// Rows per parallel task when trees predict many rows: each tree is walked for a block of
+/// rows while its nodes are in the cache, rather than every tree for one row, which reads a
+/// whole ensemble (megabytes for a forest, or a booster of many classes) once per row.
+pub(crate) const ROW_BLOCK: usize = 128;
+
+/// Calls `each` with every block of [`ROW_BLOCK`] rows of `x` and that block's part of `out`
+/// (`width` values per row), blocks in parallel. What a row gets depends on `each` alone, not
+/// on the blocks, so the result is the same for any thread count.
+pub(crate) fn by_row_blocks(
+    x: ArrayView2<'_, f64>,
+    out: &mut [f64],
+    width: usize,
+    each: impl Fn(ArrayView2<'_, f64>, &mut [f64]) + Sync,
+) {
+    out.par_chunks_mut(ROW_BLOCK * width)
+        .enumerate()
+        .for_each(|(block, out)| {
+            let first = block * ROW_BLOCK;
+            each(x.slice(s![first..first + out.len() / width, ..]), out);
+        });
+}
 
 /// Marks a missing child: the node is a leaf.
 pub(crate) const NONE: u32 = u32::MAX;

@@ -2,42 +2,32 @@
 //! [`HistGradientBoostingRegressor`], their raw predictions, probabilities and predictions.
 
 use linfa::traits::PredictInplace;
-use ndarray::{Array1, Array2, ArrayBase, ArrayView2, Data, Ix2, s};
-use rayon::prelude::*;
+use ndarray::{Array1, Array2, ArrayBase, ArrayView2, Data, Ix2};
 
 use crate::boost::fit::Ensemble;
 use crate::boost::loss::{sigmoid, softmax};
 use crate::boost::params::HistGradientBoostingParams;
 use crate::classifier::{argmax, check_features};
 use crate::params::{Classification, Regression};
-use crate::tree::Tree;
-
-/// The rows predicted together by [`Ensemble::raw`] (blocks in parallel): each tree is walked
-/// for all of them while its nodes are in the cache, rather than every tree for one row,
-/// which reads the whole ensemble (megabytes for many classes) once per row.
-const ROW_BLOCK: usize = 128;
+use crate::tree::{Tree, by_row_blocks};
 
 impl Ensemble {
     /// The raw predictions of the rows of `x`, row-major (rows x trees per iteration): the
     /// baseline plus every tree's leaf value, iteration by iteration (the same sums, in the
-    /// same order, for any number of rows predicted together).
+    /// same order, for any number of rows predicted together), a block of rows at a time.
     fn raw(&self, x: ArrayView2<'_, f64>) -> Vec<f64> {
         let k = self.baseline.len();
         debug_assert!(k > 0, "a baseline per tree of an iteration");
         let mut raw = self.baseline.repeat(x.nrows());
-        raw.par_chunks_mut(ROW_BLOCK * k)
-            .enumerate()
-            .for_each(|(block, raw)| {
-                let first = block * ROW_BLOCK;
-                let rows = x.slice(s![first..first + raw.len() / k, ..]);
-                for iteration in &self.trees {
-                    for (c, tree) in iteration.iter().enumerate() {
-                        for (row, raw) in rows.rows().into_iter().zip(raw.chunks_mut(k)) {
-                            raw[c] += tree.value(tree.apply(row))[0];
-                        }
+        by_row_blocks(x, &mut raw, k, |rows, raw| {
+            for iteration in &self.trees {
+                for (c, tree) in iteration.iter().enumerate() {
+                    for (row, raw) in rows.rows().into_iter().zip(raw.chunks_mut(k)) {
+                        raw[c] += tree.value(tree.apply(row))[0];
                     }
                 }
-            });
+            }
+        });
         raw
     }
 }
