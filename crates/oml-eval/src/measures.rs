@@ -131,18 +131,6 @@ fn measures_of_classes(
         ratio(sum, weight)
     };
 
-    let (mut absolute, mut squared, mut log_loss) = (0.0, 0.0, 0.0);
-    let rows = if with_errors { truth.len() } else { 0 };
-    for (row, &actual) in confidences.rows().into_iter().zip(truth).take(rows) {
-        for (k, &p) in row.iter().enumerate() {
-            let y = if k == actual { 1.0 } else { 0.0 };
-            absolute += (p - y).abs();
-            squared += (p - y) * (p - y);
-        }
-        log_loss -= row[actual].clamp(f64::EPSILON, 1.0 - f64::EPSILON).ln();
-    }
-    let cells = (n * n_classes) as f64;
-
     let mut measures = vec![
         Measure::scalar("predictive_accuracy", accuracy),
         Measure::scalar("kappa", kappa),
@@ -170,6 +158,16 @@ fn measures_of_classes(
         });
     }
     if with_errors {
+        let (mut absolute, mut squared, mut log_loss) = (0.0, 0.0, 0.0);
+        for (row, &actual) in confidences.rows().into_iter().zip(truth) {
+            for (k, &p) in row.iter().enumerate() {
+                let y = if k == actual { 1.0 } else { 0.0 };
+                absolute += (p - y).abs();
+                squared += (p - y) * (p - y);
+            }
+            log_loss -= row[actual].clamp(f64::EPSILON, 1.0 - f64::EPSILON).ln();
+        }
+        let cells = (n * n_classes) as f64;
         measures.extend([
             Measure::scalar(CONFIDENCE_ERRORS[0], ratio(absolute, cells)),
             Measure::scalar(CONFIDENCE_ERRORS[1], ratio(squared, cells).sqrt()),
