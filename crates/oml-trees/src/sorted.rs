@@ -40,10 +40,11 @@ enum Order {
     /// Made from the feature's codes ([`FewValues`]) when first asked for: a column of few
     /// values, each with one [`order_key`], so that the codes follow the keys' order (the
     /// missing code last) and each code's value is its key's; missing values are the standard
-    /// NaN, as a sorted column's are. A tree that gathers
-    /// such a column by code (a forest's classification tree with whole-number weights, or
-    /// a lone one on a one-hot group; never on feature 0) does not ask, so a wide one-hot
-    /// table costs no sorted copy of its indicator columns.
+    /// NaN, as a sorted column's are. A classification tree with whole-number weights
+    /// gathers such a column by code and does not ask, where it samples features
+    /// (`max_features` below the number of features, a forest's default) or the column is in
+    /// a one-hot group; never feature 0, nor a column only of missing values. So a wide
+    /// one-hot table costs no sorted copy of its indicator columns.
     FromCodes(OnceLock<(Vec<u32>, Vec<f64>)>),
 }
 
@@ -177,15 +178,26 @@ impl SortedFeatures {
                 max: u32::MAX as usize - 1,
             });
         }
-        let mut rows = Vec::new();
-        let mut values = Vec::new();
+        // Each column's levels if it has few (finding them stops at the fifth distinct value),
+        // first, so that there is room for the columns of many values, which are stored; the
+        // rare few-valued column that is stored too grows it.
+        let column_levels: Vec<Option<Vec<u64>>> = records
+            .columns()
+            .into_iter()
+            .map(|column| {
+                let mut levels = Vec::with_capacity(FEW_LEVELS);
+                few_levels(column.iter().copied(), &mut levels).then_some(levels)
+            })
+            .collect();
+        let stored = column_levels.iter().filter(|l| l.is_none()).count();
+        let mut rows = Vec::with_capacity(stored * n_rows);
+        let mut values = Vec::with_capacity(stored * n_rows);
         let mut order = Vec::with_capacity(n_features);
         let mut keys: Vec<u128> = Vec::with_capacity(n_rows);
-        let mut levels: Vec<u64> = Vec::with_capacity(FEW_LEVELS);
         let mut few = Vec::with_capacity(n_features);
-        for column in records.columns() {
-            if few_levels(column.iter().copied(), &mut levels) {
-                let (few_values, level_codes) = FewValues::codes_of(&levels);
+        for (column, levels) in records.columns().into_iter().zip(&column_levels) {
+            if let Some(levels) = levels {
+                let (few_values, level_codes) = FewValues::codes_of(levels);
                 let mut codes = vec![0; n_rows];
                 // Codes never decrease along the keys: one key per code where no two are
                 // equal, and then a key's position is its code.

@@ -310,8 +310,9 @@ impl Grower<'_> {
     }
 
     /// Adds each of `rows` to the bins of its features without a default bin and, when
-    /// `SPARSE`, to those of its entries, with hessians taken as 1 (and not summed) when
-    /// `CONSTANT`, marking the bins when `MARK`; returns the rows' gradient and hessian sums.
+    /// `SPARSE`, to those of its entries, marking the bins when `MARK`; returns the rows'
+    /// gradient and hessian sums. With `CONSTANT`, hessians are neither added to the bins nor
+    /// summed (0 is returned): row counts stand for them.
     fn add_rows<const CONSTANT: bool, const SPARSE: bool, const MARK: bool>(
         &self,
         rows: &[u32],

@@ -152,8 +152,9 @@ impl Grower<'_> {
             let n_bins = binned.n_bins_non_missing[f];
             let bins = &histogram.bins()[offset..offset + n_bins + 1];
             let has_missing = binned.has_missing[f];
-            // The last non-missing bin ends a scan: every non-missing row on the left.
-            let last = n_bins.saturating_sub(1);
+            // The last non-missing bin ends a scan: every non-missing row on the left. Every
+            // feature has at least one non-missing bin (its thresholds plus one).
+            let last = n_bins - 1;
             if histogram.is_marked() && n_bins > MARKED_SCAN {
                 // The others are zero, so empty, and skipped.
                 let marked = histogram.marked_in(offset, offset + last);
