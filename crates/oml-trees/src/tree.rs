@@ -6,7 +6,7 @@ use rayon::prelude::*;
 /// Rows per parallel task when trees predict many rows: each tree is walked for a block of
 /// rows while its nodes are in the cache, rather than every tree for one row, which reads a
 /// whole ensemble (megabytes for a forest, or a booster of many classes) once per row.
-pub(crate) const ROW_BLOCK: usize = 128;
+pub(crate) const ROW_BLOCK: usize = 256;
 
 /// Calls `each` with every block of [`ROW_BLOCK`] rows of `x` and that block's part of `out`
 /// (`width` values per row), blocks in parallel. What a row gets depends on `each` alone, not

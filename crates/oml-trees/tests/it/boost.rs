@@ -560,8 +560,8 @@ fn bad_inputs_are_errors() {
     );
 }
 
-/// Prediction walks each tree for a block of rows, blocks in parallel: on 300 rows (two full
-/// blocks and a part), a regressor's predictions are, bit for bit, the baseline plus every
+/// Prediction walks each tree for a block of rows, blocks in parallel: on 300 rows (a full
+/// block of 256 and a part), a regressor's predictions are, bit for bit, the baseline plus every
 /// tree's leaf value in iteration order, and a classifier's probabilities for three classes
 /// are those of each row predicted alone, on one thread and on four.
 #[test]
