@@ -22,6 +22,9 @@ pub struct SortedFeatures {
     rows: Vec<u32>,
     /// Those rows' values of the feature.
     values: Vec<f64>,
+    /// The stored features' ranks by row, made when first asked for
+    /// ([`ranks`](SortedFeatures::ranks)).
+    ranks: OnceLock<Ranks>,
     /// Per feature, where its order is.
     order: Vec<Order>,
     /// Per feature, its values by row when it has few distinct ones ([`FewValues`]).
@@ -30,6 +33,53 @@ pub struct SortedFeatures {
     groups: Vec<IndicatorGroup>,
     /// Per feature, the index in `groups` of the group it belongs to.
     group_of: Vec<Option<usize>>,
+}
+
+/// The ranks of the stored features' values by row ([`SortedFeatures::ranks`]).
+#[derive(Debug, Clone)]
+struct Ranks {
+    /// At the index of the row in its feature's stored order.
+    by_row: Vec<u32>,
+    /// Every stored feature's distinct values, ascending, one after another.
+    values: Vec<f64>,
+    /// Per stored feature, its range of `values`.
+    value_ranges: Vec<(usize, usize)>,
+}
+
+impl Ranks {
+    fn new(sorted: &SortedFeatures) -> Self {
+        let n_rows = sorted.n_rows;
+        let mut by_row = vec![0; sorted.rows.len()];
+        let mut values = Vec::new();
+        let mut value_ranges = Vec::new();
+        for start in (0..sorted.rows.len()).step_by(n_rows.max(1)) {
+            let from = values.len();
+            let range = start..start + n_rows;
+            let mut missing = Vec::new();
+            for (&row, &value) in sorted.rows[range.clone()].iter().zip(&sorted.values[range]) {
+                if value.is_nan() {
+                    missing.push(row);
+                    continue;
+                }
+                if values.len() == from || value != values[values.len() - 1] {
+                    values.push(value);
+                } else {
+                    // The run's last value: 0 after -0.
+                    *values.last_mut().expect("a value") = value;
+                }
+                by_row[start + row as usize] = (values.len() - from - 1) as u32;
+            }
+            for row in missing {
+                by_row[start + row as usize] = (values.len() - from) as u32;
+            }
+            value_ranges.push((from, values.len()));
+        }
+        Ranks {
+            by_row,
+            values,
+            value_ranges,
+        }
+    }
 }
 
 /// Where a feature's rows in ascending order of its values are.
@@ -252,6 +302,7 @@ impl SortedFeatures {
             n_features,
             rows,
             values,
+            ranks: OnceLock::new(),
             order,
             few,
             groups,
@@ -299,6 +350,21 @@ impl SortedFeatures {
                 (rows, values)
             }
         }
+    }
+
+    /// Feature `feature`'s rank by row (the index of its value among the feature's distinct
+    /// values, -0 and 0 one value; a missing value's rank is their number) and those values,
+    /// ascending, if its order is stored: for a tree that sorts a node's rows of the feature
+    /// itself. Each value is the last of its run in the feature's order (0 after -0), as a scan
+    /// of the order reads it.
+    pub(crate) fn ranks(&self, feature: usize) -> Option<(&[u32], &[f64])> {
+        let Order::Stored(start) = self.order[feature] else {
+            return None;
+        };
+        let ranks = self.ranks.get_or_init(|| Ranks::new(self));
+        let (from, to) = ranks.value_ranges[start / self.n_rows.max(1)];
+        let by_row = &ranks.by_row[start..start + self.n_rows];
+        Some((by_row, &ranks.values[from..to]))
     }
 
     /// Feature `feature`'s values by row, if it has few distinct ones.
@@ -420,6 +486,29 @@ mod tests {
         assert!(values[4].is_nan() && values[5].is_nan());
         // Made once: the same slices again.
         assert!(std::ptr::eq(sorted.feature(3).0, rows));
+    }
+
+    /// A stored column's ranks by row: equal values (-0 and 0 alike) one rank, missing values
+    /// the rank after the last, each rank's value the last of its run in the order (0 after
+    /// -0); a column whose order is made from codes has none.
+    #[test]
+    fn ranks_number_the_distinct_values_by_row() {
+        let nan = f64::NAN;
+        let x = array![
+            [3.0, 1.0],
+            [nan, 0.0],
+            [-2.0, 0.0],
+            [3.0, 1.0],
+            [0.0, 1.0],
+            [-0.0, 0.0],
+            [7.5, 0.0]
+        ];
+        let sorted = SortedFeatures::new(&x).unwrap();
+        let (ranks, values) = sorted.ranks(0).unwrap();
+        assert_eq!(ranks, &[2, 4, 0, 2, 1, 1, 3]);
+        assert_eq!(values, &[-2.0, 0.0, 3.0, 7.5]);
+        assert_eq!(values[1].to_bits(), 0.0f64.to_bits());
+        assert!(sorted.ranks(1).is_none());
     }
 
     /// Runs of indicator columns with at most one 1 per row, and missing values only in whole

@@ -17,6 +17,11 @@
 //! ([`IndicatorGroup`](crate::sorted::IndicatorGroup)) are summed once per group at a node,
 //! when the first of them is drawn there, or handed down by the parent: each member's sums
 //! follow from the group's (`buckets`).
+//!
+//! There too, a forest's node of fewer rows than [`demand::sort_below`] (on tables where a
+//! node draws few of the sorted features, such as those of many one-hot columns) sorts its
+//! rows of a drawn sorted feature from the feature's ranks by row, and its split partitions
+//! only the first block (`demand`). Applying a split is in `apply`.
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -268,6 +273,23 @@ pub(crate) fn grow<S: Stats, W: Weights>(
             }
         }
     }
+    // Nodes below this many rows sort a drawn feature's rows themselves (`demand`), where
+    // every sorted feature but the first has its ranks by row.
+    let by_row: Vec<Option<RowRanks<'_>>> = if gather && sorted_features.len() > 1 {
+        (0..p)
+            .map(|f| (block[f] > 0 && block[f] != NO_BLOCK).then(|| sorted.ranks(f)))
+            .map(Option::flatten)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let all_by_row = by_row.len() == p
+        && (0..p).all(|f| !(block[f] > 0 && block[f] != NO_BLOCK) || by_row[f].is_some());
+    let sort_below = if all_by_row {
+        demand::sort_below(p, settings.max_features)
+    } else {
+        0
+    };
     let groups = GroupSums::new(sorted, &few, S::bucket_width(n_outputs));
     let mut grower = Grower::<S, W> {
         settings,
@@ -285,6 +307,10 @@ pub(crate) fn grow<S: Stats, W: Weights>(
         goes_left: vec![false; n_rows],
         scratch_rows: vec![0; n],
         scratch_values: vec![0.0; n],
+        sort_below,
+        by_row,
+        pairs: Vec::new(),
+        rank_starts: Vec::new(),
         features: (0..p).collect(),
         candidates: Vec::with_capacity(p),
         rng: ChaCha8Rng::seed_from_u64(settings.seed),
@@ -328,6 +354,15 @@ struct Grower<'a, S: Stats, W: Weights> {
     goes_left: Vec<bool>,
     scratch_rows: Vec<u32>,
     scratch_values: Vec<f64>,
+    /// Nodes of fewer rows sort a drawn sorted feature's rows themselves ([`demand`]); 0 for
+    /// none.
+    sort_below: usize,
+    /// Per feature, its ranks by row where nodes sort it themselves.
+    by_row: Vec<Option<RowRanks<'a>>>,
+    /// Rank and row pairs being sorted on demand.
+    pairs: Vec<u64>,
+    /// Where each rank's rows start, in a counting sort on demand.
+    rank_starts: Vec<u32>,
     /// A permutation of the features, for drawing without replacement.
     features: Vec<usize>,
     /// The features drawn at the current node, ascending.
@@ -467,7 +502,11 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
         };
         let left_may_split = splits(n_left, &self.left);
         let right_may_split = splits(n_node - n_left, &self.right);
-        let blocks = if left_may_split || right_may_split {
+        // Nor when both will sort their rows on demand.
+        let keeps_blocks = |may_split: bool, n: usize| may_split && n >= self.sort_below;
+        let blocks = if keeps_blocks(left_may_split, n_left)
+            || keeps_blocks(right_may_split, n_node - n_left)
+        {
             self.n_blocks
         } else {
             1
@@ -515,6 +554,9 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
             let first = codes.next();
             return codes.all(|code| Some(code) == first);
         }
+        if self.sorts_on_demand(f, end - start) {
+            return self.is_constant_by_row(f, start, end);
+        }
         let base = self.block[f] * self.n;
         let values = &self.values[base + start..base + end];
         let m = non_missing(values);
@@ -540,9 +582,14 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
                 self.gathered_split(f, few, (start, end), sides, best_so_far);
                 continue;
             }
-            let base = self.block[f] * self.n;
-            let rows = &self.rows[base + start..base + end];
-            let values = &self.values[base + start..base + end];
+            let (rows, values) = if self.sorts_on_demand(f, n_node) {
+                self.sort_node_rows(f, start, end);
+                (&self.scratch_rows[..n_node], &self.scratch_values[..n_node])
+            } else {
+                let base = self.block[f] * self.n;
+                let range = base + start..base + end;
+                (&self.rows[range.clone()], &self.values[range])
+            };
             let m = non_missing(values);
             let n_missing = n_node - m;
             if m == 0 || (n_missing == 0 && values[0] >= values[m - 1]) {
@@ -668,89 +715,15 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
             });
         }
     }
-
-    /// Sets `goes_left` for the node's rows and the left and right statistics; returns the
-    /// number of rows going left.
-    fn mark_sides(&mut self, start: usize, end: usize, split: &Split) -> usize {
-        let f = split.feature;
-        if let Some(few) = self.few[f] {
-            self.left.clear();
-            let mut n_left = 0;
-            for &row in &self.rows[start..end] {
-                let row = row as usize;
-                let left = match few.values.get(usize::from(few.codes[row])) {
-                    None => split.missing_go_left,
-                    Some(&value) => value <= split.upper,
-                };
-                self.goes_left[row] = left;
-                if left {
-                    self.left.add(self.targets[row], self.weights.get(row));
-                    n_left += 1;
-                }
-            }
-            self.right.set_difference(&self.total, &self.left);
-            return n_left;
-        }
-        let base = self.block[split.feature] * self.n;
-        let rows = &self.rows[base + start..base + end];
-        let m = non_missing(&self.values[base + start..base + end]);
-        self.left.clear();
-        let mut n_left = 0;
-        for (k, &row) in rows.iter().enumerate() {
-            let left = if k < m {
-                k <= split.pos
-            } else {
-                split.missing_go_left
-            };
-            self.goes_left[row as usize] = left;
-            if left {
-                let row = row as usize;
-                self.left.add(self.targets[row], self.weights.get(row));
-                n_left += 1;
-            }
-        }
-        self.right.set_difference(&self.total, &self.left);
-        n_left
-    }
-
-    /// Partitions the range of the first `blocks` blocks stably: rows going left first.
-    ///
-    /// A block whose values are constant over the range (one value, or only NaN) is left as
-    /// it is, except the first, whose rows give the nodes' statistics: its rows are never read
-    /// again, and any part of the range holds the same constant, so the children still see it
-    /// as constant and never split on it.
-    fn partition(&mut self, start: usize, end: usize, blocks: usize) {
-        let goes_left = &self.goes_left;
-        for b in 0..blocks {
-            let base = b * self.n;
-            let values = &mut self.values[base + start..base + end];
-            if b > 0 && (values[0].is_nan() || values[0] == values[values.len() - 1]) {
-                continue;
-            }
-            let rows = &mut self.rows[base + start..base + end];
-            let mut l = 0;
-            let mut r = 0;
-            for k in 0..rows.len() {
-                let row = rows[k];
-                let value = values[k];
-                let left = goes_left[row as usize];
-                rows[l] = row;
-                values[l] = value;
-                self.scratch_rows[r] = row;
-                self.scratch_values[r] = value;
-                l += left as usize;
-                r += !left as usize;
-            }
-            rows[l..].copy_from_slice(&self.scratch_rows[..r]);
-            values[l..].copy_from_slice(&self.scratch_values[..r]);
-        }
-    }
 }
 
+mod apply;
 mod buckets;
+mod demand;
 mod scan;
 
 use buckets::{Buckets, GroupSums, best_bucket_split, fill_buckets};
+use demand::RowRanks;
 use scan::{missing_go_left, non_missing, scan_sorted, threshold_after};
 
 #[cfg(test)]

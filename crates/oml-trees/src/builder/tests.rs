@@ -161,8 +161,10 @@ fn one_hot_columns(n: usize) -> (ndarray::Array2<f64>, Vec<u32>, Vec<f64>) {
 
 /// [`gathered_features_grow_the_tree_sorted_features_grow`] for one criterion.
 fn gathered_matches_sorted<S: Stats<Target = u32>>() {
-    let forest = [(3, 1, 0), (2, 3, 1), (5, 1, 2)];
+    // One feature per node: nodes below 84 rows sort the numeric columns themselves.
+    let forest = [(3, 1, 0), (2, 3, 1), (5, 1, 2), (1, 1, 5)];
     let (x, labels, weights) = mixed_columns(400, 1000);
+    assert!(demand::sort_below(8, 1) > 0 && demand::sort_below(11, 1) > 0);
     let sorted = SortedFeatures::new(&x).unwrap();
     // Columns 2 to 7 have few values, and are gathered.
     assert!((2..8).all(|f| sorted.few_values(f).is_some()));

@@ -1,0 +1,102 @@
+//! Applying a node's split: marking each row's side, and partitioning the blocks the
+//! children read.
+
+use super::scan::non_missing;
+use super::{Grower, Split, Weights};
+use crate::criterion::Stats;
+
+impl<S: Stats, W: Weights> Grower<'_, S, W> {
+    /// Sets `goes_left` for the node's rows and the left and right statistics; returns the
+    /// number of rows going left.
+    pub(super) fn mark_sides(&mut self, start: usize, end: usize, split: &Split) -> usize {
+        let f = split.feature;
+        let side = |value: Option<f64>| match value {
+            None => split.missing_go_left,
+            Some(value) => value <= split.upper,
+        };
+        if let Some(few) = self.few[f] {
+            let value = |row: usize| few.values.get(usize::from(few.codes[row])).copied();
+            return self.mark_sides_by(start, end, |row| side(value(row)));
+        }
+        if self.sorts_on_demand(f, end - start) {
+            let (ranks, values) = self.by_row[f].expect("a feature sorted on demand has ranks");
+            let value = |row: usize| values.get(ranks[row] as usize).copied();
+            return self.mark_sides_by(start, end, |row| side(value(row)));
+        }
+        let base = self.block[split.feature] * self.n;
+        let rows = &self.rows[base + start..base + end];
+        let m = non_missing(&self.values[base + start..base + end]);
+        self.left.clear();
+        let mut n_left = 0;
+        for (k, &row) in rows.iter().enumerate() {
+            let left = if k < m {
+                k <= split.pos
+            } else {
+                split.missing_go_left
+            };
+            self.goes_left[row as usize] = left;
+            if left {
+                let row = row as usize;
+                self.left.add(self.targets[row], self.weights.get(row));
+                n_left += 1;
+            }
+        }
+        self.right.set_difference(&self.total, &self.left);
+        n_left
+    }
+
+    /// [`mark_sides`](Self::mark_sides) with each row's side given by `goes_left`.
+    fn mark_sides_by(
+        &mut self,
+        start: usize,
+        end: usize,
+        goes_left: impl Fn(usize) -> bool,
+    ) -> usize {
+        self.left.clear();
+        let mut n_left = 0;
+        for &row in &self.rows[start..end] {
+            let row = row as usize;
+            let left = goes_left(row);
+            self.goes_left[row] = left;
+            if left {
+                self.left.add(self.targets[row], self.weights.get(row));
+                n_left += 1;
+            }
+        }
+        self.right.set_difference(&self.total, &self.left);
+        n_left
+    }
+
+    /// Partitions the range of the first `blocks` blocks stably: rows going left first.
+    ///
+    /// A block whose values are constant over the range (one value, or only NaN) is left as
+    /// it is, except the first, whose rows give the nodes' statistics: its rows are never read
+    /// again, and any part of the range holds the same constant, so the children still see it
+    /// as constant and never split on it.
+    pub(super) fn partition(&mut self, start: usize, end: usize, blocks: usize) {
+        let goes_left = &self.goes_left;
+        for b in 0..blocks {
+            let base = b * self.n;
+            let values = &mut self.values[base + start..base + end];
+            if b > 0 && (values[0].is_nan() || values[0] == values[values.len() - 1]) {
+                continue;
+            }
+            let rows = &mut self.rows[base + start..base + end];
+            let mut l = 0;
+            let mut r = 0;
+            for k in 0..rows.len() {
+                let row = rows[k];
+                let value = values[k];
+                let left = goes_left[row as usize];
+                rows[l] = row;
+                values[l] = value;
+                self.scratch_rows[r] = row;
+                self.scratch_values[r] = value;
+                l += left as usize;
+                r += !left as usize;
+            }
+            rows[l..].copy_from_slice(&self.scratch_rows[..r]);
+            values[l..].copy_from_slice(&self.scratch_values[..r]);
+        }
+    }
+}
