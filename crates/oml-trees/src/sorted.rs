@@ -31,6 +31,8 @@ pub struct SortedFeatures {
     few: Vec<Option<FewValues>>,
     /// The groups of indicator columns ([`IndicatorGroup`]), in feature order.
     groups: Vec<IndicatorGroup>,
+    /// Per row, its code in each group (`groups.len()` codes a row).
+    group_codes: Vec<u16>,
     /// Per feature, the index in `groups` of the group it belongs to.
     group_of: Vec<Option<usize>>,
 }
@@ -293,6 +295,10 @@ impl SortedFeatures {
             }
         }
         let groups = indicator_groups(&few);
+        let mut group_codes = Vec::with_capacity(n_rows * groups.len());
+        for row in 0..n_rows {
+            group_codes.extend(groups.iter().map(|group| group.codes[row]));
+        }
         let mut group_of = vec![None; n_features];
         for (g, group) in groups.iter().enumerate() {
             group_of[group.first..group.first + group.len].fill(Some(g));
@@ -306,6 +312,7 @@ impl SortedFeatures {
             order,
             few,
             groups,
+            group_codes,
             group_of,
         })
     }
@@ -375,6 +382,12 @@ impl SortedFeatures {
     /// The indicator groups, in feature order.
     pub(crate) fn groups(&self) -> &[IndicatorGroup] {
         &self.groups
+    }
+
+    /// Per row, its code in each of the [`groups`](Self::groups), in their order: a row's
+    /// codes lie together.
+    pub(crate) fn group_codes(&self) -> &[u16] {
+        &self.group_codes
     }
 
     /// The index in [`groups`](Self::groups) of the group feature `feature` belongs to.

@@ -5,16 +5,21 @@ use super::Weights;
 use crate::criterion::Stats;
 use crate::sorted::{FewValues, IndicatorGroup, SortedFeatures};
 
-/// The rows of the node being grown summed per code of each one-hot group
-/// ([`IndicatorGroup`]), computed when one of the group's gathered members is first drawn at
-/// the node, or handed down by its parent: every member's 0, 1 and missing sums follow from
-/// them.
+/// The rows of the node being grown summed per code of every one-hot group
+/// ([`IndicatorGroup`]), computed when a gathered member of a group is first drawn at the
+/// node, or handed down by its parent: every member's 0, 1 and missing sums follow from them.
 ///
-/// When a node that summed some groups splits, its smaller child's rows are summed for those
-/// groups, and the larger child's sums are the node's less the smaller's: the children get
-/// them for the rows of one. Sums of whole-number weights are exact, so the subtraction is.
+/// Every group is summed in one pass over the node's rows, which reads each row's target,
+/// weight and group codes once (the codes of a row lie together, [`SortedFeatures::group_codes`]):
+/// a forest's node on a table of a few nominal columns draws a member of most groups.
+///
+/// When a node that summed the groups splits, its smaller child's rows are summed, and the
+/// larger child's sums are the node's less the smaller's: the children get them for the rows
+/// of one. Sums of whole-number weights are exact, so the subtraction is.
 pub(super) struct GroupSums<'a> {
     groups: &'a [IndicatorGroup],
+    /// Per row, its code in each group.
+    codes: &'a [u16],
     /// Per feature, its group if it is gathered and in one.
     group_of: Vec<Option<usize>>,
     /// The sums of a bucket ([`Stats::add_to_bucket`]).
@@ -28,11 +33,12 @@ pub(super) struct GroupSums<'a> {
     spare: Vec<GroupBuffer>,
 }
 
-/// Every group's buckets for one node, and which groups they hold.
+/// Every group's buckets for one node, and whether they hold the node's sums.
+#[derive(Default)]
 pub(super) struct GroupBuffer {
     sums: Vec<f64>,
     counts: Vec<usize>,
-    summed: Vec<bool>,
+    summed: bool,
 }
 
 impl<'a> GroupSums<'a> {
@@ -46,10 +52,10 @@ impl<'a> GroupSums<'a> {
             .map(|f| sorted.group_of(f).filter(|_| few[f].is_some()))
             .collect();
         // No buffer space where no member is gathered (a regression tree, fractional weights).
-        let groups = if group_of.iter().any(Option::is_some) {
-            sorted.groups()
+        let (groups, codes) = if group_of.iter().any(Option::is_some) {
+            (sorted.groups(), sorted.group_codes())
         } else {
-            &[]
+            (&[][..], &[][..])
         };
         let mut offsets = vec![0];
         for group in groups {
@@ -57,31 +63,28 @@ impl<'a> GroupSums<'a> {
         }
         let mut sums = GroupSums {
             groups,
+            codes,
             group_of,
             width,
             offsets,
-            current: GroupBuffer {
-                sums: Vec::new(),
-                counts: Vec::new(),
-                summed: Vec::new(),
-            },
+            current: GroupBuffer::default(),
             spare: Vec::new(),
         };
         sums.current = sums.buffer();
         sums
     }
 
-    /// A buffer for a node: a spare one, or a new one; it holds no group.
+    /// A buffer for a node: a spare one, or a new one; it holds no sums.
     fn buffer(&mut self) -> GroupBuffer {
         let mut buffer = self.spare.pop().unwrap_or_else(|| {
             let n_buckets = self.offsets.last().copied().unwrap_or(0);
             GroupBuffer {
                 sums: vec![0.0; n_buckets * self.width],
                 counts: vec![0; n_buckets],
-                summed: vec![false; self.groups.len()],
+                summed: false,
             }
         });
-        buffer.summed.fill(false);
+        buffer.summed = false;
         buffer
     }
 
@@ -97,28 +100,23 @@ impl<'a> GroupSums<'a> {
                 let done = std::mem::replace(&mut self.current, buffer);
                 self.spare.push(done);
             }
-            None => self.current.summed.fill(false),
+            None => self.current.summed = false,
         }
     }
 
-    /// Sums `rows`, the node's, with their `targets` and `weights`, per code of group `g`,
+    /// Sums `rows`, the node's, with their `targets` and `weights`, per code of every group,
     /// unless the node has them already.
-    pub(super) fn sum<S: Stats, W: Weights>(
-        &mut self,
-        g: usize,
-        rows: &[u32],
-        targets: (&[S::Target], W),
-    ) {
-        if self.current.summed[g] {
+    pub(super) fn sum<S: Stats, W: Weights>(&mut self, rows: &[u32], targets: (&[S::Target], W)) {
+        if self.current.summed {
             return;
         }
-        self.current.summed[g] = true;
-        let (group, range) = (&self.groups[g], self.offsets[g]..self.offsets[g + 1]);
-        sum_group::<S, W>(group, self.width, range, &mut self.current, rows, targets);
+        let mut current = std::mem::take(&mut self.current);
+        self.sum_into::<S, W>(&mut current, rows, targets);
+        self.current = current;
     }
 
     /// The sums the node's children start with, where they may split (`keep`, small child
-    /// first): for each group the node has, the smaller child's `small_rows` summed and the
+    /// first), if the node has its sums: the smaller child's `small_rows` summed and the
     /// larger child's by subtraction.
     pub(super) fn split<S: Stats, W: Weights>(
         &mut self,
@@ -126,36 +124,18 @@ impl<'a> GroupSums<'a> {
         targets: (&[S::Target], W),
         (keep_small, keep_large): (bool, bool),
     ) -> (Option<GroupBuffer>, Option<GroupBuffer>) {
-        if !(keep_small || keep_large) || !self.current.summed.contains(&true) {
+        if !(keep_small || keep_large) || !self.current.summed {
             return (None, None);
         }
         let mut small = self.buffer();
-        let width = self.width;
-        for (g, group) in self.groups.iter().enumerate() {
-            if !self.current.summed[g] {
-                continue;
-            }
-            small.summed[g] = true;
-            let range = self.offsets[g]..self.offsets[g + 1];
-            sum_group::<S, W>(group, width, range.clone(), &mut small, small_rows, targets);
-            if !keep_large {
-                continue;
-            }
-            let sums = range.start * width..range.end * width;
-            for (l, s) in self.current.sums[sums.clone()]
-                .iter_mut()
-                .zip(&small.sums[sums])
-            {
-                *l -= s;
-            }
-            for (l, s) in self.current.counts[range.clone()]
-                .iter_mut()
-                .zip(&small.counts[range])
-            {
-                *l -= s;
-            }
-        }
+        self.sum_into::<S, W>(&mut small, small_rows, targets);
         let large = keep_large.then(|| {
+            for (l, s) in self.current.sums.iter_mut().zip(&small.sums) {
+                *l -= s;
+            }
+            for (l, s) in self.current.counts.iter_mut().zip(&small.counts) {
+                *l -= s;
+            }
             let next = self.buffer();
             std::mem::replace(&mut self.current, next)
         });
@@ -166,6 +146,50 @@ impl<'a> GroupSums<'a> {
             None
         };
         (small, large)
+    }
+
+    /// Sets `buffer` to the sums of `rows` with their `targets` and `weights` per code of
+    /// every group, then each group's sums of the rows that are not missing.
+    fn sum_into<S: Stats, W: Weights>(
+        &self,
+        buffer: &mut GroupBuffer,
+        rows: &[u32],
+        (targets, weights): (&[S::Target], W),
+    ) {
+        let (width, n_groups) = (self.width, self.groups.len());
+        let (sums, counts) = (&mut buffer.sums, &mut buffer.counts);
+        sums.fill(0.0);
+        counts.fill(0);
+        for &row in rows {
+            let row = row as usize;
+            let (target, weight) = (targets[row], weights.get(row));
+            let codes = &self.codes[row * n_groups..(row + 1) * n_groups];
+            for (&code, &offset) in codes.iter().zip(&self.offsets) {
+                let bucket = offset + usize::from(code);
+                S::add_to_bucket(
+                    &mut sums[bucket * width..(bucket + 1) * width],
+                    target,
+                    weight,
+                );
+                counts[bucket] += 1;
+            }
+        }
+        for (g, group) in self.groups.iter().enumerate() {
+            let range = self.offsets[g]..self.offsets[g + 1];
+            let sums = &mut sums[range.start * width..range.end * width];
+            let (codes, present) = sums.split_at_mut((group.missing() + 1) * width);
+            for code in 0..group.missing() {
+                for (p, s) in present
+                    .iter_mut()
+                    .zip(&codes[code * width..(code + 1) * width])
+                {
+                    *p += s;
+                }
+            }
+            let counts = &mut counts[range];
+            counts[group.missing() + 1] = counts[..group.missing()].iter().sum();
+        }
+        buffer.summed = true;
     }
 
     /// The rows of member `f` of group `g` with value 0, with value 1 and missing.
@@ -197,31 +221,6 @@ impl<'a> GroupSums<'a> {
             *z = p - o;
         }
     }
-}
-
-/// Sums `rows` with their `targets` and `weights` into `group`'s buckets (`range`) of `buffer`,
-/// `width` sums each: one bucket per code, then the rows that are not missing.
-fn sum_group<S: Stats, W: Weights>(
-    group: &IndicatorGroup,
-    width: usize,
-    range: std::ops::Range<usize>,
-    buffer: &mut GroupBuffer,
-    rows: &[u32],
-    (targets, weights): (&[S::Target], W),
-) {
-    let sums = &mut buffer.sums[range.start * width..range.end * width];
-    let counts = &mut buffer.counts[range];
-    fill_buckets::<S, W, u16>(&group.codes, rows, (targets, weights), (sums, counts));
-    let (codes, present) = sums.split_at_mut((group.missing() + 1) * width);
-    for code in 0..group.missing() {
-        for (p, s) in present
-            .iter_mut()
-            .zip(&codes[code * width..(code + 1) * width])
-        {
-            *p += s;
-        }
-    }
-    counts[group.missing() + 1] = counts[..group.missing()].iter().sum();
 }
 
 /// Sets `sums` (buckets of `sums.len() / counts.len()`) and `counts` to the sums and number of

@@ -14,9 +14,9 @@
 //! rows per value when the feature is drawn, and splits never partition its block. The
 //! candidates, their order and their statistics are those of the sorted scan, so the tree is
 //! the same (a test compares the two). The indicator columns of a one-hot group
-//! ([`IndicatorGroup`](crate::sorted::IndicatorGroup)) are summed once per group at a node,
-//! when the first of them is drawn there, or handed down by the parent: each member's sums
-//! follow from the group's (`buckets`).
+//! ([`IndicatorGroup`](crate::sorted::IndicatorGroup)) are summed per group at a node, every
+//! group in one pass when the first member of any is drawn there, or handed down by the
+//! parent: each member's sums follow from its group's (`buckets`).
 //!
 //! There too, a forest's node of fewer rows than [`demand::sort_below`] (on tables where a
 //! node draws few of the sorted features, such as those of many one-hot columns) sorts its
@@ -544,7 +544,7 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
     /// Whether feature `f` has at most one distinct value and no NaN, or only NaN, at the node.
     fn is_constant(&mut self, f: usize, start: usize, end: usize) -> bool {
         if let Some(g) = self.groups.group_of(f) {
-            self.sum_group(g, start, end);
+            self.sum_groups(start, end);
             let counts = self.groups.member_counts(g, f);
             return counts.iter().filter(|&&c| c > 0).count() <= 1;
         }
@@ -644,11 +644,10 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
         best
     }
 
-    /// Sums the node's rows per code of group `g`, unless done at this node already.
-    fn sum_group(&mut self, g: usize, start: usize, end: usize) {
+    /// Sums the node's rows per code of every group, unless done at this node already.
+    fn sum_groups(&mut self, start: usize, end: usize) {
         let rows = &self.rows[start..end];
-        self.groups
-            .sum::<S, W>(g, rows, (self.targets, self.weights));
+        self.groups.sum::<S, W>(rows, (self.targets, self.weights));
     }
 
     /// The best split of gathered feature `f` at the node, offered to `best` as the sorted
@@ -672,7 +671,7 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
             // An indicator of a group (values 0 and 1): its 0, 1 and missing sums from the
             // group's.
             debug_assert_eq!(n_levels, 2);
-            self.sum_group(g, start, end);
+            self.sum_groups(start, end);
             counts[..3].copy_from_slice(&self.groups.member_counts(g, f));
             self.groups
                 .member_sums(g, f, &mut self.bucket_sums[..3 * width]);
