@@ -365,7 +365,7 @@ struct Grower<'a, S: Stats, W: Weights> {
     rank_starts: Vec<u32>,
     /// A permutation of the features, for drawing without replacement.
     features: Vec<usize>,
-    /// The features drawn at the current node, ascending.
+    /// The non-constant features drawn at the current node, in the order drawn.
     candidates: Vec<usize>,
     rng: ChaCha8Rng,
     nodes: Vec<Node>,
@@ -519,24 +519,25 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
         Some((n_left, left_may_split, right_may_split))
     }
 
-    /// Draws the candidate features in a random order, as scikit-learn does at every node:
-    /// features are drawn without replacement (Fisher-Yates from the tree's seed) until
-    /// `max_features` non-constant ones are found, or all are. The best split is the first of
-    /// the best in this order, so a tie between features goes to a random one, not always to
-    /// the lowest index (which favours the first columns of a table, such as the border pixels
-    /// of an image).
+    /// Draws the candidate features in a random order, as scikit-learn's splitter does at every
+    /// node: features are drawn without replacement (Fisher-Yates from the tree's seed) until
+    /// `max_features` have been drawn, constant ones included (they are not candidates), and
+    /// then on only while none of those drawn is non-constant, until one is or every feature
+    /// has been drawn. The best split is the first of the best in this order, so a tie between
+    /// features goes to a random one, not always to the lowest index (which favours the first
+    /// columns of a table, such as the border pixels of an image).
     fn draw_candidates(&mut self, start: usize, end: usize) {
         self.candidates.clear();
         let p = self.p;
         for i in 0..p {
+            if i >= self.settings.max_features && !self.candidates.is_empty() {
+                break;
+            }
             let j = self.rng.gen_range(i..p);
             self.features.swap(i, j);
             let f = self.features[i];
             if !self.is_constant(f, start, end) {
                 self.candidates.push(f);
-                if self.candidates.len() == self.settings.max_features {
-                    break;
-                }
             }
         }
     }

@@ -49,6 +49,37 @@ fn rows_of_weight_zero_are_left_out() {
     assert_eq!(tree.value(0), [1.0 / 3.0, 2.0 / 3.0]);
 }
 
+/// As scikit-learn's splitter, a node draws `max_features` features, constant ones included,
+/// and draws on only while all of those are constant: with 2 of 22 features, of which 20 are
+/// constant, a stump mostly sees only one of the two that vary, the weak one as often as the
+/// strong one. (Drawing on until 2 non-constant features are found would always pick the
+/// strong one.)
+#[test]
+fn constant_features_drawn_count_toward_max_features() {
+    let n = 60;
+    let x = ndarray::Array2::from_shape_fn((n, 22), |(i, j)| match j {
+        0 => i as f64,
+        1 => (i % 7) as f64,
+        _ => 0.0,
+    });
+    let labels: Vec<u32> = (0..n).map(|i| u32::from(i >= n / 2)).collect();
+    let sorted = SortedFeatures::new(&x).unwrap();
+    let mut root_features = [0usize; 2];
+    for seed in 0..40 {
+        let settings = Settings {
+            max_features: 2,
+            seed,
+            ..settings(1)
+        };
+        let tree = grown::<Gini, _>(&settings, &sorted, &labels, Unit, 2);
+        let (feature, _) = tree.nodes()[0].split().expect("the root splits");
+        root_features[feature] += 1;
+    }
+    // Feature 1 at about half of the roots: at each, unless the first two drawn are the two
+    // that vary (P = 1/231), whichever of them is drawn first is the only candidate.
+    assert!((10..=30).contains(&root_features[1]), "{root_features:?}");
+}
+
 /// A criterion's statistics, with every feature kept sorted (not order-free): the reference
 /// the gathered features must match. Everything else is the criterion's own.
 #[derive(Debug, Clone)]
