@@ -290,7 +290,8 @@ pub(crate) fn grow<S: Stats, W: Weights>(
     } else {
         0
     };
-    let groups = GroupSums::new(sorted, &few, S::bucket_width(n_outputs));
+    let width = S::bucket_width(n_outputs);
+    let groups = GroupSums::new(sorted, &few, width, settings.max_features);
     let mut grower = Grower::<S, W> {
         settings,
         targets,
@@ -405,7 +406,9 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
                 (right.clone(), (right_may_split, left_may_split))
             };
             let targets = (self.targets, self.weights);
-            let (small, large) = self.groups.split::<S, W>(&self.rows[small], targets, keep);
+            let n_large = node.end - node.start - small.len();
+            let small_rows = (&self.rows[small], n_large);
+            let (small, large) = self.groups.split::<S, W>(small_rows, targets, keep);
             let (left_sums, right_sums) = if left_is_small {
                 (small, large)
             } else {
@@ -544,7 +547,7 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
 
     /// Whether feature `f` has at most one distinct value and no NaN, or only NaN, at the node.
     fn is_constant(&mut self, f: usize, start: usize, end: usize) -> bool {
-        if let Some(g) = self.groups.group_of(f) {
+        if let Some(g) = self.groups.summed_group_of(f, end - start) {
             self.sum_groups(start, end);
             let counts = self.groups.member_counts(g, f);
             return counts.iter().filter(|&&c| c > 0).count() <= 1;
@@ -668,7 +671,7 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
         let n_levels = levels.len();
         let mut counts = [0usize; FEW_LEVELS + 1];
         let width = self.bucket_sums.len() / (FEW_LEVELS + 1);
-        if let Some(g) = self.groups.group_of(f) {
+        if let Some(g) = self.groups.summed_group_of(f, n_node) {
             // An indicator of a group (values 0 and 1): its 0, 1 and missing sums from the
             // group's.
             debug_assert_eq!(n_levels, 2);
