@@ -21,7 +21,9 @@
 //! There too, a forest's node of fewer rows than [`demand::sort_below`] (on tables where a
 //! node draws few of the sorted features, such as those of many one-hot columns) sorts its
 //! rows of a drawn sorted feature from the feature's ranks by row, and its split partitions
-//! only the first block (`demand`). Applying a split is in `apply`.
+//! only the first block (`demand`). Applying a split is in `apply`. Where sums are exact (class
+//! counts with whole-number weights), a split hands each side's statistics down as the child's,
+//! which then makes no pass of its own for them.
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -318,6 +320,8 @@ pub(crate) fn grow<S: Stats, W: Weights>(
         nodes: Vec::new(),
         node_values: Vec::new(),
         total: S::zero(n_outputs),
+        hand_down_totals: gather,
+        zero: S::zero(n_outputs),
         left: S::zero(n_outputs),
         right: S::zero(n_outputs),
         missing: S::zero(n_outputs),
@@ -372,6 +376,11 @@ struct Grower<'a, S: Stats, W: Weights> {
     nodes: Vec<Node>,
     node_values: Vec<f64>,
     total: S,
+    /// Whether a split hands its sides' statistics down as its children's: where they are
+    /// exact (whole-number sums), the same as the children's own sums.
+    hand_down_totals: bool,
+    /// The statistics of no rows.
+    zero: S,
     left: S,
     right: S,
     missing: S,
@@ -388,12 +397,21 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
             is_left: false,
             may_split: true,
         };
-        // Each node with the one-hot group sums its parent hands down, if any.
-        let mut stack = vec![(root, None)];
-        while let Some((node, handed_down)) = stack.pop() {
+        // Each node with the one-hot group sums its parent hands down, if any, and its
+        // statistics, where the parent's split found them exactly (whole-number sums).
+        let mut stack = vec![(root, None, None)];
+        // Statistics to reuse for the children's.
+        let mut spare: Vec<S> = Vec::new();
+        while let Some((node, handed_down, total)) = stack.pop() {
             let id = self.nodes.len() as u32;
             self.groups.start_node(handed_down);
-            let Some((n_left, left_may_split, right_may_split)) = self.grow_node(node, active)
+            let known = total.is_some();
+            if let Some(mut total) = total {
+                std::mem::swap(&mut self.total, &mut total);
+                spare.push(total);
+            }
+            let Some((n_left, left_may_split, right_may_split)) =
+                self.grow_node(node, active, known)
             else {
                 continue;
             };
@@ -418,6 +436,12 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
                 (right, false, right_may_split, right_sums),
                 (left, true, left_may_split, left_sums),
             ] {
+                let total = self.hand_down_totals.then(|| {
+                    let mut total = spare.pop().unwrap_or_else(|| self.zero.clone());
+                    let side = if is_left { &self.left } else { &self.right };
+                    total.set_difference(side, &self.zero);
+                    total
+                });
                 let child = Pending {
                     start: range.start,
                     end: range.end,
@@ -426,14 +450,20 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
                     is_left,
                     may_split,
                 };
-                stack.push((child, sums));
+                stack.push((child, sums, total));
             }
         }
     }
 
-    /// Adds the node; if it splits, partitions its rows and returns the left child's size and
-    /// whether each child may split (the children are linked to it when they are added).
-    fn grow_node(&mut self, pending: Pending, active: &[u32]) -> Option<(usize, bool, bool)> {
+    /// Adds the node (its statistics in `total` already if `known`); if it splits, partitions
+    /// its rows and returns the left child's size and whether each child may split (the
+    /// children are linked to it when they are added).
+    fn grow_node(
+        &mut self,
+        pending: Pending,
+        active: &[u32],
+        known: bool,
+    ) -> Option<(usize, bool, bool)> {
         let Pending {
             start,
             end,
@@ -443,15 +473,17 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
             may_split,
         } = pending;
         let n_node = end - start;
-        self.total.clear();
-        let node_rows = if self.p > 0 {
-            &self.rows[start..end]
-        } else {
-            active
-        };
-        for &row in node_rows {
-            let row = row as usize;
-            self.total.add(self.targets[row], self.weights.get(row));
+        if !known {
+            self.total.clear();
+            let node_rows = if self.p > 0 {
+                &self.rows[start..end]
+            } else {
+                active
+            };
+            for &row in node_rows {
+                let row = row as usize;
+                self.total.add(self.targets[row], self.weights.get(row));
+            }
         }
         if parent == NONE {
             self.root_weight = self.total.weight();
