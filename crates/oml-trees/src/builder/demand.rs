@@ -6,7 +6,7 @@
 //! of its sorted (numeric) features at a node: 17 of 330 columns, of which 10 numeric, draws
 //! about half of one. Below [`sort_below`] rows, a node therefore leaves the blocks other than
 //! the first (which holds each node's rows) as they are, and sorts the node's rows of a drawn
-//! feature from the feature's values by row. Only where the statistics are exact whatever
+//! feature by the feature's ranks by row. Only where the statistics are exact whatever
 //! order rows are added in (class counts with whole-number weights): the candidates, their
 //! order and their statistics are those of the kept block, so the tree is the same (a test
 //! compares the two).
