@@ -102,16 +102,15 @@ enum Order {
 
 /// Two or more consecutive indicator columns (values 0 and 1) where each row has either no
 /// missing value and at most one 1, or only missing values: the columns of a one-hot encoded
-/// nominal feature. A member's values follow from the group's code of a row, so a
-/// classification tree sums a node's rows once per group rather than once per member column.
+/// nominal feature. A member's values follow from the group's code of a row
+/// ([`SortedFeatures::group_codes`]): the member that is 1 (from 0), `len` when every member
+/// is 0, [`missing`](Self::missing) when every member is missing. So a classification tree
+/// sums a node's rows once per group rather than once per member column.
 #[derive(Debug, Clone)]
 pub(crate) struct IndicatorGroup {
     /// The first member; the members are `first..first + len`.
     pub(crate) first: usize,
     pub(crate) len: usize,
-    /// Per row, the member that is 1 (from 0), `len` when every member is 0,
-    /// [`missing`](Self::missing) when every member is missing.
-    pub(crate) codes: Vec<u16>,
 }
 
 impl IndicatorGroup {
@@ -124,9 +123,9 @@ impl IndicatorGroup {
 /// The most members a group has: codes are `u16`, with two for none and missing.
 const MAX_GROUP: usize = u16::MAX as usize - 1;
 
-/// The [`IndicatorGroup`]s of features with values `few`: the longest runs,
-/// from left to right.
-fn indicator_groups(few: &[Option<FewValues>]) -> Vec<IndicatorGroup> {
+/// The [`IndicatorGroup`]s of features with values `few` (of `n_rows` rows): the longest runs,
+/// from left to right; and each row's code in every group, a row's codes together.
+fn indicator_groups(few: &[Option<FewValues>], n_rows: usize) -> (Vec<IndicatorGroup>, Vec<u16>) {
     const NONE: u16 = u16::MAX - 1;
     const MISSING: u16 = u16::MAX;
     // An indicator's codes: 0 for 0, 1 for 1, 2 for missing.
@@ -137,6 +136,8 @@ fn indicator_groups(few: &[Option<FewValues>]) -> Vec<IndicatorGroup> {
             .map(|few| &few.codes)
     };
     let mut groups = Vec::new();
+    // Per group, per row, its code.
+    let mut group_columns: Vec<Vec<u16>> = Vec::new();
     let mut first = 0;
     while first < few.len() {
         let Some(column) = indicator(first) else {
@@ -175,11 +176,16 @@ fn indicator_groups(few: &[Option<FewValues>]) -> Vec<IndicatorGroup> {
                     *code = len as u16 + 1;
                 }
             }
-            groups.push(IndicatorGroup { first, len, codes });
+            groups.push(IndicatorGroup { first, len });
+            group_columns.push(codes);
         }
         first += len;
     }
-    groups
+    let mut group_codes = Vec::with_capacity(n_rows * groups.len());
+    for row in 0..n_rows {
+        group_codes.extend(group_columns.iter().map(|codes| codes[row]));
+    }
+    (groups, group_codes)
 }
 
 /// A column of at most [`FEW_LEVELS`] distinct values (a one-hot column has two), by row: what a
@@ -294,11 +300,7 @@ impl SortedFeatures {
                 values.push(from_order_key((key >> 32) as u64));
             }
         }
-        let groups = indicator_groups(&few);
-        let mut group_codes = Vec::with_capacity(n_rows * groups.len());
-        for row in 0..n_rows {
-            group_codes.extend(groups.iter().map(|group| group.codes[row]));
-        }
+        let (groups, group_codes) = indicator_groups(&few, n_rows);
         let mut group_of = vec![None; n_features];
         for (g, group) in groups.iter().enumerate() {
             group_of[group.first..group.first + group.len].fill(Some(g));
@@ -543,9 +545,9 @@ mod tests {
         assert_eq!(groups.len(), 2, "{groups:?}");
         // c joins a and b; d cannot (row 1 has c = 1 and d = 1): d starts a group with e.
         assert_eq!((groups[0].first, groups[0].len), (0, 3));
-        assert_eq!(groups[0].codes, [0, 2, 4, 1, 3, 1]);
         assert_eq!((groups[1].first, groups[1].len), (3, 2));
-        assert_eq!(groups[1].codes, [1, 0, 2, 3, 0, 1]);
+        // Each row's codes together: group 0's [0, 2, 4, 1, 3, 1], group 1's [1, 0, 2, 3, 0, 1].
+        assert_eq!(sorted.group_codes(), [0, 1, 2, 0, 4, 2, 1, 3, 3, 0, 1, 1]);
         let group_of: Vec<Option<usize>> = (0..8).map(|f| sorted.group_of(f)).collect();
         assert_eq!(
             group_of,

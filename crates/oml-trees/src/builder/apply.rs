@@ -7,62 +7,46 @@ use crate::criterion::Stats;
 
 impl<S: Stats, W: Weights> Grower<'_, S, W> {
     /// Sets `goes_left` for the node's rows and the left and right statistics; returns the
-    /// number of rows going left.
+    /// number of rows going left. A gathered feature, or one the node sorts itself, tells a
+    /// row's side by its value; a kept block, by its position in the block.
     pub(super) fn mark_sides(&mut self, start: usize, end: usize, split: &Split) -> usize {
         let f = split.feature;
         let side = |value: Option<f64>| match value {
             None => split.missing_go_left,
             Some(value) => value <= split.upper,
         };
-        if let Some(few) = self.few[f] {
-            let value = |row: usize| few.values.get(usize::from(few.codes[row])).copied();
-            return self.mark_sides_by(start, end, |row| side(value(row)));
-        }
-        if self.sorts_on_demand(f, end - start) {
-            let (ranks, values) = self.by_row[f].expect("a feature sorted on demand has ranks");
-            let value = |row: usize| values.get(ranks[row] as usize).copied();
-            return self.mark_sides_by(start, end, |row| side(value(row)));
-        }
-        let base = self.block[split.feature] * self.n;
-        let rows = &self.rows[base + start..base + end];
-        let m = non_missing(&self.values[base + start..base + end]);
+        let targets = (self.targets, self.weights);
         self.left.clear();
-        let mut n_left = 0;
-        for (k, &row) in rows.iter().enumerate() {
-            let left = if k < m {
-                k <= split.pos
-            } else {
-                split.missing_go_left
-            };
-            self.goes_left[row as usize] = left;
-            if left {
+        let node_rows = &self.rows[start..end];
+        let n_left = if let Some(few) = self.few[f] {
+            let sides = node_rows.iter().map(|&row| {
                 let row = row as usize;
-                self.left.add(self.targets[row], self.weights.get(row));
-                n_left += 1;
-            }
-        }
-        self.right.set_difference(&self.total, &self.left);
-        n_left
-    }
-
-    /// [`mark_sides`](Self::mark_sides) with each row's side given by `goes_left`.
-    fn mark_sides_by(
-        &mut self,
-        start: usize,
-        end: usize,
-        goes_left: impl Fn(usize) -> bool,
-    ) -> usize {
-        self.left.clear();
-        let mut n_left = 0;
-        for &row in &self.rows[start..end] {
-            let row = row as usize;
-            let left = goes_left(row);
-            self.goes_left[row] = left;
-            if left {
-                self.left.add(self.targets[row], self.weights.get(row));
-                n_left += 1;
-            }
-        }
+                (
+                    row,
+                    side(few.values.get(usize::from(few.codes[row])).copied()),
+                )
+            });
+            mark(sides, &mut self.goes_left, &mut self.left, targets)
+        } else if self.sorts_on_demand(f, end - start) {
+            let (ranks, values) = self.by_row[f].expect("a feature sorted on demand has ranks");
+            let sides = node_rows.iter().map(|&row| {
+                let row = row as usize;
+                (row, side(values.get(ranks[row] as usize).copied()))
+            });
+            mark(sides, &mut self.goes_left, &mut self.left, targets)
+        } else {
+            let block = self.block[f] * self.n + start..self.block[f] * self.n + end;
+            let m = non_missing(&self.values[block.clone()]);
+            let sides = self.rows[block].iter().enumerate().map(|(k, &row)| {
+                let left = if k < m {
+                    k <= split.pos
+                } else {
+                    split.missing_go_left
+                };
+                (row as usize, left)
+            });
+            mark(sides, &mut self.goes_left, &mut self.left, targets)
+        };
         self.right.set_difference(&self.total, &self.left);
         n_left
     }
@@ -99,4 +83,23 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
             values[l..].copy_from_slice(&self.scratch_values[..r]);
         }
     }
+}
+
+/// Sets `goes_left` for each row of `sides` (a row and whether it goes left), in that order,
+/// and adds the rows going left to `left`; returns their number.
+fn mark<S: Stats, W: Weights>(
+    sides: impl Iterator<Item = (usize, bool)>,
+    goes_left: &mut [bool],
+    left: &mut S,
+    (targets, weights): (&[S::Target], W),
+) -> usize {
+    let mut n_left = 0;
+    for (row, goes) in sides {
+        goes_left[row] = goes;
+        if goes {
+            left.add(targets[row], weights.get(row));
+            n_left += 1;
+        }
+    }
+    n_left
 }

@@ -276,18 +276,15 @@ pub(crate) fn grow<S: Stats, W: Weights>(
         }
     }
     // Nodes below this many rows sort a drawn feature's rows themselves (`demand`), where
-    // every sorted feature but the first has its ranks by row.
-    let by_row: Vec<Option<RowRanks<'_>>> = if gather && sorted_features.len() > 1 {
-        (0..p)
-            .map(|f| (block[f] > 0 && block[f] != NO_BLOCK).then(|| sorted.ranks(f)))
-            .map(Option::flatten)
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let all_by_row = by_row.len() == p
-        && (0..p).all(|f| !(block[f] > 0 && block[f] != NO_BLOCK) || by_row[f].is_some());
-    let sort_below = if all_by_row {
+    // every sorted feature but the first (whose block holds each node's rows) has its ranks.
+    let by_row: Vec<Option<RowRanks<'_>>> = (0..p)
+        .map(|f| {
+            let later_block = block[f] > 0 && block[f] != NO_BLOCK;
+            (gather && later_block).then(|| sorted.ranks(f)).flatten()
+        })
+        .collect();
+    let ranked = sorted_features.iter().skip(1).all(|&f| by_row[f].is_some());
+    let sort_below = if gather && sorted_features.len() > 1 && ranked {
         demand::sort_below(p, settings.max_features)
     } else {
         0
