@@ -48,12 +48,19 @@ impl SplitInfo {
 /// marked.
 const MARKED_SCAN: usize = 16;
 
-/// What the split search of a node needs of the node: its row count, sums and loss (`G v`).
+/// An unmarked histogram's feature is scanned by its occupied bins, listed first, when the
+/// node has fewer rows than this per bin of the feature: many of its bins are then empty.
+const OCCUPIED_FIRST: usize = 2;
+
+/// What the split search of a node needs of the node: its row count, its sums, its loss
+/// (`G v`), and `D`, the sum `D_L + D_R` of every split's sides, where `D = H + l2 + 1e-15`
+/// on each side.
 struct NodeSums {
     n: u32,
     sum_g: f64,
     sum_h: f64,
     loss: f64,
+    d: f64,
 }
 
 /// The left side of the best candidate split so far.
@@ -66,40 +73,62 @@ struct Found {
     n_left: u32,
 }
 
-/// The best candidate split so far, with its score `G_L²/D_L + G_R²/D_R` (where
-/// `D = H + l2 + 1e-15`) as the fraction `numerator / denominator`.
+/// How far below the best candidate's score a candidate's may be computed and still be
+/// computed again exactly, relative to the node's and the best's scores: far above the
+/// rounding of either computation.
+const CONTENDER_SLACK: f64 = 1e-9;
+
+/// The best candidate split so far, by scikit-learn's gain, and a cheaper score that rules out
+/// most candidates before their gain is computed.
+///
+/// A split's score `G_L²/D_L + G_R²/D_R` exceeds the unsplit node's `G²/D` by `t² / (D q)`,
+/// where `t = G_L D - G D_L` and `q = D_L D_R`: the gain up to a constant of the node. A
+/// candidate whose `t² / q` is below the best's by more than [`CONTENDER_SLACK`] cannot have a
+/// larger gain, whatever the rounding; the others (a few per feature) have their gain computed
+/// as scikit-learn computes it and compared as scikit-learn compares it, so that near ties go
+/// the same way.
 struct Best {
     found: Option<Found>,
-    numerator: f64,
-    denominator: f64,
+    gain: f64,
+    /// The best's `q`, and its `t²` less the slack: a candidate is a contender if
+    /// `t² / q >= floor_t2 / q_best`.
+    q: f64,
+    floor_t2: f64,
 }
 
 impl Best {
-    /// Whether the candidate with these sums has a positive gain (the node's loss plus its
-    /// score) larger than the best's, which it then becomes (the caller records its sums).
-    /// Fractions are compared by cross-multiplying, so a candidate costs no division.
+    /// No candidate yet: every candidate is a contender, and one is taken if its gain is
+    /// positive.
+    fn new() -> Self {
+        Best {
+            found: None,
+            gain: 0.0,
+            q: 1.0,
+            floor_t2: -1.0,
+        }
+    }
+
+    /// Whether the candidate with these left sums has a larger gain than the best, which it
+    /// then becomes (the caller records its sums). Scores are compared by cross-multiplying, so
+    /// that most candidates cost no division.
     #[inline]
-    fn offer(
-        &mut self,
-        g_left: f64,
-        h_left: f64,
-        g_right: f64,
-        h_right: f64,
-        loss: f64,
-        l2: f64,
-    ) -> bool {
-        let d_left = h_left + l2 + 1e-15;
-        let d_right = h_right + l2 + 1e-15;
-        let numerator = g_left * g_left * d_right + g_right * g_right * d_left;
-        let denominator = d_left * d_right;
-        let better = if self.found.is_some() {
-            numerator * self.denominator > self.numerator * denominator
-        } else {
-            numerator + loss * denominator > 0.0
-        };
+    fn offer(&mut self, g_left: f64, h_left: f64, node: &NodeSums, l2: f64) -> bool {
+        let lambda = l2 + 1e-15;
+        let d_left = h_left + lambda;
+        let t = g_left * node.d - node.sum_g * d_left;
+        let t2 = t * t;
+        let q = d_left * (node.d - d_left);
+        if t2 * self.q < self.floor_t2 * q {
+            return false;
+        }
+        let (g_right, h_right) = (node.sum_g - g_left, node.sum_h - h_left);
+        let gain = split_gain(g_left, h_left, g_right, h_right, node.loss, l2);
+        let better = gain > self.gain;
         if better {
-            self.numerator = numerator;
-            self.denominator = denominator;
+            self.gain = gain;
+            self.q = q;
+            let g2 = node.sum_g * node.sum_g;
+            self.floor_t2 = t2 - CONTENDER_SLACK * (g2 * q + t2);
         }
         better
     }
@@ -117,59 +146,23 @@ impl Grower<'_> {
         sum_h: f64,
         value: f64,
     ) -> SplitInfo {
+        let l2 = self.settings.l2_regularization;
         let node = NodeSums {
             n,
             sum_g,
             sum_h,
             loss: sum_g * value,
+            d: sum_h + 2.0 * (l2 + 1e-15),
         };
-        if self.settings.hessians_are_constant {
+        let found = if self.settings.hessians_are_constant {
             self.find_split_with::<true>(histogram, &node)
         } else {
             self.find_split_with::<false>(histogram, &node)
-        }
-    }
-
-    /// [`find_split`](Self::find_split), with hessian sums taken as row counts when
-    /// `CONSTANT`.
-    ///
-    /// scikit-learn keeps each feature's best split (left to right, then right to left if it
-    /// beats it) and then the first feature with the largest gain; keeping one running best over
-    /// every candidate in that order, replaced only by a strictly larger gain, picks the same.
-    fn find_split_with<const CONSTANT: bool>(
-        &self,
-        histogram: &Histogram,
-        node: &NodeSums,
-    ) -> SplitInfo {
-        let binned = self.binned;
-        let mut best = Best {
-            found: None,
-            numerator: 0.0,
-            denominator: 1.0,
         };
-        for f in 0..binned.n_features() {
-            let offset = binned.offsets[f];
-            let n_bins = binned.n_bins_non_missing[f];
-            let bins = &histogram.bins()[offset..offset + n_bins + 1];
-            let has_missing = binned.has_missing[f];
-            // The last non-missing bin ends a scan: every non-missing row on the left. Every
-            // feature has at least one non-missing bin (its thresholds plus one).
-            let last = n_bins - 1;
-            if histogram.is_marked() && n_bins > MARKED_SCAN {
-                // The others are zero, so empty, and skipped.
-                let marked = histogram.marked_in(offset, offset + last);
-                let candidates = marked.map(|i| (i - offset, &bins[i - offset]));
-                self.scan::<CONSTANT>(f, bins, has_missing, node, &mut best, candidates);
-            } else {
-                let candidates = bins[..last].iter().enumerate();
-                self.scan::<CONSTANT>(f, bins, has_missing, node, &mut best, candidates);
-            }
-        }
-        let Some(found) = best.found else {
+        let Some(found) = found else {
             return SplitInfo::none();
         };
-        let l2 = self.settings.l2_regularization;
-        let (g_right, h_right) = (node.sum_g - found.g_left, node.sum_h - found.h_left);
+        let (g_right, h_right) = (sum_g - found.g_left, sum_h - found.h_left);
         SplitInfo {
             gain: split_gain(found.g_left, found.h_left, g_right, h_right, node.loss, l2),
             feature: found.feature,
@@ -183,6 +176,54 @@ impl Grower<'_> {
             value_left: node_value(found.g_left, found.h_left, l2),
             value_right: node_value(g_right, h_right, l2),
         }
+    }
+
+    /// The left side of [`find_split`](Self::find_split)'s best candidate, with hessian sums
+    /// taken as row counts when `CONSTANT`.
+    ///
+    /// scikit-learn keeps each feature's best split (left to right, then right to left if it
+    /// beats it) and then the first feature with the largest gain; keeping one running best over
+    /// every candidate in that order, replaced only by a strictly larger gain, picks the same.
+    fn find_split_with<const CONSTANT: bool>(
+        &self,
+        histogram: &Histogram,
+        node: &NodeSums,
+    ) -> Option<Found> {
+        let binned = self.binned;
+        let mut best = Best::new();
+        for f in 0..binned.n_features() {
+            let offset = binned.offsets[f];
+            let n_bins = binned.n_bins_non_missing[f];
+            let bins = &histogram.bins()[offset..offset + n_bins + 1];
+            let has_missing = binned.has_missing[f];
+            // The last non-missing bin ends a scan: every non-missing row on the left. Every
+            // feature has at least one non-missing bin (its thresholds plus one).
+            let last = n_bins - 1;
+            if histogram.is_marked() && n_bins > MARKED_SCAN {
+                // The others are zero, so empty, and skipped.
+                let marked = histogram.marked_in(offset, offset + last);
+                let candidates = marked.map(|i| (i - offset, &bins[i - offset]));
+                self.scan::<CONSTANT>(f, bins, has_missing, node, &mut best, candidates);
+            } else if n_bins > MARKED_SCAN && (node.n as usize) < OCCUPIED_FIRST * n_bins {
+                // The occupied bins first, without branches: a scan that skipped empty bins
+                // itself would mispredict where they alternate.
+                let mut occupied = [0u8; 256];
+                let mut k = 0;
+                for (b, bin) in bins[..last].iter().enumerate() {
+                    occupied[k] = b as u8;
+                    k += usize::from(!bin.is_empty());
+                }
+                let candidates = occupied[..k].iter().map(|&b| {
+                    let b = usize::from(b);
+                    (b, &bins[b])
+                });
+                self.scan::<CONSTANT>(f, bins, has_missing, node, &mut best, candidates);
+            } else {
+                let candidates = bins[..last].iter().enumerate();
+                self.scan::<CONSTANT>(f, bins, has_missing, node, &mut best, candidates);
+            }
+        }
+        best.found
     }
 
     /// Scans the bins of feature `f` once, left to right, offering `best` the split after each
@@ -206,6 +247,9 @@ impl Grower<'_> {
         let (n, sum_g, sum_h) = (node.n, node.sum_g, node.sum_h);
         let hessian = |b: &Bin| if CONSTANT { f64::from(b.count) } else { b.h };
         let missing = &bins[n_bins];
+        // A node without missing values of the feature has only the first kind of candidate:
+        // the others have the same rows on each side.
+        let has_missing = has_missing && !missing.is_empty();
         // With the missing values on the left, the left side is the prefix plus these.
         let (n_missing, h_missing, g_missing) = if has_missing {
             (missing.count, hessian(missing), missing.g)
@@ -222,8 +266,7 @@ impl Grower<'_> {
         // Offers the split after `bin` with these left sums (the right ones follow).
         let mut offer = |bin: usize, missing_go_left: bool, n_l: u32, h_l: f64, g_l: f64| {
             let h_right = sum_h - h_l;
-            if valid(n_l, h_l, h_right) && best.offer(g_l, h_l, sum_g - g_l, h_right, node.loss, l2)
-            {
+            if valid(n_l, h_l, h_right) && best.offer(g_l, h_l, node, l2) {
                 best.found = Some(Found {
                     feature: f,
                     bin,
@@ -282,4 +325,152 @@ fn split_gain(g_left: f64, h_left: f64, g_right: f64, h_right: f64, loss: f64, l
     let value_left = node_value(g_left, h_left, l2);
     let value_right = node_value(g_right, h_right, l2);
     loss - g_left * value_left - g_right * value_right
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::boost::bins::{BinMapper, BinnedFeatures};
+    use crate::boost::grow::GrowSettings;
+    use ndarray::Array2;
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    /// scikit-learn's split search, candidate by candidate: every valid candidate's gain from
+    /// `split_gain`, the first of the largest positive ones. Returns (feature, bin, missing
+    /// left, gain).
+    fn brute_force(
+        binned: &BinnedFeatures,
+        histogram: &Histogram,
+        node: &NodeSums,
+        min_leaf: u32,
+        l2: f64,
+    ) -> Option<(usize, usize, bool, f64)> {
+        let mut best: Option<(usize, usize, bool, f64)> = None;
+        let mut consider = |f, b, left: bool, n_l: u32, h_l: f64, g_l: f64| {
+            let h_r = node.sum_h - h_l;
+            let valid = n_l >= min_leaf
+                && node.n - n_l >= min_leaf
+                && h_l >= MIN_HESSIAN_TO_SPLIT
+                && h_r >= MIN_HESSIAN_TO_SPLIT;
+            if !valid {
+                return;
+            }
+            let gain = split_gain(g_l, h_l, node.sum_g - g_l, h_r, node.loss, l2);
+            if gain > best.map_or(0.0, |b| b.3) {
+                best = Some((f, b, left, gain));
+            }
+        };
+        for f in 0..binned.n_features() {
+            let offset = binned.offsets[f];
+            let n_bins = binned.n_bins_non_missing[f];
+            let bins = &histogram.bins()[offset..offset + n_bins + 1];
+            let missing = bins[n_bins];
+            let (mut n_l, mut h_l, mut g_l) = (0, 0.0, 0.0);
+            for (b, bin) in bins[..n_bins - 1].iter().enumerate() {
+                if bin.is_empty() {
+                    continue;
+                }
+                (n_l, h_l, g_l) = (n_l + bin.count, h_l + bin.h, g_l + bin.g);
+                consider(f, b, false, n_l, h_l, g_l);
+                if !missing.is_empty() {
+                    let with_missing = (n_l + missing.count, h_l + missing.h, g_l + missing.g);
+                    consider(f, b, true, with_missing.0, with_missing.1, with_missing.2);
+                }
+            }
+            if !missing.is_empty() {
+                let (n, h, g) = (
+                    node.n - missing.count,
+                    node.sum_h - missing.h,
+                    node.sum_g - missing.g,
+                );
+                consider(f, n_bins - 1, false, n, h, g);
+            }
+        }
+        best
+    }
+
+    #[test]
+    fn the_split_search_picks_scikit_learns_candidate_among_near_ties() {
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        let mut tables = 0;
+        for case in 0..2000 {
+            let n = rng.gen_range(20..120);
+            let n_features = rng.gen_range(1..12);
+            // Few distinct values, gradients and hessians, none of them exact in binary: many
+            // candidates tie but for rounding.
+            // Features of many bins in few rows are scanned by their occupied bins.
+            let levels = if case % 3 == 0 {
+                rng.gen_range(20..300)
+            } else {
+                rng.gen_range(2..8)
+            };
+            let x = Array2::from_shape_fn((n, n_features), |_| {
+                if rng.gen_bool(0.1) {
+                    f64::NAN
+                } else {
+                    f64::from(rng.gen_range(0..levels))
+                }
+            });
+            let g: Vec<f64> = (0..n)
+                .map(|_| [-0.7, 0.3][rng.gen_range(0..2)] / 3.0)
+                .collect();
+            let h: Vec<f64> = (0..n)
+                .map(|_| [0.21, 0.09][usize::from(case % 4 < 2)])
+                .collect();
+            let rows: Vec<usize> = (0..n).collect();
+            let mapper = BinMapper::fit(x.view(), &rows, 255, 0);
+            let binned = BinnedFeatures::new(&mapper, x.view(), &rows);
+            // Some histograms mark their occupied bins, which are then scanned.
+            let marked = case % 4 == 1;
+            let mut histogram = Histogram::zeroed(binned.histogram_len);
+            if !marked {
+                histogram.unmark();
+            }
+            for f in 0..n_features {
+                for (row, &b) in binned.column(f).iter().enumerate() {
+                    let i = binned.offsets[f] + usize::from(b);
+                    let bin = &mut histogram.bins_mut()[i];
+                    (bin.g, bin.h, bin.count) = (bin.g + g[row], bin.h + h[row], bin.count + 1);
+                    if marked {
+                        histogram.mark(i);
+                    }
+                }
+            }
+            let min_leaf = rng.gen_range(1..10);
+            let l2 = [0.0, 0.5][case % 2];
+            let grower = Grower {
+                binned: &binned,
+                mapper: &mapper,
+                settings: GrowSettings {
+                    max_leaf_nodes: None,
+                    max_depth: None,
+                    min_samples_leaf: min_leaf,
+                    l2_regularization: l2,
+                    shrinkage: 1.0,
+                    hessians_are_constant: false,
+                },
+            };
+            let (sum_g, sum_h) = (g.iter().sum::<f64>(), h.iter().sum::<f64>());
+            let value = node_value(sum_g, sum_h, l2);
+            let split = grower.find_split(&histogram, n as u32, sum_g, sum_h, value);
+            let node = NodeSums {
+                n: n as u32,
+                sum_g,
+                sum_h,
+                loss: sum_g * value,
+                d: 0.0,
+            };
+            let expected = brute_force(&binned, &histogram, &node, min_leaf as u32, l2);
+            match expected {
+                Some((feature, bin, missing_go_left, gain)) => {
+                    tables += 1;
+                    let found = (split.feature, split.bin, split.missing_go_left, split.gain);
+                    assert_eq!(found, (feature, bin, missing_go_left, gain), "case {case}");
+                }
+                None => assert!(split.gain <= 0.0, "case {case}"),
+            }
+        }
+        assert!(tables > 1500, "{tables}");
+    }
 }
