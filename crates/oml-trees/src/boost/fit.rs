@@ -7,6 +7,7 @@ use ndarray::{ArrayView1, ArrayView2};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use crate::boost::bins::{BinMapper, BinnedFeatures};
 use crate::boost::grow::{GrowSettings, Grower, Workspace};
@@ -169,17 +170,23 @@ fn boost<K: TreeKind>(
         };
         n * k
     ];
-    let mut workspaces: Vec<Workspace> = (0..k).map(|_| Workspace::default()).collect();
+    // Workspaces go to whichever tree is grown next, not one per class: k classes on one
+    // thread then reuse one set of histograms, still in cache, rather than k sets.
+    let workspaces: Mutex<Vec<Workspace>> = Mutex::new(Vec::new());
     let mut trees = Vec::new();
     for _ in 0..params.max_iter() {
         loss.gradients(&y_train, &raw, &mut g, &mut h);
         // The trees of one iteration depend only on the gradients: grown in parallel, each
         // the same on any number of threads.
-        let grown: Vec<Tree> = workspaces
-            .par_iter_mut()
-            .zip(raw.par_chunks_mut(n))
+        let grown: Vec<Tree> = raw
+            .par_chunks_mut(n)
             .zip(g.par_chunks(n).zip(h.par_chunks(n)))
-            .map(|((ws, raw), (g, h))| grower.grow(g, h, raw, ws))
+            .map(|(raw, (g, h))| {
+                let mut ws = lock(&workspaces).pop().unwrap_or_default();
+                let tree = grower.grow(g, h, raw, &mut ws);
+                lock(&workspaces).push(ws);
+                tree
+            })
             .collect();
         if early {
             for (tree, raw) in grown.iter().zip(raw_val.chunks_mut(n_val)) {
@@ -199,6 +206,12 @@ fn boost<K: TreeKind>(
         trees,
         validation_scores,
     }
+}
+
+/// The free workspaces; a panic while one was held (which the fit passes on) leaves them
+/// usable.
+fn lock(workspaces: &Mutex<Vec<Workspace>>) -> MutexGuard<'_, Vec<Workspace>> {
+    workspaces.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// Whether none of the last `n_iter_no_change` scores beats the one before them by more than

@@ -300,7 +300,7 @@ impl Grower<'_> {
                 h -= bin.h;
                 count -= bin.count;
             }
-            bins[usize::from(default)] = Bin { g, h, count };
+            bins[usize::from(default)] = Bin::new(g, h, count);
             if mark {
                 histogram.mark(offset + usize::from(default));
             }
