@@ -124,6 +124,23 @@ impl<'a> GroupSums<'a> {
         self.group_of[f].filter(|_| self.current.summed || n_node >= self.sum_from)
     }
 
+    /// The group of feature `f`, if it is gathered and in one.
+    pub(super) fn group_of(&self, f: usize) -> Option<usize> {
+        self.group_of[f]
+    }
+
+    /// Member `f` of group `g`'s code of each row, as [`FewValues::codes`] has it (0 for 0, 1
+    /// for 1, 2 for missing), from the group's codes: a row's codes in every group lie
+    /// together, so a node's rows read them from few places.
+    pub(super) fn member_code(&self, g: usize, f: usize) -> impl Fn(usize) -> usize + '_ {
+        let group = &self.groups[g];
+        let (n_groups, member, missing) = (self.groups.len(), f - group.first, group.missing());
+        move |row| {
+            let code = usize::from(self.codes[row * n_groups + g]);
+            usize::from(code == member) + 2 * usize::from(code == missing)
+        }
+    }
+
     /// Starts a node, with the sums its parent handed down, if any.
     pub(super) fn start_node(&mut self, handed_down: Option<GroupBuffer>) {
         match handed_down {
@@ -257,10 +274,16 @@ impl<'a> GroupSums<'a> {
     }
 }
 
+/// Whether every code is the first.
+pub(super) fn one_code(mut codes: impl Iterator<Item = usize>) -> bool {
+    let first = codes.next();
+    codes.all(|code| Some(code) == first)
+}
+
 /// Sets `sums` (buckets of `sums.len() / counts.len()`) and `counts` to the sums and number of
-/// `rows` per code, each row with its `targets` and `weights`, `codes` indexed by row.
-pub(super) fn fill_buckets<S: Stats, W: Weights, C: Copy + Into<usize>>(
-    codes: &[C],
+/// `rows` per code, each row with its `targets` and `weights` and its code `code_of(row)`.
+pub(super) fn fill_buckets<S: Stats, W: Weights>(
+    code_of: impl Fn(usize) -> usize,
     rows: &[u32],
     (targets, weights): (&[S::Target], W),
     (sums, counts): (&mut [f64], &mut [usize]),
@@ -270,7 +293,7 @@ pub(super) fn fill_buckets<S: Stats, W: Weights, C: Copy + Into<usize>>(
     counts.fill(0);
     for &row in rows {
         let row = row as usize;
-        let code: usize = codes[row].into();
+        let code = code_of(row);
         S::add_to_bucket(
             &mut sums[code * width..(code + 1) * width],
             targets[row],

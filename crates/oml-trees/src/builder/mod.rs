@@ -581,11 +581,14 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
             let counts = self.groups.member_counts(g, f);
             return counts.iter().filter(|&&c| c > 0).count() <= 1;
         }
+        // A gathered feature: one value throughout (-0 and 0 alike), or only missing values,
+        // is one code. A group's member reads the group's codes, which its split reads again.
+        let rows = self.rows[start..end].iter().map(|&r| r as usize);
+        if let Some(g) = self.groups.group_of(f) {
+            return one_code(rows.map(self.groups.member_code(g, f)));
+        }
         if let Some(few) = self.few[f] {
-            // One value throughout (-0 and 0 alike), or only missing values: one code.
-            let mut codes = self.rows[start..end].iter().map(|&r| few.codes[r as usize]);
-            let first = codes.next();
-            return codes.all(|code| Some(code) == first);
+            return one_code(rows.map(|row| usize::from(few.codes[row])));
         }
         if self.sorts_on_demand(f, end - start) {
             return self.is_constant_by_row(f, start, end);
@@ -712,7 +715,17 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
             let used = n_levels + 1;
             let buckets = (&mut self.bucket_sums[..used * width], &mut counts[..used]);
             let targets = (self.targets, self.weights);
-            fill_buckets::<S, W, u8>(&few.codes, &self.rows[start..end], targets, buckets);
+            let rows = &self.rows[start..end];
+            match self.groups.group_of(f) {
+                Some(g) => {
+                    let code_of = self.groups.member_code(g, f);
+                    fill_buckets::<S, W>(code_of, rows, targets, buckets);
+                }
+                None => {
+                    let code_of = |row: usize| usize::from(few.codes[row]);
+                    fill_buckets::<S, W>(code_of, rows, targets, buckets);
+                }
+            }
         }
         let n_missing = counts[n_levels];
         let mut present = [0usize; FEW_LEVELS];
@@ -754,7 +767,7 @@ mod buckets;
 mod demand;
 mod scan;
 
-use buckets::{Buckets, GroupSums, best_bucket_split, fill_buckets};
+use buckets::{Buckets, GroupSums, best_bucket_split, fill_buckets, one_code};
 use demand::RowRanks;
 use scan::{missing_go_left, non_missing, scan_sorted, threshold_after};
 
