@@ -108,6 +108,13 @@ impl Best {
         }
     }
 
+    /// Whether a candidate of this `t²` and `q` is a contender: whether it may have a larger
+    /// gain than the best.
+    #[inline]
+    fn may_win(&self, t2: f64, q: f64) -> bool {
+        t2 * self.q >= self.floor_t2 * q
+    }
+
     /// Whether the candidate with these left sums has a larger gain than the best, which it
     /// then becomes (the caller records its sums). Scores are compared by cross-multiplying, so
     /// that most candidates cost no division.
@@ -118,7 +125,7 @@ impl Best {
         let t = g_left * node.d - node.sum_g * d_left;
         let t2 = t * t;
         let q = d_left * (node.d - d_left);
-        if t2 * self.q < self.floor_t2 * q {
+        if !self.may_win(t2, q) {
             return false;
         }
         let (g_right, h_right) = (node.sum_g - g_left, node.sum_h - h_left);
@@ -264,19 +271,23 @@ impl Grower<'_> {
         };
 
         // Offers the split after `bin` with these left sums (the right ones follow).
-        let mut offer = |bin: usize, missing_go_left: bool, n_l: u32, h_l: f64, g_l: f64| {
-            let h_right = sum_h - h_l;
-            if valid(n_l, h_l, h_right) && best.offer(g_l, h_l, node, l2) {
-                best.found = Some(Found {
-                    feature: f,
-                    bin,
-                    missing_go_left,
-                    g_left: g_l,
-                    h_left: h_l,
-                    n_left: n_l,
-                });
-            }
-        };
+        let offer =
+            |best: &mut Best, bin: usize, missing_go_left: bool, n_l: u32, h_l: f64, g_l: f64| {
+                let h_right = sum_h - h_l;
+                if valid(n_l, h_l, h_right) && best.offer(g_l, h_l, node, l2) {
+                    best.found = Some(Found {
+                        feature: f,
+                        bin,
+                        missing_go_left,
+                        g_left: g_l,
+                        h_left: h_l,
+                        n_left: n_l,
+                    });
+                }
+            };
+        let lambda = l2 + 1e-15;
+        // What the missing rows add to a candidate's `t` when they go left.
+        let t_missing = g_missing * node.d - sum_g * h_missing;
 
         let (mut n_left, mut h_left, mut g_left) = (0u32, 0.0, 0.0);
         for (b, bin) in candidates {
@@ -289,21 +300,30 @@ impl Grower<'_> {
             if n - n_left < min_leaf {
                 break;
             }
-            // Missing values on the right, then on the left.
-            offer(b, false, n_left, h_left, g_left);
             if has_missing {
-                offer(
-                    b,
-                    true,
-                    n_left + n_missing,
-                    h_left + h_missing,
-                    g_left + g_missing,
-                );
+                // Both of the bin's candidates through the cheap score first: most cannot win.
+                let d = h_left + lambda;
+                let t = g_left * node.d - sum_g * d;
+                let (t_m, d_m) = (t + t_missing, d + h_missing);
+                let right_may_win = best.may_win(t * t, d * (node.d - d));
+                let left_may_win = best.may_win(t_m * t_m, d_m * (node.d - d_m));
+                // Missing values on the right, then on the left.
+                if right_may_win {
+                    offer(best, b, false, n_left, h_left, g_left);
+                }
+                if left_may_win {
+                    let (n_l, h_l, g_l) =
+                        (n_left + n_missing, h_left + h_missing, g_left + g_missing);
+                    offer(best, b, true, n_l, h_l, g_l);
+                }
+            } else {
+                offer(best, b, false, n_left, h_left, g_left);
             }
         }
         if has_missing {
             // Every non-missing row on the left, the missing ones on the right.
             offer(
+                best,
                 n_bins - 1,
                 false,
                 n - n_missing,
