@@ -53,14 +53,26 @@ const MARKED_SCAN: usize = 16;
 const OCCUPIED_FIRST: usize = 2;
 
 /// What the split search of a node needs of the node: its row count, its sums, its loss
-/// (`G v`), and `D`, the sum `D_L + D_R` of every split's sides, where `D = H + l2 + 1e-15`
-/// on each side.
+/// (`G v`) and `lambda = l2 + 1e-15`.
 struct NodeSums {
     n: u32,
     sum_g: f64,
     sum_h: f64,
     loss: f64,
-    d: f64,
+    lambda: f64,
+}
+
+impl NodeSums {
+    /// The cheap score of the split with these left sums, as `(t², q)` ([`Best`]). Each side's
+    /// `D` comes from its own sums, as in [`split_gain`], so that a small side is as exact as
+    /// there.
+    #[inline]
+    fn cheap_score(&self, g_left: f64, h_left: f64) -> (f64, f64) {
+        let (g_right, h_right) = (self.sum_g - g_left, self.sum_h - h_left);
+        let (d_left, d_right) = (h_left + self.lambda, h_right + self.lambda);
+        let t = g_left * d_right - g_right * d_left;
+        (t * t, d_left * d_right)
+    }
 }
 
 /// The left side of the best candidate split so far.
@@ -81,8 +93,9 @@ const CONTENDER_SLACK: f64 = 1e-9;
 /// The best candidate split so far, by scikit-learn's gain, and a cheaper score that rules out
 /// most candidates before their gain is computed.
 ///
-/// A split's score `G_L²/D_L + G_R²/D_R` exceeds the unsplit node's `G²/D` by `t² / (D q)`,
-/// where `t = G_L D - G D_L` and `q = D_L D_R`: the gain up to a constant of the node. A
+/// A split's score `G_L²/D_L + G_R²/D_R` exceeds `G²/D` (where `D = D_L + D_R`) by
+/// `t² / (D q)`, where `t = G_L D_R - G_R D_L` and `q = D_L D_R`: the gain up to a constant of
+/// the node. Its rounding is a few units in the last place of `G²/D` plus that excess. A
 /// candidate whose `t² / q` is below the best's by more than [`CONTENDER_SLACK`] cannot have a
 /// larger gain, whatever the rounding; the others (a few per feature) have their gain computed
 /// as scikit-learn computes it and compared as scikit-learn compares it, so that near ties go
@@ -120,11 +133,7 @@ impl Best {
     /// that most candidates cost no division.
     #[inline]
     fn offer(&mut self, g_left: f64, h_left: f64, node: &NodeSums, l2: f64) -> bool {
-        let lambda = l2 + 1e-15;
-        let d_left = h_left + lambda;
-        let t = g_left * node.d - node.sum_g * d_left;
-        let t2 = t * t;
-        let q = d_left * (node.d - d_left);
+        let (t2, q) = node.cheap_score(g_left, h_left);
         if !self.may_win(t2, q) {
             return false;
         }
@@ -159,7 +168,7 @@ impl Grower<'_> {
             sum_g,
             sum_h,
             loss: sum_g * value,
-            d: sum_h + 2.0 * (l2 + 1e-15),
+            lambda: l2 + 1e-15,
         };
         let found = if self.settings.hessians_are_constant {
             self.find_split_with::<true>(histogram, &node)
@@ -214,6 +223,8 @@ impl Grower<'_> {
             } else if n_bins > MARKED_SCAN && (node.n as usize) < OCCUPIED_FIRST * n_bins {
                 // The occupied bins first, without branches: a scan that skipped empty bins
                 // itself would mispredict where they alternate.
+                // Bins are bytes: a feature has at most 256.
+                debug_assert!(last < 256);
                 let mut occupied = [0u8; 256];
                 let mut k = 0;
                 for (b, bin) in bins[..last].iter().enumerate() {
@@ -285,9 +296,6 @@ impl Grower<'_> {
                     });
                 }
             };
-        let lambda = l2 + 1e-15;
-        // What the missing rows add to a candidate's `t` when they go left.
-        let t_missing = g_missing * node.d - sum_g * h_missing;
 
         let (mut n_left, mut h_left, mut g_left) = (0u32, 0.0, 0.0);
         for (b, bin) in candidates {
@@ -302,19 +310,17 @@ impl Grower<'_> {
             }
             if has_missing {
                 // Both of the bin's candidates through the cheap score first: most cannot win.
-                let d = h_left + lambda;
-                let t = g_left * node.d - sum_g * d;
-                let (t_m, d_m) = (t + t_missing, d + h_missing);
-                let right_may_win = best.may_win(t * t, d * (node.d - d));
-                let left_may_win = best.may_win(t_m * t_m, d_m * (node.d - d_m));
+                let (h_m, g_m) = (h_left + h_missing, g_left + g_missing);
+                let (t2, q) = node.cheap_score(g_left, h_left);
+                let (t2_m, q_m) = node.cheap_score(g_m, h_m);
+                let right_may_win = best.may_win(t2, q);
+                let left_may_win = best.may_win(t2_m, q_m);
                 // Missing values on the right, then on the left.
                 if right_may_win {
                     offer(best, b, false, n_left, h_left, g_left);
                 }
                 if left_may_win {
-                    let (n_l, h_l, g_l) =
-                        (n_left + n_missing, h_left + h_missing, g_left + g_missing);
-                    offer(best, b, true, n_l, h_l, g_l);
+                    offer(best, b, true, n_left + n_missing, h_m, g_m);
                 }
             } else {
                 offer(best, b, false, n_left, h_left, g_left);
@@ -356,16 +362,17 @@ mod tests {
     use rand::{Rng, SeedableRng};
     use rand_chacha::ChaCha8Rng;
 
-    /// scikit-learn's split search, candidate by candidate: every valid candidate's gain from
-    /// `split_gain`, the first of the largest positive ones. Returns (feature, bin, missing
-    /// left, gain).
+    /// The split search without the cheap score, candidate by candidate in the same order:
+    /// every valid candidate's gain from `split_gain` (scikit-learn's formula), the first of
+    /// the largest positive ones. Hessian sums are row counts when `constant`. Returns
+    /// (feature, bin, missing left, gain).
     fn brute_force(
         binned: &BinnedFeatures,
         histogram: &Histogram,
         node: &NodeSums,
-        min_leaf: u32,
-        l2: f64,
+        (min_leaf, l2, constant): (u32, f64, bool),
     ) -> Option<(usize, usize, bool, f64)> {
+        let hessian = |b: &Bin| if constant { f64::from(b.count) } else { b.h };
         let mut best: Option<(usize, usize, bool, f64)> = None;
         let mut consider = |f, b, left: bool, n_l: u32, h_l: f64, g_l: f64| {
             let h_r = node.sum_h - h_l;
@@ -391,17 +398,17 @@ mod tests {
                 if bin.is_empty() {
                     continue;
                 }
-                (n_l, h_l, g_l) = (n_l + bin.count, h_l + bin.h, g_l + bin.g);
+                (n_l, h_l, g_l) = (n_l + bin.count, h_l + hessian(bin), g_l + bin.g);
                 consider(f, b, false, n_l, h_l, g_l);
                 if !missing.is_empty() {
-                    let with_missing = (n_l + missing.count, h_l + missing.h, g_l + missing.g);
-                    consider(f, b, true, with_missing.0, with_missing.1, with_missing.2);
+                    let h_m = h_l + hessian(&missing);
+                    consider(f, b, true, n_l + missing.count, h_m, g_l + missing.g);
                 }
             }
             if !missing.is_empty() {
                 let (n, h, g) = (
                     node.n - missing.count,
-                    node.sum_h - missing.h,
+                    node.sum_h - hessian(&missing),
                     node.sum_g - missing.g,
                 );
                 consider(f, n_bins - 1, false, n, h, g);
@@ -411,7 +418,7 @@ mod tests {
     }
 
     #[test]
-    fn the_split_search_picks_scikit_learns_candidate_among_near_ties() {
+    fn the_split_search_takes_the_first_largest_gain_among_near_ties() {
         let mut rng = ChaCha8Rng::seed_from_u64(7);
         let mut tables = 0;
         for case in 0..2000 {
@@ -435,8 +442,16 @@ mod tests {
             let g: Vec<f64> = (0..n)
                 .map(|_| [-0.7, 0.3][rng.gen_range(0..2)] / 3.0)
                 .collect();
+            // Hessians of one value, or of two far apart (a side of a few rows of tiny
+            // hessians has a small `D`), or row counts.
+            let constant = case % 5 == 4;
             let h: Vec<f64> = (0..n)
-                .map(|_| [0.21, 0.09][usize::from(case % 4 < 2)])
+                .map(|_| match case % 3 {
+                    0 => 0.21,
+                    1 => [0.21, 1e-4][rng.gen_range(0..2)],
+                    _ => 0.09,
+                })
+                .map(|h| if constant { 1.0 } else { h })
                 .collect();
             let rows: Vec<usize> = (0..n).collect();
             let mapper = BinMapper::fit(x.view(), &rows, 255, 0);
@@ -458,7 +473,7 @@ mod tests {
                 }
             }
             let min_leaf = rng.gen_range(1..10);
-            let l2 = [0.0, 0.5][case % 2];
+            let l2 = [0.0, 0.5, 1e-3][case % 3];
             let grower = Grower {
                 binned: &binned,
                 mapper: &mapper,
@@ -468,7 +483,7 @@ mod tests {
                     min_samples_leaf: min_leaf,
                     l2_regularization: l2,
                     shrinkage: 1.0,
-                    hessians_are_constant: false,
+                    hessians_are_constant: constant,
                 },
             };
             let (sum_g, sum_h) = (g.iter().sum::<f64>(), h.iter().sum::<f64>());
@@ -479,9 +494,10 @@ mod tests {
                 sum_g,
                 sum_h,
                 loss: sum_g * value,
-                d: 0.0,
+                lambda: l2 + 1e-15,
             };
-            let expected = brute_force(&binned, &histogram, &node, min_leaf as u32, l2);
+            let settings = (min_leaf as u32, l2, constant);
+            let expected = brute_force(&binned, &histogram, &node, settings);
             match expected {
                 Some((feature, bin, missing_go_left, gain)) => {
                     tables += 1;
