@@ -89,8 +89,11 @@ impl Histogram {
     /// Zeroes the histogram: its marked bins one by one if they are few
     /// ([`SPARSE_CLEAR`]), or else every bin at once.
     pub fn clear(&mut self) {
-        let marked_bins: u32 = self.marks.iter().map(|w| w.count_ones()).sum();
-        if self.marked && (marked_bins as usize) * SPARSE_CLEAR < self.bins.len() {
+        let few_marked = || {
+            let marked_bins: u32 = self.marks.iter().map(|w| w.count_ones()).sum();
+            (marked_bins as usize) * SPARSE_CLEAR < self.bins.len()
+        };
+        if self.marked && few_marked() {
             for (w, word) in self.marks.iter_mut().enumerate() {
                 let mut bits = *word;
                 while bits != 0 {

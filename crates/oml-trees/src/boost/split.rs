@@ -53,13 +53,13 @@ const MARKED_SCAN: usize = 16;
 const OCCUPIED_FIRST: usize = 2;
 
 /// What the split search of a node needs of the node: its row count, its sums, its loss
-/// (`G v`) and `lambda = l2 + 1e-15`.
+/// (`G v`) and the L2 regularization.
 struct NodeSums {
     n: u32,
     sum_g: f64,
     sum_h: f64,
     loss: f64,
-    lambda: f64,
+    l2: f64,
 }
 
 impl NodeSums {
@@ -69,7 +69,8 @@ impl NodeSums {
     #[inline]
     fn cheap_score(&self, g_left: f64, h_left: f64) -> (f64, f64) {
         let (g_right, h_right) = (self.sum_g - g_left, self.sum_h - h_left);
-        let (d_left, d_right) = (h_left + self.lambda, h_right + self.lambda);
+        let lambda = self.l2 + 1e-15;
+        let (d_left, d_right) = (h_left + lambda, h_right + lambda);
         let t = g_left * d_right - g_right * d_left;
         (t * t, d_left * d_right)
     }
@@ -132,13 +133,13 @@ impl Best {
     /// then becomes (the caller records its sums). Scores are compared by cross-multiplying, so
     /// that most candidates cost no division.
     #[inline]
-    fn offer(&mut self, g_left: f64, h_left: f64, node: &NodeSums, l2: f64) -> bool {
+    fn offer(&mut self, g_left: f64, h_left: f64, node: &NodeSums) -> bool {
         let (t2, q) = node.cheap_score(g_left, h_left);
         if !self.may_win(t2, q) {
             return false;
         }
         let (g_right, h_right) = (node.sum_g - g_left, node.sum_h - h_left);
-        let gain = split_gain(g_left, h_left, g_right, h_right, node.loss, l2);
+        let gain = split_gain(g_left, h_left, g_right, h_right, node.loss, node.l2);
         let better = gain > self.gain;
         if better {
             self.gain = gain;
@@ -168,19 +169,19 @@ impl Grower<'_> {
             sum_g,
             sum_h,
             loss: sum_g * value,
-            lambda: l2 + 1e-15,
+            l2,
         };
         let found = if self.settings.hessians_are_constant {
             self.find_split_with::<true>(histogram, &node)
         } else {
             self.find_split_with::<false>(histogram, &node)
         };
-        let Some(found) = found else {
+        let Some((found, gain)) = found else {
             return SplitInfo::none();
         };
         let (g_right, h_right) = (sum_g - found.g_left, sum_h - found.h_left);
         SplitInfo {
-            gain: split_gain(found.g_left, found.h_left, g_right, h_right, node.loss, l2),
+            gain,
             feature: found.feature,
             bin: found.bin,
             missing_go_left: found.missing_go_left,
@@ -194,8 +195,8 @@ impl Grower<'_> {
         }
     }
 
-    /// The left side of [`find_split`](Self::find_split)'s best candidate, with hessian sums
-    /// taken as row counts when `CONSTANT`.
+    /// The left side of [`find_split`](Self::find_split)'s best candidate and its gain, with
+    /// hessian sums taken as row counts when `CONSTANT`.
     ///
     /// scikit-learn keeps each feature's best split (left to right, then right to left if it
     /// beats it) and then the first feature with the largest gain; keeping one running best over
@@ -204,7 +205,7 @@ impl Grower<'_> {
         &self,
         histogram: &Histogram,
         node: &NodeSums,
-    ) -> Option<Found> {
+    ) -> Option<(Found, f64)> {
         let binned = self.binned;
         let mut best = Best::new();
         for f in 0..binned.n_features() {
@@ -241,7 +242,7 @@ impl Grower<'_> {
                 self.scan::<CONSTANT>(f, bins, has_missing, node, &mut best, candidates);
             }
         }
-        best.found
+        best.found.map(|found| (found, best.gain))
     }
 
     /// Scans the bins of feature `f` once, left to right, offering `best` the split after each
@@ -261,7 +262,6 @@ impl Grower<'_> {
         let n_bins = bins.len() - 1;
         let s = &self.settings;
         let min_leaf = s.min_samples_leaf as u32;
-        let l2 = s.l2_regularization;
         let (n, sum_g, sum_h) = (node.n, node.sum_g, node.sum_h);
         let hessian = |b: &Bin| if CONSTANT { f64::from(b.count) } else { b.h };
         let missing = &bins[n_bins];
@@ -285,7 +285,7 @@ impl Grower<'_> {
         let offer =
             |best: &mut Best, bin: usize, missing_go_left: bool, n_l: u32, h_l: f64, g_l: f64| {
                 let h_right = sum_h - h_l;
-                if valid(n_l, h_l, h_right) && best.offer(g_l, h_l, node, l2) {
+                if valid(n_l, h_l, h_right) && best.offer(g_l, h_l, node) {
                     best.found = Some(Found {
                         feature: f,
                         bin,
@@ -494,7 +494,7 @@ mod tests {
                 sum_g,
                 sum_h,
                 loss: sum_g * value,
-                lambda: l2 + 1e-15,
+                l2,
             };
             let settings = (min_leaf as u32, l2, constant);
             let expected = brute_force(&binned, &histogram, &node, settings);

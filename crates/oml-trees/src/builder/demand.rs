@@ -11,6 +11,7 @@
 //! order and their statistics are those of the kept block, so the tree is the same (a test
 //! compares the two).
 
+use super::buckets::one_code;
 use super::{Grower, Weights};
 use crate::criterion::Stats;
 
@@ -109,9 +110,11 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
     /// alike) and no missing value, or only missing values, from its ranks by row.
     pub(super) fn is_constant_by_row(&self, f: usize, start: usize, end: usize) -> bool {
         let (ranks, _) = self.by_row[f].expect("a feature sorted on demand has ranks");
-        let mut node_ranks = self.rows[start..end].iter().map(|&row| ranks[row as usize]);
-        let first = node_ranks.next();
-        node_ranks.all(|rank| Some(rank) == first)
+        one_code(
+            self.rows[start..end]
+                .iter()
+                .map(|&row| ranks[row as usize] as usize),
+        )
     }
 }
 
