@@ -46,8 +46,10 @@ impl DecisionTreeClassifier {
     pub fn predict_proba<D: Data<Elem = f64>>(&self, x: &ArrayBase<D, Ix2>) -> Array2<f64> {
         check_features(self.tree.n_features, x.ncols());
         let mut proba = Array2::zeros((x.nrows(), self.n_classes));
-        for (row, mut out) in x.rows().into_iter().zip(proba.rows_mut()) {
-            out.assign(&ArrayView1::from(self.row_proba(row)));
+        let mut leaves = vec![0; x.nrows()];
+        self.tree.apply_rows(x.view(), &mut leaves);
+        for (&leaf, mut out) in leaves.iter().zip(proba.rows_mut()) {
+            out.assign(&ArrayView1::from(self.tree.value(leaf)));
         }
         proba
     }
@@ -71,7 +73,7 @@ pub(crate) fn check_features(expected: usize, found: usize) {
     );
 }
 
-/// Sets each entry of `y` to `predict` of its row of `x`, by a tree fitted as `tree`.
+/// Sets each entry of `y` to `predict` of the leaf of `tree` its row of `x` falls in.
 ///
 /// # Panics
 ///
@@ -80,12 +82,14 @@ pub(crate) fn predict_rows<D: Data<Elem = f64>, T>(
     tree: &Tree,
     x: &ArrayBase<D, Ix2>,
     y: &mut Array1<T>,
-    predict: impl Fn(ArrayView1<'_, f64>) -> T,
+    predict: impl Fn(usize) -> T,
 ) {
     check_features(tree.n_features, x.ncols());
     assert_eq!(x.nrows(), y.len(), "one prediction per row");
-    for (row, target) in x.rows().into_iter().zip(y.iter_mut()) {
-        *target = predict(row);
+    let mut leaves = vec![0; x.nrows()];
+    tree.apply_rows(x.view(), &mut leaves);
+    for (&leaf, target) in leaves.iter().zip(y.iter_mut()) {
+        *target = predict(leaf);
     }
 }
 
@@ -98,7 +102,7 @@ impl<D: Data<Elem = f64>> PredictInplace<ArrayBase<D, Ix2>, Array1<usize>>
     ///
     /// If `x` does not have the features the tree was fitted on, or `y` one entry per row.
     fn predict_inplace(&self, x: &ArrayBase<D, Ix2>, y: &mut Array1<usize>) {
-        predict_rows(&self.tree, x, y, |row| argmax(self.row_proba(row)));
+        predict_rows(&self.tree, x, y, |leaf| argmax(self.tree.value(leaf)));
     }
 
     fn default_target(&self, x: &ArrayBase<D, Ix2>) -> Array1<usize> {

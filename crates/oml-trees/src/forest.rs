@@ -19,7 +19,7 @@ use crate::forest_params::{RandomForestParams, RandomForestValidParams};
 use crate::params::{Classification, DecisionTreeValidParams, Regression, TreeKind};
 use crate::regressor::DecisionTreeRegressor;
 use crate::sorted::SortedFeatures;
-use crate::tree::{ROW_BLOCK, by_row_blocks};
+use crate::tree::{ROW_BLOCK, Tree, by_row_blocks};
 
 /// A fitted random forest of classification trees: probabilities are the mean of the trees'
 /// leaf class fractions.
@@ -171,21 +171,24 @@ fn out_of_bag_sums<T: Sync>(
     (sums, counts)
 }
 
-/// For each row of `x`, the sum over all trees, in tree order, of `leaf(tree, row)`, divided by
-/// the number of trees: `rows × width` values.
+/// For each row of `x`, the sum over all trees, in tree order, of the values of the row's leaf
+/// in `tree_of(tree)`, divided by the number of trees: `rows × width` values.
 fn mean_over_trees<T: Sync>(
     trees: &[T],
     x: ArrayView2<'_, f64>,
     width: usize,
-    leaf: impl for<'t> Fn(&'t T, ArrayView1<'_, f64>) -> &'t [f64] + Sync,
+    tree_of: impl Fn(&T) -> &Tree + Sync,
 ) -> Vec<f64> {
     let mut out = vec![0.0; x.nrows() * width];
     let n_trees = trees.len() as f64;
     by_row_blocks(x, &mut out, width, |rows, out| {
-        for tree in trees {
-            for (row, slot) in rows.rows().into_iter().zip(out.chunks_exact_mut(width)) {
-                let values = leaf(tree, row);
-                slot.iter_mut().zip(values).for_each(|(s, v)| *s += v);
+        let mut leaves = vec![0; rows.nrows()];
+        for tree in trees.iter().map(&tree_of) {
+            tree.apply_rows(rows, &mut leaves);
+            for (&leaf, slot) in leaves.iter().zip(out.chunks_exact_mut(width)) {
+                slot.iter_mut()
+                    .zip(tree.value(leaf))
+                    .for_each(|(s, v)| *s += v);
             }
         }
         out.iter_mut().for_each(|v| *v /= n_trees);
@@ -237,7 +240,12 @@ impl RandomForestClassifier {
     /// If `x` does not have the features the forest was fitted on.
     pub fn predict_proba<D: Data<Elem = f64>>(&self, x: &ArrayBase<D, Ix2>) -> Array2<f64> {
         check_features(self.trees[0].tree().n_features(), x.ncols());
-        let mean = mean_over_trees(&self.trees, x.view(), self.n_classes, class_leaf);
+        let mean = mean_over_trees(
+            &self.trees,
+            x.view(),
+            self.n_classes,
+            DecisionTreeClassifier::tree,
+        );
         Array2::from_shape_vec((x.nrows(), self.n_classes), mean).expect("rows x classes")
     }
 }
@@ -292,7 +300,7 @@ impl<D: Data<Elem = f64>> PredictInplace<ArrayBase<D, Ix2>, Array1<f64>> for Ran
     fn predict_inplace(&self, x: &ArrayBase<D, Ix2>, y: &mut Array1<f64>) {
         check_features(self.trees[0].tree().n_features(), x.ncols());
         assert_eq!(x.nrows(), y.len(), "one prediction per row");
-        let mean = mean_over_trees(&self.trees, x.view(), 1, value_leaf);
+        let mean = mean_over_trees(&self.trees, x.view(), 1, DecisionTreeRegressor::tree);
         y.iter_mut().zip(mean).for_each(|(t, v)| *t = v);
     }
 

@@ -41,7 +41,7 @@ impl<D: Data<Elem = f64>> PredictInplace<ArrayBase<D, Ix2>, Array1<f64>> for Dec
     ///
     /// If `x` does not have the features the tree was fitted on, or `y` one entry per row.
     fn predict_inplace(&self, x: &ArrayBase<D, Ix2>, y: &mut Array1<f64>) {
-        predict_rows(&self.tree, x, y, |row| self.predict_row(row));
+        predict_rows(&self.tree, x, y, |leaf| self.tree.value(leaf)[0]);
     }
 
     fn default_target(&self, x: &ArrayBase<D, Ix2>) -> Array1<f64> {

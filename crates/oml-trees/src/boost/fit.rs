@@ -3,7 +3,7 @@
 //! gradients at the current raw predictions and one tree per class (or one tree), until
 //! `max_iter` or until the validation loss stops improving.
 
-use ndarray::{ArrayView1, ArrayView2};
+use ndarray::{ArrayView1, ArrayView2, Axis};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
@@ -130,6 +130,8 @@ fn boost<K: TreeKind>(
     };
     let y_train: Vec<f64> = train.iter().map(|&r| y[r]).collect();
     let y_val: Vec<f64> = validation.iter().map(|&r| y[r]).collect();
+    let x_val = records.select(Axis(0), &validation);
+    let mut val_leaves = vec![0; validation.len()];
     let mapper = BinMapper::fit(records, &train, params.max_bins(), params.seed());
     let binned = BinnedFeatures::new(&mapper, records, &train);
     let grower = Grower {
@@ -190,8 +192,9 @@ fn boost<K: TreeKind>(
             .collect();
         if early {
             for (tree, raw) in grown.iter().zip(raw_val.chunks_mut(n_val)) {
-                for (&row, raw) in validation.iter().zip(raw) {
-                    *raw += tree.value(tree.apply(records.row(row)))[0];
+                tree.apply_rows(x_val.view(), &mut val_leaves);
+                for (&leaf, raw) in val_leaves.iter().zip(raw) {
+                    *raw += tree.value(leaf)[0];
                 }
             }
             validation_scores.push(-loss.mean(&y_val, &raw_val));

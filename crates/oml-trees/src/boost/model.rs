@@ -20,10 +20,12 @@ impl Ensemble {
         debug_assert!(k > 0, "a baseline per tree of an iteration");
         let mut raw = self.baseline.repeat(x.nrows());
         by_row_blocks(x, &mut raw, k, |rows, raw| {
+            let mut leaves = vec![0; rows.nrows()];
             for iteration in &self.trees {
                 for (c, tree) in iteration.iter().enumerate() {
-                    for (row, raw) in rows.rows().into_iter().zip(raw.chunks_mut(k)) {
-                        raw[c] += tree.value(tree.apply(row))[0];
+                    tree.apply_rows(rows, &mut leaves);
+                    for (&leaf, raw) in leaves.iter().zip(raw.chunks_mut(k)) {
+                        raw[c] += tree.value(leaf)[0];
                     }
                 }
             }
