@@ -73,13 +73,46 @@ impl Loss {
                 }
             }
             Loss::Multinomial(k) => {
-                let mut p = vec![0.0; k];
-                for (i, &y) in y.iter().enumerate() {
-                    softmax((0..k).map(|c| raw[c * n + i]), &mut p);
-                    for (c, &p) in p.iter().enumerate() {
-                        let target = if c == y as usize { 1.0 } else { 0.0 };
-                        g[c * n + i] = (p - target) as f32;
-                        h[c * n + i] = (p * (1.0 - p)) as f32;
+                // `softmax` of each row, computed for a block of rows class by class, so that
+                // each class's raw predictions, gradients and hessians are read and written in
+                // order rather than k places apart per row.
+                let mut max = [0.0; GRADIENT_BLOCK];
+                let mut sum = [0.0; GRADIENT_BLOCK];
+                let mut e = vec![0.0; k * GRADIENT_BLOCK];
+                for start in (0..n).step_by(GRADIENT_BLOCK) {
+                    let rows = start..n.min(start + GRADIENT_BLOCK);
+                    let m = rows.len();
+                    let class = |c: usize| c * n + start..c * n + start + m;
+                    max[..m].fill(f64::NEG_INFINITY);
+                    for c in 0..k {
+                        for (max, &r) in max.iter_mut().zip(&raw[class(c)]) {
+                            *max = max.max(r);
+                        }
+                    }
+                    sum[..m].fill(0.0);
+                    for (c, e) in e.chunks_exact_mut(GRADIENT_BLOCK).enumerate() {
+                        for (((e, sum), &r), &max) in e
+                            .iter_mut()
+                            .zip(&mut sum[..m])
+                            .zip(&raw[class(c)])
+                            .zip(&max)
+                        {
+                            *e = (r - max).exp();
+                            *sum += *e;
+                        }
+                    }
+                    for (c, e) in e.chunks_exact(GRADIENT_BLOCK).enumerate() {
+                        let rows = g[class(c)]
+                            .iter_mut()
+                            .zip(&mut h[class(c)])
+                            .zip(e.iter().zip(&sum))
+                            .zip(&y[start..start + m]);
+                        for (((g, h), (&e, &sum)), &y) in rows {
+                            let p = e / sum;
+                            let target = if c == y as usize { 1.0 } else { 0.0 };
+                            *g = (p - target) as f32;
+                            *h = (p * (1.0 - p)) as f32;
+                        }
                     }
                 }
             }
@@ -111,6 +144,9 @@ impl Loss {
         total / n as f64
     }
 }
+
+/// Rows whose multinomial gradients are computed together.
+const GRADIENT_BLOCK: usize = 256;
 
 /// `softmax(raw)` into `p`.
 pub(crate) fn softmax(raw: impl Iterator<Item = f64> + Clone, p: &mut [f64]) {
@@ -164,6 +200,25 @@ mod tests {
         let m = (0.5f64.ln() + 2.0 * 0.25f64.ln()) / 3.0;
         for (b, p) in b.iter().zip([0.5f64, 0.25, 0.25]) {
             assert!((b - (p.ln() - m)).abs() < 1e-15);
+        }
+    }
+
+    #[test]
+    fn multinomial_gradients_in_blocks_are_each_rows_softmax() {
+        // More rows than a block, and not a multiple of it.
+        let (n, k) = (2 * GRADIENT_BLOCK + 37, 4);
+        let raw: Vec<f64> = (0..n * k).map(|i| (i as f64 * 0.7).sin() * 5.0).collect();
+        let y: Vec<f64> = (0..n).map(|i| ((i * 7) % k) as f64).collect();
+        let (mut g, mut h) = (vec![0f32; n * k], vec![0f32; n * k]);
+        Loss::Multinomial(k).gradients(&y, &raw, &mut g, &mut h);
+        let mut p = vec![0.0; k];
+        for i in 0..n {
+            softmax((0..k).map(|c| raw[c * n + i]), &mut p);
+            for (c, &p) in p.iter().enumerate() {
+                let target = if c == y[i] as usize { 1.0 } else { 0.0 };
+                assert_eq!(g[c * n + i], (p - target) as f32, "row {i}, class {c}");
+                assert_eq!(h[c * n + i], (p * (1.0 - p)) as f32, "row {i}, class {c}");
+            }
         }
     }
 
