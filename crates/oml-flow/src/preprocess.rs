@@ -283,6 +283,10 @@ struct Indicators(Vec<Option<Vec<usize>>>);
 
 impl Transform for Indicators {
     fn transform(&self, x: &DesignMatrix) -> Result<DesignMatrix> {
+        if self.0.iter().all(Option::is_none) {
+            // Nothing to encode: one copy of the rows, not a column at a time.
+            return Ok(x.clone());
+        }
         let width: usize = self
             .0
             .iter()
