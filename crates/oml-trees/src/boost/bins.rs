@@ -133,6 +133,9 @@ pub(crate) struct BinnedFeatures {
     /// Where the bins of each feature without a default bin start in a histogram, in feature
     /// order.
     pub dense_offsets: Vec<usize>,
+    /// The training rows in each histogram bin, 0 in default bins: the counts of every tree's
+    /// root, which so need not be counted again.
+    pub root_counts: Vec<u32>,
     /// The bins of the features without a default bin, `dense_offsets.len()` per row, row
     /// after row.
     pub dense: Vec<u8>,
@@ -152,6 +155,7 @@ impl BinnedFeatures {
         let mut has_missing = vec![false; n_features];
         let mut default_bins: Vec<Option<u8>> = vec![None; n_features];
         let mut counts = [0usize; 256];
+        let mut feature_counts = Vec::with_capacity(n_features);
         for f in 0..n_features {
             let column = x.column(f);
             let missing = mapper.n_bins_non_missing(f) as u8;
@@ -165,6 +169,8 @@ impl BinnedFeatures {
             if let Some(most) = counts.iter().position(|&c| 2 * c > n_rows) {
                 default_bins[f] = Some(most as u8);
             }
+            let n_bins = mapper.n_bins_non_missing(f) + 1;
+            feature_counts.push(counts[..n_bins].to_vec());
         }
         let n_bins_non_missing: Vec<usize> = (0..n_features)
             .map(|f| mapper.n_bins_non_missing(f))
@@ -174,6 +180,14 @@ impl BinnedFeatures {
         for &n in &n_bins_non_missing {
             offsets.push(histogram_len);
             histogram_len += n + 1;
+        }
+        let mut root_counts = vec![0u32; histogram_len];
+        for (f, counts) in feature_counts.iter().enumerate() {
+            for (b, &count) in counts.iter().enumerate() {
+                if default_bins[f] != Some(b as u8) {
+                    root_counts[offsets[f] + b] = count as u32;
+                }
+            }
         }
         let dense_features: Vec<usize> = (0..n_features)
             .filter(|&f| default_bins[f].is_none())
@@ -207,6 +221,7 @@ impl BinnedFeatures {
             histogram_len,
             default_bins,
             dense_offsets,
+            root_counts,
             dense,
             row_starts,
             entries,

@@ -279,16 +279,19 @@ impl Grower<'_> {
         if !mark {
             histogram.unmark();
         }
-        let (sum_g, sum_h) = match (constant, sparse, mark) {
-            (true, true, true) => self.add_rows::<true, true, true>(rows, g, h, histogram),
-            (true, true, false) => self.add_rows::<true, true, false>(rows, g, h, histogram),
-            (true, false, true) => self.add_rows::<true, false, true>(rows, g, h, histogram),
-            (true, false, false) => self.add_rows::<true, false, false>(rows, g, h, histogram),
-            (false, true, true) => self.add_rows::<false, true, true>(rows, g, h, histogram),
-            (false, true, false) => self.add_rows::<false, true, false>(rows, g, h, histogram),
-            (false, false, true) => self.add_rows::<false, false, true>(rows, g, h, histogram),
-            (false, false, false) => self.add_rows::<false, false, false>(rows, g, h, histogram),
+        // Every tree's root has the same counts: copied, not counted.
+        let root = rows.len() == binned.n_rows && !mark;
+        let (sum_g, sum_h) = match (constant, sparse) {
+            (true, true) => self.add_rows_as::<true, true>(rows, g, h, histogram, mark, root),
+            (true, false) => self.add_rows_as::<true, false>(rows, g, h, histogram, mark, root),
+            (false, true) => self.add_rows_as::<false, true>(rows, g, h, histogram, mark, root),
+            (false, false) => self.add_rows_as::<false, false>(rows, g, h, histogram, mark, root),
         };
+        if root {
+            for (bin, &count) in histogram.bins_mut().iter_mut().zip(&binned.root_counts) {
+                bin.count = count;
+            }
+        }
         let n = (stop - start) as u32;
         for &(f, default) in &binned.default_bins {
             let offset = binned.offsets[f];
@@ -309,11 +312,29 @@ impl Grower<'_> {
         (sum_g, sum_h)
     }
 
+    /// [`add_rows`](Self::add_rows), marking bins when `mark`, and counting rows unless the rows
+    /// are the `root`'s.
+    fn add_rows_as<const CONSTANT: bool, const SPARSE: bool>(
+        &self,
+        rows: &[u32],
+        g: &[f32],
+        h: &[f32],
+        histogram: &mut Histogram,
+        mark: bool,
+        root: bool,
+    ) -> (f64, f64) {
+        match (mark, root) {
+            (true, _) => self.add_rows::<CONSTANT, SPARSE, true, true>(rows, g, h, histogram),
+            (false, false) => self.add_rows::<CONSTANT, SPARSE, false, true>(rows, g, h, histogram),
+            (false, true) => self.add_rows::<CONSTANT, SPARSE, false, false>(rows, g, h, histogram),
+        }
+    }
+
     /// Adds each of `rows` to the bins of its features without a default bin and, when
-    /// `SPARSE`, to those of its entries, marking the bins when `MARK`; returns the rows'
-    /// gradient and hessian sums. With `CONSTANT`, hessians are neither added to the bins nor
-    /// summed (0 is returned): row counts stand for them.
-    fn add_rows<const CONSTANT: bool, const SPARSE: bool, const MARK: bool>(
+    /// `SPARSE`, to those of its entries, marking the bins when `MARK` and counting rows when
+    /// `COUNT`; returns the rows' gradient and hessian sums. With `CONSTANT`, hessians are
+    /// neither added to the bins nor summed (0 is returned): row counts stand for them.
+    fn add_rows<const CONSTANT: bool, const SPARSE: bool, const MARK: bool, const COUNT: bool>(
         &self,
         rows: &[u32],
         g: &[f32],
@@ -328,7 +349,9 @@ impl Grower<'_> {
             if !CONSTANT {
                 bin.h += hessian;
             }
-            bin.count += 1;
+            if COUNT {
+                bin.count += 1;
+            }
             if MARK {
                 histogram.mark(i);
             }
@@ -421,5 +444,88 @@ impl Grower<'_> {
             values.push(g.value);
         }
         Tree::new(nodes, values, 1, self.binned.n_features())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::Array2;
+
+    /// Every bin of a histogram built from `rows` of `binned` (positions), counted row by row.
+    fn counted(binned: &BinnedFeatures, rows: &[u32], g: &[f32], h: &[f32]) -> Vec<Bin> {
+        let mut bins = vec![Bin::default(); binned.histogram_len];
+        for f in 0..binned.n_features() {
+            for &row in rows {
+                let bin =
+                    &mut bins[binned.offsets[f] + usize::from(binned.column(f)[row as usize])];
+                bin.g += f64::from(g[row as usize]);
+                bin.h += f64::from(h[row as usize]);
+                bin.count += 1;
+            }
+        }
+        bins
+    }
+
+    /// The root's histogram, whose counts are copied rather than counted, and a node's, counted,
+    /// both have every bin's count (default bins of indicator columns included) and sums.
+    #[test]
+    fn the_roots_copied_counts_are_its_rows_counts() {
+        let n = 3_000;
+        // Two numeric columns (one with missing values) and two indicator columns, mostly 0.
+        let x = Array2::from_shape_fn((n, 4), |(i, j)| match j {
+            0 => (i as f64 * 0.37).sin(),
+            1 if i % 9 == 0 => f64::NAN,
+            1 => (i % 300) as f64,
+            2 => f64::from(i % 7 == 0),
+            _ => f64::from(i % 5 == 1),
+        });
+        let rows: Vec<usize> = (0..n).collect();
+        let mapper = BinMapper::fit(x.view(), &rows, 255, 0);
+        let binned = BinnedFeatures::new(&mapper, x.view(), &rows);
+        assert_eq!(
+            binned.default_bins.len(),
+            2,
+            "the indicator columns have a default bin"
+        );
+        let g: Vec<f32> = (0..n)
+            .map(|i| ((i * 13) % 17) as f32 * 0.25 - 2.0)
+            .collect();
+        for constant in [false, true] {
+            let h: Vec<f32> = if constant {
+                vec![1.0; n]
+            } else {
+                (0..n)
+                    .map(|i| 0.1 + ((i * 7) % 11) as f32 * 0.125)
+                    .collect()
+            };
+            let grower = Grower {
+                binned: &binned,
+                mapper: &mapper,
+                settings: GrowSettings {
+                    max_leaf_nodes: None,
+                    max_depth: None,
+                    min_samples_leaf: 1,
+                    l2_regularization: 0.0,
+                    shrinkage: 1.0,
+                    hessians_are_constant: constant,
+                },
+            };
+            let mut ws = Workspace::default();
+            ws.partition.extend(0..n as u32);
+            for stop in [n, n - 1] {
+                let mut histogram = Histogram::zeroed(binned.histogram_len);
+                grower.build_histogram(0, stop, &g, &h, &mut ws, &mut histogram);
+                assert!(!histogram.is_marked(), "a node too large to mark");
+                let expected = counted(&binned, &ws.partition[..stop], &g, &h);
+                for (i, (built, expected)) in histogram.bins().iter().zip(&expected).enumerate() {
+                    assert_eq!(built.count, expected.count, "bin {i}, {stop} rows");
+                    assert!((built.g - expected.g).abs() < 1e-9, "bin {i}, {stop} rows");
+                    if !constant {
+                        assert!((built.h - expected.h).abs() < 1e-9, "bin {i}, {stop} rows");
+                    }
+                }
+            }
+        }
     }
 }
