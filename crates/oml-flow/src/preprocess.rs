@@ -283,8 +283,13 @@ struct Indicators(Vec<Option<Vec<usize>>>);
 
 impl Transform for Indicators {
     fn transform(&self, x: &DesignMatrix) -> Result<DesignMatrix> {
-        if self.0.iter().all(Option::is_none) {
-            // Nothing to encode: one copy of the rows, not a column at a time.
+        if self.0.iter().all(Option::is_none)
+            && x.columns.len() == self.0.len()
+            && x.x.is_standard_layout()
+        {
+            // Nothing to encode: one copy of the rows, not a column at a time. Only of a
+            // row-major matrix, as the encoding writes: a row's dot products sum its values in
+            // an order that depends on the layout.
             return Ok(x.clone());
         }
         let width: usize = self
@@ -430,7 +435,7 @@ impl Transform for Scales {
 
 #[cfg(test)]
 mod tests {
-    use ndarray::array;
+    use ndarray::{ShapeBuilder, array};
 
     use super::*;
 
@@ -527,6 +532,30 @@ mod tests {
         let names: Vec<&str> = encoded.columns.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(names, ["c0", "c1=?"]);
         assert_eq!(encoded.x.column(1).to_vec(), vec![1.0, 1.0]);
+    }
+
+    #[test]
+    fn one_hot_of_numeric_columns_is_the_table_row_major() {
+        let train = matrix(array![[0.5, 3.0], [1.5, 4.0]], &[None, None]);
+        let fitted = OneHotEncoder.fit(&train).unwrap();
+        // A column-major table (as concatenating an imputer's indicators makes) comes back
+        // row-major: rows then sum their dot products as the encoding's own output does.
+        let mut column_major = Array2::zeros((3, 2).f());
+        column_major.assign(&array![[7.0, 2.0], [8.0, 1.0], [9.0, NAN]]);
+        let test = matrix(column_major, &[None, None]);
+        assert!(!test.x.is_standard_layout());
+        for input in [&train, &test] {
+            let out = fitted.transform(input).unwrap();
+            assert!(out.x.is_standard_layout());
+            assert_eq!(out.x.shape(), input.x.shape());
+            assert!(
+                out.x
+                    .iter()
+                    .zip(&input.x)
+                    .all(|(a, b)| a.to_bits() == b.to_bits())
+            );
+            assert_eq!(out.columns.len(), 2);
+        }
     }
 
     #[test]

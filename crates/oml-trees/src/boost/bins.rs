@@ -153,8 +153,8 @@ pub(crate) struct BinnedFeatures {
     /// Where the bins of each feature without a default bin start in a histogram, in feature
     /// order.
     pub dense_offsets: Vec<usize>,
-    /// The training rows in each histogram bin, 0 in default bins: the counts of every tree's
-    /// root, which so need not be counted again.
+    /// The training rows in each histogram bin, 0 in default bins (which a histogram gets by
+    /// subtraction): the counts of every tree's root, copied rather than counted again.
     pub root_counts: Vec<u32>,
     /// The bins of the features without a default bin, `dense_offsets.len()` per row, row
     /// after row.

@@ -279,7 +279,8 @@ impl Grower<'_> {
         if !mark {
             histogram.unmark();
         }
-        // Every tree's root has the same counts: copied, not counted.
+        // A node of all the training rows (the root) has the counts taken when binning:
+        // copied, not counted.
         let root = rows.len() == binned.n_rows && !mark;
         let (sum_g, sum_h) = match (constant, sparse) {
             (true, true) => self.add_rows_as::<true, true>(rows, g, h, histogram, mark, root),
@@ -468,7 +469,8 @@ mod tests {
     }
 
     /// The root's histogram, whose counts are copied rather than counted, and a node's, counted,
-    /// both have every bin's count (default bins of indicator columns included) and sums.
+    /// both have every bin's count (default bins of indicator columns included, and with only
+    /// numeric columns) and sums.
     #[test]
     fn the_roots_copied_counts_are_its_rows_counts() {
         let n = 3_000;
@@ -481,17 +483,15 @@ mod tests {
             _ => f64::from(i % 5 == 1),
         });
         let rows: Vec<usize> = (0..n).collect();
-        let mapper = BinMapper::fit(x.view(), &rows, 255, 0);
-        let binned = BinnedFeatures::new(&mapper, x.view(), &rows);
-        assert_eq!(
-            binned.default_bins.len(),
-            2,
-            "the indicator columns have a default bin"
-        );
         let g: Vec<f32> = (0..n)
             .map(|i| ((i * 13) % 17) as f32 * 0.25 - 2.0)
             .collect();
-        for constant in [false, true] {
+        // With the indicator columns (their rows' bins listed as entries), and without.
+        for (width, defaults, constant) in [(4, 2, false), (4, 2, true), (2, 0, false)] {
+            let x = x.slice(ndarray::s![.., ..width]);
+            let mapper = BinMapper::fit(x, &rows, 255, 0);
+            let binned = BinnedFeatures::new(&mapper, x, &rows);
+            assert_eq!(binned.default_bins.len(), defaults);
             let h: Vec<f32> = if constant {
                 vec![1.0; n]
             } else {
