@@ -46,9 +46,7 @@ impl DecisionTreeClassifier {
     pub fn predict_proba<D: Data<Elem = f64>>(&self, x: &ArrayBase<D, Ix2>) -> Array2<f64> {
         check_features(self.tree.n_features, x.ncols());
         let mut proba = Array2::zeros((x.nrows(), self.n_classes));
-        let mut leaves = vec![0; x.nrows()];
-        self.tree.apply_rows(x.view(), &mut leaves);
-        for (&leaf, mut out) in leaves.iter().zip(proba.rows_mut()) {
+        for (&leaf, mut out) in self.tree.leaves(x.view()).iter().zip(proba.rows_mut()) {
             out.assign(&ArrayView1::from(self.tree.value(leaf)));
         }
         proba
@@ -86,9 +84,7 @@ pub(crate) fn predict_rows<D: Data<Elem = f64>, T>(
 ) {
     check_features(tree.n_features, x.ncols());
     assert_eq!(x.nrows(), y.len(), "one prediction per row");
-    let mut leaves = vec![0; x.nrows()];
-    tree.apply_rows(x.view(), &mut leaves);
-    for (&leaf, target) in leaves.iter().zip(y.iter_mut()) {
+    for (&leaf, target) in tree.leaves(x.view()).iter().zip(y.iter_mut()) {
         *target = predict(leaf);
     }
 }

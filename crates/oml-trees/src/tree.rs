@@ -219,6 +219,13 @@ impl Tree {
         }
     }
 
+    /// The leaf of each row of `x` ([`apply_rows`](Self::apply_rows) into a new vector).
+    pub(crate) fn leaves(&self, x: ArrayView2<'_, f64>) -> Vec<usize> {
+        let mut leaves = vec![0; x.nrows()];
+        self.apply_rows(x, &mut leaves);
+        leaves
+    }
+
     /// The leaf of each row of `x` (rows x features), as [`apply`](Self::apply) finds it,
     /// written into `leaves`. Rows go down [`LOCKSTEP`] at a time, a level per step, with no
     /// branch per row: their walks overlap in the processor instead of each waiting on a

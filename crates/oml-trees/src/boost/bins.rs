@@ -174,24 +174,6 @@ impl BinnedFeatures {
         let mut columns = vec![0u8; n_rows * n_features];
         let mut has_missing = vec![false; n_features];
         let mut default_bins: Vec<Option<u8>> = vec![None; n_features];
-        let mut counts = [0usize; 256];
-        let mut feature_counts = Vec::with_capacity(n_features);
-        for f in 0..n_features {
-            let column = x.column(f);
-            let missing = mapper.n_bins_non_missing(f) as u8;
-            counts.fill(0);
-            let bins = &mut columns[f * n_rows..(f + 1) * n_rows];
-            for (bin, &r) in bins.iter_mut().zip(rows) {
-                *bin = mapper.bin(f, column[r]);
-                has_missing[f] |= *bin == missing;
-                counts[usize::from(*bin)] += 1;
-            }
-            if let Some(most) = counts.iter().position(|&c| 2 * c > n_rows) {
-                default_bins[f] = Some(most as u8);
-            }
-            let n_bins = mapper.n_bins_non_missing(f) + 1;
-            feature_counts.push(counts[..n_bins].to_vec());
-        }
         let n_bins_non_missing: Vec<usize> = (0..n_features)
             .map(|f| mapper.n_bins_non_missing(f))
             .collect();
@@ -202,11 +184,20 @@ impl BinnedFeatures {
             histogram_len += n + 1;
         }
         let mut root_counts = vec![0u32; histogram_len];
-        for (f, counts) in feature_counts.iter().enumerate() {
-            for (b, &count) in counts.iter().enumerate() {
-                if default_bins[f] != Some(b as u8) {
-                    root_counts[offsets[f] + b] = count as u32;
-                }
+        for f in 0..n_features {
+            let column = x.column(f);
+            let missing = n_bins_non_missing[f] as u8;
+            let counts = &mut root_counts[offsets[f]..offsets[f] + n_bins_non_missing[f] + 1];
+            let bins = &mut columns[f * n_rows..(f + 1) * n_rows];
+            for (bin, &r) in bins.iter_mut().zip(rows) {
+                *bin = mapper.bin(f, column[r]);
+                has_missing[f] |= *bin == missing;
+                counts[usize::from(*bin)] += 1;
+            }
+            if let Some(most) = counts.iter().position(|&c| 2 * c as usize > n_rows) {
+                default_bins[f] = Some(most as u8);
+                // A histogram gets its default bin by subtraction.
+                counts[most] = 0;
             }
         }
         let dense_features: Vec<usize> = (0..n_features)

@@ -449,6 +449,31 @@ impl Grower<'_> {
 }
 
 #[cfg(test)]
+impl<'a> Grower<'a> {
+    /// A grower of trees without a leaf or depth limit or shrinkage, for tests.
+    pub(crate) fn unbounded(
+        binned: &'a BinnedFeatures,
+        mapper: &'a BinMapper,
+        min_samples_leaf: usize,
+        l2_regularization: f64,
+        hessians_are_constant: bool,
+    ) -> Self {
+        Grower {
+            binned,
+            mapper,
+            settings: GrowSettings {
+                max_leaf_nodes: None,
+                max_depth: None,
+                min_samples_leaf,
+                l2_regularization,
+                shrinkage: 1.0,
+                hessians_are_constant,
+            },
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use ndarray::Array2;
@@ -499,18 +524,7 @@ mod tests {
                     .map(|i| 0.1 + ((i * 7) % 11) as f32 * 0.125)
                     .collect()
             };
-            let grower = Grower {
-                binned: &binned,
-                mapper: &mapper,
-                settings: GrowSettings {
-                    max_leaf_nodes: None,
-                    max_depth: None,
-                    min_samples_leaf: 1,
-                    l2_regularization: 0.0,
-                    shrinkage: 1.0,
-                    hessians_are_constant: constant,
-                },
-            };
+            let grower = Grower::unbounded(&binned, &mapper, 1, 0.0, constant);
             let mut ws = Workspace::default();
             ws.partition.extend(0..n as u32);
             for stop in [n, n - 1] {

@@ -357,7 +357,6 @@ fn split_gain(g_left: f64, h_left: f64, g_right: f64, h_right: f64, loss: f64, l
 mod tests {
     use super::*;
     use crate::boost::bins::{BinMapper, BinnedFeatures};
-    use crate::boost::grow::GrowSettings;
     use ndarray::Array2;
     use rand::{Rng, SeedableRng};
     use rand_chacha::ChaCha8Rng;
@@ -474,18 +473,7 @@ mod tests {
             }
             let min_leaf = rng.gen_range(1..10);
             let l2 = [0.0, 0.5, 1e-3][case % 3];
-            let grower = Grower {
-                binned: &binned,
-                mapper: &mapper,
-                settings: GrowSettings {
-                    max_leaf_nodes: None,
-                    max_depth: None,
-                    min_samples_leaf: min_leaf,
-                    l2_regularization: l2,
-                    shrinkage: 1.0,
-                    hessians_are_constant: constant,
-                },
-            };
+            let grower = Grower::unbounded(&binned, &mapper, min_leaf, l2, constant);
             let (sum_g, sum_h) = (g.iter().sum::<f64>(), h.iter().sum::<f64>());
             let value = node_value(sum_g, sum_h, l2);
             let split = grower.find_split(&histogram, n as u32, sum_g, sum_h, value);
