@@ -21,59 +21,6 @@ use linfa::{
 #[cfg(feature = "serde")]
 use serde_crate::{Deserialize, Serialize};
 
-/// RowMask tracks observations
-///
-/// The decision tree algorithm splits observations at a certain split value for a specific feature. The
-/// left and right children can then only use a certain number of observations. In order to track
-/// that, the observations are masked with a boolean vector, hiding all observations which are not
-/// applicable in a lower tree.
-struct RowMask {
-    mask: Vec<bool>,
-    nsamples: usize,
-}
-
-impl RowMask {
-    /// Generates a RowMask without hidden observations
-    ///
-    /// ### Parameters
-    ///
-    /// * `nsamples`: the total number of observations
-    ///
-    fn all(nsamples: usize) -> Self {
-        RowMask {
-            mask: vec![true; nsamples],
-            nsamples,
-        }
-    }
-
-    /// Generates a RowMask where all observations are hidden
-    ///
-    /// ### Parameters
-    ///
-    /// * `nsamples`: the total number of observations
-    fn none(nsamples: usize) -> Self {
-        RowMask {
-            mask: vec![false; nsamples],
-            nsamples: 0,
-        }
-    }
-
-    /// Sets the observation at the specified index as visible
-    ///
-    /// ### Parameters
-    ///
-    /// * `idx`: the index of the observation to turn visible
-    ///
-    /// ### Panics
-    ///
-    /// If `idx` is out of bounds
-    ///
-    fn mark(&mut self, idx: usize) {
-        self.mask[idx] = true;
-        self.nsamples += 1;
-    }
-}
-
 /// Sorted values of observations with indices (always for a particular feature)
 struct SortedIndex<'a, F: Float> {
     feature_name: &'a str,
@@ -107,6 +54,122 @@ impl<'a, F: Float> SortedIndex<'a, F> {
             feature_name,
         }
     }
+}
+
+/// The rows of the node being fitted, in every order the split search reads (oml patch).
+///
+/// linfa-trees 0.8.1 kept a mask over all training rows per node and walked every feature's
+/// order over *all* training rows at every node, skipping rows outside it: each node cost the
+/// whole training set times the features. Here a node owns the range `start..end` of
+/// `by_index` (its rows in index order) and of every feature's `sorted_values` (its rows in
+/// that feature's order). Splitting a node partitions each range stably, left rows first, so a
+/// child's range holds its rows in the same relative order as the parent's: the same rows in
+/// the same order as 0.8.1's masked walk, for a cost of the node's rows times the features.
+struct NodeRows<'a, F: Float, L: Label> {
+    /// Every feature's values in sorted order, each range partitioned per node.
+    sorted_indices: Vec<SortedIndex<'a, F>>,
+    /// The rows in index order, each range partitioned per node.
+    by_index: Vec<usize>,
+    /// The training labels in ascending order; classes are their positions here.
+    labels: Vec<L>,
+    /// Each training row's class.
+    class_of: Vec<usize>,
+    /// Each training row's weight.
+    weights: Vec<f32>,
+    /// Whether each row of the node being split goes left.
+    goes_left: Vec<bool>,
+    /// Rows going right, held while a range is partitioned.
+    right_values: Vec<(usize, F)>,
+    /// Row indices going right, held while `by_index` is partitioned.
+    right_rows: Vec<usize>,
+}
+
+impl<'a, F: Float, L: Label> NodeRows<'a, F, L> {
+    /// All training rows of `data`, every feature sorted.
+    fn new<D: Data<Elem = F>, T: AsSingleTargets<Elem = L> + Labels<Elem = L>>(
+        data: &DatasetBase<ArrayBase<D, Ix2>, T>,
+        feature_names: &'a [String],
+    ) -> Self {
+        let x = data.records();
+        let sorted_indices = (0..x.ncols())
+            .map(|feature_idx| {
+                SortedIndex::of_array_column(x, feature_idx, &feature_names[feature_idx])
+            })
+            .collect();
+        let target = data.as_single_targets();
+        let labels: Vec<L> = target
+            .iter()
+            .cloned()
+            .collect::<std::collections::BTreeSet<L>>()
+            .into_iter()
+            .collect();
+        let position: BTreeMap<&L, usize> = labels.iter().zip(0..).collect();
+        let class_of = target.iter().map(|label| position[label]).collect();
+        let nsamples = x.nrows();
+        NodeRows {
+            sorted_indices,
+            by_index: (0..nsamples).collect(),
+            class_of,
+            labels,
+            weights: (0..nsamples).map(|i| data.weight_for(i)).collect(),
+            goes_left: vec![false; nsamples],
+            right_values: Vec::new(),
+            right_rows: Vec::new(),
+        }
+    }
+
+    /// The weight of each class in rows `start..end`, summed in index order (as 0.8.1's
+    /// `label_frequencies_with_mask`), and whether the class has a row there.
+    fn class_weights(&self, start: usize, end: usize) -> (Vec<f32>, Vec<bool>) {
+        let mut weights = vec![0.0f32; self.labels.len()];
+        let mut present = vec![false; self.labels.len()];
+        for &row in &self.by_index[start..end] {
+            let class = self.class_of[row];
+            weights[class] += self.weights[row];
+            present[class] = true;
+        }
+        (weights, present)
+    }
+
+    /// Partitions rows `start..end` stably by `goes_left`, in index order and in every
+    /// feature's order; returns where the right rows start.
+    fn partition(&mut self, start: usize, end: usize) -> usize {
+        let goes_left = &self.goes_left;
+        let right_rows = &mut self.right_rows;
+        let boundary = stable_partition(&mut self.by_index[start..end], right_rows, |&row| {
+            goes_left[row]
+        });
+        for sorted_index in &mut self.sorted_indices {
+            stable_partition(
+                &mut sorted_index.sorted_values[start..end],
+                &mut self.right_values,
+                |&(row, _)| goes_left[row],
+            );
+        }
+        start + boundary
+    }
+}
+
+/// Moves the items of `items` that satisfy `left` to its front and the others after them,
+/// both in their order (`right` is scratch space); returns the number on the left.
+fn stable_partition<T: Copy>(
+    items: &mut [T],
+    right: &mut Vec<T>,
+    left: impl Fn(&T) -> bool,
+) -> usize {
+    right.clear();
+    let mut kept = 0;
+    for i in 0..items.len() {
+        let item = items[i];
+        if left(&item) {
+            items[kept] = item;
+            kept += 1;
+        } else {
+            right.push(item);
+        }
+    }
+    items[kept..].copy_from_slice(right);
+    kept
 }
 
 #[cfg_attr(
@@ -197,28 +260,26 @@ impl<F: Float, L: Label + std::fmt::Debug> TreeNode<F, L> {
         }
     }
 
-    /// Recursively fits the node
+    /// Recursively fits the node holding rows `start..end` of `rows` (oml patch: a range of
+    /// partitioned rows rather than a mask over all training rows; see [`NodeRows`]).
     fn fit<D: Data<Elem = F>, T: AsSingleTargets<Elem = L> + Labels<Elem = L>>(
         data: &DatasetBase<ArrayBase<D, Ix2>, T>,
-        mask: &RowMask,
+        rows: &mut NodeRows<'_, F, L>,
+        (start, end): (usize, usize),
         hyperparameters: &DecisionTreeValidParams<F, L>,
-        sorted_indices: &[SortedIndex<F>],
         depth: usize,
     ) -> Result<Self> {
         // compute weighted frequencies for target classes
         // oml patch: class frequencies in label order, so impurities are summed in the same
-        // order on every run (a HashMap's order changes the f32 sums and so near-tie splits)
-        let parent_class_freq: BTreeMap<L, f32> = data
-            .label_frequencies_with_mask(&mask.mask)
-            .into_iter()
-            .collect();
+        // order on every run (a HashMap's order changes the f32 sums and so near-tie splits).
+        // They are kept by class position: a class without rows in the node weighs 0.0, which
+        // adds nothing to the impurities' sums and is skipped by the modal class.
+        let (parent_class_freq, present) = rows.class_weights(start, end);
         // set our prediction for this subset to the modal class
-        let prediction = find_modal_class(&parent_class_freq);
-        // get targets from dataset
-        let target = data.as_single_targets();
+        let prediction = rows.labels[find_modal_class(&parent_class_freq, &present)].clone();
 
         // return empty leaf when we don't have enough samples or the maximal depth is reached
-        if (mask.nsamples as f32) < hyperparameters.min_weight_split()
+        if ((end - start) as f32) < hyperparameters.min_weight_split()
             || hyperparameters
                 .max_depth()
                 .map(|max_depth| depth >= max_depth)
@@ -230,14 +291,16 @@ impl<F: Float, L: Label + std::fmt::Debug> TreeNode<F, L> {
         // Find best split for current level
         let mut best = None;
 
-        // Iterate over all features
-        for (feature_idx, sorted_index) in sorted_indices.iter().enumerate() {
-            let mut right_class_freq = parent_class_freq.clone();
-            let mut left_class_freq = BTreeMap::new();
+        // We keep a running total of the aggregate weight in the right split
+        // to avoid having to sum over the hash map
+        let total_weight = parent_class_freq.iter().sum::<f32>();
+        let mut right_class_freq = parent_class_freq.clone();
+        let mut left_class_freq = vec![0.0f32; parent_class_freq.len()];
 
-            // We keep a running total of the aggregate weight in the right split
-            // to avoid having to sum over the hash map
-            let total_weight = parent_class_freq.values().sum::<f32>();
+        // Iterate over all features
+        for (feature_idx, sorted_index) in rows.sorted_indices.iter().enumerate() {
+            right_class_freq.copy_from_slice(&parent_class_freq);
+            left_class_freq.fill(0.0);
             let mut weight_on_right_side = total_weight;
             let mut weight_on_left_side = 0.0;
 
@@ -255,26 +318,16 @@ impl<F: Float, L: Label + std::fmt::Debug> TreeNode<F, L> {
             // (CART). 0.8.1 compared each row with the next row of the whole training set, in
             // this node or not: its threshold could be the midpoint with a value of another
             // branch, and an equal (or within 1e-5) value of another branch hid the split.
-            let mut node_rows = sorted_index
-                .sorted_values
-                .iter()
-                .filter(|(index, _)| mask.mask[*index])
-                .peekable();
+            let mut node_rows = sorted_index.sorted_values[start..end].iter().peekable();
             while let Some(&(presorted_index, value)) = node_rows.next() {
-                // Target and weight of the current observation
-                let sample_class = &target[presorted_index];
-                let sample_weight = data.weight_for(presorted_index);
+                // Class and weight of the current observation
+                let sample_class = rows.class_of[presorted_index];
+                let sample_weight = rows.weights[presorted_index];
 
                 // Move the observation from the right subtree to the left subtree
-
-                // Decrement the weight on the class for this sample on the right
-                // side by the weight of this sample
-                *right_class_freq.get_mut(sample_class).unwrap() -= sample_weight;
+                right_class_freq[sample_class] -= sample_weight;
                 weight_on_right_side -= sample_weight;
-
-                // Increment the weight on the class for this sample on the
-                // right side by the weight of this sample
-                *left_class_freq.entry(sample_class.clone()).or_insert(0.0) += sample_weight;
+                left_class_freq[sample_class] += sample_weight;
                 weight_on_left_side += sample_weight;
 
                 // The next value of this node: none left means no row on the right side
@@ -351,39 +404,32 @@ impl<F: Float, L: Label + std::fmt::Debug> TreeNode<F, L> {
 
         let (best_feature_idx, best_split_value, _) = best.unwrap();
 
-        // determine new masks for the left and right subtrees
-        let mut left_mask = RowMask::none(data.nsamples());
-        let mut right_mask = RowMask::none(data.nsamples());
-
-        for i in 0..data.nsamples() {
-            if mask.mask[i] {
-                if data.records()[(i, best_feature_idx)] <= best_split_value {
-                    left_mask.mark(i);
-                } else {
-                    right_mask.mark(i);
-                }
-            }
+        // determine the rows of the left and right subtrees (oml patch: by partitioning the
+        // node's range, left rows first)
+        for &row in &rows.by_index[start..end] {
+            rows.goes_left[row] = data.records()[(row, best_feature_idx)] <= best_split_value;
         }
+        let boundary = rows.partition(start, end);
 
         // Recurse and refit on left and right subtrees
-        let left_child = if left_mask.nsamples > 0 {
+        let left_child = if boundary > start {
             Some(Box::new(TreeNode::fit(
                 data,
-                &left_mask,
+                rows,
+                (start, boundary),
                 hyperparameters,
-                sorted_indices,
                 depth + 1,
             )?))
         } else {
             None
         };
 
-        let right_child = if right_mask.nsamples > 0 {
+        let right_child = if end > boundary {
             Some(Box::new(TreeNode::fit(
                 data,
-                &right_mask,
+                rows,
+                (boundary, end),
                 hyperparameters,
-                sorted_indices,
                 depth + 1,
             )?))
         } else {
@@ -394,7 +440,9 @@ impl<F: Float, L: Label + std::fmt::Debug> TreeNode<F, L> {
 
         Ok(TreeNode {
             feature_idx: best_feature_idx,
-            feature_name: sorted_indices[best_feature_idx].feature_name.to_owned(),
+            feature_name: rows.sorted_indices[best_feature_idx]
+                .feature_name
+                .to_owned(),
             split_value: best_split_value,
             impurity_decrease,
             left_child,
@@ -540,14 +588,8 @@ where
         } else {
             dataset.feature_names().to_vec()
         };
-        let all_idxs = RowMask::all(x.nrows());
-        let sorted_indices: Vec<_> = (0..(x.ncols()))
-            .map(|feature_idx| {
-                SortedIndex::of_array_column(x, feature_idx, &feature_names[feature_idx])
-            })
-            .collect();
-
-        let mut root_node = TreeNode::fit(dataset, &all_idxs, self, &sorted_indices, 0)?;
+        let mut rows = NodeRows::new(dataset, &feature_names);
+        let mut root_node = TreeNode::fit(dataset, &mut rows, (0, x.nrows()), self, 0)?;
         root_node.prune();
 
         Ok(DecisionTree {
@@ -671,36 +713,32 @@ fn midpoint<F: Float>(low: F, high: F) -> F {
     }
 }
 
-/// Finds the most frequent class for a map of frequencies. If two
-/// classes have the same weight then the smallest class is returned (oml patch).
-fn find_modal_class<L: Label>(class_freq: &BTreeMap<L, f32>) -> L {
-    // TODO: Refactor this with fold_first
-
-    let val = class_freq
+/// Finds the most frequent class among the classes `present` in a node, given their
+/// frequencies by class position. If two classes have the same weight then the smallest class
+/// is returned (oml patch).
+fn find_modal_class(class_freq: &[f32], present: &[bool]) -> usize {
+    let mut best: Option<(usize, f32)> = None;
+    for (class, (&freq, _)) in class_freq
         .iter()
-        .fold(None, |acc, (idx, freq)| match acc {
-            None => Some((idx, freq)),
-            Some((_best_idx, best_freq)) => {
-                if best_freq >= freq {
-                    acc
-                } else {
-                    Some((idx, freq))
-                }
-            }
-        })
-        .unwrap()
-        .0;
-
-    (*val).clone()
+        .zip(present)
+        .enumerate()
+        .filter(|(_, (_, &present))| present)
+    {
+        match best {
+            Some((_, best_freq)) if best_freq >= freq => {}
+            _ => best = Some((class, freq)),
+        }
+    }
+    best.expect("a node has at least one row").0
 }
 
 /// Given the class frequencies calculates the gini impurity of the subset.
-fn gini_impurity<L: Label>(class_freq: &BTreeMap<L, f32>) -> f32 {
-    let n_samples = class_freq.values().sum::<f32>();
+fn gini_impurity(class_freq: &[f32]) -> f32 {
+    let n_samples = class_freq.iter().sum::<f32>();
     assert!(n_samples > 0.0);
 
     let purity = class_freq
-        .values()
+        .iter()
         .map(|x| x / n_samples)
         .map(|x| x * x)
         .sum::<f32>();
@@ -709,12 +747,12 @@ fn gini_impurity<L: Label>(class_freq: &BTreeMap<L, f32>) -> f32 {
 }
 
 /// Given the class frequencies calculates the entropy of the subset.
-fn entropy<L: Label>(class_freq: &BTreeMap<L, f32>) -> f32 {
-    let n_samples = class_freq.values().sum::<f32>();
+fn entropy(class_freq: &[f32]) -> f32 {
+    let n_samples = class_freq.iter().sum::<f32>();
     assert!(n_samples > 0.0);
 
     class_freq
-        .values()
+        .iter()
         .map(|x| x / n_samples)
         .map(|x| if x > 0.0 { -x * x.log2() } else { 0.0 })
         .sum()
@@ -745,21 +783,26 @@ mod tests {
 
     #[test]
     fn prediction_for_rows_example() {
-        let labels = Array::from(vec![0, 0, 0, 0, 0, 0, 1, 1]);
-        let row_mask = RowMask::all(labels.len());
+        // Class 1 has no row in the node: its 0.0 does not count, even against a class of
+        // weight 0.0 (oml patch: frequencies by class position)
+        assert_eq!(find_modal_class(&[6.0, 2.0], &[true, true]), 0);
+        assert_eq!(find_modal_class(&[2.0, 6.0, 6.0], &[true, true, true]), 1);
+        assert_eq!(find_modal_class(&[0.0, 0.0], &[false, true]), 1);
+    }
 
-        let dataset: DatasetBase<(), Array1<usize>> = DatasetBase::new((), labels);
-        let class_freq: BTreeMap<_, _> = dataset
-            .label_frequencies_with_mask(&row_mask.mask)
-            .into_iter()
-            .collect();
-
-        assert_eq!(find_modal_class(&class_freq), 0);
+    #[test]
+    /// oml patch: the node's rows stay in their order on each side of a partition.
+    fn stable_partition_keeps_each_sides_order() {
+        let mut items = [5, 2, 8, 1, 9, 4, 7];
+        let mut right = Vec::new();
+        let left = stable_partition(&mut items, &mut right, |&item| item % 2 == 0);
+        assert_eq!(left, 3);
+        assert_eq!(items, [2, 8, 4, 5, 1, 9, 7]);
     }
 
     #[test]
     fn gini_impurity_example() {
-        let class_freq = vec![(0, 6.0), (1, 2.0), (2, 0.0)].into_iter().collect();
+        let class_freq = [6.0, 2.0, 0.0];
 
         // Class 0 occurs 75% of the time
         // Class 1 occurs 25% of the time
@@ -770,7 +813,7 @@ mod tests {
 
     #[test]
     fn entropy_example() {
-        let class_freq = vec![(0, 6.0), (1, 2.0), (2, 0.0)].into_iter().collect();
+        let class_freq = [6.0, 2.0, 0.0];
 
         // Class 0 occurs 75% of the time
         // Class 1 occurs 25% of the time
@@ -779,7 +822,7 @@ mod tests {
         assert_abs_diff_eq!(entropy(&class_freq), 0.81127, epsilon = 1e-5);
 
         // If split is perfect then entropy is zero
-        let perfect_class_freq = vec![(0, 8.0), (1, 0.0), (2, 0.0)].into_iter().collect();
+        let perfect_class_freq = [8.0, 0.0, 0.0];
 
         assert_abs_diff_eq!(entropy(&perfect_class_freq), 0.0, epsilon = 1e-5);
     }
@@ -859,6 +902,88 @@ mod tests {
 
         assert_eq!(model.predict(&data), array![0, 0, 1]);
 
+        Ok(())
+    }
+
+    #[test]
+    /// oml patch: each node is fitted on its own rows, taken from its range of the partitioned
+    /// orders. On 600 distinct rows of many tied values and three classes, every node of the
+    /// fully grown tree is checked against the training rows that reach it: its prediction is
+    /// their modal class, and its threshold is the midpoint of the two adjacent values of those
+    /// rows that it separates. A node that saw rows of another node would fail either.
+    fn every_node_is_fitted_on_the_rows_that_reach_it() -> Result<()> {
+        fn check(
+            node: &TreeNode<f64, usize>,
+            data: &Array2<f64>,
+            targets: &Array1<usize>,
+            rows: Vec<usize>,
+        ) {
+            let mut freq = [0.0f32; 3];
+            rows.iter().for_each(|&row| freq[targets[row]] += 1.0);
+            let present = freq.map(|weight| weight > 0.0);
+            assert_eq!(node.prediction, find_modal_class(&freq, &present));
+            if node.leaf_node {
+                return;
+            }
+            let feature = node.feature_idx;
+            let (left, right): (Vec<usize>, Vec<usize>) = rows
+                .iter()
+                .partition(|&&row| data[(row, feature)] <= node.split_value);
+            let low = left
+                .iter()
+                .map(|&row| data[(row, feature)])
+                .fold(f64::MIN, f64::max);
+            let high = right
+                .iter()
+                .map(|&row| data[(row, feature)])
+                .fold(f64::MAX, f64::min);
+            assert!(!left.is_empty() && !right.is_empty());
+            assert_eq!(node.split_value, midpoint(low, high));
+            check(node.left_child.as_ref().unwrap(), data, targets, left);
+            check(node.right_child.as_ref().unwrap(), data, targets, right);
+        }
+
+        let mut state = 7u64;
+        let mut next = move |modulo: u64| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) % modulo
+        };
+        let mut rows = Vec::new();
+        let mut seen = HashSet::new();
+        while rows.len() < 600 {
+            let row = [next(7), next(5), next(9), next(3)];
+            if seen.insert(row) {
+                rows.push(row);
+            }
+        }
+        let data = Array2::from_shape_fn((rows.len(), 4), |(i, j)| rows[i][j] as f64 / 10.0);
+        let targets: Array1<usize> = (0..rows.len()).map(|_| next(3) as usize).collect();
+        let dataset = Dataset::new(data.clone(), targets.clone());
+        for quality in [SplitQuality::Gini, SplitQuality::Entropy] {
+            let mut root = TreeNode::fit(
+                &dataset,
+                &mut NodeRows::new(&dataset, &["a", "b", "c", "d"].map(String::from)),
+                (0, rows.len()),
+                &DecisionTree::params().split_quality(quality).check()?,
+                0,
+            )?;
+            check(&root, &data, &targets, (0..rows.len()).collect());
+            root.prune();
+            let model = DecisionTree {
+                root_node: root,
+                num_features: 4,
+            };
+            assert!(model.num_leaves() > 100);
+            let fitted = model
+                .predict(&data)
+                .iter()
+                .zip(&targets)
+                .filter(|(a, b)| a == b)
+                .count();
+            assert!(fitted > 500, "{} of 600 training rows fitted", fitted);
+        }
         Ok(())
     }
 
