@@ -76,6 +76,9 @@ struct NodeRows<'a, F: Float, L: Label> {
     class_of: Vec<usize>,
     /// Each training row's weight.
     weights: Vec<f32>,
+    /// Whether each feature has no NaN: its sorted order is then a total order, and a node's
+    /// range of it holds a single value when its first and last values are equal.
+    nan_free: Vec<bool>,
     /// Whether each row of the node being split goes left.
     goes_left: Vec<bool>,
     /// Rows going right, held while a range is partitioned.
@@ -91,7 +94,7 @@ impl<'a, F: Float, L: Label> NodeRows<'a, F, L> {
         feature_names: &'a [String],
     ) -> Self {
         let x = data.records();
-        let sorted_indices = (0..x.ncols())
+        let sorted_indices: Vec<SortedIndex<'a, F>> = (0..x.ncols())
             .map(|feature_idx| {
                 SortedIndex::of_array_column(x, feature_idx, &feature_names[feature_idx])
             })
@@ -107,6 +110,10 @@ impl<'a, F: Float, L: Label> NodeRows<'a, F, L> {
         let class_of = target.iter().map(|label| position[label]).collect();
         let nsamples = x.nrows();
         NodeRows {
+            nan_free: sorted_indices
+                .iter()
+                .map(|sorted_index| sorted_index.sorted_values.iter().all(|(_, v)| !v.is_nan()))
+                .collect(),
             sorted_indices,
             by_index: (0..nsamples).collect(),
             class_of,
@@ -116,6 +123,20 @@ impl<'a, F: Float, L: Label> NodeRows<'a, F, L> {
             right_values: Vec::new(),
             right_rows: Vec::new(),
         }
+    }
+
+    /// The features of `features` that take more than one value in rows `start..end`, in their
+    /// order. A feature without NaN whose sorted range starts and ends with the same value
+    /// holds that value alone: no split of it exists here or below.
+    fn varying(&self, start: usize, end: usize, features: &[usize]) -> Vec<usize> {
+        features
+            .iter()
+            .copied()
+            .filter(|&feature_idx| {
+                let values = &self.sorted_indices[feature_idx].sorted_values;
+                !self.nan_free[feature_idx] || values[start].1 != values[end - 1].1
+            })
+            .collect()
     }
 
     /// The weight of each class in rows `start..end`, summed in index order (as 0.8.1's
@@ -131,17 +152,17 @@ impl<'a, F: Float, L: Label> NodeRows<'a, F, L> {
         (weights, present)
     }
 
-    /// Partitions rows `start..end` stably by `goes_left`, in index order and in every
-    /// feature's order; returns where the right rows start.
-    fn partition(&mut self, start: usize, end: usize) -> usize {
+    /// Partitions rows `start..end` stably by `goes_left`, in index order and in the order of
+    /// each of `features`; returns where the right rows start.
+    fn partition(&mut self, start: usize, end: usize, features: &[usize]) -> usize {
         let goes_left = &self.goes_left;
         let right_rows = &mut self.right_rows;
         let boundary = stable_partition(&mut self.by_index[start..end], right_rows, |&row| {
             goes_left[row]
         });
-        for sorted_index in &mut self.sorted_indices {
+        for &feature_idx in features {
             stable_partition(
-                &mut sorted_index.sorted_values[start..end],
+                &mut self.sorted_indices[feature_idx].sorted_values[start..end],
                 &mut self.right_values,
                 |&(row, _)| goes_left[row],
             );
@@ -261,11 +282,13 @@ impl<F: Float, L: Label + std::fmt::Debug> TreeNode<F, L> {
     }
 
     /// Recursively fits the node holding rows `start..end` of `rows` (oml patch: a range of
-    /// partitioned rows rather than a mask over all training rows; see [`NodeRows`]).
+    /// partitioned rows rather than a mask over all training rows; see [`NodeRows`]). Only
+    /// `features` can vary in the node: the others took a single value in an ancestor.
     fn fit<D: Data<Elem = F>, T: AsSingleTargets<Elem = L> + Labels<Elem = L>>(
         data: &DatasetBase<ArrayBase<D, Ix2>, T>,
         rows: &mut NodeRows<'_, F, L>,
         (start, end): (usize, usize),
+        features: &[usize],
         hyperparameters: &DecisionTreeValidParams<F, L>,
         depth: usize,
     ) -> Result<Self> {
@@ -297,8 +320,12 @@ impl<F: Float, L: Label + std::fmt::Debug> TreeNode<F, L> {
         let mut right_class_freq = parent_class_freq.clone();
         let mut left_class_freq = vec![0.0f32; parent_class_freq.len()];
 
-        // Iterate over all features
-        for (feature_idx, sorted_index) in rows.sorted_indices.iter().enumerate() {
+        // Iterate over all features (oml patch: skipping those of a single value in the node,
+        // which offer no split; their ranges are not partitioned either, as no descendant
+        // reads them)
+        let features = rows.varying(start, end, features);
+        for &feature_idx in &features {
+            let sorted_index = &rows.sorted_indices[feature_idx];
             right_class_freq.copy_from_slice(&parent_class_freq);
             left_class_freq.fill(0.0);
             let mut weight_on_right_side = total_weight;
@@ -409,7 +436,7 @@ impl<F: Float, L: Label + std::fmt::Debug> TreeNode<F, L> {
         for &row in &rows.by_index[start..end] {
             rows.goes_left[row] = data.records()[(row, best_feature_idx)] <= best_split_value;
         }
-        let boundary = rows.partition(start, end);
+        let boundary = rows.partition(start, end, &features);
 
         // Recurse and refit on left and right subtrees
         let left_child = if boundary > start {
@@ -417,6 +444,7 @@ impl<F: Float, L: Label + std::fmt::Debug> TreeNode<F, L> {
                 data,
                 rows,
                 (start, boundary),
+                &features,
                 hyperparameters,
                 depth + 1,
             )?))
@@ -429,6 +457,7 @@ impl<F: Float, L: Label + std::fmt::Debug> TreeNode<F, L> {
                 data,
                 rows,
                 (boundary, end),
+                &features,
                 hyperparameters,
                 depth + 1,
             )?))
@@ -589,7 +618,8 @@ where
             dataset.feature_names().to_vec()
         };
         let mut rows = NodeRows::new(dataset, &feature_names);
-        let mut root_node = TreeNode::fit(dataset, &mut rows, (0, x.nrows()), self, 0)?;
+        let features: Vec<usize> = (0..x.ncols()).collect();
+        let mut root_node = TreeNode::fit(dataset, &mut rows, (0, x.nrows()), &features, self, 0)?;
         root_node.prune();
 
         Ok(DecisionTree {
@@ -966,6 +996,7 @@ mod tests {
                 &dataset,
                 &mut NodeRows::new(&dataset, &["a", "b", "c", "d"].map(String::from)),
                 (0, rows.len()),
+                &[0, 1, 2, 3],
                 &DecisionTree::params().split_quality(quality).check()?,
                 0,
             )?;
