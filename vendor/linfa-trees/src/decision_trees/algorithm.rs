@@ -171,6 +171,39 @@ impl<'a, F: Float, L: Label> NodeRows<'a, F, L> {
     }
 }
 
+/// The columns of `x` that are not a copy of an earlier column (oml patch). A copy, without NaN,
+/// offers the same splits with the same scores as its original, which is scanned first and so
+/// keeps every tie: the copy can never be chosen, and the tree does not scan it. linfa-ensemble
+/// draws a tree's features with replacement, so about a third of a forest tree's columns are
+/// copies.
+fn first_of_equal_columns<F: Float>(x: &ArrayBase<impl Data<Elem = F>, Ix2>) -> Vec<usize> {
+    use std::collections::hash_map::DefaultHasher;
+    use std::collections::HashMap;
+
+    // A value's bits, or None for a NaN (a column with one is never taken for a copy).
+    let bits = |v: &F| v.to_f64().filter(|v| !v.is_nan()).map(f64::to_bits);
+    let same = |a: usize, b: usize| {
+        x.column(a)
+            .iter()
+            .zip(x.column(b))
+            .all(|(u, v)| bits(u).is_some() && bits(u) == bits(v))
+    };
+    let mut by_hash: HashMap<u64, Vec<usize>> = HashMap::new();
+    let mut first = Vec::new();
+    for column in 0..x.ncols() {
+        let mut hasher = DefaultHasher::new();
+        x.column(column)
+            .iter()
+            .for_each(|v| bits(v).hash(&mut hasher));
+        let same_hash = by_hash.entry(hasher.finish()).or_default();
+        if !same_hash.iter().any(|&other| same(other, column)) {
+            same_hash.push(column);
+            first.push(column);
+        }
+    }
+    first
+}
+
 /// Moves the items of `items` that satisfy `left` to its front and the others after them,
 /// both in their order (`right` is scratch space); returns the number on the left.
 fn stable_partition<T: Copy>(
@@ -618,7 +651,7 @@ where
             dataset.feature_names().to_vec()
         };
         let mut rows = NodeRows::new(dataset, &feature_names);
-        let features: Vec<usize> = (0..x.ncols()).collect();
+        let features = first_of_equal_columns(x);
         let mut root_node = TreeNode::fit(dataset, &mut rows, (0, x.nrows()), &features, self, 0)?;
         root_node.prune();
 
@@ -1015,6 +1048,46 @@ mod tests {
                 .count();
             assert!(fitted > 500, "{} of 600 training rows fitted", fitted);
         }
+        Ok(())
+    }
+
+    #[test]
+    /// oml patch: copies of a column are not scanned, and the tree is the one fitted without
+    /// them (its copies' splits never win the ties with the original's).
+    fn copied_columns_are_skipped_and_change_nothing() -> Result<()> {
+        let nan = f64::NAN;
+        let x = array![
+            [1., 2., 1., nan, nan],
+            [0., 3., 0., 1., 1.],
+            [-0., 5., 0., 2., 2.]
+        ];
+        // Column 2 is column 0 but for the sign of a zero; columns 3 and 4 have a NaN.
+        assert_eq!(first_of_equal_columns(&x), [0, 1, 2, 3, 4]);
+        let x = array![[1., 2., 1.], [0., 3., 0.], [0., 5., 0.]];
+        assert_eq!(first_of_equal_columns(&x), [0, 1]);
+
+        let mut state = 11u64;
+        let mut next = move |modulo: u64| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) % modulo
+        };
+        let original = Array2::from_shape_fn((300, 3), |_| next(6) as f64);
+        let targets: Array1<usize> = (0..300).map(|_| next(3) as usize).collect();
+        // Columns 0, 1, 2, then copies of 1, 0 and 2 (as a forest tree draws them)
+        let copied = concatenate![Axis(1), original, original.select(Axis(1), &[1, 0, 2])];
+        let tree = DecisionTree::params().fit(&Dataset::new(original.clone(), targets.clone()))?;
+        let with_copies = DecisionTree::params().fit(&Dataset::new(copied.clone(), targets))?;
+        let splits = |tree: &DecisionTree<f64, usize>| -> Vec<(usize, f64)> {
+            tree.iter_nodes()
+                .filter(|node| !node.is_leaf())
+                .map(|node| (node.feature_idx, node.split_value))
+                .collect()
+        };
+        assert!(splits(&tree).len() > 20);
+        assert_eq!(splits(&tree), splits(&with_copies));
+        assert_eq!(tree.predict(&original), with_copies.predict(&copied));
         Ok(())
     }
 
