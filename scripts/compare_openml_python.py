@@ -20,14 +20,17 @@ Steps:
      (repeat, fold, row_id) of both prediction files are compared, so both ran the same splits.
 
 The pipelines: numeric columns SimpleImputer(median) [+ StandardScaler for oml's scaled flows;
-left as they are, missing values included, for oml's `decision-tree`, `random-forest` and `gbm`,
-whose trees take them as scikit-learn's trees do],
+left as they are, missing values included, for oml's `decision-tree`, `random-forest`, `gbm`,
+`perpetual-gbm` and `constant`, which take them as scikit-learn's trees do],
 nominal columns OneHotEncoder(handle_unknown='ignore'), a missing value a category of its own,
 then
 DecisionTreeClassifier / RandomForestClassifier(n_estimators=100) /
 HistGradientBoostingClassifier() / KNeighborsClassifier(5) /
 GaussianNB / LogisticRegression(C=1, oml's C=1) / SVC(probability=True, gamma=0.25, oml's
-gaussian_eps=4), every random_state left to openml-python's seeding.
+gaussian_eps=4), every random_state left to openml-python's seeding. The linfa adapters take the
+same counterparts (`linfa-decision-tree`, `linfa-random-forest`, `linfa-logistic-regression`
+with alpha 1 as C=1), `perpetual-gbm` scikit-learn's HistGradientBoostingClassifier (no twin),
+and `constant` DummyClassifier(strategy="prior").
 
 Prints a table (flow, oml s, opy s, speed-up opy/oml, oml accuracy, scikit-learn accuracy,
 difference in points) and writes it as JSON with --json-out.
@@ -60,11 +63,14 @@ FLOWS = [
     "gaussian-nb",
     "logistic-regression",
     "svm",
+    "linfa-logistic-regression",
+    "perpetual-gbm",
+    "constant",
 ]
 # oml's decision-tree, random-forest and gbm (oml-trees) take missing numbers themselves, as
 # scikit-learn's trees and HistGradientBoosting do: their pipelines leave numeric columns as
 # they are.
-MISSING_AWARE = {"decision-tree", "random-forest", "gbm"}
+MISSING_AWARE = {"decision-tree", "random-forest", "gbm", "perpetual-gbm", "constant"}
 SERVER = "https://www.openml.org/api/v1/xml"
 TASK_ID = 1
 # The name errors start with: this script's, or that of the script importing its helpers.
@@ -80,6 +86,7 @@ def sklearn_pipeline(flow, numeric, nominal, threads=None):
     """The scikit-learn pipeline equivalent to oml's default pipeline of `flow` (`n_jobs=threads`
     where the estimator takes it)."""
     from sklearn.compose import ColumnTransformer
+    from sklearn.dummy import DummyClassifier
     from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
     from sklearn.impute import SimpleImputer
     from sklearn.linear_model import LogisticRegression
@@ -100,6 +107,11 @@ def sklearn_pipeline(flow, numeric, nominal, threads=None):
         "gaussian-nb": (GaussianNB(), True),
         "logistic-regression": (LogisticRegression(C=1.0), True),
         "svm": (SVC(probability=True, gamma=0.25), True),
+        # linfa's multinomial loss sums over rows plus alpha ||W||^2 / 2: C = 1 / alpha.
+        "linfa-logistic-regression": (LogisticRegression(C=1.0), True),
+        # perpetual's booster has no scikit-learn twin: scikit-learn's gradient boosting.
+        "perpetual-gbm": (HistGradientBoostingClassifier(), False),
+        "constant": (DummyClassifier(strategy="prior"), False),
     }
     estimator, scaled = estimators[flow]
     numeric_steps = [] if flow in MISSING_AWARE else [("impute", SimpleImputer(strategy="median"))]
