@@ -79,6 +79,8 @@ struct NodeRows<'a, F: Float, L: Label> {
     /// Whether each feature has no NaN: its sorted order is then a total order, and a node's
     /// range of it holds a single value when its first and last values are equal.
     nan_free: Vec<bool>,
+    /// Whether every training row weighs 1.
+    unit_weights: bool,
     /// Whether each row of the node being split goes left.
     goes_left: Vec<bool>,
     /// Rows going right, held while a range is partitioned.
@@ -118,6 +120,7 @@ impl<'a, F: Float, L: Label> NodeRows<'a, F, L> {
             by_index: (0..nsamples).collect(),
             class_of,
             labels,
+            unit_weights: (0..nsamples).all(|i| data.weight_for(i) == 1.0),
             weights: (0..nsamples).map(|i| data.weight_for(i)).collect(),
             goes_left: vec![false; nsamples],
             right_values: Vec::new(),
@@ -177,7 +180,6 @@ impl<'a, F: Float, L: Label> NodeRows<'a, F, L> {
 /// draws a tree's features with replacement, so about a third of a forest tree's columns are
 /// copies.
 fn first_of_equal_columns<F: Float>(x: &ArrayBase<impl Data<Elem = F>, Ix2>) -> Vec<usize> {
-    use std::collections::hash_map::DefaultHasher;
     use std::collections::HashMap;
 
     // A value's bits, or None for a NaN (a column with one is never taken for a copy).
@@ -188,16 +190,21 @@ fn first_of_equal_columns<F: Float>(x: &ArrayBase<impl Data<Elem = F>, Ix2>) -> 
             .zip(x.column(b))
             .all(|(u, v)| bits(u).is_some() && bits(u) == bits(v))
     };
-    let mut by_hash: HashMap<u64, Vec<usize>> = HashMap::new();
+    // A fingerprint of each column, taken row by row (rows are contiguous in a standard
+    // layout); equal columns have equal ones, and a column with a NaN gets its own
+    let mut fingerprints = vec![0u64; x.ncols()];
+    for row in x.rows() {
+        for ((column, fingerprint), v) in fingerprints.iter_mut().enumerate().zip(row) {
+            let value = bits(v).unwrap_or(u64::MAX - column as u64);
+            *fingerprint = (fingerprint.rotate_left(5) ^ value).wrapping_mul(0x517c_c1b7_2722_0a95);
+        }
+    }
+    let mut by_fingerprint: HashMap<u64, Vec<usize>> = HashMap::new();
     let mut first = Vec::new();
-    for column in 0..x.ncols() {
-        let mut hasher = DefaultHasher::new();
-        x.column(column)
-            .iter()
-            .for_each(|v| bits(v).hash(&mut hasher));
-        let same_hash = by_hash.entry(hasher.finish()).or_default();
-        if !same_hash.iter().any(|&other| same(other, column)) {
-            same_hash.push(column);
+    for (column, fingerprint) in fingerprints.into_iter().enumerate() {
+        let same_fingerprint = by_fingerprint.entry(fingerprint).or_default();
+        if !same_fingerprint.iter().any(|&other| same(other, column)) {
+            same_fingerprint.push(column);
             first.push(column);
         }
     }
@@ -353,12 +360,104 @@ impl<F: Float, L: Label + std::fmt::Debug> TreeNode<F, L> {
         let mut right_class_freq = parent_class_freq.clone();
         let mut left_class_freq = vec![0.0f32; parent_class_freq.len()];
 
+        // Scores the split of feature `feature_idx` between the adjacent distinct values `low`
+        // and `high` with these class weights and total weights on each side, and keeps it if it
+        // is better than `best`
+        let mut offer =
+            |feature_idx: usize,
+             (low, high): (F, F),
+             (left_class_freq, right_class_freq): (&[f32], &[f32]),
+             (weight_on_left_side, weight_on_right_side): (f32, f32)| {
+                // If the split would result in too few samples in a leaf
+                // then skip computing the quality
+                if weight_on_right_side < hyperparameters.min_weight_leaf()
+                    || weight_on_left_side < hyperparameters.min_weight_leaf()
+                {
+                    return;
+                }
+
+                // Calculate the quality of each resulting subset of the dataset
+                let (left_score, right_score) = match hyperparameters.split_quality() {
+                    SplitQuality::Gini => (
+                        gini_impurity(right_class_freq),
+                        gini_impurity(left_class_freq),
+                    ),
+                    SplitQuality::Entropy => (entropy(right_class_freq), entropy(left_class_freq)),
+                };
+
+                // Weight the qualities based on the number of samples in each subset
+                let w = weight_on_right_side / total_weight;
+                let score = w * left_score + (1.0 - w) * right_score;
+
+                // override best indices when score improved
+                let improved = match best {
+                    None => true,
+                    Some((_, _, best_score)) => score < best_score,
+                };
+                if improved {
+                    best = Some((feature_idx, midpoint(low, high), score));
+                }
+            };
+
+        // oml patch: where every weight is 1, class weights are counts, exact in f32 in any
+        // order (below 2^24 rows), so that the weights on the left of a split are the node's
+        // less those on the right, exactly as the walk below sums them row by row
+        let counts = rows.unit_weights && end - start < 1 << 24;
+        let n_classes = parent_class_freq.len();
+        let mut suffix = vec![0.0f32; n_classes];
+        let mut boundaries: Vec<usize> = Vec::new();
+        let mut right_counts: Vec<f32> = Vec::new();
+
         // Iterate over all features (oml patch: skipping those of a single value in the node,
         // which offer no split; their ranges are not partitioned either, as no descendant
         // reads them)
         let features = rows.varying(start, end, features);
         for &feature_idx in &features {
-            let sorted_index = &rows.sorted_indices[feature_idx];
+            let values = &rows.sorted_indices[feature_idx].sorted_values[start..end];
+
+            // oml patch: a feature whose smallest value fills at least half of the node (a
+            // one-hot column's zeros) is walked from its largest value down to the end of that
+            // run only, collecting the class counts on the right of each split; the splits are
+            // then scored in increasing order, as the walk below scores them
+            let first_run = if counts && rows.nan_free[feature_idx] {
+                values.partition_point(|&(_, value)| value <= values[0].1)
+            } else {
+                0
+            };
+            if first_run > 0 && 2 * first_run >= values.len() {
+                suffix.fill(0.0);
+                boundaries.clear();
+                right_counts.clear();
+                for i in (first_run..values.len()).rev() {
+                    suffix[rows.class_of[values[i].0]] += 1.0;
+                    if values[i - 1].1 < values[i].1 {
+                        boundaries.push(i);
+                        right_counts.extend_from_slice(&suffix);
+                    }
+                }
+                for (boundary, right) in boundaries
+                    .iter()
+                    .zip(right_counts.chunks_exact(n_classes))
+                    .rev()
+                {
+                    for ((left, &parent), &right) in left_class_freq
+                        .iter_mut()
+                        .zip(&parent_class_freq)
+                        .zip(right)
+                    {
+                        *left = parent - right;
+                    }
+                    let n_left = *boundary as f32;
+                    offer(
+                        feature_idx,
+                        (values[boundary - 1].1, values[*boundary].1),
+                        (&left_class_freq, right),
+                        (n_left, total_weight - n_left),
+                    );
+                }
+                continue;
+            }
+
             right_class_freq.copy_from_slice(&parent_class_freq);
             left_class_freq.fill(0.0);
             let mut weight_on_right_side = total_weight;
@@ -378,7 +477,7 @@ impl<F: Float, L: Label + std::fmt::Debug> TreeNode<F, L> {
             // (CART). 0.8.1 compared each row with the next row of the whole training set, in
             // this node or not: its threshold could be the midpoint with a value of another
             // branch, and an equal (or within 1e-5) value of another branch hid the split.
-            let mut node_rows = sorted_index.sorted_values[start..end].iter().peekable();
+            let mut node_rows = values.iter().peekable();
             while let Some(&(presorted_index, value)) = node_rows.next() {
                 // Class and weight of the current observation
                 let sample_class = rows.class_of[presorted_index];
@@ -402,37 +501,12 @@ impl<F: Float, L: Label + std::fmt::Debug> TreeNode<F, L> {
                     continue;
                 }
 
-                // If the split would result in too few samples in a leaf
-                // then skip computing the quality
-                if weight_on_right_side < hyperparameters.min_weight_leaf()
-                    || weight_on_left_side < hyperparameters.min_weight_leaf()
-                {
-                    continue;
-                }
-
-                // Calculate the quality of each resulting subset of the dataset
-                let (left_score, right_score) = match hyperparameters.split_quality() {
-                    SplitQuality::Gini => (
-                        gini_impurity(&right_class_freq),
-                        gini_impurity(&left_class_freq),
-                    ),
-                    SplitQuality::Entropy => {
-                        (entropy(&right_class_freq), entropy(&left_class_freq))
-                    }
-                };
-
-                // Weight the qualities based on the number of samples in each subset
-                let w = weight_on_right_side / total_weight;
-                let score = w * left_score + (1.0 - w) * right_score;
-
-                // override best indices when score improved
-                let improved = match best {
-                    None => true,
-                    Some((_, _, best_score)) => score < best_score,
-                };
-                if improved {
-                    best = Some((feature_idx, midpoint(value, next_value), score));
-                }
+                offer(
+                    feature_idx,
+                    (value, next_value),
+                    (&left_class_freq, &right_class_freq),
+                    (weight_on_left_side, weight_on_right_side),
+                );
             }
         }
 
@@ -1088,6 +1162,54 @@ mod tests {
         assert!(splits(&tree).len() > 20);
         assert_eq!(splits(&tree), splits(&with_copies));
         assert_eq!(tree.predict(&original), with_copies.predict(&copied));
+        Ok(())
+    }
+
+    #[test]
+    /// oml patch: with unit weights, a feature whose smallest value fills half of the node is
+    /// walked from the other end, and its splits' class weights taken as the node's less the
+    /// right side's. Weights of 2 give the same proportions, exactly, through the walk from the
+    /// smallest value: both fits must find the same splits.
+    fn walks_from_either_end_find_the_same_splits() -> Result<()> {
+        let mut state = 5u64;
+        let mut next = move |modulo: u64| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) % modulo
+        };
+        // Two numeric columns, then indicator columns of a 12-level nominal one, mostly zeros
+        let n = 800;
+        let levels: Vec<u64> = (0..n).map(|_| next(12)).collect();
+        let data = Array2::from_shape_fn((n, 14), |(i, j)| match j {
+            0 => next(50) as f64,
+            1 => next(4) as f64 * 0.5,
+            _ => f64::from(levels[i] == (j - 2) as u64),
+        });
+        let targets: Array1<usize> = (0..n)
+            .map(|i| ((levels[i] % 3) as usize + next(2) as usize) % 3)
+            .collect();
+        let unit = Dataset::new(data.clone(), targets.clone());
+        let doubled = Dataset::new(data.clone(), targets).with_weights(Array1::from_elem(n, 2.0));
+        let splits = |tree: &DecisionTree<f64, usize>| -> Vec<(usize, f64)> {
+            tree.iter_nodes()
+                .filter(|node| !node.is_leaf())
+                .map(|node| (node.feature_idx, node.split_value))
+                .collect()
+        };
+        for quality in [SplitQuality::Gini, SplitQuality::Entropy] {
+            let params = DecisionTree::params().split_quality(quality);
+            let (a, b) = (params.fit(&unit)?, params.fit(&doubled)?);
+            assert!(
+                splits(&a)
+                    .iter()
+                    .filter(|(feature, _)| *feature >= 2)
+                    .count()
+                    > 10
+            );
+            assert_eq!(splits(&a), splits(&b));
+            assert_eq!(a.predict(&data), b.predict(&data));
+        }
         Ok(())
     }
 
