@@ -333,12 +333,12 @@ def compare(args):
               f"{same_splits}", flush=True)
 
     print()
-    header = (f"{'flow':<20} {'oml s':>8} {'opy s':>8} {'opy/oml':>8} {'oml acc':>8} "
+    header = (f"{'flow':<26} {'oml s':>8} {'opy s':>8} {'opy/oml':>8} {'oml acc':>8} "
               f"{'skl acc':>8} {'diff pt':>8}")
     print(header)
     print("-" * len(header))
     for r in rows:
-        print(f"{r['flow']:<20} {r['oml_s']:>8.2f} {r['opy_s']:>8.2f} {r['speedup']:>7.1f}x "
+        print(f"{r['flow']:<26} {r['oml_s']:>8.2f} {r['opy_s']:>8.2f} {r['speedup']:>7.1f}x "
               f"{r['oml_accuracy']:>8.4f} {r['sklearn_accuracy']:>8.4f} "
               f"{r['difference_points']:>+8.2f}")
     if args.json_out:

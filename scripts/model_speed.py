@@ -106,7 +106,7 @@ def main():
     rows_out = []
     print(f"{args.folds} folds, {args.threads} thread(s) each side; oml: the evaluation's wall "
           f"time, scikit-learn: fit + predict summed over folds")
-    print(f"{'flow':<22}{'shape':<20}{'oml s':>9}{'sklearn s':>11}{'skl/oml':>9}{'acc gap pt':>12}",
+    print(f"{'flow':<27}{'shape':<20}{'oml s':>9}{'sklearn s':>11}{'skl/oml':>9}{'acc gap pt':>12}",
           flush=True)
     for task_id, shape in enumerate(args.shapes.split(","), start=1):
         n_rows, n_numeric, n_nominal, n_classes = (int(v) for v in shape.split("x"))
@@ -140,7 +140,7 @@ def main():
             ratio = f"{skl_s / oml_s:.2f}" if oml_s and skl_s else "-"
             gap = (f"{100 * (oml_acc - skl_acc):+.2f}"
                    if oml_acc is not None and skl_acc is not None else "-")
-            print(f"{flow:<22}{shape:<20}"
+            print(f"{flow:<27}{shape:<20}"
                   f"{(f'{oml_s:.2f}' if oml_s is not None else late):>9}"
                   f"{(f'{skl_s:.2f}' if skl_s is not None else late):>11}"
                   f"{ratio:>9}{gap:>12}", flush=True)
