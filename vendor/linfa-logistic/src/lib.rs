@@ -174,7 +174,7 @@ impl<F: Float, D: Dimension> LogisticRegressionValidParams<F, D> {
             x,
             target,
             alpha: self.alpha,
-            nonzeros: std::sync::OnceLock::new(),
+            rows: std::sync::OnceLock::new(),
             last_log_prob: std::sync::Mutex::new(None),
         }
     }
@@ -515,13 +515,13 @@ fn logistic_grad<F: Float, A: Data<Elem = F>>(
 /// returns `W` without the intercept.
 /// `Y` is the output (n_samples * n_classes), `X` is the input (n_samples * n_features), `W` is the
 /// params (n_features * n_classes), `b` is the intercept vector (n_classes).
-fn multi_logistic_prob_params<'a, F: Float>(
-    x: &NonZeros<F>,
+fn multi_logistic_prob_params<'a, F: Float, A: Data<Elem = F>>(
+    x: &Rows<'_, F, A>,
     w: &'a Array2<F>, // This parameter includes `W` and `b`
 ) -> (Array2<F>, ArrayView2<'a, F>) {
-    let n_features = x.n_columns;
+    let n_features = x.n_columns();
     let (params, intercept) = convert_params(n_features, w);
-    // Compute H (oml patch: from the nonzero entries of X)
+    // Compute H (oml patch: from the nonzero entries of X if most are zeros)
     let h = x.dot(&params) + intercept;
     // This computes `H - log(sum(exp(H)))`, which is equal to
     // `log(softmax(H)) = log(exp(H) / sum(exp(H)))`
@@ -534,9 +534,14 @@ fn multi_logistic_prob_params<'a, F: Float>(
 
 /// Computes loss function of `-sum(Y * log(softmax(H))) + alpha/2 * norm(W)`
 #[cfg(test)]
-fn multi_logistic_loss<F: Float>(x: &NonZeros<F>, y: &Array2<F>, alpha: F, w: &Array2<F>) -> F {
+fn multi_logistic_loss<F: Float, A: Data<Elem = F>>(
+    x: &Rows<'_, F, A>,
+    y: &Array2<F>,
+    alpha: F,
+    w: &Array2<F>,
+) -> F {
     let (log_prob, _) = multi_logistic_prob_params(x, w);
-    multi_logistic_loss_of(x.n_columns, &log_prob, y, alpha, w)
+    multi_logistic_loss_of(x.n_columns(), &log_prob, y, alpha, w)
 }
 
 /// [`multi_logistic_loss`] from `log(softmax(H))` (oml patch: which the gradient at the same
@@ -557,8 +562,8 @@ fn multi_logistic_loss_of<F: Float>(
 /// Gradient for `W` is `Xt . (softmax(H) - Y) + alpha * W`.
 /// Gradient for `b` is `sum(softmax(H) - Y)`.
 #[cfg(test)]
-fn multi_logistic_grad<F: Float>(
-    x: &NonZeros<F>,
+fn multi_logistic_grad<F: Float, A: Data<Elem = F>>(
+    x: &Rows<'_, F, A>,
     y: &Array2<F>,
     alpha: F,
     w: &Array2<F>,
@@ -569,14 +574,14 @@ fn multi_logistic_grad<F: Float>(
 
 /// [`multi_logistic_grad`] from `log(softmax(H))` (oml patch: which the loss at the same `w`
 /// computed).
-fn multi_logistic_grad_of<F: Float>(
-    x: &NonZeros<F>,
+fn multi_logistic_grad_of<F: Float, A: Data<Elem = F>>(
+    x: &Rows<'_, F, A>,
     log_prob: Array2<F>,
     y: &Array2<F>,
     alpha: F,
     w: &Array2<F>,
 ) -> Array2<F> {
-    let (params, _) = convert_params(x.n_columns, w);
+    let (params, _) = convert_params(x.n_columns(), w);
     let (n_features, n_classes) = params.dim();
     let intercept = w.nrows() > n_features;
     let mut grad = Array::zeros((n_features + intercept as usize, n_classes));
@@ -800,17 +805,17 @@ struct LogisticRegressionProblem<'a, F: Float, A: Data<Elem = F>, D: Dimension> 
     x: &'a ArrayBase<A, Ix2>,
     target: Array<F, D>,
     alpha: F,
-    /// oml patch: `x`'s nonzero entries, taken at the first multinomial loss or gradient.
-    nonzeros: std::sync::OnceLock<NonZeros<F>>,
+    /// oml patch: `x` as the multinomial loss multiplies it, taken at its first call.
+    rows: std::sync::OnceLock<Rows<'a, F, A>>,
     /// oml patch: the last multinomial parameters and their `log(softmax(H))`. The line search
     /// asks for the loss and the gradient at each point it tries, and both start from it.
     last_log_prob: std::sync::Mutex<Option<(Array2<F>, Array2<F>)>>,
 }
 
-impl<F: Float, A: Data<Elem = F>, D: Dimension> LogisticRegressionProblem<'_, F, A, D> {
-    /// `x`'s nonzero entries (oml patch).
-    fn nonzeros(&self) -> &NonZeros<F> {
-        self.nonzeros.get_or_init(|| NonZeros::of(self.x))
+impl<'a, F: Float, A: Data<Elem = F>, D: Dimension> LogisticRegressionProblem<'a, F, A, D> {
+    /// `x` as the multinomial loss multiplies it (oml patch).
+    fn rows(&self) -> &Rows<'a, F, A> {
+        self.rows.get_or_init(|| Rows::of(self.x))
     }
 
     /// `log(softmax(H))` at the multinomial parameters `w`: the last one computed if `w` is
@@ -823,9 +828,53 @@ impl<F: Float, A: Data<Elem = F>, D: Dimension> LogisticRegressionProblem<'_, F,
                 return log_prob.clone();
             }
         }
-        let (log_prob, _) = multi_logistic_prob_params(self.nonzeros(), w);
+        let (log_prob, _) = multi_logistic_prob_params(self.rows(), w);
         *last = Some((w.clone(), log_prob.clone()));
         log_prob
+    }
+}
+
+/// The training rows as the multinomial loss multiplies them (oml patch): a table of at least
+/// half zeros by its nonzero entries ([`NonZeros`]), any other as it is, by `ndarray`'s `dot`
+/// (as 0.8.1: on a dense table, matrixmultiply's packing costs less than its kernel saves).
+enum Rows<'a, F, A: Data<Elem = F>> {
+    Dense(&'a ArrayBase<A, Ix2>),
+    Sparse(NonZeros<F>),
+}
+
+impl<'a, F: Float, A: Data<Elem = F>> Rows<'a, F, A> {
+    /// `x`, by its nonzero entries if at least half of it is zeros.
+    fn of(x: &'a ArrayBase<A, Ix2>) -> Self {
+        let nonzero = x.iter().filter(|&&value| value != F::zero()).count();
+        if 2 * nonzero <= x.len() {
+            Rows::Sparse(NonZeros::of(x))
+        } else {
+            Rows::Dense(x)
+        }
+    }
+
+    /// The number of features.
+    fn n_columns(&self) -> usize {
+        match self {
+            Rows::Dense(x) => x.ncols(),
+            Rows::Sparse(x) => x.n_columns,
+        }
+    }
+
+    /// `X W`.
+    fn dot(&self, w: &ArrayView2<F>) -> Array2<F> {
+        match self {
+            Rows::Dense(x) => x.dot(w),
+            Rows::Sparse(x) => x.dot(w),
+        }
+    }
+
+    /// `X^T D`.
+    fn t_dot(&self, d: &Array2<F>) -> Array2<F> {
+        match self {
+            Rows::Dense(x) => x.t().dot(d),
+            Rows::Sparse(x) => x.t_dot(d),
+        }
     }
 }
 
@@ -964,7 +1013,7 @@ impl<F: Float, A: Data<Elem = F>> Gradient for LogisticRegressionProblem2<'_, F,
         let w = p.as_array();
         let log_prob = self.log_prob(w);
         let grad = ArgminParam(multi_logistic_grad_of(
-            self.nonzeros(),
+            self.rows(),
             log_prob,
             &self.target,
             self.alpha,
@@ -1392,32 +1441,40 @@ mod test {
     }
 
     /// oml patch: the loss and the gradient reuse the last `log(softmax(H))` only at the same
-    /// parameters, and give what they give without it.
+    /// parameters, and give what they give without it; a table of mostly zeros is multiplied by
+    /// its nonzero entries, another as it is.
     #[test]
     fn the_last_log_probabilities_are_reused_only_at_the_same_parameters() {
-        let x = array![[0.0, 0.5], [1.0, -1.0], [2.0, -2.0], [3.0, 0.0]];
-        let y = array![[1.0, 0.0], [0.0, 1.0], [1.0, 0.0], [0.0, 1.0]];
-        let problem = LogisticRegressionProblem {
-            x: &x,
-            target: y.clone(),
-            alpha: 0.6,
-            nonzeros: std::sync::OnceLock::new(),
-            last_log_prob: std::sync::Mutex::new(None),
-        };
-        let nonzeros = NonZeros::of(&x);
-        let points = [
-            array![[0.4, 0.1], [-0.2, 0.7], [0.05, -0.3]],
-            array![[0.4, 0.1], [-0.2, 0.7], [0.05, -0.3]],
-            array![[0.4, 0.1], [-0.2, 0.7], [0.05, -0.31]],
-            array![[-0.0, 0.0], [0.0, 0.0], [0.0, 0.0]],
-            array![[0.0, 0.0], [0.0, 0.0], [0.0, 0.0]],
+        let dense = array![[0.0, 0.5], [1.0, -1.0], [2.0, -2.0], [3.0, 0.0]];
+        let sparse = array![
+            [0.0, 0.5, 0.0, 0.0],
+            [1.0, 0.0, 0.0, 0.0],
+            [0.0, 0.0, -2.0, 0.0],
+            [0.0, 0.0, 0.0, 3.0]
         ];
-        for w in &points {
-            let param = ArgminParam(w.clone());
-            let cost = problem.cost(&param).unwrap();
-            let grad = problem.gradient(&param).unwrap();
-            assert_eq!(cost, multi_logistic_loss(&nonzeros, &y, 0.6, w));
-            assert_eq!(grad.0, multi_logistic_grad(&nonzeros, &y, 0.6, w));
+        assert!(matches!(Rows::of(&dense), Rows::Dense(_)));
+        assert!(matches!(Rows::of(&sparse), Rows::Sparse(_)));
+        let y = array![[1.0, 0.0], [0.0, 1.0], [1.0, 0.0], [0.0, 1.0]];
+        for x in [dense, sparse] {
+            let problem = LogisticRegressionProblem {
+                x: &x,
+                target: y.clone(),
+                alpha: 0.6,
+                rows: std::sync::OnceLock::new(),
+                last_log_prob: std::sync::Mutex::new(None),
+            };
+            let rows = Rows::of(&x);
+            let w = Array2::from_shape_fn((x.ncols() + 1, 2), |(i, j)| 0.1 * (i + 2 * j) as f64);
+            let mut moved = w.clone();
+            moved[(x.ncols(), 1)] -= 0.01;
+            let points = [w.clone(), w, moved, Array2::zeros((x.ncols() + 1, 2))];
+            for w in &points {
+                let param = ArgminParam(w.clone());
+                let cost = problem.cost(&param).unwrap();
+                let grad = problem.gradient(&param).unwrap();
+                assert_eq!(cost, multi_logistic_loss(&rows, &y, 0.6, w));
+                assert_eq!(grad.0, multi_logistic_grad(&rows, &y, 0.6, w));
+            }
         }
     }
 
@@ -1448,7 +1505,10 @@ mod test {
         let alpha = 0.6;
 
         {
-            let (log_prob, w) = multi_logistic_prob_params(&NonZeros::of(&x), &params1);
+            let (log_prob, w) = multi_logistic_prob_params(
+                &Rows::<_, ndarray::OwnedRepr<f64>>::Sparse(NonZeros::of(&x)),
+                &params1,
+            );
             assert_abs_diff_eq!(
                 log_prob,
                 array![
@@ -1464,9 +1524,19 @@ mod test {
                 epsilon = 1e-6
             );
             assert_abs_diff_eq!(w, params1);
-            let loss = multi_logistic_loss(&NonZeros::of(&x), &y, alpha, &params1);
+            let loss = multi_logistic_loss(
+                &Rows::<_, ndarray::OwnedRepr<f64>>::Sparse(NonZeros::of(&x)),
+                &y,
+                alpha,
+                &params1,
+            );
             assert_abs_diff_eq!(loss, 57.11212197835295, epsilon = 1e-6);
-            let grad = multi_logistic_grad(&NonZeros::of(&x), &y, alpha, &params1);
+            let grad = multi_logistic_grad(
+                &Rows::<_, ndarray::OwnedRepr<f64>>::Sparse(NonZeros::of(&x)),
+                &y,
+                alpha,
+                &params1,
+            );
             assert_abs_diff_eq!(
                 grad,
                 array![
@@ -1478,7 +1548,10 @@ mod test {
         }
 
         {
-            let (log_prob, w) = multi_logistic_prob_params(&NonZeros::of(&x), &params2);
+            let (log_prob, w) = multi_logistic_prob_params(
+                &Rows::<_, ndarray::OwnedRepr<f64>>::Sparse(NonZeros::of(&x)),
+                &params2,
+            );
             assert_abs_diff_eq!(
                 log_prob,
                 array![
@@ -1494,9 +1567,19 @@ mod test {
                 epsilon = 1e-6
             );
             assert_abs_diff_eq!(w, params2.slice(s![..params2.nrows() - 1, ..]));
-            let loss = multi_logistic_loss(&NonZeros::of(&x), &y, alpha, &params2);
+            let loss = multi_logistic_loss(
+                &Rows::<_, ndarray::OwnedRepr<f64>>::Sparse(NonZeros::of(&x)),
+                &y,
+                alpha,
+                &params2,
+            );
             assert_abs_diff_eq!(loss, 154.8177958366479, epsilon = 1e-6);
-            let grad = multi_logistic_grad(&NonZeros::of(&x), &y, alpha, &params2);
+            let grad = multi_logistic_grad(
+                &Rows::<_, ndarray::OwnedRepr<f64>>::Sparse(NonZeros::of(&x)),
+                &y,
+                alpha,
+                &params2,
+            );
             assert_abs_diff_eq!(
                 grad,
                 array![
