@@ -1454,6 +1454,11 @@ mod test {
         ];
         assert!(matches!(Rows::of(&dense), Rows::Dense(_)));
         assert!(matches!(Rows::of(&sparse), Rows::Sparse(_)));
+        // Exactly half zeros: by the nonzero entries
+        assert!(matches!(
+            Rows::of(&array![[0.0, 1.0], [2.0, 0.0]]),
+            Rows::Sparse(_)
+        ));
         let y = array![[1.0, 0.0], [0.0, 1.0], [1.0, 0.0], [0.0, 1.0]];
         for x in [dense, sparse] {
             let problem = LogisticRegressionProblem {
@@ -1504,91 +1509,68 @@ mod test {
         let params2 = array![[0.001, -3.2, 2.9], [0.1, 4.5, 5.7], [4.5, 2.2, 1.7]];
         let alpha = 0.6;
 
-        {
-            let (log_prob, w) = multi_logistic_prob_params(
-                &Rows::<_, ndarray::OwnedRepr<f64>>::Sparse(NonZeros::of(&x)),
-                &params1,
-            );
-            assert_abs_diff_eq!(
-                log_prob,
-                array![
-                    [-3.18259845e-01, -1.96825985e+00, -2.01825985e+00],
-                    [-2.40463987e+00, -4.70463987e+00, -1.04639868e-01],
-                    [-4.61010168e+00, -9.21010168e+00, -1.01016809e-02],
-                    [-6.90100829e+00, -1.38010083e+01, -1.00829256e-03],
-                    [-9.20010104e+00, -1.84001010e+01, -1.01044506e-04],
-                    [-1.15000101e+01, -2.30000101e+01, -1.01301449e-05],
-                    [-1.38000010e+01, -2.76000010e+01, -1.01563199e-06],
-                    [-1.61000001e+01, -3.22000001e+01, -1.01826043e-07],
-                ],
-                epsilon = 1e-6
-            );
-            assert_abs_diff_eq!(w, params1);
-            let loss = multi_logistic_loss(
-                &Rows::<_, ndarray::OwnedRepr<f64>>::Sparse(NonZeros::of(&x)),
-                &y,
-                alpha,
-                &params1,
-            );
-            assert_abs_diff_eq!(loss, 57.11212197835295, epsilon = 1e-6);
-            let grad = multi_logistic_grad(
-                &Rows::<_, ndarray::OwnedRepr<f64>>::Sparse(NonZeros::of(&x)),
-                &y,
-                alpha,
-                &params1,
-            );
-            assert_abs_diff_eq!(
-                grad,
-                array![
-                    [1.7536815, -9.71074369, 11.85706219],
-                    [2.79002537, 9.12059357, -9.81061893]
-                ],
-                epsilon = 1e-6
-            );
-        }
+        // oml patch: the release's reference numbers, on both ways of multiplying the rows
+        for rows in [Rows::Dense(&x), Rows::Sparse(NonZeros::of(&x))] {
+            {
+                let (log_prob, w) = multi_logistic_prob_params(&rows, &params1);
+                assert_abs_diff_eq!(
+                    log_prob,
+                    array![
+                        [-3.18259845e-01, -1.96825985e+00, -2.01825985e+00],
+                        [-2.40463987e+00, -4.70463987e+00, -1.04639868e-01],
+                        [-4.61010168e+00, -9.21010168e+00, -1.01016809e-02],
+                        [-6.90100829e+00, -1.38010083e+01, -1.00829256e-03],
+                        [-9.20010104e+00, -1.84001010e+01, -1.01044506e-04],
+                        [-1.15000101e+01, -2.30000101e+01, -1.01301449e-05],
+                        [-1.38000010e+01, -2.76000010e+01, -1.01563199e-06],
+                        [-1.61000001e+01, -3.22000001e+01, -1.01826043e-07],
+                    ],
+                    epsilon = 1e-6
+                );
+                assert_abs_diff_eq!(w, params1);
+                let loss = multi_logistic_loss(&rows, &y, alpha, &params1);
+                assert_abs_diff_eq!(loss, 57.11212197835295, epsilon = 1e-6);
+                let grad = multi_logistic_grad(&rows, &y, alpha, &params1);
+                assert_abs_diff_eq!(
+                    grad,
+                    array![
+                        [1.7536815, -9.71074369, 11.85706219],
+                        [2.79002537, 9.12059357, -9.81061893]
+                    ],
+                    epsilon = 1e-6
+                );
+            }
 
-        {
-            let (log_prob, w) = multi_logistic_prob_params(
-                &Rows::<_, ndarray::OwnedRepr<f64>>::Sparse(NonZeros::of(&x)),
-                &params2,
-            );
-            assert_abs_diff_eq!(
-                log_prob,
-                array![
-                    [-1.06637742e+00, -1.16637742e+00, -1.06637742e+00],
-                    [-4.12429463e-03, -9.90512429e+00, -5.50512429e+00],
-                    [-2.74092305e-04, -1.75022741e+01, -8.20227409e+00],
-                    [-1.84027855e-05, -2.51030184e+01, -1.09030184e+01],
-                    [-1.23554225e-06, -3.27040012e+01, -1.36040012e+01],
-                    [-8.29523046e-08, -4.03050001e+01, -1.63050001e+01],
-                    [-5.56928016e-09, -4.79060000e+01, -1.90060000e+01],
-                    [-3.73912013e-10, -5.55070000e+01, -2.17070000e+01]
-                ],
-                epsilon = 1e-6
-            );
-            assert_abs_diff_eq!(w, params2.slice(s![..params2.nrows() - 1, ..]));
-            let loss = multi_logistic_loss(
-                &Rows::<_, ndarray::OwnedRepr<f64>>::Sparse(NonZeros::of(&x)),
-                &y,
-                alpha,
-                &params2,
-            );
-            assert_abs_diff_eq!(loss, 154.8177958366479, epsilon = 1e-6);
-            let grad = multi_logistic_grad(
-                &Rows::<_, ndarray::OwnedRepr<f64>>::Sparse(NonZeros::of(&x)),
-                &y,
-                alpha,
-                &params2,
-            );
-            assert_abs_diff_eq!(
-                grad,
-                array![
-                    [26.99587549, -10.91995003, -16.25532546],
-                    [-27.26314882, 11.85569669, 21.58745213],
-                    [5.33984376, -2.68845675, -2.65138701]
-                ],
-                epsilon = 1e-6
-            );
+            {
+                let (log_prob, w) = multi_logistic_prob_params(&rows, &params2);
+                assert_abs_diff_eq!(
+                    log_prob,
+                    array![
+                        [-1.06637742e+00, -1.16637742e+00, -1.06637742e+00],
+                        [-4.12429463e-03, -9.90512429e+00, -5.50512429e+00],
+                        [-2.74092305e-04, -1.75022741e+01, -8.20227409e+00],
+                        [-1.84027855e-05, -2.51030184e+01, -1.09030184e+01],
+                        [-1.23554225e-06, -3.27040012e+01, -1.36040012e+01],
+                        [-8.29523046e-08, -4.03050001e+01, -1.63050001e+01],
+                        [-5.56928016e-09, -4.79060000e+01, -1.90060000e+01],
+                        [-3.73912013e-10, -5.55070000e+01, -2.17070000e+01]
+                    ],
+                    epsilon = 1e-6
+                );
+                assert_abs_diff_eq!(w, params2.slice(s![..params2.nrows() - 1, ..]));
+                let loss = multi_logistic_loss(&rows, &y, alpha, &params2);
+                assert_abs_diff_eq!(loss, 154.8177958366479, epsilon = 1e-6);
+                let grad = multi_logistic_grad(&rows, &y, alpha, &params2);
+                assert_abs_diff_eq!(
+                    grad,
+                    array![
+                        [26.99587549, -10.91995003, -16.25532546],
+                        [-27.26314882, 11.85569669, 21.58745213],
+                        [5.33984376, -2.68845675, -2.65138701]
+                    ],
+                    epsilon = 1e-6
+                );
+            }
         }
     }
 

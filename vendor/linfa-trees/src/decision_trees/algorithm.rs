@@ -355,7 +355,7 @@ impl<F: Float, L: Label + std::fmt::Debug> TreeNode<F, L> {
         let mut best = None;
 
         // We keep a running total of the aggregate weight in the right split
-        // to avoid having to sum over the hash map
+        // to avoid having to sum over the class weights
         let total_weight = parent_class_freq.iter().sum::<f32>();
         let mut right_class_freq = parent_class_freq.clone();
         let mut left_class_freq = vec![0.0f32; parent_class_freq.len()];
@@ -920,8 +920,8 @@ mod tests {
 
     #[test]
     fn prediction_for_rows_example() {
-        // Class 1 has no row in the node: its 0.0 does not count, even against a class of
-        // weight 0.0 (oml patch: frequencies by class position)
+        // The largest weight, ties to the first class; a class without a row in the node does
+        // not count, even against a class of weight 0.0 (oml patch: weights by class position)
         assert_eq!(find_modal_class(&[6.0, 2.0], &[true, true]), 0);
         assert_eq!(find_modal_class(&[2.0, 6.0, 6.0], &[true, true, true]), 1);
         assert_eq!(find_modal_class(&[0.0, 0.0], &[false, true]), 1);
@@ -1162,6 +1162,16 @@ mod tests {
         assert!(splits(&tree).len() > 20);
         assert_eq!(splits(&tree), splits(&with_copies));
         assert_eq!(tree.predict(&original), with_copies.predict(&copied));
+
+        // A column of twice the values is not a copy, but its splits tie with the original's
+        // at every node: ties go to the first of the two, whichever it is
+        let doubled_first = concatenate![Axis(1), original.mapv(|v| 2.0 * v), original];
+        let tree = DecisionTree::params().fit(&Dataset::new(
+            doubled_first,
+            original.column(0).mapv(|v| (v as usize) % 3),
+        ))?;
+        assert!(splits(&tree).len() > 3);
+        assert!(splits(&tree).iter().all(|&(feature, _)| feature == 0));
         Ok(())
     }
 
@@ -1209,6 +1219,19 @@ mod tests {
             );
             assert_eq!(splits(&a), splits(&b));
             assert_eq!(a.predict(&data), b.predict(&data));
+        }
+
+        // Many small tables of few distinct values, most of them zeros
+        for _ in 0..3000 {
+            let n = 6 + next(9) as usize;
+            let data =
+                Array2::from_shape_fn((n, 2), |_| [0, 0, 0, 1, 2, 3][next(6) as usize] as f64);
+            let targets: Array1<usize> = (0..n).map(|_| next(2) as usize).collect();
+            let unit = Dataset::new(data.clone(), targets.clone());
+            let doubled =
+                Dataset::new(data.clone(), targets).with_weights(Array1::from_elem(n, 2.0));
+            let params = DecisionTree::params();
+            assert_eq!(splits(&params.fit(&unit)?), splits(&params.fit(&doubled)?));
         }
         Ok(())
     }
