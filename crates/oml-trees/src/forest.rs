@@ -136,14 +136,15 @@ impl InBag {
     }
 }
 
-/// For each row of `x`, the sum over the trees that did not see it (in tree order) of
-/// `leaf(tree, row)`, `width` values each, and the number of such trees.
+/// For each row of `x`, the sum over the trees that did not see it (in tree order) of the
+/// values of the row's leaf in `tree_of(tree)`, `width` values each, and the number of such
+/// trees.
 fn out_of_bag_sums<T: Sync>(
     trees: &[T],
     in_bag: &[InBag],
     x: ArrayView2<'_, f64>,
     width: usize,
-    leaf: impl for<'t> Fn(&'t T, ArrayView1<'_, f64>) -> &'t [f64] + Sync,
+    tree_of: impl Fn(&T) -> &Tree + Sync,
 ) -> (Vec<f64>, Vec<u32>) {
     let n_rows = x.nrows();
     let mut sums = vec![0.0; n_rows * width];
@@ -153,14 +154,14 @@ fn out_of_bag_sums<T: Sync>(
         .enumerate()
         .for_each(|(chunk, (sums, counts))| {
             let first = chunk * ROW_BLOCK;
-            for (tree, bag) in trees.iter().zip(in_bag) {
+            for (tree, bag) in trees.iter().map(&tree_of).zip(in_bag) {
                 for (k, count) in counts.iter_mut().enumerate() {
                     let row = first + k;
                     if bag.contains(row) {
                         continue;
                     }
                     *count += 1;
-                    let values = leaf(tree, x.row(row));
+                    let values = tree.value(tree.apply(x.row(row)));
                     sums[k * width..(k + 1) * width]
                         .iter_mut()
                         .zip(values)
@@ -194,17 +195,6 @@ fn mean_over_trees<T: Sync>(
         out.iter_mut().for_each(|v| *v /= n_trees);
     });
     out
-}
-
-/// The leaf value of `row` in a classification tree.
-fn class_leaf<'a>(tree: &'a DecisionTreeClassifier, row: ArrayView1<'_, f64>) -> &'a [f64] {
-    tree.row_proba(row)
-}
-
-/// The leaf value of `row` in a regression tree.
-fn value_leaf<'a>(tree: &'a DecisionTreeRegressor, row: ArrayView1<'_, f64>) -> &'a [f64] {
-    let t = tree.tree();
-    t.value(t.apply(row))
 }
 
 impl RandomForestClassifier {
@@ -319,7 +309,13 @@ pub(crate) fn fit_classifier(
     let (trees, in_bag) = params.fit_trees(records, targets, sample_weight)?;
     let n_classes = trees[0].n_classes();
     let oob_score = (!in_bag.is_empty()).then(|| {
-        let (sums, counts) = out_of_bag_sums(&trees, &in_bag, records, n_classes, class_leaf);
+        let (sums, counts) = out_of_bag_sums(
+            &trees,
+            &in_bag,
+            records,
+            n_classes,
+            DecisionTreeClassifier::tree,
+        );
         let (mut right, mut scored) = (0usize, 0usize);
         for (row, &count) in counts.iter().enumerate() {
             if count > 0 {
@@ -346,7 +342,8 @@ pub(crate) fn fit_regressor(
 ) -> Result<RandomForestRegressor> {
     let (trees, in_bag) = params.fit_trees(records, targets, sample_weight)?;
     let oob_score = (!in_bag.is_empty()).then(|| {
-        let (sums, counts) = out_of_bag_sums(&trees, &in_bag, records, 1, value_leaf);
+        let (sums, counts) =
+            out_of_bag_sums(&trees, &in_bag, records, 1, DecisionTreeRegressor::tree);
         let scored: Vec<(f64, f64)> = counts
             .iter()
             .enumerate()

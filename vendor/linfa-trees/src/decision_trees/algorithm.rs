@@ -111,6 +111,7 @@ impl<'a, F: Float, L: Label> NodeRows<'a, F, L> {
         let position: BTreeMap<&L, usize> = labels.iter().zip(0..).collect();
         let class_of = target.iter().map(|label| position[label]).collect();
         let nsamples = x.nrows();
+        let weights: Vec<f32> = (0..nsamples).map(|i| data.weight_for(i)).collect();
         NodeRows {
             nan_free: sorted_indices
                 .iter()
@@ -120,8 +121,8 @@ impl<'a, F: Float, L: Label> NodeRows<'a, F, L> {
             by_index: (0..nsamples).collect(),
             class_of,
             labels,
-            unit_weights: (0..nsamples).all(|i| data.weight_for(i) == 1.0),
-            weights: (0..nsamples).map(|i| data.weight_for(i)).collect(),
+            unit_weights: weights.iter().all(|&weight| weight == 1.0),
+            weights,
             goes_left: vec![false; nsamples],
             right_values: Vec::new(),
             right_rows: Vec::new(),
