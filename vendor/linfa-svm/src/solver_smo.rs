@@ -636,7 +636,9 @@ impl<'a, F: Float, K: 'a + Permutable<F>> SolverState<'a, F, K> {
             if self.targets[i] {
                 self.gradient[i] > gmax2
             } else {
-                -self.gradient[i] > gmax1
+                // oml patch: libsvm's `be_shrunk` (`G[i] > Gmax1`). 0.8.1 negated the
+                // gradient, so it shrank violating variables and kept settled ones.
+                self.gradient[i] > gmax1
             }
         } else {
             false
@@ -997,3 +999,7 @@ fn test_booth_function() {
     println!("{:?}", res.alpha);
     println!("{}", res);
 }*/
+
+/// oml patch: the solver against a port of libsvm's, and the kernels' reads under swaps.
+#[cfg(test)]
+mod libsvm_reference;
