@@ -208,8 +208,9 @@ impl ParamGuard for SvmParams {
     }
 }
 
-/// The C-support vector classifier of linfa-svm (SMO solver, dense kernel matrix: memory grows
-/// with the square of the training rows).
+/// The C-support vector classifier of linfa-svm (libsvm's SMO solver; the kernel matrix of a
+/// machine's rows kept whole up to 1 GiB, above that its rows computed on demand into a 512 MiB
+/// cache).
 ///
 /// Confidences are Platt-scaled probabilities (see the module). Two classes: one machine.
 /// More: as libsvm and scikit-learn's `SVC`, one machine per pair of classes present in the
@@ -575,7 +576,9 @@ impl FittedSvm {
         let mut pairwise = Array2::zeros((k, k));
         for (row_decisions, mut values) in decisions.outer_iter().zip(out.outer_iter_mut()) {
             if let [machine] = &self.machines[..] {
-                let p = sigmoid(row_decisions[0], machine.a, machine.b);
+                // libsvm clamps two classes' probability too.
+                let p = sigmoid(row_decisions[0], machine.a, machine.b)
+                    .clamp(MIN_PROBABILITY, 1.0 - MIN_PROBABILITY);
                 values[0] = 1.0 - p;
                 values[1] = p;
                 continue;

@@ -161,6 +161,30 @@ fn multiclass_svm_confidences_sum_to_one_and_rank_the_right_class_first() {
 }
 
 #[test]
+fn multiclass_svm_copes_with_classes_of_one_to_three_rows() {
+    // One machine per pair of classes: the pairs with a class of 1 or 3 rows have internal
+    // Platt folds of one class only, or empty ones.
+    let (x, mut classes) = blobs(&[[0.0, 0.0], [5.0, 0.0], [0.0, 5.0]], 20);
+    // Class 1 keeps rows 20..23, class 2 row 40; the rest go to class 0.
+    for row in (23..40).chain(41..60) {
+        classes[row] = 0;
+    }
+    let model = fit_named("svm", &x, &classes, 3);
+    let confidences = confidences(model.as_ref(), &x);
+    for (row, values) in confidences.axis_iter(Axis(0)).enumerate() {
+        assert!(
+            values.iter().all(|p| p.is_finite() && *p > 0.0),
+            "row {row}: {values}"
+        );
+        assert!((values.sum() - 1.0).abs() < 1e-9, "row {row}: {values}");
+    }
+    // The rows of the large class near its centre go to it.
+    for row in 0..20 {
+        assert_eq!(oml_flow::argmax(confidences.row(row)), 0, "row {row}");
+    }
+}
+
+#[test]
 fn a_training_set_with_one_class_gives_a_constant_model() {
     let (x, _) = absent_class();
     let classes = Array1::from_elem(x.x.nrows(), 1);
