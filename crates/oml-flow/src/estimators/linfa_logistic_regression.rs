@@ -54,14 +54,18 @@ impl LinfaLogisticRegressionValidParams {
         self.max_iterations
     }
 
-    /// The gradient norm below which the solver stops. By default, 1e-4.
+    /// The solver stops when the Euclidean norm of the gradient of the loss averaged over the
+    /// training rows is below it: scikit-learn's `tol` scale (linfa's loss is summed over the
+    /// rows, so linfa is given this times the number of rows). By default, 1e-4, scikit-learn's
+    /// `tol`.
     pub fn gradient_tolerance(&self) -> f64 {
         self.gradient_tolerance
     }
 }
 
 /// Unchecked hyperparameters of [`LinfaLogisticRegressionFlow`], with consuming setters; check them
-/// with [`linfa::ParamGuard::check`]. The defaults are linfa-logistic's.
+/// with [`linfa::ParamGuard::check`]. The defaults are linfa-logistic's values, the tolerance
+/// on scikit-learn's scale.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LinfaLogisticRegressionParams(LinfaLogisticRegressionValidParams);
 
@@ -134,9 +138,11 @@ impl ParamGuard for LinfaLogisticRegressionParams {
 /// Multinomial logistic regression of linfa-logistic (softmax over one linear function per
 /// class, L2 penalty, L-BFGS), the built-in `linfa-logistic-regression`. It minimises the
 /// summed log loss plus `alpha/2 |W|^2` (scikit-learn's `C` is `1/alpha`) and stops when the
-/// Euclidean norm of that sum's gradient is below `gradient_tolerance`, a stricter rule than
-/// scikit-learn's that takes more iterations (`logistic-regression` is scikit-learn's). Confidences are its class probabilities; a class absent from the
-/// training rows gets 0.
+/// Euclidean norm of the gradient, over the number of training rows, is below
+/// `gradient_tolerance`: scikit-learn's scale, whose objective is the mean loss. Given 1e-4
+/// unscaled, as linfa's default, it took many more iterations than scikit-learn for the same
+/// solution (20,000 x 20 numeric rows: 2.7 times the time, accuracy 0.7842 against 0.78415).
+/// Confidences are its class probabilities; a class absent from the training rows gets 0.
 ///
 /// A training set with a single class gives a constant model, confidence 1 for that class,
 /// rather than an error: there is nothing to separate.
@@ -212,7 +218,7 @@ impl Describe for LinfaLogisticRegressionFlow {
                 "gradient_tolerance",
                 &default.gradient_tolerance(),
                 &p.gradient_tolerance(),
-                "gradient norm below which the solver stops",
+                "norm of the mean loss's gradient below which the solver stops",
             )
             .allowing(GRADIENT_TOLERANCE.allowed),
         ]
@@ -253,7 +259,8 @@ impl Flow for LinfaLogisticRegressionFlow {
             .alpha(p.alpha())
             .with_intercept(p.fit_intercept())
             .max_iterations(p.max_iterations())
-            .gradient_tolerance(p.gradient_tolerance())
+            // linfa's loss is summed over the rows: its gradient is the rows times the mean's.
+            .gradient_tolerance(p.gradient_tolerance() * x.nrows() as f64)
             .fit(&DatasetBase::new(x, classes))
             .map_err(|e| Error::fit(self.name(), e))?;
         Ok(Box::new(OverTaskClasses {

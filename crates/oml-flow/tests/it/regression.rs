@@ -185,6 +185,30 @@ fn multiclass_svm_copes_with_classes_of_one_to_three_rows() {
 }
 
 #[test]
+fn linfa_logistic_regression_stops_near_a_much_tighter_fit() {
+    // The tolerance is on the mean loss's gradient (scikit-learn's scale), so linfa is given it
+    // times the training rows: the default must still stop close to a fit run a hundred
+    // thousand times tighter, and must not stop at its start (uniform confidences).
+    let (x, classes) = blobs(&[[0.0, 0.0], [0.7, 0.0], [0.0, 0.7]], 25);
+    let flow = builtin_flow("linfa-logistic-regression").unwrap();
+    let default = confidences(fit_classes(&flow, &x, &classes, 3).unwrap().as_ref(), &x);
+    let mut tight = builtin_flow("linfa-logistic-regression").unwrap();
+    oml_flow::set_parameters(&mut tight, &["gradient_tolerance=1e-9"]).unwrap();
+    let tight = confidences(fit_classes(&tight, &x, &classes, 3).unwrap().as_ref(), &x);
+    let largest_gap = (&default - &tight)
+        .iter()
+        .fold(0.0_f64, |gap, d| gap.max(d.abs()));
+    assert!(
+        largest_gap < 1e-3,
+        "default and tight fits differ by {largest_gap}"
+    );
+    let spread = tight
+        .iter()
+        .fold(0.0_f64, |m, &p| m.max((p - 1.0 / 3.0).abs()));
+    assert!(spread > 0.2, "the tight fit is nearly uniform: {spread}");
+}
+
+#[test]
 fn a_training_set_with_one_class_gives_a_constant_model() {
     let (x, _) = absent_class();
     let classes = Array1::from_elem(x.x.nrows(), 1);
