@@ -13,6 +13,14 @@ pub const DENSE_KERNEL_BYTES: usize = 1 << 30;
 /// caches 200 MB).
 pub const KERNEL_CACHE_BYTES: usize = 1 << 29;
 
+/// oml patch: each target as a sign of one, `y` in `Q_ij = y_i y_j K_ij`.
+fn signs_of<F: Float>(targets: &[bool]) -> Vec<F> {
+    targets
+        .iter()
+        .map(|&target| if target { F::one() } else { -F::one() })
+        .collect()
+}
+
 /// oml patch: where a classifier's solver reads kernel entries from.
 pub enum KernelSource<F: Float> {
     /// The whole kernel matrix, built before solving.
@@ -135,10 +143,7 @@ impl<F: Float> ComputedRows<F> {
     fn new(records: Array2<F>, targets: &[bool], cache_bytes: usize) -> Self {
         let rows = records.nrows();
         let squares = records.outer_iter().map(|row| row.dot(&row)).collect();
-        let signs = targets
-            .iter()
-            .map(|&target| if target { F::one() } else { -F::one() })
-            .collect();
+        let signs = signs_of(targets);
         let row_bytes = rows.max(1) * std::mem::size_of::<F>();
         let cache = RowCache {
             rows: vec![None; rows],
@@ -249,10 +254,7 @@ impl<F: Float> PermutableKernel<F> {
                 };
                 // `y_i y_j K_ij` as products with signs of one, which are exact and do not
                 // branch on the targets.
-                let signs: Vec<F> = targets
-                    .iter()
-                    .map(|&target| if target { F::one() } else { -F::one() })
-                    .collect();
+                let signs = signs_of(&targets);
                 for (mut row, &sign_i) in matrix.outer_iter_mut().zip(&signs) {
                     for (value, &sign_j) in row.iter_mut().zip(&signs) {
                         *value = *value * sign_i * sign_j;

@@ -322,6 +322,12 @@ impl SvmFlow {
 /// The internal folds of the decision values a machine's sigmoid is fitted on (libsvm's 5).
 const PLATT_FOLDS: usize = 5;
 
+/// The seed of the machine for `key` (its class, or its pair of classes) in a fit seeded with
+/// `seed`.
+fn machine_seed(seed: u64, key: u64) -> u64 {
+    seed ^ key.wrapping_mul(0x9e37_79b9_7f4a_7c15)
+}
+
 /// The decision values of `machine` for the rows of `x`: positive on the side of its `true`
 /// class. From the vendored linfa-svm's blocked `weighted_sums` (one matrix product with the
 /// support vectors per block of rows).
@@ -421,6 +427,12 @@ struct CalibratedMachine {
 impl CalibratedMachine {
     fn decisions(&self, x: ArrayView2<'_, f64>) -> Array1<f64> {
         machine_decisions(&self.machine, x)
+    }
+
+    /// The probability of the `true` class at `decision`, within libsvm's bounds
+    /// ([`MIN_PROBABILITY`]), which keep the coupling's matrix positive definite.
+    fn probability(&self, decision: f64) -> f64 {
+        sigmoid(decision, self.a, self.b).clamp(MIN_PROBABILITY, 1.0 - MIN_PROBABILITY)
     }
 }
 
@@ -522,8 +534,8 @@ impl Flow for SvmFlow {
         let machines = if present.len() == 2 {
             // One machine, `true` for the second class.
             let targets: Array1<bool> = classes.mapv(|c| c == present[1]);
-            let machine_seed = seed ^ (present[1] as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-            vec![self.fit_calibrated(&params, x, targets.view(), machine_seed)?]
+            let seed = machine_seed(seed, present[1] as u64);
+            vec![self.fit_calibrated(&params, x, targets.view(), seed)?]
         } else {
             // One machine per pair of classes, on the rows of those two, `true` for the first
             // (libsvm's one-against-one, as scikit-learn's `SVC`).
@@ -535,10 +547,9 @@ impl Flow for SvmFlow {
                         .collect();
                     let targets: Array1<bool> =
                         rows.iter().map(|&row| classes[row] == first).collect();
-                    let pair = ((first as u64) << 32) | second as u64;
-                    let machine_seed = seed ^ pair.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+                    let seed = machine_seed(seed, ((first as u64) << 32) | second as u64);
                     let x_pair = x.select(Axis(0), &rows);
-                    self.fit_calibrated(&params, x_pair.view(), targets.view(), machine_seed)
+                    self.fit_calibrated(&params, x_pair.view(), targets.view(), seed)
                 })
                 .collect::<Result<Vec<_>>>()?
         };
@@ -576,18 +587,14 @@ impl FittedSvm {
         let mut pairwise = Array2::zeros((k, k));
         for (row_decisions, mut values) in decisions.outer_iter().zip(out.outer_iter_mut()) {
             if let [machine] = &self.machines[..] {
-                // libsvm clamps two classes' probability too.
-                let p = sigmoid(row_decisions[0], machine.a, machine.b)
-                    .clamp(MIN_PROBABILITY, 1.0 - MIN_PROBABILITY);
+                let p = machine.probability(row_decisions[0]);
                 values[0] = 1.0 - p;
                 values[1] = p;
                 continue;
             }
             let pairs = class_pairs(k).zip(&self.machines).zip(&row_decisions);
             for (((first, second), machine), &decision) in pairs {
-                // libsvm's bounds, which keep the coupling's matrix positive definite.
-                let p = sigmoid(decision, machine.a, machine.b)
-                    .clamp(MIN_PROBABILITY, 1.0 - MIN_PROBABILITY);
+                let p = machine.probability(decision);
                 pairwise[[first, second]] = p;
                 pairwise[[second, first]] = 1.0 - p;
             }
