@@ -28,9 +28,12 @@ DecisionTreeClassifier / RandomForestClassifier(n_estimators=100) /
 HistGradientBoostingClassifier() / KNeighborsClassifier(5) /
 GaussianNB / LogisticRegression(C=1, oml's C=1) / SVC(probability=True, gamma=0.25, oml's
 gaussian_eps=4), every random_state left to openml-python's seeding. The linfa adapters take the
-same counterparts (`linfa-decision-tree`, `linfa-random-forest`, `linfa-logistic-regression`
-with alpha 1 as C=1), `perpetual-gbm` scikit-learn's HistGradientBoostingClassifier (no twin),
-and `constant` DummyClassifier(strategy="prior").
+same counterparts (`linfa-decision-tree`, `linfa-logistic-regression` with alpha 1 as C=1),
+except `linfa-random-forest`, whose algorithm is BaggingClassifier(DecisionTreeClassifier(),
+n_estimators=100, bootstrap_features=True): features drawn once per tree with replacement, not
+per split. `perpetual-gbm` has no scikit-learn twin: its counterpart is perpetual 2.3.0's own
+Python package (perpetual.sklearn.PerpetualClassifier(budget=0.5)).
+`constant` is DummyClassifier(strategy="prior").
 
 Prints a table (flow, oml s, opy s, speed-up opy/oml, oml accuracy, scikit-learn accuracy,
 difference in points) and writes it as JSON with --json-out.
@@ -82,12 +85,21 @@ PROG = os.path.splitext(os.path.basename(sys.argv[0]))[0]
 # interpreter, the imports and reading the task, like the oml command.
 
 
+def perpetual_booster(threads):
+    """perpetual's scikit-learn classifier with oml's `perpetual-gbm` defaults (budget 0.5),
+    on `threads` threads (one when None)."""
+    from perpetual.sklearn import PerpetualClassifier
+
+    return PerpetualClassifier(budget=0.5, num_threads=threads or 1)
+
+
 def sklearn_pipeline(flow, numeric, nominal, threads=None):
     """The scikit-learn pipeline equivalent to oml's default pipeline of `flow` (`n_jobs=threads`
     where the estimator takes it)."""
     from sklearn.compose import ColumnTransformer
     from sklearn.dummy import DummyClassifier
-    from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
+    from sklearn.ensemble import (BaggingClassifier, HistGradientBoostingClassifier,
+                                  RandomForestClassifier)
     from sklearn.impute import SimpleImputer
     from sklearn.linear_model import LogisticRegression
     from sklearn.naive_bayes import GaussianNB
@@ -102,15 +114,22 @@ def sklearn_pipeline(flow, numeric, nominal, threads=None):
         "random-forest": (RandomForestClassifier(n_estimators=100, n_jobs=threads), False),
         "gbm": (HistGradientBoostingClassifier(), False),
         "linfa-decision-tree": (DecisionTreeClassifier(), False),
-        "linfa-random-forest": (RandomForestClassifier(n_estimators=100), False),
+        # linfa-ensemble: each tree a full CART on a bootstrap sample of rows and on features
+        # drawn once per tree, with replacement; scikit-learn's bagging of trees with
+        # bootstrap_features is that algorithm (its random forest draws features per split).
+        "linfa-random-forest": (BaggingClassifier(
+            DecisionTreeClassifier(), n_estimators=100, bootstrap=True, max_samples=1.0,
+            bootstrap_features=True, max_features=1.0, n_jobs=threads), False),
         "knn": (KNeighborsClassifier(n_neighbors=5, n_jobs=threads), True),
         "gaussian-nb": (GaussianNB(), True),
         "logistic-regression": (LogisticRegression(C=1.0), True),
         "svm": (SVC(probability=True, gamma=0.25), True),
         # linfa's multinomial loss sums over rows plus alpha ||W||^2 / 2: C = 1 / alpha.
         "linfa-logistic-regression": (LogisticRegression(C=1.0), True),
-        # perpetual's booster has no scikit-learn twin: scikit-learn's gradient boosting.
-        "perpetual-gbm": (HistGradientBoostingClassifier(), False),
+        # perpetual's booster has no scikit-learn twin; its counterpart is perpetual's own
+        # Python package (the same release, with scikit-learn's estimator interface), one
+        # thread unless `threads` says more, as scikit-learn's n_jobs.
+        "perpetual-gbm": (perpetual_booster(threads), False),
         "constant": (DummyClassifier(strategy="prior"), False),
     }
     estimator, scaled = estimators[flow]

@@ -96,14 +96,16 @@ def _linfa_tree(p):
 
 
 def _linfa_forest(p):
-    # linfa-ensemble draws a feature subset per tree (feature_proportion, default all), not per
-    # split: with the default, scikit-learn's max_features=None is the same candidate set.
-    fraction = p("feature_proportion")
+    # linfa-ensemble: every tree a full CART on a bootstrap sample of the rows and on features
+    # drawn once per tree, with replacement: scikit-learn's bagging of trees with
+    # bootstrap_features, not its random forest (which draws features per split).
     return {
-        **_linfa_tree(p),
+        "estimator": ("DecisionTreeClassifier", _linfa_tree(p)),
         "n_estimators": p("ensemble_size"),
+        "bootstrap": True,
         "max_samples": p("bootstrap_proportion"),
-        "max_features": None if fraction in (None, 1.0) else fraction,
+        "bootstrap_features": True,
+        "max_features": p("feature_proportion"),
     }
 
 
@@ -118,7 +120,7 @@ COUNTERPARTS = {
         "regression": ("RandomForestRegressor", _forest_regression),
     },
     "linfa-decision-tree": {"classification": ("DecisionTreeClassifier", _linfa_tree)},
-    "linfa-random-forest": {"classification": ("RandomForestClassifier", _linfa_forest)},
+    "linfa-random-forest": {"classification": ("BaggingClassifier", _linfa_forest)},
     # The names oml-trees' tree and forest had before this issue, if a binary still lists them.
     "tree": {
         "classification": ("DecisionTreeClassifier", _tree),
@@ -237,8 +239,14 @@ def sklearn_pipeline(spec, numeric, nominal):
 
     modules = [sklearn.tree, sklearn.ensemble, sklearn.linear_model, sklearn.naive_bayes,
                sklearn.neighbors, sklearn.svm]
-    cls = next(getattr(m, spec["estimator"]) for m in modules if hasattr(m, spec["estimator"]))
-    estimator = cls(**spec["params"])
+    def build(estimator_spec):
+        name = estimator_spec["estimator"]
+        cls = next(getattr(m, name) for m in modules if hasattr(m, name))
+        params = {key: build(value) if isinstance(value, dict) else value
+                  for key, value in estimator_spec["params"].items()}
+        return cls(**params)
+
+    estimator = build(spec)
     numeric_steps = []
     if spec["impute"]:
         numeric_steps.append(("impute", SimpleImputer(strategy=spec["impute"],
@@ -363,16 +371,23 @@ def sklearn_spec(flow, kind, mode):
                 return parse_value(defaults[key])
         return None
 
-    params = {}
-    for name, value in params_of(p).items():
-        if name in CHOICES and value is not None:
-            value = CHOICES[name].get(str(value).lower(), value)
-        if name == "max_samples" and value == 1.0:
-            value = None  # scikit-learn's default: as many rows as the training set
-        if value == "ALL":
-            params[name] = None
-        elif value is not None:
-            params[name] = value
+    def translated(pairs):
+        params = {}
+        for name, value in pairs.items():
+            if name == "estimator":  # a nested estimator: (class name, its parameters)
+                params[name] = {"estimator": value[0], "params": translated(value[1])}
+                continue
+            if name in CHOICES and value is not None:
+                value = CHOICES[name].get(str(value).lower(), value)
+            if name == "max_samples" and value == 1.0:
+                value = None  # scikit-learn's default: as many rows as the training set
+            if value == "ALL":
+                params[name] = None
+            elif value is not None:
+                params[name] = value
+        return params
+
+    params = translated(params_of(p))
     steps = step_ids(flow)
     oml_imputes = any("impute" in s for s in steps)
     spec = {

@@ -192,7 +192,8 @@ impl Flow for LinfaDecisionTreeFlow {
             .params
             .fit(&DatasetBase::new(x, classes))
             .map_err(|e| Error::fit(self.name(), e))?;
-        let leaves = LeafFractions::new(&tree, x, classes, n_classes);
+        let columns: Vec<usize> = (0..x.ncols()).collect();
+        let leaves = LeafFractions::new(&tree, &columns, x, 0..x.nrows(), classes, n_classes);
         Ok(Box::new(FittedTree {
             leaves,
             n_features: x.ncols(),
@@ -228,11 +229,16 @@ pub(crate) struct LeafFractions {
 }
 
 impl LeafFractions {
-    /// Flattens `tree` and counts the classes of the rows `x` (those it was fitted on) in each
-    /// leaf. A leaf no training row reaches gets the tree's own prediction as certain.
+    /// Flattens `tree`, whose feature `f` is column `columns[f]` of `x`, and counts in each
+    /// leaf the classes (`classes`, one per row of `x`) of the rows `rows` of `x` it was fitted
+    /// on, a row as often as it is listed. A leaf no training row reaches gets the tree's own
+    /// prediction as certain. The flattened tree reads `x`'s columns: no copy of the tree's
+    /// rows or features is made, here or when predicting.
     pub(crate) fn new(
         tree: &DecisionTree<f64, usize>,
+        columns: &[usize],
         x: ArrayView2<'_, f64>,
+        rows: impl IntoIterator<Item = usize>,
         classes: ArrayView1<'_, usize>,
         n_classes: usize,
     ) -> Self {
@@ -243,10 +249,10 @@ impl LeafFractions {
             n_classes,
         };
         let mut predictions = Vec::new();
-        leaves.push(tree.root_node(), &mut predictions);
+        leaves.push(tree.root_node(), columns, &mut predictions);
         let mut counts = vec![0.0; leaves.splits.len() * n_classes];
-        for (row, &class) in x.rows().into_iter().zip(classes) {
-            counts[leaves.leaf(row) * n_classes + class] += 1.0;
+        for row in rows {
+            counts[leaves.leaf(x.row(row)) * n_classes + classes[row]] += 1.0;
         }
         for (node, prediction) in predictions.into_iter().enumerate() {
             let Some(prediction) = prediction else {
@@ -267,6 +273,7 @@ impl LeafFractions {
     fn push(
         &mut self,
         node: &linfa_trees::TreeNode<f64, usize>,
+        columns: &[usize],
         predictions: &mut Vec<Option<usize>>,
     ) -> usize {
         let id = self.splits.len();
@@ -276,9 +283,9 @@ impl LeafFractions {
         let children = node.children();
         if let (false, Some(left), Some(right)) = (node.is_leaf(), children[0], children[1]) {
             let (feature, threshold, _) = node.split();
-            self.splits[id] = Some((feature, threshold));
-            let left = self.push(left, predictions);
-            let right = self.push(right, predictions);
+            self.splits[id] = Some((columns[feature], threshold));
+            let left = self.push(left, columns, predictions);
+            let right = self.push(right, columns, predictions);
             self.children[id] = (left, right);
         }
         id

@@ -4,12 +4,13 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use linfa::prelude::*;
-use linfa_ensemble::{EnsembleLearnerParams, EnsembleLearnerValidParams, RandomForest};
+use linfa_ensemble::{EnsembleLearnerParams, EnsembleLearnerValidParams};
 use linfa_trees::{DecisionTree, DecisionTreeValidParams};
-use ndarray::{Array2, ArrayView1, Axis};
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
 use oml_data::DesignMatrix;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 use crate::estimators::linfa_decision_tree::{LeafFractions, set_tree_parameter, tree_parameters};
@@ -48,9 +49,11 @@ type ForestParams = EnsembleLearnerValidParams<DecisionTreeValidParams<f64, usiz
 /// Each fit seeds a [`ChaCha8Rng`] from the fit's seed (the generator stored in the parameters
 /// is a placeholder and never used). Confidences are the mean over the trees of the training
 /// class fractions of the leaf a row falls in, each tree's fractions counted on its own
-/// bootstrap rows, as scikit-learn's `predict_proba`. linfa does not return the bootstrap rows:
-/// the flow replays linfa's draws with an identical generator, and checks that the replayed
-/// features are the ones linfa recorded.
+/// bootstrap rows, as scikit-learn's `predict_proba`. The flow runs linfa-ensemble's fit
+/// itself (linfa-ensemble does not return the bootstrap rows, copies each tree's table twice
+/// and fits one tree after another): it replays linfa-ensemble's draws with an identical
+/// generator and fits linfa-trees' tree on each, in parallel, which gives linfa-ensemble's
+/// trees (this module's tests compare both).
 #[derive(Debug, Clone)]
 pub struct LinfaRandomForestFlow {
     params: ForestParams,
@@ -205,17 +208,29 @@ pub(crate) fn replay_draws<R: Rng + Clone>(
         .collect()
 }
 
-/// linfa-ensemble's fit, which takes only an owned matrix, with a panic inside (it unwraps
-/// each tree's fit) turned into an error message.
-fn fit_forest(
-    params: &ForestParams,
-    x: Array2<f64>,
+/// One tree of linfa-ensemble's fit: linfa-trees' tree on the rows and features of `draw`,
+/// gathered from `x` in one copy (linfa copies the rows, then their features), with a panic
+/// inside linfa-trees turned into an error message.
+fn fit_tree(
+    params: &DecisionTreeValidParams<f64, usize>,
+    x: ArrayView2<'_, f64>,
     classes: ArrayView1<'_, usize>,
-) -> std::result::Result<RandomForest<f64, usize>, String> {
-    let dataset = DatasetBase::new(x, classes);
-    catch_unwind(AssertUnwindSafe(|| params.fit(&dataset)))
-        .map_err(|payload| panic_message(payload.as_ref()))?
-        .map_err(|e| e.to_string())
+    draw: &Draw,
+) -> std::result::Result<DecisionTree<f64, usize>, String> {
+    let (rows, features) = (&draw.rows, &draw.features);
+    catch_unwind(AssertUnwindSafe(|| {
+        let mut values = Vec::with_capacity(rows.len() * features.len());
+        for &row in rows {
+            let source = x.row(row);
+            values.extend(features.iter().map(|&feature| source[feature]));
+        }
+        let tree_x = Array2::from_shape_vec((rows.len(), features.len()), values)
+            .expect("one value per row and feature");
+        let tree_classes: Array1<usize> = rows.iter().map(|&row| classes[row]).collect();
+        params.fit(&DatasetBase::new(tree_x, tree_classes))
+    }))
+    .map_err(|payload| panic_message(payload.as_ref()))?
+    .map_err(|e| e.to_string())
 }
 
 impl Flow for LinfaRandomForestFlow {
@@ -223,38 +238,32 @@ impl Flow for LinfaRandomForestFlow {
         matches!(kind, TaskKind::Classification { .. })
     }
 
+    /// linfa-ensemble 0.8.1's fit, run by the flow: its draws replayed
+    /// ([`replay_draws`], checked against linfa-ensemble's own fit in this module's tests),
+    /// and each tree fitted by linfa-trees on its draw as linfa-ensemble fits it. The trees are
+    /// fitted in parallel on the current rayon pool and collected in draw order, so the forest
+    /// is the same for any number of threads, and the same as linfa-ensemble's.
     fn fit(&self, data: &TrainingSet<'_>, seed: u64) -> Result<Box<dyn Model>> {
         let (x, classes, n_classes) = class_inputs(self, data)?;
         let name = self.name();
         let mut params = self.params.clone();
         params.rng = ChaCha8Rng::seed_from_u64(seed);
-        let forest =
-            fit_forest(&params, x.to_owned(), classes).map_err(|e| Error::fit(&name, e))?;
-        let draws = replay_draws(&params, x.nrows(), x.ncols());
-        if draws.len() != forest.models.len()
-            || draws
-                .iter()
-                .zip(&forest.model_features)
-                .any(|(draw, features)| &draw.features != features)
-        {
-            return Err(Error::fit(
-                name,
-                "the replayed bootstrap draws differ from linfa-ensemble's; was linfa-ensemble \
-                 or rand updated?",
-            ));
-        }
-        let trees = forest
-            .models
-            .iter()
-            .zip(draws)
-            .map(|(tree, draw)| {
-                let rows = x.select(Axis(0), &draw.rows);
-                let rows = rows.select(Axis(1), &draw.features);
-                let tree_classes = classes.select(Axis(0), &draw.rows);
-                let leaves = LeafFractions::new(tree, rows.view(), tree_classes.view(), n_classes);
-                (draw.features, leaves)
+        let trees = replay_draws(&params, x.nrows(), x.ncols())
+            .par_iter()
+            .map(|draw| {
+                let tree = fit_tree(&params.model_params, x, classes, draw)
+                    .map_err(|e| Error::fit(&name, e))?;
+                let rows = draw.rows.iter().copied();
+                Ok(LeafFractions::new(
+                    &tree,
+                    &draw.features,
+                    x,
+                    rows,
+                    classes,
+                    n_classes,
+                ))
             })
-            .collect();
+            .collect::<Result<Vec<_>>>()?;
         Ok(Box::new(FittedForest {
             trees,
             n_features: x.ncols(),
@@ -265,8 +274,8 @@ impl Flow for LinfaRandomForestFlow {
 }
 
 struct FittedForest {
-    /// Each tree's features and leaf fractions.
-    trees: Vec<(Vec<usize>, LeafFractions)>,
+    /// Each tree's leaf fractions, reading the forest's input columns.
+    trees: Vec<LeafFractions>,
     n_features: usize,
     n_classes: usize,
     name: String,
@@ -276,8 +285,8 @@ impl Model for FittedForest {
     fn output(&self, x: &DesignMatrix) -> Result<Output> {
         let x = fitted_inputs(&self.name, x, self.n_features)?;
         let mut out = Array2::zeros((x.nrows(), self.n_classes));
-        for (features, leaves) in &self.trees {
-            leaves.add_confidences(x.select(Axis(1), features).view(), &mut out);
+        for leaves in &self.trees {
+            leaves.add_confidences(x, &mut out);
         }
         out /= self.trees.len() as f64;
         Ok(Output::Confidences(out))
@@ -286,7 +295,7 @@ impl Model for FittedForest {
 
 #[cfg(test)]
 mod tests {
-    use ndarray::Array1;
+    use ndarray::Axis;
 
     use super::*;
 
@@ -337,13 +346,72 @@ mod tests {
     }
 
     #[test]
-    fn a_panic_inside_linfa_is_an_error() {
-        // The flow checks its inputs; linfa panics on fewer classes than rows.
+    fn a_panic_inside_a_tree_fit_is_an_error() {
+        // The flow's draws stay inside the table; a row past it panics in the gather.
         let (x, y) = noise(20, 2, 3);
         let params = LinfaRandomForestFlow::new().params;
-        let short = y.iter().take(5).copied().collect::<Array1<usize>>();
-        let error = fit_forest(&params, x, short.view()).err().unwrap();
+        let draw = Draw {
+            rows: vec![0, 25],
+            features: vec![1],
+        };
+        let error = fit_tree(&params.model_params, x.view(), y.view(), &draw)
+            .err()
+            .unwrap();
         assert!(error.starts_with("panicked: "), "{error}");
+    }
+
+    /// The flow's forest, fitted tree by tree in parallel, has linfa-ensemble's own trees: the
+    /// confidences of linfa-ensemble's fitted trees with the same seed are the flow's, bit for
+    /// bit, on 1 and 3 threads.
+    #[test]
+    fn the_forest_is_linfa_ensembles() {
+        let (x, y) = noise(90, 6, 5);
+        let mut flow = LinfaRandomForestFlow::new();
+        flow.set_parameter("ensemble_size", "9").unwrap();
+        flow.set_parameter("feature_proportion", "0.5").unwrap();
+        let features = DesignMatrix {
+            x: x.clone(),
+            columns: (0..6)
+                .map(|c| oml_data::EncodedColumn {
+                    name: format!("f{c}"),
+                    categories: None,
+                })
+                .collect(),
+        };
+        let training = TrainingSet {
+            features: &features,
+            target: crate::Target::Classes {
+                classes: y.view(),
+                n_classes: 3,
+            },
+        };
+        let mut params = flow.params.clone();
+        params.rng = ChaCha8Rng::seed_from_u64(17);
+        let forest = params.fit(&DatasetBase::new(x.clone(), y.view())).unwrap();
+        let mut theirs = Array2::zeros((90, 3));
+        for (tree, draw) in forest.models.iter().zip(replay_draws(&params, 90, 6)) {
+            let rows = draw.rows.iter().copied();
+            LeafFractions::new(tree, &draw.features, x.view(), rows, y.view(), 3)
+                .add_confidences(x.view(), &mut theirs);
+        }
+        theirs /= 9.0;
+        for threads in [1, 3] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let model = pool.install(|| flow.fit(&training, 17)).unwrap();
+            let Output::Confidences(ours) = model.output(&features).unwrap() else {
+                panic!("confidences")
+            };
+            assert_eq!(ours, theirs, "{threads} threads");
+        }
+        // The check is sharp: another seed gives other confidences.
+        let model = flow.fit(&training, 18).unwrap();
+        let Output::Confidences(other) = model.output(&features).unwrap() else {
+            panic!("confidences")
+        };
+        assert_ne!(other, theirs);
     }
 
     #[test]

@@ -47,13 +47,71 @@ impl<'a, F: Float> SortedIndex<'a, F> {
     ) -> Self {
         let sliced_column: Vec<F> = x.index_axis(Axis(1), feature_idx).to_vec();
         let mut pairs: Vec<(usize, F)> = sliced_column.into_iter().enumerate().collect();
-        pairs.sort_by(|a, b| a.1.partial_cmp(&b.1).unwrap_or(Ordering::Greater));
+        if !sort_without_nan(&mut pairs) {
+            pairs.sort_by(|a, b| a.1.partial_cmp(&b.1).unwrap_or(Ordering::Greater));
+        }
 
         SortedIndex {
             sorted_values: pairs,
             feature_name,
         }
     }
+
+    /// A feature no tree node reads: nothing sorted.
+    fn unread(feature_name: &'a str) -> Self {
+        SortedIndex {
+            sorted_values: Vec::new(),
+            feature_name,
+        }
+    }
+}
+
+/// Puts `pairs` (row index, value), in index order, into the order the stable sort by value
+/// gives, where no value is NaN (oml patch); returns false, leaving `pairs` as they are, where
+/// one is. Equal values (0.0 and -0.0 among them) keep their index order, as in the stable
+/// sort: two distinct values are split into two runs in one pass (a one-hot column), and
+/// others are sorted by (value, index), a total order, without a comparison closure.
+fn sort_without_nan<F: Float>(pairs: &mut [(usize, F)]) -> bool {
+    let Some(&(_, first)) = pairs.first() else {
+        return true;
+    };
+    let mut other = None;
+    let mut two_values = true;
+    for &(_, value) in pairs.iter() {
+        if value.is_nan() {
+            return false;
+        }
+        if two_values && value != first {
+            match other {
+                None => other = Some(value),
+                Some(seen) if seen != value => two_values = false,
+                Some(_) => {}
+            }
+        }
+    }
+    match other {
+        None => {}
+        Some(second) if two_values => {
+            let low = if first < second { first } else { second };
+            let mut high = Vec::with_capacity(pairs.len());
+            stable_partition(pairs, &mut high, |&(_, value)| value == low);
+        }
+        Some(_) => {
+            // The bits of a float, mapped so that unsigned order is the float order (-0.0 is
+            // taken as 0.0), then the row index.
+            let key = |&(row, value): &(usize, F)| {
+                let bits = (value.to_f64().unwrap_or(0.0) + 0.0).to_bits();
+                let ordered = if bits >> 63 == 1 {
+                    !bits
+                } else {
+                    bits | 1 << 63
+                };
+                (ordered, row)
+            };
+            pairs.sort_unstable_by_key(key);
+        }
+    }
+    true
 }
 
 /// The rows of the node being fitted, in every order the split search reads (oml patch).
@@ -90,15 +148,25 @@ struct NodeRows<'a, F: Float, L: Label> {
 }
 
 impl<'a, F: Float, L: Label> NodeRows<'a, F, L> {
-    /// All training rows of `data`, every feature sorted.
+    /// All training rows of `data`, the features of `read` sorted (oml patch: the others,
+    /// copies of earlier columns, are never read, and left unsorted).
     fn new<D: Data<Elem = F>, T: AsSingleTargets<Elem = L> + Labels<Elem = L>>(
         data: &DatasetBase<ArrayBase<D, Ix2>, T>,
         feature_names: &'a [String],
+        read: &[usize],
     ) -> Self {
         let x = data.records();
+        let mut is_read = vec![false; x.ncols()];
+        read.iter()
+            .for_each(|&feature_idx| is_read[feature_idx] = true);
         let sorted_indices: Vec<SortedIndex<'a, F>> = (0..x.ncols())
             .map(|feature_idx| {
-                SortedIndex::of_array_column(x, feature_idx, &feature_names[feature_idx])
+                let name = &feature_names[feature_idx];
+                if is_read[feature_idx] {
+                    SortedIndex::of_array_column(x, feature_idx, name)
+                } else {
+                    SortedIndex::unread(name)
+                }
             })
             .collect();
         let target = data.as_single_targets();
@@ -185,12 +253,6 @@ fn first_of_equal_columns<F: Float>(x: &ArrayBase<impl Data<Elem = F>, Ix2>) -> 
 
     // A value's bits, or None for a NaN (a column with one is never taken for a copy).
     let bits = |v: &F| v.to_f64().filter(|v| !v.is_nan()).map(f64::to_bits);
-    let same = |a: usize, b: usize| {
-        x.column(a)
-            .iter()
-            .zip(x.column(b))
-            .all(|(u, v)| bits(u).is_some() && bits(u) == bits(v))
-    };
     // A fingerprint of each column, taken row by row (rows are contiguous in a standard
     // layout); equal columns have equal ones, and a column with a NaN gets its own
     let mut fingerprints = vec![0u64; x.ncols()];
@@ -200,12 +262,39 @@ fn first_of_equal_columns<F: Float>(x: &ArrayBase<impl Data<Elem = F>, Ix2>) -> 
             *fingerprint = (fingerprint.rotate_left(5) ^ value).wrapping_mul(0x517c_c1b7_2722_0a95);
         }
     }
+    // Every pair of columns with the same fingerprint (the earlier one first), compared value
+    // by value in one pass over the rows, as they lie in memory
     let mut by_fingerprint: HashMap<u64, Vec<usize>> = HashMap::new();
-    let mut first = Vec::new();
-    for (column, fingerprint) in fingerprints.into_iter().enumerate() {
-        let same_fingerprint = by_fingerprint.entry(fingerprint).or_default();
-        if !same_fingerprint.iter().any(|&other| same(other, column)) {
-            same_fingerprint.push(column);
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    for (column, &fingerprint) in fingerprints.iter().enumerate() {
+        let earlier = by_fingerprint.entry(fingerprint).or_default();
+        pairs.extend(earlier.iter().map(|&other| (other, column)));
+        earlier.push(column);
+    }
+    let mut equal = vec![true; pairs.len()];
+    if !pairs.is_empty() {
+        for row in x.rows() {
+            for (same, &(a, b)) in equal.iter_mut().zip(&pairs) {
+                let value = bits(&row[a]);
+                *same &= value.is_some() && value == bits(&row[b]);
+            }
+        }
+    }
+    let equal: HashSet<(usize, usize)> = pairs
+        .into_iter()
+        .zip(equal)
+        .filter_map(|(pair, same)| same.then_some(pair))
+        .collect();
+    // A column is a copy where it equals an earlier column that is not itself a copy
+    let mut first: Vec<usize> = Vec::new();
+    let mut kept = vec![false; x.ncols()];
+    for column in 0..x.ncols() {
+        let copy = by_fingerprint[&fingerprints[column]]
+            .iter()
+            .take_while(|&&other| other < column)
+            .any(|&other| kept[other] && equal.contains(&(other, column)));
+        if !copy {
+            kept[column] = true;
             first.push(column);
         }
     }
@@ -214,23 +303,31 @@ fn first_of_equal_columns<F: Float>(x: &ArrayBase<impl Data<Elem = F>, Ix2>) -> 
 
 /// Moves the items of `items` that satisfy `left` to its front and the others after them,
 /// both in their order (`right` is scratch space); returns the number on the left.
+///
+/// oml patch: without a branch on `left`, whose outcome a node's rows make unpredictable: each
+/// item is written to both sides' next slot, and only the side it belongs to moves on (an
+/// item is read before the left side's next slot can reach it).
 fn stable_partition<T: Copy>(
     items: &mut [T],
     right: &mut Vec<T>,
     left: impl Fn(&T) -> bool,
 ) -> usize {
-    right.clear();
-    let mut kept = 0;
+    let Some(&first) = items.first() else {
+        return 0;
+    };
+    if right.len() < items.len() {
+        right.resize(items.len(), first);
+    }
+    let (mut kept, mut moved) = (0, 0);
     for i in 0..items.len() {
         let item = items[i];
-        if left(&item) {
-            items[kept] = item;
-            kept += 1;
-        } else {
-            right.push(item);
-        }
+        let goes_left = left(&item);
+        items[kept] = item;
+        right[moved] = item;
+        kept += usize::from(goes_left);
+        moved += usize::from(!goes_left);
     }
-    items[kept..].copy_from_slice(right);
+    items[kept..].copy_from_slice(&right[..moved]);
     kept
 }
 
@@ -725,8 +822,8 @@ where
         } else {
             dataset.feature_names().to_vec()
         };
-        let mut rows = NodeRows::new(dataset, &feature_names);
         let features = first_of_equal_columns(x);
+        let mut rows = NodeRows::new(dataset, &feature_names, &features);
         let mut root_node = TreeNode::fit(dataset, &mut rows, (0, x.nrows()), &features, self, 0)?;
         root_node.prune();
 
@@ -939,6 +1036,44 @@ mod tests {
     }
 
     #[test]
+    /// oml patch: the presort without a comparison closure gives the stable sort's order.
+    fn sorting_without_nan_is_the_stable_sort() {
+        let stable = |pairs: &[(usize, f64)]| {
+            let mut sorted = pairs.to_vec();
+            sorted.sort_by(|a, b| a.1.partial_cmp(&b.1).unwrap_or(Ordering::Greater));
+            sorted
+        };
+        let mut state = 7u64;
+        let mut next = |n: u64| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) % n
+        };
+        let choices = [-2.5, -1.0, -0.0, 0.0, 0.5, 1.0, 3.0, 1e300, -1e-300];
+        for case in 0..400 {
+            let len = next(60) as usize;
+            // Constant, two-valued (a one-hot column, signed zeros included) and wider columns.
+            let width = [1, 2, 2, 3, 9][case % 5];
+            let offset = next(choices.len() as u64) as usize;
+            let pairs: Vec<(usize, f64)> = (0..len)
+                .map(|row| {
+                    let pick = (offset + next(width as u64) as usize) % choices.len();
+                    (row, choices[pick])
+                })
+                .collect();
+            let mut fast = pairs.clone();
+            assert!(sort_without_nan(&mut fast));
+            let expected = stable(&pairs);
+            let rows = |v: &[(usize, f64)]| v.iter().map(|p| p.0).collect::<Vec<_>>();
+            assert_eq!(rows(&fast), rows(&expected), "case {case}: {pairs:?}");
+        }
+        let mut with_nan = vec![(0, 1.0), (1, f64::NAN), (2, 0.0)];
+        assert!(!sort_without_nan(&mut with_nan));
+        assert_eq!(with_nan[2].0, 2, "left as it was");
+    }
+
+    #[test]
     fn gini_impurity_example() {
         let class_freq = [6.0, 2.0, 0.0];
 
@@ -1102,7 +1237,11 @@ mod tests {
         for quality in [SplitQuality::Gini, SplitQuality::Entropy] {
             let mut root = TreeNode::fit(
                 &dataset,
-                &mut NodeRows::new(&dataset, &["a", "b", "c", "d"].map(String::from)),
+                &mut NodeRows::new(
+                    &dataset,
+                    &["a", "b", "c", "d"].map(String::from),
+                    &[0, 1, 2, 3],
+                ),
                 (0, rows.len()),
                 &[0, 1, 2, 3],
                 &DecisionTree::params().split_quality(quality).check()?,
