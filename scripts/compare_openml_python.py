@@ -87,10 +87,43 @@ PROG = os.path.splitext(os.path.basename(sys.argv[0]))[0]
 
 def perpetual_booster(threads):
     """perpetual's scikit-learn classifier with oml's `perpetual-gbm` defaults (budget 0.5),
-    on `threads` threads (one when None)."""
-    from perpetual.sklearn import PerpetualClassifier
+    on `threads` threads (one when None), behind a scikit-learn estimator: perpetual 2.3.0's
+    `PerpetualClassifier` does not derive from `BaseEstimator`, which scikit-learn 1.9's
+    pipelines ask of their last step. The class is made once and named as this module's, so
+    openml-python can describe it as a flow component."""
+    global PerpetualGbm
+    if "PerpetualGbm" not in globals():
+        from sklearn.base import BaseEstimator, ClassifierMixin
 
-    return PerpetualClassifier(budget=0.5, num_threads=threads or 1)
+        class PerpetualGbm(ClassifierMixin, BaseEstimator):
+            """perpetual.sklearn.PerpetualClassifier as a scikit-learn estimator."""
+
+            def __init__(self, budget=0.5, num_threads=1):
+                self.budget = budget
+                self.num_threads = num_threads
+
+            def fit(self, x, y):
+                from perpetual.sklearn import PerpetualClassifier
+
+                self.model_ = PerpetualClassifier(budget=self.budget,
+                                                  num_threads=self.num_threads)
+                self.model_.fit(x, y)
+                self.classes_ = self.model_.classes_
+                return self
+
+            def predict(self, x):
+                # The class of the highest probability, as oml's label rule (perpetual 2.3.0's
+                # own `predict` gives class positions, not labels, for two classes).
+                import numpy as np
+
+                return np.asarray(self.classes_)[np.argmax(self.predict_proba(x), axis=1)]
+
+            def predict_proba(self, x):
+                return self.model_.predict_proba(x)
+
+        PerpetualGbm.__module__ = __name__
+        PerpetualGbm.__qualname__ = "PerpetualGbm"
+    return PerpetualGbm(budget=0.5, num_threads=threads or 1)
 
 
 def sklearn_pipeline(flow, numeric, nominal, threads=None):

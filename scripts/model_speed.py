@@ -15,8 +15,9 @@ Then, per flow:
     process start or the task read), its accuracy the pooled `predictive_accuracy`;
   - scikit-learn: one Python process reads the same cached task (openml-python, offline), and
     for every fold of the split file times `pipeline.fit(train)` + `pipeline.predict(test)`
-    (wall clock), with BLAS/OpenMP threads limited to T (threadpoolctl) and `n_jobs=T` where
-    the estimator takes it; its accuracy is pooled over the folds.
+    (wall clock), with BLAS/OpenMP threads limited to T (threadpoolctl), rayon's to T
+    (RAYON_NUM_THREADS, for perpetual) and `n_jobs=T` where the estimator takes it; its
+    accuracy is pooled over the folds.
 A side that takes longer than --timeout seconds is stopped and shown as `>T s`.
 
 Prints a table (flow, shape, oml s, scikit-learn s, scikit-learn / oml, accuracy gap in points)
@@ -45,6 +46,8 @@ def sklearn_side(cache, task_id, flow, threads, out):
     from offline import block_network
 
     block_network("model_speed.py")
+    # Rust libraries behind Python (perpetual) size rayon's global pool from this, once.
+    os.environ["RAYON_NUM_THREADS"] = str(threads)
     from compare_openml_python import sklearn_pipeline
     import warnings
 

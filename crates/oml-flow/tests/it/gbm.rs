@@ -456,55 +456,64 @@ fn perpetual_parameters_are_perpetuals_and_change_the_fit() {
     assert!(!same(&a, &b));
 }
 
-/// More than 40 columns against few rows: perpetual samples 40 columns per tree and writes
-/// the sampled columns' cut points into each node histogram the tree uses
-/// (vendor/perpetual/OML-PATCH.md). Column j holds values 100j to 100j + 9, so every split
-/// on column j must fall in that range; a split read from cut points written for another
-/// column, or not written at all, falls outside it.
+/// perpetual writes the cut points of each node histogram a tree uses into an arena left
+/// unwritten (vendor/perpetual/OML-PATCH.md, patches 2 and 3). With more than 40 columns
+/// against few rows (64 columns) it samples 40 columns per tree and rewrites each histogram
+/// with the sampled columns' cuts; with 4 columns every tree has all of them, and a histogram
+/// is written once, by the first tree that uses it. Column j holds values 100(j + 1) to
+/// 100(j + 1) + 9, so every split on column j must fall in that range; a split read from cut
+/// points written for another column, or not written at all (a zero page: cut value 0), falls
+/// outside it.
 #[test]
-fn perpetual_splits_on_the_sampled_columns_own_cut_points() {
+fn perpetual_splits_on_the_columns_own_cut_points() {
     use perpetual::objective::Objective;
     use perpetual::{Matrix, PerpetualBooster};
-    let (rows, cols) = (2000, 64);
-    let value = |i: usize, j: usize| {
-        let hash = ((i * cols + j) as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40;
-        (100 * j) as f64 + (hash % 10) as f64
-    };
-    let column_major: Vec<f64> = (0..cols)
-        .flat_map(|j| (0..rows).map(move |i| value(i, j)))
-        .collect();
-    let digit = |i: usize, j: usize| value(i, j) - 100.0 * j as f64;
-    let y: Vec<f64> = (0..rows)
-        .map(|i| f64::from(u8::from(digit(i, 3) >= 5.0 && digit(i, 20) >= 3.0)))
-        .collect();
-    for missing_branch in [false, true] {
-        let mut booster = PerpetualBooster::default();
-        booster.cfg.objective = Objective::LogLoss;
-        booster.cfg.num_threads = Some(1);
-        booster.cfg.create_missing_branch = missing_branch;
-        booster.cfg.iteration_limit = Some(30);
-        booster
-            .fit(&Matrix::new(&column_major, rows, cols), &y, None, None)
-            .unwrap();
-        let splits: Vec<(usize, f64)> = booster
-            .get_prediction_trees()
-            .iter()
-            .flat_map(|tree| tree.nodes.values())
-            .filter(|node| !node.is_leaf)
-            .map(|node| (node.split_feature, node.split_value))
+    let rows = 2000;
+    for (cols, informative) in [(64, [3, 20]), (4, [1, 3])] {
+        let value = |i: usize, j: usize| {
+            let hash = ((i * cols + j) as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40;
+            (100 * (j + 1)) as f64 + (hash % 10) as f64
+        };
+        let column_major: Vec<f64> = (0..cols)
+            .flat_map(|j| (0..rows).map(move |i| value(i, j)))
             .collect();
-        let trees = booster.get_prediction_trees().len();
-        assert!(
-            splits.len() > 2 * trees,
-            "missing branch {missing_branch}: {} splits in {trees} trees, so children seldom split",
-            splits.len()
-        );
-        for (feature, split) in splits {
-            let low = 100.0 * feature as f64;
+        let digit = |i: usize, j: usize| value(i, j) - 100.0 * (j + 1) as f64;
+        let y: Vec<f64> = (0..rows)
+            .map(|i| {
+                let [a, b] = informative;
+                f64::from(u8::from(digit(i, a) >= 5.0 && digit(i, b) >= 3.0))
+            })
+            .collect();
+        for missing_branch in [false, true] {
+            let case = format!("{cols} columns, missing branch {missing_branch}");
+            let mut booster = PerpetualBooster::default();
+            booster.cfg.objective = Objective::LogLoss;
+            booster.cfg.num_threads = Some(1);
+            booster.cfg.create_missing_branch = missing_branch;
+            booster.cfg.iteration_limit = Some(30);
+            booster
+                .fit(&Matrix::new(&column_major, rows, cols), &y, None, None)
+                .unwrap();
+            let splits: Vec<(usize, f64)> = booster
+                .get_prediction_trees()
+                .iter()
+                .flat_map(|tree| tree.nodes.values())
+                .filter(|node| !node.is_leaf)
+                .map(|node| (node.split_feature, node.split_value))
+                .collect();
+            let trees = booster.get_prediction_trees().len();
             assert!(
-                (low..=low + 9.0).contains(&split),
-                "missing branch {missing_branch}: split {split} on column {feature}"
+                splits.len() > 2 * trees,
+                "{case}: {} splits in {trees} trees, so children seldom split",
+                splits.len()
             );
+            for (feature, split) in splits {
+                let low = 100.0 * (feature + 1) as f64;
+                assert!(
+                    (low..=low + 9.0).contains(&split),
+                    "{case}: split {split} on column {feature}"
+                );
+            }
         }
     }
 }

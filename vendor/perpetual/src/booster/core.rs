@@ -529,11 +529,15 @@ impl PerpetualBooster {
                 n.max(3).min(data_rows_cap).min(N_NODES_ALLOC_MAX)
             }
         };
-        let mut hist_arena = if col_amount == col_index.len() {
-            HistogramArena::from_cuts(&binned_data.cuts, &col_index, is_const_hess, n_nodes_alloc)
+        // oml patch: the arena's histograms are written by each tree as it uses them (the
+        // layouts of `from_cuts` and `from_fixed`, which wrote all `n_nodes_alloc` of them).
+        let col_bin_counts: Vec<usize> = if col_amount == col_index.len() {
+            col_index.iter().map(|&col| binned_data.cuts.get_col(col).len()).collect()
         } else {
-            HistogramArena::from_fixed(effective_max_bin, col_amount, is_const_hess, n_nodes_alloc)
+            vec![effective_max_bin as usize + 2; col_amount]
         };
+        let mut hist_arena = HistogramArena::unwritten(col_bin_counts, n_nodes_alloc);
+        let mut written_cuts = 0;
         let mut hist_tree: Vec<NodeHistogram> = hist_arena.as_node_histograms();
 
         let mut split_info_vec: Vec<SplitInfo> = (0..col_amount).map(|_| SplitInfo::default()).collect();
@@ -571,9 +575,13 @@ impl PerpetualBooster {
                 &col_index_sample
             };
 
-            // With column sampling the tree writes the sampled columns' cuts into each node
-            // histogram it uses, instead of all `n_nodes_alloc` of them being rewritten here.
-            let sampled_cuts = (col_amount != col_index.len()).then_some(&binned_data.cuts);
+            // The tree writes its columns' cuts into each node histogram it uses that holds
+            // none yet, instead of all `n_nodes_alloc` of them being written here (oml patch).
+            // With column sampling each tree has other columns: every histogram is rewritten.
+            if col_amount != col_index.len() {
+                written_cuts = 0;
+            }
+            let tree_cuts = Some((&binned_data.cuts, &mut written_cuts));
 
             let mut tree = Tree::new();
             // Reset index buffer to original ordering for this iteration
@@ -599,7 +607,7 @@ impl PerpetualBooster {
                 &mut split_info_slice,
                 n_nodes_alloc,
                 self.cfg.save_node_stats,
-                sampled_cuts,
+                tree_cuts,
             );
             self.update_predictions_inplace(&mut yhat, &tree, data);
             // Reclaim index buffer from tree for reuse
@@ -855,11 +863,15 @@ impl PerpetualBooster {
             }
         };
 
-        let mut hist_arena = if col_amount == col_index.len() {
-            HistogramArena::from_cuts(&binned_data.cuts, &col_index, is_const_hess, n_nodes_alloc)
+        // oml patch: the arena's histograms are written by each tree as it uses them (the
+        // layouts of `from_cuts` and `from_fixed`, which wrote all `n_nodes_alloc` of them).
+        let col_bin_counts: Vec<usize> = if col_amount == col_index.len() {
+            col_index.iter().map(|&col| binned_data.cuts.get_col(col).len()).collect()
         } else {
-            HistogramArena::from_fixed(effective_max_bin, col_amount, is_const_hess, n_nodes_alloc)
+            vec![effective_max_bin as usize + 2; col_amount]
         };
+        let mut hist_arena = HistogramArena::unwritten(col_bin_counts, n_nodes_alloc);
+        let mut written_cuts = 0;
         let mut hist_tree: Vec<NodeHistogram> = hist_arena.as_node_histograms();
         let mut split_info_vec: Vec<SplitInfo> = (0..col_amount).map(|_| SplitInfo::default()).collect();
         let mut split_info_slice = SplitInfoSlice::new(&mut split_info_vec);
@@ -896,9 +908,13 @@ impl PerpetualBooster {
                 &col_index_sample
             };
 
-            // With column sampling the tree writes the sampled columns' cuts into each node
-            // histogram it uses, instead of all `n_nodes_alloc` of them being rewritten here.
-            let sampled_cuts = (col_amount != col_index.len()).then_some(&binned_data.cuts);
+            // The tree writes its columns' cuts into each node histogram it uses that holds
+            // none yet, instead of all `n_nodes_alloc` of them being written here (oml patch).
+            // With column sampling each tree has other columns: every histogram is rewritten.
+            if col_amount != col_index.len() {
+                written_cuts = 0;
+            }
+            let tree_cuts = Some((&binned_data.cuts, &mut written_cuts));
 
             let mut tree = Tree::new();
             // Reset index buffer to original ordering for this iteration
@@ -924,7 +940,7 @@ impl PerpetualBooster {
                 &mut split_info_slice,
                 n_nodes_alloc,
                 self.cfg.save_node_stats,
-                sampled_cuts,
+                tree_cuts,
             );
 
             self.update_predictions_inplace_columnar(&mut yhat, &tree, data);

@@ -4,7 +4,7 @@
 //! for growing, fitting, and evaluating it.
 use crate::data::{JaggedMatrix, Matrix};
 use crate::grower::Grower;
-use crate::histogram::{NodeHistogram, update_cuts, update_histogram};
+use crate::histogram::{NodeHistogram, update_histogram, write_cuts};
 use crate::node::{Node, NodeType, SplittableNode};
 use crate::objective::{Objective, ObjectiveFunction};
 use crate::partial_dependence::tree_partial_dependence;
@@ -155,14 +155,25 @@ impl Tree {
         split_info_slice: &mut SplitInfoSlice,
         n_nodes_alloc: usize,
         save_node_stats: bool,
-        sampled_cuts: Option<&JaggedMatrix<f64>>,
+        cuts: Option<(&JaggedMatrix<f64>, &mut usize)>,
     ) {
         let mut n_nodes = 1;
         self.n_leaves = 1;
 
-        if let Some(cuts) = sampled_cuts {
-            update_cuts(&hist_tree[0], col_index, cuts, false);
-        }
+        // oml patch: `cuts`, where given, with the number of leading node histograms that
+        // hold them already, are written into every node histogram the tree uses before it
+        // is used (the arena may hold none, or another tree's sampled columns'); the number
+        // moves past what is written.
+        let mut cuts = cuts;
+        let mut write_up_to = |node: usize, hist_tree: &[NodeHistogram]| {
+            if let Some((cuts, written)) = cuts.as_mut() {
+                while **written <= node && **written < hist_tree.len() {
+                    write_cuts(&hist_tree[**written], col_index, cuts);
+                    **written += 1;
+                }
+            }
+        };
+        write_up_to(0, hist_tree);
         let root_hist = unsafe { hist_tree.get_unchecked_mut(0) };
         update_histogram(
             root_hist,
@@ -224,11 +235,7 @@ impl Tree {
             };
 
             // The children are numbered from n_nodes on (a missing branch, left, right).
-            if let Some(cuts) = sampled_cuts {
-                for hist in hist_tree.iter().skip(n_nodes).take(3) {
-                    update_cuts(hist, col_index, cuts, false);
-                }
-            }
+            write_up_to(n_nodes + 2, hist_tree);
             let new_nodes = splitter.split_node(
                 &n_nodes,
                 &mut node,
