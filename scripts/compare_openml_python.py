@@ -78,6 +78,9 @@ SERVER = "https://www.openml.org/api/v1/xml"
 TASK_ID = 1
 # The name errors start with: this script's, or that of the script importing its helpers.
 PROG = os.path.splitext(os.path.basename(sys.argv[0]))[0]
+# openml-python's scikit-learn extension asks a component's module for its version
+# (`PerpetualGbm`, defined here).
+__version__ = "1"
 
 
 # ---------------------------------------------------------------------------------------------
