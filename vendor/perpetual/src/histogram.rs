@@ -278,38 +278,21 @@ impl<'a> FeatureHistogram<'a> {
     /// The length of `cuts` must be exactly one less than the number of bins.
     /// Calling this function with an unsorted slice or an incorrect length
     /// could lead to incorrect binning logic and potential data corruption.
+    ///
+    /// oml patch: it writes each bin's number too (bin `i` gets `i`, as every arena and owned
+    /// histogram numbers them), so that it also prepares a bin never written before
+    /// (`HistogramArena::unwritten`).
     pub unsafe fn update_cuts(&self, cuts: &[f64]) {
         unsafe {
             let cuts_mod = &cuts[..(cuts.len() - 1)];
             self.data.iter().enumerate().for_each(|(i, b)| {
                 let bin = b.get().as_mut().unwrap();
+                bin.num = i as u16;
                 if i == 0 {
                     bin.cut_value = f64::NAN;
                 } else {
                     bin.cut_value = *cuts_mod.get(i - 1).unwrap_or(&f64::NAN);
                 }
-            });
-        }
-    }
-
-    /// Writes the bin numbers and the cut values of `cuts` (a column's cut points) into this
-    /// histogram's bins, as `HistogramArena::from_cuts` and `from_fixed` write them followed by
-    /// `update_cuts` (oml patch): bin `i` gets number `i`, bin 0 and the bins past the column's
-    /// cut points a NaN cut value. The statistics are left as they are.
-    ///
-    /// # Safety
-    /// As `update_cuts`: no other reference to these bins may be live.
-    pub unsafe fn write_cuts(&self, cuts: &[f64]) {
-        unsafe {
-            let cuts_mod = &cuts[..(cuts.len() - 1)];
-            self.data.iter().enumerate().for_each(|(i, b)| {
-                let bin = b.get().as_mut().unwrap();
-                bin.num = i as u16;
-                bin.cut_value = if i == 0 {
-                    f64::NAN
-                } else {
-                    *cuts_mod.get(i - 1).unwrap_or(&f64::NAN)
-                };
             });
         }
     }
@@ -415,13 +398,24 @@ impl HistogramArena {
         }
     }
 
-    /// An arena of `n_nodes` node histograms of `col_bin_counts` bins per feature, left as
-    /// the allocator's zero pages (oml patch): nothing is written, so memory is taken only for
-    /// the nodes a tree uses. Bin numbers and cut values are written by `Tree::fit` (through
-    /// `write_cuts`) into each histogram before it is used. `from_cuts` and `from_fixed`
-    /// write them into all `n_nodes` histograms up front: up to 2 x rows of them, which for
-    /// 4,000 training rows and 20 columns of 256 bins is 2.9 GB, touched page by page.
-    pub fn unwritten(col_bin_counts: Vec<usize>, n_nodes: usize) -> Self {
+    /// An arena of `n_nodes` node histograms, left as the allocator's zero pages (oml patch):
+    /// nothing is written, so memory is taken only for the nodes a tree uses. Bin numbers and
+    /// cut values are written by `Tree::fit` (through `update_cuts`) into each histogram before
+    /// it is used. `from_cuts` and `from_fixed` write them into all `n_nodes` histograms up
+    /// front: up to 2 x rows of them, which for 4,000 training rows and 20 columns of 256 bins
+    /// is 2.9 GB, touched page by page. The layout is `from_cuts`' (each column of `col_index`
+    /// with its own number of bins) or, with `sampled` columns of at most `max_bin` + 2 bins
+    /// (`Some((max_bin, col_amount))`), `from_fixed`'s.
+    pub fn unwritten(
+        cuts: &JaggedMatrix<f64>,
+        col_index: &[usize],
+        sampled: Option<(u16, usize)>,
+        n_nodes: usize,
+    ) -> Self {
+        let col_bin_counts: Vec<usize> = match sampled {
+            None => col_index.iter().map(|&col| cuts.get_col(col).len()).collect(),
+            Some((max_bin, col_amount)) => vec![max_bin as usize + 2; col_amount],
+        };
         let bins_per_node: usize = col_bin_counts.iter().sum();
         HistogramArena {
             bins: Self::alloc_zeroed_bins(bins_per_node * n_nodes),
@@ -615,15 +609,6 @@ pub fn update_cuts(hist: &NodeHistogram, col_index: &[usize], cuts: &JaggedMatri
             .zip(col_index.iter())
             .for_each(|(h, i)| unsafe { h.update_cuts(cuts.get_col(*i)) })
     }
-}
-
-/// Writes the bin numbers and cut values of the columns `col_index` into a node histogram
-/// (`FeatureHistogram::write_cuts`, oml patch).
-pub fn write_cuts(hist: &NodeHistogram, col_index: &[usize], cuts: &JaggedMatrix<f64>) {
-    hist.data
-        .iter()
-        .zip(col_index.iter())
-        .for_each(|(h, i)| unsafe { h.write_cuts(cuts.get_col(*i)) })
 }
 
 /// Update the histogram with new data.

@@ -93,8 +93,7 @@ fn sort_without_nan<F: Float>(pairs: &mut [(usize, F)]) -> bool {
         None => {}
         Some(second) if two_values => {
             let low = if first < second { first } else { second };
-            let mut high = Vec::with_capacity(pairs.len());
-            stable_partition(pairs, &mut high, |&(_, value)| value == low);
+            stable_partition(pairs, &mut Vec::new(), |&(_, value)| value == low);
         }
         Some(_) => {
             // The bits of a float, mapped so that unsigned order is the float order (-0.0 is
@@ -262,15 +261,17 @@ fn first_of_equal_columns<F: Float>(x: &ArrayBase<impl Data<Elem = F>, Ix2>) -> 
             *fingerprint = (fingerprint.rotate_left(5) ^ value).wrapping_mul(0x517c_c1b7_2722_0a95);
         }
     }
-    // Every pair of columns with the same fingerprint (the earlier one first), compared value
-    // by value in one pass over the rows, as they lie in memory
-    let mut by_fingerprint: HashMap<u64, Vec<usize>> = HashMap::new();
-    let mut pairs: Vec<(usize, usize)> = Vec::new();
-    for (column, &fingerprint) in fingerprints.iter().enumerate() {
-        let earlier = by_fingerprint.entry(fingerprint).or_default();
-        pairs.extend(earlier.iter().map(|&other| (other, column)));
-        earlier.push(column);
-    }
+    // Each column compared with the first column of its fingerprint, value by value, in one
+    // pass over the rows as they lie in memory
+    let mut first_with: HashMap<u64, usize> = HashMap::new();
+    let pairs: Vec<(usize, usize)> = fingerprints
+        .iter()
+        .enumerate()
+        .filter_map(|(column, &fingerprint)| {
+            let first = *first_with.entry(fingerprint).or_insert(column);
+            (first != column).then_some((first, column))
+        })
+        .collect();
     let mut equal = vec![true; pairs.len()];
     if !pairs.is_empty() {
         for row in x.rows() {
@@ -280,21 +281,34 @@ fn first_of_equal_columns<F: Float>(x: &ArrayBase<impl Data<Elem = F>, Ix2>) -> 
             }
         }
     }
-    let equal: HashSet<(usize, usize)> = pairs
-        .into_iter()
-        .zip(equal)
-        .filter_map(|(pair, same)| same.then_some(pair))
-        .collect();
-    // A column is a copy where it equals an earlier column that is not itself a copy
-    let mut first: Vec<usize> = Vec::new();
-    let mut kept = vec![false; x.ncols()];
-    for column in 0..x.ncols() {
-        let copy = by_fingerprint[&fingerprints[column]]
+    // A column is a copy where it equals an earlier column that is not itself a copy: the
+    // first of its fingerprint (always kept), or, where it differs from that one (two
+    // columns whose fingerprints collide), another kept column of its fingerprint
+    let same = |a: usize, b: usize| {
+        x.column(a)
             .iter()
-            .take_while(|&&other| other < column)
-            .any(|&other| kept[other] && equal.contains(&(other, column)));
+            .zip(x.column(b))
+            .all(|(u, v)| bits(u).is_some() && bits(u) == bits(v))
+    };
+    let mut kept_with: HashMap<u64, Vec<usize>> = HashMap::new();
+    let mut equal_to_first = pairs
+        .iter()
+        .zip(equal)
+        .map(|(&(_, column), same)| (column, same));
+    let mut first = Vec::new();
+    for (column, fingerprint) in fingerprints.into_iter().enumerate() {
+        let kept = kept_with.entry(fingerprint).or_default();
+        let copy = match kept.first() {
+            None => false,
+            Some(_) => {
+                let (paired, equals_first) =
+                    equal_to_first.next().expect("one pair per later column");
+                debug_assert_eq!(paired, column);
+                equals_first || kept[1..].iter().any(|&other| same(other, column))
+            }
+        };
         if !copy {
-            kept[column] = true;
+            kept.push(column);
             first.push(column);
         }
     }

@@ -531,12 +531,8 @@ impl PerpetualBooster {
         };
         // oml patch: the arena's histograms are written by each tree as it uses them (the
         // layouts of `from_cuts` and `from_fixed`, which wrote all `n_nodes_alloc` of them).
-        let col_bin_counts: Vec<usize> = if col_amount == col_index.len() {
-            col_index.iter().map(|&col| binned_data.cuts.get_col(col).len()).collect()
-        } else {
-            vec![effective_max_bin as usize + 2; col_amount]
-        };
-        let mut hist_arena = HistogramArena::unwritten(col_bin_counts, n_nodes_alloc);
+        let sampled = (col_amount != col_index.len()).then_some((effective_max_bin, col_amount));
+        let mut hist_arena = HistogramArena::unwritten(&binned_data.cuts, &col_index, sampled, n_nodes_alloc);
         let mut written_cuts = 0;
         let mut hist_tree: Vec<NodeHistogram> = hist_arena.as_node_histograms();
 
@@ -865,12 +861,8 @@ impl PerpetualBooster {
 
         // oml patch: the arena's histograms are written by each tree as it uses them (the
         // layouts of `from_cuts` and `from_fixed`, which wrote all `n_nodes_alloc` of them).
-        let col_bin_counts: Vec<usize> = if col_amount == col_index.len() {
-            col_index.iter().map(|&col| binned_data.cuts.get_col(col).len()).collect()
-        } else {
-            vec![effective_max_bin as usize + 2; col_amount]
-        };
-        let mut hist_arena = HistogramArena::unwritten(col_bin_counts, n_nodes_alloc);
+        let sampled = (col_amount != col_index.len()).then_some((effective_max_bin, col_amount));
+        let mut hist_arena = HistogramArena::unwritten(&binned_data.cuts, &col_index, sampled, n_nodes_alloc);
         let mut written_cuts = 0;
         let mut hist_tree: Vec<NodeHistogram> = hist_arena.as_node_histograms();
         let mut split_info_vec: Vec<SplitInfo> = (0..col_amount).map(|_| SplitInfo::default()).collect();

@@ -4,7 +4,7 @@
 //! for growing, fitting, and evaluating it.
 use crate::data::{JaggedMatrix, Matrix};
 use crate::grower::Grower;
-use crate::histogram::{NodeHistogram, update_histogram, write_cuts};
+use crate::histogram::{NodeHistogram, update_cuts, update_histogram};
 use crate::node::{Node, NodeType, SplittableNode};
 use crate::objective::{Objective, ObjectiveFunction};
 use crate::partial_dependence::tree_partial_dependence;
@@ -168,7 +168,7 @@ impl Tree {
         let mut write_up_to = |node: usize, hist_tree: &[NodeHistogram]| {
             if let Some((cuts, written)) = cuts.as_mut() {
                 while **written <= node && **written < hist_tree.len() {
-                    write_cuts(&hist_tree[**written], col_index, cuts);
+                    update_cuts(&hist_tree[**written], col_index, cuts, false);
                     **written += 1;
                 }
             }
