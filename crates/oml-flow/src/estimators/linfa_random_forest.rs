@@ -6,7 +6,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use linfa::prelude::*;
 use linfa_ensemble::{EnsembleLearnerParams, EnsembleLearnerValidParams};
 use linfa_trees::{DecisionTree, DecisionTreeValidParams};
-use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2, ShapeBuilder};
 use oml_data::DesignMatrix;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -209,22 +209,23 @@ pub(crate) fn replay_draws<R: Rng + Clone>(
 }
 
 /// One tree of linfa-ensemble's fit: linfa-trees' tree on the rows and features of `draw`,
-/// gathered from `x` in one copy (linfa copies the rows, then their features), with a panic
-/// inside linfa-trees turned into an error message.
+/// gathered in one copy (linfa copies the rows, then their features) from `by_feature`, the
+/// input's transpose (a row per feature), in column-major order, which linfa-trees reads column
+/// by column; with a panic inside linfa-trees turned into an error message.
 fn fit_tree(
     params: &DecisionTreeValidParams<f64, usize>,
-    x: ArrayView2<'_, f64>,
+    by_feature: ArrayView2<'_, f64>,
     classes: ArrayView1<'_, usize>,
     draw: &Draw,
 ) -> std::result::Result<DecisionTree<f64, usize>, String> {
     let (rows, features) = (&draw.rows, &draw.features);
     catch_unwind(AssertUnwindSafe(|| {
         let mut values = Vec::with_capacity(rows.len() * features.len());
-        for &row in rows {
-            let source = x.row(row);
-            values.extend(features.iter().map(|&feature| source[feature]));
+        for &feature in features {
+            let source = by_feature.row(feature);
+            values.extend(rows.iter().map(|&row| source[row]));
         }
-        let tree_x = Array2::from_shape_vec((rows.len(), features.len()), values)
+        let tree_x = Array2::from_shape_vec((rows.len(), features.len()).f(), values)
             .expect("one value per row and feature");
         let tree_classes: Array1<usize> = rows.iter().map(|&row| classes[row]).collect();
         params.fit(&DatasetBase::new(tree_x, tree_classes))
@@ -248,10 +249,12 @@ impl Flow for LinfaRandomForestFlow {
         let name = self.name();
         let mut params = self.params.clone();
         params.rng = ChaCha8Rng::seed_from_u64(seed);
+        let transposed = x.t();
+        let by_feature = transposed.as_standard_layout();
         let trees = replay_draws(&params, x.nrows(), x.ncols())
             .par_iter()
             .map(|draw| {
-                let tree = fit_tree(&params.model_params, x, classes, draw)
+                let tree = fit_tree(&params.model_params, by_feature.view(), classes, draw)
                     .map_err(|e| Error::fit(&name, e))?;
                 let rows = draw.rows.iter().copied();
                 Ok(LeafFractions::new(
@@ -354,7 +357,7 @@ mod tests {
             rows: vec![0, 25],
             features: vec![1],
         };
-        let error = fit_tree(&params.model_params, x.view(), y.view(), &draw)
+        let error = fit_tree(&params.model_params, x.t(), y.view(), &draw)
             .err()
             .unwrap();
         assert!(error.starts_with("panicked: "), "{error}");

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashSet, VecDeque};
 use std::hash::{Hash, Hasher};
 
 use linfa::dataset::AsSingleTargets;
-use ndarray::{Array1, ArrayBase, Axis, Data, Ix1, Ix2};
+use ndarray::{Array1, ArrayBase, Data, Ix1, Ix2};
 
 use super::NodeIter;
 use super::Tikz;
@@ -24,7 +24,27 @@ use serde_crate::{Deserialize, Serialize};
 /// Sorted values of observations with indices (always for a particular feature)
 struct SortedIndex<'a, F: Float> {
     feature_name: &'a str,
-    sorted_values: Vec<(usize, F)>,
+    /// oml patch: how the split search reads the feature.
+    order: FeatureOrder<F>,
+}
+
+/// How the split search reads a feature's rows (oml patch).
+enum FeatureOrder<F> {
+    /// Every row with its value, in the stable sort's order; each node owns the range of its
+    /// rows.
+    Sorted(Vec<(usize, F)>),
+    /// A column of two values `low < high` without NaN, read where every row weighs 1 (a
+    /// one-hot column): only the rows of the rarer value, each node owning the range of its own
+    /// ([`NodeFeature::rare`]). Its one split is scored from their class counts and the
+    /// node's, and a split partitions these rows only, not every row.
+    TwoValued {
+        low: F,
+        high: F,
+        rare_is_low: bool,
+        rare_rows: Vec<usize>,
+    },
+    /// A feature no node reads: a copy of an earlier column, or a column of a single value.
+    Unread,
 }
 
 impl<'a, F: Float> SortedIndex<'a, F> {
@@ -32,27 +52,43 @@ impl<'a, F: Float> SortedIndex<'a, F> {
     ///
     /// ### Parameters
     ///
-    /// * `x`: the observations to sort
-    /// * `feature_idx`: the index of the feature on whch to sort the data
+    /// * `column`: (oml patch) the feature's value in each row
     /// * `feature_name`: the human readable name of the feature
+    /// * `two_valued`: (oml patch) whether a column of two values without NaN is kept as the
+    ///   rows of its rarer value ([`FeatureOrder::TwoValued`])
     ///
     /// ### Returns
     ///
     /// A sorted vector of (index, value) pairs obtained by sorting the observations by
     /// the value of the specified feature.
-    fn of_array_column(
-        x: &ArrayBase<impl Data<Elem = F>, Ix2>,
-        feature_idx: usize,
-        feature_name: &'a str,
-    ) -> Self {
-        let sliced_column: Vec<F> = x.index_axis(Axis(1), feature_idx).to_vec();
-        let mut pairs: Vec<(usize, F)> = sliced_column.into_iter().enumerate().collect();
+    fn of_column(column: Vec<F>, feature_name: &'a str, two_valued: bool) -> Self {
+        if let Some((low, high)) = two_valued.then(|| two_values(&column)).flatten() {
+            let n_low = column.iter().filter(|&&value| value == low).count();
+            let rare_is_low = 2 * n_low <= column.len();
+            let rare = if rare_is_low { low } else { high };
+            let rare_rows = column
+                .iter()
+                .enumerate()
+                .filter(|&(_, &value)| value == rare)
+                .map(|(row, _)| row)
+                .collect();
+            return SortedIndex {
+                feature_name,
+                order: FeatureOrder::TwoValued {
+                    low,
+                    high,
+                    rare_is_low,
+                    rare_rows,
+                },
+            };
+        }
+        let mut pairs: Vec<(usize, F)> = column.into_iter().enumerate().collect();
         if !sort_without_nan(&mut pairs) {
             pairs.sort_by(|a, b| a.1.partial_cmp(&b.1).unwrap_or(Ordering::Greater));
         }
 
         SortedIndex {
-            sorted_values: pairs,
+            order: FeatureOrder::Sorted(pairs),
             feature_name,
         }
     }
@@ -60,10 +96,44 @@ impl<'a, F: Float> SortedIndex<'a, F> {
     /// A feature no tree node reads: nothing sorted.
     fn unread(feature_name: &'a str) -> Self {
         SortedIndex {
-            sorted_values: Vec::new(),
+            order: FeatureOrder::Unread,
             feature_name,
         }
     }
+}
+
+/// The two values of `column`, lower first, where it holds exactly two, no NaN, and no zero of
+/// both signs (oml patch: the stable sort keeps `-0.0` and `0.0` in row order, so which of them
+/// bounds a split would depend on the node).
+fn two_values<F: Float>(column: &[F]) -> Option<(F, F)> {
+    let &first = column.first()?;
+    let &second = column.iter().find(|&&value| value != first)?;
+    if first.is_nan() || second.is_nan() {
+        return None;
+    }
+    let (a, b) = (bits(first), bits(second));
+    column
+        .iter()
+        .all(|&value| bits(value) == a || bits(value) == b)
+        .then_some(if first < second {
+            (first, second)
+        } else {
+            (second, first)
+        })
+}
+
+/// The bits of a value as an `f64` (oml patch): equal for equal values but for the sign of a
+/// zero and for NaNs.
+fn bits<F: Float>(value: F) -> u64 {
+    value.to_f64().map_or(u64::MAX, f64::to_bits)
+}
+
+/// A feature that can vary in a node, and (for a [`FeatureOrder::TwoValued`] feature) the
+/// node's range of its rare rows (oml patch).
+#[derive(Clone, Copy, Debug)]
+struct NodeFeature {
+    idx: usize,
+    rare: (usize, usize),
 }
 
 /// Puts `pairs` (row index, value), in index order, into the order the stable sort by value
@@ -148,13 +218,20 @@ struct NodeRows<'a, F: Float, L: Label> {
 
 impl<'a, F: Float, L: Label> NodeRows<'a, F, L> {
     /// All training rows of `data`, the features of `read` sorted (oml patch: the others,
-    /// copies of earlier columns, are never read, and left unsorted).
+    /// copies of earlier columns, are never read, and left unsorted), and the root's features
+    /// (those of `read`). Where every row weighs 1, a column of
+    /// two values is kept as the rows of its rarer value ([`FeatureOrder::TwoValued`]).
     fn new<D: Data<Elem = F>, T: AsSingleTargets<Elem = L> + Labels<Elem = L>>(
         data: &DatasetBase<ArrayBase<D, Ix2>, T>,
         feature_names: &'a [String],
+        mut columns: Vec<Vec<F>>,
         read: &[usize],
-    ) -> Self {
+    ) -> (Self, Vec<NodeFeature>) {
         let x = data.records();
+        let nsamples = x.nrows();
+        let weights: Vec<f32> = (0..nsamples).map(|i| data.weight_for(i)).collect();
+        let unit_weights = weights.iter().all(|&weight| weight == 1.0);
+        let two_valued = unit_weights && nsamples < 1 << 24;
         let mut is_read = vec![false; x.ncols()];
         read.iter()
             .for_each(|&feature_idx| is_read[feature_idx] = true);
@@ -162,7 +239,8 @@ impl<'a, F: Float, L: Label> NodeRows<'a, F, L> {
             .map(|feature_idx| {
                 let name = &feature_names[feature_idx];
                 if is_read[feature_idx] {
-                    SortedIndex::of_array_column(x, feature_idx, name)
+                    let column = std::mem::take(&mut columns[feature_idx]);
+                    SortedIndex::of_column(column, name, two_valued)
                 } else {
                     SortedIndex::unread(name)
                 }
@@ -177,35 +255,54 @@ impl<'a, F: Float, L: Label> NodeRows<'a, F, L> {
             .collect();
         let position: BTreeMap<&L, usize> = labels.iter().zip(0..).collect();
         let class_of = target.iter().map(|label| position[label]).collect();
-        let nsamples = x.nrows();
-        let weights: Vec<f32> = (0..nsamples).map(|i| data.weight_for(i)).collect();
-        NodeRows {
+        let rows = NodeRows {
             nan_free: sorted_indices
                 .iter()
-                .map(|sorted_index| sorted_index.sorted_values.iter().all(|(_, v)| !v.is_nan()))
+                .map(|sorted_index| match &sorted_index.order {
+                    FeatureOrder::Sorted(values) => values.iter().all(|(_, v)| !v.is_nan()),
+                    FeatureOrder::TwoValued { .. } | FeatureOrder::Unread => true,
+                })
                 .collect(),
             sorted_indices,
             by_index: (0..nsamples).collect(),
             class_of,
             labels,
-            unit_weights: weights.iter().all(|&weight| weight == 1.0),
+            unit_weights,
             weights,
             goes_left: vec![false; nsamples],
             right_values: Vec::new(),
             right_rows: Vec::new(),
-        }
+        };
+        let features: Vec<NodeFeature> = read
+            .iter()
+            .map(|&idx| NodeFeature {
+                idx,
+                rare: match &rows.sorted_indices[idx].order {
+                    FeatureOrder::TwoValued { rare_rows, .. } => (0, rare_rows.len()),
+                    _ => (0, 0),
+                },
+            })
+            .collect();
+        (rows, features)
     }
 
     /// The features of `features` that take more than one value in rows `start..end`, in their
     /// order. A feature without NaN whose sorted range starts and ends with the same value
-    /// holds that value alone: no split of it exists here or below.
-    fn varying(&self, start: usize, end: usize, features: &[usize]) -> Vec<usize> {
+    /// holds that value alone: no split of it exists here or below. A two-valued feature
+    /// varies where some but not all of the node's rows hold its rare value.
+    fn varying(&self, start: usize, end: usize, features: &[NodeFeature]) -> Vec<NodeFeature> {
         features
             .iter()
             .copied()
-            .filter(|&feature_idx| {
-                let values = &self.sorted_indices[feature_idx].sorted_values;
-                !self.nan_free[feature_idx] || values[start].1 != values[end - 1].1
+            .filter(|feature| match &self.sorted_indices[feature.idx].order {
+                FeatureOrder::Sorted(values) => {
+                    !self.nan_free[feature.idx] || values[start].1 != values[end - 1].1
+                }
+                FeatureOrder::TwoValued { .. } => {
+                    let (rare_start, rare_end) = feature.rare;
+                    rare_start < rare_end && rare_end - rare_start < end - start
+                }
+                FeatureOrder::Unread => unreachable!("a node reads only the features it sorted"),
             })
             .collect()
     }
@@ -224,91 +321,112 @@ impl<'a, F: Float, L: Label> NodeRows<'a, F, L> {
     }
 
     /// Partitions rows `start..end` stably by `goes_left`, in index order and in the order of
-    /// each of `features`; returns where the right rows start.
-    fn partition(&mut self, start: usize, end: usize, features: &[usize]) -> usize {
+    /// each of `features`; returns where the right rows start, and the features of the left
+    /// and the right child (a two-valued feature's rare rows split between them).
+    fn partition(
+        &mut self,
+        start: usize,
+        end: usize,
+        features: &[NodeFeature],
+    ) -> (usize, Vec<NodeFeature>, Vec<NodeFeature>) {
         let goes_left = &self.goes_left;
         let right_rows = &mut self.right_rows;
         let boundary = stable_partition(&mut self.by_index[start..end], right_rows, |&row| {
             goes_left[row]
         });
-        for &feature_idx in features {
-            stable_partition(
-                &mut self.sorted_indices[feature_idx].sorted_values[start..end],
-                &mut self.right_values,
-                |&(row, _)| goes_left[row],
-            );
+        let mut left = Vec::with_capacity(features.len());
+        let mut right = Vec::with_capacity(features.len());
+        for &feature in features {
+            match &mut self.sorted_indices[feature.idx].order {
+                FeatureOrder::Sorted(values) => {
+                    stable_partition(
+                        &mut values[start..end],
+                        &mut self.right_values,
+                        |&(row, _)| goes_left[row],
+                    );
+                    left.push(feature);
+                    right.push(feature);
+                }
+                FeatureOrder::TwoValued { rare_rows, .. } => {
+                    let (rare_start, rare_end) = feature.rare;
+                    let middle = rare_start
+                        + stable_partition(
+                            &mut rare_rows[rare_start..rare_end],
+                            right_rows,
+                            |&row| goes_left[row],
+                        );
+                    left.push(NodeFeature {
+                        rare: (rare_start, middle),
+                        ..feature
+                    });
+                    right.push(NodeFeature {
+                        rare: (middle, rare_end),
+                        ..feature
+                    });
+                }
+                FeatureOrder::Unread => unreachable!("a node reads only the features it sorted"),
+            }
         }
-        start + boundary
+        (start + boundary, left, right)
     }
 }
 
-/// The columns of `x` that are not a copy of an earlier column (oml patch). A copy, without NaN,
-/// offers the same splits with the same scores as its original, which is scanned first and so
-/// keeps every tie: the copy can never be chosen, and the tree does not scan it. linfa-ensemble
-/// draws a tree's features with replacement, so about a third of a forest tree's columns are
-/// copies.
-fn first_of_equal_columns<F: Float>(x: &ArrayBase<impl Data<Elem = F>, Ix2>) -> Vec<usize> {
+/// Each column of `x` in a vector of its own (oml patch): copied once, as the copy finding and
+/// the presort read them (contiguous where `x` is in column-major order).
+fn columns<F: Float>(x: &ArrayBase<impl Data<Elem = F>, Ix2>) -> Vec<Vec<F>> {
+    x.columns()
+        .into_iter()
+        .map(|column| column.to_vec())
+        .collect()
+}
+
+/// The columns of `columns` that are not a copy of an earlier column (oml patch). A copy,
+/// without NaN, offers the same splits with the same scores as its original, which is scanned
+/// first and so keeps every tie: the copy can never be chosen, and the tree does not scan it.
+/// linfa-ensemble draws a tree's features with replacement, so about a third of a forest tree's
+/// columns are copies. A column is compared value by value (the same bits) with the earlier
+/// kept columns of its fingerprint only.
+fn first_of_equal_columns<F: Float>(columns: &[Vec<F>]) -> Vec<usize> {
     use std::collections::HashMap;
 
-    // A value's bits, or None for a NaN (a column with one is never taken for a copy).
-    let bits = |v: &F| v.to_f64().filter(|v| !v.is_nan()).map(f64::to_bits);
-    // A fingerprint of each column, taken row by row (rows are contiguous in a standard
-    // layout); equal columns have equal ones, and a column with a NaN gets its own
-    let mut fingerprints = vec![0u64; x.ncols()];
-    for row in x.rows() {
-        for ((column, fingerprint), v) in fingerprints.iter_mut().enumerate().zip(row) {
-            let value = bits(v).unwrap_or(u64::MAX - column as u64);
-            *fingerprint = (fingerprint.rotate_left(5) ^ value).wrapping_mul(0x517c_c1b7_2722_0a95);
+    const LANES: usize = 8;
+    let mix =
+        |hash: u64, value: u64| (hash.rotate_left(5) ^ value).wrapping_mul(0x517c_c1b7_2722_0a95);
+    // A fingerprint of a column without NaN, hashed in independent lanes
+    let fingerprint = |column: &[F]| -> Option<u64> {
+        let mut lanes = [0u64; LANES];
+        let mut nan = false;
+        let chunks = column.chunks_exact(LANES);
+        let rest = chunks.remainder();
+        for chunk in chunks {
+            for (lane, &value) in lanes.iter_mut().zip(chunk) {
+                nan |= value.is_nan();
+                *lane = mix(*lane, bits(value));
+            }
         }
-    }
-    // Each column compared with the first column of its fingerprint, value by value, in one
-    // pass over the rows as they lie in memory
-    let mut first_with: HashMap<u64, usize> = HashMap::new();
-    let pairs: Vec<(usize, usize)> = fingerprints
-        .iter()
-        .enumerate()
-        .filter_map(|(column, &fingerprint)| {
-            let first = *first_with.entry(fingerprint).or_insert(column);
-            (first != column).then_some((first, column))
+        for (lane, &value) in lanes.iter_mut().zip(rest) {
+            nan |= value.is_nan();
+            *lane = mix(*lane, bits(value));
+        }
+        (!nan).then(|| {
+            lanes
+                .iter()
+                .fold(column.len() as u64, |hash, &lane| mix(hash, lane))
         })
-        .collect();
-    let mut equal = vec![true; pairs.len()];
-    if !pairs.is_empty() {
-        for row in x.rows() {
-            for (same, &(a, b)) in equal.iter_mut().zip(&pairs) {
-                let value = bits(&row[a]);
-                *same &= value.is_some() && value == bits(&row[b]);
-            }
-        }
-    }
-    // A column is a copy where it equals an earlier column that is not itself a copy: the
-    // first of its fingerprint (always kept), or, where it differs from that one (two
-    // columns whose fingerprints collide), another kept column of its fingerprint
-    let same = |a: usize, b: usize| {
-        x.column(a)
-            .iter()
-            .zip(x.column(b))
-            .all(|(u, v)| bits(u).is_some() && bits(u) == bits(v))
     };
+    let same = |a: &[F], b: &[F]| a.iter().zip(b).all(|(&u, &v)| bits(u) == bits(v));
     let mut kept_with: HashMap<u64, Vec<usize>> = HashMap::new();
-    let mut equal_to_first = pairs
-        .iter()
-        .zip(equal)
-        .map(|(&(_, column), same)| (column, same));
-    let mut first = Vec::new();
-    for (column, fingerprint) in fingerprints.into_iter().enumerate() {
-        let kept = kept_with.entry(fingerprint).or_default();
-        let copy = match kept.first() {
-            None => false,
-            Some(_) => {
-                let (paired, equals_first) =
-                    equal_to_first.next().expect("one pair per later column");
-                debug_assert_eq!(paired, column);
-                equals_first || kept[1..].iter().any(|&other| same(other, column))
+    let mut first = Vec::with_capacity(columns.len());
+    for (column, values) in columns.iter().enumerate() {
+        let copy = fingerprint(values).is_some_and(|key| {
+            let kept = kept_with.entry(key).or_default();
+            let copy = kept.iter().any(|&other| same(&columns[other], values));
+            if !copy {
+                kept.push(column);
             }
-        };
+            copy
+        });
         if !copy {
-            kept.push(column);
             first.push(column);
         }
     }
@@ -440,7 +558,7 @@ impl<F: Float, L: Label + std::fmt::Debug> TreeNode<F, L> {
         data: &DatasetBase<ArrayBase<D, Ix2>, T>,
         rows: &mut NodeRows<'_, F, L>,
         (start, end): (usize, usize),
-        features: &[usize],
+        features: &[NodeFeature],
         hyperparameters: &DecisionTreeValidParams<F, L>,
         depth: usize,
     ) -> Result<Self> {
@@ -490,10 +608,7 @@ impl<F: Float, L: Label + std::fmt::Debug> TreeNode<F, L> {
 
                 // Calculate the quality of each resulting subset of the dataset
                 let (left_score, right_score) = match hyperparameters.split_quality() {
-                    SplitQuality::Gini => (
-                        gini_impurity(right_class_freq),
-                        gini_impurity(left_class_freq),
-                    ),
+                    SplitQuality::Gini => gini_impurities(right_class_freq, left_class_freq),
                     SplitQuality::Entropy => (entropy(right_class_freq), entropy(left_class_freq)),
                 };
 
@@ -524,8 +639,48 @@ impl<F: Float, L: Label + std::fmt::Debug> TreeNode<F, L> {
         // which offer no split; their ranges are not partitioned either, as no descendant
         // reads them)
         let features = rows.varying(start, end, features);
-        for &feature_idx in &features {
-            let values = &rows.sorted_indices[feature_idx].sorted_values[start..end];
+        for feature in &features {
+            let feature_idx = feature.idx;
+            let values = match &rows.sorted_indices[feature_idx].order {
+                FeatureOrder::Sorted(values) => &values[start..end],
+                FeatureOrder::TwoValued {
+                    low,
+                    high,
+                    rare_is_low,
+                    rare_rows,
+                } => {
+                    // oml patch: the class counts of the rare value's rows, and the node's
+                    // less them: the counts on the two sides of the one split, exactly as the
+                    // walks below sum them (a two-valued feature is kept so only where every
+                    // row weighs 1)
+                    let (rare_start, rare_end) = feature.rare;
+                    suffix.fill(0.0);
+                    for &row in &rare_rows[rare_start..rare_end] {
+                        suffix[rows.class_of[row]] += 1.0;
+                    }
+                    for ((other, &parent), &rare) in left_class_freq
+                        .iter_mut()
+                        .zip(&parent_class_freq)
+                        .zip(&suffix)
+                    {
+                        *other = parent - rare;
+                    }
+                    let n_rare = (rare_end - rare_start) as f32;
+                    let (left, right, n_left) = if *rare_is_low {
+                        (&suffix, &left_class_freq, n_rare)
+                    } else {
+                        (&left_class_freq, &suffix, total_weight - n_rare)
+                    };
+                    offer(
+                        feature_idx,
+                        (*low, *high),
+                        (left, right),
+                        (n_left, total_weight - n_left),
+                    );
+                    continue;
+                }
+                FeatureOrder::Unread => unreachable!("a node reads only the features it sorted"),
+            };
 
             // oml patch: a feature whose smallest value fills at least half of the node (a
             // one-hot column's zeros) is walked from its largest value down to the end of that
@@ -655,7 +810,7 @@ impl<F: Float, L: Label + std::fmt::Debug> TreeNode<F, L> {
         for &row in &rows.by_index[start..end] {
             rows.goes_left[row] = data.records()[(row, best_feature_idx)] <= best_split_value;
         }
-        let boundary = rows.partition(start, end, &features);
+        let (boundary, left_features, right_features) = rows.partition(start, end, &features);
 
         // Recurse and refit on left and right subtrees
         let left_child = if boundary > start {
@@ -663,7 +818,7 @@ impl<F: Float, L: Label + std::fmt::Debug> TreeNode<F, L> {
                 data,
                 rows,
                 (start, boundary),
-                &features,
+                &left_features,
                 hyperparameters,
                 depth + 1,
             )?))
@@ -676,7 +831,7 @@ impl<F: Float, L: Label + std::fmt::Debug> TreeNode<F, L> {
                 data,
                 rows,
                 (boundary, end),
-                &features,
+                &right_features,
                 hyperparameters,
                 depth + 1,
             )?))
@@ -836,8 +991,9 @@ where
         } else {
             dataset.feature_names().to_vec()
         };
-        let features = first_of_equal_columns(x);
-        let mut rows = NodeRows::new(dataset, &feature_names, &features);
+        let columns = columns(x);
+        let features = first_of_equal_columns(&columns);
+        let (mut rows, features) = NodeRows::new(dataset, &feature_names, columns, &features);
         let mut root_node = TreeNode::fit(dataset, &mut rows, (0, x.nrows()), &features, self, 0)?;
         root_node.prune();
 
@@ -995,6 +1151,26 @@ fn gini_impurity(class_freq: &[f32]) -> f32 {
     1.0 - purity
 }
 
+/// The Gini impurities of two subsets (oml patch): each as [`gini_impurity`] computes it, the
+/// same operations in the same order, with the two interleaved so that their chains of
+/// dependent additions overlap.
+fn gini_impurities(a: &[f32], b: &[f32]) -> (f32, f32) {
+    debug_assert_eq!(a.len(), b.len());
+    let (mut total_a, mut total_b) = (0.0f32, 0.0f32);
+    for (&x, &y) in a.iter().zip(b) {
+        total_a += x;
+        total_b += y;
+    }
+    assert!(total_a > 0.0 && total_b > 0.0);
+    let (mut purity_a, mut purity_b) = (0.0f32, 0.0f32);
+    for (&x, &y) in a.iter().zip(b) {
+        let (share_a, share_b) = (x / total_a, y / total_b);
+        purity_a += share_a * share_a;
+        purity_b += share_b * share_b;
+    }
+    (1.0 - purity_a, 1.0 - purity_b)
+}
+
 /// Given the class frequencies calculates the entropy of the subset.
 fn entropy(class_freq: &[f32]) -> f32 {
     let n_samples = class_freq.iter().sum::<f32>();
@@ -1085,6 +1261,24 @@ mod tests {
         let mut with_nan = vec![(0, 1.0), (1, f64::NAN), (2, 0.0)];
         assert!(!sort_without_nan(&mut with_nan));
         assert_eq!(with_nan[2].0, 2, "left as it was");
+    }
+
+    #[test]
+    /// oml patch: the columns kept as their rarer value's rows.
+    fn two_valued_columns() {
+        let nan = f64::NAN;
+        assert_eq!(two_values(&[0., 1., 0.]), Some((0., 1.)));
+        assert_eq!(two_values(&[3., -1., 3.]), Some((-1., 3.)));
+        assert_eq!(two_values(&[-0., 1., -0.]), Some((-0., 1.)));
+        // A zero of both signs, a NaN, one value, three values
+        assert_eq!(two_values(&[1., 0., -0.]), None);
+        assert_eq!(two_values(&[0., -0.]), None);
+        assert_eq!(two_values(&[0., nan, 1.]), None);
+        assert_eq!(two_values(&[nan, 0., 1.]), None);
+        assert_eq!(two_values(&[0., 1., nan]), None);
+        assert_eq!(two_values(&[2., 2.]), None);
+        assert_eq!(two_values(&[0., 1., 2.]), None);
+        assert_eq!(two_values::<f64>(&[]), None);
     }
 
     #[test]
@@ -1249,15 +1443,14 @@ mod tests {
         let targets: Array1<usize> = (0..rows.len()).map(|_| next(3) as usize).collect();
         let dataset = Dataset::new(data.clone(), targets.clone());
         for quality in [SplitQuality::Gini, SplitQuality::Entropy] {
+            let names = ["a", "b", "c", "d"].map(String::from);
+            let (mut node_rows, features) =
+                NodeRows::new(&dataset, &names, columns(&data), &[0, 1, 2, 3]);
             let mut root = TreeNode::fit(
                 &dataset,
-                &mut NodeRows::new(
-                    &dataset,
-                    &["a", "b", "c", "d"].map(String::from),
-                    &[0, 1, 2, 3],
-                ),
+                &mut node_rows,
                 (0, rows.len()),
-                &[0, 1, 2, 3],
+                &features,
                 &DecisionTree::params().split_quality(quality).check()?,
                 0,
             )?;
@@ -1290,9 +1483,9 @@ mod tests {
             [-0., 5., 0., 2., 2.]
         ];
         // Column 2 is column 0 but for the sign of a zero; columns 3 and 4 have a NaN.
-        assert_eq!(first_of_equal_columns(&x), [0, 1, 2, 3, 4]);
+        assert_eq!(first_of_equal_columns(&columns(&x)), [0, 1, 2, 3, 4]);
         let x = array![[1., 2., 1.], [0., 3., 0.], [0., 5., 0.]];
-        assert_eq!(first_of_equal_columns(&x), [0, 1]);
+        assert_eq!(first_of_equal_columns(&columns(&x)), [0, 1]);
 
         let mut state = 11u64;
         let mut next = move |modulo: u64| {
@@ -1343,15 +1536,21 @@ mod tests {
             (state >> 33) % modulo
         };
         // Two numeric columns, then indicator columns of a 12-level nominal one, mostly zeros
+        // (the first six levels) or mostly ones (the complements of the last six), then a
+        // column of two values other than 0 and 1, mostly the higher. Where every row weighs 1,
+        // the last thirteen are kept as their rarer value's rows (`FeatureOrder::TwoValued`)
         let n = 800;
         let levels: Vec<u64> = (0..n).map(|_| next(12)).collect();
-        let data = Array2::from_shape_fn((n, 14), |(i, j)| match j {
+        let high: Vec<bool> = (0..n).map(|_| next(10) < 7).collect();
+        let data = Array2::from_shape_fn((n, 15), |(i, j)| match j {
             0 => next(50) as f64,
             1 => next(4) as f64 * 0.5,
-            _ => f64::from(levels[i] == (j - 2) as u64),
+            2..=7 => f64::from(levels[i] == (j - 2) as u64),
+            8..=13 => f64::from(levels[i] != (j - 2) as u64),
+            _ => [-1.5, 2.5][usize::from(high[i])],
         });
         let targets: Array1<usize> = (0..n)
-            .map(|i| ((levels[i] % 3) as usize + next(2) as usize) % 3)
+            .map(|i| ((levels[i] % 3) as usize + next(2) as usize + usize::from(high[i])) % 3)
             .collect();
         let unit = Dataset::new(data.clone(), targets.clone());
         let doubled = Dataset::new(data.clone(), targets).with_weights(Array1::from_elem(n, 2.0));
@@ -1364,13 +1563,14 @@ mod tests {
         for quality in [SplitQuality::Gini, SplitQuality::Entropy] {
             let params = DecisionTree::params().split_quality(quality);
             let (a, b) = (params.fit(&unit)?, params.fit(&doubled)?);
-            assert!(
+            let on = |features: std::ops::Range<usize>| {
                 splits(&a)
                     .iter()
-                    .filter(|(feature, _)| *feature >= 2)
+                    .filter(|(feature, _)| features.contains(feature))
                     .count()
-                    > 10
-            );
+            };
+
+            assert!(on(2..8) > 5 && on(8..14) > 5 && on(14..15) > 0);
             assert_eq!(splits(&a), splits(&b));
             assert_eq!(a.predict(&data), b.predict(&data));
         }
