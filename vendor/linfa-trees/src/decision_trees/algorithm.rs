@@ -43,7 +43,7 @@ enum FeatureOrder<F> {
         rare_is_low: bool,
         rare_rows: Vec<usize>,
     },
-    /// A feature no node reads: a copy of an earlier column, or a column of a single value.
+    /// A feature no node reads: a copy of an earlier column.
     Unread,
 }
 
@@ -60,7 +60,7 @@ impl<'a, F: Float> SortedIndex<'a, F> {
     /// ### Returns
     ///
     /// A sorted vector of (index, value) pairs obtained by sorting the observations by
-    /// the value of the specified feature.
+    /// the value of the specified feature (oml patch: or the rows of the rarer of two values).
     fn of_column(column: Vec<F>, feature_name: &'a str, two_valued: bool) -> Self {
         if let Some((low, high)) = two_valued.then(|| two_values(&column)).flatten() {
             let n_low = column.iter().filter(|&&value| value == low).count();
@@ -188,8 +188,9 @@ fn sort_without_nan<F: Float>(pairs: &mut [(usize, F)]) -> bool {
 /// linfa-trees 0.8.1 kept a mask over all training rows per node and walked every feature's
 /// order over *all* training rows at every node, skipping rows outside it: each node cost the
 /// whole training set times the features. Here a node owns the range `start..end` of
-/// `by_index` (its rows in index order) and of every feature's `sorted_values` (its rows in
-/// that feature's order). Splitting a node partitions each range stably, left rows first, so a
+/// `by_index` (its rows in index order) and of every feature's sorted order (its rows in that
+/// feature's order; oml patch 5: of a two-valued feature's rarer value's rows, a range of its
+/// own, [`NodeFeature::rare`]). Splitting a node partitions each range stably, left rows first, so a
 /// child's range holds its rows in the same relative order as the parent's: the same rows in
 /// the same order as 0.8.1's masked walk, for a cost of the node's rows times the features.
 struct NodeRows<'a, F: Float, L: Label> {
@@ -1269,7 +1270,8 @@ mod tests {
         let nan = f64::NAN;
         assert_eq!(two_values(&[0., 1., 0.]), Some((0., 1.)));
         assert_eq!(two_values(&[3., -1., 3.]), Some((-1., 3.)));
-        assert_eq!(two_values(&[-0., 1., -0.]), Some((-0., 1.)));
+        let (low, _) = two_values(&[-0.0f64, 1., -0.]).unwrap();
+        assert!(low == 0.0 && low.is_sign_negative());
         // A zero of both signs, a NaN, one value, three values
         assert_eq!(two_values(&[1., 0., -0.]), None);
         assert_eq!(two_values(&[0., -0.]), None);
@@ -1554,10 +1556,10 @@ mod tests {
             .collect();
         let unit = Dataset::new(data.clone(), targets.clone());
         let doubled = Dataset::new(data.clone(), targets).with_weights(Array1::from_elem(n, 2.0));
-        let splits = |tree: &DecisionTree<f64, usize>| -> Vec<(usize, f64)> {
+        let splits = |tree: &DecisionTree<f64, usize>| -> Vec<(usize, f64, f64)> {
             tree.iter_nodes()
                 .filter(|node| !node.is_leaf())
-                .map(|node| (node.feature_idx, node.split_value))
+                .map(|node| node.split())
                 .collect()
         };
         for quality in [SplitQuality::Gini, SplitQuality::Entropy] {
@@ -1566,7 +1568,7 @@ mod tests {
             let on = |features: std::ops::Range<usize>| {
                 splits(&a)
                     .iter()
-                    .filter(|(feature, _)| features.contains(feature))
+                    .filter(|(feature, _, _)| features.contains(feature))
                     .count()
             };
 
