@@ -27,7 +27,7 @@ use oml_task::{LocalTaskBuilder, Task};
 use common::{evaluation_group, evaluator};
 
 /// The classifiers timed, by their built-in names.
-const FLOWS: [&str; 8] = [
+const FLOWS: [&str; 12] = [
     "decision-tree",
     "random-forest",
     "gbm",
@@ -36,6 +36,10 @@ const FLOWS: [&str; 8] = [
     "logistic-regression",
     "svm",
     "perpetual-gbm",
+    "linfa-decision-tree",
+    "linfa-random-forest",
+    "linfa-logistic-regression",
+    "constant",
 ];
 
 /// (rows, numeric columns, nominal columns, classes).
