@@ -31,8 +31,12 @@ struct SortedIndex<'a, F: Float> {
 /// How the split search reads a feature's rows (oml patch).
 enum FeatureOrder<F> {
     /// Every row with its value, in the stable sort's order; each node owns the range of its
-    /// rows.
-    Sorted(Vec<(usize, F)>),
+    /// rows. Without NaN (`nan_free`) the order is a total order, and a node's range holds a
+    /// single value when its first and last values are equal.
+    Sorted {
+        values: Vec<(usize, F)>,
+        nan_free: bool,
+    },
     /// A column of two values `low < high` without NaN, read where every row weighs 1 (a
     /// one-hot column): only the rows of the rarer value, each node owning the range of its own
     /// ([`NodeFeature::rare`]). Its one split is scored from their class counts and the
@@ -83,12 +87,16 @@ impl<'a, F: Float> SortedIndex<'a, F> {
             };
         }
         let mut pairs: Vec<(usize, F)> = column.into_iter().enumerate().collect();
-        if !sort_without_nan(&mut pairs) {
+        let nan_free = sort_without_nan(&mut pairs);
+        if !nan_free {
             pairs.sort_by(|a, b| a.1.partial_cmp(&b.1).unwrap_or(Ordering::Greater));
         }
 
         SortedIndex {
-            order: FeatureOrder::Sorted(pairs),
+            order: FeatureOrder::Sorted {
+                values: pairs,
+                nan_free,
+            },
             feature_name,
         }
     }
@@ -204,9 +212,6 @@ struct NodeRows<'a, F: Float, L: Label> {
     class_of: Vec<usize>,
     /// Each training row's weight.
     weights: Vec<f32>,
-    /// Whether each feature has no NaN: its sorted order is then a total order, and a node's
-    /// range of it holds a single value when its first and last values are equal.
-    nan_free: Vec<bool>,
     /// Whether every training row weighs 1.
     unit_weights: bool,
     /// Whether each row of the node being split goes left.
@@ -257,13 +262,6 @@ impl<'a, F: Float, L: Label> NodeRows<'a, F, L> {
         let position: BTreeMap<&L, usize> = labels.iter().zip(0..).collect();
         let class_of = target.iter().map(|label| position[label]).collect();
         let rows = NodeRows {
-            nan_free: sorted_indices
-                .iter()
-                .map(|sorted_index| match &sorted_index.order {
-                    FeatureOrder::Sorted(values) => values.iter().all(|(_, v)| !v.is_nan()),
-                    FeatureOrder::TwoValued { .. } | FeatureOrder::Unread => true,
-                })
-                .collect(),
             sorted_indices,
             by_index: (0..nsamples).collect(),
             class_of,
@@ -296,8 +294,8 @@ impl<'a, F: Float, L: Label> NodeRows<'a, F, L> {
             .iter()
             .copied()
             .filter(|feature| match &self.sorted_indices[feature.idx].order {
-                FeatureOrder::Sorted(values) => {
-                    !self.nan_free[feature.idx] || values[start].1 != values[end - 1].1
+                FeatureOrder::Sorted { values, nan_free } => {
+                    !nan_free || values[start].1 != values[end - 1].1
                 }
                 FeatureOrder::TwoValued { .. } => {
                     let (rare_start, rare_end) = feature.rare;
@@ -339,7 +337,7 @@ impl<'a, F: Float, L: Label> NodeRows<'a, F, L> {
         let mut right = Vec::with_capacity(features.len());
         for &feature in features {
             match &mut self.sorted_indices[feature.idx].order {
-                FeatureOrder::Sorted(values) => {
+                FeatureOrder::Sorted { values, .. } => {
                     stable_partition(
                         &mut values[start..end],
                         &mut self.right_values,
@@ -642,8 +640,8 @@ impl<F: Float, L: Label + std::fmt::Debug> TreeNode<F, L> {
         let features = rows.varying(start, end, features);
         for feature in &features {
             let feature_idx = feature.idx;
-            let values = match &rows.sorted_indices[feature_idx].order {
-                FeatureOrder::Sorted(values) => &values[start..end],
+            let (values, nan_free) = match &rows.sorted_indices[feature_idx].order {
+                FeatureOrder::Sorted { values, nan_free } => (&values[start..end], *nan_free),
                 FeatureOrder::TwoValued {
                     low,
                     high,
@@ -687,7 +685,7 @@ impl<F: Float, L: Label + std::fmt::Debug> TreeNode<F, L> {
             // one-hot column's zeros) is walked from its largest value down to the end of that
             // run only, collecting the class counts on the right of each split; the splits are
             // then scored in increasing order, as the walk below scores them
-            let first_run = if counts && rows.nan_free[feature_idx] {
+            let first_run = if counts && nan_free {
                 values.partition_point(|&(_, value)| value <= values[0].1)
             } else {
                 0

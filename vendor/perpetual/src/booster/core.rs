@@ -574,7 +574,7 @@ impl PerpetualBooster {
             // The tree writes its columns' cuts into each node histogram it uses that holds
             // none yet, instead of all `n_nodes_alloc` of them being written here (oml patch).
             // With column sampling each tree has other columns: every histogram is rewritten.
-            if col_amount != col_index.len() {
+            if sampled.is_some() {
                 written_cuts = 0;
             }
             let tree_cuts = Some((&binned_data.cuts, &mut written_cuts));
@@ -903,7 +903,7 @@ impl PerpetualBooster {
             // The tree writes its columns' cuts into each node histogram it uses that holds
             // none yet, instead of all `n_nodes_alloc` of them being written here (oml patch).
             // With column sampling each tree has other columns: every histogram is rewritten.
-            if col_amount != col_index.len() {
+            if sampled.is_some() {
                 written_cuts = 0;
             }
             let tree_cuts = Some((&binned_data.cuts, &mut written_cuts));
