@@ -123,6 +123,40 @@ pub trait Flow: Describe {
         let _ = prepared;
         self.fit(data, seed)
     }
+
+    /// The numeric parameter along which the flow fits warm ([`Flow::fit_warm`]), and in
+    /// which direction: a search fits candidates that differ only in it in that order, each
+    /// from the model of the one before on the same rows (scikit-learn's `warm_start`, as its
+    /// `LogisticRegressionCV` walks its path of `C`). `None`, the default: every fit is cold.
+    fn warm_path(&self) -> Option<WarmPath> {
+        None
+    }
+
+    /// [`Flow::fit_prepared`], with the solver started where `previous` stopped: a model of a
+    /// flow of the same type fitted on the same training rows with the value of
+    /// [`Flow::warm_path`]'s parameter before this flow's on the path. The objective is the same; where the solver's stopping rules
+    /// stop it may differ by their tolerance. A model that offers no state to start from
+    /// ([`Model::warm_state`]) gives a cold fit. By default, `fit_prepared`.
+    fn fit_warm(
+        &self,
+        data: &TrainingSet<'_>,
+        prepared: Option<&Prepared>,
+        seed: u64,
+        previous: &dyn Model,
+    ) -> Result<Box<dyn Model>> {
+        let _ = previous;
+        self.fit_prepared(data, prepared, seed)
+    }
+}
+
+/// A parameter along which a flow fits warm ([`Flow::warm_path`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WarmPath {
+    /// The numeric parameter's name.
+    pub parameter: &'static str,
+    /// Whether the path runs from the parameter's largest value down (else from the smallest
+    /// up).
+    pub descending: bool,
 }
 
 /// What a flow computes from training features alone ([`Flow::prepare`]), for its own
@@ -145,6 +179,12 @@ pub trait Model: Send + Sync {
     /// order, the chosen one selected. Empty for a model that searched nothing.
     fn trace(&self) -> &[TraceIteration] {
         &[]
+    }
+
+    /// What [`Flow::fit_warm`] of the flow that fitted this model starts from (its fitted
+    /// coefficients), for that flow to downcast. `None`, the default: nothing.
+    fn warm_state(&self) -> Option<&dyn std::any::Any> {
+        None
     }
 }
 

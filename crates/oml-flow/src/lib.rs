@@ -54,7 +54,8 @@ pub use error::{Error, Result};
 pub use estimators::*;
 pub use flow::{
     Component, Describe, Flow, Model, OML_FLOW_VERSION, Output, Predictions, Prepared,
-    Preprocessor, Target, TaskKind, TraceIteration, TrainingSet, Transform, argmax, unsupported,
+    Preprocessor, Target, TaskKind, TraceIteration, TrainingSet, Transform, WarmPath, argmax,
+    unsupported,
 };
 pub use inputs::numeric_inputs;
 pub use param::{

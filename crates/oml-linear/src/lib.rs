@@ -22,10 +22,13 @@
 //! # Ok::<(), oml_linear::Error>(())
 //! ```
 
+mod design;
 mod error;
 mod lbfgs;
 mod logistic;
+mod math;
 
+pub use design::Design;
 pub use error::{Error, Result};
 pub use logistic::{LogisticRegression, LogisticRegressionParams, LogisticRegressionValidParams};
 

@@ -329,63 +329,172 @@ impl Tuned {
         } else {
             &pipeline
         };
-        let fit = |training: &TrainingSet<'_>, set: &InnerSet| {
-            flow.fit_prepared(training, set.prepared.as_ref(), seed)
-        };
-        let mut total = 0.0;
-        for set in sets {
-            let value = match &set.target {
-                InnerTarget::Classes {
-                    train,
-                    truth,
-                    n_classes,
-                } => {
-                    let target = Target::Classes {
-                        classes: train.view(),
-                        n_classes: *n_classes,
-                    };
-                    let training = TrainingSet {
-                        features: &set.x_train,
-                        target,
-                    };
-                    let kind = TaskKind::Classification {
-                        n_classes: *n_classes,
-                    };
-                    let Predictions::Classes {
-                        labels,
-                        confidences,
-                    } = fit(&training, set)?.predict(&set.x_test, kind)?
-                    else {
-                        unreachable!("a classification model predicts classes")
-                    };
-                    classification_measure(
-                        measure.name,
-                        truth,
-                        &labels.to_vec(),
-                        confidences.view(),
-                    )
-                }
-                InnerTarget::Values {
-                    train,
-                    truth,
-                    prior_mean,
-                } => {
-                    let training = TrainingSet {
-                        features: &set.x_train,
-                        target: Target::Values(train.view()),
-                    };
-                    let Predictions::Values(predicted) =
-                        fit(&training, set)?.predict(&set.x_test, TaskKind::Regression)?
-                    else {
-                        unreachable!("a regression model predicts values")
-                    };
-                    regression_measure(measure.name, truth, &predicted.to_vec(), *prior_mean)
-                }
-            };
-            total += value.unwrap_or(f64::NAN);
-        }
-        Ok(total / sets.len() as f64)
+        let values = sets
+            .iter()
+            .map(|set| Ok(fit_and_score(flow, set, measure, seed, None)?.0))
+            .collect::<oml_flow::Result<Vec<f64>>>()?;
+        Ok(mean(&values))
     }
+
+    /// The chains of warm fits among `distinct` candidates ([`Flow::warm_path`]), as
+    /// positions in `distinct`: candidates that differ only in the estimator's warm parameter,
+    /// in the path's order of its value. `None` where the preprocessing is not shared (the
+    /// candidates then fit whole pipelines), the estimator fits only cold, the space does not
+    /// tune its warm parameter, or a candidate's value of it is not a number.
+    fn warm_chains(
+        &self,
+        candidates: &[Vec<(String, String)>],
+        distinct: &[usize],
+    ) -> Option<Vec<Vec<usize>>> {
+        if !self.shared {
+            return None;
+        }
+        let path = self.base.estimator().warm_path()?;
+        let warm = format!("{ESTIMATOR_STEP}.{}", path.parameter);
+        let is_warm = |name: &str| qualified_name(&self.base, name).as_deref() == Some(&warm);
+        // By the other parameters' values: each chain's (value along the path, position).
+        let mut chains: BTreeMap<Vec<&(String, String)>, Vec<_>> = BTreeMap::new();
+        for (position, &i) in distinct.iter().enumerate() {
+            let (along, others): (Vec<_>, Vec<_>) =
+                candidates[i].iter().partition(|(name, _)| is_warm(name));
+            let [(_, value)] = along[..] else {
+                return None;
+            };
+            let value = value.trim().parse::<f64>().ok()?;
+            chains.entry(others).or_default().push((value, position));
+        }
+        Some(
+            chains
+                .into_values()
+                .map(|mut chain| {
+                    chain.sort_by(|a, b| {
+                        let along = a.0.total_cmp(&b.0);
+                        let along = if path.descending {
+                            along.reverse()
+                        } else {
+                            along
+                        };
+                        along.then(a.1.cmp(&b.1))
+                    });
+                    chain.into_iter().map(|(_, position)| position).collect()
+                })
+                .collect(),
+        )
+    }
+
+    /// The scores of the `distinct` candidates fitted along `chains` ([`Tuned::warm_chains`]):
+    /// each chain on each inner split runs on its own on the rayon pool, its candidates in
+    /// order, each fitted from the model of the one before; a candidate's score is the mean
+    /// over the splits in their order, as [`Tuned::score`] takes it.
+    fn score_warm(
+        &self,
+        candidates: &[Vec<(String, String)>],
+        distinct: &[usize],
+        chains: &[Vec<usize>],
+        sets: &[InnerSet],
+        measure: &MeasureInfo,
+        seed: u64,
+    ) -> oml_flow::Result<Vec<f64>> {
+        let jobs: Vec<(&[usize], &InnerSet)> = chains
+            .iter()
+            .flat_map(|chain| sets.iter().map(move |set| (chain.as_slice(), set)))
+            .collect();
+        let values = in_order(jobs.par_iter().map(|&(chain, set)| {
+            let mut previous: Option<Box<dyn Model>> = None;
+            chain
+                .iter()
+                .map(|&position| {
+                    let pipeline = self.configured(&candidates[distinct[position]])?;
+                    let (value, model) = fit_and_score(
+                        pipeline.estimator(),
+                        set,
+                        measure,
+                        seed,
+                        previous.as_deref(),
+                    )?;
+                    previous = Some(model);
+                    Ok(value)
+                })
+                .collect::<oml_flow::Result<Vec<f64>>>()
+        }))?;
+        let mut by_candidate = vec![Vec::with_capacity(sets.len()); distinct.len()];
+        for (chain_values, &(chain, _)) in values.iter().zip(&jobs) {
+            for (&value, &position) in chain_values.iter().zip(chain) {
+                by_candidate[position].push(value);
+            }
+        }
+        Ok(by_candidate.iter().map(|values| mean(values)).collect())
+    }
+}
+
+/// The mean of the values, summed in order from 0.
+fn mean(values: &[f64]) -> f64 {
+    values.iter().fold(0.0, |total, v| total + v) / values.len() as f64
+}
+
+/// `flow` fitted on `set`'s training rows (warm from `previous`, if any:
+/// [`Flow::fit_warm`]) and its score by `measure` on the set's test rows (NaN where the
+/// measure is undefined), with the model.
+fn fit_and_score(
+    flow: &dyn Flow,
+    set: &InnerSet,
+    measure: &MeasureInfo,
+    seed: u64,
+    previous: Option<&dyn Model>,
+) -> oml_flow::Result<(f64, Box<dyn Model>)> {
+    let fit = |training: &TrainingSet<'_>| match previous {
+        Some(previous) => flow.fit_warm(training, set.prepared.as_ref(), seed, previous),
+        None => flow.fit_prepared(training, set.prepared.as_ref(), seed),
+    };
+    let (value, model) = match &set.target {
+        InnerTarget::Classes {
+            train,
+            truth,
+            n_classes,
+        } => {
+            let target = Target::Classes {
+                classes: train.view(),
+                n_classes: *n_classes,
+            };
+            let training = TrainingSet {
+                features: &set.x_train,
+                target,
+            };
+            let kind = TaskKind::Classification {
+                n_classes: *n_classes,
+            };
+            let model = fit(&training)?;
+            let Predictions::Classes {
+                labels,
+                confidences,
+            } = model.predict(&set.x_test, kind)?
+            else {
+                unreachable!("a classification model predicts classes")
+            };
+            let value =
+                classification_measure(measure.name, truth, &labels.to_vec(), confidences.view());
+            (value, model)
+        }
+        InnerTarget::Values {
+            train,
+            truth,
+            prior_mean,
+        } => {
+            let training = TrainingSet {
+                features: &set.x_train,
+                target: Target::Values(train.view()),
+            };
+            let model = fit(&training)?;
+            let Predictions::Values(predicted) =
+                model.predict(&set.x_test, TaskKind::Regression)?
+            else {
+                unreachable!("a regression model predicts values")
+            };
+            let value = regression_measure(measure.name, truth, &predicted.to_vec(), *prior_mean);
+            (value, model)
+        }
+    };
+    Ok((value.unwrap_or(f64::NAN), model))
 }
 
 impl Tuned {
@@ -413,11 +522,14 @@ impl Tuned {
                 })
             })
             .collect();
-        let scores = in_order(
-            distinct
-                .par_iter()
-                .map(|&i| self.score(&candidates[i], sets, measure, seed)),
-        )?;
+        let scores = match self.warm_chains(candidates, &distinct) {
+            Some(chains) => self.score_warm(candidates, &distinct, &chains, sets, measure, seed)?,
+            None => in_order(
+                distinct
+                    .par_iter()
+                    .map(|&i| self.score(&candidates[i], sets, measure, seed)),
+            )?,
+        };
         Ok(slots.into_iter().map(|slot| scores[slot]).collect())
     }
 

@@ -406,3 +406,123 @@ fn equal_candidates_are_fitted_once() {
         evaluations.iter().position(|&e| e == best).unwrap()
     );
 }
+
+/// A search over logistic regression's `C` (and `max_iter`) fits warm: each evaluation is the
+/// candidate's fit started where the candidate of the next larger `C` with the same
+/// `max_iter` stopped, on each inner split (scored by the mean absolute error of the
+/// confidences, which sees every change of the fitted probabilities); the trace is the same on
+/// 1 and 3 threads, bit for bit.
+#[test]
+fn a_search_over_c_fits_down_the_path_of_c_on_any_thread_count() {
+    let (mut x, y) = iris();
+    for row in (0..x.x.nrows()).step_by(5) {
+        x.x[[row, 1]] = f64::NAN;
+    }
+    let data = TrainingSet {
+        features: &x,
+        target: Target::Classes {
+            classes: y.view(),
+            n_classes: 3,
+        },
+    };
+    let make: Arc<dyn Fn() -> Pipeline + Send + Sync> =
+        Arc::new(|| builtin_flow("logistic-regression").unwrap());
+    let space = SearchSpace::parse(&["C=float:0.001:1000:log", "max_iter=20,100"]).unwrap();
+    let tuned = Tuned::new(make, space, Search::Random(10), Inner::Cv(3))
+        .unwrap()
+        .with_measure("mean_absolute_error")
+        .unwrap();
+    let on_threads = |threads| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| tuned.fit(&data, 11).unwrap().trace().to_vec())
+    };
+    let trace = on_threads(1);
+    assert_eq!(trace, on_threads(3));
+    assert_eq!(trace.iter().filter(|t| t.selected).count(), 1);
+
+    // The inner splits, preprocessed as the search does (every candidate shares them).
+    let splits = Inner::Cv(3)
+        .splits(x.x.nrows(), Some(&y), oml_flow::unit_seed(11, 0, 0, 1))
+        .unwrap();
+    let base = builtin_flow("logistic-regression").unwrap();
+    let sets: Vec<_> = splits
+        .iter()
+        .map(|(train, test)| {
+            let rows = |r: &[usize]| DesignMatrix {
+                x: x.x.select(Axis(0), r),
+                columns: x.columns.clone(),
+            };
+            let (x_train, x_test) = base.preprocess(rows(train), rows(test)).unwrap();
+            (x_train, x_test, y.select(Axis(0), train), test.clone())
+        })
+        .collect();
+    let value = |t: &oml_flow::TraceIteration, name: &str| -> String {
+        t.parameters
+            .iter()
+            .find(|(n, _)| n == name)
+            .unwrap()
+            .1
+            .clone()
+    };
+    let mut expected = vec![0.0; trace.len()];
+    for max_iter in ["20", "100"] {
+        let mut chain: Vec<usize> = (0..trace.len())
+            .filter(|&i| value(&trace[i], "max_iter") == max_iter)
+            .collect();
+        assert!(chain.len() > 1, "a chain of max_iter={max_iter}");
+        let c = |i: usize| value(&trace[i], "C").parse::<f64>().unwrap();
+        chain.sort_by(|&a, &b| c(b).total_cmp(&c(a)));
+        for (x_train, x_test, classes, test) in &sets {
+            let mut previous: Option<Box<dyn oml_flow::Model>> = None;
+            for &i in &chain {
+                let mut pipeline = builtin_flow("logistic-regression").unwrap();
+                let assignments: Vec<String> = trace[i]
+                    .parameters
+                    .iter()
+                    .map(|(n, v)| format!("{n}={v}"))
+                    .collect();
+                set_parameters(&mut pipeline as &mut dyn Describe, &assignments).unwrap();
+                let estimator = pipeline.estimator();
+                let training = TrainingSet {
+                    features: x_train,
+                    target: Target::Classes {
+                        classes: classes.view(),
+                        n_classes: 3,
+                    },
+                };
+                let model = match &previous {
+                    Some(previous) => estimator.fit_warm(&training, None, 11, previous.as_ref()),
+                    None => estimator.fit(&training, 11),
+                }
+                .unwrap();
+                let Predictions::Classes { confidences, .. } = model
+                    .predict(x_test, TaskKind::Classification { n_classes: 3 })
+                    .unwrap()
+                else {
+                    panic!("classification")
+                };
+                // OpenML's mean absolute error of confidences against the one-hot truth.
+                let mut error = 0.0;
+                for (row, &r) in test.iter().enumerate() {
+                    for class in 0..3 {
+                        let truth = f64::from(u8::from(y[r] == class));
+                        error += (confidences[[row, class]] - truth).abs();
+                    }
+                }
+                expected[i] += error / (3 * test.len()) as f64 / sets.len() as f64;
+                previous = Some(model);
+            }
+        }
+    }
+    for (iteration, expected) in trace.iter().zip(&expected) {
+        assert!(
+            (iteration.evaluation - expected).abs() < 1e-12,
+            "{:?}: {} against {expected}",
+            iteration.parameters,
+            iteration.evaluation
+        );
+    }
+}

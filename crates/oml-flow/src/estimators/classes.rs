@@ -23,10 +23,20 @@ pub(crate) fn classifier_inputs<'a>(
     flow: &(impl Describe + ?Sized),
     data: &TrainingSet<'a>,
 ) -> Result<std::result::Result<ClassifierInputs<'a>, OneClass>> {
+    classifier_inputs_checked_by(flow, data, training_inputs)
+}
+
+/// [`classifier_inputs`] with the features checked by `inputs` (e.g. without scanning values a
+/// flow's [`crate::Flow::prepare`] checked already).
+pub(crate) fn classifier_inputs_checked_by<'a>(
+    flow: &(impl Describe + ?Sized),
+    data: &TrainingSet<'a>,
+    inputs: fn(&str, &TrainingSet<'a>) -> Result<ArrayView2<'a, f64>>,
+) -> Result<std::result::Result<ClassifierInputs<'a>, OneClass>> {
     let Target::Classes { classes, n_classes } = data.target else {
         return Err(unsupported(flow, &data.target));
     };
-    let x = training_inputs(&flow.name(), data)?;
+    let x = inputs(&flow.name(), data)?;
     let present = present_classes(classes);
     if let [class] = present[..] {
         return Ok(Err(OneClass { class, n_classes }));
@@ -71,6 +81,10 @@ pub(crate) trait ClassProbabilities: Send + Sync {
     /// Probabilities of each row of `x` (checked to have [`Self::n_features`] columns), one
     /// column per trained class; the message of what went wrong otherwise.
     fn probabilities(&self, x: ArrayView2<'_, f64>) -> std::result::Result<Array2<f64>, String>;
+    /// What a warm fit starts from ([`Model::warm_state`]); by default, nothing.
+    fn warm_state(&self) -> Option<&dyn std::any::Any> {
+        None
+    }
 }
 
 /// A [`ClassProbabilities`] classifier as a [`Model`]: its inputs checked against the fitted
@@ -96,6 +110,10 @@ impl<M: ClassProbabilities> Model for OverTaskClasses<M> {
             self.model.trained_classes(),
             self.n_classes,
         )))
+    }
+
+    fn warm_state(&self) -> Option<&dyn std::any::Any> {
+        self.model.warm_state()
     }
 }
 

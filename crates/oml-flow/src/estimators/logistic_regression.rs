@@ -1,16 +1,22 @@
 //! oml-linear's logistic regression as a flow (`logistic-regression`): scikit-learn's
 //! `LogisticRegression(solver="lbfgs")`, with its class probabilities as confidences.
 
+use std::sync::Arc;
+
 use linfa::ParamGuard;
 use ndarray::{Array2, ArrayView2};
-use oml_linear::{LogisticRegression, LogisticRegressionParams, LogisticRegressionValidParams};
+use oml_data::DesignMatrix;
+use oml_linear::{
+    Design, LogisticRegression, LogisticRegressionParams, LogisticRegressionValidParams,
+};
 
 use crate::error::{Error, Result};
 use crate::estimators::classes::{
-    ClassProbabilities, ClassifierInputs, OverTaskClasses, classifier_inputs,
+    ClassProbabilities, ClassifierInputs, OverTaskClasses, classifier_inputs_checked_by,
 };
 use crate::estimators::oml_linear_external_version;
-use crate::flow::{Describe, Flow, Model, TaskKind, TrainingSet};
+use crate::flow::{Describe, Flow, Model, Prepared, TaskKind, TrainingSet, WarmPath};
+use crate::inputs::{numeric_inputs, training_inputs, training_inputs_prechecked};
 use crate::param::{
     AT_LEAST_ONE, Constraint, FINITE_NON_NEGATIVE, FINITE_POSITIVE, Parameter, parse_value,
     unknown_parameter,
@@ -132,19 +138,84 @@ impl Flow for LogisticRegressionFlow {
     }
 
     fn fit(&self, data: &TrainingSet<'_>, _seed: u64) -> Result<Box<dyn Model>> {
+        self.fit_from(data, None, None)
+    }
+
+    /// The inputs checked and laid out as the solver reads them ([`Design`]), which depends on
+    /// neither the parameters nor the seed.
+    fn prepare(&self, features: &DesignMatrix) -> Result<Option<Prepared>> {
+        let x = numeric_inputs(&self.name(), features)?;
+        let design = Design::new(x).map_err(|e| Error::fit(self.name(), e))?;
+        Ok(Some(Arc::new(design)))
+    }
+
+    fn fit_prepared(
+        &self,
+        data: &TrainingSet<'_>,
+        prepared: Option<&Prepared>,
+        _seed: u64,
+    ) -> Result<Box<dyn Model>> {
+        self.fit_from(data, prepared, None)
+    }
+
+    /// `C`, from the largest down: each step strengthens the penalty, so every fit moves from
+    /// its start (from the smallest up, the solution of a large `C` often already meets the
+    /// gradient tolerance of a larger one and is kept unchanged).
+    fn warm_path(&self) -> Option<WarmPath> {
+        Some(WarmPath {
+            parameter: "C",
+            descending: true,
+        })
+    }
+
+    fn fit_warm(
+        &self,
+        data: &TrainingSet<'_>,
+        prepared: Option<&Prepared>,
+        _seed: u64,
+        previous: &dyn Model,
+    ) -> Result<Box<dyn Model>> {
+        let start = previous
+            .warm_state()
+            .and_then(|state| state.downcast_ref::<LogisticRegression>());
+        self.fit_from(data, prepared, start)
+    }
+}
+
+impl LogisticRegressionFlow {
+    /// The fit, on the inputs laid out in `prepared` if given and of their shape (else laid out
+    /// here), its solver started at `start`'s coefficients where they fit the rows' classes
+    /// and features ([`LogisticRegressionValidParams::fit_design`]), else at zero. Prepared
+    /// inputs were checked by [`Flow::prepare`], and their values are not scanned again.
+    fn fit_from(
+        &self,
+        data: &TrainingSet<'_>,
+        prepared: Option<&Prepared>,
+        start: Option<&LogisticRegression>,
+    ) -> Result<Box<dyn Model>> {
+        let (rows, columns) = data.features.x.dim();
+        let design = prepared
+            .and_then(|p| p.downcast_ref::<Design>())
+            .filter(|d| d.n_rows() == rows && d.n_features() == columns);
+        let inputs = if design.is_some() {
+            training_inputs_prechecked
+        } else {
+            training_inputs
+        };
         let ClassifierInputs {
             x,
             classes,
             n_classes,
             ..
-        } = match classifier_inputs(self, data)? {
+        } = match classifier_inputs_checked_by(self, data, inputs)? {
             Ok(inputs) => inputs,
             Err(one_class) => return Ok(Box::new(one_class)),
         };
-        let model = self
-            .params
-            .fit_records(x, classes)
-            .map_err(|e| Error::fit(self.name(), e))?;
+        let model = match design {
+            Some(design) => self.params.fit_design(design, classes, start),
+            None => self.params.fit_records_from(x, classes, start),
+        }
+        .map_err(|e| Error::fit(self.name(), e))?;
         Ok(Box::new(OverTaskClasses {
             model,
             n_classes,
@@ -162,5 +233,8 @@ impl ClassProbabilities for LogisticRegression {
     }
     fn probabilities(&self, x: ArrayView2<'_, f64>) -> std::result::Result<Array2<f64>, String> {
         self.predict_proba(x).map_err(|e| e.to_string())
+    }
+    fn warm_state(&self) -> Option<&dyn std::any::Any> {
+        Some(self)
     }
 }
