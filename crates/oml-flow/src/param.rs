@@ -112,12 +112,12 @@ pub struct Constraint<T: 'static> {
 }
 
 impl<T: ParamValue> Constraint<T> {
-    /// Parses `text` into `slot` as [`set_checked`] does.
+    /// Parses `text` into `slot` as `set_checked` does.
     pub fn set(&self, slot: &mut T, name: &str, text: &str) -> Result<()> {
         set_checked(slot, name, text, self.allowed, self.valid)
     }
 
-    /// Parses `text` as a value of parameter `name` as [`set_checked`] does, and returns it.
+    /// Parses `text` as a value of parameter `name` as `set_checked` does, and returns it.
     pub fn parse(&self, name: &str, text: &str) -> Result<T> {
         parse_checked(name, text, self.allowed, self.valid)
     }

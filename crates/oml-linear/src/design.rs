@@ -20,11 +20,15 @@ const SPARSE_ONE_IN: usize = 4;
 /// Training records checked (finite, at least one row) and laid out column by column as the
 /// solver reads them: a column mostly of zeros (a one-hot encoded nominal level) as its
 /// non-zero entries, any other as all its values. What every fit on the same rows shares
-/// ([`LogisticRegressionValidParams::fit_design`]).
+/// ([`crate::LogisticRegressionValidParams::fit_design`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Design {
     pub(crate) n_rows: usize,
     pub(crate) columns: Vec<Column>,
+    /// The positions of the dense columns, in order.
+    dense: Vec<usize>,
+    /// The dense columns' values, one column after the other (`n_rows` each).
+    dense_values: Vec<f64>,
 }
 
 impl Design {
@@ -62,7 +66,109 @@ impl Design {
                 Column::Sparse { rows, values }
             })
             .collect();
-        Ok(Design { n_rows: n, columns })
+        Ok(Design::of_columns(n, columns))
+    }
+
+    /// The design of these columns, `n` entries each.
+    pub(crate) fn of_columns(n: usize, columns: Vec<Column>) -> Design {
+        let mut dense = Vec::new();
+        let mut dense_values = Vec::new();
+        for (j, column) in columns.iter().enumerate() {
+            if let Column::Dense(values) = column {
+                dense.push(j);
+                dense_values.extend_from_slice(values);
+            }
+        }
+        Design {
+            n_rows: n,
+            columns,
+            dense,
+            dense_values,
+        }
+    }
+
+    /// Adds to the logits `z` of `K` classes (class-major, a row of `n_rows` per class) the
+    /// terms of the dense columns, in column order, with the classes' coefficient rows
+    /// `weights` (one entry per column each). Four records at a time, their `K` logits held
+    /// in registers across the columns.
+    #[inline(always)]
+    pub(crate) fn add_dense_terms<const K: usize>(&self, weights: &[f64], z: &mut [f64]) {
+        const BLOCK: usize = 4;
+        let (n, p) = (self.n_rows, self.columns.len());
+        let whole = n - n % BLOCK;
+        for start in (0..whole).step_by(BLOCK) {
+            let mut logits = [[0.0; BLOCK]; K];
+            for (k, logits) in logits.iter_mut().enumerate() {
+                logits.copy_from_slice(&z[k * n + start..k * n + start + BLOCK]);
+            }
+            for (&j, x) in self.dense.iter().zip(self.dense_values.chunks_exact(n)) {
+                let x: &[f64; BLOCK] = x[start..start + BLOCK].try_into().expect("a block");
+                for (k, logits) in logits.iter_mut().enumerate() {
+                    let w = weights[k * p + j];
+                    for (logit, x) in logits.iter_mut().zip(x) {
+                        *logit += w * x;
+                    }
+                }
+            }
+            for (k, logits) in logits.iter().enumerate() {
+                z[k * n + start..k * n + start + BLOCK].copy_from_slice(logits);
+            }
+        }
+        for i in whole..n {
+            for k in 0..K {
+                let mut logit = z[k * n + i];
+                for (&j, x) in self.dense.iter().zip(self.dense_values.chunks_exact(n)) {
+                    logit += weights[k * p + j] * x[i];
+                }
+                z[k * n + i] = logit;
+            }
+        }
+    }
+
+    /// The sparse columns: each one's position, and its non-zero entries' rows and values.
+    pub(crate) fn sparse_columns(&self) -> impl Iterator<Item = (usize, &[u32], &[f64])> {
+        self.columns
+            .iter()
+            .enumerate()
+            .filter_map(|(j, column)| match column {
+                Column::Sparse { rows, values } => Some((j, rows.as_slice(), values.as_slice())),
+                Column::Dense(_) => None,
+            })
+    }
+
+    /// Each dense column's dot product with each of the `K` residual rows `r` (class-major,
+    /// `n_rows` each), summed in lanes ([`LANES`]), given to `out(k, column, dot)`:
+    /// the column read once for the `K` classes.
+    #[inline(always)]
+    pub(crate) fn dense_dots<const K: usize>(
+        &self,
+        r: &[f64],
+        mut out: impl FnMut(usize, usize, f64),
+    ) {
+        let n = self.n_rows;
+        let whole = n - n % LANES;
+        for (&j, x) in self.dense.iter().zip(self.dense_values.chunks_exact(n)) {
+            let mut lanes = [[0.0; LANES]; K];
+            for start in (0..whole).step_by(LANES) {
+                let x: &[f64; LANES] = x[start..start + LANES].try_into().expect("a lane group");
+                for (k, lanes) in lanes.iter_mut().enumerate() {
+                    let r: &[f64; LANES] = r[k * n + start..k * n + start + LANES]
+                        .try_into()
+                        .expect("a lane group");
+                    for l in 0..LANES {
+                        lanes[l] += x[l] * r[l];
+                    }
+                }
+            }
+            for (k, &lanes) in lanes.iter().enumerate() {
+                let tail: f64 = x[whole..]
+                    .iter()
+                    .zip(&r[k * n + whole..(k + 1) * n])
+                    .map(|(x, r)| x * r)
+                    .sum();
+                out(k, j, lanes_total(lanes, tail));
+            }
+        }
     }
 
     /// The number of rows.
@@ -76,35 +182,7 @@ impl Design {
     }
 }
 
-impl Column {
-    /// Adds `w` times the column to `z` (one entry per row).
-    #[inline(always)]
-    pub(crate) fn add_scaled_to(&self, w: f64, z: &mut [f64]) {
-        match self {
-            Column::Dense(x) => z.iter_mut().zip(x).for_each(|(z, x)| *z += w * x),
-            Column::Sparse { rows, values } => {
-                for (&i, &v) in rows.iter().zip(values) {
-                    z[i as usize] += w * v;
-                }
-            }
-        }
-    }
-
-    /// The column's dot product with `r` (one entry per row).
-    #[inline(always)]
-    pub(crate) fn dot(&self, r: &[f64]) -> f64 {
-        match self {
-            Column::Dense(x) => dot_in_lanes(x, r),
-            Column::Sparse { rows, values } => rows
-                .iter()
-                .zip(values)
-                .map(|(&i, &v)| r[i as usize] * v)
-                .sum(),
-        }
-    }
-}
-
-/// Sums are taken in this many interleaved lanes ([`dot_in_lanes`], [`sum_in_lanes`]): an
+/// Sums are taken in this many interleaved lanes ([`Design::dense_dots`], [`sum_in_lanes`]): an
 /// order fixed by the length alone, and one the compiler vectorises.
 const LANES: usize = 8;
 
@@ -112,26 +190,6 @@ const LANES: usize = 8;
 #[inline(always)]
 fn lanes_total([a0, a1, a2, a3, a4, a5, a6, a7]: [f64; LANES], tail: f64) -> f64 {
     ((a0 + a4) + (a2 + a6)) + ((a1 + a5) + (a3 + a7)) + tail
-}
-
-/// The dot product of `a` and `b`, summed in lanes.
-#[inline(always)]
-fn dot_in_lanes(a: &[f64], b: &[f64]) -> f64 {
-    let mut lanes = [0.0; LANES];
-    let (a_chunks, b_chunks) = (a.chunks_exact(LANES), b.chunks_exact(LANES));
-    let tail: f64 = a_chunks
-        .remainder()
-        .iter()
-        .zip(b_chunks.remainder())
-        .map(|(x, y)| x * y)
-        .sum();
-    for (x, y) in a_chunks.zip(b_chunks) {
-        let (x, y): (&[f64; LANES], &[f64; LANES]) = (x.try_into().unwrap(), y.try_into().unwrap());
-        for l in 0..LANES {
-            lanes[l] += x[l] * y[l];
-        }
-    }
-    lanes_total(lanes, tail)
 }
 
 /// The sum of `a`, in lanes.

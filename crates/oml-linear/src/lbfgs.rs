@@ -21,6 +21,10 @@ pub(crate) struct Settings {
     pub max_line_search: usize,
 }
 
+/// The correction pairs `(s, y, 1 / s'y)` of a run, oldest first: what it learnt of the
+/// objective's curvature, which a warm start may carry on ([`minimize`]).
+pub(crate) type Pairs = VecDeque<(Vec<f64>, Vec<f64>, f64)>;
+
 /// Where the solver stopped.
 #[derive(Debug, Clone)]
 pub(crate) struct Minimum {
@@ -30,6 +34,8 @@ pub(crate) struct Minimum {
     pub iterations: usize,
     /// Whether a stopping rule other than the iteration limit was met.
     pub converged: bool,
+    /// The correction pairs held at the end.
+    pub pairs: Pairs,
 }
 
 /// Sufficient decrease and curvature constants of the line search (MINPACK-2's `dcsrch` as
@@ -46,8 +52,14 @@ struct Trial {
 }
 
 /// Minimises `objective`, which returns the value at `x` and writes the gradient into its
-/// second argument, from `x0`.
-pub(crate) fn minimize<F>(mut objective: F, x0: Vec<f64>, settings: &Settings) -> Minimum
+/// second argument, from `x0` with the correction pairs `pairs` (empty for a cold start; at
+/// most `settings.memory`, each of `x0`'s length and with `s'y > 0`).
+pub(crate) fn minimize<F>(
+    mut objective: F,
+    x0: Vec<f64>,
+    mut pairs: Pairs,
+    settings: &Settings,
+) -> Minimum
 where
     F: FnMut(&[f64], &mut [f64]) -> f64,
 {
@@ -55,7 +67,6 @@ where
     let mut x = x0;
     let mut gradient = vec![0.0; n];
     let mut value = objective(&x, &mut gradient);
-    let mut pairs: VecDeque<(Vec<f64>, Vec<f64>, f64)> = VecDeque::new();
     let mut direction = vec![0.0; n];
     let mut point = vec![0.0; n];
     if max_abs(&gradient) <= settings.gtol {
@@ -63,6 +74,7 @@ where
             x,
             iterations: 0,
             converged: true,
+            pairs,
         };
     }
     for iteration in 1..=settings.max_iter {
@@ -102,6 +114,7 @@ where
                     x,
                     iterations: iteration,
                     converged: false,
+                    pairs,
                 };
             }
             pairs.clear();
@@ -131,6 +144,7 @@ where
                 x,
                 iterations: iteration,
                 converged: true,
+                pairs,
             };
         }
     }
@@ -138,12 +152,13 @@ where
         x,
         iterations: settings.max_iter,
         converged: false,
+        pairs,
     }
 }
 
 /// `direction = -H g`, H the inverse Hessian approximation of the stored pairs (scaled by
 /// `s'y / y'y` of the newest pair).
-fn two_loop(gradient: &[f64], pairs: &VecDeque<(Vec<f64>, Vec<f64>, f64)>, direction: &mut [f64]) {
+fn two_loop(gradient: &[f64], pairs: &Pairs, direction: &mut [f64]) {
     direction
         .iter_mut()
         .zip(gradient)
@@ -301,7 +316,7 @@ mod tests {
             g[1] = 200.0 * (b - a * a);
             (1.0 - a).powi(2) + 100.0 * (b - a * a).powi(2)
         };
-        let minimum = minimize(rosenbrock, vec![-1.2, 1.0], &SETTINGS);
+        let minimum = minimize(rosenbrock, vec![-1.2, 1.0], Pairs::new(), &SETTINGS);
         assert!(minimum.converged);
         assert!((minimum.x[0] - 1.0).abs() < 1e-8, "{:?}", minimum.x);
         assert!((minimum.x[1] - 1.0).abs() < 1e-8, "{:?}", minimum.x);
@@ -325,7 +340,7 @@ mod tests {
                 })
                 .sum()
         };
-        let minimum = minimize(quadratic, vec![0.0; n], &SETTINGS);
+        let minimum = minimize(quadratic, vec![0.0; n], Pairs::new(), &SETTINGS);
         assert!(minimum.converged);
         for (i, xi) in minimum.x.iter().enumerate() {
             assert!((xi - i as f64).abs() < 1e-9, "x[{i}] = {xi}");
@@ -345,7 +360,7 @@ mod tests {
             g[1] = 200.0 * (b - a * a);
             (1.0 - a).powi(2) + 100.0 * (b - a * a).powi(2)
         };
-        let minimum = minimize(rosenbrock, vec![-1.2, 1.0], &settings);
+        let minimum = minimize(rosenbrock, vec![-1.2, 1.0], Pairs::new(), &settings);
         assert!(!minimum.converged);
         assert_eq!(minimum.iterations, 3);
     }

@@ -240,7 +240,7 @@ impl Flow for LinfaRandomForestFlow {
     }
 
     /// linfa-ensemble 0.8.1's fit, run by the flow: its draws replayed
-    /// ([`replay_draws`], checked against linfa-ensemble's own fit in this module's tests),
+    /// (`replay_draws`, checked against linfa-ensemble's own fit in this module's tests),
     /// and each tree fitted by linfa-trees on its draw as linfa-ensemble fits it. The trees are
     /// fitted in parallel on the current rayon pool and collected in draw order, so the forest
     /// is the same for any number of threads, and the same as linfa-ensemble's.
