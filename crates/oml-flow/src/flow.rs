@@ -126,16 +126,17 @@ pub trait Flow: Describe {
 
     /// The numeric parameter along which the flow fits warm ([`Flow::fit_warm`]), and in
     /// which direction: a search fits candidates that differ only in it in that order, each
-    /// from the model of the one before on the same rows (scikit-learn's `warm_start`, as its
-    /// `LogisticRegressionCV` walks its path of `C`). `None`, the default: every fit is cold.
+    /// from the model of the one before on the same rows (scikit-learn's `warm_start`; its
+    /// `LogisticRegressionCV` likewise starts each `C` from the last one's solution). `None`,
+    /// the default: every fit is cold.
     fn warm_path(&self) -> Option<WarmPath> {
         None
     }
 
     /// [`Flow::fit_prepared`], with the solver started where `previous` stopped: a model of a
     /// flow of the same type fitted on the same training rows with the value of
-    /// [`Flow::warm_path`]'s parameter before this flow's on the path. The objective is the same; where the solver's stopping rules
-    /// stop it may differ by their tolerance. A model that offers no state to start from
+    /// [`Flow::warm_path`]'s parameter before this flow's on the path. The objective is the
+    /// same; where the solver's stopping rules stop it may differ by their tolerance. A model that offers no state to start from
     /// ([`Model::warm_state`]) gives a cold fit. By default, `fit_prepared`.
     fn fit_warm(
         &self,

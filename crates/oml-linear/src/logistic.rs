@@ -416,11 +416,12 @@ impl Problem<'_> {
     /// written into `gradient`; `scratch.z` holds `rows` logits per record (class-major) and
     /// then their residuals.
     ///
-    /// Each logit is its intercept plus its row's `w x` terms in column order (a sparse
-    /// column adds only its non-zero terms, which leaves the sum as the dense terms would);
-    /// the loss sums the records' losses in record order. Every column adds to the logits of
-    /// all records at once and takes its gradient as one dot product with the residuals, so
-    /// that both run over contiguous memory.
+    /// Each logit is its intercept plus its row's `w x` terms of the dense columns, then of the
+    /// sparse ones (only their non-zero terms), each in column order; the binary loss sums the
+    /// records' losses in record order, the multinomial in lanes. Every column adds to the
+    /// logits of all records at once and takes its gradient as one dot product with the
+    /// residuals, so that both run over contiguous memory: the order of every sum is fixed by
+    /// the data alone.
     fn loss(&self, theta: &[f64], gradient: &mut [f64], scratch: &mut Scratch) -> f64 {
         let (p, rows) = (self.x.columns.len(), self.rows);
         let n = self.targets.len();
@@ -581,6 +582,8 @@ mod tests {
         rows: usize,
         theta: &[f64],
     ) -> (f64, Vec<f64>) {
+        // Without intercepts, `theta` holds the coefficients alone.
+        let intercept = theta.len() > rows * p;
         let n = targets.len();
         let penalty = 0.01;
         let mut gradient = vec![0.0; theta.len()];
@@ -589,7 +592,8 @@ mod tests {
             let row = &x[i * p..(i + 1) * p];
             let logits: Vec<f64> = (0..rows)
                 .map(|k| {
-                    theta[rows * p + k] + (0..p).map(|j| theta[k * p + j] * row[j]).sum::<f64>()
+                    let b = if intercept { theta[rows * p + k] } else { 0.0 };
+                    b + (0..p).map(|j| theta[k * p + j] * row[j]).sum::<f64>()
                 })
                 .collect();
             let probabilities: Vec<f64> = if rows == 1 {
@@ -613,7 +617,9 @@ mod tests {
                     .collect()
             };
             for (k, r) in residuals.iter().enumerate() {
-                gradient[rows * p + k] += r / n as f64;
+                if intercept {
+                    gradient[rows * p + k] += r / n as f64;
+                }
                 for j in 0..p {
                     gradient[k * p + j] += r * row[j] / n as f64;
                 }
@@ -629,7 +635,7 @@ mod tests {
 
     /// The loss and gradient of `x` with its mostly-zero columns read sparse and read dense,
     /// against [`reference`], at a few points.
-    fn against_reference(x: &[f64], p: usize, targets: &[usize], rows: usize) {
+    fn against_reference(x: &[f64], p: usize, targets: &[usize], rows: usize, intercept: bool) {
         let n = targets.len();
         let records = ndarray::ArrayView2::from_shape((n, p), x).unwrap();
         let sparse = Design::new(records).unwrap();
@@ -654,11 +660,11 @@ mod tests {
             x,
             targets,
             rows,
-            intercept: true,
+            intercept,
             penalty: 0.01,
         };
         let (sparse, dense) = (problem(&sparse), problem(&dense));
-        let width = rows * p + rows;
+        let width = rows * p + if intercept { rows } else { 0 };
         let close = |a: f64, b: f64| (a - b).abs() <= 1e-12 * (1.0 + b.abs());
         for step in [0.0, 0.3, -1.7] {
             let theta: Vec<f64> = (0..width).map(|i| step * (i as f64 * 0.37).sin()).collect();
@@ -767,8 +773,56 @@ mod tests {
         }
     }
 
+    /// A correction pair carried to another penalty is the new objective's: between two
+    /// points, the gradient difference at penalty 0.05 carried to 0.2 (and back) is the one
+    /// computed at 0.2 (at 0.05), intercepts included; a pair of another width is dropped.
+    #[test]
+    fn carried_pairs_are_the_new_objectives_gradient_differences() {
+        let (n, p, rows) = (40, 3, 3);
+        let x: Vec<f64> = (0..n * p).map(|i| (i as f64 * 0.83).sin() * 2.0).collect();
+        let targets: Vec<usize> = (0..n).map(|i| (i * 5) % 3).collect();
+        let design = Design::new(ndarray::ArrayView2::from_shape((n, p), &x).unwrap()).unwrap();
+        let width = rows * p + rows;
+        let gradient_difference = |penalty: f64, a: &[f64], b: &[f64]| {
+            let problem = Problem {
+                x: &design,
+                targets: &targets,
+                rows,
+                intercept: true,
+                penalty,
+            };
+            let (mut ga, mut gb) = (vec![0.0; width], vec![0.0; width]);
+            problem.loss(a, &mut ga, &mut Scratch::default());
+            problem.loss(b, &mut gb, &mut Scratch::default());
+            gb.iter().zip(&ga).map(|(b, a)| b - a).collect::<Vec<f64>>()
+        };
+        let a: Vec<f64> = (0..width).map(|i| (i as f64 * 0.41).cos()).collect();
+        let b: Vec<f64> = (0..width).map(|i| (i as f64 * 0.29).sin() - 0.2).collect();
+        let s: Vec<f64> = b.iter().zip(&a).map(|(b, a)| b - a).collect();
+        for (from, to) in [(0.05, 0.2), (0.2, 0.05)] {
+            let y = gradient_difference(from, &a, &b);
+            let rho = 1.0 / dot(&s, &y);
+            let mut pairs = Pairs::new();
+            pairs.push_back((s.clone(), y, rho));
+            pairs.push_back((vec![1.0; width + 1], vec![1.0; width + 1], 1.0));
+            let carried = carried_pairs(&pairs, to - from, rows * p, width);
+            assert_eq!(carried.len(), 1, "the pair of another width is dropped");
+            let (carried_s, carried_y, carried_rho) = &carried[0];
+            assert_eq!(carried_s, &s);
+            let expected = gradient_difference(to, &a, &b);
+            for (i, (c, e)) in carried_y.iter().zip(&expected).enumerate() {
+                assert!(
+                    (c - e).abs() < 1e-12,
+                    "{from} to {to}, component {i}: {c} against {e}"
+                );
+            }
+            assert!((carried_rho - 1.0 / dot(&s, &expected)).abs() < 1e-9 * carried_rho.abs());
+        }
+    }
+
     /// One-hot columns beside numeric ones, binary and multinomial (three and five classes),
-    /// with more rows than a whole number of record blocks and sum lanes.
+    /// with and without intercepts, with more rows than a whole number of record blocks and
+    /// sum lanes.
     #[test]
     fn the_loss_and_gradient_are_their_formulas() {
         let (n, levels) = (61, 8);
@@ -784,11 +838,13 @@ mod tests {
             x[i * p + 2 + (i * 3) % levels] = 1.0;
         }
         let three: Vec<usize> = (0..n).map(|i| (i * 7) % 3).collect();
-        against_reference(&x, p, &three, 3);
+        against_reference(&x, p, &three, 3, true);
         let two: Vec<usize> = (0..n).map(|i| (i * 7) % 2).collect();
-        against_reference(&x, p, &two, 1);
+        against_reference(&x, p, &two, 1, true);
+        against_reference(&x, p, &two, 1, false);
         // Five classes: the dense kernels' groups of three and two.
         let five: Vec<usize> = (0..n).map(|i| (i * 7) % 5).collect();
-        against_reference(&x, p, &five, 5);
+        against_reference(&x, p, &five, 5, true);
+        against_reference(&x, p, &five, 5, false);
     }
 }

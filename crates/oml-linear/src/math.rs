@@ -1,7 +1,8 @@
 //! The exponential and the logarithm the loss takes of whole columns, written as branch-free
 //! arithmetic on the value's bits (fdlibm's `e_exp.c` and `e_log.c` reductions and
 //! polynomials) so that the compiler vectorises a loop of them; the same results on every
-//! machine, within one unit in the last place of the exact value.
+//! machine, within one unit in the last place of libm's where the result is a normal number
+//! (the exponential is flushed to 0 below -708).
 
 /// `1.5 * 2^52`: adding it rounds a number below `2^51` in size to a whole number, which then
 /// sits in the sum's low bits.
@@ -12,11 +13,12 @@ const ROUNDING: f64 = 6_755_399_441_055_744.0;
 const LN2_HI: f64 = 0.6931471803691238;
 const LN2_LO: f64 = 1.9082149292705877e-10;
 
-/// Below this, `e^x` is under the smallest normal number: taken as 0.
+/// Below this, `e^x` (under `3.3e-308`, near the smallest normal number) is taken as 0, so that
+/// `2^k` below is always a normal number.
 const EXP_UNDERFLOW: f64 = -708.0;
 
-/// `e^x` for `x <= 0`: 0 below -708, where the exact value is below `1e-307`; NaN for NaN
-/// and for either infinity. Without a branch or a select, so that a loop of it vectorises.
+/// `e^x` for `x <= 0`: 0 below -708, where the exact value is below `3.3e-308`; NaN for NaN
+/// and for either infinity. Without a branch, so that a loop of it vectorises.
 #[inline(always)]
 pub(crate) fn exp_non_positive(x: f64) -> f64 {
     const P1: f64 = 0.16666666666666602;
@@ -46,8 +48,8 @@ pub(crate) fn exp_non_positive(x: f64) -> f64 {
     y * scale * f64::from(u8::from(x >= EXP_UNDERFLOW))
 }
 
-/// `ln x` for a finite `x >= 1` (also for any normal positive `x`); NaN and infinity give
-/// themselves.
+/// `ln x` for a normal positive `x` (the loss passes sums of at least 1); NaN and positive
+/// infinity give themselves, and 0, negative and subnormal numbers are outside its domain.
 #[inline(always)]
 pub(crate) fn ln_normal(x: f64) -> f64 {
     const LG1: f64 = 0.6666666666666735;
@@ -99,6 +101,14 @@ mod tests {
         assert!(worst <= 1.0, "{worst} ulps");
         assert_eq!(exp_non_positive(0.0), 1.0);
         assert_eq!(exp_non_positive(-0.0), 1.0);
+        // Up to the bound, e^x is a normal number and within an ulp; past it, 0.
+        for i in 0..1000 {
+            let x = -707.0 - i as f64 / 1000.0;
+            worst = worst.max(ulps(exp_non_positive(x), x.exp()));
+        }
+        assert!(worst <= 1.0, "{worst} ulps near the bound");
+        assert!(exp_non_positive(-708.0) > 0.0);
+        assert_eq!(exp_non_positive(-708.0001), 0.0);
         assert_eq!(exp_non_positive(-709.0), 0.0);
         assert_eq!(exp_non_positive(-1e300), 0.0);
         assert!(exp_non_positive(f64::NEG_INFINITY).is_nan());
@@ -111,6 +121,12 @@ mod tests {
         for i in 0..200_000 {
             let x = 1.0 + 1e4 * (i as f64 / 200_000.0).powi(3);
             worst = worst.max(ulps(ln_normal(x), x.ln()));
+        }
+        // Across the normal numbers, a point per 1.02 factor.
+        let mut x = f64::MIN_POSITIVE;
+        while x < 1e307 {
+            worst = worst.max(ulps(ln_normal(x), x.ln()));
+            x *= 1.02;
         }
         use std::f64::consts::{FRAC_1_SQRT_2, SQRT_2};
         for x in [

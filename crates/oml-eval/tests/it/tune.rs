@@ -410,8 +410,8 @@ fn equal_candidates_are_fitted_once() {
 /// A search over logistic regression's `C` (and `max_iter`) fits warm: each evaluation is the
 /// candidate's fit started where the candidate of the next larger `C` with the same
 /// `max_iter` stopped, on each inner split (scored by the mean absolute error of the
-/// confidences, which sees every change of the fitted probabilities); the trace is the same on
-/// 1 and 3 threads, bit for bit.
+/// confidences, which sees every change of the fitted probabilities), and some are not what
+/// cold fits score; the trace is the same on 1 and 3 threads, bit for bit.
 #[test]
 fn a_search_over_c_fits_down_the_path_of_c_on_any_thread_count() {
     let (mut x, y) = iris();
@@ -467,7 +467,7 @@ fn a_search_over_c_fits_down_the_path_of_c_on_any_thread_count() {
             .1
             .clone()
     };
-    let mut expected = vec![0.0; trace.len()];
+    let (mut expected, mut cold_expected) = (vec![0.0; trace.len()], vec![0.0; trace.len()]);
     for max_iter in ["20", "100"] {
         let mut chain: Vec<usize> = (0..trace.len())
             .filter(|&i| value(&trace[i], "max_iter") == max_iter)
@@ -493,27 +493,32 @@ fn a_search_over_c_fits_down_the_path_of_c_on_any_thread_count() {
                         n_classes: 3,
                     },
                 };
-                let model = match &previous {
+                let warm = match &previous {
                     Some(previous) => estimator.fit_warm(&training, None, 11, previous.as_ref()),
                     None => estimator.fit(&training, 11),
                 }
                 .unwrap();
-                let Predictions::Classes { confidences, .. } = model
-                    .predict(x_test, TaskKind::Classification { n_classes: 3 })
-                    .unwrap()
-                else {
-                    panic!("classification")
-                };
+                let cold = estimator.fit(&training, 11).unwrap();
                 // OpenML's mean absolute error of confidences against the one-hot truth.
-                let mut error = 0.0;
-                for (row, &r) in test.iter().enumerate() {
-                    for class in 0..3 {
-                        let truth = f64::from(u8::from(y[r] == class));
-                        error += (confidences[[row, class]] - truth).abs();
+                let error = |model: &dyn oml_flow::Model| {
+                    let Predictions::Classes { confidences, .. } = model
+                        .predict(x_test, TaskKind::Classification { n_classes: 3 })
+                        .unwrap()
+                    else {
+                        panic!("classification")
+                    };
+                    let mut error = 0.0;
+                    for (row, &r) in test.iter().enumerate() {
+                        for class in 0..3 {
+                            let truth = f64::from(u8::from(y[r] == class));
+                            error += (confidences[[row, class]] - truth).abs();
+                        }
                     }
-                }
-                expected[i] += error / (3 * test.len()) as f64 / sets.len() as f64;
-                previous = Some(model);
+                    error / (3 * test.len()) as f64 / sets.len() as f64
+                };
+                expected[i] += error(warm.as_ref());
+                cold_expected[i] += error(cold.as_ref());
+                previous = Some(warm);
             }
         }
     }
@@ -525,4 +530,12 @@ fn a_search_over_c_fits_down_the_path_of_c_on_any_thread_count() {
             iteration.evaluation
         );
     }
+    // The warm fits are not the cold ones: the search did start from the chain's models.
+    assert!(
+        trace
+            .iter()
+            .zip(&cold_expected)
+            .any(|(iteration, cold)| (iteration.evaluation - cold).abs() > 1e-9),
+        "every evaluation is a cold fit's"
+    );
 }
