@@ -6,9 +6,10 @@
 //!   Shapes: 5,000 rows with 20 numeric columns and 2 classes; 5,000 rows with 10 numeric and
 //!   10 nominal columns (`oml data generate`'s 2 to 6 levels, 5% missing values) and 5
 //!   classes.
-//! - `tuned/decision-tree`: the tree tuned by a random search of 20 candidates over
-//!   `max_depth` and `min_samples_leaf` with 3-fold inner cross-validation on one unit of
-//!   1,000 rows (issue 17's search), on one thread.
+//! - `tuned/FLOW`: a random search of 20 candidates with 3-fold inner cross-validation on one
+//!   unit of 1,000 rows (issue 17's searches), on one thread: the decision tree over
+//!   `max_depth` and `min_samples_leaf`, logistic regression over `C` on a log scale (fitted
+//!   down the path of `C`, each from the last).
 //!
 //! Every benchmark takes 10 samples of one evaluation each (flat sampling).
 
@@ -82,27 +83,37 @@ fn fit_predict(c: &mut Criterion) {
     group.finish();
 }
 
+/// The tuned flows timed: built-in name and search space.
+const TUNED: [(&str, &[&str]); 2] = [
+    (
+        "decision-tree",
+        &["max_depth=int:1:20", "min_samples_leaf=int:1:20"],
+    ),
+    ("logistic-regression", &["C=float:0.001:1000:log"]),
+];
+
 fn tuned(c: &mut Criterion) {
     let evaluator = evaluator(1);
     let task = task(1000, 10, 5, 3);
-    let space = SearchSpace::parse(&["max_depth=int:1:20", "min_samples_leaf=int:1:20"])
-        .expect("a search space");
-    let flow = Tuned::new(
-        Arc::new(|| builtin_flow("decision-tree").expect("the decision tree")),
-        space,
-        Search::Random(20),
-        Inner::Cv(3),
-    )
-    .expect("a tuned flow");
     let mut group = evaluation_group(
         c,
         "tuned",
         Duration::from_millis(200),
         Duration::from_secs(3),
     );
-    group.bench_function("decision-tree", |b| {
-        b.iter(|| black_box(evaluator.evaluate(&flow, &task).expect("an evaluation")))
-    });
+    for (name, space) in TUNED {
+        let space = SearchSpace::parse(space).expect("a search space");
+        let flow = Tuned::new(
+            Arc::new(move || builtin_flow(name).expect("a built-in flow")),
+            space,
+            Search::Random(20),
+            Inner::Cv(3),
+        )
+        .expect("a tuned flow");
+        group.bench_function(name, |b| {
+            b.iter(|| black_box(evaluator.evaluate(&flow, &task).expect("an evaluation")))
+        });
+    }
     group.finish();
 }
 
