@@ -1,6 +1,6 @@
 //! Turning a [`Dataset`] into what models eat: an `f64` design matrix and a target.
 
-use ndarray::{Array1, Array2};
+use ndarray::{Array1, Array2, Axis};
 use polars::prelude::DataType;
 
 use crate::dataset::{Dataset, FeatureKind, Role, nominal_codes};
@@ -15,6 +15,16 @@ pub struct DesignMatrix {
     pub x: Array2<f64>,
     /// The columns of `x`, in order.
     pub columns: Vec<EncodedColumn>,
+}
+
+impl DesignMatrix {
+    /// The rows at `rows` (positions, in that order), copied, with the same columns.
+    pub fn select_rows(&self, rows: &[usize]) -> DesignMatrix {
+        DesignMatrix {
+            x: self.x.select(Axis(0), rows),
+            columns: self.columns.clone(),
+        }
+    }
 }
 
 /// One column of a [`DesignMatrix`].

@@ -236,7 +236,7 @@ impl Inputs {
         timings: &mut Timings,
         trace: &mut Vec<TraceIteration>,
     ) -> std::result::Result<Predictions, String> {
-        let train_x = select(&self.features, train);
+        let train_x = self.features.select_rows(train);
         let classes = self.classes.as_ref().map(|c| c.select(Axis(0), train));
         let values = self.values.as_ref().map(|v| v.select(Axis(0), train));
         let target = match (&classes, &values, self.kind) {
@@ -257,18 +257,10 @@ impl Inputs {
         trace.extend_from_slice(model.trace());
         drop(train_x);
         let test: Vec<usize> = rows.iter().map(|&r| r as usize).collect();
-        let test_x = select(&self.features, &test);
+        let test_x = self.features.select_rows(&test);
         let (predictions, predict) = timed(|| guarded(|| model.predict(&test_x, self.kind)));
         timings.add_testing(predict);
         predictions
-    }
-}
-
-/// The rows of `x` at `rows`, copied.
-fn select(x: &DesignMatrix, rows: &[usize]) -> DesignMatrix {
-    DesignMatrix {
-        x: x.x.select(Axis(0), rows),
-        columns: x.columns.clone(),
     }
 }
 

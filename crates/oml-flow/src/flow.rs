@@ -136,8 +136,9 @@ pub trait Flow: Describe {
     /// [`Flow::fit_prepared`], with the solver started where `previous` stopped: a model of a
     /// flow of the same type fitted on the same training rows with the value of
     /// [`Flow::warm_path`]'s parameter before this flow's on the path. The objective is the
-    /// same; where the solver's stopping rules stop it may differ by their tolerance. A model that offers no state to start from
-    /// ([`Model::warm_state`]) gives a cold fit. By default, `fit_prepared`.
+    /// same; where the solver's stopping rules stop it may differ by their tolerance. A model
+    /// that offers no state to start from ([`Model::warm_state`]) gives a cold fit. By
+    /// default, `fit_prepared`.
     fn fit_warm(
         &self,
         data: &TrainingSet<'_>,

@@ -5,7 +5,7 @@ use ndarray::{Array2, ArrayView1, ArrayView2};
 use oml_data::DesignMatrix;
 
 use crate::error::{Error, Result};
-use crate::flow::{Describe, Target, TrainingSet, unsupported};
+use crate::flow::{Describe, Prepared, Target, TrainingSet, unsupported};
 
 /// The values of `x` for an estimator that needs plain numbers: an error names the first
 /// nominal column (add a one-hot encoder) or the first column with a missing value (add an
@@ -140,6 +140,19 @@ pub(crate) fn training_inputs_prechecked<'a>(
         data,
         checked_inputs(flow, data.features, true, false)?,
     )
+}
+
+/// What a flow's [`crate::Flow::prepare`] computed, if it is a `T` of the shape (rows,
+/// columns) of `features`, which `shape` reads from it: the caller passes what was prepared
+/// from these very features, and a flow ignores what does not fit them.
+pub(crate) fn prepared_for<'p, T: std::any::Any>(
+    prepared: Option<&'p Prepared>,
+    features: &DesignMatrix,
+    shape: impl Fn(&T) -> (usize, usize),
+) -> Option<&'p T> {
+    prepared
+        .and_then(|p| p.downcast_ref::<T>())
+        .filter(|t| shape(t) == features.x.dim())
 }
 
 /// The checks of [`training_inputs`] past the features themselves.

@@ -167,10 +167,7 @@ impl InnerSet {
         splits: &[(Vec<usize>, Vec<usize>)],
         preprocess: Option<&Pipeline>,
     ) -> oml_flow::Result<Vec<InnerSet>> {
-        let rows = |rows: &[usize]| DesignMatrix {
-            x: data.features.x.select(Axis(0), rows),
-            columns: data.features.columns.clone(),
-        };
+        let rows = |rows: &[usize]| data.features.select_rows(rows);
         // In parallel, each split on its own, the first error in the splits' order.
         let sets = splits.par_iter().map(|(train, test)| {
             let (mut x_train, mut x_test) = (rows(train), rows(test));
@@ -313,34 +310,18 @@ impl Tuned {
         Ok(pipeline)
     }
 
-    /// A candidate's mean score by `measure` over the inner splits, each already cut from
-    /// the training rows ([`InnerSet::cut`], once per search, not per candidate) and, where
-    /// [`Tuned::shared`], preprocessed: then only the estimator is fitted.
-    fn score(
-        &self,
-        candidate: &[(String, String)],
-        sets: &[InnerSet],
-        measure: &MeasureInfo,
-        seed: u64,
-    ) -> oml_flow::Result<f64> {
-        let pipeline = self.configured(candidate)?;
-        let flow: &dyn Flow = if self.shared {
-            pipeline.estimator()
-        } else {
-            &pipeline
-        };
-        let values = sets
-            .iter()
-            .map(|set| Ok(fit_and_score(flow, set, measure, seed, None)?.0))
-            .collect::<oml_flow::Result<Vec<f64>>>()?;
-        Ok(mean(&values))
+    /// The chains the `distinct` candidates are fitted in, as positions in `distinct`, each
+    /// chain in order. Warm chains ([`Flow::warm_path`]): candidates that differ only in the
+    /// estimator's warm parameter, in the path's order of its value. Otherwise every
+    /// candidate on its own, cold: where the preprocessing is not shared (the candidates then
+    /// fit whole pipelines), the estimator fits only cold, the space does not tune its warm
+    /// parameter, or a candidate's value of it is not a number.
+    fn chains(&self, candidates: &[Vec<(String, String)>], distinct: &[usize]) -> Vec<Vec<usize>> {
+        self.warm_chains(candidates, distinct)
+            .unwrap_or_else(|| (0..distinct.len()).map(|position| vec![position]).collect())
     }
 
-    /// The chains of warm fits among `distinct` candidates ([`Flow::warm_path`]), as
-    /// positions in `distinct`: candidates that differ only in the estimator's warm parameter,
-    /// in the path's order of its value. `None` where the preprocessing is not shared (the
-    /// candidates then fit whole pipelines), the estimator fits only cold, the space does not
-    /// tune its warm parameter, or a candidate's value of it is not a number.
+    /// [`Tuned::chains`]' warm chains, if the search has any.
     fn warm_chains(
         &self,
         candidates: &[Vec<(String, String)>],
@@ -382,11 +363,13 @@ impl Tuned {
         )
     }
 
-    /// The scores of the `distinct` candidates fitted along `chains` ([`Tuned::warm_chains`]):
-    /// each chain on each inner split runs on its own on the rayon pool, its candidates in
-    /// order, each fitted from the model of the one before; a candidate's score is the mean
-    /// over the splits in their order, as [`Tuned::score`] takes it.
-    fn score_warm(
+    /// The scores of the `distinct` candidates by `measure` on the inner splits `sets` (each
+    /// already cut from the training rows, [`InnerSet::cut`], once per search, and, where
+    /// [`Tuned::shared`], preprocessed: then only the estimator is fitted), fitted along
+    /// `chains` ([`Tuned::chains`]): each chain on each split runs on its own on the rayon
+    /// pool, its candidates in order, each after the first fitted from the model of the one
+    /// before; a candidate's score is the mean over the splits in their order.
+    fn score_chains(
         &self,
         candidates: &[Vec<(String, String)>],
         distinct: &[usize],
@@ -405,13 +388,13 @@ impl Tuned {
                 .iter()
                 .map(|&position| {
                     let pipeline = self.configured(&candidates[distinct[position]])?;
-                    let (value, model) = fit_and_score(
-                        pipeline.estimator(),
-                        set,
-                        measure,
-                        seed,
-                        previous.as_deref(),
-                    )?;
+                    let flow: &dyn Flow = if self.shared {
+                        pipeline.estimator()
+                    } else {
+                        &pipeline
+                    };
+                    let (value, model) =
+                        fit_and_score(flow, set, measure, seed, previous.as_deref())?;
                     previous = Some(model);
                     Ok(value)
                 })
@@ -522,14 +505,8 @@ impl Tuned {
                 })
             })
             .collect();
-        let scores = match self.warm_chains(candidates, &distinct) {
-            Some(chains) => self.score_warm(candidates, &distinct, &chains, sets, measure, seed)?,
-            None => in_order(
-                distinct
-                    .par_iter()
-                    .map(|&i| self.score(&candidates[i], sets, measure, seed)),
-            )?,
-        };
+        let chains = self.chains(candidates, &distinct);
+        let scores = self.score_chains(candidates, &distinct, &chains, sets, measure, seed)?;
         Ok(slots.into_iter().map(|slot| scores[slot]).collect())
     }
 

@@ -197,10 +197,7 @@ fn each_evaluation_is_the_whole_pipeline_fitted_and_scored_on_the_inner_splits()
     let splits = Inner::Cv(3)
         .splits(x.x.nrows(), Some(&y), oml_flow::unit_seed(7, 0, 0, 1))
         .unwrap();
-    let rows = |r: &[usize]| DesignMatrix {
-        x: x.x.select(Axis(0), r),
-        columns: x.columns.clone(),
-    };
+    let rows = |r: &[usize]| x.select_rows(r);
     let kind = TaskKind::Classification { n_classes: 3 };
     let searches: [(&'static str, &[&str]); 3] = [
         (
@@ -451,11 +448,9 @@ fn a_search_over_c_fits_down_the_path_of_c_on_any_thread_count() {
     let sets: Vec<_> = splits
         .iter()
         .map(|(train, test)| {
-            let rows = |r: &[usize]| DesignMatrix {
-                x: x.x.select(Axis(0), r),
-                columns: x.columns.clone(),
-            };
-            let (x_train, x_test) = base.preprocess(rows(train), rows(test)).unwrap();
+            let (x_train, x_test) = base
+                .preprocess(x.select_rows(train), x.select_rows(test))
+                .unwrap();
             (x_train, x_test, y.select(Axis(0), train), test.clone())
         })
         .collect();

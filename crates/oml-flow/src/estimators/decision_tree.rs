@@ -21,7 +21,7 @@ use crate::flow::{
     Describe, Flow, Model, Output, Prepared, Target, TaskKind, TrainingSet, unsupported,
 };
 use crate::inputs::{
-    fitted_inputs_with_missing, inputs_with_missing, training_inputs_prechecked,
+    fitted_inputs_with_missing, inputs_with_missing, prepared_for, training_inputs_prechecked,
     training_inputs_with_missing,
 };
 use crate::param::{
@@ -416,11 +416,9 @@ impl Flow for DecisionTreeFlow {
         prepared: Option<&Prepared>,
         seed: u64,
     ) -> Result<Box<dyn Model>> {
-        let sorted = prepared
-            .and_then(|p| p.downcast_ref::<oml_trees::SortedFeatures>())
-            .filter(|s| {
-                s.n_rows() == data.features.x.nrows() && s.n_features() == data.features.x.ncols()
-            });
+        let sorted = prepared_for(prepared, data.features, |s: &oml_trees::SortedFeatures| {
+            (s.n_rows(), s.n_features())
+        });
         let sort =
             |x: ArrayView2<'_, f64>| -> oml_trees::Result<Cow<'_, oml_trees::SortedFeatures>> {
                 match sorted {

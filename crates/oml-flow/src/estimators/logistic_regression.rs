@@ -16,7 +16,7 @@ use crate::estimators::classes::{
 };
 use crate::estimators::oml_linear_external_version;
 use crate::flow::{Describe, Flow, Model, Prepared, TaskKind, TrainingSet, WarmPath};
-use crate::inputs::{numeric_inputs, training_inputs, training_inputs_prechecked};
+use crate::inputs::{numeric_inputs, prepared_for, training_inputs, training_inputs_prechecked};
 use crate::param::{
     AT_LEAST_ONE, Constraint, FINITE_NON_NEGATIVE, FINITE_POSITIVE, Parameter, parse_value,
     unknown_parameter,
@@ -193,10 +193,9 @@ impl LogisticRegressionFlow {
         prepared: Option<&Prepared>,
         start: Option<&LogisticRegression>,
     ) -> Result<Box<dyn Model>> {
-        let (rows, columns) = data.features.x.dim();
-        let design = prepared
-            .and_then(|p| p.downcast_ref::<Design>())
-            .filter(|d| d.n_rows() == rows && d.n_features() == columns);
+        let design = prepared_for(prepared, data.features, |d: &Design| {
+            (d.n_rows(), d.n_features())
+        });
         let inputs = if design.is_some() {
             training_inputs_prechecked
         } else {

@@ -77,13 +77,6 @@ pub fn prepare(source: &str, messy: bool, clustering: bool) -> Prepared {
     }
 }
 
-fn rows(x: &DesignMatrix, rows: &[usize]) -> DesignMatrix {
-    DesignMatrix {
-        x: x.x.select(Axis(0), rows),
-        columns: x.columns.clone(),
-    }
-}
-
 impl Prepared {
     /// The kind of task.
     pub fn kind(&self) -> TaskKind {
@@ -114,7 +107,7 @@ impl Prepared {
                 } else {
                     unit.test.iter().map(|&r| r as usize).collect()
                 };
-                let train_x = rows(&self.features, &train);
+                let train_x = self.features.select_rows(&train);
                 let classes = self
                     .classes
                     .as_ref()
@@ -139,7 +132,7 @@ impl Prepared {
                     )
                     .unwrap_or_else(|e| panic!("fit: {e}"));
                 let predictions = model
-                    .predict(&rows(&self.features, &test), self.kind())
+                    .predict(&self.features.select_rows(&test), self.kind())
                     .unwrap_or_else(|e| panic!("predict: {e}"));
                 Fold { test, predictions }
             })

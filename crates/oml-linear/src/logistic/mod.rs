@@ -258,7 +258,7 @@ impl LogisticRegressionValidParams {
         labels: ArrayView1<'_, usize>,
         start: Option<&LogisticRegression>,
     ) -> Result<LogisticRegression> {
-        let (n, p) = (design.n_rows, design.columns.len());
+        let (n, p) = (design.n_rows(), design.n_features());
         if labels.len() != n {
             return Err(Error::LengthMismatch {
                 rows: n,
@@ -423,7 +423,7 @@ impl Problem<'_> {
     /// residuals, so that both run over contiguous memory: the order of every sum is fixed by
     /// the data alone.
     fn loss(&self, theta: &[f64], gradient: &mut [f64], scratch: &mut Scratch) -> f64 {
-        let (p, rows) = (self.x.columns.len(), self.rows);
+        let (p, rows) = (self.x.n_features(), self.rows);
         let n = self.targets.len();
         let (weights, intercepts) = theta.split_at(rows * p);
         let z = &mut scratch.z;
@@ -432,34 +432,19 @@ impl Problem<'_> {
             let b = intercepts.get(k).copied().unwrap_or(0.0);
             z.resize((k + 1) * n, b);
         }
-        // The dense columns' terms, then the sparse ones' (each in column order).
-        for_class_groups(rows, |first, size| {
-            let (weights, z) = (&weights[first * p..], &mut z[first * n..(first + size) * n]);
-            match size {
-                1 => self.x.add_dense_terms::<1>(weights, z),
-                2 => self.x.add_dense_terms::<2>(weights, z),
-                _ => self.x.add_dense_terms::<3>(weights, z),
-            }
-        });
-        for (j, entries, values) in self.x.sparse_columns() {
-            for (k, z) in z.chunks_exact_mut(n).enumerate() {
-                let w = weights[k * p + j];
-                for (&i, &v) in entries.iter().zip(values) {
-                    z[i as usize] += w * v;
-                }
-            }
-        }
-        let mut total = 0.0;
+        self.x.add_terms(weights, z, rows);
         let (exps, sums) = (&mut scratch.exps, &mut scratch.sums);
-        if rows == 1 {
+        let total = if rows == 1 {
             // Binary: the loss of label s in {0, 1} is softplus(z) - s z, from e^-|z|.
             exps.clear();
             exps.extend(z.iter().map(|z| exp_non_positive(-z.abs())));
+            let mut total = 0.0;
             for ((z, &e), &target) in z.iter_mut().zip(exps.iter()).zip(self.targets) {
                 let s = target as f64;
                 total += (z.max(0.0) + e.ln_1p()) - s * *z;
                 *z = sigmoid_from(*z, e) - s;
             }
+            total
         } else {
             // The loss of class t is log-sum-exp(l) - l_t; the residuals, softmax - [k = t].
             // Class by class over all records: the largest logit, the exponentials of the
@@ -493,7 +478,6 @@ impl Problem<'_> {
                 *target_logit = (m + ln_normal(*sum)) - *target_logit;
                 *sum = 1.0 / *sum;
             }
-            total = sum_in_lanes(exps);
             for z in z.chunks_exact_mut(n) {
                 z.iter_mut()
                     .zip(sums.iter())
@@ -502,45 +486,18 @@ impl Problem<'_> {
             for (i, &target) in self.targets.iter().enumerate() {
                 z[target * n + i] -= 1.0;
             }
-        }
-        let scale = 1.0 / n as f64;
-        let mut set = |k: usize, j: usize, dot: f64| {
-            gradient[k * p + j] = dot * scale + self.penalty * weights[k * p + j];
+            sum_in_lanes(exps)
         };
-        for_class_groups(rows, |first, size| {
-            let r = &z[first * n..(first + size) * n];
-            let set = |k, j, dot| set(first + k, j, dot);
-            match size {
-                1 => self.x.dense_dots::<1>(r, set),
-                2 => self.x.dense_dots::<2>(r, set),
-                _ => self.x.dense_dots::<3>(r, set),
-            }
+        let scale = 1.0 / n as f64;
+        self.x.dots(z, rows, |k, j, dot| {
+            gradient[k * p + j] = dot * scale + self.penalty * weights[k * p + j];
         });
-        for (j, entries, values) in self.x.sparse_columns() {
-            for (k, r) in z.chunks_exact(n).enumerate() {
-                let dot = entries
-                    .iter()
-                    .zip(values)
-                    .map(|(&i, &v)| r[i as usize] * v)
-                    .sum();
-                set(k, j, dot);
-            }
-        }
         if self.intercept {
             for (k, r) in z.chunks_exact(n).enumerate() {
                 gradient[rows * p + k] = sum_in_lanes(r) * scale;
             }
         }
         total * scale + 0.5 * self.penalty * dot(weights, weights)
-    }
-}
-
-/// Calls `f(first, size)` for the classes `0..rows` in groups of at most three, which the
-/// dense columns' kernels take at once ([`Design::add_dense_terms`], [`Design::dense_dots`]).
-fn for_class_groups(rows: usize, mut f: impl FnMut(usize, usize)) {
-    const GROUP: usize = 3;
-    for first in (0..rows).step_by(GROUP) {
-        f(first, GROUP.min(rows - first));
     }
 }
 

@@ -1,7 +1,6 @@
 //! The logistic loss against its formulas, carried solver curvature, and warm starts.
 
 use super::*;
-use crate::design::Column;
 
 /// The objective and its gradient computed row by row from their formulas: each row's
 /// logits, its loss (`-ln` of the target's probability) and `(probability - [k = t]) x`.
@@ -69,23 +68,10 @@ fn against_reference(x: &[f64], p: usize, targets: &[usize], rows: usize, interc
     let n = targets.len();
     let records = ndarray::ArrayView2::from_shape((n, p), x).unwrap();
     let sparse = Design::new(records).unwrap();
-    assert!(
-        sparse
-            .columns
-            .iter()
-            .any(|c| matches!(c, Column::Sparse { .. })),
-        "mostly zeros"
-    );
-    assert!(
-        sparse.columns.iter().any(|c| matches!(c, Column::Dense(_))),
-        "numeric columns"
-    );
-    let dense = Design::of_columns(
-        n,
-        (0..p)
-            .map(|j| Column::Dense((0..n).map(|i| x[i * p + j]).collect()))
-            .collect(),
-    );
+    assert!(sparse.n_sparse() > 0, "mostly zeros");
+    assert!(sparse.n_sparse() < p, "numeric columns");
+    let dense = Design::laid_out(records, false).unwrap();
+    assert_eq!(dense.n_sparse(), 0);
     let problem = |x| Problem {
         x,
         targets,
