@@ -196,7 +196,8 @@ impl Design {
         let n = self.n_rows;
         for (&j, x) in self.dense.iter().zip(self.dense_values.chunks_exact(n)) {
             let mut lanes = [[0.0; LANES]; K];
-            let (chunks, tail) = (x.chunks_exact(LANES), x.chunks_exact(LANES).remainder());
+            let chunks = x.chunks_exact(LANES);
+            let tail = chunks.remainder();
             for (c, x) in chunks.enumerate() {
                 for (k, lanes) in lanes.iter_mut().enumerate() {
                     let start = k * n + c * LANES;
