@@ -55,7 +55,7 @@ pub use estimators::*;
 pub use flow::{
     Component, Describe, Flow, Model, OML_FLOW_VERSION, Output, Predictions, Prepared,
     Preprocessor, Target, TaskKind, TraceIteration, TrainingSet, Transform, WarmPath, argmax,
-    unsupported,
+    family_members, unsupported,
 };
 pub use inputs::numeric_inputs;
 pub use param::{

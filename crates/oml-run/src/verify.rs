@@ -31,6 +31,16 @@ pub fn compare_runs(stored: &Run, again: &Run) -> Vec<String> {
             ));
         }
     }
+    let (then, now) = (
+        &stored.manifest.flow_external_version,
+        &again.manifest.flow_external_version,
+    );
+    if then != now {
+        out.push(format!(
+            "the flow's software is not the one the run was made with ({then} then, {now} now): \
+             its results may differ"
+        ));
+    }
     out.extend(compare_predictions(&stored.predictions, &again.predictions));
     out.extend(compare_measures(&stored.summary, &again.summary));
     let bytes = |trace: &Option<Arff>| trace.as_ref().map(|t| t.to_bytes().ok());

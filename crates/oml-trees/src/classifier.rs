@@ -106,13 +106,15 @@ impl<D: Data<Elem = f64>> PredictInplace<ArrayBase<D, Ix2>, Array1<usize>>
     }
 }
 
-/// Fits a classification tree; see [`DecisionTreeValidParams::fit_sorted`].
+/// Fits a family of classification trees; see [`DecisionTreeValidParams::fit_family`].
 pub(crate) fn fit(
-    params: &DecisionTreeValidParams<Classification>,
+    members: &[DecisionTreeValidParams<Classification>],
     sorted: &SortedFeatures,
     targets: ArrayView1<'_, usize>,
     sample_weight: Option<&[f64]>,
-) -> Result<DecisionTreeClassifier> {
+) -> Result<Vec<DecisionTreeClassifier>> {
+    let settings = settings(members, sorted.n_features())?;
+    let params = &members[0];
     check_len("targets", sorted.n_rows(), targets.len())?;
     let max_label = targets.iter().copied().max();
     let n_classes = match params.n_classes() {
@@ -137,18 +139,20 @@ pub(crate) fn fit(
         });
     }
     let labels: Vec<u32> = targets.iter().map(|&l| l as u32).collect();
-    let settings = settings(params, sorted.n_features());
     // Both classification criteria are order-free.
     let w = RowWeights::check(sorted, sample_weight, true)?;
     let s = &settings;
     // Two classes and whole weights (none, or a bootstrap's counts): the same tree from
     // statistics kept in registers.
-    let tree = match (params.criterion(), n_classes) {
+    let trees = match (params.criterion(), n_classes) {
         (Criterion::Entropy, _) => grow_weighted::<Entropy>(s, sorted, &labels, &w, n_classes),
         (_, 2) if w.whole => grow_weighted::<BinaryGini>(s, sorted, &labels, &w, 2),
         _ => grow_weighted::<Gini>(s, sorted, &labels, &w, n_classes),
     };
-    Ok(DecisionTreeClassifier { tree, n_classes })
+    Ok(trees
+        .into_iter()
+        .map(|tree| DecisionTreeClassifier { tree, n_classes })
+        .collect())
 }
 
 #[cfg(test)]

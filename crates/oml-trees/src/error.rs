@@ -17,6 +17,13 @@ pub enum Error {
     /// The dataset has no rows, or every row has weight 0.
     #[error("no training rows")]
     NoRows,
+    /// A family of parameter sets fitted at once has none, or a member that differs from the
+    /// first in more than the depth limit and the leaf size.
+    #[error(
+        "a family fitted at once needs parameter sets that differ only in max_depth and \
+         min_samples_leaf: {0}"
+    )]
+    Family(String),
     /// Two inputs that must have one entry per row do not.
     #[error("{what} has {found} entries but there are {rows} rows")]
     LengthMismatch {

@@ -12,7 +12,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
-use crate::builder::check_len;
+use crate::builder::{check_len, family_head};
 use crate::classifier::{DecisionTreeClassifier, argmax, check_features};
 use crate::error::Result;
 use crate::forest_params::{RandomForestParams, RandomForestValidParams};
@@ -48,20 +48,20 @@ pub(crate) fn tree_seed(seed: u64, index: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// What one tree is fitted with: its parameters (with its seed) and its row weights.
-struct TreeDraw<K> {
-    params: DecisionTreeValidParams<K>,
+/// What one tree is fitted with: its seed and its row weights.
+struct TreeDraw {
+    seed: u64,
     /// Bootstrap counts times the dataset's weights, or the dataset's weights.
     weights: Option<Vec<f64>>,
 }
 
 impl<K: TreeKind> RandomForestValidParams<K> {
-    /// Tree `index`'s parameters and weights for `n_rows` rows with the dataset's `weights`.
-    fn draw(&self, index: usize, n_rows: usize, weights: Option<&[f64]>) -> TreeDraw<K> {
+    /// Tree `index`'s seed and weights for `n_rows` rows with the dataset's `weights`.
+    fn draw(&self, index: usize, n_rows: usize, weights: Option<&[f64]>) -> TreeDraw {
         let seed = tree_seed(self.seed(), index as u64);
         if !self.bootstrap() {
             return TreeDraw {
-                params: self.tree().with_seed(seed),
+                seed,
                 weights: weights.map(<[f64]>::to_vec),
             };
         }
@@ -77,44 +77,67 @@ impl<K: TreeKind> RandomForestValidParams<K> {
             counts.iter_mut().zip(weights).for_each(|(c, w)| *c *= w);
         }
         TreeDraw {
-            params: self.tree().with_seed(rng.r#gen()),
+            seed: rng.r#gen(),
             weights: Some(counts),
         }
     }
+}
 
-    /// Sorts the features of `records` once, then fits every tree on them in parallel; with
-    /// `oob_score`, also returns each tree's in-bag rows.
-    fn fit_trees(
-        &self,
-        records: ArrayView2<'_, f64>,
-        targets: ArrayView1<'_, K::Target>,
-        weights: Option<&[f64]>,
-    ) -> Result<(Vec<K::Fitted>, Vec<InBag>)> {
-        let sorted = SortedFeatures::new(&records)?;
-        let n_rows = sorted.n_rows();
-        if let Some(weights) = weights {
-            check_len("sample weights", n_rows, weights.len())?;
-        }
-        let fitted: Vec<(K::Fitted, Option<InBag>)> = (0..self.n_trees())
-            .into_par_iter()
-            .map(|index| {
-                let draw = self.draw(index, n_rows, weights);
-                let tree = draw
-                    .params
-                    .fit_sorted(&sorted, targets, draw.weights.as_deref())?;
-                let in_bag = self
-                    .oob_score()
-                    .then(|| InBag::new(draw.weights.as_deref(), n_rows));
-                Ok((tree, in_bag))
-            })
-            // Every tree's result first, so that the error returned is the first tree's in
-            // tree order, whatever thread failed first.
-            .collect::<Vec<Result<_>>>()
-            .into_iter()
-            .collect::<Result<_>>()?;
-        let (trees, in_bag): (Vec<K::Fitted>, Vec<Option<InBag>>) = fitted.into_iter().unzip();
-        Ok((trees, in_bag.into_iter().flatten().collect()))
+/// The trees of a family of forests ([`RandomForestValidParams::fit_family`]): per member,
+/// its trees in index order; with `oob_score`, each tree index's in-bag rows.
+struct FamilyTrees<K: TreeKind> {
+    trees: Vec<Vec<K::Fitted>>,
+    in_bag: Vec<InBag>,
+}
+
+/// Sorts the features of `records` once, then fits every tree index of the `members` (which
+/// may differ only in their trees' depth limit and leaf size) on them in parallel, the trees
+/// of an index grown together from its draw (that of the first member, the same for all).
+fn fit_trees<K: TreeKind>(
+    members: &[RandomForestValidParams<K>],
+    records: ArrayView2<'_, f64>,
+    targets: ArrayView1<'_, K::Target>,
+    weights: Option<&[f64]>,
+) -> Result<FamilyTrees<K>> {
+    let first = family_head(members, RandomForestValidParams::same_but_shape)?;
+    let sorted = SortedFeatures::new(&records)?;
+    let n_rows = sorted.n_rows();
+    if let Some(weights) = weights {
+        check_len("sample weights", n_rows, weights.len())?;
     }
+    let fitted: Vec<(Vec<K::Fitted>, Option<InBag>)> = (0..first.n_trees())
+        .into_par_iter()
+        .map(|index| {
+            let draw = first.draw(index, n_rows, weights);
+            let trees: Vec<DecisionTreeValidParams<K>> = members
+                .iter()
+                .map(|m| m.tree().with_seed(draw.seed))
+                .collect();
+            let grown = DecisionTreeValidParams::fit_family(
+                &trees,
+                &sorted,
+                targets,
+                draw.weights.as_deref(),
+            )?;
+            let in_bag = first
+                .oob_score()
+                .then(|| InBag::new(draw.weights.as_deref(), n_rows));
+            Ok((grown, in_bag))
+        })
+        // Every tree's result first, so that the error returned is the first tree's in
+        // tree order, whatever thread failed first.
+        .collect::<Vec<Result<_>>>()
+        .into_iter()
+        .collect::<Result<_>>()?;
+    let mut trees: Vec<Vec<K::Fitted>> = members.iter().map(|_| Vec::new()).collect();
+    let mut in_bag = Vec::new();
+    for (grown, bag) in fitted {
+        for (member, tree) in trees.iter_mut().zip(grown) {
+            member.push(tree);
+        }
+        in_bag.extend(bag);
+    }
+    Ok(FamilyTrees { trees, in_bag })
 }
 
 /// The rows a tree was fitted on, one bit per row.
@@ -299,19 +322,35 @@ impl<D: Data<Elem = f64>> PredictInplace<ArrayBase<D, Ix2>, Array1<f64>> for Ran
     }
 }
 
-/// Fits a classification forest; see [`RandomForestValidParams::fit_records`].
+/// Fits a family of classification forests; see [`RandomForestValidParams::fit_family`].
 pub(crate) fn fit_classifier(
-    params: &RandomForestValidParams<Classification>,
+    members: &[RandomForestValidParams<Classification>],
     records: ArrayView2<'_, f64>,
     targets: ArrayView1<'_, usize>,
     sample_weight: Option<&[f64]>,
-) -> Result<RandomForestClassifier> {
-    let (trees, in_bag) = params.fit_trees(records, targets, sample_weight)?;
+) -> Result<Vec<RandomForestClassifier>> {
+    let family = fit_trees(members, records, targets, sample_weight)?;
+    let in_bag = &family.in_bag;
+    Ok(family
+        .trees
+        .into_iter()
+        .map(|trees| classifier_forest(trees, in_bag, records, targets))
+        .collect())
+}
+
+/// The classification forest of `trees`, with its out-of-bag accuracy where `in_bag` is
+/// known.
+fn classifier_forest(
+    trees: Vec<DecisionTreeClassifier>,
+    in_bag: &[InBag],
+    records: ArrayView2<'_, f64>,
+    targets: ArrayView1<'_, usize>,
+) -> RandomForestClassifier {
     let n_classes = trees[0].n_classes();
     let oob_score = (!in_bag.is_empty()).then(|| {
         let (sums, counts) = out_of_bag_sums(
             &trees,
-            &in_bag,
+            in_bag,
             records,
             n_classes,
             DecisionTreeClassifier::tree,
@@ -326,24 +365,39 @@ pub(crate) fn fit_classifier(
         }
         (scored > 0).then(|| right as f64 / scored as f64)
     });
-    Ok(RandomForestClassifier {
+    RandomForestClassifier {
         trees,
         n_classes,
         oob_score: oob_score.flatten(),
-    })
+    }
 }
 
-/// Fits a regression forest; see [`RandomForestValidParams::fit_records`].
+/// Fits a family of regression forests; see [`RandomForestValidParams::fit_family`].
 pub(crate) fn fit_regressor(
-    params: &RandomForestValidParams<Regression>,
+    members: &[RandomForestValidParams<Regression>],
     records: ArrayView2<'_, f64>,
     targets: ArrayView1<'_, f64>,
     sample_weight: Option<&[f64]>,
-) -> Result<RandomForestRegressor> {
-    let (trees, in_bag) = params.fit_trees(records, targets, sample_weight)?;
+) -> Result<Vec<RandomForestRegressor>> {
+    let family = fit_trees(members, records, targets, sample_weight)?;
+    let in_bag = &family.in_bag;
+    Ok(family
+        .trees
+        .into_iter()
+        .map(|trees| regressor_forest(trees, in_bag, records, targets))
+        .collect())
+}
+
+/// The regression forest of `trees`, with its out-of-bag R² where `in_bag` is known.
+fn regressor_forest(
+    trees: Vec<DecisionTreeRegressor>,
+    in_bag: &[InBag],
+    records: ArrayView2<'_, f64>,
+    targets: ArrayView1<'_, f64>,
+) -> RandomForestRegressor {
     let oob_score = (!in_bag.is_empty()).then(|| {
         let (sums, counts) =
-            out_of_bag_sums(&trees, &in_bag, records, 1, DecisionTreeRegressor::tree);
+            out_of_bag_sums(&trees, in_bag, records, 1, DecisionTreeRegressor::tree);
         let scored: Vec<(f64, f64)> = counts
             .iter()
             .enumerate()
@@ -352,10 +406,10 @@ pub(crate) fn fit_regressor(
             .collect();
         r_squared(&scored)
     });
-    Ok(RandomForestRegressor {
+    RandomForestRegressor {
         trees,
         oob_score: oob_score.flatten(),
-    })
+    }
 }
 
 /// R² of (truth, prediction) pairs; `None` for no pairs. A constant truth gives 1 if every

@@ -26,6 +26,15 @@ pub struct RandomForestValidParams<K> {
 }
 
 impl<K: TreeKind> RandomForestValidParams<K> {
+    /// Whether the two parameter sets differ at most in their trees' `max_depth` and
+    /// `min_samples_leaf` ([`RandomForestValidParams::fit_family`]).
+    pub(crate) fn same_but_shape(&self, other: &Self) -> bool {
+        self.tree.same_but_shape(&other.tree)
+            && (self.n_trees, self.bootstrap, self.oob_score, self.seed)
+                == (other.n_trees, other.bootstrap, other.oob_score, other.seed)
+            && self.max_samples.to_bits() == other.max_samples.to_bits()
+    }
+
     /// The number of trees.
     pub fn n_trees(&self) -> usize {
         self.n_trees

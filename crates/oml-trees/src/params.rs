@@ -161,22 +161,22 @@ pub trait TreeKind:
     type FittedBooster;
     /// Whether `criterion` measures splits of this kind of target.
     fn allows(criterion: Criterion) -> bool;
-    /// What [`DecisionTreeValidParams::fit_sorted`] does for this kind of target.
+    /// What [`DecisionTreeValidParams::fit_family`] does for this kind of target.
     #[doc(hidden)]
     fn fit_tree(
-        params: &DecisionTreeValidParams<Self>,
+        members: &[DecisionTreeValidParams<Self>],
         sorted: &SortedFeatures,
         targets: ArrayView1<'_, Self::Target>,
         sample_weight: Option<&[f64]>,
-    ) -> Result<Self::Fitted>;
-    /// What [`RandomForestValidParams::fit_records`] does for this kind of target.
+    ) -> Result<Vec<Self::Fitted>>;
+    /// What [`RandomForestValidParams::fit_family`] does for this kind of target.
     #[doc(hidden)]
     fn fit_forest(
-        params: &RandomForestValidParams<Self>,
+        members: &[RandomForestValidParams<Self>],
         records: ArrayView2<'_, f64>,
         targets: ArrayView1<'_, Self::Target>,
         sample_weight: Option<&[f64]>,
-    ) -> Result<Self::FittedForest>;
+    ) -> Result<Vec<Self::FittedForest>>;
     /// What [`HistGradientBoostingValidParams::fit_records`] does for this kind of target.
     #[doc(hidden)]
     fn fit_booster(
@@ -207,20 +207,20 @@ impl TreeKind for Classification {
         matches!(criterion, Criterion::Gini | Criterion::Entropy)
     }
     fn fit_tree(
-        params: &DecisionTreeValidParams<Self>,
+        members: &[DecisionTreeValidParams<Self>],
         sorted: &SortedFeatures,
         targets: ArrayView1<'_, usize>,
         sample_weight: Option<&[f64]>,
-    ) -> Result<DecisionTreeClassifier> {
-        crate::classifier::fit(params, sorted, targets, sample_weight)
+    ) -> Result<Vec<DecisionTreeClassifier>> {
+        crate::classifier::fit(members, sorted, targets, sample_weight)
     }
     fn fit_forest(
-        params: &RandomForestValidParams<Self>,
+        members: &[RandomForestValidParams<Self>],
         records: ArrayView2<'_, f64>,
         targets: ArrayView1<'_, usize>,
         sample_weight: Option<&[f64]>,
-    ) -> Result<RandomForestClassifier> {
-        crate::forest::fit_classifier(params, records, targets, sample_weight)
+    ) -> Result<Vec<RandomForestClassifier>> {
+        crate::forest::fit_classifier(members, records, targets, sample_weight)
     }
     fn fit_booster(
         params: &HistGradientBoostingValidParams<Self>,
@@ -243,20 +243,20 @@ impl TreeKind for Regression {
         criterion == Criterion::SquaredError
     }
     fn fit_tree(
-        params: &DecisionTreeValidParams<Self>,
+        members: &[DecisionTreeValidParams<Self>],
         sorted: &SortedFeatures,
         targets: ArrayView1<'_, f64>,
         sample_weight: Option<&[f64]>,
-    ) -> Result<DecisionTreeRegressor> {
-        crate::regressor::fit(params, sorted, targets, sample_weight)
+    ) -> Result<Vec<DecisionTreeRegressor>> {
+        crate::regressor::fit(members, sorted, targets, sample_weight)
     }
     fn fit_forest(
-        params: &RandomForestValidParams<Self>,
+        members: &[RandomForestValidParams<Self>],
         records: ArrayView2<'_, f64>,
         targets: ArrayView1<'_, f64>,
         sample_weight: Option<&[f64]>,
-    ) -> Result<RandomForestRegressor> {
-        crate::forest::fit_regressor(params, records, targets, sample_weight)
+    ) -> Result<Vec<RandomForestRegressor>> {
+        crate::forest::fit_regressor(members, records, targets, sample_weight)
     }
     fn fit_booster(
         params: &HistGradientBoostingValidParams<Self>,
@@ -376,6 +376,17 @@ impl<K: TreeKind> DecisionTreeValidParams<K> {
     }
 
     /// The same parameters with another seed (a forest gives each tree its own).
+    /// Whether the two parameter sets differ at most in `max_depth` and `min_samples_leaf`:
+    /// whether they may grow in one family ([`DecisionTreeValidParams::fit_family`]).
+    pub(crate) fn same_but_shape(&self, other: &Self) -> bool {
+        let shape_free = |p: &Self| DecisionTreeValidParams {
+            max_depth: None,
+            min_samples_leaf: 1,
+            ..p.clone()
+        };
+        shape_free(self) == shape_free(other)
+    }
+
     pub(crate) fn with_seed(&self, seed: u64) -> Self {
         DecisionTreeValidParams {
             seed,

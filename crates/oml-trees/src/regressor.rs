@@ -49,20 +49,23 @@ impl<D: Data<Elem = f64>> PredictInplace<ArrayBase<D, Ix2>, Array1<f64>> for Dec
     }
 }
 
-/// Fits a regression tree; see [`DecisionTreeValidParams::fit_sorted`].
+/// Fits a family of regression trees; see [`DecisionTreeValidParams::fit_family`].
 pub(crate) fn fit(
-    params: &DecisionTreeValidParams<Regression>,
+    members: &[DecisionTreeValidParams<Regression>],
     sorted: &SortedFeatures,
     targets: ArrayView1<'_, f64>,
     sample_weight: Option<&[f64]>,
-) -> Result<DecisionTreeRegressor> {
+) -> Result<Vec<DecisionTreeRegressor>> {
+    let settings = settings(members, sorted.n_features())?;
     check_len("targets", sorted.n_rows(), targets.len())?;
     if let Some((row, &value)) = targets.iter().enumerate().find(|(_, y)| !y.is_finite()) {
         return Err(Error::NonFiniteTarget { row, value });
     }
     let targets: Vec<f64> = targets.to_vec();
-    let settings = settings(params, sorted.n_features());
     let weights = RowWeights::check(sorted, sample_weight, SquaredError::ORDER_FREE)?;
-    let tree = grow_weighted::<SquaredError>(&settings, sorted, &targets, &weights, 1);
-    Ok(DecisionTreeRegressor { tree })
+    let trees = grow_weighted::<SquaredError>(&settings, sorted, &targets, &weights, 1);
+    Ok(trees
+        .into_iter()
+        .map(|tree| DecisionTreeRegressor { tree })
+        .collect())
 }

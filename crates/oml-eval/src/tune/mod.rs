@@ -1,6 +1,7 @@
 //! Tuned flows: a flow's hyperparameters chosen inside each unit by a nested search over a
 //! [`SearchSpace`], with the trace of every candidate ([`oml_flow::TraceIteration`]).
 
+mod inner;
 mod space;
 mod tuned;
 

@@ -5,21 +5,21 @@ use std::collections::BTreeMap;
 use std::str::FromStr;
 use std::sync::Arc;
 
-use ndarray::{Array1, Axis};
+use ndarray::Array1;
 use oml_data::DesignMatrix;
 use oml_flow::{
-    Component, Describe, ESTIMATOR_STEP, Flow, Model, Output, Parameter, Pipeline, Predictions,
-    Prepared, Target, TaskKind, TraceIteration, TrainingSet, qualified_name, unsupported,
+    Component, Describe, ESTIMATOR_STEP, Flow, Model, Output, Parameter, Pipeline, Target,
+    TaskKind, TraceIteration, TrainingSet, qualified_name, unsupported,
 };
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
+use super::inner::{InnerSet, in_order, mean};
 use super::space::{Search, SearchSpace};
 use crate::error::{Error, Result};
 use crate::measure_info::{MEASURES, MeasureInfo, MeasureKind, main_measure, measure_info};
-use crate::measures::{classification_measure, regression_measure};
 
 /// The inner resampling of the training rows the candidates are scored on.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -124,84 +124,11 @@ impl Inner {
     }
 }
 
-/// One inner split's rows, cut from a unit's training rows once for all candidates.
-struct InnerSet {
-    x_train: DesignMatrix,
-    x_test: DesignMatrix,
-    /// What the estimator computes from the (preprocessed) training rows alone
-    /// ([`Flow::prepare`]), where the preprocessing is shared.
-    prepared: Option<Prepared>,
-    target: InnerTarget,
-}
-
-/// An inner split's training target and the truth of its test rows.
-enum InnerTarget {
-    Classes {
-        train: Array1<usize>,
-        truth: Vec<usize>,
-        n_classes: usize,
-    },
-    Values {
-        train: Array1<f64>,
-        truth: Vec<f64>,
-        /// The training mean, which the relative errors compare with.
-        prior_mean: f64,
-    },
-}
-
-/// The results of a parallel iterator in its order, or its first error in that order:
-/// results are all collected before errors are looked at, so the error returned does not
-/// depend on which thread failed first.
-fn in_order<T: Send>(
-    results: impl IndexedParallelIterator<Item = oml_flow::Result<T>>,
-) -> oml_flow::Result<Vec<T>> {
-    results.collect::<Vec<_>>().into_iter().collect()
-}
-
-impl InnerSet {
-    /// The rows of `splits` (train, test) of `data`, copied once; with `preprocess`, through
-    /// its steps fitted on each split's training rows (the candidates then fit only the
-    /// pipeline's estimator, see [`Tuned::shared`]).
-    fn cut(
-        data: &TrainingSet<'_>,
-        splits: &[(Vec<usize>, Vec<usize>)],
-        preprocess: Option<&Pipeline>,
-    ) -> oml_flow::Result<Vec<InnerSet>> {
-        let rows = |rows: &[usize]| data.features.select_rows(rows);
-        // In parallel, each split on its own, the first error in the splits' order.
-        let sets = splits.par_iter().map(|(train, test)| {
-            let (mut x_train, mut x_test) = (rows(train), rows(test));
-            let mut prepared = None;
-            if let Some(pipeline) = preprocess {
-                (x_train, x_test) = pipeline.preprocess(x_train, x_test)?;
-                prepared = pipeline.estimator().prepare(&x_train)?;
-            }
-            Ok(InnerSet {
-                x_train,
-                x_test,
-                prepared,
-                target: match data.target {
-                    Target::Classes { classes, n_classes } => InnerTarget::Classes {
-                        train: classes.select(Axis(0), train),
-                        truth: test.iter().map(|&row| classes[row]).collect(),
-                        n_classes,
-                    },
-                    Target::Values(values) => {
-                        let train = values.select(Axis(0), train);
-                        InnerTarget::Values {
-                            prior_mean: train.mean().unwrap_or(0.0),
-                            train,
-                            truth: test.iter().map(|&row| values[row]).collect(),
-                        }
-                    }
-                    Target::None => {
-                        unreachable!("a tuned flow refuses clustering before cutting")
-                    }
-                },
-            })
-        });
-        in_order(sets)
-    }
+/// How a search fits its distinct candidates ([`Tuned::batches`]): in groups, as positions
+/// among them, each a family fitted at once or a chain fitted warm in order.
+struct Batches {
+    groups: Vec<Vec<usize>>,
+    families: bool,
 }
 
 /// A flow tuned by a nested search. The search draws its candidates, and the inner splits
@@ -310,18 +237,59 @@ impl Tuned {
         Ok(pipeline)
     }
 
-    /// The chains the `distinct` candidates are fitted in, as positions in `distinct`, each
-    /// chain in order. Warm chains ([`Flow::warm_path`]): candidates that differ only in the
-    /// estimator's warm parameter, in the path's order of its value. Otherwise every
-    /// candidate on its own, cold: where the preprocessing is not shared (the candidates then
-    /// fit whole pipelines), the estimator fits only cold, the space does not tune its warm
-    /// parameter, or a candidate's value of it is not a number.
-    fn chains(&self, candidates: &[Vec<(String, String)>], distinct: &[usize]) -> Vec<Vec<usize>> {
-        self.warm_chains(candidates, distinct)
-            .unwrap_or_else(|| (0..distinct.len()).map(|position| vec![position]).collect())
+    /// The batches the `distinct` candidates are fitted in, as positions in `distinct`.
+    /// Families ([`Flow::family_parameters`]): candidates that differ only in the estimator's
+    /// family parameters, fitted at once ([`Flow::fit_family`]). Warm chains
+    /// ([`Flow::warm_path`]): candidates that differ only in the estimator's warm parameter,
+    /// in the path's order of its value. Otherwise every candidate on its own, cold: where the
+    /// preprocessing is not shared (the candidates then fit whole pipelines), the estimator
+    /// has neither, the space does not tune its warm parameter, or a candidate's value of it
+    /// is not a number.
+    fn batches(&self, candidates: &[Vec<(String, String)>], distinct: &[usize]) -> Batches {
+        if let Some(families) = self.families(candidates, distinct) {
+            return Batches {
+                groups: families,
+                families: true,
+            };
+        }
+        let chains = self.warm_chains(candidates, distinct);
+        Batches {
+            groups: chains
+                .unwrap_or_else(|| (0..distinct.len()).map(|position| vec![position]).collect()),
+            families: false,
+        }
     }
 
-    /// [`Tuned::chains`]' warm chains, if the search has any.
+    /// [`Tuned::batches`]' families, if the estimator fits any: the candidates by their values
+    /// of the parameters outside the family, each family in the candidates' order.
+    fn families(
+        &self,
+        candidates: &[Vec<(String, String)>],
+        distinct: &[usize],
+    ) -> Option<Vec<Vec<usize>>> {
+        let names = self.base.estimator().family_parameters();
+        if !self.shared || names.is_empty() {
+            return None;
+        }
+        let in_family = |name: &str| {
+            qualified_name(&self.base, name).is_some_and(|qualified| {
+                names
+                    .iter()
+                    .any(|n| qualified == format!("{ESTIMATOR_STEP}.{n}"))
+            })
+        };
+        let mut families: BTreeMap<Vec<&(String, String)>, Vec<usize>> = BTreeMap::new();
+        for (position, &i) in distinct.iter().enumerate() {
+            let others = candidates[i]
+                .iter()
+                .filter(|(name, _)| !in_family(name))
+                .collect();
+            families.entry(others).or_default().push(position);
+        }
+        Some(families.into_values().collect())
+    }
+
+    /// [`Tuned::batches`]' warm chains, if the search has any.
     fn warm_chains(
         &self,
         candidates: &[Vec<(String, String)>],
@@ -365,119 +333,70 @@ impl Tuned {
 
     /// The scores of the `distinct` candidates by `measure` on the inner splits `sets` (each
     /// already cut from the training rows, [`InnerSet::cut`], once per search, and, where
-    /// [`Tuned::shared`], preprocessed: then only the estimator is fitted), fitted along
-    /// `chains` ([`Tuned::chains`]): each chain on each split runs on its own on the rayon
-    /// pool, its candidates in order, each after the first fitted from the model of the one
-    /// before; a candidate's score is the mean over the splits in their order.
-    fn score_chains(
+    /// [`Tuned::shared`], preprocessed: then only the estimator is fitted), fitted in
+    /// `batches` ([`Tuned::batches`]): each batch on each split runs on its own on the rayon
+    /// pool, a family fitted at once, a chain's candidates in order, each after the first
+    /// fitted from the model of the one before; a candidate's score is the mean over the
+    /// splits in their order.
+    fn score_batches(
         &self,
         candidates: &[Vec<(String, String)>],
         distinct: &[usize],
-        chains: &[Vec<usize>],
+        batches: &Batches,
         sets: &[InnerSet],
         measure: &MeasureInfo,
         seed: u64,
     ) -> oml_flow::Result<Vec<f64>> {
-        let jobs: Vec<(&[usize], &InnerSet)> = chains
+        let jobs: Vec<(&[usize], &InnerSet)> = batches
+            .groups
             .iter()
-            .flat_map(|chain| sets.iter().map(move |set| (chain.as_slice(), set)))
+            .flat_map(|group| sets.iter().map(move |set| (group.as_slice(), set)))
             .collect();
-        let values = in_order(jobs.par_iter().map(|&(chain, set)| {
-            let mut previous: Option<Box<dyn Model>> = None;
-            chain
+        let values = in_order(jobs.par_iter().map(|&(group, set)| {
+            let pipelines = group
                 .iter()
-                .map(|&position| {
-                    let pipeline = self.configured(&candidates[distinct[position]])?;
-                    let flow: &dyn Flow = if self.shared {
+                .map(|&position| self.configured(&candidates[distinct[position]]))
+                .collect::<oml_flow::Result<Vec<Pipeline>>>()?;
+            let flows: Vec<&dyn Flow> = pipelines
+                .iter()
+                .map(|pipeline| {
+                    if self.shared {
                         pipeline.estimator()
                     } else {
-                        &pipeline
+                        pipeline as &dyn Flow
+                    }
+                })
+                .collect();
+            let (training, prepared) = (set.training(), set.prepared.as_ref());
+            if batches.families {
+                let models = flows[0].fit_family(&training, prepared, seed, &flows)?;
+                return models
+                    .iter()
+                    .map(|model| set.score(model.as_ref(), measure))
+                    .collect::<oml_flow::Result<Vec<f64>>>();
+            }
+            let mut previous: Option<Box<dyn Model>> = None;
+            flows
+                .iter()
+                .map(|flow| {
+                    let model = match &previous {
+                        Some(previous) => flow.fit_warm(&training, prepared, seed, &**previous)?,
+                        None => flow.fit_prepared(&training, prepared, seed)?,
                     };
-                    let (value, model) =
-                        fit_and_score(flow, set, measure, seed, previous.as_deref())?;
+                    let value = set.score(model.as_ref(), measure)?;
                     previous = Some(model);
                     Ok(value)
                 })
                 .collect::<oml_flow::Result<Vec<f64>>>()
         }))?;
         let mut by_candidate = vec![Vec::with_capacity(sets.len()); distinct.len()];
-        for (chain_values, &(chain, _)) in values.iter().zip(&jobs) {
-            for (&value, &position) in chain_values.iter().zip(chain) {
+        for (group_values, &(group, _)) in values.iter().zip(&jobs) {
+            for (&value, &position) in group_values.iter().zip(group) {
                 by_candidate[position].push(value);
             }
         }
         Ok(by_candidate.iter().map(|values| mean(values)).collect())
     }
-}
-
-/// The mean of the values, summed in order from 0.
-fn mean(values: &[f64]) -> f64 {
-    values.iter().fold(0.0, |total, v| total + v) / values.len() as f64
-}
-
-/// `flow` fitted on `set`'s training rows (warm from `previous`, if any:
-/// [`Flow::fit_warm`]) and its score by `measure` on the set's test rows (NaN where the
-/// measure is undefined), with the model.
-fn fit_and_score(
-    flow: &dyn Flow,
-    set: &InnerSet,
-    measure: &MeasureInfo,
-    seed: u64,
-    previous: Option<&dyn Model>,
-) -> oml_flow::Result<(f64, Box<dyn Model>)> {
-    let fit = |training: &TrainingSet<'_>| match previous {
-        Some(previous) => flow.fit_warm(training, set.prepared.as_ref(), seed, previous),
-        None => flow.fit_prepared(training, set.prepared.as_ref(), seed),
-    };
-    let (value, model) = match &set.target {
-        InnerTarget::Classes {
-            train,
-            truth,
-            n_classes,
-        } => {
-            let target = Target::Classes {
-                classes: train.view(),
-                n_classes: *n_classes,
-            };
-            let training = TrainingSet {
-                features: &set.x_train,
-                target,
-            };
-            let kind = TaskKind::Classification {
-                n_classes: *n_classes,
-            };
-            let model = fit(&training)?;
-            let Predictions::Classes {
-                labels,
-                confidences,
-            } = model.predict(&set.x_test, kind)?
-            else {
-                unreachable!("a classification model predicts classes")
-            };
-            let value =
-                classification_measure(measure.name, truth, &labels.to_vec(), confidences.view());
-            (value, model)
-        }
-        InnerTarget::Values {
-            train,
-            truth,
-            prior_mean,
-        } => {
-            let training = TrainingSet {
-                features: &set.x_train,
-                target: Target::Values(train.view()),
-            };
-            let model = fit(&training)?;
-            let Predictions::Values(predicted) =
-                model.predict(&set.x_test, TaskKind::Regression)?
-            else {
-                unreachable!("a regression model predicts values")
-            };
-            let value = regression_measure(measure.name, truth, &predicted.to_vec(), *prior_mean);
-            (value, model)
-        }
-    };
-    Ok((value.unwrap_or(f64::NAN), model))
 }
 
 impl Tuned {
@@ -505,8 +424,8 @@ impl Tuned {
                 })
             })
             .collect();
-        let chains = self.chains(candidates, &distinct);
-        let scores = self.score_chains(candidates, &distinct, &chains, sets, measure, seed)?;
+        let batches = self.batches(candidates, &distinct);
+        let scores = self.score_batches(candidates, &distinct, &batches, sets, measure, seed)?;
         Ok(slots.into_iter().map(|slot| scores[slot]).collect())
     }
 

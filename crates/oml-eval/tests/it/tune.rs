@@ -199,9 +199,23 @@ fn each_evaluation_is_the_whole_pipeline_fitted_and_scored_on_the_inner_splits()
         .unwrap();
     let rows = |r: &[usize]| x.select_rows(r);
     let kind = TaskKind::Classification { n_classes: 3 };
-    let searches: [(&'static str, &[&str]); 3] = [
+    // The trees' searches fit families (`Flow::fit_family`): a candidate's evaluation is
+    // still its lone fit's, grouped by the parameters outside the family (`criterion`).
+    let searches: [(&'static str, &[&str]); 5] = [
         (
             "decision-tree",
+            &["max_depth=int:1:6", "min_samples_leaf=int:1:20"],
+        ),
+        (
+            "decision-tree",
+            &[
+                "criterion=gini,entropy",
+                "max_depth=int:1:6",
+                "min_samples_leaf=int:1:20",
+            ],
+        ),
+        (
+            "random-forest",
             &["max_depth=int:1:6", "min_samples_leaf=int:1:20"],
         ),
         ("knn", &["k=int:1:15"]),
@@ -211,7 +225,7 @@ fn each_evaluation_is_the_whole_pipeline_fitted_and_scored_on_the_inner_splits()
         let make: Arc<dyn Fn() -> Pipeline + Send + Sync> =
             Arc::new(move || builtin_flow(name).unwrap());
         let space = SearchSpace::parse(space).unwrap();
-        let model = Tuned::new(make, space, Search::Random(6), Inner::Cv(3))
+        let model = Tuned::new(make, space, Search::Random(8), Inner::Cv(3))
             .unwrap()
             .fit(&data, 7)
             .unwrap();
@@ -402,6 +416,80 @@ fn equal_candidates_are_fitted_once() {
         selected,
         evaluations.iter().position(|&e| e == best).unwrap()
     );
+}
+
+/// The decision tree estimator, counting its family fits and their members.
+struct CountedFamilies {
+    tree: oml_flow::DecisionTreeFlow,
+    calls: Arc<std::sync::Mutex<Vec<usize>>>,
+}
+
+impl Describe for CountedFamilies {
+    fn name(&self) -> String {
+        self.tree.name()
+    }
+    fn parameters(&self) -> Vec<oml_flow::Parameter> {
+        self.tree.parameters()
+    }
+    fn set_parameter(&mut self, name: &str, value: &str) -> oml_flow::Result<()> {
+        self.tree.set_parameter(name, value)
+    }
+}
+
+impl Flow for CountedFamilies {
+    fn fit(&self, data: &TrainingSet<'_>, seed: u64) -> oml_flow::Result<Box<dyn oml_flow::Model>> {
+        self.tree.fit(data, seed)
+    }
+    fn family_parameters(&self) -> &'static [&'static str] {
+        self.tree.family_parameters()
+    }
+    fn fit_family(
+        &self,
+        data: &TrainingSet<'_>,
+        prepared: Option<&oml_flow::Prepared>,
+        seed: u64,
+        members: &[&dyn Flow],
+    ) -> oml_flow::Result<Vec<Box<dyn oml_flow::Model>>> {
+        self.calls.lock().unwrap().push(members.len());
+        self.tree.fit_family(data, prepared, seed, members)
+    }
+}
+
+/// Candidates that differ only in the estimator's family parameters are fitted as one family
+/// per inner split (`Flow::fit_family`), grouped by the other parameters.
+#[test]
+fn candidates_of_one_family_are_fitted_at_once_on_each_split() {
+    let (x, y) = iris();
+    let data = TrainingSet {
+        features: &x,
+        target: Target::Classes {
+            classes: y.view(),
+            n_classes: 3,
+        },
+    };
+    let calls = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let counter = calls.clone();
+    let make: Arc<dyn Fn() -> Pipeline + Send + Sync> = Arc::new(move || {
+        Pipeline::new(CountedFamilies {
+            tree: oml_flow::DecisionTreeFlow::new(),
+            calls: counter.clone(),
+        })
+    });
+    let space = SearchSpace::parse(&[
+        "criterion=gini,entropy",
+        "max_depth=1,2,3",
+        "min_samples_leaf=1,9",
+    ])
+    .unwrap();
+    let model = Tuned::new(make, space, Search::Grid, Inner::Cv(3))
+        .unwrap()
+        .fit(&data, 3)
+        .unwrap();
+    assert_eq!(model.trace().len(), 12);
+    // Two families (by criterion) of six candidates, on three inner splits.
+    let mut calls = calls.lock().unwrap().clone();
+    calls.sort_unstable();
+    assert_eq!(calls, [6; 6]);
 }
 
 /// A search over logistic regression's `C` (and `max_iter`) fits warm: each evaluation is the

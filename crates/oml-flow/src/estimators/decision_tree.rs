@@ -18,7 +18,8 @@ use oml_trees::{
 use crate::error::{Error, Result};
 use crate::estimators::oml_trees_external_version;
 use crate::flow::{
-    Describe, Flow, Model, Output, Prepared, Target, TaskKind, TrainingSet, unsupported,
+    Describe, Flow, Model, Output, Prepared, Target, TaskKind, TrainingSet, family_members,
+    unsupported,
 };
 use crate::inputs::{
     fitted_inputs_with_missing, inputs_with_missing, prepared_for, training_inputs_prechecked,
@@ -249,36 +250,77 @@ pub(crate) fn fit_trees<C: Fitted + 'static, R: Fitted + 'static>(
     classify: impl FnOnce(ArrayView2<'_, f64>, ArrayView1<'_, usize>, usize) -> oml_trees::Result<C>,
     regress: impl FnOnce(ArrayView2<'_, f64>, ArrayView1<'_, f64>) -> oml_trees::Result<R>,
 ) -> Result<Box<dyn Model>> {
-    fit_trees_on(flow, data, training_inputs_with_missing, classify, regress)
+    let mut models = fit_family_on(
+        flow,
+        data,
+        training_inputs_with_missing,
+        |x, classes, n_classes| classify(x, classes, n_classes).map(|c| vec![c]),
+        |x, values| regress(x, values).map(|r| vec![r]),
+    )?;
+    Ok(models.remove(0))
 }
 
-/// [`fit_trees`], the inputs taken from `data` by `inputs`.
-fn fit_trees_on<'a, C: Fitted + 'static, R: Fitted + 'static>(
+/// Fits a family of `flow`'s members on `data`'s inputs (missing values kept): see
+/// [`fit_family_on`].
+pub(crate) fn fit_family<C: Fitted + 'static, R: Fitted + 'static>(
+    flow: &impl Flow,
+    data: &TrainingSet<'_>,
+    classify: impl FnOnce(
+        ArrayView2<'_, f64>,
+        ArrayView1<'_, usize>,
+        usize,
+    ) -> oml_trees::Result<Vec<C>>,
+    regress: impl FnOnce(ArrayView2<'_, f64>, ArrayView1<'_, f64>) -> oml_trees::Result<Vec<R>>,
+) -> Result<Vec<Box<dyn Model>>> {
+    fit_family_on(flow, data, training_inputs_with_missing, classify, regress)
+}
+
+/// Fits a family of `flow`'s members on `data`'s inputs, taken by `inputs` (missing values
+/// kept): with `classify` (inputs, classes, number of classes) for a classification target,
+/// with `regress` (inputs, values) for a regression target, each giving a fitted tree or
+/// forest per member; other targets are unsupported. A model per member, in order.
+fn fit_family_on<'a, C: Fitted + 'static, R: Fitted + 'static>(
     flow: &impl Flow,
     data: &TrainingSet<'a>,
     inputs: fn(&str, &TrainingSet<'a>) -> Result<ArrayView2<'a, f64>>,
-    classify: impl FnOnce(ArrayView2<'_, f64>, ArrayView1<'_, usize>, usize) -> oml_trees::Result<C>,
-    regress: impl FnOnce(ArrayView2<'_, f64>, ArrayView1<'_, f64>) -> oml_trees::Result<R>,
-) -> Result<Box<dyn Model>> {
+    classify: impl FnOnce(
+        ArrayView2<'_, f64>,
+        ArrayView1<'_, usize>,
+        usize,
+    ) -> oml_trees::Result<Vec<C>>,
+    regress: impl FnOnce(ArrayView2<'_, f64>, ArrayView1<'_, f64>) -> oml_trees::Result<Vec<R>>,
+) -> Result<Vec<Box<dyn Model>>> {
     let name = flow.name();
     let fail = |e: oml_trees::Error| Error::fit(&name, e);
-    let fitted: Box<dyn Fitted> = match data.target {
+    let fitted: Vec<Box<dyn Fitted>> = match data.target {
         Target::Classes { classes, n_classes } => {
             let x = inputs(&name, data)?;
-            Box::new(classify(x, classes, n_classes).map_err(fail)?)
+            let fitted = classify(x, classes, n_classes).map_err(fail)?;
+            fitted.into_iter().map(|f| Box::new(f) as _).collect()
         }
         Target::Values(values) => {
             let x = inputs(&name, data)?;
-            Box::new(regress(x, values).map_err(fail)?)
+            let fitted = regress(x, values).map_err(fail)?;
+            fitted.into_iter().map(|f| Box::new(f) as _).collect()
         }
         Target::None => return Err(unsupported(flow, &data.target)),
     };
-    Ok(Box::new(FittedTrees {
-        fitted,
-        n_features: data.features.x.ncols(),
-        name,
-    }))
+    let n_features = data.features.x.ncols();
+    Ok(fitted
+        .into_iter()
+        .map(|fitted| {
+            Box::new(FittedTrees {
+                fitted,
+                n_features,
+                name: name.clone(),
+            }) as Box<dyn Model>
+        })
+        .collect())
 }
+
+/// The parameters of the tree flows of which a family fits several values at once: the trees
+/// of the members grow together ([`DecisionTreeValidParams::fit_family`]).
+pub(crate) const TREE_FAMILY: &[&str] = &["max_depth", "min_samples_leaf"];
 
 /// A fitted oml-trees flow: the tree or forest, the number of columns it was fitted on and the
 /// flow's name.
@@ -416,6 +458,40 @@ impl Flow for DecisionTreeFlow {
         prepared: Option<&Prepared>,
         seed: u64,
     ) -> Result<Box<dyn Model>> {
+        let mut models = self.fit_members(data, prepared, seed, std::slice::from_ref(self))?;
+        Ok(models.remove(0))
+    }
+
+    fn family_parameters(&self) -> &'static [&'static str] {
+        TREE_FAMILY
+    }
+
+    /// The members' trees grown together ([`DecisionTreeValidParams::fit_family`]).
+    fn fit_family(
+        &self,
+        data: &TrainingSet<'_>,
+        prepared: Option<&Prepared>,
+        seed: u64,
+        members: &[&dyn Flow],
+    ) -> Result<Vec<Box<dyn Model>>> {
+        let members = family_members(self, members, TREE_FAMILY)?;
+        self.fit_members(data, prepared, seed, &members)
+    }
+}
+
+impl DecisionTreeFlow {
+    /// Fits the trees of `members` (this flow's type, differing at most in [`TREE_FAMILY`])
+    /// together on `data`, its inputs presorted in `prepared` if given and of their shape (else
+    /// sorted here). Presorted inputs were checked by [`Flow::prepare`], and their values are
+    /// not searched again: the caller passes what was prepared from these very features, as
+    /// [`Flow::fit_prepared`] asks.
+    fn fit_members(
+        &self,
+        data: &TrainingSet<'_>,
+        prepared: Option<&Prepared>,
+        seed: u64,
+        members: &[DecisionTreeFlow],
+    ) -> Result<Vec<Box<dyn Model>>> {
         let sorted = prepared_for(prepared, data.features, |s: &oml_trees::SortedFeatures| {
             (s.n_rows(), s.n_features())
         });
@@ -431,19 +507,32 @@ impl Flow for DecisionTreeFlow {
         } else {
             training_inputs_with_missing
         };
-        fit_trees_on(
+        fit_family_on(
             self,
             data,
             inputs,
             |x, classes, n_classes| {
-                let params = DecisionTreeParams::from(self.classifier.clone())
-                    .n_classes(Some(n_classes))
-                    .seed(seed);
-                params.fit_sorted(&*sort(x)?, classes, None)
+                let members = members
+                    .iter()
+                    .map(|m| {
+                        DecisionTreeParams::from(m.classifier.clone())
+                            .n_classes(Some(n_classes))
+                            .seed(seed)
+                            .check()
+                    })
+                    .collect::<oml_trees::Result<Vec<_>>>()?;
+                DecisionTreeValidParams::fit_family(&members, &*sort(x)?, classes, None)
             },
             |x, values| {
-                let params = DecisionTreeParams::from(self.regressor.clone()).seed(seed);
-                params.fit_sorted(&*sort(x)?, values, None)
+                let members = members
+                    .iter()
+                    .map(|m| {
+                        DecisionTreeParams::from(m.regressor.clone())
+                            .seed(seed)
+                            .check()
+                    })
+                    .collect::<oml_trees::Result<Vec<_>>>()?;
+                DecisionTreeValidParams::fit_family(&members, &*sort(x)?, values, None)
             },
         )
     }

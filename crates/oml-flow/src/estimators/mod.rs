@@ -66,7 +66,7 @@ pub(crate) fn linfa_external_version(linfa_crates: &[&str]) -> String {
     external_version(linfa_crates.iter().map(|&name| (name, LINFA_VERSION)))
 }
 
-/// The external version of a flow built on oml-trees: `oml-flow==0.2.0,oml-trees==0.2.0`.
+/// The external version of a flow built on oml-trees: `oml-flow==0.2.0,oml-trees==0.3.0`.
 pub(crate) fn oml_trees_external_version() -> String {
     external_version([("oml-trees", oml_trees::VERSION)])
 }

@@ -9,10 +9,10 @@ use oml_trees::{
 
 use crate::error::Result;
 use crate::estimators::decision_tree::{
-    MAX_FEATURES, check_set, fit_trees, set_tree_parameter, tree_parameters,
+    MAX_FEATURES, TREE_FAMILY, check_set, fit_family, set_tree_parameter, tree_parameters,
 };
 use crate::estimators::oml_trees_external_version;
-use crate::flow::{Describe, Flow, Model, TaskKind, TrainingSet};
+use crate::flow::{Describe, Flow, Model, Prepared, TaskKind, TrainingSet, family_members};
 use crate::param::{Constraint, PROPORTION, ParamValue, Parameter, set_value};
 
 /// The `max_features` of a [`RandomForestFlow`]: scikit-learn's per-task default, or one choice for
@@ -222,19 +222,63 @@ impl Flow for RandomForestFlow {
     }
 
     fn fit(&self, data: &TrainingSet<'_>, seed: u64) -> Result<Box<dyn Model>> {
-        fit_trees(
+        let mut models = self.fit_members(data, seed, std::slice::from_ref(self))?;
+        Ok(models.remove(0))
+    }
+
+    fn family_parameters(&self) -> &'static [&'static str] {
+        TREE_FAMILY
+    }
+
+    /// The members' forests grown together: tree `i` of every member from the same bootstrap
+    /// and seed, the trees of an index as one family
+    /// ([`RandomForestValidParams::fit_family`]).
+    fn fit_family(
+        &self,
+        data: &TrainingSet<'_>,
+        _prepared: Option<&Prepared>,
+        seed: u64,
+        members: &[&dyn Flow],
+    ) -> Result<Vec<Box<dyn Model>>> {
+        let members = family_members(self, members, TREE_FAMILY)?;
+        self.fit_members(data, seed, &members)
+    }
+}
+
+impl RandomForestFlow {
+    /// Fits the forests of `members` (this flow's type, differing at most in [`TREE_FAMILY`])
+    /// together on `data`.
+    fn fit_members(
+        &self,
+        data: &TrainingSet<'_>,
+        seed: u64,
+        members: &[RandomForestFlow],
+    ) -> Result<Vec<Box<dyn Model>>> {
+        fit_family(
             self,
             data,
             |x, classes, n_classes| {
-                RandomForestParams::from(self.classifier.clone())
-                    .n_classes(Some(n_classes))
-                    .seed(seed)
-                    .fit_records(x, classes, None)
+                let members = members
+                    .iter()
+                    .map(|m| {
+                        RandomForestParams::from(m.classifier.clone())
+                            .n_classes(Some(n_classes))
+                            .seed(seed)
+                            .check()
+                    })
+                    .collect::<oml_trees::Result<Vec<_>>>()?;
+                RandomForestValidParams::fit_family(&members, x, classes, None)
             },
             |x, values| {
-                RandomForestParams::from(self.regressor.clone())
-                    .seed(seed)
-                    .fit_records(x, values, None)
+                let members = members
+                    .iter()
+                    .map(|m| {
+                        RandomForestParams::from(m.regressor.clone())
+                            .seed(seed)
+                            .check()
+                    })
+                    .collect::<oml_trees::Result<Vec<_>>>()?;
+                RandomForestValidParams::fit_family(&members, x, values, None)
             },
         )
     }

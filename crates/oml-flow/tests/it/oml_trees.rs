@@ -100,6 +100,57 @@ fn a_tree_fitted_on_its_prepared_inputs_is_the_tree_fitted_on_them() {
     assert_eq!(fitted_on(&stale), direct);
 }
 
+/// A family of trees or forests fitted at once ([`Flow::fit_family`]) gives each member the
+/// model its own fit gives; a member that differs in a parameter outside the family is
+/// refused, naming it.
+#[test]
+fn a_family_fit_gives_each_member_its_own_model() {
+    let source = prepare("builtin:diabetes", false, false);
+    let x = &source.features;
+    let values = source.values.as_ref().unwrap();
+    let data = TrainingSet {
+        features: x,
+        target: Target::Values(values.view()),
+    };
+    let shapes = [
+        ["max_depth=3", "min_samples_leaf=1"],
+        ["max_depth=none", "min_samples_leaf=5"],
+        ["max_depth=8", "min_samples_leaf=2"],
+    ];
+    let base: [Box<dyn Fn() -> Box<dyn Flow>>; 2] = [
+        Box::new(|| Box::new(DecisionTreeFlow::new())),
+        Box::new(|| {
+            let mut forest = RandomForestFlow::new();
+            set_parameters(&mut forest, &["n_trees=5"]).unwrap();
+            Box::new(forest)
+        }),
+    ];
+    for make in &base {
+        let members: Vec<Box<dyn Flow>> = shapes
+            .iter()
+            .map(|shape| {
+                let mut flow = make();
+                set_parameters(&mut *flow, shape).unwrap();
+                flow
+            })
+            .collect();
+        let refs: Vec<&dyn Flow> = members.iter().map(|m| m.as_ref()).collect();
+        let family = make().fit_family(&data, None, 4, &refs).unwrap();
+        let outputs: Vec<Output> = family.iter().map(|m| m.output(x).unwrap()).collect();
+        for (member, output) in members.iter().zip(&outputs) {
+            assert_eq!(*output, member.fit(&data, 4).unwrap().output(x).unwrap());
+        }
+        assert_ne!(outputs[0], outputs[1], "the shapes grow other trees");
+        let mut other = make();
+        set_parameters(&mut *other, &["min_samples_split=4"]).unwrap();
+        let Err(error) = make().fit_family(&data, None, 4, &[refs[0], other.as_ref()]) else {
+            panic!("a member outside the family is refused");
+        };
+        let error = error.to_string();
+        assert!(error.contains("min_samples_split to 4"), "{error}");
+    }
+}
+
 #[test]
 fn the_estimators_refuse_nominal_columns_and_infinities_but_not_missing_values() {
     let (mut x, classes) = absent_class();
@@ -210,7 +261,7 @@ fn parameters_are_oml_trees_own_and_set_both_kinds() {
     );
     assert_eq!(
         forest.external_version(),
-        "oml-flow==0.2.0,oml-trees==0.2.0"
+        "oml-flow==0.2.0,oml-trees==0.3.0"
     );
     let values = |flow: &oml_flow::Pipeline| -> Vec<(String, String)> {
         qualified_parameters(flow)

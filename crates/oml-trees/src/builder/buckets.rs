@@ -2,6 +2,7 @@
 //! values they allow, and the sums of one-hot groups from which each member's buckets follow.
 
 use super::Weights;
+use super::bests::Bars;
 use crate::criterion::Stats;
 use crate::sorted::{FewValues, IndicatorGroup, SortedFeatures};
 
@@ -320,18 +321,19 @@ impl Buckets<'_> {
     }
 }
 
-/// The best split of a node's rows summed in `buckets` whose proxy beats `best_proxy` (then
-/// updated), with the node's statistics, row count and `min_samples_leaf`: the index in
-/// `present` of the last value going left, the rows going left and whether the missing values
-/// go left. The candidates are those of a scan of the sorted column, in its order: after each
-/// value with the missing values right, then with them left; the last value is a candidate
-/// only with missing values right (every non-missing value then goes left).
-pub(super) fn best_bucket_split<S: Stats>(
+/// Offers `bars` ([`Bars`]) the splits of a node's rows summed in `buckets`, with the node's
+/// statistics and row count; a candidate is raised as `(i, n_left)` with `i` its place in the
+/// scan: `k` after the `k`-th present value with the missing values right, `2^32 + k` with
+/// them left ([`bucket_candidate`] reads it back). The candidates are those of a scan of the
+/// sorted column, in its order: after each value with the missing values right, then with
+/// them left; the last value is a candidate only with missing values right (every non-missing
+/// value then goes left).
+pub(super) fn best_bucket_split<S: Stats, B: Bars>(
     buckets: &Buckets<'_>,
-    (total, n_node, msl): (&S, usize, usize),
+    (total, n_node): (&S, usize),
     (left, right): (&mut S, &mut S),
-    best_proxy: &mut f64,
-) -> Option<(usize, usize, bool)> {
+    bars: &mut B,
+) {
     let Buckets {
         counts,
         present,
@@ -339,7 +341,7 @@ pub(super) fn best_bucket_split<S: Stats>(
         ..
     } = *buckets;
     let n_missing = counts[missing];
-    let mut found = None;
+    let msl = bars.min_leaf();
     for missing_left in [false, true] {
         if missing_left && n_missing == 0 {
             break;
@@ -361,21 +363,32 @@ pub(super) fn best_bucket_split<S: Stats>(
             if n_left < msl {
                 continue;
             }
-            if n_node - n_left < msl {
+            let n_right = n_node - n_left;
+            if n_right < msl {
                 break;
             }
             right.set_difference(total, left);
-            if !S::may_beat(left, right, *best_proxy) {
+            let min_side = n_left.min(n_right);
+            let bar = bars.bar(min_side);
+            if !S::may_beat(left, right, bar) {
                 continue;
             }
             let proxy = S::proxy(left, right);
-            if proxy > *best_proxy {
-                *best_proxy = proxy;
-                found = Some((i, n_left, missing_left));
+            if proxy > bar {
+                bars.raise(
+                    min_side,
+                    proxy,
+                    (usize::from(missing_left) << 32 | i, n_left),
+                );
             }
         }
     }
-    found
+}
+
+/// The index in `present` of a [`best_bucket_split`] candidate's last value going left, and
+/// whether its missing values go left.
+pub(super) fn bucket_candidate(i: usize) -> (usize, bool) {
+    (i & 0xFFFF_FFFF, i >> 32 == 1)
 }
 
 #[cfg(test)]

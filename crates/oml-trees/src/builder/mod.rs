@@ -25,8 +25,7 @@
 //! counts with whole-number weights), a split hands each side's statistics down as the child's,
 //! which then makes no pass of its own for them.
 
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
+use rand::Rng;
 
 use linfa::DatasetBase;
 use linfa::dataset::Records;
@@ -35,7 +34,7 @@ use crate::criterion::Stats;
 use crate::error::{Error, Result};
 use crate::params::{DecisionTreeValidParams, TreeKind};
 use crate::sorted::{FEW_LEVELS, FewValues, SortedFeatures};
-use crate::tree::{NONE, Node, Tree};
+use crate::tree::{Node, Tree};
 
 /// Below this, an impurity counts as 0 (scikit-learn's `EPSILON`).
 const EPSILON: f64 = f64::EPSILON;
@@ -43,15 +42,33 @@ const EPSILON: f64 = f64::EPSILON;
 /// The block of a feature that has none: a gathered one.
 const NO_BLOCK: usize = usize::MAX;
 
-/// The stopping rules and randomness of one fit, resolved against the data.
+/// The stopping rules and randomness of one fit of a family of trees ([`grow`]), resolved
+/// against the data.
 #[derive(Debug, Clone)]
 pub(crate) struct Settings {
-    pub max_depth: usize,
+    /// The depth limit and leaf size of each tree of the family.
+    pub shapes: Vec<Shape>,
     pub min_samples_split: usize,
-    pub min_samples_leaf: usize,
     pub min_impurity_decrease: f64,
     pub max_features: usize,
     pub seed: u64,
+}
+
+/// The depth limit and leaf size of a tree grown in a family ([`grow`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Shape {
+    pub max_depth: usize,
+    pub min_samples_leaf: usize,
+}
+
+impl Shape {
+    /// The shape of `max_depth` (`None`: no limit) and `min_samples_leaf`.
+    pub(crate) fn new(max_depth: Option<usize>, min_samples_leaf: usize) -> Self {
+        Shape {
+            max_depth: max_depth.unwrap_or(usize::MAX),
+            min_samples_leaf,
+        }
+    }
 }
 
 /// Per-row sample weights: all 1, or given.
@@ -77,19 +94,41 @@ impl Weights for &[f64] {
     }
 }
 
-/// Resolves the parameters against the number of features.
-pub(crate) fn settings<K: TreeKind>(
-    params: &DecisionTreeValidParams<K>,
-    n_features: usize,
-) -> Settings {
-    Settings {
-        max_depth: params.max_depth().unwrap_or(usize::MAX),
-        min_samples_split: params.min_samples_split(),
-        min_samples_leaf: params.min_samples_leaf(),
-        min_impurity_decrease: params.min_impurity_decrease(),
-        max_features: params.max_features().resolve(n_features),
-        seed: params.seed(),
+/// The first of a family's parameter sets, once each of the others is found to differ from it
+/// at most in the trees' shape ([`Error::Family`] otherwise, or for none).
+pub(crate) fn family_head<T: std::fmt::Debug>(
+    members: &[T],
+    same_but_shape: impl Fn(&T, &T) -> bool,
+) -> Result<&T> {
+    let Some(first) = members.first() else {
+        return Err(Error::Family("no parameter set".to_owned()));
+    };
+    if let Some(i) = members.iter().position(|p| !same_but_shape(p, first)) {
+        return Err(Error::Family(format!(
+            "parameter set {i} differs from the first: {:?} against {:?}",
+            members[i], first
+        )));
     }
+    Ok(first)
+}
+
+/// Resolves a family's parameter sets against the number of features: the sets must differ
+/// at most in their depth limit and leaf size ([`Error::Family`] otherwise, or for none).
+pub(crate) fn settings<K: TreeKind>(
+    members: &[DecisionTreeValidParams<K>],
+    n_features: usize,
+) -> Result<Settings> {
+    let first = family_head(members, DecisionTreeValidParams::same_but_shape)?;
+    Ok(Settings {
+        shapes: members
+            .iter()
+            .map(|p| Shape::new(p.max_depth(), p.min_samples_leaf()))
+            .collect(),
+        min_samples_split: first.min_samples_split(),
+        min_impurity_decrease: first.min_impurity_decrease(),
+        max_features: first.max_features().resolve(n_features),
+        seed: first.seed(),
+    })
 }
 
 /// Checks that `what` has one entry per row: `found` entries for `rows` rows.
@@ -135,17 +174,14 @@ struct Split {
     missing_go_left: bool,
 }
 
-/// A node waiting to be grown.
-#[derive(Debug, Clone, Copy)]
-struct Pending {
-    start: usize,
-    end: usize,
-    depth: usize,
-    parent: u32,
-    is_left: bool,
-    /// False when the parent already knows this node is a leaf (and may have left its rows
-    /// sorted only in the first block).
-    may_split: bool,
+impl Split {
+    /// Whether the two splits send every row the same way.
+    fn same(&self, other: &Split) -> bool {
+        self.feature == other.feature
+            && self.pos == other.pos
+            && self.upper.to_bits() == other.upper.to_bits()
+            && self.missing_go_left == other.missing_go_left
+    }
 }
 
 /// Sample weights checked against the rows of a [`SortedFeatures`] (none: every row, of which
@@ -181,15 +217,15 @@ impl<'w> RowWeights<'w> {
     }
 }
 
-/// Grows a tree on the rows of `sorted` of positive weight in `weights`; `targets` are
-/// indexed by row and checked.
+/// Grows a family of trees ([`grow`]) on the rows of `sorted` of positive weight in
+/// `weights`; `targets` are indexed by row and checked.
 pub(crate) fn grow_weighted<S: Stats>(
     settings: &Settings,
     sorted: &SortedFeatures,
     targets: &[S::Target],
     weights: &RowWeights<'_>,
     n_outputs: usize,
-) -> Tree {
+) -> Vec<Tree> {
     match weights.weights {
         None => grow::<S, _>(settings, sorted, targets, Unit, n_outputs, weights.whole),
         Some(w) => grow::<S, _>(settings, sorted, targets, w, n_outputs, weights.whole),
@@ -203,9 +239,17 @@ pub(crate) fn whole_weights(weights: impl Weights, n_rows: usize) -> bool {
     total_weight <= (1u64 << 26) as f64 && (0..n_rows).all(|r| weights.get(r).fract() == 0.0)
 }
 
-/// Grows a tree on the rows of `sorted` with positive weight (all rows for [`Unit`]).
-/// `targets` and `weights` are indexed by row; the caller has checked them, and found whether
-/// the weights are `whole` ([`whole_weights`]).
+/// Grows a family of trees, one per shape of `settings`, on the rows of `sorted` with positive
+/// weight (all rows for [`Unit`]): each the tree grown alone with its shape, in the order of
+/// the shapes. `targets` and `weights` are indexed by row; the caller has checked them, and
+/// found whether the weights are `whole` ([`whole_weights`]).
+///
+/// A node's candidate features are drawn from a generator seeded by the node's place in the
+/// tree (its path from the root, [`node::child_key`]), not from one stream over the nodes, so
+/// a node draws the same features in every tree of the family that grows it. The trees grow
+/// together: a node is scanned once for all the trees that reach it, its best split found for
+/// each of their leaf sizes at once ([`bests`]), and it is partitioned once per distinct
+/// split; a tree whose depth limit ends there takes it as a leaf.
 pub(crate) fn grow<S: Stats, W: Weights>(
     settings: &Settings,
     sorted: &SortedFeatures,
@@ -213,7 +257,7 @@ pub(crate) fn grow<S: Stats, W: Weights>(
     weights: W,
     n_outputs: usize,
     whole: bool,
-) -> Tree {
+) -> Vec<Tree> {
     let n_rows = sorted.n_rows();
     let p = sorted.n_features();
     // The active rows, in row order (for the root's statistics when there is no feature).
@@ -313,9 +357,14 @@ pub(crate) fn grow<S: Stats, W: Weights>(
         rank_starts: Vec::new(),
         features: (0..p).collect(),
         candidates: Vec::with_capacity(p),
-        rng: ChaCha8Rng::seed_from_u64(settings.seed),
-        nodes: Vec::new(),
-        node_values: Vec::new(),
+        swaps: Vec::with_capacity(p),
+        trees: vec![(Vec::new(), Vec::new()); settings.shapes.len()],
+        entries: Vec::new(),
+        owners: Vec::new(),
+        saved_rows: Vec::new(),
+        saved_values: Vec::new(),
+        many: Many::default(),
+        splits: BucketSplits::default(),
         total: S::zero(n_outputs),
         hand_down_totals: gather,
         zero: S::zero(n_outputs),
@@ -325,7 +374,11 @@ pub(crate) fn grow<S: Stats, W: Weights>(
         root_weight: 0.0,
     };
     grower.run(&active);
-    Tree::new(grower.nodes, grower.node_values, n_outputs, p)
+    grower
+        .trees
+        .into_iter()
+        .map(|(nodes, values)| Tree::new(nodes, values, n_outputs, p))
+        .collect()
 }
 
 struct Grower<'a, S: Stats, W: Weights> {
@@ -369,9 +422,24 @@ struct Grower<'a, S: Stats, W: Weights> {
     features: Vec<usize>,
     /// The non-constant features drawn at the current node, in the order drawn.
     candidates: Vec<usize>,
-    rng: ChaCha8Rng,
-    nodes: Vec<Node>,
-    node_values: Vec<f64>,
+    /// The swaps of `features` that drew the current node's candidates, undone after.
+    swaps: Vec<usize>,
+    /// Per tree of the family, its nodes and their values.
+    trees: Vec<(Vec<Node>, Vec<f64>)>,
+    /// The trees that reach each pending node, each with its parent there ([`node::Entry`]);
+    /// a pending node holds a range of them.
+    entries: Vec<node::Entry>,
+    /// The trees that split each node, each with the node's id in it, by split: a group of the
+    /// node's trees holds a range of them.
+    owners: Vec<(u32, u32)>,
+    /// The rows and values of every block over the ranges of nodes whose trees split them in
+    /// more than one way, saved for the splits after the first, a stack.
+    saved_rows: Vec<u32>,
+    saved_values: Vec<f64>,
+    /// The scans' running bests, where the trees splitting a node have several leaf sizes.
+    many: Many,
+    /// The best split of each leaf size of the trees splitting the current node.
+    splits: BucketSplits,
     total: S,
     /// Whether a split hands its sides' statistics down as its children's: where they are
     /// exact (whole-number sums), the same as the children's own sums.
@@ -385,192 +453,34 @@ struct Grower<'a, S: Stats, W: Weights> {
 }
 
 impl<S: Stats, W: Weights> Grower<'_, S, W> {
-    fn run(&mut self, active: &[u32]) {
-        let root = Pending {
-            start: 0,
-            end: self.n,
-            depth: 0,
-            parent: NONE,
-            is_left: false,
-            may_split: true,
-        };
-        // Each node with the one-hot group sums its parent hands down, if any, and its
-        // statistics, where the parent's split found them exactly (whole-number sums).
-        let mut stack = vec![(root, None, None)];
-        // Statistics to reuse for the children's.
-        let mut spare: Vec<S> = Vec::new();
-        while let Some((node, handed_down, total)) = stack.pop() {
-            let id = self.nodes.len() as u32;
-            self.groups.start_node(handed_down);
-            let known = total.is_some();
-            if let Some(mut total) = total {
-                std::mem::swap(&mut self.total, &mut total);
-                spare.push(total);
-            }
-            let Some((n_left, left_may_split, right_may_split)) =
-                self.grow_node(node, active, known)
-            else {
-                continue;
-            };
-            let mid = node.start + n_left;
-            let (left, right) = (node.start..mid, mid..node.end);
-            let left_is_small = left.len() <= right.len();
-            let (small, keep) = if left_is_small {
-                (left.clone(), (left_may_split, right_may_split))
-            } else {
-                (right.clone(), (right_may_split, left_may_split))
-            };
-            let targets = (self.targets, self.weights);
-            let n_large = node.end - node.start - small.len();
-            let small_rows = (&self.rows[small], n_large);
-            let (small, large) = self.groups.split::<S, W>(small_rows, targets, keep);
-            let (left_sums, right_sums) = if left_is_small {
-                (small, large)
-            } else {
-                (large, small)
-            };
-            for (range, is_left, may_split, sums) in [
-                (right, false, right_may_split, right_sums),
-                (left, true, left_may_split, left_sums),
-            ] {
-                let total = self.hand_down_totals.then(|| {
-                    let mut total = spare.pop().unwrap_or_else(|| self.zero.clone());
-                    let side = if is_left { &self.left } else { &self.right };
-                    total.set_difference(side, &self.zero);
-                    total
-                });
-                let child = Pending {
-                    start: range.start,
-                    end: range.end,
-                    depth: node.depth + 1,
-                    parent: id,
-                    is_left,
-                    may_split,
-                };
-                stack.push((child, sums, total));
-            }
-        }
-    }
-
-    /// Adds the node (its statistics in `total` already if `known`); if it splits, partitions
-    /// its rows and returns the left child's size and whether each child may split (the
-    /// children are linked to it when they are added).
-    fn grow_node(
-        &mut self,
-        pending: Pending,
-        active: &[u32],
-        known: bool,
-    ) -> Option<(usize, bool, bool)> {
-        let Pending {
-            start,
-            end,
-            depth,
-            parent,
-            is_left,
-            may_split,
-        } = pending;
-        let n_node = end - start;
-        if !known {
-            self.total.clear();
-            let node_rows = if self.p > 0 {
-                &self.rows[start..end]
-            } else {
-                active
-            };
-            for &row in node_rows {
-                let row = row as usize;
-                self.total.add(self.targets[row], self.weights.get(row));
-            }
-        }
-        if parent == NONE {
-            self.root_weight = self.total.weight();
-        }
-        let id = self.nodes.len() as u32;
-        let impurity = self.total.impurity();
-        self.nodes.push(Node {
-            feature: 0,
-            threshold: 0.0,
-            left: NONE,
-            right: NONE,
-            missing_go_left: false,
-            n_samples: n_node,
-            weighted_n_samples: self.total.weight(),
-            impurity,
-        });
-        self.total.push_value(&mut self.node_values);
-        if parent != NONE {
-            let parent = &mut self.nodes[parent as usize];
-            if is_left {
-                parent.left = id;
-            } else {
-                parent.right = id;
-            }
-        }
-
-        let s = self.settings;
-        if !may_split
-            || depth >= s.max_depth
-            || n_node < s.min_samples_split
-            || n_node < 2 * s.min_samples_leaf
-            || impurity <= EPSILON
-        {
-            return None;
-        }
-        let split = self.best_split(start, end)?;
-        let n_left = self.mark_sides(start, end, &split);
-        let (w_t, w_l, w_r) = (self.total.weight(), self.left.weight(), self.right.weight());
-        let improvement = w_t / self.root_weight
-            * (impurity - w_r / w_t * self.right.impurity() - w_l / w_t * self.left.impurity());
-        if improvement + EPSILON < s.min_impurity_decrease {
-            return None;
-        }
-        // A child that will be a leaf needs its rows only in the first block (for its
-        // statistics): when both will be, the other blocks are left as they are.
-        let splits = |n: usize, stats: &S| {
-            depth + 1 < s.max_depth
-                && n >= s.min_samples_split
-                && n >= 2 * s.min_samples_leaf
-                && stats.impurity() > EPSILON
-        };
-        let left_may_split = splits(n_left, &self.left);
-        let right_may_split = splits(n_node - n_left, &self.right);
-        // Nor when both will sort their rows on demand.
-        let keeps_blocks = |may_split: bool, n: usize| may_split && n >= self.sort_below;
-        let blocks = if keeps_blocks(left_may_split, n_left)
-            || keeps_blocks(right_may_split, n_node - n_left)
-        {
-            self.n_blocks
-        } else {
-            1
-        };
-        self.partition(start, end, blocks);
-        let node = &mut self.nodes[id as usize];
-        node.feature = split.feature as u32;
-        node.threshold = split.threshold;
-        node.missing_go_left = split.missing_go_left;
-        Some((n_left, left_may_split, right_may_split))
-    }
-
     /// Draws the candidate features in a random order, as scikit-learn's splitter does at every
-    /// node: features are drawn without replacement (Fisher-Yates from the tree's seed) until
-    /// `max_features` have been drawn, constant ones included (they are not candidates), and
-    /// then on only while none of those drawn is non-constant, until one is or every feature
-    /// has been drawn. The best split is the first of the best in this order, so a tie between
-    /// features goes to a random one, not always to the lowest index (which favours the first
-    /// columns of a table, such as the border pixels of an image).
-    fn draw_candidates(&mut self, start: usize, end: usize) {
+    /// node: features are drawn without replacement (Fisher-Yates, from a generator seeded
+    /// with the node's `key`, [`node::child_key`]) until `max_features` have been drawn,
+    /// constant ones included (they are not candidates), and then on only while none of those
+    /// drawn is non-constant, until one is or every feature has been drawn. The best split is
+    /// the first of the best in this order, so a tie between features goes to a random one,
+    /// not always to the lowest index (which favours the first columns of a table, such as the
+    /// border pixels of an image). The draws are undone after, so that they depend on the key
+    /// alone.
+    fn draw_candidates(&mut self, start: usize, end: usize, key: u64) {
         self.candidates.clear();
+        self.swaps.clear();
+        let mut rng = node::NodeRng::new(key);
         let p = self.p;
         for i in 0..p {
             if i >= self.settings.max_features && !self.candidates.is_empty() {
                 break;
             }
-            let j = self.rng.gen_range(i..p);
+            let j = rng.gen_range(i..p);
             self.features.swap(i, j);
+            self.swaps.push(j);
             let f = self.features[i];
             if !self.is_constant(f, start, end) {
                 self.candidates.push(f);
             }
+        }
+        for (i, &j) in self.swaps.iter().enumerate().rev() {
+            self.features.swap(i, j);
         }
     }
 
@@ -599,23 +509,23 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
         m == 0 || (m == values.len() && values[0] >= values[m - 1])
     }
 
-    fn best_split(&mut self, start: usize, end: usize) -> Option<Split> {
-        self.draw_candidates(start, end);
+    /// Finds the best split of the node for each leaf size of `bars` ([`bests`]) into
+    /// `self.splits`, over the candidate features drawn with the node's `key`.
+    fn best_splits<B: Bars>(&mut self, start: usize, end: usize, key: u64, bars: &mut B) {
+        self.draw_candidates(start, end, key);
         let n_node = end - start;
-        let msl = self.settings.min_samples_leaf;
-        let mut best: Option<Split> = None;
-        let mut best_proxy = f64::NEG_INFINITY;
         // The statistics live in locals during the scan, so that the compiler keeps them in
         // registers rather than reloading them through `self` at every row.
         let mut left = std::mem::replace(&mut self.left, S::zero(0));
         let mut right = std::mem::replace(&mut self.right, S::zero(0));
         let (targets, weights) = (self.targets, self.weights);
         let candidates = std::mem::take(&mut self.candidates);
-        for &f in &candidates {
+        for (rank, &f) in candidates.iter().enumerate() {
+            // A candidate's place in the scan order: the feature's rank, then its own place.
+            let order = (rank as u64) << 40;
             if let Some(few) = self.few[f] {
-                let best_so_far = (&mut best, &mut best_proxy);
                 let sides = (&mut left, &mut right);
-                self.gathered_split(f, few, (start, end), sides, best_so_far);
+                self.gathered_split(f, few, (start, end), sides, (bars, order));
                 continue;
             }
             let (rows, values) = if self.sorts_on_demand(f, n_node) {
@@ -659,25 +569,28 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
                     m - 1
                 };
                 let scan = (rows, values, m);
-                let counts = (n_left, last, n_node, msl);
+                let counts = (n_left, last, n_node);
                 let sides = (&mut left, &mut right);
-                let found = scan_sorted(scan, (targets, weights), sides, counts, &mut best_proxy);
-                if let Some((k, n_left)) = found {
+                scan_sorted(scan, (targets, weights), sides, counts, bars);
+                let order = order | u64::from(missing_left) << 32;
+                let splits = &mut self.splits;
+                bars.settle(|bucket, (k, n_left), proxy| {
                     let next = (k + 1 < m).then(|| values[k + 1]);
-                    best = Some(Split {
+                    let split = Split {
                         feature: f,
                         pos: k,
                         upper: values[k],
                         threshold: threshold_after(values[k], next),
                         missing_go_left: missing_go_left(n_missing, (n_left, n_node), missing_left),
-                    });
-                }
+                    };
+                    splits.record(bucket, split, order | k as u64, proxy);
+                });
             }
         }
         self.candidates = candidates;
         self.left = left;
         self.right = right;
-        best
+        self.splits.resolve();
     }
 
     /// Sums the node's rows per code of every group, unless done at this node already.
@@ -686,8 +599,9 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
         self.groups.sum::<S, W>(rows, (self.targets, self.weights));
     }
 
-    /// The best split of gathered feature `f` at the node, offered to `best` as the sorted
-    /// scan of [`best_split`](Self::best_split) offers it: the node's rows are summed per value
+    /// The splits of gathered feature `f` at the node, offered to `bars` as the sorted scan
+    /// of [`best_splits`](Self::best_splits) offers them (`order`: the feature's place in the
+    /// scan order): the node's rows are summed per value
     /// (and missing), then the same candidates are visited in the same order, with the same
     /// statistics, since whole-number sums do not depend on the order of the rows.
     fn gathered_split(
@@ -696,7 +610,7 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
         few: &FewValues,
         (start, end): (usize, usize),
         (left, right): (&mut S, &mut S),
-        (best, best_proxy): (&mut Option<Split>, &mut f64),
+        (bars, order): (&mut impl Bars, u64),
     ) {
         let n_node = end - start;
         let levels = &few.values;
@@ -745,29 +659,33 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
             present,
             missing: n_levels,
         };
-        let node = (&self.total, n_node, self.settings.min_samples_leaf);
-        if let Some((i, n_left, missing_left)) =
-            best_bucket_split(&buckets, node, (left, right), best_proxy)
-        {
+        best_bucket_split(&buckets, (&self.total, n_node), (left, right), bars);
+        let splits = &mut self.splits;
+        bars.settle(|bucket, (place, n_left), proxy| {
+            let (i, missing_left) = bucket_candidate(place);
             let value = levels[present[i]];
             let next = present.get(i + 1).map(|&next| levels[next]);
-            *best = Some(Split {
+            let split = Split {
                 feature: f,
                 pos: 0,
                 upper: value,
                 threshold: threshold_after(value, next),
                 missing_go_left: missing_go_left(n_missing, (n_left, n_node), missing_left),
-            });
-        }
+            };
+            splits.record(bucket, split, order | place as u64, proxy);
+        });
     }
 }
 
 mod apply;
+mod bests;
 mod buckets;
 mod demand;
+mod node;
 mod scan;
 
-use buckets::{Buckets, GroupSums, best_bucket_split, fill_buckets, one_code};
+use bests::{Bars, BucketSplits, Many};
+use buckets::{Buckets, GroupSums, best_bucket_split, bucket_candidate, fill_buckets, one_code};
 use demand::RowRanks;
 use scan::{missing_go_left, non_missing, scan_sorted, threshold_after};
 

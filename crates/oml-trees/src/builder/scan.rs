@@ -2,27 +2,26 @@
 //! the side of its missing values.
 
 use super::Weights;
+use super::bests::Bars;
 use crate::criterion::Stats;
 
 /// One sorted scan of a feature at a node: the rows `rows[..last]` (in the order of their
 /// `values`, of which the first `m` are not missing) join `left` and leave `right` one by one,
-/// and each split after a row that ends a run of equal values, keeps `min_samples_leaf` rows
-/// on both sides and beats `best_proxy` raises it. Returns the position and the left size of
-/// the last such split, the best. A function of its own, each side behind a reference of its
-/// own (which aliases nothing else), so that the compiler keeps their running sums in
-/// registers: written out in the caller, whose sides are also lent to other calls, they lived
-/// in its frame, and every row stored and reloaded them (the tuned tree of `tune_speed.py`
-/// took 9% more CPU time).
+/// and each split after a row that ends a run of equal values, keeps the smallest leaf size of
+/// `bars` on both sides and beats the bar of its smaller side is raised to it ([`Bars`]). A
+/// function of its own, each side behind a reference of its own (which aliases nothing else),
+/// so that the compiler keeps their running sums in registers: written out in the caller, whose
+/// sides are also lent to other calls, they lived in its frame, and every row stored and
+/// reloaded them (the tuned tree of `tune_speed.py` took 9% more CPU time).
 #[inline(always)]
-pub(super) fn scan_sorted<S: Stats, W: Weights>(
+pub(super) fn scan_sorted<S: Stats, W: Weights, B: Bars>(
     (rows, values, m): (&[u32], &[f64], usize),
     (targets, weights): (&[S::Target], W),
     (left, right): (&mut S, &mut S),
-    (mut n_left, last, n_node, msl): (usize, usize, usize, usize),
-    best_proxy: &mut f64,
-) -> Option<(usize, usize)> {
-    let mut best = *best_proxy;
-    let mut found = None;
+    (mut n_left, last, n_node): (usize, usize, usize),
+    bars: &mut B,
+) {
+    let msl = bars.min_leaf();
     for k in 0..last {
         let row = rows[k] as usize;
         let (t, w) = (targets[row], weights.get(row));
@@ -35,20 +34,20 @@ pub(super) fn scan_sorted<S: Stats, W: Weights>(
         if n_left < msl {
             continue;
         }
-        if n_node - n_left < msl {
+        let n_right = n_node - n_left;
+        if n_right < msl {
             break;
         }
-        if !S::may_beat(left, right, best) {
+        let min_side = n_left.min(n_right);
+        let bar = bars.bar(min_side);
+        if !S::may_beat(left, right, bar) {
             continue;
         }
         let proxy = S::proxy(left, right);
-        if proxy > best {
-            best = proxy;
-            found = Some((k, n_left));
+        if proxy > bar {
+            bars.raise(min_side, proxy, (k, n_left));
         }
     }
-    *best_proxy = best;
-    found
 }
 
 /// The threshold of a split after `value`: the midpoint to the next value present (`value`

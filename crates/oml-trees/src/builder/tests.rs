@@ -14,14 +14,15 @@ fn grown<S: Stats, W: Weights>(
     n_outputs: usize,
 ) -> Tree {
     let whole = whole_weights(weights, sorted.n_rows());
-    grow::<S, W>(settings, sorted, targets, weights, n_outputs, whole)
+    let mut trees = grow::<S, W>(settings, sorted, targets, weights, n_outputs, whole);
+    assert_eq!(trees.len(), settings.shapes.len());
+    trees.remove(0)
 }
 
 fn settings(min_samples_leaf: usize) -> Settings {
     Settings {
-        max_depth: 1,
+        shapes: vec![Shape::new(Some(1), min_samples_leaf)],
         min_samples_split: 2,
-        min_samples_leaf,
         min_impurity_decrease: 0.0,
         max_features: 1,
         seed: 0,
@@ -235,9 +236,8 @@ fn same_trees<S: Stats<Target = u32>, W: Weights>(
     let p = sorted.n_features();
     for &(max_features, msl, seed) in cases {
         let settings = Settings {
-            max_depth: usize::MAX,
+            shapes: vec![Shape::new(None, msl)],
             min_samples_split: 2,
-            min_samples_leaf: msl,
             min_impurity_decrease: 0.0,
             max_features,
             seed,
@@ -289,9 +289,8 @@ fn binary_gini_grows_the_tree_gini_grows() {
         let sorted = SortedFeatures::new(&x).unwrap();
         for &(max_features, msl, seed) in &cases {
             let settings = Settings {
-                max_depth: usize::MAX,
+                shapes: vec![Shape::new(None, msl)],
                 min_samples_split: 2,
-                min_samples_leaf: msl,
                 min_impurity_decrease: 0.0,
                 max_features: max_features.min(x.ncols()),
                 seed,
@@ -326,4 +325,76 @@ fn non_missing_counts_leading_numbers() {
     assert_eq!(non_missing(&[1.0, 2.0, f64::NAN, f64::NAN]), 2);
     assert_eq!(non_missing(&[f64::NAN]), 0);
     assert_eq!(non_missing(&[]), 0);
+}
+
+/// Each tree of a family is the tree grown alone with its shape: over depth limits and leaf
+/// sizes that make the trees part ways below shared nodes, on sorted, gathered, one-hot and
+/// on-demand columns, with bootstrap weights and without, for every statistics.
+#[test]
+fn a_family_grows_the_trees_grown_alone() {
+    let shapes = [
+        Shape::new(None, 1),
+        Shape::new(Some(3), 1),
+        Shape::new(None, 9),
+        Shape::new(Some(6), 4),
+        Shape::new(None, 4),
+        Shape::new(Some(2), 30),
+        Shape::new(None, 2),
+        Shape::new(None, 9),
+    ];
+    for (x, labels, weights) in [mixed_columns(400, 1000), one_hot_columns(500)] {
+        let sorted = SortedFeatures::new(&x).unwrap();
+        // Some noise, for deep trees whose leaf sizes matter.
+        let labels: Vec<u32> = (0..labels.len())
+            .map(|i| (labels[i] + u32::from(i * 7 % 5 == 0)) % 3)
+            .collect();
+        let binary: Vec<u32> = labels.iter().map(|l| l % 2).collect();
+        let values: Vec<f64> = labels.iter().map(|&l| f64::from(l) * 1.5).collect();
+        for (max_features, seed) in [(1, 0), (3, 1), (x.ncols(), 2)] {
+            let settings = Settings {
+                shapes: shapes.to_vec(),
+                min_samples_split: 2,
+                min_impurity_decrease: 0.0,
+                max_features,
+                seed,
+            };
+            let w = &weights[..];
+            same_as_alone::<Gini, _>(&settings, &sorted, &labels, w, 3);
+            same_as_alone::<Entropy, _>(&settings, &sorted, &labels, Unit, 3);
+            same_as_alone::<BinaryGini, _>(&settings, &sorted, &binary, w, 2);
+            same_as_alone::<crate::criterion::SquaredError, _>(&settings, &sorted, &values, w, 1);
+        }
+    }
+}
+
+/// Grows the family of `settings` and each of its shapes alone, and compares.
+fn same_as_alone<S: Stats, W: Weights>(
+    settings: &Settings,
+    sorted: &SortedFeatures,
+    targets: &[S::Target],
+    weights: W,
+    n_outputs: usize,
+) {
+    let whole = whole_weights(weights, sorted.n_rows());
+    let family = grow::<S, W>(settings, sorted, targets, weights, n_outputs, whole);
+    for (shape, tree) in settings.shapes.iter().zip(&family) {
+        let alone = Settings {
+            shapes: vec![*shape],
+            ..settings.clone()
+        };
+        let lone = grow::<S, W>(&alone, sorted, targets, weights, n_outputs, whole).remove(0);
+        assert_eq!(
+            *tree, lone,
+            "{shape:?}, max_features {}",
+            settings.max_features
+        );
+    }
+    // The trees part ways: the deepest of leaf size 1 has more nodes than that of leaf size 9.
+    let (a, b) = (&family[0], &family[2]);
+    assert!(
+        a.nodes().len() > b.nodes().len() + 10,
+        "{} {}",
+        a.nodes().len(),
+        b.nodes().len()
+    );
 }

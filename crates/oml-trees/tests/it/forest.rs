@@ -261,3 +261,43 @@ fn forest_parameter_errors_name_the_parameter() {
     let defaults = RandomForestRegressor::params().check().unwrap();
     assert_eq!(defaults.max_features(), MaxFeatures::All);
 }
+
+/// Forests fitted as one family are the forests fitted alone; a family must have members that
+/// differ only in their trees' depth limit and leaf size.
+#[test]
+fn a_family_of_forests_is_the_forests_fitted_alone() {
+    use oml_trees::RandomForestValidParams;
+    let (x, y) = noisy(3, 300);
+    let member = |depth: Option<usize>, leaf: usize| {
+        RandomForestClassifier::params()
+            .n_trees(6)
+            .seed(5)
+            .max_depth(depth)
+            .min_samples_leaf(leaf)
+            .check()
+            .unwrap()
+    };
+    let members = [
+        member(None, 1),
+        member(Some(2), 1),
+        member(None, 7),
+        member(Some(4), 3),
+    ];
+    let family = RandomForestValidParams::fit_family(&members, x.view(), y.view(), None).unwrap();
+    for (params, forest) in members.iter().zip(&family) {
+        assert_eq!(
+            *forest,
+            params.fit_records(x.view(), y.view(), None).unwrap()
+        );
+    }
+    assert_ne!(family[0], family[2]);
+    let other_seed = RandomForestClassifier::params()
+        .n_trees(6)
+        .seed(6)
+        .check()
+        .unwrap();
+    for bad in [&[][..], &[members[0].clone(), other_seed][..]] {
+        let error = RandomForestValidParams::fit_family(bad, x.view(), y.view(), None);
+        assert!(matches!(error, Err(Error::Family(_))), "{error:?}");
+    }
+}
