@@ -5,6 +5,8 @@
 //! generator seeded with it draws the tree's bootstrap (row counts, passed to `fit_sorted` as
 //! weights), then the seed of the tree's feature draws. Nothing depends on which thread fits
 //! which tree, and trees are kept in index order, so a forest is the same for any thread count.
+//! A family of forests (parameter sets that differ only in their trees' shape) draws tree
+//! `i`'s bootstrap and seed once, and grows the family's trees of index `i` together.
 
 use linfa::traits::PredictInplace;
 use ndarray::{Array1, Array2, ArrayBase, ArrayView1, ArrayView2, Data, Ix2};

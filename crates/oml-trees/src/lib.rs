@@ -13,6 +13,11 @@
 //!   was fitted; a bad value is an [`Error::InvalidParameter`] naming the parameter.
 //! - Fitting sorts every feature once into [`SortedFeatures`]; `fit_sorted` fits on a shared
 //!   `SortedFeatures` with per-row weights, which is what a forest needs.
+//! - [`DecisionTreeValidParams::fit_family`] and [`RandomForestValidParams::fit_family`] fit
+//!   parameter sets that differ only in `max_depth` and `min_samples_leaf` at once, each tree
+//!   the one its set grows alone, for a fraction of the separate fits' time: a search over
+//!   those parameters. A node draws its candidate features from a generator seeded by its
+//!   place in the tree, so that the trees of a family draw alike where they meet.
 //! - A fitted [`DecisionTreeClassifier`] predicts class indices (the most frequent class of the
 //!   leaf, ties to the first) and [`predict_proba`](DecisionTreeClassifier::predict_proba)
 //!   gives the leaf's class fractions; a [`DecisionTreeRegressor`] predicts leaf means. Both
