@@ -7,9 +7,10 @@
 //!   10 nominal columns (`oml data generate`'s 2 to 6 levels, 5% missing values) and 5
 //!   classes.
 //! - `tuned/FLOW`: a random search of 20 candidates with 3-fold inner cross-validation on one
-//!   unit of 1,000 rows (issue 17's searches), on one thread: the decision tree over
-//!   `max_depth` and `min_samples_leaf`, logistic regression over `C` on a log scale (fitted
-//!   down the path of `C`, each from the last).
+//!   unit of 1,000 rows (issue 17's searches), on one thread: the decision tree and the
+//!   random forest over `max_depth` and `min_samples_leaf` (each inner split's candidates
+//!   grown as one family), logistic regression over `C` on a log scale (fitted down the path
+//!   of `C`, each from the last).
 //!
 //! Every benchmark takes 10 samples of one evaluation each (flat sampling).
 
@@ -84,9 +85,13 @@ fn fit_predict(c: &mut Criterion) {
 }
 
 /// The tuned flows timed: built-in name and search space.
-const TUNED: [(&str, &[&str]); 2] = [
+const TUNED: [(&str, &[&str]); 3] = [
     (
         "decision-tree",
+        &["max_depth=int:1:20", "min_samples_leaf=int:1:20"],
+    ),
+    (
+        "random-forest",
         &["max_depth=int:1:20", "min_samples_leaf=int:1:20"],
     ),
     ("logistic-regression", &["C=float:0.001:1000:log"]),
