@@ -158,7 +158,8 @@ pub trait Flow: Describe {
     }
 
     /// Fits `members`, flows of this flow's type that differ from it at most in
-    /// [`Flow::family_parameters`], on `data` at once: a model per member, in order, each the
+    /// [`Flow::family_parameters`] (a flow may check it by name and parameters,
+    /// [`family_members`]), on `data` at once: a model per member, in order, each the
     /// model the member's own [`Flow::fit_prepared`] gives. A flow whose fits of those
     /// parameters share work (trees of several depth limits and leaf sizes share their upper
     /// nodes) does it for less than the members' fits. By default, each member's own fit.
@@ -177,47 +178,52 @@ pub trait Flow: Describe {
 }
 
 /// This flow with each member's values of `names` ([`Flow::family_parameters`]), after
-/// checking that the member agrees with it on every other parameter (as
-/// [`Describe::parameters`] gives them): how a flow reads the members of its family.
+/// checking that the member is a flow of the same name with the same parameters, every one but
+/// those of `names` set alike (as [`Describe::parameters`] gives them): how a flow reads the
+/// members of its family.
 pub fn family_members<F: Flow + Clone>(
     flow: &F,
     members: &[&dyn Flow],
     names: &[&str],
 ) -> Result<Vec<F>> {
-    let own = flow.parameters();
+    let outside = |parameters: Vec<Parameter>| -> Vec<(String, String)> {
+        parameters
+            .into_iter()
+            .filter(|p| !names.contains(&p.name.as_str()))
+            .map(|p| (p.name, p.value))
+            .collect()
+    };
+    let own = outside(flow.parameters());
     members
         .iter()
-        .map(|member| family_member(flow, &own, *member, names))
+        .map(|member| {
+            let theirs = outside(member.parameters());
+            if member.name() != flow.name() || theirs != own {
+                let differing = theirs.iter().find(|p| !own.contains(p));
+                return Err(Error::Fit {
+                    flow: flow.name(),
+                    message: match differing {
+                        Some((name, value)) => format!(
+                            "a member of a family sets {name} to {value}, and members may \
+                             differ only in {}",
+                            names.join(" and ")
+                        ),
+                        None => format!(
+                            "a member of a family is {}, not a flow of the same parameters",
+                            member.name()
+                        ),
+                    },
+                });
+            }
+            let mut configured = flow.clone();
+            for parameter in member.parameters() {
+                if names.contains(&parameter.name.as_str()) {
+                    configured.set_parameter(&parameter.name, &parameter.value)?;
+                }
+            }
+            Ok(configured)
+        })
         .collect()
-}
-
-/// [`family_members`] for one member; `own` are the flow's parameters.
-fn family_member<F: Flow + Clone>(
-    flow: &F,
-    own: &[Parameter],
-    member: &dyn Flow,
-    names: &[&str],
-) -> Result<F> {
-    let mut configured = flow.clone();
-    for parameter in member.parameters() {
-        if names.contains(&parameter.name.as_str()) {
-            configured.set_parameter(&parameter.name, &parameter.value)?;
-        } else if !own
-            .iter()
-            .any(|p| p.name == parameter.name && p.value == parameter.value)
-        {
-            return Err(Error::Fit {
-                flow: flow.name(),
-                message: format!(
-                    "a member of a family sets {} to {}, and members may differ only in {}",
-                    parameter.name,
-                    parameter.value,
-                    names.join(" and ")
-                ),
-            });
-        }
-    }
-    Ok(configured)
 }
 
 /// A parameter along which a flow fits warm ([`Flow::warm_path`]).

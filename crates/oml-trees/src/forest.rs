@@ -2,8 +2,8 @@
 //! from one [`SortedFeatures`], each on its own bootstrap sample and with its own seed.
 //!
 //! Tree `i`'s seed is the `i`-th output of SplitMix64 started at the forest's seed; a ChaCha8
-//! generator seeded with it draws the tree's bootstrap (row counts, passed to `fit_sorted` as
-//! weights), then the seed of the tree's feature draws. Nothing depends on which thread fits
+//! generator seeded with it draws the tree's bootstrap (row counts, passed to the trees' fit
+//! as weights), then the seed of the tree's feature draws. Nothing depends on which thread fits
 //! which tree, and trees are kept in index order, so a forest is the same for any thread count.
 //! A family of forests (parameter sets that differ only in their trees' shape) draws tree
 //! `i`'s bootstrap and seed once, and grows the family's trees of index `i` together.

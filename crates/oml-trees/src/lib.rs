@@ -58,14 +58,16 @@
 //! At each node every candidate feature is scanned in sorted order; thresholds are midpoints
 //! between distinct consecutive values and rows with `x[feature] <= threshold` go left. The
 //! best split maximises the weighted impurity decrease. The candidate features are drawn in
-//! a random order at every node, from the seed, as scikit-learn draws them: a tie between
+//! a random order at every node, from the seed and the node's place in the tree, as
+//! scikit-learn draws them (from one stream over the nodes, there): a tie between
 //! features goes to the first in that order (not always to the lowest index, which would
 //! favour a table's first columns), then to the lowest threshold. Rows with NaN in the feature go to whichever side gives the
 //! lower impurity (both are tried, and so is "only the NaN rows right"), as in scikit-learn
 //! 1.3 and later; the node records the side, and NaN follows it at prediction. The rows of a
-//! node stay sorted by every feature through stable partitions, so no node sorts anything.
-//! Nothing is hashed and the only randomness is the feature draw, from the seed (and, in a
-//! forest, the bootstrap, from the tree's seed).
+//! node stay sorted by every feature through stable partitions (but where a forest's small
+//! node sorts the few sorted features it draws). No hash table is used, and the only
+//! randomness is the feature draw, from the seed and the node's path (and, in a forest, the
+//! bootstrap, from the tree's seed).
 //!
 //! # The booster
 //!

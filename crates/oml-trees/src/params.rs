@@ -375,7 +375,6 @@ impl<K: TreeKind> DecisionTreeValidParams<K> {
         Ok(())
     }
 
-    /// The same parameters with another seed (a forest gives each tree its own).
     /// Whether the two parameter sets differ at most in `max_depth` and `min_samples_leaf`:
     /// whether they may grow in one family ([`DecisionTreeValidParams::fit_family`]).
     pub(crate) fn same_but_shape(&self, other: &Self) -> bool {
@@ -387,6 +386,7 @@ impl<K: TreeKind> DecisionTreeValidParams<K> {
         shape_free(self) == shape_free(other)
     }
 
+    /// The same parameters with another seed (a forest gives each tree its own).
     pub(crate) fn with_seed(&self, seed: u64) -> Self {
         DecisionTreeValidParams {
             seed,

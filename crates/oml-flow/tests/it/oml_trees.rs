@@ -149,6 +149,13 @@ fn a_family_fit_gives_each_member_its_own_model() {
         let error = error.to_string();
         assert!(error.contains("min_samples_split to 4"), "{error}");
     }
+    // A flow of another kind is no member, even where its parameters would all be set alike.
+    let forest = RandomForestFlow::new();
+    assert!(
+        DecisionTreeFlow::new()
+            .fit_family(&data, None, 4, &[&forest])
+            .is_err()
+    );
 }
 
 #[test]

@@ -19,8 +19,8 @@ pub(super) trait Bars {
     /// Records the candidate at `at` (scan position, left rows) of this proxy, which exceeds
     /// `bar(min_side)`.
     fn raise(&mut self, min_side: usize, proxy: f64, at: (usize, usize));
-    /// Hands each bucket's candidate recorded since the last call to `record`, with its
-    /// proxy, and forgets it.
+    /// Hands each bucket's candidate raised since the last call to `settle` to `record`, with
+    /// its proxy, and forgets it.
     fn settle(&mut self, record: impl FnMut(usize, (usize, usize), f64));
 }
 

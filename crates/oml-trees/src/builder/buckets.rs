@@ -323,8 +323,8 @@ impl Buckets<'_> {
 
 /// Offers `bars` ([`Bars`]) the splits of a node's rows summed in `buckets`, with the node's
 /// statistics and row count; a candidate is raised as `(i, n_left)` with `i` its place in the
-/// scan: `k` after the `k`-th present value with the missing values right, `2^32 + k` with
-/// them left ([`bucket_candidate`] reads it back). The candidates are those of a scan of the
+/// scan: `k` after the `k`-th present value with the missing values right, `n + k` with them
+/// left, `n` values being present ([`bucket_candidate`] reads it back). The candidates are those of a scan of the
 /// sorted column, in its order: after each value with the missing values right, then with
 /// them left; the last value is a candidate only with missing values right (every non-missing
 /// value then goes left).
@@ -378,7 +378,7 @@ pub(super) fn best_bucket_split<S: Stats, B: Bars>(
                 bars.raise(
                     min_side,
                     proxy,
-                    (usize::from(missing_left) << 32 | i, n_left),
+                    (usize::from(missing_left) * present.len() + i, n_left),
                 );
             }
         }
@@ -387,8 +387,12 @@ pub(super) fn best_bucket_split<S: Stats, B: Bars>(
 
 /// The index in `present` of a [`best_bucket_split`] candidate's last value going left, and
 /// whether its missing values go left.
-pub(super) fn bucket_candidate(i: usize) -> (usize, bool) {
-    (i & 0xFFFF_FFFF, i >> 32 == 1)
+pub(super) fn bucket_candidate(i: usize, n_present: usize) -> (usize, bool) {
+    if i < n_present {
+        (i, false)
+    } else {
+        (i - n_present, true)
+    }
 }
 
 #[cfg(test)]

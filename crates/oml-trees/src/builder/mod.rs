@@ -662,7 +662,7 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
         best_bucket_split(&buckets, (&self.total, n_node), (left, right), bars);
         let splits = &mut self.splits;
         bars.settle(|bucket, (place, n_left), proxy| {
-            let (i, missing_left) = bucket_candidate(place);
+            let (i, missing_left) = bucket_candidate(place, present.len());
             let value = levels[present[i]];
             let next = present.get(i + 1).map(|&next| levels[next]);
             let split = Split {
