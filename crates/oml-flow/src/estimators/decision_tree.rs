@@ -250,10 +250,9 @@ pub(crate) fn fit_trees<C: Fitted + 'static, R: Fitted + 'static>(
     classify: impl FnOnce(ArrayView2<'_, f64>, ArrayView1<'_, usize>, usize) -> oml_trees::Result<C>,
     regress: impl FnOnce(ArrayView2<'_, f64>, ArrayView1<'_, f64>) -> oml_trees::Result<R>,
 ) -> Result<Box<dyn Model>> {
-    let mut models = fit_family_on(
+    let mut models = fit_family(
         flow,
         data,
-        training_inputs_with_missing,
         |x, classes, n_classes| classify(x, classes, n_classes).map(|c| vec![c]),
         |x, values| regress(x, values).map(|r| vec![r]),
     )?;

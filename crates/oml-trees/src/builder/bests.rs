@@ -77,15 +77,21 @@ pub(super) struct Many {
 }
 
 impl Many {
-    /// No candidate yet, for the distinct leaf sizes `sizes`, ascending.
+    /// No candidate yet, for the leaf sizes `sizes`, ascending (repeats count once).
     pub(super) fn start(&mut self, sizes: impl Iterator<Item = usize>) {
         self.sizes.clear();
         self.sizes.extend(sizes);
+        self.sizes.dedup();
         debug_assert!(self.sizes.windows(2).all(|w| w[0] < w[1]));
         self.proxies.clear();
         self.proxies.resize(self.sizes.len(), f64::NEG_INFINITY);
         self.found.clear();
         self.found.resize(self.sizes.len(), None);
+    }
+
+    /// The number of buckets: of distinct leaf sizes.
+    pub(super) fn len(&self) -> usize {
+        self.sizes.len()
     }
 
     /// The bucket of a candidate whose smaller side has `min_side` (at least the smallest

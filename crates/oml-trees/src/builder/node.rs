@@ -227,10 +227,8 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
             return;
         }
         let mut many = std::mem::take(&mut self.many);
-        let mut sizes: Vec<usize> = self.owners[owners.clone()].iter().map(leaf_size).collect();
-        sizes.dedup();
-        many.start(sizes.iter().copied());
-        self.splits.start(sizes.len());
+        many.start(self.owners[owners.clone()].iter().map(leaf_size));
+        self.splits.start(many.len());
         self.best_splits(start, end, node.key, &mut many);
         self.many = many;
         // Groups of trees of one split, in order of leaf size: a leaf size's best split is
