@@ -346,13 +346,21 @@ impl NodeHistogramOwned {
 /// For n_nodes=10000 with 8 features, this replaces ~80000 heap allocations
 /// with a single one, dramatically reducing allocation overhead.
 pub struct HistogramArena {
-    /// Single contiguous allocation of all bins.
-    bins: Vec<Bin>,
+    /// The bins of whole node histograms, in node order: one allocation for `from_cuts` and
+    /// `from_fixed`, allocations of at most [`ARENA_CHUNK_BYTES`] for `unwritten` (oml patch).
+    chunks: Vec<Vec<Bin>>,
     /// Number of bins per feature (same order as col_index).
     col_bin_counts: Vec<usize>,
     /// Number of nodes.
     n_nodes: usize,
 }
+
+/// The most bytes of one allocation of an [`HistogramArena::unwritten`] arena (oml patch). Its
+/// pages are taken only as trees use them, but Linux's default overcommit refuses a single
+/// allocation larger than the machine's memory, which a whole arena of wide node histograms
+/// can be (10,000 nodes of 2.6 MB for 45,000 rows of 170 columns); allocations of this size
+/// are each granted.
+pub const ARENA_CHUNK_BYTES: usize = 1 << 30;
 
 impl HistogramArena {
     /// Create arena from cuts (variable bins per feature).
@@ -392,7 +400,7 @@ impl HistogramArena {
         });
 
         HistogramArena {
-            bins,
+            chunks: vec![bins],
             col_bin_counts,
             n_nodes,
         }
@@ -412,16 +420,38 @@ impl HistogramArena {
         sampled: Option<(u16, usize)>,
         n_nodes: usize,
     ) -> Self {
+        Self::unwritten_in_chunks(cuts, col_index, sampled, n_nodes, ARENA_CHUNK_BYTES)
+    }
+
+    /// [`unwritten`](Self::unwritten), allocated in chunks of whole node histograms of at most
+    /// `chunk_bytes` each (at least one node per chunk).
+    pub fn unwritten_in_chunks(
+        cuts: &JaggedMatrix<f64>,
+        col_index: &[usize],
+        sampled: Option<(u16, usize)>,
+        n_nodes: usize,
+        chunk_bytes: usize,
+    ) -> Self {
         let col_bin_counts: Vec<usize> = match sampled {
             None => col_index.iter().map(|&col| cuts.get_col(col).len()).collect(),
             Some((max_bin, col_amount)) => vec![max_bin as usize + 2; col_amount],
         };
         let bins_per_node: usize = col_bin_counts.iter().sum();
+        let nodes_per_chunk = (chunk_bytes / (bins_per_node.max(1) * std::mem::size_of::<Bin>())).max(1);
+        let chunks = (0..n_nodes)
+            .step_by(nodes_per_chunk)
+            .map(|first| Self::alloc_zeroed_bins(bins_per_node * nodes_per_chunk.min(n_nodes - first)))
+            .collect();
         HistogramArena {
-            bins: Self::alloc_zeroed_bins(bins_per_node * n_nodes),
+            chunks,
             col_bin_counts,
             n_nodes,
         }
+    }
+
+    /// The number of allocations the bins take.
+    pub fn n_chunks(&self) -> usize {
+        self.chunks.len()
     }
 
     /// Create arena with fixed max_bin for all features.
@@ -455,7 +485,7 @@ impl HistogramArena {
         });
 
         HistogramArena {
-            bins,
+            chunks: vec![bins],
             col_bin_counts,
             n_nodes,
         }
@@ -485,23 +515,25 @@ impl HistogramArena {
     pub fn as_node_histograms(&mut self) -> Vec<NodeHistogram<'_>> {
         let mut result: Vec<NodeHistogram<'_>> = Vec::with_capacity(self.n_nodes);
         let n_cols = self.col_bin_counts.len();
+        let bins_per_node: usize = self.col_bin_counts.iter().sum();
 
-        // Cast the entire bins slice to UnsafeCell<Bin> slice (same layout, repr(transparent))
-        let all_cells: &[UnsafeCell<Bin>] = unsafe {
-            let ptr = self.bins.as_ptr() as *const UnsafeCell<Bin>;
-            std::slice::from_raw_parts(ptr, self.bins.len())
-        };
-
-        let mut offset = 0;
-        for _node in 0..self.n_nodes {
-            let mut features: Vec<FeatureHistogram<'_>> = Vec::with_capacity(n_cols);
-            for &n_bins in &self.col_bin_counts {
-                features.push(FeatureHistogram {
-                    data: &all_cells[offset..offset + n_bins],
-                });
-                offset += n_bins;
+        for chunk in &self.chunks {
+            // Cast the chunk's bins to UnsafeCell<Bin> (same layout, repr(transparent))
+            let all_cells: &[UnsafeCell<Bin>] = unsafe {
+                let ptr = chunk.as_ptr() as *const UnsafeCell<Bin>;
+                std::slice::from_raw_parts(ptr, chunk.len())
+            };
+            let mut offset = 0;
+            while offset + bins_per_node <= all_cells.len() && result.len() < self.n_nodes {
+                let mut features: Vec<FeatureHistogram<'_>> = Vec::with_capacity(n_cols);
+                for &n_bins in &self.col_bin_counts {
+                    features.push(FeatureHistogram {
+                        data: &all_cells[offset..offset + n_bins],
+                    });
+                    offset += n_bins;
+                }
+                result.push(NodeHistogram { data: features });
             }
-            result.push(NodeHistogram { data: features });
         }
 
         result

@@ -64,9 +64,10 @@ const LIMIT: Constraint<Option<usize>> = Constraint {
 /// constraints and categorical features, which name columns by position after one-hot
 /// encoding. The seed (of perpetual's column sampling, used only when rows are few against
 /// columns) is the fit's seed, and a fit runs on one thread, so that results do not depend on
-/// the thread count (the evaluator runs units in parallel). perpetual sizes its histogram
-/// arena from the free memory too, but only a machine with less than a few megabytes free
-/// for a small task gets a different tree.
+/// the thread count (the evaluator runs units in parallel). The vendored perpetual caps a
+/// tree's nodes by the training rows alone; the release capped them by the memory free when
+/// the fit started too, which made the trees depend on the machine
+/// (`vendor/perpetual/OML-PATCH.md`, patch 4).
 ///
 /// Missing values (NaN) reach the booster: the default pipeline one-hot encodes nominal
 /// columns and imputes nothing. perpetual's default splitter sends them to the side of each

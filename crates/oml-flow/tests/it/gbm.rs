@@ -517,3 +517,59 @@ fn perpetual_splits_on_the_columns_own_cut_points() {
         }
     }
 }
+
+/// perpetual caps a tree's nodes by its histogram arena, which the vendored crate sizes from
+/// the training rows and the parameters (`nodes_to_allocate`, oml's patch): perpetual 2.3.0
+/// sized it by the memory free when the fit started too, so that the same task grew smaller
+/// trees on a busier machine (20,000 x 60 numeric, 5 classes: 333 of 4,000 predictions moved
+/// with 1.9 GB free). Nodes of a gigabyte each, more than any machine frees 10,000 of, still
+/// get the cap of the rows.
+#[test]
+fn perpetuals_tree_size_cap_comes_from_the_rows_not_the_free_memory() {
+    use perpetual::booster::core::nodes_to_allocate;
+    assert_eq!(nodes_to_allocate(10, None, 1e6, 0.0), 100);
+    assert_eq!(nodes_to_allocate(4_000, None, 1e6, 0.0), 8_000);
+    assert_eq!(nodes_to_allocate(60_000, None, 1e9, 1e9), 10_000);
+    // With a memory limit, the arena's share of it: 0.7 x (0.9 GB - 0.1 GB) / 1 MB.
+    let n = nodes_to_allocate(60_000, Some(1.0), 1e6, 1e8);
+    assert!((559..=560).contains(&n), "{n} nodes");
+    assert_eq!(nodes_to_allocate(60_000, Some(0.001), 1e6, 1e8), 3);
+    assert_eq!(nodes_to_allocate(100, Some(1000.0), 1e6, 1e8), 200);
+}
+
+/// The arena that holds the cap's node histograms is allocated in chunks (Linux refuses one
+/// allocation larger than the machine, which 10,000 wide histograms can be), and its node
+/// histograms span the chunks: each node its own bins, of its columns' widths.
+#[test]
+fn perpetuals_node_histograms_span_the_arenas_chunks() {
+    use perpetual::data::JaggedMatrix;
+    use perpetual::histogram::HistogramArena;
+    use std::collections::HashSet;
+    // Two columns of 3 and 2 bins: 5 bins a node.
+    let cuts = JaggedMatrix::from_vecs(&[vec![0.5, 1.5, f64::MAX], vec![2.0, f64::MAX]]);
+    let bin = std::mem::size_of::<perpetual::bin::Bin>();
+    for (n_nodes, chunk_bytes, chunks) in [
+        (7, 11 * bin, 4),
+        (7, 5 * bin, 7),
+        (7, 4 * bin, 7),
+        (7, 1 << 30, 1),
+    ] {
+        let case = format!("{n_nodes} nodes in chunks of {chunk_bytes} bytes");
+        let mut arena =
+            HistogramArena::unwritten_in_chunks(&cuts, &[0, 1], None, n_nodes, chunk_bytes);
+        assert_eq!(arena.n_chunks(), chunks, "{case}");
+        let nodes = arena.as_node_histograms();
+        assert_eq!(nodes.len(), n_nodes, "{case}");
+        let mut seen = HashSet::new();
+        for node in &nodes {
+            let widths: Vec<usize> = node.data.iter().map(|f| f.data.len()).collect();
+            assert_eq!(widths, [3, 2], "{case}");
+            for cell in node.data.iter().flat_map(|f| f.data.iter()) {
+                assert!(
+                    seen.insert(cell.get() as usize),
+                    "{case}: a bin in two nodes"
+                );
+            }
+        }
+    }
+}

@@ -26,46 +26,29 @@ use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 use std::mem;
 use std::time::Instant;
-use sysinfo::{MemoryRefreshKind, RefreshKind, System};
 
-pub(crate) fn get_available_memory() -> f32 {
-    let sys = System::new_with_specifics(RefreshKind::nothing().with_memory(MemoryRefreshKind::everything()));
-    #[allow(unused_mut)]
-    let mut mem_avail = match sys.cgroup_limits() {
-        Some(limits) => limits.free_memory as f32,
-        None => sys.available_memory() as f32,
-    };
-
-    #[cfg(target_os = "linux")]
-    {
-        // Try reading cgroup v2 memory limits
-        if let (Ok(max_str), Ok(cur_str)) = (
-            std::fs::read_to_string("/sys/fs/cgroup/memory.max"),
-            std::fs::read_to_string("/sys/fs/cgroup/memory.current"),
-        ) {
-            let max_trimmed = max_str.trim();
-            if max_trimmed != "max" {
-                if let (Ok(max_val), Ok(cur_val)) = (max_trimmed.parse::<u64>(), cur_str.trim().parse::<u64>()) {
-                    let cgroup_free = max_val.saturating_sub(cur_val) as f32;
-                    mem_avail = mem_avail.min(cgroup_free);
-                }
-            }
-        }
-        // Try reading cgroup v1 memory limits
-        if let (Ok(limit_str), Ok(usage_str)) = (
-            std::fs::read_to_string("/sys/fs/cgroup/memory/memory.limit_in_bytes"),
-            std::fs::read_to_string("/sys/fs/cgroup/memory/memory.usage_in_bytes"),
-        ) {
-            if let (Ok(limit_val), Ok(usage_val)) = (limit_str.trim().parse::<u64>(), usage_str.trim().parse::<u64>()) {
-                if limit_val < 1_000_000_000_000_000 {
-                    let cgroup_free = limit_val.saturating_sub(usage_val) as f32;
-                    mem_avail = mem_avail.min(cgroup_free);
-                }
-            }
+/// The most nodes a tree may grow, which is the number of node histograms in the fit's arena
+/// (oml patch): twice the training rows, at least [`N_NODES_ALLOC_MIN`] and at most
+/// [`N_NODES_ALLOC_MAX`], and with a `memory_limit` (in GB) no more than the arena's share of
+/// it holds (`bytes_per_node` each, after `fixed_bytes` of data and trees), at least 3.
+///
+/// perpetual 2.3.0 also capped it by the memory free when the fit started (the machine's, or
+/// its cgroup's), so that the same data and parameters grew smaller trees, and so predicted
+/// otherwise, on a busier machine or beside another fit. The arena's pages are taken only as
+/// trees use them ([`HistogramArena::unwritten`]), so a cap from the data and the parameters
+/// alone costs no memory that the trees do not use.
+pub fn nodes_to_allocate(rows: usize, memory_limit: Option<f32>, bytes_per_node: f32, fixed_bytes: f32) -> usize {
+    let data_rows_cap = (rows * 2).clamp(N_NODES_ALLOC_MIN, N_NODES_ALLOC_MAX);
+    match memory_limit {
+        None => data_rows_cap,
+        Some(mem_limit) => {
+            // 10% safety buffer for pickle/overhead
+            let mem_limit_safe = mem_limit * 1e9_f32 * 0.9;
+            let available_for_arena = (mem_limit_safe - fixed_bytes).max(0.0);
+            let n = (FREE_MEM_ALLOC_FACTOR * (available_for_arena / bytes_per_node)) as usize;
+            n.max(3).min(data_rows_cap)
         }
     }
-
-    mem_avail
 }
 
 type ImportanceFn = fn(&Tree, &mut HashMap<usize, (f32, usize)>);
@@ -496,39 +479,21 @@ impl PerpetualBooster {
             + (data.rows * 4)
             + if is_const_hess { 0 } else { data.rows * 4 }) as f32;
 
-        let mem_available = get_available_memory();
-
         // Ensemble Memory Estimation (Average Case)
         let ensemble_node_size = (mem::size_of::<crate::node::Node>() as f32 * 1.3) // 1.3x for HashMap overhead
             + if self.cfg.save_node_stats { 48.0 } else { 0.0 };
 
         let iteration_limit = self.cfg.iteration_limit.unwrap_or(ITER_LIMIT) as f32;
         let avg_nodes_per_tree = 256.0_f32; // Assuming average tree size
+        let total_predicted_ensemble_mem = iteration_limit * avg_nodes_per_tree * ensemble_node_size;
+        // oml patch: from the data and the parameters, not the free memory.
+        let n_nodes_alloc = nodes_to_allocate(
+            data.rows,
+            self.cfg.memory_limit,
+            mem_hist,
+            base_memory_bytes + total_predicted_ensemble_mem,
+        );
 
-        let n_nodes_alloc = match self.cfg.memory_limit {
-            Some(mem_limit) => {
-                let mem_limit_bytes = mem_limit * 1e9_f32;
-                // 10% safety buffer for pickle/overhead
-                let mem_limit_safe = mem_limit_bytes * 0.9;
-
-                let total_predicted_ensemble_mem = iteration_limit * avg_nodes_per_tree * ensemble_node_size;
-                let available_for_arena = (mem_limit_safe - base_memory_bytes - total_predicted_ensemble_mem).max(0.0);
-
-                // Hard ceiling is actual available memory so we don't crash the OS
-                let usable_memory = available_for_arena.min(mem_available);
-                let n = (FREE_MEM_ALLOC_FACTOR * (usable_memory / mem_hist)) as usize;
-
-                // Double-capping: memory-limit based vs data-rows based
-                let data_rows_cap = (data.rows * 2).max(N_NODES_ALLOC_MIN);
-                n.max(3).min(data_rows_cap).min(N_NODES_ALLOC_MAX)
-            }
-            None => {
-                let actual_available = (mem_available - base_memory_bytes).max(0.0);
-                let n = (FREE_MEM_ALLOC_FACTOR * (actual_available / mem_hist)) as usize;
-                let data_rows_cap = (data.rows * 2).max(N_NODES_ALLOC_MIN);
-                n.max(3).min(data_rows_cap).min(N_NODES_ALLOC_MAX)
-            }
-        };
         // oml patch: the arena's histograms are written by each tree as it uses them (the
         // layouts of `from_cuts` and `from_fixed`, which wrote all `n_nodes_alloc` of them).
         let sampled = (col_amount != col_index.len()).then_some((effective_max_bin, col_amount));
@@ -825,39 +790,20 @@ impl PerpetualBooster {
             + (data.rows * 4)
             + if is_const_hess { 0 } else { data.rows * 4 }) as f32;
 
-        let mem_available = get_available_memory();
-
         // Ensemble Memory Estimation (Average Case)
         let ensemble_node_size = (mem::size_of::<crate::node::Node>() as f32 * 1.3) // 1.3x for HashMap overhead
             + if self.cfg.save_node_stats { 48.0 } else { 0.0 };
 
         let iteration_limit = self.cfg.iteration_limit.unwrap_or(ITER_LIMIT) as f32;
         let avg_nodes_per_tree = 256.0_f32; // Assuming average tree size
-
-        let n_nodes_alloc = match self.cfg.memory_limit {
-            Some(mem_limit) => {
-                let mem_limit_bytes = mem_limit * 1e9_f32;
-                // 10% safety buffer for pickle/overhead
-                let mem_limit_safe = mem_limit_bytes * 0.9;
-
-                let total_predicted_ensemble_mem = iteration_limit * avg_nodes_per_tree * ensemble_node_size;
-                let available_for_arena = (mem_limit_safe - base_memory_bytes - total_predicted_ensemble_mem).max(0.0);
-
-                // Hard ceiling is actual available memory so we don't crash the OS
-                let usable_memory = available_for_arena.min(mem_available);
-                let n = (FREE_MEM_ALLOC_FACTOR * (usable_memory / mem_hist)) as usize;
-
-                // Double-capping: memory-limit based vs data-rows based
-                let data_rows_cap = (data.rows * 2).max(N_NODES_ALLOC_MIN);
-                n.max(3).min(data_rows_cap).min(N_NODES_ALLOC_MAX)
-            }
-            None => {
-                let actual_available = (mem_available - base_memory_bytes).max(0.0);
-                let n = (FREE_MEM_ALLOC_FACTOR * (actual_available / mem_hist)) as usize;
-                let data_rows_cap = (data.rows * 2).max(N_NODES_ALLOC_MIN);
-                n.max(3).min(data_rows_cap).min(N_NODES_ALLOC_MAX)
-            }
-        };
+        let total_predicted_ensemble_mem = iteration_limit * avg_nodes_per_tree * ensemble_node_size;
+        // oml patch: from the data and the parameters, not the free memory.
+        let n_nodes_alloc = nodes_to_allocate(
+            data.rows,
+            self.cfg.memory_limit,
+            mem_hist,
+            base_memory_bytes + total_predicted_ensemble_mem,
+        );
 
         // oml patch: the arena's histograms are written by each tree as it uses them (the
         // layouts of `from_cuts` and `from_fixed`, which wrote all `n_nodes_alloc` of them).
