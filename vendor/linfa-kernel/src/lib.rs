@@ -501,6 +501,62 @@ impl<
     }
 }
 
+/// oml patch: the product `a b` with every entry summed over `a`'s columns in order, each
+/// term multiplied and then added (two roundings), so that it has the same bits on every
+/// machine; with `upper`, only the entries on and above the diagonal are computed (the others
+/// are zero or hold partial rows). ndarray's matrix product (matrixmultiply) picks its kernel
+/// by the CPU when it runs, and its kernels for CPUs with fused multiply-add round each term
+/// once: the same product has other last bits on a CPU without one, and so the solver stops
+/// elsewhere and the probabilities differ.
+///
+/// Terms of a zero entry of `a` are skipped: adding the zero they would give leaves a sum as
+/// it is (but for the sign of a zero sum), and one-hot encoded rows are mostly zeros. The
+/// product is taken eight columns at a time, their sums held in registers over a row's terms.
+pub fn product_in_order<F: Float>(a: ArrayView2<'_, F>, b: ArrayView2<'_, F>, upper: bool) -> Array2<F> {
+    const WIDTH: usize = 8;
+    let (n, p, m) = (a.nrows(), a.ncols(), b.ncols());
+    assert_eq!(p, b.nrows(), "the inner dimensions of a product");
+    // The non-zero entries of each row of `a`, in column order: row `i`'s are
+    // `terms[starts[i]..starts[i + 1]]`.
+    let mut terms: Vec<(usize, F)> = Vec::new();
+    let mut starts = vec![0];
+    for row in a.outer_iter() {
+        terms.extend(row.iter().enumerate().filter(|&(_, &v)| v != F::zero()).map(|(k, &v)| (k, v)));
+        starts.push(terms.len());
+    }
+    let b = b.as_standard_layout();
+    let b = b.as_slice().expect("standard layout");
+    let mut product = Array2::zeros((n, m));
+    let out = product.as_slice_mut().expect("a new standard-layout array");
+    // The block's columns of `b`, term by term: `WIDTH` values a term.
+    let mut block = vec![F::zero(); p * WIDTH];
+    for first in (0..m).step_by(WIDTH) {
+        let width = usize::min(WIDTH, m - first);
+        for (k, packed) in block.chunks_exact_mut(WIDTH).enumerate() {
+            for (packed, &b_kj) in packed.iter_mut().zip(&b[k * m + first..k * m + first + width]) {
+                *packed = b_kj;
+            }
+        }
+        let rows = if upper { usize::min(n, first + width) } else { n };
+        for (i, bounds) in starts.windows(2).take(rows).enumerate() {
+            let mut sums = [F::zero(); WIDTH];
+            for &(k, a_ik) in &terms[bounds[0]..bounds[1]] {
+                let packed: &[F; WIDTH] =
+                    std::convert::TryInto::try_into(&block[k * WIDTH..(k + 1) * WIDTH]).expect("a block");
+                for (sum, &b_kj) in sums.iter_mut().zip(packed) {
+                    *sum = *sum + a_ik * b_kj;
+                }
+            }
+            // Element by element, so that the sums stay in registers (a copy of the array
+            // would keep them in memory, and call `memcpy`).
+            for (value, sum) in out[i * m + first..i * m + first + width].iter_mut().zip(sums) {
+                *value = sum;
+            }
+        }
+    }
+    product
+}
+
 fn dense_from_fn<F: Float, D: Data<Elem = F>>(
     dataset: &ArrayBase<D, Ix2>,
     method: &KernelMethod<F>,
@@ -508,12 +564,13 @@ fn dense_from_fn<F: Float, D: Data<Elem = F>>(
     // oml patch: every kernel method is a function of inner products, so the matrix starts as
     // the Gram matrix `X X^T`, one matrix product, and each entry of its upper triangle is
     // turned into the kernel's value and mirrored to the lower triangle, which makes the
-    // matrix symmetric bit for bit (the solver reads rows as columns). The gaussian kernel
+    // matrix symmetric bit for bit (the solver reads rows as columns); the product is summed
+    // in a fixed order ([`product_in_order`]), on and above the diagonal. The gaussian kernel
     // takes `|a - b|^2 = <a, a> + <b, b> - 2 <a, b>`, as libsvm (scikit-learn's `SVC`) does
     // when it trains. 0.8.1 computed `distance` for every ordered pair of rows: the same
     // values up to rounding, at about ten times the cost.
     let n_observations = dataset.len_of(Axis(0));
-    let mut similarity = dataset.dot(&dataset.t());
+    let mut similarity = product_in_order(dataset.view(), dataset.t(), true);
     let squares = similarity.diag().to_vec();
     for (i, mut row) in similarity.outer_iter_mut().enumerate() {
         for (j, value) in row.iter_mut().enumerate().skip(i) {
@@ -627,6 +684,35 @@ mod tests {
         // 2*(3 * 3.1)
         assert_eq!((*adj_mat.get(6, 7).unwrap() * 10.) as usize, 186);
         assert_eq!((*adj_mat.get(7, 6).unwrap() * 10.) as usize, 186);
+    }
+
+    #[test]
+    fn products_are_summed_in_feature_order_on_every_machine() {
+        // oml patch: each entry of the product, and of the linear kernel's matrix, has the
+        // bits of the sum taken term by term in feature order, each term rounded before it is
+        // added: what a CPU without fused multiply-add computes. ndarray's product fails this
+        // on a CPU with one. Across several column blocks, with rows of 1 to 300 features.
+        for (n, m, p) in [(3, 2, 1), (40, 600, 13), (300, 9, 300)] {
+            let value = |i: usize, j: usize, salt: usize| {
+                let hash = ((i * 7919 + j * 104_729 + salt) as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+                (hash >> 11) as f64 / (1u64 << 53) as f64 * 4.0 - 2.0
+            };
+            // A third of `a` zero, as one-hot columns are (their terms are skipped).
+            let a = Array2::from_shape_fn((n, p), |(i, k)| if (i + 2 * k) % 3 == 0 { 0.0 } else { value(i, k, 1) });
+            let b = Array2::from_shape_fn((p, m), |(k, j)| value(k, j, 2));
+            let in_order = |a: &Array2<f64>, b: ArrayView2<f64>, i: usize, j: usize| {
+                (0..a.ncols()).fold(0.0, |sum, k| sum + a[(i, k)] * b[(k, j)])
+            };
+            let product = product_in_order(a.view(), b.view(), false);
+            for ((i, j), &value) in product.indexed_iter() {
+                assert_eq!(value.to_bits(), in_order(&a, b.view(), i, j).to_bits(), "{n}x{p}x{m} ({i}, {j})");
+            }
+            let gram = dense_from_fn(&a, &KernelMethod::Linear);
+            for ((i, j), &value) in gram.indexed_iter() {
+                let (i, j) = (i.min(j), i.max(j));
+                assert_eq!(value.to_bits(), in_order(&a, a.t(), i, j).to_bits(), "{n}x{p} gram ({i}, {j})");
+            }
+        }
     }
 
     #[test]

@@ -215,7 +215,7 @@ impl<F: Float, T> Svm<F, T> {
                 for start in (0..rows.nrows()).step_by(BLOCK) {
                     let end = usize::min(start + BLOCK, rows.nrows());
                     let block = rows.slice(s![start..end, ..]);
-                    let mut kernel = block.dot(&supp_vecs.t());
+                    let mut kernel = linfa_kernel::product_in_order(block, supp_vecs.t(), false);
                     for (row, mut values) in block.outer_iter().zip(kernel.axis_iter_mut(Axis(0))) {
                         let square = row.dot(&row);
                         for (value, &supp_square) in values.iter_mut().zip(&supp_squares) {

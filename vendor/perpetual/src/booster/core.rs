@@ -372,11 +372,12 @@ impl PerpetualBooster {
         // initialize objective function
         let objective_fn = &self.cfg.objective;
 
-        let n_threads_available = std::thread::available_parallelism().unwrap().get();
-        let num_threads = match self.cfg.num_threads {
-            Some(num_threads) => num_threads,
-            None => n_threads_available,
-        };
+        // oml patch: the machine's parallelism is asked only without `num_threads`, and a
+        // machine that cannot tell gets one thread rather than a panic.
+        let num_threads = self
+            .cfg
+            .num_threads
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
         let builder = rayon::ThreadPoolBuilder::new().num_threads(num_threads);
         let pool = builder.build().unwrap();
 
@@ -695,11 +696,12 @@ impl PerpetualBooster {
         let start = Instant::now();
         let objective_fn = &self.cfg.objective;
 
-        let n_threads_available = std::thread::available_parallelism().unwrap().get();
-        let num_threads = match self.cfg.num_threads {
-            Some(num_threads) => num_threads,
-            None => n_threads_available,
-        };
+        // oml patch: the machine's parallelism is asked only without `num_threads`, and a
+        // machine that cannot tell gets one thread rather than a panic.
+        let num_threads = self
+            .cfg
+            .num_threads
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
         let builder = rayon::ThreadPoolBuilder::new().num_threads(num_threads);
         let pool = builder.build().unwrap();
 

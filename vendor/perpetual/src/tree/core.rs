@@ -200,10 +200,12 @@ impl Tree {
 
         let mut leaf_bounds: Vec<(f64, usize, usize)> = Vec::new();
 
+        let children_per_split = if splitter.get_create_missing_branch() { 3 } else { 2 };
         growable.add_node(root_node);
         while !growable.is_empty() {
-            // If this will push us over the number of allocated nodes, break.
-            if self.nodes.len() + 2 > n_nodes_alloc {
+            // If this will push us over the number of allocated nodes, break. oml patch: a
+            // split numbers three children with a missing branch, so three must fit.
+            if self.nodes.len() + children_per_split > n_nodes_alloc {
                 self.stopper = TreeStopper::MaxNodes;
                 break;
             }
