@@ -728,7 +728,8 @@ impl<F: Float, C: PartialOrd + Clone> MultiFittedLogisticRegression<F, C> {
 
     /// Return non-normalized probabilities (n_samples * n_classes)
     fn predict_nonorm_probabilities<A: Data<Elem = F>>(&self, x: &ArrayBase<A, Ix2>) -> Array2<F> {
-        x.dot(&self.params) + &self.intercept
+        // oml patch: summed in order, the same bits on every CPU.
+        dot_in_order(x, &self.params.view()) + &self.intercept
     }
 
     /// Return normalized probabilities for each output class. The output dimensions are (n_samples
@@ -835,8 +836,8 @@ impl<'a, F: Float, A: Data<Elem = F>, D: Dimension> LogisticRegressionProblem<'a
 }
 
 /// The training rows as the multinomial loss multiplies them (oml patch): a table of at least
-/// half zeros by its nonzero entries ([`NonZeros`]), any other as it is, by `ndarray`'s `dot`
-/// (as 0.8.1: on a dense table, matrixmultiply's packing costs less than its kernel saves).
+/// half zeros by its nonzero entries ([`NonZeros`]), any other as it is ([`dot_in_order`]):
+/// both sum each entry in a fixed order, the same bits on every CPU.
 enum Rows<'a, F, A: Data<Elem = F>> {
     Dense(&'a ArrayBase<A, Ix2>),
     Sparse(NonZeros<F>),
@@ -864,7 +865,7 @@ impl<'a, F: Float, A: Data<Elem = F>> Rows<'a, F, A> {
     /// `X W`.
     fn dot(&self, w: &ArrayView2<F>) -> Array2<F> {
         match self {
-            Rows::Dense(x) => x.dot(w),
+            Rows::Dense(x) => dot_in_order(x, w),
             Rows::Sparse(x) => x.dot(w),
         }
     }
@@ -872,10 +873,44 @@ impl<'a, F: Float, A: Data<Elem = F>> Rows<'a, F, A> {
     /// `X^T D`.
     fn t_dot(&self, d: &Array2<F>) -> Array2<F> {
         match self {
-            Rows::Dense(x) => x.t().dot(d),
+            Rows::Dense(x) => t_dot_in_order(x, d),
             Rows::Sparse(x) => x.t_dot(d),
         }
     }
+}
+
+/// `X W`, each entry summed over `X`'s columns in order, each term multiplied and then added
+/// (oml patch): the same bits on every CPU. ndarray's matrix product (matrixmultiply) picks a
+/// kernel by the CPU when it runs, and rounds each term once where the CPU has fused
+/// multiply-add, twice where it has not.
+fn dot_in_order<F: Float, A: Data<Elem = F>>(x: &ArrayBase<A, Ix2>, w: &ArrayView2<F>) -> Array2<F> {
+    let w = w.as_standard_layout();
+    let (k, w) = (w.ncols(), w.as_slice().expect("standard layout"));
+    let mut out = Array2::zeros((x.nrows(), k));
+    for (x_row, out_row) in x.outer_iter().zip(out.as_slice_mut().expect("a new array").chunks_exact_mut(k.max(1))) {
+        for (&x_ij, w_row) in x_row.iter().zip(w.chunks_exact(k.max(1))) {
+            for (value, &w_jc) in out_row.iter_mut().zip(w_row) {
+                *value = *value + x_ij * w_jc;
+            }
+        }
+    }
+    out
+}
+
+/// `X^T D`, each entry summed over `X`'s rows in order, as [`dot_in_order`] (oml patch).
+fn t_dot_in_order<F: Float, A: Data<Elem = F>>(x: &ArrayBase<A, Ix2>, d: &Array2<F>) -> Array2<F> {
+    let d = d.as_standard_layout();
+    let (k, d) = (d.ncols(), d.as_slice().expect("standard layout"));
+    let mut out = Array2::zeros((x.ncols(), k));
+    let out_rows = out.as_slice_mut().expect("a new array");
+    for (x_row, d_row) in x.outer_iter().zip(d.chunks_exact(k.max(1))) {
+        for (&x_ij, out_row) in x_row.iter().zip(out_rows.chunks_exact_mut(k.max(1))) {
+            for (value, &d_ic) in out_row.iter_mut().zip(d_row) {
+                *value = *value + x_ij * d_ic;
+            }
+        }
+    }
+    out
 }
 
 /// The nonzero entries of a matrix, row by row (compressed sparse rows). oml patch: the
@@ -1479,6 +1514,32 @@ mod test {
                 let grad = problem.gradient(&param).unwrap();
                 assert_eq!(cost, multi_logistic_loss(&rows, &y, 0.6, w));
                 assert_eq!(grad.0, multi_logistic_grad(&rows, &y, 0.6, w));
+            }
+        }
+    }
+
+    #[test]
+    fn products_are_summed_in_order_on_every_machine() {
+        // oml patch: `X W` and `X^T D`, of the rows as they are and by their nonzero entries,
+        // have the bits of the sum taken term by term in order, each term rounded before it is
+        // added: what a CPU without fused multiply-add computes. ndarray's product fails this
+        // on a CPU with one.
+        let value = |i: usize, j: usize, salt: usize| {
+            let hash = ((i * 7919 + j * 104_729 + salt) as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            (hash >> 11) as f64 / (1u64 << 53) as f64 * 4.0 - 2.0
+        };
+        let (n, p, k) = (37, 23, 5);
+        let x = Array2::from_shape_fn((n, p), |(i, j)| if (i + j) % 4 == 0 { 0.0 } else { value(i, j, 1) });
+        let w = Array2::from_shape_fn((p, k), |(j, c)| value(j, c, 2));
+        let d = Array2::from_shape_fn((n, k), |(i, c)| value(i, c, 3));
+        let xw = |i: usize, c: usize| (0..p).fold(0.0, |sum, j| sum + x[(i, j)] * w[(j, c)]);
+        let xtd = |j: usize, c: usize| (0..n).fold(0.0, |sum, i| sum + x[(i, j)] * d[(i, c)]);
+        for rows in [Rows::Dense(&x), Rows::Sparse(NonZeros::of(&x))] {
+            for ((i, c), v) in rows.dot(&w.view()).indexed_iter() {
+                assert_eq!(v.to_bits(), xw(i, c).to_bits(), "X W ({i}, {c})");
+            }
+            for ((j, c), v) in rows.t_dot(&d).indexed_iter() {
+                assert_eq!(v.to_bits(), xtd(j, c).to_bits(), "X^T D ({j}, {c})");
             }
         }
     }
