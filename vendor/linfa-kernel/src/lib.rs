@@ -503,8 +503,8 @@ impl<
 
 /// oml patch: the product `a b` with every entry summed over `a`'s columns in order, each
 /// term multiplied and then added (two roundings), so that it has the same bits on every
-/// machine; with `upper`, only the entries on and above the diagonal are computed (the others
-/// are zero or hold partial rows). ndarray's matrix product (matrixmultiply) picks its kernel
+/// machine; with `upper`, the entries on and above the diagonal (below it, only those in the
+/// diagonal's blocks of eight columns are computed, and the rest are zero). ndarray's matrix product (matrixmultiply) picks its kernel
 /// by the CPU when it runs, and its kernels for CPUs with fused multiply-add round each term
 /// once: the same product has other last bits on a CPU without one, and so the solver stops
 /// elsewhere and the probabilities differ.
