@@ -509,8 +509,10 @@ impl<
 /// once: the same product has other last bits on a CPU without one, and so the solver stops
 /// elsewhere and the probabilities differ.
 ///
-/// Terms of a zero entry of `a` are skipped: adding the zero they would give leaves a sum as
-/// it is (but for the sign of a zero sum), and one-hot encoded rows are mostly zeros. The
+/// Terms of a zero entry of `a` are skipped: with finite entries, adding the zero they would
+/// give leaves a sum's bits as they are, and one-hot encoded rows are mostly zeros. The
+/// kernel's `exp` and `powf` are the C library's, which may round otherwise on another CPU or
+/// library version: only the products are fixed here. The
 /// product is taken eight columns at a time, their sums held in registers over a row's terms.
 pub fn product_in_order<F: Float>(a: ArrayView2<'_, F>, b: ArrayView2<'_, F>, upper: bool) -> Array2<F> {
     const WIDTH: usize = 8;
@@ -691,7 +693,8 @@ mod tests {
         // oml patch: each entry of the product, and of the linear kernel's matrix, has the
         // bits of the sum taken term by term in feature order, each term rounded before it is
         // added: what a CPU without fused multiply-add computes. ndarray's product fails this
-        // on a CPU with one. Across several column blocks, with rows of 1 to 300 features.
+        // on a CPU with one (only there). Across several column blocks, with rows of 1 to 300
+        // features.
         for (n, m, p) in [(3, 2, 1), (40, 600, 13), (300, 9, 300)] {
             let value = |i: usize, j: usize, salt: usize| {
                 let hash = ((i * 7919 + j * 104_729 + salt) as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);

@@ -880,10 +880,12 @@ impl<'a, F: Float, A: Data<Elem = F>> Rows<'a, F, A> {
 }
 
 /// `X W`, each entry summed over `X`'s columns in order, each term multiplied and then added
-/// (oml patch): the same bits on every CPU. ndarray's matrix product (matrixmultiply) picks a
+/// (oml patch): the same bits on every CPU (the products; the loss's `exp` and `ln` are the C
+/// library's, which may round otherwise). ndarray's matrix product (matrixmultiply) picks a
 /// kernel by the CPU when it runs, and rounds each term once where the CPU has fused
 /// multiply-add, twice where it has not.
 fn dot_in_order<F: Float, A: Data<Elem = F>>(x: &ArrayBase<A, Ix2>, w: &ArrayView2<F>) -> Array2<F> {
+    assert_eq!(x.ncols(), w.nrows(), "the inner dimensions of a product");
     let w = w.as_standard_layout();
     let (k, w) = (w.ncols(), w.as_slice().expect("standard layout"));
     let mut out = Array2::zeros((x.nrows(), k));
@@ -899,6 +901,7 @@ fn dot_in_order<F: Float, A: Data<Elem = F>>(x: &ArrayBase<A, Ix2>, w: &ArrayVie
 
 /// `X^T D`, each entry summed over `X`'s rows in order, as [`dot_in_order`] (oml patch).
 fn t_dot_in_order<F: Float, A: Data<Elem = F>>(x: &ArrayBase<A, Ix2>, d: &Array2<F>) -> Array2<F> {
+    assert_eq!(x.nrows(), d.nrows(), "the inner dimensions of a product");
     let d = d.as_standard_layout();
     let (k, d) = (d.ncols(), d.as_slice().expect("standard layout"));
     let mut out = Array2::zeros((x.ncols(), k));
@@ -1523,7 +1526,7 @@ mod test {
         // oml patch: `X W` and `X^T D`, of the rows as they are and by their nonzero entries,
         // have the bits of the sum taken term by term in order, each term rounded before it is
         // added: what a CPU without fused multiply-add computes. ndarray's product fails this
-        // on a CPU with one.
+        // on a CPU with one (only there: on one without, its kernel rounds as this does).
         let value = |i: usize, j: usize, salt: usize| {
             let hash = ((i * 7919 + j * 104_729 + salt) as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
             (hash >> 11) as f64 / (1u64 << 53) as f64 * 4.0 - 2.0

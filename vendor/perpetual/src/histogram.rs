@@ -355,7 +355,8 @@ pub struct HistogramArena {
     n_nodes: usize,
 }
 
-/// The most bytes of one allocation of an [`HistogramArena::unwritten`] arena (oml patch). Its
+/// The most bytes of one allocation of an [`HistogramArena::unwritten`] arena, unless one node
+/// histogram is larger (oml patch). Its
 /// pages are taken only as trees use them, but Linux's default overcommit refuses a single
 /// allocation larger than the machine's memory, which a whole arena of wide node histograms
 /// can be (10,000 nodes of 2.6 MB for 45,000 rows of 170 columns); allocations of this size

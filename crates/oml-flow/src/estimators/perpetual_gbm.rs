@@ -59,15 +59,15 @@ const LIMIT: Constraint<Option<usize>> = Constraint {
 /// The parameters are perpetual's own [`BoosterConfig`] fields, read from the struct the
 /// booster is built from, with perpetual's defaults: `budget`, `max_bin`, `iteration_limit`,
 /// `stopping_rounds`, `allow_missing_splits`, `create_missing_branch`,
-/// `missing_node_treatment` and `force_children_to_bound_parent`. Left out: `timeout` and
-/// `memory_limit`, which would make the fit depend on the clock or the machine; the column
-/// constraints and categorical features, which name columns by position after one-hot
+/// `missing_node_treatment` and `force_children_to_bound_parent`. Left out: `timeout`, which
+/// would make the fit depend on the clock, and `memory_limit`, which caps a tree's nodes; the
+/// column constraints and categorical features, which name columns by position after one-hot
 /// encoding. The seed (of perpetual's column sampling, used only when rows are few against
 /// columns) is the fit's seed, and a fit runs on one thread, so that results do not depend on
 /// the thread count (the evaluator runs units in parallel). The vendored perpetual caps a
-/// tree's nodes by the training rows alone; the release capped them by the memory free when
-/// the fit started too, which made the trees depend on the machine
-/// (`vendor/perpetual/OML-PATCH.md`, patch 4).
+/// tree's nodes by the training rows alone (twice them, 100 to 10,000); the release capped
+/// them by the memory free when the fit started too, which made the trees depend on the
+/// machine (`vendor/perpetual/OML-PATCH.md`, patch 4).
 ///
 /// Missing values (NaN) reach the booster: the default pipeline one-hot encodes nominal
 /// columns and imputes nothing. perpetual's default splitter sends them to the side of each
