@@ -455,6 +455,11 @@ impl HistogramArena {
         self.chunks.len()
     }
 
+    /// The number of bins allocated, over every chunk.
+    pub fn n_bins(&self) -> usize {
+        self.chunks.iter().map(Vec::len).sum()
+    }
+
     /// Create arena with fixed max_bin for all features.
     pub fn from_fixed(max_bin: u16, col_amount: usize, _is_const_hess: bool, n_nodes: usize) -> Self {
         let bins_per_feature = max_bin as usize + 2;

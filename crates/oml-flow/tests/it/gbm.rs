@@ -539,7 +539,8 @@ fn perpetuals_tree_size_cap_comes_from_the_rows_not_the_free_memory() {
 
 /// The arena that holds the cap's node histograms is allocated in chunks (Linux refuses one
 /// allocation larger than the machine, which 10,000 wide histograms can be), and its node
-/// histograms span the chunks: each node its own bins, of its columns' widths.
+/// histograms span the chunks: each node its own bins, of its columns' widths, and no more bins
+/// than the nodes take.
 #[test]
 fn perpetuals_node_histograms_span_the_arenas_chunks() {
     use perpetual::data::JaggedMatrix;
@@ -558,6 +559,11 @@ fn perpetuals_node_histograms_span_the_arenas_chunks() {
         let mut arena =
             HistogramArena::unwritten_in_chunks(&cuts, &[0, 1], None, n_nodes, chunk_bytes);
         assert_eq!(arena.n_chunks(), chunks, "{case}");
+        assert_eq!(
+            arena.n_bins(),
+            5 * n_nodes,
+            "{case}: no chunk larger than its nodes"
+        );
         let nodes = arena.as_node_histograms();
         assert_eq!(nodes.len(), n_nodes, "{case}");
         let mut seen = HashSet::new();
