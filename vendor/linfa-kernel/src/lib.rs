@@ -504,16 +504,16 @@ impl<
 /// oml patch: the product `a b` with every entry summed over `a`'s columns in order, each
 /// term multiplied and then added (two roundings), so that it has the same bits on every
 /// machine; with `upper`, the entries on and above the diagonal (below it, only those in the
-/// diagonal's blocks of eight columns are computed, and the rest are zero). ndarray's matrix product (matrixmultiply) picks its kernel
-/// by the CPU when it runs, and its kernels for CPUs with fused multiply-add round each term
-/// once: the same product has other last bits on a CPU without one, and so the solver stops
-/// elsewhere and the probabilities differ.
+/// diagonal's blocks of eight columns are computed, and the rest are zero). ndarray's matrix
+/// product (matrixmultiply) picks its kernel by the CPU when it runs, and its kernels for CPUs
+/// with fused multiply-add round each term once: the same product has other last bits on a
+/// CPU without one, and so the solver stops elsewhere and the probabilities differ.
 ///
 /// Terms of a zero entry of `a` are skipped: with finite entries, adding the zero they would
 /// give leaves a sum's bits as they are, and one-hot encoded rows are mostly zeros. The
-/// kernel's `exp` and `powf` are the C library's, which may round otherwise on another CPU or
-/// library version: only the products are fixed here. The
 /// product is taken eight columns at a time, their sums held in registers over a row's terms.
+/// Only the products are fixed here: the kernel's `exp` and `powf` are the C library's, which
+/// may round otherwise on another CPU or library version.
 pub fn product_in_order<F: Float>(a: ArrayView2<'_, F>, b: ArrayView2<'_, F>, upper: bool) -> Array2<F> {
     const WIDTH: usize = 8;
     let (n, p, m) = (a.nrows(), a.ncols(), b.ncols());

@@ -729,7 +729,7 @@ impl<F: Float, C: PartialOrd + Clone> MultiFittedLogisticRegression<F, C> {
     /// Return non-normalized probabilities (n_samples * n_classes)
     fn predict_nonorm_probabilities<A: Data<Elem = F>>(&self, x: &ArrayBase<A, Ix2>) -> Array2<F> {
         // oml patch: summed in order, the same bits on every CPU.
-        dot_in_order(x, &self.params.view()) + &self.intercept
+        entries_dot(dense_entries(x), x.ncols(), &self.params.view()) + &self.intercept
     }
 
     /// Return normalized probabilities for each output class. The output dimensions are (n_samples
@@ -836,7 +836,7 @@ impl<'a, F: Float, A: Data<Elem = F>, D: Dimension> LogisticRegressionProblem<'a
 }
 
 /// The training rows as the multinomial loss multiplies them (oml patch): a table of at least
-/// half zeros by its nonzero entries ([`NonZeros`]), any other as it is ([`dot_in_order`]):
+/// half zeros by its nonzero entries ([`NonZeros`]), any other as it is ([`dense_entries`]):
 /// both sum each entry in a fixed order, the same bits on every CPU.
 enum Rows<'a, F, A: Data<Elem = F>> {
     Dense(&'a ArrayBase<A, Ix2>),
@@ -865,7 +865,7 @@ impl<'a, F: Float, A: Data<Elem = F>> Rows<'a, F, A> {
     /// `X W`.
     fn dot(&self, w: &ArrayView2<F>) -> Array2<F> {
         match self {
-            Rows::Dense(x) => dot_in_order(x, w),
+            Rows::Dense(x) => entries_dot(dense_entries(*x), x.ncols(), w),
             Rows::Sparse(x) => x.dot(w),
         }
     }
@@ -873,47 +873,69 @@ impl<'a, F: Float, A: Data<Elem = F>> Rows<'a, F, A> {
     /// `X^T D`.
     fn t_dot(&self, d: &Array2<F>) -> Array2<F> {
         match self {
-            Rows::Dense(x) => t_dot_in_order(x, d),
+            Rows::Dense(x) => entries_t_dot(dense_entries(*x), x.ncols(), d),
             Rows::Sparse(x) => x.t_dot(d),
         }
     }
 }
 
-/// `X W`, each entry summed over `X`'s columns in order, each term multiplied and then added
-/// (oml patch): the same bits on every CPU (the products; the loss's `exp` and `ln` are the C
-/// library's, which may round otherwise). ndarray's matrix product (matrixmultiply) picks a
-/// kernel by the CPU when it runs, and rounds each term once where the CPU has fused
-/// multiply-add, twice where it has not.
-fn dot_in_order<F: Float, A: Data<Elem = F>>(x: &ArrayBase<A, Ix2>, w: &ArrayView2<F>) -> Array2<F> {
-    assert_eq!(x.ncols(), w.nrows(), "the inner dimensions of a product");
-    let w = w.as_standard_layout();
-    let (k, w) = (w.ncols(), w.as_slice().expect("standard layout"));
-    let mut out = Array2::zeros((x.nrows(), k));
-    for (x_row, out_row) in x.outer_iter().zip(out.as_slice_mut().expect("a new array").chunks_exact_mut(k.max(1))) {
-        for (&x_ij, w_row) in x_row.iter().zip(w.chunks_exact(k.max(1))) {
-            for (value, &w_jc) in out_row.iter_mut().zip(w_row) {
-                *value = *value + x_ij * w_jc;
-            }
-        }
-    }
-    out
+/// The entries of each row of `x` as (column, value), zeros included: the rows as
+/// [`entries_dot`] and [`entries_t_dot`] read them.
+fn dense_entries<'a, F: Float, A: Data<Elem = F>>(
+    x: &'a ArrayBase<A, Ix2>,
+) -> impl ExactSizeIterator<Item = impl Iterator<Item = (usize, F)> + 'a> + 'a {
+    x.outer_iter().map(|row| row.into_iter().copied().enumerate())
 }
 
-/// `X^T D`, each entry summed over `X`'s rows in order, as [`dot_in_order`] (oml patch).
-fn t_dot_in_order<F: Float, A: Data<Elem = F>>(x: &ArrayBase<A, Ix2>, d: &Array2<F>) -> Array2<F> {
-    assert_eq!(x.nrows(), d.nrows(), "the inner dimensions of a product");
-    let d = d.as_standard_layout();
-    let (k, d) = (d.ncols(), d.as_slice().expect("standard layout"));
-    let mut out = Array2::zeros((x.ncols(), k));
-    let out_rows = out.as_slice_mut().expect("a new array");
-    for (x_row, d_row) in x.outer_iter().zip(d.chunks_exact(k.max(1))) {
-        for (&x_ij, out_row) in x_row.iter().zip(out_rows.chunks_exact_mut(k.max(1))) {
-            for (value, &d_ic) in out_row.iter_mut().zip(d_row) {
-                *value = *value + x_ij * d_ic;
+/// `X W`, `X` of `n_columns` columns given row by row as its (column, value) entries in column
+/// order (oml patch): each output entry is the sum of its terms in that order, each term
+/// multiplied and then added, the same bits on every CPU (the products; the loss's `exp` and
+/// `ln` are the C library's, which may round otherwise). ndarray's matrix product
+/// (matrixmultiply) picks a kernel by the CPU when it runs, and rounds each term once where the
+/// CPU has fused multiply-add, twice where it has not.
+fn entries_dot<F: Float, E: Iterator<Item = (usize, F)>>(
+    rows: impl ExactSizeIterator<Item = E>,
+    n_columns: usize,
+    w: &ArrayView2<F>,
+) -> Array2<F> {
+    assert_eq!(n_columns, w.nrows(), "the inner dimensions of a product");
+    let w = w.as_standard_layout();
+    let k = w.ncols();
+    let w = w.as_slice().expect("standard layout");
+    let mut product = Array2::zeros((rows.len(), k));
+    let out = product.as_slice_mut().expect("a new array");
+    for (entries, out) in rows.zip(out.chunks_exact_mut(k.max(1))) {
+        for (column, value) in entries {
+            let w_row = &w[column * k..(column + 1) * k];
+            for (o, &w) in out.iter_mut().zip(w_row) {
+                *o += value * w;
             }
         }
     }
-    out
+    product
+}
+
+/// `X^T D`, `X` given as for [`entries_dot`]: each output entry summed in order of row.
+fn entries_t_dot<F: Float, E: Iterator<Item = (usize, F)>>(
+    rows: impl ExactSizeIterator<Item = E>,
+    n_columns: usize,
+    d: &Array2<F>,
+) -> Array2<F> {
+    assert_eq!(rows.len(), d.nrows(), "the inner dimensions of a product");
+    let d = d.as_standard_layout();
+    let k = d.ncols();
+    let d = d.as_slice().expect("standard layout");
+    let mut product = Array2::zeros((n_columns, k));
+    let out = product.as_slice_mut().expect("a new array");
+    for (entries, d_row) in rows.zip(d.chunks_exact(k.max(1))) {
+        for (column, value) in entries {
+            let out = &mut out[column * k..(column + 1) * k];
+            for (o, &d) in out.iter_mut().zip(d_row) {
+                *o += value * d;
+            }
+        }
+    }
+    product
 }
 
 /// The nonzero entries of a matrix, row by row (compressed sparse rows). oml patch: the
@@ -962,42 +984,19 @@ impl<F: Float> NonZeros<F> {
             .zip(self.values[entries].iter().copied())
     }
 
+    /// The rows' entries, row by row.
+    fn rows(&self) -> impl ExactSizeIterator<Item = impl Iterator<Item = (usize, F)> + '_> + '_ {
+        (0..self.starts.len() - 1).map(move |row| self.row(row))
+    }
+
     /// `X W`.
     fn dot(&self, w: &ArrayView2<F>) -> Array2<F> {
-        let w = w.as_standard_layout();
-        let k = w.ncols();
-        let w = w.as_slice().expect("standard layout");
-        let n_rows = self.starts.len() - 1;
-        let mut product = Array2::zeros((n_rows, k));
-        let out = product.as_slice_mut().expect("a new array");
-        for (row, out) in out.chunks_exact_mut(k.max(1)).enumerate().take(n_rows) {
-            for (column, value) in self.row(row) {
-                let w_row = &w[column * k..(column + 1) * k];
-                for (o, &w) in out.iter_mut().zip(w_row) {
-                    *o += value * w;
-                }
-            }
-        }
-        product
+        entries_dot(self.rows(), self.n_columns, w)
     }
 
     /// `X^T D`.
     fn t_dot(&self, d: &Array2<F>) -> Array2<F> {
-        let d = d.as_standard_layout();
-        let k = d.ncols();
-        let d = d.as_slice().expect("standard layout");
-        let mut product = Array2::zeros((self.n_columns, k));
-        let out = product.as_slice_mut().expect("a new array");
-        for row in 0..self.starts.len() - 1 {
-            let d_row = &d[row * k..(row + 1) * k];
-            for (column, value) in self.row(row) {
-                let out = &mut out[column * k..(column + 1) * k];
-                for (o, &d) in out.iter_mut().zip(d_row) {
-                    *o += value * d;
-                }
-            }
-        }
-        product
+        entries_t_dot(self.rows(), self.n_columns, d)
     }
 }
 

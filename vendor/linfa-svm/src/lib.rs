@@ -211,11 +211,13 @@ impl<F: Float, T> Svm<F, T> {
                     .copied()
                     .collect();
                 let supp_squares: Vec<F> = supp_vecs.outer_iter().map(|v| v.dot(&v)).collect();
+                // Laid out once for every block's product, which would copy a transposed view.
+                let supp_columns = supp_vecs.t().as_standard_layout().into_owned();
                 let mut sums = Array1::zeros(rows.nrows());
                 for start in (0..rows.nrows()).step_by(BLOCK) {
                     let end = usize::min(start + BLOCK, rows.nrows());
                     let block = rows.slice(s![start..end, ..]);
-                    let mut kernel = linfa_kernel::product_in_order(block, supp_vecs.t(), false);
+                    let mut kernel = linfa_kernel::product_in_order(block, supp_columns.view(), false);
                     for (row, mut values) in block.outer_iter().zip(kernel.axis_iter_mut(Axis(0))) {
                         let square = row.dot(&row);
                         for (value, &supp_square) in values.iter_mut().zip(&supp_squares) {

@@ -356,11 +356,10 @@ pub struct HistogramArena {
 }
 
 /// The most bytes of one allocation of an [`HistogramArena::unwritten`] arena, unless one node
-/// histogram is larger (oml patch). Its
-/// pages are taken only as trees use them, but Linux's default overcommit refuses a single
-/// allocation larger than the machine's memory, which a whole arena of wide node histograms
-/// can be (10,000 nodes of 2.6 MB for 45,000 rows of 170 columns); allocations of this size
-/// are each granted.
+/// histogram is larger (oml patch). Its pages are taken only as trees use them, but Linux's
+/// default overcommit refuses a single allocation larger than the machine's memory, which a
+/// whole arena of wide node histograms can be (10,000 nodes of 2.6 MB for 45,000 rows of 170
+/// columns); allocations of this size are each granted.
 pub const ARENA_CHUNK_BYTES: usize = 1 << 30;
 
 impl HistogramArena {

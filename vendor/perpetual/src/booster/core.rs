@@ -132,6 +132,17 @@ impl Default for PerpetualBooster {
 }
 
 impl PerpetualBooster {
+    /// The fit's thread pool, of `num_threads` threads (oml patch: both `fit` paths built it
+    /// alike, and asked the machine's parallelism, unwrapped, before looking at `num_threads`;
+    /// now only without it, and one thread where the machine cannot tell).
+    fn thread_pool(&self) -> rayon::ThreadPool {
+        let num_threads = self
+            .cfg
+            .num_threads
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+        rayon::ThreadPoolBuilder::new().num_threads(num_threads).build().unwrap()
+    }
+
     /// Create a new `PerpetualBooster` instance with the specified configuration.
     ///
     /// # Arguments
@@ -372,14 +383,7 @@ impl PerpetualBooster {
         // initialize objective function
         let objective_fn = &self.cfg.objective;
 
-        // oml patch: the machine's parallelism is asked only without `num_threads`, and a
-        // machine that cannot tell gets one thread rather than a panic.
-        let num_threads = self
-            .cfg
-            .num_threads
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-        let builder = rayon::ThreadPoolBuilder::new().num_threads(num_threads);
-        let pool = builder.build().unwrap();
+        let pool = self.thread_pool();
 
         // If reset, reset the trees. Otherwise continue training.
         let mut yhat;
@@ -696,14 +700,7 @@ impl PerpetualBooster {
         let start = Instant::now();
         let objective_fn = &self.cfg.objective;
 
-        // oml patch: the machine's parallelism is asked only without `num_threads`, and a
-        // machine that cannot tell gets one thread rather than a panic.
-        let num_threads = self
-            .cfg
-            .num_threads
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-        let builder = rayon::ThreadPoolBuilder::new().num_threads(num_threads);
-        let pool = builder.build().unwrap();
+        let pool = self.thread_pool();
 
         // If reset, reset the trees. Otherwise continue training.
         let mut yhat;
