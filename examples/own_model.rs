@@ -77,7 +77,7 @@ impl Model for Centroids {
             for (class, centroid) in self.centroids.iter().enumerate() {
                 if let Some(centroid) = centroid {
                     let distance = (&row - centroid).mapv(|d| d * d).sum().sqrt();
-                    out[class] = (-distance / self.temperature).exp();
+                    out[class] = libm::exp(-distance / self.temperature);
                 }
             }
         }

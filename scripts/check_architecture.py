@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Holds ARCHITECTURE.md's code map to the workspace: every crate under crates/ has a section
 (`### `crates/NAME``), and no crate depends (normal or build dependencies) on a crate listed
-after it. Also: no production source file (src/, tests and benches aside) is over 800 lines.
+after it. Also: no production source file (src/, tests and benches aside) is over 800 lines, and
+the vendored crates' code (their tests aside) calls no transcendental function of the C library
+(`x.exp()`, `f64::ln(x)`, ...), whose code glibc picks by the CPU: libm's instead, as clippy.toml
+asks of the workspace's crates.
 
 Usage: python3 scripts/check_architecture.py   (from the repository root; needs cargo)
 """
@@ -13,6 +16,11 @@ import subprocess
 import sys
 
 MAX_LINES = 800
+
+# A call of the standard library's float functions that reach the C library's code.
+C_LIBRARY_CALL = re.compile(
+    r"(\.|\bf(?:32|64)::)(exp|exp2|exp_m1|ln|ln_1p|log|log2|log10|powf|sin|cos|tan|tanh|sinh|"
+    r"cosh|asin|acos|atan|atan2|cbrt|hypot)\(")
 
 
 def main():
@@ -40,6 +48,12 @@ def main():
         lines = path.read_text().count("\n")
         if lines > MAX_LINES:
             problems.append(f"{path.relative_to(root)}: {lines} lines, more than {MAX_LINES}")
+    for path in sorted(root.glob("vendor/*/src/**/*.rs")):
+        code = path.read_text().split("#[cfg(test)]")[0]
+        for number, line in enumerate(code.splitlines(), start=1):
+            if C_LIBRARY_CALL.search(line.split("//")[0]):
+                problems.append(f"{path.relative_to(root)}:{number}: the C library's "
+                                f"{C_LIBRARY_CALL.search(line).group(2)} (call libm's)")
     for problem in problems:
         print(f"check_architecture: {problem}", file=sys.stderr)
     if problems:

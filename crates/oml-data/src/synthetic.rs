@@ -161,7 +161,7 @@ impl SyntheticBuilder {
         let locations: Vec<(f64, f64)> = (0..self.numeric)
             .map(|_| {
                 let location = round4(rng.uniform(-10.0, 10.0));
-                let scale = 10f64.powf(rng.uniform(-1.0, 1.0));
+                let scale = libm::pow(10f64, rng.uniform(-1.0, 1.0));
                 (location, scale)
             })
             .collect();
@@ -425,7 +425,7 @@ impl Draws {
     fn normal(&mut self) -> f64 {
         let u = 1.0 - self.unit();
         let v = self.unit();
-        (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
+        (-2.0 * libm::log(u)).sqrt() * libm::cos(std::f64::consts::TAU * v)
     }
 
     /// `count` distinct indices out of `0..n`, in increasing order.

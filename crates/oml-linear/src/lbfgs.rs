@@ -331,7 +331,7 @@ mod tests {
     #[test]
     fn finds_the_minimum_of_an_ill_conditioned_quadratic() {
         let n = 20;
-        let weight = |i: usize| 10f64.powf(4.0 * i as f64 / (n - 1) as f64);
+        let weight = |i: usize| libm::pow(10f64, 4.0 * i as f64 / (n - 1) as f64);
         let quadratic = |x: &[f64], g: &mut [f64]| {
             (0..n)
                 .map(|i| {

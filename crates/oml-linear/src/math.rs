@@ -96,7 +96,7 @@ mod tests {
         for i in 0..200_000 {
             let x = -708.0 * (i as f64 / 200_000.0).powi(3);
             // libm's e^x is itself within an ulp: 2 between the two bounds both errors.
-            worst = worst.max(ulps(exp_non_positive(x), x.exp()));
+            worst = worst.max(ulps(exp_non_positive(x), libm::exp(x)));
         }
         assert!(worst <= 1.0, "{worst} ulps");
         assert_eq!(exp_non_positive(0.0), 1.0);
@@ -104,7 +104,7 @@ mod tests {
         // Up to the bound, e^x is a normal number and within an ulp; past it, 0.
         for i in 0..1000 {
             let x = -707.0 - i as f64 / 1000.0;
-            worst = worst.max(ulps(exp_non_positive(x), x.exp()));
+            worst = worst.max(ulps(exp_non_positive(x), libm::exp(x)));
         }
         assert!(worst <= 1.0, "{worst} ulps near the bound");
         assert!(exp_non_positive(-708.0) > 0.0);
@@ -120,12 +120,12 @@ mod tests {
         let mut worst: f64 = 0.0;
         for i in 0..200_000 {
             let x = 1.0 + 1e4 * (i as f64 / 200_000.0).powi(3);
-            worst = worst.max(ulps(ln_normal(x), x.ln()));
+            worst = worst.max(ulps(ln_normal(x), libm::log(x)));
         }
         // Across the normal numbers, a point per 1.02 factor.
         let mut x = f64::MIN_POSITIVE;
         while x < 1e307 {
-            worst = worst.max(ulps(ln_normal(x), x.ln()));
+            worst = worst.max(ulps(ln_normal(x), libm::log(x)));
             x *= 1.02;
         }
         use std::f64::consts::{FRAC_1_SQRT_2, SQRT_2};
@@ -138,7 +138,7 @@ mod tests {
             1e-300,
             1e300,
         ] {
-            worst = worst.max(ulps(ln_normal(x), x.ln()));
+            worst = worst.max(ulps(ln_normal(x), libm::log(x)));
         }
         assert!(worst <= 1.0, "{worst} ulps");
         assert_eq!(ln_normal(1.0), 0.0);

@@ -557,7 +557,7 @@ fn seconds(s: f64) -> String {
     if s <= 0.0 || !s.is_finite() {
         return num(s, 0);
     }
-    let decimals = (2.0 - s.log10().floor()).clamp(0.0, 9.0) as usize;
+    let decimals = (2.0 - libm::log10(s).floor()).clamp(0.0, 9.0) as usize;
     format!("{s:.decimals$}")
 }
 

@@ -558,7 +558,7 @@ fn quantile(sorted: &[f64], p: f64) -> f64 {
 /// A tick label with the decimals that ticks about an eighth of `span` apart need.
 fn format_tick(v: f64, span: f64) -> String {
     let decimals = if span > 0.0 {
-        (-(span / 8.0).log10().floor()).clamp(0.0, 6.0) as usize
+        (-libm::log10(span / 8.0).floor()).clamp(0.0, 6.0) as usize
     } else {
         2
     };

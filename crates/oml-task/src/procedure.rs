@@ -323,7 +323,7 @@ impl std::str::FromStr for Resampling {
 /// The training-set size of learning-curve sample `sample` when the training fold has `n`
 /// rows: `min(n, round(2^(6 + sample/2)))`.
 pub fn learning_curve_size(sample: u32, n: usize) -> usize {
-    let size = 2f64.powf(6.0 + f64::from(sample) / 2.0).round();
+    let size = libm::pow(2f64, 6.0 + f64::from(sample) / 2.0).round();
     if size >= n as f64 { n } else { size as usize }
 }
 

@@ -252,7 +252,7 @@ pub(crate) struct Entropy {
 }
 
 fn x_log2_x(x: f64) -> f64 {
-    if x > 0.0 { x * x.log2() } else { 0.0 }
+    if x > 0.0 { x * libm::log2(x) } else { 0.0 }
 }
 
 impl Entropy {

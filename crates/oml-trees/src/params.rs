@@ -85,7 +85,7 @@ impl MaxFeatures {
                 if n_features == 0 {
                     0
                 } else {
-                    (n_features as f64).log2() as usize
+                    libm::log2(n_features as f64) as usize
                 }
             }
             MaxFeatures::Count(k) => k,

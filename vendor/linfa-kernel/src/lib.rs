@@ -269,6 +269,20 @@ pub enum KernelMethod<F> {
     Polynomial(F, F),
 }
 
+/// oml patch: `e^x` from the `libm` crate, the same bits on every CPU (the C library's `exp`,
+/// which `F::exp` calls, is picked by the CPU); `f32` is computed in `f64`.
+fn exp<F: Float>(x: F) -> F {
+    F::cast(libm::exp(x.to_f64().unwrap_or(f64::NAN)))
+}
+
+/// oml patch: `x^y` from the `libm` crate, as [`exp`].
+fn pow<F: Float>(x: F, y: F) -> F {
+    F::cast(libm::pow(
+        x.to_f64().unwrap_or(f64::NAN),
+        y.to_f64().unwrap_or(f64::NAN),
+    ))
+}
+
 impl<F: Float> KernelMethod<F> {
     pub fn distance(&self, a: ArrayView1<F>, b: ArrayView1<F>) -> F {
         match *self {
@@ -279,10 +293,10 @@ impl<F: Float> KernelMethod<F> {
                     .map(|(x, y)| (*x - *y) * (*x - *y))
                     .sum::<F>();
 
-                (-distance / eps).exp()
+                exp(-distance / eps)
             }
             KernelMethod::Linear => a.mul(&b).sum(),
-            KernelMethod::Polynomial(c, d) => (a.mul(&b).sum() + c).powf(d),
+            KernelMethod::Polynomial(c, d) => pow(a.mul(&b).sum() + c, d),
         }
     }
 
@@ -297,10 +311,10 @@ impl<F: Float> KernelMethod<F> {
         match *self {
             KernelMethod::Gaussian(eps) => {
                 let distance = (square_a + square_b - (inner + inner)).max(F::zero());
-                (-distance / eps).exp()
+                exp(-distance / eps)
             }
             KernelMethod::Linear => inner,
-            KernelMethod::Polynomial(c, d) => (inner + c).powf(d),
+            KernelMethod::Polynomial(c, d) => pow(inner + c, d),
         }
     }
 }

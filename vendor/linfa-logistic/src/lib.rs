@@ -417,9 +417,20 @@ fn convert_params<F: Float, D: Dimension + RemoveAxis>(
     }
 }
 
+/// oml patch: `e^x` from the `libm` crate, the same bits on every CPU (the C library's `exp`,
+/// which `F::exp` calls, is picked by the CPU); `f32` is computed in `f64`.
+fn exp<F: linfa::Float>(x: F) -> F {
+    F::cast(libm::exp(x.to_f64().unwrap_or(f64::NAN)))
+}
+
+/// oml patch: `ln x` from the `libm` crate, as [`exp`].
+fn ln<F: linfa::Float>(x: F) -> F {
+    F::cast(libm::log(x.to_f64().unwrap_or(f64::NAN)))
+}
+
 /// The logistic function
 fn logistic<F: linfa::Float>(x: F) -> F {
-    F::one() / (F::one() + (-x).exp())
+    F::one() / (F::one() + exp(-x))
 }
 
 /// A numerically stable version of the log of the logistic function.
@@ -431,9 +442,9 @@ fn logistic<F: linfa::Float>(x: F) -> F {
 /// http://fa.bianp.net/blog/2013/numerical-optimizers-for-logistic-regression/
 fn log_logistic<F: linfa::Float>(x: F) -> F {
     if x > F::zero() {
-        -(F::one() + (-x).exp()).ln()
+        -ln(F::one() + exp(-x))
     } else {
-        x - (F::one() + x.exp()).ln()
+        x - ln(F::one() + exp(x))
     }
 }
 
@@ -449,14 +460,14 @@ fn log_sum_exp<F: linfa::Float, A: Data<Elem = F>>(
     let max = m.iter().copied().reduce(F::max).unwrap();
     // Computes `max + ln(exp(x1-max) + exp(x2-max) + exp(x3-max) + ...)`, which is equal to the
     // log_sum_exp formula
-    let reduced = m.fold_axis(axis, F::zero(), |acc, elem| *acc + (*elem - max).exp());
-    reduced.mapv_into(|e| e.max(F::cast(1e-15)).ln() + max)
+    let reduced = m.fold_axis(axis, F::zero(), |acc, elem| *acc + exp(*elem - max));
+    reduced.mapv_into(|e| ln(e.max(F::cast(1e-15))) + max)
 }
 
 /// Computes `exp(n - max) / sum(exp(n- max))`, which is a numerically stable version of softmax
 fn softmax_inplace<F: linfa::Float, A: DataMut<Elem = F>>(v: &mut ArrayBase<A, Ix1>) {
     let max = v.iter().copied().reduce(F::max).unwrap();
-    v.mapv_inplace(|n| (n - max).exp());
+    v.mapv_inplace(|n| exp(n - max));
     let sum = v.sum();
     v.mapv_inplace(|n| n / sum);
 }

@@ -70,11 +70,13 @@ impl FloatData<f64> for f64 {
     fn is_nan(self) -> bool {
         self.is_nan()
     }
+    // oml patch: `ln` and `exp` from the `libm` crate, the same bits on every CPU (the C
+    // library's, which `f64::ln` and `f64::exp` call, are picked by the CPU).
     fn ln(self) -> f64 {
-        self.ln()
+        libm::log(self)
     }
     fn exp(self) -> f64 {
-        self.exp()
+        libm::exp(self)
     }
     fn total_cmp(&self, other: &f64) -> Ordering {
         f64::total_cmp(self, other)
@@ -98,11 +100,12 @@ impl FloatData<f32> for f32 {
     fn is_nan(self) -> bool {
         self.is_nan()
     }
+    // oml patch: as for f64.
     fn ln(self) -> f32 {
-        self.ln()
+        crate::math32::logf(self)
     }
     fn exp(self) -> f32 {
-        self.exp()
+        crate::math32::expf(self)
     }
     fn total_cmp(&self, other: &f32) -> Ordering {
         f32::total_cmp(self, other)

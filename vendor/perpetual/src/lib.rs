@@ -105,6 +105,7 @@ pub mod constraints;
 pub mod data;
 pub mod drift;
 pub mod errors;
+mod math32;
 pub mod grower;
 pub mod histogram;
 pub mod metrics;

@@ -184,7 +184,7 @@ pub fn bound_to_parent(parent_weight: f32, left_weight: f32, right_weight: f32) 
 /// Convert Log odds to probability
 #[inline]
 pub fn odds(v: f64) -> f64 {
-    1. / (1. + (-v).exp())
+    1. / (1. + libm::exp(-v))
 }
 
 /// Calculate the weight of a given node, given the sum

@@ -127,11 +127,11 @@ impl Domain {
                 high,
                 log: true,
             } => {
-                let (a, b) = (low.ln(), high.ln());
+                let (a, b) = (libm::log(*low), libm::log(*high));
                 if a == b {
                     *low
                 } else {
-                    rng.gen_range(a..b).exp()
+                    libm::exp(rng.gen_range(a..b))
                 }
                 .to_string()
             }

@@ -6,7 +6,7 @@ use ndarray::Array2;
 use oml_data::DesignMatrix;
 
 use crate::error::{Error, Result};
-use crate::estimators::linfa_external_version;
+use crate::estimators::linfa_libm_external_version;
 use crate::flow::{Describe, Flow, Model, Output, TaskKind, TrainingSet};
 use crate::inputs::{class_inputs, fitted_inputs};
 use crate::param::{Constraint, FINITE_NON_NEGATIVE, Parameter, unknown_parameter};
@@ -59,7 +59,7 @@ impl Describe for GaussianNbFlow {
         "linfa_bayes.GaussianNb".to_owned()
     }
     fn external_version(&self) -> String {
-        linfa_external_version(&["linfa-bayes"])
+        linfa_libm_external_version(&["linfa-bayes"])
     }
     fn description(&self) -> String {
         "Gaussian naive Bayes of linfa-bayes; confidences are its class probabilities \
@@ -144,7 +144,7 @@ impl Model for FittedNb {
             }
             let mut probabilities = vec![0.0; self.n_classes];
             for &&class in likelihoods.keys() {
-                probabilities[class] = (values[class] - max).exp();
+                probabilities[class] = libm::exp(values[class] - max);
             }
             let total: f64 = probabilities.iter().sum();
             values

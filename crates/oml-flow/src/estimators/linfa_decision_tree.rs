@@ -7,7 +7,7 @@ use ndarray::{Array2, ArrayView1, ArrayView2};
 use oml_data::DesignMatrix;
 
 use crate::error::{Error, Result};
-use crate::estimators::linfa_external_version;
+use crate::estimators::linfa_libm_external_version;
 use crate::flow::{Describe, Flow, Model, Output, TaskKind, TrainingSet};
 use crate::inputs::{class_inputs, fitted_inputs};
 use crate::param::{Constraint, MAX_DEPTH, Parameter, set_value, unknown_parameter};
@@ -157,7 +157,7 @@ impl Describe for LinfaDecisionTreeFlow {
         "linfa_trees.DecisionTree".to_owned()
     }
     fn external_version(&self) -> String {
-        linfa_external_version(&["linfa-trees"])
+        linfa_libm_external_version(&["linfa-trees"])
     }
     fn description(&self) -> String {
         "CART classification tree of linfa-trees 0.8.1 (exact splits, gini or entropy; with \

@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::estimators::classes::{
     ClassProbabilities, ClassifierInputs, OverTaskClasses, classifier_inputs,
 };
-use crate::estimators::linfa_external_version;
+use crate::estimators::linfa_libm_external_version;
 use crate::flow::{Describe, Flow, Model, TaskKind, TrainingSet};
 use crate::param::{
     AT_LEAST_ONE_U64, Constraint, FINITE_NON_NEGATIVE, FINITE_POSITIVE, Parameter, parse_value,
@@ -183,7 +183,7 @@ impl Describe for LinfaLogisticRegressionFlow {
         "linfa_logistic.MultiLogisticRegression".to_owned()
     }
     fn external_version(&self) -> String {
-        linfa_external_version(&["linfa-logistic"])
+        linfa_libm_external_version(&["linfa-logistic"])
     }
     fn description(&self) -> String {
         "Multinomial logistic regression of linfa-logistic (L2 penalty, L-BFGS); confidences are \

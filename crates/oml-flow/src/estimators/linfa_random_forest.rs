@@ -14,7 +14,7 @@ use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 use crate::estimators::linfa_decision_tree::{LeafFractions, set_tree_parameter, tree_parameters};
-use crate::estimators::{linfa_external_version, panic_message};
+use crate::estimators::{linfa_libm_external_version, panic_message};
 use crate::flow::{Describe, Flow, Model, Output, TaskKind, TrainingSet};
 use crate::inputs::{class_inputs, fitted_inputs};
 use crate::param::{Constraint, PROPORTION, Parameter, unknown_parameter};
@@ -108,7 +108,7 @@ impl Describe for LinfaRandomForestFlow {
         "linfa_ensemble.RandomForest".to_owned()
     }
     fn external_version(&self) -> String {
-        linfa_external_version(&["linfa-ensemble", "linfa-trees"])
+        linfa_libm_external_version(&["linfa-ensemble", "linfa-trees"])
     }
     fn description(&self) -> String {
         "Random forest of linfa-ensemble: linfa-trees CART trees on bootstrap rows and sampled \

@@ -50,6 +50,12 @@ pub const LINFA_VERSION: &str = "0.8.1";
 /// checks it against the workspace's `Cargo.lock`.
 pub const PERPETUAL_VERSION: &str = "2.3.0";
 
+/// The version of the `libm` crate whose `exp`, `ln` and `pow` the flows use (the C library's
+/// are picked by the CPU, so their last bits can differ between machines); a flow that calls
+/// them names it in its external version, since its results are libm's bits. A test checks it
+/// against the workspace's `Cargo.lock`.
+pub const LIBM_VERSION: &str = "0.2.16";
+
 /// The message of a caught panic, for an error.
 pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> String {
     let text = payload
@@ -66,9 +72,21 @@ pub(crate) fn linfa_external_version(linfa_crates: &[&str]) -> String {
     external_version(linfa_crates.iter().map(|&name| (name, LINFA_VERSION)))
 }
 
-/// The external version of a flow built on oml-trees: `oml-flow==0.2.0,oml-trees==0.3.0`.
+/// The external version of a flow built on the linfa crates `linfa_crates` that takes `exp`,
+/// `ln` or `pow` from libm: `libm==0.2.16,linfa-x==0.8.1,...,oml-flow==0.2.0`.
+pub(crate) fn linfa_libm_external_version(linfa_crates: &[&str]) -> String {
+    external_version(
+        linfa_crates
+            .iter()
+            .map(|&name| (name, LINFA_VERSION))
+            .chain([("libm", LIBM_VERSION)]),
+    )
+}
+
+/// The external version of a flow built on oml-trees:
+/// `libm==0.2.16,oml-flow==0.2.0,oml-trees==0.3.0`.
 pub(crate) fn oml_trees_external_version() -> String {
-    external_version([("oml-trees", oml_trees::VERSION)])
+    external_version([("libm", LIBM_VERSION), ("oml-trees", oml_trees::VERSION)])
 }
 
 /// The external version of a flow of oml-flow's own: `oml-flow==0.2.0`.
@@ -76,14 +94,16 @@ pub(crate) fn oml_flow_external_version() -> String {
     external_version([])
 }
 
-/// The external version of a flow built on oml-linear: `oml-flow==0.2.0,oml-linear==0.2.0`.
+/// The external version of a flow built on oml-linear:
+/// `libm==0.2.16,oml-flow==0.2.0,oml-linear==0.2.0`.
 pub(crate) fn oml_linear_external_version() -> String {
-    external_version([("oml-linear", oml_linear::VERSION)])
+    external_version([("libm", LIBM_VERSION), ("oml-linear", oml_linear::VERSION)])
 }
 
-/// The external version of a flow built on perpetual: `oml-flow==0.2.0,perpetual==2.3.0`.
+/// The external version of a flow built on perpetual:
+/// `libm==0.2.16,oml-flow==0.2.0,perpetual==2.3.0`.
 pub(crate) fn perpetual_external_version() -> String {
-    external_version([("perpetual", PERPETUAL_VERSION)])
+    external_version([("libm", LIBM_VERSION), ("perpetual", PERPETUAL_VERSION)])
 }
 
 /// `crate==version` for each of `crates` and oml-flow, sorted and joined by commas.

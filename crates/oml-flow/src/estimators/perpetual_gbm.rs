@@ -354,7 +354,7 @@ impl FittedGbm {
                         .iter()
                         .map(|l| l[row])
                         .fold(f64::NEG_INFINITY, f64::max);
-                    let exps: Vec<f64> = log_odds.iter().map(|l| (l[row] - max).exp()).collect();
+                    let exps: Vec<f64> = log_odds.iter().map(|l| libm::exp(l[row] - max)).collect();
                     let sum: f64 = exps.iter().sum();
                     for ((class, _), e) in boosters.iter().zip(exps) {
                         confidences[[row, *class]] = e / sum;

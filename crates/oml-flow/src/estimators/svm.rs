@@ -20,7 +20,7 @@ use crate::error::{Error, Result};
 use crate::estimators::classes::{
     ClassProbabilities, ClassifierInputs, OverTaskClasses, classifier_inputs,
 };
-use crate::estimators::linfa_external_version;
+use crate::estimators::linfa_libm_external_version;
 use crate::flow::{Describe, Flow, Model, TaskKind, TrainingSet};
 use crate::param::{
     AT_LEAST_ONE_U32, Constraint, FINITE_POSITIVE, Parameter, parse_value, unknown_parameter,
@@ -339,9 +339,9 @@ fn machine_decisions(machine: &Svm<f64, bool>, x: ArrayView2<'_, f64>) -> Array1
 fn sigmoid(decision: f64, a: f64, b: f64) -> f64 {
     let f = a * decision + b;
     if f >= 0.0 {
-        (-f).exp() / (1.0 + (-f).exp())
+        libm::exp(-f) / (1.0 + libm::exp(-f))
     } else {
-        1.0 / (1.0 + f.exp())
+        1.0 / (1.0 + libm::exp(f))
     }
 }
 
@@ -368,23 +368,29 @@ fn fit_sigmoid(decisions: ArrayView1<'_, f64>, labels: ArrayView1<'_, bool>) -> 
             .map(|(&d, &t)| {
                 let f = d * a + b;
                 if f >= 0.0 {
-                    t * f + (-f).exp().ln_1p()
+                    t * f + libm::log1p(libm::exp(-f))
                 } else {
-                    (t - 1.0) * f + f.exp().ln_1p()
+                    (t - 1.0) * f + libm::log1p(libm::exp(f))
                 }
             })
             .sum()
     };
-    let (mut a, mut b) = (0.0, ((negatives + 1.0) / (positives + 1.0)).ln());
+    let (mut a, mut b) = (0.0, libm::log((negatives + 1.0) / (positives + 1.0)));
     let mut value = objective(a, b);
     for _ in 0..MAX_ITERATIONS {
         let (mut h11, mut h22, mut h21, mut g1, mut g2) = (SIGMA, SIGMA, 0.0, 0.0, 0.0);
         for (&d, &t) in decisions.iter().zip(&targets) {
             let f = d * a + b;
             let (p, q) = if f >= 0.0 {
-                ((-f).exp() / (1.0 + (-f).exp()), 1.0 / (1.0 + (-f).exp()))
+                (
+                    libm::exp(-f) / (1.0 + libm::exp(-f)),
+                    1.0 / (1.0 + libm::exp(-f)),
+                )
             } else {
-                (1.0 / (1.0 + f.exp()), f.exp() / (1.0 + f.exp()))
+                (
+                    1.0 / (1.0 + libm::exp(f)),
+                    libm::exp(f) / (1.0 + libm::exp(f)),
+                )
             };
             let d2 = p * q;
             h11 += d * d * d2;
@@ -441,7 +447,7 @@ impl Describe for SvmFlow {
         "linfa_svm.Svm".to_owned()
     }
     fn external_version(&self) -> String {
-        linfa_external_version(&["linfa-svm"])
+        linfa_libm_external_version(&["linfa-svm"])
     }
     fn description(&self) -> String {
         "C-support vector classifier of linfa-svm; confidences are Platt-scaled probabilities \
@@ -677,7 +683,7 @@ mod tests {
         let (a, b) = fit_sigmoid(decisions.view(), labels.view());
         assert!((a - -0.995_927_956_190_04).abs() < 1e-4, "a = {a}");
         assert!((b - -0.105_150_102_572_04).abs() < 1e-4, "b = {b}");
-        assert!((sigmoid(0.0, a, b) - 1.0 / (1.0 + b.exp())).abs() < 1e-12);
+        assert!((sigmoid(0.0, a, b) - 1.0 / (1.0 + libm::exp(b))).abs() < 1e-12);
         assert!(sigmoid(1e6, a, b) > 0.999 && sigmoid(-1e6, a, b) < 1e-3);
     }
 

@@ -98,7 +98,7 @@ fn forest_parameters_are_checked_and_named() {
     assert!(values.contains(&("ensemble_size".into(), "7".into())));
     assert_eq!(
         flow.external_version(),
-        "linfa-ensemble==0.8.1,linfa-trees==0.8.1,oml-flow==0.2.0"
+        "libm==0.2.16,linfa-ensemble==0.8.1,linfa-trees==0.8.1,oml-flow==0.2.0"
     );
 }
 

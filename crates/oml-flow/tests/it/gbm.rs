@@ -146,7 +146,8 @@ fn gbm_parameters_are_scikit_learns_and_change_the_fit() {
     assert_eq!(
         flow.external_version(),
         format!(
-            "oml-flow=={OML_FLOW_VERSION},oml-trees=={}",
+            "libm=={},oml-flow=={OML_FLOW_VERSION},oml-trees=={}",
+            oml_flow::LIBM_VERSION,
             oml_trees::VERSION
         )
     );
@@ -385,7 +386,8 @@ fn perpetual_parameters_are_perpetuals_and_change_the_fit() {
     assert_eq!(
         flow.external_version(),
         format!(
-            "oml-flow=={},perpetual=={PERPETUAL_VERSION}",
+            "libm=={},oml-flow=={},perpetual=={PERPETUAL_VERSION}",
+            oml_flow::LIBM_VERSION,
             oml_flow::OML_FLOW_VERSION
         )
     );

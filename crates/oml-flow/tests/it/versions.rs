@@ -1,6 +1,6 @@
 //! The versions flows report are the versions the workspace builds.
 
-use oml_flow::{BUILTIN_FLOWS, Describe, LINFA_VERSION, OML_FLOW_VERSION};
+use oml_flow::{BUILTIN_FLOWS, Describe, LIBM_VERSION, LINFA_VERSION, OML_FLOW_VERSION};
 
 /// The version of `package` in the workspace's `Cargo.lock`.
 fn locked_version(package: &str) -> String {
@@ -33,5 +33,6 @@ fn external_versions_name_the_locked_crate_versions() {
         }
     }
     assert_eq!(LINFA_VERSION, locked_version("linfa-trees"));
+    assert_eq!(LIBM_VERSION, locked_version("libm"));
     assert_eq!(OML_FLOW_VERSION, locked_version("oml-flow"));
 }

@@ -441,7 +441,7 @@ impl Problem<'_> {
             let mut total = 0.0;
             for ((z, &e), &target) in z.iter_mut().zip(exps.iter()).zip(self.targets) {
                 let s = target as f64;
-                total += (z.max(0.0) + e.ln_1p()) - s * *z;
+                total += (z.max(0.0) + libm::log1p(e)) - s * *z;
                 *z = sigmoid_from(*z, e) - s;
             }
             total
@@ -503,7 +503,7 @@ impl Problem<'_> {
 
 /// `1 / (1 + e^-z)` without overflow.
 fn sigmoid(z: f64) -> f64 {
-    sigmoid_from(z, (-z.abs()).exp())
+    sigmoid_from(z, libm::exp(-z.abs()))
 }
 
 /// `1 / (1 + e^-z)` from `e = e^-|z|`.
@@ -519,10 +519,10 @@ fn sigmoid_from(z: f64, e: f64) -> f64 {
 /// log-sum-exp.
 fn softmax(logits: &mut [f64]) -> f64 {
     let max = logits.iter().fold(f64::NEG_INFINITY, |m, &l| m.max(l));
-    logits.iter_mut().for_each(|l| *l = (*l - max).exp());
+    logits.iter_mut().for_each(|l| *l = libm::exp(*l - max));
     let sum: f64 = logits.iter().sum();
     logits.iter_mut().for_each(|l| *l /= sum);
-    max + sum.ln()
+    max + libm::log(sum)
 }
 
 #[cfg(test)]

@@ -26,21 +26,20 @@ fn reference(
             })
             .collect();
         let probabilities: Vec<f64> = if rows == 1 {
-            vec![1.0 / (1.0 + (-logits[0]).exp())]
+            vec![1.0 / (1.0 + libm::exp(-logits[0]))]
         } else {
-            let sum: f64 = logits.iter().map(|l| l.exp()).sum();
-            logits.iter().map(|l| l.exp() / sum).collect()
+            let sum: f64 = logits.iter().map(|&l| libm::exp(l)).sum();
+            logits.iter().map(|&l| libm::exp(l) / sum).collect()
         };
         let residuals: Vec<f64> = if rows == 1 {
-            total -= if t == 1 {
+            total -= libm::log(if t == 1 {
                 probabilities[0]
             } else {
                 1.0 - probabilities[0]
-            }
-            .ln();
+            });
             vec![probabilities[0] - t as f64]
         } else {
-            total -= probabilities[t].ln();
+            total -= libm::log(probabilities[t]);
             (0..rows)
                 .map(|k| probabilities[k] - f64::from(u8::from(k == t)))
                 .collect()
@@ -83,7 +82,9 @@ fn against_reference(x: &[f64], p: usize, targets: &[usize], rows: usize, interc
     let width = rows * p + if intercept { rows } else { 0 };
     let close = |a: f64, b: f64| (a - b).abs() <= 1e-12 * (1.0 + b.abs());
     for step in [0.0, 0.3, -1.7] {
-        let theta: Vec<f64> = (0..width).map(|i| step * (i as f64 * 0.37).sin()).collect();
+        let theta: Vec<f64> = (0..width)
+            .map(|i| step * libm::sin(i as f64 * 0.37))
+            .collect();
         let (mut g_sparse, mut g_dense) = (vec![0.0; width], vec![0.0; width]);
         let mut scratch = Scratch::default();
         let l_sparse = sparse.loss(&theta, &mut g_sparse, &mut scratch);
@@ -116,7 +117,7 @@ fn warm_starts_reach_the_same_optimum_in_fewer_iterations() {
     for i in 0..n {
         let mut score = [0.0; 3];
         for j in 0..numeric {
-            let v = ((i * 31 + j * 17) as f64 * 0.61).sin() * 1.7;
+            let v = libm::sin((i * 31 + j * 17) as f64 * 0.61) * 1.7;
             x[[i, j]] = v;
             score[j % 3] += v * (1.0 + j as f64 * 0.1);
         }
@@ -125,7 +126,7 @@ fn warm_starts_reach_the_same_optimum_in_fewer_iterations() {
             x[[i, numeric + g * levels + level]] = 1.0;
             score[(g + level) % 3] += 0.7;
         }
-        score[0] += (i as f64 * 0.37).cos() * 2.0;
+        score[0] += libm::cos(i as f64 * 0.37) * 2.0;
         y[i] = (0..3)
             .max_by(|&a, &b| score[a].total_cmp(&score[b]))
             .unwrap();
@@ -153,7 +154,7 @@ fn warm_starts_reach_the_same_optimum_in_fewer_iterations() {
     let (mut cold_iterations, mut warm_iterations) = (0, 0);
     let mut previous: Option<LogisticRegression> = None;
     for step in 0..20 {
-        let c = 10f64.powf(3.0 - 6.0 * step as f64 / 19.0);
+        let c = libm::pow(10f64, 3.0 - 6.0 * step as f64 / 19.0);
         let params = LogisticRegression::params().c(c).check().unwrap();
         let cold = params.fit_records(x.view(), y.view()).unwrap();
         let warm = params
@@ -195,7 +196,9 @@ fn warm_starts_reach_the_same_optimum_in_fewer_iterations() {
 #[test]
 fn carried_pairs_are_the_new_objectives_gradient_differences() {
     let (n, p, rows) = (40, 3, 3);
-    let x: Vec<f64> = (0..n * p).map(|i| (i as f64 * 0.83).sin() * 2.0).collect();
+    let x: Vec<f64> = (0..n * p)
+        .map(|i| libm::sin(i as f64 * 0.83) * 2.0)
+        .collect();
     let targets: Vec<usize> = (0..n).map(|i| (i * 5) % 3).collect();
     let design = Design::new(ndarray::ArrayView2::from_shape((n, p), &x).unwrap()).unwrap();
     let width = rows * p + rows;
@@ -212,8 +215,10 @@ fn carried_pairs_are_the_new_objectives_gradient_differences() {
         problem.loss(b, &mut gb, &mut Scratch::default());
         gb.iter().zip(&ga).map(|(b, a)| b - a).collect::<Vec<f64>>()
     };
-    let a: Vec<f64> = (0..width).map(|i| (i as f64 * 0.41).cos()).collect();
-    let b: Vec<f64> = (0..width).map(|i| (i as f64 * 0.29).sin() - 0.2).collect();
+    let a: Vec<f64> = (0..width).map(|i| libm::cos(i as f64 * 0.41)).collect();
+    let b: Vec<f64> = (0..width)
+        .map(|i| libm::sin(i as f64 * 0.29) - 0.2)
+        .collect();
     let s: Vec<f64> = b.iter().zip(&a).map(|(b, a)| b - a).collect();
     for (from, to) in [(0.05, 0.2), (0.2, 0.05)] {
         let y = gradient_difference(from, &a, &b);
@@ -245,7 +250,7 @@ fn the_loss_and_gradient_are_their_formulas() {
     let p = 2 + levels;
     let mut x = vec![0.0; n * p];
     for i in 0..n {
-        x[i * p] = (i as f64 * 0.77).cos() * 3.0;
+        x[i * p] = libm::cos(i as f64 * 0.77) * 3.0;
         x[i * p + 1] = if i % 5 == 0 {
             0.0
         } else {

@@ -125,8 +125,8 @@ fn studentized_range_sf(q: f64, k: usize) -> f64 {
             return 0.0;
         }
         let b = upper_tail(z + q);
-        let bracket = -(f64::from(m) * (-b / a).ln_1p()).exp_m1();
-        (-0.5 * z * z).exp() / (2.0 * PI).sqrt() * a.powi(m) * bracket
+        let bracket = -libm::expm1(f64::from(m) * libm::log1p(-b / a));
+        libm::exp(-0.5 * z * z) / (2.0 * PI).sqrt() * a.powi(m) * bracket
     };
     let (lo, hi) = ((-10.0_f64).min(-0.5 * q - 10.0), 10.0);
     // An even number of intervals, as Simpson's rule needs.

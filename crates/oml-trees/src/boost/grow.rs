@@ -501,7 +501,7 @@ mod tests {
         let n = 3_000;
         // Two numeric columns (one with missing values) and two indicator columns, mostly 0.
         let x = Array2::from_shape_fn((n, 4), |(i, j)| match j {
-            0 => (i as f64 * 0.37).sin(),
+            0 => libm::sin(i as f64 * 0.37),
             1 if i % 9 == 0 => f64::NAN,
             1 => (i % 300) as f64,
             2 => f64::from(i % 7 == 0),

@@ -35,14 +35,17 @@ impl Loss {
             Loss::SquaredError => vec![y.iter().sum::<f64>() / n],
             Loss::Binomial => {
                 let p = clip(y.iter().sum::<f64>() / n);
-                vec![(p / (1.0 - p)).ln()]
+                vec![libm::log(p / (1.0 - p))]
             }
             Loss::Multinomial(k) => {
                 let mut counts = vec![0usize; k];
                 for &c in y {
                     counts[c as usize] += 1;
                 }
-                let logs: Vec<f64> = counts.iter().map(|&c| clip(c as f64 / n).ln()).collect();
+                let logs: Vec<f64> = counts
+                    .iter()
+                    .map(|&c| libm::log(clip(c as f64 / n)))
+                    .collect();
                 let mean = logs.iter().sum::<f64>() / k as f64;
                 logs.iter().map(|l| l - mean).collect()
             }
@@ -62,10 +65,10 @@ impl Loss {
             Loss::Binomial => {
                 for (((g, h), &r), &y) in g.iter_mut().zip(h.iter_mut()).zip(raw).zip(y) {
                     let (gradient, hessian) = if r > -37.0 {
-                        let e = (-r).exp();
+                        let e = libm::exp(-r);
                         (((1.0 - y) - y * e) / (1.0 + e), e / ((1.0 + e) * (1.0 + e)))
                     } else {
-                        let e = r.exp();
+                        let e = libm::exp(r);
                         (e - y, e)
                     };
                     *g = gradient as f32;
@@ -97,7 +100,7 @@ impl Loss {
                             .zip(&raw[class(c)])
                             .zip(&max)
                         {
-                            *e = (r - max).exp();
+                            *e = libm::exp(r - max);
                             *sum += *e;
                         }
                     }
@@ -136,8 +139,8 @@ impl Loss {
                     let max = (0..k)
                         .map(|c| raw[c * n + i])
                         .fold(f64::NEG_INFINITY, f64::max);
-                    let sum: f64 = (0..k).map(|c| (raw[c * n + i] - max).exp()).sum();
-                    max + sum.ln() - raw[y as usize * n + i]
+                    let sum: f64 = (0..k).map(|c| libm::exp(raw[c * n + i] - max)).sum();
+                    max + libm::log(sum) - raw[y as usize * n + i]
                 })
                 .sum(),
         };
@@ -153,7 +156,7 @@ pub(crate) fn softmax(raw: impl Iterator<Item = f64> + Clone, p: &mut [f64]) {
     let max = raw.clone().fold(f64::NEG_INFINITY, f64::max);
     let mut sum = 0.0;
     for (p, r) in p.iter_mut().zip(raw) {
-        *p = (r - max).exp();
+        *p = libm::exp(r - max);
         sum += *p;
     }
     for p in p.iter_mut() {
@@ -164,9 +167,9 @@ pub(crate) fn softmax(raw: impl Iterator<Item = f64> + Clone, p: &mut [f64]) {
 /// `1 / (1 + exp(-raw))`, without overflow.
 pub(crate) fn sigmoid(raw: f64) -> f64 {
     if raw >= 0.0 {
-        1.0 / (1.0 + (-raw).exp())
+        1.0 / (1.0 + libm::exp(-raw))
     } else {
-        let e = raw.exp();
+        let e = libm::exp(raw);
         e / (1.0 + e)
     }
 }
@@ -174,13 +177,13 @@ pub(crate) fn sigmoid(raw: f64) -> f64 {
 /// `ln(1 + exp(x))`, accurate at both ends (scikit-learn's `log1pexp`).
 fn log1pexp(x: f64) -> f64 {
     if x <= -37.0 {
-        x.exp()
+        libm::exp(x)
     } else if x <= -2.0 {
-        x.exp().ln_1p()
+        libm::log1p(libm::exp(x))
     } else if x <= 18.0 {
-        (1.0 + x.exp()).ln()
+        libm::log(1.0 + libm::exp(x))
     } else if x <= 33.3 {
-        x + (-x).exp()
+        x + libm::exp(-x)
     } else {
         x
     }
@@ -194,12 +197,12 @@ mod tests {
     fn baselines_are_scikit_learns() {
         assert_eq!(Loss::SquaredError.baseline(&[1.0, 2.0, 6.0]), [3.0]);
         let b = Loss::Binomial.baseline(&[0.0, 1.0, 1.0, 1.0]);
-        assert!((b[0] - 3f64.ln()).abs() < 1e-15);
+        assert!((b[0] - libm::log(3f64)).abs() < 1e-15);
         // Priors 1/2, 1/4, 1/4: logs less their mean.
         let b = Loss::Multinomial(3).baseline(&[0.0, 0.0, 1.0, 2.0]);
-        let m = (0.5f64.ln() + 2.0 * 0.25f64.ln()) / 3.0;
+        let m = (libm::log(0.5f64) + 2.0 * libm::log(0.25f64)) / 3.0;
         for (b, p) in b.iter().zip([0.5f64, 0.25, 0.25]) {
-            assert!((b - (p.ln() - m)).abs() < 1e-15);
+            assert!((b - (libm::log(p) - m)).abs() < 1e-15);
         }
     }
 
@@ -207,7 +210,9 @@ mod tests {
     fn multinomial_gradients_in_blocks_are_each_rows_softmax() {
         // More rows than a block, and not a multiple of it.
         let (n, k) = (2 * GRADIENT_BLOCK + 37, 4);
-        let raw: Vec<f64> = (0..n * k).map(|i| (i as f64 * 0.7).sin() * 5.0).collect();
+        let raw: Vec<f64> = (0..n * k)
+            .map(|i| libm::sin(i as f64 * 0.7) * 5.0)
+            .collect();
         let y: Vec<f64> = (0..n).map(|i| ((i * 7) % k) as f64).collect();
         let (mut g, mut h) = (vec![0f32; n * k], vec![0f32; n * k]);
         Loss::Multinomial(k).gradients(&y, &raw, &mut g, &mut h);
@@ -234,8 +239,10 @@ mod tests {
         let third = 1.0 / 3.0;
         assert_eq!(g, [third as f32, (third - 1.0) as f32, third as f32]);
         assert_eq!(h, [(third * (1.0 - third)) as f32; 3]);
-        assert!((Loss::Multinomial(3).mean(&[1.0], &[0.5, 0.5, 0.5]) - 3f64.ln()).abs() < 1e-15);
-        assert!((Loss::Binomial.mean(&[1.0], &[0.0]) - 2f64.ln()).abs() < 1e-15);
+        assert!(
+            (Loss::Multinomial(3).mean(&[1.0], &[0.5, 0.5, 0.5]) - libm::log(3f64)).abs() < 1e-15
+        );
+        assert!((Loss::Binomial.mean(&[1.0], &[0.0]) - libm::log(2f64)).abs() < 1e-15);
         assert_eq!(Loss::SquaredError.mean(&[1.0, 3.0], &[2.0, 2.0]), 0.5);
     }
 }

@@ -48,7 +48,7 @@ pub(super) fn sort_below(p: usize, max_features: usize) -> usize {
     let below = if halvings >= 40.0 {
         usize::MAX
     } else {
-        halvings.exp2() as usize
+        libm::exp2(halvings) as usize
     };
     if below < LEAST_SORT_BELOW { 0 } else { below }
 }

@@ -262,7 +262,7 @@ fn one_logistic_tree_is_one_newton_step() {
         .fit(&Dataset::new(x.clone(), y))
         .unwrap();
     assert_eq!(model.baseline(), [0.0]);
-    let p = 1.0 / (1.0 + 0.2f64.exp());
+    let p = 1.0 / (1.0 + libm::exp(0.2f64));
     let proba = model.predict_proba(&x);
     assert_close(proba.row(0).as_slice().unwrap(), &[1.0 - p, p], 1e-15);
     assert_close(proba.row(3).as_slice().unwrap(), &[p, 1.0 - p], 1e-15);

@@ -134,7 +134,7 @@ fn a_regression_forest_beats_one_tree_out_of_sample_and_scores_out_of_bag() {
     let (x, _) = random(4, 1500, 4, |_, _| 0);
     let noise = random(5, 1500, 1, |_, _| 0).0;
     let y: Array1<f64> =
-        x.column(0).mapv(|v| (6.0 * v).sin()) + x.column(1) + (&noise.column(0) - 0.5) * 0.6;
+        x.column(0).mapv(|v| libm::sin(6.0 * v)) + x.column(1) + (&noise.column(0) - 0.5) * 0.6;
     let (train_x, test_x) = x.view().split_at(Axis(0), 1000);
     let (train_y, test_y) = y.view().split_at(Axis(0), 1000);
     let r2 = |predicted: Array1<f64>| {

@@ -1171,6 +1171,9 @@ fn gini_impurities(a: &[f32], b: &[f32]) -> (f32, f32) {
 }
 
 /// Given the class frequencies calculates the entropy of the subset.
+///
+/// oml patch: `log2` from the `libm` crate in `f64`, rounded once: the same bits on every CPU
+/// (the C library's, which `f32::log2` calls, is picked by the CPU).
 fn entropy(class_freq: &[f32]) -> f32 {
     let n_samples = class_freq.iter().sum::<f32>();
     assert!(n_samples > 0.0);
@@ -1178,7 +1181,7 @@ fn entropy(class_freq: &[f32]) -> f32 {
     class_freq
         .iter()
         .map(|x| x / n_samples)
-        .map(|x| if x > 0.0 { -x * x.log2() } else { 0.0 })
+        .map(|x| if x > 0.0 { -x * libm::log2(f64::from(x)) as f32 } else { 0.0 })
         .sum()
 }
 

@@ -415,7 +415,7 @@ impl PerpetualBooster {
         let reciprocals_of_powers = n / (n - 1.0);
         let truncated_series_sum = reciprocals_of_powers - (1.0 + 1.0 / n);
         let c = 1.0 / n - truncated_series_sum;
-        let target_loss_decrement = c * base.powf(-self.cfg.budget) * loss_avg;
+        let target_loss_decrement = c * crate::math32::powf(base, -self.cfg.budget) * loss_avg;
 
         let is_const_hess = hess.is_none();
 
@@ -444,7 +444,7 @@ impl PerpetualBooster {
         // ROW_COLUMN_RATIO_LIMIT is calculated using budget.
         // budget = 1.0 -> ROW_COLUMN_RATIO_LIMIT = 100
         // budget = 2.0 -> ROW_COLUMN_RATIO_LIMIT = 10
-        let row_column_ratio_limit = 10.0_f32.powf(-self.cfg.budget) * 1000.0;
+        let row_column_ratio_limit = crate::math32::powf(10.0_f32, -self.cfg.budget) * 1000.0;
         let colsample_bytree = (data.rows as f32 / data.cols as f32) / row_column_ratio_limit;
 
         let col_amount = (((col_index.len() as f32) * colsample_bytree).floor() as usize)
@@ -728,7 +728,7 @@ impl PerpetualBooster {
         let reciprocals_of_powers = n / (n - 1.0);
         let truncated_series_sum = reciprocals_of_powers - (1.0 + 1.0 / n);
         let c = 1.0 / n - truncated_series_sum;
-        let target_loss_decrement = c * base.powf(-self.cfg.budget) * loss_avg;
+        let target_loss_decrement = c * crate::math32::powf(base, -self.cfg.budget) * loss_avg;
 
         let is_const_hess = hess.is_none();
 
@@ -750,7 +750,7 @@ impl PerpetualBooster {
 
         let mut rng = StdRng::seed_from_u64(self.cfg.seed);
 
-        let row_column_ratio_limit = 10.0_f32.powf(-self.cfg.budget) * 1000.0;
+        let row_column_ratio_limit = crate::math32::powf(10.0_f32, -self.cfg.budget) * 1000.0;
         let colsample_bytree = (data.rows as f32 / data.cols as f32) / row_column_ratio_limit;
 
         let col_amount = (((col_index.len() as f32) * colsample_bytree).floor() as usize)
@@ -1029,7 +1029,7 @@ impl PerpetualBooster {
         let budget = f32::max(0.0, budget);
         let power = -budget;
         let base = 10_f32;
-        self.eta = base.powf(power);
+        self.eta = crate::math32::powf(base, power);
     }
 
     /// Get reference to the trees

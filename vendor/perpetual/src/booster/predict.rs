@@ -66,9 +66,9 @@ impl PerpetualBooster {
     pub fn predict_proba(&self, data: &Matrix<f64>, parallel: bool, calibrated: bool) -> Vec<f64> {
         let preds = self.predict(data, parallel);
         let mut proba: Vec<f64> = if parallel {
-            preds.par_iter().map(|p| 1.0 / (1.0 + (-p).exp())).collect()
+            preds.par_iter().map(|p| 1.0 / (1.0 + libm::exp(-p))).collect()
         } else {
-            preds.iter().map(|p| 1.0 / (1.0 + (-p).exp())).collect()
+            preds.iter().map(|p| 1.0 / (1.0 + libm::exp(-p))).collect()
         };
 
         if let Some(calibrator) = self.isotonic_calibrator.as_ref().filter(|_| calibrated) {
@@ -88,9 +88,9 @@ impl PerpetualBooster {
     pub fn predict_proba_columnar(&self, data: &ColumnarMatrix<f64>, parallel: bool, calibrated: bool) -> Vec<f64> {
         let preds = self.predict_columnar(data, parallel);
         let mut proba: Vec<f64> = if parallel {
-            preds.par_iter().map(|p| 1.0 / (1.0 + (-p).exp())).collect()
+            preds.par_iter().map(|p| 1.0 / (1.0 + libm::exp(-p))).collect()
         } else {
-            preds.iter().map(|p| 1.0 / (1.0 + (-p).exp())).collect()
+            preds.iter().map(|p| 1.0 / (1.0 + libm::exp(-p))).collect()
         };
 
         if let Some(calibrator) = self.isotonic_calibrator.as_ref().filter(|_| calibrated) {
@@ -546,7 +546,7 @@ impl MultiOutputBooster {
         for row in 0..data.rows {
             let row_values = data_log_odds.get_row(row);
             let max_val = row_values.iter().fold(f64::NEG_INFINITY, |a, &b| a.max(b));
-            let y_p_exp = row_values.iter().map(|e| (e - max_val).exp()).collect::<Vec<f64>>();
+            let y_p_exp = row_values.iter().map(|e| libm::exp(e - max_val)).collect::<Vec<f64>>();
             let y_p_exp_sum = y_p_exp.iter().sum::<f64>();
             let probabilities = y_p_exp.iter().map(|e| e / y_p_exp_sum).collect::<Vec<f64>>();
             preds.extend(probabilities);
@@ -562,7 +562,7 @@ impl MultiOutputBooster {
         for row in 0..data.rows {
             let row_values = data_log_odds.get_row(row);
             let max_val = row_values.iter().fold(f64::NEG_INFINITY, |a, &b| a.max(b));
-            let y_p_exp = row_values.iter().map(|e| (e - max_val).exp()).collect::<Vec<f64>>();
+            let y_p_exp = row_values.iter().map(|e| libm::exp(e - max_val)).collect::<Vec<f64>>();
             let y_p_exp_sum = y_p_exp.iter().sum::<f64>();
             let probabilities = y_p_exp.iter().map(|e| e / y_p_exp_sum).collect::<Vec<f64>>();
             preds.extend(probabilities);

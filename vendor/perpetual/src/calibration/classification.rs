@@ -130,7 +130,7 @@ impl PerpetualBooster {
 
         for (i, row) in fold_weights.iter().enumerate() {
             let log_odds: Vec<f64> = row.to_vec();
-            let fold_probs: Vec<f64> = log_odds.iter().map(|&z| 1.0 / (1.0 + (-z).exp())).collect();
+            let fold_probs: Vec<f64> = log_odds.iter().map(|&z| 1.0 / (1.0 + libm::exp(-z))).collect();
 
             let mean_p = fold_probs.iter().sum::<f64>() / 5.0;
             let std_p = (fold_probs.iter().map(|&p| (p - mean_p).powi(2)).sum::<f64>() / 5.0).sqrt();
@@ -162,7 +162,7 @@ impl PerpetualBooster {
 
         for (i, row) in fold_weights.iter().enumerate() {
             let log_odds: Vec<f64> = row.to_vec();
-            let fold_probs: Vec<f64> = log_odds.iter().map(|&z| 1.0 / (1.0 + (-z).exp())).collect();
+            let fold_probs: Vec<f64> = log_odds.iter().map(|&z| 1.0 / (1.0 + libm::exp(-z))).collect();
 
             let mean_p = fold_probs.iter().sum::<f64>() / 5.0;
             let std_p = (fold_probs.iter().map(|&p| (p - mean_p).powi(2)).sum::<f64>() / 5.0).sqrt();
@@ -195,7 +195,7 @@ impl PerpetualBooster {
 
         for (i, row) in fold_weights.iter().enumerate() {
             let log_odds: Vec<f64> = row.to_vec();
-            let fold_probs: Vec<f64> = log_odds.iter().map(|&z| 1.0 / (1.0 + (-z).exp())).collect();
+            let fold_probs: Vec<f64> = log_odds.iter().map(|&z| 1.0 / (1.0 + libm::exp(-z))).collect();
 
             let min_p = fold_probs.iter().copied().fold(f64::INFINITY, f64::min);
             let max_p = fold_probs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
@@ -227,7 +227,7 @@ impl PerpetualBooster {
 
         for (i, row) in fold_weights.iter().enumerate() {
             let log_odds: Vec<f64> = row.to_vec();
-            let fold_probs: Vec<f64> = log_odds.iter().map(|&z| 1.0 / (1.0 + (-z).exp())).collect();
+            let fold_probs: Vec<f64> = log_odds.iter().map(|&z| 1.0 / (1.0 + libm::exp(-z))).collect();
 
             let min_p = fold_probs.iter().copied().fold(f64::INFINITY, f64::min);
             let max_p = fold_probs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
@@ -259,7 +259,7 @@ impl PerpetualBooster {
         for (i, row) in fold_weights.iter().enumerate() {
             let log_odds: Vec<f64> = row.to_vec();
             // Convert fold log-odds to probabilities
-            let mut fold_probs: Vec<f64> = log_odds.iter().map(|&z| 1.0 / (1.0 + (-z).exp())).collect();
+            let mut fold_probs: Vec<f64> = log_odds.iter().map(|&z| 1.0 / (1.0 + libm::exp(-z))).collect();
             fold_probs.sort_by(|a, b| a.total_cmp(b));
 
             // Calculate spread using GRP interpolation
@@ -297,7 +297,7 @@ impl PerpetualBooster {
 
         for (i, row) in fold_weights.iter().enumerate() {
             let log_odds: Vec<f64> = row.to_vec();
-            let mut fold_probs: Vec<f64> = log_odds.iter().map(|&z| 1.0 / (1.0 + (-z).exp())).collect();
+            let mut fold_probs: Vec<f64> = log_odds.iter().map(|&z| 1.0 / (1.0 + libm::exp(-z))).collect();
             fold_probs.sort_by(|a, b| a.total_cmp(b));
 
             let fold_probs_arr: [f64; 5] = fold_probs.clone().try_into().unwrap();
@@ -339,7 +339,7 @@ impl PerpetualBooster {
 
             for row in &fold_weights {
                 let log_odds: Vec<f64> = row.to_vec();
-                let fold_probs: Vec<f64> = log_odds.iter().map(|&z| 1.0 / (1.0 + (-z).exp())).collect();
+                let fold_probs: Vec<f64> = log_odds.iter().map(|&z| 1.0 / (1.0 + libm::exp(-z))).collect();
                 let p = fold_probs.iter().sum::<f64>() / 5.0;
 
                 let mut set = Vec::new();
@@ -422,7 +422,7 @@ impl PerpetualBooster {
 
             for row in &fold_weights {
                 let log_odds: Vec<f64> = row.to_vec();
-                let fold_probs: Vec<f64> = log_odds.iter().map(|&z| 1.0 / (1.0 + (-z).exp())).collect();
+                let fold_probs: Vec<f64> = log_odds.iter().map(|&z| 1.0 / (1.0 + libm::exp(-z))).collect();
                 let p = fold_probs.iter().sum::<f64>() / 5.0;
 
                 let mut set = Vec::new();

@@ -9,7 +9,7 @@ impl PerpetualBooster {
     /// The score is defined as the mean probability divided by the standard deviation
     /// across folds, providing a measure of prediction uncertainty.
     pub(crate) fn compute_score_weight_variance(&self, log_odds: &[f64; 5]) -> f64 {
-        let fold_probs: Vec<f64> = log_odds.iter().map(|&z| 1.0 / (1.0 + (-z).exp())).collect();
+        let fold_probs: Vec<f64> = log_odds.iter().map(|&z| 1.0 / (1.0 + libm::exp(-z))).collect();
         let mean_p = fold_probs.iter().sum::<f64>() / 5.0;
         let std_p = (fold_probs.iter().map(|&p| (p - mean_p).powi(2)).sum::<f64>() / 5.0).sqrt();
         let sigma = std_p.max(1e-6);
@@ -18,7 +18,7 @@ impl PerpetualBooster {
 
     /// Computes a calibration score based on the range (min-max) of predictions across virtual folds.
     pub(crate) fn compute_score_min_max(&self, log_odds: &[f64; 5]) -> f64 {
-        let fold_probs: Vec<f64> = log_odds.iter().map(|&z| 1.0 / (1.0 + (-z).exp())).collect();
+        let fold_probs: Vec<f64> = log_odds.iter().map(|&z| 1.0 / (1.0 + libm::exp(-z))).collect();
         let min_p = fold_probs.iter().copied().fold(f64::INFINITY, f64::min);
         let max_p = fold_probs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         let diff = (max_p - min_p).max(1e-6);
@@ -31,7 +31,7 @@ impl PerpetualBooster {
     /// The score is defined as the mean prediction divided by the spread estimated
     /// from the distribution of fold predictions.
     pub(crate) fn compute_score_grp(&self, log_odds: &[f64; 5], stat_q: &[f64; 5]) -> f64 {
-        let mut fold_probs: Vec<f64> = log_odds.iter().map(|&z| 1.0 / (1.0 + (-z).exp())).collect();
+        let mut fold_probs: Vec<f64> = log_odds.iter().map(|&z| 1.0 / (1.0 + libm::exp(-z))).collect();
         fold_probs.sort_by(|a, b| a.total_cmp(b));
         let fold_probs_arr: [f64; 5] = fold_probs.clone().try_into().unwrap();
         let p_low = self.grp_interp(0.0, &fold_probs_arr, stat_q);

@@ -80,14 +80,14 @@ impl GroupStats {
 impl ObjectiveFunction for FairnessObjective {
     fn loss(&self, y: &[f64], yhat: &[f64], _sample_weight: Option<&[f64]>, _group: Option<&[u64]>) -> Vec<f32> {
         let n = y.len();
-        let probs: Vec<f64> = yhat.iter().map(|yh| 1.0 / (1.0 + (-yh).exp())).collect();
+        let probs: Vec<f64> = yhat.iter().map(|yh| 1.0 / (1.0 + libm::exp(-yh))).collect();
         let mut loss = Vec::with_capacity(n);
 
         // Standard LogLoss
         for i in 0..n {
             let y_i = y[i];
             let p = probs[i];
-            let score = -(y_i * p.max(1e-15).ln() + (1.0 - y_i) * (1.0 - p).max(1e-15).ln());
+            let score = -(y_i * libm::log(p.max(1e-15)) + (1.0 - y_i) * libm::log((1.0 - p).max(1e-15)));
             loss.push(score as f32);
         }
 
@@ -175,7 +175,7 @@ impl ObjectiveFunction for FairnessObjective {
         let mut hess = Vec::with_capacity(n);
 
         // Compute predicted probabilities.
-        let probs: Vec<f64> = yhat.iter().map(|yh| 1.0 / (1.0 + (-yh).exp())).collect();
+        let probs: Vec<f64> = yhat.iter().map(|yh| 1.0 / (1.0 + libm::exp(-yh))).collect();
 
         // Scale fairness gradient by N to match LogLoss scale (sum over N).
         let n_f64 = n as f64;
@@ -280,7 +280,7 @@ impl ObjectiveFunction for FairnessObjective {
     fn initial_value(&self, y: &[f64], _sample_weight: Option<&[f64]>, _group: Option<&[u64]>) -> f64 {
         let mean = y.iter().sum::<f64>() / y.len() as f64;
         let p = mean.clamp(1e-15, 1.0 - 1e-15);
-        (p / (1.0 - p)).ln()
+        libm::log(p / (1.0 - p))
     }
 
     fn default_metric(&self) -> Metric {

@@ -406,7 +406,7 @@ impl XLearner {
         let t1 = self.tau1.predict(x, true);
 
         let log_odds = self.propensity.predict(x, true);
-        let p: Vec<f64> = log_odds.iter().map(|lo| 1.0 / (1.0 + (-lo).exp())).collect();
+        let p: Vec<f64> = log_odds.iter().map(|lo| 1.0 / (1.0 + libm::exp(-lo))).collect();
 
         // CATE = p * t0 + (1-p) * t1
         t0.iter()
@@ -511,7 +511,7 @@ impl DRLearner {
         let mu0_hat = self.mu0.predict(x, true);
         let mu1_hat = self.mu1.predict(x, true);
         let log_odds = self.propensity.predict(x, true);
-        let p_hat: Vec<f64> = log_odds.iter().map(|lo| 1.0 / (1.0 + (-lo).exp())).collect();
+        let p_hat: Vec<f64> = log_odds.iter().map(|lo| 1.0 / (1.0 + libm::exp(-lo))).collect();
 
         // Using PolicyObjective helper or manual calculation?
         // Let's use PolicyObjective logic but manual here to avoid constructing extra structs if not needed.

@@ -125,10 +125,10 @@ impl ObjectiveFunction for PolicyObjective {
             .iter()
             .zip(yhat.iter())
             .map(|(g, score)| {
-                let sigma = 1.0 / (1.0 + (-score).exp());
+                let sigma = 1.0 / (1.0 + libm::exp(-score));
                 let target = if *g >= 0.0 { 1.0 } else { 0.0 };
                 let w = g.abs();
-                let loss = -(target * sigma.max(1e-15).ln() + (1.0 - target) * (1.0 - sigma).max(1e-15).ln());
+                let loss = -(target * libm::log(sigma.max(1e-15)) + (1.0 - target) * libm::log((1.0 - sigma).max(1e-15)));
                 (w * loss) as f32
             })
             .collect()
@@ -155,7 +155,7 @@ impl ObjectiveFunction for PolicyObjective {
 
         for i in 0..n {
             let score = yhat[i];
-            let sigma = 1.0 / (1.0 + (-score).exp());
+            let sigma = 1.0 / (1.0 + libm::exp(-score));
 
             let target = if gamma[i] >= 0.0 { 1.0 } else { 0.0 };
             let weight = gamma[i].abs();

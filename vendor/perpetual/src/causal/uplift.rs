@@ -147,7 +147,7 @@ impl UpliftBooster {
         self.propensity_model.fit(x, w, None, None)?;
         // Helper to get probabilities from LogLoss prediction (which are log-odds)
         let log_odds = self.propensity_model.predict(x, true);
-        let p_hat: Vec<f64> = log_odds.iter().map(|lo| 1.0 / (1.0 + (-lo).exp())).collect();
+        let p_hat: Vec<f64> = log_odds.iter().map(|lo| 1.0 / (1.0 + libm::exp(-lo))).collect();
 
         // 3. Prepare R-Learner Objective
         // We need to pass the treatment and the *predicted* nuisance parameters to the objective.

@@ -18,7 +18,7 @@ impl ObjectiveFunction for BrierLoss {
                 .zip(yhat)
                 .zip(sample_weight)
                 .map(|((y_, yhat_), w_)| {
-                    let p = 1.0_f64 / (1.0_f64 + (-*yhat_).exp());
+                    let p = 1.0_f64 / (1.0_f64 + libm::exp(-*yhat_));
                     ((*y_ - p).powi(2) * *w_) as f32
                 })
                 .collect(),
@@ -26,7 +26,7 @@ impl ObjectiveFunction for BrierLoss {
                 .iter()
                 .zip(yhat)
                 .map(|(y_, yhat_)| {
-                    let p = 1.0_f64 / (1.0_f64 + (-*yhat_).exp());
+                    let p = 1.0_f64 / (1.0_f64 + libm::exp(-*yhat_));
                     (*y_ - p).powi(2) as f32
                 })
                 .collect(),
@@ -47,7 +47,7 @@ impl ObjectiveFunction for BrierLoss {
                 if mean_y <= 0.0 || mean_y >= 1.0 {
                     0.0 // Brier score is 0 if confidently predicting
                 } else {
-                    f64::ln(mean_y / (1.0 - mean_y))
+                    libm::log(mean_y / (1.0 - mean_y))
                 }
             }
             None => {
@@ -57,7 +57,7 @@ impl ObjectiveFunction for BrierLoss {
                 if mean_y <= 0.0 || mean_y >= 1.0 {
                     0.0
                 } else {
-                    f64::ln(mean_y / (1.0 - mean_y))
+                    libm::log(mean_y / (1.0 - mean_y))
                 }
             }
         }
@@ -83,7 +83,7 @@ impl ObjectiveFunction for BrierLoss {
                     let w_val = w[i] as f32;
 
                     // Sigmoid in f32
-                    let p = 1.0 / (1.0 + (-yhat_val).exp());
+                    let p = 1.0 / (1.0 + crate::math32::expf(-yhat_val));
                     // Grad Brier Score: d/dyhat (y - p)^2 = 2(p - y) * p * (1 - p)
                     // We can drop the constant 2, learning rate easily compensates,
                     // But for exact metric match, let's keep it.
@@ -105,7 +105,7 @@ impl ObjectiveFunction for BrierLoss {
                     let yhat_val = yhat[i] as f32;
 
                     // Sigmoid in f32
-                    let p = 1.0 / (1.0 + (-yhat_val).exp());
+                    let p = 1.0 / (1.0 + crate::math32::expf(-yhat_val));
 
                     g.push(2.0 * (p - y_val) * p * (1.0 - p));
                     h.push(2.0 * p * (1.0 - p) * ((p - y_val) * (1.0 - 2.0 * p) + p * (1.0 - p)));
@@ -137,11 +137,11 @@ impl ObjectiveFunction for BrierLoss {
                     let y_val = y[i] as f32;
                     let yhat_val = yhat[i] as f32;
                     let w_val = w[i] as f32;
-                    let p = 1.0_f32 / (1.0 + (-yhat_val).exp());
+                    let p = 1.0_f32 / (1.0 + crate::math32::expf(-yhat_val));
                     g.push(2.0 * (p - y_val) * p * (1.0 - p) * w_val);
                     h.push(2.0 * p * (1.0 - p) * ((p - y_val) * (1.0 - 2.0 * p) + p * (1.0 - p)) * w_val);
 
-                    let p64 = 1.0_f64 / (1.0 + (-yhat[i]).exp());
+                    let p64 = 1.0_f64 / (1.0 + libm::exp(-yhat[i]));
                     l.push(((y[i] - p64).powi(2) * w[i]) as f32);
                 }
             }
@@ -149,11 +149,11 @@ impl ObjectiveFunction for BrierLoss {
                 for i in 0..len {
                     let y_val = y[i] as f32;
                     let yhat_val = yhat[i] as f32;
-                    let p = 1.0_f32 / (1.0 + (-yhat_val).exp());
+                    let p = 1.0_f32 / (1.0 + crate::math32::expf(-yhat_val));
                     g.push(2.0 * (p - y_val) * p * (1.0 - p));
                     h.push(2.0 * p * (1.0 - p) * ((p - y_val) * (1.0 - 2.0 * p) + p * (1.0 - p)));
 
-                    let p64 = 1.0_f64 / (1.0 + (-yhat[i]).exp());
+                    let p64 = 1.0_f64 / (1.0 + libm::exp(-yhat[i]));
                     l.push((y[i] - p64).powi(2) as f32);
                 }
             }
@@ -179,10 +179,10 @@ impl ObjectiveFunction for BrierLoss {
                     let y_val = y[i] as f32;
                     let yhat_val = yhat[i] as f32;
                     let w_val = w[i] as f32;
-                    let p = 1.0_f32 / (1.0 + (-yhat_val).exp());
+                    let p = 1.0_f32 / (1.0 + crate::math32::expf(-yhat_val));
                     grad[i] = 2.0 * (p - y_val) * p * (1.0 - p) * w_val;
                     h[i] = 2.0 * p * (1.0 - p) * ((p - y_val) * (1.0 - 2.0 * p) + p * (1.0 - p)) * w_val;
-                    let p64 = 1.0_f64 / (1.0 + (-yhat[i]).exp());
+                    let p64 = 1.0_f64 / (1.0 + libm::exp(-yhat[i]));
                     loss[i] = ((y[i] - p64).powi(2) * w[i]) as f32;
                 }
             }
@@ -190,10 +190,10 @@ impl ObjectiveFunction for BrierLoss {
                 for i in 0..len {
                     let y_val = y[i] as f32;
                     let yhat_val = yhat[i] as f32;
-                    let p = 1.0_f32 / (1.0 + (-yhat_val).exp());
+                    let p = 1.0_f32 / (1.0 + crate::math32::expf(-yhat_val));
                     grad[i] = 2.0 * (p - y_val) * p * (1.0 - p);
                     h[i] = 2.0 * p * (1.0 - p) * ((p - y_val) * (1.0 - 2.0 * p) + p * (1.0 - p));
-                    let p64 = 1.0_f64 / (1.0 + (-yhat[i]).exp());
+                    let p64 = 1.0_f64 / (1.0 + libm::exp(-yhat[i]));
                     loss[i] = (y[i] - p64).powi(2) as f32;
                 }
             }
@@ -208,7 +208,7 @@ impl ObjectiveFunction for BrierLoss {
 impl BrierLoss {
     #[inline]
     pub fn loss_single(&self, y: f64, yhat: f64, sample_weight: Option<f64>) -> f32 {
-        let p = 1.0_f64 / (1.0_f64 + (-yhat).exp());
+        let p = 1.0_f64 / (1.0_f64 + libm::exp(-yhat));
         let l = (y - p).powi(2);
         match sample_weight {
             Some(w) => (l * w) as f32,

@@ -380,7 +380,7 @@ mod test {
         );
 
         let mixed = &[0.0, 0.0, 0.0, 0.0, 1.0, 1.0];
-        let expected = f64::ln(2.0 / 4.0);
+        let expected = libm::log(2.0 / 4.0);
         assert_eq!(Objective::LogLoss.initial_value(mixed, None, None), expected);
     }
 

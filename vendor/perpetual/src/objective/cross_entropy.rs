@@ -17,8 +17,8 @@ impl ObjectiveFunction for CrossEntropyLoss {
                 .zip(yhat)
                 .zip(sample_weight)
                 .map(|((y_, yhat_), w_)| {
-                    let p = 1.0 / (1.0 + (-*yhat_).exp());
-                    let l = -(*y_ * p.ln() + (1.0 - *y_) * (1.0 - p).ln());
+                    let p = 1.0 / (1.0 + libm::exp(-*yhat_));
+                    let l = -(*y_ * libm::log(p) + (1.0 - *y_) * libm::log(1.0 - p));
                     (l * *w_) as f32
                 })
                 .collect(),
@@ -26,8 +26,8 @@ impl ObjectiveFunction for CrossEntropyLoss {
                 .iter()
                 .zip(yhat)
                 .map(|(y_, yhat_)| {
-                    let p = 1.0 / (1.0 + (-*yhat_).exp());
-                    -(*y_ * p.ln() + (1.0 - *y_) * (1.0 - p).ln()) as f32
+                    let p = 1.0 / (1.0 + libm::exp(-*yhat_));
+                    -(*y_ * libm::log(p) + (1.0 - *y_) * libm::log(1.0 - p)) as f32
                 })
                 .collect(),
         }
@@ -57,7 +57,7 @@ impl ObjectiveFunction for CrossEntropyLoss {
         } else if mean_y >= 1.0 {
             f64::INFINITY
         } else {
-            (mean_y / (1.0 - mean_y)).ln()
+            libm::log(mean_y / (1.0 - mean_y))
         }
     }
 
@@ -80,7 +80,7 @@ impl ObjectiveFunction for CrossEntropyLoss {
                     let yhat_val = yhat[i] as f32;
                     let w_val = w[i] as f32;
 
-                    let p = 1.0 / (1.0 + (-yhat_val).exp());
+                    let p = 1.0 / (1.0 + crate::math32::expf(-yhat_val));
                     g.push((p - y_val) * w_val);
                     h.push(p * (1.0 - p) * w_val);
                 }
@@ -91,7 +91,7 @@ impl ObjectiveFunction for CrossEntropyLoss {
                     let y_val = y[i] as f32;
                     let yhat_val = yhat[i] as f32;
 
-                    let p = 1.0 / (1.0 + (-yhat_val).exp());
+                    let p = 1.0 / (1.0 + crate::math32::expf(-yhat_val));
                     g.push(p - y_val);
                     h.push(p * (1.0 - p));
                 }
@@ -122,28 +122,28 @@ impl ObjectiveFunction for CrossEntropyLoss {
                     let y_val = y[i] as f32;
                     let yhat_val = yhat[i] as f32;
                     let w_val = w[i] as f32;
-                    let p = 1.0_f32 / (1.0 + (-yhat_val).exp());
+                    let p = 1.0_f32 / (1.0 + crate::math32::expf(-yhat_val));
 
                     g.push((p - y_val) * w_val);
                     h.push(p * (1.0 - p) * w_val);
 
                     let y64 = y[i];
-                    let p64 = 1.0_f64 / (1.0 + (-yhat[i]).exp());
-                    l.push((-(y64 * p64.ln() + (1.0 - y64) * (1.0 - p64).ln()) * w[i]) as f32);
+                    let p64 = 1.0_f64 / (1.0 + libm::exp(-yhat[i]));
+                    l.push((-(y64 * libm::log(p64) + (1.0 - y64) * libm::log(1.0 - p64)) * w[i]) as f32);
                 }
             }
             None => {
                 for i in 0..len {
                     let y_val = y[i] as f32;
                     let yhat_val = yhat[i] as f32;
-                    let p = 1.0_f32 / (1.0 + (-yhat_val).exp());
+                    let p = 1.0_f32 / (1.0 + crate::math32::expf(-yhat_val));
 
                     g.push(p - y_val);
                     h.push(p * (1.0 - p));
 
                     let y64 = y[i];
-                    let p64 = 1.0_f64 / (1.0 + (-yhat[i]).exp());
-                    l.push(-(y64 * p64.ln() + (1.0 - y64) * (1.0 - p64).ln()) as f32);
+                    let p64 = 1.0_f64 / (1.0 + libm::exp(-yhat[i]));
+                    l.push(-(y64 * libm::log(p64) + (1.0 - y64) * libm::log(1.0 - p64)) as f32);
                 }
             }
         }
@@ -168,28 +168,28 @@ impl ObjectiveFunction for CrossEntropyLoss {
                     let y_val = y[i] as f32;
                     let yhat_val = yhat[i] as f32;
                     let w_val = w[i] as f32;
-                    let p = 1.0_f32 / (1.0 + (-yhat_val).exp());
+                    let p = 1.0_f32 / (1.0 + crate::math32::expf(-yhat_val));
 
                     grad[i] = (p - y_val) * w_val;
                     h[i] = p * (1.0 - p) * w_val;
 
                     let y64 = y[i];
-                    let p64 = 1.0_f64 / (1.0 + (-yhat[i]).exp());
-                    loss[i] = (-(y64 * p64.ln() + (1.0 - y64) * (1.0 - p64).ln()) * w[i]) as f32;
+                    let p64 = 1.0_f64 / (1.0 + libm::exp(-yhat[i]));
+                    loss[i] = (-(y64 * libm::log(p64) + (1.0 - y64) * libm::log(1.0 - p64)) * w[i]) as f32;
                 }
             }
             None => {
                 for i in 0..len {
                     let y_val = y[i] as f32;
                     let yhat_val = yhat[i] as f32;
-                    let p = 1.0_f32 / (1.0 + (-yhat_val).exp());
+                    let p = 1.0_f32 / (1.0 + crate::math32::expf(-yhat_val));
 
                     grad[i] = p - y_val;
                     h[i] = p * (1.0 - p);
 
                     let y64 = y[i];
-                    let p64 = 1.0_f64 / (1.0 + (-yhat[i]).exp());
-                    loss[i] = -(y64 * p64.ln() + (1.0 - y64) * (1.0 - p64).ln()) as f32;
+                    let p64 = 1.0_f64 / (1.0 + libm::exp(-yhat[i]));
+                    loss[i] = -(y64 * libm::log(p64) + (1.0 - y64) * libm::log(1.0 - p64)) as f32;
                 }
             }
         }
@@ -203,8 +203,8 @@ impl ObjectiveFunction for CrossEntropyLoss {
 impl CrossEntropyLoss {
     #[inline]
     pub fn loss_single(&self, y: f64, yhat: f64, sample_weight: Option<f64>) -> f32 {
-        let p = 1.0 / (1.0 + (-yhat).exp());
-        let l = -(y * p.ln() + (1.0 - y) * (1.0 - p).ln());
+        let p = 1.0 / (1.0 + libm::exp(-yhat));
+        let l = -(y * libm::log(p) + (1.0 - y) * libm::log(1.0 - p));
         match sample_weight {
             Some(w) => (l * w) as f32,
             None => l as f32,

@@ -18,22 +18,22 @@ impl ObjectiveFunction for CrossEntropyLambdaLoss {
                 .zip(yhat)
                 .zip(sample_weight)
                 .map(|((y_, yhat_), w_)| {
-                    let ep = yhat_.exp();
-                    let e_neg = (-*yhat_).exp();
+                    let ep = libm::exp(*yhat_);
+                    let e_neg = libm::exp(-*yhat_);
                     // h_hat = log(1+e_f) = -log(e_neg / (1 + e_f)) etc
                     // Mathematically, if p = 1/(1+e_neg), 1-p = 1 / (1+ep)
                     // Then z = 1 - (1-p)^w
-                    let log_1_minus_p = -(1.0 + ep).ln(); // since 1-p = 1/(1+ep)
-                    let z = 1.0 - (log_1_minus_p * *w_).exp();
+                    let log_1_minus_p = -libm::log(1.0 + ep); // since 1-p = 1/(1+ep)
+                    let z = 1.0 - libm::exp(log_1_minus_p * *w_);
 
                     // If z == 0, fallback to standard log loss
                     if z <= 0.0 || z >= 1.0 {
                         let p = 1.0 / (1.0 + e_neg);
-                        return (-(*y_ * p.ln() + (1.0 - *y_) * (1.0 - p).ln()) * *w_) as f32;
+                        return (-(*y_ * libm::log(p) + (1.0 - *y_) * libm::log(1.0 - p)) * *w_) as f32;
                     }
 
                     // Loss = -(y * ln(z) + (1-y) * ln(1-z)) ... weighted differently by design
-                    let l = -(*y_ * z.ln() + (1.0 - *y_) * (1.0 - z).ln());
+                    let l = -(*y_ * libm::log(z) + (1.0 - *y_) * libm::log(1.0 - z));
                     l as f32
                 })
                 .collect(),
@@ -42,8 +42,8 @@ impl ObjectiveFunction for CrossEntropyLambdaLoss {
                 .zip(yhat)
                 .map(|(y_, yhat_)| {
                     // With no weights, CrossEntropyLambda defaults exactly to standard cross entropy
-                    let p = 1.0 / (1.0 + (-*yhat_).exp());
-                    -(*y_ * p.ln() + (1.0 - *y_) * (1.0 - p).ln()) as f32
+                    let p = 1.0 / (1.0 + libm::exp(-*yhat_));
+                    -(*y_ * libm::log(p) + (1.0 - *y_) * libm::log(1.0 - p)) as f32
                 })
                 .collect(),
         }
@@ -68,12 +68,12 @@ impl ObjectiveFunction for CrossEntropyLambdaLoss {
                     let yhat_val = yhat[i];
                     let w_val = weights[i];
 
-                    let ef = yhat_val.exp();
-                    let enegf = (-yhat_val).exp();
+                    let ef = libm::exp(yhat_val);
+                    let enegf = libm::exp(-yhat_val);
                     let d_intermediate = 1.0 + ef;
-                    let h_hat = d_intermediate.ln();
+                    let h_hat = libm::log(d_intermediate);
 
-                    let exp_neg_whhat = (-w_val * h_hat).exp();
+                    let exp_neg_whhat = libm::exp(-w_val * h_hat);
                     let z = 1.0 - exp_neg_whhat;
 
                     if z <= 0.0 || z >= 1.0 {
@@ -102,7 +102,7 @@ impl ObjectiveFunction for CrossEntropyLambdaLoss {
                     let y_val = y[i] as f32;
                     let yhat_val = yhat[i] as f32;
 
-                    let p = 1.0 / (1.0 + (-yhat_val).exp());
+                    let p = 1.0 / (1.0 + crate::math32::expf(-yhat_val));
                     g.push(p - y_val);
                     h.push(p * (1.0 - p));
                 }
@@ -134,7 +134,7 @@ impl ObjectiveFunction for CrossEntropyLambdaLoss {
         } else if mean_y >= 1.0 {
             f64::INFINITY
         } else {
-            (mean_y / (1.0 - mean_y)).ln()
+            libm::log(mean_y / (1.0 - mean_y))
         }
     }
 
@@ -152,21 +152,21 @@ impl CrossEntropyLambdaLoss {
     pub fn loss_single(&self, y: f64, yhat: f64, sample_weight: Option<f64>) -> f32 {
         let w = sample_weight.unwrap_or(1.0);
         if w == 1.0 {
-            let p = 1.0 / (1.0 + (-yhat).exp());
-            return -(y * p.ln() + (1.0 - y) * (1.0 - p).ln()) as f32;
+            let p = 1.0 / (1.0 + libm::exp(-yhat));
+            return -(y * libm::log(p) + (1.0 - y) * libm::log(1.0 - p)) as f32;
         }
 
-        let ep = yhat.exp();
-        let e_neg = (-yhat).exp();
-        let log_1_minus_p = -(1.0 + ep).ln();
-        let z = 1.0 - (log_1_minus_p * w).exp();
+        let ep = libm::exp(yhat);
+        let e_neg = libm::exp(-yhat);
+        let log_1_minus_p = -libm::log(1.0 + ep);
+        let z = 1.0 - libm::exp(log_1_minus_p * w);
 
         if z <= 0.0 || z >= 1.0 {
             let p = 1.0 / (1.0 + e_neg);
-            return (-(y * p.ln() + (1.0 - y) * (1.0 - p).ln()) * w) as f32;
+            return (-(y * libm::log(p) + (1.0 - y) * libm::log(1.0 - p)) * w) as f32;
         }
 
-        -(y * z.ln() + (1.0 - y) * (1.0 - z).ln()) as f32
+        -(y * libm::log(z) + (1.0 - y) * libm::log(1.0 - z)) as f32
     }
 }
 

@@ -28,7 +28,7 @@ impl ObjectiveFunction for FairLoss {
                 .zip(sample_weight)
                 .map(|((y_, yhat_), w_)| {
                     let diff = (*yhat_ - *y_).abs();
-                    (w_ * (c * diff - c * c * (diff / c + 1.0).ln())) as f32
+                    (w_ * (c * diff - c * c * libm::log(diff / c + 1.0))) as f32
                 })
                 .collect(),
             None => y
@@ -36,7 +36,7 @@ impl ObjectiveFunction for FairLoss {
                 .zip(yhat)
                 .map(|(y_, yhat_)| {
                     let diff = (*yhat_ - *y_).abs();
-                    (c * diff - c * c * (diff / c + 1.0).ln()) as f32
+                    (c * diff - c * c * libm::log(diff / c + 1.0)) as f32
                 })
                 .collect(),
         }
@@ -102,7 +102,7 @@ impl FairLoss {
     pub fn loss_single(&self, y: f64, yhat: f64, sample_weight: Option<f64>) -> f32 {
         let c = self.c.unwrap_or(1.0);
         let diff = (yhat - y).abs();
-        let l = c * diff - c * c * (diff / c + 1.0).ln();
+        let l = c * diff - c * c * libm::log(diff / c + 1.0);
         match sample_weight {
             Some(w) => (l * w) as f32,
             None => l as f32,

@@ -17,12 +17,12 @@ impl ObjectiveFunction for GammaLoss {
                 .iter()
                 .zip(yhat)
                 .zip(sample_weight)
-                .map(|((y_, yhat_), w_)| (w_ * (y_ * (-*yhat_).exp() + *yhat_)) as f32)
+                .map(|((y_, yhat_), w_)| (w_ * (y_ * libm::exp(-*yhat_) + *yhat_)) as f32)
                 .collect(),
             None => y
                 .iter()
                 .zip(yhat)
-                .map(|(y_, yhat_)| (y_ * (-*yhat_).exp() + *yhat_) as f32)
+                .map(|(y_, yhat_)| (y_ * libm::exp(-*yhat_) + *yhat_) as f32)
                 .collect(),
         }
     }
@@ -45,7 +45,7 @@ impl ObjectiveFunction for GammaLoss {
                 ytot / ntot
             }
         };
-        if mean_y <= 0.0 { 0.0 } else { mean_y.ln() }
+        if mean_y <= 0.0 { 0.0 } else { libm::log(mean_y) }
     }
 
     #[inline]
@@ -67,7 +67,7 @@ impl ObjectiveFunction for GammaLoss {
                     let yhat_val = yhat[i] as f32;
                     let w_val = w[i] as f32;
 
-                    let exp_neg_yhat = (-yhat_val).exp();
+                    let exp_neg_yhat = crate::math32::expf(-yhat_val);
                     g.push((1.0 - y_val * exp_neg_yhat) * w_val);
                     h.push(y_val * exp_neg_yhat * w_val);
                 }
@@ -78,7 +78,7 @@ impl ObjectiveFunction for GammaLoss {
                     let y_val = y[i] as f32;
                     let yhat_val = yhat[i] as f32;
 
-                    let exp_neg_yhat = (-yhat_val).exp();
+                    let exp_neg_yhat = crate::math32::expf(-yhat_val);
                     g.push(1.0 - y_val * exp_neg_yhat);
                     h.push(y_val * exp_neg_yhat);
                 }
@@ -109,24 +109,24 @@ impl ObjectiveFunction for GammaLoss {
                     let y_val = y[i] as f32;
                     let yhat_val = yhat[i] as f32;
                     let w_val = w[i] as f32;
-                    let exp_neg_yhat = (-yhat_val).exp();
+                    let exp_neg_yhat = crate::math32::expf(-yhat_val);
 
                     g.push((1.0 - y_val * exp_neg_yhat) * w_val);
                     h.push(y_val * exp_neg_yhat * w_val);
 
-                    l.push((w[i] * (y[i] * (-yhat[i]).exp() + yhat[i])) as f32);
+                    l.push((w[i] * (y[i] * libm::exp(-yhat[i]) + yhat[i])) as f32);
                 }
             }
             None => {
                 for i in 0..len {
                     let y_val = y[i] as f32;
                     let yhat_val = yhat[i] as f32;
-                    let exp_neg_yhat = (-yhat_val).exp();
+                    let exp_neg_yhat = crate::math32::expf(-yhat_val);
 
                     g.push(1.0 - y_val * exp_neg_yhat);
                     h.push(y_val * exp_neg_yhat);
 
-                    l.push((y[i] * (-yhat[i]).exp() + yhat[i]) as f32);
+                    l.push((y[i] * libm::exp(-yhat[i]) + yhat[i]) as f32);
                 }
             }
         }
@@ -151,22 +151,22 @@ impl ObjectiveFunction for GammaLoss {
                     let y_val = y[i] as f32;
                     let yhat_val = yhat[i] as f32;
                     let w_val = w[i] as f32;
-                    let exp_neg_yhat = (-yhat_val).exp();
+                    let exp_neg_yhat = crate::math32::expf(-yhat_val);
 
                     grad[i] = (1.0 - y_val * exp_neg_yhat) * w_val;
                     h[i] = y_val * exp_neg_yhat * w_val;
-                    loss[i] = (w[i] * (y[i] * (-yhat[i]).exp() + yhat[i])) as f32;
+                    loss[i] = (w[i] * (y[i] * libm::exp(-yhat[i]) + yhat[i])) as f32;
                 }
             }
             None => {
                 for i in 0..len {
                     let y_val = y[i] as f32;
                     let yhat_val = yhat[i] as f32;
-                    let exp_neg_yhat = (-yhat_val).exp();
+                    let exp_neg_yhat = crate::math32::expf(-yhat_val);
 
                     grad[i] = 1.0 - y_val * exp_neg_yhat;
                     h[i] = y_val * exp_neg_yhat;
-                    loss[i] = (y[i] * (-yhat[i]).exp() + yhat[i]) as f32;
+                    loss[i] = (y[i] * libm::exp(-yhat[i]) + yhat[i]) as f32;
                 }
             }
         }
@@ -180,7 +180,7 @@ impl ObjectiveFunction for GammaLoss {
 impl GammaLoss {
     #[inline]
     pub fn loss_single(&self, y: f64, yhat: f64, sample_weight: Option<f64>) -> f32 {
-        let l = y * (-yhat).exp() + yhat;
+        let l = y * libm::exp(-yhat) + yhat;
         match sample_weight {
             Some(w) => (l * w) as f32,
             None => l as f32,

@@ -22,7 +22,7 @@ fn compute_softmax_inplace(input: &[f64], output: &mut [f32]) {
 
     // First pass: compute exp and sum
     for (i, &val) in input.iter().enumerate() {
-        let exp_val = ((val - max_val) as f32).exp();
+        let exp_val = crate::math32::expf((val - max_val) as f32);
         output[i] = exp_val;
         sum += exp_val;
     }
@@ -45,7 +45,7 @@ fn compute_listnet_loss(softmax_y: &[f32], softmax_yhat: &[f32], weights: Option
             .zip(w)
             .map(|((p_y, p_yhat), weight)| {
                 if *p_y > 0.0 {
-                    -p_y * p_yhat.max(EPSILON).ln() * (*weight as f32)
+                    -p_y * crate::math32::logf(p_yhat.max(EPSILON)) * (*weight as f32)
                 } else {
                     0.0
                 }
@@ -56,7 +56,7 @@ fn compute_listnet_loss(softmax_y: &[f32], softmax_yhat: &[f32], weights: Option
             .zip(softmax_yhat)
             .map(|(p_y, p_yhat)| {
                 if *p_y > 0.0 {
-                    -p_y * p_yhat.max(EPSILON).ln()
+                    -p_y * crate::math32::logf(p_yhat.max(EPSILON))
                 } else {
                     0.0
                 }

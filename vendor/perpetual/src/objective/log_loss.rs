@@ -16,16 +16,16 @@ impl ObjectiveFunction for LogLoss {
                 .zip(yhat)
                 .zip(sample_weight)
                 .map(|((y_, yhat_), w_)| {
-                    let p = 1.0_f64 / (1.0_f64 + (-*yhat_).exp());
-                    (-(*y_ * p.ln() + (1.0_f64 - *y_) * ((1.0_f64 - p).ln())) * *w_) as f32
+                    let p = 1.0_f64 / (1.0_f64 + libm::exp(-*yhat_));
+                    (-(*y_ * libm::log(p) + (1.0_f64 - *y_) * (libm::log(1.0_f64 - p))) * *w_) as f32
                 })
                 .collect(),
             None => y
                 .iter()
                 .zip(yhat)
                 .map(|(y_, yhat_)| {
-                    let p = 1.0_f64 / (1.0_f64 + (-*yhat_).exp());
-                    (-(*y_ * p.ln() + (1.0_f64 - *y_) * ((1.0_f64 - p).ln()))) as f32
+                    let p = 1.0_f64 / (1.0_f64 + libm::exp(-*yhat_));
+                    (-(*y_ * libm::log(p) + (1.0_f64 - *y_) * (libm::log(1.0_f64 - p)))) as f32
                 })
                 .collect(),
         }
@@ -41,12 +41,12 @@ impl ObjectiveFunction for LogLoss {
                     ytot += sample_weight[i] * y[i];
                     ntot += sample_weight[i];
                 }
-                f64::ln(ytot / (ntot - ytot))
+                libm::log(ytot / (ntot - ytot))
             }
             None => {
                 let ytot = fast_sum(y);
                 let ntot = y.len() as f64;
-                f64::ln(ytot / (ntot - ytot))
+                libm::log(ytot / (ntot - ytot))
             }
         }
     }
@@ -71,7 +71,7 @@ impl ObjectiveFunction for LogLoss {
                     let w_val = w[i] as f32;
 
                     // Sigmoid in f32
-                    let p = 1.0 / (1.0 + (-yhat_val).exp());
+                    let p = 1.0 / (1.0 + crate::math32::expf(-yhat_val));
 
                     g.push((p - y_val) * w_val);
                     h.push(p * (1.0 - p) * w_val);
@@ -84,7 +84,7 @@ impl ObjectiveFunction for LogLoss {
                     let yhat_val = yhat[i] as f32;
 
                     // Sigmoid in f32
-                    let p = 1.0 / (1.0 + (-yhat_val).exp());
+                    let p = 1.0 / (1.0 + crate::math32::expf(-yhat_val));
 
                     g.push(p - y_val);
                     h.push(p * (1.0 - p));
@@ -116,24 +116,24 @@ impl ObjectiveFunction for LogLoss {
                     let y_val = y[i] as f32;
                     let yhat_val = yhat[i] as f32;
                     let w_val = w[i] as f32;
-                    let p = 1.0_f32 / (1.0 + (-yhat_val).exp());
+                    let p = 1.0_f32 / (1.0 + crate::math32::expf(-yhat_val));
                     g.push((p - y_val) * w_val);
                     h.push(p * (1.0 - p) * w_val);
                     // Loss uses f64 for precision
-                    let p64 = 1.0_f64 / (1.0 + (-yhat[i]).exp());
-                    l.push((-(y[i] * p64.ln() + (1.0 - y[i]) * (1.0 - p64).ln()) * w[i]) as f32);
+                    let p64 = 1.0_f64 / (1.0 + libm::exp(-yhat[i]));
+                    l.push((-(y[i] * libm::log(p64) + (1.0 - y[i]) * libm::log(1.0 - p64)) * w[i]) as f32);
                 }
             }
             None => {
                 for i in 0..len {
                     let y_val = y[i] as f32;
                     let yhat_val = yhat[i] as f32;
-                    let p = 1.0_f32 / (1.0 + (-yhat_val).exp());
+                    let p = 1.0_f32 / (1.0 + crate::math32::expf(-yhat_val));
                     g.push(p - y_val);
                     h.push(p * (1.0 - p));
                     // Loss uses f64 for precision
-                    let p64 = 1.0_f64 / (1.0 + (-yhat[i]).exp());
-                    l.push((-(y[i] * p64.ln() + (1.0 - y[i]) * (1.0 - p64).ln())) as f32);
+                    let p64 = 1.0_f64 / (1.0 + libm::exp(-yhat[i]));
+                    l.push((-(y[i] * libm::log(p64) + (1.0 - y[i]) * libm::log(1.0 - p64))) as f32);
                 }
             }
         }
@@ -158,22 +158,22 @@ impl ObjectiveFunction for LogLoss {
                     let y_val = y[i] as f32;
                     let yhat_val = yhat[i] as f32;
                     let w_val = w[i] as f32;
-                    let p = 1.0_f32 / (1.0 + (-yhat_val).exp());
+                    let p = 1.0_f32 / (1.0 + crate::math32::expf(-yhat_val));
                     grad[i] = (p - y_val) * w_val;
                     h[i] = p * (1.0 - p) * w_val;
-                    let p64 = 1.0_f64 / (1.0 + (-yhat[i]).exp());
-                    loss[i] = (-(y[i] * p64.ln() + (1.0 - y[i]) * (1.0 - p64).ln()) * w[i]) as f32;
+                    let p64 = 1.0_f64 / (1.0 + libm::exp(-yhat[i]));
+                    loss[i] = (-(y[i] * libm::log(p64) + (1.0 - y[i]) * libm::log(1.0 - p64)) * w[i]) as f32;
                 }
             }
             None => {
                 for i in 0..len {
                     let y_val = y[i] as f32;
                     let yhat_val = yhat[i] as f32;
-                    let p = 1.0_f32 / (1.0 + (-yhat_val).exp());
+                    let p = 1.0_f32 / (1.0 + crate::math32::expf(-yhat_val));
                     grad[i] = p - y_val;
                     h[i] = p * (1.0 - p);
-                    let p64 = 1.0_f64 / (1.0 + (-yhat[i]).exp());
-                    loss[i] = (-(y[i] * p64.ln() + (1.0 - y[i]) * (1.0 - p64).ln())) as f32;
+                    let p64 = 1.0_f64 / (1.0 + libm::exp(-yhat[i]));
+                    loss[i] = (-(y[i] * libm::log(p64) + (1.0 - y[i]) * libm::log(1.0 - p64))) as f32;
                 }
             }
         }
@@ -187,8 +187,8 @@ impl ObjectiveFunction for LogLoss {
 impl LogLoss {
     #[inline]
     pub fn loss_single(&self, y: f64, yhat: f64, sample_weight: Option<f64>) -> f32 {
-        let p = 1.0_f64 / (1.0_f64 + (-yhat).exp());
-        let l = -(y * p.ln() + (1.0_f64 - y) * (1.0_f64 - p).ln());
+        let p = 1.0_f64 / (1.0_f64 + libm::exp(-yhat));
+        let l = -(y * libm::log(p) + (1.0_f64 - y) * libm::log(1.0_f64 - p));
         match sample_weight {
             Some(w) => (l * w) as f32,
             None => l as f32,

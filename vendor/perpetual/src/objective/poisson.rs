@@ -17,12 +17,12 @@ impl ObjectiveFunction for PoissonLoss {
                 .iter()
                 .zip(yhat)
                 .zip(sample_weight)
-                .map(|((y_, yhat_), w_)| (w_ * (yhat_.exp() - y_ * yhat_)) as f32)
+                .map(|((y_, yhat_), w_)| (w_ * (libm::exp(*yhat_) - y_ * yhat_)) as f32)
                 .collect(),
             None => y
                 .iter()
                 .zip(yhat)
-                .map(|(y_, yhat_)| (yhat_.exp() - y_ * yhat_) as f32)
+                .map(|(y_, yhat_)| (libm::exp(*yhat_) - y_ * yhat_) as f32)
                 .collect(),
         }
     }
@@ -45,7 +45,7 @@ impl ObjectiveFunction for PoissonLoss {
                 ytot / ntot
             }
         };
-        if mean_y <= 0.0 { 0.0 } else { mean_y.ln() }
+        if mean_y <= 0.0 { 0.0 } else { libm::log(mean_y) }
     }
 
     #[inline]
@@ -67,7 +67,7 @@ impl ObjectiveFunction for PoissonLoss {
                     let yhat_val = yhat[i] as f32;
                     let w_val = w[i] as f32;
 
-                    let exp_yhat = yhat_val.exp();
+                    let exp_yhat = crate::math32::expf(yhat_val);
                     g.push((exp_yhat - y_val) * w_val);
                     h.push(exp_yhat * w_val);
                 }
@@ -78,7 +78,7 @@ impl ObjectiveFunction for PoissonLoss {
                     let y_val = y[i] as f32;
                     let yhat_val = yhat[i] as f32;
 
-                    let exp_yhat = yhat_val.exp();
+                    let exp_yhat = crate::math32::expf(yhat_val);
                     g.push(exp_yhat - y_val);
                     h.push(exp_yhat);
                 }
@@ -109,25 +109,25 @@ impl ObjectiveFunction for PoissonLoss {
                     let y_val = y[i] as f32;
                     let yhat_val = yhat[i] as f32;
                     let w_val = w[i] as f32;
-                    let exp_yhat = yhat_val.exp();
+                    let exp_yhat = crate::math32::expf(yhat_val);
 
                     g.push((exp_yhat - y_val) * w_val);
                     h.push(exp_yhat * w_val);
 
                     // Loss uses f64 for calculations before casting to f32
-                    l.push((w[i] * (yhat[i].exp() - y[i] * yhat[i])) as f32);
+                    l.push((w[i] * (libm::exp(yhat[i]) - y[i] * yhat[i])) as f32);
                 }
             }
             None => {
                 for i in 0..len {
                     let y_val = y[i] as f32;
                     let yhat_val = yhat[i] as f32;
-                    let exp_yhat = yhat_val.exp();
+                    let exp_yhat = crate::math32::expf(yhat_val);
 
                     g.push(exp_yhat - y_val);
                     h.push(exp_yhat);
 
-                    l.push((yhat[i].exp() - y[i] * yhat[i]) as f32);
+                    l.push((libm::exp(yhat[i]) - y[i] * yhat[i]) as f32);
                 }
             }
         }
@@ -152,22 +152,22 @@ impl ObjectiveFunction for PoissonLoss {
                     let y_val = y[i] as f32;
                     let yhat_val = yhat[i] as f32;
                     let w_val = w[i] as f32;
-                    let exp_yhat = yhat_val.exp();
+                    let exp_yhat = crate::math32::expf(yhat_val);
 
                     grad[i] = (exp_yhat - y_val) * w_val;
                     h[i] = exp_yhat * w_val;
-                    loss[i] = (w[i] * (yhat[i].exp() - y[i] * yhat[i])) as f32;
+                    loss[i] = (w[i] * (libm::exp(yhat[i]) - y[i] * yhat[i])) as f32;
                 }
             }
             None => {
                 for i in 0..len {
                     let y_val = y[i] as f32;
                     let yhat_val = yhat[i] as f32;
-                    let exp_yhat = yhat_val.exp();
+                    let exp_yhat = crate::math32::expf(yhat_val);
 
                     grad[i] = exp_yhat - y_val;
                     h[i] = exp_yhat;
-                    loss[i] = (yhat[i].exp() - y[i] * yhat[i]) as f32;
+                    loss[i] = (libm::exp(yhat[i]) - y[i] * yhat[i]) as f32;
                 }
             }
         }
@@ -181,7 +181,7 @@ impl ObjectiveFunction for PoissonLoss {
 impl PoissonLoss {
     #[inline]
     pub fn loss_single(&self, y: f64, yhat: f64, sample_weight: Option<f64>) -> f32 {
-        let l = yhat.exp() - y * yhat;
+        let l = libm::exp(yhat) - y * yhat;
         match sample_weight {
             Some(w) => (l * w) as f32,
             None => l as f32,

@@ -19,8 +19,8 @@ impl ObjectiveFunction for SquaredLogLoss {
                 .zip(yhat)
                 .zip(sample_weight)
                 .map(|((y_, yhat_), w_)| {
-                    let y_log = (y_.max(-1.0 + epsilon) + 1.0).ln();
-                    let yhat_log = (yhat_.max(-1.0 + epsilon) + 1.0).ln();
+                    let y_log = libm::log(y_.max(-1.0 + epsilon) + 1.0);
+                    let yhat_log = libm::log(yhat_.max(-1.0 + epsilon) + 1.0);
                     (w_ * 0.5 * (y_log - yhat_log).powi(2)) as f32
                 })
                 .collect(),
@@ -28,8 +28,8 @@ impl ObjectiveFunction for SquaredLogLoss {
                 .iter()
                 .zip(yhat)
                 .map(|(y_, yhat_)| {
-                    let y_log = (y_.max(-1.0 + epsilon) + 1.0).ln();
-                    let yhat_log = (yhat_.max(-1.0 + epsilon) + 1.0).ln();
+                    let y_log = libm::log(y_.max(-1.0 + epsilon) + 1.0);
+                    let yhat_log = libm::log(yhat_.max(-1.0 + epsilon) + 1.0);
                     (0.5 * (y_log - yhat_log).powi(2)) as f32
                 })
                 .collect(),
@@ -59,8 +59,8 @@ impl ObjectiveFunction for SquaredLogLoss {
                     let y_plus_1 = y_val.max(-1.0 + epsilon) + 1.0;
                     let yhat_plus_1 = yhat_val.max(-1.0 + epsilon) + 1.0;
 
-                    let y_log = y_plus_1.ln();
-                    let yhat_log = yhat_plus_1.ln();
+                    let y_log = crate::math32::logf(y_plus_1);
+                    let yhat_log = crate::math32::logf(yhat_plus_1);
 
                     let diff = yhat_log - y_log;
 
@@ -77,8 +77,8 @@ impl ObjectiveFunction for SquaredLogLoss {
                     let y_plus_1 = y_val.max(-1.0 + epsilon) + 1.0;
                     let yhat_plus_1 = yhat_val.max(-1.0 + epsilon) + 1.0;
 
-                    let y_log = y_plus_1.ln();
-                    let yhat_log = yhat_plus_1.ln();
+                    let y_log = crate::math32::logf(y_plus_1);
+                    let yhat_log = crate::math32::logf(yhat_plus_1);
 
                     let diff = yhat_log - y_log;
 
@@ -100,7 +100,7 @@ impl ObjectiveFunction for SquaredLogLoss {
                 let mut ytot: f64 = 0.;
                 let mut ntot: f64 = 0.;
                 for i in 0..y.len() {
-                    let y_log = (y[i].max(-1.0 + epsilon) + 1.0).ln();
+                    let y_log = libm::log(y[i].max(-1.0 + epsilon) + 1.0);
                     ytot += w[i] * y_log;
                     ntot += w[i];
                 }
@@ -109,13 +109,13 @@ impl ObjectiveFunction for SquaredLogLoss {
             None => {
                 let mut ytot: f64 = 0.;
                 for yi in y {
-                    ytot += (yi.max(-1.0 + epsilon) + 1.0).ln();
+                    ytot += libm::log(yi.max(-1.0 + epsilon) + 1.0);
                 }
                 let ntot = y.len() as f64;
                 ytot / ntot
             }
         };
-        log_mean.exp() - 1.0
+        libm::exp(log_mean) - 1.0
     }
 
     fn default_metric(&self) -> Metric {
@@ -131,8 +131,8 @@ impl SquaredLogLoss {
     #[inline]
     pub fn loss_single(&self, y: f64, yhat: f64, sample_weight: Option<f64>) -> f32 {
         let epsilon = 1e-6;
-        let y_log = (y.max(-1.0 + epsilon) + 1.0).ln();
-        let yhat_log = (yhat.max(-1.0 + epsilon) + 1.0).ln();
+        let y_log = libm::log(y.max(-1.0 + epsilon) + 1.0);
+        let yhat_log = libm::log(yhat.max(-1.0 + epsilon) + 1.0);
         let l = 0.5 * (y_log - yhat_log).powi(2);
         match sample_weight {
             Some(w) => (l * w) as f32,

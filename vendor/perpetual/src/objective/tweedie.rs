@@ -31,8 +31,8 @@ impl ObjectiveFunction for TweedieLoss {
                 .zip(yhat)
                 .zip(sample_weight)
                 .map(|((y_, yhat_), w_)| {
-                    let pt1 = -*y_ * (term1 * *yhat_).exp() / term1;
-                    let pt2 = (term2 * *yhat_).exp() / term2;
+                    let pt1 = -*y_ * libm::exp(term1 * *yhat_) / term1;
+                    let pt2 = libm::exp(term2 * *yhat_) / term2;
                     (w_ * (pt1 + pt2)) as f32
                 })
                 .collect(),
@@ -40,8 +40,8 @@ impl ObjectiveFunction for TweedieLoss {
                 .iter()
                 .zip(yhat)
                 .map(|(y_, yhat_)| {
-                    let pt1 = -*y_ * (term1 * *yhat_).exp() / term1;
-                    let pt2 = (term2 * *yhat_).exp() / term2;
+                    let pt1 = -*y_ * libm::exp(term1 * *yhat_) / term1;
+                    let pt2 = libm::exp(term2 * *yhat_) / term2;
                     (pt1 + pt2) as f32
                 })
                 .collect(),
@@ -70,8 +70,8 @@ impl ObjectiveFunction for TweedieLoss {
                     let yhat_val = yhat[i] as f32;
                     let w_val = w[i] as f32;
 
-                    let exp_term1 = (term1 * yhat_val).exp();
-                    let exp_term2 = (term2 * yhat_val).exp();
+                    let exp_term1 = crate::math32::expf(term1 * yhat_val);
+                    let exp_term2 = crate::math32::expf(term2 * yhat_val);
 
                     g.push((exp_term2 - y_val * exp_term1) * w_val);
                     h.push((term2 * exp_term2 - term1 * y_val * exp_term1) * w_val);
@@ -83,8 +83,8 @@ impl ObjectiveFunction for TweedieLoss {
                     let y_val = y[i] as f32;
                     let yhat_val = yhat[i] as f32;
 
-                    let exp_term1 = (term1 * yhat_val).exp();
-                    let exp_term2 = (term2 * yhat_val).exp();
+                    let exp_term1 = crate::math32::expf(term1 * yhat_val);
+                    let exp_term2 = crate::math32::expf(term2 * yhat_val);
 
                     g.push(exp_term2 - y_val * exp_term1);
                     h.push(term2 * exp_term2 - term1 * y_val * exp_term1);
@@ -112,7 +112,7 @@ impl ObjectiveFunction for TweedieLoss {
                 ytot / ntot
             }
         };
-        if mean_y <= 0.0 { 0.0 } else { mean_y.ln() }
+        if mean_y <= 0.0 { 0.0 } else { libm::log(mean_y) }
     }
 
     fn default_metric(&self) -> Metric {
@@ -131,8 +131,8 @@ impl TweedieLoss {
         let term1 = 1.0 - p;
         let term2 = 2.0 - p;
 
-        let pt1 = -y * (term1 * yhat).exp() / term1;
-        let pt2 = (term2 * yhat).exp() / term2;
+        let pt1 = -y * libm::exp(term1 * yhat) / term1;
+        let pt2 = libm::exp(term2 * yhat) / term2;
         let l = pt1 + pt2;
 
         match sample_weight {

@@ -39,8 +39,8 @@ pub fn log_loss(y: &[f64], yhat: &[f64], sample_weight: &[f64]) -> f64 {
         .zip(sample_weight)
         .map(|((y_, yhat_), w_)| {
             w_sum += *w_;
-            let yhat_ = f64::ONE / (f64::ONE + (-*yhat_).exp());
-            -(*y_ * yhat_.ln() + (f64::ONE - *y_) * ((f64::ONE - yhat_).ln())) * *w_
+            let yhat_ = f64::ONE / (f64::ONE + libm::exp(-*yhat_));
+            -(*y_ * libm::log(yhat_) + (f64::ONE - *y_) * (libm::log(f64::ONE - yhat_))) * *w_
         })
         .sum::<f64>();
     res / w_sum
@@ -54,7 +54,7 @@ pub fn brier_loss(y: &[f64], yhat: &[f64], sample_weight: &[f64]) -> f64 {
         .zip(sample_weight)
         .map(|((y_, yhat_), w_)| {
             w_sum += *w_;
-            let p = f64::ONE / (f64::ONE + (-*yhat_).exp());
+            let p = f64::ONE / (f64::ONE + libm::exp(-*yhat_));
             (*y_ - p).powi(2) * *w_
         })
         .sum::<f64>();

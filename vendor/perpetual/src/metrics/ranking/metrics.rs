@@ -52,14 +52,14 @@ impl NDCGMetric {
 
 #[inline]
 fn compute_discount(rank: usize) -> f64 {
-    1.0 / ((rank + 2) as f64).log2()
+    1.0 / libm::log2((rank + 2) as f64)
 }
 
 #[inline]
 fn compute_gain(relevance: f64, scheme: &GainScheme) -> f64 {
     match scheme {
         GainScheme::Jarvelin => relevance,
-        GainScheme::Burges => 2_f64.powf(relevance) - 1.0,
+        GainScheme::Burges => libm::pow(2_f64, relevance) - 1.0,
     }
 }
 

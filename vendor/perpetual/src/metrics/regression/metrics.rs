@@ -55,7 +55,7 @@ pub fn root_mean_squared_log_error(y: &[f64], yhat: &[f64], sample_weight: &[f64
         .zip(sample_weight)
         .map(|((y_, yhat_), w_)| {
             w_sum += *w_;
-            (y_.ln_1p() - yhat_.ln_1p()).powi(2) * *w_
+            (libm::log1p(*y_) - libm::log1p(*yhat_)).powi(2) * *w_
         })
         .sum::<f64>();
     (res / w_sum).sqrt()
