@@ -26,7 +26,6 @@ mod design;
 mod error;
 mod lbfgs;
 mod logistic;
-mod math;
 
 pub use design::Design;
 pub use error::{Error, Result};

@@ -269,18 +269,49 @@ pub enum KernelMethod<F> {
     Polynomial(F, F),
 }
 
-/// oml patch: `e^x` from the `libm` crate, the same bits on every CPU (the C library's `exp`,
-/// which `F::exp` calls, is picked by the CPU); `f32` is computed in `f64`.
-fn exp<F: Float>(x: F) -> F {
-    F::cast(libm::exp(x.to_f64().unwrap_or(f64::NAN)))
+/// oml patch: the gaussian kernel's `e^(-distance / eps)`, the same bits on every CPU (the C
+/// library's `exp`, which `F::exp` calls, is picked by the CPU); `f32` is computed in `f64`.
+/// With a positive `eps` the argument is at most 0: [`gaussian_of_distance_for_positive_eps`].
+/// Otherwise (not a kernel) the `libm` crate's `exp`.
+fn gaussian_of_distance<F: Float>(distance: F, eps: F) -> F {
+    if eps > F::zero() {
+        gaussian_of_distance_for_positive_eps(distance, eps)
+    } else {
+        F::cast(libm::exp((-distance / eps).to_f64().unwrap_or(f64::NAN)))
+    }
 }
 
-/// oml patch: `x^y` from the `libm` crate, as [`exp`].
+/// oml patch: [`gaussian_of_distance`] for a positive `eps`, by oml-math's branch-free
+/// exponential, so that a loop of kernel entries vectorises.
+#[inline(always)]
+fn gaussian_of_distance_for_positive_eps<F: Float>(distance: F, eps: F) -> F {
+    let x = (-distance / eps).to_f64().unwrap_or(f64::NAN);
+    // An infinite distance (of overflowing squares) gives 0, as `exp` does.
+    let x = if x == f64::NEG_INFINITY { f64::MIN } else { x };
+    F::cast(oml_math::exp_non_positive(x))
+}
+
+/// oml patch: `x^y` from the `libm` crate, the same bits on every CPU; `f32` in `f64`.
 fn pow<F: Float>(x: F, y: F) -> F {
     F::cast(libm::pow(
         x.to_f64().unwrap_or(f64::NAN),
         y.to_f64().unwrap_or(f64::NAN),
     ))
+}
+
+/// oml patch: the gaussian kernel's value for two rows from their inner product and squared
+/// norms, `|a - b|^2 = <a, a> + <b, b> - 2 <a, b>` clamped at zero against rounding.
+#[inline(always)]
+fn gaussian<F: Float>(inner: F, square_a: F, square_b: F, eps: F) -> F {
+    let distance = (square_a + square_b - (inner + inner)).max(F::zero());
+    gaussian_of_distance(distance, eps)
+}
+
+/// oml patch: [`gaussian`] for a positive `eps`, without a branch or a call.
+#[inline(always)]
+fn gaussian_for_positive_eps<F: Float>(inner: F, square_a: F, square_b: F, eps: F) -> F {
+    let distance = (square_a + square_b - (inner + inner)).max(F::zero());
+    gaussian_of_distance_for_positive_eps(distance, eps)
 }
 
 impl<F: Float> KernelMethod<F> {
@@ -293,7 +324,7 @@ impl<F: Float> KernelMethod<F> {
                     .map(|(x, y)| (*x - *y) * (*x - *y))
                     .sum::<F>();
 
-                exp(-distance / eps)
+                gaussian_of_distance(distance, eps)
             }
             KernelMethod::Linear => a.mul(&b).sum(),
             KernelMethod::Polynomial(c, d) => pow(a.mul(&b).sum() + c, d),
@@ -309,12 +340,29 @@ impl<F: Float> KernelMethod<F> {
     /// clamped at zero against rounding).
     pub fn from_inner_products(&self, inner: F, square_a: F, square_b: F) -> F {
         match *self {
-            KernelMethod::Gaussian(eps) => {
-                let distance = (square_a + square_b - (inner + inner)).max(F::zero());
-                exp(-distance / eps)
-            }
+            KernelMethod::Gaussian(eps) => gaussian(inner, square_a, square_b, eps),
             KernelMethod::Linear => inner,
             KernelMethod::Polynomial(c, d) => pow(inner + c, d),
+        }
+    }
+
+    /// oml patch: [`from_inner_products`](Self::from_inner_products) of one row `a` against
+    /// many: each of `inner` (the inner products `<a, b_k>`) becomes the kernel's value, with
+    /// `squares_b[k]` the squared norm of `b_k`. The gaussian kernel's loop has no branch and
+    /// no call, so it vectorises: the same values as entry by entry.
+    pub fn from_inner_products_row(&self, inner: &mut [F], square_a: F, squares_b: &[F]) {
+        assert_eq!(inner.len(), squares_b.len(), "one squared norm per inner product");
+        match *self {
+            KernelMethod::Gaussian(eps) if eps > F::zero() => {
+                for (value, &square_b) in inner.iter_mut().zip(squares_b) {
+                    *value = gaussian_for_positive_eps(*value, square_a, square_b, eps);
+                }
+            }
+            _ => {
+                for (value, &square_b) in inner.iter_mut().zip(squares_b) {
+                    *value = self.from_inner_products(*value, square_a, square_b);
+                }
+            }
         }
     }
 }
@@ -589,9 +637,8 @@ fn dense_from_fn<F: Float, D: Data<Elem = F>>(
     let mut similarity = product_in_order(dataset.view(), dataset.t(), true);
     let squares = similarity.diag().to_vec();
     for (i, mut row) in similarity.outer_iter_mut().enumerate() {
-        for (j, value) in row.iter_mut().enumerate().skip(i) {
-            *value = method.from_inner_products(*value, squares[i], squares[j]);
-        }
+        let row = row.as_slice_mut().expect("a new matrix is in standard layout");
+        method.from_inner_products_row(&mut row[i..], squares[i], &squares[i..]);
     }
     const TILE: usize = 64;
     for row_start in (0..n_observations).step_by(TILE) {
@@ -700,6 +747,54 @@ mod tests {
         // 2*(3 * 3.1)
         assert_eq!((*adj_mat.get(6, 7).unwrap() * 10.) as usize, 186);
         assert_eq!((*adj_mat.get(7, 6).unwrap() * 10.) as usize, 186);
+    }
+
+    #[test]
+    fn a_row_of_kernel_values_is_each_entrys_value() {
+        // Inner products and squared norms of 0 to 40 entries, some rows equal (a distance
+        // of 0), one far away (an exponential below the smallest normal number).
+        for len in [0, 1, 7, 40] {
+            let squares: Vec<f64> = (0..len).map(|k| 0.5 + (k % 5) as f64).collect();
+            let inner: Vec<f64> = (0..len)
+                .map(|k| match k % 4 {
+                    0 => 1.25,
+                    1 => -(k as f64),
+                    2 => -1e6,
+                    _ => 0.25 * k as f64,
+                })
+                .collect();
+            for method in [
+                KernelMethod::Gaussian(1.7),
+                KernelMethod::Gaussian(1e-3),
+                KernelMethod::Gaussian(-2.0),
+                KernelMethod::Linear,
+                KernelMethod::Polynomial(1.0, 3.0),
+            ] {
+                let mut row = inner.clone();
+                method.from_inner_products_row(&mut row, 1.25, &squares);
+                for k in 0..len {
+                    let one = method.from_inner_products(inner[k], 1.25, squares[k]);
+                    assert_eq!(row[k].to_bits(), one.to_bits(), "{method:?}, entry {k}");
+                }
+                // oml-math's exponential, within an ulp of libm's.
+                if let KernelMethod::Gaussian(eps) = method {
+                    for k in (0..len).filter(|_| eps > 0.0) {
+                        let d = (1.25 + squares[k] - 2.0 * inner[k]).max(0.0);
+                        let exact = libm::exp(-d / eps);
+                        // oml-math's exponential flushes results below the normal numbers.
+                        let error = if exact < f64::MIN_POSITIVE { row[k] } else { row[k] - exact };
+                        assert!(
+                            error.abs() <= 2.0 * f64::EPSILON * exact,
+                            "eps {}, entry {}: {} against {}",
+                            eps,
+                            k,
+                            row[k],
+                            exact
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -219,12 +219,9 @@ impl<F: Float, T> Svm<F, T> {
                     let block = rows.slice(s![start..end, ..]);
                     let mut kernel = linfa_kernel::product_in_order(block, supp_columns.view(), false);
                     for (row, mut values) in block.outer_iter().zip(kernel.axis_iter_mut(Axis(0))) {
-                        let square = row.dot(&row);
-                        for (value, &supp_square) in values.iter_mut().zip(&supp_squares) {
-                            *value =
-                                self.kernel_method
-                                    .from_inner_products(*value, square, supp_square);
-                        }
+                        let values = values.as_slice_mut().expect("a new matrix is in standard layout");
+                        self.kernel_method
+                            .from_inner_products_row(values, row.dot(&row), &supp_squares);
                     }
                     sums.slice_mut(s![start..end]).assign(&kernel.dot(&alpha));
                 }

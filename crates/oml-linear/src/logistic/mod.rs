@@ -11,7 +11,7 @@ use ndarray::{Array1, Array2, ArrayBase, ArrayView1, ArrayView2, Data, Ix2};
 use crate::design::{Design, sum_in_lanes};
 use crate::error::{Error, Result};
 use crate::lbfgs::{self, Pairs, Settings, dot};
-use crate::math::{exp_non_positive, ln_normal};
+use oml_math::{exp_non_positive, ln_normal};
 
 /// Checked hyperparameters of [`LogisticRegression`], made by
 /// [`ParamGuard::check`] on [`LogisticRegressionParams`]; the getters say what is fitted.
