@@ -598,7 +598,7 @@ fn multi_logistic_grad_of<F: Float, A: Data<Elem = F>>(
     let mut grad = Array::zeros((n_features + intercept as usize, n_classes));
 
     // This value is `softmax(H)`
-    let prob = log_prob.mapv_into(num_traits::Float::exp);
+    let prob = log_prob.mapv_into(exp);
     let diff = prob - y;
     // Compute gradient for `W` and place it at start of the grad matrix
     let dw = x.t_dot(&diff) + (&params * alpha);
