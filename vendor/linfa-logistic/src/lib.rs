@@ -489,9 +489,10 @@ fn logistic_loss<F: Float, A: Data<Elem = F>>(
 ) -> F {
     let n_features = x.shape()[1];
     let (params, intercept) = convert_params(n_features, w);
-    let yz = x.dot(&params.into_shape_with_order((params.len(), 1)).unwrap()) + intercept;
-    let len = yz.len();
-    let mut yz = yz.into_shape_with_order(len).unwrap() * y;
+    // oml patch: `X w` as a matrix-vector product, each entry a dot product summed in a fixed
+    // order; 0.8.1 took `w` as a one-column matrix, a matrix product whose kernel
+    // matrixmultiply picks by the CPU (fused multiply-adds or not).
+    let mut yz = (x.dot(&params) + intercept) * y;
     yz.mapv_inplace(log_logistic);
     -yz.sum() + F::cast(0.5) * alpha * params.dot(&params)
 }
@@ -505,9 +506,8 @@ fn logistic_grad<F: Float, A: Data<Elem = F>>(
 ) -> Array1<F> {
     let n_features = x.shape()[1];
     let (params, intercept) = convert_params(n_features, w);
-    let yz = x.dot(&params.into_shape_with_order((params.len(), 1)).unwrap()) + intercept;
-    let len = yz.len();
-    let mut yz = yz.into_shape_with_order(len).unwrap() * y;
+    // oml patch: as in `logistic_loss`.
+    let mut yz = (x.dot(&params) + intercept) * y;
     yz.mapv_inplace(logistic);
     yz -= F::one();
     yz *= y;
@@ -1554,6 +1554,33 @@ mod test {
             for ((j, c), v) in rows.t_dot(&d).indexed_iter() {
                 assert_eq!(v.to_bits(), xtd(j, c).to_bits(), "X^T D ({j}, {c})");
             }
+        }
+    }
+
+    #[test]
+    fn the_binary_loss_takes_x_w_as_fixed_order_dot_products() {
+        // oml patch: each `x_i . w` is ndarray's 1-D dot product (summed in a fixed order,
+        // without fused multiply-adds), not a one-column matrix product, whose kernel depends
+        // on the CPU (fails with 0.8.1's on a CPU with fused multiply-add, as this one).
+        let value = |i: usize, j: usize, salt: usize| {
+            let hash = ((i * 7919 + j * 104_729 + salt) as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            (hash >> 11) as f64 / (1u64 << 53) as f64 * 4.0 - 2.0
+        };
+        let (n, p) = (41, 29);
+        let x = Array2::from_shape_fn((n, p), |(i, j)| value(i, j, 1));
+        let y = Array1::from_shape_fn(n, |i| if i % 3 == 0 { -1.0 } else { 1.0 });
+        let w = Array1::from_shape_fn(p + 1, |j| value(j, 0, 2) / 4.0);
+        let (params, b) = (w.slice(s![..p]), w[p]);
+        let z: Vec<f64> = (0..n).map(|i| (x.row(i).dot(&params) + b) * y[i]).collect();
+        let alpha = 0.3;
+        let loss = -Array1::from(z.clone()).mapv(log_logistic).sum()
+            + 0.5 * alpha * params.dot(&params);
+        assert_eq!(logistic_loss(&x, &y, alpha, &w).to_bits(), loss.to_bits());
+        let d: Array1<f64> = z.iter().zip(&y).map(|(&z, &y)| (logistic(z) - 1.0) * y).collect();
+        let grad = logistic_grad(&x, &y, alpha, &w);
+        for j in 0..p {
+            let expected = x.column(j).dot(&d) + params[j] * alpha;
+            assert_eq!(grad[j].to_bits(), expected.to_bits(), "gradient {}", j);
         }
     }
 
