@@ -7,6 +7,20 @@
 //! picked by the CPU; the `libm` crate's are the same everywhere but a call each, about a third
 //! slower than glibc's. oml-linear's loss and the gaussian kernel of the vendored linfa-kernel
 //! take these.
+//!
+//! Also [`index_in`]: a uniform index drawn the same on every target, where rand's `usize`
+//! ranges draw 32 bits on a 32-bit target and 64 on a 64-bit one.
+
+use std::ops::Range;
+
+use rand::Rng;
+
+/// A uniform draw from `range`, as rand 0.8's `gen_range` draws it on a 64-bit target, on every
+/// target: rand samples a `usize` range in `usize`-wide arithmetic, so a 32-bit target (i686,
+/// wasm32) would draw otherwise from the same seed; this samples the range as `u64`s.
+pub fn index_in<R: Rng + ?Sized>(rng: &mut R, range: Range<usize>) -> usize {
+    rng.gen_range(range.start as u64..range.end as u64) as usize
+}
 
 /// `1.5 * 2^52`: adding it rounds a number below `2^51` in size to a whole number, which then
 /// sits in the sum's low bits.
@@ -87,6 +101,23 @@ pub fn ln_normal(x: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rand::SeedableRng;
+
+    #[test]
+    fn index_draws_are_a_64_bit_targets_usize_draws() {
+        let mut a = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+        #[cfg(target_pointer_width = "64")]
+        let mut b = a.clone();
+        for n in [1usize, 2, 3, 10, 1000, 1 << 20, usize::MAX / 3] {
+            for start in [0, n / 2] {
+                let drawn = index_in(&mut a, start..n);
+                assert!((start..n).contains(&drawn), "{drawn} outside {start}..{n}");
+                // On a 64-bit target (where CI runs) rand's own usize draw gives the same.
+                #[cfg(target_pointer_width = "64")]
+                assert_eq!(drawn, b.gen_range(start..n), "{start}..{n}");
+            }
+        }
+    }
 
     /// The size of `got - want` in units of `want`'s last place.
     fn ulps(got: f64, want: f64) -> f64 {

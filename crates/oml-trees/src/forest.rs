@@ -72,7 +72,7 @@ impl<K: TreeKind> RandomForestValidParams<K> {
         let draws = ((self.max_samples() * n_rows as f64).round() as usize).max(1);
         if n_rows > 0 {
             for _ in 0..draws {
-                counts[rng.gen_range(0..n_rows)] += 1.0;
+                counts[oml_math::index_in(&mut rng, 0..n_rows)] += 1.0;
             }
         }
         if let Some(weights) = weights {

@@ -135,7 +135,7 @@ impl Domain {
                 }
                 .to_string()
             }
-            Domain::Values(values) => values[rng.gen_range(0..values.len())].clone(),
+            Domain::Values(values) => values[oml_math::index_in(rng, 0..values.len())].clone(),
         }
     }
 

@@ -188,7 +188,8 @@ pub(crate) struct Draw {
 /// `bootstrap_with_indices` (`dataset/impl_dataset.rs`), replayed: from a clone of the
 /// parameters' generator, for each tree, `ceil(rows × bootstrap_proportion)` row indices
 /// `gen_range(0..rows)`, then `ceil(features × feature_proportion)` feature indices
-/// `gen_range(0..features)`.
+/// `gen_range(0..features)`, each as a 64-bit target draws it ([`oml_math::index_in`]: on a
+/// 32-bit one linfa's own would draw otherwise).
 pub(crate) fn replay_draws<R: Rng + Clone>(
     params: &EnsembleLearnerValidParams<DecisionTreeValidParams<f64, usize>, R>,
     n_rows: usize,
@@ -200,9 +201,11 @@ pub(crate) fn replay_draws<R: Rng + Clone>(
     (0..params.ensemble_size)
         .map(|_| {
             let rows = (0..dataset_size)
-                .map(|_| rng.gen_range(0..n_rows))
+                .map(|_| oml_math::index_in(&mut rng, 0..n_rows))
                 .collect();
-            let features = (0..n_sub).map(|_| rng.gen_range(0..n_features)).collect();
+            let features = (0..n_sub)
+                .map(|_| oml_math::index_in(&mut rng, 0..n_features))
+                .collect();
             Draw { rows, features }
         })
         .collect()

@@ -3,7 +3,7 @@
 //! quantiles (numpy's `averaged_inverted_cdf`), and missing values get a bin of their own.
 
 use ndarray::ArrayView2;
-use rand::{Rng, SeedableRng};
+use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 /// Thresholds are clipped to this, so that only a "split on missing" has an infinite one
@@ -31,7 +31,7 @@ impl BinMapper {
             let mut rng = ChaCha8Rng::seed_from_u64(seed);
             let mut all = rows.to_vec();
             for i in 0..BIN_SUBSAMPLE {
-                let j = rng.gen_range(i..all.len());
+                let j = oml_math::index_in(&mut rng, i..all.len());
                 all.swap(i, j);
             }
             all.truncate(BIN_SUBSAMPLE);

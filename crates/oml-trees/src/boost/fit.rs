@@ -4,7 +4,7 @@
 //! `max_iter` or until the validation loss stops improving.
 
 use ndarray::{ArrayView1, ArrayView2, Axis};
-use rand::{Rng, SeedableRng};
+use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -245,7 +245,7 @@ pub(crate) fn validation_split(
     let mut in_validation = vec![false; n];
     let mut draw = |rows: &mut Vec<usize>, take: usize, rng: &mut ChaCha8Rng| {
         for i in 0..take {
-            let j = rng.gen_range(i..rows.len());
+            let j = oml_math::index_in(rng, i..rows.len());
             rows.swap(i, j);
             in_validation[rows[i]] = true;
         }

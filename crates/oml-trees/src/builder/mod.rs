@@ -25,7 +25,6 @@
 //! counts with whole-number weights), a split hands each side's statistics down as the child's,
 //! which then makes no pass of its own for them.
 
-use rand::Rng;
 
 use linfa::DatasetBase;
 use linfa::dataset::Records;
@@ -471,7 +470,7 @@ impl<S: Stats, W: Weights> Grower<'_, S, W> {
             if i >= self.settings.max_features && !self.candidates.is_empty() {
                 break;
             }
-            let j = rng.gen_range(i..p);
+            let j = oml_math::index_in(&mut rng, i..p);
             self.features.swap(i, j);
             self.swaps.push(j);
             let f = self.features[i];
