@@ -25,7 +25,6 @@
 //! counts with whole-number weights), a split hands each side's statistics down as the child's,
 //! which then makes no pass of its own for them.
 
-
 use linfa::DatasetBase;
 use linfa::dataset::Records;
 
