@@ -177,7 +177,7 @@ impl<A: NdFloat, S: DataMut<Elem = A>> QRDecomp<A, S> {
         )?;
 
         // oml patch: `Q b` one column of `b` at a time, each entry a 1-D dot product summed in
-        // a fixed order, the same bits on every CPU. 0.8.1's `self.generate_q().dot(&b)` is a
+        // a fixed order, the same bits on every CPU. 0.2.1's `self.generate_q().dot(&b)` is a
         // matrix product, which (without a BLAS) matrixmultiply computes with a kernel it picks
         // by the CPU at run time, fused multiply-adds or not: a wide least-squares fit (fewer
         // rows than columns) gave other last bits on another machine.
@@ -263,7 +263,7 @@ mod tests {
     use super::*;
 
     /// oml patch: a wide system's solution `Q m` is each entry's 1-D dot product, in its fixed
-    /// order, whatever the CPU (checked failing with 0.8.1's matrix product on an AVX-512
+    /// order, whatever the CPU (checked failing with 0.2.1's matrix product on an AVX-512
     /// machine).
     #[test]
     fn wide_least_squares_takes_q_m_by_fixed_order_dot_products() {
