@@ -299,19 +299,11 @@ fn pow<F: Float>(x: F, y: F) -> F {
     ))
 }
 
-/// oml patch: the gaussian kernel's value for two rows from their inner product and squared
-/// norms, `|a - b|^2 = <a, a> + <b, b> - 2 <a, b>` clamped at zero against rounding.
+/// oml patch: the squared distance of two rows from their inner product and squared norms,
+/// `|a - b|^2 = <a, a> + <b, b> - 2 <a, b>`, clamped at zero against rounding.
 #[inline(always)]
-fn gaussian<F: Float>(inner: F, square_a: F, square_b: F, eps: F) -> F {
-    let distance = (square_a + square_b - (inner + inner)).max(F::zero());
-    gaussian_of_distance(distance, eps)
-}
-
-/// oml patch: [`gaussian`] for a positive `eps`, without a branch or a call.
-#[inline(always)]
-fn gaussian_for_positive_eps<F: Float>(inner: F, square_a: F, square_b: F, eps: F) -> F {
-    let distance = (square_a + square_b - (inner + inner)).max(F::zero());
-    gaussian_of_distance_for_positive_eps(distance, eps)
+fn squared_distance<F: Float>(inner: F, square_a: F, square_b: F) -> F {
+    (square_a + square_b - (inner + inner)).max(F::zero())
 }
 
 impl<F: Float> KernelMethod<F> {
@@ -340,7 +332,9 @@ impl<F: Float> KernelMethod<F> {
     /// clamped at zero against rounding).
     pub fn from_inner_products(&self, inner: F, square_a: F, square_b: F) -> F {
         match *self {
-            KernelMethod::Gaussian(eps) => gaussian(inner, square_a, square_b, eps),
+            KernelMethod::Gaussian(eps) => {
+                gaussian_of_distance(squared_distance(inner, square_a, square_b), eps)
+            }
             KernelMethod::Linear => inner,
             KernelMethod::Polynomial(c, d) => pow(inner + c, d),
         }
@@ -355,7 +349,8 @@ impl<F: Float> KernelMethod<F> {
         match *self {
             KernelMethod::Gaussian(eps) if eps > F::zero() => {
                 for (value, &square_b) in inner.iter_mut().zip(squares_b) {
-                    *value = gaussian_for_positive_eps(*value, square_a, square_b, eps);
+                    let distance = squared_distance(*value, square_a, square_b);
+                    *value = gaussian_of_distance_for_positive_eps(distance, eps);
                 }
             }
             _ => {
@@ -574,8 +569,6 @@ impl<
 /// Terms of a zero entry of `a` are skipped: with finite entries, adding the zero they would
 /// give leaves a sum's bits as they are, and one-hot encoded rows are mostly zeros. The
 /// product is taken eight columns at a time, their sums held in registers over a row's terms.
-/// Only the products are fixed here: the kernel's `exp` and `powf` are the C library's, which
-/// may round otherwise on another CPU or library version.
 pub fn product_in_order<F: Float>(a: ArrayView2<'_, F>, b: ArrayView2<'_, F>, upper: bool) -> Array2<F> {
     const WIDTH: usize = 8;
     let (n, p, m) = (a.nrows(), a.ncols(), b.ncols());

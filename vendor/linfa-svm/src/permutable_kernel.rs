@@ -1,7 +1,7 @@
 use crate::Float;
 use linfa::traits::Transformer;
 use linfa_kernel::{Kernel, KernelInner, KernelMethod, KernelParams, KernelType};
-use ndarray::{Array1, Array2, ArrayView2};
+use ndarray::{Array1, Array2, ArrayView2, Axis};
 use std::borrow::Cow;
 use std::sync::Mutex;
 
@@ -121,6 +121,9 @@ enum Entries<F: Float> {
 struct ComputedRows<F: Float> {
     /// The training rows, in their original order.
     records: Array2<F>,
+    /// The training rows as columns (`records` transposed, laid out once), the right-hand side
+    /// of a row's inner products.
+    columns: Array2<F>,
     /// `<x, x>` of each training row, in the original order.
     squares: Array1<F>,
     /// `y` of each training row as a sign of one, in the original order.
@@ -142,7 +145,13 @@ struct RowCache<F> {
 impl<F: Float> ComputedRows<F> {
     fn new(records: Array2<F>, targets: &[bool], cache_bytes: usize) -> Self {
         let rows = records.nrows();
-        let squares = records.outer_iter().map(|row| row.dot(&row)).collect();
+        // Summed in feature order, as linfa-kernel's dense matrix sums its diagonal
+        // (`product_in_order`, whose skipped zero terms leave such a sum's bits as they are).
+        let squares = records
+            .outer_iter()
+            .map(|row| row.iter().fold(F::zero(), |sum, &v| sum + v * v))
+            .collect();
+        let columns = records.t().as_standard_layout().into_owned();
         let signs = signs_of(targets);
         let row_bytes = rows.max(1) * std::mem::size_of::<F>();
         let cache = RowCache {
@@ -154,6 +163,7 @@ impl<F: Float> ComputedRows<F> {
         };
         ComputedRows {
             records,
+            columns,
             squares,
             signs,
             cache: Mutex::new(cache),
@@ -184,16 +194,17 @@ impl<F: Float> ComputedRows<F> {
             return row[..length].to_vec();
         }
         let original = kernel_indices[idx];
-        let inner = self.records.dot(&self.records.row(original));
+        // The inner products as the dense matrix takes them (`product_in_order`): the same
+        // kernel entries whichever way the kernel is held.
+        let x_i = self.records.row(original).insert_axis(Axis(0));
+        let inner = linfa_kernel::product_in_order(x_i, self.columns.view(), false);
         let (square_i, sign_i) = (self.squares[original], self.signs[original]);
-        let row: Vec<F> = kernel_indices
-            .iter()
-            .map(|&j| {
-                method.from_inner_products(inner[j], square_i, self.squares[j])
-                    * sign_i
-                    * self.signs[j]
-            })
-            .collect();
+        let mut row: Vec<F> = kernel_indices.iter().map(|&j| inner[(0, j)]).collect();
+        let squares: Vec<F> = kernel_indices.iter().map(|&j| self.squares[j]).collect();
+        method.from_inner_products_row(&mut row, square_i, &squares);
+        for (value, &j) in row.iter_mut().zip(kernel_indices) {
+            *value = *value * sign_i * self.signs[j];
+        }
         let read = row[..length].to_vec();
         if cache.cached == cache.capacity {
             let oldest = (0..cache.rows.len())
@@ -522,7 +533,12 @@ mod tests {
 
     /// oml patch: 60 distinct rows of 3 features and targets of both signs.
     fn small_table() -> (ndarray::Array2<f64>, Vec<bool>) {
-        let data = ndarray::Array2::from_shape_fn((60, 3), |(i, j)| {
+        table(3)
+    }
+
+    /// 60 rows of `width` columns, two classes.
+    fn table(width: usize) -> (ndarray::Array2<f64>, Vec<bool>) {
+        let data = ndarray::Array2::from_shape_fn((60, width), |(i, j)| {
             ((i * 7 + j * 3) % 13) as f64 * 0.31 - 1.9 + (i % 4) as f64 * 0.05 + i as f64 * 0.013
         });
         let targets = (0..60).map(|i| (i * 5) % 7 < 3).collect();
@@ -535,11 +551,17 @@ mod tests {
         use super::KernelSource;
         use linfa::traits::Transformer;
 
-        let (data, targets) = small_table();
-        for method in [
-            KernelMethod::Gaussian(0.8),
-            KernelMethod::Polynomial(1.0, 2.0),
-        ] {
+        // 23 columns: more than ndarray's dot sums in one lane, so that a row's inner
+        // products summed otherwise than the dense matrix's differ in their last bits.
+        for (data, targets, method) in [3, 23].iter().flat_map(|&width| {
+            let (data, targets) = table(width);
+            vec![
+                KernelMethod::Gaussian(0.8 * width as f64 / 3.0),
+                KernelMethod::Polynomial(1.0, 2.0),
+            ]
+            .into_iter()
+            .map(move |method| (data.clone(), targets.clone(), method))
+        }) {
             let params = Kernel::params().method(method.clone());
             let mut dense = PermutableKernel::new(params.transform(data.view()), targets.clone());
             let source = KernelSource::of(&params, data.view(), 0, 0);
@@ -562,8 +584,11 @@ mod tests {
                             a,
                             b
                         );
+                        // The same inner products, squares and kernel values: the same bits.
+                        assert_eq!(a.to_bits(), b.to_bits(), "{:?} ({}, {})", method, idx, j);
                     }
                     let (a, b) = (computed.self_distance(idx), dense.self_distance(idx));
+                    assert_eq!(a.to_bits(), b.to_bits(), "diagonal {}", idx);
                     assert!(
                         (a - b).abs() < 1e-12 * b.abs(),
                         "diagonal {}: {} against {}",

@@ -337,11 +337,17 @@ fn machine_decisions(machine: &Svm<f64, bool>, x: ArrayView2<'_, f64>) -> Array1
 
 /// `1 / (1 + exp(a * decision + b))`, computed without overflow (libsvm's `sigmoid_predict`).
 fn sigmoid(decision: f64, a: f64, b: f64) -> f64 {
-    let f = a * decision + b;
+    sigmoid_and_complement(a * decision + b).0
+}
+
+/// `(1 / (1 + exp(f)), 1 - that)` without overflow, from one exponential of `-|f|`, as libsvm
+/// computes both sides.
+fn sigmoid_and_complement(f: f64) -> (f64, f64) {
+    let e = libm::exp(-f.abs());
     if f >= 0.0 {
-        libm::exp(-f) / (1.0 + libm::exp(-f))
+        (e / (1.0 + e), 1.0 / (1.0 + e))
     } else {
-        1.0 / (1.0 + libm::exp(f))
+        (1.0 / (1.0 + e), e / (1.0 + e))
     }
 }
 
@@ -380,18 +386,7 @@ fn fit_sigmoid(decisions: ArrayView1<'_, f64>, labels: ArrayView1<'_, bool>) -> 
     for _ in 0..MAX_ITERATIONS {
         let (mut h11, mut h22, mut h21, mut g1, mut g2) = (SIGMA, SIGMA, 0.0, 0.0, 0.0);
         for (&d, &t) in decisions.iter().zip(&targets) {
-            let f = d * a + b;
-            let (p, q) = if f >= 0.0 {
-                (
-                    libm::exp(-f) / (1.0 + libm::exp(-f)),
-                    1.0 / (1.0 + libm::exp(-f)),
-                )
-            } else {
-                (
-                    1.0 / (1.0 + libm::exp(f)),
-                    libm::exp(f) / (1.0 + libm::exp(f)),
-                )
-            };
+            let (p, q) = sigmoid_and_complement(d * a + b);
             let d2 = p * q;
             h11 += d * d * d2;
             h22 += d2;
