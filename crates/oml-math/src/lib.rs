@@ -5,8 +5,8 @@
 //! in the last place of libm's where the result is a normal number (the exponential is flushed
 //! to 0 below -708). The C library's `exp` and `log`, which `f64::exp` and `f64::ln` call, are
 //! picked by the CPU; the `libm` crate's are the same everywhere but a call each, about a third
-//! slower than glibc's. oml-linear's loss and the gaussian kernel of the vendored linfa-kernel
-//! take these.
+//! slower than glibc's. oml-linear's loss, the gaussian kernel of the vendored linfa-kernel and
+//! the gbm's multinomial gradients (oml-trees) take these.
 //!
 //! Also [`index_in`]: a uniform index drawn the same on every target, where rand's `usize`
 //! ranges draw 32 bits on a 32-bit target and 64 on a 64-bit one.

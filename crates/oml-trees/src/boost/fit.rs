@@ -11,9 +11,11 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use crate::boost::bins::{BinMapper, BinnedFeatures};
 use crate::boost::grow::{GrowSettings, Grower, Workspace};
+use crate::boost::histogram::Histogram;
 use crate::boost::loss::Loss;
 use crate::boost::model::{HistGradientBoostingClassifier, HistGradientBoostingRegressor};
 use crate::boost::params::HistGradientBoostingValidParams;
+use crate::boost::roots::{Root, RootBuffers};
 use crate::error::{Error, Result};
 use crate::params::{Classification, Regression, TreeKind};
 use crate::tree::Tree;
@@ -175,21 +177,36 @@ fn boost<K: TreeKind>(
     // Workspaces go to whichever tree is grown next, not one per class: k classes on one
     // thread then reuse one set of histograms, still in cache, rather than k sets.
     let workspaces: Mutex<Vec<Workspace>> = Mutex::new(Vec::new());
+    let roots_together = grower.builds_roots_together(k);
+    let mut root_buffers = RootBuffers::default();
     let mut trees = Vec::new();
     for _ in 0..params.max_iter() {
         loss.gradients(&y_train, &raw, &mut g, &mut h);
+        let roots: Vec<Option<Root>> = if roots_together {
+            let roots = grower.roots(k, &g, &h, &mut root_buffers);
+            roots.into_iter().map(Some).collect()
+        } else {
+            (0..k).map(|_| None).collect()
+        };
         // The trees of one iteration depend only on the gradients: grown in parallel, each
         // the same on any number of threads.
-        let grown: Vec<Tree> = raw
+        let grown: Vec<(Tree, Option<Histogram>)> = raw
             .par_chunks_mut(n)
             .zip(g.par_chunks(n).zip(h.par_chunks(n)))
-            .map(|(raw, (g, h))| {
+            .zip(roots)
+            .map(|((raw, (g, h)), root)| {
                 let mut ws = lock(&workspaces).pop().unwrap_or_default();
-                let tree = grower.grow(g, h, raw, &mut ws);
+                let given = root.is_some();
+                let tree = grower.grow(g, h, raw, &mut ws, root);
+                // The workspace kept the given root's histogram: one goes back for the next
+                // iteration's roots.
+                let spare = if given { ws.pop_histogram() } else { None };
                 lock(&workspaces).push(ws);
-                tree
+                (tree, spare)
             })
             .collect();
+        let (grown, spare): (Vec<Tree>, Vec<Option<Histogram>>) = grown.into_iter().unzip();
+        root_buffers.spare = spare.into_iter().flatten().collect();
         if early {
             for (tree, raw) in grown.iter().zip(raw_val.chunks_mut(n_val)) {
                 tree.apply_rows(x_val.view(), &mut val_leaves);

@@ -8,6 +8,7 @@ use std::collections::BinaryHeap;
 
 use crate::boost::bins::{BinMapper, BinnedFeatures};
 use crate::boost::histogram::{Bin, Histogram};
+use crate::boost::roots::Root;
 use crate::boost::split::{MIN_HESSIAN_TO_SPLIT, SplitInfo};
 use crate::tree::{NONE, Node, Tree};
 
@@ -80,9 +81,16 @@ pub(crate) struct Workspace {
     free_histograms: Vec<Histogram>,
 }
 
+impl Workspace {
+    /// One of the histograms kept for later trees, if any.
+    pub(crate) fn pop_histogram(&mut self) -> Option<Histogram> {
+        self.free_histograms.pop()
+    }
+}
+
 /// A node with fewer (row, feature) entries than this per histogram bin marks the bins it
 /// writes ([`Histogram`]); a larger one writes most bins anyway.
-const MARKED_ENTRIES_PER_BIN: usize = 2;
+pub(crate) const MARKED_ENTRIES_PER_BIN: usize = 2;
 
 /// Grows trees on one set of binned training rows.
 pub(crate) struct Grower<'a> {
@@ -94,14 +102,29 @@ pub(crate) struct Grower<'a> {
 impl Grower<'_> {
     /// Grows one tree on the rows' gradients `g` and hessians `h` (ignored when they are
     /// constant), and adds each row's leaf value to `raw`. The tree's node values are leaf
-    /// values (shrinkage applied) at leaves and the unshrunk Newton step elsewhere.
-    pub fn grow(&self, g: &[f32], h: &[f32], raw: &mut [f64], ws: &mut Workspace) -> Tree {
+    /// values (shrinkage applied) at leaves and the unshrunk Newton step elsewhere. The root's
+    /// histogram is `root` if given (built with other trees' roots, [`Grower::roots`]), else
+    /// built here; either way the workspace keeps it for later trees.
+    pub fn grow(
+        &self,
+        g: &[f32],
+        h: &[f32],
+        raw: &mut [f64],
+        ws: &mut Workspace,
+        root: Option<Root>,
+    ) -> Tree {
         let n = self.binned.n_rows;
         let s = &self.settings;
         ws.partition.clear();
         ws.partition.extend(0..n as u32);
-        let mut histogram = self.take_histogram(ws);
-        let (sum_g, sum_h) = self.build_histogram(0, n, g, h, ws, &mut histogram);
+        let (histogram, sum_g, sum_h) = match root {
+            Some(root) => (root.histogram, root.sum_g, root.sum_h),
+            None => {
+                let mut histogram = self.take_histogram(ws);
+                let (sum_g, sum_h) = self.build_histogram(0, n, g, h, ws, &mut histogram);
+                (histogram, sum_g, sum_h)
+            }
+        };
         let mut nodes = vec![GrowNode {
             start: 0,
             stop: n,
@@ -294,6 +317,22 @@ impl Grower<'_> {
             }
         }
         let n = (stop - start) as u32;
+        self.fill_default_bins(histogram, n, sum_g, sum_h, mark);
+        let sum_h = if constant { f64::from(n) } else { sum_h };
+        (sum_g, sum_h)
+    }
+
+    /// Sets each default bin of a histogram of `n` rows, with these gradient and hessian sums,
+    /// to the totals less its feature's other bins (marking it when `mark`).
+    pub(crate) fn fill_default_bins(
+        &self,
+        histogram: &mut Histogram,
+        n: u32,
+        sum_g: f64,
+        sum_h: f64,
+        mark: bool,
+    ) {
+        let binned = self.binned;
         for &(f, default) in &binned.default_bins {
             let offset = binned.offsets[f];
             let end = offset + binned.n_bins_non_missing[f] + 1;
@@ -309,8 +348,6 @@ impl Grower<'_> {
                 histogram.mark(offset + usize::from(default));
             }
         }
-        let sum_h = if constant { f64::from(n) } else { sum_h };
-        (sum_g, sum_h)
     }
 
     /// [`add_rows`](Self::add_rows), marking bins when `mark`, and counting rows unless the rows
@@ -450,6 +487,21 @@ impl Grower<'_> {
 
 #[cfg(test)]
 impl<'a> Grower<'a> {
+    /// The root's histogram and sums as [`grow`](Self::grow) builds them without a given root.
+    pub(crate) fn root_alone(
+        &self,
+        g: &[f32],
+        h: &[f32],
+        ws: &mut Workspace,
+    ) -> (Histogram, f64, f64) {
+        let n = self.binned.n_rows;
+        ws.partition.clear();
+        ws.partition.extend(0..n as u32);
+        let mut histogram = self.take_histogram(ws);
+        let (sum_g, sum_h) = self.build_histogram(0, n, g, h, ws, &mut histogram);
+        (histogram, sum_g, sum_h)
+    }
+
     /// A grower of trees without a leaf or depth limit or shrinkage, for tests.
     pub(crate) fn unbounded(
         binned: &'a BinnedFeatures,

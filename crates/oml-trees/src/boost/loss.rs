@@ -100,7 +100,7 @@ impl Loss {
                             .zip(&raw[class(c)])
                             .zip(&max)
                         {
-                            *e = libm::exp(r - max);
+                            *e = oml_math::exp_non_positive(r - max);
                             *sum += *e;
                         }
                     }

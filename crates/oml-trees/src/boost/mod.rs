@@ -1,6 +1,7 @@
 //! Histogram gradient boosting, scikit-learn's `HistGradientBoostingClassifier` and
 //! `HistGradientBoostingRegressor`: `params` checks the hyperparameters, `bins` cuts features
-//! into byte bins, `loss` gives gradients, `grow` grows one tree from histograms (`histogram`),
+//! into byte bins, `loss` gives gradients, `grow` grows one tree from histograms (`histogram`; `roots` builds
+//! a multinomial iteration's roots together),
 //! `split` finds a node's best split, `fit` runs the boosting loop and `model` holds the fitted
 //! boosters.
 
@@ -11,6 +12,7 @@ mod histogram;
 mod loss;
 mod model;
 mod params;
+mod roots;
 mod split;
 
 pub(crate) use fit::{fit_classifier, fit_regressor};

@@ -1,0 +1,225 @@
+//! The root histograms of one multinomial iteration's trees, built in one pass over the rows.
+//!
+//! Every tree of an iteration starts from all the training rows, each with its class's
+//! gradients and hessians. Built tree by tree, each root reads every row's bins and makes one
+//! scattered update of a bin per (row, feature, class). Built together, each row's bins are
+//! read once and the row's gradients and hessians of every class, side by side, are added to
+//! one block per bin: contiguous additions that vectorise. Each bin of each tree gets the same
+//! additions in the same order (row order) as its own root would, so the same sums to the last
+//! bit, on any number of threads.
+
+use rayon::prelude::*;
+
+use crate::boost::grow::{Grower, MARKED_ENTRIES_PER_BIN};
+use crate::boost::histogram::{Bin, Histogram};
+
+/// A tree's root: its histogram and its rows' gradient and hessian sums.
+#[derive(Debug)]
+pub(crate) struct Root {
+    pub histogram: Histogram,
+    pub sum_g: f64,
+    pub sum_h: f64,
+}
+
+/// Trees whose roots are built in one pass: their gradients and hessians fill one cache line.
+const TREES_PER_PASS: usize = 4;
+
+/// The gradient and hessian of [`TREES_PER_PASS`] trees, side by side (unused lanes 0): one
+/// row's values, or one bin's sums.
+#[derive(Debug, Clone, Copy, Default)]
+#[repr(C, align(64))]
+struct Lanes([f64; 2 * TREES_PER_PASS]);
+
+impl Lanes {
+    /// Adds `other`, lane by lane.
+    #[inline]
+    fn add(&mut self, other: &Lanes) {
+        for (sum, &value) in self.0.iter_mut().zip(&other.0) {
+            *sum += value;
+        }
+    }
+}
+
+/// Rows whose values are laid side by side at a time (in cache while they are added).
+const ROW_BLOCK: usize = 1024;
+
+/// Buffers the roots of one fit reuse from iteration to iteration.
+#[derive(Debug, Default)]
+pub(crate) struct RootBuffers {
+    /// Each histogram bin's sums, bin after bin, for each pass of [`TREES_PER_PASS`] trees.
+    sums: Vec<Lanes>,
+    /// Histograms to write roots into (any content).
+    pub spare: Vec<Histogram>,
+}
+
+impl Grower<'_> {
+    /// Whether the roots of `k` trees on these rows are built together: several trees with
+    /// hessians of their own, and a root too large to mark its bins (as
+    /// [`build_histogram`](Grower::build_histogram) would not), so that every root is the
+    /// histogram its tree would build.
+    pub(crate) fn builds_roots_together(&self, k: usize) -> bool {
+        let binned = self.binned;
+        k > 1
+            && !self.settings.hessians_are_constant
+            && binned.n_rows * binned.n_features() >= binned.histogram_len * MARKED_ENTRIES_PER_BIN
+    }
+
+    /// The roots of `k` trees on every training row, tree `c`'s gradients and hessians being
+    /// `g[c * n..(c + 1) * n]` and `h[c * n..(c + 1) * n]`: what
+    /// [`build_histogram`](Grower::build_histogram) gives each tree's root. Passes of
+    /// [`TREES_PER_PASS`] trees run in parallel.
+    pub(crate) fn roots(
+        &self,
+        k: usize,
+        g: &[f32],
+        h: &[f32],
+        buffers: &mut RootBuffers,
+    ) -> Vec<Root> {
+        let binned = self.binned;
+        let n = binned.n_rows;
+        let len = binned.histogram_len;
+        buffers.sums.clear();
+        buffers
+            .sums
+            .resize(k.div_ceil(TREES_PER_PASS) * len, Lanes::default());
+        buffers
+            .sums
+            .par_chunks_mut(len)
+            .enumerate()
+            .for_each(|(pass, sums)| {
+                let trees = pass * TREES_PER_PASS..k.min((pass + 1) * TREES_PER_PASS);
+                let mut rows = vec![Lanes::default(); ROW_BLOCK.min(n)];
+                for start in (0..n).step_by(ROW_BLOCK) {
+                    let rows = &mut rows[..ROW_BLOCK.min(n - start)];
+                    for (lane, c) in trees.clone().enumerate() {
+                        let class = c * n + start..c * n + start + rows.len();
+                        let values = g[class.clone()].iter().zip(&h[class]);
+                        for (row, (&g, &h)) in rows.iter_mut().zip(values) {
+                            row.0[2 * lane] = f64::from(g);
+                            row.0[2 * lane + 1] = f64::from(h);
+                        }
+                    }
+                    self.add_rows_together(start, rows, sums);
+                }
+            });
+
+        let mut histograms = std::mem::take(&mut buffers.spare);
+        histograms.resize_with(k, || Histogram::zeroed(len));
+        let sums = &buffers.sums;
+        histograms
+            .into_par_iter()
+            .enumerate()
+            .map(|(c, mut histogram)| {
+                let class = c * n..(c + 1) * n;
+                let sum_g = g[class.clone()].iter().fold(0.0, |s, &g| s + f64::from(g));
+                let sum_h = h[class].iter().fold(0.0, |s, &h| s + f64::from(h));
+                let (pass, lane) = (c / TREES_PER_PASS, c % TREES_PER_PASS);
+                let pass_sums = &sums[pass * len..(pass + 1) * len];
+                histogram.unmark();
+                let bins = histogram.bins_mut().iter_mut();
+                for ((bin, sums), &count) in bins.zip(pass_sums).zip(&binned.root_counts) {
+                    *bin = Bin::new(sums.0[2 * lane], sums.0[2 * lane + 1], count);
+                }
+                self.fill_default_bins(&mut histogram, n as u32, sum_g, sum_h, false);
+                Root {
+                    histogram,
+                    sum_g,
+                    sum_h,
+                }
+            })
+            .collect()
+    }
+
+    /// Adds the values of rows `start..start + rows.len()` (`rows`) to the sums of each of
+    /// their bins that is not their feature's default, row after row.
+    fn add_rows_together(&self, start: usize, rows: &[Lanes], sums: &mut [Lanes]) {
+        let binned = self.binned;
+        let sparse = !binned.entries.is_empty();
+        for (r, values) in (start..).zip(rows) {
+            for (&b, &offset) in binned.dense_row(r).iter().zip(&binned.dense_offsets) {
+                sums[offset + usize::from(b)].add(values);
+            }
+            if sparse {
+                for &i in binned.entries(r) {
+                    sums[i as usize].add(values);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::boost::bins::{BinMapper, BinnedFeatures};
+    use crate::boost::grow::Workspace;
+    use ndarray::Array2;
+
+    /// Each root built together is, bit for bit, the root its tree builds alone: every bin's
+    /// sums and count, default bins of indicator columns and missing bins included, and the
+    /// rows' sums; for 2, 4 (one pass) and 7 trees (a partial pass), on 1 and 3 threads.
+    #[test]
+    fn roots_built_together_are_each_trees_own_root() {
+        let n = 2_500;
+        // Two numeric columns (one with missing values), two indicator columns, mostly 0 (one
+        // with missing values).
+        let x = Array2::from_shape_fn((n, 4), |(i, j)| match j {
+            0 => libm::sin(i as f64 * 0.37),
+            1 if i % 9 == 0 => f64::NAN,
+            1 => (i % 300) as f64,
+            2 => f64::from(i % 7 == 0),
+            _ if i % 11 == 3 => f64::NAN,
+            _ => f64::from(i % 5 == 1),
+        });
+        let rows: Vec<usize> = (0..n).collect();
+        let mapper = BinMapper::fit(x.view(), &rows, 255, 0);
+        let binned = BinnedFeatures::new(&mapper, x.view(), &rows);
+        assert_eq!(binned.default_bins.len(), 2);
+        let grower = Grower::unbounded(&binned, &mapper, 1, 0.0, false);
+        for k in [2, 4, 7] {
+            assert!(grower.builds_roots_together(k));
+            // Magnitudes from 2^-12 to 2^11, so that sums round and their order shows.
+            let scale = |i: usize| (1u32 << (i % 24)) as f32 / 4096.0;
+            let g: Vec<f32> = (0..n * k)
+                .map(|i| libm::sinf(i as f32 * 0.731) * scale(i))
+                .collect();
+            let h: Vec<f32> = (0..n * k)
+                .map(|i| (0.01 + ((i * 7) % 13) as f32 * 0.0173) * scale(i * 5))
+                .collect();
+            for threads in [1, 3] {
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .build()
+                    .unwrap();
+                let mut buffers = RootBuffers::default();
+                // Twice: the second time into the first's histograms, as the next iteration.
+                for _ in 0..2 {
+                    let roots = pool.install(|| grower.roots(k, &g, &h, &mut buffers));
+                    assert_eq!(roots.len(), k);
+                    for (c, root) in roots.iter().enumerate() {
+                        let (g, h) = (&g[c * n..(c + 1) * n], &h[c * n..(c + 1) * n]);
+                        let mut ws = Workspace::default();
+                        let (alone, sum_g, sum_h) = grower.root_alone(g, h, &mut ws);
+                        assert!(!root.histogram.is_marked());
+                        assert_eq!(root.sum_g.to_bits(), sum_g.to_bits(), "tree {c} of {k}");
+                        assert_eq!(root.sum_h.to_bits(), sum_h.to_bits(), "tree {c} of {k}");
+                        let pairs = root.histogram.bins().iter().zip(alone.bins());
+                        for (i, (together, alone)) in pairs.enumerate() {
+                            assert_eq!(together.count, alone.count, "bin {i}, tree {c} of {k}");
+                            assert_eq!(together.g.to_bits(), alone.g.to_bits(), "bin {i}");
+                            assert_eq!(together.h.to_bits(), alone.h.to_bits(), "bin {i}");
+                        }
+                    }
+                    buffers.spare = roots.into_iter().map(|root| root.histogram).collect();
+                }
+            }
+        }
+        // Constant hessians, one tree, or a root small enough to mark: built alone.
+        let constant = Grower::unbounded(&binned, &mapper, 1, 0.0, true);
+        assert!(!constant.builds_roots_together(3));
+        assert!(!grower.builds_roots_together(1));
+        let few: Vec<usize> = (0..20).collect();
+        let small = BinnedFeatures::new(&mapper, x.view(), &few);
+        assert!(!Grower::unbounded(&small, &mapper, 1, 0.0, false).builds_roots_together(3));
+    }
+}
