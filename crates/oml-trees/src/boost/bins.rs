@@ -150,6 +150,8 @@ pub(crate) struct BinnedFeatures {
     /// The features that have a default bin, one holding more than half of the training rows
     /// (the 0 of an indicator column): feature and bin. Other features have none.
     pub default_bins: Vec<(usize, u8)>,
+    /// The features without a default bin, in order.
+    pub dense_features: Vec<usize>,
     /// Where the bins of each feature without a default bin start in a histogram, in feature
     /// order.
     pub dense_offsets: Vec<usize>,
@@ -231,6 +233,7 @@ impl BinnedFeatures {
             offsets,
             histogram_len,
             default_bins,
+            dense_features,
             dense_offsets,
             root_counts,
             dense,

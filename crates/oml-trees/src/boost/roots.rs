@@ -41,7 +41,7 @@ impl Lanes {
 }
 
 /// Rows whose values are laid side by side at a time (in cache while they are added).
-const ROW_BLOCK: usize = 1024;
+const ROW_BLOCK: usize = 256;
 
 /// Buffers the roots of one fit reuse from iteration to iteration.
 #[derive(Debug, Default)]
@@ -131,15 +131,21 @@ impl Grower<'_> {
     }
 
     /// Adds the values of rows `start..start + rows.len()` (`rows`) to the sums of each of
-    /// their bins that is not their feature's default, row after row.
+    /// their bins that is not their feature's default, in row order: feature by feature for
+    /// the features without a default bin (one feature's sums and the rows stay in the first
+    /// level of cache), then the others' bins row by row.
     fn add_rows_together(&self, start: usize, rows: &[Lanes], sums: &mut [Lanes]) {
         let binned = self.binned;
-        let sparse = !binned.entries.is_empty();
-        for (r, values) in (start..).zip(rows) {
-            for (&b, &offset) in binned.dense_row(r).iter().zip(&binned.dense_offsets) {
-                sums[offset + usize::from(b)].add(values);
+        let stop = start + rows.len();
+        for (&f, &offset) in binned.dense_features.iter().zip(&binned.dense_offsets) {
+            let n_bins = binned.n_bins_non_missing[f] + 1;
+            let sums = &mut sums[offset..offset + n_bins];
+            for (&b, values) in binned.column(f)[start..stop].iter().zip(rows) {
+                sums[usize::from(b)].add(values);
             }
-            if sparse {
+        }
+        if !binned.entries.is_empty() {
+            for (r, values) in (start..stop).zip(rows) {
                 for &i in binned.entries(r) {
                     sums[i as usize].add(values);
                 }
