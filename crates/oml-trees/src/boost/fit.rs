@@ -3,14 +3,14 @@
 //! gradients at the current raw predictions and one tree per class (or one tree), until
 //! `max_iter` or until the validation loss stops improving.
 
-use ndarray::{ArrayView1, ArrayView2, Axis};
+use ndarray::{ArrayView1, ArrayView2};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use crate::boost::bins::{BinMapper, BinnedFeatures};
-use crate::boost::grow::{GrowSettings, Grower, Workspace};
+use crate::boost::grow::{GrowSettings, Grower, Validation, Workspace};
 use crate::boost::histogram::Histogram;
 use crate::boost::loss::Loss;
 use crate::boost::model::{HistGradientBoostingClassifier, HistGradientBoostingRegressor};
@@ -132,10 +132,9 @@ fn boost<K: TreeKind>(
     };
     let y_train: Vec<f64> = train.iter().map(|&r| y[r]).collect();
     let y_val: Vec<f64> = validation.iter().map(|&r| y[r]).collect();
-    let x_val = records.select(Axis(0), &validation);
-    let mut val_leaves = vec![0; validation.len()];
     let mapper = BinMapper::fit(records, &train, params.max_bins(), params.seed());
     let binned = BinnedFeatures::new(&mapper, records, &train);
+    let binned_val = BinnedFeatures::new(&mapper, records, &validation);
     let grower = Grower {
         binned: &binned,
         mapper: &mapper,
@@ -188,16 +187,30 @@ fn boost<K: TreeKind>(
         } else {
             (0..k).map(|_| None).collect()
         };
+        // Each tree adds its leaf values to the validation rows' raw predictions as it grows.
+        let validations: Vec<Option<Validation<'_>>> = if early {
+            let chunks = raw_val.chunks_mut(n_val);
+            chunks
+                .map(|raw| {
+                    Some(Validation {
+                        binned: &binned_val,
+                        raw,
+                    })
+                })
+                .collect()
+        } else {
+            (0..k).map(|_| None).collect()
+        };
         // The trees of one iteration depend only on the gradients: grown in parallel, each
         // the same on any number of threads.
         let grown: Vec<(Tree, Option<Histogram>)> = raw
             .par_chunks_mut(n)
             .zip(g.par_chunks(n).zip(h.par_chunks(n)))
-            .zip(roots)
-            .map(|((raw, (g, h)), root)| {
+            .zip(validations.into_par_iter().zip(roots))
+            .map(|((raw, (g, h)), (validation, root))| {
                 let mut ws = lock(&workspaces).pop().unwrap_or_default();
                 let given = root.is_some();
-                let tree = grower.grow(g, h, raw, &mut ws, root);
+                let tree = grower.grow(g, h, raw, validation, &mut ws, root);
                 // The workspace kept the given root's histogram: one goes back for the next
                 // iteration's roots.
                 let spare = if given { ws.pop_histogram() } else { None };
@@ -208,12 +221,6 @@ fn boost<K: TreeKind>(
         let (grown, spare): (Vec<Tree>, Vec<Option<Histogram>>) = grown.into_iter().unzip();
         root_buffers.spare = spare.into_iter().flatten().collect();
         if early {
-            for (tree, raw) in grown.iter().zip(raw_val.chunks_mut(n_val)) {
-                tree.apply_rows(x_val.view(), &mut val_leaves);
-                for (&leaf, raw) in val_leaves.iter().zip(raw) {
-                    *raw += tree.value(leaf)[0];
-                }
-            }
             validation_scores.push(-loss.mean(&y_val, &raw_val));
         }
         trees.push(grown);

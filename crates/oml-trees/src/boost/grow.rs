@@ -24,11 +24,13 @@ pub(crate) struct GrowSettings {
     pub hessians_are_constant: bool,
 }
 
-/// A node while the tree grows: the rows `partition[start..stop]`.
+/// A node while the tree grows: the rows `partition[start..stop]`, and the validation rows
+/// `validation_partition[validation.0..validation.1]`.
 #[derive(Debug)]
 struct GrowNode {
     start: usize,
     stop: usize,
+    validation: (usize, usize),
     depth: usize,
     sum_g: f64,
     sum_h: f64,
@@ -77,6 +79,7 @@ impl Ord for Splittable {
 #[derive(Debug, Default)]
 pub(crate) struct Workspace {
     partition: Vec<u32>,
+    validation_partition: Vec<u32>,
     scratch: Vec<u32>,
     free_histograms: Vec<Histogram>,
 }
@@ -92,6 +95,13 @@ impl Workspace {
 /// writes ([`Histogram`]); a larger one writes most bins anyway.
 pub(crate) const MARKED_ENTRIES_PER_BIN: usize = 2;
 
+/// The validation rows of a fit that stops early, in the training rows' bins, and their raw
+/// predictions of the tree being grown, to which each row's leaf value is added.
+pub(crate) struct Validation<'a> {
+    pub binned: &'a BinnedFeatures,
+    pub raw: &'a mut [f64],
+}
+
 /// Grows trees on one set of binned training rows.
 pub(crate) struct Grower<'a> {
     pub binned: &'a BinnedFeatures,
@@ -104,19 +114,25 @@ impl Grower<'_> {
     /// constant), and adds each row's leaf value to `raw`. The tree's node values are leaf
     /// values (shrinkage applied) at leaves and the unshrunk Newton step elsewhere. The root's
     /// histogram is `root` if given (built with other trees' roots, [`Grower::roots`]), else
-    /// built here; either way the workspace keeps it for later trees.
+    /// built here; either way the workspace keeps it for later trees. The `validation` rows
+    /// are partitioned with the training rows, and their leaf values added as to `raw`: what
+    /// applying the tree to them gives.
     pub fn grow(
         &self,
         g: &[f32],
         h: &[f32],
         raw: &mut [f64],
+        mut validation: Option<Validation<'_>>,
         ws: &mut Workspace,
         root: Option<Root>,
     ) -> Tree {
         let n = self.binned.n_rows;
+        let n_validation = validation.as_ref().map_or(0, |v| v.binned.n_rows);
         let s = &self.settings;
         ws.partition.clear();
         ws.partition.extend(0..n as u32);
+        ws.validation_partition.clear();
+        ws.validation_partition.extend(0..n_validation as u32);
         let (histogram, sum_g, sum_h) = match root {
             Some(root) => (root.histogram, root.sum_g, root.sum_h),
             None => {
@@ -128,6 +144,7 @@ impl Grower<'_> {
         let mut nodes = vec![GrowNode {
             start: 0,
             stop: n,
+            validation: (0, n_validation),
             depth: 0,
             sum_g,
             sum_h,
@@ -149,22 +166,50 @@ impl Grower<'_> {
         while let Some(Splittable { node: id, .. }) = heap.pop() {
             let mut split = nodes[id].split.expect("a splittable node has a split");
             let (start, stop, depth) = (nodes[id].start, nodes[id].stop, nodes[id].depth + 1);
-            let mid = self.partition(start, stop, &split, ws);
+            let column = self.binned.column(split.feature);
+            let missing = self.binned.n_bins_non_missing[split.feature] as u8;
+            let rows = &mut ws.partition[start..stop];
+            let mid = start + partition(rows, &mut ws.scratch, column, missing, &split);
+            debug_assert_eq!(mid - start, split.n_left as usize);
             if !self.binned.has_missing[split.feature] {
                 // No training row misses this feature: missing values at prediction go to
                 // the child with more rows.
                 split.missing_go_left = mid - start > stop - mid;
             }
+            let (v_start, v_stop) = nodes[id].validation;
+            let v_mid = match &validation {
+                Some(v) => {
+                    let column = v.binned.column(split.feature);
+                    let rows = &mut ws.validation_partition[v_start..v_stop];
+                    v_start + partition(rows, &mut ws.scratch, column, missing, &split)
+                }
+                None => v_start,
+            };
             nodes[id].split = Some(split);
             let (left, right) = (nodes.len(), nodes.len() + 1);
             nodes[id].children = Some((left, right));
-            for (a, b, sum_g, sum_h, value) in [
-                (start, mid, split.g_left, split.h_left, split.value_left),
-                (mid, stop, split.g_right, split.h_right, split.value_right),
+            for (a, b, v, sum_g, sum_h, value) in [
+                (
+                    start,
+                    mid,
+                    (v_start, v_mid),
+                    split.g_left,
+                    split.h_left,
+                    split.value_left,
+                ),
+                (
+                    mid,
+                    stop,
+                    (v_mid, v_stop),
+                    split.g_right,
+                    split.h_right,
+                    split.value_right,
+                ),
             ] {
                 nodes.push(GrowNode {
                     start: a,
                     stop: b,
+                    validation: v,
                     depth,
                     sum_g,
                     sum_h,
@@ -231,6 +276,12 @@ impl Grower<'_> {
             node.value *= s.shrinkage;
             for &row in &ws.partition[node.start..node.stop] {
                 raw[row as usize] += node.value;
+            }
+            if let Some(v) = &mut validation {
+                let (v_start, v_stop) = node.validation;
+                for &row in &ws.validation_partition[v_start..v_stop] {
+                    v.raw[row as usize] += node.value;
+                }
             }
         }
         self.flatten(&nodes)
@@ -414,32 +465,6 @@ impl Grower<'_> {
         (sum_g, sum_h)
     }
 
-    /// Partitions rows `partition[start..stop]` by `split`, stably (left rows first); returns
-    /// where the right rows start.
-    fn partition(&self, start: usize, stop: usize, split: &SplitInfo, ws: &mut Workspace) -> usize {
-        let column = self.binned.column(split.feature);
-        let missing = self.binned.n_bins_non_missing[split.feature] as u8;
-        let bin = split.bin as u8;
-        let missing_go_left = split.missing_go_left;
-        // Without branches: each row is written to both sides and only its own side's end
-        // moves on (a left row is written at or before where it was read).
-        ws.scratch.resize(stop - start, 0);
-        let (mut write, mut right) = (start, 0);
-        for read in start..stop {
-            let row = ws.partition[read];
-            let b = column[row as usize];
-            // The missing bin is above every split bin.
-            let left = (b <= bin) | ((b == missing) & missing_go_left);
-            ws.partition[write] = row;
-            ws.scratch[right] = row;
-            write += usize::from(left);
-            right += usize::from(!left);
-        }
-        ws.partition[write..stop].copy_from_slice(&ws.scratch[..right]);
-        debug_assert_eq!(write - start, split.n_left as usize);
-        write
-    }
-
     /// The grown nodes as a [`Tree`] in depth-first order, thresholds in feature values: a
     /// split on bin `b` has threshold `thresholds[b]`, or infinity when every non-missing bin
     /// goes left (a split of the missing values from the rest).
@@ -483,6 +508,35 @@ impl Grower<'_> {
         }
         Tree::new(nodes, values, 1, self.binned.n_features())
     }
+}
+
+/// Partitions `rows` by `split` on `column` (the split feature's bins of every row, `missing`
+/// its missing bin), stably (left rows first); returns the number of left rows.
+fn partition(
+    rows: &mut [u32],
+    scratch: &mut Vec<u32>,
+    column: &[u8],
+    missing: u8,
+    split: &SplitInfo,
+) -> usize {
+    let bin = split.bin as u8;
+    let missing_go_left = split.missing_go_left;
+    // Without branches: each row is written to both sides and only its own side's end moves
+    // on (a left row is written at or before where it was read).
+    scratch.resize(rows.len(), 0);
+    let (mut write, mut right) = (0, 0);
+    for read in 0..rows.len() {
+        let row = rows[read];
+        let b = column[row as usize];
+        // The missing bin is above every split bin.
+        let left = (b <= bin) | ((b == missing) & missing_go_left);
+        rows[write] = row;
+        scratch[right] = row;
+        write += usize::from(left);
+        right += usize::from(!left);
+    }
+    rows[write..].copy_from_slice(&scratch[..right]);
+    write
 }
 
 #[cfg(test)]
