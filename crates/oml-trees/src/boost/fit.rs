@@ -309,6 +309,76 @@ pub(crate) fn validation_split(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::boost::params::{EarlyStopping, HistGradientBoostingParams};
+    use linfa::ParamGuard;
+    use ndarray::{Array2, Axis};
+
+    /// The validation scores of early stopping, whose rows are partitioned as each tree grows,
+    /// are bit for bit those of the fitted trees applied to the validation rows afterwards:
+    /// with missing values in validation rows, in a feature the training rows miss too and in
+    /// one they do not, for one tree per iteration and for several.
+    #[test]
+    fn validation_rows_reach_the_leaves_the_fitted_trees_send_them_to() {
+        let n = 1_200;
+        let mut x = Array2::from_shape_fn((n, 3), |(i, j)| match j {
+            0 if i % 13 == 0 => f64::NAN,
+            0 => libm::sin(i as f64 * 0.37) * 5.0,
+            1 => ((i * 7) % 50) as f64,
+            _ => libm::cos(i as f64 * 0.11),
+        });
+        for classes in [2, 4] {
+            let y: Vec<f64> = (0..n)
+                .map(|i| {
+                    let score = x[[i, 1]] / 10.0 + 2.0 * x[[i, 2]].abs().min(1.0);
+                    ((score + (i % 3) as f64 * 0.4) as usize % classes) as f64
+                })
+                .collect();
+            let loss = if classes == 2 {
+                Loss::Binomial
+            } else {
+                Loss::Multinomial(classes)
+            };
+            let (_, validation) = validation_split(&y, 0.1, true, 0);
+            // Feature 2 is missing in validation rows only.
+            for &r in &validation[..5] {
+                x[[r, 2]] = f64::NAN;
+            }
+            let params = HistGradientBoostingParams::<Classification>::new()
+                .max_iter(15)
+                .early_stopping(EarlyStopping::On)
+                .n_iter_no_change(100)
+                .check()
+                .unwrap();
+            let ensemble = boost(&params, x.view(), &y, loss, true);
+            assert_eq!(params.validation_fraction(), 0.1);
+            let x_val = x.select(Axis(0), &validation);
+            let y_val: Vec<f64> = validation.iter().map(|&r| y[r]).collect();
+            let n_val = validation.len();
+            let mut raw: Vec<f64> = ensemble
+                .baseline
+                .iter()
+                .flat_map(|&b| std::iter::repeat_n(b, n_val))
+                .collect();
+            let mut leaves = vec![0; n_val];
+            let mut scores = vec![-loss.mean(&y_val, &raw)];
+            for trees in &ensemble.trees {
+                for (tree, raw) in trees.iter().zip(raw.chunks_mut(n_val)) {
+                    tree.apply_rows(x_val.view(), &mut leaves);
+                    for (&leaf, raw) in leaves.iter().zip(raw) {
+                        *raw += tree.value(leaf)[0];
+                    }
+                }
+                scores.push(-loss.mean(&y_val, &raw));
+            }
+            assert_eq!(ensemble.trees.len(), 15);
+            let bits = |v: &[f64]| v.iter().map(|s| s.to_bits()).collect::<Vec<_>>();
+            assert_eq!(
+                bits(&ensemble.validation_scores),
+                bits(&scores),
+                "{classes} classes"
+            );
+        }
+    }
 
     #[test]
     fn stopping_waits_for_n_iter_no_change_flat_scores() {
