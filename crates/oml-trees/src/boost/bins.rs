@@ -89,7 +89,8 @@ pub(crate) fn thresholds(values: &mut [f64], max_bins: usize) -> Vec<f64> {
                 let (k, rest) = ((n * i) / max_bins, (n * i) % max_bins);
                 if rest == 0 {
                     let (a, b) = (values[k - 1], values[k]);
-                    b - (b - a) * 0.5
+                    // Equal infinities would give NaN, out of order among the cuts.
+                    if a == b { a } else { b - (b - a) * 0.5 }
                 } else {
                     values[k]
                 }
@@ -312,6 +313,20 @@ mod tests {
         // Repeated quantiles count once.
         let mut values = [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 2.0, 3.0, 4.0];
         assert_eq!(thresholds(&mut values, 4), [0.0, 2.0]);
+        // A quantile between two equal infinities is that infinity, in order with the others.
+        let mut values: Vec<f64> = (0..300)
+            .map(|i| {
+                if i < 100 {
+                    f64::NEG_INFINITY
+                } else {
+                    f64::from(i)
+                }
+            })
+            .collect();
+        assert_eq!(
+            thresholds(&mut values, 4),
+            [f64::NEG_INFINITY, 149.5, 224.5]
+        );
     }
 
     #[test]

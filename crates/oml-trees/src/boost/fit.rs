@@ -130,6 +130,8 @@ fn boost<K: TreeKind>(
     } else {
         ((0..n_all).collect(), Vec::new())
     };
+    // A stratified split of classes of one row each leaves no validation row: no stopping.
+    let early = early && !validation.is_empty();
     let y_train: Vec<f64> = train.iter().map(|&r| y[r]).collect();
     let y_val: Vec<f64> = validation.iter().map(|&r| y[r]).collect();
     let mapper = BinMapper::fit(records, &train, params.max_bins(), params.seed());
@@ -320,13 +322,14 @@ mod tests {
     #[test]
     fn validation_rows_reach_the_leaves_the_fitted_trees_send_them_to() {
         let n = 1_200;
-        let mut x = Array2::from_shape_fn((n, 3), |(i, j)| match j {
+        let data = Array2::from_shape_fn((n, 3), |(i, j)| match j {
             0 if i % 13 == 0 => f64::NAN,
             0 => libm::sin(i as f64 * 0.37) * 5.0,
             1 => ((i * 7) % 50) as f64,
             _ => libm::cos(i as f64 * 0.11),
         });
         for classes in [2, 4] {
+            let mut x = data.clone();
             let y: Vec<f64> = (0..n)
                 .map(|i| {
                     let score = x[[i, 1]] / 10.0 + 2.0 * x[[i, 2]].abs().min(1.0);
@@ -378,6 +381,43 @@ mod tests {
                 "{classes} classes"
             );
         }
+    }
+
+    /// Fits that leave nothing to build roots from or to validate on: several classes and no
+    /// feature (every tree a lone leaf, the class priors), and early stopping on classes of one
+    /// row each (no validation row: every iteration runs).
+    #[test]
+    fn fits_without_features_or_validation_rows_run() {
+        let y = [0.0, 1.0, 2.0, 1.0, 0.0, 2.0];
+        let params = HistGradientBoostingParams::<Classification>::new()
+            .max_iter(3)
+            .check()
+            .unwrap();
+        let none = Array2::<f64>::zeros((y.len(), 0));
+        let ensemble = boost(&params, none.view(), &y, Loss::Multinomial(3), true);
+        assert_eq!(ensemble.trees.len(), 3);
+        assert!(
+            ensemble
+                .trees
+                .iter()
+                .flatten()
+                .all(|tree| tree.n_leaves() == 1)
+        );
+        let params = HistGradientBoostingParams::<Classification>::new()
+            .max_iter(4)
+            .early_stopping(EarlyStopping::On)
+            .check()
+            .unwrap();
+        let x = Array2::from_shape_fn((3, 1), |(i, _)| i as f64);
+        let ensemble = boost(
+            &params,
+            x.view(),
+            &[0.0, 1.0, 2.0],
+            Loss::Multinomial(3),
+            true,
+        );
+        assert_eq!(ensemble.trees.len(), 4);
+        assert!(ensemble.validation_scores.is_empty());
     }
 
     #[test]

@@ -93,7 +93,7 @@ impl Workspace {
 
 /// A node with fewer (row, feature) entries than this per histogram bin marks the bins it
 /// writes ([`Histogram`]); a larger one writes most bins anyway.
-pub(crate) const MARKED_ENTRIES_PER_BIN: usize = 2;
+const MARKED_ENTRIES_PER_BIN: usize = 2;
 
 /// The validation rows of a fit that stops early, in the training rows' bins, and their raw
 /// predictions of the tree being grown, to which each row's leaf value is added.
@@ -320,6 +320,13 @@ impl Grower<'_> {
         }
     }
 
+    /// Whether a node of `n_rows` rows marks the bins it writes: fewer (row, feature) entries
+    /// than [`MARKED_ENTRIES_PER_BIN`] per histogram bin.
+    pub(crate) fn marks(&self, n_rows: usize) -> bool {
+        let binned = self.binned;
+        n_rows * binned.n_features() < binned.histogram_len * MARKED_ENTRIES_PER_BIN
+    }
+
     /// A zero histogram: a used one cleared, or a new one.
     fn take_histogram(&self, ws: &mut Workspace) -> Histogram {
         match ws.free_histograms.pop() {
@@ -349,7 +356,7 @@ impl Grower<'_> {
         let constant = self.settings.hessians_are_constant;
         let rows = &ws.partition[start..stop];
         let sparse = !binned.entries.is_empty();
-        let mark = rows.len() * binned.n_features() < binned.histogram_len * MARKED_ENTRIES_PER_BIN;
+        let mark = self.marks(rows.len());
         if !mark {
             histogram.unmark();
         }

@@ -39,7 +39,7 @@ const SPARSE_CLEAR: usize = 8;
 
 /// Every bin of a tree's features. While `marked`, a bit per bin tells the bins that may be
 /// non-zero, and every other bin is zero; otherwise any bin may be.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Histogram {
     bins: Vec<Bin>,
     marks: Vec<u64>,

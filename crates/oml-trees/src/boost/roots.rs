@@ -2,15 +2,16 @@
 //!
 //! Every tree of an iteration starts from all the training rows, each with its class's
 //! gradients and hessians. Built tree by tree, each root reads every row's bins and makes one
-//! scattered update of a bin per (row, feature, class). Built together, each row's bins are
-//! read once and the row's gradients and hessians of every class, side by side, are added to
-//! one block per bin: contiguous additions that vectorise. Each bin of each tree gets the same
+//! scattered update of a bin per (row, feature, class). Built together, four trees at a time,
+//! each row's bin of a feature is read once per four trees and the row's gradients and
+//! hessians of the four, side by side in one cache line, are added to the bin's line:
+//! contiguous additions that vectorise. Each bin of each tree gets the same
 //! additions in the same order (row order) as its own root would, so the same sums to the last
 //! bit, on any number of threads.
 
 use rayon::prelude::*;
 
-use crate::boost::grow::{Grower, MARKED_ENTRIES_PER_BIN};
+use crate::boost::grow::Grower;
 use crate::boost::histogram::{Bin, Histogram};
 
 /// A tree's root: its histogram and its rows' gradient and hessian sums.
@@ -40,6 +41,10 @@ impl Lanes {
     }
 }
 
+/// The most memory the roots built together and their sums take: more trees or features than
+/// fit build their roots one by one.
+const MAX_ROOTS_BYTES: usize = 64 << 20;
+
 /// Rows whose values are laid side by side at a time (in cache while they are added).
 const ROW_BLOCK: usize = 256;
 
@@ -54,14 +59,23 @@ pub(crate) struct RootBuffers {
 
 impl Grower<'_> {
     /// Whether the roots of `k` trees on these rows are built together: several trees with
-    /// hessians of their own, and a root too large to mark its bins (as
-    /// [`build_histogram`](Grower::build_histogram) would not), so that every root is the
-    /// histogram its tree would build.
+    /// hessians of their own, at least one feature, a root too large to mark its bins (as
+    /// [`build_histogram`](Grower::build_histogram) would not, so that every root is the
+    /// histogram its tree would build), and roots and sums of at most [`MAX_ROOTS_BYTES`].
     pub(crate) fn builds_roots_together(&self, k: usize) -> bool {
-        let binned = self.binned;
+        let len = self.binned.histogram_len;
         k > 1
             && !self.settings.hessians_are_constant
-            && binned.n_rows * binned.n_features() >= binned.histogram_len * MARKED_ENTRIES_PER_BIN
+            && len > 0
+            && !self.marks(self.binned.n_rows)
+            && self.roots_bytes(k) <= MAX_ROOTS_BYTES
+    }
+
+    /// The bytes of `k` roots built together and of their sums.
+    fn roots_bytes(&self, k: usize) -> usize {
+        let bins = k * std::mem::size_of::<Bin>();
+        let sums = k.div_ceil(TREES_PER_PASS) * std::mem::size_of::<Lanes>();
+        (bins + sums) * self.binned.histogram_len
     }
 
     /// The roots of `k` trees on every training row, tree `c`'s gradients and hessians being
@@ -192,15 +206,26 @@ mod tests {
             let h: Vec<f32> = (0..n * k)
                 .map(|i| (0.01 + ((i * 7) % 13) as f32 * 0.0173) * scale(i * 5))
                 .collect();
+            // The next iteration's gradients.
+            let next: Vec<f32> = g.iter().map(|g| -3.0 * g).collect();
             for threads in [1, 3] {
                 let pool = rayon::ThreadPoolBuilder::new()
                     .num_threads(threads)
                     .build()
                     .unwrap();
-                let mut buffers = RootBuffers::default();
+                // Spare histograms as a workspace leaves them: marked, with other sums.
+                let mut stale = Histogram::zeroed(binned.histogram_len);
+                for i in (0..binned.histogram_len).step_by(3) {
+                    stale.bins_mut()[i] = Bin::new(f64::NAN, 7.0, 99);
+                    stale.mark(i);
+                }
+                let mut buffers = RootBuffers {
+                    spare: (0..k - 1).map(|_| stale.clone()).collect(),
+                    ..RootBuffers::default()
+                };
                 // Twice: the second time into the first's histograms, as the next iteration.
-                for _ in 0..2 {
-                    let roots = pool.install(|| grower.roots(k, &g, &h, &mut buffers));
+                for g in [&g, &next] {
+                    let roots = pool.install(|| grower.roots(k, g, &h, &mut buffers));
                     assert_eq!(roots.len(), k);
                     for (c, root) in roots.iter().enumerate() {
                         let (g, h) = (&g[c * n..(c + 1) * n], &h[c * n..(c + 1) * n]);
@@ -220,10 +245,14 @@ mod tests {
                 }
             }
         }
-        // Constant hessians, one tree, or a root small enough to mark: built alone.
+        // Constant hessians, one tree, so many trees that their roots would take more than
+        // MAX_ROOTS_BYTES, no feature, or a root small enough to mark: built alone.
         let constant = Grower::unbounded(&binned, &mapper, 1, 0.0, true);
         assert!(!constant.builds_roots_together(3));
         assert!(!grower.builds_roots_together(1));
+        assert!(!grower.builds_roots_together(MAX_ROOTS_BYTES));
+        let none = BinnedFeatures::new(&mapper, x.slice(ndarray::s![.., ..0]), &rows);
+        assert!(!Grower::unbounded(&none, &mapper, 1, 0.0, false).builds_roots_together(3));
         let few: Vec<usize> = (0..20).collect();
         let small = BinnedFeatures::new(&mapper, x.view(), &few);
         assert!(!Grower::unbounded(&small, &mapper, 1, 0.0, false).builds_roots_together(3));
