@@ -9,6 +9,8 @@
 //! additions in the same order (row order) as its own root would, so the same sums to the last
 //! bit, on any number of threads.
 
+use std::ops::Range;
+
 use rayon::prelude::*;
 
 use crate::boost::grow::Grower;
@@ -81,7 +83,8 @@ impl Grower<'_> {
     /// The roots of `k` trees on every training row, tree `c`'s gradients and hessians being
     /// `g[c * n..(c + 1) * n]` and `h[c * n..(c + 1) * n]`: what
     /// [`build_histogram`](Grower::build_histogram) gives each tree's root. Passes of
-    /// [`TREES_PER_PASS`] trees run in parallel.
+    /// [`TREES_PER_PASS`] trees, and parts of their features when there are more threads than
+    /// passes, run in parallel.
     pub(crate) fn roots(
         &self,
         k: usize,
@@ -92,30 +95,44 @@ impl Grower<'_> {
         let binned = self.binned;
         let n = binned.n_rows;
         let len = binned.histogram_len;
+        let passes = k.div_ceil(TREES_PER_PASS);
         buffers.sums.clear();
-        buffers
-            .sums
-            .resize(k.div_ceil(TREES_PER_PASS) * len, Lanes::default());
-        buffers
-            .sums
-            .par_chunks_mut(len)
-            .enumerate()
-            .for_each(|(pass, sums)| {
-                let trees = pass * TREES_PER_PASS..k.min((pass + 1) * TREES_PER_PASS);
-                let mut rows = vec![Lanes::default(); ROW_BLOCK.min(n)];
-                for start in (0..n).step_by(ROW_BLOCK) {
-                    let rows = &mut rows[..ROW_BLOCK.min(n - start)];
-                    for (lane, c) in trees.clone().enumerate() {
-                        let class = c * n + start..c * n + start + rows.len();
-                        let values = g[class.clone()].iter().zip(&h[class]);
-                        for (row, (&g, &h)) in rows.iter_mut().zip(values) {
-                            row.0[2 * lane] = f64::from(g);
-                            row.0[2 * lane + 1] = f64::from(h);
-                        }
+        buffers.sums.resize(passes * len, Lanes::default());
+        // Tasks: each pass's histogram cut at features into as many parts as there are
+        // threads per pass, each part's rows added by one task.
+        let parts = rayon::current_num_threads()
+            .div_ceil(passes)
+            .clamp(1, binned.n_features());
+        let cuts: Vec<usize> = (0..=parts)
+            .map(|part| match part * binned.n_features() / parts {
+                f if f == binned.n_features() => len,
+                f => binned.offsets[f],
+            })
+            .collect();
+        let mut tasks = Vec::with_capacity(passes * parts);
+        for (pass, mut rest) in buffers.sums.chunks_mut(len).enumerate() {
+            for cut in cuts.windows(2) {
+                let (part, tail) = rest.split_at_mut(cut[1] - cut[0]);
+                tasks.push((pass, cut[0]..cut[1], part));
+                rest = tail;
+            }
+        }
+        tasks.into_par_iter().for_each(|(pass, positions, sums)| {
+            let trees = pass * TREES_PER_PASS..k.min((pass + 1) * TREES_PER_PASS);
+            let mut rows = vec![Lanes::default(); ROW_BLOCK.min(n)];
+            for start in (0..n).step_by(ROW_BLOCK) {
+                let rows = &mut rows[..ROW_BLOCK.min(n - start)];
+                for (lane, c) in trees.clone().enumerate() {
+                    let class = c * n + start..c * n + start + rows.len();
+                    let values = g[class.clone()].iter().zip(&h[class]);
+                    for (row, (&g, &h)) in rows.iter_mut().zip(values) {
+                        row.0[2 * lane] = f64::from(g);
+                        row.0[2 * lane + 1] = f64::from(h);
                     }
-                    self.add_rows_together(start, rows, sums);
                 }
-            });
+                self.add_rows_together(start, rows, positions.clone(), sums);
+            }
+        });
 
         let mut histograms = std::mem::take(&mut buffers.spare);
         histograms.resize_with(k, || Histogram::zeroed(len));
@@ -145,15 +162,24 @@ impl Grower<'_> {
     }
 
     /// Adds the values of rows `start..start + rows.len()` (`rows`) to the sums of each of
-    /// their bins that is not their feature's default, in row order: feature by feature for
-    /// the features without a default bin (one feature's sums and the rows stay in the first
-    /// level of cache), then the others' bins row by row.
-    fn add_rows_together(&self, start: usize, rows: &[Lanes], sums: &mut [Lanes]) {
+    /// their bins in histogram `positions` (whole features; `sums` holds theirs) that is not
+    /// their feature's default, in row order: feature by feature for the features without a
+    /// default bin (one feature's sums and the rows stay in the first level of cache), then the
+    /// others' bins row by row.
+    fn add_rows_together(
+        &self,
+        start: usize,
+        rows: &[Lanes],
+        positions: Range<usize>,
+        sums: &mut [Lanes],
+    ) {
         let binned = self.binned;
         let stop = start + rows.len();
-        for (&f, &offset) in binned.dense_features.iter().zip(&binned.dense_offsets) {
+        let first = positions.start;
+        let dense = binned.dense_features.iter().zip(&binned.dense_offsets);
+        for (&f, &offset) in dense.filter(|(_, offset)| positions.contains(offset)) {
             let n_bins = binned.n_bins_non_missing[f] + 1;
-            let sums = &mut sums[offset..offset + n_bins];
+            let sums = &mut sums[offset - first..offset - first + n_bins];
             for (&b, values) in binned.column(f)[start..stop].iter().zip(rows) {
                 sums[usize::from(b)].add(values);
             }
@@ -161,7 +187,10 @@ impl Grower<'_> {
         if !binned.entries.is_empty() {
             for (r, values) in (start..stop).zip(rows) {
                 for &i in binned.entries(r) {
-                    sums[i as usize].add(values);
+                    let i = i as usize;
+                    if positions.contains(&i) {
+                        sums[i - first].add(values);
+                    }
                 }
             }
         }
