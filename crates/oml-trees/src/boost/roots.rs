@@ -1,13 +1,13 @@
-//! The root histograms of one multinomial iteration's trees, built in one pass over the rows.
+//! The root histograms of one multinomial iteration's trees, built together: one pass over the
+//! rows per four trees.
 //!
 //! Every tree of an iteration starts from all the training rows, each with its class's
 //! gradients and hessians. Built tree by tree, each root reads every row's bins and makes one
-//! scattered update of a bin per (row, feature, class). Built together, four trees at a time,
-//! each row's bin of a feature is read once per four trees and the row's gradients and
-//! hessians of the four, side by side in one cache line, are added to the bin's line:
-//! contiguous additions that vectorise. Each bin of each tree gets the same
-//! additions in the same order (row order) as its own root would, so the same sums to the last
-//! bit, on any number of threads.
+//! scattered update of a bin per (row, feature, class). Built together, each row's bin of a
+//! feature is read once per four trees, and the row's gradients and hessians of the four, side
+//! by side in one cache line, are added to the bin's line: contiguous additions that
+//! vectorise. Each bin of each tree gets the same additions in the same order (row order) as
+//! its own root would, so the same sums to the last bit, on any number of threads.
 
 use std::ops::Range;
 
@@ -67,9 +67,9 @@ pub(crate) struct RootBuffers {
 impl Grower<'_> {
     /// Whether the roots of `k` trees on these rows are built together: several trees with
     /// hessians of their own, at least [`MIN_ROWS`] rows and one feature, a root too large to
-    /// mark its bins (as
-    /// [`build_histogram`](Grower::build_histogram) would not, so that every root is the
-    /// histogram its tree would build), and roots and sums of at most [`MAX_ROOTS_BYTES`].
+    /// mark its bins (as [`build_histogram`](Grower::build_histogram) would not, so that every
+    /// root is the histogram its tree would build), and roots and sums of at most
+    /// [`MAX_ROOTS_BYTES`].
     pub(crate) fn builds_roots_together(&self, k: usize) -> bool {
         let len = self.binned.histogram_len;
         k > 1
