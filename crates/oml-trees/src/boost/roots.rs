@@ -213,19 +213,21 @@ mod tests {
 
     /// Each root built together is, bit for bit, the root its tree builds alone: every bin's
     /// sums and count, default bins of indicator columns and missing bins included, and the
-    /// rows' sums; for 2, 4 (one pass) and 7 trees (a partial pass), on 1 and 3 threads.
+    /// rows' sums; for 2, 4 (one pass) and 7 trees (a partial pass), on 1 and 3 threads (so
+    /// with a pass's features cut into parts that mix numeric and indicator columns).
     #[test]
     fn roots_built_together_are_each_trees_own_root() {
         let n = 2_500;
         // Two numeric columns (one with missing values), two indicator columns, mostly 0 (one
-        // with missing values).
-        let x = Array2::from_shape_fn((n, 4), |(i, j)| match j {
+        // with missing values), and a numeric column after them.
+        let x = Array2::from_shape_fn((n, 5), |(i, j)| match j {
             0 => libm::sin(i as f64 * 0.37),
             1 if i % 9 == 0 => f64::NAN,
             1 => (i % 300) as f64,
             2 => f64::from(i % 7 == 0),
-            _ if i % 11 == 3 => f64::NAN,
-            _ => f64::from(i % 5 == 1),
+            3 if i % 11 == 3 => f64::NAN,
+            3 => f64::from(i % 5 == 1),
+            _ => libm::cos(i as f64 * 0.05) * 3.0,
         });
         let rows: Vec<usize> = (0..n).collect();
         let mapper = BinMapper::fit(x.view(), &rows, 255, 0);
@@ -282,8 +284,8 @@ mod tests {
             }
         }
         // Constant hessians, one tree, so many trees that their roots would take more than
-        // MAX_ROOTS_BYTES, no feature, fewer than MIN_ROWS rows, or a root small enough to
-        // mark: built alone.
+        // MAX_ROOTS_BYTES, no feature, or fewer than MIN_ROWS rows (which a root small enough
+        // to mark its bins always has: a feature has at most 256 bins): built alone.
         let constant = Grower::unbounded(&binned, &mapper, 1, 0.0, true);
         assert!(!constant.builds_roots_together(3));
         assert!(!grower.builds_roots_together(1));
@@ -293,8 +295,5 @@ mod tests {
         let fewer: Vec<usize> = (0..MIN_ROWS - 1).collect();
         let below = BinnedFeatures::new(&mapper, x.view(), &fewer);
         assert!(!Grower::unbounded(&below, &mapper, 1, 0.0, false).builds_roots_together(3));
-        let few: Vec<usize> = (0..20).collect();
-        let small = BinnedFeatures::new(&mapper, x.view(), &few);
-        assert!(!Grower::unbounded(&small, &mapper, 1, 0.0, false).builds_roots_together(3));
     }
 }
