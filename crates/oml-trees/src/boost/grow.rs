@@ -133,14 +133,11 @@ impl Grower<'_> {
         ws.partition.extend(0..n as u32);
         ws.validation_partition.clear();
         ws.validation_partition.extend(0..n_validation as u32);
-        let (histogram, sum_g, sum_h) = match root {
-            Some(root) => (root.histogram, root.sum_g, root.sum_h),
-            None => {
-                let mut histogram = self.take_histogram(ws);
-                let (sum_g, sum_h) = self.build_histogram(0, n, g, h, ws, &mut histogram);
-                (histogram, sum_g, sum_h)
-            }
-        };
+        let Root {
+            histogram,
+            sum_g,
+            sum_h,
+        } = root.unwrap_or_else(|| self.build_root(g, h, ws));
         let mut nodes = vec![GrowNode {
             start: 0,
             stop: n,
@@ -325,6 +322,19 @@ impl Grower<'_> {
     pub(crate) fn marks(&self, n_rows: usize) -> bool {
         let binned = self.binned;
         n_rows * binned.n_features() < binned.histogram_len * MARKED_ENTRIES_PER_BIN
+    }
+
+    /// The root of a tree built alone: the histogram and sums of every training row, which
+    /// `ws.partition` holds.
+    fn build_root(&self, g: &[f32], h: &[f32], ws: &mut Workspace) -> Root {
+        let mut histogram = self.take_histogram(ws);
+        let n = self.binned.n_rows;
+        let (sum_g, sum_h) = self.build_histogram(0, n, g, h, ws, &mut histogram);
+        Root {
+            histogram,
+            sum_g,
+            sum_h,
+        }
     }
 
     /// A zero histogram: a used one cleared, or a new one.
@@ -548,19 +558,11 @@ fn partition(
 
 #[cfg(test)]
 impl<'a> Grower<'a> {
-    /// The root's histogram and sums as [`grow`](Self::grow) builds them without a given root.
-    pub(crate) fn root_alone(
-        &self,
-        g: &[f32],
-        h: &[f32],
-        ws: &mut Workspace,
-    ) -> (Histogram, f64, f64) {
-        let n = self.binned.n_rows;
+    /// The root [`grow`](Self::grow) builds without a given one.
+    pub(crate) fn root_alone(&self, g: &[f32], h: &[f32], ws: &mut Workspace) -> Root {
         ws.partition.clear();
-        ws.partition.extend(0..n as u32);
-        let mut histogram = self.take_histogram(ws);
-        let (sum_g, sum_h) = self.build_histogram(0, n, g, h, ws, &mut histogram);
-        (histogram, sum_g, sum_h)
+        ws.partition.extend(0..self.binned.n_rows as u32);
+        self.build_root(g, h, ws)
     }
 
     /// A grower of trees without a leaf or depth limit or shrinkage, for tests.
@@ -589,7 +591,6 @@ impl<'a> Grower<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ndarray::Array2;
 
     /// Every bin of a histogram built from `rows` of `binned` (positions), counted row by row.
     fn counted(binned: &BinnedFeatures, rows: &[u32], g: &[f32], h: &[f32]) -> Vec<Bin> {
@@ -612,14 +613,7 @@ mod tests {
     #[test]
     fn the_roots_copied_counts_are_its_rows_counts() {
         let n = 3_000;
-        // Two numeric columns (one with missing values) and two indicator columns, mostly 0.
-        let x = Array2::from_shape_fn((n, 4), |(i, j)| match j {
-            0 => libm::sin(i as f64 * 0.37),
-            1 if i % 9 == 0 => f64::NAN,
-            1 => (i % 300) as f64,
-            2 => f64::from(i % 7 == 0),
-            _ => f64::from(i % 5 == 1),
-        });
+        let x = crate::boost::mixed_columns(n);
         let rows: Vec<usize> = (0..n).collect();
         let g: Vec<f32> = (0..n)
             .map(|i| ((i * 13) % 17) as f32 * 0.25 - 2.0)

@@ -209,7 +209,6 @@ mod tests {
     use super::*;
     use crate::boost::bins::{BinMapper, BinnedFeatures};
     use crate::boost::grow::Workspace;
-    use ndarray::Array2;
 
     /// Each root built together is, bit for bit, the root its tree builds alone: every bin's
     /// sums and count, default bins of indicator columns and missing bins included, and the
@@ -218,17 +217,7 @@ mod tests {
     #[test]
     fn roots_built_together_are_each_trees_own_root() {
         let n = 2_500;
-        // Two numeric columns (one with missing values), two indicator columns, mostly 0 (one
-        // with missing values), and a numeric column after them.
-        let x = Array2::from_shape_fn((n, 5), |(i, j)| match j {
-            0 => libm::sin(i as f64 * 0.37),
-            1 if i % 9 == 0 => f64::NAN,
-            1 => (i % 300) as f64,
-            2 => f64::from(i % 7 == 0),
-            3 if i % 11 == 3 => f64::NAN,
-            3 => f64::from(i % 5 == 1),
-            _ => libm::cos(i as f64 * 0.05) * 3.0,
-        });
+        let x = crate::boost::mixed_columns(n);
         let rows: Vec<usize> = (0..n).collect();
         let mapper = BinMapper::fit(x.view(), &rows, 255, 0);
         let binned = BinnedFeatures::new(&mapper, x.view(), &rows);
@@ -268,11 +257,12 @@ mod tests {
                     for (c, root) in roots.iter().enumerate() {
                         let (g, h) = (&g[c * n..(c + 1) * n], &h[c * n..(c + 1) * n]);
                         let mut ws = Workspace::default();
-                        let (alone, sum_g, sum_h) = grower.root_alone(g, h, &mut ws);
+                        let alone = grower.root_alone(g, h, &mut ws);
                         assert!(!root.histogram.is_marked());
+                        let (sum_g, sum_h) = (alone.sum_g, alone.sum_h);
                         assert_eq!(root.sum_g.to_bits(), sum_g.to_bits(), "tree {c} of {k}");
                         assert_eq!(root.sum_h.to_bits(), sum_h.to_bits(), "tree {c} of {k}");
-                        let pairs = root.histogram.bins().iter().zip(alone.bins());
+                        let pairs = root.histogram.bins().iter().zip(alone.histogram.bins());
                         for (i, (together, alone)) in pairs.enumerate() {
                             assert_eq!(together.count, alone.count, "bin {i}, tree {c} of {k}");
                             assert_eq!(together.g.to_bits(), alone.g.to_bits(), "bin {i}");
