@@ -124,22 +124,36 @@ impl Grower<'_> {
                 rest = tail;
             }
         }
-        tasks.into_par_iter().for_each(|(pass, positions, sums)| {
-            let trees = pass * TREES_PER_PASS..k.min((pass + 1) * TREES_PER_PASS);
-            let mut rows = vec![Lanes::default(); ROW_BLOCK.min(n)];
-            for start in (0..n).step_by(ROW_BLOCK) {
-                let rows = &mut rows[..ROW_BLOCK.min(n - start)];
-                for (lane, c) in trees.clone().enumerate() {
-                    let class = c * n + start..c * n + start + rows.len();
-                    let values = g[class.clone()].iter().zip(&h[class]);
-                    for (row, (&g, &h)) in rows.iter_mut().zip(values) {
-                        row.0[2 * lane] = f64::from(g);
-                        row.0[2 * lane + 1] = f64::from(h);
+        // The first part of each pass also sums its trees' rows, in row order: a tree's sums
+        // as one running sum each, four trees' side by side.
+        let mut totals = vec![Lanes::default(); passes];
+        let pass_totals: Vec<(usize, Lanes)> = tasks
+            .into_par_iter()
+            .filter_map(|(pass, positions, sums)| {
+                let trees = pass * TREES_PER_PASS..k.min((pass + 1) * TREES_PER_PASS);
+                let mut total = (positions.start == 0).then(Lanes::default);
+                let mut rows = vec![Lanes::default(); ROW_BLOCK.min(n)];
+                for start in (0..n).step_by(ROW_BLOCK) {
+                    let rows = &mut rows[..ROW_BLOCK.min(n - start)];
+                    for (lane, c) in trees.clone().enumerate() {
+                        let class = c * n + start..c * n + start + rows.len();
+                        let values = g[class.clone()].iter().zip(&h[class]);
+                        for (row, (&g, &h)) in rows.iter_mut().zip(values) {
+                            row.0[2 * lane] = f64::from(g);
+                            row.0[2 * lane + 1] = f64::from(h);
+                        }
                     }
+                    if let Some(total) = &mut total {
+                        rows.iter().for_each(|row| total.add(row));
+                    }
+                    self.add_rows_together(start, rows, positions.clone(), sums);
                 }
-                self.add_rows_together(start, rows, positions.clone(), sums);
-            }
-        });
+                total.map(|total| (pass, total))
+            })
+            .collect();
+        for (pass, total) in pass_totals {
+            totals[pass] = total;
+        }
 
         let mut histograms = std::mem::take(&mut buffers.spare);
         histograms.resize_with(k, || Histogram::zeroed(len));
@@ -148,10 +162,8 @@ impl Grower<'_> {
             .into_par_iter()
             .enumerate()
             .map(|(c, mut histogram)| {
-                let class = c * n..(c + 1) * n;
-                let sum_g = g[class.clone()].iter().fold(0.0, |s, &g| s + f64::from(g));
-                let sum_h = h[class].iter().fold(0.0, |s, &h| s + f64::from(h));
                 let (pass, lane) = (c / TREES_PER_PASS, c % TREES_PER_PASS);
+                let (sum_g, sum_h) = (totals[pass].0[2 * lane], totals[pass].0[2 * lane + 1]);
                 let pass_sums = &sums[pass * len..(pass + 1) * len];
                 histogram.unmark();
                 let bins = histogram.bins_mut().iter_mut();
