@@ -1,6 +1,6 @@
 //! A run as its directory holds it: written whole, read back the same.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use oml_data::arff::Arff;
 
@@ -168,11 +168,31 @@ pub struct RunRecord {
 impl RunRecord {
     /// Reads the manifest and summary of the run in `dir`; a missing or malformed file, or a
     /// missing file of the run, is an error naming it.
+    ///
+    /// The summary is checked against the digest the manifest records for it (where it
+    /// records one), so that a table never shows measures changed after the run was written.
     pub fn load(dir: &Path) -> Result<Self> {
         check_present(dir)?;
+        let manifest: serde_json::Value = read_json(dir, files::MANIFEST)?;
+        let path = dir.join(files::SUMMARY);
+        let bytes = std::fs::read(&path).map_err(|source| Error::Read {
+            path: path.clone(),
+            source,
+        })?;
+        let recorded = manifest
+            .get(files::DIGESTS_KEY)
+            .and_then(|digests| digests.get(files::SUMMARY));
+        if recorded.is_some_and(|d| d.as_str() != Some(sha256_digest(&bytes).as_str())) {
+            return Err(changed(dir, files::SUMMARY));
+        }
+        let invalid = |path: PathBuf, e: serde_json::Error| Error::Invalid {
+            path,
+            message: e.to_string(),
+        };
         Ok(RunRecord {
-            manifest: read_json(dir, files::MANIFEST)?,
-            summary: read_json(dir, files::SUMMARY)?,
+            manifest: serde_json::from_value(manifest)
+                .map_err(|e| invalid(dir.join(files::MANIFEST), e))?,
+            summary: serde_json::from_slice(&bytes).map_err(|e| invalid(path, e))?,
         })
     }
 }
@@ -181,35 +201,47 @@ impl RunRecord {
 /// every file whose digest the manifest lists has that digest. A run written before manifests
 /// listed digests is checked for its files only. The error names the first file that fails.
 pub fn check_files(dir: &Path) -> Result<()> {
-    let manifest: serde_json::Value = read_json(dir, files::MANIFEST)?;
     check_present(dir)?;
+    match changed_files(dir)?.first() {
+        Some(name) => Err(changed(dir, name)),
+        None => Ok(()),
+    }
+}
+
+/// The files of the run in `dir` whose bytes are not those whose digest its manifest records,
+/// in the manifest's order: files changed after the run was written. Empty for a run written
+/// before manifests listed digests. A file the manifest lists outside the directory, or one
+/// that cannot be read, is an error naming it.
+pub fn changed_files(dir: &Path) -> Result<Vec<String>> {
+    let manifest: serde_json::Value = read_json(dir, files::MANIFEST)?;
     let Some(digests) = manifest.get(files::DIGESTS_KEY).and_then(|d| d.as_object()) else {
-        return Ok(());
+        return Ok(Vec::new());
     };
+    let mut out = Vec::new();
     for (name, expected) in digests {
-        let path = dir.join(name);
         if name.contains(['/', '\\']) || name.starts_with('.') {
             return Err(Error::Invalid {
                 path: dir.join(files::MANIFEST),
                 message: format!("lists a file outside the run directory: {name}"),
             });
         }
-        let bytes = std::fs::read(&path).map_err(|source| Error::Read {
-            path: path.clone(),
-            source,
-        })?;
+        let path = dir.join(name);
+        let bytes = std::fs::read(&path).map_err(|source| Error::Read { path, source })?;
         if expected.as_str() != Some(sha256_digest(&bytes).as_str()) {
-            return Err(Error::Invalid {
-                path,
-                message: format!(
-                    "does not have the digest {} that manifest.json records: the file changed \
-                     after the run was written",
-                    expected
-                ),
-            });
+            out.push(name.clone());
         }
     }
-    Ok(())
+    Ok(out)
+}
+
+/// The error of file `name` of the run in `dir` not having the digest its manifest records.
+fn changed(dir: &Path, name: &str) -> Error {
+    Error::Invalid {
+        path: dir.join(name),
+        message: "does not have the digest that manifest.json records: the file changed after \
+                  the run was written"
+            .to_owned(),
+    }
 }
 
 /// An error naming the first file of [`files::REQUIRED`] that `dir` lacks.

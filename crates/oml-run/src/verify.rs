@@ -3,7 +3,10 @@
 use oml_data::arff::{Arff, Column};
 use oml_eval::MeasureInfo;
 
-use crate::run::Run;
+use std::path::Path;
+
+use crate::error::Result;
+use crate::run::{Run, changed_files};
 
 /// The most differing rows a comparison lists one by one.
 const MAX_LISTED_ROWS: usize = 10;
@@ -14,10 +17,39 @@ pub fn is_timing(measure: &str) -> bool {
     oml_eval::measure_info(measure).is_some_and(MeasureInfo::is_timing)
 }
 
+/// The files of the run directory `dir` changed after the run was written (their digests are
+/// not the ones its manifest records), one sentence each: a run that is not as oml wrote it,
+/// which `oml verify` reports before anything else. A file that cannot be read is an error.
+pub fn changed_since_written(dir: &Path) -> Result<Vec<String>> {
+    Ok(changed_files(dir)?
+        .into_iter()
+        .map(|name| {
+            format!(
+                "{name}: changed after the run was written (its digest is not the one \
+                 manifest.json records)"
+            )
+        })
+        .collect())
+}
+
 /// The differences between a stored run and the same run made again, one sentence each; empty
-/// when the predictions are byte-identical and every measure but the timings is equal.
+/// when the predictions are byte-identical, every measure but the timings is equal and the
+/// manifest describes the same task, flow and units.
 pub fn compare_runs(stored: &Run, again: &Run) -> Vec<String> {
     let mut out = Vec::new();
+    let (then, now) = (&stored.manifest, &again.manifest);
+    let fields = [
+        ("task_id", json(&then.task_id), json(&now.task_id)),
+        ("flow_name", json(&then.flow_name), json(&now.flow_name)),
+        ("n_units", json(&then.n_units), json(&now.n_units)),
+    ];
+    for (field, then, now) in fields {
+        if then != now {
+            out.push(format!(
+                "manifest.json: {field} is {then} stored, {now} in the run made again"
+            ));
+        }
+    }
     for input in ["dataset", "splits"] {
         let (before, now) = (
             stored.manifest.digests.get(input),
@@ -48,6 +80,11 @@ pub fn compare_runs(stored: &Run, again: &Run) -> Vec<String> {
         out.push("trace.arff differs: the search chose or scored its candidates otherwise".into());
     }
     out
+}
+
+/// A manifest field as JSON text.
+fn json(value: &impl serde::Serialize) -> String {
+    serde_json::to_string(value).unwrap_or_default()
 }
 
 /// Row-by-row differences of two predictions files.

@@ -1,17 +1,19 @@
 //! What the binary prints: stdout and stderr lines with control characters escaped and the
-//! API key redacted, summaries as text or JSON, and a closed pipe taken as success.
+//! API key redacted, summaries as text or JSON; a closed pipe ends the output, not the command.
 
 use std::io::{self, Write};
 use std::sync::OnceLock;
 
-/// Writes a line to stdout with control characters escaped ([`terminal_safe`]); a failed
-/// write (a closed pipe) is returned, and `main` treats a broken pipe as success.
+/// Writes a line to stdout with control characters escaped ([`terminal_safe`]). A closed pipe
+/// (`oml verify ... | head -1`) is not an error: the line is dropped and the command goes on
+/// to its own exit code (1 for a difference `verify` found, 3 for a sweep's failed jobs);
+/// another failed write is returned.
 macro_rules! out {
     ($($arg:tt)*) => {
-        std::io::Write::write_fmt(
+        $crate::output::closed_pipe_is_ok(std::io::Write::write_fmt(
             &mut std::io::stdout().lock(),
             format_args!("{}\n", $crate::output::terminal_safe(&format!($($arg)*))),
-        )
+        ))
     };
 }
 
@@ -80,6 +82,14 @@ pub fn print(
     }
     out.flush()?;
     Ok(())
+}
+
+/// `result`, with a write to a closed pipe taken as done.
+pub fn closed_pipe_is_ok(result: io::Result<()>) -> io::Result<()> {
+    match result {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
 }
 
 /// Whether `err` comes from writing to a closed pipe (`oml ... | head`).

@@ -719,9 +719,34 @@ fn verify_passes_on_a_fresh_run_and_names_an_edited_prediction() {
     assert_eq!(failed.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&failed.stdout);
     assert!(
-        stdout.contains(&format!("repeat 0, fold 0, sample 0, row_id {row_id}:"))
+        stdout.starts_with("predictions.arff: changed after the run was written")
+            && stdout.contains(&format!("repeat 0, fold 0, sample 0, row_id {row_id}:"))
             && stdout.contains("0.123 stored"),
         "{stdout}"
+    );
+    // Its exit code stands when stdout is closed before it prints (`oml verify RUN | head`).
+    let mut child = Command::new(env!("CARGO_BIN_EXE_oml"))
+        .args(["verify", run])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    assert_eq!(child.wait().unwrap().code(), Some(1));
+    // A change to a file the run made again does not compare (the uploaded parameters) is one
+    // too: the manifest's digests tell.
+    std::fs::write(&path, text).unwrap();
+    success(&oml(&["verify", run]));
+    let description = std::path::Path::new(run).join("description.xml");
+    let xml = std::fs::read_to_string(&description).unwrap();
+    std::fs::write(&description, xml.replace("gini", "entropy")).unwrap();
+    let failed = oml(&["verify", run]);
+    assert_eq!(failed.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&failed.stdout);
+    assert_eq!(
+        stdout,
+        "description.xml: changed after the run was written (its digest is not the one \
+         manifest.json records)\n"
     );
 }
 

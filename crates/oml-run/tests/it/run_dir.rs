@@ -190,6 +190,30 @@ fn a_run_round_trips_through_its_directory() {
     oml_run::check_files(&dir).unwrap();
     // Every part, numbers bit for bit (serde_json parses floats exactly: float_roundtrip).
     assert!(back == run, "the run read back differs");
+    // A file changed after the run was written is named; the record that tables read refuses a
+    // changed summary (with the same value reformatted, too), and accepts the summary restored.
+    assert!(oml_run::changed_files(&dir).unwrap().is_empty());
+    let summary_path = dir.join("summary.json");
+    let summary = std::fs::read(&summary_path).unwrap();
+    let mut reformatted = summary.clone();
+    reformatted.push(b'\n');
+    std::fs::write(&summary_path, &reformatted).unwrap();
+    let description_path = dir.join("description.xml");
+    let description = std::fs::read_to_string(&description_path).unwrap();
+    std::fs::write(&description_path, description.replace("gini", "entropy")).unwrap();
+    assert_eq!(
+        oml_run::changed_files(&dir).unwrap(),
+        ["description.xml", "summary.json"]
+    );
+    let error = oml_run::check_files(&dir).unwrap_err().to_string();
+    assert!(
+        error.contains("description.xml") && error.contains("changed after the run was written"),
+        "{error}"
+    );
+    let error = oml_run::RunRecord::load(&dir).unwrap_err().to_string();
+    assert!(error.contains("summary.json"), "{error}");
+    std::fs::write(&summary_path, &summary).unwrap();
+    assert_eq!(oml_run::RunRecord::load(&dir).unwrap().summary, run.summary);
     // Missing and broken files are named.
     std::fs::write(dir.join("manifest.json"), b"{").unwrap();
     let error = oml_run::Run::load(&dir).unwrap_err().to_string();
@@ -197,4 +221,28 @@ fn a_run_round_trips_through_its_directory() {
     std::fs::remove_file(dir.join("flow.xml")).unwrap();
     let error = oml_run::Run::load(&dir).unwrap_err().to_string();
     assert!(error.contains("flow.xml"), "{error}");
+}
+
+/// `oml verify`'s comparison: a run against itself has no difference; a manifest that names
+/// another task, flow or number of units than the run made again is one, named by field.
+#[test]
+fn compare_runs_names_manifest_fields_the_run_made_again_does_not_have() {
+    let run = iris_run();
+    assert!(oml_run::compare_runs(&run, &run).is_empty());
+    let mut edited = run.clone();
+    edited.manifest.task_id = Some(7);
+    edited.manifest.flow_name = "something.Else".to_owned();
+    edited.manifest.n_units += 1;
+    let flow_name = format!(
+        "manifest.json: flow_name is \"something.Else\" stored, \"{}\" in the run made again",
+        run.manifest.flow_name
+    );
+    assert_eq!(
+        oml_run::compare_runs(&edited, &run),
+        [
+            "manifest.json: task_id is 7 stored, null in the run made again",
+            flow_name.as_str(),
+            "manifest.json: n_units is 11 stored, 10 in the run made again",
+        ]
+    );
 }

@@ -151,7 +151,20 @@ fn execute(prepared: &PreparedRun) -> anyhow::Result<ExecutedRun> {
 
 /// `oml verify`: exit code 1 when the run made again differs.
 pub fn verify(args: VerifyArgs, env: &Env) -> anyhow::Result<ExitCode> {
-    let stored = Run::load(&args.run_dir)?;
+    // Files changed after the run was written are differences of their own, said first; the
+    // run made again is then compared with what they hold, where they can still be read.
+    let changed = oml::run::changed_since_written(&args.run_dir)?;
+    for difference in &changed {
+        out!("{difference}")?;
+    }
+    let stored = match Run::load(&args.run_dir) {
+        Ok(stored) => stored,
+        Err(e) if !changed.is_empty() => {
+            out!("the changed run cannot be compared further: {e}")?;
+            return Ok(ExitCode::from(1));
+        }
+        Err(e) => return Err(e.into()),
+    };
     let mut request = RunRequest::from_manifest(&stored.manifest, args.cache_dir.clone());
     if let Some(server) = &args.server {
         request.task.options.set_server(server);
@@ -172,7 +185,7 @@ pub fn verify(args: VerifyArgs, env: &Env) -> anyhow::Result<ExitCode> {
     warn(&prepared.task);
     let again = execute(&prepared)?;
     let differences = oml::run::compare_runs(&stored, &again.run);
-    if differences.is_empty() {
+    if differences.is_empty() && changed.is_empty() {
         out!(
             "verified {}: predictions byte-identical ({} rows), every measure equal (timings aside)",
             args.run_dir.display(),
