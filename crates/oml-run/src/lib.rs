@@ -66,7 +66,7 @@ pub use published::PublicationRecord;
 pub use report::{MeasureReport, RunReport};
 pub use request::{ExecutedRun, OpenedTask, PreparedRun, RunRequest, RunTiming, TuneRequest};
 pub use run::{Run, RunRecord, changed_files, check_files, files};
-pub use run_dir::{Replace, write_directory};
+pub use run_dir::{Owned, Replace, write_directory};
 pub use store::{Damaged, FlowIdentity, Listed, RunKey, RunStore, TaskIdentity};
 pub use trace::trace_arff;
 pub use verify::{changed_since_written, compare_runs, is_timing};

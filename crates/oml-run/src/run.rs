@@ -25,7 +25,8 @@ pub mod files {
     pub const PUBLISHED: &str = "published.json";
     /// OpenML's optimisation trace, in a run of a tuned flow.
     pub const TRACE: &str = "trace.arff";
-    /// Every file oml writes in a run directory: a directory of these only is oml's own.
+    /// Every file oml writes in a run directory: a directory of these only, with oml's
+    /// manifest, is oml's own ([`OWNED`]).
     pub const ALL: &[&str] = &[
         DESCRIPTION,
         PREDICTIONS,
@@ -40,6 +41,27 @@ pub mod files {
     /// The key of `manifest.json` under which the digests of the other files are written
     /// (the `files` field of the manifest as [`crate::Run::files`] writes it).
     pub const DIGESTS_KEY: &str = "files";
+
+    /// A run directory as oml owns it: files of [`ALL`]'s names only, and a `manifest.json`
+    /// that reads as oml's manifest.
+    pub const OWNED: crate::run_dir::Owned<'static> = crate::run_dir::Owned {
+        names: ALL,
+        written_by_oml: has_oml_manifest,
+    };
+
+    /// A run directory in the run store, under its key: files of [`ALL`]'s names only. The
+    /// store is where oml keeps its runs, so a run there whose manifest is damaged is still
+    /// oml's, to be computed again.
+    pub const IN_STORE: crate::run_dir::Owned<'static> = crate::run_dir::Owned {
+        names: ALL,
+        written_by_oml: |_| true,
+    };
+
+    /// Whether `dir` holds a `manifest.json` that reads as oml's [`Manifest`](crate::Manifest).
+    fn has_oml_manifest(dir: &std::path::Path) -> bool {
+        std::fs::read(dir.join(MANIFEST))
+            .is_ok_and(|bytes| serde_json::from_slice::<crate::Manifest>(&bytes).is_ok())
+    }
 }
 
 /// One run: OpenML's documents, the measures and the manifest.
@@ -105,12 +127,12 @@ impl Run {
     /// is replaced only as `replace` says; anything else there (a file, a directory with other
     /// files) is an error and stays as it is.
     pub fn save(&self, dir: &Path, replace: Replace) -> Result<()> {
-        write_directory(dir, &self.files()?, files::ALL, replace)
+        write_directory(dir, &self.files()?, files::OWNED, replace)
     }
 
     /// Checks that [`Run::save`] with `replace` could write `dir` (before a run is computed).
     pub fn check_target(dir: &Path, replace: Replace) -> Result<()> {
-        check_directory(dir, files::ALL, replace)
+        check_directory(dir, files::OWNED, replace)
     }
 
     /// Reads the run in directory `dir`. A missing or malformed file is an error naming it.

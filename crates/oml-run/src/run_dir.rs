@@ -7,13 +7,26 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::error::{Error, Result};
 
+/// The files oml writes in a directory of some kind, and how such a directory shows that oml
+/// wrote it: a directory of these names only is oml's when `written_by_oml` says so of it
+/// (for a run, a `manifest.json` that is oml's), so that a user's files that happen to have
+/// the same names are never taken for oml's.
+#[derive(Debug, Clone, Copy)]
+pub struct Owned<'a> {
+    /// The names of the files.
+    pub names: &'a [&'a str],
+    /// Whether a directory that holds only files of these names is one oml wrote.
+    pub written_by_oml: fn(&Path) -> bool,
+}
+
 /// Whether [`write_directory`] replaces a directory that oml wrote before.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Replace {
     /// Never: only a missing path or an empty directory is written.
     Never,
-    /// When it holds only files named in the owned list (files oml writes there); anything
-    /// else (a file, other files or sub-directories) is still kept and refused.
+    /// When it holds only files named in the owned list (files oml writes there) and shows
+    /// that oml wrote it ([`Owned`]); anything else (a file, other files or sub-directories,
+    /// files of those names that oml did not write) is still kept and refused.
     Owned,
 }
 
@@ -22,10 +35,12 @@ pub enum Replace {
 enum Found {
     /// Nothing, or an empty directory.
     Nothing,
-    /// A directory of `owned` files only.
+    /// A directory of owned files only, which oml wrote.
     Owned,
     /// A directory with entries oml does not own (their names, sorted, at most a few).
     Foreign(Vec<String>),
+    /// A directory of owned names only, which does not show that oml wrote it.
+    Unproven,
     /// Not a directory.
     NotADirectory,
 }
@@ -33,7 +48,7 @@ enum Found {
 /// How many entries an error lists.
 const LISTED: usize = 5;
 
-fn found(dir: &Path, owned: &[&str]) -> std::io::Result<Found> {
+fn found(dir: &Path, owned: Owned<'_>) -> std::io::Result<Found> {
     let gone = |e: &std::io::Error| e.kind() == ErrorKind::NotFound;
     let metadata = match fs::symlink_metadata(dir) {
         Ok(metadata) => metadata,
@@ -65,13 +80,16 @@ fn found(dir: &Path, owned: &[&str]) -> std::io::Result<Found> {
             Err(e) => return Err(e),
         };
         any = true;
-        if !(owned.contains(&name.as_str()) && is_file) {
+        if !(owned.names.contains(&name.as_str()) && is_file) {
             foreign.push(name);
         }
     }
     Ok(match (any, foreign.is_empty()) {
         (false, _) => Found::Nothing,
-        (true, true) => Found::Owned,
+        (true, true) if (owned.written_by_oml)(dir) => Found::Owned,
+        // Moved away by another writer since it was listed.
+        (true, true) if fs::symlink_metadata(dir).is_err_and(|e| gone(&e)) => Found::Nothing,
+        (true, true) => Found::Unproven,
         (true, false) => {
             foreign.sort();
             Found::Foreign(foreign)
@@ -115,7 +133,7 @@ fn resolve(dir: &Path) -> Result<PathBuf> {
 pub fn write_directory(
     dir: &Path,
     files: &[(&str, Vec<u8>)],
-    owned: &[&str],
+    owned: Owned<'_>,
     replace: Replace,
 ) -> Result<()> {
     let dir = resolve(dir)?;
@@ -151,12 +169,12 @@ pub fn write_directory(
 
 /// Checks, before anything is computed, that [`write_directory`] with the same `owned` and
 /// `replace` would write `dir`: an error names what is there and why it is kept.
-pub fn check_directory(dir: &Path, owned: &[&str], replace: Replace) -> Result<()> {
+pub fn check_directory(dir: &Path, owned: Owned<'_>, replace: Replace) -> Result<()> {
     check_existing(&resolve(dir)?, owned, replace)
 }
 
 /// Refuses what `replace` does not allow at `dir`.
-fn check_existing(dir: &Path, owned: &[&str], replace: Replace) -> Result<()> {
+fn check_existing(dir: &Path, owned: Owned<'_>, replace: Replace) -> Result<()> {
     let refuse = |message: String| {
         Err(Error::Exists {
             path: dir.to_path_buf(),
@@ -184,6 +202,11 @@ fn check_existing(dir: &Path, owned: &[&str], replace: Replace) -> Result<()> {
                 "holds files that oml did not write ({listed}); it is left as it is"
             ))
         }
+        (Found::Unproven, _) => refuse(
+            "holds files with the names of oml's that do not show oml wrote them; it is left \
+             as it is"
+                .to_owned(),
+        ),
         (Found::Owned, Replace::Never) => {
             refuse("holds what oml wrote there before; replacing it needs force".to_owned())
         }
@@ -196,7 +219,7 @@ fn move_into_place(
     dir: &Path,
     parent: &Path,
     name: &str,
-    owned: &[&str],
+    owned: Owned<'_>,
     replace: Replace,
 ) -> Result<()> {
     let write_error = |path: &Path, source| Error::Write {
@@ -222,7 +245,7 @@ fn move_into_place(
             continue;
         }
         let placed = fs::rename(partial, dir);
-        remove_owned(&old, owned).map_err(|e| write_error(&old, e))?;
+        remove_owned(&old, owned.names).map_err(|e| write_error(&old, e))?;
         match placed {
             Ok(()) => return Ok(()),
             Err(e) => last = Some(e),

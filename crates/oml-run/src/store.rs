@@ -7,7 +7,7 @@ use oml_task::Task;
 
 use crate::manifest::{TaskDigests, sha256_hex};
 use crate::run::{Run, RunRecord, check_files, files};
-use crate::run_dir::Replace;
+use crate::run_dir::{Replace, write_directory};
 
 /// What determines a run's predictions; two runs with the same key give the same bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -188,7 +188,7 @@ impl RunStore {
     /// Stores `run` under `key`, replacing a run stored under it; returns its directory.
     pub fn save(&self, key: &str, run: &Run) -> Result<PathBuf> {
         let dir = self.dir(key);
-        run.save(&dir, Replace::Owned)?;
+        write_directory(&dir, &run.files()?, files::IN_STORE, Replace::Owned)?;
         Ok(dir)
     }
 

@@ -8,6 +8,8 @@ use oml_data::{ArffReader, ArffWriter};
 
 use crate::{Error, Result};
 
+mod checks;
+
 /// The train and test rows of one (repeat, fold, sample).
 ///
 /// Row ids are 0-based positions of rows in the dataset file. Their order is the order of the
@@ -271,7 +273,8 @@ impl Splits {
 
     /// Checks the splits against a dataset of `n_rows` rows: every row id must be below
     /// `n_rows` (the error names the largest row id and, for splits read from a file, the line
-    /// of its first occurrence). When `partition` is true (cross-validation, leave-one-out,
+    /// of its first occurrence), and every unit must have training and test rows (and the
+    /// samples of a learning curve the same test rows). When `partition` is true (cross-validation, leave-one-out,
     /// learning curves), the test sets of sample 0 of each repeat must also cover `0..n_rows`
     /// exactly once; the error names the repeat and a row that is never tested or tested twice.
     pub fn validate(&self, n_rows: usize, partition: bool) -> Result<()> {
@@ -292,6 +295,7 @@ impl Splits {
                 ),
             });
         }
+        self.check_units()?;
         if !partition {
             return Ok(());
         }
@@ -678,7 +682,8 @@ mod tests {
 
     #[test]
     fn validate_names_the_line_of_an_out_of_range_row() {
-        let text = format!("{HEADER}TRAIN,1,0,0\nTRAIN,4,0,0\nTEST,0,0,0\nTEST,4,1,0\n");
+        let text =
+            format!("{HEADER}TRAIN,1,0,0\nTRAIN,4,0,0\nTEST,0,0,0\nTEST,4,1,0\nTRAIN,1,1,0\n");
         let (arff, lines) = ArffReader::new().read_with_lines(text.as_bytes()).unwrap();
         let splits = Splits::from_arff(&arff, &lines).unwrap();
         let err = splits.validate(4, false).unwrap_err().to_string();

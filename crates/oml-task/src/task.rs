@@ -50,7 +50,7 @@ impl Task {
     ///
     /// Fails with [`Error::Invalid`] naming the target when it is not a column of the dataset
     /// or has the wrong kind, and with [`Error::Splits`] when the splits do not fit the
-    /// dataset.
+    /// dataset or the counts of the task's estimation procedure.
     pub fn new(description: TaskDescription, dataset: Dataset, splits: Splits) -> Result<Self> {
         let task_type = description.task_type;
         let class_labels = class_labels(task_type, description.target.as_deref(), &dataset)?;
@@ -59,6 +59,7 @@ impl Task {
                 description.procedure.kind.as_str(),
                 "crossvalidation" | "leaveoneout"
             );
+        splits.check_procedure(&description.procedure)?;
         splits.validate(dataset.n_rows(), partition)?;
         Ok(Task {
             description,

@@ -966,6 +966,34 @@ fn a_damaged_run_is_skipped_by_listing_and_recomputed_by_run() {
         "{}",
         String::from_utf8_lossy(&reported.stderr)
     );
+    // An output file that is there already is refused and kept, unless --force (the
+    // evaluations' too).
+    let listed = dir.path().join("evaluations.csv");
+    let listed = listed.to_str().unwrap();
+    let evaluations = [
+        "evaluations",
+        "--store",
+        store,
+        "--function",
+        "predictive_accuracy",
+    ];
+    let evaluations = [&evaluations[..], &["--format", "csv", "--out", listed]].concat();
+    success(&oml(&evaluations));
+    for (path, command) in [
+        (table.to_str().unwrap(), vec!["collect", "--store", store]),
+        (report.to_str().unwrap(), vec!["report", "--store", store]),
+        (listed, evaluations[..evaluations.len() - 2].to_vec()),
+    ] {
+        std::fs::write(path, "mine").unwrap();
+        let command = [&command[..], &["--out", path]].concat();
+        let refused = oml(&command);
+        assert_eq!(refused.status.code(), Some(2), "{command:?}");
+        let stderr = String::from_utf8_lossy(&refused.stderr);
+        assert!(stderr.contains("exists; give --force"), "{stderr}");
+        assert_eq!(std::fs::read_to_string(path).unwrap(), "mine");
+        success(&oml(&[&command[..], &["--force"]].concat()));
+        assert_ne!(std::fs::read_to_string(path).unwrap(), "mine");
+    }
 
     // `oml run` computes every damaged run again, the one with deleted rows too (its
     // predictions no longer have the digest its manifest records), and the store is whole.

@@ -125,7 +125,7 @@ fn a_store_of_oml_0_2_0_lists_collects_and_verifies() {
         ],
         vec![sweep_file.to_str().unwrap()],
     ] {
-        let mut command = vec!["collect", "--out", table.to_str().unwrap()];
+        let mut command = vec!["collect", "--force", "--out", table.to_str().unwrap()];
         command.extend(args);
         let output = oml(dir.path(), &command);
         ok(&output);

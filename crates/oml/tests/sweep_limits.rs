@@ -88,6 +88,7 @@ fn a_job_over_its_memory_limit_fails_for_that_reason_and_is_retried_with_a_large
             sweep,
             "--out",
             table,
+            "--force",
             "--measure",
             "predictive_accuracy",
         ];

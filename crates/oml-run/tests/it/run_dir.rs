@@ -3,10 +3,14 @@
 
 use std::path::Path;
 
-use oml_run::{Replace, write_directory};
+use oml_run::{Owned, Replace, write_directory};
 use oml_testkit::make_run;
 
-const OWNED: &[&str] = &["a.txt", "b.txt"];
+/// Files `a.txt` and `b.txt`; a directory of them is oml's when it holds `a.txt`.
+const OWNED: Owned<'static> = Owned {
+    names: &["a.txt", "b.txt"],
+    written_by_oml: |dir| dir.join("a.txt").is_file(),
+};
 
 fn names(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
@@ -245,4 +249,31 @@ fn compare_runs_names_manifest_fields_the_run_made_again_does_not_have() {
             "manifest.json: n_units is 11 stored, 10 in the run made again",
         ]
     );
+}
+
+/// Files a user wrote under the names of a run's files are not taken for oml's, even with
+/// force (`Replace::Owned`): a run directory is oml's only with oml's manifest. The same
+/// directory with the manifest oml wrote is replaced.
+#[test]
+fn files_named_as_a_runs_are_not_oml_s_without_its_manifest() {
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("mine");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("predictions.arff"), b"keep").unwrap();
+    std::fs::write(dir.join("manifest.json"), b"{\"mine\": true}").unwrap();
+    let run = iris_run();
+    for replace in [Replace::Never, Replace::Owned] {
+        let error = run.save(&dir, replace).unwrap_err().to_string();
+        assert!(error.contains("do not show oml wrote them"), "{error}");
+        assert_eq!(
+            std::fs::read(dir.join("predictions.arff")).unwrap(),
+            b"keep"
+        );
+        assert_eq!(names(&dir), ["manifest.json", "predictions.arff"]);
+    }
+    let ours = root.path().join("ours");
+    run.save(&ours, Replace::Never).unwrap();
+    assert!(run.save(&ours, Replace::Never).is_err());
+    run.save(&ours, Replace::Owned).unwrap();
+    oml_run::check_files(&ours).unwrap();
 }

@@ -222,6 +222,10 @@ pub(crate) struct CollectArgs {
     /// The table: .parquet, .pq or .csv.
     #[arg(long, value_name = "FILE")]
     pub(crate) out: PathBuf,
+    /// Replace the output file if it is there already (without this, an existing file is
+    /// refused and kept).
+    #[arg(long)]
+    pub(crate) force: bool,
     /// Only this measure; repeatable [default: the sweep's measures, else every measure but
     /// the timings].
     #[arg(long = "measure", value_name = "NAME")]
@@ -244,6 +248,10 @@ pub(crate) struct ReportArgs {
     /// The HTML file to write.
     #[arg(long, value_name = "FILE")]
     pub(crate) out: PathBuf,
+    /// Replace the output file if it is there already (without this, an existing file is
+    /// refused and kept).
+    #[arg(long)]
+    pub(crate) force: bool,
     /// The measure compared [default: the sweep's first measure, else predictive_accuracy,
     /// else root_mean_squared_error].
     #[arg(long, value_name = "NAME")]
@@ -479,6 +487,10 @@ pub(crate) struct EvaluationsArgs {
     /// Write to FILE (atomically) instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub(crate) out: Option<PathBuf>,
+    /// Replace FILE if it is there already (without this, an existing file is
+    /// refused and kept).
+    #[arg(long)]
+    pub(crate) force: bool,
     #[command(flatten)]
     pub(crate) store: StoreArgs,
 }

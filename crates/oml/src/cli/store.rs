@@ -20,6 +20,9 @@ pub fn runs_list(args: RunsListArgs, env: &Env) -> anyhow::Result<()> {
 }
 
 pub fn evaluations(args: EvaluationsArgs, env: &Env) -> anyhow::Result<()> {
+    if let Some(path) = &args.out {
+        super::check_new_file(path, args.force)?;
+    }
     let frame = if let Some(server) = &args.server {
         let ids = |flag: &str, texts: &[String]| -> anyhow::Result<Vec<i64>> {
             texts

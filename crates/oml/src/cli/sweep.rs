@@ -347,6 +347,7 @@ pub fn check_measures<'a>(names: impl IntoIterator<Item = &'a String>) -> anyhow
 
 pub fn collect(args: CollectArgs, env: &Env) -> anyhow::Result<()> {
     check_measures(&args.measures)?;
+    super::check_new_file(&args.out, args.force)?;
     let store = env.existing_store(&args.store)?;
     let filter = sweep_filter(&args.spec, env)?;
     let measures = match (&filter, args.measures.is_empty()) {
@@ -401,6 +402,7 @@ pub fn collect(args: CollectArgs, env: &Env) -> anyhow::Result<()> {
 
 pub fn report(args: ReportArgs, env: &Env) -> anyhow::Result<()> {
     check_measures(&args.measure)?;
+    super::check_new_file(&args.out, args.force)?;
     let store = env.existing_store(&args.store)?;
     let filter = sweep_filter(&args.spec, env)?;
     let measure = args.measure.clone().or_else(|| {
