@@ -1,5 +1,6 @@
 //! The in-memory dataset: a polars table plus what OpenML knows about each column.
 
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use polars::prelude::{
@@ -80,6 +81,25 @@ pub struct Dataset {
     table: DataFrame,
     features: Vec<Feature>,
     default_target: Option<String>,
+    origin: Option<Origin>,
+}
+
+/// The file a dataset's rows were read from, so that an error about a row can say where it is.
+#[derive(Debug, Clone)]
+pub(crate) struct Origin {
+    /// The file.
+    pub(crate) path: PathBuf,
+    /// The line (from 1) of each row, for the text formats (ARFF, CSV).
+    pub(crate) lines: Option<Arc<[u64]>>,
+}
+
+impl Origin {
+    /// The line of `row` (from 0) in the file, when known.
+    pub(crate) fn line_of(&self, row: usize) -> Option<u64> {
+        self.lines
+            .as_ref()
+            .and_then(|lines| lines.get(row).copied())
+    }
 }
 
 impl Dataset {
@@ -124,6 +144,7 @@ impl Dataset {
             table,
             features,
             default_target: None,
+            origin: None,
         })
     }
 
@@ -251,6 +272,23 @@ impl Dataset {
                 dataset: self.name.clone(),
                 column: name.to_owned(),
             })
+    }
+
+    /// Records that the rows were read from `path`, the row `i` from line `lines[i]` (from 1)
+    /// for a text format; lines that do not match the rows are not kept.
+    pub(crate) fn set_origin(&mut self, path: &Path, lines: Option<Vec<u64>>) {
+        let lines = lines
+            .filter(|lines| lines.len() == self.n_rows())
+            .map(Arc::from);
+        self.origin = Some(Origin {
+            path: path.to_path_buf(),
+            lines,
+        });
+    }
+
+    /// The file the rows were read from, and their lines, when the dataset came from a file.
+    pub(crate) fn origin(&self) -> Option<&Origin> {
+        self.origin.as_ref()
     }
 
     /// Replaces column `i` and its feature (same name), recomputing nothing else.

@@ -105,7 +105,8 @@ impl Dataset {
     }
 
     /// The nominal column `target` as class indices. Every row needs a class: a missing one is
-    /// an error naming the row (from 0).
+    /// an [`Error::MissingTarget`] naming the file and line of the row when the dataset was read
+    /// from a file, and the row (from 0).
     pub fn class_target(&self, target: &str) -> Result<ClassTarget> {
         let i = self.index_of(target)?;
         let feature = &self.features()[i];
@@ -128,7 +129,7 @@ impl Dataset {
             .enumerate()
             .map(|(row, code)| {
                 code.map(|c| c as usize)
-                    .ok_or_else(|| encode_error(format!("row {row} has no class (missing value)")))
+                    .ok_or_else(|| self.missing_target(target, row, "class"))
             })
             .collect::<Result<Array1<usize>>>()?;
         Ok(ClassTarget {
@@ -137,8 +138,9 @@ impl Dataset {
         })
     }
 
-    /// The numeric column `target` as values. Every row needs one: a missing value is an error
-    /// naming the row (from 0).
+    /// The numeric column `target` as values. Every row needs one: a missing value is an
+    /// [`Error::MissingTarget`] naming the file and line of the row when the dataset was read
+    /// from a file, and the row (from 0).
     pub fn regression_target(&self, target: &str) -> Result<Array1<f64>> {
         let i = self.index_of(target)?;
         let feature = &self.features()[i];
@@ -160,9 +162,20 @@ impl Dataset {
         values
             .iter()
             .enumerate()
-            .map(|(row, value)| {
-                value.ok_or_else(|| encode_error(format!("row {row} has no value (missing)")))
-            })
+            .map(|(row, value)| value.ok_or_else(|| self.missing_target(target, row, "value")))
             .collect()
+    }
+
+    /// The error of a row of `target` without a value: `what` is `class` or `value`.
+    fn missing_target(&self, target: &str, row: usize, what: &'static str) -> Error {
+        let origin = self.origin();
+        Error::MissingTarget {
+            path: origin.map(|o| o.path.clone()),
+            dataset: self.name().to_owned(),
+            column: target.to_owned(),
+            row,
+            line: origin.and_then(|o| o.line_of(row)),
+            what,
+        }
     }
 }

@@ -137,6 +137,56 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// A Parquet column of a type oml does not read (decimal, map, binary, list, ...), found from
+    /// the file's schema before any value is read.
+    #[error(
+        "{}column `{column}` has type {dtype}, which oml does not read (columns must hold \
+         numbers, booleans, strings, dates or timestamps, or dictionaries of them)",
+        Where(path.as_deref())
+    )]
+    UnsupportedColumn {
+        /// The file, when there is one.
+        path: Option<PathBuf>,
+        /// The column.
+        column: String,
+        /// Its type, much as pyarrow names it (`decimal(10, 2)`, `list<int64>`).
+        dtype: String,
+    },
+    /// A row without a target value, which every row of a target needs.
+    #[error(
+        "{}target `{column}` has no {what} (missing value)",
+        RowWhere { path: path.as_deref(), dataset, row: *row, line: *line }
+    )]
+    MissingTarget {
+        /// The file the rows were read from, when the dataset came from one.
+        path: Option<PathBuf>,
+        /// The dataset.
+        dataset: String,
+        /// The target column.
+        column: String,
+        /// The row, from 0.
+        row: usize,
+        /// The row's line in the file, from 1, for the text formats (ARFF, CSV).
+        line: Option<u64>,
+        /// What the row lacks: `class` (a classification target) or `value` (a regression
+        /// target).
+        what: &'static str,
+    },
+    /// A file name whose extension names another format than the one written.
+    #[error(
+        "{}: the name says {named}, but the file would hold {written}; name it {expected}",
+        path.display()
+    )]
+    ExtensionMismatch {
+        /// The path.
+        path: PathBuf,
+        /// The format the name says (`CSV`, `Parquet`).
+        named: &'static str,
+        /// The format being written (`ARFF`).
+        written: &'static str,
+        /// The extensions that fit the written format (`.arff or .arff.gz`).
+        expected: &'static str,
+    },
     /// A column or value that cannot be turned into what a model eats.
     #[error("dataset `{dataset}`, column `{column}`: {message}")]
     Encode {
@@ -296,6 +346,25 @@ pub enum ArffErrorKind {
     InvalidUtf8,
 }
 
+/// Where a row is: `path: line L: ` for a row of a text file, `path: row R (from 0): ` for one
+/// of another file, `dataset `D`, row R (from 0): ` for a dataset from no file.
+struct RowWhere<'a> {
+    path: Option<&'a Path>,
+    dataset: &'a str,
+    row: usize,
+    line: Option<u64>,
+}
+
+impl fmt::Display for RowWhere<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.path, self.line) {
+            (Some(path), Some(line)) => write!(f, "{}: line {line}: ", path.display()),
+            (Some(path), None) => write!(f, "{}: row {} (from 0): ", path.display(), self.row),
+            (None, _) => write!(f, "dataset `{}`, row {} (from 0): ", self.dataset, self.row),
+        }
+    }
+}
+
 /// Prints `path: ` when there is a path, nothing otherwise.
 struct Where<'a>(Option<&'a Path>);
 
@@ -318,6 +387,7 @@ impl Error {
             | Error::Table { path, .. }
             | Error::Csv { path, .. }
             | Error::Metadata { path, .. }
+            | Error::UnsupportedColumn { path, .. }
                 if path.is_none() =>
             {
                 *path = Some(file.to_path_buf());

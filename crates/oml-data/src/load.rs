@@ -161,8 +161,8 @@ fn read_file(path: &Path, checksum: Option<&str>) -> Result<Dataset> {
         Format::Arff => {
             let Some(expected) = checksum else {
                 // Nothing to check: no hashing on the way.
-                let arff = ArffReader::new().read_path(path)?;
-                return Dataset::from_arff(arff).map_err(|e| e.with_path(path));
+                let (arff, lines) = ArffReader::new().read_path_with_lines(path)?;
+                return arff_dataset(path, arff, lines);
             };
             // The checksum is of the ARFF text: hash after decompressing a gzip file.
             let mut file = io::BufReader::new(open_file(path)?);
@@ -178,8 +178,8 @@ fn read_file(path: &Path, checksum: Option<&str>) -> Result<Dataset> {
                 inner,
                 hasher: Md5::new(),
             };
-            let arff = ArffReader::new()
-                .read(&mut hashed)
+            let (arff, lines) = ArffReader::new()
+                .read_with_lines(&mut hashed)
                 .map_err(|e| e.with_path(path))?;
             // The parser stops at the last line; hash whatever trails it too.
             io::copy(&mut hashed, &mut io::sink()).map_err(|e| Error::io("read", path, e))?;
@@ -191,11 +191,19 @@ fn read_file(path: &Path, checksum: Option<&str>) -> Result<Dataset> {
                     actual,
                 });
             }
-            Dataset::from_arff(arff).map_err(|e| e.with_path(path))
+            arff_dataset(path, arff, lines)
         }
         Format::Parquet => read_parquet(path),
         Format::Csv => read_csv(path),
     }
+}
+
+/// The dataset of the ARFF file `path`, parsed into `arff`, whose row `i` is on line
+/// `lines[i]`.
+fn arff_dataset(path: &Path, arff: crate::Arff, lines: Vec<u64>) -> Result<Dataset> {
+    let mut dataset = Dataset::from_arff(arff).map_err(|e| e.with_path(path))?;
+    dataset.set_origin(path, Some(lines));
+    Ok(dataset)
 }
 
 /// Lower-case hexadecimal.

@@ -1,17 +1,21 @@
 //! Parquet and CSV through polars, turned into a [`Dataset`].
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::path::Path;
 
 use polars::prelude::{
-    CsvReadOptions, DataFrame, DataType, Float64Chunked, IntoColumn, IntoSeries, NewChunkedArray,
-    NullValues, ParquetReader, SerReader, Series, TimeUnit,
+    ArrowDataType, ArrowSchema, DataFrame, DataType, Float64Chunked, IntoColumn, IntoSeries,
+    NewChunkedArray, ParquetReader, SerReader, Series, TimeUnit,
 };
 
 use crate::arff::MISSING_CODE;
 use crate::dataset::{Dataset, Feature, FeatureKind, Role, nominal_series};
 use crate::error::{Error, Result};
+
+mod csv;
+
+pub use csv::read_csv;
 
 /// How text columns of a table become features.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,48 +30,167 @@ pub(crate) enum TextColumns {
 /// are the file's dictionary in order (an Enum's categories for files that polars wrote);
 /// numbers and booleans become numeric and nominal (`False`, `True`); strings stay strings.
 /// Float `NaN`s count as missing, as in openml-python.
+///
+/// A column of another type (decimal, map, binary, list, struct, time, ...) is an
+/// [`Error::UnsupportedColumn`] naming the file, the column and its type, found from the
+/// file's schema before any value is read.
 pub fn read_parquet(path: impl AsRef<Path>) -> Result<Dataset> {
     let path = path.as_ref();
     let file = File::open(path).map_err(|e| Error::io("open", path, e))?;
-    let table = ParquetReader::new(file)
+    let mut reader = ParquetReader::new(file);
+    let schema = reader
+        .schema()
+        .map_err(|e| Error::table("reading the Parquet schema", e).with_path(path))?;
+    check_parquet_schema(&schema).map_err(|e| e.with_path(path))?;
+    let table = reader
         .finish()
         .map_err(|e| Error::table("reading Parquet", e).with_path(path))?;
-    let dictionaries = dictionaries(path)
-        .map_err(|e| Error::table("reading Parquet dictionaries", e).with_path(path))?;
-    dataset_from_table(name_of(path), table, TextColumns::Strings, &dictionaries)
-        .map_err(|e| e.with_path(path))
+    let categorical: HashSet<String> = schema
+        .iter()
+        .filter(|(_, field)| is_string_dictionary(&field.dtype))
+        .map(|(name, _)| name.to_string())
+        .collect();
+    let dictionaries = dictionaries(path, &categorical).map_err(|e| e.with_path(path))?;
+    let mut dataset = dataset_from_table(name_of(path), table, TextColumns::Strings, &dictionaries)
+        .map_err(|e| e.with_path(path))?;
+    dataset.set_origin(path, None);
+    Ok(dataset)
 }
 
-/// The dictionary of every dictionary-encoded string column, in the file's order: the
-/// categories as the writer declared them (pyarrow writes an Arrow dictionary as it is, unused
-/// values included). Row groups with dictionaries of their own add their new values at the end.
-fn dictionaries(path: &Path) -> polars::error::PolarsResult<HashMap<String, Vec<String>>> {
+/// Refuses a column whose Arrow type oml does not read, before polars reads any value: polars
+/// panics on some of them (decimals and maps need polars features that oml does not build)
+/// and fails on others without naming the column.
+fn check_parquet_schema(schema: &ArrowSchema) -> Result<()> {
+    for (name, field) in schema.iter() {
+        if !is_readable(&field.dtype) {
+            return Err(Error::UnsupportedColumn {
+                path: None,
+                column: name.to_string(),
+                dtype: arrow_type_name(&field.dtype),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Whether a Parquet column of this Arrow type becomes a feature: numbers, booleans, strings,
+/// dates and timestamps, and dictionaries of them.
+fn is_readable(dtype: &ArrowDataType) -> bool {
+    use ArrowDataType as A;
+    match dtype {
+        A::Boolean
+        | A::Int8
+        | A::Int16
+        | A::Int32
+        | A::Int64
+        | A::UInt8
+        | A::UInt16
+        | A::UInt32
+        | A::UInt64
+        | A::Float32
+        | A::Float64
+        | A::Utf8
+        | A::LargeUtf8
+        | A::Utf8View
+        | A::Date32
+        | A::Date64
+        | A::Timestamp(..) => true,
+        A::Dictionary(_, values, _) => is_readable(values),
+        _ => false,
+    }
+}
+
+/// Whether an Arrow type is a dictionary of strings, which polars reads as a categorical column.
+fn is_string_dictionary(dtype: &ArrowDataType) -> bool {
+    use ArrowDataType as A;
+    matches!(dtype, A::Dictionary(_, values, _)
+        if matches!(values.as_ref(), A::Utf8 | A::LargeUtf8 | A::Utf8View))
+}
+
+/// An Arrow type much as pyarrow names it (`decimal(10, 2)`, `list<int64>`).
+fn arrow_type_name(dtype: &ArrowDataType) -> String {
+    use ArrowDataType as A;
+    match dtype {
+        // polars reads 32- and 64-bit decimals as 128-bit ones: the width is not known here.
+        A::Decimal(precision, scale)
+        | A::Decimal32(precision, scale)
+        | A::Decimal64(precision, scale) => format!("decimal({precision}, {scale})"),
+        A::Decimal256(precision, scale) => format!("decimal256({precision}, {scale})"),
+        A::Map(entries, _) => match &entries.dtype {
+            A::Struct(fields) if fields.len() == 2 => format!(
+                "map<{}, {}>",
+                arrow_type_name(&fields[0].dtype),
+                arrow_type_name(&fields[1].dtype)
+            ),
+            _ => "map".to_owned(),
+        },
+        A::Binary | A::LargeBinary | A::BinaryView => "binary".to_owned(),
+        A::FixedSizeBinary(size) => format!("fixed_size_binary({size})"),
+        A::List(item) | A::LargeList(item) => format!("list<{}>", arrow_type_name(&item.dtype)),
+        A::FixedSizeList(item, size) => {
+            format!("fixed_size_list<{}, {size}>", arrow_type_name(&item.dtype))
+        }
+        A::Struct(fields) => {
+            let fields: Vec<String> = fields
+                .iter()
+                .map(|field| format!("{}: {}", field.name, arrow_type_name(&field.dtype)))
+                .collect();
+            format!("struct<{}>", fields.join(", "))
+        }
+        A::Dictionary(_, values, _) => format!("dictionary<{}>", arrow_type_name(values)),
+        A::Extension(extension) => format!("extension `{}`", extension.name),
+        A::Utf8 | A::LargeUtf8 | A::Utf8View => "string".to_owned(),
+        A::Time32(_) | A::Time64(_) => "time".to_owned(),
+        other => format!("{other:?}").to_lowercase(),
+    }
+}
+
+/// The dictionary of each of the dictionary-encoded string columns `columns`, in the file's
+/// order: the categories as the writer declared them (pyarrow writes an Arrow dictionary as it
+/// is, unused values included). Row groups with dictionaries of their own add their new values
+/// at the end.
+fn dictionaries(path: &Path, columns: &HashSet<String>) -> Result<HashMap<String, Vec<String>>> {
     use polars_parquet::parquet::read::{BasicDecompressor, get_page_iterator, read_metadata};
     use polars_parquet::parquet::schema::types::PhysicalType;
     use std::io::Cursor;
 
-    let bytes = polars_buffer::Buffer::from(std::fs::read(path)?);
-    let metadata = read_metadata(&mut Cursor::new(bytes.clone()))?;
     let mut out: HashMap<String, Vec<String>> = HashMap::new();
+    if columns.is_empty() {
+        return Ok(out);
+    }
+    let bytes =
+        polars_buffer::Buffer::from(std::fs::read(path).map_err(|e| Error::io("read", path, e))?);
+    let metadata = read_metadata(&mut Cursor::new(bytes.clone()))
+        .map_err(|e| Error::table("reading the Parquet metadata", e.into()))?;
     for row_group in &metadata.row_groups {
         for chunk in row_group.parquet_columns() {
             let descriptor = chunk.descriptor();
             if descriptor.descriptor.primitive_type.physical_type != PhysicalType::ByteArray
                 || descriptor.path_in_schema.len() != 1
+                || !columns.contains(descriptor.path_in_schema[0].as_str())
             {
                 continue;
             }
-            let pages = get_page_iterator(chunk, Cursor::new(bytes.clone()), vec![], usize::MAX)?;
-            let Some(page) = BasicDecompressor::new(pages, vec![]).read_dict_page()? else {
+            let name = descriptor.path_in_schema[0].to_string();
+            let fail = |e: polars::error::PolarsError| {
+                Error::table(format!("reading the dictionary of column `{name}`"), e)
+            };
+            let pages = get_page_iterator(chunk, Cursor::new(bytes.clone()), vec![], usize::MAX)
+                .map_err(|e| fail(e.into()))?;
+            let Some(page) = BasicDecompressor::new(pages, vec![])
+                .read_dict_page()
+                .map_err(|e| fail(e.into()))?
+            else {
                 continue;
             };
-            let values = out
-                .entry(descriptor.path_in_schema[0].to_string())
-                .or_default();
+            let values = out.entry(name.clone()).or_default();
             let mut rest: &[u8] = &page.buffer;
             for _ in 0..page.num_values {
-                let invalid =
-                    || polars::error::PolarsError::ComputeError("corrupt dictionary page".into());
+                let invalid = || {
+                    fail(polars::error::PolarsError::ComputeError(
+                        "corrupt dictionary page".into(),
+                    ))
+                };
                 let (len, tail) = rest.split_first_chunk::<4>().ok_or_else(invalid)?;
                 let len = u32::from_le_bytes(*len) as usize;
                 let value = tail.get(..len).ok_or_else(invalid)?;
@@ -80,99 +203,6 @@ fn dictionaries(path: &Path) -> polars::error::PolarsResult<HashMap<String, Vec<
         }
     }
     Ok(out)
-}
-
-/// Reads a CSV file with a header row; `?` and empty fields are missing. Column types are
-/// inferred by polars; text columns become nominal features with their distinct values sorted.
-pub fn read_csv(path: impl AsRef<Path>) -> Result<Dataset> {
-    let path = path.as_ref();
-    let bytes = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
-    check_csv_structure(&bytes).map_err(|e| e.with_path(path))?;
-    let table = CsvReadOptions::default()
-        .with_has_header(true)
-        .with_infer_schema_length(None)
-        .map_parse_options(|o| o.with_null_values(Some(NullValues::AllColumnsSingle("?".into()))))
-        // The bytes already read for the check: the file is read once.
-        .into_reader_with_file_handle(std::io::Cursor::new(bytes))
-        .finish()
-        .map_err(|e| Error::table("reading CSV", e).with_path(path))?;
-    dataset_from_table(name_of(path), table, TextColumns::Nominal, &HashMap::new())
-        .map_err(|e| e.with_path(path))
-}
-
-/// Checks the structure of a CSV text before polars reads it, so that an error names its line:
-/// every quoted field is closed (a quote inside a quoted field is written twice, as RFC 4180
-/// says) and every record has as many fields as the header. An unclosed quote would make the
-/// rest of the file one field, so that polars reads no rows at all; a ragged record would be an
-/// error about a polars option.
-fn check_csv_structure(bytes: &[u8]) -> Result<()> {
-    let error = |line: u64, message: String| Error::Csv {
-        path: None,
-        line,
-        message,
-    };
-    let mut line = 1u64;
-    let mut record_line = 1u64;
-    let mut opened_at = None;
-    let mut previous = b'\n';
-    let mut fields = 1usize;
-    let mut record_empty = true;
-    let mut header_fields = None;
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        match (opened_at, b) {
-            (Some(_), b'"') if bytes.get(i + 1) == Some(&b'"') => i += 1,
-            (Some(_), b'"') => opened_at = None,
-            (Some(_), b'\n') => line += 1,
-            (Some(_), _) => {}
-            (None, b'"') if matches!(previous, b',' | b'\n' | b'\r') => {
-                opened_at = Some(line);
-                record_empty = false;
-            }
-            (None, b',') => {
-                fields += 1;
-                record_empty = false;
-            }
-            (None, b'\n') => {
-                if !record_empty {
-                    match header_fields {
-                        None => header_fields = Some(fields),
-                        Some(expected) if fields != expected => {
-                            return Err(error(
-                                record_line,
-                                format!("{fields} fields, but the header has {expected}"),
-                            ));
-                        }
-                        Some(_) => {}
-                    }
-                }
-                line += 1;
-                record_line = line;
-                fields = 1;
-                record_empty = true;
-            }
-            (None, b'\r') => {}
-            (None, _) => record_empty = false,
-        }
-        previous = b;
-        i += 1;
-    }
-    if let Some(line) = opened_at {
-        return Err(error(
-            line,
-            "a quoted field starts here and is never closed (a quote inside a quoted field is \
-             written twice: \"\")"
-                .to_owned(),
-        ));
-    }
-    match header_fields {
-        Some(expected) if !record_empty && fields != expected => Err(error(
-            record_line,
-            format!("{fields} fields, but the header has {expected}"),
-        )),
-        _ => Ok(()),
-    }
 }
 
 /// The file name without its extensions: `dataset_30.pq` gives `dataset_30`.

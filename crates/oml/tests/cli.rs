@@ -1489,3 +1489,40 @@ fn a_tuned_run_writes_its_trace_verifies_and_refuses_bad_spaces_before_any_fit()
         assert!(!dir.path().join("c").exists());
     }
 }
+
+/// `data generate`, `task show --splits-json` and `flows --xml-dir` write over nothing that is
+/// there without --force (and generate writes only ARFF names).
+#[test]
+fn commands_writing_files_refuse_what_is_there_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name).to_str().unwrap().to_owned();
+    let (data, splits, flows) = (path("d.arff"), path("s.json"), path("flows"));
+    std::fs::create_dir(&flows).unwrap();
+    let generate = ["data", "generate", &data, "--rows", "40", "--nominal", "0"];
+    let show = ["task", "show", "builtin:iris", "--splits-json", &splits];
+    let xml = ["flows", "--xml-dir", &flows];
+    let gbm = dir.path().join("flows").join("gbm.xml");
+    for (target, command) in [
+        (std::path::PathBuf::from(&data), &generate[..]),
+        (splits.clone().into(), &show[..]),
+        (gbm, &xml[..]),
+    ] {
+        std::fs::write(&target, "mine").unwrap();
+        let refused = oml(command);
+        assert_eq!(refused.status.code(), Some(2), "{command:?}");
+        let stderr = String::from_utf8_lossy(&refused.stderr);
+        assert!(stderr.contains("exists; give --force"), "{stderr}");
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "mine");
+        success(&oml(&[command, &["--force"]].concat()));
+        assert_ne!(std::fs::read_to_string(&target).unwrap(), "mine");
+    }
+    assert_eq!(
+        std::fs::read_dir(&flows).unwrap().count(),
+        oml::flow::BUILTIN_FLOWS.len()
+    );
+    let csv = path("d.csv");
+    let refused = oml(&["data", "generate", &csv]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("writes ARFF"));
+    assert!(!std::path::Path::new(&csv).exists());
+}

@@ -13,7 +13,7 @@ mod reader;
 mod token;
 mod writer;
 
-pub use date::DateFormat;
+pub use date::{DateFormat, TWO_DIGIT_YEAR_START};
 pub use reader::{ArffReader, ArffReaderBuilder};
 pub(crate) use writer::validate;
 pub use writer::{ArffWriter, ArffWriterBuilder};

@@ -51,8 +51,20 @@ impl ArffWriter {
 
     /// Writes `arff` to `path` through a temporary file in the same directory that is renamed
     /// into place, so `path` never holds half a file. A path ending in `.gz` is gzip-compressed.
+    ///
+    /// A name that says another format (`.csv`, `.pq`, `.parquet`, gzipped or not) is an
+    /// [`Error::ExtensionMismatch`] and nothing is written: ARFF text under such a name is a
+    /// file that no reader of that format reads.
     pub fn write_path(&self, arff: &Arff, path: impl AsRef<Path>) -> Result<()> {
         let path = path.as_ref();
+        if let Some(named) = other_format_named(path) {
+            return Err(Error::ExtensionMismatch {
+                path: path.to_path_buf(),
+                named,
+                written: "ARFF",
+                expected: ".arff or .arff.gz",
+            });
+        }
         let gzip = path.extension().is_some_and(|e| e == "gz");
         crate::atomic::write_atomically(path, |file| {
             if gzip {
@@ -227,9 +239,52 @@ pub(crate) fn validate(arff: &Arff) -> io::Result<()> {
     Ok(())
 }
 
+/// The format other than ARFF that the name of `path` says, if any: `CSV` or `Parquet`.
+fn other_format_named(path: &Path) -> Option<&'static str> {
+    let name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
+    let name = name.strip_suffix(".gz").unwrap_or(&name);
+    if name.ends_with(".csv") {
+        Some("CSV")
+    } else if name.ends_with(".pq") || name.ends_with(".parquet") {
+        Some("Parquet")
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_of_another_format_is_refused_and_nothing_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let arff = Arff::from_bytes(b"@relation r\n@attribute a numeric\n@data\n1\n").unwrap();
+        for (name, format) in [
+            ("gen.csv", "CSV"),
+            ("gen.parquet", "Parquet"),
+            ("gen.PQ", "Parquet"),
+            ("gen.csv.gz", "CSV"),
+        ] {
+            let path = dir.path().join(name);
+            let err = ArffWriter::new().write_path(&arff, &path).unwrap_err();
+            let text = err.to_string();
+            assert!(
+                matches!(err, Error::ExtensionMismatch { named, .. } if named == format),
+                "{text}"
+            );
+            assert!(
+                text.contains(name) && text.contains(".arff or .arff.gz"),
+                "{text}"
+            );
+            assert!(!path.exists(), "{name}");
+        }
+        for name in ["gen.arff", "gen.arff.gz", "datasplits.arff"] {
+            let path = dir.path().join(name);
+            ArffWriter::new().write_path(&arff, &path).unwrap();
+            assert_eq!(crate::ArffReader::new().read_path(&path).unwrap(), arff);
+        }
+    }
 
     #[test]
     fn numbers_round_trip() {

@@ -503,6 +503,10 @@ pub(crate) struct FlowsArgs {
     /// Also write each flow's OpenML flow XML to DIR/NAME.xml.
     #[arg(long, value_name = "DIR")]
     pub(crate) xml_dir: Option<PathBuf>,
+    /// Replace the DIR/NAME.xml files that are there already (without this, oml refuses to
+    /// write over any of them and writes none).
+    #[arg(long)]
+    pub(crate) force: bool,
 }
 
 #[derive(Subcommand)]
@@ -528,6 +532,10 @@ pub(crate) struct ShowArgs {
     /// Also write every split's train and test row ids as JSON to FILE.
     #[arg(long, value_name = "FILE")]
     pub(crate) splits_json: Option<PathBuf>,
+    /// Replace the --splits-json FILE if it is there already (without this, an existing file
+    /// is refused and kept).
+    #[arg(long)]
+    pub(crate) force: bool,
 }
 
 #[derive(Args)]
@@ -601,8 +609,12 @@ pub(crate) enum DataCommand {
 
 #[derive(Args)]
 pub(crate) struct GenerateArgs {
-    /// The ARFF file to write (a name ending in .gz is gzip-compressed).
+    /// The ARFF file to write: FILE.arff, or FILE.arff.gz for gzip.
     pub(crate) out: PathBuf,
+    /// Replace the file if it is there already (without this, an existing file is refused and
+    /// kept).
+    #[arg(long)]
+    pub(crate) force: bool,
     /// The number of rows.
     #[arg(long, value_name = "N", default_value_t = 1000)]
     pub(crate) rows: usize,

@@ -13,9 +13,13 @@ use crate::output::print;
 pub fn flows(args: FlowsArgs) -> anyhow::Result<()> {
     if let Some(dir) = &args.xml_dir {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        let path = |builtin: &oml::flow::BuiltinFlow| dir.join(format!("{}.xml", builtin.name));
+        for builtin in oml::flow::BUILTIN_FLOWS {
+            super::check_new_file(&path(builtin), args.force)?;
+        }
         for builtin in oml::flow::BUILTIN_FLOWS {
             let xml = oml::flow::flow_xml(&builtin.make())?;
-            let path = dir.join(format!("{}.xml", builtin.name));
+            let path = path(builtin);
             oml::data::write_atomically(&path, |out| out.write_all(xml.as_bytes()))
                 .with_context(|| format!("cannot write {}", path.display()))?;
         }
@@ -24,6 +28,9 @@ pub fn flows(args: FlowsArgs) -> anyhow::Result<()> {
 }
 
 pub fn show(args: ShowArgs, env: &Env) -> anyhow::Result<()> {
+    if let Some(path) = &args.splits_json {
+        super::check_new_file(path, args.force)?;
+    }
     let task = open_task(&env.task_spec(
         &args.task.task,
         &args.task.local,
@@ -97,6 +104,14 @@ pub fn inspect(args: InspectArgs) -> anyhow::Result<()> {
 }
 
 pub fn generate(args: GenerateArgs) -> anyhow::Result<()> {
+    // Only ARFF is written: any other name would hold a file of another format than it says.
+    if oml::data::Format::of(&args.out).ok() != Some(oml::data::Format::Arff) {
+        anyhow::bail!(
+            "{}: oml data generate writes ARFF; name the file .arff or .arff.gz",
+            args.out.display()
+        );
+    }
+    super::check_new_file(&args.out, args.force)?;
     let arff = oml::data::SyntheticBuilder::new()
         .rows(args.rows)
         .numeric(args.numeric)
