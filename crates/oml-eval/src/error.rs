@@ -22,6 +22,24 @@ pub enum Error {
     /// A bad evaluator setting.
     #[error("evaluator: {0}")]
     Config(String),
+    /// A search space that the flow or the search cannot take, refused before any fit: the
+    /// `--tune` texts concerned and why.
+    #[error("tune {}: {problem}", quoted(texts))]
+    Space {
+        /// The `NAME=SPACE` texts concerned, as given.
+        texts: Vec<String>,
+        /// Why the flow or the search cannot take them, and what they can.
+        problem: String,
+    },
+}
+
+/// `texts`, each in backticks, separated by commas.
+fn quoted(texts: &[String]) -> String {
+    texts
+        .iter()
+        .map(|text| format!("`{text}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// A `Result` with oml-eval's [`Error`].

@@ -72,6 +72,20 @@ pub enum Error {
         /// The model's message.
         message: String,
     },
+    /// A parameter value that its check accepts but that a fit cannot use on its training
+    /// rows (more clusters than rows, a scale that overflows on these values): refused at fit
+    /// time, before the model computes with it or after it shows, naming the parameter.
+    #[error("{flow}: parameter `{name}`: `{value}` does not suit the training rows: {problem}")]
+    ParameterOnData {
+        /// The flow's name.
+        flow: String,
+        /// The parameter's name.
+        name: String,
+        /// Its value, as text.
+        value: String,
+        /// Why the training rows cannot take it, and what would.
+        problem: String,
+    },
     /// Prediction failed inside the model, or the model's output is unusable.
     #[error("{flow}: prediction failed: {message}")]
     Predict {
@@ -106,6 +120,21 @@ impl Error {
         Error::Predict {
             flow: flow.into(),
             message: message.to_string(),
+        }
+    }
+
+    /// A value of parameter `name` of `flow` that the fit's training rows cannot take.
+    pub fn on_data(
+        flow: impl Into<String>,
+        name: &str,
+        value: impl std::fmt::Display,
+        problem: impl Into<String>,
+    ) -> Self {
+        Error::ParameterOnData {
+            flow: flow.into(),
+            name: name.to_owned(),
+            value: value.to_string(),
+            problem: problem.into(),
         }
     }
 

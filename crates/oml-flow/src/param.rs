@@ -174,6 +174,17 @@ pub const AT_LEAST_ONE_U32: Constraint<u32> = Constraint {
     valid: |v| *v >= 1,
 };
 
+/// `value` as short text for a message: Rust's shortest round-trip digits, in exponent form
+/// (`1e308`, `2.5e-7`) where the plain form would run to many zeros.
+pub(crate) fn number_text(value: f64) -> String {
+    let magnitude = value.abs();
+    if value.is_finite() && magnitude != 0.0 && !(1e-4..1e16).contains(&magnitude) {
+        format!("{value:e}")
+    } else {
+        value.to_string()
+    }
+}
+
 /// The error for a parameter name that `flow` does not have.
 pub fn unknown_parameter(flow: &str, name: &str, parameters: &[Parameter]) -> Error {
     let known = if parameters.is_empty() {
@@ -398,6 +409,15 @@ mod tests {
         AT_LEAST_ONE_U32
             .set(&mut degree, "degree", "4294967295")
             .unwrap();
+    }
+
+    #[test]
+    fn numbers_in_messages_are_short() {
+        assert_eq!(number_text(1e308), "1e308");
+        assert_eq!(number_text(-2.5e-7), "-2.5e-7");
+        assert_eq!(number_text(0.1), "0.1");
+        assert_eq!(number_text(3.0), "3");
+        assert_eq!(number_text(0.0), "0");
     }
 
     #[test]

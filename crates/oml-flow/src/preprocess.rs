@@ -4,9 +4,9 @@
 use ndarray::{Array2, Axis};
 use oml_data::{DesignMatrix, EncodedColumn};
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::flow::{Describe, Preprocessor, Transform};
-use crate::param::{Parameter, set_value, unknown_parameter};
+use crate::param::{Parameter, number_text, set_value, unknown_parameter};
 
 /// How [`SimpleImputer`] fills a missing numeric value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -150,14 +150,19 @@ impl Preprocessor for SimpleImputer {
                     self.strategy
                 };
                 Some(match strategy {
-                    ImputeStrategy::Mean => present.iter().sum::<f64>() / present.len() as f64,
+                    ImputeStrategy::Mean => mean(&present),
                     ImputeStrategy::Median => {
                         present.sort_by(f64::total_cmp);
                         let mid = present.len() / 2;
                         if present.len() % 2 == 1 {
                             present[mid]
                         } else {
-                            (present[mid - 1] + present[mid]) / 2.0
+                            let (low, high) = (present[mid - 1], present[mid]);
+                            match (low + high) / 2.0 {
+                                // Two values near the largest number: halved first.
+                                middle if middle.is_infinite() => low / 2.0 + high / 2.0,
+                                middle => middle,
+                            }
                         }
                     }
                     ImputeStrategy::MostFrequent => most_frequent(&mut present),
@@ -341,6 +346,8 @@ impl Transform for Indicators {
 /// Centres numeric columns on their training mean and divides them by their training standard
 /// deviation (population, as scikit-learn; a constant column is only centred). Nominal
 /// columns pass through. Missing values stay missing and are left out of the statistics.
+/// Finite values give finite statistics, near the largest number too; a value whose
+/// standardised value is beyond it is an error naming the column and the row.
 #[derive(Debug, Clone)]
 pub struct StandardScaler {
     with_mean: bool,
@@ -405,10 +412,7 @@ impl Preprocessor for StandardScaler {
                 if present.is_empty() {
                     return (0.0, 1.0);
                 }
-                let n = present.len() as f64;
-                let mean = present.iter().sum::<f64>() / n;
-                let variance = present.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n;
-                let std = variance.sqrt();
+                let (mean, std) = mean_and_std(&present);
                 (
                     if self.with_mean { mean } else { 0.0 },
                     if self.with_std && std > 0.0 { std } else { 1.0 },
@@ -419,14 +423,91 @@ impl Preprocessor for StandardScaler {
     }
 }
 
+/// The mean of `values` (finite, not empty): the sum over the count; where the sum overflows
+/// (values near the largest number), the mean of the values divided by their largest
+/// magnitude, multiplied back. Finite values give a finite mean, and where the sum does not
+/// overflow it is the sum over the count bit for bit.
+fn mean(values: &[f64]) -> f64 {
+    let n = values.len() as f64;
+    let mean = values.iter().sum::<f64>() / n;
+    if mean.is_finite() {
+        return mean;
+    }
+    let scale = largest_magnitude(values);
+    let mean = values.iter().map(|v| v / scale).sum::<f64>() / n;
+    // The mean lies within the values: only rounding could take it past the largest number.
+    (mean * scale).clamp(-f64::MAX, f64::MAX)
+}
+
+/// The [`mean`] and the population standard deviation of `values` (finite, not empty): the
+/// root of the mean squared deviation from the mean; where the squares overflow, that of the
+/// deviations divided by the values' largest magnitude, multiplied back. Finite values give
+/// finite statistics, and the others are unchanged bit for bit.
+fn mean_and_std(values: &[f64]) -> (f64, f64) {
+    let n = values.len() as f64;
+    let mean = mean(values);
+    let std = (values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n).sqrt();
+    if std.is_finite() {
+        return (mean, std);
+    }
+    let scale = largest_magnitude(values);
+    let (scaled_mean, scaled) = (mean / scale, values.iter().map(|v| v / scale));
+    let variance = scaled.map(|v| (v - scaled_mean).powi(2)).sum::<f64>() / n;
+    // The deviation is at most the largest magnitude: only rounding could take it further.
+    (mean, (variance.sqrt() * scale).min(f64::MAX))
+}
+
+/// The largest magnitude of `values`.
+fn largest_magnitude(values: &[f64]) -> f64 {
+    values
+        .iter()
+        .fold(0.0, |largest: f64, v| largest.max(v.abs()))
+}
+
+/// `(value - mean) / std`; where the difference overflows (values near the largest number of
+/// opposite signs), computed from halves, which is finite wherever the quotient is.
+fn standardise(value: f64, mean: f64, std: f64) -> f64 {
+    let z = (value - mean) / std;
+    if z.is_infinite() && value.is_finite() {
+        (value / 2.0 - mean / 2.0) / std * 2.0
+    } else {
+        z
+    }
+}
+
 struct Scales(Vec<(f64, f64)>);
 
 impl Transform for Scales {
+    /// Standardises every numeric column; a finite value whose standardised value is beyond
+    /// the largest number (a test value far outside a column of tiny training deviation) is an
+    /// error naming the column and the row, rather than an infinity an estimator would refuse
+    /// as a missing or infinite input.
     fn transform(&self, x: &DesignMatrix) -> Result<DesignMatrix> {
         let mut out = x.clone();
-        for (mut column, &(mean, std)) in out.x.axis_iter_mut(Axis(1)).zip(&self.0) {
-            if (mean, std) != (0.0, 1.0) {
-                column.mapv_inplace(|v| (v - mean) / std);
+        for (k, (mut values, &(mean, std))) in out.x.axis_iter_mut(Axis(1)).zip(&self.0).enumerate()
+        {
+            if (mean, std) == (0.0, 1.0) {
+                continue;
+            }
+            values.mapv_inplace(|v| standardise(v, mean, std));
+            let given = x.x.column(k);
+            let overflow = values
+                .iter()
+                .zip(given)
+                .position(|(z, v)| z.is_infinite() && v.is_finite());
+            if let Some(row) = overflow {
+                return Err(Error::Input {
+                    flow: "oml.StandardScaler".to_owned(),
+                    column: x.columns[k].name.clone(),
+                    problem: format!(
+                        "row {row}: {} standardised by the training mean {} and standard \
+                         deviation {} is beyond the largest number, {:e}",
+                        number_text(given[row]),
+                        number_text(mean),
+                        number_text(std),
+                        f64::MAX
+                    ),
+                });
             }
         }
         Ok(out)
@@ -606,5 +687,55 @@ mod tests {
         scaler.set_parameter("with_mean", "false").unwrap();
         let out = scaler.fit(&train).unwrap().transform(&train).unwrap();
         assert_eq!(out.x.column(0).to_vec(), vec![1.0, 3.0]);
+    }
+
+    /// Audit of flows, defect 7: the sum of values near the largest number overflowed, the
+    /// standardised column was NaN, and estimators reported it as missing values.
+    #[test]
+    fn scaler_and_imputer_keep_values_near_the_largest_number_finite() {
+        let close = |a: f64, b: f64| (a - b).abs() < 1e-12;
+        let root_half = std::f64::consts::FRAC_1_SQRT_2;
+        // Mean 1.65e308 or 0 and deviations of one standard deviation: z = -1 and 1. With
+        // opposite signs, the differences from the mean overflow too.
+        for (low, high) in [(1.6e308, 1.7e308), (-1.7e308, 1.7e308)] {
+            let train = matrix(array![[low], [high], [NAN]], &[None]);
+            let out = StandardScaler::default().fit(&train).unwrap();
+            let z = out.transform(&train).unwrap().x.column(0).to_vec();
+            assert!(
+                close(z[0], -1.0) && close(z[1], 1.0),
+                "{low:e}, {high:e}: {z:?}"
+            );
+            assert!(z[2].is_nan(), "a missing value stays missing");
+            for strategy in [ImputeStrategy::Mean, ImputeStrategy::Median] {
+                let imputer = SimpleImputer::new(strategy).fit(&train).unwrap();
+                let filled = imputer.transform(&train).unwrap().x[[2, 0]];
+                assert!(
+                    close(filled / 1e308, (low / 2.0 + high / 2.0) / 1e308),
+                    "{filled}"
+                );
+            }
+        }
+        // Three values: the mean and the deviation overflow, not their quotients.
+        let train = matrix(array![[-1.7e308], [1.7e308], [1.7e308]], &[None]);
+        let out = StandardScaler::default().fit(&train).unwrap();
+        let z = out.transform(&train).unwrap().x.column(0).to_vec();
+        let expected = [-2.0 * root_half, root_half, root_half];
+        for (z, expected) in z.iter().zip(expected) {
+            assert!(close(*z, expected), "{z} for {expected}");
+        }
+        // A test value whose standardised value is beyond the largest number is an error
+        // naming the column and the row.
+        let train = matrix(array![[0.0], [1e-150]], &[None]);
+        let test = matrix(array![[0.5], [1e200]], &[None]);
+        let error = StandardScaler::default()
+            .fit(&train)
+            .unwrap()
+            .transform(&test)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.starts_with("oml.StandardScaler: column `c0`: row 1: 1e200 standardised"),
+            "{error}"
+        );
     }
 }

@@ -3,7 +3,7 @@
 
 use std::str::FromStr;
 
-use oml_flow::{Describe, Pipeline, set_parameters};
+use oml_flow::{Describe, Pipeline, qualified_name, qualified_parameters, set_parameters};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -50,26 +50,25 @@ impl FromStr for Domain {
                     t.parse::<i64>()
                         .map_err(|_| bad(&format!("`{t}` is not a whole number")))
                 };
-                let (low, high) = (number(low)?, number(high)?);
-                if low > high {
-                    return Err(bad("the low bound is above the high one"));
-                }
-                Ok(Domain::Int { low, high })
+                let domain = Domain::Int {
+                    low: number(low)?,
+                    high: number(high)?,
+                };
+                domain.validate().map_err(|why| bad(&why))?;
+                Ok(domain)
             }
             ["float", low, high] | ["float", low, high, "log"] => {
                 let number = |t: &str| match t.parse::<f64>() {
                     Ok(v) if v.is_finite() => Ok(v),
                     _ => Err(bad(&format!("`{t}` is not a finite number"))),
                 };
-                let (low, high) = (number(low)?, number(high)?);
-                let log = parts.len() == 4;
-                if low > high {
-                    return Err(bad("the low bound is above the high one"));
-                }
-                if log && low <= 0.0 {
-                    return Err(bad("a log scale needs positive bounds"));
-                }
-                Ok(Domain::Float { low, high, log })
+                let domain = Domain::Float {
+                    low: number(low)?,
+                    high: number(high)?,
+                    log: parts.len() == 4,
+                };
+                domain.validate().map_err(|why| bad(&why))?;
+                Ok(domain)
             }
             ["int" | "float", ..] => Err(bad("wrong number of `:` parts")),
             _ => {
@@ -95,7 +94,51 @@ impl std::fmt::Display for Domain {
     }
 }
 
+/// Where a float range is tried inside its bounds before any fit ([`Domain::probes`]): the
+/// golden-section points and the middle, which a range between whole numbers does not make
+/// whole (but the middle of an even width).
+const INSIDE: [f64; 3] = [0.381_966_011_250_105_1, 0.5, 0.618_033_988_749_894_9];
+
 impl Domain {
+    /// Why a search cannot draw from this domain, if it cannot: bounds in the wrong order or
+    /// not finite, a log scale without positive bounds, a float range wider than the largest
+    /// number (a draw from it would overflow), an empty value in a list.
+    fn validate(&self) -> std::result::Result<(), String> {
+        match *self {
+            Domain::Int { low, high } if low > high => {
+                Err("the low bound is above the high one".to_owned())
+            }
+            Domain::Float { low, high, .. } if !(low.is_finite() && high.is_finite()) => {
+                Err("the bounds must be finite numbers".to_owned())
+            }
+            Domain::Float { low, high, .. } if low > high => {
+                Err("the low bound is above the high one".to_owned())
+            }
+            Domain::Float { log: true, low, .. } if low <= 0.0 => {
+                Err("a log scale needs positive bounds".to_owned())
+            }
+            Domain::Float { low, high, .. } if !(high - low).is_finite() => Err(format!(
+                "the bounds are further apart than the largest number, {:e}, so a draw \
+                 between them would overflow",
+                f64::MAX
+            )),
+            Domain::Values(ref values) if values.iter().any(|v| v.trim().is_empty()) => {
+                Err("an empty value in the list".to_owned())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// How many values a grid tries: the whole numbers of an int range, the listed values;
+    /// `None` for a float range, which has no grid. Counted, never listed.
+    fn grid_len(&self) -> Option<u128> {
+        match *self {
+            Domain::Int { low, high } => Some((i128::from(high) - i128::from(low) + 1) as u128),
+            Domain::Values(ref values) => Some(values.len() as u128),
+            Domain::Float { .. } => None,
+        }
+    }
+
     /// The values a grid tries: every whole number of an int range, every listed value. A
     /// float range has no grid.
     fn grid_values(&self, name: &str) -> Result<Vec<String>> {
@@ -139,13 +182,28 @@ impl Domain {
         }
     }
 
-    /// The values that show a flow refuses the domain: both bounds of a range, every listed
-    /// value.
-    fn extremes(&self) -> Vec<String> {
-        match self {
+    /// The values that show a flow refuses the domain, as a draw would write them: both
+    /// bounds of a range, every listed value. A float range adds values inside ([`INSIDE`],
+    /// in the logarithm for a log scale), for parameters that take fractions and counts.
+    fn probes(&self) -> Vec<String> {
+        match *self {
             Domain::Int { low, high } => vec![low.to_string(), high.to_string()],
-            Domain::Float { low, high, .. } => vec![low.to_string(), high.to_string()],
-            Domain::Values(values) => values.clone(),
+            Domain::Float { low, high, log } => {
+                let inside = INSIDE.iter().map(|&t| {
+                    if log {
+                        let (a, b) = (libm::log(low), libm::log(high));
+                        libm::exp(a + (b - a) * t)
+                    } else {
+                        low + (high - low) * t
+                    }
+                });
+                [low, high]
+                    .into_iter()
+                    .chain(inside.filter(|v| low < *v && *v < high))
+                    .map(|v| v.to_string())
+                    .collect()
+            }
+            Domain::Values(ref values) => values.clone(),
         }
     }
 }
@@ -154,14 +212,17 @@ impl Domain {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SearchSpace {
     dimensions: Vec<(String, Domain)>,
+    /// Each dimension's `NAME=SPACE` text as given (trimmed), for errors.
+    texts: Vec<String>,
 }
 
 impl SearchSpace {
     /// The space of `NAME=SPACE` texts; a name given twice, or none, is an error.
     pub fn parse<S: AsRef<str>>(assignments: &[S]) -> Result<Self> {
         let mut dimensions: Vec<(String, Domain)> = Vec::new();
+        let mut texts = Vec::new();
         for text in assignments {
-            let text = text.as_ref();
+            let text = text.as_ref().trim();
             let (name, domain) = text
                 .split_once('=')
                 .ok_or_else(|| Error::Config(format!("tune `{text}`: expected NAME=SPACE")))?;
@@ -170,11 +231,12 @@ impl SearchSpace {
                 return Err(Error::Config(format!("tune: `{name}` is given twice")));
             }
             dimensions.push((name.to_owned(), domain.parse()?));
+            texts.push(text.to_owned());
         }
         if dimensions.is_empty() {
             return Err(Error::Config("tune: no parameters to tune".into()));
         }
-        Ok(SearchSpace { dimensions })
+        Ok(SearchSpace { dimensions, texts })
     }
 
     /// The dimensions, in order.
@@ -183,14 +245,47 @@ impl SearchSpace {
     }
 
     /// Checks the space against the flow `make` builds before anything is fitted: every name
-    /// is one of its parameters and every bound or listed value is one it takes. The error
-    /// names the text and carries the flow's own statement of what is allowed.
+    /// is one of its parameters, every bound or listed value is one it takes, a float range
+    /// is not given to an integer parameter, and the values inside a float range that it
+    /// tries (the golden-section points and the middle) are taken too, for parameters that
+    /// take fractions and counts. The error names the `NAME=SPACE` text and carries the
+    /// flow's own statement of what is allowed.
     pub fn check(&self, make: &dyn Fn() -> Pipeline) -> Result<()> {
-        for (name, domain) in &self.dimensions {
-            for value in domain.extremes() {
+        let flow = make();
+        let parameters = qualified_parameters(&flow);
+        for ((name, domain), text) in self.dimensions.iter().zip(&self.texts) {
+            let refused = |problem: String| Error::Space {
+                texts: vec![text.clone()],
+                problem,
+            };
+            let probes = domain.probes();
+            // The bounds (or the listed values) first: an unknown name fails there.
+            let (bounds, inside) = match domain {
+                Domain::Float { .. } => probes.split_at(2),
+                _ => (&probes[..], &[][..]),
+            };
+            let try_value = |value: &str| {
                 let mut flow = make();
                 set_parameters(&mut flow as &mut dyn Describe, &[format!("{name}={value}")])
-                    .map_err(|e| Error::Config(format!("tune `{name}`: value `{value}`: {e}")))?;
+            };
+            for value in bounds {
+                try_value(value).map_err(|e| refused(format!("value `{value}`: {e}")))?;
+            }
+            if !matches!(domain, Domain::Float { .. }) {
+                continue;
+            }
+            let parameter = qualified_name(&flow, name)
+                .and_then(|q| parameters.iter().find(|(n, _)| *n == q).map(|(_, p)| p));
+            if let Some(parameter) = parameter.filter(|p| p.data_type == "integer") {
+                return Err(refused(format!(
+                    "parameter `{name}` takes integers ({}), not a float range: use \
+                     int:LO:HI or a list of values",
+                    parameter.allowed
+                )));
+            }
+            for value in inside {
+                try_value(value)
+                    .map_err(|e| refused(format!("value `{value}`, inside the range: {e}")))?;
             }
         }
         Ok(())
@@ -262,9 +357,50 @@ impl std::fmt::Display for Search {
 pub const MAX_CANDIDATES: usize = 100_000;
 
 impl Search {
+    /// Checks that this search can take `space`, before any fit: every domain is one a search
+    /// draws from, and a grid has no float range and at most [`MAX_CANDIDATES`] candidates,
+    /// counted without listing them. The error names the `NAME=SPACE` texts.
+    pub fn check(&self, space: &SearchSpace) -> Result<()> {
+        let texts = space.dimensions.iter().zip(&space.texts);
+        for ((_, domain), text) in texts.clone() {
+            domain.validate().map_err(|problem| Error::Space {
+                texts: vec![text.clone()],
+                problem,
+            })?;
+        }
+        if *self != Search::Grid {
+            return Ok(());
+        }
+        let mut count = Some(1u128);
+        for ((_, domain), text) in texts {
+            let Some(values) = domain.grid_len() else {
+                return Err(Error::Space {
+                    texts: vec![text.clone()],
+                    problem: "a grid cannot enumerate a float range: give a list of values \
+                              (a,b,c) or an int:LO:HI range, or search it with random:N or \
+                              halving:N"
+                        .to_owned(),
+                });
+            };
+            count = count.and_then(|count| count.checked_mul(values));
+        }
+        match count {
+            Some(count) if count <= MAX_CANDIDATES as u128 => Ok(()),
+            count => Err(Error::Space {
+                texts: space.texts.clone(),
+                problem: format!(
+                    "a grid of {} candidates; a search tries at most {MAX_CANDIDATES}: narrow \
+                     the ranges, or search them with random:N or halving:N",
+                    count.map_or_else(|| "more than 2^128".to_owned(), |c| c.to_string())
+                ),
+            }),
+        }
+    }
+
     /// The candidates of `space`, each a list of `NAME=VALUE` in the space's order; a random
-    /// search draws from `seed` alone.
+    /// search draws from `seed` alone. The search is checked first ([`Search::check`]).
     pub fn candidates(&self, space: &SearchSpace, seed: u64) -> Result<Vec<Vec<(String, String)>>> {
+        self.check(space)?;
         match *self {
             Search::Random(n) | Search::Halving(n) => {
                 let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -284,13 +420,8 @@ impl Search {
                     .iter()
                     .map(|(name, domain)| Ok((name.clone(), domain.grid_values(name)?)))
                     .collect::<Result<Vec<_>>>()?;
-                let count = axes
-                    .iter()
-                    .try_fold(1usize, |n, (_, values)| n.checked_mul(values.len()))
-                    .filter(|&n| n <= MAX_CANDIDATES)
-                    .ok_or_else(|| {
-                        Error::Config(format!("a grid of more than {MAX_CANDIDATES} candidates"))
-                    })?;
+                // At most MAX_CANDIDATES, by the check.
+                let count = axes.iter().map(|(_, values)| values.len()).product();
                 Ok((0..count)
                     .map(|mut position| {
                         let mut point = vec![(String::new(), String::new()); axes.len()];
@@ -303,5 +434,60 @@ impl Search {
                     .collect())
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A domain built by hand, not parsed, is checked before a search draws from it: rand's
+    /// samplers panic on a range whose width overflows or whose bounds are reversed.
+    #[test]
+    fn domains_built_by_hand_are_checked_before_any_draw() {
+        for domain in [
+            Domain::Float {
+                low: -1e308,
+                high: 1e308,
+                log: false,
+            },
+            Domain::Float {
+                low: 2.0,
+                high: 1.0,
+                log: false,
+            },
+            Domain::Float {
+                low: 0.0,
+                high: 1.0,
+                log: true,
+            },
+            Domain::Int { low: 3, high: 1 },
+        ] {
+            let space = SearchSpace {
+                dimensions: vec![("c".to_owned(), domain.clone())],
+                texts: vec![format!("c={domain}")],
+            };
+            for search in [Search::Random(2), Search::Halving(2), Search::Grid] {
+                let error = search.candidates(&space, 0).unwrap_err().to_string();
+                assert!(
+                    error.starts_with("tune `c="),
+                    "{domain:?} {search}: {error}"
+                );
+            }
+        }
+    }
+
+    /// A float range is tried at its bounds and at three points inside, as draws print them.
+    #[test]
+    fn float_ranges_are_probed_inside() {
+        let probes = "float:1:2".parse::<Domain>().unwrap().probes();
+        assert_eq!(probes.len(), 5);
+        assert_eq!(probes[..3], ["1", "2", "1.381966011250105"]);
+        assert_eq!("float:3:3".parse::<Domain>().unwrap().probes(), ["3", "3"]);
+        let log = "float:0.01:100:log".parse::<Domain>().unwrap().probes();
+        assert!(
+            (log[3].parse::<f64>().unwrap() - 1.0).abs() < 1e-12,
+            "{log:?}"
+        );
     }
 }

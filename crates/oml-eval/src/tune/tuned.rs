@@ -1,6 +1,7 @@
 //! A flow tuned by a nested search: inside each unit's training rows, every candidate of a
 //! [`Search`] is scored on inner splits, and the best is refitted on all the training rows.
 
+use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -135,7 +136,10 @@ struct Batches {
 /// their rows, from the unit's seed; each candidate is scored by the task's main measure
 /// (accuracy for classification, the root mean squared error for regression) averaged over
 /// the inner splits; the best (ties to the earliest candidate) is refitted on every training
-/// row and predicts the unit. Its trace ([`Model::trace`]) has every candidate.
+/// row and predicts the unit. A candidate whose score is undefined (NaN: the measure has no
+/// value on one of the inner splits) ranks after every defined score, as in scikit-learn's
+/// `GridSearchCV`, so it is chosen only when every score is undefined, and then the earliest
+/// candidate is. Its trace ([`Model::trace`]) has every candidate.
 pub struct Tuned {
     make: Arc<dyn Fn() -> Pipeline + Send + Sync>,
     base: Pipeline,
@@ -152,13 +156,15 @@ pub struct Tuned {
 
 impl Tuned {
     /// `make`'s flow tuned over `space` by `search` on `inner` splits. The space is checked
-    /// against the flow first ([`SearchSpace::check`]).
+    /// against the search ([`Search::check`]: a grid's size, counted) and against the flow
+    /// ([`SearchSpace::check`]) first, so a space that cannot run fails before any fit.
     pub fn new(
         make: Arc<dyn Fn() -> Pipeline + Send + Sync>,
         space: SearchSpace,
         search: Search,
         inner: Inner,
     ) -> Result<Self> {
+        search.check(&space)?;
         space.check(&*make)?;
         let base = make();
         let estimator = format!("{ESTIMATOR_STEP}.");
@@ -475,20 +481,7 @@ impl Tuned {
             if round + 1 == rounds {
                 break;
             }
-            // The best third, ties to the earlier candidate.
-            let mut ranked = alive.clone();
-            ranked.sort_by(|&a, &b| {
-                let order = scores[a].total_cmp(&scores[b]);
-                let order = if higher_is_better {
-                    order.reverse()
-                } else {
-                    order
-                };
-                order.then(a.cmp(&b))
-            });
-            ranked.truncate(ranked.len().div_ceil(3).max(1));
-            ranked.sort_unstable();
-            alive = ranked;
+            alive = best_third(&alive, &scores, higher_is_better);
         }
         Ok((scores, alive))
     }
@@ -584,17 +577,7 @@ impl Flow for Tuned {
                 (scores, all)
             }
         };
-        let mut best = finalists[0];
-        for &i in &finalists {
-            let better = if higher_is_better {
-                scores[i] > scores[best]
-            } else {
-                scores[i] < scores[best]
-            };
-            if better {
-                best = i;
-            }
-        }
+        let best = best_of(&finalists, &scores, higher_is_better);
         let model = self.configured(&candidates[best])?.fit(data, seed)?;
         let trace = candidates
             .into_iter()
@@ -608,6 +591,57 @@ impl Flow for Tuned {
             .collect();
         Ok(Box::new(TunedModel { model, trace }))
     }
+}
+
+/// The candidate of `finalists` (indices into `scores`, not empty) with the best score, ties
+/// to the earliest; an undefined score never beats a defined one ([`rank_order`]), and where
+/// every score is undefined the earliest finalist is chosen.
+fn best_of(finalists: &[usize], scores: &[f64], higher_is_better: bool) -> usize {
+    let mut best = finalists[0];
+    for &i in finalists {
+        if rank_order(scores[i], scores[best], higher_is_better, numeric) == Ordering::Less {
+            best = i;
+        }
+    }
+    best
+}
+
+/// The best third (at least one) of the candidates `alive` (indices into `scores`) that a
+/// round of successive halving keeps, in increasing order: ties to the earlier candidate,
+/// undefined scores last ([`rank_order`]).
+fn best_third(alive: &[usize], scores: &[f64], higher_is_better: bool) -> Vec<usize> {
+    let mut ranked = alive.to_vec();
+    ranked.sort_by(|&a, &b| {
+        rank_order(scores[a], scores[b], higher_is_better, f64::total_cmp).then(a.cmp(&b))
+    });
+    ranked.truncate(ranked.len().div_ceil(3).max(1));
+    ranked.sort_unstable();
+    ranked
+}
+
+/// How the score `a` ranks against `b`, the better first: by the measure's direction, with
+/// `compare` for two defined scores; an undefined score (NaN: the measure has no value on some
+/// inner split, as kappa where a test split holds one class) after every defined one and level
+/// with another undefined one, as scikit-learn's `*SearchCV` rank scores (NaN means tie below
+/// the worst; successive halving keeps them last).
+fn rank_order(
+    a: f64,
+    b: f64,
+    higher_is_better: bool,
+    compare: fn(&f64, &f64) -> Ordering,
+) -> Ordering {
+    match (a.is_nan(), b.is_nan()) {
+        (true, true) => Ordering::Equal,
+        (true, false) => Ordering::Greater,
+        (false, true) => Ordering::Less,
+        (false, false) if higher_is_better => compare(&b, &a),
+        (false, false) => compare(&a, &b),
+    }
+}
+
+/// Numbers compared as `<` and `>` compare them (0 and -0 level); for numbers only.
+fn numeric(a: &f64, b: &f64) -> Ordering {
+    a.partial_cmp(b).unwrap_or(Ordering::Equal)
 }
 
 /// The refitted best candidate and the trace of the search that chose it.
@@ -629,6 +663,31 @@ impl Model for TunedModel {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Audit of flows, defect 4: a NaN score first was never replaced (every comparison with
+    /// it is false), and halving's `total_cmp` ranked a positive NaN above every number when
+    /// higher is better. NaN now ranks last in both directions, as in scikit-learn.
+    #[test]
+    fn an_undefined_score_never_beats_a_defined_one() {
+        let nan = f64::NAN;
+        for higher_is_better in [true, false] {
+            let scores = [nan, 0.5, -nan, 0.25, 0.5];
+            let (best, third) = if higher_is_better {
+                (1, [1, 4])
+            } else {
+                (3, [1, 3])
+            };
+            assert_eq!(best_of(&[0, 1, 2, 3, 4], &scores, higher_is_better), best);
+            assert_eq!(best_of(&[2, 4, 0], &scores, higher_is_better), 4);
+            // Every score undefined: the earliest finalist.
+            assert_eq!(best_of(&[2, 0], &scores, higher_is_better), 2);
+            // Halving keeps the best third: the defined scores before the undefined ones.
+            let alive = [0, 1, 2, 3, 4];
+            assert_eq!(best_third(&alive, &scores, higher_is_better), third);
+            assert_eq!(best_third(&[0, 2, 3], &scores, higher_is_better), [3]);
+            assert_eq!(best_third(&[2, 0], &scores, higher_is_better), [0]);
+        }
+    }
 
     /// Only a search over the estimator's parameters alone shares each inner split's
     /// preprocessing among the candidates; one that tunes a step does not.

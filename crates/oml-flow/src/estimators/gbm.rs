@@ -7,7 +7,7 @@ use linfa::traits::Predict;
 use ndarray::ArrayView2;
 use oml_trees::{
     Classification, EarlyStopping, HistGradientBoostingClassifier, HistGradientBoostingParams,
-    HistGradientBoostingRegressor, HistGradientBoostingValidParams, Regression, TreeKind,
+    HistGradientBoostingRegressor, HistGradientBoostingValidParams, Regression, Tree, TreeKind,
 };
 
 use crate::error::{Error, Result};
@@ -16,7 +16,7 @@ use crate::estimators::oml_trees_external_version;
 use crate::flow::{Describe, Flow, Model, Output, TaskKind, TrainingSet};
 use crate::param::{
     AT_LEAST_ONE, Constraint, FINITE_NON_NEGATIVE, FINITE_POSITIVE, MAX_DEPTH, Parameter,
-    unknown_parameter,
+    number_text, unknown_parameter,
 };
 
 crate::option_value!(EarlyStopping {
@@ -270,21 +270,86 @@ impl Flow for GbmFlow {
         kind != TaskKind::Clustering
     }
 
+    /// Fits the booster, then refuses one whose raw predictions can overflow (its baseline
+    /// plus the largest leaf value of every tree is not finite): its confidences or
+    /// predictions could be NaN.
     fn fit(&self, data: &TrainingSet<'_>, seed: u64) -> Result<Box<dyn Model>> {
-        fit_trees(
+        // Whether the fitted booster's raw predictions stay finite, and whether it classifies.
+        let finite = std::cell::Cell::new((true, true));
+        let model = fit_trees(
             self,
             data,
             |x, classes, n_classes| {
-                HistGradientBoostingParams::from(self.classifier.clone())
+                let model = HistGradientBoostingParams::from(self.classifier.clone())
                     .n_classes(Some(n_classes))
                     .seed(seed)
-                    .fit_records(x, classes)
+                    .fit_records(x, classes)?;
+                finite.set((
+                    raw_predictions_stay_finite(model.baseline(), model.trees()),
+                    true,
+                ));
+                Ok(model)
             },
             |x, values| {
-                HistGradientBoostingParams::from(self.regressor.clone())
+                let model = HistGradientBoostingParams::from(self.regressor.clone())
                     .seed(seed)
-                    .fit_records(x, values)
+                    .fit_records(x, values)?;
+                finite.set((
+                    raw_predictions_stay_finite(&[model.baseline()], model.trees()),
+                    false,
+                ));
+                Ok(model)
             },
-        )
+        )?;
+        match finite.get() {
+            (true, _) => Ok(model),
+            (false, classifies) => Err(Error::on_data(
+                self.name(),
+                "learning_rate",
+                number_text(self.classifier.learning_rate()),
+                format!(
+                    "the booster's raw predictions (the baseline plus the leaf value of every \
+                     tree, which learning_rate multiplies) are not finite or can exceed the \
+                     largest number, {:e}, so its {}; a smaller learning_rate{} can keep them \
+                     finite",
+                    f64::MAX,
+                    if classifies {
+                        "confidences could be NaN"
+                    } else {
+                        "predictions could be infinite or NaN"
+                    },
+                    if classifies {
+                        ""
+                    } else {
+                        " or a target of smaller values"
+                    }
+                ),
+            )),
+        }
     }
+}
+
+/// Whether every raw prediction of a booster with `baseline` (one per tree of an iteration)
+/// and `trees` (one per baseline in each iteration) is finite, whatever the row: each
+/// baseline's magnitude plus the largest leaf magnitude of every tree that adds to it is a
+/// finite bound. A leaf value that is not a number fails it.
+fn raw_predictions_stay_finite(baseline: &[f64], trees: &[Vec<Tree>]) -> bool {
+    baseline.iter().enumerate().all(|(k, &start)| {
+        let bound = trees.iter().fold(start.abs(), |bound, iteration| {
+            let tree = &iteration[k];
+            let largest = (0..tree.nodes().len())
+                .filter(|&node| tree.nodes()[node].is_leaf())
+                .map(|leaf| {
+                    let value = tree.value(leaf)[0];
+                    if value.is_nan() {
+                        f64::INFINITY
+                    } else {
+                        value.abs()
+                    }
+                })
+                .fold(0.0, f64::max);
+            bound + largest
+        });
+        bound.is_finite()
+    })
 }

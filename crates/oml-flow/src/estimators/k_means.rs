@@ -32,7 +32,8 @@ const TOLERANCE: Constraint<f64> = FINITE_POSITIVE;
 /// their getters; the random generator they hold is a placeholder, replaced at each fit by a
 /// `ChaCha8Rng` seeded with the fit's seed, so a seed always gives the same clusters.
 ///
-/// The output is each row's nearest centroid, a cluster id below `n_clusters`.
+/// The output is each row's nearest centroid, a cluster id below `n_clusters`. A fit refuses
+/// more clusters than training rows, as scikit-learn's `KMeans` does.
 #[derive(Debug, Clone)]
 pub struct KMeansFlow {
     params: KMeansValidParams<f64, ChaCha8Rng, L2Dist>,
@@ -155,6 +156,21 @@ impl Flow for KMeansFlow {
         }
         let x = training_inputs(&self.name(), data)?;
         let p = &self.params;
+        // linfa's k-means++ would allocate for every cluster first, and with fewer rows than
+        // clusters it leaves some empty: refused as scikit-learn's `KMeans` refuses it.
+        let rows = x.nrows();
+        if p.n_clusters() > rows {
+            return Err(Error::on_data(
+                self.name(),
+                "n_clusters",
+                p.n_clusters(),
+                format!(
+                    "n_samples={rows} should be >= n_clusters={}: a fit needs at least as many \
+                     training rows as clusters",
+                    p.n_clusters()
+                ),
+            ));
+        }
         let params = seeded(
             p.n_clusters(),
             p.n_runs(),

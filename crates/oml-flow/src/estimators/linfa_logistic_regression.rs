@@ -56,8 +56,8 @@ impl LinfaLogisticRegressionValidParams {
 
     /// The solver stops when the Euclidean norm of the gradient of the loss averaged over the
     /// training rows is below it: scikit-learn's `tol` scale (linfa's loss is summed over the
-    /// rows, so linfa is given this times the number of rows). By default, 1e-4, scikit-learn's
-    /// `tol`.
+    /// rows, so linfa is given this times the number of rows, at most the largest number). By
+    /// default, 1e-4, scikit-learn's `tol`.
     pub fn gradient_tolerance(&self) -> f64 {
         self.gradient_tolerance
     }
@@ -259,8 +259,7 @@ impl Flow for LinfaLogisticRegressionFlow {
             .alpha(p.alpha())
             .with_intercept(p.fit_intercept())
             .max_iterations(p.max_iterations())
-            // linfa's loss is summed over the rows: its gradient is the rows times the mean's.
-            .gradient_tolerance(p.gradient_tolerance() * x.nrows() as f64)
+            .gradient_tolerance(summed_tolerance(p.gradient_tolerance(), x.nrows()))
             .fit(&DatasetBase::new(x, classes))
             .map_err(|e| Error::fit(self.name(), e))?;
         Ok(Box::new(OverTaskClasses {
@@ -269,6 +268,14 @@ impl Flow for LinfaLogisticRegressionFlow {
             name: self.name(),
         }))
     }
+}
+
+/// The tolerance linfa is given for `tolerance` on the mean's scale and `rows` training rows:
+/// linfa's loss is summed over the rows, so its gradient is the rows times the mean's. A
+/// product beyond the largest number is given as the largest number (linfa takes only finite
+/// tolerances): a finite gradient is below both, so the solver stops where it would.
+fn summed_tolerance(tolerance: f64, rows: usize) -> f64 {
+    (tolerance * rows as f64).min(f64::MAX)
 }
 
 impl ClassProbabilities for MultiFittedLogisticRegression<f64, usize> {

@@ -16,6 +16,7 @@ mod linfa_decision_tree;
 mod linfa_logistic_regression;
 mod linfa_random_forest;
 mod logistic_regression;
+mod overflow;
 mod perpetual_gbm;
 mod random_forest;
 mod svm;

@@ -21,6 +21,7 @@ use crate::estimators::classes::{
     ClassProbabilities, ClassifierInputs, OverTaskClasses, classifier_inputs,
 };
 use crate::estimators::linfa_libm_external_version;
+use crate::estimators::overflow::check_polynomial_kernel;
 use crate::flow::{Describe, Flow, Model, TaskKind, TrainingSet};
 use crate::param::{
     AT_LEAST_ONE_U32, Constraint, FINITE_POSITIVE, Parameter, parse_value, unknown_parameter,
@@ -217,7 +218,8 @@ impl ParamGuard for SvmParams {
 /// training rows, fitted on the rows of those two, and each row's class probabilities coupled
 /// from the pairs' (Wu, Lin and Weng's second method, libsvm's `multiclass_probability`). A
 /// class absent from the training rows gets 0; a training set with a single class gives a
-/// constant model, confidence 1 for that class.
+/// constant model, confidence 1 for that class. A polynomial kernel whose values on the
+/// training rows can overflow is refused at fit time, naming the largest degree they allow.
 #[derive(Debug, Clone)]
 pub struct SvmFlow {
     params: SvmValidParams,
@@ -532,6 +534,10 @@ impl Flow for SvmFlow {
             Err(one_class) => return Ok(Box::new(one_class)),
         };
         let params = self.linfa_params()?;
+        let p = &self.params;
+        if p.kernel == SvmKernel::Polynomial {
+            check_polynomial_kernel(&self.name(), x, p.polynomial_constant, p.polynomial_degree)?;
+        }
         let machines = if present.len() == 2 {
             // One machine, `true` for the second class.
             let targets: Array1<bool> = classes.mapv(|c| c == present[1]);

@@ -8,6 +8,8 @@
 //! - `missing`: missing values kept as a signal by every built-in pipeline.
 //! - `oml_trees`: the oml-trees flows, `decision-tree` and `random-forest`: regression,
 //!   missing values, parameters, thread counts.
+//! - `overflow`: parameter values that overflow on the training rows, refused naming the
+//!   parameter; features near the largest number standardised without overflow.
 //! - `params`: parameter text round-trips and errors.
 //! - `regression`: regression and clustering flows on builtin tasks; hand-checkable
 //!   logistic regression and SVM cases.
@@ -19,6 +21,7 @@ mod estimators;
 mod gbm;
 mod missing;
 mod oml_trees;
+mod overflow;
 mod params;
 mod regression;
 mod support;

@@ -122,6 +122,36 @@ fn k_means_refuses_a_target() {
     assert!(matches!(error, Error::UnsupportedTask { .. }), "{error}");
 }
 
+/// Audit of flows, defect 2: more clusters than training rows is refused at fit time, naming
+/// `n_clusters` and the rows as scikit-learn's `KMeans` does (it was accepted, and a billion
+/// clusters aborted out of memory in linfa's k-means++ initialisation).
+#[test]
+fn k_means_refuses_more_clusters_than_training_rows() {
+    let (x, _) = blobs(&[[0.0, 0.0]], 10);
+    let fit = |n_clusters: &str| {
+        let mut flow = builtin_flow("k-means").unwrap();
+        flow.set_parameter("n_clusters", n_clusters).unwrap();
+        let training = TrainingSet {
+            features: &x,
+            target: Target::None,
+        };
+        flow.fit(&training, 0)
+    };
+    for n_clusters in ["11", "1000000000"] {
+        let error = fit(n_clusters).err().unwrap();
+        assert!(matches!(error, Error::ParameterOnData { .. }), "{error}");
+        let text = error.to_string();
+        assert!(
+            text.contains("parameter `n_clusters`")
+                && text.contains(&format!(
+                    "n_samples=10 should be >= n_clusters={n_clusters}"
+                )),
+            "{text}"
+        );
+    }
+    assert!(fit("10").is_ok(), "as many clusters as rows");
+}
+
 #[test]
 fn two_separated_classes_get_confident_predictions() {
     let (x, classes) = blobs(&[[-3.0, 0.0], [3.0, 1.0]], 50);
