@@ -143,7 +143,28 @@ impl ClientBuilder {
                 strip_query(&api_url.origin().ascii_serialization())
             )));
         }
+        // A request to the API carries the key (in its query or its form body, which a 307 or
+        // 308 redirect sends again): it follows redirects inside the API only.
+        let redirect_api = api_url.clone();
+        let redirects = reqwest::redirect::Policy::custom(move |attempt| {
+            let from_api = attempt
+                .previous()
+                .first()
+                .is_some_and(|first| under_api(&redirect_api, first));
+            if attempt.previous().len() > MAX_REDIRECTS {
+                attempt.error(format!("more than {MAX_REDIRECTS} redirects"))
+            } else if from_api && !under_api(&redirect_api, attempt.url()) {
+                let to = strip_query(&attempt.url().origin().ascii_serialization());
+                attempt.error(format!(
+                    "the server redirected a request of its API to {to}, outside the API; \
+                     oml sends the API key only to the server's API and does not follow it"
+                ))
+            } else {
+                attempt.follow()
+            }
+        });
         let http = reqwest::blocking::Client::builder()
+            .redirect(redirects)
             .connect_timeout(self.connect_timeout)
             .timeout(self.timeout)
             .user_agent(concat!("oml/", env!("CARGO_PKG_VERSION")))
@@ -221,21 +242,7 @@ impl Client {
     /// or password, and a path inside the API's path (segment by segment). Only such URLs
     /// get the API key; a URL that merely starts with the server's text does not.
     pub fn is_api_url(&self, url: &str) -> bool {
-        let api = &self.inner.api_url;
-        let Ok(url) = reqwest::Url::parse(url) else {
-            return false;
-        };
-        let api_path = api.path().trim_end_matches('/');
-        let path = url.path();
-        url.scheme() == api.scheme()
-            && url.host() == api.host()
-            && url.port_or_known_default() == api.port_or_known_default()
-            && url.username().is_empty()
-            && url.password().is_none()
-            && (path == api_path
-                || path
-                    .strip_prefix(api_path)
-                    .is_some_and(|rest| rest.starts_with('/')))
+        reqwest::Url::parse(url).is_ok_and(|url| under_api(&self.inner.api_url, &url))
     }
 
     /// `error` with the API key taken out of every message in it, in any encoding a server or
@@ -426,6 +433,24 @@ impl Client {
             error,
         }
     }
+}
+
+/// The most redirects one request follows (reqwest's default).
+const MAX_REDIRECTS: usize = 10;
+
+/// Whether `url` is under the API at `api` ([`Client::is_api_url`]).
+fn under_api(api: &reqwest::Url, url: &reqwest::Url) -> bool {
+    let api_path = api.path().trim_end_matches('/');
+    let path = url.path();
+    url.scheme() == api.scheme()
+        && url.host() == api.host()
+        && url.port_or_known_default() == api.port_or_known_default()
+        && url.username().is_empty()
+        && url.password().is_none()
+        && (path == api_path
+            || path
+                .strip_prefix(api_path)
+                .is_some_and(|rest| rest.starts_with('/')))
 }
 
 /// Hashes everything written through it.

@@ -43,6 +43,16 @@ pub enum Error {
         #[source]
         last: Box<Error>,
     },
+    /// A run upload failed after the request may have reached the server (a timeout, a
+    /// dropped connection, an HTTP 5xx but 503): not tried again, as the run may be stored.
+    #[error(
+        "{cause} (the server may have stored the run all the same: look for it among your runs \
+         before publishing again)"
+    )]
+    RunMayBeStored {
+        /// How the upload failed.
+        cause: Box<Error>,
+    },
     /// The server answered 200 with a document that is not what was asked for.
     #[error("{url}: malformed response: {detail}")]
     Malformed {
@@ -145,6 +155,9 @@ impl Error {
                 tries,
                 last: Box::new(last.redact(key)),
             },
+            Error::RunMayBeStored { cause } => Error::RunMayBeStored {
+                cause: Box::new(cause.redact(key)),
+            },
             Error::Malformed { url, detail } => Error::Malformed {
                 url: r(url),
                 detail: r(detail),
@@ -186,6 +199,7 @@ impl Error {
         match self {
             Error::Server { error, .. } => error.code,
             Error::GaveUp { last, .. } => last.server_code(),
+            Error::RunMayBeStored { cause } => cause.server_code(),
             _ => None,
         }
     }

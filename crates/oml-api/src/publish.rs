@@ -6,9 +6,10 @@
 //! The flow upload is retried on the same transient failures; when a retry finds that an
 //! earlier try did store the flow (OpenML error 171, the flow exists), the flow is looked up
 //! again. The run upload is retried only when the server cannot have stored the run: the
-//! connection could not be made, or the server answered with HTTP 5xx or a transient OpenML
-//! code (such answers come before the run is stored). A timeout, dropped connection or
-//! truncated answer after the request was sent is not retried, because the run may be on the
+//! connection could not be made, or the server answered 503 (Service Unavailable) or a
+//! transient OpenML code (its database connection failed). A timeout, dropped connection,
+//! truncated answer or other HTTP 5xx after the request was sent (a gateway's 502 or 504, a
+//! server failing after it stored the run) is not retried, because the run may be on the
 //! server already; the error says so, and nothing is recorded in the run directory.
 
 use std::path::Path;
@@ -18,7 +19,7 @@ use oml_run::{PublicationRecord, Run, RunDescription, files};
 
 use crate::client::{Client, percent_encode, strip_query, transport};
 use crate::config::ApiKey;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, TRANSIENT_CODES};
 
 /// The file in a run directory that records where the run was published.
 pub const PUBLISHED_FILE: &str = oml_run::files::PUBLISHED;
@@ -64,7 +65,7 @@ impl Client {
         let server = self.api_url("").trim_end_matches('/').to_owned();
         let record_path = run_dir.join(PUBLISHED_FILE);
         let mut records = PublicationRecord::read(run_dir)?;
-        if let Some(record) = records.iter().find(|r| r.server == server) {
+        if let Some(record) = records.iter().find(|r| same_server(&r.server, &server)) {
             return Err(Error::AlreadyPublished {
                 dir: run_dir.to_path_buf(),
                 server,
@@ -72,6 +73,8 @@ impl Client {
                 record: record_path,
             });
         }
+        // What is uploaded is what oml wrote: no file changed since (the manifest's digests).
+        oml_run::check_files(run_dir)?;
         let run = Run::load(run_dir)?;
         if run.description.task_id.is_none() {
             return Err(oml_run::Error::Invalid {
@@ -228,15 +231,7 @@ impl Client {
                 self.post_once(&url, &content_type, body.clone())
             })
             .map_err(|e| match e {
-                Error::Transport { url, kind } if !kind.starts_with("cannot connect") => {
-                    Error::Transport {
-                        url,
-                        kind: format!(
-                            "{kind} (the server may have stored the run all the same: look \
-                             for it among your runs before publishing again)"
-                        ),
-                    }
-                }
+                e if may_be_stored(&e) => Error::RunMayBeStored { cause: Box::new(e) },
                 e => e,
             })?;
         let doc = document(&url, &answer, "upload_run")?;
@@ -262,11 +257,45 @@ impl Client {
     }
 }
 
-/// Whether a failed run upload may be tried again: only when the run cannot be on the server.
+/// Whether two server URLs name the same API, however written: the scheme and host in any
+/// case, the default port given or not, repeated and final slashes in the path.
+fn same_server(a: &str, b: &str) -> bool {
+    let normal = |text: &str| {
+        reqwest::Url::parse(text).ok().map(|url| {
+            let path: Vec<&str> = url.path().split('/').filter(|s| !s.is_empty()).collect();
+            (
+                url.scheme().to_owned(),
+                url.host_str().map(str::to_owned),
+                url.port_or_known_default(),
+                path.join("/"),
+            )
+        })
+    };
+    a == b || normal(a).is_some_and(|a| Some(a) == normal(b))
+}
+
+/// Whether a failed run upload may be tried again: only when the run cannot be on the server
+/// (no connection, 503 Service Unavailable, or OpenML's transient codes, such as its database
+/// connection failing).
 fn run_not_stored(error: &Error) -> bool {
     match error {
         Error::Transport { kind, .. } => kind.starts_with("cannot connect"),
-        other => other.is_transient(),
+        Error::Server { error, .. } => {
+            error.status == 503 || error.code.is_some_and(|c| TRANSIENT_CODES.contains(&c))
+        }
+        _ => false,
+    }
+}
+
+/// Whether a failed run upload may have stored the run: the request was sent and no answer
+/// says it was refused (a timeout, a dropped connection, an HTTP 5xx that a gateway or a
+/// failing server gives after the run reached it).
+fn may_be_stored(error: &Error) -> bool {
+    match error {
+        Error::Transport { kind, .. } => !kind.starts_with("cannot connect"),
+        Error::Server { error: server, .. } => server.status >= 500 && !run_not_stored(error),
+        Error::GaveUp { last, .. } => may_be_stored(last),
+        _ => false,
     }
 }
 

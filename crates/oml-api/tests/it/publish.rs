@@ -443,6 +443,76 @@ fn a_run_upload_is_retried_only_when_the_run_cannot_be_stored() {
     assert!(!run_dir.join(PUBLISHED_FILE).exists());
 }
 
+/// A 5xx answer other than 503 may come after the server stored the run (a gateway's 504,
+/// a server failing after its commit): the upload is not tried again, and the error says the
+/// run may be on the server.
+#[test]
+fn a_run_upload_answered_with_a_gateway_error_is_not_tried_again() {
+    for status in [500, 502, 504] {
+        let (dir, _) = run_dir();
+        let run_dir = dir.path().join("run");
+        let server = server(true);
+        server.fault(
+            "/api/v1/xml/run/",
+            Reply::Status(status, b"gateway".to_vec()),
+        );
+        let err = client(&server, Some(KEY)).publish(&run_dir).unwrap_err();
+        assert!(matches!(err, Error::RunMayBeStored { .. }), "{err:?}");
+        assert!(err.to_string().contains("may have stored the run"), "{err}");
+        assert_eq!(
+            posts_to(&server, "/api/v1/xml/run/").len(),
+            1,
+            "HTTP {status}"
+        );
+        assert!(!run_dir.join(PUBLISHED_FILE).exists());
+    }
+}
+
+/// A run directory changed after oml wrote it is not uploaded; the error names the file.
+#[test]
+fn a_run_changed_after_it_was_written_is_not_published() {
+    let (dir, _) = run_dir();
+    let run_dir = dir.path().join("run");
+    let path = run_dir.join("predictions.arff");
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str("% an edit\n");
+    std::fs::write(&path, text).unwrap();
+    let server = server(true);
+    let err = client(&server, Some(KEY)).publish(&run_dir).unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("predictions.arff") && text.contains("changed after the run was written"),
+        "{text}"
+    );
+    assert!(server.requests().is_empty(), "{:?}", server.hits());
+}
+
+/// A run is published to a server once, however the server's URL is written.
+#[test]
+fn a_run_is_published_once_to_a_server_written_otherwise() {
+    let (dir, _) = run_dir();
+    let run_dir = dir.path().join("run");
+    let server = server(true);
+    client(&server, Some(KEY)).publish(&run_dir).unwrap();
+    let port = server.base.rsplit(':').next().unwrap();
+    for spelling in [
+        format!("HTTP://127.0.0.1:{port}/api/v1/xml"),
+        format!("http://127.0.0.1:{port}//api/v1/xml/"),
+    ] {
+        let again = ClientBuilder::new()
+            .server(Server::Url(spelling.clone()))
+            .api_key(ApiKey::new(KEY))
+            .build()
+            .unwrap();
+        let err = again.publish(&run_dir).unwrap_err();
+        assert!(
+            matches!(err, Error::AlreadyPublished { .. }),
+            "{spelling}: {err:?}"
+        );
+    }
+    assert_eq!(posts_to(&server, "/api/v1/xml/run/").len(), 1);
+}
+
 #[test]
 fn publishing_needs_an_api_key() {
     let (dir, _) = run_dir();

@@ -78,6 +78,51 @@ fn api_key_goes_to_no_other_host_a_split_url_names() {
     );
 }
 
+/// A redirect of a request that carries the key is followed inside the API only: a GET whose
+/// redirect keeps its query, and a POST whose 307 would send its form body (with the key)
+/// again, never reach another host; the error names the other origin and not the key.
+#[test]
+fn api_key_follows_no_redirect_out_of_the_api() {
+    let api = TestServer::start();
+    let evil = TestServer::start();
+    evil.route("/", Reply::Ok(b"stolen".to_vec()));
+    let client = client_of(&api.api());
+    let elsewhere = format!("{}/api/v1/xml/task/1", evil.base);
+    api.route(
+        "/api/v1/xml/task/1",
+        Reply::Redirect(301, elsewhere.clone()),
+    );
+    api.route("/api/v1/xml/flow/exists", Reply::Redirect(307, elsewhere));
+    let error = error_chain(&client.get(&api.api_url_of("task/1")).unwrap_err());
+    let (dir, _) = crate::publish::run_dir();
+    let published = client.publish(&dir.path().join("run"));
+    assert!(evil.hits().is_empty(), "{:?}", evil.hits());
+    assert!(
+        error.contains(&evil.base) && error.contains("outside the API"),
+        "{error}"
+    );
+    assert!(!leaks(&error), "{error}");
+    let error = error_chain(&published.unwrap_err());
+    assert!(
+        error.contains("outside the API") && !leaks(&error),
+        "{error}"
+    );
+    assert_eq!(api.hits_of("/api/v1/xml/flow/exists"), 1);
+    // Inside the API a redirect is followed, with the key.
+    api.route(
+        "/api/v1/xml/task/2",
+        Reply::Redirect(302, api.api_url_of("task/3")),
+    );
+    api.route("/api/v1/xml/task/3", Reply::Ok(b"ok".to_vec()));
+    client.get(&api.api_url_of("task/2")).unwrap();
+    assert!(
+        api.hits()
+            .last()
+            .unwrap()
+            .contains("api_key=c0ffee5ecret%2B%2Fkey")
+    );
+}
+
 #[test]
 fn api_key_echoed_by_a_server_or_proxy_is_redacted() {
     let api = TestServer::start();

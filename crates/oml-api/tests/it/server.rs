@@ -16,6 +16,8 @@ pub enum Reply {
     Status(u16, Vec<u8>),
     /// 200 with this body, after waiting.
     Slow(Duration, Vec<u8>),
+    /// This redirect status with this `Location`, the request's query appended.
+    Redirect(u16, String),
 }
 
 /// OpenML's error document.
@@ -145,6 +147,7 @@ fn answer(mut request: tiny_http::Request, state: &Mutex<State>) {
             route.faults.pop_front().or_else(|| route.reply.clone())
         })
     };
+    let mut location = None;
     let (status, body) = match reply {
         Some(Reply::Ok(body)) => (200, body),
         Some(Reply::Status(status, body)) => (status, body),
@@ -152,9 +155,19 @@ fn answer(mut request: tiny_http::Request, state: &Mutex<State>) {
             thread::sleep(wait);
             (200, body)
         }
+        Some(Reply::Redirect(status, to)) => {
+            // As `return 301 https://newhost$request_uri` does: the query goes along.
+            let query = url.find('?').map_or("", |i| &url[i..]);
+            location = Some(format!("{to}{query}"));
+            (status, Vec::new())
+        }
         None => (404, openml_error(0, "no such route in the test server")),
     };
-    let response = tiny_http::Response::from_data(body).with_status_code(status);
+    let mut response = tiny_http::Response::from_data(body).with_status_code(status);
+    if let Some(location) = location {
+        let header = tiny_http::Header::from_bytes(&b"Location"[..], location.as_bytes());
+        response.add_header(header.expect("a valid header"));
+    }
     let _ = request.respond(response);
 }
 
