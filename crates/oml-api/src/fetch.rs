@@ -1,5 +1,8 @@
-//! Fetching tasks and datasets into the OpenML cache, file by file, skipping what is there.
+//! Fetching tasks and datasets into the OpenML cache, file by file, skipping what is there
+//! (or, fetching again, replacing it). Every file is checked before it is written
+//! (`check.rs`): a file that fails is not written, and the error names its URL.
 
+use std::cell::Cell;
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -7,6 +10,7 @@ use std::path::{Path, PathBuf};
 use oml_data::{DatasetDescription, parse_features, write_atomically};
 use oml_task::{Cache, TaskDescription};
 
+use crate::check::{check_arff, check_qualities, check_splits, data_rows};
 use crate::client::{Client, percent_encode, strip_query};
 use crate::error::{Error, Result};
 
@@ -28,18 +32,33 @@ impl Client {
     /// Present files are not fetched again. Afterwards `oml_task::Task::from_cache` reads the
     /// task offline. In offline mode nothing is fetched and the first missing file is an
     /// error naming it and `oml fetch task ID`.
+    ///
+    /// The split file is read before it is written: it must be ARFF with the split file's
+    /// columns, its counts of repeats, folds and samples those of `task.xml`, and its row ids
+    /// fit the dataset (the test folds of a cross-validation partitioning its rows), so that
+    /// a body cut short is an error naming the URL rather than a cached file.
     pub fn fetch_task(&self, cache: &Cache, task_id: i64) -> Result<Fetched> {
-        self.fetch_task_unredacted(cache, task_id)
+        self.fetch_task_unredacted(cache, task_id, false)
             .map_err(|e| self.redact(e))
     }
 
-    fn fetch_task_unredacted(&self, cache: &Cache, task_id: i64) -> Result<Fetched> {
+    /// As [`Client::fetch_task`], but every file of the task and its dataset is downloaded
+    /// again, checked, and replaces the cached one (`oml fetch task ID --force`): the way to
+    /// mend a cache file that a later read finds broken. A file whose download or check fails
+    /// is left as it was. Refused in offline mode.
+    pub fn refetch_task(&self, cache: &Cache, task_id: i64) -> Result<Fetched> {
+        self.refuse_offline(&format!("task {task_id}"))?;
+        self.fetch_task_unredacted(cache, task_id, true)
+            .map_err(|e| self.redact(e))
+    }
+
+    fn fetch_task_unredacted(&self, cache: &Cache, task_id: i64, force: bool) -> Result<Fetched> {
         self.check_cache(cache)?;
         let mut fetched = Fetched::default();
         let fetch = format!("oml fetch task {task_id}");
         let task_dir = cache.task_dir(task_id);
         let task_xml = task_dir.join("task.xml");
-        self.ensure(&task_xml, &fetch, &mut fetched, || {
+        self.ensure(&task_xml, &fetch, force, &mut fetched, || {
             let url = self.api_url(&format!("task/{task_id}"));
             let body = self.get(&url)?;
             let text = utf8(&url, &body)?;
@@ -47,13 +66,15 @@ impl Client {
             Ok(body)
         })?;
         let description = TaskDescription::from_path(&task_xml)?;
+        let mut n_rows = None;
         if let Some(dataset_id) = description.dataset_id {
-            let data = self.fetch_dataset_as(cache, dataset_id, &fetch)?;
+            let (data, rows) = self.fetch_dataset_as(cache, dataset_id, &fetch, force)?;
             fetched.downloaded.extend(data.downloaded);
             fetched.present.extend(data.present);
+            n_rows = rows;
         }
         let splits = task_dir.join("datasplits.arff");
-        self.ensure(&splits, &fetch, &mut fetched, || {
+        self.ensure(&splits, &fetch, force, &mut fetched, || {
             let url = description
                 .procedure
                 .data_splits_url
@@ -63,15 +84,15 @@ impl Client {
                     path: task_xml.clone(),
                     detail: "the task has no data_splits_url".into(),
                 })?;
-            let body = self.get(url.trim())?;
-            if !body.trim_ascii_start().starts_with(b"@")
-                && !body.trim_ascii_start().starts_with(b"%")
-            {
-                return Err(Error::Malformed {
-                    url: strip_query(url),
-                    detail: "the split file is not ARFF".into(),
-                });
-            }
+            let url = url.trim();
+            let body = self.get(url)?;
+            // The rows of the dataset the task is on, from its cached data file when this
+            // fetch did not read it already.
+            let n_rows = n_rows.or_else(|| {
+                let dataset_id = description.dataset_id?;
+                data_rows(&cache.data_file(dataset_id).ok()?)
+            });
+            check_splits(url, &body, &description, n_rows)?;
             Ok(body)
         })?;
         Ok(fetched)
@@ -84,21 +105,45 @@ impl Client {
     /// server's root) as `dataset.arff`, checked against the description's MD5 before it is
     /// written. Each file lands through a temporary file and a rename. In offline mode nothing
     /// is fetched and the first missing file is an error naming it and `oml fetch dataset ID`.
+    ///
+    /// Every file is checked before it is written: the XML documents are parsed, a Parquet
+    /// file must start and end with Parquet's magic bytes, and an ARFF file without an MD5 in
+    /// its description (OpenML's can be empty) must not be an HTML page and must read whole
+    /// as ARFF. A file that fails is not written, and the error names its URL.
     pub fn fetch_dataset(&self, cache: &Cache, dataset_id: i64) -> Result<Fetched> {
-        self.check_cache(cache)?;
-        self.fetch_dataset_as(
-            cache,
-            dataset_id,
-            &format!("oml fetch dataset {dataset_id}"),
-        )
-        .map_err(|e| self.redact(e))
+        self.fetch_dataset_forced(cache, dataset_id, false)
     }
 
-    fn fetch_dataset_as(&self, cache: &Cache, dataset_id: i64, fetch: &str) -> Result<Fetched> {
+    /// As [`Client::fetch_dataset`], but every file of the dataset is downloaded again,
+    /// checked, and replaces the cached one (`oml fetch dataset ID --force`); a data file of
+    /// another format that the cache would read instead of the new one is removed. A file
+    /// whose download or check fails is left as it was. Refused in offline mode.
+    pub fn refetch_dataset(&self, cache: &Cache, dataset_id: i64) -> Result<Fetched> {
+        self.refuse_offline(&format!("dataset {dataset_id}"))?;
+        self.fetch_dataset_forced(cache, dataset_id, true)
+    }
+
+    fn fetch_dataset_forced(&self, cache: &Cache, dataset_id: i64, force: bool) -> Result<Fetched> {
+        self.check_cache(cache)?;
+        let fetch = format!("oml fetch dataset {dataset_id}");
+        self.fetch_dataset_as(cache, dataset_id, &fetch, force)
+            .map(|(fetched, _)| fetched)
+            .map_err(|e| self.redact(e))
+    }
+
+    /// Fetches the dataset's files (all of them when `force`), and returns what it did and
+    /// the data file's number of rows when this fetch read it whole.
+    fn fetch_dataset_as(
+        &self,
+        cache: &Cache,
+        dataset_id: i64,
+        fetch: &str,
+        force: bool,
+    ) -> Result<(Fetched, Option<usize>)> {
         let mut fetched = Fetched::default();
         let dir = cache.dataset_dir(dataset_id);
         let description_xml = dir.join("description.xml");
-        self.ensure(&description_xml, fetch, &mut fetched, || {
+        self.ensure(&description_xml, fetch, force, &mut fetched, || {
             let url = self.api_url(&format!("data/{dataset_id}"));
             let body = self.get(&url)?;
             let text = utf8(&url, &body)?;
@@ -113,24 +158,18 @@ impl Client {
             Ok(body)
         })?;
         let features_xml = dir.join("features.xml");
-        self.ensure(&features_xml, fetch, &mut fetched, || {
+        self.ensure(&features_xml, fetch, force, &mut fetched, || {
             let url = self.api_url(&format!("data/features/{dataset_id}"));
             let body = self.get(&url)?;
             parse_features(utf8(&url, &body)?).map_err(|e| malformed(&url, &e))?;
             Ok(body)
         })?;
         let qualities_xml = dir.join("qualities.xml");
-        if !qualities_xml.is_file() && !self.is_offline() {
+        if (force || !qualities_xml.is_file()) && !self.is_offline() {
             let url = self.api_url(&format!("data/qualities/{dataset_id}"));
             match self.get(&url) {
                 Ok(body) => {
-                    let text = utf8(&url, &body)?;
-                    if !text.contains("data_qualities") {
-                        return Err(Error::Malformed {
-                            url: strip_query(&url),
-                            detail: "not an oml:data_qualities document".into(),
-                        });
-                    }
+                    check_qualities(&url, utf8(&url, &body)?)?;
                     write(&qualities_xml, &body)?;
                     fetched.downloaded.push(qualities_xml);
                 }
@@ -140,9 +179,9 @@ impl Client {
         } else if qualities_xml.is_file() {
             fetched.present.push(qualities_xml);
         }
-        if let Ok(path) = cache.data_file(dataset_id) {
+        if !force && let Ok(path) = cache.data_file(dataset_id) {
             fetched.present.push(path);
-            return Ok(fetched);
+            return Ok((fetched, None));
         }
         let (description, _) = DatasetDescription::from_path(&description_xml)?;
         let parquet_url = description
@@ -183,6 +222,7 @@ impl Client {
             .as_deref()
             .map(str::trim)
             .filter(|m| !m.is_empty() && !parquet);
+        let n_rows = Cell::new(None);
         self.download(&url, &path, |file, md5| {
             if parquet {
                 if !is_parquet(file).map_err(|source| Error::io("read", &path, source))? {
@@ -191,32 +231,40 @@ impl Client {
                         detail: "not a Parquet file".into(),
                     });
                 }
-            } else if let Some(expected) = expected
-                && !md5.eq_ignore_ascii_case(expected)
-            {
-                return Err(Error::Checksum {
-                    url: strip_query(&url),
-                    path: path.clone(),
-                    expected: expected.to_owned(),
-                    actual: md5.to_owned(),
-                });
+            } else if let Some(expected) = expected {
+                if !md5.eq_ignore_ascii_case(expected) {
+                    return Err(Error::Checksum {
+                        url: strip_query(&url),
+                        path: path.clone(),
+                        expected: expected.to_owned(),
+                        actual: md5.to_owned(),
+                    });
+                }
+            } else {
+                // Nothing to compare: the file must at least read as ARFF.
+                n_rows.set(Some(check_arff(&url, file, &path)?));
             }
             Ok(())
         })?;
+        if force {
+            remove_shadowing(cache, dataset_id, &path)?;
+        }
         fetched.downloaded.push(path);
-        Ok(fetched)
+        Ok((fetched, n_rows.get()))
     }
 
-    /// Makes sure `path` exists: present, it is recorded; missing and offline, it is an error
-    /// naming `fetch`; else `download` gives its bytes, written whole or not at all.
+    /// Makes sure `path` exists: present (and not `force`), it is recorded; missing and
+    /// offline, it is an error naming `fetch`; else `download` gives its bytes, written whole
+    /// or not at all (replacing the file there).
     fn ensure(
         &self,
         path: &Path,
         fetch: &str,
+        force: bool,
         fetched: &mut Fetched,
         download: impl FnOnce() -> Result<Vec<u8>>,
     ) -> Result<()> {
-        if path.is_file() {
+        if path.is_file() && !force {
             fetched.present.push(path.to_path_buf());
             return Ok(());
         }
@@ -230,6 +278,16 @@ impl Client {
         let body = download()?;
         write(path, &body)?;
         fetched.downloaded.push(path.to_path_buf());
+        Ok(())
+    }
+
+    /// Fails in offline mode: fetching `what` again needs the network.
+    fn refuse_offline(&self, what: &str) -> Result<()> {
+        if self.is_offline() {
+            return Err(Error::Config(format!(
+                "offline: cannot fetch {what} again (--force needs the network)"
+            )));
+        }
         Ok(())
     }
 
@@ -253,6 +311,20 @@ pub(crate) fn write(path: &Path, body: &[u8]) -> Result<()> {
     }
     write_atomically(path, |file| file.write_all(body))
         .map_err(|source| Error::io("write", path, source))
+}
+
+/// Removes the data files of dataset `dataset_id` that the cache reads before `path`, just
+/// fetched again (a `dataset_<id>.pq` or `dataset.pq` left from an earlier fetch shadows a new
+/// `dataset.arff`), so that the cache reads the new file.
+fn remove_shadowing(cache: &Cache, dataset_id: i64, path: &Path) -> Result<()> {
+    for _ in 0..2 {
+        match cache.data_file(dataset_id) {
+            Ok(first) if first != path => std::fs::remove_file(&first)
+                .map_err(|source| Error::io("remove", &first, source))?,
+            _ => break,
+        }
+    }
+    Ok(())
 }
 
 /// Whether `file` starts and ends with Parquet's magic bytes (a truncated file does not).
@@ -348,7 +420,7 @@ impl Client {
         let path = studies.join(format!("{key}.xml"));
         let fetch = format!("oml fetch suite {key}");
         let mut ignored = Fetched::default();
-        self.ensure(&path, &fetch, &mut ignored, || {
+        self.ensure(&path, &fetch, false, &mut ignored, || {
             let url = self.api_url(&format!("study/{}", percent_encode(&key)));
             let body = self.get(&url)?;
             parse_study(utf8(&url, &body)?).map_err(|e| malformed(&url, &e))?;

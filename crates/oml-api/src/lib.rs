@@ -27,6 +27,7 @@
 
 #![deny(missing_docs)]
 
+mod check;
 mod client;
 mod config;
 mod error;

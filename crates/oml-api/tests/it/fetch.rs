@@ -13,17 +13,17 @@ use oml_testkit::{cache_with_openml_task, openml_fixture, read};
 
 use crate::server::{Raw, RawServer, Reply, TestServer, openml_error};
 
-const KEY: &str = "test-key-5ec7e7";
+pub(crate) const KEY: &str = "test-key-5ec7e7";
 
 /// The file id the test server gives dataset `id`.
-fn file_id(dataset_id: i64) -> i64 {
+pub(crate) fn file_id(dataset_id: i64) -> i64 {
     1000 + dataset_id
 }
 
 /// Serves task `task` of `origin` (on dataset `task`) the way OpenML does: the task document
 /// with its split URL on this server, the dataset's documents (the description with a
 /// `file_id`) and its ARFF file under `data/download`.
-fn serve_task(server: &TestServer, origin: &Cache, task: i64) {
+pub(crate) fn serve_task(server: &TestServer, origin: &Cache, task: i64) {
     let task_xml = String::from_utf8(read(&origin.task_dir(task).join("task.xml"))).unwrap();
     let splits_path = format!("/api_splits/get/{task}/Task_{task}_splits.arff");
     let task_xml = replace_element(
@@ -70,11 +70,11 @@ fn replace_element(xml: &str, name: &str, text: &str) -> String {
 }
 
 /// A client of `server` that retries quickly.
-fn client(server: &TestServer) -> Client {
+pub(crate) fn client(server: &TestServer) -> Client {
     builder(server).build().unwrap()
 }
 
-fn builder(server: &TestServer) -> ClientBuilder {
+pub(crate) fn builder(server: &TestServer) -> ClientBuilder {
     let mut builder = ClientBuilder::new();
     builder
         .server(Server::Url(server.api()))
@@ -86,14 +86,14 @@ fn builder(server: &TestServer) -> ClientBuilder {
 }
 
 /// An empty cache for `server`.
-fn empty_cache(server: &TestServer) -> (tempfile::TempDir, Cache) {
+pub(crate) fn empty_cache(server: &TestServer) -> (tempfile::TempDir, Cache) {
     let dir = tempfile::tempdir().unwrap();
     let cache = Cache::new(dir.path(), Server::Url(server.api()));
     (dir, cache)
 }
 
 /// Every file under `dir`, relative to it, sorted.
-fn files(dir: &Path) -> Vec<String> {
+pub(crate) fn files(dir: &Path) -> Vec<String> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
@@ -113,7 +113,7 @@ fn files(dir: &Path) -> Vec<String> {
     out
 }
 
-const ANNEAL_LABELS: [&str; 6] = ["1", "2", "3", "4", "5", "U"];
+pub(crate) const ANNEAL_LABELS: [&str; 6] = ["1", "2", "3", "4", "5", "U"];
 const KR_VS_KP_LABELS: [&str; 2] = ["won", "nowin"];
 
 /// What a task is, for comparing two reads of it: its description (without the split URL,
@@ -323,7 +323,7 @@ fn malformed_xml_is_an_error_and_not_cached() {
 }
 
 /// Serves dexter (dataset -1) with the description's MD5 set to `md5` and the ARFF by file id.
-fn serve_dexter(server: &TestServer, md5: &str) {
+pub(crate) fn serve_dexter(server: &TestServer, md5: &str) {
     let description =
         String::from_utf8(read(&openml_fixture("datasets/-1/description.xml"))).unwrap();
     let description = replace_element(&description, "md5_checksum", md5).replace(

@@ -299,6 +299,10 @@ pub(crate) struct FetchArgs {
     pub(crate) ids: Vec<i64>,
     #[command(flatten)]
     pub(crate) source: FetchSourceArgs,
+    /// Download every file again and replace the cached one once the new one is checked
+    /// (a file whose download fails stays): for cache files that a later command finds broken.
+    #[arg(long, conflicts_with = "offline")]
+    pub(crate) force: bool,
 }
 
 /// Where `oml fetch` fetches from and into.
