@@ -112,7 +112,7 @@ impl Task {
             loader.features(features);
         }
         let data = cache.data_file(dataset_id)?;
-        assemble(description, &loader, &data, splits_path)
+        assemble(&task_xml, description, &loader, &data, splits_path)
     }
 
     /// The task in directory `dir`, which holds `task.xml` and `datasplits.arff`.
@@ -161,7 +161,13 @@ impl Task {
                 fetch: "oml fetch task <id>".into(),
             })
         };
-        assemble(description, &loader, &data, splits_path)
+        assemble(
+            &dir.join(TASK_XML),
+            description,
+            &loader,
+            &data,
+            splits_path,
+        )
     }
 
     /// What `task.xml` says (for a local task, what it would say).
@@ -524,6 +530,7 @@ fn utf8(path: &Path) -> Result<&str> {
 /// Loads the data file with `loader`, reads the splits and checks them together: the common end
 /// of [`Task::from_cache`] and [`Task::from_path`].
 fn assemble(
+    task_xml: &Path,
     description: TaskDescription,
     loader: &DatasetLoader,
     data: &Path,
@@ -532,7 +539,14 @@ fn assemble(
     let loaded = loader.load(utf8(data)?)?;
     let splits_file = splits_path.as_ref().ok().cloned();
     let splits = read_splits(&description, splits_path, loaded.dataset.n_rows())?;
-    let mut task = Task::new(description, loaded.dataset, splits)?;
+    // The target and the type that do not fit the dataset are task.xml's.
+    let mut task = Task::new(description, loaded.dataset, splits).map_err(|e| match e {
+        Error::Invalid(message) => Error::TaskXml {
+            path: Some(task_xml.to_path_buf()),
+            message: format!("{message} (its `target_feature` and `task_type_id`)"),
+        },
+        e => e,
+    })?;
     task.warnings = loaded.warnings;
     task.files = TaskFiles {
         dataset: Some(data.to_path_buf()),

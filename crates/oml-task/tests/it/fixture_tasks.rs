@@ -143,7 +143,10 @@ fn a_numeric_target_is_not_a_classification_target() {
     let err = Task::from_cache(&cache, 1).unwrap_err().to_string();
     assert_eq!(
         err,
-        "task type 1 (Supervised Classification) needs a nominal target, but `class` in \
-         dataset `numeric-class` is numeric"
+        format!(
+            "{}: task type 1 (Supervised Classification) needs a nominal target, but `class` \
+             in dataset `numeric-class` is numeric (its `target_feature` and `task_type_id`)",
+            task_dir.join("task.xml").display()
+        )
     );
 }
