@@ -68,7 +68,7 @@ pub(crate) fn check_splits(
         .map_err(|e| invalid(&e))?;
     let splits = Splits::from_arff(&arff, &lines).map_err(|e| invalid(&e))?;
     splits
-        .check_procedure(&description.procedure)
+        .check_procedure(&description.procedure, description.task_type)
         .map_err(|e| invalid(&e))?;
     let n_rows = n_rows.unwrap_or_else(|| {
         splits

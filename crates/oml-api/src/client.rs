@@ -147,13 +147,10 @@ impl ClientBuilder {
         // 308 redirect sends again): it follows redirects inside the API only.
         let redirect_api = api_url.clone();
         let redirects = reqwest::redirect::Policy::custom(move |attempt| {
-            let from_api = attempt
-                .previous()
-                .first()
-                .is_some_and(|first| under_api(&redirect_api, first));
+            let first = attempt.previous().first();
             if attempt.previous().len() > MAX_REDIRECTS {
                 attempt.error(format!("more than {MAX_REDIRECTS} redirects"))
-            } else if from_api && !under_api(&redirect_api, attempt.url()) {
+            } else if !redirect_allowed(&redirect_api, first, attempt.url()) {
                 let to = strip_query(&attempt.url().origin().ascii_serialization());
                 attempt.error(format!(
                     "the server redirected a request of its API to {to}, outside the API; \
@@ -438,6 +435,19 @@ impl Client {
 /// The most redirects one request follows (reqwest's default).
 const MAX_REDIRECTS: usize = 10;
 
+/// Whether a request that started at `first` may follow a redirect to `next`: always, unless
+/// it started under the API at `api` (and so carries the key), which it may leave only for the
+/// same API over https (an http server's upgrade).
+fn redirect_allowed(api: &reqwest::Url, first: Option<&reqwest::Url>, next: &reqwest::Url) -> bool {
+    if !first.is_some_and(|first| under_api(api, first)) {
+        return true;
+    }
+    let mut secure = api.clone();
+    let upgraded =
+        api.scheme() == "http" && api.port().is_none() && secure.set_scheme("https").is_ok();
+    under_api(api, next) || (upgraded && under_api(&secure, next))
+}
+
 /// Whether `url` is under the API at `api` ([`Client::is_api_url`]).
 fn under_api(api: &reqwest::Url, url: &reqwest::Url) -> bool {
     let api_path = api.path().trim_end_matches('/');
@@ -513,6 +523,37 @@ fn describe(e: &reqwest::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A request of the API follows redirects inside the API, and from http to the same API
+    /// over https; any other origin is refused. Other requests follow any redirect.
+    #[test]
+    fn redirects_leave_the_api_only_for_its_https_self() {
+        let url = |text: &str| reqwest::Url::parse(text).unwrap();
+        let api = url("http://openml.example/api/v1/xml");
+        let first = url("http://openml.example/api/v1/xml/task/1?api_key=k");
+        let allowed = |next: &str| redirect_allowed(&api, Some(&first), &url(next));
+        assert!(allowed("http://openml.example/api/v1/xml/task/2"));
+        assert!(allowed(
+            "https://openml.example/api/v1/xml/task/1?api_key=k"
+        ));
+        assert!(!allowed("https://openml.example:8443/api/v1/xml/task/1"));
+        assert!(!allowed("http://other.example/api/v1/xml/task/1"));
+        assert!(!allowed("https://other.example/api/v1/xml/task/1"));
+        assert!(!allowed("http://openml.example/elsewhere"));
+        let secure = url("https://openml.example/api/v1/xml");
+        let first_secure = url("https://openml.example/api/v1/xml/task/1");
+        let next = url("http://openml.example/api/v1/xml/task/1");
+        assert!(
+            !redirect_allowed(&secure, Some(&first_secure), &next),
+            "no downgrade"
+        );
+        let data = url("http://openml.example/data/v1/download/1");
+        assert!(redirect_allowed(
+            &api,
+            Some(&data),
+            &url("https://minio.example/x")
+        ));
+    }
 
     #[test]
     fn builder_checks_its_settings() {

@@ -21,7 +21,7 @@ pub const JOBS_DIR: &str = "sweep-jobs";
 pub const FAILURES_DIR: &str = "sweep-failures";
 
 /// The store's directory of the jobs running now, one `JOB_KEY` per job holding the host and
-/// the process id that runs it; removed when the job ends.
+/// the process id that runs it, touched while the job runs; removed when the job ends.
 pub const RUNNING_DIR: &str = "sweep-running";
 
 /// Why a job failed.
@@ -235,6 +235,33 @@ impl RunStore {
     /// Marks `job_key` as running in this process on this host ([`RUNNING_DIR`]).
     pub fn mark_running(&self, job_key: &str, marker: &RunningMarker) -> Result<()> {
         write_json(&self.running_path(job_key), marker, false)
+    }
+
+    /// Says that job `job_key` still runs: its running marker gets the time now as its
+    /// modification time ([`RunStore::running_marker_age`]). A marker that is gone (the job
+    /// ended meanwhile) is left gone.
+    pub fn touch_running(&self, job_key: &str) -> Result<()> {
+        let path = self.running_path(job_key);
+        let touched = std::fs::OpenOptions::new()
+            .write(true)
+            .open(&path)
+            .and_then(|file| file.set_modified(std::time::SystemTime::now()));
+        match touched {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                Err(Error::Write { path, source: e })
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// How long ago the running marker of `job_key` was written or last touched
+    /// ([`RunStore::touch_running`]), if there is one; zero when its time is ahead of this
+    /// machine's clock.
+    pub fn running_marker_age(&self, job_key: &str) -> Result<Option<std::time::Duration>> {
+        let modified = read_if_present(&self.running_path(job_key), |path| {
+            std::fs::metadata(path)?.modified()
+        })?;
+        Ok(modified.map(|time| time.elapsed().unwrap_or_default()))
     }
 
     /// Removes the running marker of `job_key`, if there is one.

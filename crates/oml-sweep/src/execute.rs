@@ -398,17 +398,50 @@ pub fn run_jobs(
     })
 }
 
-/// Runs `run` with job `job_key` marked as running in the store.
+/// How often a running job's marker is touched, so that other hosts can tell a marker left by
+/// a killed process ([`STALE_MARKER`]).
+pub const MARKER_HEARTBEAT: Duration = Duration::from_secs(60);
+
+/// A running marker of another host not touched for this long was left by a process that no
+/// longer runs (killed with its node or pod): ten heartbeats, room for clocks that differ.
+pub const STALE_MARKER: Duration = Duration::from_secs(600);
+
+/// Runs `run` with job `job_key` marked as running in the store, the marker touched every
+/// [`MARKER_HEARTBEAT`] while it runs.
 fn run_marked(
     store: &RunStore,
     job_key: &str,
+    run: impl FnOnce() -> Result<(), (FailureReason, String)>,
+) -> Result<(), (FailureReason, String)> {
+    run_marked_every(store, job_key, MARKER_HEARTBEAT, run)
+}
+
+/// [`run_marked`] with the marker touched every `heartbeat`.
+fn run_marked_every(
+    store: &RunStore,
+    job_key: &str,
+    heartbeat: Duration,
     run: impl FnOnce() -> Result<(), (FailureReason, String)>,
 ) -> Result<(), (FailureReason, String)> {
     let store_error = |e: oml_run::Error| (FailureReason::Error, error_chain(&e));
     store
         .mark_running(job_key, &running_marker())
         .map_err(store_error)?;
-    let result = run();
+    let (done, beats) = std::sync::mpsc::channel::<()>();
+    let result = std::thread::scope(|scope| {
+        scope.spawn(move || {
+            // Until the job ends (its sender dropped); a touch that fails is tried again at
+            // the next beat.
+            while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+                beats.recv_timeout(heartbeat)
+            {
+                let _ = store.touch_running(job_key);
+            }
+        });
+        let result = run();
+        drop(done);
+        result
+    });
     // The job's own failure comes first; a marker that cannot be cleared is said only when
     // the job succeeded.
     let cleared = store.clear_running(job_key).map_err(store_error);
@@ -708,7 +741,35 @@ pub fn exit_with_parent(parent: u32) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::out_of_memory;
+    use std::time::{Duration, SystemTime};
+
+    use oml_run::{RUNNING_DIR, RunStore};
+
+    use super::{out_of_memory, run_marked_every};
+
+    /// A running job's marker is touched while it runs, so that another host can tell it
+    /// from a marker left by a killed process; it is gone when the job ends.
+    #[test]
+    fn a_running_jobs_marker_is_touched_until_the_job_ends() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = RunStore::new(dir.path());
+        let marker = dir.path().join(RUNNING_DIR).join("k");
+        let result = run_marked_every(&store, "k", Duration::from_millis(20), || {
+            let an_hour_ago = SystemTime::now() - Duration::from_secs(3600);
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .open(&marker)
+                .unwrap();
+            file.set_modified(an_hour_ago).unwrap();
+            assert!(store.running_marker_age("k").unwrap().unwrap() > Duration::from_secs(3000));
+            std::thread::sleep(Duration::from_millis(300));
+            let age = store.running_marker_age("k").unwrap().unwrap();
+            assert!(age < Duration::from_secs(60), "touched {age:?} ago");
+            Ok(())
+        });
+        assert_eq!(result, Ok(()));
+        assert!(!marker.exists());
+    }
 
     /// What a child prints when it meets its memory limit counts as out of memory; a job's
     /// own faults, including a size overflow, do not.

@@ -7,7 +7,7 @@ use oml_run::{FailureReason, FailureRecord, RunStore};
 use serde::Serialize;
 
 use crate::error::Error;
-use crate::execute::{host_name, process_alive};
+use crate::execute::{STALE_MARKER, host_name, process_alive};
 use crate::plan::Job;
 
 /// One job's state in the store.
@@ -113,7 +113,7 @@ fn state_of(store: &RunStore, key: &str) -> Result<JobState, Error> {
 }
 
 /// Done if the job of key `key` has its run stored intact, running if marked by a live
-/// process, else `None`.
+/// process (on another host: by a marker touched within [`STALE_MARKER`]), else `None`.
 fn done_or_running(store: &RunStore, key: &str) -> Result<Option<JobState>, Error> {
     if let Some(run_key) = store.indexed_run_key(key)?
         && store.check(&run_key).is_ok()
@@ -121,7 +121,13 @@ fn done_or_running(store: &RunStore, key: &str) -> Result<Option<JobState>, Erro
         return Ok(Some(JobState::Done));
     }
     if let Some(marker) = store.running_marker(key)?
-        && (marker.host != host_name() || process_alive(marker.pid))
+        && if marker.host == host_name() {
+            process_alive(marker.pid)
+        } else {
+            store
+                .running_marker_age(key)?
+                .is_some_and(|age| age < STALE_MARKER)
+        }
     {
         return Ok(Some(JobState::Running {
             host: marker.host,
@@ -195,4 +201,40 @@ pub fn failed_jobs<'a>(
         }
     }
     Ok(failed)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, SystemTime};
+
+    use oml_run::{RUNNING_DIR, RunStore, RunningMarker};
+
+    use super::{JobState, done_or_running};
+
+    /// Another host's marker means the job runs there while it is touched; one left untouched
+    /// past [`STALE_MARKER`](crate::execute::STALE_MARKER) (its process killed with its node)
+    /// no longer does, so the job can run again.
+    #[test]
+    fn another_hosts_marker_runs_only_while_it_is_touched() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = RunStore::new(dir.path());
+        let marker = RunningMarker {
+            host: "node-that-is-not-this-one".to_owned(),
+            pid: 4242,
+            started: "2026-12-07T00:00:00Z".to_owned(),
+        };
+        store.mark_running("k", &marker).unwrap();
+        let running = JobState::Running {
+            host: marker.host.clone(),
+            pid: 4242,
+        };
+        assert_eq!(done_or_running(&store, "k").unwrap(), Some(running.clone()));
+        let path = dir.path().join(RUNNING_DIR).join("k");
+        let file = std::fs::OpenOptions::new().write(true).open(path).unwrap();
+        file.set_modified(SystemTime::now() - Duration::from_secs(3600))
+            .unwrap();
+        assert_eq!(done_or_running(&store, "k").unwrap(), None);
+        store.touch_running("k").unwrap();
+        assert_eq!(done_or_running(&store, "k").unwrap(), Some(running));
+    }
 }

@@ -59,7 +59,7 @@ impl Task {
                 description.procedure.kind.as_str(),
                 "crossvalidation" | "leaveoneout"
             );
-        splits.check_procedure(&description.procedure)?;
+        splits.check_procedure(&description.procedure, task_type)?;
         splits.validate(dataset.n_rows(), partition)?;
         Ok(Task {
             description,

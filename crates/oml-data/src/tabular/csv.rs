@@ -35,7 +35,8 @@ const BYTE_ORDER_MARK: &[u8] = b"\xEF\xBB\xBF";
 /// Reads a CSV file with a header row, as pandas' `read_csv` with its defaults would.
 ///
 /// - Missing values are empty fields and pandas' default spellings (`NA`, `N/A`, `NaN`, `nan`,
-///   `null`, `NULL`, `None`, `#N/A`, `<NA>`, ..., and `?`), with spaces around them or not.
+///   `null`, `NULL`, `None`, `#N/A`, `<NA>`, ..., and `?`), with spaces around them or not
+///   (pandas takes ` NA` as text: here the spaces are ignored, as they are around numbers).
 /// - A column whose values are all numbers (spaces around them and a leading `+` allowed;
 ///   `inf` and `1e3` too) is numeric; one whose values are all `true` or `false` (in any case)
 ///   is nominal with values `False` and `True`; any other column is nominal with its distinct

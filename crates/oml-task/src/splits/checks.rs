@@ -2,16 +2,26 @@
 //! `task.xml` declares, and units a model can be trained and scored on.
 
 use crate::task_xml::ProcedureDescription;
-use crate::{Error, Result};
+use crate::{Error, Result, TaskType};
 
 use super::{Splits, describe};
 
 impl Splits {
-    /// Checks the splits against the estimation procedure of the task that names them: the
-    /// split file's repeats, folds and (when declared) learning-curve samples must be the
-    /// `number_repeats`, `number_folds` and `number_samples` of `task.xml`, where it gives
-    /// them. The error names the split file and the task's parameter.
-    pub fn check_procedure(&self, procedure: &ProcedureDescription) -> Result<()> {
+    /// Checks the splits of a supervised or learning-curve task against its estimation
+    /// procedure: the split file's repeats and folds must be the `number_repeats` and
+    /// `number_folds` of `task.xml`, where it gives them, and its learning-curve samples at
+    /// most `number_samples` (OpenML's "maximum number of samples": a small dataset has
+    /// fewer). A clustering task's splits are not checked: the server's clustering
+    /// procedures declare repeats that its split files need not have. The error names the
+    /// split file and the task's parameter.
+    pub fn check_procedure(
+        &self,
+        procedure: &ProcedureDescription,
+        task_type: TaskType,
+    ) -> Result<()> {
+        if task_type == TaskType::Clustering {
+            return Ok(());
+        }
         let counts = [
             (
                 "repeats",
@@ -33,8 +43,12 @@ impl Splits {
             ),
         ];
         for (what, parameter, found, declared) in counts {
+            let fits = |declared: u32| match what {
+                "samples" => found <= declared,
+                _ => found == declared,
+            };
             if let Some(declared) = declared
-                && declared != found
+                && !fits(declared)
             {
                 return Err(self.error(format!(
                     "has {found} {what}, but the task's estimation procedure says \
@@ -89,8 +103,8 @@ impl Splits {
 
 #[cfg(test)]
 mod tests {
-    use crate::SplitUnit;
     use crate::task_xml::ProcedureDescription;
+    use crate::{SplitUnit, TaskType};
 
     use super::Splits;
 
@@ -118,11 +132,16 @@ mod tests {
     fn the_counts_must_be_the_procedures() {
         let splits =
             Splits::new("s", vec![unit(0, 0, &[1], &[0]), unit(1, 0, &[0], &[1])]).unwrap();
-        splits.check_procedure(&procedure(1, 2, None)).unwrap();
-        splits
-            .check_procedure(&ProcedureDescription::default())
-            .unwrap();
-        let error = |p| splits.check_procedure(&p).unwrap_err().to_string();
+        let check = |p: ProcedureDescription, t| splits.check_procedure(&p, t);
+        let supervised = TaskType::SupervisedClassification;
+        check(procedure(1, 2, None), supervised).unwrap();
+        check(ProcedureDescription::default(), supervised).unwrap();
+        // number_samples is a maximum.
+        check(procedure(1, 2, Some(4)), supervised).unwrap();
+        check(procedure(1, 2, Some(1)), supervised).unwrap();
+        // A clustering procedure's counts are not the split file's.
+        check(procedure(50, 3, None), TaskType::Clustering).unwrap();
+        let error = |p| check(p, supervised).unwrap_err().to_string();
         assert_eq!(
             error(procedure(1, 3, None)),
             "has 2 folds, but the task's estimation procedure says number_folds 3 (task.xml)"
@@ -131,9 +150,32 @@ mod tests {
             error(procedure(2, 2, None)),
             "has 1 repeats, but the task's estimation procedure says number_repeats 2 (task.xml)"
         );
+        let curve = Splits::new(
+            "s",
+            vec![
+                SplitUnit {
+                    sample: 0,
+                    ..unit(0, 0, &[1], &[0])
+                },
+                SplitUnit {
+                    sample: 1,
+                    ..unit(0, 0, &[1, 2], &[0])
+                },
+                SplitUnit {
+                    sample: 0,
+                    ..unit(1, 0, &[0], &[1, 2])
+                },
+                SplitUnit {
+                    sample: 1,
+                    ..unit(1, 0, &[0], &[1, 2])
+                },
+            ],
+        )
+        .unwrap();
+        let curve_error = curve.check_procedure(&procedure(1, 2, Some(1)), TaskType::LearningCurve);
         assert_eq!(
-            error(procedure(1, 2, Some(4))),
-            "has 1 samples, but the task's estimation procedure says number_samples 4 (task.xml)"
+            curve_error.unwrap_err().to_string(),
+            "has 2 samples, but the task's estimation procedure says number_samples 1 (task.xml)"
         );
     }
 
