@@ -48,7 +48,22 @@ enum Found {
 /// How many entries an error lists.
 const LISTED: usize = 5;
 
+/// What is at `dir`. A directory of owned names that does not show oml wrote it is looked at
+/// again, a few times: another writer may have swapped it for its own between the listing
+/// and the reading of its proof.
 fn found(dir: &Path, owned: Owned<'_>) -> std::io::Result<Found> {
+    let mut what = found_once(dir, owned)?;
+    for _ in 0..3 {
+        if what != Found::Unproven {
+            break;
+        }
+        what = found_once(dir, owned)?;
+    }
+    Ok(what)
+}
+
+/// What is at `dir`, looked at once.
+fn found_once(dir: &Path, owned: Owned<'_>) -> std::io::Result<Found> {
     let gone = |e: &std::io::Error| e.kind() == ErrorKind::NotFound;
     let metadata = match fs::symlink_metadata(dir) {
         Ok(metadata) => metadata,
