@@ -12,7 +12,7 @@ use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
 use oml_data::ArffReader;
-use oml_task::{Splits, TaskDescription, TaskType};
+use oml_task::{Splits, TaskDescription};
 use polars::prelude::{ParquetReader, SerReader};
 
 use crate::client::strip_query;
@@ -67,9 +67,6 @@ pub(crate) fn check_splits(
         .read_with_lines(body)
         .map_err(|e| invalid(&e))?;
     let splits = Splits::from_arff(&arff, &lines).map_err(|e| invalid(&e))?;
-    splits
-        .check_procedure(&description.procedure, description.task_type)
-        .map_err(|e| invalid(&e))?;
     let n_rows = n_rows.unwrap_or_else(|| {
         splits
             .units()
@@ -78,12 +75,9 @@ pub(crate) fn check_splits(
             .max()
             .map_or(0, |&max| max as usize + 1)
     });
-    let partition = description.task_type == TaskType::LearningCurve
-        || matches!(
-            description.procedure.kind.as_str(),
-            "crossvalidation" | "leaveoneout"
-        );
-    splits.validate(n_rows, partition).map_err(|e| invalid(&e))
+    splits
+        .check_for_task(description, n_rows)
+        .map_err(|e| invalid(&e))
 }
 
 /// Checks an ARFF data file downloaded from `url` into `file` (a temporary file), whose
@@ -148,6 +142,8 @@ pub(crate) fn data_rows(path: &Path) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
+    use oml_task::TaskType;
+
     use super::*;
 
     const URL: &str = "http://127.0.0.1:1/api_splits/get/1/Task_1_splits.arff?api_key=secret";

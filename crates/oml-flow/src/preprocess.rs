@@ -489,25 +489,23 @@ impl Transform for Scales {
             if (mean, std) == (0.0, 1.0) {
                 continue;
             }
-            values.mapv_inplace(|v| standardise(v, mean, std));
-            let given = x.x.column(k);
-            let overflow = values
-                .iter()
-                .zip(given)
-                .position(|(z, v)| z.is_infinite() && v.is_finite());
-            if let Some(row) = overflow {
-                return Err(Error::Input {
-                    flow: "oml.StandardScaler".to_owned(),
-                    column: x.columns[k].name.clone(),
-                    problem: format!(
-                        "row {row}: {} standardised by the training mean {} and standard \
-                         deviation {} is beyond the largest number, {:e}",
-                        number_text(given[row]),
-                        number_text(mean),
-                        number_text(std),
-                        f64::MAX
-                    ),
-                });
+            for (row, z) in values.iter_mut().enumerate() {
+                let value = *z;
+                *z = standardise(value, mean, std);
+                if z.is_infinite() && value.is_finite() {
+                    return Err(Error::Input {
+                        flow: "oml.StandardScaler".to_owned(),
+                        column: x.columns[k].name.clone(),
+                        problem: format!(
+                            "row {row}: {} standardised by the training mean {} and standard \
+                             deviation {} is beyond the largest number, {:e}",
+                            number_text(value),
+                            number_text(mean),
+                            number_text(std),
+                            f64::MAX
+                        ),
+                    });
+                }
             }
         }
         Ok(out)

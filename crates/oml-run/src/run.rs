@@ -204,7 +204,7 @@ impl RunRecord {
         let recorded = manifest
             .get(files::DIGESTS_KEY)
             .and_then(|digests| digests.get(files::SUMMARY));
-        if recorded.is_some_and(|d| d.as_str() != Some(sha256_digest(&bytes).as_str())) {
+        if recorded.is_some_and(|digest| !has_digest(&bytes, digest)) {
             return Err(changed(dir, files::SUMMARY));
         }
         let invalid = |path: PathBuf, e: serde_json::Error| Error::Invalid {
@@ -249,11 +249,16 @@ pub fn changed_files(dir: &Path) -> Result<Vec<String>> {
         }
         let path = dir.join(name);
         let bytes = std::fs::read(&path).map_err(|source| Error::Read { path, source })?;
-        if expected.as_str() != Some(sha256_digest(&bytes).as_str()) {
+        if !has_digest(&bytes, expected) {
             out.push(name.clone());
         }
     }
     Ok(out)
+}
+
+/// Whether `bytes` have the digest `recorded` (a manifest's `sha256:HEX` text).
+fn has_digest(bytes: &[u8], recorded: &serde_json::Value) -> bool {
+    recorded.as_str() == Some(sha256_digest(bytes).as_str())
 }
 
 /// The error of file `name` of the run in `dir` not having the digest its manifest records.

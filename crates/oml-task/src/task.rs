@@ -54,13 +54,7 @@ impl Task {
     pub fn new(description: TaskDescription, dataset: Dataset, splits: Splits) -> Result<Self> {
         let task_type = description.task_type;
         let class_labels = class_labels(task_type, description.target.as_deref(), &dataset)?;
-        let partition = task_type == TaskType::LearningCurve
-            || matches!(
-                description.procedure.kind.as_str(),
-                "crossvalidation" | "leaveoneout"
-            );
-        splits.check_procedure(&description.procedure, task_type)?;
-        splits.validate(dataset.n_rows(), partition)?;
+        splits.check_for_task(&description, dataset.n_rows())?;
         Ok(Task {
             description,
             dataset,

@@ -239,16 +239,15 @@ pub(crate) fn validate(arff: &Arff) -> io::Result<()> {
     Ok(())
 }
 
-/// The format other than ARFF that the name of `path` says, if any: `CSV` or `Parquet`.
+/// The format other than ARFF that the name of `path` says, gzipped or not, if any: `CSV` or
+/// `Parquet`, as [`Format::of`](crate::Format::of) tells formats by name.
 fn other_format_named(path: &Path) -> Option<&'static str> {
     let name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
     let name = name.strip_suffix(".gz").unwrap_or(&name);
-    if name.ends_with(".csv") {
-        Some("CSV")
-    } else if name.ends_with(".pq") || name.ends_with(".parquet") {
-        Some("Parquet")
-    } else {
-        None
+    match crate::Format::of(Path::new(name)) {
+        Ok(crate::Format::Csv) => Some("CSV"),
+        Ok(crate::Format::Parquet) => Some("Parquet"),
+        _ => None,
     }
 }
 

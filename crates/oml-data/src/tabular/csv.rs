@@ -86,15 +86,25 @@ struct Scanned<'a> {
     record_lines: Vec<u64>,
 }
 
-/// Checks the structure of a CSV text and cleans it for polars (see the module's doc).
+/// Checks the structure of a CSV text and cleans it for polars (see the module's doc), in
+/// one pass: the text is copied from the first record that needs cleaning on, and borrowed
+/// when none does.
 fn scan(bytes: &[u8]) -> Result<Scanned<'_>> {
     let body = bytes.strip_prefix(BYTE_ORDER_MARK).unwrap_or(bytes);
     let mut scanner = Scanner::new(body);
-    let mut needs_cleaning = false;
+    let mut cleaned: Option<Vec<u8>> = None;
     let mut header_fields = None;
     let mut record_lines = Vec::new();
     while let Some(record) = scanner.next_record()? {
-        needs_cleaning |= record.blank || record.lone_cr || record.stray_quotes;
+        if cleaned.is_none() && (record.blank || record.lone_cr || record.stray_quotes) {
+            // The records before this one are clean: copied as they are.
+            let mut out = Vec::with_capacity(body.len() + 2);
+            out.extend_from_slice(&body[..record.start]);
+            cleaned = Some(out);
+        }
+        if let Some(out) = &mut cleaned {
+            push_cleaned(out, body, &record, &scanner.fields);
+        }
         if record.blank {
             continue;
         }
@@ -113,48 +123,40 @@ fn scan(bytes: &[u8]) -> Result<Scanned<'_>> {
             Some(_) => record_lines.push(record.line),
         }
     }
-    let text = if needs_cleaning {
-        Cow::Owned(cleaned(body)?)
-    } else {
-        Cow::Borrowed(body)
-    };
+    let text = cleaned.map_or(Cow::Borrowed(body), Cow::Owned);
     Ok(Scanned { text, record_lines })
 }
 
-/// The text without blank lines, with every line ended by LF, and with each unquoted field
-/// that holds a quote quoted (its quotes doubled), so that polars reads it as written.
-fn cleaned(body: &[u8]) -> Result<Vec<u8>> {
-    let mut out = Vec::with_capacity(body.len() + 2);
-    let mut scanner = Scanner::new(body);
-    while let Some(record) = scanner.next_record()? {
-        if record.blank {
-            continue;
-        }
-        if record.stray_quotes {
-            for (i, field) in scanner.fields.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                let text = &body[field.start..field.end];
-                if field.stray_quote {
-                    out.push(b'"');
-                    for &b in text {
-                        if b == b'"' {
-                            out.push(b'"');
-                        }
-                        out.push(b);
-                    }
-                    out.push(b'"');
-                } else {
-                    out.extend_from_slice(text);
-                }
-            }
-        } else {
-            out.extend_from_slice(&body[record.start..record.end]);
-        }
-        out.push(b'\n');
+/// Appends `record` (its fields `fields`) of `body` to `out` cleaned: nothing for a blank
+/// record, else the record ended by LF, with each unquoted field that holds a quote quoted
+/// (its quotes doubled), so that polars reads it as written.
+fn push_cleaned(out: &mut Vec<u8>, body: &[u8], record: &RecordSpan, fields: &[FieldSpan]) {
+    if record.blank {
+        return;
     }
-    Ok(out)
+    if record.stray_quotes {
+        for (i, field) in fields.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            let text = &body[field.start..field.end];
+            if field.stray_quote {
+                out.push(b'"');
+                for &b in text {
+                    if b == b'"' {
+                        out.push(b'"');
+                    }
+                    out.push(b);
+                }
+                out.push(b'"');
+            } else {
+                out.extend_from_slice(text);
+            }
+        }
+    } else {
+        out.extend_from_slice(&body[record.start..record.end]);
+    }
+    out.push(b'\n');
 }
 
 /// An error at `line` of a CSV text.

@@ -2,6 +2,8 @@
 //! algorithm) as the `gbm` flow, which learns classification or regression, whichever the
 //! target is.
 
+use std::cell::Cell;
+
 use linfa::ParamGuard;
 use linfa::traits::Predict;
 use ndarray::ArrayView2;
@@ -274,8 +276,9 @@ impl Flow for GbmFlow {
     /// plus the largest leaf value of every tree is not finite): its confidences or
     /// predictions could be NaN.
     fn fit(&self, data: &TrainingSet<'_>, seed: u64) -> Result<Box<dyn Model>> {
-        // Whether the fitted booster's raw predictions stay finite, and whether it classifies.
-        let finite = std::cell::Cell::new((true, true));
+        // What a booster whose raw predictions can overflow would give, and what else than a
+        // smaller learning_rate keeps them finite; `None` while they stay finite.
+        let overflow: Cell<Option<(&str, &str)>> = Cell::new(None);
         let model = fit_trees(
             self,
             data,
@@ -284,48 +287,39 @@ impl Flow for GbmFlow {
                     .n_classes(Some(n_classes))
                     .seed(seed)
                     .fit_records(x, classes)?;
-                finite.set((
-                    raw_predictions_stay_finite(model.baseline(), model.trees()),
-                    true,
-                ));
+                if !raw_predictions_stay_finite(model.baseline(), model.trees()) {
+                    overflow.set(Some(("confidences could be NaN", "")));
+                }
                 Ok(model)
             },
             |x, values| {
                 let model = HistGradientBoostingParams::from(self.regressor.clone())
                     .seed(seed)
                     .fit_records(x, values)?;
-                finite.set((
-                    raw_predictions_stay_finite(&[model.baseline()], model.trees()),
-                    false,
-                ));
+                if !raw_predictions_stay_finite(&[model.baseline()], model.trees()) {
+                    overflow.set(Some((
+                        "predictions could be infinite or NaN",
+                        " or a target of smaller values",
+                    )));
+                }
                 Ok(model)
             },
         )?;
-        match finite.get() {
-            (true, _) => Ok(model),
-            (false, classifies) => Err(Error::on_data(
-                self.name(),
-                "learning_rate",
-                number_text(self.classifier.learning_rate()),
-                format!(
-                    "the booster's raw predictions (the baseline plus the leaf value of every \
-                     tree, which learning_rate multiplies) are not finite or can exceed the \
-                     largest number, {:e}, so its {}; a smaller learning_rate{} can keep them \
-                     finite",
-                    f64::MAX,
-                    if classifies {
-                        "confidences could be NaN"
-                    } else {
-                        "predictions could be infinite or NaN"
-                    },
-                    if classifies {
-                        ""
-                    } else {
-                        " or a target of smaller values"
-                    }
-                ),
-            )),
-        }
+        let Some((outcome, other_remedy)) = overflow.get() else {
+            return Ok(model);
+        };
+        Err(Error::on_data(
+            self.name(),
+            "learning_rate",
+            number_text(self.classifier.learning_rate()),
+            format!(
+                "the booster's raw predictions (the baseline plus the leaf value of every tree, \
+                 which learning_rate multiplies) are not finite or can exceed the largest \
+                 number, {:e}, so its {outcome}; a smaller learning_rate{other_remedy} can keep \
+                 them finite",
+                f64::MAX
+            ),
+        ))
     }
 }
 

@@ -1,12 +1,26 @@
 //! What a task's splits must be beside the unit grid [`Splits::new`] checks: the counts its
 //! `task.xml` declares, and units a model can be trained and scored on.
 
-use crate::task_xml::ProcedureDescription;
+use crate::task_xml::{ProcedureDescription, TaskDescription};
 use crate::{Error, Result, TaskType};
 
 use super::{Splits, describe};
 
 impl Splits {
+    /// Checks the splits of the task `description` describes on a dataset of `n_rows` rows:
+    /// the counts of its estimation procedure ([`Splits::check_procedure`]) and the rows
+    /// ([`Splits::validate`]), whose test folds partition the dataset for cross-validation,
+    /// leave-one-out and learning curves.
+    pub fn check_for_task(&self, description: &TaskDescription, n_rows: usize) -> Result<()> {
+        self.check_procedure(&description.procedure, description.task_type)?;
+        let partition = description.task_type == TaskType::LearningCurve
+            || matches!(
+                description.procedure.kind.as_str(),
+                "crossvalidation" | "leaveoneout"
+            );
+        self.validate(n_rows, partition)
+    }
+
     /// Checks the splits of a supervised or learning-curve task against its estimation
     /// procedure: the split file's repeats and folds must be the `number_repeats` and
     /// `number_folds` of `task.xml`, where it gives them, and its learning-curve samples at
