@@ -261,7 +261,12 @@ mod tests {
             .to_string();
         assert!(message.contains("malformed XML"), "{message}");
         let other = "<oml:data_set_description><oml:id>1</oml:id></oml:data_set_description>";
-        assert!(check_qualities(URL, other).is_err());
-        assert!(check_qualities(URL, "<html><body>data_qualities</body></html>").is_err());
+        for body in [other, "<html><body>data_qualities</body></html>"] {
+            let message = check_qualities(URL, body).unwrap_err().to_string();
+            assert!(
+                message.contains("not a complete oml:data_qualities document"),
+                "{message}"
+            );
+        }
     }
 }

@@ -728,11 +728,17 @@ fn verify_passes_on_a_fresh_run_and_names_an_edited_prediction() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_oml"))
         .args(["verify", run])
         .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
     drop(child.stdout.take());
-    assert_eq!(child.wait().unwrap().code(), Some(1));
+    let closed = child.wait_with_output().unwrap();
+    assert_eq!(
+        closed.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&closed.stderr)
+    );
     // A change to a file the run made again does not compare (the uploaded parameters) is one
     // too: the manifest's digests tell.
     std::fs::write(&path, text).unwrap();

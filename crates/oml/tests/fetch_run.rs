@@ -360,3 +360,48 @@ fn a_sweep_of_a_suite_fetches_its_tasks_once_and_its_jobs_read_them_offline() {
     assert!(stdout.contains("0 done, 2 already stored"), "{stdout}");
     assert_eq!(server.hits().len(), hits.len(), "offline asks nothing");
 }
+
+/// `oml fetch dataset ID` keeps a broken cache file; `--force` downloads it again and replaces
+/// it; `--force` with `--offline` is refused by the command line.
+#[test]
+fn fetch_force_replaces_a_broken_cache_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let origin = prepared_cache(&dir.path().join("origin"));
+    let server = serve(&origin);
+    let api = server.api();
+    let cache_dir = dir.path().join("fetched");
+    let cache_arg = cache_dir.to_str().unwrap();
+    let fetch = |extra: &[&str]| {
+        let args = [
+            "fetch",
+            "dataset",
+            "1",
+            "--server",
+            &api,
+            "--cache-dir",
+            cache_arg,
+        ];
+        oml(&[&args[..], extra].concat(), dir.path())
+    };
+    let ok = |output: Output| {
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    };
+    ok(fetch(&[]));
+    let cache = Cache::new(&cache_dir, Server::Url(api.clone()));
+    let data = cache.dataset_dir(1).join("dataset.arff");
+    let good = read(&data);
+    let broken = b"<!DOCTYPE html><html><body>maintenance</body></html>";
+    std::fs::write(&data, broken).unwrap();
+    ok(fetch(&[]));
+    assert_eq!(read(&data), broken);
+    ok(fetch(&["--force"]));
+    assert_eq!(read(&data), good);
+    let refused = fetch(&["--force", "--offline"]);
+    assert_eq!(refused.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("cannot be used with"), "{stderr}");
+}

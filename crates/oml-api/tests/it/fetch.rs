@@ -22,10 +22,15 @@ pub(crate) fn file_id(dataset_id: i64) -> i64 {
 
 /// Serves task `task` of `origin` (on dataset `task`) the way OpenML does: the task document
 /// with its split URL on this server, the dataset's documents (the description with a
+/// The path of task `task`'s split file on the test server, as [`serve_task`] serves it.
+pub(crate) fn splits_path(task: i64) -> String {
+    format!("/api_splits/get/{task}/Task_{task}_splits.arff")
+}
+
 /// `file_id`) and its ARFF file under `data/download`.
 pub(crate) fn serve_task(server: &TestServer, origin: &Cache, task: i64) {
     let task_xml = String::from_utf8(read(&origin.task_dir(task).join("task.xml"))).unwrap();
-    let splits_path = format!("/api_splits/get/{task}/Task_{task}_splits.arff");
+    let splits_path = splits_path(task);
     let task_xml = replace_element(
         &task_xml,
         "data_splits_url",

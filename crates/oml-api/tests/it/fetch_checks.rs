@@ -8,17 +8,13 @@ use oml_testkit::{cache_with_openml_task, openml_fixture, read};
 
 use crate::fetch::{
     ANNEAL_LABELS, KEY, builder, client, empty_cache, file_id, files, serve_dexter, serve_task,
+    splits_path,
 };
 use crate::server::{Reply, TestServer, openml_error};
 
 /// What a proxy or a site in maintenance answers, with status 200.
 const HTML: &[u8] = b"<!DOCTYPE html><html><head><title>OpenML</title></head>\
     <body>Down for maintenance</body></html>\n";
-
-/// The path of task `task`'s split file on the test server (as `serve_task` serves it).
-fn splits_path(task: i64) -> String {
-    format!("/api_splits/get/{task}/Task_{task}_splits.arff")
-}
 
 /// `body` without its last `lines` lines: a body cut at a line boundary.
 fn without_last_lines(body: &[u8], lines: usize) -> Vec<u8> {
@@ -174,7 +170,8 @@ fn refetching_replaces_broken_cache_entries() {
     std::fs::write(&data, HTML).unwrap();
     std::fs::write(&splits, without_last_lines(&good[1], 5)).unwrap();
     std::fs::write(&qualities, &good[2][..good[2].len() / 2]).unwrap();
-    Task::from_cache(&cache, 1).unwrap_err();
+    let broken = Task::from_cache(&cache, 1).unwrap_err().to_string();
+    assert!(broken.contains("dataset.arff"), "{broken}");
     // A fetch keeps what is there.
     let kept = client.fetch_task(&cache, 1).unwrap();
     assert!(
@@ -187,7 +184,8 @@ fn refetching_replaces_broken_cache_entries() {
     let offline = builder(&server).offline(true).build().unwrap();
     let message = offline.refetch_task(&cache, 1).unwrap_err().to_string();
     assert!(message.contains("--force needs the network"), "{message}");
-    assert!(offline.refetch_dataset(&cache, 1).is_err());
+    let message = offline.refetch_dataset(&cache, 1).unwrap_err().to_string();
+    assert!(message.contains("--force needs the network"), "{message}");
     assert_eq!(server.hits().len(), before);
 
     // Fetching again replaces every file.
@@ -203,13 +201,21 @@ fn refetching_replaces_broken_cache_entries() {
         "/api/v1/xml/data/qualities/1",
         Reply::Status(412, openml_error(999, "Unknown")),
     );
-    client.refetch_dataset(&cache, 1).unwrap_err();
+    let message = client.refetch_dataset(&cache, 1).unwrap_err().to_string();
+    assert!(
+        message.contains("/api/v1/xml/data/qualities/1") && message.contains("999"),
+        "{message}"
+    );
     assert_eq!(read(&qualities), b"kept");
     server.route(
         "/api/v1/xml/data/qualities/1",
         Reply::Ok(good[2][..good[2].len() - 8].to_vec()),
     );
-    client.refetch_task(&cache, 1).unwrap_err();
+    let message = client.refetch_task(&cache, 1).unwrap_err().to_string();
+    assert!(
+        message.contains("not a complete oml:data_qualities document"),
+        "{message}"
+    );
     assert_eq!(read(&qualities), b"kept");
 }
 

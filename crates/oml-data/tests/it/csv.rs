@@ -2,15 +2,11 @@
 //! the file and the line. Each test is a finding of the dataset-input audit, which oml got wrong
 //! before.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use oml_data::{Dataset, Error, FeatureKind, load};
 
-fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, bytes).unwrap();
-    path
-}
+use crate::load::write;
 
 fn load_bytes(dir: &Path, name: &str, bytes: &[u8]) -> oml_data::Result<Dataset> {
     load(write(dir, name, bytes).to_str().unwrap())

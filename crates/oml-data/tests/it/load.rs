@@ -19,9 +19,10 @@ const ARFF: &str = "% a toy dataset
 12,green,3,'y',yes
 ";
 
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+/// `contents` written as file `name` of `dir`; its path.
+pub(crate) fn write(dir: &Path, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
     let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
+    std::fs::write(&path, contents).unwrap();
     path
 }
 
@@ -55,7 +56,7 @@ fn description_applies_target_row_id_ignore_and_checksum() {
     let xml = write(
         dir.path(),
         "description.xml",
-        &description(&md5_hex(ARFF.as_bytes())),
+        description(&md5_hex(ARFF.as_bytes())),
     );
     let loaded = DatasetLoader::new()
         .description(&xml)
@@ -95,7 +96,7 @@ fn checksum_mismatch_names_the_file_and_both_sums() {
     let dir = tempfile::tempdir().unwrap();
     let data = write(dir.path(), "dataset.arff", ARFF);
     let wrong = "0123456789abcdef0123456789abcdef";
-    let xml = write(dir.path(), "description.xml", &description(wrong));
+    let xml = write(dir.path(), "description.xml", description(wrong));
     let err = DatasetLoader::new()
         .description(&xml)
         .load(data.to_str().unwrap())
@@ -224,7 +225,7 @@ fn gzip_checksum_is_of_the_arff_text() {
         .write_path(&arff, &data)
         .unwrap();
     let text = oml_data::Arff::to_bytes(&arff).unwrap();
-    let xml = write(dir.path(), "description.xml", &description(&md5_hex(&text)));
+    let xml = write(dir.path(), "description.xml", description(&md5_hex(&text)));
     let loaded = DatasetLoader::new()
         .description(&xml)
         .load(data.to_str().unwrap())

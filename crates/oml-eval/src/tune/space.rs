@@ -445,23 +445,21 @@ mod tests {
     /// samplers panic on a range whose width overflows or whose bounds are reversed.
     #[test]
     fn domains_built_by_hand_are_checked_before_any_draw() {
-        for domain in [
-            Domain::Float {
-                low: -1e308,
-                high: 1e308,
-                log: false,
-            },
-            Domain::Float {
-                low: 2.0,
-                high: 1.0,
-                log: false,
-            },
-            Domain::Float {
-                low: 0.0,
-                high: 1.0,
-                log: true,
-            },
-            Domain::Int { low: 3, high: 1 },
+        let float = |low, high, log| Domain::Float { low, high, log };
+        for (domain, why) in [
+            (
+                float(-1e308, 1e308, false),
+                "further apart than the largest number",
+            ),
+            (
+                float(2.0, 1.0, false),
+                "the low bound is above the high one",
+            ),
+            (float(0.0, 1.0, true), "a log scale needs positive bounds"),
+            (
+                Domain::Int { low: 3, high: 1 },
+                "the low bound is above the high one",
+            ),
         ] {
             let space = SearchSpace {
                 dimensions: vec![("c".to_owned(), domain.clone())],
@@ -470,7 +468,7 @@ mod tests {
             for search in [Search::Random(2), Search::Halving(2), Search::Grid] {
                 let error = search.candidates(&space, 0).unwrap_err().to_string();
                 assert!(
-                    error.starts_with("tune `c="),
+                    error.starts_with("tune `c=") && error.contains(why),
                     "{domain:?} {search}: {error}"
                 );
             }

@@ -57,9 +57,17 @@ fn a_grid_too_large_is_counted_and_refused_before_any_fit() {
         let parsed = SearchSpace::parse(space).unwrap();
         assert!(Search::Grid.candidates(&parsed, 0).is_err());
     }
-    // The limit itself is a grid.
-    let limit = SearchSpace::parse(&["max_depth=int:1:100", "min_samples_leaf=int:1:1000"]);
-    assert!(Search::Grid.check(&limit.unwrap()).is_ok());
+    // The limit itself is a grid, one more is not.
+    let grid = |high: usize| SearchSpace::parse(&[format!("max_depth=int:1:{high}")]).unwrap();
+    assert!(Search::Grid.check(&grid(MAX_CANDIDATES)).is_ok());
+    let error = Search::Grid
+        .check(&grid(MAX_CANDIDATES + 1))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains(&format!("a grid of {} candidates", MAX_CANDIDATES + 1)),
+        "{error}"
+    );
 }
 
 /// Defect 3: a float range whose bounds are finite but further apart than the largest number

@@ -289,3 +289,17 @@ impl ClassProbabilities for MultiFittedLogisticRegression<f64, usize> {
         Ok(self.predict_probabilities(&x))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::summed_tolerance;
+
+    /// The tolerance is scaled to linfa's summed loss, and a product beyond the largest number
+    /// is the largest number, not an infinity linfa would refuse.
+    #[test]
+    fn the_summed_tolerance_is_the_rows_times_the_means_at_most_the_largest_number() {
+        assert_eq!(summed_tolerance(1e-4, 10), 1e-4 * 10.0);
+        assert_eq!(summed_tolerance(1e308, 150), f64::MAX);
+        assert_eq!(summed_tolerance(f64::MAX, 2), f64::MAX);
+    }
+}

@@ -215,7 +215,10 @@ fn a_run_round_trips_through_its_directory() {
         "{error}"
     );
     let error = oml_run::RunRecord::load(&dir).unwrap_err().to_string();
-    assert!(error.contains("summary.json"), "{error}");
+    assert!(
+        error.contains("summary.json") && error.contains("changed after the run was written"),
+        "{error}"
+    );
     std::fs::write(&summary_path, &summary).unwrap();
     assert_eq!(oml_run::RunRecord::load(&dir).unwrap().summary, run.summary);
     // Missing and broken files are named.
@@ -273,7 +276,8 @@ fn files_named_as_a_runs_are_not_oml_s_without_its_manifest() {
     }
     let ours = root.path().join("ours");
     run.save(&ours, Replace::Never).unwrap();
-    assert!(run.save(&ours, Replace::Never).is_err());
+    let error = run.save(&ours, Replace::Never).unwrap_err().to_string();
+    assert!(error.contains("force"), "{error}");
     run.save(&ours, Replace::Owned).unwrap();
     oml_run::check_files(&ours).unwrap();
 }
