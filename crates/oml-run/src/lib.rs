@@ -64,7 +64,9 @@ pub use manifest::{
 pub use predictions::predictions_arff;
 pub use published::PublicationRecord;
 pub use report::{MeasureReport, RunReport};
-pub use request::{ExecutedRun, OpenedTask, PreparedRun, RunRequest, RunTiming, TuneRequest};
+pub use request::{
+    ExecutedRun, OpenedTask, PreparedRun, RunRequest, RunTiming, TuneRequest, useful_threads,
+};
 pub use run::{Run, RunRecord, changed_files, check_files, files};
 pub use run_dir::{Owned, Replace, write_directory};
 pub use store::{Damaged, FlowIdentity, Listed, RunKey, RunStore, TaskIdentity};

@@ -240,6 +240,15 @@ impl RunRequest {
     }
 }
 
+/// The threads worth starting for `requested` threads and `n_units` units: at most one per
+/// unit or per core, whichever is more (at least 1). A flow that fits in parallel (forests, the
+/// gbm, tuned flows) keeps every core busy on fewer units than cores; threads beyond both only
+/// idle (and spawning 100,000 takes minutes).
+pub fn useful_threads(requested: usize, n_units: usize) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    requested.min(n_units.max(cores)).max(1)
+}
+
 impl PreparedRun {
     /// Evaluates the flow on the task and packages the run; `on_unit` sees each unit as it
     /// finishes. Failed units are in the evaluation; the run holds what there is.
@@ -248,8 +257,7 @@ impl PreparedRun {
         let mut builder = EvaluatorBuilder::new();
         builder.seed(request.seed).fail_fast(request.fail_fast);
         if let Some(threads) = request.threads {
-            // More threads than units would only idle (and spawning 100,000 takes minutes).
-            builder.threads(threads.min(self.task.splits().units().len()).max(1));
+            builder.threads(useful_threads(threads, self.task.splits().units().len()));
         }
         let evaluator = builder.build()?;
         let started = now_rfc3339();

@@ -1179,7 +1179,7 @@ fn control_bytes_from_files_reach_the_terminal_escaped() {
 }
 
 #[test]
-fn threads_are_capped_at_the_units_and_zero_is_refused() {
+fn threads_are_capped_at_the_units_or_cores_and_zero_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("run");
     let zero = oml(&["run", "--threads", "0", "--out", out.to_str().unwrap()]);
@@ -1197,13 +1197,19 @@ fn threads_are_capped_at_the_units_and_zero_is_refused() {
     ]);
     let stderr = String::from_utf8_lossy(&many.stderr);
     assert!(many.status.success(), "{stderr}");
+    // As many threads as units or cores, whichever is more: a flow that fits in parallel
+    // keeps every core busy on fewer units.
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let useful = cores.max(3);
     assert!(
-        stderr.contains("100000 threads for 3 units: running on 3"),
+        stderr.contains(&format!(
+            "100000 threads are more than the 3 units and the cores: running on {useful}"
+        )),
         "{stderr}"
     );
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
-    assert_eq!(manifest["threads"], 3);
+    assert_eq!(manifest["threads"], useful);
 }
 
 #[test]

@@ -41,8 +41,14 @@ pub fn run(args: RunArgs, env: &Env) -> anyhow::Result<()> {
     let prepared = request.prepare()?;
     warn(&prepared.task);
     let n_units = prepared.task.splits().units().len();
-    if let Some(threads) = request.threads.filter(|&t| t > n_units) {
-        say!("oml: {threads} threads for {n_units} units: running on {n_units}");
+    if let Some(threads) = request.threads {
+        let useful = oml_run::useful_threads(threads, n_units);
+        if useful < threads {
+            say!(
+                "oml: {threads} threads are more than the {n_units} units and the cores: \
+                 running on {useful}"
+            );
+        }
     }
     let store = env.store(&args.store)?;
     let key = &prepared.key;
