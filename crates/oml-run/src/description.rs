@@ -47,13 +47,38 @@ pub struct EvaluationRecord {
 /// `array_data` is at most 128 ASCII characters in OpenML's schema; longer arrays are left out.
 const ARRAY_DATA_MAX: usize = 128;
 
+/// Which units' values a run description carries, as OpenML numbers the units of the task's
+/// estimation procedure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnitValues {
+    /// Every (repeat, fold): cross-validation.
+    Folds,
+    /// Fold 0 of each repeat only: holdout and leave-one-out, whose folds OpenML does not
+    /// number.
+    FirstFold,
+    /// Every (repeat, fold, sample), with `sample` even when there is one (as openml-python
+    /// writes them, and reads them back as sample evaluations): learning curves.
+    Samples,
+}
+
+impl UnitValues {
+    /// The units of an estimation procedure of this kind (`task.xml`'s `oml:type`).
+    pub fn of_procedure(kind: &str) -> Self {
+        match kind {
+            "learningcurve" => UnitValues::Samples,
+            "crossvalidation" => UnitValues::Folds,
+            _ => UnitValues::FirstFold,
+        }
+    }
+}
+
 impl RunDescription {
     /// The evaluations of a run summary: per measure, the run-level value with its standard
-    /// deviation and per-class values, then the value of every unit (with `sample` for
-    /// learning curves). `per_fold` is false for procedures whose folds OpenML does not
-    /// number (holdout, leave-one-out): only fold 0 may be uploaded there. Measures OpenML does
-    /// not take ([`oml_eval::MeasureInfo::uploaded`]) stay in `summary.json` and out of here.
-    pub fn evaluations_of(summary: &RunSummary, per_fold: bool) -> Vec<EvaluationRecord> {
+    /// deviation and per-class values, then the value of every unit that `units` names.
+    /// Undefined values (`NaN`, such as a leave-one-out fold's kappa) are left out, as OpenML's
+    /// engine leaves them out of its own evaluations. Measures OpenML does not take
+    /// ([`oml_eval::MeasureInfo::uploaded`]) stay in `summary.json` and out of here.
+    pub fn evaluations_of(summary: &RunSummary, units: UnitValues) -> Vec<EvaluationRecord> {
         let mut out = Vec::new();
         for (name, measure) in &summary.measures {
             if oml_eval::measure_info(name).is_some_and(|info| !info.uploaded) {
@@ -63,37 +88,38 @@ impl RunDescription {
                 let parts: Vec<String> = values.iter().map(|v| xsd_double(*v)).collect();
                 format!("[{}]", parts.join(","))
             });
-            out.push(EvaluationRecord {
-                name: name.clone(),
-                unit: None,
-                value: measure.value,
-                stdev: Some(measure.std),
-                array_data: array_data.filter(|text| text.len() <= ARRAY_DATA_MAX),
-            });
+            let mut push = |unit, value: f64, stdev: Option<f64>, array_data| {
+                if !value.is_nan() {
+                    out.push(EvaluationRecord {
+                        name: name.clone(),
+                        unit,
+                        value,
+                        stdev: stdev.filter(|s: &f64| !s.is_nan()),
+                        array_data,
+                    });
+                }
+            };
+            let array_data = array_data.filter(|text| text.len() <= ARRAY_DATA_MAX);
+            push(None, measure.value, Some(measure.std), array_data);
             for (repeat, folds) in measure.per_fold.iter().enumerate() {
                 for (fold, &value) in folds.iter().enumerate() {
-                    if !per_fold && fold > 0 {
-                        continue;
-                    }
-                    match &measure.per_sample {
-                        Some(grid) => {
-                            for (sample, &value) in grid[repeat][fold].iter().enumerate() {
-                                out.push(EvaluationRecord {
-                                    name: name.clone(),
-                                    unit: Some((repeat as u32, fold as u32, Some(sample as u32))),
+                    let (repeat, fold_index) = (repeat as u32, fold as u32);
+                    match (units, &measure.per_sample) {
+                        (UnitValues::FirstFold, _) if fold > 0 => {}
+                        (UnitValues::Samples, Some(grid)) => {
+                            for (sample, &value) in grid[repeat as usize][fold].iter().enumerate() {
+                                push(
+                                    Some((repeat, fold_index, Some(sample as u32))),
                                     value,
-                                    stdev: None,
-                                    array_data: None,
-                                });
+                                    None,
+                                    None,
+                                );
                             }
                         }
-                        None => out.push(EvaluationRecord {
-                            name: name.clone(),
-                            unit: Some((repeat as u32, fold as u32, None)),
-                            value,
-                            stdev: None,
-                            array_data: None,
-                        }),
+                        (UnitValues::Samples, None) => {
+                            push(Some((repeat, fold_index, Some(0))), value, None, None);
+                        }
+                        _ => push(Some((repeat, fold_index, None)), value, None, None),
                     }
                 }
             }

@@ -46,7 +46,9 @@ mod store;
 mod trace;
 mod verify;
 
-pub use description::{EvaluationRecord, RunDescription, UNPUBLISHED_FLOW_ID, xsd_double};
+pub use description::{
+    EvaluationRecord, RunDescription, UNPUBLISHED_FLOW_ID, UnitValues, xsd_double,
+};
 pub use error::{Error, Result};
 pub use evaluations::{
     EVALUATION_COLUMNS, EvaluationFilters, TableFormat, list_evaluations, sort_by_value,

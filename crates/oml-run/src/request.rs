@@ -11,14 +11,14 @@ use oml_eval::tune::{SearchSpace, Tuned};
 use oml_flow::{Flow, Pipeline, builtin_flow, flow_xml, qualified_parameters, set_parameters};
 use oml_task::{Task, TaskSpec};
 
-use crate::description::{RunDescription, UNPUBLISHED_FLOW_ID};
+use crate::description::{RunDescription, UNPUBLISHED_FLOW_ID, UnitValues};
 use crate::error::{Error, Result};
 use crate::manifest::{Machine, Manifest, RUSTC_VERSION, TaskDigests, locked_crates, now_rfc3339};
 use crate::predictions::predictions_arff;
 use crate::report::RunReport;
 use crate::run::{Run, files};
 use crate::store::{FlowIdentity, RunKey, TaskIdentity};
-use crate::trace::trace_arff;
+use crate::trace::{trace_arff, untraceable};
 
 /// A task with the digests of its dataset and splits, which every run key on it needs.
 #[derive(Debug, Clone)]
@@ -213,6 +213,14 @@ impl RunRequest {
             task,
             digests: task_digests,
         } = opened;
+        if let (Some(tune), Some(problem)) = (&self.tune, untraceable(task.splits().n_samples())) {
+            // Refused before any fit: the searches could not be written.
+            return Err(oml_eval::Error::Space {
+                texts: tune.space.clone(),
+                problem,
+            }
+            .into());
+        }
         let flow = self.make_flow(oml_eval::task_kind(&task))?;
         let parameter_settings: Vec<(String, String)> = qualified_parameters(flow.as_ref())
             .into_iter()
@@ -306,10 +314,7 @@ impl Run {
         let predictions =
             predictions_arff(evaluation, task.task_id(), task.class_labels(), header)?;
         let summary = evaluation.summary();
-        let per_fold = matches!(
-            task.description().procedure.kind.as_str(),
-            "crossvalidation" | "learningcurve"
-        );
+        let units = UnitValues::of_procedure(&task.description().procedure.kind);
         let description = RunDescription {
             task_id: task.task_id(),
             flow_id: UNPUBLISHED_FLOW_ID,
@@ -319,7 +324,7 @@ impl Run {
                 "oml".to_owned(),
                 format!("oml-{}", env!("CARGO_PKG_VERSION")),
             ],
-            evaluations: RunDescription::evaluations_of(&summary, per_fold),
+            evaluations: RunDescription::evaluations_of(&summary, units),
         };
         let machine = Machine::current();
         let manifest = Manifest {

@@ -7,14 +7,36 @@ use oml_eval::Evaluation;
 use crate::error::{Error, Result};
 use crate::run::files;
 
+/// Why the searches of a task with `n_samples` samples per fold cannot be a trace, if they
+/// cannot: OpenML's trace keys its rows by (repeat, fold, iteration), with one selected row per
+/// (repeat, fold), while a learning curve searches once per sample.
+pub(crate) fn untraceable(n_samples: u32) -> Option<String> {
+    (n_samples > 1).then(|| {
+        format!(
+            "a learning curve of {n_samples} samples cannot be tuned: OpenML's trace.arff has \
+             no sample column and holds one selected candidate per (repeat, fold), and each \
+             sample would choose its own (openml-python refuses such traces too); tune on a \
+             cross-validation or holdout task"
+        )
+    })
+}
+
 /// The trace of `evaluation`, or `None` when no unit searched. Columns: `repeat`, `fold`,
 /// `iteration`, `evaluation`, `selected {true, false}`, then `parameter_NAME` (a string: the
 /// value as JSON text, as openml-python writes it) per tuned parameter, named by the first
-/// unit's first candidate. A unit whose candidates tune other parameters is an error.
+/// unit's first candidate. A unit whose candidates tune other parameters is an error, and so
+/// are the searches of a learning curve of several samples ([`untraceable`]).
 pub fn trace_arff(evaluation: &Evaluation) -> Result<Option<Arff>> {
     let Some(first) = evaluation.units.iter().find_map(|u| u.trace.first()) else {
         return Ok(None);
     };
+    let (_, _, n_samples) = evaluation.shape;
+    if let Some(problem) = untraceable(n_samples) {
+        return Err(Error::Invalid {
+            path: files::TRACE.into(),
+            message: problem,
+        });
+    }
     let names: Vec<&str> = first.parameters.iter().map(|(n, _)| n.as_str()).collect();
     let (mut repeat, mut fold, mut iteration, mut score, mut selected) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());

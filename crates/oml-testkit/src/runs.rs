@@ -36,7 +36,7 @@ fn build_run(task: &Task, task_id: Option<i64>, task_name: &str, flow: &str, see
             .map(|(n, p)| (n, p.value))
             .collect(),
         tags: vec!["oml".to_owned()],
-        evaluations: oml_run::RunDescription::evaluations_of(&summary, true),
+        evaluations: oml_run::RunDescription::evaluations_of(&summary, oml_run::UnitValues::Folds),
     };
     let manifest = oml_run::Manifest {
         oml_version: "0.1.0".into(),

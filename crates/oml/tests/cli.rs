@@ -1500,6 +1500,29 @@ fn a_tuned_run_writes_its_trace_verifies_and_refuses_bad_spaces_before_any_fit()
         assert!(stderr.contains(named), "{extra:?}: {stderr}");
         assert!(!dir.path().join("c").exists());
     }
+    // A learning curve searches once per sample, which OpenML's trace cannot hold: refused
+    // before any fit, naming the tuned parameter.
+    let out = dir.path().join("c");
+    let curve = oml(&[
+        "run",
+        "--task",
+        "builtin:iris",
+        "--resampling",
+        "curve:3",
+        "--flow",
+        "decision-tree",
+        "--tune",
+        "max_depth=int:1:5",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(curve.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&curve.stderr);
+    assert!(
+        stderr.contains("tune `max_depth=int:1:5`: a learning curve of 3 samples cannot be tuned"),
+        "{stderr}"
+    );
+    assert!(!out.exists());
 }
 
 /// `data generate`, `task show --splits-json` and `flows --xml-dir` write over nothing that is

@@ -2,7 +2,7 @@
 
 use oml_eval::EvaluatorBuilder;
 use oml_flow::builtin_flow;
-use oml_run::{EvaluationRecord, RunDescription, UNPUBLISHED_FLOW_ID};
+use oml_run::{EvaluationRecord, RunDescription, UNPUBLISHED_FLOW_ID, UnitValues};
 use oml_task::{LocalTaskBuilder, Resampling};
 
 fn summary(resampling: &str) -> oml_eval::RunSummary {
@@ -31,7 +31,7 @@ fn a_description_round_trips_through_its_xml() {
             ("impute.strategy".into(), String::new()),
         ],
         tags: vec!["oml".into()],
-        evaluations: RunDescription::evaluations_of(&summary("cv:3:2"), true),
+        evaluations: RunDescription::evaluations_of(&summary("cv:3:2"), UnitValues::Folds),
     };
     let xml = description.to_xml();
     let back = RunDescription::from_xml(&xml).unwrap();
@@ -45,7 +45,7 @@ fn a_description_round_trips_through_its_xml() {
 
 #[test]
 fn evaluations_carry_units_and_leave_out_local_measures() {
-    let records = RunDescription::evaluations_of(&summary("cv:3:2"), true);
+    let records = RunDescription::evaluations_of(&summary("cv:3:2"), UnitValues::Folds);
     assert!(records.iter().all(|r| r.name != "log_loss"));
     let accuracy: Vec<&EvaluationRecord> = records
         .iter()
@@ -64,20 +64,90 @@ fn evaluations_carry_units_and_leave_out_local_measures() {
         Some(2)
     );
     // Holdout folds are not numbered by OpenML: only fold 0.
-    let holdout = RunDescription::evaluations_of(&summary("holdout:33:2"), false);
+    let holdout = RunDescription::evaluations_of(&summary("holdout:33:2"), UnitValues::FirstFold);
     assert!(
         holdout
             .iter()
             .all(|r| r.unit.is_none_or(|(_, fold, _)| fold == 0))
     );
     // Learning curves: one value per sample.
-    let curve = RunDescription::evaluations_of(&summary("curve:3"), true);
+    let curve = RunDescription::evaluations_of(&summary("curve:3"), UnitValues::Samples);
     assert!(
         curve
             .iter()
             .filter(|r| r.unit.is_some())
             .all(|r| r.unit.unwrap().2.is_some())
     );
+}
+
+/// A learning curve of one sample per fold (training folds of at most 64 rows) still numbers
+/// its values by sample, as openml-python writes them and reads them back as sample
+/// evaluations.
+#[test]
+fn a_learning_curve_of_one_sample_numbers_its_values_by_sample() {
+    let task = LocalTaskBuilder::new()
+        .resampling("curve:3".parse::<Resampling>().unwrap())
+        .from_source("builtin:iris")
+        .unwrap();
+    // Iris's folds train on 100 rows: samples of 64, 91 and 100 rows. A curve whose folds train
+    // on 64 rows or fewer has one sample, and its summary no per-sample grid, as made here.
+    assert_eq!(task.splits().n_samples(), 3);
+    let mut one_sample = summary("curve:3");
+    for measure in one_sample.measures.values_mut() {
+        measure.per_sample = None;
+    }
+    let records = RunDescription::evaluations_of(&one_sample, UnitValues::Samples);
+    let accuracy: Vec<_> = records
+        .iter()
+        .filter(|r| r.name == "predictive_accuracy" && r.unit.is_some())
+        .map(|r| r.unit.unwrap())
+        .collect();
+    assert_eq!(
+        accuracy,
+        [(0, 0, Some(0)), (0, 1, Some(0)), (0, 2, Some(0))]
+    );
+    let xml = RunDescription {
+        task_id: None,
+        flow_id: UNPUBLISHED_FLOW_ID,
+        setup_string: String::new(),
+        parameter_settings: Vec::new(),
+        tags: Vec::new(),
+        evaluations: records,
+    }
+    .to_xml();
+    assert!(xml.contains("<oml:evaluation repeat=\"0\" fold=\"2\" sample=\"0\">"));
+}
+
+/// Undefined values (a leave-one-out fold's kappa and AUC, of one test row) are left out of
+/// the description, as OpenML's engine leaves them out; the defined ones stay.
+#[test]
+fn undefined_values_are_left_out() {
+    let summary = summary("loo");
+    let kappa = &summary.measures["kappa"];
+    assert!(kappa.per_fold[0][0].is_nan(), "one row has no kappa");
+    let records = RunDescription::evaluations_of(&summary, UnitValues::FirstFold);
+    assert!(records.iter().all(|r| !r.value.is_nan()));
+    assert!(records.iter().all(|r| r.stdev.is_none_or(|s| !s.is_nan())));
+    let of = |name: &str| -> Vec<Option<(u32, u32, Option<u32>)>> {
+        records
+            .iter()
+            .filter(|r| r.name == name)
+            .map(|r| r.unit)
+            .collect()
+    };
+    // Kappa pooled over every row is defined; its fold-0 value is not.
+    assert_eq!(of("kappa"), [None]);
+    assert_eq!(of("predictive_accuracy"), [None, Some((0, 0, None))]);
+    let xml = RunDescription {
+        task_id: None,
+        flow_id: UNPUBLISHED_FLOW_ID,
+        setup_string: String::new(),
+        parameter_settings: Vec::new(),
+        tags: Vec::new(),
+        evaluations: records,
+    }
+    .to_xml();
+    assert!(!xml.contains("NaN"), "{xml}");
 }
 
 #[test]

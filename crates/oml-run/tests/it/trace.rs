@@ -79,3 +79,32 @@ fn a_tuned_run_writes_one_trace_row_per_candidate_and_one_selected_per_fold() {
         .unwrap();
     assert!(oml_run::trace_arff(&plain).unwrap().is_none());
 }
+
+/// A learning curve searches once per sample: the evaluation keeps every unit's search, and
+/// writing them as OpenML's trace, which has no sample column, is refused, naming the file.
+#[test]
+fn a_tuned_learning_curve_of_several_samples_has_no_trace() {
+    let task = LocalTaskBuilder::new()
+        .resampling("curve:3".parse::<Resampling>().unwrap())
+        .from_source("builtin:iris")
+        .unwrap();
+    assert_eq!(task.splits().n_samples(), 3);
+    let tuned = Tuned::new(
+        Arc::new(|| oml_flow::builtin_flow("decision-tree").unwrap()),
+        SearchSpace::parse(&["max_depth=int:1:4"]).unwrap(),
+        Search::Random(2),
+        Inner::Cv(3),
+    )
+    .unwrap();
+    let evaluation = EvaluatorBuilder::new()
+        .build()
+        .unwrap()
+        .evaluate(&tuned, &task)
+        .unwrap();
+    assert!(evaluation.units.iter().all(|u| u.trace.len() == 2));
+    let error = oml_run::trace_arff(&evaluation).unwrap_err().to_string();
+    assert!(
+        error.starts_with("trace.arff: a learning curve of 3 samples cannot be tuned"),
+        "{error}"
+    );
+}
