@@ -19,6 +19,19 @@ fn summary(resampling: &str) -> oml_eval::RunSummary {
         .summary()
 }
 
+/// The description XML of a run with these evaluations and nothing else.
+fn xml_of(evaluations: Vec<EvaluationRecord>) -> String {
+    RunDescription {
+        task_id: None,
+        flow_id: UNPUBLISHED_FLOW_ID,
+        setup_string: String::new(),
+        parameter_settings: Vec::new(),
+        tags: Vec::new(),
+        evaluations,
+    }
+    .to_xml()
+}
+
 #[test]
 fn a_description_round_trips_through_its_xml() {
     let description = RunDescription {
@@ -106,15 +119,7 @@ fn a_learning_curve_of_one_sample_numbers_its_values_by_sample() {
         accuracy,
         [(0, 0, Some(0)), (0, 1, Some(0)), (0, 2, Some(0))]
     );
-    let xml = RunDescription {
-        task_id: None,
-        flow_id: UNPUBLISHED_FLOW_ID,
-        setup_string: String::new(),
-        parameter_settings: Vec::new(),
-        tags: Vec::new(),
-        evaluations: records,
-    }
-    .to_xml();
+    let xml = xml_of(records);
     assert!(xml.contains("<oml:evaluation repeat=\"0\" fold=\"2\" sample=\"0\">"));
 }
 
@@ -138,15 +143,7 @@ fn undefined_values_are_left_out() {
     // Kappa pooled over every row is defined; its fold-0 value is not.
     assert_eq!(of("kappa"), [None]);
     assert_eq!(of("predictive_accuracy"), [None, Some((0, 0, None))]);
-    let xml = RunDescription {
-        task_id: None,
-        flow_id: UNPUBLISHED_FLOW_ID,
-        setup_string: String::new(),
-        parameter_settings: Vec::new(),
-        tags: Vec::new(),
-        evaluations: records,
-    }
-    .to_xml();
+    let xml = xml_of(records);
     assert!(!xml.contains("NaN"), "{xml}");
 }
 
