@@ -62,11 +62,12 @@ pub enum UnitValues {
 }
 
 impl UnitValues {
-    /// The units of an estimation procedure of this kind (`task.xml`'s `oml:type`).
-    pub fn of_procedure(kind: &str) -> Self {
-        match kind {
-            "learningcurve" => UnitValues::Samples,
-            "crossvalidation" => UnitValues::Folds,
+    /// The units of a task of this type whose estimation procedure is of this kind
+    /// (`task.xml`'s `oml:type`, which is `crossvalidation` for OpenML's learning curves too).
+    pub fn of_task(task_type: oml_task::TaskType, procedure_kind: &str) -> Self {
+        match (task_type, procedure_kind) {
+            (oml_task::TaskType::LearningCurve, _) | (_, "learningcurve") => UnitValues::Samples,
+            (_, "crossvalidation") => UnitValues::Folds,
             _ => UnitValues::FirstFold,
         }
     }

@@ -314,7 +314,7 @@ impl Run {
         let predictions =
             predictions_arff(evaluation, task.task_id(), task.class_labels(), header)?;
         let summary = evaluation.summary();
-        let units = UnitValues::of_procedure(&task.description().procedure.kind);
+        let units = UnitValues::of_task(task.task_type(), &task.description().procedure.kind);
         let description = RunDescription {
             task_id: task.task_id(),
             flow_id: UNPUBLISHED_FLOW_ID,

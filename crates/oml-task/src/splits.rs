@@ -9,6 +9,7 @@ use oml_data::{ArffReader, ArffWriter};
 use crate::{Error, Result};
 
 mod checks;
+mod grid;
 
 /// The train and test rows of one (repeat, fold, sample).
 ///
@@ -36,16 +37,29 @@ impl SplitUnit {
 
 /// All splits of a task, ordered by (repeat, fold, sample).
 ///
-/// The keys form a complete grid `0..n_repeats × 0..n_folds × 0..n_samples`, and no row is in
-/// both the train and the test set of one unit. Whether the row ids fit a dataset is checked
-/// by [`Splits::validate`], which needs the dataset's row count.
+/// Every (repeat, fold) of `0..n_repeats × 0..n_folds` has samples numbered from 0 without a
+/// gap, at least as many as repeat 0, fold 0 has ([`Splits::n_samples`]), and no row is in
+/// both the train and the test set of one unit. [`Splits::units`] is the complete grid
+/// `0..n_repeats × 0..n_folds × 0..n_samples`: the units that are run, as openml-python runs
+/// them (it takes its split dimensions from repeat 0, fold 0). Whether the row ids fit a
+/// dataset is checked by [`Splits::validate`], which needs the dataset's row count.
 ///
-/// Two `Splits` are equal when their names and units are; where they were read from is not
-/// compared.
+/// A learning curve's later folds may have more samples than repeat 0, fold 0: OpenML's
+/// EvaluationEngine counts the samples of each fold from that fold's training size, and a fold
+/// that trains on one row more can reach one sample more. These extra samples
+/// ([`Splits::extra_units`]) are kept and written back, and their rows are checked as the
+/// others are, but they are not run. [`Splits::check_procedure`] refuses them for any other
+/// task type.
+///
+/// Two `Splits` are equal when their names and units (the extra samples included) are; where
+/// they were read from is not compared.
 #[derive(Debug, Clone)]
 pub struct Splits {
     name: String,
+    /// The grid `0..n_repeats × 0..n_folds × 0..n_samples`, in key order.
     units: Vec<SplitUnit>,
+    /// The samples of a fold beyond `n_samples`, in key order.
+    extra: Vec<SplitUnit>,
     n_repeats: u32,
     n_folds: u32,
     n_samples: u32,
@@ -57,7 +71,7 @@ pub struct Splits {
 
 impl PartialEq for Splits {
     fn eq(&self, other: &Self) -> bool {
-        self.name == other.name && self.units == other.units
+        self.name == other.name && self.units == other.units && self.extra == other.extra
     }
 }
 
@@ -67,9 +81,11 @@ impl Splits {
     /// Splits named `name` (the ARFF relation) made of `units`, sorted by (repeat, fold,
     /// sample).
     ///
-    /// Fails when there are no units, when a key of the grid is missing or present twice, or
-    /// when a row is in both the train and the test set of one unit (unless the two sets are
-    /// equal: OpenML's test-on-training-data procedure).
+    /// Fails when there are no units, when a key is present twice, when a (repeat, fold) is
+    /// missing, has a gap in its samples or fewer samples than repeat 0, fold 0, or when a row
+    /// is in both the train and the test set of one unit (unless the two sets are equal:
+    /// OpenML's test-on-training-data procedure). Samples beyond those of repeat 0, fold 0
+    /// become [`Splits::extra_units`].
     pub fn new(name: impl Into<String>, units: Vec<SplitUnit>) -> Result<Self> {
         let mut seen = HashMap::new();
         for unit in &units {
@@ -101,8 +117,9 @@ impl Splits {
     ///
     /// Columns are looked up by name, as openml-python does: `type` (`TRAIN` or `TEST`),
     /// `rowid`, `repeat`, `fold` and, when present, `sample` (otherwise 0). The numbers of
-    /// repeats, folds and samples are those of the file. Errors name the file and, when one row
-    /// is to blame, its line.
+    /// repeats, folds and samples are those of the file, the samples those of repeat 0, fold 0
+    /// (see [`Splits`] for folds with more). Errors name the file and, when one row is to
+    /// blame, its line.
     pub fn read_path(path: &Path) -> Result<Self> {
         let (arff, lines) = ArffReader::new().read_path_with_lines(path)?;
         let mut splits = Self::from_arff(&arff, &lines).map_err(|e| e.with_path(path))?;
@@ -241,9 +258,18 @@ impl Splits {
         &self.name
     }
 
-    /// All units, ordered by (repeat, fold, sample).
+    /// The units that are run: every (repeat, fold) with samples `0..n_samples`, ordered by
+    /// (repeat, fold, sample).
     pub fn units(&self) -> &[SplitUnit] {
         &self.units
+    }
+
+    /// The samples of a learning curve's folds beyond [`Splits::n_samples`], ordered by
+    /// (repeat, fold, sample); empty unless a fold has more samples than repeat 0, fold 0.
+    /// Their rows are checked as the others are, and [`Splits::to_arff`] writes them, but they
+    /// are not run.
+    pub fn extra_units(&self) -> &[SplitUnit] {
+        &self.extra
     }
 
     /// The number of repeats.
@@ -256,12 +282,15 @@ impl Splits {
         self.n_folds
     }
 
-    /// The number of learning-curve samples of each fold; 1 for other tasks.
+    /// The number of learning-curve samples of repeat 0, fold 0, which every fold has and
+    /// which are run; 1 for other tasks. A later fold may have more
+    /// ([`Splits::extra_units`]).
     pub fn n_samples(&self) -> u32 {
         self.n_samples
     }
 
-    /// The unit of (`repeat`, `fold`, `sample`), if there is one.
+    /// The unit of (`repeat`, `fold`, `sample`) among [`Splits::units`], if there is one (an
+    /// extra sample is not).
     pub fn get(&self, repeat: u32, fold: u32, sample: u32) -> Option<&SplitUnit> {
         if repeat >= self.n_repeats || fold >= self.n_folds || sample >= self.n_samples {
             return None;
@@ -273,17 +302,17 @@ impl Splits {
 
     /// Checks the splits against a dataset of `n_rows` rows: every row id must be below
     /// `n_rows` (the error names the largest row id and, for splits read from a file, the line
-    /// of its first occurrence), and every unit must have training and test rows (and the
-    /// samples of a learning curve the same test rows). When `partition` is true (cross-validation, leave-one-out,
-    /// learning curves), the test sets of sample 0 of each repeat must also cover `0..n_rows`
-    /// exactly once; the error names the repeat and a row that is never tested or tested twice.
+    /// of its first occurrence), and every unit, extra samples included, must have training
+    /// and test rows (and the samples of a learning curve the same test rows). When
+    /// `partition` is true (cross-validation, leave-one-out, learning curves), the test sets
+    /// of sample 0 of each repeat must also cover `0..n_rows` exactly once; the error names the
+    /// repeat and a row that is never tested or tested twice.
     pub fn validate(&self, n_rows: usize, partition: bool) -> Result<()> {
         if let Some((max, line)) = self.max_row
             && max as usize >= n_rows
         {
             let unit = self
-                .units
-                .iter()
+                .all_units()
                 .find(|u| u.train.contains(&max) || u.test.contains(&max))
                 .map(|u| describe(u.key()))
                 .unwrap_or_default();
@@ -336,25 +365,22 @@ impl Splits {
     }
 
     /// The splits in OpenML's format: relation `name`, attributes `type {TRAIN,TEST}`,
-    /// `rowid`, `repeat`, `fold` (numeric) and, only when there is more than one sample,
-    /// `sample`; per unit all TRAIN rows then all TEST rows, in stored order.
+    /// `rowid`, `repeat`, `fold` (numeric) and, only when a fold has more than one sample,
+    /// `sample`; per unit, extra samples included and in (repeat, fold, sample) order, all
+    /// TRAIN rows then all TEST rows, in stored order.
     ///
     /// The `sample` column is left out when every sample is 0, which reads back as the same
     /// splits. (OpenML writes it for every learning-curve task, even with one sample; whether
     /// predictions carry a `sample` column is decided by the task type, not by this file.)
     pub fn to_arff(&self) -> Arff {
-        let with_sample = self.n_samples > 1;
-        let total: usize = self
-            .units
-            .iter()
-            .map(|u| u.train.len() + u.test.len())
-            .sum();
+        let with_sample = self.n_samples > 1 || !self.extra.is_empty();
+        let total: usize = self.all_units().map(|u| u.train.len() + u.test.len()).sum();
         let mut kind = Vec::with_capacity(total);
         let mut rowid = Vec::with_capacity(total);
         let mut repeat = Vec::with_capacity(total);
         let mut fold = Vec::with_capacity(total);
         let mut sample = Vec::with_capacity(if with_sample { total } else { 0 });
-        for unit in &self.units {
+        for unit in self.all_units() {
             for (code, rows) in [(0, &unit.train), (1, &unit.test)] {
                 for &row in rows {
                     kind.push(code);
@@ -402,75 +428,6 @@ impl Splits {
     pub fn write_path(&self, path: &Path) -> Result<()> {
         ArffWriter::new().write_path(&self.to_arff(), path)?;
         Ok(())
-    }
-
-    /// Sorts `units` and checks that their keys form a complete, 0-based grid.
-    fn from_units(
-        name: String,
-        mut units: Vec<SplitUnit>,
-        max_row: Option<(u32, Option<u64>)>,
-    ) -> Result<Self> {
-        if units.is_empty() {
-            return Err(split_error(None, "there are no splits".into()));
-        }
-        units.sort_by_key(SplitUnit::key);
-        let max = |f: fn(&SplitUnit) -> u32| u64::from(units.iter().map(f).max().unwrap_or(0)) + 1;
-        let (n_repeats, n_folds, n_samples) =
-            (max(|u| u.repeat), max(|u| u.fold), max(|u| u.sample));
-        let shape = format!(
-            "(the splits have repeats 0..{n_repeats}, folds 0..{n_folds} and samples \
-             0..{n_samples}, so every combination must be present once)"
-        );
-        // Far more combinations than units: some are missing (and the product could overflow).
-        let total = n_repeats.saturating_mul(n_folds).saturating_mul(n_samples);
-        if total > 2 * units.len() as u64 + 1 {
-            return Err(split_error(
-                None,
-                format!("{} splits cannot fill the grid {shape}", units.len()),
-            ));
-        }
-        let mut i = 0u64;
-        loop {
-            let found = units.get(i as usize).map(SplitUnit::key);
-            if i == total {
-                if let Some(key) = found {
-                    return Err(split_error(
-                        None,
-                        format!("{} appears twice", describe(key)),
-                    ));
-                }
-                break;
-            }
-            let expected = (
-                (i / (n_folds * n_samples)) as u32,
-                (i / n_samples % n_folds) as u32,
-                (i % n_samples) as u32,
-            );
-            match found {
-                Some(key) if key == expected => i += 1,
-                Some(key) if key < expected => {
-                    return Err(split_error(
-                        None,
-                        format!("{} appears twice", describe(key)),
-                    ));
-                }
-                _ => {
-                    return Err(split_error(
-                        None,
-                        format!("{} is missing {shape}", describe(expected)),
-                    ));
-                }
-            }
-        }
-        Ok(Splits {
-            name,
-            units,
-            n_repeats: n_repeats as u32,
-            n_folds: n_folds as u32,
-            n_samples: n_samples as u32,
-            max_row,
-            path: None,
-        })
     }
 }
 

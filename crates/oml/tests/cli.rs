@@ -1561,3 +1561,46 @@ fn commands_writing_files_refuse_what_is_there_without_force() {
     assert!(String::from_utf8_lossy(&refused.stderr).contains("writes ARFF"));
     assert!(!std::path::Path::new(&csv).exists());
 }
+
+/// A learning curve whose folds train on 64 rows or fewer has one sample; its description still
+/// numbers the values by sample, as openml-python writes them and reads them back as sample
+/// evaluations (OpenML gives learning curves a `crossvalidation` procedure).
+#[test]
+fn a_learning_curve_of_one_sample_numbers_its_evaluations_by_sample() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("g40.arff");
+    let out = dir.path().join("run");
+    success(&oml(&[
+        "data",
+        "generate",
+        data.to_str().unwrap(),
+        "--rows",
+        "40",
+        "--seed",
+        "2",
+    ]));
+    success(&oml(&[
+        "run",
+        "--task",
+        data.to_str().unwrap(),
+        "--target",
+        "class",
+        "--resampling",
+        "curve:5",
+        "--flow",
+        "constant",
+        "--out",
+        out.to_str().unwrap(),
+    ]));
+    let description = std::fs::read_to_string(out.join("description.xml")).unwrap();
+    let units: Vec<&str> = description
+        .lines()
+        .filter(|l| l.contains("<oml:evaluation repeat="))
+        .collect();
+    assert!(!units.is_empty(), "{description}");
+    assert!(
+        units.iter().all(|l| l.contains(" sample=\"0\">")),
+        "{description}"
+    );
+    assert!(units.iter().any(|l| l.contains("fold=\"4\" sample=\"0\"")));
+}

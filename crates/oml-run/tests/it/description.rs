@@ -155,3 +155,27 @@ fn a_bad_description_names_the_line() {
         "description.xml: line 2: flow_id `x` is not an integer"
     );
 }
+
+/// OpenML's learning curves have a `crossvalidation` procedure: the task type, not the
+/// procedure's kind, makes their values numbered by sample.
+#[test]
+fn the_task_type_and_procedure_decide_which_units_are_numbered() {
+    use oml_task::TaskType;
+    let of = UnitValues::of_task;
+    assert_eq!(
+        of(TaskType::LearningCurve, "crossvalidation"),
+        UnitValues::Samples
+    );
+    assert_eq!(
+        of(TaskType::SupervisedClassification, "crossvalidation"),
+        UnitValues::Folds
+    );
+    assert_eq!(
+        of(TaskType::SupervisedRegression, "holdout"),
+        UnitValues::FirstFold
+    );
+    assert_eq!(
+        of(TaskType::SupervisedClassification, "leaveoneout"),
+        UnitValues::FirstFold
+    );
+}

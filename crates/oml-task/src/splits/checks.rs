@@ -1,5 +1,6 @@
-//! What a task's splits must be beside the unit grid [`Splits::new`] checks: the counts its
-//! `task.xml` declares, and units a model can be trained and scored on.
+//! What a task's splits must be beside the shape [`Splits::new`] checks: the counts its
+//! `task.xml` declares, folds that differ in their samples only in a learning curve, and
+//! units a model can be trained and scored on.
 
 use crate::task_xml::{ProcedureDescription, TaskDescription};
 use crate::{Error, Result, TaskType};
@@ -25,14 +26,29 @@ impl Splits {
     /// procedure: the split file's repeats and folds must be the `number_repeats` and
     /// `number_folds` of `task.xml`, where it gives them, and its learning-curve samples at
     /// most `number_samples` (OpenML's "maximum number of samples": a small dataset has
-    /// fewer). A clustering task's splits are not checked: the server's clustering
-    /// procedures declare repeats that its split files need not have. The error names the
-    /// split file and the task's parameter.
+    /// fewer), counting the samples of repeat 0, fold 0, which are run. A clustering task's
+    /// counts are not checked: the server's clustering procedures declare repeats that its
+    /// split files need not have. The error names the split file and the task's parameter.
+    ///
+    /// Only a learning curve's folds may have more samples than repeat 0, fold 0
+    /// ([`Splits::extra_units`]); for any other task type the error names the split file and
+    /// the first such repeat and fold.
     pub fn check_procedure(
         &self,
         procedure: &ProcedureDescription,
         task_type: TaskType,
     ) -> Result<()> {
+        if task_type != TaskType::LearningCurve
+            && let Some((run, extra)) = self.folds().find(|(_, extra)| !extra.is_empty())
+        {
+            let (repeat, fold) = (run[0].repeat, run[0].fold);
+            return Err(self.error(format!(
+                "repeat {repeat}, fold {fold} has {} samples, more than the {} of repeat 0, \
+                 fold 0; only the folds of a learning curve may differ in their samples",
+                run.len() + extra.len(),
+                self.n_samples
+            )));
+        }
         if task_type == TaskType::Clustering {
             return Ok(());
         }
@@ -73,11 +89,12 @@ impl Splits {
         Ok(())
     }
 
-    /// Checks that every unit has rows to train on and rows to test, and, with learning-curve
-    /// samples, that every sample of a (repeat, fold) tests the rows its sample 0 tests (the
-    /// samples differ in their training rows only). The error names the unit.
+    /// Checks that every unit, extra samples included, has rows to train on and rows to test,
+    /// and, with learning-curve samples, that every sample of a (repeat, fold) tests the rows
+    /// its sample 0 tests (the samples differ in their training rows only). The error names
+    /// the unit.
     pub(super) fn check_units(&self) -> Result<()> {
-        for unit in &self.units {
+        for unit in self.all_units() {
             let empty = match (unit.train.is_empty(), unit.test.is_empty()) {
                 (_, true) => "no test rows",
                 (true, false) => "no training rows",
@@ -85,21 +102,26 @@ impl Splits {
             };
             return Err(self.error(format!("{} has {empty}", describe(unit.key()))));
         }
-        if self.n_samples > 1 {
-            let sorted = |rows: &[u32]| {
-                let mut rows = rows.to_vec();
-                rows.sort_unstable();
-                rows
-            };
-            for first in self.units.chunks(self.n_samples as usize) {
-                let tested = sorted(&first[0].test);
-                if let Some(other) = first[1..].iter().find(|u| sorted(&u.test) != tested) {
-                    return Err(self.error(format!(
-                        "{} tests other rows than sample 0 of its repeat and fold; the \
-                         samples of a learning curve share their test rows",
-                        describe(other.key())
-                    )));
-                }
+        let sorted = |rows: &[u32]| {
+            let mut rows = rows.to_vec();
+            rows.sort_unstable();
+            rows
+        };
+        for (run, extra) in self.folds() {
+            if run.len() + extra.len() < 2 {
+                continue;
+            }
+            let tested = sorted(&run[0].test);
+            if let Some(other) = run[1..]
+                .iter()
+                .chain(extra)
+                .find(|u| sorted(&u.test) != tested)
+            {
+                return Err(self.error(format!(
+                    "{} tests other rows than sample 0 of its repeat and fold; the samples of \
+                     a learning curve share their test rows",
+                    describe(other.key())
+                )));
             }
         }
         Ok(())
@@ -227,5 +249,29 @@ mod tests {
             "repeat 0, fold 0, sample 1 tests other rows than sample 0 of its repeat and fold; \
              the samples of a learning curve share their test rows"
         );
+    }
+
+    #[test]
+    fn only_a_learning_curve_may_have_more_samples_in_a_later_fold() {
+        // Fold 0 has one sample, fold 1 two (the second kept apart, not run).
+        let splits = Splits::new(
+            "s",
+            vec![
+                unit(0, 0, &[1], &[0]),
+                unit(1, 0, &[0], &[1, 2]),
+                unit(1, 1, &[0, 3], &[2, 1]),
+            ],
+        )
+        .unwrap();
+        assert_eq!(splits.n_samples(), 1);
+        let check = |t| splits.check_procedure(&procedure(1, 2, Some(1)), t);
+        check(TaskType::LearningCurve).unwrap();
+        for task_type in [TaskType::SupervisedClassification, TaskType::Clustering] {
+            assert_eq!(
+                check(task_type).unwrap_err().to_string(),
+                "repeat 0, fold 1 has 2 samples, more than the 1 of repeat 0, fold 0; only the \
+                 folds of a learning curve may differ in their samples"
+            );
+        }
     }
 }

@@ -293,3 +293,40 @@ fn a_cached_clustering_task_without_splits_tests_on_the_training_data() {
     }
     assert_eq!(task.class_labels(), None);
 }
+
+/// Audit D3: a learning-curve task whose split file is as OpenML's EvaluationEngine writes it
+/// (72 rows, 10 folds: folds 0-1 train on 64 rows and have one sample, folds 2-9 train on 65
+/// and have two) is read with openml-python's dimensions and written back whole.
+#[test]
+fn an_engine_curve_with_more_samples_in_later_folds_reads_and_writes_back() {
+    let mut builder = LocalTaskBuilder::new();
+    builder.resampling("curve:10".parse().unwrap());
+    let local = builder
+        .build(oml_testkit::stand_in("g72", 72, &["a", "b"]))
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let cache = Cache::new(dir.path(), Server::Www);
+    local.write_to_cache(&cache, 7, 7).unwrap();
+    let engine = crate::splits::engine_curve_units(local.splits());
+    let text = crate::splits::curve_file(&engine);
+    std::fs::write(cache.splits_arff(7).unwrap(), text).unwrap();
+
+    let task = Task::from_cache(&cache, 7).unwrap();
+    assert_eq!(task.description().procedure.number_samples, Some(1));
+    let splits = task.splits();
+    assert_eq!(
+        (splits.n_repeats(), splits.n_folds(), splits.n_samples()),
+        (1, 10, 1)
+    );
+    let run: Vec<_> = splits.units().iter().map(|u| u.train.len()).collect();
+    assert_eq!(run, [64; 10]);
+    assert_eq!(splits.extra_units().len(), 8);
+    assert_eq!(task.summary().splits.len(), 10);
+
+    let other = tempfile::tempdir().unwrap();
+    let other = Cache::new(other.path(), Server::Www);
+    task.write_to_cache(&other, 7, 7).unwrap();
+    let back = Task::from_cache(&other, 7).unwrap();
+    assert_eq!(back.splits(), splits);
+    assert_eq!(back.splits().extra_units(), splits.extra_units());
+}

@@ -3,7 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
-use oml_task::{Resampling, Splits, generate};
+use oml_task::{
+    ProcedureDescription, Resampling, SplitUnit, Splits, TaskDescription, TaskType, generate,
+    learning_curve_samples, learning_curve_size,
+};
 use proptest::prelude::*;
 
 fn fixture(task: u32) -> PathBuf {
@@ -345,4 +348,193 @@ fn huge_repeat_and_fold_numbers_are_an_error_not_a_panic() {
     let text = format!("{HEADER}TRAIN,0,4294967295,4294967295\n");
     let err = read_error(&text);
     assert!(err.contains("cannot fill the grid"), "{err}");
+}
+
+// Audit D3: learning-curve split files as OpenML's EvaluationEngine writes them.
+
+/// Cross-validation splits of `n` rows in `folds` folds, one repeat, as OpenML's engine makes
+/// them (Weka's testCV: the first `n % folds` test folds are one row larger).
+pub(crate) fn engine_folds(n: usize, folds: u32) -> Splits {
+    let cv = Resampling::CrossValidation {
+        repeats: 1,
+        folds,
+        stratified: false,
+    };
+    generate(&cv, n, None, 3, "engine").unwrap()
+}
+
+/// The learning-curve units OpenML's EvaluationEngine writes for the folds `cv`
+/// (LearningCurveSplitsGenerator): each fold gets the samples of its own training size, so a
+/// fold that trains on one row more can get one sample more.
+pub(crate) fn engine_curve_units(cv: &Splits) -> Vec<SplitUnit> {
+    let mut units = Vec::new();
+    for fold in cv.units() {
+        let n = fold.train.len();
+        for sample in 0..learning_curve_samples(n) {
+            units.push(SplitUnit {
+                sample,
+                train: fold.train[..learning_curve_size(sample, n)].to_vec(),
+                ..fold.clone()
+            });
+        }
+    }
+    units
+}
+
+/// `units` as the text of a split file with a `sample` column, in the engine's layout: per
+/// unit all TRAIN lines, then all TEST lines.
+pub(crate) fn curve_file(units: &[SplitUnit]) -> String {
+    let mut text = String::from(
+        "@RELATION engine_splits\n@ATTRIBUTE type {TRAIN,TEST}\n@ATTRIBUTE rowid NUMERIC\n\
+         @ATTRIBUTE repeat NUMERIC\n@ATTRIBUTE fold NUMERIC\n@ATTRIBUTE sample NUMERIC\n@DATA\n",
+    );
+    for u in units {
+        for (kind, rows) in [("TRAIN", &u.train), ("TEST", &u.test)] {
+            for row in rows {
+                let line = format!("{kind},{row},{},{},{}\n", u.repeat, u.fold, u.sample);
+                text.push_str(&line);
+            }
+        }
+    }
+    text
+}
+
+fn curve_procedure(samples: u32) -> ProcedureDescription {
+    ProcedureDescription {
+        kind: "crossvalidation".into(),
+        number_repeats: Some(1),
+        number_folds: Some(10),
+        number_samples: Some(samples),
+        ..ProcedureDescription::default()
+    }
+}
+
+#[test]
+fn an_engine_curve_whose_later_folds_have_more_samples_runs_the_samples_of_fold_zero() {
+    let cv = engine_folds(72, 10);
+    let train_sizes: Vec<usize> = cv.units().iter().map(|u| u.train.len()).collect();
+    assert_eq!(train_sizes, [64, 64, 65, 65, 65, 65, 65, 65, 65, 65]);
+    let engine = engine_curve_units(&cv);
+    assert_eq!(engine.len(), 2 + 8 * 2);
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(&dir, &curve_file(&engine));
+    let splits = Splits::read_path(&path).unwrap();
+    // openml-python's dimensions: (1, 10, 1), samples from repeat 0, fold 0.
+    assert_eq!(
+        (splits.n_repeats(), splits.n_folds(), splits.n_samples()),
+        (1, 10, 1)
+    );
+    assert_eq!(splits.units().len(), 10);
+    for (fold, (unit, full)) in (0..).zip(splits.units().iter().zip(cv.units())) {
+        assert_eq!((unit.repeat, unit.fold, unit.sample), (0, fold, 0));
+        assert_eq!(
+            unit.train,
+            full.train[..64],
+            "fold {fold} trains on sample 0's rows"
+        );
+        assert_eq!(unit.test, full.test);
+    }
+    // The second samples of folds 2-9 are kept apart, not run.
+    let extra: Vec<_> = splits
+        .extra_units()
+        .iter()
+        .map(|u| (u.fold, u.sample, u.train.len()))
+        .collect();
+    assert_eq!(extra, (2..10).map(|f| (f, 1, 65)).collect::<Vec<_>>());
+    splits.validate(72, true).unwrap();
+
+    // A learning-curve task takes it, with number_samples 1 or more.
+    let mut curve = TaskDescription {
+        task_id: Some(7),
+        task_type: TaskType::LearningCurve,
+        dataset_id: Some(7),
+        target: Some("class".into()),
+        procedure: curve_procedure(1),
+        evaluation_measures: Vec::new(),
+        tags: Vec::new(),
+    };
+    splits.check_for_task(&curve, 72).unwrap();
+    curve.procedure.number_samples = Some(2);
+    splits.check_for_task(&curve, 72).unwrap();
+    // Another task type does not.
+    let classification = TaskDescription {
+        task_type: TaskType::SupervisedClassification,
+        procedure: ProcedureDescription {
+            number_samples: None,
+            ..curve_procedure(1)
+        },
+        ..curve
+    };
+    let err = splits.check_for_task(&classification, 72).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "{}: repeat 0, fold 2 has 2 samples, more than the 1 of repeat 0, fold 0; only the \
+             folds of a learning curve may differ in their samples",
+            path.display()
+        )
+    );
+
+    // Written and read back, the extra samples included.
+    let out = dir.path().join("written.arff");
+    splits.write_path(&out).unwrap();
+    let back = Splits::read_path(&out).unwrap();
+    assert_eq!(back, splits);
+    assert_eq!(back.extra_units(), splits.extra_units());
+}
+
+#[test]
+fn an_extra_sample_is_checked_as_the_others_are() {
+    let cv = engine_folds(72, 10);
+    let mut engine = engine_curve_units(&cv);
+    // Fold 9's second sample tests one row fewer.
+    engine.last_mut().unwrap().test.pop();
+    let err = validate_error(&curve_file(&engine), 72);
+    assert_eq!(
+        err,
+        "repeat 0, fold 9, sample 1 tests other rows than sample 0 of its repeat and fold; the \
+         samples of a learning curve share their test rows"
+    );
+    // A row out of range in an extra sample is found there.
+    let mut engine = engine_curve_units(&cv);
+    engine.last_mut().unwrap().train.push(72);
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(&dir, &curve_file(&engine));
+    let err = Splits::read_path(&path).unwrap().validate(72, true);
+    let err = err.unwrap_err().to_string();
+    assert!(
+        err.contains("row id 72 (in repeat 0, fold 9, sample 1) is out of range"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_fold_with_fewer_samples_than_fold_zero_is_refused_naming_it() {
+    // The engine's folds numbered backwards: fold 0 has two samples, folds 8 and 9 one.
+    let cv = engine_folds(72, 10);
+    let mut units = engine_curve_units(&cv);
+    for unit in &mut units {
+        unit.fold = 9 - unit.fold;
+    }
+    assert_eq!(
+        read_error(&curve_file(&units)),
+        "repeat 0, fold 8 has 1 samples, fewer than the 2 of repeat 0, fold 0, which every \
+         fold must have"
+    );
+}
+
+#[test]
+fn a_gap_in_the_samples_of_a_fold_is_refused_naming_it() {
+    let cv = engine_folds(72, 10);
+    let mut units = engine_curve_units(&cv);
+    // Fold 3 has samples 0 and 2.
+    for unit in units.iter_mut().filter(|u| u.fold == 3 && u.sample == 1) {
+        unit.sample = 2;
+    }
+    assert_eq!(
+        read_error(&curve_file(&units)),
+        "repeat 0, fold 3, sample 1 is missing, but sample 2 is there; the samples of a fold \
+         run from 0 without a gap"
+    );
 }
