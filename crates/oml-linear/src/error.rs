@@ -41,6 +41,14 @@ pub enum Error {
         /// The value found.
         value: f64,
     },
+    /// A target is NaN or infinite.
+    #[error("row {row}: target {value} is not finite")]
+    NonFiniteTarget {
+        /// The row, from 0.
+        row: usize,
+        /// The value found.
+        value: f64,
+    },
     /// Records to predict have another number of columns than the training records.
     #[error("the model was fitted on {expected} columns, the records have {found}")]
     WidthMismatch {

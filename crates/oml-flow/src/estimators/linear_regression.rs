@@ -1,22 +1,21 @@
-//! linfa-linear's ordinary least squares as the `linear-regression` flow, and the fitted linear
-//! function `x . weights + intercept` that it and the elastic net predict with.
+//! oml-linear's ordinary least squares (scikit-learn's `LinearRegression`) as the
+//! `linear-regression` flow, and the fitted linear function `x . weights + intercept` that it
+//! and the elastic net predict with.
 
-use linfa::prelude::*;
-use linfa_linear::LinearRegression;
+use linfa::ParamGuard;
 use ndarray::Array1;
 use oml_data::DesignMatrix;
+use oml_linear::LinearRegression;
 
 use crate::error::{Error, Result};
-use crate::estimators::linfa_external_version;
+use crate::estimators::external_version;
 use crate::flow::{Describe, Flow, Model, Output, Target, TaskKind, TrainingSet, unsupported};
 use crate::inputs::{fitted_inputs, training_inputs};
 use crate::param::{Parameter, parse_value, unknown_parameter};
 
-/// Checked hyperparameters of [`LinearRegressionFlow`].
-///
-/// linfa-linear's `LinearRegression` keeps its one parameter private, so oml keeps its own.
-/// Made by checking
-/// [`LinearRegressionParams`] ([`linfa::ParamGuard::check`]).
+/// Checked hyperparameters of [`LinearRegressionFlow`]: the flow's one parameter (oml-linear's
+/// `tol` stays at scikit-learn's default, 1e-6). Made by checking [`LinearRegressionParams`]
+/// ([`linfa::ParamGuard::check`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LinearRegressionValidParams {
     fit_intercept: bool,
@@ -76,9 +75,13 @@ impl ParamGuard for LinearRegressionParams {
     }
 }
 
-/// Ordinary least squares of linfa-linear (QR decomposition, no regularisation). Collinear
-/// columns, such as every one-hot column of a nominal feature beside the intercept, make the
-/// problem singular: the fit fails or gives large weights.
+/// Ordinary least squares fitted as scikit-learn's `LinearRegression` fits dense records
+/// (oml-linear's [`LinearRegression`]): with an intercept, the records and the target centred
+/// by their training means; the least-squares weights of least norm, singular values at most
+/// 1e-6 times the largest treated as zero (scipy's `lstsq` with scikit-learn 1.9's `tol` as
+/// `cond`); the intercept `mean(y) - mean(x) . weights`. A singular design (the one-hot
+/// columns of a nominal feature beside the intercept, a constant column, a repeated one) gets
+/// scikit-learn's weights, not an error.
 #[derive(Debug, Clone)]
 pub struct LinearRegressionFlow {
     params: LinearRegressionValidParams,
@@ -113,14 +116,17 @@ impl LinearRegressionFlow {
 
 impl Describe for LinearRegressionFlow {
     fn name(&self) -> String {
-        "linfa_linear.LinearRegression".to_owned()
+        "oml_linear.LinearRegression".to_owned()
     }
     fn external_version(&self) -> String {
-        linfa_external_version(&["linfa-linear"])
+        // No exp, ln or pow: the solver takes only arithmetic and square roots, so no libm.
+        external_version([("oml-linear", oml_linear::VERSION)])
     }
     fn description(&self) -> String {
-        "Ordinary least squares linear regression of linfa-linear (scikit-learn: \
-         LinearRegression)"
+        "Ordinary least squares fitted as scikit-learn fits dense records (scikit-learn: \
+         LinearRegression, the same centring, minimum-norm least-squares solution and \
+         singular value cut-off, 1e-6 of the largest); a singular design, such as one-hot \
+         columns beside the intercept, gets the minimum-norm weights"
             .to_owned()
     }
     fn parameters(&self) -> Vec<Parameter> {
@@ -153,11 +159,12 @@ impl Flow for LinearRegressionFlow {
             return Err(unsupported(self, &data.target));
         };
         let x = training_inputs(&self.name(), data)?;
-        let model = LinearRegression::new()
-            .with_intercept(self.params.fit_intercept())
-            .fit(&DatasetBase::new(x, values))
+        let model = LinearRegression::params()
+            .fit_intercept(self.params.fit_intercept())
+            .check()
+            .and_then(|params| params.fit_records(x, values))
             .map_err(|e| Error::fit(self.name(), e))?;
-        LinearModel::boxed(self.name(), model.params().clone(), model.intercept())
+        LinearModel::boxed(self.name(), model.coefficients().clone(), model.intercept())
     }
 }
 

@@ -1,5 +1,6 @@
-//! The regression and clustering flows on builtin tasks, and hand-checkable cases of the
-//! logistic regression and SVM classifiers.
+//! The regression and clustering flows on builtin tasks, linear regression on a singular
+//! design against scikit-learn, and hand-checkable cases of the logistic regression and SVM
+//! classifiers.
 
 use ndarray::{Array1, Array2, Axis};
 use oml_data::DesignMatrix;
@@ -60,6 +61,90 @@ fn linear_models_refuse_a_classification_target() {
             matches!(&error, Error::UnsupportedTask { task, .. } if task == "classification"),
             "{name}: {error}"
         );
+    }
+}
+
+/// x1 (numeric, one value missing), x2 (numeric), c (nominal: a, b, c) and k (numeric,
+/// `k_value(row)`), one row per entry of `x1`.
+fn nominal_and_constant(
+    x1: &[f64],
+    x2: &[f64],
+    c: &[usize],
+    k_value: impl Fn(usize) -> f64,
+) -> DesignMatrix {
+    let x = Array2::from_shape_fn((x1.len(), 4), |(i, j)| match j {
+        0 => x1[i],
+        1 => x2[i],
+        2 => c[i] as f64,
+        _ => k_value(i),
+    });
+    let column = |name: &str, categories: Option<Vec<String>>| oml_data::EncodedColumn {
+        name: name.to_owned(),
+        categories,
+    };
+    let levels = Some(vec!["a".to_owned(), "b".to_owned(), "c".to_owned()]);
+    let columns = vec![
+        column("x1", None),
+        column("x2", None),
+        column("c", levels),
+        column("k", None),
+    ];
+    DesignMatrix { x, columns }
+}
+
+#[test]
+fn linear_regression_fits_a_nominal_and_a_constant_column_as_scikit_learn() {
+    // The one-hot columns of c sum to the intercept's, and k is constant in the training rows
+    // (a zero column once scaled): a singular design, which linfa-linear's least squares
+    // refused ("Matrix is non-invertible") and scikit-learn fits.
+    let nan = f64::NAN;
+    let train = nominal_and_constant(
+        &[
+            0.5, -1.2, 2.3, nan, 0.8, -0.3, 1.7, -2.1, 0.0, 1.1, -0.7, 0.4,
+        ],
+        &[
+            1.0, 0.3, -0.8, 2.2, -1.5, 0.6, 0.9, -0.2, 1.4, -1.1, 0.7, -0.4,
+        ],
+        &[0, 1, 2, 0, 1, 2, 2, 1, 0, 0, 1, 2],
+        |_| 1.0,
+    );
+    let y = Array1::from(vec![
+        3.1, -2.9, 4.4, -2.5, 5.6, -1.0, 3.2, -5.8, -1.3, 6.3, -3.6, 1.5,
+    ]);
+    let test = nominal_and_constant(
+        &[0.2, nan, -1.0, 1.5, 0.9],
+        &[0.1, -0.6, 1.2, 0.0, -0.9],
+        &[2, 0, 1, 1, 0],
+        |row| if row == 2 { 3.0 } else { 1.0 },
+    );
+    let flow = builtin_flow("linear-regression").unwrap();
+    let model = flow
+        .fit(
+            &TrainingSet {
+                features: &train,
+                target: Target::Values(y.view()),
+            },
+            0,
+        )
+        .unwrap();
+    let Predictions::Values(predicted) = model.predict(&test, TaskKind::Regression).unwrap() else {
+        panic!("regression predictions")
+    };
+    // scikit-learn 1.9.1 (~/.cache/oml-ci-venv/bin/python): the same rows as pandas columns,
+    // make_pipeline(make_column_transformer(
+    //     (make_pipeline(SimpleImputer(strategy="median"), StandardScaler()), ["x1", "x2", "k"]),
+    //     (OneHotEncoder(handle_unknown="ignore"), ["c"])), LinearRegression())
+    // .fit(train, y).predict(test), printed with repr(float(v)) (its rank_ is 4 of 6 columns).
+    let expected = [
+        0.05998313125193677,
+        3.842151134494589,
+        -4.633871744338995,
+        3.3594829701680116,
+        5.549629115731179,
+    ];
+    assert_eq!(predicted.len(), expected.len());
+    for (row, (p, e)) in predicted.iter().zip(expected).enumerate() {
+        assert!((p - e).abs() < 1e-9, "row {row}: {p} against {e}");
     }
 }
 
