@@ -5,75 +5,13 @@
 use linfa::ParamGuard;
 use ndarray::Array1;
 use oml_data::DesignMatrix;
-use oml_linear::LinearRegression;
+use oml_linear::{LinearRegression, LinearRegressionParams, LinearRegressionValidParams};
 
 use crate::error::{Error, Result};
 use crate::estimators::external_version;
 use crate::flow::{Describe, Flow, Model, Output, Target, TaskKind, TrainingSet, unsupported};
 use crate::inputs::{fitted_inputs, training_inputs};
 use crate::param::{Parameter, parse_value, unknown_parameter};
-
-/// Checked hyperparameters of [`LinearRegressionFlow`]: the flow's one parameter (oml-linear's
-/// `tol` stays at scikit-learn's default, 1e-6). Made by checking [`LinearRegressionParams`]
-/// ([`linfa::ParamGuard::check`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LinearRegressionValidParams {
-    fit_intercept: bool,
-}
-
-impl LinearRegressionValidParams {
-    /// Whether an intercept is fitted. By default, true.
-    pub fn fit_intercept(&self) -> bool {
-        self.fit_intercept
-    }
-}
-
-/// Unchecked hyperparameters of [`LinearRegressionFlow`], with consuming setters; check them
-/// with [`linfa::ParamGuard::check`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LinearRegressionParams(LinearRegressionValidParams);
-
-impl Default for LinearRegressionParams {
-    fn default() -> Self {
-        LinearRegressionParams(LinearRegressionValidParams {
-            fit_intercept: true,
-        })
-    }
-}
-
-impl LinearRegressionParams {
-    /// The defaults: an intercept.
-    pub fn new() -> Self {
-        LinearRegressionParams::default()
-    }
-
-    /// Sets whether an intercept is fitted.
-    pub fn fit_intercept(mut self, yes: bool) -> Self {
-        self.0.fit_intercept = yes;
-        self
-    }
-}
-
-impl From<LinearRegressionValidParams> for LinearRegressionParams {
-    fn from(params: LinearRegressionValidParams) -> Self {
-        LinearRegressionParams(params)
-    }
-}
-
-impl ParamGuard for LinearRegressionParams {
-    type Checked = LinearRegressionValidParams;
-    type Error = Error;
-
-    /// Every combination is valid.
-    fn check_ref(&self) -> Result<&LinearRegressionValidParams> {
-        Ok(&self.0)
-    }
-
-    fn check(self) -> Result<LinearRegressionValidParams> {
-        self.check_ref()?;
-        Ok(self.0)
-    }
-}
 
 /// Ordinary least squares fitted as scikit-learn's `LinearRegression` fits dense records
 /// (oml-linear's [`LinearRegression`]): with an intercept, the records and the target centred
@@ -90,7 +28,7 @@ pub struct LinearRegressionFlow {
 impl Default for LinearRegressionFlow {
     fn default() -> Self {
         LinearRegressionFlow::with_params(
-            LinearRegressionParams::new()
+            LinearRegression::params()
                 .check()
                 .expect("the defaults are valid"),
         )
@@ -98,12 +36,13 @@ impl Default for LinearRegressionFlow {
 }
 
 impl LinearRegressionFlow {
-    /// Least squares with an intercept.
+    /// Least squares with an intercept and scikit-learn's cut-off.
     pub fn new() -> Self {
         LinearRegressionFlow::default()
     }
 
-    /// Least squares with the given checked parameters.
+    /// Least squares with the given checked parameters (the flow sets `fit_intercept`;
+    /// `tol` is kept as given).
     pub fn with_params(params: LinearRegressionValidParams) -> Self {
         LinearRegressionFlow { params }
     }
@@ -144,7 +83,10 @@ impl Describe for LinearRegressionFlow {
             "fit_intercept" => params.fit_intercept(parse_value(name, value)?),
             _ => return Err(unknown_parameter(&self.name(), name, &self.parameters())),
         };
-        self.params = params.check()?;
+        // `fit_intercept` takes either value, so this fails only if oml-linear checks more.
+        self.params = params
+            .check()
+            .map_err(|e| Error::invalid(name, value, e.to_string()))?;
         Ok(())
     }
 }
@@ -159,10 +101,9 @@ impl Flow for LinearRegressionFlow {
             return Err(unsupported(self, &data.target));
         };
         let x = training_inputs(&self.name(), data)?;
-        let model = LinearRegression::params()
-            .fit_intercept(self.params.fit_intercept())
-            .check()
-            .and_then(|params| params.fit_records(x, values))
+        let model = self
+            .params
+            .fit_records(x, values)
             .map_err(|e| Error::fit(self.name(), e))?;
         LinearModel::boxed(self.name(), model.coefficients().clone(), model.intercept())
     }

@@ -30,9 +30,7 @@ pub use gaussian_nb::GaussianNbFlow;
 pub use gbm::GbmFlow;
 pub use k_means::KMeansFlow;
 pub use knn::{KnnAlgorithm, KnnFlow, KnnWeights};
-pub use linear_regression::{
-    LinearRegressionFlow, LinearRegressionParams, LinearRegressionValidParams,
-};
+pub use linear_regression::LinearRegressionFlow;
 pub use linfa_decision_tree::LinfaDecisionTreeFlow;
 pub use linfa_logistic_regression::{
     LinfaLogisticRegressionFlow, LinfaLogisticRegressionParams, LinfaLogisticRegressionValidParams,
