@@ -128,8 +128,11 @@ impl LocalTaskBuilder {
             .clone()
             .or_else(|| dataset.default_target().map(str::to_owned))
         else {
+            let last = dataset.features().last().map_or(String::new(), |f| {
+                format!("; its last column is `{}`", f.name)
+            });
             return Err(Error::Invalid(format!(
-                "dataset `{}` has no default target; name the target",
+                "dataset `{}` has no default target; name the target (`--target COLUMN`{last})",
                 dataset.name()
             )));
         };

@@ -168,3 +168,21 @@ fn errors_name_the_target_and_what_is_wrong() {
     too_many_folds.resampling("cv:200".parse().unwrap());
     assert!(error(&too_many_folds, "builtin:iris").contains("200"));
 }
+
+/// An ARFF file names no default target: the error says how to name one and which column is
+/// last (where Weka and OpenML put the class).
+#[test]
+fn a_file_without_a_default_target_asks_for_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.arff");
+    std::fs::write(
+        &path,
+        "@RELATION t\n@ATTRIBUTE x NUMERIC\n@ATTRIBUTE label {a,b}\n@DATA\n1,a\n2,b\n",
+    )
+    .unwrap();
+    assert_eq!(
+        error(&LocalTaskBuilder::new(), path.to_str().unwrap()),
+        "dataset `t` has no default target; name the target (`--target COLUMN`; its last \
+         column is `label`)"
+    );
+}
