@@ -160,7 +160,8 @@ def sklearn_pipeline(flow, numeric, nominal, threads=None):
         "gaussian-nb": (GaussianNB(), True),
         "logistic-regression": (LogisticRegression(C=1.0), True),
         "svm": (SVC(probability=True, gamma=0.25), True),
-        # linfa's multinomial loss sums over rows plus alpha ||W||^2 / 2: C = 1 / alpha.
+        # linfa's multinomial loss sums over rows plus alpha ||W||^2 / 2: C = 1 / alpha for
+        # three or more classes, 2 / alpha for two (two weight vectors share the penalty).
         "linfa-logistic-regression": (LogisticRegression(C=1.0), True),
         # perpetual's booster has no scikit-learn twin; its counterpart is perpetual's own
         # Python package (the same release, with scikit-learn's estimator interface), one

@@ -146,7 +146,8 @@ COUNTERPARTS = {
             "tol": p("tol")}),
     },
     "linfa-logistic-regression": {
-        # linfa-logistic minimises sum(log loss) + alpha/2 |w|^2: scikit-learn's C = 1/alpha.
+        # linfa-logistic minimises sum(log loss) + alpha/2 |W|^2: scikit-learn's C = 1/alpha
+        # for three or more classes, 2/alpha for two (two weight vectors share the penalty).
         "classification": ("LogisticRegression", lambda p: {
             "C": 1.0 / p("alpha"), "fit_intercept": p("fit_intercept"),
             "max_iter": p("max_iterations")}),

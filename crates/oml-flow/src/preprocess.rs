@@ -49,8 +49,9 @@ crate::option_value!(NominalImpute {
 /// `SimpleImputer`. Numeric columns follow `strategy` (the median by default); nominal
 /// columns follow `nominal` (kept missing, a category of its own, by default). With
 /// `add_indicator`, each numeric column with missing training values gets an indicator column
-/// (`NAME=missing`: 1 where the value was missing), as `add_indicator=True`. A numeric column
-/// with no training value at all is filled with 0.
+/// (`NAME=missing`: 1 where the value was missing), as `add_indicator=True`. A column with no
+/// training value at all (and a fill) becomes 0 in every row, test rows included: it carries
+/// nothing, as scikit-learn drops such a column, and every model ignores a constant column.
 #[derive(Debug, Clone, Default)]
 pub struct SimpleImputer {
     strategy: ImputeStrategy,
@@ -142,14 +143,14 @@ impl Preprocessor for SimpleImputer {
                     return None;
                 }
                 if present.is_empty() {
-                    return Some(0.0);
+                    return Some(Fill::Everywhere(0.0));
                 }
                 let strategy = if nominal {
                     ImputeStrategy::MostFrequent
                 } else {
                     self.strategy
                 };
-                Some(match strategy {
+                Some(Fill::Missing(match strategy {
                     ImputeStrategy::Mean => mean(&present),
                     ImputeStrategy::Median => {
                         present.sort_by(f64::total_cmp);
@@ -166,7 +167,7 @@ impl Preprocessor for SimpleImputer {
                         }
                     }
                     ImputeStrategy::MostFrequent => most_frequent(&mut present),
-                })
+                }))
             })
             .collect();
         Ok(Box::new(Fills { fills, indicators }))
@@ -192,10 +193,19 @@ fn most_frequent(values: &mut [f64]) -> f64 {
     best
 }
 
+/// What a fitted [`SimpleImputer`] puts in a column.
+#[derive(Debug, Clone, Copy)]
+enum Fill {
+    /// This value in place of each missing value.
+    Missing(f64),
+    /// This value in every row: the training rows had no value.
+    Everywhere(f64),
+}
+
 /// A fitted [`SimpleImputer`]: the fill of each column (`None`: kept missing) and the
 /// columns that get a missing indicator, appended after all columns in this order.
 struct Fills {
-    fills: Vec<Option<f64>>,
+    fills: Vec<Option<Fill>>,
     indicators: Vec<usize>,
 }
 
@@ -219,8 +229,12 @@ impl Transform for Fills {
             }
         };
         for (mut column, fill) in out.x.axis_iter_mut(Axis(1)).zip(&self.fills) {
-            if let Some(fill) = *fill {
-                column.mapv_inplace(|v| if v.is_nan() { fill } else { v });
+            match *fill {
+                Some(Fill::Missing(fill)) => {
+                    column.mapv_inplace(|v| if v.is_nan() { fill } else { v })
+                }
+                Some(Fill::Everywhere(fill)) => column.fill(fill),
+                None => {}
             }
         }
         Ok(out)
@@ -563,6 +577,27 @@ mod tests {
             .unwrap();
         assert_eq!(out.x[[0, 0]], 2.0);
         assert!(out.x[[0, 1]].is_nan());
+    }
+
+    /// A column with no training value carries nothing (scikit-learn drops it): 0 in every
+    /// row, the test rows' values included, numeric or nominal (most frequent), so that no
+    /// model sees values it was never fitted on.
+    #[test]
+    fn a_column_missing_in_every_training_row_is_zero_everywhere() {
+        let colours: &[&str] = &["red", "green", "blue"];
+        let columns = [None, Some(colours), None];
+        let train = matrix(array![[NAN, NAN, 1.0], [NAN, NAN, 2.0]], &columns);
+        let test = matrix(array![[1e6, 2.0, 3.0], [NAN, NAN, NAN]], &columns);
+        let mut imputer = SimpleImputer::default();
+        imputer.set_parameter("nominal", "most_frequent").unwrap();
+        imputer.set_parameter("add_indicator", "true").unwrap();
+        let fitted = imputer.fit(&train).unwrap();
+        let out = fitted.transform(&test).unwrap();
+        // The two empty columns, the third's median, and the first's missing indicator.
+        assert_eq!(out.x.row(0).to_vec(), vec![0.0, 0.0, 3.0, 0.0]);
+        assert_eq!(out.x.row(1).to_vec(), vec![0.0, 0.0, 1.5, 1.0]);
+        let trained = fitted.transform(&train).unwrap();
+        assert_eq!(trained.x.column(0).to_vec(), vec![0.0, 0.0]);
     }
 
     #[test]

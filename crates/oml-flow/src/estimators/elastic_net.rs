@@ -149,10 +149,27 @@ impl Flow for ElasticNetFlow {
             return Err(unsupported(self, &data.target));
         };
         let x = training_inputs(&self.name(), data)?;
+        if !self.params.with_intercept() {
+            let model = self
+                .params
+                .fit(&DatasetBase::new(x, values))
+                .map_err(|e| Error::fit(self.name(), e))?;
+            return LinearModel::boxed(self.name(), model.hyperplane().clone(), model.intercept());
+        }
+        // scikit-learn centres the records as well as the target; linfa-elasticnet centres
+        // only the target, which leaves one-hot columns (not centred by the scaler) to the
+        // penalty around 0 rather than around their means. Fitted on centred records, the
+        // intercept is then mean(y) - mean(x) . w, as scikit-learn's.
+        let means = x
+            .mean_axis(ndarray::Axis(0))
+            .ok_or_else(|| Error::fit(self.name(), "no training rows"))?;
+        let centred = &x - &means;
         let model = self
             .params
-            .fit(&DatasetBase::new(x, values))
+            .fit(&DatasetBase::new(centred.view(), values))
             .map_err(|e| Error::fit(self.name(), e))?;
-        LinearModel::boxed(self.name(), model.hyperplane().clone(), model.intercept())
+        let weights = model.hyperplane().clone();
+        let intercept = model.intercept() - means.dot(&weights);
+        LinearModel::boxed(self.name(), weights, intercept)
     }
 }

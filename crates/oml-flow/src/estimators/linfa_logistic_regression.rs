@@ -137,7 +137,9 @@ impl ParamGuard for LinfaLogisticRegressionParams {
 
 /// Multinomial logistic regression of linfa-logistic (softmax over one linear function per
 /// class, L2 penalty, L-BFGS), the built-in `linfa-logistic-regression`. It minimises the
-/// summed log loss plus `alpha/2 |W|^2` (scikit-learn's `C` is `1/alpha`) and stops when the
+/// summed log loss plus `alpha/2 |W|^2` (scikit-learn's `C` is `1/alpha` for three or more
+/// classes and `2/alpha` for two, whose two weight vectors, one per class, share the
+/// penalty that scikit-learn puts on their difference) and stops when the
 /// Euclidean norm of the gradient, over the number of training rows, is below
 /// `gradient_tolerance`: scikit-learn's scale, whose objective is the mean loss. Given 1e-4
 /// unscaled, as linfa's default, it took many more iterations than scikit-learn for the same
