@@ -92,11 +92,10 @@ fn nominal_and_constant(
     DesignMatrix { x, columns }
 }
 
-#[test]
-fn linear_regression_fits_a_nominal_and_a_constant_column_as_scikit_learn() {
-    // The one-hot columns of c sum to the intercept's, and k is constant in the training rows
-    // (a zero column once scaled): a singular design, which linfa-linear's least squares
-    // refused ("Matrix is non-invertible") and scikit-learn fits.
+/// `flow` fitted on 12 rows of a table with a numeric column missing once, another, a
+/// nominal column of three levels and a column constant in the training rows (3 in one test
+/// row), then its predictions of 5 test rows.
+fn fit_predict_nominal_table(flow: oml_flow::Pipeline) -> Array1<f64> {
     let nan = f64::NAN;
     let train = nominal_and_constant(
         &[
@@ -117,7 +116,6 @@ fn linear_regression_fits_a_nominal_and_a_constant_column_as_scikit_learn() {
         &[2, 0, 1, 1, 0],
         |row| if row == 2 { 3.0 } else { 1.0 },
     );
-    let flow = builtin_flow("linear-regression").unwrap();
     let model = flow
         .fit(
             &TrainingSet {
@@ -127,9 +125,18 @@ fn linear_regression_fits_a_nominal_and_a_constant_column_as_scikit_learn() {
             0,
         )
         .unwrap();
-    let Predictions::Values(predicted) = model.predict(&test, TaskKind::Regression).unwrap() else {
-        panic!("regression predictions")
-    };
+    match model.predict(&test, TaskKind::Regression).unwrap() {
+        Predictions::Values(predicted) => predicted,
+        other => panic!("regression predictions expected, found {other:?}"),
+    }
+}
+
+#[test]
+fn linear_regression_fits_a_nominal_and_a_constant_column_as_scikit_learn() {
+    // The one-hot columns of c sum to the intercept's, and k is constant in the training rows
+    // (a zero column once scaled): a singular design, which linfa-linear's least squares
+    // refused ("Matrix is non-invertible") and scikit-learn fits.
+    let predicted = fit_predict_nominal_table(builtin_flow("linear-regression").unwrap());
     // scikit-learn 1.9.1 (~/.cache/oml-ci-venv/bin/python): the same rows as pandas columns,
     // make_pipeline(make_column_transformer(
     //     (make_pipeline(SimpleImputer(strategy="median"), StandardScaler()), ["x1", "x2", "k"]),
@@ -153,40 +160,9 @@ fn linear_regression_fits_a_nominal_and_a_constant_column_as_scikit_learn() {
 /// and gave other predictions (an audit found RMSE 29 % worse on a 90/10 nominal column).
 #[test]
 fn elastic_net_fits_a_nominal_column_as_scikit_learn() {
-    let nan = f64::NAN;
-    let train = nominal_and_constant(
-        &[
-            0.5, -1.2, 2.3, nan, 0.8, -0.3, 1.7, -2.1, 0.0, 1.1, -0.7, 0.4,
-        ],
-        &[
-            1.0, 0.3, -0.8, 2.2, -1.5, 0.6, 0.9, -0.2, 1.4, -1.1, 0.7, -0.4,
-        ],
-        &[0, 1, 2, 0, 1, 2, 2, 1, 0, 0, 1, 2],
-        |_| 1.0,
-    );
-    let y = Array1::from(vec![
-        3.1, -2.9, 4.4, -2.5, 5.6, -1.0, 3.2, -5.8, -1.3, 6.3, -3.6, 1.5,
-    ]);
-    let test = nominal_and_constant(
-        &[0.2, nan, -1.0, 1.5, 0.9],
-        &[0.1, -0.6, 1.2, 0.0, -0.9],
-        &[2, 0, 1, 1, 0],
-        |row| if row == 2 { 3.0 } else { 1.0 },
-    );
     let mut flow = builtin_flow("elastic-net").unwrap();
     flow.set_parameter("estimator.penalty", "0.1").unwrap();
-    let model = flow
-        .fit(
-            &TrainingSet {
-                features: &train,
-                target: Target::Values(y.view()),
-            },
-            0,
-        )
-        .unwrap();
-    let Predictions::Values(predicted) = model.predict(&test, TaskKind::Regression).unwrap() else {
-        panic!("regression predictions")
-    };
+    let predicted = fit_predict_nominal_table(flow);
     // scikit-learn 1.9.1: the pipeline of the test above with
     // ElasticNet(alpha=0.1, l1_ratio=0.5, tol=1e-12, max_iter=1000000); linfa-elasticnet
     // stops at its own tolerance, hence the bound.
