@@ -149,27 +149,23 @@ impl Flow for ElasticNetFlow {
             return Err(unsupported(self, &data.target));
         };
         let x = training_inputs(&self.name(), data)?;
-        if !self.params.with_intercept() {
-            let model = self
-                .params
-                .fit(&DatasetBase::new(x, values))
-                .map_err(|e| Error::fit(self.name(), e))?;
-            return LinearModel::boxed(self.name(), model.hyperplane().clone(), model.intercept());
-        }
         // scikit-learn centres the records as well as the target; linfa-elasticnet centres
         // only the target, which leaves one-hot columns (not centred by the scaler) to the
         // penalty around 0 rather than around their means. Fitted on centred records, the
         // intercept is then mean(y) - mean(x) . w, as scikit-learn's.
-        let means = x
-            .mean_axis(ndarray::Axis(0))
-            .ok_or_else(|| Error::fit(self.name(), "no training rows"))?;
-        let centred = &x - &means;
+        let means = if self.params.with_intercept() {
+            x.mean_axis(ndarray::Axis(0))
+        } else {
+            None
+        };
+        let centred = means.as_ref().map(|means| &x - means);
+        let records = centred.as_ref().map_or(x.view(), |c| c.view());
         let model = self
             .params
-            .fit(&DatasetBase::new(centred.view(), values))
+            .fit(&DatasetBase::new(records, values))
             .map_err(|e| Error::fit(self.name(), e))?;
         let weights = model.hyperplane().clone();
-        let intercept = model.intercept() - means.dot(&weights);
-        LinearModel::boxed(self.name(), weights, intercept)
+        let shift = means.map_or(0.0, |means| means.dot(&weights));
+        LinearModel::boxed(self.name(), weights, model.intercept() - shift)
     }
 }
