@@ -125,6 +125,26 @@ impl Histogram {
         }
     }
 
+    /// The marked bins in `start..stop`, in decreasing order.
+    #[inline]
+    pub fn marked_in_rev(&self, start: usize, stop: usize) -> MarkedRev<'_> {
+        let (word, bits) = if start < stop {
+            let last = stop - 1;
+            (
+                last / 64,
+                self.marks[last / 64] & (!0u64 >> (63 - last % 64)),
+            )
+        } else {
+            (0, 0)
+        };
+        MarkedRev {
+            marks: &self.marks,
+            word,
+            bits,
+            start,
+        }
+    }
+
     /// Subtracts `other`, the histogram of some of this one's rows: only `other`'s marked
     /// bins if it is marked (its rows fall in no other bin).
     pub fn subtract(&mut self, other: &Histogram) {
@@ -176,6 +196,37 @@ impl Iterator for Marked<'_> {
     }
 }
 
+/// The marked bins of a range of a [`Histogram`], in decreasing order.
+pub(crate) struct MarkedRev<'a> {
+    marks: &'a [u64],
+    word: usize,
+    bits: u64,
+    start: usize,
+}
+
+impl Iterator for MarkedRev<'_> {
+    type Item = usize;
+
+    #[inline]
+    fn next(&mut self) -> Option<usize> {
+        loop {
+            if self.bits != 0 {
+                let i = self.word * 64 + 63 - self.bits.leading_zeros() as usize;
+                if i < self.start {
+                    return None;
+                }
+                self.bits &= !(1 << (i & 63));
+                return Some(i);
+            }
+            if self.word * 64 <= self.start {
+                return None;
+            }
+            self.word -= 1;
+            self.bits = self.marks[self.word];
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -199,6 +250,13 @@ mod tests {
         assert_eq!(marked(&h, 6, 63), Vec::<usize>::new());
         assert_eq!(marked(&h, 64, 64), Vec::<usize>::new());
         assert_eq!(marked(&h, 199, 200), [199]);
+        let rev = |start, stop| h.marked_in_rev(start, stop).collect::<Vec<_>>();
+        assert_eq!(rev(0, 200), [199, 128, 127, 65, 64, 63, 5, 0]);
+        assert_eq!(rev(5, 128), [127, 65, 64, 63, 5]);
+        assert_eq!(rev(1, 64), [63, 5]);
+        assert_eq!(rev(6, 63), Vec::<usize>::new());
+        assert_eq!(rev(64, 64), Vec::<usize>::new());
+        assert_eq!(rev(129, 200), [199]);
     }
 
     #[test]

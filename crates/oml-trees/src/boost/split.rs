@@ -63,15 +63,14 @@ struct NodeSums {
 }
 
 impl NodeSums {
-    /// The cheap score of the split with these left sums, as `(t², q)` ([`Best`]). Each side's
-    /// `D` comes from its own sums, as in [`split_gain`], so that a small side is as exact as
+    /// The cheap score of a split with these sides, as `(t², q)` ([`Best`]). Each side's `D`
+    /// comes from its own sums, as in [`split_gain`], so that a small side is as exact as
     /// there.
     #[inline]
-    fn cheap_score(&self, g_left: f64, h_left: f64) -> (f64, f64) {
-        let (g_right, h_right) = (self.sum_g - g_left, self.sum_h - h_left);
+    fn cheap_score(&self, sides: &Sides) -> (f64, f64) {
         let lambda = self.l2 + 1e-15;
-        let (d_left, d_right) = (h_left + lambda, h_right + lambda);
-        let t = g_left * d_right - g_right * d_left;
+        let (d_left, d_right) = (sides.h_left + lambda, sides.h_right + lambda);
+        let t = sides.g_left * d_right - sides.g_right * d_left;
         (t * t, d_left * d_right)
     }
 }
@@ -84,6 +83,21 @@ struct Found {
     g_left: f64,
     h_left: f64,
     n_left: u32,
+}
+
+impl Found {
+    /// The split of `feature` after `bin` with these sides.
+    #[inline]
+    fn new(feature: usize, bin: usize, missing_go_left: bool, sides: &Sides) -> Self {
+        Found {
+            feature,
+            bin,
+            missing_go_left,
+            g_left: sides.g_left,
+            h_left: sides.h_left,
+            n_left: sides.n_left,
+        }
+    }
 }
 
 /// How far below the best candidate's score a candidate's may be computed and still be
@@ -129,17 +143,16 @@ impl Best {
         t2 * self.q >= self.floor_t2 * q
     }
 
-    /// Whether the candidate with these left sums has a larger gain than the best, which it
-    /// then becomes (the caller records its sums). Scores are compared by cross-multiplying, so
-    /// that most candidates cost no division.
+    /// Whether the candidate with these sides has a larger gain than the best, which it then
+    /// becomes (the caller records its sums). Scores are compared by cross-multiplying, so that
+    /// most candidates cost no division.
     #[inline]
-    fn offer(&mut self, g_left: f64, h_left: f64, node: &NodeSums) -> bool {
-        let (t2, q) = node.cheap_score(g_left, h_left);
+    fn offer(&mut self, sides: &Sides, node: &NodeSums) -> bool {
+        let (t2, q) = node.cheap_score(sides);
         if !self.may_win(t2, q) {
             return false;
         }
-        let (g_right, h_right) = (node.sum_g - g_left, node.sum_h - h_left);
-        let gain = split_gain(g_left, h_left, g_right, h_right, node.loss, node.l2);
+        let gain = split_gain(sides, node.loss, node.l2);
         let better = gain > self.gain;
         if better {
             self.gain = gain;
@@ -212,131 +225,140 @@ impl Grower<'_> {
             let offset = binned.offsets[f];
             let n_bins = binned.n_bins_non_missing[f];
             let bins = &histogram.bins()[offset..offset + n_bins + 1];
+            // A feature with missing values in the training rows is scanned both ways in every
+            // node, as scikit-learn scans it, and its last non-missing bin then ends a
+            // candidate (the missing rows alone on the right); otherwise that bin ends the scan.
+            // Every feature has at least one non-missing bin (its thresholds plus one).
             let has_missing = binned.has_missing[f];
-            // The last non-missing bin ends a scan: every non-missing row on the left. Every
-            // feature has at least one non-missing bin (its thresholds plus one).
-            let last = n_bins - 1;
+            let end = n_bins - usize::from(!has_missing);
             if histogram.is_marked() && n_bins > MARKED_SCAN {
                 // The others are zero, so empty, and skipped.
-                let marked = histogram.marked_in(offset, offset + last);
-                let candidates = marked.map(|i| (i - offset, &bins[i - offset]));
-                self.scan::<CONSTANT>(f, bins, has_missing, node, &mut best, candidates);
+                let at = |i: usize| (i - offset, &bins[i - offset]);
+                let ascending = histogram.marked_in(offset, offset + end).map(at);
+                self.scan::<CONSTANT, false>(f, node, &mut best, ascending);
+                if has_missing {
+                    let descending = histogram.marked_in_rev(offset + 1, offset + n_bins);
+                    let descending = descending.map(at);
+                    self.scan::<CONSTANT, true>(f, node, &mut best, descending);
+                }
             } else if n_bins > MARKED_SCAN && (node.n as usize) < OCCUPIED_FIRST * n_bins {
                 // The occupied bins first, without branches: a scan that skipped empty bins
                 // itself would mispredict where they alternate.
                 // Bins are bytes: a feature has at most 256.
-                debug_assert!(last < 256);
+                debug_assert!(n_bins <= 256);
                 let mut occupied = [0u8; 256];
                 let mut k = 0;
-                for (b, bin) in bins[..last].iter().enumerate() {
+                for (b, bin) in bins[..n_bins].iter().enumerate() {
                     occupied[k] = b as u8;
                     k += usize::from(!bin.is_empty());
                 }
-                let candidates = occupied[..k].iter().map(|&b| {
-                    let b = usize::from(b);
-                    (b, &bins[b])
-                });
-                self.scan::<CONSTANT>(f, bins, has_missing, node, &mut best, candidates);
+                let occupied = &occupied[..k];
+                let at = |&b: &u8| (usize::from(b), &bins[usize::from(b)]);
+                let ascending = occupied.iter().map(at).take_while(|&(b, _)| b < end);
+                self.scan::<CONSTANT, false>(f, node, &mut best, ascending);
+                if has_missing {
+                    let descending = occupied.iter().rev().map(at).take_while(|&(b, _)| b > 0);
+                    self.scan::<CONSTANT, true>(f, node, &mut best, descending);
+                }
             } else {
-                let candidates = bins[..last].iter().enumerate();
-                self.scan::<CONSTANT>(f, bins, has_missing, node, &mut best, candidates);
+                let ascending = bins[..end].iter().enumerate();
+                self.scan::<CONSTANT, false>(f, node, &mut best, ascending);
+                if has_missing {
+                    let descending = bins[..n_bins].iter().enumerate().skip(1).rev();
+                    self.scan::<CONSTANT, true>(f, node, &mut best, descending);
+                }
             }
         }
         best.found.map(|found| (found, best.gain))
     }
 
-    /// Scans the bins of feature `f` once, left to right, offering `best` the split after each
-    /// non-empty bin with the missing values on the right and, if the feature has missing
-    /// values, on the left too; and, with missing values, the split of the missing rows from
-    /// all the others. These are scikit-learn's candidates (its left-to-right scan, then its
-    /// right-to-left one), visited in one pass.
-    fn scan<'b, const CONSTANT: bool>(
+    /// One of scikit-learn's scans of feature `f`, offering `best` a split at each non-empty
+    /// bin of `candidates`, which add up on one side:
+    /// - `MISSING_LEFT` false, left to right (every feature): `candidates` are the bins in
+    ///   increasing order, the split is after each, the missing values go right, and the left
+    ///   side's sums are added bin by bin from the first;
+    /// - `MISSING_LEFT` true, right to left (made after the other, for a feature with missing
+    ///   values): `candidates` are the bins above the first in decreasing order, the split is
+    ///   below each, the missing values go left, and the right side's sums are added bin by bin
+    ///   from the last, the left ones being the node's less them, as scikit-learn computes them.
+    ///   The split is named by the highest bin of those that give it (the empty bins below the
+    ///   one added), which scikit-learn, scanning down, meets first.
+    fn scan<'b, const CONSTANT: bool, const MISSING_LEFT: bool>(
         &self,
         f: usize,
-        bins: &[Bin],
-        has_missing: bool,
         node: &NodeSums,
         best: &mut Best,
         candidates: impl Iterator<Item = (usize, &'b Bin)>,
     ) {
-        let n_bins = bins.len() - 1;
-        let s = &self.settings;
-        let min_leaf = s.min_samples_leaf as u32;
+        let min_leaf = self.settings.min_samples_leaf as u32;
         let (n, sum_g, sum_h) = (node.n, node.sum_g, node.sum_h);
-        let hessian = |b: &Bin| if CONSTANT { f64::from(b.count) } else { b.h };
-        let missing = &bins[n_bins];
-        // A node without missing values of the feature has only the first kind of candidate:
-        // the others have the same rows on each side.
-        let has_missing = has_missing && !missing.is_empty();
-        // With the missing values on the left, the left side is the prefix plus these.
-        let (n_missing, h_missing, g_missing) = if has_missing {
-            (missing.count, hessian(missing), missing.g)
-        } else {
-            (0, 0.0, 0.0)
-        };
-        let valid = |n_left: u32, h_left: f64, h_right: f64| {
-            n_left >= min_leaf
-                && n - n_left >= min_leaf
-                && h_left >= MIN_HESSIAN_TO_SPLIT
-                && h_right >= MIN_HESSIAN_TO_SPLIT
-        };
-
-        // Offers the split after `bin` with these left sums (the right ones follow).
-        let offer =
-            |best: &mut Best, bin: usize, missing_go_left: bool, n_l: u32, h_l: f64, g_l: f64| {
-                let h_right = sum_h - h_l;
-                if valid(n_l, h_l, h_right) && best.offer(g_l, h_l, node) {
-                    best.found = Some(Found {
-                        feature: f,
-                        bin,
-                        missing_go_left,
-                        g_left: g_l,
-                        h_left: h_l,
-                        n_left: n_l,
-                    });
-                }
-            };
-
-        let (mut n_left, mut h_left, mut g_left) = (0u32, 0.0, 0.0);
+        // The sums of the side the bins add up on.
+        let (mut n_added, mut h_added, mut g_added) = (0u32, 0.0, 0.0);
         for (b, bin) in candidates {
             if bin.is_empty() {
                 continue;
             }
-            n_left += bin.count;
-            h_left += hessian(bin);
-            g_left += bin.g;
-            if n - n_left < min_leaf {
+            n_added += bin.count;
+            h_added += hessian::<CONSTANT>(bin);
+            g_added += bin.g;
+            if n - n_added < min_leaf {
                 break;
             }
-            if has_missing {
-                // Both of the bin's candidates through the cheap score first: most cannot win.
-                let (h_m, g_m) = (h_left + h_missing, g_left + g_missing);
-                let (t2, q) = node.cheap_score(g_left, h_left);
-                let (t2_m, q_m) = node.cheap_score(g_m, h_m);
-                let right_may_win = best.may_win(t2, q);
-                let left_may_win = best.may_win(t2_m, q_m);
-                // Missing values on the right, then on the left.
-                if right_may_win {
-                    offer(best, b, false, n_left, h_left, g_left);
-                }
-                if left_may_win {
-                    offer(best, b, true, n_left + n_missing, h_m, g_m);
-                }
+            let (n_left, g_left, h_left, g_right, h_right) = if MISSING_LEFT {
+                (
+                    n - n_added,
+                    sum_g - g_added,
+                    sum_h - h_added,
+                    g_added,
+                    h_added,
+                )
             } else {
-                offer(best, b, false, n_left, h_left, g_left);
+                (n_added, g_added, h_added, sum_g - g_added, sum_h - h_added)
+            };
+            let sides = Sides {
+                n_left,
+                g_left,
+                h_left,
+                g_right,
+                h_right,
+            };
+            if sides.valid(n, min_leaf) && best.offer(&sides, node) {
+                let bin = if MISSING_LEFT { b - 1 } else { b };
+                best.found = Some(Found::new(f, bin, MISSING_LEFT, &sides));
             }
         }
-        if has_missing {
-            // Every non-missing row on the left, the missing ones on the right.
-            offer(
-                best,
-                n_bins - 1,
-                false,
-                n - n_missing,
-                sum_h - h_missing,
-                sum_g - g_missing,
-            );
-        }
+    }
+}
+
+/// A bin's hessian sum, its row count when hessians are `CONSTANT`.
+#[inline]
+fn hessian<const CONSTANT: bool>(bin: &Bin) -> f64 {
+    if CONSTANT {
+        f64::from(bin.count)
+    } else {
+        bin.h
+    }
+}
+
+/// The two sides of a candidate split: the left one's rows and both sides' sums, each
+/// computed as scikit-learn's scan in that direction computes it.
+struct Sides {
+    n_left: u32,
+    g_left: f64,
+    h_left: f64,
+    g_right: f64,
+    h_right: f64,
+}
+
+impl Sides {
+    /// Whether each side keeps `min_leaf` of the node's `n` rows and
+    /// [`MIN_HESSIAN_TO_SPLIT`].
+    #[inline]
+    fn valid(&self, n: u32, min_leaf: u32) -> bool {
+        self.n_left >= min_leaf
+            && n - self.n_left >= min_leaf
+            && self.h_left >= MIN_HESSIAN_TO_SPLIT
+            && self.h_right >= MIN_HESSIAN_TO_SPLIT
     }
 }
 
@@ -347,10 +369,10 @@ fn node_value(sum_g: f64, sum_h: f64, l2: f64) -> f64 {
 
 /// The loss decrease of a split: the node's loss `G v` less its children's, each at its own
 /// Newton step (scikit-learn's `_split_gain`).
-fn split_gain(g_left: f64, h_left: f64, g_right: f64, h_right: f64, loss: f64, l2: f64) -> f64 {
-    let value_left = node_value(g_left, h_left, l2);
-    let value_right = node_value(g_right, h_right, l2);
-    loss - g_left * value_left - g_right * value_right
+fn split_gain(sides: &Sides, loss: f64, l2: f64) -> f64 {
+    let value_left = node_value(sides.g_left, sides.h_left, l2);
+    let value_right = node_value(sides.g_right, sides.h_right, l2);
+    loss - sides.g_left * value_left - sides.g_right * value_right
 }
 
 #[cfg(test)]
@@ -361,56 +383,79 @@ mod tests {
     use rand::{Rng, SeedableRng};
     use rand_chacha::ChaCha8Rng;
 
-    /// The split search without the cheap score, candidate by candidate in the same order:
-    /// every valid candidate's gain from `split_gain` (scikit-learn's formula), the first of
-    /// the largest positive ones. Hessian sums are row counts when `constant`. Returns
-    /// (feature, bin, missing left, gain).
-    fn brute_force(
+    /// scikit-learn's split search, transliterated: per feature its left-to-right scan over
+    /// every bin (empty ones included), then, if the feature has missing values, its
+    /// right-to-left scan, each with its own sums and `continue`/`break`, replaced only by a
+    /// strictly larger gain; then the first feature with the largest gain. Hessian sums are row
+    /// counts when `constant`. Returns (feature, bin, missing left, gain).
+    fn scikit_learn(
         binned: &BinnedFeatures,
         histogram: &Histogram,
         node: &NodeSums,
         (min_leaf, l2, constant): (u32, f64, bool),
     ) -> Option<(usize, usize, bool, f64)> {
         let hessian = |b: &Bin| if constant { f64::from(b.count) } else { b.h };
-        let mut best: Option<(usize, usize, bool, f64)> = None;
-        let mut consider = |f, b, left: bool, n_l: u32, h_l: f64, g_l: f64| {
-            let h_r = node.sum_h - h_l;
-            let valid = n_l >= min_leaf
-                && node.n - n_l >= min_leaf
-                && h_l >= MIN_HESSIAN_TO_SPLIT
-                && h_r >= MIN_HESSIAN_TO_SPLIT;
-            if !valid {
-                return;
-            }
-            let gain = split_gain(g_l, h_l, node.sum_g - g_l, h_r, node.loss, l2);
-            if gain > best.map_or(0.0, |b| b.3) {
-                best = Some((f, b, left, gain));
-            }
+        let gain = |g_l, h_l, g_r, h_r| {
+            let sides = Sides {
+                n_left: 0,
+                g_left: g_l,
+                h_left: h_l,
+                g_right: g_r,
+                h_right: h_r,
+            };
+            split_gain(&sides, node.loss, l2)
         };
+        let (n, sum_g, sum_h) = (node.n, node.sum_g, node.sum_h);
+        let mut best: Option<(usize, usize, bool, f64)> = None;
         for f in 0..binned.n_features() {
             let offset = binned.offsets[f];
             let n_bins = binned.n_bins_non_missing[f];
+            let has_missing = binned.has_missing[f];
             let bins = &histogram.bins()[offset..offset + n_bins + 1];
-            let missing = bins[n_bins];
+            let mut feature_best: Option<(usize, bool, f64)> = None;
+            let beats = |best: &Option<(usize, bool, f64)>, gain: f64| {
+                gain > best.map_or(-1.0, |b| b.2) && gain > 0.0
+            };
             let (mut n_l, mut h_l, mut g_l) = (0, 0.0, 0.0);
-            for (b, bin) in bins[..n_bins - 1].iter().enumerate() {
-                if bin.is_empty() {
+            for (b, bin) in bins[..n_bins - 1 + usize::from(has_missing)]
+                .iter()
+                .enumerate()
+            {
+                (n_l, h_l, g_l) = (n_l + bin.count, h_l + hessian(bin), g_l + bin.g);
+                let (n_r, h_r, g_r) = (n - n_l, sum_h - h_l, sum_g - g_l);
+                if n_l < min_leaf || h_l < MIN_HESSIAN_TO_SPLIT {
                     continue;
                 }
-                (n_l, h_l, g_l) = (n_l + bin.count, h_l + hessian(bin), g_l + bin.g);
-                consider(f, b, false, n_l, h_l, g_l);
-                if !missing.is_empty() {
-                    let h_m = h_l + hessian(&missing);
-                    consider(f, b, true, n_l + missing.count, h_m, g_l + missing.g);
+                if n_r < min_leaf || h_r < MIN_HESSIAN_TO_SPLIT {
+                    break;
+                }
+                let gain = gain(g_l, h_l, g_r, h_r);
+                if beats(&feature_best, gain) {
+                    feature_best = Some((b, false, gain));
                 }
             }
-            if !missing.is_empty() {
-                let (n, h, g) = (
-                    node.n - missing.count,
-                    node.sum_h - hessian(&missing),
-                    node.sum_g - missing.g,
-                );
-                consider(f, n_bins - 1, false, n, h, g);
+            if has_missing {
+                let (mut n_r, mut h_r, mut g_r) = (0, 0.0, 0.0);
+                for b in (0..n_bins - 1).rev() {
+                    let bin = &bins[b + 1];
+                    (n_r, h_r, g_r) = (n_r + bin.count, h_r + hessian(bin), g_r + bin.g);
+                    let (n_l, h_l, g_l) = (n - n_r, sum_h - h_r, sum_g - g_r);
+                    if n_r < min_leaf || h_r < MIN_HESSIAN_TO_SPLIT {
+                        continue;
+                    }
+                    if n_l < min_leaf || h_l < MIN_HESSIAN_TO_SPLIT {
+                        break;
+                    }
+                    let gain = gain(g_l, h_l, g_r, h_r);
+                    if beats(&feature_best, gain) {
+                        feature_best = Some((b, true, gain));
+                    }
+                }
+            }
+            if let Some((b, left, gain)) = feature_best
+                && gain > best.map_or(-1.0, |b| b.3)
+            {
+                best = Some((f, b, left, gain));
             }
         }
         best
@@ -461,8 +506,18 @@ mod tests {
             if !marked {
                 histogram.unmark();
             }
+            // The node: every row, a random half, or the rows a feature has a value in (so
+            // that its missing bin is empty in the node but not in the training rows). Its
+            // sums are of its rows, in row order.
+            let in_node: Vec<bool> = match case % 3 {
+                0 => vec![true; n],
+                1 => (0..n).map(|_| rng.gen_bool(0.5)).collect(),
+                _ => (0..n).map(|row| !x[[row, 0]].is_nan()).collect(),
+            };
+            let node_rows: Vec<usize> = (0..n).filter(|&row| in_node[row]).collect();
             for f in 0..n_features {
-                for (row, &b) in binned.column(f).iter().enumerate() {
+                for &row in &node_rows {
+                    let b = binned.column(f)[row];
                     let i = binned.offsets[f] + usize::from(b);
                     let bin = &mut histogram.bins_mut()[i];
                     (bin.g, bin.h, bin.count) = (bin.g + g[row], bin.h + h[row], bin.count + 1);
@@ -474,18 +529,20 @@ mod tests {
             let min_leaf = rng.gen_range(1..10);
             let l2 = [0.0, 0.5, 1e-3][case % 3];
             let grower = Grower::unbounded(&binned, &mapper, min_leaf, l2, constant);
-            let (sum_g, sum_h) = (g.iter().sum::<f64>(), h.iter().sum::<f64>());
+            let sum_g = node_rows.iter().map(|&row| g[row]).sum::<f64>();
+            let sum_h = node_rows.iter().map(|&row| h[row]).sum::<f64>();
+            let n_node = node_rows.len() as u32;
             let value = node_value(sum_g, sum_h, l2);
-            let split = grower.find_split(&histogram, n as u32, sum_g, sum_h, value);
+            let split = grower.find_split(&histogram, n_node, sum_g, sum_h, value);
             let node = NodeSums {
-                n: n as u32,
+                n: n_node,
                 sum_g,
                 sum_h,
                 loss: sum_g * value,
                 l2,
             };
             let settings = (min_leaf as u32, l2, constant);
-            let expected = brute_force(&binned, &histogram, &node, settings);
+            let expected = scikit_learn(&binned, &histogram, &node, settings);
             match expected {
                 Some((feature, bin, missing_go_left, gain)) => {
                     tables += 1;

@@ -9,7 +9,7 @@ use oml_trees::{
 };
 use rand::Rng;
 
-use crate::common::{accuracy, random};
+use crate::common::{accuracy, assert_close, random};
 
 const NAN: f64 = f64::NAN;
 
@@ -47,13 +47,6 @@ fn table() -> (Array2<f64>, Array1<f64>) {
 }
 
 const ROWS: [usize; 6] = [0, 1, 2, 3, 7, 14];
-
-fn assert_close(found: &[f64], expected: &[f64], tolerance: f64) {
-    assert_eq!(found.len(), expected.len());
-    for (f, e) in found.iter().zip(expected) {
-        assert!((f - e).abs() <= tolerance, "{found:?} against {expected:?}");
-    }
-}
 
 #[test]
 fn three_classes_agree_with_scikit_learn() {

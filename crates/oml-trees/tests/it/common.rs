@@ -25,3 +25,11 @@ pub fn random(
 pub fn accuracy(a: &Array1<usize>, b: &Array1<usize>) -> f64 {
     a.iter().zip(b).filter(|(a, b)| a == b).count() as f64 / a.len() as f64
 }
+
+/// Asserts that `found` is `expected` within `tolerance`, entry by entry.
+pub fn assert_close(found: &[f64], expected: &[f64], tolerance: f64) {
+    assert_eq!(found.len(), expected.len());
+    for (f, e) in found.iter().zip(expected) {
+        assert!((f - e).abs() <= tolerance, "{found:?} against {expected:?}");
+    }
+}

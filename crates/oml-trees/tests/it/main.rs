@@ -8,10 +8,13 @@
 //! - `linfa`: training accuracy at least linfa-trees' on a random dataset.
 //! - `boost`: the gradient boosting machine agrees with scikit-learn and with values computed
 //!   by hand; missing values; thread counts; parameter errors.
+//! - `boost_missing`: the gradient boosting machine with missing values in several features
+//!   gives scikit-learn's probabilities.
 //! - `forest`: forests are the same on any thread count; probabilities are the trees' mean;
 //!   out-of-bag scores track held-out scores; parameter errors name the parameter.
 
 mod boost;
+mod boost_missing;
 mod common;
 mod determinism;
 mod exact;
