@@ -366,8 +366,8 @@ pub(crate) struct RunArgs {
     /// The run seed, from which every unit's fit seed is derived.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub(crate) seed: u64,
-    /// Threads to run units on, at most one per unit [default: $SLURM_CPUS_PER_TASK, else all
-    /// cores].
+    /// Threads to run units and the fits inside them on, at most one per unit or per core,
+    /// whichever is more [default: $SLURM_CPUS_PER_TASK, else all cores].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub(crate) threads: Option<u64>,
     /// Stop at the first failing unit.
