@@ -143,15 +143,12 @@ impl Best {
         t2 * self.q >= self.floor_t2 * q
     }
 
-    /// Whether the candidate with these sides has a larger gain than the best, which it then
-    /// becomes (the caller records its sums). Scores are compared by cross-multiplying, so that
-    /// most candidates cost no division.
+    /// Whether the candidate with these sides and cheap score (a contender: [`may_win`]) has
+    /// a larger gain than the best, which it then becomes (the caller records its sums).
+    ///
+    /// [`may_win`]: Self::may_win
     #[inline]
-    fn offer(&mut self, sides: &Sides, node: &NodeSums) -> bool {
-        let (t2, q) = node.cheap_score(sides);
-        if !self.may_win(t2, q) {
-            return false;
-        }
+    fn take(&mut self, sides: &Sides, node: &NodeSums, (t2, q): (f64, f64)) -> bool {
         let gain = split_gain(sides, node.loss, node.l2);
         let better = gain > self.gain;
         if better {
@@ -322,7 +319,12 @@ impl Grower<'_> {
                 g_right,
                 h_right,
             };
-            if sides.valid(n, min_leaf) && best.offer(&sides, node) {
+            // The cheap score first: most candidates cannot win, and it needs no branch.
+            let score = node.cheap_score(&sides);
+            if best.may_win(score.0, score.1)
+                && sides.valid(n, min_leaf)
+                && best.take(&sides, node, score)
+            {
                 let bin = if MISSING_LEFT { b - 1 } else { b };
                 best.found = Some(Found::new(f, bin, MISSING_LEFT, &sides));
             }
