@@ -99,11 +99,13 @@ pub(crate) fn thresholds(values: &mut [f64], max_bins: usize) -> Vec<f64> {
                 }
                 let previous = virtual_index.floor();
                 let (a, b) = (values[previous as usize], values[previous as usize + 1]);
-                match virtual_index == previous {
+                if virtual_index != previous {
+                    b
+                } else if a == b {
                     // Equal infinities would give NaN, out of order among the cuts.
-                    true if a == b => a,
-                    true => b - (b - a) * 0.5,
-                    false => b,
+                    a
+                } else {
+                    b - (b - a) * 0.5
                 }
             })
             .collect();

@@ -232,12 +232,15 @@ impl Grower<'_> {
                 // The others are zero, so empty, and skipped.
                 let at = |i: usize| (i - offset, &bins[i - offset]);
                 let ascending = histogram.marked_in(offset, offset + end).map(at);
-                self.scan::<CONSTANT, false>(f, node, &mut best, ascending);
-                if has_missing {
-                    let descending = histogram.marked_in_rev(offset + 1, offset + n_bins);
-                    let descending = descending.map(at);
-                    self.scan::<CONSTANT, true>(f, node, &mut best, descending);
-                }
+                let descending = histogram.marked_in_rev(offset + 1, offset + n_bins).map(at);
+                self.scan_feature::<CONSTANT>(
+                    f,
+                    has_missing,
+                    node,
+                    &mut best,
+                    ascending,
+                    descending,
+                );
             } else if n_bins > MARKED_SCAN && (node.n as usize) < OCCUPIED_FIRST * n_bins {
                 // The occupied bins first, without branches: a scan that skipped empty bins
                 // itself would mispredict where they alternate.
@@ -252,21 +255,47 @@ impl Grower<'_> {
                 let occupied = &occupied[..k];
                 let at = |&b: &u8| (usize::from(b), &bins[usize::from(b)]);
                 let ascending = occupied.iter().map(at).take_while(|&(b, _)| b < end);
-                self.scan::<CONSTANT, false>(f, node, &mut best, ascending);
-                if has_missing {
-                    let descending = occupied.iter().rev().map(at).take_while(|&(b, _)| b > 0);
-                    self.scan::<CONSTANT, true>(f, node, &mut best, descending);
-                }
+                let descending = occupied.iter().rev().map(at).take_while(|&(b, _)| b > 0);
+                self.scan_feature::<CONSTANT>(
+                    f,
+                    has_missing,
+                    node,
+                    &mut best,
+                    ascending,
+                    descending,
+                );
             } else {
                 let ascending = bins[..end].iter().enumerate();
-                self.scan::<CONSTANT, false>(f, node, &mut best, ascending);
-                if has_missing {
-                    let descending = bins[..n_bins].iter().enumerate().skip(1).rev();
-                    self.scan::<CONSTANT, true>(f, node, &mut best, descending);
-                }
+                let descending = bins[..n_bins].iter().enumerate().skip(1).rev();
+                self.scan_feature::<CONSTANT>(
+                    f,
+                    has_missing,
+                    node,
+                    &mut best,
+                    ascending,
+                    descending,
+                );
             }
         }
         best.found.map(|found| (found, best.gain))
+    }
+
+    /// scikit-learn's scans of feature `f`: left to right over `ascending`, then, if the
+    /// feature has missing training values, right to left over `descending` (see
+    /// [`scan`](Self::scan)); `descending` is only read then.
+    fn scan_feature<'b, const CONSTANT: bool>(
+        &self,
+        f: usize,
+        has_missing: bool,
+        node: &NodeSums,
+        best: &mut Best,
+        ascending: impl Iterator<Item = (usize, &'b Bin)>,
+        descending: impl Iterator<Item = (usize, &'b Bin)>,
+    ) {
+        self.scan::<CONSTANT, false>(f, node, best, ascending);
+        if has_missing {
+            self.scan::<CONSTANT, true>(f, node, best, descending);
+        }
     }
 
     /// One of scikit-learn's scans of feature `f`, offering `best` a split at each non-empty
