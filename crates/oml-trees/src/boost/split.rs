@@ -231,16 +231,9 @@ impl Grower<'_> {
             if histogram.is_marked() && n_bins > MARKED_SCAN {
                 // The others are zero, so empty, and skipped.
                 let at = |i: usize| (i - offset, &bins[i - offset]);
-                let ascending = histogram.marked_in(offset, offset + end).map(at);
-                let descending = histogram.marked_in_rev(offset + 1, offset + n_bins).map(at);
-                self.scan_feature::<CONSTANT>(
-                    f,
-                    has_missing,
-                    node,
-                    &mut best,
-                    ascending,
-                    descending,
-                );
+                let up = histogram.marked_in(offset, offset + end).map(at);
+                let down = histogram.marked_in_rev(offset + 1, offset + n_bins).map(at);
+                self.scan_feature::<CONSTANT>(f, has_missing, node, &mut best, up, down);
             } else if n_bins > MARKED_SCAN && (node.n as usize) < OCCUPIED_FIRST * n_bins {
                 // The occupied bins first, without branches: a scan that skipped empty bins
                 // itself would mispredict where they alternate.
@@ -254,47 +247,33 @@ impl Grower<'_> {
                 }
                 let occupied = &occupied[..k];
                 let at = |&b: &u8| (usize::from(b), &bins[usize::from(b)]);
-                let ascending = occupied.iter().map(at).take_while(|&(b, _)| b < end);
-                let descending = occupied.iter().rev().map(at).take_while(|&(b, _)| b > 0);
-                self.scan_feature::<CONSTANT>(
-                    f,
-                    has_missing,
-                    node,
-                    &mut best,
-                    ascending,
-                    descending,
-                );
+                let up = occupied.iter().map(at).take_while(|&(b, _)| b < end);
+                let down = occupied.iter().rev().map(at).take_while(|&(b, _)| b > 0);
+                self.scan_feature::<CONSTANT>(f, has_missing, node, &mut best, up, down);
             } else {
-                let ascending = bins[..end].iter().enumerate();
-                let descending = bins[..n_bins].iter().enumerate().skip(1).rev();
-                self.scan_feature::<CONSTANT>(
-                    f,
-                    has_missing,
-                    node,
-                    &mut best,
-                    ascending,
-                    descending,
-                );
+                let up = bins[..end].iter().enumerate();
+                let down = bins[..n_bins].iter().enumerate().skip(1).rev();
+                self.scan_feature::<CONSTANT>(f, has_missing, node, &mut best, up, down);
             }
         }
         best.found.map(|found| (found, best.gain))
     }
 
-    /// scikit-learn's scans of feature `f`: left to right over `ascending`, then, if the
-    /// feature has missing training values, right to left over `descending` (see
-    /// [`scan`](Self::scan)); `descending` is only read then.
+    /// scikit-learn's scans of feature `f`: left to right over `up` (its bins in increasing
+    /// order), then, if the feature has missing training values, right to left over `down`
+    /// (those above the first, in decreasing order; see [`scan`](Self::scan)), only read then.
     fn scan_feature<'b, const CONSTANT: bool>(
         &self,
         f: usize,
         has_missing: bool,
         node: &NodeSums,
         best: &mut Best,
-        ascending: impl Iterator<Item = (usize, &'b Bin)>,
-        descending: impl Iterator<Item = (usize, &'b Bin)>,
+        up: impl Iterator<Item = (usize, &'b Bin)>,
+        down: impl Iterator<Item = (usize, &'b Bin)>,
     ) {
-        self.scan::<CONSTANT, false>(f, node, best, ascending);
+        self.scan::<CONSTANT, false>(f, node, best, up);
         if has_missing {
-            self.scan::<CONSTANT, true>(f, node, best, descending);
+            self.scan::<CONSTANT, true>(f, node, best, down);
         }
     }
 
