@@ -1199,7 +1199,26 @@ fn best_feature_split_const_hess(
                 cuml_counts_train[j] += b_coun_total - b.counts[j] as usize;
                 cuml_gradient_valid[j] += b.g_folded[j];
                 cuml_counts_valid[j] += b.counts[j] as usize;
+            }
 
+            // The split's gain from the summed validation statistics decides first: a bin
+            // that cannot beat the best so far needs no per-fold scores (oml patch 6).
+            let tl_grad: f32 = left_gradient_valid.iter().sum();
+            let tl_count: usize = left_counts_valid.iter().sum();
+            let tr_grad: f32 = right_gradient_valid.iter().sum();
+            let tr_count: usize = right_counts_valid.iter().sum();
+            let tl_w = -tl_grad / tl_count as f32;
+            let tr_w = -tr_grad / tr_count as f32;
+            let tl_gain = -(2.0 * tl_grad * tl_w + tl_count as f32 * tl_w * tl_w);
+            let tr_gain = -(2.0 * tr_grad * tr_w + tr_count as f32 * tr_w * tr_w);
+            let split_gain = tl_gain + tr_gain - node.gain_value;
+            let split_gain = if split_gain.is_nan() { 0.0 } else { split_gain };
+
+            if split_gain <= best_gain {
+                continue;
+            }
+
+            for j in 0..5 {
                 let left_c_train = left_counts_train[j];
                 let right_c_train = right_counts_train[j];
                 let left_c_valid = left_counts_valid[j];
@@ -1240,22 +1259,6 @@ fn best_feature_split_const_hess(
                 continue;
             }
             let generalization = Some(gen_val);
-
-            // Compute split gain from summed valid stats (no evaluate call needed)
-            let tl_grad: f32 = left_gradient_valid.iter().sum();
-            let tl_count: usize = left_counts_valid.iter().sum();
-            let tr_grad: f32 = right_gradient_valid.iter().sum();
-            let tr_count: usize = right_counts_valid.iter().sum();
-            let tl_w = -tl_grad / tl_count as f32;
-            let tr_w = -tr_grad / tr_count as f32;
-            let tl_gain = -(2.0 * tl_grad * tl_w + tl_count as f32 * tl_w * tl_w);
-            let tr_gain = -(2.0 * tr_grad * tr_w + tr_count as f32 * tr_w * tr_w);
-            let split_gain = tl_gain + tr_gain - node.gain_value;
-            let split_gain = if split_gain.is_nan() { 0.0 } else { split_gain };
-
-            if split_gain <= 0.0 {
-                continue;
-            }
 
             if split_gain > best_gain && (generalization.is_some() || node.num == 0) {
                 best_gain = split_gain;
@@ -1355,7 +1358,26 @@ fn best_feature_split_const_hess(
                 cuml_counts_train[j] += b_coun_total - b.counts[j] as usize;
                 cuml_gradient_valid[j] += b.g_folded[j];
                 cuml_counts_valid[j] += b.counts[j] as usize;
+            }
 
+            // The split's gain from the summed validation statistics decides first: a bin
+            // that cannot beat the best so far needs no per-fold scores (oml patch 6).
+            let tl_grad: f32 = left_gradient_valid.iter().sum();
+            let tl_count: usize = left_counts_valid.iter().sum();
+            let tr_grad: f32 = right_gradient_valid.iter().sum();
+            let tr_count: usize = right_counts_valid.iter().sum();
+            let tl_w = -tl_grad / tl_count as f32;
+            let tr_w = -tr_grad / tr_count as f32;
+            let tl_gain = -(2.0 * tl_grad * tl_w + tl_count as f32 * tl_w * tl_w);
+            let tr_gain = -(2.0 * tr_grad * tr_w + tr_count as f32 * tr_w * tr_w);
+            let split_gain = tl_gain + tr_gain - node.gain_value;
+            let split_gain = if split_gain.is_nan() { 0.0 } else { split_gain };
+
+            if split_gain <= best_gain {
+                continue;
+            }
+
+            for j in 0..5 {
                 let left_c_train = left_counts_train[j];
                 let right_c_train = right_counts_train[j];
                 let left_c_valid = left_counts_valid[j];
@@ -1421,21 +1443,6 @@ fn best_feature_split_const_hess(
                 continue;
             }
             let generalization = Some(gen_val);
-
-            let tl_grad: f32 = left_gradient_valid.iter().sum();
-            let tl_count: usize = left_counts_valid.iter().sum();
-            let tr_grad: f32 = right_gradient_valid.iter().sum();
-            let tr_count: usize = right_counts_valid.iter().sum();
-            let tl_w = -tl_grad / tl_count as f32;
-            let tr_w = -tr_grad / tr_count as f32;
-            let tl_gain = -(2.0 * tl_grad * tl_w + tl_count as f32 * tl_w * tl_w);
-            let tr_gain = -(2.0 * tr_grad * tr_w + tr_count as f32 * tr_w * tr_w);
-            let split_gain = tl_gain + tr_gain - node.gain_value;
-            let split_gain = if split_gain.is_nan() { 0.0 } else { split_gain };
-
-            if split_gain <= 0.0 {
-                continue;
-            }
 
             if split_gain > best_gain && (generalization.is_some() || node.num == 0) {
                 best_gain = split_gain;
@@ -2064,7 +2071,28 @@ fn best_feature_split_var_hess(
                 cuml_gradient_valid[j] += b.g_folded[j];
                 cuml_hessian_valid[j] += b.h_folded[j];
                 cuml_counts_valid[j] += b.counts[j] as usize;
+            }
 
+            // The split's gain from the summed validation statistics decides first: a bin
+            // that cannot beat the best so far needs no per-fold scores (oml patch 6).
+            let tl_grad: f32 = left_gradient_valid.iter().sum();
+            let tl_hess: f32 = left_hessian_valid.iter().sum();
+            let tr_grad: f32 = right_gradient_valid.iter().sum();
+            let tr_hess: f32 = right_hessian_valid.iter().sum();
+            let tl_h = tl_hess + hessian_eps;
+            let tr_h = tr_hess + hessian_eps;
+            let tl_w = -tl_grad / tl_h;
+            let tr_w = -tr_grad / tr_h;
+            let tl_gain = -(2.0 * tl_grad * tl_w + tl_h * tl_w * tl_w);
+            let tr_gain = -(2.0 * tr_grad * tr_w + tr_h * tr_w * tr_w);
+            let split_gain = tl_gain + tr_gain - node.gain_value;
+            let split_gain = if split_gain.is_nan() { 0.0 } else { split_gain };
+
+            if split_gain <= best_gain {
+                continue;
+            }
+
+            for j in 0..5 {
                 let left_c_train = left_counts_train[j];
                 let right_c_train = right_counts_train[j];
                 let left_c_valid = left_counts_valid[j];
@@ -2107,24 +2135,6 @@ fn best_feature_split_var_hess(
                 continue;
             }
             let generalization = Some(gen_val);
-
-            // Compute split gain from summed valid stats
-            let tl_grad: f32 = left_gradient_valid.iter().sum();
-            let tl_hess: f32 = left_hessian_valid.iter().sum();
-            let tr_grad: f32 = right_gradient_valid.iter().sum();
-            let tr_hess: f32 = right_hessian_valid.iter().sum();
-            let tl_h = tl_hess + hessian_eps;
-            let tr_h = tr_hess + hessian_eps;
-            let tl_w = -tl_grad / tl_h;
-            let tr_w = -tr_grad / tr_h;
-            let tl_gain = -(2.0 * tl_grad * tl_w + tl_h * tl_w * tl_w);
-            let tr_gain = -(2.0 * tr_grad * tr_w + tr_h * tr_w * tr_w);
-            let split_gain = tl_gain + tr_gain - node.gain_value;
-            let split_gain = if split_gain.is_nan() { 0.0 } else { split_gain };
-
-            if split_gain <= 0.0 {
-                continue;
-            }
 
             if split_gain > best_gain && (generalization.is_some() || node.num == 0) {
                 best_gain = split_gain;
@@ -2237,7 +2247,28 @@ fn best_feature_split_var_hess(
                 cuml_gradient_valid[j] += b.g_folded[j];
                 cuml_hessian_valid[j] += b.h_folded[j];
                 cuml_counts_valid[j] += b.counts[j] as usize;
+            }
 
+            // The split's gain from the summed validation statistics decides first: a bin
+            // that cannot beat the best so far needs no per-fold scores (oml patch 6).
+            let tl_grad: f32 = left_gradient_valid.iter().sum();
+            let tl_hess: f32 = left_hessian_valid.iter().sum();
+            let _tl_count: usize = left_counts_valid.iter().sum();
+            let tr_grad: f32 = right_gradient_valid.iter().sum();
+            let tr_hess: f32 = right_hessian_valid.iter().sum();
+            let _tr_count: usize = right_counts_valid.iter().sum();
+            let tl_w = -tl_grad / (tl_hess + hessian_eps);
+            let tr_w = -tr_grad / (tr_hess + hessian_eps);
+            let tl_gain = -(2.0 * tl_grad * tl_w + (tl_hess + hessian_eps) * tl_w * tl_w);
+            let tr_gain = -(2.0 * tr_grad * tr_w + (tr_hess + hessian_eps) * tr_w * tr_w);
+            let split_gain = tl_gain + tr_gain - node.gain_value;
+            let split_gain = if split_gain.is_nan() { 0.0 } else { split_gain };
+
+            if split_gain <= best_gain {
+                continue;
+            }
+
+            for j in 0..5 {
                 let left_c_train = left_counts_train[j];
                 let right_c_train = right_counts_train[j];
                 let left_c_valid = left_counts_valid[j];
@@ -2304,23 +2335,6 @@ fn best_feature_split_var_hess(
                 continue;
             }
             let generalization = Some(gen_val);
-
-            let tl_grad: f32 = left_gradient_valid.iter().sum();
-            let tl_hess: f32 = left_hessian_valid.iter().sum();
-            let _tl_count: usize = left_counts_valid.iter().sum();
-            let tr_grad: f32 = right_gradient_valid.iter().sum();
-            let tr_hess: f32 = right_hessian_valid.iter().sum();
-            let _tr_count: usize = right_counts_valid.iter().sum();
-            let tl_w = -tl_grad / (tl_hess + hessian_eps);
-            let tr_w = -tr_grad / (tr_hess + hessian_eps);
-            let tl_gain = -(2.0 * tl_grad * tl_w + (tl_hess + hessian_eps) * tl_w * tl_w);
-            let tr_gain = -(2.0 * tr_grad * tr_w + (tr_hess + hessian_eps) * tr_w * tr_w);
-            let split_gain = tl_gain + tr_gain - node.gain_value;
-            let split_gain = if split_gain.is_nan() { 0.0 } else { split_gain };
-
-            if split_gain <= 0.0 {
-                continue;
-            }
 
             if split_gain > best_gain && (generalization.is_some() || node.num == 0) {
                 best_gain = split_gain;

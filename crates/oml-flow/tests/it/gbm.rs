@@ -3,9 +3,10 @@
 //! `perpetual-gbm`, perpetual's booster (the `gbm` of earlier versions), as before.
 
 use ndarray::{Array1, Array2};
+use oml_data::DesignMatrix;
 use oml_flow::{
-    Describe, GbmFlow, OML_FLOW_VERSION, Output, PERPETUAL_VERSION, PerpetualGbmFlow, Predictions,
-    builtin_flow, qualified_parameters, set_parameters,
+    Describe, Flow, GbmFlow, OML_FLOW_VERSION, Output, PERPETUAL_VERSION, PerpetualGbmFlow,
+    Predictions, Target, TaskKind, TrainingSet, builtin_flow, qualified_parameters, set_parameters,
 };
 
 use crate::support::{
@@ -580,4 +581,80 @@ fn perpetuals_node_histograms_span_the_arenas_chunks() {
             }
         }
     }
+}
+
+/// A table for [`perpetual_fits_as_before_its_split_search_patches`]: 600 rows of six
+/// columns, every value from an integer hash; columns 0 to 3 miss about one value in eight,
+/// columns 4 and 5 none. The class (of three) and the value follow columns 0, 1 and 4.
+fn hashed_table() -> (DesignMatrix, Array1<usize>, Array1<f64>) {
+    let n = 600;
+    let hash = |i: usize, j: usize| {
+        let mut h = (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+            ^ (j as u64).wrapping_mul(0xc2b2_ae3d_27d4_eb4f);
+        h ^= h >> 29;
+        h = h.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        h ^= h >> 32;
+        h
+    };
+    let x = Array2::from_shape_fn((n, 6), |(i, j)| {
+        let h = hash(i, j);
+        if j < 4 && h % 8 == 0 {
+            f64::NAN
+        } else {
+            (h >> 11) as f64 / (1u64 << 53) as f64 * 10.0 - 5.0
+        }
+    });
+    let value = |i: usize| {
+        let v = |j: usize| if x[[i, j]].is_nan() { 1.0 } else { x[[i, j]] };
+        v(0) + 0.5 * v(1) * v(4) + (hash(i, 9) % 100) as f64 / 50.0
+    };
+    let values = Array1::from_shape_fn(n, value);
+    let classes = values.mapv(|v| {
+        if v < -1.0 {
+            0
+        } else if v < 2.0 {
+            1
+        } else {
+            2
+        }
+    });
+    (numeric_matrix(x), classes, values)
+}
+
+/// FNV-1a over the bits of `numbers`.
+fn bits_digest<'a>(numbers: impl IntoIterator<Item = &'a f64>) -> u64 {
+    numbers.into_iter().fold(0xcbf2_9ce4_8422_2325, |h, x| {
+        (h ^ x.to_bits()).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+/// The vendored perpetual's split search scores a bin's folds only when the bin's summed gain
+/// beats the best so far (OML-PATCH.md, patch 6). The fitted boosters must be the bits of the
+/// search that scored every bin: the digests are those of the build before that patch, on a
+/// table whose columns with missing values and without take the log-loss (three classes) and
+/// squared-loss (regression) paths of the search.
+#[test]
+fn perpetual_fits_as_before_its_split_search_patches() {
+    let (x, classes, values) = hashed_table();
+    let flow = PerpetualGbmFlow::new();
+    let model = fit_classes(&flow, &x, &classes, 3).unwrap();
+    let (_, confidences) = class_predictions(model.as_ref(), &x, 3);
+    let model = flow
+        .fit(
+            &TrainingSet {
+                features: &x,
+                target: Target::Values(values.view()),
+            },
+            0,
+        )
+        .unwrap();
+    let Predictions::Values(predicted) = model.predict(&x, TaskKind::Regression).unwrap() else {
+        panic!("regression")
+    };
+    let digests = (bits_digest(&confidences), bits_digest(&predicted));
+    assert_eq!(
+        digests,
+        (0x837a_85d5_eae2_9d6c, 0x0c1c_660b_1836_bb76),
+        "{digests:x?}"
+    );
 }
