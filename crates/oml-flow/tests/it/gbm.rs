@@ -5,13 +5,13 @@
 use ndarray::{Array1, Array2};
 use oml_data::DesignMatrix;
 use oml_flow::{
-    Describe, Flow, GbmFlow, OML_FLOW_VERSION, Output, PERPETUAL_VERSION, PerpetualGbmFlow,
-    Predictions, Target, TaskKind, TrainingSet, builtin_flow, qualified_parameters, set_parameters,
+    Describe, GbmFlow, OML_FLOW_VERSION, Output, PERPETUAL_VERSION, PerpetualGbmFlow, Predictions,
+    TaskKind, builtin_flow, qualified_parameters, set_parameters,
 };
 
 use crate::support::{
-    absent_class, assert_clustering_unsupported, class_predictions, fit_classes, numeric_matrix,
-    predicted_labels, prepare,
+    absent_class, assert_clustering_unsupported, class_predictions, fit_classes, fit_values,
+    numeric_matrix, predicted_labels, prepare,
 };
 
 /// scikit-learn's `HistGradientBoostingClassifier` gets 0.94 to 0.96 on iris, depending on
@@ -639,15 +639,7 @@ fn perpetual_fits_as_before_its_split_search_patches() {
     let flow = PerpetualGbmFlow::new();
     let model = fit_classes(&flow, &x, &classes, 3).unwrap();
     let (_, confidences) = class_predictions(model.as_ref(), &x, 3);
-    let model = flow
-        .fit(
-            &TrainingSet {
-                features: &x,
-                target: Target::Values(values.view()),
-            },
-            0,
-        )
-        .unwrap();
+    let model = fit_values(&flow, &x, &values).unwrap();
     let Predictions::Values(predicted) = model.predict(&x, TaskKind::Regression).unwrap() else {
         panic!("regression")
     };

@@ -9,8 +9,8 @@ use oml_flow::{
 };
 
 use crate::support::{
-    absent_class, assert_clustering_unsupported, fit_classes, numeric_matrix, predicted_labels,
-    prepare,
+    absent_class, assert_clustering_unsupported, fit_classes, fit_values, numeric_matrix,
+    predicted_labels, prepare,
 };
 
 /// A fully grown regression tree overfits diabetes (R² -0.10 here; scikit-learn's
@@ -225,15 +225,7 @@ fn tree_confidences_are_leaf_fractions_and_regression_gives_leaf_means() {
         }
     }
     let values = array![1.0, 3.0, 10.0, 10.0, 12.0, 14.0, 14.0];
-    let model = flow
-        .fit(
-            &TrainingSet {
-                features: &x,
-                target: Target::Values(values.view()),
-            },
-            0,
-        )
-        .unwrap();
+    let model = fit_values(&flow, &x, &values).unwrap();
     let Output::Values(predicted) = model.output(&x).unwrap() else {
         panic!("values")
     };

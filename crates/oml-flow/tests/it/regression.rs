@@ -8,7 +8,7 @@ use oml_flow::{
     Describe, Error, Flow, Model, Output, Predictions, Target, TaskKind, TrainingSet, builtin_flow,
 };
 
-use crate::support::{absent_class, fit_classes, numeric_matrix, prepare};
+use crate::support::{absent_class, fit_classes, fit_values, numeric_matrix, prepare};
 
 const REGRESSORS: [&str; 2] = ["linear-regression", "elastic-net"];
 
@@ -116,15 +116,7 @@ fn fit_predict_nominal_table(flow: oml_flow::Pipeline) -> Array1<f64> {
         &[2, 0, 1, 1, 0],
         |row| if row == 2 { 3.0 } else { 1.0 },
     );
-    let model = flow
-        .fit(
-            &TrainingSet {
-                features: &train,
-                target: Target::Values(y.view()),
-            },
-            0,
-        )
-        .unwrap();
+    let model = fit_values(&flow, &train, &y).unwrap();
     match model.predict(&test, TaskKind::Regression).unwrap() {
         Predictions::Values(predicted) => predicted,
         other => panic!("regression predictions expected, found {other:?}"),

@@ -252,6 +252,21 @@ pub fn fit_classes_seeded(
     )
 }
 
+/// Fits `flow` on the numbers `values` (a regression), with seed 0.
+pub fn fit_values(
+    flow: &dyn Flow,
+    x: &DesignMatrix,
+    values: &Array1<f64>,
+) -> oml_flow::Result<Box<dyn oml_flow::Model>> {
+    flow.fit(
+        &TrainingSet {
+            features: x,
+            target: Target::Values(values.view()),
+        },
+        0,
+    )
+}
+
 /// The labels and confidences `model` predicts for `x`, a classification into `n_classes`
 /// classes.
 pub fn class_predictions(
