@@ -1,9 +1,9 @@
 //! Every built-in flow fits and predicts on builtin tasks and reaches a sensible score.
 
 use ndarray::Array2;
-use oml_flow::{BUILTIN_FLOWS, Describe, Flow, Predictions, TaskKind, builtin_flow};
+use oml_flow::{BUILTIN_FLOWS, Describe, Predictions, TaskKind, builtin_flow};
 
-use crate::support::{absent_class, class_predictions, fit_classes, prepare};
+use crate::support::{absent_class, class_predictions, fit_classes, fit_values, prepare};
 
 /// The least accuracy on iris (10-fold CV) of each built-in classifier.
 const IRIS_ACCURACY: f64 = 0.9;
@@ -192,15 +192,7 @@ fn the_constant_flow_predicts_the_training_frequencies_or_mean() {
         assert_eq!(row.to_vec(), vec![0.25, 0.0, 0.75]);
     }
     let values = array![1.0, 2.0, 6.0, 7.0];
-    let model = flow
-        .fit(
-            &oml_flow::TrainingSet {
-                features: &x,
-                target: oml_flow::Target::Values(values.view()),
-            },
-            0,
-        )
-        .unwrap();
+    let model = fit_values(&flow, &x, &values).unwrap();
     let Predictions::Values(predicted) = model.predict(&x, TaskKind::Regression).unwrap() else {
         panic!("regression")
     };

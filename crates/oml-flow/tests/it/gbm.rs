@@ -583,7 +583,7 @@ fn perpetuals_node_histograms_span_the_arenas_chunks() {
     }
 }
 
-/// A table for [`perpetual_fits_as_before_its_split_search_patches`]: 600 rows of six
+/// A table for [`perpetual_fits_as_before_its_split_search_patch`]: 600 rows of six
 /// columns, every value from an integer hash; columns 0 to 3 miss about one value in eight,
 /// columns 4 and 5 none. The class (of three) and the value follow columns 0, 1 and 4.
 fn hashed_table() -> (DesignMatrix, Array1<usize>, Array1<f64>) {
@@ -629,12 +629,13 @@ fn bits_digest<'a>(numbers: impl IntoIterator<Item = &'a f64>) -> u64 {
 }
 
 /// The vendored perpetual's split search scores a bin's folds only when the bin's summed gain
-/// beats the best so far (OML-PATCH.md, patch 6). The fitted boosters must be the bits of the
-/// search that scored every bin: the digests are those of the build before that patch, on a
+/// beats the best so far (OML-PATCH.md, patch 6). The fitted boosters must be those of the
+/// search that scored every bin: the digests, of the bits of their predictions on the training
+/// rows, are those the build before that patch gives, on a
 /// table whose columns with missing values and without take the log-loss (three classes) and
 /// squared-loss (regression) paths of the search.
 #[test]
-fn perpetual_fits_as_before_its_split_search_patches() {
+fn perpetual_fits_as_before_its_split_search_patch() {
     let (x, classes, values) = hashed_table();
     let flow = PerpetualGbmFlow::new();
     let model = fit_classes(&flow, &x, &classes, 3).unwrap();
