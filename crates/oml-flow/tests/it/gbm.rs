@@ -633,7 +633,8 @@ fn bits_digest<'a>(numbers: impl IntoIterator<Item = &'a f64>) -> u64 {
 /// search that scored every bin: the digests, of the bits of their predictions on the training
 /// rows, are those the build before that patch gives, on a
 /// table whose columns with missing values and without take the log-loss (three classes) and
-/// squared-loss (regression) paths of the search.
+/// squared-loss (regression) paths of the search; the third is of `create_missing_branch`,
+/// whose slow path the patch leaves as it was.
 #[test]
 fn perpetual_fits_as_before_its_split_search_patch() {
     let (x, classes, values) = hashed_table();
@@ -644,10 +645,22 @@ fn perpetual_fits_as_before_its_split_search_patch() {
     let Predictions::Values(predicted) = model.predict(&x, TaskKind::Regression).unwrap() else {
         panic!("regression")
     };
-    let digests = (bits_digest(&confidences), bits_digest(&predicted));
+    let mut branched = builtin_flow("perpetual-gbm").unwrap();
+    set_parameters(&mut branched, &["create_missing_branch=true"]).unwrap();
+    let model = fit_classes(&branched, &x, &classes, 3).unwrap();
+    let (_, branched_confidences) = class_predictions(model.as_ref(), &x, 3);
+    let digests = (
+        bits_digest(&confidences),
+        bits_digest(&predicted),
+        bits_digest(&branched_confidences),
+    );
     assert_eq!(
         digests,
-        (0x837a_85d5_eae2_9d6c, 0x0c1c_660b_1836_bb76),
+        (
+            0x837a_85d5_eae2_9d6c,
+            0x0c1c_660b_1836_bb76,
+            0x684a_2552_7dbf_b3f8
+        ),
         "{digests:x?}"
     );
 }
