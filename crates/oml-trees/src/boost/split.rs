@@ -136,10 +136,10 @@ impl Best {
         }
     }
 
-    /// Whether a candidate of this `t²` and `q` is a contender: whether it may have a larger
-    /// gain than the best.
+    /// Whether a candidate of this cheap score `(t², q)` is a contender: whether it may have a
+    /// larger gain than the best.
     #[inline]
-    fn may_win(&self, t2: f64, q: f64) -> bool {
+    fn may_win(&self, (t2, q): (f64, f64)) -> bool {
         t2 * self.q >= self.floor_t2 * q
     }
 
@@ -329,10 +329,7 @@ impl Grower<'_> {
             };
             // The cheap score first: most candidates cannot win, and it needs no branch.
             let score = node.cheap_score(&sides);
-            if best.may_win(score.0, score.1)
-                && sides.valid(n, min_leaf)
-                && best.take(&sides, node, score)
-            {
+            if best.may_win(score) && sides.valid(n, min_leaf) && best.take(&sides, node, score) {
                 let bin = if MISSING_LEFT { b - 1 } else { b };
                 best.found = Some(Found::new(f, bin, MISSING_LEFT, &sides));
             }
