@@ -2253,10 +2253,8 @@ fn best_feature_split_var_hess(
             // that cannot beat the best so far needs no per-fold scores (oml patch 6).
             let tl_grad: f32 = left_gradient_valid.iter().sum();
             let tl_hess: f32 = left_hessian_valid.iter().sum();
-            let _tl_count: usize = left_counts_valid.iter().sum();
             let tr_grad: f32 = right_gradient_valid.iter().sum();
             let tr_hess: f32 = right_hessian_valid.iter().sum();
-            let _tr_count: usize = right_counts_valid.iter().sum();
             let tl_w = -tl_grad / (tl_hess + hessian_eps);
             let tr_w = -tr_grad / (tr_hess + hessian_eps);
             let tl_gain = -(2.0 * tl_grad * tl_w + (tl_hess + hessian_eps) * tl_w * tl_w);
