@@ -9,7 +9,8 @@
 //! the gbm's multinomial gradients (oml-trees) take these.
 //!
 //! Also [`index_in`]: a uniform index drawn the same on every target, where rand's `usize`
-//! ranges draw 32 bits on a 32-bit target and 64 on a 64-bit one.
+//! ranges draw 32 bits on a 32-bit target and 64 on a 64-bit one; and [`numpy_sum`]: a sum in
+//! numpy's order, for the gbm's sums that scikit-learn takes with numpy.
 
 use std::ops::Range;
 
@@ -98,10 +99,60 @@ pub fn ln_normal(x: f64) -> f64 {
     if x < f64::INFINITY { ln } else { x }
 }
 
+/// The sum of `values` as numpy's `np.sum` of float64 values computes it (its
+/// `pairwise_sum`): fewer than 8 values added in order to 0; up to 128 in eight running sums
+/// (value `i` into sum `i % 8`, each starting at its first value) added pairwise as
+/// `((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))`, then the values past the last whole
+/// eight added in order; more split in two, the first part the largest multiple of 8 not above
+/// half, each summed so and the two sums added.
+pub fn numpy_sum(values: &[f64]) -> f64 {
+    let n = values.len();
+    if n < 8 {
+        values.iter().fold(0.0, |sum, &v| sum + v)
+    } else if n <= 128 {
+        let whole = n - n % 8;
+        let mut sums = [0.0; 8];
+        sums.copy_from_slice(&values[..8]);
+        for eight in values[8..whole].chunks_exact(8) {
+            for (sum, &v) in sums.iter_mut().zip(eight) {
+                *sum += v;
+            }
+        }
+        let s = sums;
+        let pairs = ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
+        values[whole..].iter().fold(pairs, |sum, &v| sum + v)
+    } else {
+        let half = n / 2 - (n / 2) % 8;
+        numpy_sum(&values[..half]) + numpy_sum(&values[half..])
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use rand::SeedableRng;
+
+    /// numpy 2's `np.sum` of the first `m` of these values (Python's shortest round-trip
+    /// decimals), for `m` of 5 (added in order), 100 (eight running sums), 300 and 1000
+    /// (halves): adding in order gives other last bits for all but the first.
+    #[test]
+    fn sums_are_numpys() {
+        let values: Vec<f64> = (0..1000)
+            .map(|i| ((i * 7919) % 1000 - 500) as f64 / 997.0 * 2f64.powi(i % 40 - 20))
+            .collect();
+        let numpy = [
+            (5, 6.2768413884230815e-06),
+            (100, 339410.1876496551),
+            (300, 360843.6515976457),
+            (1000, -473279.03711281664),
+        ];
+        for (m, expected) in numpy {
+            let sum = numpy_sum(&values[..m]);
+            assert_eq!(sum.to_bits(), f64::to_bits(expected), "{m} values");
+            let in_order = values[..m].iter().sum::<f64>();
+            assert_eq!(in_order == sum, m == 5, "{m} values");
+        }
+    }
 
     #[test]
     fn index_draws_are_a_64_bit_targets_usize_draws() {

@@ -76,7 +76,7 @@ fn a_store_of_oml_0_2_0_lists_collects_and_verifies() {
     // The same runs asked for again are found under their stored keys, not computed again.
     // knn's default search became `auto` after 0.2.0; asked for with 0.2.0's default, `kdtree`,
     // it is the same flow configuration and finds its stored run. The decision tree is another
-    // flow version (oml-trees 0.4.0), run anew.
+    // flow version (oml-trees 0.5.0), run anew.
     for (flow, param, stored) in [
         ("decision-tree", None, false),
         ("knn", Some("algorithm=kdtree"), true),
@@ -146,7 +146,7 @@ fn a_store_of_oml_0_2_0_lists_collects_and_verifies() {
         let changed = if manifest.contains("oml-trees==0.2.0") {
             Some((
                 "oml-flow==0.2.0,oml-trees==0.2.0",
-                "libm==0.2.16,oml-flow==0.2.0,oml-trees==0.4.0",
+                "libm==0.2.16,oml-flow==0.2.0,oml-trees==0.5.0",
             ))
         } else if manifest.contains("linfa-bayes==0.8.1") {
             Some((

@@ -83,7 +83,7 @@ pub(crate) fn linfa_libm_external_version(linfa_crates: &[&str]) -> String {
 }
 
 /// The external version of a flow built on oml-trees:
-/// `libm==0.2.16,oml-flow==0.2.0,oml-trees==0.4.0`.
+/// `libm==0.2.16,oml-flow==0.2.0,oml-trees==0.5.0`.
 pub(crate) fn oml_trees_external_version() -> String {
     external_version([("libm", LIBM_VERSION), ("oml-trees", oml_trees::VERSION)])
 }

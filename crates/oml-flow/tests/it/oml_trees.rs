@@ -260,7 +260,7 @@ fn parameters_are_oml_trees_own_and_set_both_kinds() {
     );
     assert_eq!(
         forest.external_version(),
-        "libm==0.2.16,oml-flow==0.2.0,oml-trees==0.4.0"
+        "libm==0.2.16,oml-flow==0.2.0,oml-trees==0.5.0"
     );
     let values = |flow: &oml_flow::Pipeline| -> Vec<(String, String)> {
         qualified_parameters(flow)

@@ -21,6 +21,9 @@ pub(crate) const BIN_SUBSAMPLE: usize = 200_000;
 pub(crate) struct BinMapper {
     /// Increasing thresholds per feature, finite, at most `max_bins - 1`.
     pub thresholds: Vec<Vec<f64>>,
+    /// The most non-missing bins a feature has. scikit-learn's histograms hold `max_bins + 1`
+    /// bins per feature, the missing values' bin last.
+    pub max_bins: usize,
 }
 
 impl BinMapper {
@@ -48,7 +51,10 @@ impl BinMapper {
                 thresholds(&mut values, max_bins)
             })
             .collect();
-        BinMapper { thresholds }
+        BinMapper {
+            thresholds,
+            max_bins,
+        }
     }
 
     /// The number of non-missing bins of feature `f` (its missing bin has this index).
@@ -210,7 +216,11 @@ impl BinnedFeatures {
                 has_missing[f] |= *bin == missing;
                 counts[usize::from(*bin)] += 1;
             }
-            if let Some(most) = counts.iter().position(|&c| 2 * c as usize > n_rows) {
+            // The first feature keeps every bin: the roots' sums are taken from its bins, as
+            // scikit-learn takes them (`Grower::root_sums`), and a default bin is the totals
+            // less the other bins rather than a sum of rows.
+            let most = counts.iter().position(|&c| 2 * c as usize > n_rows);
+            if let Some(most) = most.filter(|_| f > 0) {
                 default_bins[f] = Some(most as u8);
                 // A histogram gets its default bin by subtraction.
                 counts[most] = 0;
@@ -363,6 +373,7 @@ mod tests {
     fn values_fall_in_bins_by_their_thresholds() {
         let mapper = BinMapper {
             thresholds: vec![vec![1.5, 2.5], vec![]],
+            max_bins: 255,
         };
         let bins: Vec<u8> = [1.0, 1.5, 2.0, 2.5, 3.0, f64::NAN, f64::INFINITY]
             .iter()
@@ -379,6 +390,7 @@ mod tests {
     fn rows_keep_bytes_of_dense_features_and_entries_of_the_others() {
         let mapper = BinMapper {
             thresholds: vec![vec![1.5, 2.5], vec![0.5], vec![5.0, 20.0]],
+            max_bins: 255,
         };
         let x = ndarray::array![
             [1.0, 0.0, 10.0],

@@ -15,7 +15,7 @@ use crate::boost::histogram::Histogram;
 use crate::boost::loss::Loss;
 use crate::boost::model::{HistGradientBoostingClassifier, HistGradientBoostingRegressor};
 use crate::boost::params::HistGradientBoostingValidParams;
-use crate::boost::roots::{Root, RootBuffers};
+use crate::boost::roots::RootBuffers;
 use crate::error::{Error, Result};
 use crate::params::{Classification, Regression, TreeKind};
 use crate::tree::Tree;
@@ -183,7 +183,7 @@ fn boost<K: TreeKind>(
     let mut trees = Vec::new();
     for _ in 0..params.max_iter() {
         loss.gradients(&y_train, &raw, &mut g, &mut h);
-        let roots: Vec<Option<Root>> = if roots_together {
+        let roots: Vec<Option<Histogram>> = if roots_together {
             let roots = grower.roots(k, &g, &h, &mut root_buffers);
             roots.into_iter().map(Some).collect()
         } else {

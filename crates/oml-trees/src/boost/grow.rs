@@ -8,7 +8,6 @@ use std::collections::BinaryHeap;
 
 use crate::boost::bins::{BinMapper, BinnedFeatures};
 use crate::boost::histogram::{Bin, Histogram};
-use crate::boost::roots::Root;
 use crate::boost::split::{MIN_HESSIAN_TO_SPLIT, SplitInfo};
 use crate::tree::{NONE, Node, Tree};
 
@@ -124,7 +123,7 @@ impl Grower<'_> {
         raw: &mut [f64],
         mut validation: Option<Validation<'_>>,
         ws: &mut Workspace,
-        root: Option<Root>,
+        root: Option<Histogram>,
     ) -> Tree {
         let n = self.binned.n_rows;
         let n_validation = validation.as_ref().map_or(0, |v| v.binned.n_rows);
@@ -133,11 +132,8 @@ impl Grower<'_> {
         ws.partition.extend(0..n as u32);
         ws.validation_partition.clear();
         ws.validation_partition.extend(0..n_validation as u32);
-        let Root {
-            histogram,
-            sum_g,
-            sum_h,
-        } = root.unwrap_or_else(|| self.build_root(g, h, ws));
+        let histogram = root.unwrap_or_else(|| self.build_root(g, h, ws));
+        let (sum_g, sum_h) = self.root_sums(&histogram);
         let mut nodes = vec![GrowNode {
             start: 0,
             stop: n,
@@ -317,6 +313,36 @@ impl Grower<'_> {
         }
     }
 
+    /// The gradient and hessian sums of the root with this histogram, as scikit-learn takes
+    /// them: numpy's sum ([`oml_math::numpy_sum`]) of the first feature's bins laid out as
+    /// scikit-learn's histogram lays them out ([`BinMapper::max_bins`]). Where adding the rows'
+    /// gradients rounds, their sum in row order differs from it in the last bits, and so would
+    /// every split gain of the tree. With constant hessians, the row count as scikit-learn's
+    /// float32 `hessians[0] * n_samples` gives it.
+    fn root_sums(&self, histogram: &Histogram) -> (f64, f64) {
+        let n_rows = self.binned.n_rows;
+        let hessian_count = f64::from(n_rows as f32);
+        let Some(&n_bins) = self.binned.n_bins_non_missing.first() else {
+            return (0.0, hessian_count);
+        };
+        debug_assert!(self.binned.default_bins.iter().all(|&(f, _)| f > 0));
+        let first = &histogram.bins()[..=n_bins];
+        let mut g = [0.0; 256];
+        let mut h = [0.0; 256];
+        let missing = self.mapper.max_bins;
+        for (b, bin) in first.iter().enumerate() {
+            let at = if b == n_bins { missing } else { b };
+            (g[at], h[at]) = (bin.g, bin.h);
+        }
+        let sum_g = oml_math::numpy_sum(&g[..=missing]);
+        let sum_h = if self.settings.hessians_are_constant {
+            hessian_count
+        } else {
+            oml_math::numpy_sum(&h[..=missing])
+        };
+        (sum_g, sum_h)
+    }
+
     /// Whether a node of `n_rows` rows marks the bins it writes: fewer (row, feature) entries
     /// than [`MARKED_ENTRIES_PER_BIN`] per histogram bin.
     pub(crate) fn marks(&self, n_rows: usize) -> bool {
@@ -324,17 +350,12 @@ impl Grower<'_> {
         n_rows * binned.n_features() < binned.histogram_len * MARKED_ENTRIES_PER_BIN
     }
 
-    /// The root of a tree built alone: the histogram and sums of every training row, which
+    /// The root histogram of a tree built alone: that of every training row, which
     /// `ws.partition` holds.
-    fn build_root(&self, g: &[f32], h: &[f32], ws: &mut Workspace) -> Root {
+    fn build_root(&self, g: &[f32], h: &[f32], ws: &mut Workspace) -> Histogram {
         let mut histogram = self.take_histogram(ws);
-        let n = self.binned.n_rows;
-        let (sum_g, sum_h) = self.build_histogram(0, n, g, h, ws, &mut histogram);
-        Root {
-            histogram,
-            sum_g,
-            sum_h,
-        }
+        self.build_histogram(0, self.binned.n_rows, g, h, ws, &mut histogram);
+        histogram
     }
 
     /// A zero histogram: a used one cleared, or a new one.
@@ -559,7 +580,7 @@ fn partition(
 #[cfg(test)]
 impl<'a> Grower<'a> {
     /// The root [`grow`](Self::grow) builds without a given one.
-    pub(crate) fn root_alone(&self, g: &[f32], h: &[f32], ws: &mut Workspace) -> Root {
+    pub(crate) fn root_alone(&self, g: &[f32], h: &[f32], ws: &mut Workspace) -> Histogram {
         ws.partition.clear();
         ws.partition.extend(0..self.binned.n_rows as u32);
         self.build_root(g, h, ws)

@@ -26,13 +26,14 @@ impl Loss {
         self == Loss::SquaredError
     }
 
-    /// The best constant raw prediction of each tree: the mean; the log odds of the mean
+    /// The best constant raw prediction of each tree: the mean (numpy's sum over the count,
+    /// as scikit-learn's `np.average`); the log odds of the mean
     /// (clipped to `[eps, 1 - eps]`); the logs of the class priors (clipped) less their mean.
     pub fn baseline(self, y: &[f64]) -> Vec<f64> {
         let n = y.len() as f64;
         let clip = |p: f64| p.clamp(f64::EPSILON, 1.0 - f64::EPSILON);
         match self {
-            Loss::SquaredError => vec![y.iter().sum::<f64>() / n],
+            Loss::SquaredError => vec![oml_math::numpy_sum(y) / n],
             Loss::Binomial => {
                 let p = clip(y.iter().sum::<f64>() / n);
                 vec![libm::log(p / (1.0 - p))]

@@ -16,14 +16,6 @@ use rayon::prelude::*;
 use crate::boost::grow::Grower;
 use crate::boost::histogram::{Bin, Histogram};
 
-/// A tree's root: its histogram and its rows' gradient and hessian sums.
-#[derive(Debug)]
-pub(crate) struct Root {
-    pub histogram: Histogram,
-    pub sum_g: f64,
-    pub sum_h: f64,
-}
-
 /// Trees whose roots are built in one pass: their gradients and hessians fill one cache line.
 const TREES_PER_PASS: usize = 4;
 
@@ -98,7 +90,7 @@ impl Grower<'_> {
         g: &[f32],
         h: &[f32],
         buffers: &mut RootBuffers,
-    ) -> Vec<Root> {
+    ) -> Vec<Histogram> {
         let binned = self.binned;
         let n = binned.n_rows;
         let len = binned.histogram_len;
@@ -171,11 +163,7 @@ impl Grower<'_> {
                     *bin = Bin::new(sums.0[2 * lane], sums.0[2 * lane + 1], count);
                 }
                 self.fill_default_bins(&mut histogram, n as u32, sum_g, sum_h, false);
-                Root {
-                    histogram,
-                    sum_g,
-                    sum_h,
-                }
+                histogram
             })
             .collect()
     }
@@ -223,8 +211,8 @@ mod tests {
     use crate::boost::grow::Workspace;
 
     /// Each root built together is, bit for bit, the root its tree builds alone: every bin's
-    /// sums and count, default bins of indicator columns and missing bins included, and the
-    /// rows' sums; for 2, 4 (one pass) and 7 trees (a partial pass), on 1 and 3 threads (so
+    /// sums and count, default bins of indicator columns (the rows' sums less the other bins,
+    /// so those sums too) and missing bins included; for 2, 4 (one pass) and 7 trees (a partial pass), on 1 and 3 threads (so
     /// with a pass's features cut into parts that mix numeric and indicator columns).
     #[test]
     fn roots_built_together_are_each_trees_own_root() {
@@ -270,18 +258,15 @@ mod tests {
                         let (g, h) = (&g[c * n..(c + 1) * n], &h[c * n..(c + 1) * n]);
                         let mut ws = Workspace::default();
                         let alone = grower.root_alone(g, h, &mut ws);
-                        assert!(!root.histogram.is_marked());
-                        let (sum_g, sum_h) = (alone.sum_g, alone.sum_h);
-                        assert_eq!(root.sum_g.to_bits(), sum_g.to_bits(), "tree {c} of {k}");
-                        assert_eq!(root.sum_h.to_bits(), sum_h.to_bits(), "tree {c} of {k}");
-                        let pairs = root.histogram.bins().iter().zip(alone.histogram.bins());
+                        assert!(!root.is_marked());
+                        let pairs = root.bins().iter().zip(alone.bins());
                         for (i, (together, alone)) in pairs.enumerate() {
                             assert_eq!(together.count, alone.count, "bin {i}, tree {c} of {k}");
                             assert_eq!(together.g.to_bits(), alone.g.to_bits(), "bin {i}");
                             assert_eq!(together.h.to_bits(), alone.h.to_bits(), "bin {i}");
                         }
                     }
-                    buffers.spare = roots.into_iter().map(|root| root.histogram).collect();
+                    buffers.spare = roots;
                 }
             }
         }

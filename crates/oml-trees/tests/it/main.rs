@@ -10,11 +10,14 @@
 //!   by hand; missing values; thread counts; parameter errors.
 //! - `boost_missing`: the gradient boosting machine with missing values in several features
 //!   gives scikit-learn's probabilities.
+//! - `boost_sums`: the gradient boosting machine where sums of gradients round gives
+//!   scikit-learn's probabilities.
 //! - `forest`: forests are the same on any thread count; probabilities are the trees' mean;
 //!   out-of-bag scores track held-out scores; parameter errors name the parameter.
 
 mod boost;
 mod boost_missing;
+mod boost_sums;
 mod common;
 mod determinism;
 mod exact;
