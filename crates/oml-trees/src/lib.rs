@@ -77,7 +77,9 @@
 //! Each iteration computes the loss gradients and hessians at the current raw predictions and
 //! grows one tree per class (softmax log loss, three or more classes) or one tree (log loss of
 //! a sigmoid, two classes; squared error, regression), starting from scikit-learn's baseline
-//! (log prior odds, class priors, the mean). A tree grows leaf-wise, the node of largest gain
+//! (log prior odds, class priors, the mean) computed as scikit-learn computes it (scipy's
+//! `logit`, the priors over their geometric mean, numpy's mean); binary probabilities are
+//! scipy's `expit` of the raw prediction. A tree grows leaf-wise, the node of largest gain
 //! first, up to `max_leaf_nodes` leaves: each node has a histogram of gradient and hessian
 //! sums per bin, built from its rows for the smaller child and by subtraction from the
 //! parent's for its sibling. A split's gain is the Newton loss decrease

@@ -27,28 +27,29 @@ impl Loss {
     }
 
     /// The best constant raw prediction of each tree: the mean (numpy's sum over the count,
-    /// as scikit-learn's `np.average`); the log odds of the mean
-    /// (clipped to `[eps, 1 - eps]`); the logs of the class priors (clipped) less their mean.
+    /// as scikit-learn's `np.average`); the log odds of the mean ([`logit`])
+    /// (clipped to `[eps, 1 - eps]`); the logs of the class priors (clipped) over their
+    /// geometric mean, as scikit-learn's symmetric link takes them.
     pub fn baseline(self, y: &[f64]) -> Vec<f64> {
         let n = y.len() as f64;
         let clip = |p: f64| p.clamp(f64::EPSILON, 1.0 - f64::EPSILON);
         match self {
             Loss::SquaredError => vec![oml_math::numpy_sum(y) / n],
-            Loss::Binomial => {
-                let p = clip(y.iter().sum::<f64>() / n);
-                vec![libm::log(p / (1.0 - p))]
-            }
+            Loss::Binomial => vec![logit(clip(y.iter().sum::<f64>() / n))],
             Loss::Multinomial(k) => {
                 let mut counts = vec![0usize; k];
                 for &c in y {
                     counts[c as usize] += 1;
                 }
-                let logs: Vec<f64> = counts
+                let priors: Vec<f64> = counts.iter().map(|&c| clip(c as f64 / n)).collect();
+                // scikit-learn's symmetric multinomial logit: each prior over their geometric
+                // mean (scipy's `gmean`, the exponential of the logs' mean), then its log.
+                let logs: Vec<f64> = priors.iter().map(|&p| libm::log(p)).collect();
+                let geometric_mean = libm::exp(oml_math::numpy_sum(&logs) / k as f64);
+                priors
                     .iter()
-                    .map(|&c| libm::log(clip(c as f64 / n)))
-                    .collect();
-                let mean = logs.iter().sum::<f64>() / k as f64;
-                logs.iter().map(|l| l - mean).collect()
+                    .map(|&p| libm::log(p / geometric_mean))
+                    .collect()
             }
         }
     }
@@ -165,14 +166,10 @@ pub(crate) fn softmax(raw: impl Iterator<Item = f64> + Clone, p: &mut [f64]) {
     }
 }
 
-/// `1 / (1 + exp(-raw))`, without overflow.
+/// `1 / (1 + exp(-raw))`, as scipy's `expit` (scikit-learn's binary probabilities) computes
+/// it for every `raw`: below about -709, `exp(-raw)` is infinite and the result 0.
 pub(crate) fn sigmoid(raw: f64) -> f64 {
-    if raw >= 0.0 {
-        1.0 / (1.0 + libm::exp(-raw))
-    } else {
-        let e = libm::exp(raw);
-        e / (1.0 + e)
-    }
+    1.0 / (1.0 + libm::exp(-raw))
 }
 
 /// `ln(1 + exp(x))`, accurate at both ends (scikit-learn's `log1pexp`).
@@ -190,9 +187,53 @@ fn log1pexp(x: f64) -> f64 {
     }
 }
 
+/// scipy's `logit`, scikit-learn's link of the binary loss: `ln(p / (1 - p))`, but
+/// `ln(1 + s) - ln(1 - s)` with `s = 2 (p - 1/2)` for `p` from 0.3 to 0.65, where the quotient
+/// loses precision.
+fn logit(p: f64) -> f64 {
+    if (0.3..=0.65).contains(&p) {
+        let s = 2.0 * (p - 0.5);
+        libm::log1p(s) - libm::log1p(-s)
+    } else {
+        libm::log(p / (1.0 - p))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// scikit-learn 1.9.1's `fit_intercept_only` (numpy 2, scipy 1.17) and scipy's `expit`,
+    /// to the last bit, where the plainer formulas give other last bits: the mean with the
+    /// values added in order, `ln(p / (1 - p))` (0.4054651081081642, -0.8001193001121131,
+    /// 0.6190392084062236), the logs less their mean (0.5972531564093518,
+    /// -0.5013591322587578, -0.09589402415059345), `e / (1 + e)` (0.0241270214176692,
+    /// 3.7266392841865614e-06).
+    #[test]
+    fn baselines_and_probabilities_are_scikit_learns_to_the_last_bit() {
+        let bits = |values: Vec<f64>| values.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+        let values: Vec<f64> = (0..100)
+            .map(|i| ((i * 7919) % 1000 - 500) as f64 / 997.0 * 2f64.powi(i % 40 - 20))
+            .collect();
+        let mean = Loss::SquaredError.baseline(&values);
+        assert_eq!(bits(mean), bits(vec![3394.101876496551]));
+        for (ones, n, expected) in [
+            (3, 5, 0.4054651081081643),
+            (31, 100, -0.8001193001121132),
+            (13, 20, 0.6190392084062235),
+        ] {
+            let y: Vec<f64> = (0..n).map(|i| f64::from(u8::from(i < ones))).collect();
+            assert_eq!(bits(Loss::Binomial.baseline(&y)), bits(vec![expected]));
+        }
+        let y = [0.0, 0.0, 1.0, 2.0, 0.0, 1.0, 0.0, 2.0, 2.0, 0.0, 0.0];
+        let expected = vec![0.597253156409352, -0.5013591322587577, -0.0958940241505934];
+        assert_eq!(bits(Loss::Multinomial(3).baseline(&y)), bits(expected));
+        let expit = [sigmoid(-3.7), sigmoid(-12.5)];
+        assert_eq!(
+            bits(expit.to_vec()),
+            bits(vec![0.024127021417669196, 3.726639284186561e-06])
+        );
+    }
 
     #[test]
     fn baselines_are_scikit_learns() {
