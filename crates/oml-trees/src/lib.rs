@@ -104,12 +104,12 @@
 //! column; never the first feature, whose bins give the roots' sums) gets that bin's sums as
 //! the node's totals less its other bins, so a histogram costs the rows' other entries only
 //! (where sums round, that differs from scikit-learn's sum of the bin's rows in the last
-//! bits); and a cheap score of each candidate split, cross-multiplied
-//! with no division, rules out most candidates before the others' gains are computed and
-//! compared as scikit-learn computes and compares them. On a 300-row table its probabilities agree with
-//! scikit-learn 1.9.1's to 1e-9 (`tests/it/boost.rs`), on a 450-row table with missing
-//! values in five features to 1e-15 (`tests/it/boost_missing.rs`), and after 300 iterations of
-//! a learning rate of 1 on 2,250 rows to 1e-15 (`tests/it/boost_sums.rs`). A bin that a subtracted
+//! bits); and a cheap score of each candidate split, cross-multiplied with no division, rules
+//! out most candidates before the others' gains are computed and compared as scikit-learn
+//! computes and compares them. On a 300-row table its probabilities agree with scikit-learn
+//! 1.9.1's to 1e-9 (`tests/it/boost.rs`), on a 450-row table with missing values in five
+//! features to 1e-15 (`tests/it/boost_missing.rs`), and after 300 iterations of a learning
+//! rate of 1 on 2,250 rows to 1e-15 (`tests/it/boost_sums.rs`). A bin that a subtracted
 //! histogram leaves with no row but a rounding residue in its sums is skipped, where
 //! scikit-learn adds the residue: where two splits tie to the last bit, that can pick the
 //! other one.

@@ -147,7 +147,8 @@ fn sort_floats(values: &mut [f64]) {
 /// Training rows in bins, and what the splitter needs to know of each feature.
 ///
 /// A feature whose most frequent bin holds more than half of the training rows (the 0 of an
-/// indicator column) has it as its default bin. A node's histogram is built row by row from
+/// indicator column) has it as its default bin, but for the first feature, whose bins give the
+/// roots' sums. A node's histogram is built row by row from
 /// each row's bins of the features without a default bin (a contiguous row of bytes) and its
 /// other features' bins that are not the default (a list of histogram positions); each default
 /// bin is then the node's totals less the feature's other bins. One-hot encoded tables, mostly
@@ -167,8 +168,9 @@ pub(crate) struct BinnedFeatures {
     pub offsets: Vec<usize>,
     /// The length of a histogram: every feature's bins, its missing bin included.
     pub histogram_len: usize,
-    /// The features that have a default bin, one holding more than half of the training rows
-    /// (the 0 of an indicator column): feature and bin. Other features have none.
+    /// The features after the first that have a default bin, one holding more than half of
+    /// the training rows (the 0 of an indicator column): feature and bin. Other features have
+    /// none.
     pub default_bins: Vec<(usize, u8)>,
     /// The features without a default bin, in order.
     pub dense_features: Vec<usize>,

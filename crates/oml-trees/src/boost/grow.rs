@@ -369,10 +369,9 @@ impl Grower<'_> {
         }
     }
 
-    /// The histogram of rows `partition[start..stop]` (zeroed), and the rows' gradient and
-    /// hessian sums. Each row adds its gradient and hessian to the bins that are not their
-    /// feature's default, in row order; each default bin is then the totals less the feature's
-    /// other bins. A node of few rows for the histogram's size ([`MARKED_ENTRIES_PER_BIN`])
+    /// The histogram of rows `partition[start..stop]` (zeroed). Each row adds its gradient and
+    /// hessian to the bins that are not their feature's default, in row order; each default
+    /// bin is then the rows' totals less the feature's other bins. A node of few rows for the histogram's size ([`MARKED_ENTRIES_PER_BIN`])
     /// marks the bins it writes; a larger one unmarks the histogram.
     fn build_histogram(
         &self,
@@ -382,7 +381,7 @@ impl Grower<'_> {
         h: &[f32],
         ws: &mut Workspace,
         histogram: &mut Histogram,
-    ) -> (f64, f64) {
+    ) {
         let binned = self.binned;
         let constant = self.settings.hessians_are_constant;
         let rows = &ws.partition[start..stop];
@@ -407,8 +406,6 @@ impl Grower<'_> {
         }
         let n = (stop - start) as u32;
         self.fill_default_bins(histogram, n, sum_g, sum_h, mark);
-        let sum_h = if constant { f64::from(n) } else { sum_h };
-        (sum_g, sum_h)
     }
 
     /// Sets each default bin of a histogram of `n` rows, with these gradient and hessian sums,

@@ -89,7 +89,8 @@ impl HistGradientBoostingClassifier {
     }
 
     /// The constant raw prediction each tree of an iteration starts from: the log odds of the
-    /// second class present (two classes), or the logs of the class priors less their mean.
+    /// second class present (two classes), or the logs of the class priors over their
+    /// geometric mean.
     pub fn baseline(&self) -> &[f64] {
         self.ensemble.as_ref().map_or(&[], |e| &e.baseline)
     }

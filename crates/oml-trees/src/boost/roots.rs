@@ -212,8 +212,9 @@ mod tests {
 
     /// Each root built together is, bit for bit, the root its tree builds alone: every bin's
     /// sums and count, default bins of indicator columns (the rows' sums less the other bins,
-    /// so those sums too) and missing bins included; for 2, 4 (one pass) and 7 trees (a partial pass), on 1 and 3 threads (so
-    /// with a pass's features cut into parts that mix numeric and indicator columns).
+    /// so those sums too) and missing bins included; for 2, 4 (one pass) and 7 trees (a
+    /// partial pass), on 1 and 3 threads (so with a pass's features cut into parts that mix
+    /// numeric and indicator columns).
     #[test]
     fn roots_built_together_are_each_trees_own_root() {
         let n = 2_500;
